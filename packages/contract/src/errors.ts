@@ -1,0 +1,182 @@
+// The one error hierarchy of Custos: stable codes callers branch on, shared by LocalKms and RemoteKms.
+// Must not import anything: the contract package has no runtime dependency but its schema library.
+
+/**
+ * Every code Custos can return. Codes are API: never renamed, never reused; messages may change.
+ * `docs/errors.md` lists each one, and a test keeps that list and this union equal.
+ */
+export const ERROR_CODES = [
+  'VALIDATION_ERROR',
+  'INVALID_KEY_USAGE',
+  'INVALID_ALIAS_NAME',
+  'INVALID_MARKER',
+  'INVALID_PUBLIC_KEY',
+  'INVALID_KEY_MATERIAL',
+  'INVALID_IMPORT_TOKEN',
+  'EXPIRED_IMPORT_TOKEN',
+  'INCORRECT_KEY_MATERIAL',
+  'INCORRECT_KEY',
+  'INVALID_CIPHERTEXT',
+  'INVALID_SIGNATURE',
+  'INVALID_MAC',
+  'KEY_NOT_FOUND',
+  'ALIAS_NOT_FOUND',
+  'NOT_FOUND',
+  'KEY_DISABLED',
+  'INVALID_KEY_STATE',
+  'KEY_NOT_YET_VALID',
+  'KEY_EXPIRED',
+  'ALREADY_EXISTS',
+  'USAGE_LIMIT_EXCEEDED',
+  'LIMIT_EXCEEDED',
+  'ACCESS_DENIED',
+  'UNSUPPORTED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Base class: `code` is what callers branch on (`switch (err.code)` narrows). */
+export class KmsError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Input is malformed, out of range, or not allowed for this key (wrong usage, algorithm, size). */
+export class ValidationError extends KmsError {
+  constructor(
+    message: string,
+    code: Extract<
+      ErrorCode,
+      | 'VALIDATION_ERROR'
+      | 'INVALID_KEY_USAGE'
+      | 'INVALID_ALIAS_NAME'
+      | 'INVALID_MARKER'
+      | 'INVALID_PUBLIC_KEY'
+      | 'INVALID_KEY_MATERIAL'
+      | 'INVALID_IMPORT_TOKEN'
+      | 'EXPIRED_IMPORT_TOKEN'
+      | 'INCORRECT_KEY_MATERIAL'
+      | 'INCORRECT_KEY'
+    > = 'VALIDATION_ERROR',
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}
+
+/** A key, alias or other resource does not exist (or is not visible to the caller). */
+export class NotFoundError extends KmsError {
+  constructor(message: string, code: Extract<ErrorCode, 'KEY_NOT_FOUND' | 'ALIAS_NOT_FOUND' | 'NOT_FOUND'> = 'NOT_FOUND') {
+    super(code, message);
+  }
+}
+
+/** The key exists but its state (or validity window) does not allow the operation. */
+export class InvalidStateError extends KmsError {
+  constructor(
+    message: string,
+    code: Extract<ErrorCode, 'KEY_DISABLED' | 'INVALID_KEY_STATE' | 'KEY_NOT_YET_VALID' | 'KEY_EXPIRED'> = 'INVALID_KEY_STATE',
+  ) {
+    super(code, message);
+  }
+}
+
+/** The caller is not allowed to do this. */
+export class AccessDeniedError extends KmsError {
+  constructor(message = 'access denied') {
+    super('ACCESS_DENIED', message);
+  }
+}
+
+/**
+ * Decryption failed. One fixed message whatever went wrong (bad tag, truncated blob, wrong key,
+ * wrong encryption context), so that the error leaks nothing.
+ */
+export class InvalidCiphertextError extends KmsError {
+  static readonly MESSAGE = 'the ciphertext is invalid, or was not encrypted under this key and encryption context';
+  constructor(options?: { cause?: unknown }) {
+    super('INVALID_CIPHERTEXT', InvalidCiphertextError.MESSAGE, options);
+  }
+}
+
+/** A signature or MAC did not verify (AWS raises rather than returning false). */
+export class VerificationFailedError extends KmsError {
+  constructor(code: Extract<ErrorCode, 'INVALID_SIGNATURE' | 'INVALID_MAC'>) {
+    super(code, code === 'INVALID_SIGNATURE' ? 'the signature is not valid' : 'the MAC is not valid');
+  }
+}
+
+/** The spec, algorithm, operation or field is not supported here. */
+export class UnsupportedError extends KmsError {
+  constructor(message: string) {
+    super('UNSUPPORTED', message);
+  }
+}
+
+/** The resource already exists (alias name, key id). */
+export class ConflictError extends KmsError {
+  constructor(message: string) {
+    super('ALREADY_EXISTS', message);
+  }
+}
+
+/** A quota was hit: a key's maximum number of uses, or a service limit. */
+export class LimitExceededError extends KmsError {
+  constructor(message: string, code: Extract<ErrorCode, 'USAGE_LIMIT_EXCEEDED' | 'LIMIT_EXCEEDED'> = 'LIMIT_EXCEEDED') {
+    super(code, message);
+  }
+}
+
+/** Something went wrong inside Custos; details go to the log, never to the caller. */
+export class InternalError extends KmsError {
+  constructor(message = 'internal error', options?: { cause?: unknown }) {
+    super('INTERNAL', message, options);
+  }
+}
+
+type ErrorFactory = (message: string) => KmsError;
+
+/** Which class carries each code: `errorFromCode` uses it to rebuild errors received over HTTP. */
+export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
+  VALIDATION_ERROR: (m) => new ValidationError(m),
+  INVALID_KEY_USAGE: (m) => new ValidationError(m, 'INVALID_KEY_USAGE'),
+  INVALID_ALIAS_NAME: (m) => new ValidationError(m, 'INVALID_ALIAS_NAME'),
+  INVALID_MARKER: (m) => new ValidationError(m, 'INVALID_MARKER'),
+  INVALID_PUBLIC_KEY: (m) => new ValidationError(m, 'INVALID_PUBLIC_KEY'),
+  INVALID_KEY_MATERIAL: (m) => new ValidationError(m, 'INVALID_KEY_MATERIAL'),
+  INVALID_IMPORT_TOKEN: (m) => new ValidationError(m, 'INVALID_IMPORT_TOKEN'),
+  EXPIRED_IMPORT_TOKEN: (m) => new ValidationError(m, 'EXPIRED_IMPORT_TOKEN'),
+  INCORRECT_KEY_MATERIAL: (m) => new ValidationError(m, 'INCORRECT_KEY_MATERIAL'),
+  INCORRECT_KEY: (m) => new ValidationError(m, 'INCORRECT_KEY'),
+  INVALID_CIPHERTEXT: () => new InvalidCiphertextError(),
+  INVALID_SIGNATURE: () => new VerificationFailedError('INVALID_SIGNATURE'),
+  INVALID_MAC: () => new VerificationFailedError('INVALID_MAC'),
+  KEY_NOT_FOUND: (m) => new NotFoundError(m, 'KEY_NOT_FOUND'),
+  ALIAS_NOT_FOUND: (m) => new NotFoundError(m, 'ALIAS_NOT_FOUND'),
+  NOT_FOUND: (m) => new NotFoundError(m),
+  KEY_DISABLED: (m) => new InvalidStateError(m, 'KEY_DISABLED'),
+  INVALID_KEY_STATE: (m) => new InvalidStateError(m),
+  KEY_NOT_YET_VALID: (m) => new InvalidStateError(m, 'KEY_NOT_YET_VALID'),
+  KEY_EXPIRED: (m) => new InvalidStateError(m, 'KEY_EXPIRED'),
+  ALREADY_EXISTS: (m) => new ConflictError(m),
+  USAGE_LIMIT_EXCEEDED: (m) => new LimitExceededError(m, 'USAGE_LIMIT_EXCEEDED'),
+  LIMIT_EXCEEDED: (m) => new LimitExceededError(m),
+  ACCESS_DENIED: (m) => new AccessDeniedError(m),
+  UNSUPPORTED: (m) => new UnsupportedError(m),
+  INTERNAL: (m) => new InternalError(m),
+};
+
+/** Rebuilds the right error class from a code received over the wire; unknown codes become INTERNAL. */
+export function errorFromCode(code: string, message: string): KmsError {
+  const factory = (ERROR_CLASS_BY_CODE as Record<string, ErrorFactory | undefined>)[code];
+  return factory ? factory(message) : new InternalError(message);
+}
+
+export function isKmsError(value: unknown): value is KmsError {
+  return value instanceof KmsError;
+}

@@ -1,0 +1,101 @@
+// The closed vocabularies of the Kms interface, spelled as AWS KMS spells them where AWS has a name.
+// Must not import anything. custos's core/key-specs.ts is keyed on these lists, so the two cannot drift.
+
+export const KEY_SPECS = [
+  'SYMMETRIC_DEFAULT',
+  'AES_128',
+  'AES_192',
+  'AES_256',
+  'HMAC_224',
+  'HMAC_256',
+  'HMAC_384',
+  'HMAC_512',
+  'RSA_2048',
+  'RSA_3072',
+  'RSA_4096',
+  'ECC_NIST_P256',
+  'ECC_NIST_P384',
+  'ECC_NIST_P521',
+  'ECC_SECG_P256K1',
+  'ECC_NIST_EDWARDS25519',
+  'X25519',
+] as const;
+export type KeySpec = (typeof KEY_SPECS)[number];
+
+export const KEY_USAGES = ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'GENERATE_VERIFY_MAC', 'KEY_AGREEMENT', 'DERIVE_KEY'] as const;
+export type KeyUsage = (typeof KEY_USAGES)[number];
+
+export const ENCRYPTION_ALGORITHMS = ['SYMMETRIC_DEFAULT', 'RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256'] as const;
+export type EncryptionAlgorithm = (typeof ENCRYPTION_ALGORITHMS)[number];
+
+export const SIGNING_ALGORITHMS = [
+  'RSASSA_PSS_SHA_256',
+  'RSASSA_PSS_SHA_384',
+  'RSASSA_PSS_SHA_512',
+  'RSASSA_PKCS1_V1_5_SHA_256',
+  'RSASSA_PKCS1_V1_5_SHA_384',
+  'RSASSA_PKCS1_V1_5_SHA_512',
+  'ECDSA_SHA_256',
+  'ECDSA_SHA_384',
+  'ECDSA_SHA_512',
+  'ED25519_SHA_512',
+] as const;
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+export const MAC_ALGORITHMS = ['HMAC_SHA_224', 'HMAC_SHA_256', 'HMAC_SHA_384', 'HMAC_SHA_512'] as const;
+export type MacAlgorithm = (typeof MAC_ALGORITHMS)[number];
+
+export const KEY_AGREEMENT_ALGORITHMS = ['ECDH'] as const;
+export type KeyAgreementAlgorithm = (typeof KEY_AGREEMENT_ALGORITHMS)[number];
+
+export const DERIVATION_ALGORITHMS = ['HKDF_SHA_256', 'HKDF_SHA_384', 'HKDF_SHA_512', 'PBKDF2_SHA_256', 'PBKDF2_SHA_512'] as const;
+export type DerivationAlgorithm = (typeof DERIVATION_ALGORITHMS)[number];
+
+/** Every algorithm name a key may be constrained to (usage constraint `allowedAlgorithms`). */
+export type Algorithm = EncryptionAlgorithm | SigningAlgorithm | MacAlgorithm | KeyAgreementAlgorithm | DerivationAlgorithm;
+
+export const DATA_KEY_SPECS = ['AES_128', 'AES_256'] as const;
+export type DataKeySpec = (typeof DATA_KEY_SPECS)[number];
+
+export const DATA_KEY_PAIR_SPECS = [
+  'RSA_2048',
+  'RSA_3072',
+  'RSA_4096',
+  'ECC_NIST_P256',
+  'ECC_NIST_P384',
+  'ECC_NIST_P521',
+  'ECC_SECG_P256K1',
+  'ECC_NIST_EDWARDS25519',
+  'X25519',
+] as const;
+export type DataKeyPairSpec = (typeof DATA_KEY_PAIR_SPECS)[number];
+
+export const KEY_STATES = ['Enabled', 'Disabled', 'PendingDeletion', 'PendingImport', 'Destroyed'] as const;
+export type KeyState = (typeof KEY_STATES)[number];
+
+/** Where key material came from, with AWS's names (AWS_CLOUDHSM reads "generated in an HSM"). */
+export const ORIGINS = ['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM'] as const;
+export type Origin = (typeof ORIGINS)[number];
+
+export const PROTECTION_LEVELS = ['SOFTWARE', 'HSM'] as const;
+export type ProtectionLevel = (typeof PROTECTION_LEVELS)[number];
+
+export const MESSAGE_TYPES = ['RAW', 'DIGEST'] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+export const WRAPPING_KEY_SPECS = ['RSA_2048', 'RSA_3072', 'RSA_4096'] as const;
+export type WrappingKeySpec = (typeof WRAPPING_KEY_SPECS)[number];
+
+export const WRAPPING_ALGORITHMS = [
+  'RSAES_OAEP_SHA_1',
+  'RSAES_OAEP_SHA_256',
+  'RSA_AES_KEY_WRAP_SHA_1',
+  'RSA_AES_KEY_WRAP_SHA_256',
+] as const;
+export type WrappingAlgorithm = (typeof WRAPPING_ALGORITHMS)[number];
+
+export const EXPIRATION_MODELS = ['KEY_MATERIAL_EXPIRES', 'KEY_MATERIAL_DOES_NOT_EXPIRE'] as const;
+export type ExpirationModel = (typeof EXPIRATION_MODELS)[number];
+
+export const ROLES = ['admin', 'key-admin', 'key-user'] as const;
+export type Role = (typeof ROLES)[number];

@@ -1,0 +1,111 @@
+// Domain records the store reads and writes. Row types (schema/) never leave store; these do.
+// Must not import service or api.
+import type {
+  Algorithm,
+  KeySpec,
+  KeyState,
+  KeyUsage,
+  Origin,
+  ProtectionLevel,
+  WrappingAlgorithm,
+  WrappingKeySpec,
+} from '@custos/contract';
+
+export interface KeyRecord {
+  readonly id: string; // UUID
+  readonly spec: KeySpec;
+  readonly usage: KeyUsage;
+  readonly state: KeyState;
+  readonly origin: Origin;
+  readonly protectionLevel: ProtectionLevel;
+  readonly description: string;
+  readonly exportable: boolean;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  /** Set while PendingDeletion: when the sweep may destroy the material. */
+  readonly deletionDate: Date | null;
+  readonly pendingWindowDays: number | null;
+  /** The newest version: new encryptions and signatures use it. 0 while PendingImport with no material. */
+  readonly latestVersion: number;
+  readonly rotationEnabled: boolean;
+  readonly rotationPeriodDays: number | null;
+  readonly nextRotationAt: Date | null;
+  /** Usage constraints: allowed algorithms (null = all the spec supports), validity window, maximum uses. */
+  readonly allowedAlgorithms: readonly Algorithm[] | null;
+  readonly notBefore: Date | null;
+  readonly notAfter: Date | null;
+  readonly maxUses: number | null;
+  readonly useCount: number;
+  /** Imported material: when it expires (AWS ValidTo); null = does not expire. */
+  readonly materialExpiresAt: Date | null;
+  /** Keyring addressing (MOSIP application id / reference id); both null when unused. */
+  readonly applicationId: string | null;
+  readonly referenceId: string | null;
+  /** Key policy document, stored and returned as given (JSON text). */
+  readonly policy: string | null;
+}
+
+export interface KeyVersionRecord {
+  readonly keyId: string;
+  readonly version: number; // 1, 2, ...
+  /** Material wrapped by the root of trust; null once destroyed (or deleted imported material). */
+  readonly wrappedMaterial: Uint8Array | null;
+  /** SPKI DER for asymmetric specs. */
+  readonly publicKey: Uint8Array | null;
+  readonly createdAt: Date;
+  /** 'AUTOMATIC' | 'ON_DEMAND' for versions made by rotation; null for the first. */
+  readonly rotationType: 'AUTOMATIC' | 'ON_DEMAND' | null;
+  /** How many encryptions this version has done (bounded well below the GCM random-IV limit). */
+  readonly encryptionCount: number;
+}
+
+export interface AliasRecord {
+  readonly name: string; // 'alias/...'
+  readonly keyId: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface TagRecord {
+  readonly tagKey: string;
+  readonly tagValue: string;
+}
+
+export interface ImportTokenRecord {
+  readonly id: string; // UUID; the import token handed out is derived from it (see service)
+  readonly keyId: string;
+  readonly wrappingKeySpec: WrappingKeySpec;
+  readonly wrappingAlgorithm: WrappingAlgorithm;
+  /** The wrapping key pair's private half, wrapped by the root of trust. */
+  readonly wrappedPrivateKey: Uint8Array;
+  readonly publicKey: Uint8Array;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+}
+
+export type AuditOutcome = 'allowed' | 'denied' | 'failed';
+
+export interface AuditEntry {
+  readonly time: Date;
+  readonly principal: string;
+  readonly operation: string; // AWS operation name, e.g. 'Encrypt'
+  readonly keyId: string | null;
+  readonly keyVersion: number | null;
+  readonly outcome: AuditOutcome;
+  readonly errorCode: string | null;
+  readonly requestId: string;
+  /** Non-secret details (JSON-serialisable); never key material, plaintext or tokens. */
+  readonly details: Record<string, unknown> | null;
+}
+
+export interface AuditRecord extends AuditEntry {
+  readonly seq: number;
+  readonly prevHash: string; // hex SHA-256 of the previous record ('' * 64 zeros for the first)
+  readonly hash: string; // hex SHA-256 over prevHash and this record's canonical encoding
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Opaque cursor for the next page; null when this is the last. */
+  readonly next: string | null;
+}
