@@ -1,2 +1,6 @@
 export * from './errors.js';
 export * from './names.js';
+export * from './caller.js';
+export * from './schemas/common.js';
+export * from './operations/index.js';
+export type * from './kms.js';

@@ -99,3 +99,59 @@ export type ExpirationModel = (typeof EXPIRATION_MODELS)[number];
 
 export const ROLES = ['admin', 'key-admin', 'key-user'] as const;
 export type Role = (typeof ROLES)[number];
+
+// ---- Added with the operation schemas (add-only below this line). ----
+
+/** Every algorithm name, in one list: the values of the usage constraint `allowedAlgorithms`. */
+export const ALGORITHMS = [
+  ...ENCRYPTION_ALGORITHMS,
+  ...SIGNING_ALGORITHMS,
+  ...MAC_ALGORITHMS,
+  ...KEY_AGREEMENT_ALGORITHMS,
+  ...DERIVATION_ALGORITHMS,
+] as const satisfies readonly Algorithm[];
+
+/** Specs a DeriveKey result may be stored as: symmetric secrets only. */
+export const DERIVED_KEY_SPECS = [
+  'SYMMETRIC_DEFAULT',
+  'AES_128',
+  'AES_192',
+  'AES_256',
+  'HMAC_224',
+  'HMAC_256',
+  'HMAC_384',
+  'HMAC_512',
+] as const satisfies readonly KeySpec[];
+export type DerivedKeySpec = (typeof DERIVED_KEY_SPECS)[number];
+
+/** AWS KeyMetadata.KeyManager: every Custos key is a customer key. */
+export const KEY_MANAGERS = ['AWS', 'CUSTOMER'] as const;
+export type KeyManager = (typeof KEY_MANAGERS)[number];
+
+/** AWS ImportKeyMaterial.ImportType. */
+export const IMPORT_TYPES = ['NEW_KEY_MATERIAL', 'EXISTING_KEY_MATERIAL'] as const;
+export type ImportType = (typeof IMPORT_TYPES)[number];
+
+/** AWS RotationsListEntry.ImportState. */
+export const IMPORT_STATES = ['IMPORTED', 'PENDING_IMPORT'] as const;
+export type ImportState = (typeof IMPORT_STATES)[number];
+
+/** AWS RotationsListEntry.KeyMaterialState. */
+export const KEY_MATERIAL_STATES = ['NON_CURRENT', 'CURRENT', 'PENDING_ROTATION'] as const;
+export type KeyMaterialState = (typeof KEY_MATERIAL_STATES)[number];
+
+/** AWS RotationsListEntry.RotationType. */
+export const ROTATION_TYPES = ['AUTOMATIC', 'ON_DEMAND'] as const;
+export type RotationType = (typeof ROTATION_TYPES)[number];
+
+/** AWS ListKeyRotations.IncludeKeyMaterial. */
+export const INCLUDE_KEY_MATERIAL = ['ALL_KEY_MATERIAL', 'ROTATIONS_ONLY'] as const;
+export type IncludeKeyMaterial = (typeof INCLUDE_KEY_MATERIAL)[number];
+
+/** Custos ExportKey formats. */
+export const EXPORT_FORMATS = ['JWK', 'PEM'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Outcome of an audited operation: done, refused by authorisation, or failed with an error code. */
+export const AUDIT_OUTCOMES = ['allowed', 'denied', 'failed'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];

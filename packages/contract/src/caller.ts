@@ -1,0 +1,28 @@
+// Who is calling: every Kms operation carries one, even in-process (DESIGN: "Every call carries a caller").
+// Must not import anything but TypeBox and names.ts.
+
+import { Type } from '@sinclair/typebox';
+import { ROLES, type Role } from './names.js';
+
+/**
+ * The authenticated principal of a call, its roles, and the request id that ties audit records and logs together.
+ *
+ * @example
+ * const caller: Caller = { principal: 'svc-billing', roles: ['key-user'], requestId: 'req-7f3a' };
+ * await kms.encrypt({ keyId: 'alias/billing', plaintext }, caller);
+ */
+export interface Caller {
+  principal: string;
+  roles: readonly Role[];
+  requestId?: string;
+}
+
+/** Schema of {@link Caller}, for code that receives one from outside (tests, tooling). */
+export const Caller = Type.Object(
+  {
+    principal: Type.String({ minLength: 1, maxLength: 256 }),
+    roles: Type.Array(Type.Union(ROLES.map((role) => Type.Literal(role)))),
+    requestId: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  },
+  { additionalProperties: false },
+);

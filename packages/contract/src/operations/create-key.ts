@@ -1,0 +1,38 @@
+// CreateKey (AWS KMS CreateKey): a new key, generated here or awaiting imported material (origin EXTERNAL).
+// Must not import anything but TypeBox and the contract's schemas and names.
+
+import { type Static, Type } from '@sinclair/typebox';
+import { Description, KeyMetadata, KeySpecSchema, KeyUsageSchema, Keyring, Policy, Tag, UsageConstraintsInput, literalUnion } from '../schemas/common.js';
+
+/** CreateKey request. */
+export const CreateKeyRequest = Type.Object(
+  {
+    policy: Type.Optional(Policy),
+    description: Type.Optional(Description),
+    keyUsage: Type.Optional(KeyUsageSchema),
+    /** Deprecated by AWS; the service treats it as keySpec. */
+    customerMasterKeySpec: Type.Optional(KeySpecSchema),
+    keySpec: Type.Optional(KeySpecSchema),
+    /** AWS_CLOUDHSM and EXTERNAL_KEY_STORE need custom key stores, which Custos does not have. */
+    origin: Type.Optional(literalUnion(['AWS_KMS', 'EXTERNAL'])),
+    tags: Type.Optional(Type.Array(Tag)),
+    /** Accepted so that AWS tools validate; any effect is a service rule. */
+    bypassPolicyLockoutSafetyCheck: Type.Optional(Type.Boolean()),
+    /** Custos keys are single-Region: only `false` validates. */
+    multiRegion: Type.Optional(Type.Literal(false)),
+    /** Custos: whether the key material may ever be exported (ExportKey). Default false. */
+    exportable: Type.Optional(Type.Boolean()),
+    /** Custos: allowed algorithms, validity window, maximum uses. */
+    usageConstraints: Type.Optional(UsageConstraintsInput),
+    /** Custos: MOSIP-style application id / reference id addressing. */
+    keyring: Type.Optional(Keyring),
+  },
+  { additionalProperties: false },
+);
+export type CreateKeyRequest = Static<typeof CreateKeyRequest>;
+
+/** CreateKey response. */
+export const CreateKeyResponse = Type.Object({
+  keyMetadata: KeyMetadata,
+});
+export type CreateKeyResponse = Static<typeof CreateKeyResponse>;

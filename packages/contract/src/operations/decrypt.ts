@@ -1,0 +1,28 @@
+// Decrypt (AWS KMS Decrypt): decrypts a ciphertext blob; the key is read from the blob unless given.
+// Must not import anything but TypeBox and the contract's schemas and names.
+
+import { type Static, Type } from '@sinclair/typebox';
+import { Binary, DryRun, EncryptionAlgorithmSchema, EncryptionContext, GrantTokens, KeyIdString, binary } from '../schemas/common.js';
+
+/** Decrypt request. */
+export const DecryptRequest = Type.Object(
+  {
+    ciphertextBlob: binary(1, 6144),
+    encryptionContext: Type.Optional(EncryptionContext),
+    grantTokens: Type.Optional(GrantTokens),
+    keyId: Type.Optional(KeyIdString),
+    encryptionAlgorithm: Type.Optional(EncryptionAlgorithmSchema),
+    dryRun: Type.Optional(DryRun),
+  },
+  { additionalProperties: false },
+);
+export type DecryptRequest = Static<typeof DecryptRequest>;
+
+/** Decrypt response. */
+export const DecryptResponse = Type.Object({
+  keyId: Type.String(),
+  plaintext: Binary,
+  encryptionAlgorithm: EncryptionAlgorithmSchema,
+  keyMaterialId: Type.Optional(Type.String()),
+});
+export type DecryptResponse = Static<typeof DecryptResponse>;

@@ -1,0 +1,27 @@
+// Encrypt (AWS KMS Encrypt): encrypts up to 4096 bytes under a key.
+// Must not import anything but TypeBox and the contract's schemas and names.
+
+import { type Static, Type } from '@sinclair/typebox';
+import { Binary, DryRun, EncryptionAlgorithmSchema, EncryptionContext, GrantTokens, KeyIdString, binary } from '../schemas/common.js';
+
+/** Encrypt request. */
+export const EncryptRequest = Type.Object(
+  {
+    keyId: KeyIdString,
+    plaintext: binary(1, 4096),
+    encryptionContext: Type.Optional(EncryptionContext),
+    grantTokens: Type.Optional(GrantTokens),
+    encryptionAlgorithm: Type.Optional(EncryptionAlgorithmSchema),
+    dryRun: Type.Optional(DryRun),
+  },
+  { additionalProperties: false },
+);
+export type EncryptRequest = Static<typeof EncryptRequest>;
+
+/** Encrypt response. */
+export const EncryptResponse = Type.Object({
+  ciphertextBlob: Binary,
+  keyId: Type.String(),
+  encryptionAlgorithm: EncryptionAlgorithmSchema,
+});
+export type EncryptResponse = Static<typeof EncryptResponse>;

@@ -1,0 +1,29 @@
+// GenerateDataKey (AWS KMS GenerateDataKey): a fresh data key, returned in plaintext and encrypted under a key.
+// Must not import anything but TypeBox and the contract's schemas and names.
+
+import { type Static, Type } from '@sinclair/typebox';
+import { Binary, DataKeySpecSchema, DryRun, EncryptionContext, GrantTokens, KeyIdString } from '../schemas/common.js';
+
+/** GenerateDataKey request. */
+export const GenerateDataKeyRequest = Type.Object(
+  {
+    keyId: KeyIdString,
+    encryptionContext: Type.Optional(EncryptionContext),
+    /** Exactly one of numberOfBytes and keySpec (a service rule, as in AWS). */
+    numberOfBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 })),
+    keySpec: Type.Optional(DataKeySpecSchema),
+    grantTokens: Type.Optional(GrantTokens),
+    dryRun: Type.Optional(DryRun),
+  },
+  { additionalProperties: false },
+);
+export type GenerateDataKeyRequest = Static<typeof GenerateDataKeyRequest>;
+
+/** GenerateDataKey response. */
+export const GenerateDataKeyResponse = Type.Object({
+  ciphertextBlob: Binary,
+  plaintext: Binary,
+  keyId: Type.String(),
+  keyMaterialId: Type.Optional(Type.String()),
+});
+export type GenerateDataKeyResponse = Static<typeof GenerateDataKeyResponse>;

@@ -1,0 +1,34 @@
+// ListAliases (AWS KMS ListAliases): aliases, all or those of one key, paged.
+// Must not import anything but TypeBox and the contract's schemas and names.
+
+import { type Static, Type } from '@sinclair/typebox';
+import { KeyIdString, Marker } from '../schemas/common.js';
+
+/** AWS AliasListEntry. */
+export const AliasListEntry = Type.Object({
+  aliasName: Type.String(),
+  aliasArn: Type.String(),
+  targetKeyId: Type.Optional(Type.String()),
+  creationDate: Type.Optional(Type.Date()),
+  lastUpdatedDate: Type.Optional(Type.Date()),
+});
+export type AliasListEntry = Static<typeof AliasListEntry>;
+
+/** ListAliases request. */
+export const ListAliasesRequest = Type.Object(
+  {
+    keyId: Type.Optional(KeyIdString),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    marker: Type.Optional(Marker),
+  },
+  { additionalProperties: false },
+);
+export type ListAliasesRequest = Static<typeof ListAliasesRequest>;
+
+/** ListAliases response. */
+export const ListAliasesResponse = Type.Object({
+  aliases: Type.Array(AliasListEntry),
+  nextMarker: Type.Optional(Type.String()),
+  truncated: Type.Boolean(),
+});
+export type ListAliasesResponse = Static<typeof ListAliasesResponse>;

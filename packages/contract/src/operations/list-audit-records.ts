@@ -1,0 +1,42 @@
+// ListAuditRecords (Custos only): the hash-chained audit log, oldest first, after a sequence number.
+// Must not import anything but TypeBox and the contract's schemas and names.
+
+import { type Static, Type } from '@sinclair/typebox';
+import { ErrorCodeSchema, KeyIdString, KeyVersion, Limit, literalUnion } from '../schemas/common.js';
+import { AUDIT_OUTCOMES } from '../names.js';
+
+/** One audit record. Never carries key material, plaintext or tokens. */
+export const AuditRecord = Type.Object({
+  seq: Type.Integer({ minimum: 1 }),
+  time: Type.Date(),
+  principal: Type.String(),
+  /** The operation name as AWS spells it, e.g. `Encrypt`. */
+  operation: Type.String(),
+  keyId: Type.Union([Type.String(), Type.Null()]),
+  keyVersion: Type.Union([KeyVersion, Type.Null()]),
+  outcome: literalUnion(AUDIT_OUTCOMES),
+  errorCode: Type.Union([ErrorCodeSchema, Type.Null()]),
+  requestId: Type.String(),
+});
+export type AuditRecord = Static<typeof AuditRecord>;
+
+/** ListAuditRecords request. */
+export const ListAuditRecordsRequest = Type.Object(
+  {
+    /** Return records with seq greater than this. */
+    after: Type.Optional(Type.Integer({ minimum: 0 })),
+    limit: Type.Optional(Limit),
+    /** Only records of this key (id or ARN). */
+    keyId: Type.Optional(KeyIdString),
+  },
+  { additionalProperties: false },
+);
+export type ListAuditRecordsRequest = Static<typeof ListAuditRecordsRequest>;
+
+/** ListAuditRecords response. */
+export const ListAuditRecordsResponse = Type.Object({
+  records: Type.Array(AuditRecord),
+  /** Pass as `after` for the next page; absent on the last. */
+  nextAfter: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+export type ListAuditRecordsResponse = Static<typeof ListAuditRecordsResponse>;

@@ -1,0 +1,27 @@
+// ListKeys (AWS KMS ListKeys): every key, paged.
+// Must not import anything but TypeBox and the contract's schemas and names.
+
+import { type Static, Type } from '@sinclair/typebox';
+import { Limit, Marker } from '../schemas/common.js';
+
+/** AWS KeyListEntry. */
+export const KeyListEntry = Type.Object({ keyId: Type.String(), keyArn: Type.String() });
+export type KeyListEntry = Static<typeof KeyListEntry>;
+
+/** ListKeys request. */
+export const ListKeysRequest = Type.Object(
+  {
+    limit: Type.Optional(Limit),
+    marker: Type.Optional(Marker),
+  },
+  { additionalProperties: false },
+);
+export type ListKeysRequest = Static<typeof ListKeysRequest>;
+
+/** ListKeys response. */
+export const ListKeysResponse = Type.Object({
+  keys: Type.Array(KeyListEntry),
+  nextMarker: Type.Optional(Type.String()),
+  truncated: Type.Boolean(),
+});
+export type ListKeysResponse = Static<typeof ListKeysResponse>;

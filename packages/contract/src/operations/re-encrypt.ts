@@ -1,0 +1,34 @@
+// ReEncrypt (AWS KMS ReEncrypt): decrypts under one key and encrypts under another without exposing the plaintext.
+// Must not import anything but TypeBox and the contract's schemas and names.
+
+import { type Static, Type } from '@sinclair/typebox';
+import { Binary, DryRun, EncryptionAlgorithmSchema, EncryptionContext, GrantTokens, KeyIdString, binary } from '../schemas/common.js';
+
+/** ReEncrypt request. */
+export const ReEncryptRequest = Type.Object(
+  {
+    ciphertextBlob: binary(1, 6144),
+    sourceEncryptionContext: Type.Optional(EncryptionContext),
+    sourceKeyId: Type.Optional(KeyIdString),
+    destinationKeyId: KeyIdString,
+    destinationEncryptionContext: Type.Optional(EncryptionContext),
+    sourceEncryptionAlgorithm: Type.Optional(EncryptionAlgorithmSchema),
+    destinationEncryptionAlgorithm: Type.Optional(EncryptionAlgorithmSchema),
+    grantTokens: Type.Optional(GrantTokens),
+    dryRun: Type.Optional(DryRun),
+  },
+  { additionalProperties: false },
+);
+export type ReEncryptRequest = Static<typeof ReEncryptRequest>;
+
+/** ReEncrypt response. */
+export const ReEncryptResponse = Type.Object({
+  ciphertextBlob: Binary,
+  sourceKeyId: Type.String(),
+  keyId: Type.String(),
+  sourceEncryptionAlgorithm: EncryptionAlgorithmSchema,
+  destinationEncryptionAlgorithm: EncryptionAlgorithmSchema,
+  sourceKeyMaterialId: Type.Optional(Type.String()),
+  destinationKeyMaterialId: Type.Optional(Type.String()),
+});
+export type ReEncryptResponse = Static<typeof ReEncryptResponse>;

@@ -1,0 +1,25 @@
+// ScheduleKeyDeletion (AWS KMS ScheduleKeyDeletion): puts a key in PendingDeletion; its material is destroyed after the window.
+// Must not import anything but TypeBox and the contract's schemas and names.
+
+import { type Static, Type } from '@sinclair/typebox';
+import { KeyIdString, KeyStateSchema } from '../schemas/common.js';
+
+/** ScheduleKeyDeletion request. */
+export const ScheduleKeyDeletionRequest = Type.Object(
+  {
+    keyId: KeyIdString,
+    /** Days before deletion (AWS 7..30, default 30). The minimum is configurable, so the schema allows 1..30 and the service checks. */
+    pendingWindowInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 })),
+  },
+  { additionalProperties: false },
+);
+export type ScheduleKeyDeletionRequest = Static<typeof ScheduleKeyDeletionRequest>;
+
+/** ScheduleKeyDeletion response. */
+export const ScheduleKeyDeletionResponse = Type.Object({
+  keyId: Type.String(),
+  deletionDate: Type.Optional(Type.Date()),
+  keyState: KeyStateSchema,
+  pendingWindowInDays: Type.Integer(),
+});
+export type ScheduleKeyDeletionResponse = Static<typeof ScheduleKeyDeletionResponse>;

@@ -1,0 +1,16 @@
+// VerifyAuditChain (Custos only): recomputes the audit hash chain; `brokenAt` is the first seq that does not match.
+// Must not import anything but TypeBox and the contract's schemas and names.
+
+import { type Static, Type } from '@sinclair/typebox';
+
+/** VerifyAuditChain request. */
+export const VerifyAuditChainRequest = Type.Object({}, { additionalProperties: false });
+export type VerifyAuditChainRequest = Static<typeof VerifyAuditChainRequest>;
+
+/** VerifyAuditChain response. */
+export const VerifyAuditChainResponse = Type.Object({
+  ok: Type.Boolean(),
+  count: Type.Optional(Type.Integer({ minimum: 0 })),
+  brokenAt: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+export type VerifyAuditChainResponse = Static<typeof VerifyAuditChainResponse>;

@@ -1,0 +1,28 @@
+// VerifyMac (AWS KMS VerifyMac): checks an HMAC; a wrong one raises INVALID_MAC (AWS KMSInvalidMacException).
+// Must not import anything but TypeBox and the contract's schemas and names.
+
+import { type Static, Type } from '@sinclair/typebox';
+import { DryRun, GrantTokens, KeyIdString, MacAlgorithmSchema, binary } from '../schemas/common.js';
+
+/** VerifyMac request. */
+export const VerifyMacRequest = Type.Object(
+  {
+    message: binary(1, 4096),
+    keyId: KeyIdString,
+    macAlgorithm: MacAlgorithmSchema,
+    mac: binary(1, 6144),
+    grantTokens: Type.Optional(GrantTokens),
+    dryRun: Type.Optional(DryRun),
+  },
+  { additionalProperties: false },
+);
+export type VerifyMacRequest = Static<typeof VerifyMacRequest>;
+
+/** VerifyMac response. */
+export const VerifyMacResponse = Type.Object({
+  keyId: Type.String(),
+  /** Always true: failures raise. */
+  macValid: Type.Boolean(),
+  macAlgorithm: MacAlgorithmSchema,
+});
+export type VerifyMacResponse = Static<typeof VerifyMacResponse>;

@@ -1,0 +1,29 @@
+// Verify (AWS KMS Verify): verifies a signature; an invalid one raises INVALID_SIGNATURE (AWS KMSInvalidSignatureException).
+// Must not import anything but TypeBox and the contract's schemas and names.
+
+import { type Static, Type } from '@sinclair/typebox';
+import { DryRun, GrantTokens, KeyIdString, MessageTypeSchema, SigningAlgorithmSchema, binary } from '../schemas/common.js';
+
+/** Verify request. */
+export const VerifyRequest = Type.Object(
+  {
+    keyId: KeyIdString,
+    message: binary(1, 4096),
+    messageType: Type.Optional(MessageTypeSchema),
+    signature: binary(1, 6144),
+    signingAlgorithm: SigningAlgorithmSchema,
+    grantTokens: Type.Optional(GrantTokens),
+    dryRun: Type.Optional(DryRun),
+  },
+  { additionalProperties: false },
+);
+export type VerifyRequest = Static<typeof VerifyRequest>;
+
+/** Verify response. */
+export const VerifyResponse = Type.Object({
+  keyId: Type.String(),
+  /** Always true: failures raise. */
+  signatureValid: Type.Boolean(),
+  signingAlgorithm: SigningAlgorithmSchema,
+});
+export type VerifyResponse = Static<typeof VerifyResponse>;
