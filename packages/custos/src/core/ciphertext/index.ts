@@ -1,5 +1,29 @@
-// The symmetric ciphertext blob (self-describing: format byte, key id, version, algorithm, IV, ct, tag)
+// The symmetric ciphertext blob (self-describing: format byte, key id, version, IV, ct, tag)
 // and the canonical encoding of encryption contexts. Pure; no I/O. A released format is never edited.
+// Must not import store, keystore, service or api.
+import { InternalError, InvalidCiphertextError, ValidationError } from '@custos/contract';
+
+/*
+ * Format 1 (released; never edit — a new layout gets a new format byte and its own decoder):
+ *
+ *   0      1                  17            21          33                 n-16        n
+ *   +------+------------------+-------------+-----------+------------------+-----------+
+ *   | 0x01 | key id (16 bytes,| version     | IV        | AES-GCM          | tag       |
+ *   |      | raw UUID, RFC    | uint32 BE,  | 12 bytes  | ciphertext       | 16 bytes  |
+ *   |      | 9562 §4 order)   | >= 1        |           | (0..n bytes)     |           |
+ *   +------+------------------+-------------+-----------+------------------+-----------+
+ *   \______________ header (21 bytes) ______/
+ *
+ * The AAD of the GCM is  header || encodeEncryptionContext(context), so the key id, version and
+ * context are all authenticated: a blob moved to another key, version or context fails to decrypt.
+ *
+ * Encryption context encoding (sorted, length-prefixed, so that no two maps share an encoding):
+ *
+ *   count: uint32 BE | for each entry, sorted by key's UTF-8 bytes:
+ *                    |   key length uint32 BE | key UTF-8 | value length uint32 BE | value UTF-8
+ *
+ * An undefined or empty context encodes as count 0: 00 00 00 00.
+ */
 
 export interface CiphertextV1 {
   readonly keyId: string; // UUID
@@ -9,22 +33,90 @@ export interface CiphertextV1 {
   readonly tag: Uint8Array;
 }
 
-/** Encodes a blob in format 1. */
-export function encodeCiphertext(blob: CiphertextV1): Uint8Array {
-  throw new Error('not implemented');
+export const FORMAT_V1 = 0x01;
+const KEY_ID_BYTES = 16;
+const HEADER_BYTES = 1 + KEY_ID_BYTES + 4;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const MAX_VERSION = 0xffff_ffff;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function uuidToBytes(keyId: string): Uint8Array {
+  // A bad key id or version on the encode side is a caller bug, not a bad ciphertext.
+  if (!UUID_RE.test(keyId)) throw new InternalError('key id must be a UUID');
+  return new Uint8Array(Buffer.from(keyId.replaceAll('-', ''), 'hex'));
 }
 
-/** Decodes any known format; throws InvalidCiphertextError for anything malformed or unknown. */
+function bytesToUuid(bytes: Uint8Array): string {
+  const h = Buffer.from(bytes).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function header(keyId: string, version: number): Uint8Array {
+  if (!Number.isInteger(version) || version < 1 || version > MAX_VERSION) throw new InternalError('version must be a uint32 >= 1');
+  const out = new Uint8Array(HEADER_BYTES);
+  out[0] = FORMAT_V1;
+  out.set(uuidToBytes(keyId), 1);
+  new DataView(out.buffer).setUint32(1 + KEY_ID_BYTES, version, false);
+  return out;
+}
+
+/** Encodes a blob in format 1. @example encodeCiphertext({ keyId, version: 1, ...aesGcmEncrypt(key, pt, aad) }) */
+export function encodeCiphertext(blob: CiphertextV1): Uint8Array {
+  if (blob.iv.length !== IV_BYTES || blob.tag.length !== TAG_BYTES) throw new InternalError('format 1 takes a 12-byte IV and a 16-byte tag');
+  return concat([header(blob.keyId, blob.version), blob.iv, blob.ciphertext, blob.tag]);
+}
+
+/** Decodes any known format; throws InvalidCiphertextError for anything malformed or unknown. @example decodeCiphertext(blob).keyId */
 export function decodeCiphertext(bytes: Uint8Array): CiphertextV1 {
-  throw new Error('not implemented');
+  if (bytes.length < HEADER_BYTES + IV_BYTES + TAG_BYTES || bytes[0] !== FORMAT_V1) throw new InvalidCiphertextError();
+  const version = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(1 + KEY_ID_BYTES, false);
+  if (version === 0) throw new InvalidCiphertextError();
+  const copy = (from: number, to: number): Uint8Array => Uint8Array.prototype.slice.call(bytes, from, to);
+  const ivEnd = HEADER_BYTES + IV_BYTES;
+  return {
+    keyId: bytesToUuid(bytes.subarray(1, 1 + KEY_ID_BYTES)),
+    version,
+    iv: copy(HEADER_BYTES, ivEnd),
+    ciphertext: copy(ivEnd, bytes.length - TAG_BYTES),
+    tag: copy(bytes.length - TAG_BYTES, bytes.length),
+  };
 }
 
 /** The additional data for the blob's GCM: its header (everything before the IV) followed by the context. */
 export function ciphertextAad(blob: Pick<CiphertextV1, 'keyId' | 'version'>, encryptionContext: Record<string, string> | undefined): Uint8Array {
-  throw new Error('not implemented');
+  return concat([header(blob.keyId, blob.version), encodeEncryptionContext(encryptionContext)]);
 }
 
-/** Canonical, unambiguous encoding of an encryption context (sorted keys, length-prefixed UTF-8). */
+/** A plain Uint8Array (not a Buffer, whose `.buffer` may be Node's shared pool). */
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function uint32(n: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n, false);
+  return out;
+}
+
+/**
+ * Canonical, unambiguous encoding of an encryption context (sorted keys, length-prefixed UTF-8).
+ * @example encodeEncryptionContext({ tenant: 'a' }) // 00000001 00000006 'tenant' 00000001 'a'
+ */
 export function encodeEncryptionContext(context: Record<string, string> | undefined): Uint8Array {
-  throw new Error('not implemented');
+  const entries = Object.entries(context ?? {}).map(([k, v]) => {
+    if (typeof v !== 'string') throw new ValidationError('encryption context values must be strings');
+    return [Buffer.from(k, 'utf8'), Buffer.from(v, 'utf8')] as const;
+  });
+  // Sort by UTF-8 bytes, not UTF-16 code units: the two orders differ above U+FFFF vs U+E000..U+FFFF.
+  entries.sort(([a], [b]) => Buffer.compare(a, b));
+  const parts: Uint8Array[] = [uint32(entries.length)];
+  for (const [k, v] of entries) parts.push(uint32(k.length), k, uint32(v.length), v);
+  return concat(parts);
 }
