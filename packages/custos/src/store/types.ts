@@ -57,6 +57,11 @@ export interface KeyVersionRecord {
   readonly rotationType: 'AUTOMATIC' | 'ON_DEMAND' | null;
   /** How many encryptions this version has done (bounded well below the GCM random-IV limit). */
   readonly encryptionCount: number;
+  /**
+   * One-way check value of the material (core/material-check.ts), kept when the material is
+   * destroyed so a re-import can be recognised as the same material; null/absent when not recorded.
+   */
+  readonly materialCheck?: string | null;
 }
 
 export interface AliasRecord {

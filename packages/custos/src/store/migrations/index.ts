@@ -1,0 +1,70 @@
+// Runs the store's migrations in order, each recorded in `custos_migrations` (name, applied_at).
+// Must not import service or api. Migrations are imported statically: no directory scanning at run time.
+import { sql, type Kysely } from 'kysely';
+import type { StoreDialect } from '../dialect.js';
+import * as m001 from './001-initial.js';
+import * as m002 from './002-audit-indexes.js';
+
+export interface Migration {
+  readonly name: string;
+  readonly up: (db: Kysely<unknown>, dialect: StoreDialect) => Promise<void>;
+}
+
+/** Every migration, oldest first. Append only: a released migration is never edited or removed. */
+export const MIGRATIONS: readonly Migration[] = [
+  { name: '001-initial', up: m001.up },
+  { name: '002-audit-indexes', up: m002.up },
+];
+
+const TABLE = 'custos_migrations';
+/** Key for PostgreSQL's advisory lock, so that nodes starting together migrate one at a time. */
+const PG_LOCK_KEY = 0x637573746f73; // 'custos'
+
+/** Applies every pending migration; returns the names applied (empty when already up to date). */
+export async function migrateToLatest(db: Kysely<any>, dialect: StoreDialect): Promise<string[]> {
+  const last = MIGRATIONS[MIGRATIONS.length - 1];
+  return last ? migrateTo(db, dialect, last.name) : [];
+}
+
+/**
+ * Applies pending migrations up to and including `target`, in one transaction (DDL is
+ * transactional on SQLite and PostgreSQL, so a failure leaves the schema as it was).
+ * Throws if the database records a migration this build does not know (a newer Custos wrote it).
+ * @example await migrateTo(db, 'sqlite', '001-initial');
+ */
+export async function migrateTo(db: Kysely<any>, dialect: StoreDialect, target: string): Promise<string[]> {
+  const targetIndex = MIGRATIONS.findIndex((m) => m.name === target);
+  if (targetIndex < 0) throw new Error(`unknown migration: ${target}`);
+
+  await db.schema
+    .createTable(TABLE)
+    .ifNotExists()
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('applied_at', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull())
+    .execute();
+
+  return db.transaction().execute(async (tx) => {
+    if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${PG_LOCK_KEY})`.execute(tx);
+    const rows: { name: string }[] = await tx.selectFrom(TABLE).select('name').execute();
+    const applied = new Set(rows.map((r) => r.name));
+    const unknown = [...applied].filter((name) => !MIGRATIONS.some((m) => m.name === name));
+    if (unknown.length > 0) {
+      throw new Error(`the database has migrations this version does not know: ${unknown.join(', ')}`);
+    }
+    const done: string[] = [];
+    for (const migration of MIGRATIONS.slice(0, targetIndex + 1)) {
+      if (applied.has(migration.name)) continue;
+      // Migrations see Kysely<unknown> (STYLE §6: they must not lean on today's schema types).
+      await migration.up(tx as unknown as Kysely<unknown>, dialect);
+      await tx.insertInto(TABLE).values({ name: migration.name, applied_at: Date.now() }).execute();
+      done.push(migration.name);
+    }
+    return done;
+  });
+}
+
+/** Names of the migrations the database has applied, oldest first. */
+export async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
+  const rows: { name: string }[] = await db.selectFrom(TABLE).select('name').orderBy('name').execute();
+  return rows.map((r) => r.name);
+}

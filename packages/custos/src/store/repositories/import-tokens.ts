@@ -1,0 +1,55 @@
+// Repository for import tokens (ImportTokenRecord): the wrapping key pairs of pending imports.
+// Must not import service or api; rows are mapped to records here and never returned.
+import type { WrappingAlgorithm, WrappingKeySpec } from '@custos/contract';
+import type { ImportTokenRow } from '../schema/index.js';
+import type { Db } from '../store.js';
+import type { ImportTokenRecord } from '../types.js';
+import { bytes, ms, toDate } from './convert.js';
+
+/** The mapper: one row → one ImportTokenRecord. */
+function toRecord(row: ImportTokenRow): ImportTokenRecord {
+  return {
+    id: row.id,
+    keyId: row.key_id,
+    wrappingKeySpec: row.wrapping_key_spec as WrappingKeySpec,
+    wrappingAlgorithm: row.wrapping_algorithm as WrappingAlgorithm,
+    wrappedPrivateKey: bytes(row.wrapped_private_key),
+    publicKey: bytes(row.public_key),
+    createdAt: toDate(row.created_at),
+    expiresAt: toDate(row.expires_at),
+  };
+}
+
+export async function insert(db: Db, record: ImportTokenRecord): Promise<void> {
+  await db
+    .insertInto('import_tokens')
+    .values({
+      id: record.id,
+      key_id: record.keyId,
+      wrapping_key_spec: record.wrappingKeySpec,
+      wrapping_algorithm: record.wrappingAlgorithm,
+      wrapped_private_key: record.wrappedPrivateKey,
+      public_key: record.publicKey,
+      created_at: ms(record.createdAt),
+      expires_at: ms(record.expiresAt),
+    })
+    .execute();
+}
+
+/** The token by id, expired or not (the service checks `expiresAt`). */
+export async function get(db: Db, id: string): Promise<ImportTokenRecord | undefined> {
+  const row = await db.selectFrom('import_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toRecord(row);
+}
+
+/** Deletes every token of the key (after a successful import, or when the key is deleted); returns how many. */
+export async function removeForKey(db: Db, keyId: string): Promise<number> {
+  const result = await db.deleteFrom('import_tokens').where('key_id', '=', keyId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Deletes tokens that expired at or before `now`; returns how many. */
+export async function removeExpired(db: Db, now: Date): Promise<number> {
+  const result = await db.deleteFrom('import_tokens').where('expires_at', '<=', ms(now)).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,10 @@
+// The repositories, one namespace per aggregate: `keys.insert(tx, record)`, `audit.append(tx, entry)`.
+// Must not import service or api.
+export * as keys from './keys.js';
+export * as keyVersions from './key-versions.js';
+export * as aliases from './aliases.js';
+export * as tags from './tags.js';
+export * as importTokens from './import-tokens.js';
+export * as audit from './audit.js';
+export * as meta from './meta.js';
+export type { PageRequest } from './page.js';

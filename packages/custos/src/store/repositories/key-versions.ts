@@ -1,0 +1,113 @@
+// Repository for key versions (KeyVersionRecord): one row per rotation; material destroyed by NULLing it.
+// Must not import service or api; rows are mapped to records here and never returned.
+import { NotFoundError } from '@custos/contract';
+import { sql } from 'kysely';
+import type { KeyVersionRow } from '../schema/index.js';
+import type { Db } from '../store.js';
+import type { KeyVersionRecord, Page } from '../types.js';
+import { bytesOrNull, ms, num, toDate } from './convert.js';
+import { checkLimit, decodeCursor, toPage, type PageRequest } from './page.js';
+
+/** The mapper: one row → one KeyVersionRecord. */
+function toRecord(row: KeyVersionRow): KeyVersionRecord {
+  return {
+    keyId: row.key_id,
+    version: row.version,
+    wrappedMaterial: bytesOrNull(row.wrapped_material),
+    publicKey: bytesOrNull(row.public_key),
+    createdAt: toDate(row.created_at),
+    rotationType: row.rotation_type as KeyVersionRecord['rotationType'],
+    encryptionCount: num(row.encryption_count),
+    materialCheck: row.material_check,
+  };
+}
+
+export async function insert(db: Db, record: KeyVersionRecord): Promise<void> {
+  await db
+    .insertInto('key_versions')
+    .values({
+      key_id: record.keyId,
+      version: record.version,
+      wrapped_material: record.wrappedMaterial,
+      public_key: record.publicKey,
+      created_at: ms(record.createdAt),
+      rotation_type: record.rotationType,
+      encryption_count: record.encryptionCount,
+      material_check: record.materialCheck ?? null,
+    })
+    .execute();
+}
+
+export async function get(db: Db, keyId: string, version: number): Promise<KeyVersionRecord | undefined> {
+  const row = await db
+    .selectFrom('key_versions')
+    .selectAll()
+    .where('key_id', '=', keyId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return row && toRecord(row);
+}
+
+/** The highest version of the key, or undefined when it has none (PendingImport). */
+export async function latest(db: Db, keyId: string): Promise<KeyVersionRecord | undefined> {
+  const row = await db
+    .selectFrom('key_versions')
+    .selectAll()
+    .where('key_id', '=', keyId)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && toRecord(row);
+}
+
+/** Every version of the key, oldest first. */
+export async function list(db: Db, keyId: string): Promise<KeyVersionRecord[]> {
+  const rows = await db.selectFrom('key_versions').selectAll().where('key_id', '=', keyId).orderBy('version').execute();
+  return rows.map(toRecord);
+}
+
+const isVersionCursor = (v: unknown): v is number => Number.isSafeInteger(v);
+
+/** Versions of the key one page at a time, oldest first (ListKeyRotations); invalid `after` → INVALID_MARKER. */
+export async function listPaged(db: Db, keyId: string, request: PageRequest): Promise<Page<KeyVersionRecord>> {
+  const limit = checkLimit(request.limit);
+  let query = db.selectFrom('key_versions').selectAll().where('key_id', '=', keyId);
+  if (request.after !== undefined) query = query.where('version', '>', decodeCursor(request.after, isVersionCursor));
+  const rows = await query.orderBy('version').limit(limit + 1).execute();
+  return toPage(rows, limit, toRecord, (row) => row.version);
+}
+
+/**
+ * Adds `by` to the version's encryption count in one UPDATE and returns the new count, so the
+ * caller can enforce the GCM random-IV bound. Throws NOT_FOUND if the version does not exist.
+ */
+export async function incrementEncryptionCount(db: Db, keyId: string, version: number, by = 1): Promise<number> {
+  const row = await db
+    .updateTable('key_versions')
+    .set({ encryption_count: sql`encryption_count + ${by}` })
+    .where('key_id', '=', keyId)
+    .where('version', '=', version)
+    .returning('encryption_count')
+    .executeTakeFirst();
+  if (row === undefined) throw new NotFoundError(`key version ${keyId}/${version} not found`);
+  return num(row.encryption_count);
+}
+
+/**
+ * Replaces one version's wrapped material (re-import of the same material after it was deleted or
+ * expired). Throws NOT_FOUND if the version does not exist.
+ */
+export async function setMaterial(db: Db, keyId: string, version: number, wrappedMaterial: Uint8Array): Promise<void> {
+  const result = await db
+    .updateTable('key_versions')
+    .set({ wrapped_material: wrappedMaterial })
+    .where('key_id', '=', keyId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) throw new NotFoundError(`key version ${keyId}/${version} not found`);
+}
+
+/** Destroys the key's material: wrapped_material becomes NULL for every version (public keys and check values stay). */
+export async function destroyMaterial(db: Db, keyId: string): Promise<void> {
+  await db.updateTable('key_versions').set({ wrapped_material: null }).where('key_id', '=', keyId).execute();
+}

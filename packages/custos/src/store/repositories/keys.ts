@@ -1,0 +1,204 @@
+// Repository for keys (KeyRecord): insert, read, patch, list with cursor, sweeps, counters.
+// Must not import service or api; rows are mapped to records here and never returned.
+import type { Algorithm, KeySpec, KeyState, KeyUsage, Origin, ProtectionLevel } from '@custos/contract';
+import { sql } from 'kysely';
+import type { KeyRow, KeyRowUpdate, NewKeyRow } from '../schema/index.js';
+import type { Db } from '../store.js';
+import type { KeyRecord, Page } from '../types.js';
+import { flag, ms, msOrNull, num, numOrNull, toDate, toDateOrNull } from './convert.js';
+import { checkLimit, decodeCursor, toPage, type PageRequest } from './page.js';
+
+export type KeyPatch = Partial<Omit<KeyRecord, 'id' | 'createdAt'>>;
+
+/** The mapper: one row → one KeyRecord. */
+function toRecord(row: KeyRow): KeyRecord {
+  return {
+    id: row.id,
+    spec: row.spec as KeySpec,
+    usage: row.usage as KeyUsage,
+    state: row.state as KeyState,
+    origin: row.origin as Origin,
+    protectionLevel: row.protection_level as ProtectionLevel,
+    description: row.description,
+    exportable: row.exportable !== 0,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+    deletionDate: toDateOrNull(row.deletion_date),
+    pendingWindowDays: row.pending_window_days,
+    latestVersion: row.latest_version,
+    rotationEnabled: row.rotation_enabled !== 0,
+    rotationPeriodDays: row.rotation_period_days,
+    nextRotationAt: toDateOrNull(row.next_rotation_at),
+    allowedAlgorithms: row.allowed_algorithms === null ? null : (JSON.parse(row.allowed_algorithms) as Algorithm[]),
+    notBefore: toDateOrNull(row.not_before),
+    notAfter: toDateOrNull(row.not_after),
+    maxUses: numOrNull(row.max_uses),
+    useCount: num(row.use_count),
+    materialExpiresAt: toDateOrNull(row.material_expires_at),
+    applicationId: row.application_id,
+    referenceId: row.reference_id,
+    policy: row.policy,
+  };
+}
+
+type Writable = Omit<KeyRecord, 'id' | 'createdAt'>;
+type FieldWriter<K extends keyof Writable> = (value: Writable[K]) => KeyRowUpdate;
+
+/** How each writable field becomes columns: the one place record names meet column names. */
+const WRITERS: { [K in keyof Writable]-?: FieldWriter<K> } = {
+  spec: (v) => ({ spec: v }),
+  usage: (v) => ({ usage: v }),
+  state: (v) => ({ state: v }),
+  origin: (v) => ({ origin: v }),
+  protectionLevel: (v) => ({ protection_level: v }),
+  description: (v) => ({ description: v }),
+  exportable: (v) => ({ exportable: flag(v) }),
+  updatedAt: (v) => ({ updated_at: ms(v) }),
+  deletionDate: (v) => ({ deletion_date: msOrNull(v) }),
+  pendingWindowDays: (v) => ({ pending_window_days: v }),
+  latestVersion: (v) => ({ latest_version: v }),
+  rotationEnabled: (v) => ({ rotation_enabled: flag(v) }),
+  rotationPeriodDays: (v) => ({ rotation_period_days: v }),
+  nextRotationAt: (v) => ({ next_rotation_at: msOrNull(v) }),
+  allowedAlgorithms: (v) => ({ allowed_algorithms: v === null ? null : JSON.stringify(v) }),
+  notBefore: (v) => ({ not_before: msOrNull(v) }),
+  notAfter: (v) => ({ not_after: msOrNull(v) }),
+  maxUses: (v) => ({ max_uses: v }),
+  useCount: (v) => ({ use_count: v }),
+  materialExpiresAt: (v) => ({ material_expires_at: msOrNull(v) }),
+  applicationId: (v) => ({ application_id: v }),
+  referenceId: (v) => ({ reference_id: v }),
+  policy: (v) => ({ policy: v }),
+};
+
+function toColumns(patch: KeyPatch): KeyRowUpdate {
+  let columns: KeyRowUpdate = {};
+  for (const field of Object.keys(patch) as (keyof Writable)[]) {
+    const value = patch[field];
+    if (value === undefined) continue;
+    const write = WRITERS[field] as FieldWriter<typeof field> | undefined;
+    if (write === undefined) throw new Error(`keys.update: unknown field ${String(field)}`);
+    columns = { ...columns, ...write(value as never) };
+  }
+  return columns;
+}
+
+export async function insert(db: Db, record: KeyRecord): Promise<void> {
+  const { id, createdAt, ...fields } = record;
+  const row = { id, created_at: ms(createdAt), ...toColumns(fields) } as NewKeyRow;
+  await db.insertInto('keys').values(row).execute();
+}
+
+export async function get(db: Db, id: string): Promise<KeyRecord | undefined> {
+  const row = await db.selectFrom('keys').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toRecord(row);
+}
+
+/**
+ * Writes the given fields only (undefined fields are skipped; pass `updatedAt` to move it).
+ * @example await keys.update(tx, id, { state: 'Disabled', updatedAt: now });
+ */
+export async function update(db: Db, id: string, patch: KeyPatch): Promise<void> {
+  const columns = toColumns(patch);
+  if (Object.keys(columns).length === 0) return;
+  await db.updateTable('keys').set(columns).where('id', '=', id).execute();
+}
+
+type KeyCursor = [number, string];
+const isKeyCursor = (v: unknown): v is KeyCursor =>
+  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string';
+
+/** Keys ordered by (created_at, id); `after` is the previous page's `next` (invalid → INVALID_MARKER). */
+export async function list(db: Db, request: PageRequest): Promise<Page<KeyRecord>> {
+  const limit = checkLimit(request.limit);
+  let query = db.selectFrom('keys').selectAll();
+  if (request.after !== undefined) {
+    const [createdAt, id] = decodeCursor(request.after, isKeyCursor);
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]),
+    );
+  }
+  const rows = await query.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
+  return toPage(rows, limit, toRecord, (row): KeyCursor => [num(row.created_at), row.id]);
+}
+
+/** Keys of one keyring (MOSIP application id / reference id), oldest first. */
+export async function findByKeyring(db: Db, applicationId: string, referenceId: string): Promise<KeyRecord[]> {
+  const rows = await db
+    .selectFrom('keys')
+    .selectAll()
+    .where('application_id', '=', applicationId)
+    .where('reference_id', '=', referenceId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toRecord);
+}
+
+/** PendingDeletion keys whose deletion date has come. */
+export async function listDueForDeletion(db: Db, now: Date): Promise<KeyRecord[]> {
+  const rows = await db
+    .selectFrom('keys')
+    .selectAll()
+    .where('state', '=', 'PendingDeletion')
+    .where('deletion_date', '<=', ms(now))
+    .orderBy('deletion_date')
+    .orderBy('id')
+    .execute();
+  return rows.map(toRecord);
+}
+
+/** Enabled keys with automatic rotation whose next rotation time has come. */
+export async function listDueForRotation(db: Db, now: Date): Promise<KeyRecord[]> {
+  const rows = await db
+    .selectFrom('keys')
+    .selectAll()
+    .where('state', '=', 'Enabled')
+    .where('rotation_enabled', '=', 1)
+    .where('next_rotation_at', '<=', ms(now))
+    .orderBy('next_rotation_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toRecord);
+}
+
+/** Keys whose imported material has expired and still holds material (not Destroyed, PendingDeletion or PendingImport). */
+export async function listExpiredMaterial(db: Db, now: Date): Promise<KeyRecord[]> {
+  const rows = await db
+    .selectFrom('keys')
+    .selectAll()
+    .where('material_expires_at', '<=', ms(now))
+    .where('state', 'not in', ['Destroyed', 'PendingDeletion', 'PendingImport'])
+    .orderBy('material_expires_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toRecord);
+}
+
+/** Number of keys per state; states with no key are absent. */
+export async function countByState(db: Db): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('keys')
+    .select(['state', (eb) => eb.fn.countAll().as('count')])
+    .groupBy('state')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.state, num(r.count as number | string | bigint)]));
+}
+
+/**
+ * Counts one use of the key, atomically, unless that would exceed its limit: the stored
+ * `max_uses` always applies, and `maxUses` (the caller's view of it; null = no extra limit)
+ * too. Returns false when the limit is reached or the key does not exist, true when counted.
+ * One UPDATE with the check in its WHERE clause, so concurrent calls cannot overshoot.
+ * @example if (!(await keys.incrementUseCount(tx, key.id, key.maxUses))) throw new LimitExceededError(...)
+ */
+export async function incrementUseCount(db: Db, id: string, maxUses: number | null): Promise<boolean> {
+  let query = db
+    .updateTable('keys')
+    .set({ use_count: sql`use_count + 1` })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('max_uses', 'is', null), eb('use_count', '<', eb.ref('max_uses'))]));
+  if (maxUses !== null) query = query.where('use_count', '<', maxUses);
+  const result = await query.executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -1,0 +1,15 @@
+// The `aliases` table: alias name → key id (primary key name, indexed by key_id).
+// Must not import service or api.
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Int64 } from './columns.js';
+
+export interface AliasesTable {
+  name: string;
+  key_id: string;
+  created_at: Int64;
+  updated_at: Int64;
+}
+
+export type AliasRow = Selectable<AliasesTable>;
+export type NewAliasRow = Insertable<AliasesTable>;
+export type AliasRowUpdate = Updateable<AliasesTable>;

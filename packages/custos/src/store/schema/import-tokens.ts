@@ -1,0 +1,19 @@
+// The `import_tokens` table: wrapping key pairs handed out for key material import, until they expire.
+// Must not import service or api.
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Bytes, Int64 } from './columns.js';
+
+export interface ImportTokensTable {
+  id: string;
+  key_id: string;
+  wrapping_key_spec: string;
+  wrapping_algorithm: string;
+  wrapped_private_key: Bytes;
+  public_key: Bytes;
+  created_at: Int64;
+  expires_at: Int64;
+}
+
+export type ImportTokenRow = Selectable<ImportTokensTable>;
+export type NewImportTokenRow = Insertable<ImportTokensTable>;
+export type ImportTokenRowUpdate = Updateable<ImportTokensTable>;

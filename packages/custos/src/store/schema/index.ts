@@ -1,0 +1,28 @@
+// Composes the table interfaces into the Kysely `Database` type (one file per table beside this one).
+// Must not import service or api; row types never leave the store.
+import type { AliasesTable } from './aliases.js';
+import type { AuditLogTable } from './audit-log.js';
+import type { ImportTokensTable } from './import-tokens.js';
+import type { KeyTagsTable } from './key-tags.js';
+import type { KeyVersionsTable } from './key-versions.js';
+import type { KeysTable } from './keys.js';
+import type { MetaTable } from './meta.js';
+
+export interface Database {
+  keys: KeysTable;
+  key_versions: KeyVersionsTable;
+  aliases: AliasesTable;
+  key_tags: KeyTagsTable;
+  import_tokens: ImportTokensTable;
+  audit_log: AuditLogTable;
+  meta: MetaTable;
+}
+
+export type * from './aliases.js';
+export type * from './audit-log.js';
+export type * from './columns.js';
+export type * from './import-tokens.js';
+export type * from './key-tags.js';
+export type * from './key-versions.js';
+export type * from './keys.js';
+export type * from './meta.js';

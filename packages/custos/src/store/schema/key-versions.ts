@@ -1,0 +1,20 @@
+// The `key_versions` table: one row per (key, version); wrapped material is NULL once destroyed.
+// Must not import service or api.
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Bytes, Int64 } from './columns.js';
+
+export interface KeyVersionsTable {
+  key_id: string;
+  version: number;
+  wrapped_material: Bytes | null;
+  public_key: Bytes | null;
+  created_at: Int64;
+  rotation_type: string | null;
+  encryption_count: Int64;
+  /** Check value of the material (not secret); survives destroyMaterial. */
+  material_check: string | null;
+}
+
+export type KeyVersionRow = Selectable<KeyVersionsTable>;
+export type NewKeyVersionRow = Insertable<KeyVersionsTable>;
+export type KeyVersionRowUpdate = Updateable<KeyVersionsTable>;

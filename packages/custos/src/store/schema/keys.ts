@@ -1,0 +1,37 @@
+// The `keys` table: one row per key (KeyRecord), with usage constraints, rotation and keyring columns.
+// Must not import service or api.
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Flag, Int64 } from './columns.js';
+
+export interface KeysTable {
+  id: string;
+  spec: string;
+  usage: string;
+  state: string;
+  origin: string;
+  protection_level: string;
+  description: string;
+  exportable: Flag;
+  created_at: Int64;
+  updated_at: Int64;
+  deletion_date: Int64 | null;
+  pending_window_days: number | null;
+  latest_version: number;
+  rotation_enabled: Flag;
+  rotation_period_days: number | null;
+  next_rotation_at: Int64 | null;
+  /** JSON array of algorithm names, or null for "all the spec supports". */
+  allowed_algorithms: string | null;
+  not_before: Int64 | null;
+  not_after: Int64 | null;
+  max_uses: Int64 | null;
+  use_count: Int64;
+  material_expires_at: Int64 | null;
+  application_id: string | null;
+  reference_id: string | null;
+  policy: string | null;
+}
+
+export type KeyRow = Selectable<KeysTable>;
+export type NewKeyRow = Insertable<KeysTable>;
+export type KeyRowUpdate = Updateable<KeysTable>;

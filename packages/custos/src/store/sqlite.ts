@@ -1,0 +1,46 @@
+// Opens the embedded SQLite store (better-sqlite3): durable pragmas, owner-only file mode, migrations.
+// Must not import service or api.
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { migrateToLatest } from './migrations/index.js';
+import type { Database } from './schema/index.js';
+import { createStore, type Store } from './store.js';
+
+/**
+ * Opens (creating if needed) the SQLite store at `filename` and migrates it to the latest schema.
+ * The directory is created (mode 0700) if missing and the file is made mode 0600; SQLite gives
+ * its -wal and -shm files the same mode. `':memory:'` opens a throwaway in-memory store.
+ *
+ * Pragmas: WAL (readers do not block the writer), synchronous=FULL (an acknowledged write
+ * survives power loss, as DESIGN.md requires), foreign_keys=ON, busy_timeout=5000 ms.
+ * @example const store = await openSqliteStore('/var/lib/custos/custos.db');
+ */
+export async function openSqliteStore(filename: string): Promise<Store> {
+  const inMemory = filename === ':memory:';
+  if (!inMemory) {
+    const path = resolve(filename);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, 'a', 0o600));
+    chmodSync(path, 0o600);
+  }
+  const database = new SqliteDatabase(filename);
+  try {
+    if (!inMemory) database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = FULL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+  } catch (err) {
+    database.close();
+    throw err;
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  try {
+    await migrateToLatest(db, 'sqlite');
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return createStore(db, 'sqlite');
+}

@@ -1,0 +1,709 @@
+// The store contract, run against every dialect: describeStore('sqlite', open), later 'postgres'.
+// Must not import service or api; exercises every repository function through the public store surface.
+import { randomUUID } from 'node:crypto';
+import { ConflictError, KmsError, ValidationError } from '@custos/contract';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  aliases,
+  audit,
+  importTokens,
+  keys,
+  keyVersions,
+  meta,
+  tags,
+  type AuditEntry,
+  type KeyRecord,
+  type KeyVersionRecord,
+  type Store,
+} from '../../src/store/index.js';
+
+export interface OpenedStore {
+  readonly store: Store;
+  cleanup(): Promise<void>;
+}
+
+const T0 = Date.UTC(2025, 0, 1);
+const at = (offsetMs: number): Date => new Date(T0 + offsetMs);
+const DAY = 86_400_000;
+
+export function makeKey(overrides: Partial<KeyRecord> = {}): KeyRecord {
+  return {
+    id: randomUUID(),
+    spec: 'SYMMETRIC_DEFAULT',
+    usage: 'ENCRYPT_DECRYPT',
+    state: 'Enabled',
+    origin: 'AWS_KMS',
+    protectionLevel: 'SOFTWARE',
+    description: '',
+    exportable: false,
+    createdAt: at(0),
+    updatedAt: at(0),
+    deletionDate: null,
+    pendingWindowDays: null,
+    latestVersion: 1,
+    rotationEnabled: false,
+    rotationPeriodDays: null,
+    nextRotationAt: null,
+    allowedAlgorithms: null,
+    notBefore: null,
+    notAfter: null,
+    maxUses: null,
+    useCount: 0,
+    materialExpiresAt: null,
+    applicationId: null,
+    referenceId: null,
+    policy: null,
+    ...overrides,
+  };
+}
+
+function makeVersion(keyId: string, version: number, overrides: Partial<KeyVersionRecord> = {}): KeyVersionRecord {
+  return {
+    keyId,
+    version,
+    wrappedMaterial: new Uint8Array([version, 1, 2, 3]),
+    publicKey: null,
+    createdAt: at(version * 1000),
+    rotationType: version === 1 ? null : 'ON_DEMAND',
+    encryptionCount: 0,
+    materialCheck: null,
+    ...overrides,
+  };
+}
+
+function makeEntry(overrides: Partial<AuditEntry> = {}): AuditEntry {
+  return {
+    time: at(0),
+    principal: 'alice',
+    operation: 'Encrypt',
+    keyId: null,
+    keyVersion: null,
+    outcome: 'allowed',
+    errorCode: null,
+    requestId: randomUUID(),
+    details: null,
+    ...overrides,
+  };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof KmsError) return err.code;
+    throw err;
+  }
+  throw new Error('expected a rejection');
+}
+
+export function describeStore(name: string, open: () => Promise<OpenedStore>): void {
+  describe(`store contract: ${name}`, () => {
+    let opened: OpenedStore;
+    let store: Store;
+
+    beforeEach(async () => {
+      opened = await open();
+      store = opened.store;
+    });
+    afterEach(async () => {
+      await opened.cleanup();
+    });
+
+    async function insertKey(overrides: Partial<KeyRecord> = {}): Promise<KeyRecord> {
+      const key = makeKey(overrides);
+      await keys.insert(store.db, key);
+      return key;
+    }
+
+    describe('transactions', () => {
+      it('commits when the function resolves and returns its value', async () => {
+        const key = makeKey();
+        const result = await store.transaction(async (tx) => {
+          await keys.insert(tx, key);
+          return 42;
+        });
+        expect(result).toBe(42);
+        expect(await keys.get(store.db, key.id)).toEqual(key);
+      });
+
+      it('rolls back every write when the function throws', async () => {
+        const key = makeKey();
+        await expect(
+          store.transaction(async (tx) => {
+            await keys.insert(tx, key);
+            await keyVersions.insert(tx, makeVersion(key.id, 1));
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
+        expect(await keys.get(store.db, key.id)).toBeUndefined();
+        expect(await keyVersions.get(store.db, key.id, 1)).toBeUndefined();
+      });
+    });
+
+    describe('keys', () => {
+      it('round-trips a record with every optional field set', async () => {
+        const key = makeKey({
+          spec: 'RSA_2048',
+          usage: 'SIGN_VERIFY',
+          state: 'PendingDeletion',
+          origin: 'EXTERNAL',
+          protectionLevel: 'HSM',
+          description: 'signing key ✓',
+          exportable: true,
+          createdAt: at(1),
+          updatedAt: at(2),
+          deletionDate: at(7 * DAY),
+          pendingWindowDays: 7,
+          latestVersion: 3,
+          rotationEnabled: true,
+          rotationPeriodDays: 365,
+          nextRotationAt: at(365 * DAY),
+          allowedAlgorithms: ['RSASSA_PSS_SHA_256', 'RSASSA_PKCS1_V1_5_SHA_256'],
+          notBefore: at(10),
+          notAfter: at(20 * DAY),
+          maxUses: 1000,
+          useCount: 5,
+          materialExpiresAt: at(30 * DAY),
+          applicationId: 'REGISTRATION',
+          referenceId: 'ref-1',
+          policy: '{"Version":"2012-10-17"}',
+        });
+        await keys.insert(store.db, key);
+        expect(await keys.get(store.db, key.id)).toEqual(key);
+      });
+
+      it('round-trips a record with every optional field null', async () => {
+        const key = await insertKey();
+        const read = await keys.get(store.db, key.id);
+        expect(read).toEqual(key);
+        expect(read?.createdAt).toBeInstanceOf(Date);
+      });
+
+      it('get returns undefined for an unknown id', async () => {
+        expect(await keys.get(store.db, randomUUID())).toBeUndefined();
+      });
+
+      it('insert of an existing id fails', async () => {
+        const key = await insertKey();
+        await expect(keys.insert(store.db, key)).rejects.toThrow();
+      });
+
+      it('update writes only the given fields', async () => {
+        const key = await insertKey({ description: 'before', maxUses: 3 });
+        await keys.update(store.db, key.id, {
+          state: 'Disabled',
+          updatedAt: at(5000),
+          description: 'after',
+          allowedAlgorithms: ['SYMMETRIC_DEFAULT'],
+          deletionDate: at(99),
+          maxUses: null,
+          exportable: true,
+        });
+        expect(await keys.get(store.db, key.id)).toEqual({
+          ...key,
+          state: 'Disabled',
+          updatedAt: at(5000),
+          description: 'after',
+          allowedAlgorithms: ['SYMMETRIC_DEFAULT'],
+          deletionDate: at(99),
+          maxUses: null,
+          exportable: true,
+        });
+      });
+
+      it('update with an empty patch changes nothing', async () => {
+        const key = await insertKey();
+        await keys.update(store.db, key.id, {});
+        expect(await keys.get(store.db, key.id)).toEqual(key);
+      });
+
+      it('list pages through keys ordered by creation time, then id, with an opaque cursor', async () => {
+        const sameTime = [randomUUID(), randomUUID(), randomUUID()].sort();
+        const created = [
+          await insertKey({ createdAt: at(300) }),
+          await insertKey({ id: sameTime[2], createdAt: at(100) }),
+          await insertKey({ id: sameTime[0], createdAt: at(100) }),
+          await insertKey({ createdAt: at(50) }),
+          await insertKey({ id: sameTime[1], createdAt: at(100) }),
+        ];
+        const expected = [...created]
+          .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1))
+          .map((k) => k.id);
+
+        const seen: string[] = [];
+        let after: string | undefined;
+        let pages = 0;
+        do {
+          const page = await keys.list(store.db, { limit: 2, after });
+          seen.push(...page.items.map((k) => k.id));
+          pages++;
+          after = page.next ?? undefined;
+          if (page.next !== null) expect(page.next).toMatch(/^[A-Za-z0-9_-]+$/);
+        } while (after !== undefined);
+        expect(seen).toEqual(expected);
+        expect(pages).toBe(3);
+      });
+
+      it('list returns next null when everything fits, and an empty page for an empty store', async () => {
+        expect(await keys.list(store.db, { limit: 10 })).toEqual({ items: [], next: null });
+        await insertKey();
+        await insertKey();
+        const page = await keys.list(store.db, { limit: 2 });
+        expect(page.items).toHaveLength(2);
+        expect(page.next).toBeNull();
+      });
+
+      it('list rejects an invalid cursor with INVALID_MARKER', async () => {
+        const wrongShape = Buffer.from(JSON.stringify({ x: 1 })).toString('base64url');
+        for (const after of ['not a cursor!', 'AAAA', wrongShape, '']) {
+          const err = await keys.list(store.db, { limit: 5, after }).catch((e: unknown) => e);
+          expect(err).toBeInstanceOf(ValidationError);
+          expect((err as ValidationError).code).toBe('INVALID_MARKER');
+        }
+      });
+
+      it('findByKeyring returns the keys of one application/reference pair', async () => {
+        const a1 = await insertKey({ applicationId: 'APP', referenceId: 'R1', createdAt: at(2) });
+        const a2 = await insertKey({ applicationId: 'APP', referenceId: 'R1', createdAt: at(1) });
+        await insertKey({ applicationId: 'APP', referenceId: 'R2' });
+        await insertKey({ applicationId: 'OTHER', referenceId: 'R1' });
+        await insertKey();
+        const found = await keys.findByKeyring(store.db, 'APP', 'R1');
+        expect(found.map((k) => k.id)).toEqual([a2.id, a1.id]);
+        expect(await keys.findByKeyring(store.db, 'NONE', 'R1')).toEqual([]);
+      });
+
+      it('listDueForDeletion returns PendingDeletion keys whose deletion date has passed', async () => {
+        const due = await insertKey({ state: 'PendingDeletion', deletionDate: at(DAY) });
+        const exactlyNow = await insertKey({ state: 'PendingDeletion', deletionDate: at(2 * DAY) });
+        await insertKey({ state: 'PendingDeletion', deletionDate: at(3 * DAY) });
+        await insertKey({ state: 'Enabled', deletionDate: at(DAY) });
+        const found = await keys.listDueForDeletion(store.db, at(2 * DAY));
+        expect(found.map((k) => k.id)).toEqual([due.id, exactlyNow.id]);
+      });
+
+      it('listDueForRotation returns Enabled keys with rotation on and next rotation passed', async () => {
+        const due = await insertKey({ rotationEnabled: true, nextRotationAt: at(DAY) });
+        await insertKey({ rotationEnabled: true, nextRotationAt: at(3 * DAY) });
+        await insertKey({ rotationEnabled: false, nextRotationAt: at(DAY) });
+        await insertKey({ rotationEnabled: true, nextRotationAt: at(DAY), state: 'Disabled' });
+        await insertKey({ rotationEnabled: true, nextRotationAt: null });
+        const found = await keys.listDueForRotation(store.db, at(2 * DAY));
+        expect(found.map((k) => k.id)).toEqual([due.id]);
+      });
+
+      it('listExpiredMaterial skips Destroyed, PendingDeletion and PendingImport keys', async () => {
+        const enabled = await insertKey({ materialExpiresAt: at(DAY), createdAt: at(1) });
+        const disabled = await insertKey({ materialExpiresAt: at(DAY), state: 'Disabled', createdAt: at(2) });
+        for (const state of ['Destroyed', 'PendingDeletion', 'PendingImport'] as const) {
+          await insertKey({ materialExpiresAt: at(DAY), state });
+        }
+        await insertKey({ materialExpiresAt: at(5 * DAY) });
+        await insertKey({ materialExpiresAt: null });
+        const found = await keys.listExpiredMaterial(store.db, at(DAY));
+        expect(found.map((k) => k.id).sort()).toEqual([enabled.id, disabled.id].sort());
+      });
+
+      it('countByState counts keys per state', async () => {
+        expect(await keys.countByState(store.db)).toEqual({});
+        await insertKey();
+        await insertKey();
+        await insertKey({ state: 'Disabled' });
+        await insertKey({ state: 'PendingDeletion' });
+        expect(await keys.countByState(store.db)).toEqual({ Enabled: 2, Disabled: 1, PendingDeletion: 1 });
+      });
+
+      it('incrementUseCount stops exactly at maxUses', async () => {
+        const key = await insertKey({ maxUses: 3 });
+        const results: boolean[] = [];
+        for (let i = 0; i < 5; i++) results.push(await keys.incrementUseCount(store.db, key.id, 3));
+        expect(results).toEqual([true, true, true, false, false]);
+        expect((await keys.get(store.db, key.id))?.useCount).toBe(3);
+      });
+
+      it('incrementUseCount never overshoots under 50 concurrent calls', async () => {
+        const key = await insertKey({ maxUses: 10 });
+        const results = await Promise.all(
+          Array.from({ length: 50 }, () => keys.incrementUseCount(store.db, key.id, key.maxUses)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(10);
+        expect((await keys.get(store.db, key.id))?.useCount).toBe(10);
+      });
+
+      it('incrementUseCount never overshoots under 50 concurrent transactions', async () => {
+        const key = await insertKey({ maxUses: 7 });
+        const results = await Promise.all(
+          Array.from({ length: 50 }, () => store.transaction((tx) => keys.incrementUseCount(tx, key.id, 7))),
+        );
+        expect(results.filter(Boolean)).toHaveLength(7);
+        expect((await keys.get(store.db, key.id))?.useCount).toBe(7);
+      });
+
+      it('incrementUseCount honours the stored max_uses even when the caller passes null', async () => {
+        const key = await insertKey({ maxUses: 1 });
+        expect(await keys.incrementUseCount(store.db, key.id, null)).toBe(true);
+        expect(await keys.incrementUseCount(store.db, key.id, null)).toBe(false);
+      });
+
+      it('incrementUseCount is unlimited without maxUses, and false for an unknown key', async () => {
+        const key = await insertKey();
+        for (let i = 0; i < 20; i++) expect(await keys.incrementUseCount(store.db, key.id, null)).toBe(true);
+        expect((await keys.get(store.db, key.id))?.useCount).toBe(20);
+        expect(await keys.incrementUseCount(store.db, randomUUID(), null)).toBe(false);
+      });
+    });
+
+    describe('keyVersions', () => {
+      it('round-trips a version, with bytes as Uint8Array', async () => {
+        const key = await insertKey();
+        const version = makeVersion(key.id, 1, { publicKey: new Uint8Array([48, 130, 1, 34]), encryptionCount: 9 });
+        await keyVersions.insert(store.db, version);
+        const read = await keyVersions.get(store.db, key.id, 1);
+        expect(read).toEqual(version);
+        expect(read?.wrappedMaterial?.constructor).toBe(Uint8Array);
+        expect(await keyVersions.get(store.db, key.id, 2)).toBeUndefined();
+      });
+
+      it('setMaterial replaces one version\'s material, keeping the check value; NOT_FOUND when missing', async () => {
+        const key = await insertKey({ origin: 'EXTERNAL' });
+        await keyVersions.insert(store.db, makeVersion(key.id, 1, { materialCheck: 'ab'.repeat(32) }));
+        await keyVersions.destroyMaterial(store.db, key.id);
+        expect(await keyVersions.get(store.db, key.id, 1)).toMatchObject({ wrappedMaterial: null, materialCheck: 'ab'.repeat(32) });
+        await keyVersions.setMaterial(store.db, key.id, 1, new Uint8Array([7, 7]));
+        expect(await keyVersions.get(store.db, key.id, 1)).toMatchObject({
+          wrappedMaterial: new Uint8Array([7, 7]),
+          materialCheck: 'ab'.repeat(32),
+        });
+        expect(await codeOf(keyVersions.setMaterial(store.db, key.id, 2, new Uint8Array([1])))).toBe('NOT_FOUND');
+      });
+
+      it('refuses a version of a key that does not exist (foreign key)', async () => {
+        await expect(keyVersions.insert(store.db, makeVersion(randomUUID(), 1))).rejects.toThrow();
+      });
+
+      it('refuses a duplicate (key, version)', async () => {
+        const key = await insertKey();
+        await keyVersions.insert(store.db, makeVersion(key.id, 1));
+        await expect(keyVersions.insert(store.db, makeVersion(key.id, 1))).rejects.toThrow();
+      });
+
+      it('latest and list return the newest and all versions in ascending order', async () => {
+        const key = await insertKey();
+        const other = await insertKey();
+        expect(await keyVersions.latest(store.db, key.id)).toBeUndefined();
+        for (const v of [2, 1, 3]) await keyVersions.insert(store.db, makeVersion(key.id, v));
+        await keyVersions.insert(store.db, makeVersion(other.id, 9));
+        expect((await keyVersions.latest(store.db, key.id))?.version).toBe(3);
+        expect((await keyVersions.list(store.db, key.id)).map((v) => v.version)).toEqual([1, 2, 3]);
+      });
+
+      it('listPaged pages versions with a cursor and rejects an invalid one', async () => {
+        const key = await insertKey();
+        for (let v = 1; v <= 5; v++) await keyVersions.insert(store.db, makeVersion(key.id, v));
+        const first = await keyVersions.listPaged(store.db, key.id, { limit: 2 });
+        expect(first.items.map((v) => v.version)).toEqual([1, 2]);
+        const second = await keyVersions.listPaged(store.db, key.id, { limit: 2, after: first.next ?? undefined });
+        expect(second.items.map((v) => v.version)).toEqual([3, 4]);
+        const third = await keyVersions.listPaged(store.db, key.id, { limit: 2, after: second.next ?? undefined });
+        expect(third.items.map((v) => v.version)).toEqual([5]);
+        expect(third.next).toBeNull();
+        expect(await codeOf(keyVersions.listPaged(store.db, key.id, { limit: 2, after: 'bad!' }))).toBe('INVALID_MARKER');
+        const stringCursor = Buffer.from('"x"').toString('base64url');
+        expect(await codeOf(keyVersions.listPaged(store.db, key.id, { limit: 2, after: stringCursor }))).toBe('INVALID_MARKER');
+      });
+
+      it('incrementEncryptionCount returns the new count and fails with NOT_FOUND for an unknown version', async () => {
+        const key = await insertKey();
+        await keyVersions.insert(store.db, makeVersion(key.id, 1));
+        expect(await keyVersions.incrementEncryptionCount(store.db, key.id, 1)).toBe(1);
+        expect(await keyVersions.incrementEncryptionCount(store.db, key.id, 1, 10)).toBe(11);
+        expect((await keyVersions.get(store.db, key.id, 1))?.encryptionCount).toBe(11);
+        expect(await codeOf(keyVersions.incrementEncryptionCount(store.db, key.id, 2))).toBe('NOT_FOUND');
+      });
+
+      it('destroyMaterial clears the material of every version of that key only', async () => {
+        const key = await insertKey();
+        const other = await insertKey();
+        const pub = new Uint8Array([1, 2]);
+        await keyVersions.insert(store.db, makeVersion(key.id, 1, { publicKey: pub }));
+        await keyVersions.insert(store.db, makeVersion(key.id, 2, { publicKey: pub }));
+        await keyVersions.insert(store.db, makeVersion(other.id, 1));
+        await keyVersions.destroyMaterial(store.db, key.id);
+        for (const v of await keyVersions.list(store.db, key.id)) {
+          expect(v.wrappedMaterial).toBeNull();
+          expect(v.publicKey).toEqual(pub);
+        }
+        expect((await keyVersions.get(store.db, other.id, 1))?.wrappedMaterial).toEqual(new Uint8Array([1, 1, 2, 3]));
+      });
+    });
+
+    describe('aliases', () => {
+      const alias = (name: string, keyId: string) => ({ name, keyId, createdAt: at(1), updatedAt: at(2) });
+
+      it('round-trips an alias and returns undefined for an unknown name', async () => {
+        const key = await insertKey();
+        await aliases.insert(store.db, alias('alias/a', key.id));
+        expect(await aliases.get(store.db, 'alias/a')).toEqual(alias('alias/a', key.id));
+        expect(await aliases.get(store.db, 'alias/none')).toBeUndefined();
+      });
+
+      it('a duplicate name fails with ALREADY_EXISTS', async () => {
+        const key = await insertKey();
+        const other = await insertKey();
+        await aliases.insert(store.db, alias('alias/a', key.id));
+        const err = await aliases.insert(store.db, alias('alias/a', other.id)).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ConflictError);
+        expect((err as ConflictError).code).toBe('ALREADY_EXISTS');
+        expect((await aliases.get(store.db, 'alias/a'))?.keyId).toBe(key.id);
+      });
+
+      it('a duplicate name inside a transaction fails with ALREADY_EXISTS and rolls back', async () => {
+        const key = await insertKey();
+        await aliases.insert(store.db, alias('alias/a', key.id));
+        const code = await codeOf(
+          store.transaction(async (tx) => {
+            await aliases.insert(tx, alias('alias/b', key.id));
+            await aliases.insert(tx, alias('alias/a', key.id));
+          }),
+        );
+        expect(code).toBe('ALREADY_EXISTS');
+        expect(await aliases.get(store.db, 'alias/b')).toBeUndefined();
+      });
+
+      it('update points the alias at another key', async () => {
+        const key = await insertKey();
+        const other = await insertKey();
+        await aliases.insert(store.db, alias('alias/a', key.id));
+        expect(await aliases.update(store.db, 'alias/a', other.id, at(50))).toBe(true);
+        expect(await aliases.get(store.db, 'alias/a')).toEqual({ ...alias('alias/a', other.id), updatedAt: at(50) });
+        expect(await aliases.update(store.db, 'alias/none', other.id, at(50))).toBe(false);
+      });
+
+      it('remove deletes the alias and says whether it existed', async () => {
+        const key = await insertKey();
+        await aliases.insert(store.db, alias('alias/a', key.id));
+        expect(await aliases.remove(store.db, 'alias/a')).toBe(true);
+        expect(await aliases.remove(store.db, 'alias/a')).toBe(false);
+        expect(await aliases.get(store.db, 'alias/a')).toBeUndefined();
+      });
+
+      it('listByKey, list with paging and key filter, removeForKey', async () => {
+        const key = await insertKey();
+        const other = await insertKey();
+        for (const n of ['alias/c', 'alias/a', 'alias/e']) await aliases.insert(store.db, alias(n, key.id));
+        for (const n of ['alias/b', 'alias/d']) await aliases.insert(store.db, alias(n, other.id));
+
+        expect((await aliases.listByKey(store.db, key.id)).map((a) => a.name)).toEqual(['alias/a', 'alias/c', 'alias/e']);
+
+        const names: string[] = [];
+        let after: string | undefined;
+        do {
+          const page = await aliases.list(store.db, { limit: 2, after });
+          names.push(...page.items.map((a) => a.name));
+          after = page.next ?? undefined;
+        } while (after !== undefined);
+        expect(names).toEqual(['alias/a', 'alias/b', 'alias/c', 'alias/d', 'alias/e']);
+
+        const first = await aliases.list(store.db, { keyId: other.id, limit: 1 });
+        expect(first.items.map((a) => a.name)).toEqual(['alias/b']);
+        const second = await aliases.list(store.db, { keyId: other.id, limit: 1, after: first.next ?? undefined });
+        expect(second.items.map((a) => a.name)).toEqual(['alias/d']);
+        expect(second.next).toBeNull();
+
+        expect(await codeOf(aliases.list(store.db, { limit: 1, after: 'garbage%' }))).toBe('INVALID_MARKER');
+
+        expect(await aliases.removeForKey(store.db, key.id)).toBe(3);
+        expect(await aliases.listByKey(store.db, key.id)).toEqual([]);
+        expect(await aliases.listByKey(store.db, other.id)).toHaveLength(2);
+      });
+    });
+
+    describe('tags', () => {
+      it('put inserts and upserts, list orders by key, remove and count', async () => {
+        const key = await insertKey();
+        const other = await insertKey();
+        expect(await tags.list(store.db, key.id)).toEqual([]);
+        expect(await tags.count(store.db, key.id)).toBe(0);
+        await tags.put(store.db, key.id, [
+          { tagKey: 'team', tagValue: 'payments' },
+          { tagKey: 'env', tagValue: 'prod' },
+        ]);
+        await tags.put(store.db, other.id, [{ tagKey: 'env', tagValue: 'dev' }]);
+        await tags.put(store.db, key.id, [
+          { tagKey: 'env', tagValue: 'staging' },
+          { tagKey: 'cost', tagValue: '' },
+        ]);
+        await tags.put(store.db, key.id, []);
+        expect(await tags.list(store.db, key.id)).toEqual([
+          { tagKey: 'cost', tagValue: '' },
+          { tagKey: 'env', tagValue: 'staging' },
+          { tagKey: 'team', tagValue: 'payments' },
+        ]);
+        expect(await tags.count(store.db, key.id)).toBe(3);
+
+        expect(await tags.remove(store.db, key.id, ['env', 'missing'])).toBe(1);
+        expect(await tags.remove(store.db, key.id, [])).toBe(0);
+        expect((await tags.list(store.db, key.id)).map((t) => t.tagKey)).toEqual(['cost', 'team']);
+        expect(await tags.list(store.db, other.id)).toEqual([{ tagKey: 'env', tagValue: 'dev' }]);
+      });
+    });
+
+    describe('importTokens', () => {
+      const token = (keyId: string, expiresAt: Date) => ({
+        id: randomUUID(),
+        keyId,
+        wrappingKeySpec: 'RSA_3072' as const,
+        wrappingAlgorithm: 'RSAES_OAEP_SHA_256' as const,
+        wrappedPrivateKey: new Uint8Array([9, 8, 7]),
+        publicKey: new Uint8Array([1, 2, 3, 4]),
+        createdAt: at(0),
+        expiresAt,
+      });
+
+      it('round-trips, removes by key and removes expired tokens', async () => {
+        const key = await insertKey({ state: 'PendingImport', latestVersion: 0 });
+        const other = await insertKey({ state: 'PendingImport', latestVersion: 0 });
+        const t1 = token(key.id, at(DAY));
+        const t2 = token(key.id, at(2 * DAY));
+        const t3 = token(other.id, at(DAY));
+        const t4 = token(other.id, at(3 * DAY));
+        for (const t of [t1, t2, t3, t4]) await importTokens.insert(store.db, t);
+
+        expect(await importTokens.get(store.db, t1.id)).toEqual(t1);
+        expect(await importTokens.get(store.db, randomUUID())).toBeUndefined();
+
+        expect(await importTokens.removeForKey(store.db, key.id)).toBe(2);
+        expect(await importTokens.get(store.db, t2.id)).toBeUndefined();
+
+        expect(await importTokens.removeExpired(store.db, at(DAY))).toBe(1);
+        expect(await importTokens.get(store.db, t3.id)).toBeUndefined();
+        expect(await importTokens.get(store.db, t4.id)).toEqual(t4);
+      });
+    });
+
+    describe('audit', () => {
+      const append = (entry: AuditEntry) => store.transaction((tx) => audit.append(tx, entry));
+
+      it('append outside a transaction fails with INTERNAL', async () => {
+        expect(await codeOf(audit.append(store.db, makeEntry()))).toBe('INTERNAL');
+      });
+
+      it('chains records: the first prevHash is 64 zeros, each next prevHash is the previous hash', async () => {
+        const first = await append(makeEntry({ details: { b: 1, a: [1, { z: true, y: null }] } }));
+        const second = await append(makeEntry({ operation: 'Decrypt', outcome: 'denied', errorCode: 'ACCESS_DENIED' }));
+        expect(first.prevHash).toBe('0'.repeat(64));
+        expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
+        expect(second.prevHash).toBe(first.hash);
+        expect(second.seq).toBeGreaterThan(first.seq);
+        expect(first.details).toEqual({ a: [1, { y: null, z: true }], b: 1 });
+      });
+
+      it('round-trips every field through list', async () => {
+        const key = await insertKey();
+        const entry = makeEntry({
+          time: at(123),
+          keyId: key.id,
+          keyVersion: 2,
+          outcome: 'failed',
+          errorCode: 'INVALID_CIPHERTEXT',
+          details: { algorithm: 'SYMMETRIC_DEFAULT', n: 3 },
+        });
+        const record = await append(entry);
+        const [read] = await audit.list(store.db, { limit: 10 });
+        expect(read).toEqual({ ...entry, seq: record.seq, prevHash: record.prevHash, hash: record.hash });
+      });
+
+      it('appendMany chains a batch in order', async () => {
+        await append(makeEntry());
+        const batch = await store.transaction((tx) =>
+          audit.appendMany(tx, [makeEntry({ operation: 'A' }), makeEntry({ operation: 'B' }), makeEntry({ operation: 'C' })]),
+        );
+        expect(batch.map((r) => r.operation)).toEqual(['A', 'B', 'C']);
+        expect(batch[1]?.prevHash).toBe(batch[0]?.hash);
+        expect(batch[2]?.prevHash).toBe(batch[1]?.hash);
+        expect(await store.transaction((tx) => audit.appendMany(tx, []))).toEqual([]);
+        expect(await audit.verifyChain(store.db)).toEqual({ ok: true, count: 4 });
+      });
+
+      it('list filters by key, principal and operation and pages by seq', async () => {
+        const k1 = randomUUID();
+        const k2 = randomUUID();
+        await append(makeEntry({ keyId: k1, principal: 'alice', operation: 'Encrypt' }));
+        await append(makeEntry({ keyId: k2, principal: 'bob', operation: 'Encrypt' }));
+        await append(makeEntry({ keyId: k1, principal: 'bob', operation: 'Decrypt' }));
+        await append(makeEntry({ keyId: k1, principal: 'alice', operation: 'Decrypt' }));
+
+        const all = await audit.list(store.db, { limit: 100 });
+        expect(all).toHaveLength(4);
+        expect(all.map((r) => r.seq)).toEqual([...all.map((r) => r.seq)].sort((a, b) => a - b));
+
+        expect((await audit.list(store.db, { limit: 100, keyId: k1 })).map((r) => r.principal)).toEqual(['alice', 'bob', 'alice']);
+        expect(await audit.list(store.db, { limit: 100, principal: 'bob' })).toHaveLength(2);
+        expect(await audit.list(store.db, { limit: 100, operation: 'Decrypt', principal: 'alice' })).toHaveLength(1);
+
+        const page1 = await audit.list(store.db, { limit: 2 });
+        const page2 = await audit.list(store.db, { limit: 2, after: page1[1]?.seq });
+        expect([...page1, ...page2].map((r) => r.seq)).toEqual(all.map((r) => r.seq));
+        expect(await audit.list(store.db, { limit: 2, after: page2[1]?.seq })).toEqual([]);
+      });
+
+      it('verifyChain accepts an empty log and an intact chain', async () => {
+        expect(await audit.verifyChain(store.db)).toEqual({ ok: true, count: 0 });
+        for (let i = 0; i < 5; i++) await append(makeEntry({ details: { i } }));
+        expect(await audit.verifyChain(store.db)).toEqual({ ok: true, count: 5 });
+      });
+
+      it('verifyChain detects an edited record', async () => {
+        const records: number[] = [];
+        for (let i = 0; i < 5; i++) records.push((await append(makeEntry())).seq);
+        await sql`update audit_log set principal = ${'mallory'} where seq = ${records[2]}`.execute(store.db);
+        expect(await audit.verifyChain(store.db)).toEqual({ ok: false, brokenAt: records[2] });
+      });
+
+      it('verifyChain detects edited details', async () => {
+        const seqs: number[] = [];
+        for (let i = 0; i < 3; i++) seqs.push((await append(makeEntry({ details: { amount: i } }))).seq);
+        await sql`update audit_log set details = ${'{"amount":99}'} where seq = ${seqs[1]}`.execute(store.db);
+        expect(await audit.verifyChain(store.db)).toEqual({ ok: false, brokenAt: seqs[1] });
+      });
+
+      it('verifyChain detects a deleted record at the record after it', async () => {
+        const seqs: number[] = [];
+        for (let i = 0; i < 5; i++) seqs.push((await append(makeEntry())).seq);
+        await sql`delete from audit_log where seq = ${seqs[1]}`.execute(store.db);
+        expect(await audit.verifyChain(store.db)).toEqual({ ok: false, brokenAt: seqs[2] });
+      });
+
+      it('verifyChain detects a deleted first record', async () => {
+        const seqs: number[] = [];
+        for (let i = 0; i < 3; i++) seqs.push((await append(makeEntry())).seq);
+        await sql`delete from audit_log where seq = ${seqs[0]}`.execute(store.db);
+        expect(await audit.verifyChain(store.db)).toEqual({ ok: false, brokenAt: seqs[1] });
+      });
+
+      it('verifyChain walks chains longer than one batch', async () => {
+        const entries = Array.from({ length: 1203 }, (_, i) => makeEntry({ details: { i } }));
+        await store.transaction((tx) => audit.appendMany(tx, entries));
+        expect(await audit.verifyChain(store.db)).toEqual({ ok: true, count: 1203 });
+      });
+
+      it('concurrent appends in separate transactions keep one chain', async () => {
+        await Promise.all(Array.from({ length: 20 }, (_, i) => append(makeEntry({ details: { i } }))));
+        expect(await audit.verifyChain(store.db)).toEqual({ ok: true, count: 20 });
+      });
+    });
+
+    describe('meta', () => {
+      it('get, set and overwrite', async () => {
+        expect(await meta.get(store.db, 'root.check')).toBeUndefined();
+        await meta.set(store.db, 'root.check', 'abc');
+        expect(await meta.get(store.db, 'root.check')).toBe('abc');
+        await meta.set(store.db, 'root.check', 'def');
+        expect(await meta.get(store.db, 'root.check')).toBe('def');
+        expect(await meta.remove(store.db, 'root.check')).toBe(true);
+        expect(await meta.get(store.db, 'root.check')).toBeUndefined();
+      });
+    });
+  });
+}
