@@ -1,0 +1,50 @@
+// What every operation is handed: the store, the root of trust, the clock and the settings,
+// plus the per-call caller and audit slot. Must not import api.
+import type { Caller } from '@custos/contract';
+import type { RootOfTrust } from '../keystore/root-of-trust.js';
+import type { Store } from '../store/index.js';
+
+export interface ServiceConfig {
+  /** ARN parts: `arn:aws:kms:<region>:<accountId>:key/<id>`. */
+  readonly region: string;
+  readonly accountId: string;
+  /** Smallest pending window ScheduleKeyDeletion accepts (AWS: 7; tests may lower it). */
+  readonly minPendingWindowDays: number;
+  /** Encryptions per key version before it is rotated automatically (well below GCM's 2^32, SP 800-38D 8.3). */
+  readonly maxEncryptionsPerVersion: number;
+  /** How long an import token and its wrapping key stay valid. */
+  readonly importTokenTtlMs: number;
+}
+
+export const DEFAULT_CONFIG: ServiceConfig = {
+  region: 'us-east-1',
+  accountId: '000000000000',
+  minPendingWindowDays: 7,
+  maxEncryptionsPerVersion: 2 ** 30,
+  importTokenTtlMs: 24 * 60 * 60 * 1000,
+};
+
+export interface Logger {
+  error(details: Record<string, unknown>, message: string): void;
+}
+
+export interface ServiceContext {
+  readonly store: Store;
+  readonly rootOfTrust: RootOfTrust;
+  readonly config: ServiceConfig;
+  readonly now: () => Date;
+  readonly logger: Logger;
+}
+
+/** What an operation reports for its audit record (the wrapper writes it). */
+export interface AuditSlot {
+  keyId: string | null;
+  keyVersion: number | null;
+  details: Record<string, unknown> | null;
+}
+
+export interface OpContext extends ServiceContext {
+  readonly caller: Caller;
+  readonly requestId: string;
+  readonly audit: AuditSlot;
+}

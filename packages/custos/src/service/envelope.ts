@@ -1,0 +1,105 @@
+// Encryption and decryption with a key, whatever its kind: AES-GCM into the self-describing blob (counted per
+// version, rotated before the GCM bound), or RSA-OAEP (raw, as AWS returns it). Shared by Encrypt, Decrypt,
+// ReEncrypt and the data-key operations. Must not import api.
+import { InvalidCiphertextError, ValidationError, type EncryptionAlgorithm } from '@custos/contract';
+import { aesGcmDecrypt, aesGcmEncrypt } from '../core/algorithms/aes-gcm.js';
+import { rsaOaepDecrypt, rsaOaepEncrypt } from '../core/algorithms/rsa.js';
+import { ciphertextAad, decodeCiphertext, encodeCiphertext } from '../core/ciphertext/index.js';
+import * as repo from '../store/repositories/index.js';
+import type { KeyRecord } from '../store/types.js';
+import type { OpContext } from './context.js';
+import { checkUse, countUse, findKey, getVersion, latestMaterial, loadKey, unwrapVersion } from './keys.js';
+import type { OperationName } from './lifecycle.js';
+import { rotateKey } from './rotation.js';
+
+export type Context = Record<string, string> | undefined;
+
+/** Encrypts under `key` (already loaded for an encrypting operation); returns the blob. */
+export async function encryptWithKey(ctx: OpContext, key: KeyRecord, plaintext: Uint8Array, context: Context, algorithm: EncryptionAlgorithm): Promise<Uint8Array> {
+  const spec = checkUse(ctx, key, 'ENCRYPT_DECRYPT', algorithm, true);
+  await countUse(ctx.store.db, key);
+  if (algorithm !== 'SYMMETRIC_DEFAULT') {
+    if (context && Object.keys(context).length > 0) throw new ValidationError('asymmetric keys take no encryption context');
+    const version = await getVersion(ctx.store.db, key, key.latestVersion);
+    ctx.audit.keyVersion = version.version;
+    return rsaOaepEncrypt(algorithm, version.publicKey!, plaintext);
+  }
+  void spec;
+  let current = key;
+  for (let attempt = 0; ; attempt++) {
+    const { version, material } = await latestMaterial(ctx, ctx.store.db, current);
+    const count = await repo.keyVersions.incrementEncryptionCount(ctx.store.db, current.id, version.version);
+    if (count > ctx.config.maxEncryptionsPerVersion && attempt === 0) {
+      // SP 800-38D 8.3: bound random-IV encryptions per key; rotate and encrypt under the new version.
+      material.wipe();
+      current = await rotateKey(ctx, current.id, 'AUTOMATIC', current.latestVersion);
+      continue;
+    }
+    try {
+      const header = { keyId: current.id, version: version.version };
+      const sealed = aesGcmEncrypt(material, plaintext, ciphertextAad(header, context));
+      return encodeCiphertext({ ...header, ...sealed });
+    } finally {
+      material.wipe();
+    }
+  }
+}
+
+export interface Decrypted {
+  readonly key: KeyRecord;
+  readonly plaintext: Uint8Array;
+  readonly algorithm: EncryptionAlgorithm;
+}
+
+/**
+ * Decrypts a blob. Symmetric blobs name their key and version; `keyId`, when given, must name the same key
+ * (IncorrectKeyException otherwise, as AWS). RSA ciphertexts need `keyId` and the algorithm.
+ */
+export async function decryptBlob(
+  ctx: OpContext,
+  operation: OperationName,
+  blob: Uint8Array,
+  context: Context,
+  keyId: string | undefined,
+  algorithm: EncryptionAlgorithm | undefined,
+): Promise<Decrypted> {
+  const requested = keyId ? await loadKey(ctx, ctx.store.db, keyId, operation) : undefined;
+  if ((algorithm ?? 'SYMMETRIC_DEFAULT') !== 'SYMMETRIC_DEFAULT') {
+    if (!requested) throw new ValidationError('decrypting with an asymmetric key needs its keyId');
+    const alg = algorithm as Exclude<EncryptionAlgorithm, 'SYMMETRIC_DEFAULT'>;
+    checkUse(ctx, requested, 'ENCRYPT_DECRYPT', alg, false);
+    await countUse(ctx.store.db, requested);
+    const { material } = await latestMaterial(ctx, ctx.store.db, requested);
+    try {
+      return { key: requested, plaintext: rsaOaepDecrypt(alg, material, blob), algorithm: alg };
+    } finally {
+      material.wipe();
+    }
+  }
+  const parsed = decodeCiphertext(blob);
+  const key = requested ?? (await findKeyForBlob(ctx, parsed.keyId, operation));
+  if (requested && requested.id !== parsed.keyId) {
+    throw new ValidationError('the ciphertext was not encrypted under the specified key', 'INCORRECT_KEY');
+  }
+  checkUse(ctx, key, 'ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT', false);
+  const version = await repo.keyVersions.get(ctx.store.db, key.id, parsed.version);
+  if (!version) throw new InvalidCiphertextError();
+  ctx.audit.keyVersion = version.version;
+  await countUse(ctx.store.db, key);
+  const material = await unwrapVersion(ctx, key, version);
+  try {
+    return { key, plaintext: aesGcmDecrypt(material, parsed, ciphertextAad(parsed, context)), algorithm: 'SYMMETRIC_DEFAULT' };
+  } finally {
+    material.wipe();
+  }
+}
+
+/** A blob naming a key that does not exist is an invalid ciphertext, not a lookup error. */
+async function findKeyForBlob(ctx: OpContext, keyId: string, operation: OperationName): Promise<KeyRecord> {
+  try {
+    await findKey(ctx, ctx.store.db, keyId);
+  } catch {
+    throw new InvalidCiphertextError();
+  }
+  return loadKey(ctx, ctx.store.db, keyId, operation);
+}

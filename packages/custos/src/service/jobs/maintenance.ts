@@ -1,0 +1,37 @@
+// Background maintenance: destroy keys past their pending window, rotate keys whose period has passed,
+// remove imported material past its expiry, drop expired import tokens. Each key is handled through the
+// same audited operations as a caller's request. Must not import api.
+import * as repo from '../../store/repositories/index.js';
+import type { KeyService } from '../key-service.js';
+import { SYSTEM_CALLER } from '../key-service.js';
+
+export interface MaintenanceReport {
+  destroyed: number;
+  rotated: number;
+  expired: number;
+  failed: number;
+}
+
+export async function runMaintenance(service: KeyService): Promise<MaintenanceReport> {
+  const { store, now, logger } = service.context;
+  const at = now();
+  const report: MaintenanceReport = { destroyed: 0, rotated: 0, expired: 0, failed: 0 };
+  const jobs: [keyof Omit<MaintenanceReport, 'failed'>, 'DestroyKey' | 'AutoRotateKey' | 'ExpireKeyMaterial', { id: string }[]][] = [
+    ['destroyed', 'DestroyKey', await repo.keys.listDueForDeletion(store.db, at)],
+    ['rotated', 'AutoRotateKey', await repo.keys.listDueForRotation(store.db, at)],
+    ['expired', 'ExpireKeyMaterial', await repo.keys.listExpiredMaterial(store.db, at)],
+  ];
+  for (const [counter, operation, keys] of jobs) {
+    for (const key of keys) {
+      try {
+        await service.run(operation, { keyId: key.id }, SYSTEM_CALLER);
+        report[counter]++;
+      } catch (err) {
+        report.failed++;
+        logger.error({ err, operation, keyId: key.id }, 'maintenance job failed');
+      }
+    }
+  }
+  await repo.importTokens.removeExpired(store.db, at);
+  return report;
+}

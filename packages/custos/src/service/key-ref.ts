@@ -1,0 +1,44 @@
+// Parses the ways a caller can name a key (id, key ARN, alias name, alias ARN) and formats ARNs.
+// Must not import api.
+import { NotFoundError, ValidationError } from '@custos/contract';
+import type { ServiceConfig } from './context.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
+const ARN = /^arn:aws[a-z-]*:kms:([^:]*):([^:]*):(key|alias)\/(.+)$/;
+
+export type KeyRef = { readonly kind: 'id'; readonly id: string } | { readonly kind: 'alias'; readonly name: string };
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+/** Parses a key reference; an ARN for another region or account names no key here. */
+export function parseKeyRef(value: string, config: ServiceConfig): KeyRef {
+  const arn = ARN.exec(value);
+  if (arn) {
+    const [, region, account, kind, rest] = arn as unknown as [string, string, string, string, string];
+    if (region !== config.region || account !== config.accountId) throw new NotFoundError(`key not found: ${value}`, 'KEY_NOT_FOUND');
+    return parseKeyRef(kind === 'alias' ? `alias/${rest}` : rest, config);
+  }
+  if (value.startsWith('alias/')) {
+    if (!ALIAS.test(value)) throw new ValidationError(`invalid alias name: ${value}`, 'INVALID_ALIAS_NAME');
+    return { kind: 'alias', name: value };
+  }
+  if (isUuid(value)) return { kind: 'id', id: value.toLowerCase() };
+  throw new NotFoundError(`key not found: ${value}`, 'KEY_NOT_FOUND');
+}
+
+/** Checks a name for CreateAlias/UpdateAlias: the `alias/` form, and not the reserved `alias/aws/` prefix. */
+export function checkAliasName(name: string): void {
+  if (!ALIAS.test(name)) throw new ValidationError(`invalid alias name: ${name}`, 'INVALID_ALIAS_NAME');
+  if (name.startsWith('alias/aws/')) throw new ValidationError('alias names starting with alias/aws/ are reserved', 'INVALID_ALIAS_NAME');
+}
+
+export function keyArn(config: ServiceConfig, id: string): string {
+  return `arn:aws:kms:${config.region}:${config.accountId}:key/${id}`;
+}
+
+export function aliasArn(config: ServiceConfig, name: string): string {
+  return `arn:aws:kms:${config.region}:${config.accountId}:${name}`;
+}

@@ -1,0 +1,81 @@
+// KeyService: the one wrapper every operation runs through — validate, authorise, run, audit, convert errors
+// (as Cosmian's dispatcher does). Operations never write audit records themselves. Must not import api.
+import { randomUUID } from 'node:crypto';
+import { AccessDeniedError, InternalError, KmsError, OPERATIONS, ValidationError, type Caller } from '@custos/contract';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import type { TSchema } from '@sinclair/typebox';
+import * as repo from '../store/repositories/index.js';
+import type { AuditSlot, OpContext, ServiceContext } from './context.js';
+import { OPERATION_RULES, ROLE_GRANTS, type OperationName } from './lifecycle.js';
+import { HANDLERS } from './operations/index.js';
+
+/** The principal background jobs act as. */
+export const SYSTEM_CALLER: Caller = { principal: 'custos:system', roles: ['admin'] };
+
+type OperationsTable = Record<string, { name: string; request: TSchema }>;
+const checkers = new Map<string, TypeCheck<TSchema>>();
+for (const entry of Object.values(OPERATIONS as unknown as OperationsTable)) {
+  checkers.set(entry.name, TypeCompiler.Compile(entry.request));
+}
+
+export class KeyService {
+  constructor(readonly context: ServiceContext) {}
+
+  /** Runs `operation` for `caller`: the only entry point into the service layer. */
+  async run<R>(operation: OperationName, input: unknown, caller: Caller): Promise<R> {
+    const requestId = caller.requestId ?? randomUUID();
+    const audit: AuditSlot = { keyId: null, keyVersion: null, details: null };
+    const ctx: OpContext = { ...this.context, caller, requestId, audit };
+    try {
+      authorise(operation, caller);
+      validate(operation, input);
+      const result = (await HANDLERS[operation](ctx, input as never)) as R;
+      await this.writeAudit(ctx, operation, 'allowed', null);
+      return result;
+    } catch (error) {
+      const kmsError = this.toKmsError(error, operation, requestId);
+      await this.writeAudit(ctx, operation, kmsError.code === 'ACCESS_DENIED' ? 'denied' : 'failed', kmsError.code).catch((auditError) =>
+        this.context.logger.error({ err: auditError, requestId, operation }, 'audit write failed'),
+      );
+      throw kmsError;
+    }
+  }
+
+  private toKmsError(error: unknown, operation: string, requestId: string): KmsError {
+    if (error instanceof KmsError) return error;
+    this.context.logger.error({ err: error, requestId, operation }, 'internal error');
+    return new InternalError(`internal error (request ${requestId})`);
+  }
+
+  private async writeAudit(ctx: OpContext, operation: OperationName, outcome: 'allowed' | 'denied' | 'failed', errorCode: string | null): Promise<void> {
+    await ctx.store.transaction((tx) =>
+      repo.audit.append(tx, {
+        time: ctx.now(),
+        principal: ctx.caller.principal,
+        operation,
+        keyId: ctx.audit.keyId,
+        keyVersion: ctx.audit.keyVersion,
+        outcome,
+        errorCode,
+        requestId: ctx.requestId,
+        details: ctx.audit.details,
+      }),
+    );
+  }
+}
+
+function authorise(operation: OperationName, caller: Caller): void {
+  const access = OPERATION_RULES[operation].access;
+  if (!caller.roles.some((role) => ROLE_GRANTS[role]?.includes(access))) {
+    throw new AccessDeniedError(`${caller.principal} may not call ${operation}`);
+  }
+}
+
+function validate(operation: OperationName, input: unknown): void {
+  const checker = checkers.get(operation);
+  if (!checker) return; // internal operations (jobs) take no caller input
+  if (checker.Check(input)) return;
+  const first = checker.Errors(input).First();
+  const where = first?.path ? `${first.path}: ` : '';
+  throw new ValidationError(`invalid ${operation} request: ${where}${first?.message ?? 'malformed input'}`);
+}

@@ -1,0 +1,159 @@
+// Loading keys for an operation (resolve, state, usage, constraints), their material, and their metadata.
+// Must not import api. The one place material is wrapped and unwrapped for key versions.
+import {
+  InvalidStateError,
+  LimitExceededError,
+  NotFoundError,
+  ValidationError,
+  type Algorithm,
+  type KeyMetadata,
+  type KeyUsage,
+} from '@custos/contract';
+import { keySpec, type KeySpecEntry } from '../core/key-specs.js';
+import type { SecretBytes } from '../core/secret-bytes.js';
+import * as repo from '../store/repositories/index.js';
+import type { Db } from '../store/index.js';
+import type { KeyRecord, KeyVersionRecord } from '../store/types.js';
+import type { OpContext, ServiceContext } from './context.js';
+import { parseKeyRef, keyArn } from './key-ref.js';
+import { assertStateAllows, type OperationName } from './lifecycle.js';
+
+/** Resolves a key reference to its record, or KEY_NOT_FOUND / ALIAS_NOT_FOUND. */
+export async function findKey(ctx: ServiceContext, db: Db, reference: string): Promise<KeyRecord> {
+  const ref = parseKeyRef(reference, ctx.config);
+  let id: string;
+  if (ref.kind === 'alias') {
+    const alias = await repo.aliases.get(db, ref.name);
+    if (!alias) throw new NotFoundError(`alias not found: ${ref.name}`, 'ALIAS_NOT_FOUND');
+    id = alias.keyId;
+  } else id = ref.id;
+  const key = await repo.keys.get(db, id);
+  if (!key) throw new NotFoundError(`key not found: ${reference}`, 'KEY_NOT_FOUND');
+  return key;
+}
+
+/** Resolves a key for `operation`, checks its state, and records it in the audit slot. */
+export async function loadKey(ctx: OpContext, db: Db, reference: string, operation: OperationName): Promise<KeyRecord> {
+  const key = await findKey(ctx, db, reference);
+  ctx.audit.keyId = key.id;
+  assertStateAllows(operation, key.state);
+  return key;
+}
+
+/** Checks the key's usage and spec allow `algorithm` for `usage`, and its usage constraints allow `algorithm` now. */
+export function checkUse(ctx: OpContext, key: KeyRecord, usage: KeyUsage, algorithm: Algorithm, originating: boolean): KeySpecEntry {
+  const spec = keySpec(key.spec);
+  if (key.usage !== usage) throw new ValidationError(`key usage is ${key.usage}, not ${usage}`, 'INVALID_KEY_USAGE');
+  const supported = supportedAlgorithms(spec, usage);
+  if (!supported.includes(algorithm)) {
+    throw new ValidationError(`${algorithm} is not supported by a ${key.spec} key`, 'INVALID_KEY_USAGE');
+  }
+  if (key.allowedAlgorithms && !key.allowedAlgorithms.includes(algorithm)) {
+    throw new ValidationError(`the key's usage constraints do not allow ${algorithm}`, 'INVALID_KEY_USAGE');
+  }
+  checkValidity(ctx, key, originating);
+  return spec;
+}
+
+/**
+ * The validity window: before `notBefore` nothing is allowed; after `notAfter` operations that create
+ * new protected data (encrypt, sign, MAC, derive) are refused, while decrypt and verify go on working,
+ * so data protected during the window stays readable.
+ */
+export function checkValidity(ctx: OpContext, key: KeyRecord, originating: boolean): void {
+  const now = ctx.now();
+  if (key.notBefore && now < key.notBefore) throw new InvalidStateError('the key is not valid yet', 'KEY_NOT_YET_VALID');
+  if (originating && key.notAfter && now > key.notAfter) throw new InvalidStateError('the key has expired', 'KEY_EXPIRED');
+}
+
+/** Counts one use against the key's maximum (atomically, in the store). */
+export async function countUse(db: Db, key: KeyRecord): Promise<void> {
+  if (key.maxUses === null) return;
+  const ok = await repo.keys.incrementUseCount(db, key.id, key.maxUses);
+  if (!ok) throw new LimitExceededError(`the key has reached its maximum of ${key.maxUses} uses`, 'USAGE_LIMIT_EXCEEDED');
+}
+
+export function supportedAlgorithms(spec: KeySpecEntry, usage: KeyUsage): readonly string[] {
+  if (!spec.usages.includes(usage)) return [];
+  const byUsage: Record<KeyUsage, readonly string[]> = {
+    ENCRYPT_DECRYPT: spec.encryption,
+    SIGN_VERIFY: spec.signing,
+    GENERATE_VERIFY_MAC: spec.mac,
+    KEY_AGREEMENT: spec.agreement,
+    DERIVE_KEY: spec.derivation,
+  };
+  return byUsage[usage];
+}
+
+/** Additional data binding wrapped material to its key, version and spec (DESIGN: "Key version"). */
+export function materialAad(keyId: string, version: number, spec: string): Uint8Array {
+  return new TextEncoder().encode(`custos/key-material/v1\n${keyId}\n${version}\n${spec}`);
+}
+
+export function wrapMaterial(ctx: ServiceContext, key: Pick<KeyRecord, 'id' | 'spec'>, version: number, material: SecretBytes): Promise<Uint8Array> {
+  return ctx.rootOfTrust.wrap(material, materialAad(key.id, version, key.spec));
+}
+
+/** Unwraps one version's material; INVALID_KEY_STATE when it has been destroyed or deleted. */
+export async function unwrapVersion(ctx: ServiceContext, key: KeyRecord, version: KeyVersionRecord): Promise<SecretBytes> {
+  if (!version.wrappedMaterial) throw new InvalidStateError('the key material of this version is not available');
+  return ctx.rootOfTrust.unwrap(version.wrappedMaterial, materialAad(key.id, version.version, key.spec));
+}
+
+export async function getVersion(db: Db, key: KeyRecord, version: number): Promise<KeyVersionRecord> {
+  const found = await repo.keyVersions.get(db, key.id, version);
+  if (!found) throw new InvalidStateError('the key has no such version');
+  return found;
+}
+
+/** The newest version's record and material. */
+export async function latestMaterial(ctx: OpContext, db: Db, key: KeyRecord): Promise<{ version: KeyVersionRecord; material: SecretBytes }> {
+  const version = await getVersion(db, key, key.latestVersion);
+  ctx.audit.keyVersion = version.version;
+  return { version, material: await unwrapVersion(ctx, key, version) };
+}
+
+/** KeyMetadata as AWS returns it, plus Custos's fields. */
+export function keyMetadata(ctx: ServiceContext, key: KeyRecord): KeyMetadata {
+  const spec = keySpec(key.spec);
+  const algs = (usage: KeyUsage) => (key.usage === usage ? supportedAlgorithms(spec, usage) : undefined);
+  return {
+    awsAccountId: ctx.config.accountId,
+    keyId: key.id,
+    arn: keyArn(ctx.config, key.id),
+    creationDate: key.createdAt,
+    enabled: key.state === 'Enabled',
+    description: key.description,
+    keyUsage: key.usage,
+    keyState: key.state,
+    ...(key.deletionDate ? { deletionDate: key.deletionDate } : {}),
+    ...(key.pendingWindowDays !== null && key.state === 'PendingDeletion' ? { pendingDeletionWindowInDays: key.pendingWindowDays } : {}),
+    ...(key.materialExpiresAt ? { validTo: key.materialExpiresAt } : {}),
+    origin: key.origin,
+    keyManager: 'CUSTOMER',
+    customerMasterKeySpec: key.spec,
+    keySpec: key.spec,
+    ...(algs('ENCRYPT_DECRYPT') ? { encryptionAlgorithms: algs('ENCRYPT_DECRYPT') } : {}),
+    ...(algs('SIGN_VERIFY') ? { signingAlgorithms: algs('SIGN_VERIFY') } : {}),
+    ...(algs('GENERATE_VERIFY_MAC') ? { macAlgorithms: algs('GENERATE_VERIFY_MAC') } : {}),
+    ...(algs('KEY_AGREEMENT') ? { keyAgreementAlgorithms: algs('KEY_AGREEMENT') } : {}),
+    ...(algs('DERIVE_KEY') ? { derivationAlgorithms: algs('DERIVE_KEY') } : {}),
+    ...(key.origin === 'EXTERNAL'
+      ? { expirationModel: key.materialExpiresAt ? 'KEY_MATERIAL_EXPIRES' : 'KEY_MATERIAL_DOES_NOT_EXPIRE' }
+      : {}),
+    multiRegion: false,
+    exportable: key.exportable,
+    protectionLevel: key.protectionLevel,
+    currentKeyVersion: key.latestVersion,
+    usageConstraints: {
+      ...(key.allowedAlgorithms ? { allowedAlgorithms: [...key.allowedAlgorithms] } : {}),
+      ...(key.notBefore ? { notBefore: key.notBefore } : {}),
+      ...(key.notAfter ? { notAfter: key.notAfter } : {}),
+      ...(key.maxUses !== null ? { maxUses: key.maxUses } : {}),
+      useCount: key.useCount,
+    },
+    ...(key.applicationId !== null && key.referenceId !== null
+      ? { keyring: { applicationId: key.applicationId, referenceId: key.referenceId } }
+      : {}),
+  } as KeyMetadata;
+}

@@ -1,0 +1,81 @@
+// CreateKey: a new key with generated material (origin AWS_KMS) or none yet (EXTERNAL, PendingImport).
+import { randomUUID } from 'node:crypto';
+import { UnsupportedError, ValidationError, type CreateKeyRequest, type CreateKeyResponse, type KeyUsage } from '@custos/contract';
+import { generateKeyMaterial } from '../../core/keys.js';
+import { keySpec } from '../../core/key-specs.js';
+import * as repo from '../../store/repositories/index.js';
+import type { KeyRecord } from '../../store/types.js';
+import type { OpContext } from '../context.js';
+import { keyMetadata, wrapMaterial } from '../keys.js';
+import { allowedAlgorithmsOf, checkConstraints, checkPolicy, checkTags, refuseUnsupported } from '../rules.js';
+
+export async function createKey(ctx: OpContext, input: CreateKeyRequest): Promise<CreateKeyResponse> {
+  refuseUnsupported(input, ['customKeyStoreId', 'xksKeyId', 'multiRegion']);
+  if (input.keySpec && input.customerMasterKeySpec && input.keySpec !== input.customerMasterKeySpec) {
+    throw new ValidationError('keySpec and customerMasterKeySpec differ');
+  }
+  const spec = keySpec(input.keySpec ?? input.customerMasterKeySpec ?? 'SYMMETRIC_DEFAULT');
+  const usage: KeyUsage = input.keyUsage ?? spec.usages[0]!;
+  if (!spec.usages.includes(usage)) throw new ValidationError(`a ${spec.name} key cannot have usage ${usage}`);
+  const origin = input.origin ?? 'AWS_KMS';
+  if (origin !== 'AWS_KMS' && origin !== 'EXTERNAL') throw new UnsupportedError(`origin ${origin} is not supported yet`);
+  const constraints = input.usageConstraints ?? {};
+  checkConstraints(spec, usage, constraints);
+  checkPolicy(input.policy);
+  checkTags(input.tags);
+  if (input.keyring && (!input.keyring.applicationId || !input.keyring.referenceId)) {
+    throw new ValidationError('a keyring needs both applicationId and referenceId');
+  }
+
+  const now = ctx.now();
+  const id = randomUUID();
+  const generated = origin === 'AWS_KMS' ? await generateKeyMaterial(spec) : undefined;
+  const key: KeyRecord = {
+    id,
+    spec: spec.name,
+    usage,
+    state: generated ? 'Enabled' : 'PendingImport',
+    origin,
+    protectionLevel: 'SOFTWARE',
+    description: input.description ?? '',
+    exportable: input.exportable ?? false,
+    createdAt: now,
+    updatedAt: now,
+    deletionDate: null,
+    pendingWindowDays: null,
+    latestVersion: generated ? 1 : 0,
+    rotationEnabled: false,
+    rotationPeriodDays: null,
+    nextRotationAt: null,
+    allowedAlgorithms: allowedAlgorithmsOf(constraints),
+    notBefore: constraints.notBefore ?? null,
+    notAfter: constraints.notAfter ?? null,
+    maxUses: constraints.maxUses ?? null,
+    useCount: 0,
+    materialExpiresAt: null,
+    applicationId: input.keyring?.applicationId ?? null,
+    referenceId: input.keyring?.referenceId ?? null,
+    policy: input.policy ?? null,
+  };
+  const wrapped = generated ? await wrapMaterial(ctx, key, 1, generated.material) : null;
+  generated?.material.wipe();
+  await ctx.store.transaction(async (tx) => {
+    await repo.keys.insert(tx, key);
+    if (wrapped) {
+      await repo.keyVersions.insert(tx, {
+        keyId: id,
+        version: 1,
+        wrappedMaterial: wrapped,
+        publicKey: generated?.publicKey ?? null,
+        createdAt: now,
+        rotationType: null,
+        encryptionCount: 0,
+      });
+    }
+    if (input.tags?.length) await repo.tags.put(tx, id, input.tags);
+  });
+  ctx.audit.keyId = id;
+  ctx.audit.keyVersion = wrapped ? 1 : null;
+  ctx.audit.details = { keySpec: spec.name, keyUsage: usage, origin };
+  return { keyMetadata: keyMetadata(ctx, key) };
+}

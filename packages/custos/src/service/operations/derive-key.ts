@@ -1,0 +1,88 @@
+// DeriveKey (Custos): HKDF or PBKDF2 from a DERIVE_KEY key; the result is returned, or stored as a new
+// managed symmetric key whose material never leaves the service.
+import { randomUUID } from 'node:crypto';
+import { ValidationError, type DeriveKeyRequest, type DeriveKeyResponse } from '@custos/contract';
+import { deriveKey as kdf } from '../../core/algorithms/kdf.js';
+import { isSymmetric, keySpec } from '../../core/key-specs.js';
+import { exposeSecret } from '../../core/secret-bytes.js';
+import * as repo from '../../store/repositories/index.js';
+import type { KeyRecord } from '../../store/types.js';
+import type { OpContext } from '../context.js';
+import { keyArn } from '../key-ref.js';
+import { checkUse, countUse, keyMetadata, latestMaterial, loadKey, wrapMaterial } from '../keys.js';
+import { checkTags } from '../rules.js';
+
+export async function deriveKey(ctx: OpContext, input: DeriveKeyRequest): Promise<DeriveKeyResponse> {
+  if ((input.numberOfBytes === undefined) === (input.storeAs === undefined)) {
+    throw new ValidationError('specify exactly one of numberOfBytes and storeAs');
+  }
+  const target = input.storeAs ? keySpec(input.storeAs.keySpec) : undefined;
+  if (target && !isSymmetric(target)) throw new ValidationError('a derived key can only be stored as a symmetric (AES or HMAC) key');
+  const targetUsage = input.storeAs ? (input.storeAs.keyUsage ?? target!.usages[0]!) : undefined;
+  if (target && !target.usages.includes(targetUsage!)) throw new ValidationError(`a ${target.name} key cannot have usage ${targetUsage}`);
+  checkTags(input.storeAs?.tags);
+  const isHkdf = input.derivationAlgorithm.startsWith('HKDF');
+  if (isHkdf && input.iterations !== undefined) throw new ValidationError('iterations apply to PBKDF2 only');
+  if (!isHkdf && input.info !== undefined) throw new ValidationError('info applies to HKDF only');
+
+  const key = await loadKey(ctx, ctx.store.db, input.keyId, 'DeriveKey');
+  checkUse(ctx, key, 'DERIVE_KEY', input.derivationAlgorithm, true);
+  await countUse(ctx.store.db, key);
+  const { material } = await latestMaterial(ctx, ctx.store.db, key);
+  const length = target ? target.keyBytes! : input.numberOfBytes!;
+  const derived = (() => {
+    try {
+      return kdf(input.derivationAlgorithm, material, {
+        salt: input.salt,
+        length,
+        ...(input.info ? { info: input.info } : {}),
+        ...(input.iterations !== undefined ? { iterations: input.iterations } : {}),
+      });
+    } finally {
+      material.wipe();
+    }
+  })();
+  ctx.audit.details = { derivationAlgorithm: input.derivationAlgorithm, stored: Boolean(target) };
+  if (!target) {
+    const plaintext = new Uint8Array(exposeSecret(derived));
+    derived.wipe();
+    return { keyId: keyArn(ctx.config, key.id), plaintext };
+  }
+  const now = ctx.now();
+  const created: KeyRecord = {
+    id: randomUUID(),
+    spec: target.name,
+    usage: targetUsage!,
+    state: 'Enabled',
+    origin: 'AWS_KMS',
+    protectionLevel: 'SOFTWARE',
+    description: input.storeAs!.description ?? `derived from ${key.id} with ${input.derivationAlgorithm}`,
+    exportable: input.storeAs!.exportable ?? false,
+    createdAt: now,
+    updatedAt: now,
+    deletionDate: null,
+    pendingWindowDays: null,
+    latestVersion: 1,
+    rotationEnabled: false,
+    rotationPeriodDays: null,
+    nextRotationAt: null,
+    allowedAlgorithms: null,
+    notBefore: null,
+    notAfter: null,
+    maxUses: null,
+    useCount: 0,
+    materialExpiresAt: null,
+    applicationId: null,
+    referenceId: null,
+    policy: null,
+  };
+  const wrapped = await wrapMaterial(ctx, created, 1, derived);
+  derived.wipe();
+  await ctx.store.transaction(async (tx) => {
+    await repo.keys.insert(tx, created);
+    await repo.keyVersions.insert(tx, { keyId: created.id, version: 1, wrappedMaterial: wrapped, publicKey: null, createdAt: now, rotationType: null, encryptionCount: 0 });
+    if (input.storeAs!.tags?.length) await repo.tags.put(tx, created.id, input.storeAs!.tags);
+  });
+  ctx.audit.details = { ...ctx.audit.details, derivedKeyId: created.id };
+  return { keyId: keyArn(ctx.config, key.id), keyMetadata: keyMetadata(ctx, created) };
+}

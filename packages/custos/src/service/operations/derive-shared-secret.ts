@@ -1,0 +1,41 @@
+// DeriveSharedSecret: ECDH between a KEY_AGREEMENT key and a peer public key (SPKI DER as AWS, or PEM or
+// JWK text), returning the raw shared secret as AWS does.
+import { ValidationError, type DeriveSharedSecretRequest, type DeriveSharedSecretResponse } from '@custos/contract';
+import { ecdh } from '../../core/algorithms/ecdh.js';
+import { parsePublicKey, type PublicKeyInput } from '../../core/keys.js';
+import { exposeSecret } from '../../core/secret-bytes.js';
+import type { OpContext } from '../context.js';
+import { keyArn } from '../key-ref.js';
+import { checkUse, countUse, latestMaterial, loadKey } from '../keys.js';
+import { refuseUnsupported } from '../rules.js';
+
+/** PEM and JWK arrive as UTF-8 text in the binary field; anything else is DER. */
+export function peerKeyInput(bytes: Uint8Array): PublicKeyInput {
+  const text = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart();
+  if (text.startsWith('-----BEGIN')) return new TextDecoder().decode(bytes);
+  if (text.startsWith('{')) {
+    try {
+      return JSON.parse(new TextDecoder().decode(bytes)) as PublicKeyInput;
+    } catch (cause) {
+      throw new ValidationError('the public key is not valid JWK JSON', 'INVALID_PUBLIC_KEY', { cause });
+    }
+  }
+  return bytes;
+}
+
+export async function deriveSharedSecret(ctx: OpContext, input: DeriveSharedSecretRequest): Promise<DeriveSharedSecretResponse> {
+  refuseUnsupported(input, ['grantTokens', 'dryRun', 'recipient']);
+  const key = await loadKey(ctx, ctx.store.db, input.keyId, 'DeriveSharedSecret');
+  const spec = checkUse(ctx, key, 'KEY_AGREEMENT', input.keyAgreementAlgorithm, true);
+  const peer = parsePublicKey(spec, peerKeyInput(input.publicKey));
+  await countUse(ctx.store.db, key);
+  const { material } = await latestMaterial(ctx, ctx.store.db, key);
+  try {
+    const secret = ecdh(spec, material, peer);
+    const sharedSecret = new Uint8Array(exposeSecret(secret));
+    secret.wipe();
+    return { keyId: keyArn(ctx.config, key.id), sharedSecret, keyAgreementAlgorithm: input.keyAgreementAlgorithm, keyOrigin: key.origin };
+  } finally {
+    material.wipe();
+  }
+}

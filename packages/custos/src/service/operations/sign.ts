@@ -1,0 +1,52 @@
+// Sign and Verify: RAW messages (at most 4096 bytes) or precomputed DIGESTs.
+import {
+  ValidationError,
+  VerificationFailedError,
+  type SignRequest,
+  type SignResponse,
+  type VerifyRequest,
+  type VerifyResponse,
+} from '@custos/contract';
+import { sign as signMessage, verify as verifySignature } from '../../core/algorithms/signature.js';
+import type { OpContext } from '../context.js';
+import { keyArn } from '../key-ref.js';
+import { checkUse, countUse, getVersion, latestMaterial, loadKey } from '../keys.js';
+import { refuseUnsupported } from '../rules.js';
+
+const MAX_RAW_MESSAGE = 4096;
+
+function checkMessage(message: Uint8Array, messageType: string | undefined): void {
+  if ((messageType ?? 'RAW') === 'RAW' && message.length > MAX_RAW_MESSAGE) {
+    throw new ValidationError(`a RAW message may be at most ${MAX_RAW_MESSAGE} bytes; sign a DIGEST instead`);
+  }
+}
+
+export async function sign(ctx: OpContext, input: SignRequest): Promise<SignResponse> {
+  refuseUnsupported(input, ['grantTokens', 'dryRun']);
+  checkMessage(input.message, input.messageType);
+  const key = await loadKey(ctx, ctx.store.db, input.keyId, 'Sign');
+  const spec = checkUse(ctx, key, 'SIGN_VERIFY', input.signingAlgorithm, true);
+  await countUse(ctx.store.db, key);
+  const { material } = await latestMaterial(ctx, ctx.store.db, key);
+  try {
+    const signature = signMessage(spec, input.signingAlgorithm, material, input.message, input.messageType ?? 'RAW');
+    ctx.audit.details = { signingAlgorithm: input.signingAlgorithm };
+    return { keyId: keyArn(ctx.config, key.id), signature, signingAlgorithm: input.signingAlgorithm };
+  } finally {
+    material.wipe();
+  }
+}
+
+/** As AWS: a signature that does not verify raises KMSInvalidSignatureException. */
+export async function verify(ctx: OpContext, input: VerifyRequest): Promise<VerifyResponse> {
+  refuseUnsupported(input, ['grantTokens', 'dryRun']);
+  checkMessage(input.message, input.messageType);
+  const key = await loadKey(ctx, ctx.store.db, input.keyId, 'Verify');
+  const spec = checkUse(ctx, key, 'SIGN_VERIFY', input.signingAlgorithm, false);
+  await countUse(ctx.store.db, key);
+  const version = await getVersion(ctx.store.db, key, key.latestVersion);
+  ctx.audit.keyVersion = version.version;
+  const ok = verifySignature(spec, input.signingAlgorithm, version.publicKey!, input.message, input.messageType ?? 'RAW', input.signature);
+  if (!ok) throw new VerificationFailedError('INVALID_SIGNATURE');
+  return { keyId: keyArn(ctx.config, key.id), signatureValid: true, signingAlgorithm: input.signingAlgorithm };
+}

@@ -1,0 +1,48 @@
+// Rotation: append a version with fresh material. Used by RotateKeyOnDemand, the automatic-rotation job,
+// and the encryption bound. Must not import api.
+import { NotFoundError, UnsupportedError } from '@custos/contract';
+import { generateKeyMaterial } from '../core/keys.js';
+import { isSymmetric, keySpec } from '../core/key-specs.js';
+import * as repo from '../store/repositories/index.js';
+import type { KeyRecord } from '../store/types.js';
+import type { ServiceContext } from './context.js';
+import { wrapMaterial } from './keys.js';
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Only keys whose every version stays addressable can rotate: AES (the blob names the version) and HMAC. */
+export function assertRotatable(key: KeyRecord): void {
+  if (!isSymmetric(keySpec(key.spec))) throw new UnsupportedError('only symmetric (AES and HMAC) keys can be rotated');
+  if (key.origin !== 'AWS_KMS') throw new UnsupportedError('keys with imported key material cannot be rotated');
+}
+
+/**
+ * Adds version latest+1. With `expectedLatest`, a rotation that lost a race (someone else already added that
+ * version) does not add another: the caller gets the current key.
+ */
+export async function rotateKey(ctx: ServiceContext, keyId: string, type: 'AUTOMATIC' | 'ON_DEMAND', expectedLatest?: number): Promise<KeyRecord> {
+  const before = await repo.keys.get(ctx.store.db, keyId);
+  if (!before) throw new NotFoundError(`key not found: ${keyId}`, 'KEY_NOT_FOUND');
+  assertRotatable(before);
+  const generated = await generateKeyMaterial(keySpec(before.spec));
+  return ctx.store.transaction(async (tx) => {
+    const key = (await repo.keys.get(tx, keyId))!;
+    if (expectedLatest !== undefined && key.latestVersion !== expectedLatest) return key;
+    const now = ctx.now();
+    const version = key.latestVersion + 1;
+    const wrapped = await wrapMaterial(ctx, key, version, generated.material);
+    generated.material.wipe();
+    await repo.keyVersions.insert(tx, {
+      keyId,
+      version,
+      wrappedMaterial: wrapped,
+      publicKey: generated.publicKey ?? null,
+      createdAt: now,
+      rotationType: type,
+      encryptionCount: 0,
+    });
+    const nextRotationAt = key.rotationEnabled && key.rotationPeriodDays ? new Date(now.getTime() + key.rotationPeriodDays * DAY_MS) : key.nextRotationAt;
+    await repo.keys.update(tx, keyId, { latestVersion: version, nextRotationAt, updatedAt: now });
+    return { ...key, latestVersion: version, nextRotationAt, updatedAt: now };
+  });
+}

@@ -1,0 +1,72 @@
+// Shared set-up for service tests: a LocalKms on a temporary data directory, a settable clock,
+// and assertions on error codes.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { KmsError, type ErrorCode } from '@custos/contract';
+import { LocalKms, type LocalKmsOptions } from '../../src/service/local-kms.js';
+
+export interface TestKms {
+  readonly kms: LocalKms;
+  readonly dir: string;
+  readonly clock: TestClock;
+  reopen(options?: Partial<LocalKmsOptions>): Promise<LocalKms>;
+  cleanup(): Promise<void>;
+}
+
+export class TestClock {
+  #now = Date.now();
+  readonly now = (): Date => new Date(this.#now);
+  advanceDays(days: number): void {
+    this.#now += days * 24 * 60 * 60 * 1000;
+  }
+  advanceMs(ms: number): void {
+    this.#now += ms;
+  }
+}
+
+/** A LocalKms on a fresh temporary directory; background maintenance off (tests call runMaintenance). */
+export async function openTestKms(options: Partial<LocalKmsOptions> = {}): Promise<TestKms> {
+  const dir = await mkdtemp(join(tmpdir(), 'custos-test-'));
+  const clock = new TestClock();
+  const base: LocalKmsOptions = {
+    dataDir: dir,
+    now: clock.now,
+    maintenanceIntervalMs: 0,
+    config: { minPendingWindowDays: 1 },
+    logger: { error: () => undefined },
+    ...options,
+  };
+  let kms = await LocalKms.open(base);
+  return {
+    get kms() {
+      return kms;
+    },
+    dir,
+    clock,
+    async reopen(more = {}) {
+      await kms.close();
+      kms = await LocalKms.open({ ...base, ...more });
+      return kms;
+    },
+    async cleanup() {
+      await kms.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Awaits `promise` and asserts it rejects with a KmsError of `code`. */
+export async function expectCode(promise: Promise<unknown>, code: ErrorCode): Promise<KmsError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, `expected a ${code} error`).toBeInstanceOf(KmsError);
+  expect((error as KmsError).code).toBe(code);
+  return error as KmsError;
+}
+
+export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+export const text = (b: Uint8Array): string => new TextDecoder().decode(b);
