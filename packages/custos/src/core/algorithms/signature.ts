@@ -1,17 +1,64 @@
 // Sign and verify for every signing spec: RSA-PSS (salt = digest length, CRYPTO-PITFALLS 5), RSA PKCS#1 v1.5,
-// ECDSA (DER signatures, as AWS KMS returns), Ed25519. Message type RAW or DIGEST. Pure; no I/O.
-import type { MessageType, SigningAlgorithm } from '@custos/contract';
-import type { KeySpecEntry } from '../key-specs.js';
+// ECDSA (DER signatures, as AWS KMS returns), Ed25519. Message type RAW or DIGEST. Pure; no store, service or api.
+import { ValidationError, type MessageType, type SigningAlgorithm } from '@custos/contract';
+import { privateKeyObject, publicKeyObject } from '../key-objects.js';
+import { HASH_OF, type KeySpecEntry } from '../key-specs.js';
 import type { SecretBytes } from '../secret-bytes.js';
+import { ecdsa } from './ecdsa.js';
+import { ed25519 } from './ed25519.js';
+import { rsaPkcs1, rsaPss } from './rsa-signature.js';
+import { DIGEST_BYTES, type SignatureScheme, type SigningHash } from './signature-scheme.js';
+
+/** Which family implements each algorithm; the digest comes from HASH_OF. */
+const SCHEMES: Record<SigningAlgorithm, SignatureScheme> = {
+  RSASSA_PSS_SHA_256: rsaPss,
+  RSASSA_PSS_SHA_384: rsaPss,
+  RSASSA_PSS_SHA_512: rsaPss,
+  RSASSA_PKCS1_V1_5_SHA_256: rsaPkcs1,
+  RSASSA_PKCS1_V1_5_SHA_384: rsaPkcs1,
+  RSASSA_PKCS1_V1_5_SHA_512: rsaPkcs1,
+  ECDSA_SHA_256: ecdsa,
+  ECDSA_SHA_384: ecdsa,
+  ECDSA_SHA_512: ecdsa,
+  ED25519_SHA_512: ed25519,
+};
+
+/** Checks the (spec, algorithm, message type, digest length) combination; throws ValidationError, never signs. */
+function prepare(spec: KeySpecEntry, algorithm: SigningAlgorithm, message: Uint8Array, messageType: MessageType) {
+  if (!spec.signing.includes(algorithm)) throw new ValidationError(`${algorithm} is not a signing algorithm of ${spec.name}`, 'VALIDATION_ERROR');
+  const scheme = SCHEMES[algorithm];
+  const hash = HASH_OF[algorithm] as SigningHash;
+  if (messageType === 'DIGEST') {
+    if (scheme.signDigest === undefined || scheme.verifyDigest === undefined) {
+      throw new ValidationError(`${algorithm} signs RAW messages only`, 'VALIDATION_ERROR');
+    }
+    // AWS KMS Sign: "If you use the DIGEST value, ... the message must be the digest length of the algorithm".
+    if (message.length !== DIGEST_BYTES[hash]) {
+      throw new ValidationError(`a ${algorithm} DIGEST message must be ${DIGEST_BYTES[hash]} bytes`, 'VALIDATION_ERROR');
+    }
+  }
+  return { scheme, hash };
+}
 
 /**
  * `privateKey` is PKCS#8 DER. For DIGEST, `message` must be exactly the digest length of the algorithm
  * (ValidationError otherwise); ED25519_SHA_512 takes RAW only (ValidationError for DIGEST).
+ * @example const sig = sign(keySpec('ECC_NIST_P256'), 'ECDSA_SHA_256', material, message, 'RAW');
  */
 export function sign(spec: KeySpecEntry, algorithm: SigningAlgorithm, privateKey: SecretBytes, message: Uint8Array, messageType: MessageType): Uint8Array {
-  throw new Error('not implemented');
+  const { scheme, hash } = prepare(spec, algorithm, message, messageType);
+  const key = privateKeyObject(spec, privateKey);
+  const signature = messageType === 'DIGEST' ? scheme.signDigest?.(hash, key, message) : scheme.signRaw(hash, key, message);
+  return new Uint8Array(signature ?? []);
 }
+
 /** `publicKey` is SPKI DER. False for any malformed or non-matching signature; never throws for bad signatures. */
 export function verify(spec: KeySpecEntry, algorithm: SigningAlgorithm, publicKey: Uint8Array, message: Uint8Array, messageType: MessageType, signature: Uint8Array): boolean {
-  throw new Error('not implemented');
+  const { scheme, hash } = prepare(spec, algorithm, message, messageType);
+  const key = publicKeyObject(spec, publicKey);
+  try {
+    return messageType === 'DIGEST' ? scheme.verifyDigest?.(hash, key, message, signature) === true : scheme.verifyRaw(hash, key, message, signature);
+  } catch {
+    return false;
+  }
 }

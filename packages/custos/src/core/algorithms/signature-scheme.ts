@@ -1,0 +1,21 @@
+// The shape every signature family implements (rsa-signature.ts, ecdsa.ts, ed25519.ts) and digest lengths.
+// Types and constants only; must not import store, service or api.
+import type { KeyObject } from 'node:crypto';
+import type { HashName } from '../key-specs.js';
+
+/** The digests signing algorithms use (HASH_OF of every SigningAlgorithm). */
+export type SigningHash = Extract<HashName, 'sha256' | 'sha384' | 'sha512'>;
+
+export const DIGEST_BYTES: Record<SigningHash, number> = { sha256: 32, sha384: 48, sha512: 64 };
+
+/**
+ * One signature family. Keys arrive parsed and checked against the spec; DIGEST input arrives with its length
+ * checked. `verify*` return false for any malformed or wrong signature and never throw for one.
+ * `signDigest`/`verifyDigest` are absent where the scheme has no prehashed form (Ed25519, RFC 8032 §5.1).
+ */
+export interface SignatureScheme {
+  signRaw(hash: SigningHash, key: KeyObject, message: Uint8Array): Uint8Array;
+  verifyRaw(hash: SigningHash, key: KeyObject, message: Uint8Array, signature: Uint8Array): boolean;
+  signDigest?(hash: SigningHash, key: KeyObject, digest: Uint8Array): Uint8Array;
+  verifyDigest?(hash: SigningHash, key: KeyObject, digest: Uint8Array, signature: Uint8Array): boolean;
+}

@@ -1,0 +1,88 @@
+// node:crypto KeyObjects for asymmetric key material: how each spec's curve/type is spelled in node, and
+// the checks that a parsed key belongs to a spec. Used by keys.ts and core/algorithms/*. No I/O; no store/service/api.
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { InternalError, ValidationError } from '@custos/contract';
+import type { Curve, KeySpecEntry } from './key-specs.js';
+import { exposeSecret, type SecretBytes } from './secret-bytes.js';
+
+/** How node names each curve: the key type, and `asymmetricKeyDetails.namedCurve` for EC (OpenSSL's name). */
+export const CURVES: Record<Curve, { readonly keyType: 'ec' | 'ed25519' | 'x25519'; readonly opensslName?: string }> = {
+  'P-256': { keyType: 'ec', opensslName: 'prime256v1' },
+  'P-384': { keyType: 'ec', opensslName: 'secp384r1' },
+  'P-521': { keyType: 'ec', opensslName: 'secp521r1' },
+  secp256k1: { keyType: 'ec', opensslName: 'secp256k1' },
+  Ed25519: { keyType: 'ed25519' },
+  X25519: { keyType: 'x25519' },
+};
+
+/** True when a parsed key has exactly the type, modulus size or curve of `spec` (never e.g. 'rsa-pss' for RSA). */
+export function keyMatchesSpec(spec: KeySpecEntry, key: KeyObject): boolean {
+  const details = key.asymmetricKeyDetails ?? {};
+  if (spec.family === 'rsa') return key.asymmetricKeyType === 'rsa' && details.modulusLength === spec.modulusBits;
+  if (spec.curve === undefined) return false;
+  const curve = CURVES[spec.curve];
+  if (key.asymmetricKeyType !== curve.keyType) return false;
+  return curve.opensslName === undefined || details.namedCurve === curve.opensslName;
+}
+
+/**
+ * Parses stored PKCS#8 DER. Stored material was validated on the way in, so a failure here is a bug or
+ * corruption (InternalError), never the caller's fault; the node error is not chained (it may quote bytes).
+ */
+export function privateKeyObject(spec: KeySpecEntry, material: SecretBytes): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: Buffer.from(exposeSecret(material)), format: 'der', type: 'pkcs8' });
+  } catch {
+    throw new InternalError('stored private key cannot be parsed');
+  }
+  if (!keyMatchesSpec(spec, key)) throw new InternalError(`stored private key does not match ${spec.name}`);
+  return key;
+}
+
+/** Parses SPKI DER that Custos produced or already checked; ValidationError('INVALID_PUBLIC_KEY') otherwise. */
+export function publicKeyObject(spec: KeySpecEntry, spki: Uint8Array): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  } catch {
+    throw new ValidationError('public key cannot be parsed as SPKI DER', 'INVALID_PUBLIC_KEY');
+  }
+  if (!keyMatchesSpec(spec, key)) throw new ValidationError(`public key does not match ${spec.name}`, 'INVALID_PUBLIC_KEY');
+  return key;
+}
+
+/** RSA modulus length in bytes (k in RFC 8017). */
+export function modulusBytes(key: KeyObject): number {
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  if (bits === undefined) throw new InternalError('not an RSA key');
+  return Math.ceil(bits / 8);
+}
+
+/** RSA keys whose size comes from the key itself (OAEP, import wrapping keys): any RSA spec's modulus. */
+const RSA_SIZES: ReadonlySet<number> = new Set([2048, 3072, 4096]);
+const isSupportedRsa = (key: KeyObject) => key.asymmetricKeyType === 'rsa' && RSA_SIZES.has(key.asymmetricKeyDetails?.modulusLength ?? 0);
+
+/** Stored PKCS#8 DER of an RSA_2048/3072/4096 key; InternalError otherwise (see privateKeyObject). */
+export function rsaPrivateKeyObject(material: SecretBytes): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: Buffer.from(exposeSecret(material)), format: 'der', type: 'pkcs8' });
+  } catch {
+    throw new InternalError('stored private key cannot be parsed');
+  }
+  if (!isSupportedRsa(key)) throw new InternalError('stored private key is not a supported RSA key');
+  return key;
+}
+
+/** SPKI DER of an RSA_2048/3072/4096 key; ValidationError('INVALID_PUBLIC_KEY') otherwise. */
+export function rsaPublicKeyObject(spki: Uint8Array): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  } catch {
+    throw new ValidationError('public key cannot be parsed as SPKI DER', 'INVALID_PUBLIC_KEY');
+  }
+  if (!isSupportedRsa(key)) throw new ValidationError('not an RSA_2048, RSA_3072 or RSA_4096 public key', 'INVALID_PUBLIC_KEY');
+  return key;
+}

@@ -1,0 +1,71 @@
+// Peer and imported public keys: parsing SPKI DER, PEM and JWK into canonical SPKI DER for a spec (CRYPTO-PITFALLS 4).
+// Re-exported by keys.ts. Pure; no I/O; must not import store, service or api.
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { ValidationError } from '@custos/contract';
+import { keyMatchesSpec, publicKeyObject } from './key-objects.js';
+import { isSymmetric, type KeySpecEntry } from './key-specs.js';
+
+export type PublicKeyInput = Uint8Array | string | JsonWebKeyInput;
+export interface JsonWebKeyInput {
+  readonly kty: string;
+  readonly [field: string]: unknown;
+}
+
+const invalidPublicKey = (why: string) => new ValidationError(`invalid public key: ${why}`, 'INVALID_PUBLIC_KEY');
+/** JWK members that only a private key has (RFC 7518 §6.2.2, §6.3.2; RFC 8037 §2). */
+const PRIVATE_JWK_FIELDS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+const PEM_PUBLIC_KEY = /^-----BEGIN PUBLIC KEY-----\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n?-----END PUBLIC KEY-----\r?\n?$/;
+
+/**
+ * Parses a peer or imported public key given as SPKI DER, PEM text, or a JWK object, and checks it belongs to
+ * `spec` (type, size, curve). Rejects explicit curve parameters: the key must re-export to the same DER
+ * (CRYPTO-PITFALLS 4). Returns canonical SPKI DER. ValidationError('INVALID_PUBLIC_KEY') otherwise.
+ * Point compression: only uncompressed EC points are accepted, the form AWS KMS GetPublicKey returns.
+ * @example const spki = parsePublicKey(keySpec('ECC_NIST_P256'), pemText);
+ */
+export function parsePublicKey(spec: KeySpecEntry, input: PublicKeyInput): Uint8Array {
+  if (isSymmetric(spec)) throw invalidPublicKey(`${spec.name} has no public key`);
+  if (typeof input === 'string') return parseDer(spec, pemToDer(input));
+  if (input instanceof Uint8Array) return parseDer(spec, input);
+  if (typeof input === 'object' && input !== null && typeof input.kty === 'string') return parseJwk(spec, input);
+  throw invalidPublicKey('expected SPKI DER bytes, PEM text or a JWK');
+}
+
+function pemToDer(pem: string): Uint8Array {
+  const match = PEM_PUBLIC_KEY.exec(pem.trim() + '\n');
+  const body = match?.[1]?.replace(/[\r\n]/g, '') ?? '';
+  const der = Buffer.from(body, 'base64');
+  // Buffer's decoder skips bad characters silently; insist the text is exactly the encoding of the bytes.
+  if (body === '' || der.toString('base64') !== body) throw invalidPublicKey("expected PEM text with one '-----BEGIN PUBLIC KEY-----' block");
+  return new Uint8Array(der);
+}
+
+/** The canonical SPKI DER of a key: rebuilt from its JWK, so named curve, uncompressed point, minimal encoding. */
+function canonicalSpki(key: KeyObject): Buffer {
+  return createPublicKey({ key: key.export({ format: 'jwk' }), format: 'jwk' }).export({ type: 'spki', format: 'der' });
+}
+
+function parseDer(spec: KeySpecEntry, der: Uint8Array): Uint8Array {
+  const key = publicKeyObject(spec, der);
+  let canonical: Buffer;
+  try {
+    canonical = canonicalSpki(key);
+  } catch {
+    throw invalidPublicKey('public key cannot be re-encoded');
+  }
+  // CRYPTO-PITFALLS 4: OpenSSL reports the named curve even for explicit (possibly wrong) parameters.
+  if (!canonical.equals(der)) throw invalidPublicKey('not the canonical SPKI encoding (explicit curve parameters, compressed point or non-DER)');
+  return new Uint8Array(canonical);
+}
+
+function parseJwk(spec: KeySpecEntry, jwk: JsonWebKeyInput): Uint8Array {
+  if (PRIVATE_JWK_FIELDS.some((field) => field in jwk)) throw invalidPublicKey('the JWK holds private key fields');
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+  } catch {
+    throw invalidPublicKey('the JWK cannot be parsed');
+  }
+  if (!keyMatchesSpec(spec, key)) throw invalidPublicKey(`the JWK is not a ${spec.name} public key`);
+  return new Uint8Array(key.export({ type: 'spki', format: 'der' }));
+}
