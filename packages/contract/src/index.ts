@@ -4,3 +4,5 @@ export * from './caller.js';
 export * from './schemas/common.js';
 export * from './operations/index.js';
 export type * from './kms.js';
+export * from './wire.js';
+export * from './routes.js';

@@ -1,0 +1,121 @@
+// The JSON wire form of the Kms interface, derived from the operation schemas: bytes travel as base64, dates as
+// ISO 8601 strings. Used by the REST server and RemoteKms alike. Must not import anything but TypeBox.
+import { Kind, type TSchema } from '@sinclair/typebox';
+import { ValidationError } from './errors.js';
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** In-process value → JSON value: Uint8Array → base64, Date → ISO string, recursively. */
+export function toWire(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(toWire);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toWire(v);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * JSON value → in-process value, guided by `schema`: base64 strings where the schema has bytes become
+ * Uint8Array (strict base64, else ValidationError), ISO strings where it has dates become Date. With
+ * `fromQuery`, string values are also coerced to the numbers and booleans the schema asks for.
+ * Values that do not fit are passed through unchanged, for the schema check to reject.
+ */
+export function fromWire(schema: TSchema, value: unknown, path = '', fromQuery = false): unknown {
+  switch (schema[Kind]) {
+    case 'Uint8Array':
+      if (typeof value !== 'string') return value;
+      if (!BASE64.test(value)) throw new ValidationError(`${path || 'value'}: not valid base64`);
+      return new Uint8Array(Buffer.from(value, 'base64'));
+    case 'Date': {
+      if (typeof value !== 'string' && typeof value !== 'number') return value;
+      const date = new Date(value);
+      if (Number.isNaN(date.getTime())) throw new ValidationError(`${path || 'value'}: not a valid date`);
+      return date;
+    }
+    case 'Integer':
+    case 'Number':
+      return fromQuery && typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+    case 'Boolean':
+      return fromQuery && (value === 'true' || value === 'false') ? value === 'true' : value;
+    case 'Array':
+      return Array.isArray(value) ? value.map((v, i) => fromWire(schema.items as TSchema, v, `${path}/${i}`, fromQuery)) : value;
+    case 'Object': {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+      const props = (schema.properties ?? {}) as Record<string, TSchema>;
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = props[k] ? fromWire(props[k], v, `${path}/${k}`, fromQuery) : v;
+      return out;
+    }
+    case 'Record': {
+      if (value === null || typeof value !== 'object') return value;
+      const valueSchema = Object.values(schema.patternProperties ?? {})[0] as TSchema | undefined;
+      if (!valueSchema) return value;
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = fromWire(valueSchema, v, `${path}/${k}`, fromQuery);
+      return out;
+    }
+    case 'Union':
+      return fromWireUnion(schema.anyOf as TSchema[], value, path, fromQuery);
+    default:
+      return value;
+  }
+}
+
+/** A union: null stays null; otherwise the first variant that converts the value without error. */
+function fromWireUnion(variants: TSchema[], value: unknown, path: string, fromQuery: boolean): unknown {
+  if (value === null) return value;
+  let firstError: unknown;
+  for (const variant of variants) {
+    if (variant[Kind] === 'Null') continue;
+    if (variant[Kind] === 'Object' && (value === null || typeof value !== 'object')) continue;
+    try {
+      return fromWire(variant, value, path, fromQuery);
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  if (firstError) throw firstError;
+  return value;
+}
+
+/**
+ * The JSON Schema of the wire form (for OpenAPI and HTTP validation): bytes → base64 string, dates →
+ * date-time string; everything else as it is.
+ */
+export function wireSchema(schema: TSchema): Record<string, unknown> {
+  const kind = schema[Kind];
+  const { [Kind]: _kind, ...rest } = schema as unknown as Record<string | symbol, unknown>;
+  void _kind;
+  if (kind === 'Uint8Array') {
+    const { minByteLength, maxByteLength, ...others } = rest as Record<string, unknown>;
+    return {
+      ...pickDocs(others),
+      type: 'string',
+      contentEncoding: 'base64',
+      ...(typeof minByteLength === 'number' ? { minLength: Math.ceil(minByteLength / 3) * 4 } : {}),
+      ...(typeof maxByteLength === 'number' ? { maxLength: Math.ceil(maxByteLength / 3) * 4 } : {}),
+    };
+  }
+  if (kind === 'Date') return { ...pickDocs(rest), type: 'string', format: 'date-time' };
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rest)) {
+    if (key === 'properties' || key === 'patternProperties') {
+      out[key] = Object.fromEntries(Object.entries(value as Record<string, TSchema>).map(([k, v]) => [k, wireSchema(v)]));
+    } else if (key === 'items' && value && typeof value === 'object' && !Array.isArray(value)) {
+      out[key] = wireSchema(value as TSchema);
+    } else if ((key === 'anyOf' || key === 'allOf' || key === 'oneOf') && Array.isArray(value)) {
+      out[key] = (value as TSchema[]).map(wireSchema);
+    } else out[key] = value;
+  }
+  return out;
+}
+
+function pickDocs(source: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['description', 'title', 'examples']) if (source[key] !== undefined) out[key] = source[key];
+  return out;
+}

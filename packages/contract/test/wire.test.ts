@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { Value } from '@sinclair/typebox/value';
+import { KmsError, OPERATIONS, ROUTES, fromWire, pathParams, toWire, wireSchema } from '../src/index.js';
+
+describe('wire form', () => {
+  it('round-trips bytes and dates of an Encrypt request and a KeyMetadata response', () => {
+    const request = { keyId: 'alias/a', plaintext: new Uint8Array([0, 1, 255]), encryptionContext: { a: 'b' } };
+    const json = JSON.parse(JSON.stringify(toWire(request)));
+    expect(json.plaintext).toBe('AAH/');
+    const back = fromWire(OPERATIONS.encrypt.request, json);
+    expect(back).toEqual(request);
+    expect(Value.Check(OPERATIONS.encrypt.request, back)).toBe(true);
+  });
+
+  it('decodes dates inside nested optional and nullable fields', () => {
+    const input = { keyId: 'k', notAfter: '2030-01-01T00:00:00.000Z', notBefore: null };
+    const back = fromWire(OPERATIONS.updateKeyConstraints.request, input) as Record<string, unknown>;
+    expect(back.notAfter).toEqual(new Date('2030-01-01T00:00:00.000Z'));
+    expect(back.notBefore).toBeNull();
+  });
+
+  it('rejects malformed base64 and dates with VALIDATION_ERROR', () => {
+    for (const bad of ['abc', '!!!!', 'AAH/=']) {
+      expect(() => fromWire(OPERATIONS.encrypt.request, { keyId: 'k', plaintext: bad })).toThrow(KmsError);
+    }
+    expect(() => fromWire(OPERATIONS.updateKeyConstraints.request, { keyId: 'k', notAfter: 'yesterday' })).toThrow(KmsError);
+  });
+
+  it('coerces query strings to the numbers the schema asks for', () => {
+    expect(fromWire(OPERATIONS.listKeys.request, { limit: '10' }, '', true)).toEqual({ limit: 10 });
+    expect(fromWire(OPERATIONS.listKeys.request, { limit: '10' })).toEqual({ limit: '10' });
+  });
+
+  it('describes bytes as base64 strings and dates as date-time in the JSON Schema', () => {
+    const schema = wireSchema(OPERATIONS.encrypt.request) as { properties: Record<string, Record<string, unknown>> };
+    expect(schema.properties.plaintext).toMatchObject({ type: 'string', contentEncoding: 'base64' });
+    const meta = wireSchema(OPERATIONS.describeKey.response) as { properties: { keyMetadata: { properties: Record<string, Record<string, unknown>> } } };
+    expect(meta.properties.keyMetadata.properties.creationDate).toMatchObject({ type: 'string', format: 'date-time' });
+  });
+});
+
+describe('routes', () => {
+  it('gives every operation a route, and no two operations the same one', () => {
+    expect(Object.keys(ROUTES).sort()).toEqual(Object.keys(OPERATIONS).sort());
+    const seen = new Set(Object.values(ROUTES).map((r) => `${r.method} ${r.path}`));
+    expect(seen.size).toBe(Object.keys(ROUTES).length);
+  });
+
+  it('takes path parameters only from fields the request has', () => {
+    for (const [method, route] of Object.entries(ROUTES)) {
+      const props = (OPERATIONS[method as keyof typeof OPERATIONS].request as { properties?: object; anyOf?: { properties: object }[] });
+      const fields = new Set(Object.keys(props.properties ?? props.anyOf?.[0]?.properties ?? {}));
+      for (const param of pathParams(route)) expect(fields.has(param), `${method} :${param}`).toBe(true);
+    }
+  });
+});
