@@ -5,6 +5,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@custos/contract': fileURLToPath(new URL('./packages/contract/src/index.ts', import.meta.url)),
+      '@custos/client': fileURLToPath(new URL('./packages/client/src/index.ts', import.meta.url)),
     },
   },
   test: {
