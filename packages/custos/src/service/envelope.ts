@@ -1,10 +1,11 @@
 // Encryption and decryption with a key, whatever its kind: AES-GCM into the self-describing blob (counted per
 // version, rotated before the GCM bound), or RSA-OAEP (raw, as AWS returns it). Shared by Encrypt, Decrypt,
 // ReEncrypt and the data-key operations. Must not import api.
-import { InvalidCiphertextError, ValidationError, type EncryptionAlgorithm } from '@custos/contract';
+import { InvalidCiphertextError, LimitExceededError, ValidationError, type EncryptionAlgorithm } from '@custos/contract';
 import { aesGcmDecrypt, aesGcmEncrypt } from '../core/algorithms/aes-gcm.js';
 import { rsaOaepDecrypt, rsaOaepEncrypt } from '../core/algorithms/rsa.js';
 import { ciphertextAad, decodeCiphertext, encodeCiphertext } from '../core/ciphertext/index.js';
+import { keySpec } from '../core/key-specs.js';
 import * as repo from '../store/repositories/index.js';
 import type { KeyRecord } from '../store/types.js';
 import type { OpContext } from './context.js';
@@ -14,24 +15,32 @@ import { rotateKey } from './rotation.js';
 
 export type Context = Record<string, string> | undefined;
 
+/** How many bound-driven rotations one encryption may go through before giving up (only under extreme concurrency). */
+const MAX_BOUND_ROTATIONS = 32;
+
 /** Encrypts under `key` (already loaded for an encrypting operation); returns the blob. */
 export async function encryptWithKey(ctx: OpContext, key: KeyRecord, plaintext: Uint8Array, context: Context, algorithm: EncryptionAlgorithm): Promise<Uint8Array> {
   const spec = checkUse(ctx, key, 'ENCRYPT_DECRYPT', algorithm, true);
-  await countUse(ctx.store.db, key);
   if (algorithm !== 'SYMMETRIC_DEFAULT') {
     if (context && Object.keys(context).length > 0) throw new ValidationError('asymmetric keys take no encryption context');
     const version = await getVersion(ctx.store.db, key, key.latestVersion);
     ctx.audit.keyVersion = version.version;
-    return rsaOaepEncrypt(algorithm, version.publicKey!, plaintext);
+    // Counted only once the request has proved valid (a plaintext too long for OAEP is refused, not a use).
+    const ciphertext = rsaOaepEncrypt(algorithm, version.publicKey!, plaintext);
+    await countUse(ctx.store.db, key);
+    return ciphertext;
   }
+  await countUse(ctx.store.db, key);
   void spec;
   let current = key;
   for (let attempt = 0; ; attempt++) {
     const { version, material } = await latestMaterial(ctx, ctx.store.db, current);
     const count = await repo.keyVersions.incrementEncryptionCount(ctx.store.db, current.id, version.version);
-    if (count > ctx.config.maxEncryptionsPerVersion && attempt === 0) {
-      // SP 800-38D 8.3: bound random-IV encryptions per key; rotate and encrypt under the new version.
+    if (count > ctx.config.maxEncryptionsPerVersion) {
+      // SP 800-38D 8.3: bound random-IV encryptions per key; rotate and encrypt under the new version. Concurrent
+      // encryptions may use up the new version too, so check again (each pass sees a strictly newer version).
       material.wipe();
+      if (attempt >= MAX_BOUND_ROTATIONS) throw new LimitExceededError('the key is rotating faster than it can be used; retry');
       current = await rotateKey(ctx, current.id, 'AUTOMATIC', current.latestVersion);
       continue;
     }
@@ -94,12 +103,17 @@ export async function decryptBlob(
   }
 }
 
-/** A blob naming a key that does not exist is an invalid ciphertext, not a lookup error. */
+/**
+ * A blob naming a key that does not exist, or a key that cannot hold symmetric blobs (HMAC, RSA, a DERIVE_KEY
+ * key), is an invalid ciphertext, not a lookup or usage error: tampered blobs get one generic error (DESIGN).
+ */
 async function findKeyForBlob(ctx: OpContext, keyId: string, operation: OperationName): Promise<KeyRecord> {
+  let key: KeyRecord;
   try {
-    await findKey(ctx, ctx.store.db, keyId);
+    key = await findKey(ctx, ctx.store.db, keyId);
   } catch {
     throw new InvalidCiphertextError();
   }
+  if (key.usage !== 'ENCRYPT_DECRYPT' || !keySpec(key.spec).encryption.includes('SYMMETRIC_DEFAULT')) throw new InvalidCiphertextError();
   return loadKey(ctx, ctx.store.db, keyId, operation);
 }

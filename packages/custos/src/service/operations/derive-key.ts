@@ -27,7 +27,6 @@ export async function deriveKey(ctx: OpContext, input: DeriveKeyRequest): Promis
 
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'DeriveKey');
   checkUse(ctx, key, 'DERIVE_KEY', input.derivationAlgorithm, true);
-  await countUse(ctx.store.db, key);
   const { material } = await latestMaterial(ctx, ctx.store.db, key);
   const length = target ? target.keyBytes! : input.numberOfBytes!;
   const derived = (() => {
@@ -42,6 +41,13 @@ export async function deriveKey(ctx: OpContext, input: DeriveKeyRequest): Promis
       material.wipe();
     }
   })();
+  // Counted once the parameters have proved valid (a short salt or missing iterations is refused, not a use).
+  try {
+    await countUse(ctx.store.db, key);
+  } catch (error) {
+    derived.wipe();
+    throw error;
+  }
   ctx.audit.details = { derivationAlgorithm: input.derivationAlgorithm, stored: Boolean(target) };
   if (!target) {
     const plaintext = new Uint8Array(exposeSecret(derived));

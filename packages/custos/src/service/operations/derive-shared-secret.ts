@@ -28,14 +28,21 @@ export async function deriveSharedSecret(ctx: OpContext, input: DeriveSharedSecr
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'DeriveSharedSecret');
   const spec = checkUse(ctx, key, 'KEY_AGREEMENT', input.keyAgreementAlgorithm, true);
   const peer = parsePublicKey(spec, peerKeyInput(input.publicKey));
-  await countUse(ctx.store.db, key);
   const { material } = await latestMaterial(ctx, ctx.store.db, key);
+  let sharedSecret: Uint8Array;
   try {
     const secret = ecdh(spec, material, peer);
-    const sharedSecret = new Uint8Array(exposeSecret(secret));
+    sharedSecret = new Uint8Array(exposeSecret(secret));
     secret.wipe();
-    return { keyId: keyArn(ctx.config, key.id), sharedSecret, keyAgreementAlgorithm: input.keyAgreementAlgorithm, keyOrigin: key.origin };
   } finally {
     material.wipe();
   }
+  // Counted once the peer key has proved usable (a low-order point is refused, not a use); past the limit the secret is dropped.
+  try {
+    await countUse(ctx.store.db, key);
+  } catch (error) {
+    sharedSecret.fill(0);
+    throw error;
+  }
+  return { keyId: keyArn(ctx.config, key.id), sharedSecret, keyAgreementAlgorithm: input.keyAgreementAlgorithm, keyOrigin: key.origin };
 }

@@ -26,15 +26,17 @@ export async function sign(ctx: OpContext, input: SignRequest): Promise<SignResp
   checkMessage(input.message, input.messageType);
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'Sign');
   const spec = checkUse(ctx, key, 'SIGN_VERIFY', input.signingAlgorithm, true);
-  await countUse(ctx.store.db, key);
   const { material } = await latestMaterial(ctx, ctx.store.db, key);
+  let signature: Uint8Array;
   try {
-    const signature = signMessage(spec, input.signingAlgorithm, material, input.message, input.messageType ?? 'RAW');
-    ctx.audit.details = { signingAlgorithm: input.signingAlgorithm };
-    return { keyId: keyArn(ctx.config, key.id), signature, signingAlgorithm: input.signingAlgorithm };
+    signature = signMessage(spec, input.signingAlgorithm, material, input.message, input.messageType ?? 'RAW');
   } finally {
     material.wipe();
   }
+  // Counted once the request has proved valid (a bad DIGEST is refused, not a use); past the limit the signature is dropped.
+  await countUse(ctx.store.db, key);
+  ctx.audit.details = { signingAlgorithm: input.signingAlgorithm };
+  return { keyId: keyArn(ctx.config, key.id), signature, signingAlgorithm: input.signingAlgorithm };
 }
 
 /** As AWS: a signature that does not verify raises KMSInvalidSignatureException. */
@@ -43,10 +45,11 @@ export async function verify(ctx: OpContext, input: VerifyRequest): Promise<Veri
   checkMessage(input.message, input.messageType);
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'Verify');
   const spec = checkUse(ctx, key, 'SIGN_VERIFY', input.signingAlgorithm, false);
-  await countUse(ctx.store.db, key);
   const version = await getVersion(ctx.store.db, key, key.latestVersion);
   ctx.audit.keyVersion = version.version;
+  // Throws VALIDATION_ERROR for a malformed request before the use is counted; a signature that fails to verify is a use.
   const ok = verifySignature(spec, input.signingAlgorithm, version.publicKey!, input.message, input.messageType ?? 'RAW', input.signature);
+  await countUse(ctx.store.db, key);
   if (!ok) throw new VerificationFailedError('INVALID_SIGNATURE');
   return { keyId: keyArn(ctx.config, key.id), signatureValid: true, signingAlgorithm: input.signingAlgorithm };
 }
