@@ -1,0 +1,131 @@
+// `npm run bench`: drives a real Custos server (auth on, audit durable before each reply) and the bare Fastify
+// ceiling over loopback with autocannon, and prints requests/s, p50, p99 and the ratio to the ceiling.
+// Settings: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 64), BENCH_OPS (comma list).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
+
+interface Target {
+  url: string;
+  token?: string;
+  child: ChildProcess;
+}
+
+async function startTarget(args: string[]): Promise<Target> {
+  const child = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`benchmark target exited with ${code}`)));
+  });
+  return { ...(JSON.parse(line) as { url: string; token?: string }), child };
+}
+
+async function post(target: Target, path: string, body: unknown): Promise<Record<string, string>> {
+  const res = await fetch(target.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(target.token ? { authorization: `Bearer ${target.token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Record<string, string>;
+}
+
+interface Scenario {
+  name: string;
+  path: (keys: Keys) => string;
+  body: (keys: Keys) => unknown;
+}
+interface Keys {
+  aes: string;
+  ecc: string;
+  blob: string;
+}
+
+const KIB = randomBytes(1024).toString('base64');
+const SCENARIOS: Scenario[] = [
+  { name: 'encrypt 1 KiB', path: (k) => `/v1/keys/${k.aes}/encrypt`, body: () => ({ plaintext: KIB }) },
+  { name: 'decrypt 1 KiB', path: () => '/v1/decrypt', body: (k) => ({ ciphertextBlob: k.blob }) },
+  { name: 'sign ECDSA P-256', path: (k) => `/v1/keys/${k.ecc}/sign`, body: () => ({ message: KIB, signingAlgorithm: 'ECDSA_SHA_256' }) },
+  { name: 'generateDataKey', path: (k) => `/v1/keys/${k.aes}/data-key`, body: () => ({ keySpec: 'AES_256' }) },
+];
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(target: Target, path: string, body: unknown): Promise<Result> {
+  const result = await autocannon({
+    url: target.url + path,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: DURATION,
+    headers: { 'content-type': 'application/json', ...(target.token ? { authorization: `Bearer ${target.token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+async function keysFor(target: Target, baseline: boolean): Promise<Keys> {
+  if (baseline) {
+    const res = await fetch(`${target.url}/blob`);
+    return { aes: 'baseline', ecc: 'baseline', blob: ((await res.json()) as { ciphertextBlob: string }).ciphertextBlob };
+  }
+  const aes = (await post(target, '/v1/keys', { keySpec: 'SYMMETRIC_DEFAULT' })) as unknown as { keyMetadata: { keyId: string } };
+  const ecc = (await post(target, '/v1/keys', { keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' })) as unknown as { keyMetadata: { keyId: string } };
+  const { ciphertextBlob } = await post(target, `/v1/keys/${aes.keyMetadata.keyId}/encrypt`, { plaintext: KIB });
+  return { aes: aes.keyMetadata.keyId, ecc: ecc.keyMetadata.keyId, blob: ciphertextBlob! };
+}
+
+const only = process.env.BENCH_OPS?.split(',');
+const scenarios = SCENARIOS.filter((s) => !only || only.some((o) => s.name.startsWith(o)));
+const dataDir = await mkdtemp(join(tmpdir(), 'custos-bench-'));
+const rows: string[][] = [];
+try {
+  const ceiling = await startTarget(['baseline']);
+  const custos = await startTarget(['custos', dataDir]);
+  try {
+    const ceilingKeys = await keysFor(ceiling, true);
+    const custosKeys = await keysFor(custos, false);
+    for (const scenario of scenarios) {
+      const base = await load(ceiling, scenario.path(ceilingKeys), scenario.body(ceilingKeys));
+      const ours = await load(custos, scenario.path(custosKeys), scenario.body(custosKeys));
+      rows.push([
+        scenario.name,
+        ours.rps.toFixed(0),
+        `${ours.p50} ms`,
+        `${ours.p99} ms`,
+        base.rps.toFixed(0),
+        `${base.p99} ms`,
+        (ours.rps / base.rps).toFixed(2),
+        (ours.p99 / Math.max(base.p99, 1)).toFixed(2),
+        String(ours.errors + base.errors),
+      ]);
+      console.error(`done: ${scenario.name}`);
+    }
+  } finally {
+    ceiling.child.kill('SIGTERM');
+    custos.child.kill('SIGTERM');
+  }
+} finally {
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+const header = ['operation', 'custos req/s', 'p50', 'p99', 'ceiling req/s', 'ceiling p99', 'ratio', 'p99 ratio', 'errors'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+console.log(`connections ${CONNECTIONS}, ${DURATION} s per run, node ${process.version}`);
+console.log(line(header));
+for (const row of rows) console.log(line(row));
