@@ -32,6 +32,9 @@ export const ERROR_CODES = [
   'ACCESS_DENIED',
   'UNSUPPORTED',
   'INTERNAL',
+  'UNAUTHENTICATED',
+  'PAYLOAD_TOO_LARGE',
+  'UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -39,6 +42,12 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** Base class: `code` is what callers branch on (`switch (err.code)` narrows). */
 export class KmsError extends Error {
   readonly code: ErrorCode;
+  /**
+   * The request id of the failed call, when known: RemoteKms sets it from the server's error reply (or the
+   * `x-request-id` it sent), so a caller can quote it and an operator can find the log lines and audit record.
+   * `declare`d so that errors without one carry no such own property.
+   */
+  declare requestId?: string;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
@@ -62,6 +71,7 @@ export class ValidationError extends KmsError {
       | 'EXPIRED_IMPORT_TOKEN'
       | 'INCORRECT_KEY_MATERIAL'
       | 'INCORRECT_KEY'
+      | 'PAYLOAD_TOO_LARGE'
     > = 'VALIDATION_ERROR',
     options?: { cause?: unknown },
   ) {
@@ -90,6 +100,17 @@ export class InvalidStateError extends KmsError {
 export class AccessDeniedError extends KmsError {
   constructor(message = 'access denied') {
     super('ACCESS_DENIED', message);
+  }
+}
+
+/**
+ * The request carries no credentials, or credentials that are unknown, revoked, expired or malformed. One
+ * message whatever the cause, so that it tells a guesser nothing.
+ */
+export class AuthenticationError extends KmsError {
+  static readonly MESSAGE = 'missing or invalid credentials';
+  constructor(message = AuthenticationError.MESSAGE) {
+    super('UNAUTHENTICATED', message);
   }
 }
 
@@ -139,6 +160,17 @@ export class InternalError extends KmsError {
   }
 }
 
+/**
+ * The service could not be reached or did not answer in time (network failure, timeout, 502/503/504), or it is
+ * temporarily unable to serve. The request may or may not have been carried out; operations safe to repeat
+ * can be retried.
+ */
+export class UnavailableError extends KmsError {
+  constructor(message = 'the service is unavailable', options?: { cause?: unknown }) {
+    super('UNAVAILABLE', message, options);
+  }
+}
+
 type ErrorFactory = (message: string) => KmsError;
 
 /** Which class carries each code: `errorFromCode` uses it to rebuild errors received over HTTP. */
@@ -169,6 +201,9 @@ export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
   ACCESS_DENIED: (m) => new AccessDeniedError(m),
   UNSUPPORTED: (m) => new UnsupportedError(m),
   INTERNAL: (m) => new InternalError(m),
+  UNAUTHENTICATED: (m) => new AuthenticationError(m),
+  PAYLOAD_TOO_LARGE: (m) => new ValidationError(m, 'PAYLOAD_TOO_LARGE'),
+  UNAVAILABLE: (m) => new UnavailableError(m),
 };
 
 /** Rebuilds the right error class from a code received over the wire; unknown codes become INTERNAL. */

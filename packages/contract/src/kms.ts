@@ -5,10 +5,14 @@ import type { Caller } from './caller.js';
 import type {
   CancelKeyDeletionRequest,
   CancelKeyDeletionResponse,
+  CreateAccessKeyRequest,
+  CreateAccessKeyResponse,
   CreateAliasRequest,
   CreateAliasResponse,
   CreateKeyRequest,
   CreateKeyResponse,
+  CreateTokenRequest,
+  CreateTokenResponse,
   DecryptRequest,
   DecryptResponse,
   DeleteAliasRequest,
@@ -55,6 +59,8 @@ import type {
   GetPublicKeyResponse,
   ImportKeyMaterialRequest,
   ImportKeyMaterialResponse,
+  ListAccessKeysRequest,
+  ListAccessKeysResponse,
   ListAliasesRequest,
   ListAliasesResponse,
   ListAuditRecordsRequest,
@@ -65,10 +71,16 @@ import type {
   ListKeysResponse,
   ListResourceTagsRequest,
   ListResourceTagsResponse,
+  ListTokensRequest,
+  ListTokensResponse,
   PutKeyPolicyRequest,
   PutKeyPolicyResponse,
   ReEncryptRequest,
   ReEncryptResponse,
+  RevokeAccessKeyRequest,
+  RevokeAccessKeyResponse,
+  RevokeTokenRequest,
+  RevokeTokenResponse,
   RotateKeyOnDemandRequest,
   RotateKeyOnDemandResponse,
   ScheduleKeyDeletionRequest,
@@ -97,7 +109,9 @@ import type {
  * A Key Management Service. Methods are the AWS KMS operations in camelCase, taking the AWS request
  * fields in camelCase and returning the AWS response fields in camelCase, with `Uint8Array` for binary
  * and `Date` for timestamps; `keyId` in responses is the key ARN, as AWS returns it. Custos adds
- * DeriveKey, ExportKey, UpdateKeyConstraints, ListAuditRecords and VerifyAuditChain.
+ * DeriveKey, ExportKey, UpdateKeyConstraints, ListAuditRecords, VerifyAuditChain, the API token
+ * operations CreateToken, ListTokens and RevokeToken, and the AWS access key operations CreateAccessKey,
+ * ListAccessKeys and RevokeAccessKey.
  *
  * Every method takes the caller as its optional last argument (the in-process LocalKms defaults it
  * to an administrator; over HTTP the server derives the caller from the request's credentials). Failures are
@@ -232,6 +246,24 @@ export interface Kms {
   listAuditRecords(input?: ListAuditRecordsRequest, caller?: Caller): Promise<ListAuditRecordsResponse>;
   /** Recomputes the audit hash chain; `brokenAt` is the first seq that does not match. */
   verifyAuditChain(input?: VerifyAuditChainRequest, caller?: Caller): Promise<VerifyAuditChainResponse>;
+
+  // ---- API tokens (Custos) ----
+
+  /** A bearer token for the REST API with the given roles; the token is returned only in this response. */
+  createToken(input: CreateTokenRequest, caller?: Caller): Promise<CreateTokenResponse>;
+  /** The API tokens (never the tokens themselves), paged. */
+  listTokens(input?: ListTokensRequest, caller?: Caller): Promise<ListTokensResponse>;
+  /** Revokes a token: it stops authenticating at once. */
+  revokeToken(input: RevokeTokenRequest, caller?: Caller): Promise<RevokeTokenResponse>;
+
+  // ---- AWS access keys (Custos) ----
+
+  /** An access key pair for the AWS KMS protocol (SigV4) with the given roles; the secret is returned only here. */
+  createAccessKey(input: CreateAccessKeyRequest, caller?: Caller): Promise<CreateAccessKeyResponse>;
+  /** The access keys (never their secrets), paged. */
+  listAccessKeys(input?: ListAccessKeysRequest, caller?: Caller): Promise<ListAccessKeysResponse>;
+  /** Revokes an access key: it stops authenticating at once. */
+  revokeAccessKey(input: RevokeAccessKeyRequest, caller?: Caller): Promise<RevokeAccessKeyResponse>;
 
   /** Releases the store, key caches and connections; the instance is unusable afterwards. */
   close(): Promise<void>;

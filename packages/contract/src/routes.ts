@@ -63,6 +63,12 @@ export const ROUTES = {
   updateKeyConstraints: { method: 'PUT', path: key('/constraints') },
   listAuditRecords: { method: 'GET', path: '/v1/audit' },
   verifyAuditChain: { method: 'GET', path: '/v1/audit/verify' },
+  createToken: { method: 'POST', path: '/v1/tokens' },
+  listTokens: { method: 'GET', path: '/v1/tokens' },
+  revokeToken: { method: 'DELETE', path: '/v1/tokens/:tokenId' },
+  createAccessKey: { method: 'POST', path: '/v1/access-keys' },
+  listAccessKeys: { method: 'GET', path: '/v1/access-keys' },
+  revokeAccessKey: { method: 'DELETE', path: '/v1/access-keys/:accessKeyId' },
 } as const satisfies Record<OperationMethod, Route>;
 
 /** The `:field` names of a route's path. */

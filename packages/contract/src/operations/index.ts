@@ -2,8 +2,10 @@
 // Must not import anything but the operation files (add an operation: its file, one export line, one table row).
 
 export * from './cancel-key-deletion.js';
+export * from './create-access-key.js';
 export * from './create-alias.js';
 export * from './create-key.js';
+export * from './create-token.js';
 export * from './decrypt.js';
 export * from './delete-alias.js';
 export * from './delete-imported-key-material.js';
@@ -27,13 +29,17 @@ export * from './get-key-rotation-status.js';
 export * from './get-parameters-for-import.js';
 export * from './get-public-key.js';
 export * from './import-key-material.js';
+export * from './list-access-keys.js';
 export * from './list-aliases.js';
 export * from './list-audit-records.js';
 export * from './list-key-rotations.js';
 export * from './list-keys.js';
 export * from './list-resource-tags.js';
+export * from './list-tokens.js';
 export * from './put-key-policy.js';
 export * from './re-encrypt.js';
+export * from './revoke-access-key.js';
+export * from './revoke-token.js';
 export * from './rotate-key-on-demand.js';
 export * from './schedule-key-deletion.js';
 export * from './sign.js';
@@ -47,8 +53,10 @@ export * from './verify-mac.js';
 export * from './verify.js';
 
 import { CancelKeyDeletionRequest, CancelKeyDeletionResponse } from './cancel-key-deletion.js';
+import { CreateAccessKeyRequest, CreateAccessKeyResponse } from './create-access-key.js';
 import { CreateAliasRequest, CreateAliasResponse } from './create-alias.js';
 import { CreateKeyRequest, CreateKeyResponse } from './create-key.js';
+import { CreateTokenRequest, CreateTokenResponse } from './create-token.js';
 import { DecryptRequest, DecryptResponse } from './decrypt.js';
 import { DeleteAliasRequest, DeleteAliasResponse } from './delete-alias.js';
 import { DeleteImportedKeyMaterialRequest, DeleteImportedKeyMaterialResponse } from './delete-imported-key-material.js';
@@ -72,13 +80,17 @@ import { GetKeyRotationStatusRequest, GetKeyRotationStatusResponse } from './get
 import { GetParametersForImportRequest, GetParametersForImportResponse } from './get-parameters-for-import.js';
 import { GetPublicKeyRequest, GetPublicKeyResponse } from './get-public-key.js';
 import { ImportKeyMaterialRequest, ImportKeyMaterialResponse } from './import-key-material.js';
+import { ListAccessKeysRequest, ListAccessKeysResponse } from './list-access-keys.js';
 import { ListAliasesRequest, ListAliasesResponse } from './list-aliases.js';
 import { ListAuditRecordsRequest, ListAuditRecordsResponse } from './list-audit-records.js';
 import { ListKeyRotationsRequest, ListKeyRotationsResponse } from './list-key-rotations.js';
 import { ListKeysRequest, ListKeysResponse } from './list-keys.js';
 import { ListResourceTagsRequest, ListResourceTagsResponse } from './list-resource-tags.js';
+import { ListTokensRequest, ListTokensResponse } from './list-tokens.js';
 import { PutKeyPolicyRequest, PutKeyPolicyResponse } from './put-key-policy.js';
 import { ReEncryptRequest, ReEncryptResponse } from './re-encrypt.js';
+import { RevokeAccessKeyRequest, RevokeAccessKeyResponse } from './revoke-access-key.js';
+import { RevokeTokenRequest, RevokeTokenResponse } from './revoke-token.js';
 import { RotateKeyOnDemandRequest, RotateKeyOnDemandResponse } from './rotate-key-on-demand.js';
 import { ScheduleKeyDeletionRequest, ScheduleKeyDeletionResponse } from './schedule-key-deletion.js';
 import { SignRequest, SignResponse } from './sign.js';
@@ -155,6 +167,12 @@ export const OPERATIONS = {
   updateKeyConstraints: { name: 'UpdateKeyConstraints', aws: false, request: UpdateKeyConstraintsRequest, response: UpdateKeyConstraintsResponse },
   listAuditRecords: { name: 'ListAuditRecords', aws: false, request: ListAuditRecordsRequest, response: ListAuditRecordsResponse },
   verifyAuditChain: { name: 'VerifyAuditChain', aws: false, request: VerifyAuditChainRequest, response: VerifyAuditChainResponse },
+  createToken: { name: 'CreateToken', aws: false, request: CreateTokenRequest, response: CreateTokenResponse },
+  listTokens: { name: 'ListTokens', aws: false, request: ListTokensRequest, response: ListTokensResponse },
+  revokeToken: { name: 'RevokeToken', aws: false, request: RevokeTokenRequest, response: RevokeTokenResponse },
+  createAccessKey: { name: 'CreateAccessKey', aws: false, request: CreateAccessKeyRequest, response: CreateAccessKeyResponse },
+  listAccessKeys: { name: 'ListAccessKeys', aws: false, request: ListAccessKeysRequest, response: ListAccessKeysResponse },
+  revokeAccessKey: { name: 'RevokeAccessKey', aws: false, request: RevokeAccessKeyRequest, response: RevokeAccessKeyResponse },
 } as const satisfies Record<string, OperationSpec>;
 
 /** A `Kms` method name that is an operation: `'createKey' | 'encrypt' | ...`. */

@@ -225,7 +225,8 @@ export const KeyMetadata = Type.Object({
   // Custos fields
   exportable: Type.Boolean(),
   derivationAlgorithms: Type.Optional(Type.Array(DerivationAlgorithmSchema)),
-  currentKeyVersion: KeyVersion,
+  /** The newest key version; 0 while an EXTERNAL key has never had material imported. */
+  currentKeyVersion: Type.Integer({ minimum: 0 }),
   protectionLevel: ProtectionLevelSchema,
   usageConstraints: UsageConstraints,
   keyring: Type.Optional(Keyring),

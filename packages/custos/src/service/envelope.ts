@@ -11,9 +11,18 @@ import type { KeyRecord } from '../store/types.js';
 import type { OpContext } from './context.js';
 import { checkUse, countUse, findKey, getVersion, latestMaterial, loadKey, unwrapVersion } from './keys.js';
 import type { OperationName } from './lifecycle.js';
-import { rotateKey } from './rotation.js';
+import { assertRotatable, rotateKey } from './rotation.js';
 
 export type Context = Record<string, string> | undefined;
+
+function isRotatable(key: KeyRecord): boolean {
+  try {
+    assertRotatable(key);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** How many bound-driven rotations one encryption may go through before giving up (only under extreme concurrency). */
 const MAX_BOUND_ROTATIONS = 32;
@@ -41,6 +50,8 @@ export async function encryptWithKey(ctx: OpContext, key: KeyRecord, plaintext: 
       // encryptions may use up the new version too, so check again (each pass sees a strictly newer version).
       material.wipe();
       if (attempt >= MAX_BOUND_ROTATIONS) throw new LimitExceededError('the key is rotating faster than it can be used; retry');
+      // Imported material cannot rotate: the bound is a hard limit (encrypt under a new key), not an UNSUPPORTED call.
+      if (!isRotatable(current)) throw new LimitExceededError('the key has reached its encryption bound and, with imported material, cannot rotate');
       current = await rotateKey(ctx, current.id, 'AUTOMATIC', current.latestVersion);
       continue;
     }

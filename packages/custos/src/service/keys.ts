@@ -36,8 +36,17 @@ export async function findKey(ctx: ServiceContext, db: Db, reference: string): P
 export async function loadKey(ctx: OpContext, db: Db, reference: string, operation: OperationName): Promise<KeyRecord> {
   const key = await findKey(ctx, db, reference);
   ctx.audit.keyId = key.id;
-  assertStateAllows(operation, key.state);
+  assertStateAllows(operation, effectiveState(ctx, key));
   return key;
+}
+
+/**
+ * Imported material past its expiry is unusable at once, not only after the maintenance job has deleted it:
+ * until then the key answers as PendingImport.
+ */
+export function effectiveState(ctx: ServiceContext, key: KeyRecord): KeyRecord['state'] {
+  const expired = key.materialExpiresAt !== null && key.materialExpiresAt <= ctx.now();
+  return expired && (key.state === 'Enabled' || key.state === 'Disabled') ? 'PendingImport' : key.state;
 }
 
 /** Checks the key's usage and spec allow `algorithm` for `usage`, and its usage constraints allow `algorithm` now. */
@@ -122,10 +131,10 @@ export function keyMetadata(ctx: ServiceContext, key: KeyRecord): KeyMetadata {
     keyId: key.id,
     arn: keyArn(ctx.config, key.id),
     creationDate: key.createdAt,
-    enabled: key.state === 'Enabled',
+    enabled: effectiveState(ctx, key) === 'Enabled',
     description: key.description,
     keyUsage: key.usage,
-    keyState: key.state,
+    keyState: effectiveState(ctx, key),
     ...(key.deletionDate ? { deletionDate: key.deletionDate } : {}),
     ...(key.pendingWindowDays !== null && key.state === 'PendingDeletion' ? { pendingDeletionWindowInDays: key.pendingWindowDays } : {}),
     ...(key.materialExpiresAt ? { validTo: key.materialExpiresAt } : {}),

@@ -3,10 +3,10 @@
 import { InvalidStateError, type KeyState, type Role } from '@custos/contract';
 
 /** What kind of access an operation needs; roles grant kinds (see ROLE_GRANTS). */
-export type Access = 'manage' | 'use' | 'read' | 'audit';
+export type Access = 'manage' | 'use' | 'read' | 'audit' | 'tokens';
 
 export const ROLE_GRANTS: Record<Role, readonly Access[]> = {
-  admin: ['manage', 'use', 'read', 'audit'],
+  admin: ['manage', 'use', 'read', 'audit', 'tokens'],
   'key-admin': ['manage', 'read'],
   'key-user': ['use', 'read'],
 };
@@ -62,17 +62,30 @@ export const OPERATION_RULES = {
   ListKeyRotations: { access: 'read', states: ANY },
   GetParametersForImport: { access: 'manage', states: S('PendingImport', 'Enabled', 'Disabled') },
   ImportKeyMaterial: { access: 'manage', states: S('PendingImport', 'Enabled', 'Disabled') },
-  DeleteImportedKeyMaterial: { access: 'manage', states: WITH_MATERIAL },
+  // AWS: allowed while PendingDeletion (the key stays PendingDeletion) and a no-op while PendingImport.
+  DeleteImportedKeyMaterial: { access: 'manage', states: S('Enabled', 'Disabled', 'PendingDeletion', 'PendingImport') },
   GetKeyPolicy: { access: 'read', states: ANY },
-  PutKeyPolicy: { access: 'manage', states: LIVE },
+  // AWS: PutKeyPolicy works in every key state, PendingDeletion included.
+  PutKeyPolicy: { access: 'manage', states: S('Enabled', 'Disabled', 'PendingDeletion', 'PendingImport') },
   ExportKey: { access: 'use', states: USABLE },
   UpdateKeyConstraints: { access: 'manage', states: LIVE },
   ListAuditRecords: { access: 'audit', states: null },
   VerifyAuditChain: { access: 'audit', states: null },
+  // REST API tokens: administrators only (a token can carry any role, so making one is an admin act).
+  CreateToken: { access: 'tokens', states: null },
+  ListTokens: { access: 'tokens', states: null },
+  RevokeToken: { access: 'tokens', states: null },
+  // AWS access keys (SigV4): administrators only, like tokens (a key pair can carry any role).
+  CreateAccessKey: { access: 'tokens', states: null },
+  ListAccessKeys: { access: 'tokens', states: null },
+  RevokeAccessKey: { access: 'tokens', states: null },
   // Background jobs (called by the scheduler with the system caller, audited like any operation).
   DestroyKey: { access: 'manage', states: S('PendingDeletion') },
-  ExpireKeyMaterial: { access: 'manage', states: WITH_MATERIAL },
+  // Expired material already reads as PendingImport (keys.ts effectiveState); the job then deletes it.
+  ExpireKeyMaterial: { access: 'manage', states: S('Enabled', 'Disabled', 'PendingImport') },
   AutoRotateKey: { access: 'manage', states: USABLE },
+  // The server's first start: an admin token when the store has none (system caller).
+  BootstrapToken: { access: 'tokens', states: null },
 } as const satisfies Record<string, OperationRule>;
 
 export type OperationName = keyof typeof OPERATION_RULES;

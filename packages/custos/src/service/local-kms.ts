@@ -1,20 +1,29 @@
-// LocalKms: the Kms interface in-process — a data directory (SQLite store + root key file) and the KeyService.
+// LocalKms: the Kms interface in-process — a store (SQLite in the data directory, or PostgreSQL), a root key file, the KeyService.
 // Must not import api.
 import { mkdir, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InternalError, ValidationError, type Caller, type Kms } from '@custos/contract';
+import { InternalError, ValidationError, type Caller, type CreateTokenResponse, type Kms } from '@custos/contract';
 import { openFileRootOfTrust } from '../keystore/file/index.js';
 import type { RootOfTrust } from '../keystore/root-of-trust.js';
-import { openSqliteStore, type Store } from '../store/index.js';
+import { migrateToLatest, openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import * as repo from '../store/repositories/index.js';
 import { DEFAULT_CONFIG, type Logger, type ServiceConfig } from './context.js';
 import { runMaintenance, type MaintenanceReport } from './jobs/maintenance.js';
-import { KeyService } from './key-service.js';
+import { TokenAuthenticator } from './authenticate.js';
+import { authenticateAccessKey, type AuthenticatedAccessKey } from './operations/access-keys.js';
+import { KeyService, SYSTEM_CALLER } from './key-service.js';
 import type { OperationName } from './lifecycle.js';
+import type { BootstrapTokenInput } from './operations/tokens.js';
 
 export interface LocalKmsOptions {
-  /** Directory holding `custos.db` and `root.key`; created (mode 0700) on first use. */
+  /** Directory holding `custos.db` (unless `databaseUrl`) and `root.key`; created (mode 0700) on first use. */
   readonly dataDir: string;
+  /** PostgreSQL connection string: the store is PostgreSQL (shared by many nodes) instead of `<dataDir>/custos.db`. */
+  readonly databaseUrl?: string;
+  /** With `databaseUrl`: the schema holding Custos's tables (created if missing); default the server's search_path. */
+  readonly databaseSchema?: string;
+  /** With `databaseUrl`: the connection pool size; default 10. */
+  readonly databasePoolSize?: number;
   /** Seals a new root key file with this passphrase (scrypt), or opens a sealed one. */
   readonly passphrase?: string;
   /** Root key file path; default `<dataDir>/root.key`. */
@@ -51,11 +60,13 @@ export class LocalKms implements Kms {
   readonly #service: KeyService;
   readonly #defaultCaller: Caller;
   readonly #timer: NodeJS.Timeout | undefined;
+  readonly #authenticator: TokenAuthenticator;
   #closed = false;
 
   private constructor(service: KeyService, defaultCaller: Caller, intervalMs: number) {
     this.#service = service;
     this.#defaultCaller = defaultCaller;
+    this.#authenticator = new TokenAuthenticator(service.context);
     if (intervalMs > 0) {
       this.#timer = setInterval(() => void this.runMaintenance().catch(() => undefined), intervalMs);
       this.#timer.unref();
@@ -72,7 +83,17 @@ export class LocalKms implements Kms {
     });
     let store: Store | undefined;
     try {
-      store = await openSqliteStore(join(options.dataDir, 'custos.db'));
+      // Not migrated on open: a store bound to another root key is refused before anything is written.
+      store =
+        options.databaseUrl !== undefined
+          ? await openPostgresStore(options.databaseUrl, {
+              migrate: false,
+              ...(options.databaseSchema !== undefined ? { schema: options.databaseSchema } : {}),
+              ...(options.databasePoolSize !== undefined ? { poolSize: options.databasePoolSize } : {}),
+            })
+          : await openSqliteStore(join(options.dataDir, 'custos.db'), { migrate: false });
+      await refuseOtherRootOfTrust(store, rootOfTrust);
+      await migrateToLatest(store.db, store.dialect);
       await bindRootOfTrust(store, rootOfTrust);
     } catch (error) {
       await store?.close();
@@ -89,6 +110,11 @@ export class LocalKms implements Kms {
     return new LocalKms(service, options.defaultCaller ?? LOCAL_ADMIN, options.maintenanceIntervalMs ?? 60_000);
   }
 
+  /** The service settings (the region and account of key ARNs, which the AWS protocol's SigV4 scope names too). */
+  get config(): ServiceConfig {
+    return this.#service.context.config;
+  }
+
   /** Runs background maintenance once (deletions, automatic rotations, expiries) and reports what it did. */
   runMaintenance(): Promise<MaintenanceReport> {
     return runMaintenance(this.#service);
@@ -98,8 +124,49 @@ export class LocalKms implements Kms {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
+    await this.#authenticator.drain();
     await this.#service.context.store.close();
     await this.#service.context.rootOfTrust.close();
+  }
+
+  /**
+   * The caller a REST API bearer token stands for (service-level, not a Kms operation). Unknown, revoked, expired
+   * or malformed tokens fail with UNAUTHENTICATED.
+   * @example const caller = await kms.authenticate(bearerToken);
+   */
+  authenticate(token: string): Promise<Caller> {
+    if (this.#closed) return Promise.reject(new InternalError('this LocalKms is closed'));
+    return this.#authenticator.authenticate(token);
+  }
+
+  /**
+   * First start: when the store has no API token at all, creates an admin token (principal `admin`) and passes it
+   * to `persist` before committing, so it exists only if saved. Returns it, or undefined when tokens exist.
+   */
+  bootstrapAdminToken(persist: BootstrapTokenInput['persist']): Promise<CreateTokenResponse | undefined> {
+    return this.#run('BootstrapToken', { persist } satisfies BootstrapTokenInput, SYSTEM_CALLER);
+  }
+
+  /**
+   * The caller an AWS access key stands for, and its secret, for the AWS protocol's SigV4 check (service-level, not
+   * a Kms operation). Unknown, revoked or malformed ids fail with UNAUTHENTICATED. Wipe the secret after use.
+   * @example const { caller, secretAccessKey } = await kms.authenticateAccessKey('AKIACUSTOS…');
+   */
+  authenticateAccessKey(accessKeyId: string): Promise<AuthenticatedAccessKey> {
+    if (this.#closed) return Promise.reject(new InternalError('this LocalKms is closed'));
+    return authenticateAccessKey(this.#service.context, accessKeyId);
+  }
+
+  /** The number of keys in each state (for metrics). */
+  keyCountsByState(): Promise<Record<string, number>> {
+    if (this.#closed) return Promise.reject(new InternalError('this LocalKms is closed'));
+    return repo.keys.countByState(this.#service.context.store.db);
+  }
+
+  /** Resolves when the store answers a query (readiness probe). */
+  async checkReady(): Promise<void> {
+    if (this.#closed) throw new InternalError('this LocalKms is closed');
+    await repo.meta.get(this.#service.context.store.db, ROOT_KEY_CHECK);
   }
 
   #run<R>(operation: OperationName, input: unknown, caller: Caller | undefined): Promise<R> {
@@ -153,6 +220,16 @@ export class LocalKms implements Kms {
   updateKeyConstraints: Kms['updateKeyConstraints'] = (input, caller) => this.#run('UpdateKeyConstraints', input, caller);
   listAuditRecords: Kms['listAuditRecords'] = (input, caller) => this.#run('ListAuditRecords', input, caller);
   verifyAuditChain: Kms['verifyAuditChain'] = (input, caller) => this.#run('VerifyAuditChain', input, caller);
+  createToken: Kms['createToken'] = (input, caller) => this.#run('CreateToken', input, caller);
+  listTokens: Kms['listTokens'] = (input, caller) => this.#run('ListTokens', input, caller);
+  revokeToken: Kms['revokeToken'] = async (input, caller) => {
+    const result = await this.#run<Awaited<ReturnType<Kms['revokeToken']>>>('RevokeToken', input, caller);
+    this.#authenticator.forget(input.tokenId);
+    return result;
+  };
+  createAccessKey: Kms['createAccessKey'] = (input, caller) => this.#run('CreateAccessKey', input, caller);
+  listAccessKeys: Kms['listAccessKeys'] = (input, caller) => this.#run('ListAccessKeys', input, caller);
+  revokeAccessKey: Kms['revokeAccessKey'] = (input, caller) => this.#run('RevokeAccessKey', input, caller);
 }
 
 /**
@@ -160,11 +237,17 @@ export class LocalKms implements Kms {
  * different root key is refused before anything is written (DESIGN: no node ever writes under a wrong root).
  */
 async function bindRootOfTrust(store: Store, rootOfTrust: RootOfTrust): Promise<void> {
-  await store.transaction(async (tx) => {
-    const recorded = await repo.meta.get(tx, ROOT_KEY_CHECK);
-    if (recorded === undefined) await repo.meta.set(tx, ROOT_KEY_CHECK, rootOfTrust.keyCheckValue);
-    else if (recorded !== rootOfTrust.keyCheckValue) {
-      throw new ValidationError('this data directory was initialised with a different root key; refusing to open it');
-    }
-  });
+  // Insert-if-absent, then compare: of two nodes racing on an empty database, the second sees the first's value.
+  const recorded = await store.transaction((tx) => repo.meta.setIfAbsent(tx, ROOT_KEY_CHECK, rootOfTrust.keyCheckValue));
+  if (recorded !== rootOfTrust.keyCheckValue) throw differentRootKey();
+}
+
+/** Before migrating: an initialised store (its meta table holds a check value) bound to another root key is refused. Reads only. */
+async function refuseOtherRootOfTrust(store: Store, rootOfTrust: RootOfTrust): Promise<void> {
+  const recorded = await repo.meta.peek(store.db, ROOT_KEY_CHECK);
+  if (recorded !== undefined && recorded !== rootOfTrust.keyCheckValue) throw differentRootKey();
+}
+
+function differentRootKey(): ValidationError {
+  return new ValidationError('this store (data directory or database) was initialised with a different root key; refusing to open it');
 }

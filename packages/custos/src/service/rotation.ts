@@ -26,7 +26,8 @@ export async function rotateKey(ctx: ServiceContext, keyId: string, type: 'AUTOM
   assertRotatable(before);
   const generated = await generateKeyMaterial(keySpec(before.spec));
   return ctx.store.transaction(async (tx) => {
-    const key = (await repo.keys.get(tx, keyId))!;
+    // Locked (PostgreSQL: SELECT ... FOR UPDATE) so that concurrent rotations on any node add contiguous versions.
+    const key = (await repo.keys.getForUpdate(tx, keyId))!;
     if (expectedLatest !== undefined && key.latestVersion !== expectedLatest) return key;
     const now = ctx.now();
     const version = key.latestVersion + 1;
@@ -41,7 +42,9 @@ export async function rotateKey(ctx: ServiceContext, keyId: string, type: 'AUTOM
       rotationType: type,
       encryptionCount: 0,
     });
-    const nextRotationAt = key.rotationEnabled && key.rotationPeriodDays ? new Date(now.getTime() + key.rotationPeriodDays * DAY_MS) : key.nextRotationAt;
+    // AWS RotateKeyOnDemand: on-demand rotations do not change the automatic rotation schedule.
+    const nextRotationAt =
+      type === 'AUTOMATIC' && key.rotationEnabled && key.rotationPeriodDays ? new Date(now.getTime() + key.rotationPeriodDays * DAY_MS) : key.nextRotationAt;
     await repo.keys.update(tx, keyId, { latestVersion: version, nextRotationAt, updatedAt: now });
     return { ...key, latestVersion: version, nextRotationAt, updatedAt: now };
   });

@@ -1,6 +1,7 @@
 // Which SQL dialect a Kysely handle talks to, and the few driver differences repositories must know.
 // Must not import service or api.
-import { PostgresAdapter, SqliteAdapter, type Kysely } from 'kysely';
+import { InternalError } from '@custos/contract';
+import { PostgresAdapter, SqliteAdapter, sql, type Kysely } from 'kysely';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -20,4 +21,28 @@ export function isUniqueViolation(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const code = (err as { code?: unknown }).code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}
+
+/**
+ * Whether the table exists (on PostgreSQL: is visible through the connection's search_path). Reads only,
+ * so it can tell an empty database from an initialised one before anything is migrated.
+ */
+export async function tableExists(db: Kysely<any>, table: string): Promise<boolean> {
+  const { rows } =
+    dialectOf(db) === 'postgres'
+      ? await sql<{ found: boolean }>`select to_regclass(${table}) is not null as found`.execute(db)
+      : await sql<{ found: number }>`select count(*) as found from sqlite_master where type = 'table' and name = ${table}`.execute(db);
+  return Boolean(rows[0]?.found);
+}
+
+/**
+ * Serialises transactions that take the same named lock, until the transaction ends: on PostgreSQL a
+ * transaction-level advisory lock (nodes sharing the database wait for each other); on SQLite nothing
+ * to do, as the transaction holds the store's only connection. For check-then-insert work with no row
+ * to lock, such as "create the first admin token unless one exists". Must run inside a transaction.
+ * @example await store.transaction(async (tx) => { await lockInTransaction(tx, 'bootstrap-token'); ... });
+ */
+export async function lockInTransaction(db: Kysely<any>, name: string): Promise<void> {
+  if (!db.isTransaction) throw new InternalError(`lock ${name} must be taken inside a transaction`);
+  if (dialectOf(db) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`custos:${name}`}))`.execute(db);
 }

@@ -8,8 +8,17 @@ import { migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema/index.js';
 import { createStore, type Store } from './store.js';
 
+export interface SqliteStoreOptions {
+  /**
+   * Whether to apply pending migrations on open; default true. With false the caller runs
+   * `migrateToLatest(store.db, 'sqlite')` itself (LocalKms checks the root key binding first).
+   */
+  readonly migrate?: boolean;
+}
+
 /**
- * Opens (creating if needed) the SQLite store at `filename` and migrates it to the latest schema.
+ * Opens (creating if needed) the SQLite store at `filename` and, unless `options.migrate` is false,
+ * migrates it to the latest schema.
  * The directory is created (mode 0700) if missing and the file is made mode 0600; SQLite gives
  * its -wal and -shm files the same mode. `':memory:'` opens a throwaway in-memory store.
  *
@@ -17,7 +26,7 @@ import { createStore, type Store } from './store.js';
  * survives power loss, as DESIGN.md requires), foreign_keys=ON, busy_timeout=5000 ms.
  * @example const store = await openSqliteStore('/var/lib/custos/custos.db');
  */
-export async function openSqliteStore(filename: string): Promise<Store> {
+export async function openSqliteStore(filename: string, options: SqliteStoreOptions = {}): Promise<Store> {
   const inMemory = filename === ':memory:';
   if (!inMemory) {
     const path = resolve(filename);
@@ -37,7 +46,7 @@ export async function openSqliteStore(filename: string): Promise<Store> {
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   try {
-    await migrateToLatest(db, 'sqlite');
+    if (options.migrate !== false) await migrateToLatest(db, 'sqlite');
   } catch (err) {
     await db.destroy();
     throw err;

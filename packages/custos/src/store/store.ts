@@ -13,7 +13,9 @@ export type Db = Kysely<Database>;
  *
  * Inside `transaction(fn)`, call repositories with `tx`, never with `store.db`: SQLite runs on a
  * single connection that the transaction holds until it ends, so a query on `store.db` from
- * inside `fn` waits for that transaction, which waits for `fn`: a deadlock.
+ * inside `fn` waits for that transaction, which waits for `fn`: a deadlock. On PostgreSQL such a
+ * query runs outside the transaction on another pooled connection (not seeing its writes, and
+ * deadlocking too once every connection of the pool is held by a waiting transaction).
  * @example
  * await store.transaction(async (tx) => {
  *   await keys.insert(tx, record);
@@ -28,7 +30,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Wraps a migrated Kysely instance as a Store (shared by the SQLite and, later, PostgreSQL openers). */
+/** Wraps a Kysely instance as a Store (shared by the SQLite and PostgreSQL openers). */
 export function createStore(db: Db, dialect: StoreDialect): Store {
   let closed = false;
   return {

@@ -7,6 +7,7 @@ import type {
   KeyUsage,
   Origin,
   ProtectionLevel,
+  Role,
   WrappingAlgorithm,
   WrappingKeySpec,
 } from '@custos/contract';
@@ -86,6 +87,35 @@ export interface ImportTokenRecord {
   readonly publicKey: Uint8Array;
   readonly createdAt: Date;
   readonly expiresAt: Date;
+}
+
+/** A REST API bearer token: only the SHA-256 hex of the token is stored (`tokenHash`), never the token. */
+export interface TokenRecord {
+  readonly id: string;
+  readonly principal: string;
+  readonly roles: readonly Role[];
+  readonly tokenHash: string;
+  readonly description: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date | null;
+  readonly revokedAt: Date | null;
+  readonly lastUsedAt: Date | null;
+}
+
+/**
+ * An AWS-style access key (SigV4) of the AWS KMS protocol. SigV4 needs the secret itself to recompute signatures,
+ * so it is stored wrapped by the root of trust (`wrappedSecret`, additional data binding the access key id), never
+ * in plaintext and never hashed.
+ */
+export interface AccessKeyRecord {
+  readonly id: string; // the access key id, 'AKIA…'
+  readonly principal: string;
+  readonly roles: readonly Role[];
+  readonly wrappedSecret: Uint8Array;
+  readonly description: string;
+  readonly createdAt: Date;
+  readonly revokedAt: Date | null;
+  readonly lastUsedAt: Date | null;
 }
 
 export type AuditOutcome = 'allowed' | 'denied' | 'failed';

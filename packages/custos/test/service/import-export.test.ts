@@ -288,6 +288,19 @@ describe('LocalKms import: time-limited tokens and material', () => {
     expect(after.validTo).toBeUndefined();
     await expectCode(t.kms.encrypt({ keyId: id, plaintext: utf8('x') }), 'INVALID_KEY_STATE');
   });
+
+  it('expired material is refused at once, before maintenance runs, and the key reads as PendingImport', async () => {
+    const id = await externalKey(t.kms);
+    await importInto(t.kms, id, new Uint8Array(randomBytes(32)), { validTo: new Date(t.clock.now().getTime() + HOUR_MS) });
+    const { ciphertextBlob } = await t.kms.encrypt({ keyId: id, plaintext: utf8('x') });
+    t.clock.advanceMs(HOUR_MS + 1);
+    await expectCode(t.kms.encrypt({ keyId: id, plaintext: utf8('x') }), 'INVALID_KEY_STATE');
+    await expectCode(t.kms.decrypt({ ciphertextBlob }), 'INVALID_KEY_STATE');
+    const meta = (await t.kms.describeKey({ keyId: id })).keyMetadata;
+    expect(meta.keyState).toBe('PendingImport');
+    expect(meta.enabled).toBe(false);
+    expect((await t.kms.runMaintenance()).expired).toBe(1);
+  });
 });
 
 describe('LocalKms exportKey', () => {

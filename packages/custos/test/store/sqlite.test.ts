@@ -103,7 +103,7 @@ describe('sqlite store', () => {
 
     const store = await open(file);
     expect(await keys.get(store.db, key.id)).toEqual(key);
-    expect(await appliedMigrations(store.db)).toEqual(['001-initial', '002-audit-indexes']);
+    expect(await appliedMigrations(store.db)).toEqual(MIGRATIONS.map((m) => m.name));
     const indexes = await indexNames(store.db);
     expect(indexes).toContain('audit_log_key_id_idx');
     expect(indexes).toContain('keys_state_idx');
@@ -124,6 +124,17 @@ describe('sqlite store', () => {
     await sql`insert into custos_migrations (name, applied_at) values ('999-future', 0)`.execute(store.db);
     await store.close();
     await expect(openSqliteStore(join(dir, 'custos.db'))).rejects.toThrow(/999-future/);
+  });
+
+  it('migrate: false leaves a new database empty; meta.peek reads nothing there without failing', async () => {
+    const store = await openSqliteStore(join(dir, 'empty.db'), { migrate: false });
+    opened.push(store);
+    expect(await meta.peek(store.db, 'root')).toBeUndefined();
+    const { rows } = await sql`select name from sqlite_master`.execute(store.db);
+    expect(rows).toEqual([]);
+    expect(await migrateToLatest(store.db, 'sqlite')).toEqual(MIGRATIONS.map((m) => m.name));
+    await meta.set(store.db, 'root', 'x');
+    expect(await meta.peek(store.db, 'root')).toBe('x');
   });
 
   it('migrateTo rejects an unknown migration name', async () => {

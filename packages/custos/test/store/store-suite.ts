@@ -1,21 +1,26 @@
-// The store contract, run against every dialect: describeStore('sqlite', open), later 'postgres'.
+// The store contract, run against every dialect: describeStore('sqlite', open) and describeStore('postgres', open).
 // Must not import service or api; exercises every repository function through the public store surface.
 import { randomUUID } from 'node:crypto';
 import { ConflictError, KmsError, ValidationError } from '@custos/contract';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  accessKeys,
   aliases,
   audit,
   importTokens,
   keys,
   keyVersions,
+  lockInTransaction,
   meta,
   tags,
+  tokens,
+  type AccessKeyRecord,
   type AuditEntry,
   type KeyRecord,
   type KeyVersionRecord,
   type Store,
+  type TokenRecord,
 } from '../../src/store/index.js';
 
 export interface OpenedStore {
@@ -351,6 +356,47 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         for (let i = 0; i < 20; i++) expect(await keys.incrementUseCount(store.db, key.id, null)).toBe(true);
         expect((await keys.get(store.db, key.id))?.useCount).toBe(20);
         expect(await keys.incrementUseCount(store.db, randomUUID(), null)).toBe(false);
+      });
+    });
+
+    describe('locking read-then-write work', () => {
+      it('keys.getForUpdate reads the key inside a transaction and refuses outside one (INTERNAL)', async () => {
+        const key = await insertKey();
+        expect(await store.transaction((tx) => keys.getForUpdate(tx, key.id))).toEqual(key);
+        expect(await store.transaction((tx) => keys.getForUpdate(tx, randomUUID()))).toBeUndefined();
+        expect(await codeOf(keys.getForUpdate(store.db, key.id))).toBe('INTERNAL');
+      });
+
+      it('10 concurrent rotations through keys.getForUpdate add versions 2..11 with no conflict', async () => {
+        const key = await insertKey();
+        await keyVersions.insert(store.db, makeVersion(key.id, 1));
+        const rotate = () =>
+          store.transaction(async (tx) => {
+            const current = (await keys.getForUpdate(tx, key.id))!;
+            const version = current.latestVersion + 1;
+            await keyVersions.insert(tx, makeVersion(key.id, version));
+            await keys.update(tx, key.id, { latestVersion: version });
+            return version;
+          });
+        const versions = await Promise.all(Array.from({ length: 10 }, rotate));
+        expect([...versions].sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+        expect((await keys.get(store.db, key.id))?.latestVersion).toBe(11);
+        expect((await keyVersions.list(store.db, key.id)).map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      });
+
+      it('lockInTransaction makes check-then-insert happen once among 10 concurrent transactions', async () => {
+        const created = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            store.transaction(async (tx) => {
+              await lockInTransaction(tx, 'first-only');
+              if ((await meta.get(tx, 'first')) !== undefined) return false;
+              await meta.set(tx, 'first', String(i));
+              return true;
+            }),
+          ),
+        );
+        expect(created.filter(Boolean)).toHaveLength(1);
+        expect(await codeOf(lockInTransaction(store.db, 'x'))).toBe('INTERNAL');
       });
     });
 
@@ -694,6 +740,130 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
       });
     });
 
+    describe('accessKeys', () => {
+      const accessKey = (id: string, createdAt: Date, overrides: Partial<AccessKeyRecord> = {}): AccessKeyRecord => ({
+        id,
+        principal: `access-key:${id}`,
+        roles: ['key-user'],
+        wrappedSecret: new Uint8Array([1, 2, 3, 250]),
+        description: '',
+        createdAt,
+        revokedAt: null,
+        lastUsedAt: null,
+        ...overrides,
+      });
+
+      it('round-trips every field, and a second insert of the same id fails with ALREADY_EXISTS', async () => {
+        const record = accessKey('AKIACUSTOSAAAAAAAAAA', at(5), { roles: ['admin', 'key-user'], description: 'ci', lastUsedAt: at(9) });
+        await accessKeys.insert(store.db, record);
+        expect(await accessKeys.get(store.db, record.id)).toEqual(record);
+        expect(await accessKeys.get(store.db, 'AKIACUSTOSZZZZZZZZZZ')).toBeUndefined();
+        const err = await accessKeys.insert(store.db, accessKey(record.id, at(6))).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ConflictError);
+        expect((err as ConflictError).code).toBe('ALREADY_EXISTS');
+      });
+
+      it('revoke marks the key once; touch records the last use', async () => {
+        const record = accessKey('AKIACUSTOSBBBBBBBBBB', at(0));
+        await accessKeys.insert(store.db, record);
+        expect(await accessKeys.revoke(store.db, record.id, at(DAY))).toBe(true);
+        expect(await accessKeys.revoke(store.db, record.id, at(2 * DAY))).toBe(false);
+        expect(await accessKeys.revoke(store.db, 'AKIACUSTOSNOPENOPENO', at(DAY))).toBe(false);
+        await accessKeys.touch(store.db, record.id, at(3 * DAY));
+        expect(await accessKeys.get(store.db, record.id)).toEqual({ ...record, revokedAt: at(DAY), lastUsedAt: at(3 * DAY) });
+      });
+
+      it('lists oldest first (ties by id) in pages; a foreign marker fails with INVALID_MARKER', async () => {
+        const ids = ['AKIACUSTOSCCCCCCCCC3', 'AKIACUSTOSCCCCCCCCC1', 'AKIACUSTOSCCCCCCCCC2', 'AKIACUSTOSCCCCCCCCC4'];
+        const times = [at(2), at(1), at(1), at(3)];
+        for (const [i, id] of ids.entries()) await accessKeys.insert(store.db, accessKey(id, times[i]!));
+        const expected = ['AKIACUSTOSCCCCCCCCC1', 'AKIACUSTOSCCCCCCCCC2', 'AKIACUSTOSCCCCCCCCC3', 'AKIACUSTOSCCCCCCCCC4'];
+        const all = await accessKeys.list(store.db, { limit: 10 });
+        expect(all.items.map((k) => k.id)).toEqual(expected);
+        expect(all.next).toBeNull();
+        const seen: string[] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await accessKeys.list(store.db, { limit: 3, ...(after ? { after } : {}) });
+          seen.push(...page.items.map((k) => k.id));
+          if (!page.next) break;
+          after = page.next;
+        }
+        expect(seen).toEqual(expected);
+        const bad = await accessKeys.list(store.db, { limit: 3, after: 'bm90LWEtY3Vyc29y' }).catch((e: unknown) => e);
+        expect(bad).toBeInstanceOf(ValidationError);
+        expect((bad as ValidationError).code).toBe('INVALID_MARKER');
+      });
+    });
+
+    describe('tokens', () => {
+      const token = (id: string, createdAt: Date, overrides: Partial<TokenRecord> = {}): TokenRecord => ({
+        id,
+        principal: `token:${id}`,
+        roles: ['key-user'],
+        tokenHash: `${id.padEnd(8, '0')}${'ab'.repeat(28)}`,
+        description: '',
+        createdAt,
+        expiresAt: null,
+        revokedAt: null,
+        lastUsedAt: null,
+        ...overrides,
+      });
+
+      it('count is 0 on a fresh store and counts revoked tokens too', async () => {
+        expect(await tokens.count(store.db)).toBe(0);
+        await tokens.insert(store.db, token('t1', at(0)));
+        await tokens.insert(store.db, token('t2', at(0), { revokedAt: at(1) }));
+        expect(await tokens.count(store.db)).toBe(2);
+      });
+
+      it('round-trips every field by id and by hash; a duplicate id or hash fails with ALREADY_EXISTS', async () => {
+        const record = token('t-full', at(5), { roles: ['admin', 'key-admin'], description: 'ci', expiresAt: at(DAY), lastUsedAt: at(9) });
+        await tokens.insert(store.db, record);
+        expect(await tokens.get(store.db, record.id)).toEqual(record);
+        expect(await tokens.getByHash(store.db, record.tokenHash)).toEqual(record);
+        expect(await tokens.get(store.db, 'nope')).toBeUndefined();
+        expect(await tokens.getByHash(store.db, 'f'.repeat(64))).toBeUndefined();
+        for (const dup of [token(record.id, at(6), { tokenHash: 'c'.repeat(64) }), token('t-other', at(6), { tokenHash: record.tokenHash })]) {
+          const err = await tokens.insert(store.db, dup).catch((e: unknown) => e);
+          expect(err).toBeInstanceOf(ConflictError);
+          expect((err as ConflictError).code).toBe('ALREADY_EXISTS');
+        }
+      });
+
+      it('revoke marks the token once; touch records the last use', async () => {
+        const record = token('t-rev', at(0));
+        await tokens.insert(store.db, record);
+        expect(await tokens.revoke(store.db, record.id, at(DAY))).toBe(true);
+        expect(await tokens.revoke(store.db, record.id, at(2 * DAY))).toBe(false);
+        expect(await tokens.revoke(store.db, 'nope', at(DAY))).toBe(false);
+        await tokens.touch(store.db, record.id, at(3 * DAY));
+        expect(await tokens.get(store.db, record.id)).toEqual({ ...record, revokedAt: at(DAY), lastUsedAt: at(3 * DAY) });
+      });
+
+      it('lists oldest first (ties by id) in pages; a foreign marker fails with INVALID_MARKER', async () => {
+        const ids = ['t3', 't1', 't2', 't4'];
+        const times = [at(2), at(1), at(1), at(3)];
+        for (const [i, id] of ids.entries()) await tokens.insert(store.db, token(id, times[i]!));
+        const expected = ['t1', 't2', 't3', 't4'];
+        const all = await tokens.list(store.db, { limit: 10 });
+        expect(all.items.map((t) => t.id)).toEqual(expected);
+        expect(all.next).toBeNull();
+        const seen: string[] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await tokens.list(store.db, { limit: 3, ...(after ? { after } : {}) });
+          seen.push(...page.items.map((t) => t.id));
+          if (!page.next) break;
+          after = page.next;
+        }
+        expect(seen).toEqual(expected);
+        const bad = await tokens.list(store.db, { limit: 3, after: 'bm90LWEtY3Vyc29y' }).catch((e: unknown) => e);
+        expect(bad).toBeInstanceOf(ValidationError);
+        expect((bad as ValidationError).code).toBe('INVALID_MARKER');
+      });
+    });
+
     describe('meta', () => {
       it('get, set and overwrite', async () => {
         expect(await meta.get(store.db, 'root.check')).toBeUndefined();
@@ -703,6 +873,18 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         expect(await meta.get(store.db, 'root.check')).toBe('def');
         expect(await meta.remove(store.db, 'root.check')).toBe(true);
         expect(await meta.get(store.db, 'root.check')).toBeUndefined();
+      });
+
+      it('setIfAbsent stores a new value and otherwise returns the existing one, unchanged', async () => {
+        expect(await store.transaction((tx) => meta.setIfAbsent(tx, 'root.check', 'first'))).toBe('first');
+        expect(await meta.setIfAbsent(store.db, 'root.check', 'second')).toBe('first');
+        expect(await meta.get(store.db, 'root.check')).toBe('first');
+      });
+
+      it('peek reads a value of a migrated store', async () => {
+        expect(await meta.peek(store.db, 'root.check')).toBeUndefined();
+        await meta.set(store.db, 'root.check', 'abc');
+        expect(await meta.peek(store.db, 'root.check')).toBe('abc');
       });
     });
   });

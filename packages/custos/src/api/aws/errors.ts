@@ -30,4 +30,7 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   ACCESS_DENIED: 'AccessDeniedException',
   UNSUPPORTED: 'UnsupportedOperationException',
   INTERNAL: 'KMSInternalException',
+  UNAUTHENTICATED: 'UnrecognizedClientException',
+  PAYLOAD_TOO_LARGE: 'ValidationException',
+  UNAVAILABLE: 'DependencyTimeoutException',
 };

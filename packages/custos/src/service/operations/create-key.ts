@@ -10,7 +10,8 @@ import { keyMetadata, wrapMaterial } from '../keys.js';
 import { allowedAlgorithmsOf, checkConstraints, checkPolicy, checkTags, refuseUnsupported } from '../rules.js';
 
 export async function createKey(ctx: OpContext, input: CreateKeyRequest): Promise<CreateKeyResponse> {
-  refuseUnsupported(input, ['customKeyStoreId', 'xksKeyId', 'multiRegion']);
+  // Custos has no policy lockout safety check to bypass (PutKeyPolicy refuses the flag too).
+  refuseUnsupported(input, ['customKeyStoreId', 'xksKeyId', 'multiRegion', 'bypassPolicyLockoutSafetyCheck']);
   if (input.keySpec && input.customerMasterKeySpec && input.keySpec !== input.customerMasterKeySpec) {
     throw new ValidationError('keySpec and customerMasterKeySpec differ');
   }

@@ -12,12 +12,14 @@ import { exposeSecret } from '../../core/secret-bytes.js';
 import type { OpContext } from '../context.js';
 import { encryptWithKey } from '../envelope.js';
 import { keyArn } from '../key-ref.js';
-import { loadKey } from '../keys.js';
+import { checkUse, loadKey } from '../keys.js';
 import { refuseUnsupported } from '../rules.js';
 
 async function makePair(ctx: OpContext, input: GenerateDataKeyPairRequest, operation: 'GenerateDataKeyPair' | 'GenerateDataKeyPairWithoutPlaintext') {
   refuseUnsupported(input, ['grantTokens', 'dryRun', 'recipient']);
   const key = await loadKey(ctx, ctx.store.db, input.keyId, operation);
+  // Refuse before the (possibly slow, RSA) generation, not after it.
+  checkUse(ctx, key, 'ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT', true);
   const pair = await generateKeyMaterial(keySpec(input.keyPairSpec));
   try {
     const privateKeyPlaintext = new Uint8Array(exposeSecret(pair.material));

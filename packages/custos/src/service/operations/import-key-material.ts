@@ -141,7 +141,7 @@ export async function importKeyMaterial(ctx: OpContext, input: ImportKeyMaterial
   return { keyId: keyArn(ctx.config, key.id) };
 }
 
-/** Destroys imported material now: the key waits in PendingImport for the same material again. */
+/** Destroys imported material now: the key waits in PendingImport (or stays PendingDeletion) for the same material again. */
 export async function deleteImportedKeyMaterial(ctx: OpContext, input: DeleteImportedKeyMaterialRequest): Promise<DeleteImportedKeyMaterialResponse> {
   refuseUnsupported(input, ['keyMaterialId']);
   const id = await ctx.store.transaction(async (tx) => {
@@ -153,7 +153,9 @@ export async function deleteImportedKeyMaterial(ctx: OpContext, input: DeleteImp
   return { keyId: keyArn(ctx.config, id) };
 }
 
+/** AWS: a key pending deletion stays PendingDeletion (CancelKeyDeletion then returns it to PendingImport). */
 export async function removeMaterial(ctx: OpContext, tx: Db, key: KeyRecord): Promise<void> {
   await repo.keyVersions.destroyMaterial(tx, key.id);
-  await repo.keys.update(tx, key.id, { state: 'PendingImport', materialExpiresAt: null, updatedAt: ctx.now() });
+  const state = key.state === 'PendingDeletion' ? 'PendingDeletion' : 'PendingImport';
+  await repo.keys.update(tx, key.id, { state, materialExpiresAt: null, updatedAt: ctx.now() });
 }

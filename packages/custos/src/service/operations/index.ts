@@ -1,6 +1,7 @@
 // The handler of every operation, by name: the table KeyService dispatches on.
 import type { OpContext } from '../context.js';
 import type { OperationName } from '../lifecycle.js';
+import { createAccessKey, listAccessKeys, revokeAccessKey } from './access-keys.js';
 import { createAlias, deleteAlias, listAliases, updateAlias } from './aliases.js';
 import { listAuditRecords, verifyAuditChain } from './audit.js';
 import { createKey } from './create-key.js';
@@ -25,6 +26,7 @@ import { disableKeyRotation, enableKeyRotation, getKeyRotationStatus, listKeyRot
 import { cancelKeyDeletion, scheduleKeyDeletion } from './schedule-key-deletion.js';
 import { sign, verify } from './sign.js';
 import { listResourceTags, tagResource, untagResource } from './tags.js';
+import { bootstrapToken, createToken, listTokens, revokeToken } from './tokens.js';
 import { updateKeyConstraints } from './update-key-constraints.js';
 import { updateKeyDescription } from './update-key-description.js';
 
@@ -79,4 +81,11 @@ export const HANDLERS: Record<OperationName, Handler> = {
   DestroyKey: destroyKey,
   ExpireKeyMaterial: expireKeyMaterial,
   AutoRotateKey: autoRotateKey,
+  CreateToken: createToken,
+  ListTokens: listTokens,
+  RevokeToken: revokeToken,
+  CreateAccessKey: createAccessKey,
+  ListAccessKeys: listAccessKeys,
+  RevokeAccessKey: revokeAccessKey,
+  BootstrapToken: bootstrapToken,
 };

@@ -1,5 +1,6 @@
 // EnableKeyRotation, DisableKeyRotation, GetKeyRotationStatus, RotateKeyOnDemand, ListKeyRotations.
 import {
+  UnsupportedError,
   ValidationError,
   type DisableKeyRotationRequest,
   type DisableKeyRotationResponse,
@@ -13,6 +14,7 @@ import {
   type RotateKeyOnDemandResponse,
 } from '@custos/contract';
 import * as repo from '../../store/repositories/index.js';
+import type { KeyVersionRecord } from '../../store/types.js';
 import type { OpContext } from '../context.js';
 import { keyArn } from '../key-ref.js';
 import { loadKey } from '../keys.js';
@@ -72,14 +74,26 @@ export async function rotateKeyOnDemand(ctx: OpContext, input: RotateKeyOnDemand
 /** Versions made by rotation (the first version is not a rotation), oldest first. */
 export async function listKeyRotations(ctx: OpContext, input: ListKeyRotationsRequest): Promise<ListKeyRotationsResponse> {
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'ListKeyRotations');
-  const page = await repo.keyVersions.listPaged(ctx.store.db, key.id, {
-    limit: input.limit ?? 100,
-    ...(input.marker ? { after: input.marker } : {}),
-  });
+  // ROTATIONS_ONLY is what Custos lists; listing every key material (AWS ALL_KEY_MATERIAL) is not supported.
+  if (input.includeKeyMaterial === 'ALL_KEY_MATERIAL') throw new UnsupportedError('includeKeyMaterial ALL_KEY_MATERIAL is not supported by Custos');
+  const limit = input.limit ?? 100;
+  // The first version is skipped, so a page of versions can hold fewer rotations than asked: read on until full.
+  const rotations: KeyVersionRecord[] = [];
+  let after = input.marker;
+  let next: string | null = null;
+  do {
+    const page = await repo.keyVersions.listPaged(ctx.store.db, key.id, { limit: limit - rotations.length, ...(after ? { after } : {}) });
+    rotations.push(...page.items.filter((v) => v.rotationType !== null));
+    next = page.next;
+    after = next ?? undefined;
+  } while (next !== null && rotations.length < limit);
   return {
-    rotations: page.items
-      .filter((v) => v.rotationType !== null)
-      .map((v) => ({ keyId: keyArn(ctx.config, key.id), rotationDate: v.createdAt, rotationType: v.rotationType! })),
-    ...pageResponse(page),
+    rotations: rotations.map((v) => ({
+      keyId: keyArn(ctx.config, key.id),
+      rotationDate: v.createdAt,
+      rotationType: v.rotationType!,
+      keyVersion: v.version,
+    })),
+    ...pageResponse({ items: rotations, next }),
   };
 }

@@ -4,6 +4,8 @@ import { sql, type Kysely } from 'kysely';
 import type { StoreDialect } from '../dialect.js';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-audit-indexes.js';
+import * as m003 from './003-tokens.js';
+import * as m004 from './004-access-keys.js';
 
 export interface Migration {
   readonly name: string;
@@ -14,11 +16,18 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { name: '001-initial', up: m001.up },
   { name: '002-audit-indexes', up: m002.up },
+  { name: '003-tokens', up: m003.up },
+  { name: '004-access-keys', up: m004.up },
 ];
 
 const TABLE = 'custos_migrations';
-/** Key for PostgreSQL's advisory lock, so that nodes starting together migrate one at a time. */
-const PG_LOCK_KEY = 0x637573746f73; // 'custos'
+/**
+ * PostgreSQL advisory lock (class, object) under which nodes starting together migrate one at a
+ * time: a constant class ('cust') and, as object, a hash of the schema the tables go to, so stores in
+ * different schemas of one database (tests, several deployments) do not wait for each other.
+ * Never change it: nodes of different versions starting together must take the same lock.
+ */
+const PG_LOCK_CLASS = 0x63757374; // 'cust'
 
 /** Applies every pending migration; returns the names applied (empty when already up to date). */
 export async function migrateToLatest(db: Kysely<any>, dialect: StoreDialect): Promise<string[]> {
@@ -27,8 +36,27 @@ export async function migrateToLatest(db: Kysely<any>, dialect: StoreDialect): P
 }
 
 /**
+ * Runs `fn` in one transaction holding the migration lock: on PostgreSQL a transaction-level
+ * advisory lock per schema, so nodes starting together take turns (released at commit or rollback); on
+ * SQLite the transaction's own write lock serves (one process owns the file). On PostgreSQL the
+ * transaction runs without statement timeout.
+ */
+export async function withMigrationLock<T>(db: Kysely<any>, dialect: StoreDialect, fn: (tx: Kysely<any>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (tx) => {
+    if (dialect === 'postgres') {
+      // Waiting for another node's migration, or building an index, may outlast a statementTimeoutMs meant for requests.
+      await sql`set local statement_timeout = 0`.execute(tx);
+      await sql`select pg_advisory_xact_lock(${PG_LOCK_CLASS}::int4, hashtext(coalesce(current_schema(), '')))`.execute(tx);
+    }
+    return fn(tx);
+  });
+}
+
+/**
  * Applies pending migrations up to and including `target`, in one transaction (DDL is
  * transactional on SQLite and PostgreSQL, so a failure leaves the schema as it was).
+ * The migrations table is created and read only once the migration lock is held, so on
+ * PostgreSQL a node that waited for another sees what that node applied and applies nothing twice.
  * Throws if the database records a migration this build does not know (a newer Custos wrote it).
  * @example await migrateTo(db, 'sqlite', '001-initial');
  */
@@ -36,15 +64,14 @@ export async function migrateTo(db: Kysely<any>, dialect: StoreDialect, target: 
   const targetIndex = MIGRATIONS.findIndex((m) => m.name === target);
   if (targetIndex < 0) throw new Error(`unknown migration: ${target}`);
 
-  await db.schema
-    .createTable(TABLE)
-    .ifNotExists()
-    .addColumn('name', 'text', (c) => c.primaryKey())
-    .addColumn('applied_at', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull())
-    .execute();
-
-  return db.transaction().execute(async (tx) => {
-    if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${PG_LOCK_KEY})`.execute(tx);
+  return withMigrationLock(db, dialect, async (tx) => {
+    // Inside the lock: concurrent CREATE TABLE IF NOT EXISTS can fail on PostgreSQL (pg_type unique violation).
+    await tx.schema
+      .createTable(TABLE)
+      .ifNotExists()
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('applied_at', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull())
+      .execute();
     const rows: { name: string }[] = await tx.selectFrom(TABLE).select('name').execute();
     const applied = new Set(rows.map((r) => r.name));
     const unknown = [...applied].filter((name) => !MIGRATIONS.some((m) => m.name === name));

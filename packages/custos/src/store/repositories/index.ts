@@ -7,4 +7,6 @@ export * as tags from './tags.js';
 export * as importTokens from './import-tokens.js';
 export * as audit from './audit.js';
 export * as meta from './meta.js';
+export * as tokens from './tokens.js';
+export * as accessKeys from './access-keys.js';
 export type { PageRequest } from './page.js';

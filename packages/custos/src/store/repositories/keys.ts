@@ -1,7 +1,8 @@
 // Repository for keys (KeyRecord): insert, read, patch, list with cursor, sweeps, counters.
 // Must not import service or api; rows are mapped to records here and never returned.
-import type { Algorithm, KeySpec, KeyState, KeyUsage, Origin, ProtectionLevel } from '@custos/contract';
+import { InternalError, type Algorithm, type KeySpec, type KeyState, type KeyUsage, type Origin, type ProtectionLevel } from '@custos/contract';
 import { sql } from 'kysely';
+import { dialectOf } from '../dialect.js';
 import type { KeyRow, KeyRowUpdate, NewKeyRow } from '../schema/index.js';
 import type { Db } from '../store.js';
 import type { KeyRecord, Page } from '../types.js';
@@ -91,6 +92,21 @@ export async function insert(db: Db, record: KeyRecord): Promise<void> {
 
 export async function get(db: Db, id: string): Promise<KeyRecord | undefined> {
   const row = await db.selectFrom('keys').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toRecord(row);
+}
+
+/**
+ * Reads the key and locks it until the transaction ends, for read-then-write work (rotation, import)
+ * that must not interleave with the same work elsewhere: on PostgreSQL `SELECT ... FOR UPDATE` (a
+ * second caller waits, then reads what the first committed); on SQLite the transaction already
+ * holds the store's only connection. Must run inside a transaction (throws INTERNAL otherwise).
+ * @example const key = await keys.getForUpdate(tx, id); // then insert version key.latestVersion + 1
+ */
+export async function getForUpdate(db: Db, id: string): Promise<KeyRecord | undefined> {
+  if (!db.isTransaction) throw new InternalError('keys.getForUpdate must run inside a transaction');
+  let query = db.selectFrom('keys').selectAll().where('id', '=', id);
+  if (dialectOf(db) === 'postgres') query = query.forUpdate();
+  const row = await query.executeTakeFirst();
   return row && toRecord(row);
 }
 

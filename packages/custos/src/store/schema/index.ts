@@ -1,6 +1,8 @@
 // Composes the table interfaces into the Kysely `Database` type (one file per table beside this one).
 // Must not import service or api; row types never leave the store.
+import type { AccessKeysTable } from './access-keys.js';
 import type { AliasesTable } from './aliases.js';
+import type { ApiTokensTable } from './api-tokens.js';
 import type { AuditLogTable } from './audit-log.js';
 import type { ImportTokensTable } from './import-tokens.js';
 import type { KeyTagsTable } from './key-tags.js';
@@ -16,9 +18,13 @@ export interface Database {
   import_tokens: ImportTokensTable;
   audit_log: AuditLogTable;
   meta: MetaTable;
+  api_tokens: ApiTokensTable;
+  access_keys: AccessKeysTable;
 }
 
+export type * from './access-keys.js';
 export type * from './aliases.js';
+export type * from './api-tokens.js';
 export type * from './audit-log.js';
 export type * from './columns.js';
 export type * from './import-tokens.js';

@@ -1,0 +1,30 @@
+// CreateAccessKey (Custos): an AWS-style access key pair for the AWS KMS protocol (Signature Version 4), with roles.
+// The secret is returned only here; Custos stores it wrapped under the root key. Must not import anything but
+// TypeBox and the contract's schemas and names.
+
+import { type Static, Type } from '@sinclair/typebox';
+import { Description, RoleSchema } from '../schemas/common.js';
+
+/** CreateAccessKey request. `principal` defaults to `access-key:<accessKeyId>`. */
+export const CreateAccessKeyRequest = Type.Object(
+  {
+    roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 3, uniqueItems: true }),
+    principal: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' })),
+    description: Type.Optional(Description),
+  },
+  { additionalProperties: false },
+);
+export type CreateAccessKeyRequest = Static<typeof CreateAccessKeyRequest>;
+
+/**
+ * CreateAccessKey response: `accessKeyId` (`AKIACUSTOS` + 10 base32 characters, the AWS format) and
+ * `secretAccessKey` (40 characters), the pair AWS SDKs and the AWS CLI take as credentials. The secret is shown only once.
+ */
+export const CreateAccessKeyResponse = Type.Object({
+  accessKeyId: Type.String(),
+  secretAccessKey: Type.String(),
+  principal: Type.String(),
+  roles: Type.Array(RoleSchema),
+  createdAt: Type.Date(),
+});
+export type CreateAccessKeyResponse = Static<typeof CreateAccessKeyResponse>;

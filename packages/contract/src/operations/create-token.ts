@@ -1,0 +1,28 @@
+// CreateToken (Custos): a bearer token for the REST API, with roles. The token itself is returned only here;
+// Custos stores a hash of it. Must not import anything but TypeBox and the contract's schemas and names.
+
+import { type Static, Type } from '@sinclair/typebox';
+import { Description, RoleSchema } from '../schemas/common.js';
+
+/** CreateToken request. `principal` defaults to `token:<tokenId>`. */
+export const CreateTokenRequest = Type.Object(
+  {
+    roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 3, uniqueItems: true }),
+    principal: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' })),
+    description: Type.Optional(Description),
+    expiresAt: Type.Optional(Type.Date()),
+  },
+  { additionalProperties: false },
+);
+export type CreateTokenRequest = Static<typeof CreateTokenRequest>;
+
+/** CreateToken response: `token` (`cst_` + 43 base64url characters) is shown only once. */
+export const CreateTokenResponse = Type.Object({
+  tokenId: Type.String(),
+  token: Type.String(),
+  principal: Type.String(),
+  roles: Type.Array(RoleSchema),
+  createdAt: Type.Date(),
+  expiresAt: Type.Optional(Type.Date()),
+});
+export type CreateTokenResponse = Static<typeof CreateTokenResponse>;

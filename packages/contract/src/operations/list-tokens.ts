@@ -1,0 +1,36 @@
+// ListTokens (Custos): the API tokens, paged, without the tokens themselves (only their hashes are stored).
+// Must not import anything but TypeBox and the contract's schemas and names.
+
+import { type Static, Type } from '@sinclair/typebox';
+import { Limit, Marker, RoleSchema } from '../schemas/common.js';
+
+/** One token, as ListTokens shows it. */
+export const TokenListEntry = Type.Object({
+  tokenId: Type.String(),
+  principal: Type.String(),
+  roles: Type.Array(RoleSchema),
+  description: Type.String(),
+  createdAt: Type.Date(),
+  expiresAt: Type.Optional(Type.Date()),
+  revokedAt: Type.Optional(Type.Date()),
+  lastUsedAt: Type.Optional(Type.Date()),
+});
+export type TokenListEntry = Static<typeof TokenListEntry>;
+
+/** ListTokens request. */
+export const ListTokensRequest = Type.Object(
+  {
+    limit: Type.Optional(Limit),
+    marker: Type.Optional(Marker),
+  },
+  { additionalProperties: false },
+);
+export type ListTokensRequest = Static<typeof ListTokensRequest>;
+
+/** ListTokens response. */
+export const ListTokensResponse = Type.Object({
+  tokens: Type.Array(TokenListEntry),
+  nextMarker: Type.Optional(Type.String()),
+  truncated: Type.Boolean(),
+});
+export type ListTokensResponse = Static<typeof ListTokensResponse>;

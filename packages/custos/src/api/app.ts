@@ -1,0 +1,124 @@
+// Builds the Fastify app of the REST API (no listen: server.ts listens, tests use app.inject()): logging with
+// request ids, JSON-only bodies with a size limit, authentication, the error handler, /v1 routes from the contract's
+// ROUTES table, health checks, metrics, OpenAPI. Must not be imported by service, store, keystore or core.
+import { createHash } from 'node:crypto';
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { LimitExceededError, UnavailableError } from '@custos/contract';
+import type { Logger } from 'pino';
+import type { LocalKms } from '../service/local-kms.js';
+import { awsPlugin } from './aws/plugin.js';
+import { authPlugin, bearerToken } from './plugins/auth.js';
+import { errorsPlugin, sendError } from './plugins/errors.js';
+import { requestId } from './plugins/logger.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { openApiPlugin } from './plugins/openapi.js';
+import { operationRoutes } from './routes/v1/operations.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The service every route calls. */
+    kms: LocalKms;
+  }
+}
+
+export interface AppOptions {
+  /** A pino logger (see `createLogger`), or false for none. Default: none. */
+  readonly logger?: false | Logger;
+  /** Largest request body in bytes (default 1 MiB); larger ones get 413 PAYLOAD_TOO_LARGE. */
+  readonly bodyLimitBytes?: number;
+  /** Requests per minute per token; larger bursts get 429 LIMIT_EXCEEDED. Default: no limit. */
+  readonly rateLimitPerMinute?: number;
+  /** Serve HTTPS with these options (cert, key, and for mutual TLS ca + requestCert + rejectUnauthorized). */
+  readonly https?: HttpsServerOptions;
+}
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * The REST API app for `kms`. The caller owns `kms`: closing the app does not close it.
+ * @example
+ * const app = buildApp(kms, {});
+ * const res = await app.inject({ method: 'GET', url: '/v1/keys', headers: { authorization: `Bearer ${token}` } });
+ */
+export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstance {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    ...(options.https ? { https: options.https } : {}),
+    bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+    genReqId: requestId,
+    return503OnClosing: false, // see the draining hooks below
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    // Malformed URLs (bad percent-encoding) are answered in our error shape too.
+    frameworkErrors: (error, request, reply) => sendError(request, reply, error),
+    // Path parameters carry key ids, aliases and ARNs up to 2048 characters.
+    routerOptions: { maxParamLength: 4096 },
+  }) as unknown as FastifyInstance;
+
+  app.decorate('kms', kms);
+
+  // Graceful close: server.close() only ends connections idle at that moment, so a keep-alive connection whose
+  // request was in flight would hold close() open for the keep-alive timeout. While closing, each reply says
+  // `Connection: close`, idle connections are ended as soon as their last reply is sent, and a new request on a
+  // kept-alive connection gets 503 UNAVAILABLE in our error shape (instead of Fastify's own 503 body).
+  let draining = false;
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (draining) throw new UnavailableError('the server is shutting down');
+  });
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) void reply.header('connection', 'close');
+  });
+  app.addHook('onResponse', async () => {
+    if (draining) app.server.closeIdleConnections?.();
+  });
+
+  // JSON only: no text/plain bodies; an empty JSON body means {} (a POST whose fields are all in the path).
+  app.removeAllContentTypeParsers();
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') done(null, {});
+    else parseJson(request, text, done);
+  });
+
+  void app.register(errorsPlugin);
+  void app.register(authPlugin, { kms });
+  void app.register(metricsPlugin, { kms });
+  if (options.rateLimitPerMinute !== undefined && options.rateLimitPerMinute > 0) {
+    void app.register(rateLimit, {
+      global: true,
+      max: options.rateLimitPerMinute,
+      timeWindow: 60_000,
+      hook: 'preHandler', // after authentication: the limit is per token, and bad tokens never count
+      allowList: (request) => request.caller === undefined,
+      // Per bearer token (by hash); callers authenticated otherwise (AWS SigV4 signs each request anew) by principal.
+      keyGenerator: (request) => {
+        const token = bearerToken(request);
+        return token ? `token:${createHash('sha256').update(token).digest('hex')}` : `principal:${request.caller?.principal}`;
+      },
+      errorResponseBuilder: () => new LimitExceededError('rate limit exceeded; retry later'),
+    });
+  }
+  void app.register(openApiPlugin);
+
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+    try {
+      await kms.checkReady();
+      return { status: 'ok' };
+    } catch (error) {
+      request.log.warn({ err: error }, 'not ready');
+      return sendError(request, reply, new UnavailableError('the store is not answering'));
+    }
+  });
+
+  void app.register(operationRoutes, { kms });
+  void app.register(awsPlugin, { kms }); // POST /: the AWS KMS JSON protocol, SigV4-authenticated (marks its route public to the bearer hook)
+  return app;
+}

@@ -1,0 +1,157 @@
+// The AWS KMS JSON 1.1 endpoint: one `POST /` route where `X-Amz-Target: TrentService.<Operation>` picks a handler
+// from targets.ts, requests are authenticated by SigV4 with Custos access keys, and every failure is answered in
+// AWS's error shape. Encapsulated (not fastify-plugin): its body parser and error handler apply to this route only.
+// Must not be imported by service, store, keystore or core.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { KmsError, type Caller, type ErrorCode, type Kms } from '@custos/contract';
+import type { SecretBytes } from '../../core/secret-bytes.js';
+import { AWS_EXCEPTION } from './errors.js';
+import { AwsProtocolError, type AwsProtocolException } from './protocol-errors.js';
+import { verifySigV4 } from './sigv4.js';
+import { TARGETS } from './targets.js';
+
+/** What the AWS endpoint needs of the service: the Kms, access key lookup, and the region ARNs and scopes name. */
+export interface AwsKmsService extends Kms {
+  authenticateAccessKey(accessKeyId: string): Promise<{ caller: Caller; secretAccessKey: SecretBytes; recordUse(): Promise<void> }>;
+  readonly config: { readonly region: string };
+}
+
+export interface AwsPluginOptions {
+  readonly kms: AwsKmsService;
+  /** The clock SigV4 dates are checked against (tests). Default: the system clock. */
+  readonly now?: () => Date;
+}
+
+export const AWS_CONTENT_TYPE = 'application/x-amz-json-1.1';
+const TARGET_PREFIX = 'TrentService.';
+
+/** The error code metrics and logs record for a protocol failure (AWS names stay on the wire). */
+const PROTOCOL_ERROR_CODE: Record<AwsProtocolException, ErrorCode> = {
+  MissingAuthenticationTokenException: 'UNAUTHENTICATED',
+  IncompleteSignatureException: 'UNAUTHENTICATED',
+  InvalidSignatureException: 'UNAUTHENTICATED',
+  UnrecognizedClientException: 'UNAUTHENTICATED',
+  SerializationException: 'VALIDATION_ERROR',
+  UnknownOperationException: 'UNSUPPORTED',
+  UnsupportedOperationException: 'UNSUPPORTED',
+};
+
+/** A parsed request body kept with its exact bytes, which the signature covers. */
+interface AwsBody {
+  readonly raw: Buffer;
+}
+
+/**
+ * Registers `POST /` for AWS SDKs and the AWS CLI (`--endpoint-url`).
+ * @example void app.register(awsPlugin, { kms });
+ */
+export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions): Promise<void> {
+  const { kms } = options;
+  const region = kms.config.region;
+
+  // The signature covers the exact body bytes: keep them, and parse the JSON in the handler.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, { raw: body as Buffer } satisfies AwsBody));
+
+  app.setErrorHandler((error, request, reply) => sendAwsError(request, reply, error));
+
+  app.route({
+    method: 'POST',
+    url: '/',
+    // `public`: the REST API's bearer-token hook stands aside; SigV4 authenticates this route (preValidation below).
+    config: { public: true, operation: 'AwsKms' },
+    schema: { hide: true },
+    preValidation: async (request) => {
+      const raw = (request.body as AwsBody | undefined)?.raw ?? Buffer.alloc(0);
+      const caller = await verifySigV4(
+        { method: request.method, url: request.raw.url ?? request.url, headers: request.headers, body: raw },
+        { region, lookup: (id) => kms.authenticateAccessKey(id), ...(options.now ? { now: options.now } : {}) },
+      );
+      request.caller = { ...caller, requestId: String(request.id) };
+    },
+    handler: async (request, reply) => {
+      const caller = request.caller!;
+      const targetName = header(request, 'x-amz-target');
+      if (!targetName || !targetName.startsWith(TARGET_PREFIX)) {
+        throw new AwsProtocolError('UnknownOperationException', 'X-Amz-Target must name a TrentService operation');
+      }
+      const target = TARGETS[targetName];
+      if (!target) throw new AwsProtocolError('UnsupportedOperationException', `${targetName.slice(TARGET_PREFIX.length)} is not supported by Custos`);
+      const body = parseBody(request);
+      const result = await target(kms, body, caller);
+      return reply
+        .code(200)
+        .header('content-type', AWS_CONTENT_TYPE)
+        .header('x-amzn-RequestId', String(request.id))
+        .send(Buffer.from(JSON.stringify(result ?? {}), 'utf8')); // a Buffer: no charset appended, as AWS answers
+    },
+  });
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The JSON object of an AWS JSON 1.1 request (an empty body is `{}`). */
+function parseBody(request: FastifyRequest): Record<string, unknown> {
+  const contentType = header(request, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (contentType !== AWS_CONTENT_TYPE && contentType !== 'application/x-amz-json-1.0') {
+    throw new AwsProtocolError('SerializationException', `Content-Type must be ${AWS_CONTENT_TYPE}`);
+  }
+  const raw = (request.body as AwsBody | undefined)?.raw;
+  const text = raw?.toString('utf8') ?? '';
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the body, which may hold plaintext: say only that it is not JSON.
+    throw new AwsProtocolError('SerializationException', 'the request body is not valid JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new AwsProtocolError('SerializationException', 'the request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * The AWS JSON error reply: `{ "__type": name, "message": ... }` with `x-amzn-ErrorType`, status 400 for client
+ * errors and 500 for server faults (KMSInternalException, DependencyTimeoutException), as AWS KMS answers.
+ */
+function describeAwsError(error: unknown, requestId: string): { status: number; type: string; message: string; code: ErrorCode } {
+  if (error instanceof AwsProtocolError) {
+    return { status: 400, type: error.exception, message: error.message, code: PROTOCOL_ERROR_CODE[error.exception] };
+  }
+  if (error instanceof KmsError) {
+    const serverFault = error.code === 'INTERNAL' || error.code === 'UNAVAILABLE';
+    const message = error.code === 'INTERNAL' ? `internal error (request ${requestId})` : error.message;
+    return { status: serverFault ? 500 : 400, type: AWS_EXCEPTION[error.code], message, code: error.code };
+  }
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Fastify's own client errors (body too large, bad content length): the request was wrong, never a 500.
+    const tooLarge = status === 413;
+    return {
+      status: 400,
+      type: 'ValidationException',
+      message: tooLarge ? 'the request body is too large' : 'the request is malformed',
+      code: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_ERROR',
+    };
+  }
+  return { status: 500, type: AWS_EXCEPTION.INTERNAL, message: `internal error (request ${requestId})`, code: 'INTERNAL' };
+}
+
+function sendAwsError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  const requestId = String(request.id);
+  const { status, type, message, code } = describeAwsError(error, requestId);
+  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ code, awsType: type }, 'request refused');
+  request.errorCode = code;
+  return reply
+    .code(status)
+    .header('content-type', AWS_CONTENT_TYPE)
+    .header('x-amzn-RequestId', requestId)
+    .header('x-amzn-ErrorType', type)
+    .send(Buffer.from(JSON.stringify({ __type: type, message }), 'utf8'));
+}

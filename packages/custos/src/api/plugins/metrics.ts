@@ -1,0 +1,57 @@
+// Prometheus metrics on a registry of this app's own (two apps in one process never share counters): requests by
+// operation and outcome, their durations, and keys by state (read from the store at scrape time). GET /metrics is
+// admin-only. Must not be imported by service, store, keystore or core.
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { KEY_STATES } from '@custos/contract';
+import type { LocalKms } from '../../service/local-kms.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The operation a route serves, as AWS spells it (`Encrypt`): the `operation` label of the metrics. */
+    operation?: string;
+  }
+}
+
+export const metricsPlugin = fp(
+  async (app: FastifyInstance, options: { kms: LocalKms }) => {
+    const registry = new Registry();
+    const requests = new Counter({
+      name: 'custos_requests_total',
+      help: 'Operation requests by operation and outcome (ok, or the error code)',
+      labelNames: ['operation', 'outcome'] as const,
+      registers: [registry],
+    });
+    const duration = new Histogram({
+      name: 'custos_request_duration_seconds',
+      help: 'Operation request duration in seconds',
+      labelNames: ['operation'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+    new Gauge({
+      name: 'custos_keys',
+      help: 'Keys by state',
+      labelNames: ['state'] as const,
+      registers: [registry],
+      async collect() {
+        const counts = await options.kms.keyCountsByState();
+        for (const state of KEY_STATES) this.set({ state }, counts[state] ?? 0);
+      },
+    });
+
+    app.addHook('onResponse', async (request, reply) => {
+      const operation = request.routeOptions.config.operation;
+      if (!operation) return;
+      requests.inc({ operation, outcome: request.errorCode ?? 'ok' });
+      duration.observe({ operation }, reply.elapsedTime / 1000);
+    });
+
+    app.get('/metrics', { config: { adminOnly: true }, schema: { hide: true } }, async (_request, reply) => {
+      const text = await registry.metrics();
+      return reply.type(registry.contentType).send(text);
+    });
+  },
+  { name: 'custos-metrics' },
+);

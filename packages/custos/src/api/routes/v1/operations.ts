@@ -1,0 +1,80 @@
+// The native REST API (/v1): one Fastify route per row of the contract's ROUTES table, registered generically.
+// Kept table-driven on purpose (not one file per resource): ROUTES is the single place both this server and
+// RemoteKms derive from, so they cannot disagree. Handlers stay thin: build the input from the path, query or
+// body (wire form → in-process form), call the Kms method with the authenticated caller, reply the wire form.
+// Validation and authorisation are the service's. Must not be imported by service, store, keystore or core.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Kind, type TSchema } from '@sinclair/typebox';
+import {
+  AuthenticationError,
+  OPERATIONS,
+  ROUTES,
+  ValidationError,
+  fromWire,
+  pathParams,
+  toWire,
+  type Caller,
+  type OperationMethod,
+  type Route,
+} from '@custos/contract';
+import type { LocalKms } from '../../../service/local-kms.js';
+
+/** Operations that create a resource (createKey, createAlias, createToken, …) answer 201 Created; all others 200. */
+export function successStatus(method: OperationMethod): 200 | 201 {
+  return method.startsWith('create') ? 201 : 200;
+}
+
+type KmsMethod = (input: unknown, caller: Caller) => Promise<unknown>;
+
+/**
+ * The operation's input: path parameters (URL-decoded by the router) with the query string (GET, DELETE: strings
+ * coerced to the schema's numbers and booleans, a single value wrapped where the schema wants an array) or the
+ * JSON body (POST, PUT: base64 → bytes, ISO 8601 → Date). A body field that contradicts the path is refused.
+ */
+export function operationInput(method: OperationMethod, route: Route, request: FastifyRequest): unknown {
+  const schema = OPERATIONS[method].request as TSchema;
+  const params = (request.params ?? {}) as Record<string, string>;
+  const fromQuery = route.method === 'GET' || route.method === 'DELETE';
+  const source = fromQuery ? wrapSingleValues(schema, { ...(request.query as object) }) : (request.body ?? {});
+  if (source === null || typeof source !== 'object' || Array.isArray(source)) {
+    throw new ValidationError('the request body must be a JSON object');
+  }
+  const input = (fromQuery ? fromWire(schema, source, '', true) : fromWire(schema, source)) as Record<string, unknown>;
+  for (const name of pathParams(route)) {
+    const value = params[name];
+    if (value === undefined || value === '') throw new ValidationError(`${name} is missing from the path`);
+    if (name in input && input[name] !== value) throw new ValidationError(`${name} in the body differs from the path`);
+    input[name] = value;
+  }
+  return input;
+}
+
+/** `?tagKeys=a` means `['a']` when the schema's field is an array. */
+function wrapSingleValues(schema: TSchema, query: Record<string, unknown>): Record<string, unknown> {
+  const props = (schema.properties ?? {}) as Record<string, TSchema>;
+  for (const [key, value] of Object.entries(query)) {
+    if (typeof value === 'string' && props[key]?.[Kind] === 'Array') query[key] = [value];
+  }
+  return query;
+}
+
+/** Registers every ROUTES entry. */
+export async function operationRoutes(app: FastifyInstance, options: { kms: LocalKms }): Promise<void> {
+  for (const [method, route] of Object.entries(ROUTES) as [OperationMethod, Route][]) {
+    const implementation = options.kms[method] as KmsMethod | undefined;
+    if (typeof implementation !== 'function') throw new Error(`ROUTES names ${method}, which LocalKms does not implement`);
+    const call = implementation.bind(options.kms);
+    const status = successStatus(method);
+    app.route({
+      method: route.method,
+      url: route.path,
+      config: { operation: OPERATIONS[method].name },
+      schema: { hide: true },
+      handler: async (request, reply) => {
+        if (!request.caller) throw new AuthenticationError();
+        const result = await call(operationInput(method, route, request), request.caller);
+        return reply.code(status).send(toWire(result));
+      },
+    });
+  }
+}

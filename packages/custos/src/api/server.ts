@@ -1,0 +1,191 @@
+// Starts the REST API on a data directory: opens LocalKms, creates the first admin token on a fresh store, listens
+// (HTTP, HTTPS, or mutual TLS), and closes gracefully. Signal handling is the caller's (see installSignalHandlers).
+// Must not be imported by service, store, keystore or core.
+import { randomUUID } from 'node:crypto';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { ValidationError } from '@custos/contract';
+import type { Logger } from 'pino';
+import { LocalKms, type LocalKmsOptions } from '../service/local-kms.js';
+import { buildApp } from './app.js';
+import { createLogger, type LoggerOptions } from './plugins/logger.js';
+
+export interface ServerOptions {
+  /** Data directory (custos.db, root.key, admin.token); created on first start. */
+  dataDir: string;
+  /** `host:port` (IPv6 as `[::1]:7300`); default `127.0.0.1:7300`; port 0 picks a free port. */
+  listen?: string;
+  /** Passphrase sealing the root key file. */
+  passphrase?: string;
+  /** PEM files: with both, the server speaks HTTPS. */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** PEM file of the CA that signs client certificates: turns on mutual TLS (clients without one are refused). */
+  tlsClientCa?: string;
+  /** Largest request body (default 1 MiB → 413 beyond). */
+  bodyLimitBytes?: number;
+  /** pino level (default `info`). */
+  logLevel?: string;
+  /** false: no logging; an object: logger options (`stream` to send lines elsewhere, `level`). */
+  logger?: false | LoggerOptions;
+  /** Extra LocalKms options (config, now, maintenanceIntervalMs, …). */
+  kmsOptions?: Partial<LocalKmsOptions>;
+  /** Requests per minute per token (off by default → no limit; beyond it 429 LIMIT_EXCEEDED). */
+  rateLimitPerMinute?: number;
+  /** The AWS region of key ARNs and of the SigV4 scope AWS clients sign for (default `us-east-1`). */
+  awsRegion?: string;
+  /** The 12-digit account id of key ARNs (default `000000000000`). */
+  awsAccountId?: string;
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:54321`. */
+  url: string;
+  /** `<dataDir>/admin.token`: the first admin token (mode 0600), written at the first start only. */
+  adminTokenFile: string;
+  /** The admin token, only when this start created it. */
+  adminToken?: string;
+  /** Stops accepting connections, waits for in-flight requests, then closes LocalKms. Idempotent. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_LISTEN = '127.0.0.1:7300';
+export const ADMIN_TOKEN_FILE = 'admin.token';
+
+/** `host:port` → its parts; ValidationError when malformed. */
+export function parseListen(listen: string): { host: string; port: number } {
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:\s]*)):(\d{1,5})$/.exec(listen.trim());
+  const port = Number(match?.[3]);
+  if (!match || !Number.isInteger(port) || port > 65535) throw new ValidationError(`listen must be host:port, not ${listen}`);
+  return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Writes the token to `file` (mode 0600) atomically: a private temporary file (created exclusively), fsynced, then
+ * renamed into place. A stale file (from a store since deleted) is replaced: its token no longer exists anywhere.
+ */
+async function writeTokenFile(file: string, token: string): Promise<void> {
+  const temp = `${file}.${randomUUID()}.tmp`;
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(`${token}\n`, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, file);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function tlsOptions(options: ServerOptions): Promise<HttpsServerOptions | undefined> {
+  if (!options.tlsCert && !options.tlsKey) {
+    if (options.tlsClientCa) throw new ValidationError('tlsClientCa needs tlsCert and tlsKey');
+    return undefined;
+  }
+  if (!options.tlsCert || !options.tlsKey) throw new ValidationError('tlsCert and tlsKey go together');
+  const [cert, key] = await Promise.all([readFile(options.tlsCert), readFile(options.tlsKey)]);
+  if (!options.tlsClientCa) return { cert, key };
+  return { cert, key, ca: await readFile(options.tlsClientCa), requestCert: true, rejectUnauthorized: true };
+}
+
+/**
+ * Opens the data directory and serves the REST API.
+ * @example
+ * const server = await startServer({ dataDir: './data', listen: '127.0.0.1:0' });
+ * const token = server.adminToken ?? (await readFile(server.adminTokenFile, 'utf8')).trim();
+ * // … later
+ * await server.close();
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { host, port } = parseListen(options.listen ?? DEFAULT_LISTEN);
+  const https = await tlsOptions(options);
+  const logger: Logger | undefined =
+    options.logger === false ? undefined : createLogger({ level: options.logLevel ?? 'info', ...(options.logger ?? {}) });
+  const kms = await LocalKms.open({
+    ...(logger ? { logger: { error: (details, message) => logger.error(details, message) } } : {}),
+    ...options.kmsOptions,
+    ...(options.awsRegion !== undefined || options.awsAccountId !== undefined
+      ? {
+          config: {
+            ...options.kmsOptions?.config,
+            ...(options.awsRegion !== undefined ? { region: options.awsRegion } : {}),
+            ...(options.awsAccountId !== undefined ? { accountId: options.awsAccountId } : {}),
+          },
+        }
+      : {}),
+    dataDir: options.dataDir,
+    ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
+  });
+  try {
+    const adminTokenFile = join(options.dataDir, ADMIN_TOKEN_FILE);
+    const created = await kms.bootstrapAdminToken((token) => writeTokenFile(adminTokenFile, token.token));
+    if (created) logger?.info({ file: adminTokenFile }, 'created the first admin token; it is in this file (mode 0600)');
+
+    const app = buildApp(kms, {
+      ...(logger ? { logger } : {}),
+      ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
+      ...(options.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+      ...(https ? { https } : {}),
+    });
+    try {
+      await app.listen({ host, port });
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+    const address = app.server.address() as AddressInfo;
+    let closing: Promise<void> | undefined;
+    return {
+      url: `${https ? 'https' : 'http'}://${urlHost(host)}:${address.port}`,
+      adminTokenFile,
+      ...(created ? { adminToken: created.token } : {}),
+      close() {
+        closing ??= (async () => {
+          try {
+            await app.close(); // stops listening, lets in-flight requests finish
+          } finally {
+            await kms.close();
+          }
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await kms.close();
+    throw error;
+  }
+}
+
+/**
+ * SIGTERM and SIGINT close the server (draining in-flight requests), then exit 0 (1 if closing failed).
+ * Returns a function that removes the handlers.
+ * @example installSignalHandlers(await startServer({ dataDir: './data' }));
+ */
+export function installSignalHandlers(server: Pick<RunningServer, 'close'>, exit: (code: number) => void = (code) => process.exit(code)): () => void {
+  const onSignal = (): void => {
+    remove();
+    server.close().then(
+      () => exit(0),
+      () => exit(1),
+    );
+  };
+  const remove = (): void => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  return remove;
+}

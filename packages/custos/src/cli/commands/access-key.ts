@@ -1,0 +1,79 @@
+// `custos access-key create|list|revoke`: AWS-style access key pairs for the AWS KMS protocol (SigV4), so that AWS
+// SDKs and the AWS CLI can use Custos. The secret is shown once, at creation. Must not import the store, service or api.
+import { ROLES, type AccessKeyListEntry, type Role } from '@custos/contract';
+import { type Command, Option } from 'commander';
+import { UsageError } from '../errors.js';
+import { addGlobalOptions, collect, withKms } from '../options.js';
+import { printFields, printResult, printTable } from '../output.js';
+
+interface CreateOptions {
+  role: Role[];
+  principal?: string;
+  description?: string;
+}
+
+function role(value: string, previous: Role[] | undefined): Role[] {
+  if (!(ROLES as readonly string[]).includes(value)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got '${value}'`);
+  return collect(value, previous) as Role[];
+}
+
+export function registerAccessKey(program: Command): void {
+  const accessKey = program.command('access-key').description('manage AWS access keys (for AWS SDKs and the AWS CLI)');
+
+  const create = accessKey
+    .command('create')
+    .description('create an access key pair; the secret is printed once and cannot be shown again')
+    .addOption(new Option('--role <role>', `role (repeatable): ${ROLES.join(', ')}`).argParser(role).makeOptionMandatory())
+    .option('--principal <name>', 'principal the key acts as (default: access-key:<id>)')
+    .option('--description <text>', 'description');
+  addGlobalOptions(create).action((o: CreateOptions, cmd: Command) =>
+    withKms(cmd, async (kms, g) => {
+      const result = await kms.createAccessKey({
+        roles: o.role,
+        ...(o.principal !== undefined && { principal: o.principal }),
+        ...(o.description !== undefined && { description: o.description }),
+      });
+      printResult(g.json, result, (r) =>
+        printFields([
+          ['AccessKeyId', r.accessKeyId],
+          ['SecretAccessKey', r.secretAccessKey],
+          ['Principal', r.principal],
+          ['Roles', r.roles],
+          ['CreatedAt', r.createdAt],
+        ]),
+      );
+    }),
+  );
+
+  const list = accessKey.command('list').description('list access keys (never their secrets)');
+  addGlobalOptions(list).action((_o: unknown, cmd: Command) =>
+    withKms(cmd, async (kms, g) => {
+      const accessKeys: AccessKeyListEntry[] = [];
+      let marker: string | undefined;
+      do {
+        const page = await kms.listAccessKeys({ ...(marker && { marker }) });
+        accessKeys.push(...page.accessKeys);
+        marker = page.truncated ? page.nextMarker : undefined;
+      } while (marker);
+      printResult(g.json, { accessKeys }, ({ accessKeys: rows }) =>
+        printTable(rows, [
+          { header: 'ACCESS KEY ID', value: (k) => k.accessKeyId },
+          { header: 'PRINCIPAL', value: (k) => k.principal },
+          { header: 'ROLES', value: (k) => k.roles },
+          { header: 'CREATED', value: (k) => k.createdAt },
+          { header: 'REVOKED', value: (k) => k.revokedAt },
+          { header: 'LAST USED', value: (k) => k.lastUsedAt },
+          { header: 'DESCRIPTION', value: (k) => k.description },
+        ]),
+      );
+    }),
+  );
+
+  const revoke = accessKey.command('revoke').description('revoke an access key: it stops authenticating at once').argument('<accessKeyId>', 'the access key id');
+  addGlobalOptions(revoke).action((accessKeyId: string, _o: unknown, cmd: Command) =>
+    withKms(cmd, async (kms, g) => {
+      await kms.revokeAccessKey({ accessKeyId });
+      printResult(g.json, { accessKeyId, revoked: true }, () => process.stdout.write(`access key ${accessKeyId} revoked\n`));
+    }),
+  );
+}

@@ -1,0 +1,79 @@
+// `custos audit`: the hash-chained audit log, oldest first; --follow polls for new records until Ctrl-C.
+// Must not import the store, service or api.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AuditRecord, Kms } from '@custos/contract';
+import { type Command, Option } from 'commander';
+import { addGlobalOptions, integer, withKms } from '../options.js';
+import { cell, printJson, printTable, toJson } from '../output.js';
+
+interface AuditOptions {
+  key?: string;
+  limit?: number;
+  after?: number;
+  follow?: boolean;
+  interval: number;
+}
+
+const COLUMNS: ReadonlyArray<{ header: string; value: (r: AuditRecord) => unknown }> = [
+  { header: 'SEQ', value: (r) => r.seq },
+  { header: 'TIME', value: (r) => r.time },
+  { header: 'PRINCIPAL', value: (r) => r.principal },
+  { header: 'OPERATION', value: (r) => r.operation },
+  { header: 'KEY', value: (r) => r.keyId },
+  { header: 'VERSION', value: (r) => r.keyVersion },
+  { header: 'OUTCOME', value: (r) => r.outcome },
+  { header: 'ERROR', value: (r) => r.errorCode },
+  { header: 'REQUEST', value: (r) => r.requestId },
+];
+
+/** Pages through records after `after`, up to `limit` in all (every record if no limit). */
+async function fetchRecords(kms: Kms, o: AuditOptions, after: number, limit: number | undefined): Promise<AuditRecord[]> {
+  const out: AuditRecord[] = [];
+  let cursor: number | undefined = after;
+  while (cursor !== undefined && (limit === undefined || out.length < limit)) {
+    const want = limit === undefined ? 1000 : Math.min(1000, limit - out.length);
+    const page = await kms.listAuditRecords({ after: cursor, limit: want, ...(o.key && { keyId: o.key }) });
+    out.push(...page.records);
+    cursor = page.records.length === 0 ? undefined : page.nextAfter;
+  }
+  return out;
+}
+
+export function registerAudit(program: Command): void {
+  const cmd = program
+    .command('audit')
+    .description('list audit records, oldest first (--follow: keep printing new ones until Ctrl-C)')
+    .option('--key <key>', 'only the records of this key')
+    .addOption(new Option('--limit <n>', 'at most n records (before following)').argParser(integer('--limit', 1, 1_000_000)))
+    .addOption(new Option('--after <seq>', 'only records after this sequence number').argParser(integer('--after', 0, Number.MAX_SAFE_INTEGER)))
+    .option('--follow', 'poll for new records every second until interrupted')
+    .addOption(new Option('--interval <ms>', 'poll interval for --follow').argParser(integer('--interval', 100, 3_600_000)).default(1000).hideHelp());
+  addGlobalOptions(cmd).action((o: AuditOptions, c: Command) =>
+    withKms(c, async (kms, g) => {
+      const first = await fetchRecords(kms, o, o.after ?? 0, o.limit);
+      if (!o.follow) {
+        if (g.json) printJson({ records: first });
+        else printTable(first, COLUMNS);
+        return;
+      }
+      // Following: one line per record (NDJSON with --json), since later rows cannot be aligned in advance.
+      const print = (r: AuditRecord) => process.stdout.write(g.json ? `${toJson(r, 0)}\n` : `${COLUMNS.map((col) => cell(col.value(r))).join('  ')}\n`);
+      first.forEach(print);
+      let after = first.at(-1)?.seq ?? o.after ?? 0;
+      const stop = new AbortController();
+      const onSigint = () => stop.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        while (!stop.signal.aborted) {
+          await sleep(o.interval, undefined, { signal: stop.signal }).catch(() => {});
+          if (stop.signal.aborted) break;
+          const records = await fetchRecords(kms, o, after, undefined);
+          records.forEach(print);
+          after = records.at(-1)?.seq ?? after;
+        }
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    }),
+  );
+}

@@ -1,0 +1,152 @@
+// `custos key ...`: create, list, describe, enable, disable, rotate, schedule-deletion, cancel-deletion; alias and tag subgroups.
+// Must not import the store, service or api.
+import { KEY_SPECS, KEY_USAGES, type KeyMetadata, type KeySpec, type KeyUsage, type Kms } from '@custos/contract';
+import { type Command, Option } from 'commander';
+import { CliError } from '../errors.js';
+import { addGlobalOptions, aliasName, collectKeyValue, integer, withKms } from '../options.js';
+import { type Column, printFields, printResult, printTable } from '../output.js';
+import { listAllAliases, registerKeyAlias } from './key-alias.js';
+import { registerKeyTag } from './key-tag.js';
+
+interface CreateOptions {
+  spec?: KeySpec;
+  usage?: KeyUsage;
+  description?: string;
+  alias?: string;
+  exportable?: boolean;
+  origin?: 'AWS_KMS' | 'EXTERNAL';
+  tag?: Record<string, string>;
+}
+
+/** The fields `key describe` shows, in order. */
+const DESCRIBE_FIELDS: ReadonlyArray<readonly [string, (m: KeyMetadata) => unknown]> = [
+  ['KeyId', (m) => m.keyId],
+  ['Arn', (m) => m.arn],
+  ['KeySpec', (m) => m.keySpec],
+  ['KeyUsage', (m) => m.keyUsage],
+  ['KeyState', (m) => m.keyState],
+  ['Description', (m) => m.description],
+  ['Origin', (m) => m.origin],
+  ['ProtectionLevel', (m) => m.protectionLevel],
+  ['Exportable', (m) => m.exportable],
+  ['CurrentKeyVersion', (m) => m.currentKeyVersion],
+  ['CreationDate', (m) => m.creationDate],
+  ['DeletionDate', (m) => m.deletionDate],
+  ['Algorithms', (m) => [...(m.encryptionAlgorithms ?? []), ...(m.signingAlgorithms ?? []), ...(m.macAlgorithms ?? []), ...(m.keyAgreementAlgorithms ?? []), ...(m.derivationAlgorithms ?? [])]],
+];
+
+function printMetadata(m: KeyMetadata): void {
+  printFields(DESCRIBE_FIELDS.map(([label, get]) => [label, get(m)] as const));
+}
+
+/** Runs a state change, then prints the key as it is now. */
+async function changeState(kms: Kms, keyId: string, json: boolean | undefined, change: () => Promise<unknown>): Promise<void> {
+  await change();
+  const { keyMetadata } = await kms.describeKey({ keyId });
+  printResult(json, keyMetadata, (m) => process.stdout.write(`${m.keyId}  ${m.keyState}  version ${m.currentKeyVersion}\n`));
+}
+
+/** Calls `fn` on at most `limit` items at once, keeping order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export function registerKey(program: Command): void {
+  const key = program.command('key').description('manage keys, their aliases and tags');
+
+  const create = key
+    .command('create')
+    .description('create a key')
+    .addOption(new Option('--spec <spec>', 'key spec (default SYMMETRIC_DEFAULT)').choices(KEY_SPECS))
+    .addOption(new Option('--usage <usage>', 'key usage (default: the spec’s first usage)').choices(KEY_USAGES))
+    .option('--description <text>', 'description')
+    .option('--alias <alias>', 'also create this alias (alias/name or name)')
+    .option('--exportable', 'allow ExportKey of the key material (audited)')
+    .addOption(new Option('--origin <origin>', 'AWS_KMS (generated here) or EXTERNAL (import material later)').choices(['AWS_KMS', 'EXTERNAL']))
+    .option('--tag <key=value>', 'tag (repeatable)', collectKeyValue);
+  addGlobalOptions(create).action((o: CreateOptions, cmd: Command) =>
+    withKms(cmd, async (kms, g) => {
+      const { keyMetadata } = await kms.createKey({
+        ...(o.spec && { keySpec: o.spec }),
+        ...(o.usage && { keyUsage: o.usage }),
+        ...(o.description !== undefined && { description: o.description }),
+        ...(o.exportable && { exportable: true }),
+        ...(o.origin && { origin: o.origin }),
+        ...(o.tag && { tags: Object.entries(o.tag).map(([tagKey, tagValue]) => ({ tagKey, tagValue })) }),
+      });
+      if (o.alias !== undefined) {
+        try {
+          await kms.createAlias({ aliasName: aliasName(o.alias), targetKeyId: keyMetadata.keyId });
+        } catch (err) {
+          const code = (err as { code?: unknown }).code;
+          throw new CliError(typeof code === 'string' ? code : 'ERROR', `key ${keyMetadata.keyId} was created, but not the alias: ${(err as Error).message}`, { cause: err });
+        }
+      }
+      printResult(g.json, keyMetadata, printMetadata);
+    }),
+  );
+
+  const list = key.command('list').description('list keys (with spec, state and aliases)');
+  addGlobalOptions(list).action((_o: unknown, cmd: Command) =>
+    withKms(cmd, async (kms, g) => {
+      const keys: { keyId: string; keyArn: string }[] = [];
+      let marker: string | undefined;
+      do {
+        const page = await kms.listKeys({ limit: 1000, ...(marker && { marker }) });
+        keys.push(...page.keys);
+        marker = page.truncated ? page.nextMarker : undefined;
+      } while (marker);
+      if (g.json) return printResult(true, { keys }, () => {});
+      const [metadata, aliases] = await Promise.all([mapLimit(keys, 8, async (k) => (await kms.describeKey({ keyId: k.keyId })).keyMetadata), listAllAliases(kms)]);
+      const columns: Column<KeyMetadata>[] = [
+        { header: 'KEY ID', value: (m) => m.keyId },
+        { header: 'SPEC', value: (m) => m.keySpec },
+        { header: 'USAGE', value: (m) => m.keyUsage },
+        { header: 'STATE', value: (m) => m.keyState },
+        { header: 'ALIASES', value: (m) => aliases.filter((a) => a.targetKeyId === m.keyId).map((a) => a.aliasName) },
+        { header: 'DESCRIPTION', value: (m) => m.description },
+      ];
+      printTable(metadata, columns);
+    }),
+  );
+
+  const describe = key.command('describe').description('show a key’s metadata').argument('<key>', 'key id, ARN or alias');
+  addGlobalOptions(describe).action((keyId: string, _o: unknown, cmd: Command) =>
+    withKms(cmd, async (kms, g) => printResult(g.json, (await kms.describeKey({ keyId })).keyMetadata, printMetadata)),
+  );
+
+  const simple: ReadonlyArray<readonly [string, string, (kms: Kms, keyId: string) => Promise<unknown>]> = [
+    ['enable', 'enable a Disabled key', (kms, keyId) => kms.enableKey({ keyId })],
+    ['disable', 'disable an Enabled key', (kms, keyId) => kms.disableKey({ keyId })],
+    ['rotate', 'add a new key version now (RotateKeyOnDemand)', (kms, keyId) => kms.rotateKeyOnDemand({ keyId })],
+    ['cancel-deletion', 'take a key out of PendingDeletion (it becomes Disabled)', (kms, keyId) => kms.cancelKeyDeletion({ keyId })],
+  ];
+  for (const [name, description, call] of simple) {
+    const cmd = key.command(name).description(description).argument('<key>', 'key id, ARN or alias');
+    addGlobalOptions(cmd).action((keyId: string, _o: unknown, c: Command) => withKms(c, (kms, g) => changeState(kms, keyId, g.json, () => call(kms, keyId))));
+  }
+
+  const schedule = key
+    .command('schedule-deletion')
+    .description('schedule a key for deletion after a waiting period')
+    .argument('<key>', 'key id, ARN or alias')
+    .addOption(new Option('--days <n>', 'waiting period in days (server default: 30)').argParser(integer('--days', 1, 30)));
+  addGlobalOptions(schedule).action((keyId: string, o: { days?: number }, cmd: Command) =>
+    withKms(cmd, async (kms, g) => {
+      const result = await kms.scheduleKeyDeletion({ keyId, ...(o.days !== undefined && { pendingWindowInDays: o.days }) });
+      printResult(g.json, result, (r) => printFields([['KeyId', r.keyId], ['KeyState', r.keyState], ['DeletionDate', r.deletionDate], ['PendingWindowInDays', r.pendingWindowInDays]]));
+    }),
+  );
+
+  registerKeyAlias(key);
+  registerKeyTag(key);
+}

@@ -1,0 +1,38 @@
+// `custos random`: GenerateRandom, as base64, hex or raw bytes.
+// Must not import the store, service or api.
+import { type Command, Option } from 'commander';
+import { guardBinaryOutput, openOutput, writeAll } from '../io.js';
+import { addGlobalOptions, integer, withKms } from '../options.js';
+
+/** GenerateRandom returns at most 1024 bytes per call; larger requests take several. */
+const PER_CALL = 1024;
+const MAX_BYTES = 1024 * 1024;
+
+interface RandomOptions {
+  bytes: number;
+  format: 'base64' | 'hex' | 'raw';
+  out?: string;
+  force?: boolean;
+}
+
+export function registerRandom(program: Command): void {
+  const cmd = program
+    .command('random')
+    .description('random bytes from the server CSPRNG')
+    .addOption(new Option('--bytes <n>', `how many bytes (1..${MAX_BYTES})`).argParser(integer('--bytes', 1, MAX_BYTES)).default(32))
+    .addOption(new Option('--format <format>', 'output encoding').choices(['base64', 'hex', 'raw']).default('base64'))
+    .option('--out <file>', 'write to a file (default stdout)')
+    .option('--force', 'write raw bytes even to a terminal');
+  addGlobalOptions(cmd).action((o: RandomOptions, c: Command) => {
+    if (o.format === 'raw') guardBinaryOutput(o.out, o.force, 'raw random bytes');
+    return withKms(c, async (kms) => {
+      const parts: Uint8Array[] = [];
+      for (let left = o.bytes; left > 0; left -= PER_CALL) {
+        parts.push((await kms.generateRandom({ numberOfBytes: Math.min(left, PER_CALL) })).plaintext);
+      }
+      const bytes = Buffer.concat(parts);
+      const out = o.format === 'raw' ? bytes : Buffer.from(`${bytes.toString(o.format)}\n`, 'utf8');
+      await writeAll(openOutput(o.out, 0o600), [out]);
+    });
+  });
+}

@@ -1,0 +1,129 @@
+// `custos server`: settings from flag > environment > --config JSON file > default, mapped onto startServer's options.
+// Must not import the store or service; imports the api dynamically, inside the action, so other commands load fast.
+import { readFileSync } from 'node:fs';
+import { isKmsError } from '@custos/contract';
+import { type Command, Option } from 'commander';
+import { UsageError } from '../errors.js';
+import { DEFAULT_DATA_DIR } from '../options.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The server settings, as flags spell them in camelCase (the keys a --config file may hold). */
+export interface ServerSettings {
+  dataDir: string;
+  listen: string;
+  passphraseFile?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsClientCa?: string;
+  bodyLimit?: string;
+  logLevel?: LogLevel;
+  rateLimit?: string;
+}
+
+/** One row per setting: flag, environment variable, default, help. The one table flags, env and config derive from. */
+const SETTINGS: ReadonlyArray<{ key: keyof ServerSettings; flag: string; env: string; fallback?: string; help: string }> = [
+  { key: 'dataDir', flag: '--data-dir <dir>', env: 'CUSTOS_DATA_DIR', fallback: DEFAULT_DATA_DIR, help: 'data directory (database, root key, admin.token)' },
+  { key: 'listen', flag: '--listen <host:port>', env: 'CUSTOS_LISTEN', fallback: '127.0.0.1:7300', help: 'address to listen on' },
+  { key: 'passphraseFile', flag: '--passphrase-file <file>', env: 'CUSTOS_PASSPHRASE_FILE', help: 'file holding the passphrase that seals the root key' },
+  { key: 'tlsCert', flag: '--tls-cert <file>', env: 'CUSTOS_TLS_CERT', help: 'TLS certificate chain (PEM); enables HTTPS' },
+  { key: 'tlsKey', flag: '--tls-key <file>', env: 'CUSTOS_TLS_KEY', help: 'TLS private key (PEM)' },
+  { key: 'tlsClientCa', flag: '--tls-client-ca <file>', env: 'CUSTOS_TLS_CLIENT_CA', help: 'CA (PEM) for client certificates; requires mutual TLS' },
+  { key: 'bodyLimit', flag: '--body-limit <size>', env: 'CUSTOS_BODY_LIMIT', help: 'largest request body: bytes, or with kb/mb (e.g. 1mb)' },
+  { key: 'logLevel', flag: '--log-level <level>', env: 'CUSTOS_LOG_LEVEL', help: `log level: ${LOG_LEVELS.join(', ')}` },
+  { key: 'rateLimit', flag: '--rate-limit <n>', env: 'CUSTOS_RATE_LIMIT', help: 'requests per minute per client' },
+];
+
+/** `1048576`, `512kb`, `1mb`, `1MiB` → bytes. */
+export function parseSize(value: string, name: string): number {
+  const m = /^(\d+)\s*(b|k|kb|kib|m|mb|mib)?$/i.exec(value.trim());
+  if (!m) throw new UsageError(`${name} expects a size such as 1048576, 512kb or 1mb, got '${value}'`);
+  const unit = (m[2] ?? 'b').toLowerCase();
+  const n = Number(m[1]) * (unit.startsWith('m') ? 1024 * 1024 : unit.startsWith('k') ? 1024 : 1);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${name} must be at least 1 byte, got '${value}'`);
+  return n;
+}
+
+function parseCount(value: string, name: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new UsageError(`${name} expects a positive integer, got '${value}'`);
+  return Number(value);
+}
+
+/** Reads a --config file: a JSON object whose keys are {@link ServerSettings} keys. */
+export function readConfigFile(path: string): Partial<Record<keyof ServerSettings, string>> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`cannot read config file '${path}': ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`config file '${path}' must hold a JSON object`);
+  const out: Partial<Record<keyof ServerSettings, string>> = {};
+  const known = new Set<string>(SETTINGS.map((s) => s.key));
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!known.has(key)) throw new UsageError(`config file '${path}': unknown setting '${key}' (known: ${[...known].join(', ')})`);
+    if (typeof value !== 'string' && typeof value !== 'number') throw new UsageError(`config file '${path}': '${key}' must be a string or a number`);
+    out[key as keyof ServerSettings] = String(value);
+  }
+  return out;
+}
+
+/**
+ * The effective settings: a flag or environment variable (commander reports which), else the config
+ * file, else the default. Relative paths are relative to the working directory, wherever they came from.
+ */
+export function resolveSettings(cmd: Command): ServerSettings {
+  const opts = cmd.opts<Partial<Record<keyof ServerSettings, string>> & { config?: string }>();
+  const config = opts.config === undefined ? {} : readConfigFile(opts.config);
+  const out: Partial<Record<keyof ServerSettings, string>> = {};
+  for (const s of SETTINGS) {
+    const source = cmd.getOptionValueSource(s.key);
+    const value = source === 'cli' || source === 'env' ? opts[s.key] : (config[s.key] ?? s.fallback);
+    if (value !== undefined) out[s.key] = value;
+  }
+  if (out.logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(out.logLevel)) {
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${out.logLevel}'`);
+  }
+  return out as ServerSettings;
+}
+
+/** Reads the passphrase file: its content without one trailing newline. */
+function readPassphrase(path: string): string {
+  const text = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  if (text.length === 0) throw new UsageError(`passphrase file '${path}' is empty`);
+  return text;
+}
+
+/** Maps settings onto startServer's options (files read here, sizes and counts parsed). */
+export function serverOptions(s: ServerSettings) {
+  if ((s.tlsCert === undefined) !== (s.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  if (s.tlsClientCa !== undefined && s.tlsCert === undefined) throw new UsageError('--tls-client-ca needs --tls-cert and --tls-key');
+  return {
+    dataDir: s.dataDir,
+    listen: s.listen,
+    ...(s.passphraseFile !== undefined && { passphrase: readPassphrase(s.passphraseFile) }),
+    ...(s.tlsCert !== undefined && { tlsCert: s.tlsCert }),
+    ...(s.tlsKey !== undefined && { tlsKey: s.tlsKey }),
+    ...(s.tlsClientCa !== undefined && { tlsClientCa: s.tlsClientCa }),
+    ...(s.bodyLimit !== undefined && { bodyLimitBytes: parseSize(s.bodyLimit, '--body-limit') }),
+    ...(s.logLevel !== undefined && { logLevel: s.logLevel }),
+    ...(s.rateLimit !== undefined && { rateLimitPerMinute: parseCount(s.rateLimit, '--rate-limit') }),
+  };
+}
+
+export function registerServer(program: Command): void {
+  const cmd = program.command('server').description('run the Custos server (REST API) on a data directory');
+  for (const s of SETTINGS) cmd.addOption(new Option(s.flag, s.fallback === undefined ? s.help : `${s.help} (default ${s.fallback})`).env(s.env));
+  cmd.addOption(new Option('--config <file>', 'JSON file with these settings in camelCase (flag > env > file > default)').env('CUSTOS_CONFIG'));
+  cmd.action(async (_o: unknown, c: Command) => {
+    const options = serverOptions(resolveSettings(c));
+    const { startServer, installSignalHandlers } = await import('../../api/server.js');
+    const server = await startServer(options).catch((err: unknown) => {
+      // A malformed setting (e.g. --listen) is the command line's fault: exit 2 like other usage errors.
+      throw isKmsError(err) && err.code === 'VALIDATION_ERROR' ? new UsageError(err.message) : err;
+    });
+    installSignalHandlers(server);
+    process.stderr.write(`custos: listening on ${server.url} (admin token in ${server.adminTokenFile})\n`);
+  });
+}

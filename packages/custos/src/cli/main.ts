@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// The `custos` command: builds the commander program from commands/*, runs it, turns failures into one line and an exit code.
+// Must not import the store or service; the api only inside `custos server`, dynamically (other commands load fast).
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerAccessKey } from './commands/access-key.js';
+import { registerAudit } from './commands/audit.js';
+import { registerDataKey } from './commands/data-key.js';
+import { registerDecrypt } from './commands/decrypt.js';
+import { registerEncrypt } from './commands/encrypt.js';
+import { registerKey } from './commands/key.js';
+import { registerPublicKey } from './commands/public-key.js';
+import { registerRandom } from './commands/random.js';
+import { registerServer } from './commands/server.js';
+import { registerSign } from './commands/sign.js';
+import { registerToken } from './commands/token.js';
+import { EXIT_USAGE, reportError } from './errors.js';
+import { addGlobalOptions } from './options.js';
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The program; settings given here (exit override, output) are inherited by every subcommand made with `.command()`. */
+export function buildProgram(): Command {
+  const program = new Command('custos')
+    .description('Custos: a self-hosted Key Management Service (server and client)')
+    .version(version(), '-V, --version')
+    .enablePositionalOptions() // options before the command belong to `custos`, after it to the command
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: () => {} }); // printed by run() as one `custos: USAGE: ...` line
+  addGlobalOptions(program);
+  program.addHelpText(
+    'after',
+    `
+Connection: --endpoint / CUSTOS_ENDPOINT (default http://127.0.0.1:7300); --token / CUSTOS_TOKEN,
+else <data-dir>/admin.token (--data-dir / CUSTOS_DATA_DIR, default ./data).
+Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1 for other failures
+(CUSTOS_DEBUG=1 adds the stack).`,
+  );
+  registerServer(program);
+  registerKey(program);
+  registerEncrypt(program);
+  registerDecrypt(program);
+  registerSign(program);
+  registerDataKey(program);
+  registerPublicKey(program);
+  registerRandom(program);
+  registerToken(program);
+  registerAccessKey(program);
+  registerAudit(program);
+  return program;
+}
+
+/** Runs the CLI on `argv` and returns the exit status (0 also after --help and --version). */
+export async function run(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv as string[], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return 0;
+      // 'commander.help' with a non-zero code: a group called without a subcommand; its help is already on stderr.
+      if (err.code !== 'commander.help' && err.code !== 'commander.executeSubCommandAsync') {
+        process.stderr.write(`custos: USAGE: ${err.message.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' ').trim()}\n`);
+      }
+      return EXIT_USAGE;
+    }
+    return reportError(err);
+  }
+}
+
+// Exit by setting the code and letting stdout drain; long-running commands (server, audit --follow)
+// resolve only when they are done.
+process.exitCode = await run(process.argv.slice(2));

@@ -1,0 +1,78 @@
+// Bearer-token authentication: a token → the Caller it stands for. Lookups go by SHA-256 hash and are cached for
+// a few seconds; a revoke through this process drops the cache entry at once. Must not import api.
+import { AuthenticationError, type Caller } from '@custos/contract';
+import * as repo from '../store/repositories/index.js';
+import type { ServiceContext } from './context.js';
+import { hashToken, TOKEN_PATTERN } from './operations/tokens.js';
+
+interface CacheEntry {
+  readonly tokenId: string;
+  readonly principal: string;
+  readonly roles: Caller['roles'];
+  readonly expiresAt: Date | null;
+  readonly cachedUntil: number;
+}
+
+/** How long a successful lookup is trusted without asking the store (another node's revoke waits this long). */
+export const AUTH_CACHE_TTL_MS = 5_000;
+/** `lastUsedAt` is written at most this often per token, to keep authentication off the write path. */
+const TOUCH_INTERVAL_MS = 60_000;
+const MAX_CACHE_ENTRIES = 10_000;
+
+export class TokenAuthenticator {
+  readonly #cache = new Map<string, CacheEntry>();
+  readonly #touched = new Map<string, number>();
+  readonly #pending = new Set<Promise<void>>();
+
+  constructor(private readonly context: ServiceContext) {}
+
+  /**
+   * The caller a token stands for; UNAUTHENTICATED (one message) when it is malformed, unknown, revoked or expired.
+   * @example const caller = await authenticator.authenticate('cst_…');
+   */
+  async authenticate(token: string): Promise<Caller> {
+    if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) throw new AuthenticationError();
+    const hash = hashToken(token);
+    const now = this.context.now();
+    let entry = this.#cache.get(hash);
+    if (!entry || entry.cachedUntil <= Date.now()) {
+      this.#cache.delete(hash);
+      const record = await repo.tokens.getByHash(this.context.store.db, hash);
+      if (!record || record.revokedAt) throw new AuthenticationError();
+      entry = {
+        tokenId: record.id,
+        principal: record.principal,
+        roles: record.roles,
+        expiresAt: record.expiresAt,
+        cachedUntil: Date.now() + AUTH_CACHE_TTL_MS,
+      };
+      if (this.#cache.size >= MAX_CACHE_ENTRIES) this.#cache.clear();
+      this.#cache.set(hash, entry);
+    }
+    if (entry.expiresAt && entry.expiresAt <= now) throw new AuthenticationError();
+    this.#touch(entry.tokenId, now);
+    return { principal: entry.principal, roles: entry.roles };
+  }
+
+  /** Forgets a token at once (after RevokeToken in this process). */
+  forget(tokenId: string): void {
+    for (const [hash, entry] of this.#cache) if (entry.tokenId === tokenId) this.#cache.delete(hash);
+  }
+
+  #touch(tokenId: string, now: Date): void {
+    const last = this.#touched.get(tokenId);
+    if (last !== undefined && now.getTime() - last < TOUCH_INTERVAL_MS) return;
+    if (this.#touched.size >= MAX_CACHE_ENTRIES) this.#touched.clear();
+    this.#touched.set(tokenId, now.getTime());
+    const write = repo.tokens
+      .touch(this.context.store.db, tokenId, now)
+      .catch((err: unknown) => this.context.logger.error({ err, tokenId }, 'recording token use failed'))
+      .finally(() => this.#pending.delete(write));
+    this.#pending.add(write);
+  }
+
+  /** Waits for pending `lastUsedAt` writes (before the store closes). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.#pending]);
+  }
+}

@@ -1,0 +1,98 @@
+// Repository for REST API tokens (TokenRecord): looked up by the SHA-256 hex of the token, never by the token.
+// Must not import service or api; rows are mapped to records here and never returned.
+import { ConflictError, type Role } from '@custos/contract';
+import { isUniqueViolation } from '../dialect.js';
+import type { ApiTokenRow } from '../schema/index.js';
+import type { Db } from '../store.js';
+import type { Page, TokenRecord } from '../types.js';
+import { ms, msOrNull, num, toDate, toDateOrNull } from './convert.js';
+import { checkLimit, decodeCursor, toPage, type PageRequest } from './page.js';
+
+/** The mapper: one row → one TokenRecord. */
+function toRecord(row: ApiTokenRow): TokenRecord {
+  return {
+    id: row.id,
+    principal: row.principal,
+    roles: JSON.parse(row.roles) as Role[],
+    tokenHash: row.token_hash,
+    description: row.description,
+    createdAt: toDate(row.created_at),
+    expiresAt: toDateOrNull(row.expires_at),
+    revokedAt: toDateOrNull(row.revoked_at),
+    lastUsedAt: toDateOrNull(row.last_used_at),
+  };
+}
+
+/** Inserts the token; throws ConflictError (ALREADY_EXISTS) if its id or hash is taken. */
+export async function insert(db: Db, record: TokenRecord): Promise<void> {
+  try {
+    await db
+      .insertInto('api_tokens')
+      .values({
+        id: record.id,
+        principal: record.principal,
+        roles: JSON.stringify(record.roles),
+        token_hash: record.tokenHash,
+        description: record.description,
+        created_at: ms(record.createdAt),
+        expires_at: msOrNull(record.expiresAt),
+        revoked_at: msOrNull(record.revokedAt),
+        last_used_at: msOrNull(record.lastUsedAt),
+      })
+      .execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ConflictError(`token ${record.id} already exists`);
+    throw err;
+  }
+}
+
+export async function get(db: Db, id: string): Promise<TokenRecord | undefined> {
+  const row = await db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toRecord(row);
+}
+
+/** The token whose SHA-256 hex is `tokenHash`, revoked or expired or not (the service decides). */
+export async function getByHash(db: Db, tokenHash: string): Promise<TokenRecord | undefined> {
+  const row = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  return row && toRecord(row);
+}
+
+/** How many tokens exist, revoked and expired included (0 means a fresh store: the server bootstraps one). */
+export async function count(db: Db): Promise<number> {
+  const row = await db.selectFrom('api_tokens').select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
+  return num(row.count as number | string | bigint);
+}
+
+/** Marks the token revoked at `at` unless it already is; returns false if it does not exist or was revoked. */
+export async function revoke(db: Db, id: string, at: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: ms(at) })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Records a use of the token (best effort; callers may throttle how often they write it). */
+export async function touch(db: Db, id: string, at: Date): Promise<void> {
+  await db.updateTable('api_tokens').set({ last_used_at: ms(at) }).where('id', '=', id).execute();
+}
+
+type TokenCursor = [number, string];
+const isTokenCursor = (v: unknown): v is TokenCursor =>
+  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string';
+
+/** Tokens oldest first; invalid `after` → INVALID_MARKER. */
+export async function list(db: Db, request: PageRequest): Promise<Page<TokenRecord>> {
+  const limit = checkLimit(request.limit);
+  let query = db.selectFrom('api_tokens').selectAll();
+  if (request.after !== undefined) {
+    const [createdAt, id] = decodeCursor(request.after, isTokenCursor);
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]),
+    );
+  }
+  const rows = await query.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
+  return toPage(rows, limit, toRecord, (row): TokenCursor => [num(row.created_at), row.id]);
+}

@@ -1,0 +1,19 @@
+// The `access_keys` table: AWS-style access keys (SigV4) — the secret wrapped by the root of trust, roles as JSON text.
+// Must not import service or api.
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Bytes, Int64 } from './columns.js';
+
+export interface AccessKeysTable {
+  id: string;
+  principal: string;
+  roles: string;
+  wrapped_secret: Bytes;
+  description: string;
+  created_at: Int64;
+  revoked_at: Int64 | null;
+  last_used_at: Int64 | null;
+}
+
+export type AccessKeyRow = Selectable<AccessKeysTable>;
+export type NewAccessKeyRow = Insertable<AccessKeysTable>;
+export type AccessKeyRowUpdate = Updateable<AccessKeysTable>;

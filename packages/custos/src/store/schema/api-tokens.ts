@@ -1,0 +1,20 @@
+// The `api_tokens` table: REST API bearer tokens (SHA-256 hex of the token, never the token), roles as JSON text.
+// Must not import service or api.
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Int64 } from './columns.js';
+
+export interface ApiTokensTable {
+  id: string;
+  principal: string;
+  roles: string;
+  token_hash: string;
+  description: string;
+  created_at: Int64;
+  expires_at: Int64 | null;
+  revoked_at: Int64 | null;
+  last_used_at: Int64 | null;
+}
+
+export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type NewApiTokenRow = Insertable<ApiTokensTable>;
+export type ApiTokenRowUpdate = Updateable<ApiTokensTable>;

@@ -1,0 +1,51 @@
+// `custos access-key create|list|revoke` (the built CLI, as in test/cli): the printed pair signs AWS SDK requests.
+// Needs `npm run build` first (the root `npm test` does it).
+import { GenerateRandomCommand, KMSClient } from '@aws-sdk/client-kms';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCode, startTestServer, type TestServer } from '../cli/helpers.js';
+import { expectAws } from './helpers.js';
+
+describe('custos access-key', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('create --json prints accessKeyId and secretAccessKey that an AWS SDK client signs with; list shows it; revoke stops it', async () => {
+    const created = await t.run(['access-key', 'create', '--role', 'key-user', '--principal', 'cli-app', '--description', 'from the CLI', '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    const pair = JSON.parse(created.stdout.toString()) as { accessKeyId: string; secretAccessKey: string; principal: string; roles: string[] };
+    expect(pair).toMatchObject({ accessKeyId: expect.stringMatching(/^AKIACUSTOS[A-Z2-7]{10}$/), principal: 'cli-app', roles: ['key-user'] });
+    expect(pair.secretAccessKey).toHaveLength(40);
+
+    const client = new KMSClient({ endpoint: t.server.url, region: 'us-east-1', credentials: pair, maxAttempts: 1 });
+    expect((await client.send(new GenerateRandomCommand({ NumberOfBytes: 16 }))).Plaintext).toHaveLength(16);
+
+    const listed = await t.run(['access-key', 'list', '--json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    const { accessKeys } = JSON.parse(listed.stdout.toString()) as { accessKeys: { accessKeyId: string; description: string }[] };
+    expect(accessKeys.find((k) => k.accessKeyId === pair.accessKeyId)).toMatchObject({ description: 'from the CLI' });
+    expect(listed.stdout.toString()).not.toContain(pair.secretAccessKey);
+    const table = await t.run(['access-key', 'list']);
+    expect(table.stdout.toString()).toMatch(/^ACCESS KEY ID\s+PRINCIPAL/);
+
+    const revoked = await t.run(['access-key', 'revoke', pair.accessKeyId]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stdout.toString()).toBe(`access key ${pair.accessKeyId} revoked\n`);
+    await expectAws(client.send(new GenerateRandomCommand({ NumberOfBytes: 16 })), 'UnrecognizedClientException');
+    client.destroy();
+  });
+
+  it('create without --role or with an unknown role is a usage error; revoking an unknown key is NOT_FOUND', async () => {
+    expect((await t.run(['access-key', 'create'])).code).toBe(2);
+    const bad = await t.run(['access-key', 'create', '--role', 'root']);
+    expect(bad.code).toBe(2);
+    expect(errorCode(bad)).toBe('USAGE');
+    const missing = await t.run(['access-key', 'revoke', 'AKIACUSTOSAAAAAAAAAA']);
+    expect(missing.code).toBe(1);
+    expect(errorCode(missing)).toBe('NOT_FOUND');
+  });
+});

@@ -1,0 +1,420 @@
+// Audit and authorisation through LocalKms: one hash-chained record per call (allowed, failed or denied) with the
+// caller, operation, key, version and request id; no secrets in the audit log; what each role may do.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATIONS, type AuditRecord, type Caller, type ErrorCode, type Kms } from '@custos/contract';
+import { wrapForImport } from '../../src/index.js';
+import { expectCode, openTestKms, utf8, type TestKms } from './helpers.js';
+
+type Method = keyof typeof OPERATIONS;
+const METHODS = Object.keys(OPERATIONS) as Method[];
+
+const ADMIN: Caller = { principal: 'alice', roles: ['admin'] };
+const KEY_USER: Caller = { principal: 'app', roles: ['key-user'] };
+const KEY_ADMIN: Caller = { principal: 'ops', roles: ['key-admin'] };
+const NOBODY: Caller = { principal: 'mallory', roles: [] };
+
+function call(kms: Kms, method: Method, input: unknown, caller?: Caller): Promise<unknown> {
+  return (kms as unknown as Record<Method, (input: unknown, caller?: Caller) => Promise<unknown>>)[method](input, caller);
+}
+
+async function allAudit(kms: Kms): Promise<AuditRecord[]> {
+  const out: AuditRecord[] = [];
+  let after: number | undefined;
+  for (;;) {
+    const page = await kms.listAuditRecords({ limit: 1000, ...(after !== undefined ? { after } : {}) });
+    out.push(...page.records);
+    if (page.nextAfter === undefined) return out;
+    after = page.nextAfter;
+  }
+}
+
+interface Keys {
+  aes: string;
+  aesExportable: string;
+  hmac: string;
+  sign: string;
+  agree: string;
+  derive: string;
+  blob: Uint8Array;
+  signature: Uint8Array;
+  mac: Uint8Array;
+}
+
+interface Prepared {
+  readonly input: unknown;
+  /** The key the record must name (null: none), or a function of the result. */
+  readonly keyId: string | null | ((result: unknown) => string);
+}
+
+const message = utf8('audited message');
+const peer = new Uint8Array(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }));
+
+describe('audit: one record per call', () => {
+  let t: TestKms;
+  let k: Keys;
+  let n = 0;
+  beforeAll(async () => {
+    t = await openTestKms();
+    const kms = t.kms;
+    const create = async (input: Parameters<Kms['createKey']>[0]) => (await kms.createKey(input)).keyMetadata.keyId;
+    const aes = await create({});
+    const sign = await create({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' });
+    const hmac = await create({ keySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC' });
+    k = {
+      aes,
+      aesExportable: await create({ exportable: true }),
+      hmac,
+      sign,
+      agree: await create({ keySpec: 'ECC_NIST_P256', keyUsage: 'KEY_AGREEMENT' }),
+      derive: await create({ keySpec: 'AES_256', keyUsage: 'DERIVE_KEY' }),
+      blob: (await kms.encrypt({ keyId: aes, plaintext: message })).ciphertextBlob,
+      signature: (await kms.sign({ keyId: sign, message, signingAlgorithm: 'ECDSA_SHA_256' })).signature,
+      mac: (await kms.generateMac({ keyId: hmac, message, macAlgorithm: 'HMAC_SHA_256' })).mac,
+    };
+  });
+  afterAll(async () => t.cleanup());
+
+  const fresh = async (input: Parameters<Kms['createKey']>[0] = {}) => (await t.kms.createKey(input)).keyMetadata.keyId;
+  async function importedKey(): Promise<{ keyId: string; importToken: Uint8Array; encryptedKeyMaterial: Uint8Array }> {
+    const keyId = await fresh({ origin: 'EXTERNAL' });
+    const params = await t.kms.getParametersForImport({ keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' });
+    const encryptedKeyMaterial = wrapForImport('RSAES_OAEP_SHA_256', params.publicKey, randomBytes(32));
+    await t.kms.importKeyMaterial({ keyId, importToken: params.importToken, encryptedKeyMaterial });
+    return { keyId, importToken: params.importToken, encryptedKeyMaterial };
+  }
+
+  /** A valid call of every operation; setup calls happen here, before the audit mark. */
+  const PREPARE: Record<Method, () => Promise<Prepared>> = {
+    createKey: async () => ({ input: {}, keyId: (r) => (r as { keyMetadata: { keyId: string } }).keyMetadata.keyId }),
+    describeKey: async () => ({ input: { keyId: k.aes }, keyId: k.aes }),
+    listKeys: async () => ({ input: {}, keyId: null }),
+    updateKeyDescription: async () => ({ input: { keyId: k.aes, description: 'd' }, keyId: k.aes }),
+    enableKey: async () => ({ input: { keyId: k.aes }, keyId: k.aes }),
+    disableKey: async () => {
+      const keyId = await fresh();
+      return { input: { keyId }, keyId };
+    },
+    scheduleKeyDeletion: async () => {
+      const keyId = await fresh();
+      return { input: { keyId, pendingWindowInDays: 7 }, keyId };
+    },
+    cancelKeyDeletion: async () => {
+      const keyId = await fresh();
+      await t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 7 });
+      return { input: { keyId }, keyId };
+    },
+    createAlias: async () => ({ input: { aliasName: `alias/audit-${++n}`, targetKeyId: k.aes }, keyId: k.aes }),
+    updateAlias: async () => {
+      const aliasName = `alias/audit-${++n}`;
+      await t.kms.createAlias({ aliasName, targetKeyId: await fresh() });
+      return { input: { aliasName, targetKeyId: k.aes }, keyId: k.aes };
+    },
+    deleteAlias: async () => {
+      const aliasName = `alias/audit-${++n}`;
+      await t.kms.createAlias({ aliasName, targetKeyId: k.aes });
+      return { input: { aliasName }, keyId: k.aes };
+    },
+    listAliases: async () => ({ input: {}, keyId: null }),
+    tagResource: async () => ({ input: { keyId: k.aes, tags: [{ tagKey: 'a', tagValue: 'b' }] }, keyId: k.aes }),
+    untagResource: async () => ({ input: { keyId: k.aes, tagKeys: ['a'] }, keyId: k.aes }),
+    listResourceTags: async () => ({ input: { keyId: k.aes }, keyId: k.aes }),
+    encrypt: async () => ({ input: { keyId: k.aes, plaintext: message }, keyId: k.aes }),
+    decrypt: async () => ({ input: { ciphertextBlob: k.blob }, keyId: k.aes }),
+    reEncrypt: async () => {
+      const destination = await fresh();
+      return { input: { ciphertextBlob: k.blob, destinationKeyId: destination }, keyId: destination };
+    },
+    generateDataKey: async () => ({ input: { keyId: k.aes, keySpec: 'AES_256' }, keyId: k.aes }),
+    generateDataKeyWithoutPlaintext: async () => ({ input: { keyId: k.aes, keySpec: 'AES_128' }, keyId: k.aes }),
+    generateDataKeyPair: async () => ({ input: { keyId: k.aes, keyPairSpec: 'ECC_NIST_P256' }, keyId: k.aes }),
+    generateDataKeyPairWithoutPlaintext: async () => ({ input: { keyId: k.aes, keyPairSpec: 'ECC_NIST_P256' }, keyId: k.aes }),
+    generateRandom: async () => ({ input: { numberOfBytes: 8 }, keyId: null }),
+    sign: async () => ({ input: { keyId: k.sign, message, signingAlgorithm: 'ECDSA_SHA_256' }, keyId: k.sign }),
+    verify: async () => ({ input: { keyId: k.sign, message, signature: k.signature, signingAlgorithm: 'ECDSA_SHA_256' }, keyId: k.sign }),
+    getPublicKey: async () => ({ input: { keyId: k.sign }, keyId: k.sign }),
+    generateMac: async () => ({ input: { keyId: k.hmac, message, macAlgorithm: 'HMAC_SHA_256' }, keyId: k.hmac }),
+    verifyMac: async () => ({ input: { keyId: k.hmac, message, mac: k.mac, macAlgorithm: 'HMAC_SHA_256' }, keyId: k.hmac }),
+    deriveSharedSecret: async () => ({ input: { keyId: k.agree, keyAgreementAlgorithm: 'ECDH', publicKey: peer }, keyId: k.agree }),
+    deriveKey: async () => ({
+      input: { keyId: k.derive, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('s'), numberOfBytes: 16 },
+      keyId: k.derive,
+    }),
+    enableKeyRotation: async () => ({ input: { keyId: k.aes }, keyId: k.aes }),
+    disableKeyRotation: async () => ({ input: { keyId: k.aes }, keyId: k.aes }),
+    getKeyRotationStatus: async () => ({ input: { keyId: k.aes }, keyId: k.aes }),
+    rotateKeyOnDemand: async () => {
+      const keyId = await fresh();
+      return { input: { keyId }, keyId };
+    },
+    listKeyRotations: async () => ({ input: { keyId: k.aes }, keyId: k.aes }),
+    getParametersForImport: async () => {
+      const keyId = await fresh({ origin: 'EXTERNAL' });
+      return { input: { keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' }, keyId };
+    },
+    importKeyMaterial: async () => {
+      const imported = await importedKey();
+      return { input: imported, keyId: imported.keyId };
+    },
+    deleteImportedKeyMaterial: async () => {
+      const { keyId } = await importedKey();
+      return { input: { keyId }, keyId };
+    },
+    getKeyPolicy: async () => ({ input: { keyId: k.aes }, keyId: k.aes }),
+    putKeyPolicy: async () => ({ input: { keyId: k.aes, policy: '{}' }, keyId: k.aes }),
+    exportKey: async () => ({ input: { keyId: k.aesExportable, format: 'JWK' }, keyId: k.aesExportable }),
+    updateKeyConstraints: async () => ({ input: { keyId: k.aes, maxUses: 100000 }, keyId: k.aes }),
+    listAuditRecords: async () => ({ input: { limit: 1 }, keyId: null }),
+    verifyAuditChain: async () => ({ input: {}, keyId: null }),
+    createToken: async () => ({ input: { roles: ['key-user'], description: 'audited' }, keyId: null }),
+    listTokens: async () => ({ input: {}, keyId: null }),
+    revokeToken: async () => {
+      const { tokenId } = await t.kms.createToken({ roles: ['key-user'] });
+      return { input: { tokenId }, keyId: null };
+    },
+    createAccessKey: async () => ({ input: { roles: ['key-user'], description: 'audited' }, keyId: null }),
+    listAccessKeys: async () => ({ input: {}, keyId: null }),
+    revokeAccessKey: async () => {
+      const { accessKeyId } = await t.kms.createAccessKey({ roles: ['key-user'] });
+      return { input: { accessKeyId }, keyId: null };
+    },
+  };
+
+  /** The seq of the newest record, read without leaving a record in between that we would miss. */
+  async function mark(): Promise<number> {
+    const { count } = await t.kms.verifyAuditChain({}, ADMIN);
+    return count! + 1; // the VerifyAuditChain call's own record
+  }
+  async function since(seq: number): Promise<AuditRecord[]> {
+    return (await t.kms.listAuditRecords({ after: seq, limit: 1000 }, ADMIN)).records;
+  }
+
+  for (const method of METHODS) {
+    it(`${method} appends exactly one 'allowed' record naming caller, operation, key and request id`, async () => {
+      const prepared = await PREPARE[method]();
+      const requestId = `req-${method}-${randomBytes(4).toString('hex')}`;
+      const from = await mark();
+      const result = await call(t.kms, method, prepared.input, { ...ADMIN, requestId });
+      const records = await since(from);
+      expect(records).toHaveLength(1);
+      const [record] = records;
+      const keyId = typeof prepared.keyId === 'function' ? prepared.keyId(result) : prepared.keyId;
+      expect(record).toMatchObject({
+        principal: 'alice',
+        operation: OPERATIONS[method].name,
+        keyId,
+        outcome: 'allowed',
+        errorCode: null,
+        requestId,
+      });
+      expect(record!.seq).toBe(from + 1);
+    });
+  }
+
+  it('encrypt and decrypt records name the key version they used', async () => {
+    const keyId = await fresh();
+    const v1 = (await t.kms.encrypt({ keyId, plaintext: message })).ciphertextBlob;
+    await t.kms.rotateKeyOnDemand({ keyId });
+    const from = await mark();
+    const v2 = (await t.kms.encrypt({ keyId, plaintext: message })).ciphertextBlob;
+    await t.kms.decrypt({ ciphertextBlob: v1 });
+    await t.kms.decrypt({ ciphertextBlob: v2 });
+    const records = await since(from);
+    expect(records.map((r) => [r.operation, r.keyId, r.keyVersion])).toEqual([
+      ['Encrypt', keyId, 2],
+      ['Decrypt', keyId, 1],
+      ['Decrypt', keyId, 2],
+    ]);
+  });
+
+  it('without a caller request id each call gets its own generated one', async () => {
+    const from = await mark();
+    await t.kms.describeKey({ keyId: k.aes }, ADMIN);
+    await t.kms.describeKey({ keyId: k.aes }, ADMIN);
+    const [a, b] = await since(from);
+    expect(a!.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b!.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a!.requestId).not.toBe(b!.requestId);
+  });
+
+  it('a failing call appends one failed record with its error code (validation, state, not found, bad ciphertext)', async () => {
+    const disabled = await fresh();
+    await t.kms.disableKey({ keyId: disabled });
+    const cases: [() => Promise<unknown>, ErrorCode, string | null, string][] = [
+      [() => t.kms.encrypt({ keyId: disabled, plaintext: message }, { ...ADMIN, requestId: 'f1' }), 'KEY_DISABLED', disabled, 'Encrypt'],
+      [() => t.kms.encrypt({ keyId: k.aes, plaintext: new Uint8Array() }, { ...ADMIN, requestId: 'f2' }), 'VALIDATION_ERROR', null, 'Encrypt'],
+      [() => t.kms.describeKey({ keyId: 'alias/none' }, { ...ADMIN, requestId: 'f3' }), 'ALIAS_NOT_FOUND', null, 'DescribeKey'],
+      [() => t.kms.decrypt({ ciphertextBlob: randomBytes(60) }, { ...ADMIN, requestId: 'f4' }), 'INVALID_CIPHERTEXT', null, 'Decrypt'],
+      [() => t.kms.sign({ keyId: k.aes, message, signingAlgorithm: 'ECDSA_SHA_256' }, { ...ADMIN, requestId: 'f5' }), 'INVALID_KEY_USAGE', k.aes, 'Sign'],
+    ];
+    const from = await mark();
+    for (const [run, code] of cases) await expectCode(run(), code);
+    const records = await since(from);
+    expect(records.map((r) => ({ op: r.operation, out: r.outcome, code: r.errorCode, key: r.keyId, id: r.requestId }))).toEqual(
+      cases.map(([, code, key, op], i) => ({ op, out: 'failed', code, key, id: `f${i + 1}` })),
+    );
+  });
+
+  it('verifyAuditChain is ok and counts every record', async () => {
+    const records = await allAudit(t.kms);
+    const result = await t.kms.verifyAuditChain({});
+    expect(result.ok).toBe(true);
+    expect(result.count).toBe(records.length + 1); // + the listing's own record
+    expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
+  });
+
+  it('the audit log never holds plaintext, key material, data keys or derived secrets', async () => {
+    const secrets: Uint8Array[] = [];
+    const plaintext = randomBytes(48);
+    secrets.push(plaintext);
+    const blob = (await t.kms.encrypt({ keyId: k.aes, plaintext })).ciphertextBlob;
+    await t.kms.decrypt({ ciphertextBlob: blob });
+    secrets.push((await t.kms.generateDataKey({ keyId: k.aes, keySpec: 'AES_256' })).plaintext);
+    const pair = await t.kms.generateDataKeyPair({ keyId: k.aes, keyPairSpec: 'ECC_NIST_P256' });
+    secrets.push(pair.privateKeyPlaintext);
+    const { jwk } = await t.kms.exportKey({ keyId: k.aesExportable, format: 'JWK' });
+    secrets.push(Buffer.from(jwk!.k!, 'base64url'));
+    secrets.push((await t.kms.generateRandom({ numberOfBytes: 32 })).plaintext);
+    secrets.push((await t.kms.deriveSharedSecret({ keyId: k.agree, keyAgreementAlgorithm: 'ECDH', publicKey: peer })).sharedSecret);
+    secrets.push((await t.kms.deriveKey({ keyId: k.derive, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('x'), numberOfBytes: 32 })).plaintext!);
+    const imported = await importedKey();
+    secrets.push(imported.encryptedKeyMaterial, imported.importToken);
+    const { token } = await t.kms.createToken({ roles: ['admin'] });
+    secrets.push(Buffer.from(token));
+    const { secretAccessKey } = await t.kms.createAccessKey({ roles: ['admin'] });
+    secrets.push(Buffer.from(secretAccessKey));
+
+    const listed = JSON.stringify(await allAudit(t.kms));
+    const raw = new SqliteDatabase(join(t.dir, 'custos.db'), { readonly: true });
+    let stored: string;
+    try {
+      stored = JSON.stringify(raw.prepare('select * from audit_log').all());
+    } finally {
+      raw.close();
+    }
+    for (const text of [token, secretAccessKey]) expect(listed.includes(text) || stored.includes(text)).toBe(false);
+    for (const secret of secrets) {
+      const b = Buffer.from(secret);
+      for (const form of [b.toString('hex'), b.toString('base64').replace(/=+$/, ''), b.toString('base64url')]) {
+        expect(listed.includes(form)).toBe(false);
+        expect(stored.includes(form)).toBe(false);
+      }
+    }
+  });
+});
+
+describe('authorisation by role', () => {
+  let t: TestKms;
+  let keyId: string;
+  let signKey: string;
+  let blob: Uint8Array;
+  beforeAll(async () => {
+    t = await openTestKms();
+    keyId = (await t.kms.createKey({})).keyMetadata.keyId;
+    signKey = (await t.kms.createKey({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' })).keyMetadata.keyId;
+    blob = (await t.kms.encrypt({ keyId, plaintext: message })).ciphertextBlob;
+  });
+  afterAll(async () => t.cleanup());
+
+  async function lastRecord(): Promise<AuditRecord> {
+    const records = await allAudit(t.kms);
+    return records[records.length - 1]!;
+  }
+
+  it('a key user can encrypt, decrypt, sign, verify, describe keys and read public keys', async () => {
+    const enc = await t.kms.encrypt({ keyId, plaintext: message }, KEY_USER);
+    await t.kms.decrypt({ ciphertextBlob: enc.ciphertextBlob }, KEY_USER);
+    await t.kms.decrypt({ ciphertextBlob: blob }, KEY_USER);
+    await t.kms.generateDataKey({ keyId, keySpec: 'AES_256' }, KEY_USER);
+    const { signature } = await t.kms.sign({ keyId: signKey, message, signingAlgorithm: 'ECDSA_SHA_256' }, KEY_USER);
+    await t.kms.verify({ keyId: signKey, message, signature, signingAlgorithm: 'ECDSA_SHA_256' }, KEY_USER);
+    await t.kms.describeKey({ keyId }, KEY_USER);
+    await t.kms.getPublicKey({ keyId: signKey }, KEY_USER);
+    await t.kms.listKeys({}, KEY_USER);
+    const record = await lastRecord();
+    expect(record).toMatchObject({ principal: 'app', operation: 'ListKeys', outcome: 'allowed' });
+  });
+
+  it.each([
+    ['createKey', () => ({})],
+    ['disableKey', () => ({ keyId })],
+    ['scheduleKeyDeletion', () => ({ keyId, pendingWindowInDays: 7 })],
+    ['rotateKeyOnDemand', () => ({ keyId })],
+    ['createAlias', () => ({ aliasName: 'alias/by-user', targetKeyId: keyId })],
+    ['putKeyPolicy', () => ({ keyId, policy: '{}' })],
+    ['listAuditRecords', () => ({})],
+    ['verifyAuditChain', () => ({})],
+  ] as [Method, () => unknown][])('a key user calling %s gets ACCESS_DENIED, audited as denied, and nothing changes', async (method, input) => {
+    await expectCode(call(t.kms, method, input(), { ...KEY_USER, requestId: `deny-${method}` }), 'ACCESS_DENIED');
+    const record = await lastRecord();
+    expect(record).toMatchObject({
+      principal: 'app',
+      operation: OPERATIONS[method].name,
+      outcome: 'denied',
+      errorCode: 'ACCESS_DENIED',
+      requestId: `deny-${method}`,
+    });
+    const md = (await t.kms.describeKey({ keyId })).keyMetadata;
+    expect(md.keyState).toBe('Enabled');
+    expect(md.currentKeyVersion).toBe(1);
+    expect((await t.kms.listAliases({ keyId })).aliases).toEqual([]);
+  });
+
+  it('a key admin can create, describe, disable, enable, rotate and alias keys', async () => {
+    const { keyMetadata } = await t.kms.createKey({}, KEY_ADMIN);
+    const id = keyMetadata.keyId;
+    await t.kms.describeKey({ keyId: id }, KEY_ADMIN);
+    await t.kms.disableKey({ keyId: id }, KEY_ADMIN);
+    await t.kms.enableKey({ keyId: id }, KEY_ADMIN);
+    await t.kms.rotateKeyOnDemand({ keyId: id }, KEY_ADMIN);
+    await t.kms.createAlias({ aliasName: 'alias/by-admin', targetKeyId: id }, KEY_ADMIN);
+    await t.kms.scheduleKeyDeletion({ keyId: id, pendingWindowInDays: 7 }, KEY_ADMIN);
+    expect((await t.kms.describeKey({ keyId: id })).keyMetadata).toMatchObject({ keyState: 'PendingDeletion', currentKeyVersion: 2 });
+  });
+
+  it.each([
+    ['encrypt', () => ({ keyId, plaintext: message })],
+    ['decrypt', () => ({ ciphertextBlob: blob })],
+    ['generateDataKey', () => ({ keyId, keySpec: 'AES_256' })],
+    ['sign', () => ({ keyId: signKey, message, signingAlgorithm: 'ECDSA_SHA_256' })],
+    ['exportKey', () => ({ keyId, format: 'JWK' })],
+    ['listAuditRecords', () => ({})],
+  ] as [Method, () => unknown][])('a key admin calling %s gets ACCESS_DENIED, audited as denied', async (method, input) => {
+    await expectCode(call(t.kms, method, input(), KEY_ADMIN), 'ACCESS_DENIED');
+    expect(await lastRecord()).toMatchObject({ principal: 'ops', operation: OPERATIONS[method].name, outcome: 'denied', errorCode: 'ACCESS_DENIED' });
+  });
+
+  it('an admin can do everything: manage, use and audit', async () => {
+    const id = (await t.kms.createKey({}, ADMIN)).keyMetadata.keyId;
+    const enc = await t.kms.encrypt({ keyId: id, plaintext: message }, ADMIN);
+    await t.kms.decrypt({ ciphertextBlob: enc.ciphertextBlob }, ADMIN);
+    await t.kms.disableKey({ keyId: id }, ADMIN);
+    await t.kms.listAuditRecords({ limit: 1 }, ADMIN);
+    expect((await t.kms.verifyAuditChain({}, ADMIN)).ok).toBe(true);
+  });
+
+  it('a caller with no roles is denied every operation, describeKey included, before its input is even looked at', async () => {
+    const before = (await t.kms.verifyAuditChain({})).count!;
+    for (const method of METHODS) {
+      await expectCode(call(t.kms, method, { keyId }, NOBODY), 'ACCESS_DENIED');
+      await expectCode(call(t.kms, method, { nonsense: true }, NOBODY), 'ACCESS_DENIED');
+    }
+    const records = (await t.kms.listAuditRecords({ after: before + 1, limit: 1000 })).records;
+    expect(records).toHaveLength(METHODS.length * 2);
+    expect(records.every((r) => r.principal === 'mallory' && r.outcome === 'denied' && r.errorCode === 'ACCESS_DENIED')).toBe(true);
+    expect(new Set(records.map((r) => r.operation))).toEqual(new Set(METHODS.map((m) => OPERATIONS[m].name)));
+  });
+
+  it('an unknown role grants nothing', async () => {
+    const odd = { principal: 'eve', roles: ['superuser'] } as unknown as Caller;
+    await expectCode(t.kms.describeKey({ keyId }, odd), 'ACCESS_DENIED');
+    await expectCode(t.kms.encrypt({ keyId, plaintext: message }, odd), 'ACCESS_DENIED');
+  });
+
+  it('exporting a key not created exportable is denied and audited as denied, even for an admin', async () => {
+    await expectCode(t.kms.exportKey({ keyId, format: 'JWK' }, ADMIN), 'ACCESS_DENIED');
+    expect(await lastRecord()).toMatchObject({ principal: 'alice', operation: 'ExportKey', keyId, outcome: 'denied' });
+  });
+});
