@@ -75,7 +75,7 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
       if (!targetName || !targetName.startsWith(TARGET_PREFIX)) {
         throw new AwsProtocolError('UnknownOperationException', 'X-Amz-Target must name a TrentService operation');
       }
-      const target = TARGETS[targetName];
+      const target = Object.hasOwn(TARGETS, targetName) ? TARGETS[targetName] : undefined;
       if (!target) throw new AwsProtocolError('UnsupportedOperationException', `${targetName.slice(TARGET_PREFIX.length)} is not supported by Custos`);
       const body = parseBody(request);
       const result = await target(kms, body, caller);
