@@ -274,13 +274,14 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
 
       it('decrypt fails with INVALID_CIPHERTEXT (one fixed message) for a wrong or missing context, or an altered blob', async () => {
         const { ciphertextBlob } = await kms.encrypt({ keyId: shared.aes, plaintext: utf8('secret'), encryptionContext: context });
+        // Thunks, called one at a time: a rejection must never wait unobserved while another is awaited.
         for (const attempt of [
-          kms.decrypt({ ciphertextBlob, encryptionContext: { tenant: 'other' } }),
-          kms.decrypt({ ciphertextBlob }),
-          kms.decrypt({ ciphertextBlob: flipByte(ciphertextBlob, ciphertextBlob.length - 1), encryptionContext: context }),
-          kms.decrypt({ ciphertextBlob: ciphertextBlob.slice(0, 20), encryptionContext: context }),
+          () => kms.decrypt({ ciphertextBlob, encryptionContext: { tenant: 'other' } }),
+          () => kms.decrypt({ ciphertextBlob }),
+          () => kms.decrypt({ ciphertextBlob: flipByte(ciphertextBlob, ciphertextBlob.length - 1), encryptionContext: context }),
+          () => kms.decrypt({ ciphertextBlob: ciphertextBlob.slice(0, 20), encryptionContext: context }),
         ]) {
-          const error = await expectError(attempt, InvalidCiphertextError, 'INVALID_CIPHERTEXT');
+          const error = await expectError(attempt(), InvalidCiphertextError, 'INVALID_CIPHERTEXT');
           expect(error.message).toBe(InvalidCiphertextError.MESSAGE);
         }
       });
