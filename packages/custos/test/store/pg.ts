@@ -29,10 +29,14 @@ export const PG_REACHABLE = await reachable();
 
 /**
  * `describe` when the server is reachable; otherwise `describe.skip`, after a warning naming what
- * is skipped (so a missing server shows in the output instead of passing silently).
+ * is skipped (so a missing server shows in the output instead of passing silently). With
+ * CUSTOS_REQUIRE_POSTGRES=1 (CI) an unreachable server fails the file instead.
  */
 export function describePostgres(what: string): typeof describe | typeof describe.skip {
   if (PG_REACHABLE) return describe;
+  if (process.env['CUSTOS_REQUIRE_POSTGRES'] === '1') {
+    throw new Error(`PostgreSQL not reachable at ${PG_URL_SHOWN} and CUSTOS_REQUIRE_POSTGRES=1: cannot run ${what}`);
+  }
   console.warn(`PostgreSQL not reachable at ${PG_URL_SHOWN}: skipping ${what}`);
   return describe.skip;
 }
