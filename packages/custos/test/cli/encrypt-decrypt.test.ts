@@ -31,7 +31,7 @@ async function filesIn(dir: string): Promise<string[]> {
   return (await readdir(dir)).sort();
 }
 
-describe.concurrent('custos encrypt | custos decrypt', () => {
+describe.concurrent('custos encrypt | custos decrypt', { timeout: 120_000 }, () => {
   it.each([
     ['a small input', 5, 'kms'],
     ['an empty input', 0, 'stream'],

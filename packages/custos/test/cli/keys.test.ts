@@ -24,7 +24,7 @@ async function describeKey(keyId: string) {
   return (await t.kms.describeKey({ keyId })).keyMetadata;
 }
 
-describe.concurrent('custos key', () => {
+describe.concurrent('custos key', { timeout: 120_000 }, () => {
   it('key create --spec SYMMETRIC_DEFAULT --json prints the metadata with keyId', async () => {
     const m = json<{ keyId: string; keySpec: string; keyState: string }>(await t.run(['key', 'create', '--spec', 'SYMMETRIC_DEFAULT', '--json']));
     expect(m.keyId).toMatch(/^[0-9a-f-]{36}$/);

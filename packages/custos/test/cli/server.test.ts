@@ -31,7 +31,7 @@ function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
 }
 
-describe.concurrent('custos server', () => {
+describe.concurrent('custos server', { timeout: 120_000 }, () => {
   it('serves on --listen with --data-dir, writes admin.token (0600), and exits 0 on SIGTERM', async () => {
     const dataDir = join(root, 'flags');
     const port = await freePort();

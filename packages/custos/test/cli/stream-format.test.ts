@@ -213,6 +213,15 @@ describe('CLI envelope stream format', () => {
     expect((await decrypt(header, key)).code).toBe('INVALID_CIPHERTEXT');
   });
 
+  it('ByteReader: peek consumes nothing, read takes exact counts, remaining yields every unread byte', async () => {
+    const data = randomBytes(10_000);
+    const reader = new ByteReader(chunked(data, 333));
+    expect((await reader.peek(4097)).equals(data.subarray(0, 4097))).toBe(true);
+    expect((await reader.read(10)).equals(data.subarray(0, 10))).toBe(true);
+    expect((await collect(reader.remaining())).equals(data.subarray(10))).toBe(true);
+    expect(await new ByteReader(chunked(Buffer.alloc(0), 1)).atEnd()).toBe(true);
+  });
+
   it('a sealer refuses to go on after the final frame', () => {
     const sealer = new FrameSealer(key, encodeHeader(BLOB, 64));
     sealer.seal(Buffer.alloc(3), true);

@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-describe.concurrent('custos token', () => {
+describe.concurrent('custos token', { timeout: 120_000 }, () => {
   it('token create --role key-user --json prints the token once; it can encrypt but not create keys; revoke stops it', async () => {
     const created = await t.run(['token', 'create', '--role', 'key-user', '--description', 'ci', '--json']);
     expect(created.code, created.stderr).toBe(0);
@@ -58,7 +58,21 @@ describe.concurrent('custos token', () => {
   });
 });
 
-describe.concurrent('custos audit', () => {
+describe.concurrent('custos access-key', { timeout: 120_000 }, () => {
+  it('access-key create prints the secret once; list shows the id only; revoke', async () => {
+    const created = await t.run(['access-key', 'create', '--role', 'key-user', '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    const ak = JSON.parse(created.stdout.toString()) as { accessKeyId: string; secretAccessKey: string };
+    expect(ak.accessKeyId).toMatch(/^AKIA/);
+    expect(ak.secretAccessKey).toHaveLength(40);
+    const listed = await t.run(['access-key', 'list']);
+    expect(listed.stdout.toString()).toMatch(new RegExp(`^${ak.accessKeyId}\\s`, 'm'));
+    expect(listed.stdout.toString()).not.toContain(ak.secretAccessKey);
+    expect((await t.run(['access-key', 'revoke', ak.accessKeyId])).code).toBe(0);
+  });
+});
+
+describe.concurrent('custos audit', { timeout: 120_000 }, () => {
   it('audit --key --limit lists records as a table and as JSON', async () => {
     await t.kms.encrypt({ keyId, plaintext: Buffer.from('audited') });
     const r = await t.run(['audit', '--key', keyId, '--json']);
@@ -86,7 +100,7 @@ describe.concurrent('custos audit', () => {
   });
 });
 
-describe.concurrent('connection and errors', () => {
+describe.concurrent('connection and errors', { timeout: 120_000 }, () => {
   it('uses <data-dir>/admin.token when no token is given', async () => {
     const r = await runCli(['key', 'describe', keyId, '--json', '--data-dir', t.dir], { env: { CUSTOS_ENDPOINT: t.server.url } });
     expect(r.code, r.stderr).toBe(0);

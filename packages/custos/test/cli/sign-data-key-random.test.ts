@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-describe.concurrent('custos sign / verify / public-key', () => {
+describe.concurrent('custos sign / verify / public-key', { timeout: 120_000 }, () => {
   const message = Buffer.from('pay 100 to alice\n');
 
   it('sign writes a raw signature that verify accepts and node:crypto verifies with public-key --format pem', async () => {
@@ -75,7 +75,7 @@ describe.concurrent('custos sign / verify / public-key', () => {
   });
 });
 
-describe.concurrent('custos data-key / random', () => {
+describe.concurrent('custos data-key / random', { timeout: 120_000 }, () => {
   it('data-key --json prints keyId, plaintext and ciphertextBlob (base64); the blob decrypts to the plaintext', async () => {
     const r = await t.run(['data-key', '--key', symmetric, '--context', 'tenant=acme', '--json']);
     expect(r.code, r.stderr).toBe(0);
