@@ -26,10 +26,33 @@ export function keyMatchesSpec(spec: KeySpecEntry, key: KeyObject): boolean {
 }
 
 /**
+ * A private key parsed once, for a caller that uses the same key many times (the service's key cache):
+ * parsing PKCS#8 costs far more than an ECDSA signature. The key stays inside OpenSSL's KeyObject.
+ */
+export class PreparedPrivateKey {
+  private constructor(
+    readonly spec: KeySpecEntry,
+    readonly keyObject: KeyObject,
+  ) {}
+
+  static from(spec: KeySpecEntry, material: SecretBytes): PreparedPrivateKey {
+    return new PreparedPrivateKey(spec, privateKeyObject(spec, material));
+  }
+
+  toString(): string {
+    return '[prepared private key]';
+  }
+}
+
+/**
  * Parses stored PKCS#8 DER. Stored material was validated on the way in, so a failure here is a bug or
  * corruption (InternalError), never the caller's fault; the node error is not chained (it may quote bytes).
  */
-export function privateKeyObject(spec: KeySpecEntry, material: SecretBytes): KeyObject {
+export function privateKeyObject(spec: KeySpecEntry, material: SecretBytes | PreparedPrivateKey): KeyObject {
+  if (material instanceof PreparedPrivateKey) {
+    if (material.spec.name !== spec.name) throw new InternalError(`prepared key is a ${material.spec.name} key, not ${spec.name}`);
+    return material.keyObject;
+  }
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: Buffer.from(exposeSecret(material)), format: 'der', type: 'pkcs8' });

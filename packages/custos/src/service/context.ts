@@ -3,6 +3,10 @@
 import type { Caller } from '@custos/contract';
 import type { RootOfTrust } from '../keystore/root-of-trust.js';
 import type { Store } from '../store/index.js';
+import type { AuditWriter } from './audit/group-commit.js';
+import type { AuditSink } from './audit/worker-sink.js';
+import type { KeyCache } from './cache.js';
+import type { EncryptionCounters } from './counters.js';
 
 export interface ServiceConfig {
   /** ARN parts: `arn:aws:kms:<region>:<accountId>:key/<id>`. */
@@ -14,6 +18,8 @@ export interface ServiceConfig {
   readonly maxEncryptionsPerVersion: number;
   /** How long an import token and its wrapping key stay valid. */
   readonly importTokenTtlMs: number;
+  /** How long the hot path may serve a key from memory (bounds staleness across nodes); 0 disables the cache. */
+  readonly keyCacheTtlMs: number;
 }
 
 export const DEFAULT_CONFIG: ServiceConfig = {
@@ -22,18 +28,29 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   minPendingWindowDays: 7,
   maxEncryptionsPerVersion: 2 ** 30,
   importTokenTtlMs: 24 * 60 * 60 * 1000,
+  keyCacheTtlMs: 5_000,
 };
 
 export interface Logger {
   error(details: Record<string, unknown>, message: string): void;
 }
 
-export interface ServiceContext {
+/** What LocalKms hands KeyService. */
+export interface BaseServiceContext {
   readonly store: Store;
   readonly rootOfTrust: RootOfTrust;
   readonly config: ServiceConfig;
   readonly now: () => Date;
   readonly logger: Logger;
+  /** Where audit batches are committed; default in-process through `store`. */
+  readonly auditSink?: AuditSink;
+}
+
+/** Plus the per-process state KeyService owns: the key cache, encryption counters and the audit writer. */
+export interface ServiceContext extends BaseServiceContext {
+  readonly cache: KeyCache;
+  readonly counters: EncryptionCounters;
+  readonly auditWriter: AuditWriter;
 }
 
 /** What an operation reports for its audit record (the wrapper writes it). */

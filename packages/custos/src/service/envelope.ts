@@ -9,7 +9,7 @@ import { keySpec } from '../core/key-specs.js';
 import * as repo from '../store/repositories/index.js';
 import type { KeyRecord } from '../store/types.js';
 import type { OpContext } from './context.js';
-import { checkUse, countUse, findKey, getVersion, latestMaterial, loadKey, unwrapVersion } from './keys.js';
+import { checkUse, countUse, findKey, findVersion, getVersion, latestMaterial, loadKey, unwrapVersion } from './keys.js';
 import type { OperationName } from './lifecycle.js';
 import { assertRotatable, rotateKey } from './rotation.js';
 
@@ -32,7 +32,7 @@ export async function encryptWithKey(ctx: OpContext, key: KeyRecord, plaintext: 
   const spec = checkUse(ctx, key, 'ENCRYPT_DECRYPT', algorithm, true);
   if (algorithm !== 'SYMMETRIC_DEFAULT') {
     if (context && Object.keys(context).length > 0) throw new ValidationError('asymmetric keys take no encryption context');
-    const version = await getVersion(ctx.store.db, key, key.latestVersion);
+    const version = await getVersion(ctx, key, key.latestVersion);
     ctx.audit.keyVersion = version.version;
     // Counted only once the request has proved valid (a plaintext too long for OAEP is refused, not a use).
     const ciphertext = rsaOaepEncrypt(algorithm, version.publicKey!, plaintext);
@@ -43,8 +43,8 @@ export async function encryptWithKey(ctx: OpContext, key: KeyRecord, plaintext: 
   void spec;
   let current = key;
   for (let attempt = 0; ; attempt++) {
-    const { version, material } = await latestMaterial(ctx, ctx.store.db, current);
-    const count = await repo.keyVersions.incrementEncryptionCount(ctx.store.db, current.id, version.version);
+    const { version, material } = await latestMaterial(ctx, current);
+    const count = await ctx.counters.next(ctx.store.db, current.id, version.version);
     if (count > ctx.config.maxEncryptionsPerVersion) {
       // SP 800-38D 8.3: bound random-IV encryptions per key; rotate and encrypt under the new version. Concurrent
       // encryptions may use up the new version too, so check again (each pass sees a strictly newer version).
@@ -89,7 +89,7 @@ export async function decryptBlob(
     const alg = algorithm as Exclude<EncryptionAlgorithm, 'SYMMETRIC_DEFAULT'>;
     checkUse(ctx, requested, 'ENCRYPT_DECRYPT', alg, false);
     await countUse(ctx.store.db, requested);
-    const { material } = await latestMaterial(ctx, ctx.store.db, requested);
+    const { material } = await latestMaterial(ctx, requested);
     try {
       return { key: requested, plaintext: rsaOaepDecrypt(alg, material, blob), algorithm: alg };
     } finally {
@@ -102,7 +102,7 @@ export async function decryptBlob(
     throw new ValidationError('the ciphertext was not encrypted under the specified key', 'INCORRECT_KEY');
   }
   checkUse(ctx, key, 'ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT', false);
-  const version = await repo.keyVersions.get(ctx.store.db, key.id, parsed.version);
+  const version = await findVersion(ctx, key, parsed.version);
   if (!version) throw new InvalidCiphertextError();
   ctx.audit.keyVersion = version.version;
   await countUse(ctx.store.db, key);
@@ -121,7 +121,7 @@ export async function decryptBlob(
 async function findKeyForBlob(ctx: OpContext, keyId: string, operation: OperationName): Promise<KeyRecord> {
   let key: KeyRecord;
   try {
-    key = await findKey(ctx, ctx.store.db, keyId);
+    key = await findKey(ctx, ctx.store.db, keyId, true);
   } catch {
     throw new InvalidCiphertextError();
   }

@@ -4,8 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { AccessDeniedError, InternalError, KmsError, OPERATIONS, ValidationError, type Caller } from '@custos/contract';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
-import * as repo from '../store/repositories/index.js';
-import type { AuditSlot, OpContext, ServiceContext } from './context.js';
+import { AuditWriter } from './audit/group-commit.js';
+import { inProcessSink } from './audit/worker-sink.js';
+import { DEFAULT_KEY_CACHE, KeyCache } from './cache.js';
+import { EncryptionCounters } from './counters.js';
+import type { AuditSlot, BaseServiceContext, OpContext, ServiceContext } from './context.js';
 import { OPERATION_RULES, ROLE_GRANTS, type OperationName } from './lifecycle.js';
 import { HANDLERS } from './operations/index.js';
 
@@ -18,8 +21,25 @@ for (const entry of Object.values(OPERATIONS as unknown as OperationsTable)) {
   checkers.set(entry.name, TypeCompiler.Compile(entry.request));
 }
 
+/** Operations whose success or failure leaves keys as they were (everything else invalidates the key's cache entry). */
+const KEEPS_KEYS: ReadonlySet<string> = new Set(['use', 'read', 'audit']);
+
 export class KeyService {
-  constructor(readonly context: ServiceContext) {}
+  readonly context: ServiceContext;
+
+  constructor(base: BaseServiceContext) {
+    this.context = {
+      ...base,
+      cache: new KeyCache({ ...DEFAULT_KEY_CACHE, ttlMs: base.config.keyCacheTtlMs }),
+      counters: new EncryptionCounters(),
+      auditWriter: new AuditWriter(base.auditSink ?? inProcessSink(base.store)),
+    };
+  }
+
+  /** Writes every queued audit record and releases the audit sink; call before closing the store. */
+  close(): Promise<void> {
+    return this.context.auditWriter.close();
+  }
 
   /** Runs `operation` for `caller`: the only entry point into the service layer. */
   async run<R>(operation: OperationName, input: unknown, caller: Caller): Promise<R> {
@@ -29,7 +49,7 @@ export class KeyService {
     try {
       authorise(operation, caller);
       validate(operation, input);
-      const result = (await HANDLERS[operation](ctx, input as never)) as R;
+      const result = (await this.#handle(ctx, operation, input)) as R;
       await this.writeAudit(ctx, operation, 'allowed', null);
       return result;
     } catch (error) {
@@ -41,6 +61,17 @@ export class KeyService {
     }
   }
 
+  /** Runs the handler; an operation that may change a key drops it from the cache whatever the outcome. */
+  async #handle(ctx: OpContext, operation: OperationName, input: unknown): Promise<unknown> {
+    if (KEEPS_KEYS.has(OPERATION_RULES[operation].access)) return HANDLERS[operation](ctx, input as never);
+    try {
+      return await HANDLERS[operation](ctx, input as never);
+    } finally {
+      if (ctx.audit.keyId) ctx.cache.invalidateKey(ctx.audit.keyId);
+      else ctx.cache.clear();
+    }
+  }
+
   private toKmsError(error: unknown, operation: string, requestId: string): KmsError {
     if (error instanceof KmsError) return error;
     this.context.logger.error({ err: error, requestId, operation }, 'internal error');
@@ -48,8 +79,7 @@ export class KeyService {
   }
 
   private async writeAudit(ctx: OpContext, operation: OperationName, outcome: 'allowed' | 'denied' | 'failed', errorCode: string | null): Promise<void> {
-    await ctx.store.transaction((tx) =>
-      repo.audit.append(tx, {
+    await ctx.auditWriter.append({
         time: ctx.now(),
         principal: ctx.caller.principal,
         operation,
@@ -59,8 +89,7 @@ export class KeyService {
         errorCode,
         requestId: ctx.requestId,
         details: ctx.audit.details,
-      }),
-    );
+      });
   }
 }
 

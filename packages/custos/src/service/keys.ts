@@ -9,6 +9,7 @@ import {
   type KeyMetadata,
   type KeyUsage,
 } from '@custos/contract';
+import { PreparedPrivateKey } from '../core/key-objects.js';
 import { keySpec, type KeySpecEntry } from '../core/key-specs.js';
 import type { SecretBytes } from '../core/secret-bytes.js';
 import * as repo from '../store/repositories/index.js';
@@ -16,25 +17,39 @@ import type { Db } from '../store/index.js';
 import type { KeyRecord, KeyVersionRecord } from '../store/types.js';
 import type { OpContext, ServiceContext } from './context.js';
 import { parseKeyRef, keyArn } from './key-ref.js';
-import { assertStateAllows, type OperationName } from './lifecycle.js';
+import { OPERATION_RULES, assertStateAllows, type OperationName } from './lifecycle.js';
 
-/** Resolves a key reference to its record, or KEY_NOT_FOUND / ALIAS_NOT_FOUND. */
-export async function findKey(ctx: ServiceContext, db: Db, reference: string): Promise<KeyRecord> {
+/**
+ * Resolves a key reference to its record, or KEY_NOT_FOUND / ALIAS_NOT_FOUND. With `cached`, the record may come
+ * from the key cache (the cryptographic hot path); management always reads the store.
+ */
+export async function findKey(ctx: ServiceContext, db: Db, reference: string, cached = false): Promise<KeyRecord> {
   const ref = parseKeyRef(reference, ctx.config);
+  const epoch = ctx.cache.epoch;
   let id: string;
   if (ref.kind === 'alias') {
-    const alias = await repo.aliases.get(db, ref.name);
-    if (!alias) throw new NotFoundError(`alias not found: ${ref.name}`, 'ALIAS_NOT_FOUND');
-    id = alias.keyId;
+    const target = cached ? ctx.cache.alias(ref.name) : undefined;
+    if (target) id = target;
+    else {
+      const alias = await repo.aliases.get(db, ref.name);
+      if (!alias) throw new NotFoundError(`alias not found: ${ref.name}`, 'ALIAS_NOT_FOUND');
+      id = alias.keyId;
+      if (cached) ctx.cache.putAlias(epoch, ref.name, id);
+    }
   } else id = ref.id;
+  const hit = cached ? ctx.cache.key(id) : undefined;
+  if (hit) return hit;
   const key = await repo.keys.get(db, id);
   if (!key) throw new NotFoundError(`key not found: ${reference}`, 'KEY_NOT_FOUND');
+  if (cached) ctx.cache.putKey(epoch, key);
   return key;
 }
 
 /** Resolves a key for `operation`, checks its state, and records it in the audit slot. */
 export async function loadKey(ctx: OpContext, db: Db, reference: string, operation: OperationName): Promise<KeyRecord> {
-  const key = await findKey(ctx, db, reference);
+  // Only cryptographic use reads through the cache, and only outside a transaction.
+  const cached = db === ctx.store.db && OPERATION_RULES[operation].access === 'use';
+  const key = await findKey(ctx, db, reference, cached);
   ctx.audit.keyId = key.id;
   assertStateAllows(operation, effectiveState(ctx, key));
   return key;
@@ -104,20 +119,53 @@ export function wrapMaterial(ctx: ServiceContext, key: Pick<KeyRecord, 'id' | 's
 }
 
 /** Unwraps one version's material; INVALID_KEY_STATE when it has been destroyed or deleted. */
+/** Unwraps one version's material (a copy the caller wipes); INVALID_KEY_STATE when destroyed or deleted. */
 export async function unwrapVersion(ctx: ServiceContext, key: KeyRecord, version: KeyVersionRecord): Promise<SecretBytes> {
   if (!version.wrappedMaterial) throw new InvalidStateError('the key material of this version is not available');
-  return ctx.rootOfTrust.unwrap(version.wrappedMaterial, materialAad(key.id, version.version, key.spec));
+  const hit = ctx.cache.material(key.id, version.version);
+  if (hit) return hit;
+  const epoch = ctx.cache.epoch;
+  const material = await ctx.rootOfTrust.unwrap(version.wrappedMaterial, materialAad(key.id, version.version, key.spec));
+  ctx.cache.putMaterial(epoch, key.id, version.version, material);
+  return material;
 }
 
-export async function getVersion(db: Db, key: KeyRecord, version: number): Promise<KeyVersionRecord> {
-  const found = await repo.keyVersions.get(db, key.id, version);
+/** The newest version's private key, parsed once and kept in the key cache (asymmetric specs). */
+export async function latestPrivateKey(ctx: OpContext, key: KeyRecord): Promise<PreparedPrivateKey> {
+  const version = await getVersion(ctx, key, key.latestVersion);
+  ctx.audit.keyVersion = version.version;
+  const hit = ctx.cache.prepared(key.id, version.version);
+  if (hit) return hit;
+  const epoch = ctx.cache.epoch;
+  const material = await unwrapVersion(ctx, key, version);
+  try {
+    const prepared = PreparedPrivateKey.from(keySpec(key.spec), material);
+    ctx.cache.putPrepared(epoch, key.id, version.version, prepared);
+    return prepared;
+  } finally {
+    material.wipe();
+  }
+}
+
+/** A version's record (through the key cache), or undefined. */
+export async function findVersion(ctx: ServiceContext, key: KeyRecord, version: number): Promise<KeyVersionRecord | undefined> {
+  const hit = ctx.cache.version(key.id, version);
+  if (hit) return hit;
+  const epoch = ctx.cache.epoch;
+  const found = await repo.keyVersions.get(ctx.store.db, key.id, version);
+  if (found) ctx.cache.putVersion(epoch, found);
+  return found;
+}
+
+export async function getVersion(ctx: ServiceContext, key: KeyRecord, version: number): Promise<KeyVersionRecord> {
+  const found = await findVersion(ctx, key, version);
   if (!found) throw new InvalidStateError('the key has no such version');
   return found;
 }
 
 /** The newest version's record and material. */
-export async function latestMaterial(ctx: OpContext, db: Db, key: KeyRecord): Promise<{ version: KeyVersionRecord; material: SecretBytes }> {
-  const version = await getVersion(db, key, key.latestVersion);
+export async function latestMaterial(ctx: OpContext, key: KeyRecord): Promise<{ version: KeyVersionRecord; material: SecretBytes }> {
+  const version = await getVersion(ctx, key, key.latestVersion);
   ctx.audit.keyVersion = version.version;
   return { version, material: await unwrapVersion(ctx, key, version) };
 }

@@ -11,6 +11,7 @@ import { DEFAULT_CONFIG, type Logger, type ServiceConfig } from './context.js';
 import { runMaintenance, type MaintenanceReport } from './jobs/maintenance.js';
 import { TokenAuthenticator } from './authenticate.js';
 import { authenticateAccessKey, type AuthenticatedAccessKey } from './operations/access-keys.js';
+import { workerSink, workerSinkAvailable } from './audit/worker-sink.js';
 import { KeyService, SYSTEM_CALLER } from './key-service.js';
 import type { OperationName } from './lifecycle.js';
 import type { BootstrapTokenInput } from './operations/tokens.js';
@@ -100,9 +101,15 @@ export class LocalKms implements Kms {
       await rootOfTrust.close();
       throw error;
     }
+    // SQLite from the compiled package: durable audit commits on a worker thread (see audit/worker-sink.ts).
+    const auditSink =
+      store.dialect === 'sqlite' && options.databaseUrl === undefined && workerSinkAvailable()
+        ? await workerSink(join(options.dataDir, 'custos.db'))
+        : undefined;
     const service = new KeyService({
       store,
       rootOfTrust,
+      ...(auditSink ? { auditSink } : {}),
       config: { ...DEFAULT_CONFIG, ...options.config },
       now: options.now ?? (() => new Date()),
       logger: options.logger ?? consoleLogger,
@@ -125,6 +132,8 @@ export class LocalKms implements Kms {
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
     await this.#authenticator.drain();
+    await this.#service.close();
+    this.#service.context.cache.clear();
     await this.#service.context.store.close();
     await this.#service.context.rootOfTrust.close();
   }

@@ -46,6 +46,9 @@ export async function rotateKey(ctx: ServiceContext, keyId: string, type: 'AUTOM
     const nextRotationAt =
       type === 'AUTOMATIC' && key.rotationEnabled && key.rotationPeriodDays ? new Date(now.getTime() + key.rotationPeriodDays * DAY_MS) : key.nextRotationAt;
     await repo.keys.update(tx, keyId, { latestVersion: version, nextRotationAt, updatedAt: now });
+    // Before the commit too, so no encryption picks the old version from the cache after it; KeyService drops
+    // the key again once the operation is over.
+    ctx.cache.invalidateKey(keyId);
     return { ...key, latestVersion: version, nextRotationAt, updatedAt: now };
   });
 }

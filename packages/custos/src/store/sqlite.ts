@@ -3,7 +3,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, type DatabaseConnection, type Driver } from 'kysely';
 import { migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema/index.js';
 import { createStore, type Store } from './store.js';
@@ -44,7 +44,7 @@ export async function openSqliteStore(filename: string, options: SqliteStoreOpti
     database.close();
     throw err;
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
   try {
     if (options.migrate !== false) await migrateToLatest(db, 'sqlite');
   } catch (err) {
@@ -52,4 +52,19 @@ export async function openSqliteStore(filename: string, options: SqliteStoreOpti
     throw err;
   }
   return createStore(db, 'sqlite');
+}
+
+/**
+ * Transactions take the write lock at BEGIN (BEGIN IMMEDIATE), so they wait out another connection's write
+ * (busy_timeout) instead of failing with SQLITE_BUSY when a read-then-write transaction finds its snapshot
+ * overtaken — the audit worker thread writes on a second connection (service/audit/worker-sink.ts).
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection: DatabaseConnection): Promise<void> => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
 }

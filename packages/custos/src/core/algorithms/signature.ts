@@ -1,7 +1,7 @@
 // Sign and verify for every signing spec: RSA-PSS (salt = digest length, CRYPTO-PITFALLS 5), RSA PKCS#1 v1.5,
 // ECDSA (DER signatures, as AWS KMS returns), Ed25519. Message type RAW or DIGEST. Pure; no store, service or api.
 import { ValidationError, type MessageType, type SigningAlgorithm } from '@custos/contract';
-import { privateKeyObject, publicKeyObject } from '../key-objects.js';
+import { privateKeyObject, publicKeyObject, type PreparedPrivateKey } from '../key-objects.js';
 import { HASH_OF, type KeySpecEntry } from '../key-specs.js';
 import type { SecretBytes } from '../secret-bytes.js';
 import { ecdsa } from './ecdsa.js';
@@ -45,7 +45,7 @@ function prepare(spec: KeySpecEntry, algorithm: SigningAlgorithm, message: Uint8
  * (ValidationError otherwise); ED25519_SHA_512 takes RAW only (ValidationError for DIGEST).
  * @example const sig = sign(keySpec('ECC_NIST_P256'), 'ECDSA_SHA_256', material, message, 'RAW');
  */
-export function sign(spec: KeySpecEntry, algorithm: SigningAlgorithm, privateKey: SecretBytes, message: Uint8Array, messageType: MessageType): Uint8Array {
+export function sign(spec: KeySpecEntry, algorithm: SigningAlgorithm, privateKey: SecretBytes | PreparedPrivateKey, message: Uint8Array, messageType: MessageType): Uint8Array {
   const { scheme, hash } = prepare(spec, algorithm, message, messageType);
   const key = privateKeyObject(spec, privateKey);
   const signature = messageType === 'DIGEST' ? scheme.signDigest?.(hash, key, message) : scheme.signRaw(hash, key, message);

@@ -27,7 +27,7 @@ export async function deriveKey(ctx: OpContext, input: DeriveKeyRequest): Promis
 
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'DeriveKey');
   checkUse(ctx, key, 'DERIVE_KEY', input.derivationAlgorithm, true);
-  const { material } = await latestMaterial(ctx, ctx.store.db, key);
+  const { material } = await latestMaterial(ctx, key);
   const length = target ? target.keyBytes! : input.numberOfBytes!;
   const derived = (() => {
     try {

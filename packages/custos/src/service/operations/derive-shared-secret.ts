@@ -28,7 +28,7 @@ export async function deriveSharedSecret(ctx: OpContext, input: DeriveSharedSecr
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'DeriveSharedSecret');
   const spec = checkUse(ctx, key, 'KEY_AGREEMENT', input.keyAgreementAlgorithm, true);
   const peer = parsePublicKey(spec, peerKeyInput(input.publicKey));
-  const { material } = await latestMaterial(ctx, ctx.store.db, key);
+  const { material } = await latestMaterial(ctx, key);
   let sharedSecret: Uint8Array;
   try {
     const secret = ecdh(spec, material, peer);

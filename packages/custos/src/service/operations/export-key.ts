@@ -22,7 +22,7 @@ export async function exportKey(ctx: OpContext, input: ExportKeyRequest): Promis
   if (!key.exportable) throw new AccessDeniedError('the key was not created exportable');
   const spec = keySpec(key.spec);
   if (input.format === 'PEM' && isSymmetric(spec)) throw new UnsupportedError('symmetric keys export as JWK only');
-  const version = await getVersion(ctx.store.db, key, input.keyVersion ?? key.latestVersion);
+  const version = await getVersion(ctx, key, input.keyVersion ?? key.latestVersion);
   ctx.audit.keyVersion = version.version;
   const material = await unwrapVersion(ctx, key, version);
   try {

@@ -19,7 +19,7 @@ export async function generateMac(ctx: OpContext, input: GenerateMacRequest): Pr
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'GenerateMac');
   checkUse(ctx, key, 'GENERATE_VERIFY_MAC', input.macAlgorithm, true);
   await countUse(ctx.store.db, key);
-  const { material } = await latestMaterial(ctx, ctx.store.db, key);
+  const { material } = await latestMaterial(ctx, key);
   try {
     return { keyId: keyArn(ctx.config, key.id), mac: hmacGenerate(input.macAlgorithm, material, input.message), macAlgorithm: input.macAlgorithm };
   } finally {

@@ -42,7 +42,7 @@ export async function getPublicKey(ctx: OpContext, input: GetPublicKeyRequest): 
   refuseUnsupported(input, ['grantTokens']);
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'GetPublicKey');
   const spec = keySpec(key.spec);
-  const version = await getVersion(ctx.store.db, key, key.latestVersion);
+  const version = await getVersion(ctx, key, key.latestVersion);
   if (!version.publicKey) throw new ValidationError(`a ${key.spec} key has no public key`, 'INVALID_KEY_USAGE');
   ctx.audit.keyVersion = version.version;
   const algorithms = key.allowedAlgorithms ?? supportedAlgorithms(spec, key.usage);

@@ -10,7 +10,7 @@ import {
 import { sign as signMessage, verify as verifySignature } from '../../core/algorithms/signature.js';
 import type { OpContext } from '../context.js';
 import { keyArn } from '../key-ref.js';
-import { checkUse, countUse, getVersion, latestMaterial, loadKey } from '../keys.js';
+import { checkUse, countUse, getVersion, latestPrivateKey, loadKey } from '../keys.js';
 import { refuseUnsupported } from '../rules.js';
 
 const MAX_RAW_MESSAGE = 4096;
@@ -26,13 +26,8 @@ export async function sign(ctx: OpContext, input: SignRequest): Promise<SignResp
   checkMessage(input.message, input.messageType);
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'Sign');
   const spec = checkUse(ctx, key, 'SIGN_VERIFY', input.signingAlgorithm, true);
-  const { material } = await latestMaterial(ctx, ctx.store.db, key);
-  let signature: Uint8Array;
-  try {
-    signature = signMessage(spec, input.signingAlgorithm, material, input.message, input.messageType ?? 'RAW');
-  } finally {
-    material.wipe();
-  }
+  const privateKey = await latestPrivateKey(ctx, key);
+  const signature = signMessage(spec, input.signingAlgorithm, privateKey, input.message, input.messageType ?? 'RAW');
   // Counted once the request has proved valid (a bad DIGEST is refused, not a use); past the limit the signature is dropped.
   await countUse(ctx.store.db, key);
   ctx.audit.details = { signingAlgorithm: input.signingAlgorithm };
@@ -45,7 +40,7 @@ export async function verify(ctx: OpContext, input: VerifyRequest): Promise<Veri
   checkMessage(input.message, input.messageType);
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'Verify');
   const spec = checkUse(ctx, key, 'SIGN_VERIFY', input.signingAlgorithm, false);
-  const version = await getVersion(ctx.store.db, key, key.latestVersion);
+  const version = await getVersion(ctx, key, key.latestVersion);
   ctx.audit.keyVersion = version.version;
   // Throws VALIDATION_ERROR for a malformed request before the use is counted; a signature that fails to verify is a use.
   const ok = verifySignature(spec, input.signingAlgorithm, version.publicKey!, input.message, input.messageType ?? 'RAW', input.signature);

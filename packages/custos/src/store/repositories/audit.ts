@@ -82,7 +82,8 @@ async function lockedHead(db: Db): Promise<string> {
   return row?.hash ?? GENESIS_HASH;
 }
 
-async function insertChained(db: Db, prevHash: string, entry: AuditEntry): Promise<AuditRecord> {
+/** The row for `entry` chained after `prevHash`. */
+function chainedRow(prevHash: string, entry: AuditEntry) {
   const fields = {
     time: ms(entry.time),
     principal: entry.principal,
@@ -94,14 +95,11 @@ async function insertChained(db: Db, prevHash: string, entry: AuditEntry): Promi
     request_id: entry.requestId,
     details: detailsText(entry.details),
   };
-  const hash = chainHash(prevHash, fields);
-  const row = await db
-    .insertInto('audit_log')
-    .values({ ...fields, prev_hash: prevHash, hash })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toRecord(row);
+  return { ...fields, prev_hash: prevHash, hash: chainHash(prevHash, fields) };
 }
+
+/** Rows per INSERT statement (11 bound values each, well under SQLite's variable limit). */
+const ROWS_PER_INSERT = 500;
 
 /**
  * Appends one record to the chain. Must run inside a transaction (throws INTERNAL otherwise), so
@@ -109,18 +107,26 @@ async function insertChained(db: Db, prevHash: string, entry: AuditEntry): Promi
  * @example await store.transaction((tx) => audit.append(tx, entry));
  */
 export async function append(db: Db, entry: AuditEntry): Promise<AuditRecord> {
-  return insertChained(db, await lockedHead(db), entry);
+  const [record] = await appendMany(db, [entry]);
+  return record!;
 }
 
-/** Appends several records in order, reading the head once. Same transaction rule as `append`. */
+/**
+ * Appends several records in order, reading the head once and inserting them with as few statements as possible
+ * (group commit writes hundreds at a time). Same transaction rule as `append`.
+ */
 export async function appendMany(db: Db, entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
   if (entries.length === 0) return [];
   let prevHash = await lockedHead(db);
+  const rows = entries.map((entry) => {
+    const row = chainedRow(prevHash, entry);
+    prevHash = row.hash;
+    return row;
+  });
   const records: AuditRecord[] = [];
-  for (const entry of entries) {
-    const record = await insertChained(db, prevHash, entry);
-    records.push(record);
-    prevHash = record.hash;
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const inserted = await db.insertInto('audit_log').values(rows.slice(i, i + ROWS_PER_INSERT)).returningAll().execute();
+    records.push(...inserted.map(toRecord).sort((a, b) => a.seq - b.seq));
   }
   return records;
 }

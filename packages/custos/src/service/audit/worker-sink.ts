@@ -1,0 +1,86 @@
+// Where audit batches are committed: in-process through the store (PostgreSQL, whose I/O is asynchronous anyway,
+// and tests running from source), or in a worker thread with its own SQLite connection. Must not import api.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Store } from '../../store/index.js';
+import * as repo from '../../store/repositories/index.js';
+import type { AuditEntry } from '../../store/types.js';
+
+export interface AuditSink {
+  /** Resolves once every entry is committed, in order, as one transaction. */
+  commit(entries: AuditEntry[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function inProcessSink(store: Store): AuditSink {
+  return {
+    commit: (entries) => store.transaction(async (tx) => void (await repo.audit.appendMany(tx, entries))),
+    close: async () => undefined,
+  };
+}
+
+const WORKER = new URL('./sqlite-audit-worker.js', import.meta.url);
+
+/** The worker runs from the compiled package only (a .ts worker cannot start without a loader). */
+export function workerSinkAvailable(): boolean {
+  return existsSync(fileURLToPath(WORKER));
+}
+
+interface Reply {
+  readonly id?: number;
+  readonly ok?: boolean;
+  readonly message?: string;
+  readonly ready?: boolean;
+}
+
+/** Commits on a worker thread's SQLite connection; a worker that dies fails its batches and is restarted. */
+export async function workerSink(filename: string): Promise<AuditSink> {
+  let worker: Worker | undefined;
+  let ready: Promise<void> | undefined;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+
+  const start = (): Promise<void> => {
+    const w = new Worker(WORKER, { workerData: { filename } });
+    worker = w;
+    ready = new Promise<void>((resolve, reject) => {
+      w.on('message', (reply: Reply) => {
+        if (reply.ready) return resolve();
+        const waiter = pending.get(reply.id!);
+        pending.delete(reply.id!);
+        if (reply.ok) waiter?.resolve();
+        else waiter?.reject(new Error(`audit commit failed: ${reply.message}`));
+      });
+      const fail = (error: Error) => {
+        reject(error);
+        if (worker === w) worker = undefined;
+        for (const waiter of pending.values()) waiter.reject(error);
+        pending.clear();
+      };
+      w.on('error', fail);
+      w.on('exit', (code) => fail(new Error(`audit worker exited with code ${code}`)));
+    });
+    return ready;
+  };
+
+  await start();
+  return {
+    async commit(entries) {
+      if (!worker) await start();
+      await ready;
+      const id = nextId++;
+      const done = new Promise<void>((resolve, reject) => pending.set(id, { resolve, reject }));
+      worker!.postMessage({ id, entries });
+      return done;
+    },
+    async close() {
+      const w = worker;
+      worker = undefined;
+      if (!w) return;
+      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      w.postMessage('close');
+      await exited;
+    },
+  };
+}

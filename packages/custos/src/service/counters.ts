@@ -1,0 +1,47 @@
+// Per-version encryption counters, reserved from the store in blocks: the durable count is always at least the
+// number of encryptions made (a crash loses at most an unused block, which only over-counts), and most
+// encryptions cost no write. Must not import api.
+import * as repo from '../store/repositories/index.js';
+import type { Db } from '../store/index.js';
+
+interface Slot {
+  next: number;
+  limit: number;
+  pending?: Promise<void>;
+}
+
+export class EncryptionCounters {
+  readonly #slots = new Map<string, Slot>();
+
+  constructor(private readonly block = 1024) {}
+
+  /** The number of this encryption under the version (1, 2, …); unique across processes sharing the store. */
+  async next(db: Db, keyId: string, version: number): Promise<number> {
+    const k = `${keyId}:${version}`;
+    for (;;) {
+      let slot = this.#slots.get(k);
+      if (slot && slot.next <= slot.limit) return slot.next++;
+      if (slot?.pending) {
+        await slot.pending;
+        continue;
+      }
+      slot ??= { next: 1, limit: 0 };
+      this.#slots.set(k, slot);
+      const s = slot;
+      s.pending = repo.keyVersions
+        .incrementEncryptionCount(db, keyId, version, this.block)
+        .then((top) => {
+          s.next = top - this.block + 1;
+          s.limit = top;
+        })
+        .finally(() => {
+          s.pending = undefined;
+        });
+      await s.pending;
+    }
+  }
+
+  forget(keyId: string): void {
+    for (const k of this.#slots.keys()) if (k.startsWith(`${keyId}:`)) this.#slots.delete(k);
+  }
+}

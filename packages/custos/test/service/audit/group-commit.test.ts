@@ -1,0 +1,79 @@
+// Group commit of audit records, in-process and on the worker thread (the compiled package's path).
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AuditWriter } from '../../../src/service/audit/group-commit.js';
+import { inProcessSink, type AuditSink } from '../../../src/service/audit/worker-sink.js';
+import { openSqliteStore, type Store } from '../../../src/store/index.js';
+import * as repo from '../../../src/store/repositories/index.js';
+import type { AuditEntry } from '../../../src/store/types.js';
+
+const DIST_SINK = new URL('../../../dist/service/audit/worker-sink.js', import.meta.url);
+
+const entry = (i: number): AuditEntry => ({
+  time: new Date(),
+  principal: 'p',
+  operation: 'Encrypt',
+  keyId: null,
+  keyVersion: null,
+  outcome: 'allowed',
+  errorCode: null,
+  requestId: `r${i}`,
+  details: null,
+});
+
+/** Counts the transactions a sink commits. */
+function counting(sink: AuditSink): AuditSink & { commits: number } {
+  const counted = { commits: 0, commit: async (e: AuditEntry[]) => (counted.commits++, sink.commit(e)), close: () => sink.close() };
+  return counted;
+}
+
+describe('AuditWriter', () => {
+  let dir: string;
+  let store: Store;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'custos-audit-'));
+    store = await openSqliteStore(join(dir, 'custos.db'));
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('commits records that arrive together in one transaction, and each is on disk when its promise resolves', async () => {
+    const sink = counting(inProcessSink(store));
+    const writer = new AuditWriter(sink);
+    await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        await writer.append(entry(i));
+        const found = await repo.audit.list(store.db, { limit: 1000 });
+        expect(found.some((r) => r.requestId === `r${i}`)).toBe(true);
+      }),
+    );
+    expect(sink.commits).toBeLessThan(5);
+    expect(await repo.audit.verifyChain(store.db)).toEqual({ ok: true, count: 50 });
+  });
+
+  it('rejects every record of a batch whose transaction failed, and goes on with later ones', async () => {
+    let fail = true;
+    const inner = inProcessSink(store);
+    const writer = new AuditWriter({ commit: (e) => (fail ? Promise.reject(new Error('disk full')) : inner.commit(e)), close: inner.close });
+    const results = await Promise.allSettled([writer.append(entry(1)), writer.append(entry(2))]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    fail = false;
+    await writer.append(entry(3));
+    expect((await repo.audit.list(store.db, { limit: 10 })).map((r) => r.requestId)).toEqual(['r3']);
+  });
+
+  it.skipIf(!existsSync(DIST_SINK))('commits on a worker thread with its own connection (compiled package)', async () => {
+    const { workerSink } = (await import(DIST_SINK.href)) as typeof import('../../../src/service/audit/worker-sink.js');
+    const sink = await workerSink(join(dir, 'custos.db'));
+    const writer = new AuditWriter(sink);
+    await Promise.all(Array.from({ length: 200 }, (_, i) => writer.append(entry(i))));
+    // Written by the worker, visible to this connection as soon as the promises resolved.
+    expect(await repo.audit.verifyChain(store.db)).toEqual({ ok: true, count: 200 });
+    await writer.close();
+  });
+});

@@ -1,0 +1,130 @@
+// The key cache and the per-version encryption counters: fast paths that must never change an answer.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SecretBytes, exposeSecret } from '../../src/core/secret-bytes.js';
+import { KeyCache } from '../../src/service/cache.js';
+import { EncryptionCounters } from '../../src/service/counters.js';
+import { openSqliteStore, type Store } from '../../src/store/index.js';
+import * as repo from '../../src/store/repositories/index.js';
+import type { KeyRecord } from '../../src/store/types.js';
+import { expectCode, openTestKms, utf8, type TestKms } from './helpers.js';
+
+const record = (id: string): KeyRecord => ({ id }) as KeyRecord;
+
+describe('KeyCache', () => {
+  it('refuses a fill whose read started before an invalidation (the epoch moved)', () => {
+    const cache = new KeyCache({ ttlMs: 60_000, maxEntries: 10 });
+    const epoch = cache.epoch;
+    cache.invalidateKey('a');
+    cache.putKey(epoch, record('a'));
+    expect(cache.key('a')).toBeUndefined();
+    cache.putKey(cache.epoch, record('a'));
+    expect(cache.key('a')).toBeDefined();
+  });
+
+  it('drops a key, its versions, its material and every alias on invalidation, and wipes the material', () => {
+    const cache = new KeyCache({ ttlMs: 60_000, maxEntries: 10 });
+    const material = SecretBytes.from(new Uint8Array([1, 2, 3]));
+    cache.putKey(cache.epoch, record('a'));
+    cache.putAlias(cache.epoch, 'alias/x', 'a');
+    cache.putMaterial(cache.epoch, 'a', 1, material);
+    const copy = cache.material('a', 1)!;
+    expect([...exposeSecret(copy)]).toEqual([1, 2, 3]);
+    cache.invalidateKey('a');
+    expect(cache.key('a')).toBeUndefined();
+    expect(cache.alias('alias/x')).toBeUndefined();
+    expect(cache.material('a', 1)).toBeUndefined();
+    expect([...exposeSecret(copy)]).toEqual([1, 2, 3]); // the caller's copy is its own
+  });
+
+  it('is bounded: the oldest entry goes first', () => {
+    const cache = new KeyCache({ ttlMs: 60_000, maxEntries: 2 });
+    for (const id of ['a', 'b', 'c']) cache.putKey(cache.epoch, record(id));
+    expect(cache.key('a')).toBeUndefined();
+    expect(cache.key('c')).toBeDefined();
+  });
+
+  it('serves nothing when the TTL is 0', () => {
+    const cache = new KeyCache({ ttlMs: 0, maxEntries: 10 });
+    cache.putKey(cache.epoch, record('a'));
+    expect(cache.key('a')).toBeUndefined();
+  });
+});
+
+describe('EncryptionCounters', () => {
+  let store: Store;
+  let t: TestKms;
+  beforeAll(async () => {
+    t = await openTestKms();
+    store = await openSqliteStore(`${t.dir}/counters.db`);
+  });
+  afterAll(async () => {
+    await store.close();
+    await t.cleanup();
+  });
+
+  it('hands out unique, increasing numbers under concurrency, and the stored count never falls behind them', async () => {
+    const { keyMetadata } = await t.kms.createKey({});
+    // A second store on its own file: copy the key row over so the version row exists there.
+    const key = await repo.keys.get(store.db, keyMetadata.keyId);
+    expect(key).toBeUndefined();
+    const now = new Date();
+    await repo.keys.insert(store.db, { ...(await recordOf(t, keyMetadata.keyId)), createdAt: now, updatedAt: now });
+    await repo.keyVersions.insert(store.db, { keyId: keyMetadata.keyId, version: 1, wrappedMaterial: new Uint8Array(1), publicKey: null, createdAt: now, rotationType: null, encryptionCount: 0 });
+    const counters = new EncryptionCounters(16);
+    const numbers = await Promise.all(Array.from({ length: 100 }, () => counters.next(store.db, keyMetadata.keyId, 1)));
+    expect(new Set(numbers).size).toBe(100);
+    expect(Math.min(...numbers)).toBe(1);
+    const stored = (await repo.keyVersions.get(store.db, keyMetadata.keyId, 1))!.encryptionCount;
+    expect(stored).toBeGreaterThanOrEqual(Math.max(...numbers));
+    // A second process (another counters object) continues above everything reserved.
+    const other = new EncryptionCounters(16);
+    expect(await other.next(store.db, keyMetadata.keyId, 1)).toBeGreaterThan(Math.max(...numbers));
+  });
+});
+
+async function recordOf(t: TestKms, keyId: string): Promise<KeyRecord> {
+  const main = await openSqliteStore(`${t.dir}/custos.db`, { migrate: false });
+  try {
+    return (await repo.keys.get(main.db, keyId))!;
+  } finally {
+    await main.close();
+  }
+}
+
+describe('the key cache in LocalKms', () => {
+  let t: TestKms;
+  beforeAll(async () => {
+    t = await openTestKms();
+  });
+  afterAll(async () => t.cleanup());
+
+  it('never serves a key after it was disabled, even with the key in the cache', async () => {
+    const { keyMetadata } = await t.kms.createKey({});
+    await t.kms.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('warm') });
+    await t.kms.disableKey({ keyId: keyMetadata.keyId });
+    await expectCode(t.kms.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('x') }), 'KEY_DISABLED');
+    await t.kms.enableKey({ keyId: keyMetadata.keyId });
+    await t.kms.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('x') });
+  });
+
+  it('encrypts under the new version right after a rotation, and follows an alias that moved', async () => {
+    const a = (await t.kms.createKey({})).keyMetadata.keyId;
+    const b = (await t.kms.createKey({})).keyMetadata.keyId;
+    await t.kms.createAlias({ aliasName: 'alias/moving', targetKeyId: a });
+    const first = await t.kms.encrypt({ keyId: 'alias/moving', plaintext: utf8('x') });
+    expect(first.keyId.endsWith(a)).toBe(true);
+    await t.kms.updateAlias({ aliasName: 'alias/moving', targetKeyId: b });
+    expect((await t.kms.encrypt({ keyId: 'alias/moving', plaintext: utf8('x') })).keyId.endsWith(b)).toBe(true);
+    await t.kms.rotateKeyOnDemand({ keyId: a });
+    const blob = (await t.kms.encrypt({ keyId: a, plaintext: utf8('x') })).ciphertextBlob;
+    expect(new DataView(blob.buffer, blob.byteOffset).getUint32(17)).toBe(2);
+  });
+
+  it('refuses a key scheduled for deletion at once', async () => {
+    const { keyMetadata } = await t.kms.createKey({});
+    const { ciphertextBlob } = await t.kms.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('x') });
+    await t.kms.decrypt({ ciphertextBlob });
+    await t.kms.scheduleKeyDeletion({ keyId: keyMetadata.keyId, pendingWindowInDays: 7 });
+    await expectCode(t.kms.decrypt({ ciphertextBlob }), 'INVALID_KEY_STATE');
+  });
+});
