@@ -1,7 +1,7 @@
 // KeyService: the one wrapper every operation runs through — validate, authorise, run, audit, convert errors
 // (as Cosmian's dispatcher does). Operations never write audit records themselves. Must not import api.
 import { randomUUID } from 'node:crypto';
-import { AccessDeniedError, InternalError, KmsError, OPERATIONS, ValidationError, type Caller } from '@custos/contract';
+import { AccessDeniedError, InternalError, KmsError, OPERATIONS, UnavailableError, ValidationError, type Caller } from '@custos/contract';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import { AuditWriter } from './audit/group-commit.js';
@@ -11,6 +11,7 @@ import { EncryptionCounters } from './counters.js';
 import type { AuditSlot, BaseServiceContext, OpContext, ServiceContext } from './context.js';
 import { OPERATION_RULES, ROLE_GRANTS, type OperationName } from './lifecycle.js';
 import { HANDLERS } from './operations/index.js';
+import { isUnavailable } from '../store/index.js';
 
 /** The principal background jobs act as. */
 export const SYSTEM_CALLER: Caller = { principal: 'custos:system', roles: ['admin'] };
@@ -26,18 +27,23 @@ const KEEPS_KEYS: ReadonlySet<string> = new Set(['use', 'read', 'audit']);
 
 export class KeyService {
   readonly context: ServiceContext;
+  readonly #unsubscribe: () => void;
 
   constructor(base: BaseServiceContext) {
+    const cache = new KeyCache({ ...DEFAULT_KEY_CACHE, ttlMs: base.config.keyCacheTtlMs });
     this.context = {
       ...base,
-      cache: new KeyCache({ ...DEFAULT_KEY_CACHE, ttlMs: base.config.keyCacheTtlMs }),
+      cache,
       counters: new EncryptionCounters(),
       auditWriter: new AuditWriter(base.auditSink ?? inProcessSink(base.store)),
     };
+    // Other nodes' changes (PostgreSQL): drop the key, or everything when the listener may have missed some.
+    this.#unsubscribe = base.store.onKeyChange((keyId) => (keyId === null ? cache.clear() : cache.invalidateKey(keyId)));
   }
 
   /** Writes every queued audit record and releases the audit sink; call before closing the store. */
   close(): Promise<void> {
+    this.#unsubscribe();
     return this.context.auditWriter.close();
   }
 
@@ -69,11 +75,17 @@ export class KeyService {
     } finally {
       if (ctx.audit.keyId) ctx.cache.invalidateKey(ctx.audit.keyId);
       else ctx.cache.clear();
+      // After the handler's commit: the other nodes drop it too.
+      await publishKeyChange(ctx, ctx.audit.keyId);
     }
   }
 
   private toKmsError(error: unknown, operation: string, requestId: string): KmsError {
     if (error instanceof KmsError) return error;
+    if (isUnavailable(error)) {
+      this.context.logger.error({ err: error, requestId, operation }, 'store unavailable');
+      return new UnavailableError(`the key store is unavailable; retry later (request ${requestId})`);
+    }
     this.context.logger.error({ err: error, requestId, operation }, 'internal error');
     return new InternalError(`internal error (request ${requestId})`);
   }
@@ -91,6 +103,11 @@ export class KeyService {
         details: ctx.audit.details,
       });
   }
+}
+
+/** Tells the other nodes a key changed (null: any key); a failure is logged, never the caller's (their cache TTL still bounds staleness). */
+export async function publishKeyChange(ctx: ServiceContext, keyId: string | null): Promise<void> {
+  await ctx.store.publishKeyChange(keyId).catch((err: unknown) => ctx.logger.error({ err, keyId }, 'key change notification failed'));
 }
 
 function authorise(operation: OperationName, caller: Caller): void {

@@ -109,6 +109,32 @@ export function supportedAlgorithms(spec: KeySpecEntry, usage: KeyUsage): readon
   return byUsage[usage];
 }
 
+/** The fields every new key starts with; callers give what differs (id, spec, usage, state, origin, ...). */
+export function newKeyRecord(now: Date, fields: Pick<KeyRecord, 'id' | 'spec' | 'usage' | 'state' | 'origin' | 'latestVersion'> & Partial<KeyRecord>): KeyRecord {
+  return {
+    protectionLevel: 'SOFTWARE',
+    description: '',
+    exportable: false,
+    createdAt: now,
+    updatedAt: now,
+    deletionDate: null,
+    pendingWindowDays: null,
+    rotationEnabled: false,
+    rotationPeriodDays: null,
+    nextRotationAt: null,
+    allowedAlgorithms: null,
+    notBefore: null,
+    notAfter: null,
+    maxUses: null,
+    useCount: 0,
+    materialExpiresAt: null,
+    applicationId: null,
+    referenceId: null,
+    policy: null,
+    ...fields,
+  };
+}
+
 /** Additional data binding wrapped material to its key, version and spec (DESIGN: "Key version"). */
 export function materialAad(keyId: string, version: number, spec: string): Uint8Array {
   return new TextEncoder().encode(`custos/key-material/v1\n${keyId}\n${version}\n${spec}`);

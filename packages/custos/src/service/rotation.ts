@@ -25,7 +25,7 @@ export async function rotateKey(ctx: ServiceContext, keyId: string, type: 'AUTOM
   if (!before) throw new NotFoundError(`key not found: ${keyId}`, 'KEY_NOT_FOUND');
   assertRotatable(before);
   const generated = await generateKeyMaterial(keySpec(before.spec));
-  return ctx.store.transaction(async (tx) => {
+  const rotated = await ctx.store.transaction(async (tx) => {
     // Locked (PostgreSQL: SELECT ... FOR UPDATE) so that concurrent rotations on any node add contiguous versions.
     const key = (await repo.keys.getForUpdate(tx, keyId))!;
     if (expectedLatest !== undefined && key.latestVersion !== expectedLatest) return key;
@@ -51,4 +51,8 @@ export async function rotateKey(ctx: ServiceContext, keyId: string, type: 'AUTOM
     ctx.cache.invalidateKey(keyId);
     return { ...key, latestVersion: version, nextRotationAt, updatedAt: now };
   });
+  // Committed: the other nodes drop the key as well (the encryption bound rotates inside Encrypt, which KeyService
+  // does not treat as a key change).
+  await ctx.store.publishKeyChange(keyId).catch((err: unknown) => ctx.logger.error({ err, keyId }, 'key change notification failed'));
+  return rotated;
 }

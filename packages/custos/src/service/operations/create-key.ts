@@ -4,9 +4,8 @@ import { UnsupportedError, ValidationError, type CreateKeyRequest, type CreateKe
 import { generateKeyMaterial } from '../../core/keys.js';
 import { keySpec } from '../../core/key-specs.js';
 import * as repo from '../../store/repositories/index.js';
-import type { KeyRecord } from '../../store/types.js';
 import type { OpContext } from '../context.js';
-import { keyMetadata, wrapMaterial } from '../keys.js';
+import { keyMetadata, newKeyRecord, wrapMaterial } from '../keys.js';
 import { allowedAlgorithmsOf, checkConstraints, checkPolicy, checkTags, refuseUnsupported } from '../rules.js';
 
 export async function createKey(ctx: OpContext, input: CreateKeyRequest): Promise<CreateKeyResponse> {
@@ -31,33 +30,23 @@ export async function createKey(ctx: OpContext, input: CreateKeyRequest): Promis
   const now = ctx.now();
   const id = randomUUID();
   const generated = origin === 'AWS_KMS' ? await generateKeyMaterial(spec) : undefined;
-  const key: KeyRecord = {
+  const key = newKeyRecord(now, {
     id,
     spec: spec.name,
     usage,
     state: generated ? 'Enabled' : 'PendingImport',
     origin,
-    protectionLevel: 'SOFTWARE',
+    latestVersion: generated ? 1 : 0,
     description: input.description ?? '',
     exportable: input.exportable ?? false,
-    createdAt: now,
-    updatedAt: now,
-    deletionDate: null,
-    pendingWindowDays: null,
-    latestVersion: generated ? 1 : 0,
-    rotationEnabled: false,
-    rotationPeriodDays: null,
-    nextRotationAt: null,
     allowedAlgorithms: allowedAlgorithmsOf(constraints),
     notBefore: constraints.notBefore ?? null,
     notAfter: constraints.notAfter ?? null,
     maxUses: constraints.maxUses ?? null,
-    useCount: 0,
-    materialExpiresAt: null,
     applicationId: input.keyring?.applicationId ?? null,
     referenceId: input.keyring?.referenceId ?? null,
     policy: input.policy ?? null,
-  };
+  });
   const wrapped = generated ? await wrapMaterial(ctx, key, 1, generated.material) : null;
   generated?.material.wipe();
   await ctx.store.transaction(async (tx) => {

@@ -6,10 +6,9 @@ import { deriveKey as kdf } from '../../core/algorithms/kdf.js';
 import { isSymmetric, keySpec } from '../../core/key-specs.js';
 import { exposeSecret } from '../../core/secret-bytes.js';
 import * as repo from '../../store/repositories/index.js';
-import type { KeyRecord } from '../../store/types.js';
 import type { OpContext } from '../context.js';
 import { keyArn } from '../key-ref.js';
-import { checkUse, countUse, keyMetadata, latestMaterial, loadKey, wrapMaterial } from '../keys.js';
+import { checkUse, countUse, keyMetadata, latestMaterial, loadKey, newKeyRecord, wrapMaterial } from '../keys.js';
 import { checkTags } from '../rules.js';
 
 export async function deriveKey(ctx: OpContext, input: DeriveKeyRequest): Promise<DeriveKeyResponse> {
@@ -55,33 +54,16 @@ export async function deriveKey(ctx: OpContext, input: DeriveKeyRequest): Promis
     return { keyId: keyArn(ctx.config, key.id), plaintext };
   }
   const now = ctx.now();
-  const created: KeyRecord = {
+  const created = newKeyRecord(now, {
     id: randomUUID(),
     spec: target.name,
     usage: targetUsage!,
     state: 'Enabled',
     origin: 'AWS_KMS',
-    protectionLevel: 'SOFTWARE',
+    latestVersion: 1,
     description: input.storeAs!.description ?? `derived from ${key.id} with ${input.derivationAlgorithm}`,
     exportable: input.storeAs!.exportable ?? false,
-    createdAt: now,
-    updatedAt: now,
-    deletionDate: null,
-    pendingWindowDays: null,
-    latestVersion: 1,
-    rotationEnabled: false,
-    rotationPeriodDays: null,
-    nextRotationAt: null,
-    allowedAlgorithms: null,
-    notBefore: null,
-    notAfter: null,
-    maxUses: null,
-    useCount: 0,
-    materialExpiresAt: null,
-    applicationId: null,
-    referenceId: null,
-    policy: null,
-  };
+  });
   const wrapped = await wrapMaterial(ctx, created, 1, derived);
   derived.wipe();
   await ctx.store.transaction(async (tx) => {
