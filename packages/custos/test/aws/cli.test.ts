@@ -1,6 +1,6 @@
 // `custos access-key create|list|revoke` (the built CLI, as in test/cli): the printed pair signs AWS SDK requests.
 // Needs `npm run build` first (the root `npm test` does it).
-import { GenerateRandomCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, DecryptCommand, EncryptCommand, GenerateRandomCommand, KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCode, startTestServer, type TestServer } from '../cli/helpers.js';
 import { expectAws } from './helpers.js';
@@ -47,5 +47,24 @@ describe('custos access-key', () => {
     const missing = await t.run(['access-key', 'revoke', 'AKIACUSTOSAAAAAAAAAA']);
     expect(missing.code).toBe(1);
     expect(errorCode(missing)).toBe('NOT_FOUND');
+  });
+
+  it('a key created through the AWS protocol encrypts through the CLI, and a CLI ciphertext decrypts through the AWS protocol', async () => {
+    const created = await t.run(['access-key', 'create', '--role', 'admin', '--json']);
+    const pair = JSON.parse(created.stdout.toString()) as { accessKeyId: string; secretAccessKey: string };
+    const client = new KMSClient({ endpoint: t.server.url, region: 'us-east-1', credentials: pair, maxAttempts: 1 });
+    const { KeyMetadata } = await client.send(new CreateKeyCommand({ Description: 'made over AWS' }));
+    const viaCli = await t.run(['encrypt', '--key', KeyMetadata!.Arn!, '--context', 'app=cli'], { input: 'from the CLI' });
+    expect(viaCli.code, viaCli.stderr).toBe(0);
+    const back = await client.send(new DecryptCommand({ CiphertextBlob: viaCli.stdout, EncryptionContext: { app: 'cli' } }));
+    expect(Buffer.from(back.Plaintext!).toString()).toBe('from the CLI');
+
+    const made = await t.run(['key', 'create', '--spec', 'SYMMETRIC_DEFAULT', '--json']);
+    const { keyId } = JSON.parse(made.stdout.toString()) as { keyId: string };
+    const { CiphertextBlob } = await client.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('from AWS') }));
+    const plain = await t.run(['decrypt'], { input: Buffer.from(CiphertextBlob!) });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout.toString()).toBe('from AWS');
+    client.destroy();
   });
 });
