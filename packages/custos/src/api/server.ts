@@ -19,6 +19,14 @@ export interface ServerOptions {
   listen?: string;
   /** Passphrase sealing the root key file. */
   passphrase?: string;
+  /** Root key file; default `<dataDir>/root.key`. Every node sharing one database must be given the same file. */
+  rootKeyFile?: string;
+  /** PostgreSQL connection string: the store is PostgreSQL (shared by many nodes) instead of `<dataDir>/custos.db`. */
+  databaseUrl?: string;
+  /** With `databaseUrl`: the schema holding Custos's tables (created if missing). */
+  databaseSchema?: string;
+  /** With `databaseUrl`: the connection pool size (default 10). */
+  databasePoolSize?: number;
   /** PEM files: with both, the server speaks HTTPS. */
   tlsCert?: string;
   tlsKey?: string;
@@ -127,6 +135,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       : {}),
     dataDir: options.dataDir,
     ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
+    ...(options.rootKeyFile !== undefined ? { rootKeyFile: options.rootKeyFile } : {}),
+    ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.databaseSchema !== undefined ? { databaseSchema: options.databaseSchema } : {}),
+    ...(options.databasePoolSize !== undefined ? { databasePoolSize: options.databasePoolSize } : {}),
   });
   try {
     const adminTokenFile = join(options.dataDir, ADMIN_TOKEN_FILE);

@@ -1,10 +1,10 @@
 // Opens the PostgreSQL store (many nodes on one database): a pg Pool, int8 parsed as numbers, optional schema, migrations.
 // Must not import service or api.
-import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest, withMigrationLock } from './migrations/index.js';
 import type { Database } from './schema/index.js';
-import { createStore, type Store } from './store.js';
+import { createStore, type Store, type StoreCluster } from './store.js';
 
 export interface PostgresStoreOptions {
   /**
@@ -81,7 +81,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     await db.destroy();
     throw err;
   }
-  return createStore(db, 'postgres');
+  return createStore(db, 'postgres', postgresCluster(url, db, schema, connectionTimeoutMs));
 }
 
 /**
@@ -96,4 +96,128 @@ async function createSchemaIfMissing(db: Kysely<Database>, schema: string): Prom
   await withMigrationLock(db, 'postgres', async (tx) => {
     if (!(await exists(tx))) await tx.schema.createSchema(schema).execute();
   });
+}
+
+/** The NOTIFY channel of key changes (shared by every schema; the payload names the schema when there is one). */
+export const KEY_CHANGES_CHANNEL = 'custos_key_changes';
+const BACKOFF_MIN_MS = 100;
+const BACKOFF_MAX_MS = 5_000;
+
+/**
+ * Key-change notifications (NOTIFY / one LISTEN connection, reconnected with backoff) and cluster-wide exclusive
+ * runs (session advisory locks). Both use connections of their own, outside the pool, so a small pool can never
+ * be starved by them. Payload: `<keyId or *>`, prefixed with `<schema>/` when the store has a schema, so stores
+ * on different schemas of one database ignore each other's changes.
+ */
+function postgresCluster(url: string, db: Kysely<Database>, schema: string | undefined, connectionTimeoutMs: number | undefined): StoreCluster {
+  const prefix = schema === undefined ? '' : `${schema}/`;
+  const clientConfig = { connectionString: url, connectionTimeoutMillis: connectionTimeoutMs ?? 10_000 };
+  const listeners = new Set<(keyId: string | null) => void>();
+  let listening: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let backoffMs = BACKOFF_MIN_MS;
+  let closed = false;
+
+  const emit = (keyId: string | null): void => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(keyId);
+      } catch {
+        // a listener's failure must not stop the others
+      }
+    }
+  };
+  const wanted = (): boolean => !closed && listeners.size > 0;
+  const scheduleListen = (): void => {
+    if (!wanted() || retry || listening) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void listen();
+    }, backoffMs);
+    retry.unref();
+    backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
+  };
+  const listen = async (): Promise<void> => {
+    if (!wanted() || listening) return;
+    const client = new pg.Client(clientConfig);
+    listening = client;
+    let dropped = false;
+    const drop = (): void => {
+      if (dropped) return;
+      dropped = true;
+      client.removeAllListeners('notification');
+      void client.end().catch(() => undefined);
+      if (listening === client) listening = undefined;
+      scheduleListen();
+    };
+    client.on('error', drop);
+    client.on('end', drop);
+    client.on('notification', (message) => {
+      if (message.channel !== KEY_CHANGES_CHANNEL || message.payload === undefined) return;
+      const payload = message.payload;
+      if (prefix ? !payload.startsWith(prefix) : payload.includes('/')) return;
+      const keyId = payload.slice(prefix.length);
+      emit(keyId === '*' ? null : keyId);
+    });
+    try {
+      await client.connect();
+      await client.query(`listen ${KEY_CHANGES_CHANNEL}`);
+    } catch {
+      drop();
+      return;
+    }
+    if (dropped) return;
+    if (!wanted()) return void stopListening();
+    backoffMs = BACKOFF_MIN_MS;
+    // Notifications sent while there was no LISTEN are lost: every cached key may be stale.
+    emit(null);
+  };
+  const stopListening = async (): Promise<void> => {
+    if (retry) clearTimeout(retry);
+    retry = undefined;
+    const client = listening;
+    listening = undefined;
+    if (client) {
+      client.removeAllListeners('end');
+      client.removeAllListeners('notification');
+      client.on('error', () => undefined);
+      await client.end().catch(() => undefined);
+    }
+  };
+
+  return {
+    async publishKeyChange(keyId) {
+      await sql`select pg_notify(${KEY_CHANGES_CHANNEL}, ${`${prefix}${keyId ?? '*'}`})`.execute(db);
+    },
+    onKeyChange(listener) {
+      listeners.add(listener);
+      if (!listening && !retry) void listen();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) void stopListening();
+      };
+    },
+    async tryExclusive(name, fn) {
+      const client = new pg.Client(clientConfig);
+      client.on('error', () => undefined);
+      await client.connect();
+      try {
+        const lock = `custos:${schema ?? ''}:${name}`;
+        const { rows } = await client.query<{ acquired: boolean }>('select pg_try_advisory_lock(hashtext($1)) as acquired', [lock]);
+        if (!rows[0]?.acquired) return { ran: false };
+        try {
+          return { ran: true, value: await fn() };
+        } finally {
+          await client.query('select pg_advisory_unlock(hashtext($1))', [lock]).catch(() => undefined);
+        }
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+    async close() {
+      closed = true;
+      listeners.clear();
+      await stopListening();
+    },
+  };
 }

@@ -27,19 +27,54 @@ export interface Store {
   readonly dialect: StoreDialect;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Tells the other nodes sharing the database that a key changed (`null`: any key may have), so they drop it
+   * from their caches. Call after the change is committed. PostgreSQL: NOTIFY; SQLite (one node): nothing.
+   */
+  publishKeyChange(keyId: string | null): Promise<void>;
+  /**
+   * Calls `listener` with the id of every key another node (or this one) published as changed, and with `null`
+   * when every key may have changed (including on each (re)connection of the listening connection, which may
+   * have missed notifications). Returns the unsubscribe function. SQLite: never calls.
+   */
+  onKeyChange(listener: (keyId: string | null) => void): () => void;
+  /**
+   * Runs `fn` unless another holder of the lock `name` (on any node sharing the database) is running; resolves to
+   * `{ ran: false }` then. PostgreSQL: a session advisory lock on a dedicated connection; SQLite: just runs `fn`.
+   */
+  tryExclusive<T>(name: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
   close(): Promise<void>;
 }
 
+/** The cluster-wide parts of a Store that differ by dialect (PostgreSQL supplies them; SQLite's defaults do nothing). */
+export interface StoreCluster {
+  publishKeyChange(keyId: string | null): Promise<void>;
+  onKeyChange(listener: (keyId: string | null) => void): () => void;
+  tryExclusive<T>(name: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
+  close(): Promise<void>;
+}
+
+const SINGLE_NODE: StoreCluster = {
+  publishKeyChange: async () => undefined,
+  onKeyChange: () => () => undefined,
+  tryExclusive: async (_name, fn) => ({ ran: true, value: await fn() }),
+  close: async () => undefined,
+};
+
 /** Wraps a Kysely instance as a Store (shared by the SQLite and PostgreSQL openers). */
-export function createStore(db: Db, dialect: StoreDialect): Store {
+export function createStore(db: Db, dialect: StoreDialect, cluster: StoreCluster = SINGLE_NODE): Store {
   let closed = false;
   return {
     db,
     dialect,
     transaction: (fn) => db.transaction().execute(fn),
+    publishKeyChange: (keyId) => cluster.publishKeyChange(keyId),
+    onKeyChange: (listener) => cluster.onKeyChange(listener),
+    tryExclusive: (name, fn) => cluster.tryExclusive(name, fn),
     async close() {
       if (closed) return;
       closed = true;
+      await cluster.close();
       await db.destroy();
     },
   };

@@ -14,6 +14,10 @@ export interface ServerSettings {
   dataDir: string;
   listen: string;
   passphraseFile?: string;
+  rootKeyFile?: string;
+  databaseUrl?: string;
+  databaseSchema?: string;
+  databasePoolSize?: string;
   tlsCert?: string;
   tlsKey?: string;
   tlsClientCa?: string;
@@ -27,6 +31,10 @@ const SETTINGS: ReadonlyArray<{ key: keyof ServerSettings; flag: string; env: st
   { key: 'dataDir', flag: '--data-dir <dir>', env: 'CUSTOS_DATA_DIR', fallback: DEFAULT_DATA_DIR, help: 'data directory (database, root key, admin.token)' },
   { key: 'listen', flag: '--listen <host:port>', env: 'CUSTOS_LISTEN', fallback: '127.0.0.1:7300', help: 'address to listen on' },
   { key: 'passphraseFile', flag: '--passphrase-file <file>', env: 'CUSTOS_PASSPHRASE_FILE', help: 'file holding the passphrase that seals the root key' },
+  { key: 'rootKeyFile', flag: '--root-key-file <file>', env: 'CUSTOS_ROOT_KEY_FILE', help: 'root key file (default <data-dir>/root.key); the same file on every node of one database' },
+  { key: 'databaseUrl', flag: '--database-url <url>', env: 'CUSTOS_DATABASE_URL', help: 'PostgreSQL connection string (many nodes on one database) instead of <data-dir>/custos.db' },
+  { key: 'databaseSchema', flag: '--database-schema <name>', env: 'CUSTOS_DATABASE_SCHEMA', help: 'PostgreSQL schema for Custos\'s tables (created if missing)' },
+  { key: 'databasePoolSize', flag: '--database-pool-size <n>', env: 'CUSTOS_DATABASE_POOL_SIZE', help: 'PostgreSQL connections per node (default 10)' },
   { key: 'tlsCert', flag: '--tls-cert <file>', env: 'CUSTOS_TLS_CERT', help: 'TLS certificate chain (PEM); enables HTTPS' },
   { key: 'tlsKey', flag: '--tls-key <file>', env: 'CUSTOS_TLS_KEY', help: 'TLS private key (PEM)' },
   { key: 'tlsClientCa', flag: '--tls-client-ca <file>', env: 'CUSTOS_TLS_CLIENT_CA', help: 'CA (PEM) for client certificates; requires mutual TLS' },
@@ -99,10 +107,17 @@ function readPassphrase(path: string): string {
 export function serverOptions(s: ServerSettings) {
   if ((s.tlsCert === undefined) !== (s.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
   if (s.tlsClientCa !== undefined && s.tlsCert === undefined) throw new UsageError('--tls-client-ca needs --tls-cert and --tls-key');
+  if (s.databaseUrl === undefined && (s.databaseSchema !== undefined || s.databasePoolSize !== undefined)) {
+    throw new UsageError('--database-schema and --database-pool-size need --database-url');
+  }
   return {
     dataDir: s.dataDir,
     listen: s.listen,
     ...(s.passphraseFile !== undefined && { passphrase: readPassphrase(s.passphraseFile) }),
+    ...(s.rootKeyFile !== undefined && { rootKeyFile: s.rootKeyFile }),
+    ...(s.databaseUrl !== undefined && { databaseUrl: s.databaseUrl }),
+    ...(s.databaseSchema !== undefined && { databaseSchema: s.databaseSchema }),
+    ...(s.databasePoolSize !== undefined && { databasePoolSize: parseCount(s.databasePoolSize, '--database-pool-size') }),
     ...(s.tlsCert !== undefined && { tlsCert: s.tlsCert }),
     ...(s.tlsKey !== undefined && { tlsKey: s.tlsKey }),
     ...(s.tlsClientCa !== undefined && { tlsClientCa: s.tlsClientCa }),

@@ -10,9 +10,21 @@ export interface MaintenanceReport {
   rotated: number;
   expired: number;
   failed: number;
+  /** True when another node (sharing the PostgreSQL database) was running maintenance, so this run did nothing. */
+  skipped?: boolean;
 }
 
+/**
+ * Runs maintenance once across the cluster: on PostgreSQL only one node at a time (a session advisory lock; a node
+ * that does not get it skips the run). The jobs also lock each key's row and re-check it is due, so even two runs
+ * would not act on a key twice.
+ */
 export async function runMaintenance(service: KeyService): Promise<MaintenanceReport> {
+  const outcome = await service.context.store.tryExclusive('maintenance', () => maintain(service));
+  return outcome.ran ? outcome.value : { destroyed: 0, rotated: 0, expired: 0, failed: 0, skipped: true };
+}
+
+async function maintain(service: KeyService): Promise<MaintenanceReport> {
   const { store, now, logger } = service.context;
   const at = now();
   const report: MaintenanceReport = { destroyed: 0, rotated: 0, expired: 0, failed: 0 };

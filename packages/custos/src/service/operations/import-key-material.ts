@@ -20,7 +20,8 @@ import type { Db } from '../../store/index.js';
 import type { KeyRecord } from '../../store/types.js';
 import type { OpContext } from '../context.js';
 import { keyArn } from '../key-ref.js';
-import { loadKey, wrapMaterial } from '../keys.js';
+import { effectiveState, loadKey, wrapMaterial } from '../keys.js';
+import { assertStateAllows } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
 
 const TOKEN_FORMAT = 0x01;
@@ -113,7 +114,10 @@ export async function importKeyMaterial(ctx: OpContext, input: ImportKeyMaterial
   const wrapped = await wrapMaterial(ctx, key, 1, validated.material);
   validated.material.wipe();
   await ctx.store.transaction(async (tx) => {
-    const current = (await repo.keys.get(tx, key.id))!;
+    // Locked (PostgreSQL: SELECT ... FOR UPDATE) and re-checked: two imports, or an import racing a deletion or
+    // expiry on another node, apply one after the other to the state the previous one left.
+    const current = (await repo.keys.getForUpdate(tx, key.id))!;
+    assertStateAllows('ImportKeyMaterial', effectiveState(ctx, current));
     await assertSameMaterial(tx, current, check);
     if (current.latestVersion === 0) {
       await repo.keyVersions.insert(tx, {

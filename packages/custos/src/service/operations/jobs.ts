@@ -1,6 +1,8 @@
 // Operations run by background jobs (with the system caller): destroying keys past their pending window and
 // removing imported material past its expiry. Audited like every operation.
+import type { Db } from '../../store/index.js';
 import * as repo from '../../store/repositories/index.js';
+import type { KeyRecord } from '../../store/types.js';
 import type { OpContext } from '../context.js';
 import { loadKey } from '../keys.js';
 import { rotateKey } from '../rotation.js';
@@ -10,10 +12,19 @@ export interface JobKeyInput {
   readonly keyId: string;
 }
 
+/**
+ * Locks the key's row (PostgreSQL: SELECT ... FOR UPDATE) and then loads it, so the state checked is the one
+ * left by any job on another node that held the lock first (a key destroyed there fails the state check here).
+ */
+async function loadLocked(ctx: OpContext, tx: Db, keyId: string, operation: 'DestroyKey' | 'ExpireKeyMaterial'): Promise<KeyRecord> {
+  await repo.keys.getForUpdate(tx, keyId);
+  return loadKey(ctx, tx, keyId, operation);
+}
+
 /** The end of the pending window: the material is gone for good, the aliases freed; the record stays as Destroyed. */
 export async function destroyKey(ctx: OpContext, input: JobKeyInput): Promise<Record<string, never>> {
   await ctx.store.transaction(async (tx) => {
-    const key = await loadKey(ctx, tx, input.keyId, 'DestroyKey');
+    const key = await loadLocked(ctx, tx, input.keyId, 'DestroyKey');
     if (key.deletionDate && key.deletionDate > ctx.now()) return;
     await repo.keyVersions.destroyMaterial(tx, key.id);
     await repo.aliases.removeForKey(tx, key.id);
@@ -25,7 +36,7 @@ export async function destroyKey(ctx: OpContext, input: JobKeyInput): Promise<Re
 
 export async function expireKeyMaterial(ctx: OpContext, input: JobKeyInput): Promise<Record<string, never>> {
   await ctx.store.transaction(async (tx) => {
-    const key = await loadKey(ctx, tx, input.keyId, 'ExpireKeyMaterial');
+    const key = await loadLocked(ctx, tx, input.keyId, 'ExpireKeyMaterial');
     if (!key.materialExpiresAt || key.materialExpiresAt > ctx.now()) return;
     await removeMaterial(ctx, tx, key);
   });

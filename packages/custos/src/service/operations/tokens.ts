@@ -13,7 +13,7 @@ import {
   type RevokeTokenResponse,
 } from '@custos/contract';
 import * as repo from '../../store/repositories/index.js';
-import type { Db } from '../../store/index.js';
+import { lockInTransaction, type Db } from '../../store/index.js';
 import type { TokenRecord } from '../../store/types.js';
 import type { OpContext } from '../context.js';
 import { pageResponse } from './paging.js';
@@ -103,6 +103,8 @@ export interface BootstrapTokenInput {
  */
 export async function bootstrapToken(ctx: OpContext, input: BootstrapTokenInput): Promise<CreateTokenResponse | undefined> {
   return ctx.store.transaction(async (tx) => {
+    // Nodes starting together on one PostgreSQL database: one creates the token, the others then see it.
+    await lockInTransaction(tx, 'bootstrap-token');
     if ((await repo.tokens.count(tx)) > 0) return undefined;
     const created = await insertToken(ctx, tx, { roles: ['admin'], principal: 'admin', description: 'created at first start' });
     await input.persist(created);
