@@ -1,8 +1,9 @@
 // One benchmark target in its own process, so the load generator does not share its event loop:
-// `node child.js custos <dataDir>` or `node child.js baseline`. Prints one JSON line { url, token? } when ready.
+// `node child.js baseline`, or `node child.js custos <dataDir> [<databaseUrl> <schema> <rootKeyFile>]`.
+// Prints one JSON line { url, token? } when ready (a second node on a shared database has no token file).
 import { buildBaseline } from './baseline.js';
 
-const [, , which, dataDir] = process.argv;
+const [, , which, dataDir, databaseUrl, databaseSchema, rootKeyFile] = process.argv;
 
 if (which === 'baseline') {
   const app = buildBaseline();
@@ -10,9 +11,14 @@ if (which === 'baseline') {
   process.stdout.write(`${JSON.stringify({ url })}\n`);
 } else if (which === 'custos' && dataDir) {
   const { startServer } = await import('../api/server.js');
-  const server = await startServer({ dataDir, listen: '127.0.0.1:0', logger: false });
+  const server = await startServer({
+    dataDir,
+    listen: '127.0.0.1:0',
+    logger: false,
+    ...(databaseUrl ? { databaseUrl, databaseSchema, rootKeyFile } : {}),
+  });
   const { readFile } = await import('node:fs/promises');
-  const token = server.adminToken ?? (await readFile(server.adminTokenFile, 'utf8')).trim();
+  const token = server.adminToken ?? (await readFile(server.adminTokenFile, 'utf8').then((t) => t.trim(), () => undefined));
   process.stdout.write(`${JSON.stringify({ url: server.url, token })}\n`);
   process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
 } else {

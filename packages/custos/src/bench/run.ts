@@ -1,9 +1,12 @@
 // `npm run bench`: drives a real Custos server (auth on, audit durable before each reply) and the bare Fastify
 // ceiling over loopback with autocannon, and prints requests/s, p50, p99 and the ratio to the ceiling.
-// Settings: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 64), BENCH_OPS (comma list).
+// Then encrypt and sign again on PostgreSQL: one node, and two nodes sharing the database (load split evenly).
+// Settings: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 64), BENCH_OPS (comma list),
+// BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test; 'off' skips the PostgreSQL runs).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -66,11 +69,11 @@ interface Result {
   errors: number;
 }
 
-async function load(target: Target, path: string, body: unknown): Promise<Result> {
+async function load(target: Target, path: string, body: unknown, connections = CONNECTIONS): Promise<Result> {
   const result = await autocannon({
     url: target.url + path,
     method: 'POST',
-    connections: CONNECTIONS,
+    connections,
     duration: DURATION,
     headers: { 'content-type': 'application/json', ...(target.token ? { authorization: `Bearer ${target.token}` } : {}) },
     body: JSON.stringify(body),
@@ -123,9 +126,54 @@ try {
   await rm(dataDir, { recursive: true, force: true });
 }
 
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const pgRows: string[][] = [];
+if (POSTGRES_URL !== 'off') {
+  const schema = `custos_bench_${process.pid}`;
+  const dirs = [await mkdtemp(join(tmpdir(), 'custos-bench-a-')), await mkdtemp(join(tmpdir(), 'custos-bench-b-'))];
+  const rootKeyFile = join(dirs[0]!, 'shared-root.key');
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  try {
+    await admin.connect();
+    const nodeA = await startTarget(['custos', dirs[0]!, POSTGRES_URL, schema, rootKeyFile]);
+    const nodeB = await startTarget(['custos', dirs[1]!, POSTGRES_URL, schema, rootKeyFile]);
+    nodeB.token = nodeA.token;
+    try {
+      const keys = await keysFor(nodeA, false);
+      for (const scenario of scenarios.filter((s) => s.name.startsWith('encrypt') || s.name.startsWith('sign'))) {
+        const one = await load(nodeA, scenario.path(keys), scenario.body(keys));
+        const half = Math.max(1, Math.floor(CONNECTIONS / 2));
+        const [a, b] = await Promise.all([
+          load(nodeA, scenario.path(keys), scenario.body(keys), half),
+          load(nodeB, scenario.path(keys), scenario.body(keys), CONNECTIONS - half),
+        ]);
+        pgRows.push([scenario.name, one.rps.toFixed(0), `${one.p99} ms`, (a.rps + b.rps).toFixed(0), `${Math.max(a.p99, b.p99)} ms`, String(one.errors + a.errors + b.errors)]);
+        console.error(`done on PostgreSQL: ${scenario.name}`);
+      }
+    } finally {
+      nodeA.child.kill('SIGTERM');
+      nodeB.child.kill('SIGTERM');
+    }
+  } catch (error) {
+    console.error(`PostgreSQL runs skipped: ${(error as Error).message}`);
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await admin.end().catch(() => undefined);
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  }
+}
+
 const header = ['operation', 'custos req/s', 'p50', 'p99', 'ceiling req/s', 'ceiling p99', 'ratio', 'p99 ratio', 'errors'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
 console.log(`connections ${CONNECTIONS}, ${DURATION} s per run, node ${process.version}`);
 console.log(line(header));
 for (const row of rows) console.log(line(row));
+if (pgRows.length > 0) {
+  const pgHeader = ['PostgreSQL', '1 node req/s', '1 node p99', '2 nodes req/s', '2 nodes p99', 'errors'];
+  const w = pgHeader.map((h, i) => Math.max(h.length, ...pgRows.map((r) => r[i]!.length)));
+  const pgLine = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i]!)).join('  ');
+  console.log('');
+  console.log(pgLine(pgHeader));
+  for (const row of pgRows) console.log(pgLine(row));
+}
