@@ -27,6 +27,8 @@ export interface ServerOptions {
   databaseSchema?: string;
   /** With `databaseUrl`: the connection pool size (default 10). */
   databasePoolSize?: number;
+  databaseConnectionTimeoutMs?: number;
+  databaseStatementTimeoutMs?: number;
   /** PEM files: with both, the server speaks HTTPS. */
   tlsCert?: string;
   tlsKey?: string;
@@ -139,6 +141,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.databaseSchema !== undefined ? { databaseSchema: options.databaseSchema } : {}),
     ...(options.databasePoolSize !== undefined ? { databasePoolSize: options.databasePoolSize } : {}),
+    ...(options.databaseConnectionTimeoutMs !== undefined ? { databaseConnectionTimeoutMs: options.databaseConnectionTimeoutMs } : {}),
+    ...(options.databaseStatementTimeoutMs !== undefined ? { databaseStatementTimeoutMs: options.databaseStatementTimeoutMs } : {}),
   });
   try {
     const adminTokenFile = join(options.dataDir, ADMIN_TOKEN_FILE);

@@ -25,6 +25,9 @@ export interface LocalKmsOptions {
   readonly databaseSchema?: string;
   /** With `databaseUrl`: the connection pool size; default 10. */
   readonly databasePoolSize?: number;
+  /** PostgreSQL: how long to wait for a pooled connection, and the longest a statement may run (ms). */
+  readonly databaseConnectionTimeoutMs?: number;
+  readonly databaseStatementTimeoutMs?: number;
   /** Seals a new root key file with this passphrase (scrypt), or opens a sealed one. */
   readonly passphrase?: string;
   /** Root key file path; default `<dataDir>/root.key`. */
@@ -91,6 +94,8 @@ export class LocalKms implements Kms {
               migrate: false,
               ...(options.databaseSchema !== undefined ? { schema: options.databaseSchema } : {}),
               ...(options.databasePoolSize !== undefined ? { poolSize: options.databasePoolSize } : {}),
+              ...(options.databaseConnectionTimeoutMs !== undefined ? { connectionTimeoutMs: options.databaseConnectionTimeoutMs } : {}),
+              ...(options.databaseStatementTimeoutMs !== undefined ? { statementTimeoutMs: options.databaseStatementTimeoutMs } : {}),
             })
           : await openSqliteStore(join(options.dataDir, 'custos.db'), { migrate: false });
       await refuseOtherRootOfTrust(store, rootOfTrust);

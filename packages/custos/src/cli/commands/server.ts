@@ -18,6 +18,8 @@ export interface ServerSettings {
   databaseUrl?: string;
   databaseSchema?: string;
   databasePoolSize?: string;
+  databaseConnectionTimeout?: string;
+  databaseStatementTimeout?: string;
   tlsCert?: string;
   tlsKey?: string;
   tlsClientCa?: string;
@@ -35,6 +37,8 @@ const SETTINGS: ReadonlyArray<{ key: keyof ServerSettings; flag: string; env: st
   { key: 'databaseUrl', flag: '--database-url <url>', env: 'CUSTOS_DATABASE_URL', help: 'PostgreSQL connection string (many nodes on one database) instead of <data-dir>/custos.db' },
   { key: 'databaseSchema', flag: '--database-schema <name>', env: 'CUSTOS_DATABASE_SCHEMA', help: 'PostgreSQL schema for Custos\'s tables (created if missing)' },
   { key: 'databasePoolSize', flag: '--database-pool-size <n>', env: 'CUSTOS_DATABASE_POOL_SIZE', help: 'PostgreSQL connections per node (default 10)' },
+  { key: 'databaseConnectionTimeout', flag: '--database-connection-timeout <ms>', env: 'CUSTOS_DATABASE_CONNECTION_TIMEOUT', help: 'PostgreSQL: longest wait for a connection, ms' },
+  { key: 'databaseStatementTimeout', flag: '--database-statement-timeout <ms>', env: 'CUSTOS_DATABASE_STATEMENT_TIMEOUT', help: 'PostgreSQL: longest a statement may run, ms' },
   { key: 'tlsCert', flag: '--tls-cert <file>', env: 'CUSTOS_TLS_CERT', help: 'TLS certificate chain (PEM); enables HTTPS' },
   { key: 'tlsKey', flag: '--tls-key <file>', env: 'CUSTOS_TLS_KEY', help: 'TLS private key (PEM)' },
   { key: 'tlsClientCa', flag: '--tls-client-ca <file>', env: 'CUSTOS_TLS_CLIENT_CA', help: 'CA (PEM) for client certificates; requires mutual TLS' },
@@ -107,8 +111,9 @@ function readPassphrase(path: string): string {
 export function serverOptions(s: ServerSettings) {
   if ((s.tlsCert === undefined) !== (s.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
   if (s.tlsClientCa !== undefined && s.tlsCert === undefined) throw new UsageError('--tls-client-ca needs --tls-cert and --tls-key');
-  if (s.databaseUrl === undefined && (s.databaseSchema !== undefined || s.databasePoolSize !== undefined)) {
-    throw new UsageError('--database-schema and --database-pool-size need --database-url');
+  const pgOnly = [s.databaseSchema, s.databasePoolSize, s.databaseConnectionTimeout, s.databaseStatementTimeout];
+  if (s.databaseUrl === undefined && pgOnly.some((v) => v !== undefined)) {
+    throw new UsageError('--database-schema, --database-pool-size and the database timeouts need --database-url');
   }
   return {
     dataDir: s.dataDir,
@@ -118,6 +123,12 @@ export function serverOptions(s: ServerSettings) {
     ...(s.databaseUrl !== undefined && { databaseUrl: s.databaseUrl }),
     ...(s.databaseSchema !== undefined && { databaseSchema: s.databaseSchema }),
     ...(s.databasePoolSize !== undefined && { databasePoolSize: parseCount(s.databasePoolSize, '--database-pool-size') }),
+    ...(s.databaseConnectionTimeout !== undefined && {
+      databaseConnectionTimeoutMs: parseCount(s.databaseConnectionTimeout, '--database-connection-timeout'),
+    }),
+    ...(s.databaseStatementTimeout !== undefined && {
+      databaseStatementTimeoutMs: parseCount(s.databaseStatementTimeout, '--database-statement-timeout'),
+    }),
     ...(s.tlsCert !== undefined && { tlsCert: s.tlsCert }),
     ...(s.tlsKey !== undefined && { tlsKey: s.tlsKey }),
     ...(s.tlsClientCa !== undefined && { tlsClientCa: s.tlsClientCa }),
