@@ -64,18 +64,22 @@ export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstan
   // `Connection: close`, idle connections are ended as soon as their last reply is sent, and a new request on a
   // kept-alive connection gets 503 UNAVAILABLE in our error shape (instead of Fastify's own 503 body).
   let draining = false;
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: on every request an async hook costs a promise for nothing.
+  app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    if (draining) throw new UnavailableError('the server is shutting down');
+    done(draining ? new UnavailableError('the server is shutting down') : undefined);
   });
-  app.addHook('preClose', async () => {
+  app.addHook('preClose', (done) => {
     draining = true;
+    done();
   });
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (draining) void reply.header('connection', 'close');
+    done(null, payload);
   });
-  app.addHook('onResponse', async () => {
+  app.addHook('onResponse', (_request, _reply, done) => {
     if (draining) app.server.closeIdleConnections?.();
+    done();
   });
 
   // JSON only: no text/plain bodies; an empty JSON body means {} (a POST whose fields are all in the path).

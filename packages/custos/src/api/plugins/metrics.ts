@@ -41,11 +41,13 @@ export const metricsPlugin = fp(
       },
     });
 
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       const operation = request.routeOptions.config.operation;
-      if (!operation) return;
-      requests.inc({ operation, outcome: request.errorCode ?? 'ok' });
-      duration.observe({ operation }, reply.elapsedTime / 1000);
+      if (operation) {
+        requests.inc({ operation, outcome: request.errorCode ?? 'ok' });
+        duration.observe({ operation }, reply.elapsedTime / 1000);
+      }
+      done();
     });
 
     app.get('/metrics', { config: { adminOnly: true }, schema: { hide: true } }, async (_request, reply) => {
