@@ -22,6 +22,13 @@ describe('custos server settings', () => {
     });
   });
 
+  it('passes the AWS region and account of key ARNs through', () => {
+    expect(serverOptions({ ...base, awsRegion: 'eu-west-1', awsAccountId: '123456789012' } as Settings)).toMatchObject({
+      awsRegion: 'eu-west-1',
+      awsAccountId: '123456789012',
+    });
+  });
+
   it('refuses database settings without --database-url, and a timeout that is not a count', () => {
     expect(() => serverOptions({ ...base, databaseStatementTimeout: '100' } as Settings)).toThrow(/database-url/);
     expect(() => serverOptions({ ...base, databaseUrl: 'postgres://db', databaseConnectionTimeout: 'soon' } as Settings)).toThrow();

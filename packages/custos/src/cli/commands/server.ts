@@ -26,6 +26,8 @@ export interface ServerSettings {
   bodyLimit?: string;
   logLevel?: LogLevel;
   rateLimit?: string;
+  awsRegion?: string;
+  awsAccountId?: string;
 }
 
 /** One row per setting: flag, environment variable, default, help. The one table flags, env and config derive from. */
@@ -45,6 +47,8 @@ const SETTINGS: ReadonlyArray<{ key: keyof ServerSettings; flag: string; env: st
   { key: 'bodyLimit', flag: '--body-limit <size>', env: 'CUSTOS_BODY_LIMIT', help: 'largest request body: bytes, or with kb/mb (e.g. 1mb)' },
   { key: 'logLevel', flag: '--log-level <level>', env: 'CUSTOS_LOG_LEVEL', help: `log level: ${LOG_LEVELS.join(', ')}` },
   { key: 'rateLimit', flag: '--rate-limit <n>', env: 'CUSTOS_RATE_LIMIT', help: 'requests per minute per client' },
+  { key: 'awsRegion', flag: '--aws-region <region>', env: 'CUSTOS_AWS_REGION', help: 'region in key ARNs and the SigV4 scope (default us-east-1)' },
+  { key: 'awsAccountId', flag: '--aws-account-id <id>', env: 'CUSTOS_AWS_ACCOUNT_ID', help: 'account in key ARNs (default 000000000000)' },
 ];
 
 /** `1048576`, `512kb`, `1mb`, `1MiB` → bytes. */
@@ -121,6 +125,8 @@ export function serverOptions(s: ServerSettings) {
     ...(s.passphraseFile !== undefined && { passphrase: readPassphrase(s.passphraseFile) }),
     ...(s.rootKeyFile !== undefined && { rootKeyFile: s.rootKeyFile }),
     ...(s.databaseUrl !== undefined && { databaseUrl: s.databaseUrl }),
+    ...(s.awsRegion !== undefined && { awsRegion: s.awsRegion }),
+    ...(s.awsAccountId !== undefined && { awsAccountId: s.awsAccountId }),
     ...(s.databaseSchema !== undefined && { databaseSchema: s.databaseSchema }),
     ...(s.databasePoolSize !== undefined && { databasePoolSize: parseCount(s.databasePoolSize, '--database-pool-size') }),
     ...(s.databaseConnectionTimeout !== undefined && {
