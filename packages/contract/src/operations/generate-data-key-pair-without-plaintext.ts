@@ -2,28 +2,12 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { Binary, DataKeyPairSpecSchema, DryRun, EncryptionContext, GrantTokens, KeyIdString } from '../schemas/common.js';
+import { GenerateDataKeyPairRequest, GenerateDataKeyPairResponse } from './generate-data-key-pair.js';
 
-/** GenerateDataKeyPairWithoutPlaintext request. */
-export const GenerateDataKeyPairWithoutPlaintextRequest = Type.Object(
-  {
-    encryptionContext: Type.Optional(EncryptionContext),
-    keyId: KeyIdString,
-    keyPairSpec: DataKeyPairSpecSchema,
-    grantTokens: Type.Optional(GrantTokens),
-    dryRun: Type.Optional(DryRun),
-  },
-  { additionalProperties: false },
-);
+/** GenerateDataKeyPairWithoutPlaintext request: the same fields as GenerateDataKeyPair (AWS). */
+export const GenerateDataKeyPairWithoutPlaintextRequest = GenerateDataKeyPairRequest;
 export type GenerateDataKeyPairWithoutPlaintextRequest = Static<typeof GenerateDataKeyPairWithoutPlaintextRequest>;
 
-/** GenerateDataKeyPairWithoutPlaintext response. */
-export const GenerateDataKeyPairWithoutPlaintextResponse = Type.Object({
-  privateKeyCiphertextBlob: Binary,
-  /** SubjectPublicKeyInfo DER. */
-  publicKey: Binary,
-  keyId: Type.String(),
-  keyPairSpec: DataKeyPairSpecSchema,
-  keyMaterialId: Type.Optional(Type.String()),
-});
+/** GenerateDataKeyPairWithoutPlaintext response: GenerateDataKeyPair's, without the private key in plaintext. */
+export const GenerateDataKeyPairWithoutPlaintextResponse = Type.Omit(GenerateDataKeyPairResponse, ['privateKeyPlaintext']);
 export type GenerateDataKeyPairWithoutPlaintextResponse = Static<typeof GenerateDataKeyPairWithoutPlaintextResponse>;
