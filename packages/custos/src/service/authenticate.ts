@@ -1,5 +1,6 @@
 // Bearer-token authentication: a token → the Caller it stands for. Lookups go by SHA-256 hash and are cached for
-// a few seconds; a revoke through this process drops the cache entry at once. Must not import api.
+// a few seconds; a revoke drops cache entries at once, on this node and (through the store's change
+// notifications) on every other node. Must not import api.
 import { AuthenticationError, type Caller } from '@custos/contract';
 import * as repo from '../store/repositories/index.js';
 import type { ServiceContext } from './context.js';
@@ -24,7 +25,14 @@ export class TokenAuthenticator {
   readonly #touched = new Map<string, number>();
   readonly #pending = new Set<Promise<void>>();
 
-  constructor(private readonly context: ServiceContext) {}
+  readonly #unsubscribe: () => void;
+
+  constructor(private readonly context: ServiceContext) {
+    // Token operations announce a change with no key id (as does a reconnect of the listener): forget every token.
+    this.#unsubscribe = context.store.onKeyChange((keyId) => {
+      if (keyId === null) this.#cache.clear();
+    });
+  }
 
   /**
    * The caller a token stands for; UNAUTHENTICATED (one message) when it is malformed, unknown, revoked or expired.
@@ -71,8 +79,9 @@ export class TokenAuthenticator {
     this.#pending.add(write);
   }
 
-  /** Waits for pending `lastUsedAt` writes (before the store closes). */
+  /** Stops listening for changes and waits for pending `lastUsedAt` writes (before the store closes). */
   async drain(): Promise<void> {
+    this.#unsubscribe();
     await Promise.all([...this.#pending]);
   }
 }

@@ -77,6 +77,17 @@ async function eventually(check: () => Promise<void>, ms = 2000): Promise<void> 
 const versionOf = (blob: Uint8Array): number => Buffer.from(blob).readUInt32BE(17);
 
 describePg('many nodes on one PostgreSQL', () => {
+  it('a token revoked on node A stops working on node B at once, though B had it cached', async () => {
+    const c = await cluster();
+    const a = await c.node();
+    const b = await c.node();
+    const { token, tokenId } = await a.createToken({ roles: ['key-user'] });
+    expect((await b.authenticate(token)).roles).toEqual(['key-user']);
+    expect((await b.authenticate(token)).roles).toEqual(['key-user']); // now from B's cache
+    await a.revokeToken({ tokenId });
+    await eventually(async () => void (await expectCode(b.authenticate(token), 'UNAUTHENTICATED')), 1000);
+  });
+
   it('a key disabled on node A is refused by node B at once, though B had it cached', async () => {
     const c = await cluster();
     const a = await c.node();
