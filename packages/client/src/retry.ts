@@ -63,7 +63,7 @@ export const SAFE_TO_REPEAT = {
   enableKeyRotation: false, // may reset the date of the next automatic rotation
   disableKeyRotation: false, // kept with its twin: rotation settings change only when the caller asks
   getParametersForImport: false, // issues a new wrapping key and import token each call
-  importKeyMaterial: false, // the import token is single-use: the repeat fails with INVALID_IMPORT_TOKEN
+  importKeyMaterial: false, // changes key state and expiry; a repeat after a partial failure should be the caller's decision
   deleteImportedKeyMaterial: false, // destroys material; never repeated behind the caller's back
   deriveKey: false, // with storeAs, a second derived key
   exportKey: false, // releases key material: each release is a deliberate, audited act
