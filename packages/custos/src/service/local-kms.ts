@@ -80,12 +80,8 @@ export class LocalKms implements Kms {
   /** Opens (creating on first use) a data directory. */
   static async open(options: LocalKmsOptions): Promise<LocalKms> {
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-    const rootOfTrust = await openFileRootOfTrust({
-      path: options.rootKeyFile ?? join(options.dataDir, 'root.key'),
-      create: true,
-      ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
-    });
     let store: Store | undefined;
+    let rootOfTrust: RootOfTrust | undefined;
     try {
       // Not migrated on open: a store bound to another root key is refused before anything is written.
       store =
@@ -98,12 +94,19 @@ export class LocalKms implements Kms {
               ...(options.databaseStatementTimeoutMs !== undefined ? { statementTimeoutMs: options.databaseStatementTimeoutMs } : {}),
             })
           : await openSqliteStore(join(options.dataDir, 'custos.db'), { migrate: false });
+      // A store already bound to a root key never gets a new root key made for it: a missing file is an error.
+      const bound = (await repo.meta.peek(store.db, ROOT_KEY_CHECK)) !== undefined;
+      rootOfTrust = await openFileRootOfTrust({
+        path: options.rootKeyFile ?? join(options.dataDir, 'root.key'),
+        create: !bound,
+        ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
+      });
       await refuseOtherRootOfTrust(store, rootOfTrust);
       await migrateToLatest(store.db, store.dialect);
       await bindRootOfTrust(store, rootOfTrust);
     } catch (error) {
       await store?.close();
-      await rootOfTrust.close();
+      await rootOfTrust?.close();
       throw error;
     }
     // SQLite from the compiled package: durable audit commits on a worker thread (see audit/worker-sink.ts).

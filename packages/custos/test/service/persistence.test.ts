@@ -327,6 +327,14 @@ describe('persistence: the root key', () => {
     const other = await mkdtemp(join(tmpdir(), 'custos-other-root-'));
     cleanups.push(() => rm(other, { recursive: true, force: true }));
 
+    // A root key file that does not exist is not made for a store already bound to a root key.
+    await expectCode(
+      LocalKms.open({ dataDir: t.dir, rootKeyFile: join(other, 'root.key'), maintenanceIntervalMs: 0, logger: quiet }),
+      'VALIDATION_ERROR',
+    );
+    expect(existsSync(join(other, 'root.key'))).toBe(false);
+    // Another root key that does exist is refused too.
+    await (await LocalKms.open({ dataDir: other, maintenanceIntervalMs: 0, logger: quiet })).close();
     await expectCode(
       LocalKms.open({ dataDir: t.dir, rootKeyFile: join(other, 'root.key'), maintenanceIntervalMs: 0, logger: quiet }),
       'VALIDATION_ERROR',
