@@ -1,5 +1,5 @@
-// Dependencies point down (STYLE §1): core ← keystore ← service → store; nothing imports api; the contract
-// imports nothing but its schema library. A wrong import fails here.
+// Dependencies point down (STYLE §1): cli → (client | api) → service → core, keystore, store; the contract imports
+// nothing but its schema library. A wrong import fails here.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,11 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   core: ['keystore', 'store', 'service', 'api'],
   keystore: ['store', 'service', 'api'],
   store: ['keystore', 'service', 'api'],
-  service: ['api'],
+  service: ['api', 'cli'],
+  // The API translates protocols to service calls; it may use core's SecretBytes (SigV4 secrets), never the store.
+  api: ['store', 'keystore', 'cli'],
+  // The CLI talks to a Kms over HTTP; `custos server` reaches the api through a dynamic import only.
+  cli: ['store', 'keystore', 'service', 'core'],
 };
 
 function sourceFiles(dir: string): string[] {
