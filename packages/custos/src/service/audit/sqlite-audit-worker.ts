@@ -17,7 +17,7 @@ parentPort!.on('message', (batch: Batch | 'close') => {
     return;
   }
   store
-    .transaction((tx) => repo.audit.appendMany(tx, batch.entries))
+    .transaction((tx) => repo.audit.appendBatch(tx, batch.entries))
     .then(
       () => parentPort!.postMessage({ id: batch.id, ok: true }),
       (error: unknown) => parentPort!.postMessage({ id: batch.id, ok: false, message: error instanceof Error ? error.message : String(error) }),

@@ -15,7 +15,7 @@ export interface AuditSink {
 
 export function inProcessSink(store: Store): AuditSink {
   return {
-    commit: (entries) => store.transaction(async (tx) => void (await repo.audit.appendMany(tx, entries))),
+    commit: (entries) => store.transaction((tx) => repo.audit.appendBatch(tx, entries)),
     close: async () => undefined,
   };
 }

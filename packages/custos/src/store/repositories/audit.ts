@@ -112,10 +112,19 @@ export async function append(db: Db, entry: AuditEntry): Promise<AuditRecord> {
 }
 
 /**
- * Appends several records in order, reading the head once and inserting them with as few statements as possible
- * (group commit writes hundreds at a time). Same transaction rule as `append`.
+ * Appends several records in order, reading the head once and inserting them with as few statements as possible.
+ * Same transaction rule as `append`.
  */
 export async function appendMany(db: Db, entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
+  return (await insertChain(db, entries, true)) as AuditRecord[];
+}
+
+/** `appendMany` for group commit: the same rows, without reading them back. */
+export async function appendBatch(db: Db, entries: readonly AuditEntry[]): Promise<void> {
+  await insertChain(db, entries, false);
+}
+
+async function insertChain(db: Db, entries: readonly AuditEntry[], returning: boolean): Promise<AuditRecord[] | undefined> {
   if (entries.length === 0) return [];
   let prevHash = await lockedHead(db);
   const rows = entries.map((entry) => {
@@ -125,10 +134,15 @@ export async function appendMany(db: Db, entries: readonly AuditEntry[]): Promis
   });
   const records: AuditRecord[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const inserted = await db.insertInto('audit_log').values(rows.slice(i, i + ROWS_PER_INSERT)).returningAll().execute();
+    const insert = db.insertInto('audit_log').values(rows.slice(i, i + ROWS_PER_INSERT));
+    if (!returning) {
+      await insert.execute();
+      continue;
+    }
+    const inserted = await insert.returningAll().execute();
     records.push(...inserted.map(toRecord).sort((a, b) => a.seq - b.seq));
   }
-  return records;
+  return returning ? records : undefined;
 }
 
 export interface AuditQuery {
