@@ -2,13 +2,13 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { Binary, DryRun, EncryptionAlgorithmSchema, EncryptionContext, GrantTokens, KeyIdString, binary } from '../schemas/common.js';
+import { Binary, DryRun, EncryptionAlgorithmSchema, EncryptionContext, GrantTokens, KeyIdString, binary, MAX_MESSAGE_BYTES } from '../schemas/common.js';
 
 /** Encrypt request. */
 export const EncryptRequest = Type.Object(
   {
     keyId: KeyIdString,
-    plaintext: binary(1, 4096),
+    plaintext: binary(1, MAX_MESSAGE_BYTES),
     encryptionContext: Type.Optional(EncryptionContext),
     grantTokens: Type.Optional(GrantTokens),
     encryptionAlgorithm: Type.Optional(EncryptionAlgorithmSchema),

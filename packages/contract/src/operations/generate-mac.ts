@@ -2,12 +2,12 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { Binary, DryRun, GrantTokens, KeyIdString, MacAlgorithmSchema, binary } from '../schemas/common.js';
+import { Binary, DryRun, GrantTokens, KeyIdString, MacAlgorithmSchema, binary, MAX_MESSAGE_BYTES } from '../schemas/common.js';
 
 /** GenerateMac request. */
 export const GenerateMacRequest = Type.Object(
   {
-    message: binary(1, 4096),
+    message: binary(1, MAX_MESSAGE_BYTES),
     keyId: KeyIdString,
     macAlgorithm: MacAlgorithmSchema,
     grantTokens: Type.Optional(GrantTokens),

@@ -2,13 +2,13 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { Binary, DryRun, GrantTokens, KeyIdString, MessageTypeSchema, SigningAlgorithmSchema, binary } from '../schemas/common.js';
+import { Binary, DryRun, GrantTokens, KeyIdString, MessageTypeSchema, SigningAlgorithmSchema, binary, MAX_MESSAGE_BYTES } from '../schemas/common.js';
 
 /** Sign request. */
 export const SignRequest = Type.Object(
   {
     keyId: KeyIdString,
-    message: binary(1, 4096),
+    message: binary(1, MAX_MESSAGE_BYTES),
     /** Default RAW. */
     messageType: Type.Optional(MessageTypeSchema),
     grantTokens: Type.Optional(GrantTokens),

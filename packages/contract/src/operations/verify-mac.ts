@@ -2,12 +2,12 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { DryRun, GrantTokens, KeyIdString, MacAlgorithmSchema, binary } from '../schemas/common.js';
+import { DryRun, GrantTokens, KeyIdString, MacAlgorithmSchema, binary, MAX_MESSAGE_BYTES } from '../schemas/common.js';
 
 /** VerifyMac request. */
 export const VerifyMacRequest = Type.Object(
   {
-    message: binary(1, 4096),
+    message: binary(1, MAX_MESSAGE_BYTES),
     keyId: KeyIdString,
     macAlgorithm: MacAlgorithmSchema,
     mac: binary(1, 6144),

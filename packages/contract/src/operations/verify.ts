@@ -2,13 +2,13 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { DryRun, GrantTokens, KeyIdString, MessageTypeSchema, SigningAlgorithmSchema, binary } from '../schemas/common.js';
+import { DryRun, GrantTokens, KeyIdString, MessageTypeSchema, SigningAlgorithmSchema, binary, MAX_MESSAGE_BYTES } from '../schemas/common.js';
 
 /** Verify request. */
 export const VerifyRequest = Type.Object(
   {
     keyId: KeyIdString,
-    message: binary(1, 4096),
+    message: binary(1, MAX_MESSAGE_BYTES),
     messageType: Type.Optional(MessageTypeSchema),
     signature: binary(1, 6144),
     signingAlgorithm: SigningAlgorithmSchema,

@@ -107,7 +107,10 @@ export const Description = Type.String({ minLength: 0, maxLength: 8192 });
 /** Bytes, unconstrained. */
 export const Binary = Type.Uint8Array();
 
-/** Bytes with a length range, e.g. `binary(1, 4096)` for Encrypt's plaintext. */
+/** The most bytes Encrypt takes as plaintext, and Sign, Verify and GenerateMac as a message (AWS KMS's limit). */
+export const MAX_MESSAGE_BYTES = 4096;
+
+/** Bytes with a length range, e.g. `binary(1, MAX_MESSAGE_BYTES)` for Encrypt's plaintext. */
 export function binary(minByteLength: number, maxByteLength: number, options?: Uint8ArrayOptions) {
   return Type.Uint8Array({ ...options, minByteLength, maxByteLength });
 }

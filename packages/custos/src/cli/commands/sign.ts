@@ -1,7 +1,7 @@
 // `custos sign` and `custos verify`: a message (RAW, up to 4096 bytes) or a digest, with an asymmetric key.
 // Must not import the store, service or api. Signatures are raw bytes (as AWS KMS Sign returns them).
 import { readFileSync } from 'node:fs';
-import { MESSAGE_TYPES, type MessageType, SIGNING_ALGORITHMS, type SigningAlgorithm } from '@custos/contract';
+import { MAX_MESSAGE_BYTES, MESSAGE_TYPES, type MessageType, SIGNING_ALGORITHMS, type SigningAlgorithm } from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { CliError } from '../errors.js';
 import { guardBinaryOutput, openInput, openOutput, readAllBounded, writeAll } from '../io.js';
@@ -9,7 +9,6 @@ import { addGlobalOptions, globalOptions, withKms } from '../options.js';
 import { printJson } from '../output.js';
 
 /** The largest message Sign and Verify take (AWS KMS); hash a longer one and pass --message-type DIGEST. */
-const MESSAGE_LIMIT = 4096;
 
 interface SignOptions {
   key: string;
@@ -33,7 +32,7 @@ function messageOptions(cmd: Command): Command {
 }
 
 async function readMessage(path: string | undefined): Promise<Buffer> {
-  return readAllBounded(openInput(path).stream, MESSAGE_LIMIT, 'the message (hash it and pass --message-type DIGEST)');
+  return readAllBounded(openInput(path).stream, MAX_MESSAGE_BYTES, 'the message (hash it and pass --message-type DIGEST)');
 }
 
 export function registerSign(program: Command): void {

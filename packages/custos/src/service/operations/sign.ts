@@ -1,6 +1,5 @@
-// Sign and Verify: RAW messages (at most 4096 bytes) or precomputed DIGESTs.
+// Sign and Verify: RAW messages or precomputed DIGESTs (the contract schema bounds both at MAX_MESSAGE_BYTES).
 import {
-  ValidationError,
   VerificationFailedError,
   type SignRequest,
   type SignResponse,
@@ -13,17 +12,8 @@ import { keyArn } from '../key-ref.js';
 import { checkUse, countUse, getVersion, latestPrivateKey, loadKey } from '../keys.js';
 import { refuseUnsupported } from '../rules.js';
 
-const MAX_RAW_MESSAGE = 4096;
-
-function checkMessage(message: Uint8Array, messageType: string | undefined): void {
-  if ((messageType ?? 'RAW') === 'RAW' && message.length > MAX_RAW_MESSAGE) {
-    throw new ValidationError(`a RAW message may be at most ${MAX_RAW_MESSAGE} bytes; sign a DIGEST instead`);
-  }
-}
-
 export async function sign(ctx: OpContext, input: SignRequest): Promise<SignResponse> {
   refuseUnsupported(input, ['grantTokens', 'dryRun']);
-  checkMessage(input.message, input.messageType);
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'Sign');
   const spec = checkUse(ctx, key, 'SIGN_VERIFY', input.signingAlgorithm, true);
   const privateKey = await latestPrivateKey(ctx, key);
@@ -37,7 +27,6 @@ export async function sign(ctx: OpContext, input: SignRequest): Promise<SignResp
 /** As AWS: a signature that does not verify raises KMSInvalidSignatureException. */
 export async function verify(ctx: OpContext, input: VerifyRequest): Promise<VerifyResponse> {
   refuseUnsupported(input, ['grantTokens', 'dryRun']);
-  checkMessage(input.message, input.messageType);
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'Verify');
   const spec = checkUse(ctx, key, 'SIGN_VERIFY', input.signingAlgorithm, false);
   const version = await getVersion(ctx, key, key.latestVersion);
