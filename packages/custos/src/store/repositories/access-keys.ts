@@ -6,7 +6,7 @@ import type { AccessKeyRow } from '../schema/index.js';
 import type { Db } from '../store.js';
 import type { AccessKeyRecord, Page } from '../types.js';
 import { bytes, ms, msOrNull, num, toDate, toDateOrNull } from './convert.js';
-import { checkLimit, decodeCursor, toPage, type PageRequest } from './page.js';
+import { listByCreation, type PageRequest } from './page.js';
 
 /** The mapper: one row → one AccessKeyRecord. */
 function toRecord(row: AccessKeyRow): AccessKeyRecord {
@@ -66,20 +66,7 @@ export async function touch(db: Db, id: string, at: Date): Promise<void> {
   await db.updateTable('access_keys').set({ last_used_at: ms(at) }).where('id', '=', id).execute();
 }
 
-type AccessKeyCursor = [number, string];
-const isAccessKeyCursor = (v: unknown): v is AccessKeyCursor =>
-  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string';
-
-/** Access keys oldest first; invalid `after` → INVALID_MARKER. */
-export async function list(db: Db, request: PageRequest): Promise<Page<AccessKeyRecord>> {
-  const limit = checkLimit(request.limit);
-  let query = db.selectFrom('access_keys').selectAll();
-  if (request.after !== undefined) {
-    const [createdAt, id] = decodeCursor(request.after, isAccessKeyCursor);
-    query = query.where((eb) =>
-      eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]),
-    );
-  }
-  const rows = await query.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
-  return toPage(rows, limit, toRecord, (row): AccessKeyCursor => [num(row.created_at), row.id]);
+/** AccessKeyRecords oldest first; invalid `after` → INVALID_MARKER. */
+export function list(db: Db, request: PageRequest): Promise<Page<AccessKeyRecord>> {
+  return listByCreation(db, 'access_keys', request, toRecord);
 }

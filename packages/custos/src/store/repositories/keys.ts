@@ -7,7 +7,7 @@ import type { KeyRow, KeyRowUpdate, NewKeyRow } from '../schema/index.js';
 import type { Db } from '../store.js';
 import type { KeyRecord, Page } from '../types.js';
 import { flag, ms, msOrNull, num, numOrNull, toDate, toDateOrNull } from './convert.js';
-import { checkLimit, decodeCursor, toPage, type PageRequest } from './page.js';
+import { listByCreation, type PageRequest } from './page.js';
 
 export type KeyPatch = Partial<Omit<KeyRecord, 'id' | 'createdAt'>>;
 
@@ -120,22 +120,9 @@ export async function update(db: Db, id: string, patch: KeyPatch): Promise<void>
   await db.updateTable('keys').set(columns).where('id', '=', id).execute();
 }
 
-type KeyCursor = [number, string];
-const isKeyCursor = (v: unknown): v is KeyCursor =>
-  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string';
-
-/** Keys ordered by (created_at, id); `after` is the previous page's `next` (invalid → INVALID_MARKER). */
-export async function list(db: Db, request: PageRequest): Promise<Page<KeyRecord>> {
-  const limit = checkLimit(request.limit);
-  let query = db.selectFrom('keys').selectAll();
-  if (request.after !== undefined) {
-    const [createdAt, id] = decodeCursor(request.after, isKeyCursor);
-    query = query.where((eb) =>
-      eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]),
-    );
-  }
-  const rows = await query.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
-  return toPage(rows, limit, toRecord, (row): KeyCursor => [num(row.created_at), row.id]);
+/** KeyRecords oldest first; invalid `after` → INVALID_MARKER. */
+export function list(db: Db, request: PageRequest): Promise<Page<KeyRecord>> {
+  return listByCreation(db, 'keys', request, toRecord);
 }
 
 /** Keys of one keyring (MOSIP application id / reference id), oldest first. */

@@ -1,7 +1,11 @@
 // Opaque paging cursors (base64url JSON) and the limit+1 fetch that tells whether a next page exists.
 // Must not import service or api.
 import { ValidationError } from '@custos/contract';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../schema/index.js';
+import type { Db } from '../store.js';
 import type { Page } from '../types.js';
+import { num } from './convert.js';
 
 export interface PageRequest {
   readonly limit: number;
@@ -43,4 +47,32 @@ export function toPage<R, T>(rows: readonly R[], limit: number, map: (row: R) =>
     items: pageRows.map(map),
     next: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null,
   };
+}
+
+/** Tables paged in creation order, with (created_at, id) as the cursor. */
+type CreationOrdered = 'keys' | 'api_tokens' | 'access_keys';
+type CreationCursor = [number, string];
+const isCreationCursor = (v: unknown): v is CreationCursor =>
+  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string';
+
+/**
+ * One page of `table` ordered by (created_at, id), oldest first; `after` is the previous page's `next`
+ * (invalid → INVALID_MARKER). The query is built on an untyped handle because the table is a parameter;
+ * the caller's `map` gets the table's row type back.
+ */
+export async function listByCreation<T extends CreationOrdered, R>(
+  db: Db,
+  table: T,
+  request: PageRequest,
+  map: (row: Selectable<Database[T]>) => R,
+): Promise<Page<R>> {
+  const limit = checkLimit(request.limit);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let query = (db as unknown as Kysely<any>).selectFrom(table).selectAll();
+  if (request.after !== undefined) {
+    const [createdAt, id] = decodeCursor(request.after, isCreationCursor);
+    query = query.where((eb) => eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]));
+  }
+  const rows = (await query.orderBy('created_at').orderBy('id').limit(limit + 1).execute()) as (Selectable<Database[T]> & { created_at: number | string; id: string })[];
+  return toPage(rows, limit, map, (row): CreationCursor => [num(row.created_at), row.id]);
 }

@@ -6,7 +6,7 @@ import type { ApiTokenRow } from '../schema/index.js';
 import type { Db } from '../store.js';
 import type { Page, TokenRecord } from '../types.js';
 import { ms, msOrNull, num, toDate, toDateOrNull } from './convert.js';
-import { checkLimit, decodeCursor, toPage, type PageRequest } from './page.js';
+import { listByCreation, type PageRequest } from './page.js';
 
 /** The mapper: one row → one TokenRecord. */
 function toRecord(row: ApiTokenRow): TokenRecord {
@@ -79,20 +79,7 @@ export async function touch(db: Db, id: string, at: Date): Promise<void> {
   await db.updateTable('api_tokens').set({ last_used_at: ms(at) }).where('id', '=', id).execute();
 }
 
-type TokenCursor = [number, string];
-const isTokenCursor = (v: unknown): v is TokenCursor =>
-  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string';
-
-/** Tokens oldest first; invalid `after` → INVALID_MARKER. */
-export async function list(db: Db, request: PageRequest): Promise<Page<TokenRecord>> {
-  const limit = checkLimit(request.limit);
-  let query = db.selectFrom('api_tokens').selectAll();
-  if (request.after !== undefined) {
-    const [createdAt, id] = decodeCursor(request.after, isTokenCursor);
-    query = query.where((eb) =>
-      eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]),
-    );
-  }
-  const rows = await query.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
-  return toPage(rows, limit, toRecord, (row): TokenCursor => [num(row.created_at), row.id]);
+/** TokenRecords oldest first; invalid `after` → INVALID_MARKER. */
+export function list(db: Db, request: PageRequest): Promise<Page<TokenRecord>> {
+  return listByCreation(db, 'api_tokens', request, toRecord);
 }
