@@ -76,4 +76,9 @@ describe('AuditWriter', () => {
     expect(await repo.audit.verifyChain(store.db)).toEqual({ ok: true, count: 200 });
     await writer.close();
   });
+
+  it.skipIf(!existsSync(DIST_SINK))('a worker that cannot open its database fails the start, not a later commit', async () => {
+    const { workerSink } = (await import(DIST_SINK.href)) as typeof import('../../../src/service/audit/worker-sink.js');
+    await expect(workerSink('/dev/null/custos.db')).rejects.toThrow();
+  });
 });
