@@ -1,8 +1,13 @@
 // The key cache and the per-version encryption counters: fast paths that must never change an answer.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretBytes, exposeSecret } from '../../src/core/secret-bytes.js';
 import { KeyCache } from '../../src/service/cache.js';
 import { EncryptionCounters } from '../../src/service/counters.js';
+import { newKeyRecord } from '../../src/service/keys.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
 import * as repo from '../../src/store/repositories/index.js';
 import type { KeyRecord } from '../../src/store/types.js';
@@ -51,45 +56,33 @@ describe('KeyCache', () => {
 });
 
 describe('EncryptionCounters', () => {
+  let dir: string;
   let store: Store;
-  let t: TestKms;
   beforeAll(async () => {
-    t = await openTestKms();
-    store = await openSqliteStore(`${t.dir}/counters.db`);
+    dir = await mkdtemp(join(tmpdir(), 'custos-counters-'));
+    store = await openSqliteStore(join(dir, 'custos.db'));
   });
   afterAll(async () => {
     await store.close();
-    await t.cleanup();
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('hands out unique, increasing numbers under concurrency, and the stored count never falls behind them', async () => {
-    const { keyMetadata } = await t.kms.createKey({});
-    // A second store on its own file: copy the key row over so the version row exists there.
-    const key = await repo.keys.get(store.db, keyMetadata.keyId);
-    expect(key).toBeUndefined();
     const now = new Date();
-    await repo.keys.insert(store.db, { ...(await recordOf(t, keyMetadata.keyId)), createdAt: now, updatedAt: now });
-    await repo.keyVersions.insert(store.db, { keyId: keyMetadata.keyId, version: 1, wrappedMaterial: new Uint8Array(1), publicKey: null, createdAt: now, rotationType: null, encryptionCount: 0 });
+    const keyId = randomUUID();
+    await repo.keys.insert(store.db, newKeyRecord(now, { id: keyId, spec: 'SYMMETRIC_DEFAULT', usage: 'ENCRYPT_DECRYPT', state: 'Enabled', origin: 'AWS_KMS', latestVersion: 1 }));
+    await repo.keyVersions.insert(store.db, { keyId, version: 1, wrappedMaterial: new Uint8Array(1), publicKey: null, createdAt: now, rotationType: null, encryptionCount: 0 });
     const counters = new EncryptionCounters(16);
-    const numbers = await Promise.all(Array.from({ length: 100 }, () => counters.next(store.db, keyMetadata.keyId, 1)));
+    const numbers = await Promise.all(Array.from({ length: 100 }, () => counters.next(store.db, keyId, 1)));
     expect(new Set(numbers).size).toBe(100);
     expect(Math.min(...numbers)).toBe(1);
-    const stored = (await repo.keyVersions.get(store.db, keyMetadata.keyId, 1))!.encryptionCount;
+    const stored = (await repo.keyVersions.get(store.db, keyId, 1))!.encryptionCount;
     expect(stored).toBeGreaterThanOrEqual(Math.max(...numbers));
     // A second process (another counters object) continues above everything reserved.
     const other = new EncryptionCounters(16);
-    expect(await other.next(store.db, keyMetadata.keyId, 1)).toBeGreaterThan(Math.max(...numbers));
+    expect(await other.next(store.db, keyId, 1)).toBeGreaterThan(Math.max(...numbers));
   });
 });
-
-async function recordOf(t: TestKms, keyId: string): Promise<KeyRecord> {
-  const main = await openSqliteStore(`${t.dir}/custos.db`, { migrate: false });
-  try {
-    return (await repo.keys.get(main.db, keyId))!;
-  } finally {
-    await main.close();
-  }
-}
 
 describe('the key cache in LocalKms', () => {
   let t: TestKms;
