@@ -8,20 +8,20 @@ import {
   type GenerateDataKeyWithoutPlaintextResponse,
 } from '@custos/contract';
 import { randomBytes } from 'node:crypto';
+import { keySpec } from '../../core/key-specs.js';
 import type { OpContext } from '../context.js';
 import { encryptWithKey } from '../envelope.js';
 import { keyArn } from '../key-ref.js';
 import { loadKey } from '../keys.js';
 import { refuseUnsupported } from '../rules.js';
 
-const DATA_KEY_BYTES = { AES_128: 16, AES_256: 32 } as const;
-
 async function makeDataKey(ctx: OpContext, input: GenerateDataKeyRequest, operation: 'GenerateDataKey' | 'GenerateDataKeyWithoutPlaintext') {
   refuseUnsupported(input, ['grantTokens', 'dryRun', 'recipient']);
   if ((input.keySpec === undefined) === (input.numberOfBytes === undefined)) {
     throw new ValidationError('specify exactly one of keySpec and numberOfBytes');
   }
-  const length = input.keySpec ? DATA_KEY_BYTES[input.keySpec] : input.numberOfBytes!;
+  // A data key spec names an AES key spec: the table gives its length.
+  const length = input.keySpec ? keySpec(input.keySpec).keyBytes! : input.numberOfBytes!;
   const key = await loadKey(ctx, ctx.store.db, input.keyId, operation);
   const plaintext = new Uint8Array(randomBytes(length));
   const ciphertextBlob = await encryptWithKey(ctx, key, plaintext, input.encryptionContext, 'SYMMETRIC_DEFAULT');
