@@ -10,7 +10,7 @@ import { allowedAlgorithmsOf, checkConstraints, checkPolicy, checkTags, refuseUn
 
 export async function createKey(ctx: OpContext, input: CreateKeyRequest): Promise<CreateKeyResponse> {
   // Custos has no policy lockout safety check to bypass (PutKeyPolicy refuses the flag too).
-  refuseUnsupported(input, ['customKeyStoreId', 'xksKeyId', 'multiRegion', 'bypassPolicyLockoutSafetyCheck']);
+  refuseUnsupported(input, ['multiRegion', 'bypassPolicyLockoutSafetyCheck']);
   if (input.keySpec && input.customerMasterKeySpec && input.keySpec !== input.customerMasterKeySpec) {
     throw new ValidationError('keySpec and customerMasterKeySpec differ');
   }

@@ -24,7 +24,7 @@ export function peerKeyInput(bytes: Uint8Array): PublicKeyInput {
 }
 
 export async function deriveSharedSecret(ctx: OpContext, input: DeriveSharedSecretRequest): Promise<DeriveSharedSecretResponse> {
-  refuseUnsupported(input, ['grantTokens', 'dryRun', 'recipient']);
+  refuseUnsupported(input, ['grantTokens', 'dryRun']);
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'DeriveSharedSecret');
   const spec = checkUse(ctx, key, 'KEY_AGREEMENT', input.keyAgreementAlgorithm, true);
   const peer = parsePublicKey(spec, peerKeyInput(input.publicKey));

@@ -16,7 +16,7 @@ import { checkUse, loadKey } from '../keys.js';
 import { refuseUnsupported } from '../rules.js';
 
 async function makePair(ctx: OpContext, input: GenerateDataKeyPairRequest, operation: 'GenerateDataKeyPair' | 'GenerateDataKeyPairWithoutPlaintext') {
-  refuseUnsupported(input, ['grantTokens', 'dryRun', 'recipient']);
+  refuseUnsupported(input, ['grantTokens', 'dryRun']);
   const key = await loadKey(ctx, ctx.store.db, input.keyId, operation);
   // Refuse before the (possibly slow, RSA) generation, not after it.
   checkUse(ctx, key, 'ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT', true);
