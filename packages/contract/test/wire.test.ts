@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Value } from '@sinclair/typebox/value';
-import { KmsError, OPERATIONS, ROUTES, fromWire, pathParams, toWire, wireSchema } from '../src/index.js';
+import { KmsError, OPERATIONS, ROUTES, decodeBase64, fromWire, pathParams, toWire, wireSchema } from '../src/index.js';
 
 describe('wire form', () => {
   it('round-trips bytes and dates of an Encrypt request and a KeyMetadata response', () => {
@@ -20,10 +20,20 @@ describe('wire form', () => {
   });
 
   it('rejects malformed base64 and dates with VALIDATION_ERROR', () => {
-    for (const bad of ['abc', '!!!!', 'AAH/=']) {
+    // Missing padding, junk, extra padding, non-canonical trailing bits, URL-safe letters, whitespace.
+    for (const bad of ['abc', '!!!!', 'AAH/=', 'QR==', 'AA-_', 'AA H/', 'AAH/\n']) {
       expect(() => fromWire(OPERATIONS.encrypt.request, { keyId: 'k', plaintext: bad })).toThrow(KmsError);
     }
     expect(() => fromWire(OPERATIONS.updateKeyConstraints.request, { keyId: 'k', notAfter: 'yesterday' })).toThrow(KmsError);
+  });
+
+  it('decodes strict base64 to bytes of their own', () => {
+    expect(decodeBase64('')).toEqual(new Uint8Array(0));
+    expect(decodeBase64('QQ==')).toEqual(new Uint8Array([0x41]));
+    expect(decodeBase64('QR==')).toBeUndefined();
+    const bytes = decodeBase64('AAH/')!;
+    expect(bytes.byteOffset).toBe(0);
+    expect(bytes.buffer.byteLength).toBe(3); // not a view of Node's shared Buffer pool
   });
 
   it('coerces query strings to the numbers the schema asks for', () => {

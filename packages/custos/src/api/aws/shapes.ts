@@ -1,7 +1,7 @@
 // AWS JSON 1.1 shapes ⇄ the contract's values, driven by the contract's schemas: PascalCase ⇄ camelCase field
 // names, base64 ⇄ Uint8Array, epoch seconds ⇄ Date. Must not import service, store, keystore or core.
 import { Kind, type TSchema } from '@sinclair/typebox';
-import { UnsupportedError, ValidationError } from '@custos/contract';
+import { UnsupportedError, ValidationError, decodeBase64 } from '@custos/contract';
 
 /** Contract fields whose AWS name is not simply the camelCase name capitalised (AWS KMS API Reference). */
 const IRREGULAR_NAMES: Readonly<Record<string, string>> = {
@@ -34,8 +34,6 @@ export const UNSUPPORTED_AWS_FIELDS: ReadonlySet<string> = new Set(['CustomKeySt
 export function awsName(field: string): string {
   return IRREGULAR_NAMES[field] ?? field.charAt(0).toUpperCase() + field.slice(1);
 }
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** AWS field name → contract field name, per object schema (computed once per schema). */
 const fieldMaps = new WeakMap<TSchema, ReadonlyMap<string, string>>();
@@ -84,10 +82,12 @@ export function fromAws(schema: TSchema, value: unknown, path = ''): unknown {
       if (!valueSchema || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromAws(valueSchema, v, `${path}${k}.`)]));
     }
-    case 'Uint8Array':
+    case 'Uint8Array': {
       if (typeof value !== 'string') return value;
-      if (!BASE64.test(value)) throw new ValidationError(`${path.slice(0, -1) || 'value'}: not valid base64`);
-      return new Uint8Array(Buffer.from(value, 'base64'));
+      const bytes = decodeBase64(value);
+      if (!bytes) throw new ValidationError(`${path.slice(0, -1) || 'value'}: not valid base64`);
+      return bytes;
+    }
     case 'Date':
       // AWS JSON 1.1 timestamps are seconds since the epoch, possibly fractional.
       return typeof value === 'number' && Number.isFinite(value) ? new Date(Math.round(value * 1000)) : value;
