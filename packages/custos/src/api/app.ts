@@ -1,7 +1,7 @@
 // Builds the Fastify app of the REST API (no listen: server.ts listens, tests use app.inject()): logging with
 // request ids, JSON-only bodies with a size limit, authentication, the error handler, /v1 routes from the contract's
 // ROUTES table, health checks, metrics, OpenAPI. Must not be imported by service, store, keystore or core.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
@@ -104,7 +104,7 @@ export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstan
       // Per bearer token (by hash); callers authenticated otherwise (AWS SigV4 signs each request anew) by principal.
       keyGenerator: (request) => {
         const token = bearerToken(request);
-        return token ? `token:${createHash('sha256').update(token).digest('hex')}` : `principal:${request.caller?.principal}`;
+        return token ? `token:${hash('sha256', token, 'hex')}` : `principal:${request.caller?.principal}`;
       },
       errorResponseBuilder: () => new LimitExceededError('rate limit exceeded; retry later'),
     });

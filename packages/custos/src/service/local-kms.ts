@@ -157,6 +157,15 @@ export class LocalKms implements Kms {
   }
 
   /**
+   * `authenticate` without a promise when the token is in the authentication cache (the REST API's hot path):
+   * the caller, or undefined when the store must be asked (then call `authenticate`). Throws UNAUTHENTICATED.
+   */
+  authenticateCached(token: string): Caller | undefined {
+    if (this.#closed) throw new InternalError('this LocalKms is closed');
+    return this.#authenticator.authenticateCached(token);
+  }
+
+  /**
    * First start: when the store has no API token at all, creates an admin token (principal `admin`) and passes it
    * to `persist` before committing, so it exists only if saved. Returns it, or undefined when tokens exist.
    */

@@ -29,15 +29,27 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 
 export const authPlugin = fp(
   async (app: FastifyInstance, options: { kms: LocalKms }) => {
-    app.addHook('onRequest', async (request) => {
+    /** Sets the request's caller; the error to fail the request with, if any. */
+    const admit = (request: FastifyRequest, caller: Caller): Error | undefined => {
+      request.caller = { ...caller, requestId: String(request.id) };
+      const config = request.routeOptions.config;
+      return config.adminOnly && !caller.roles.includes('admin') ? new AccessDeniedError(`${caller.principal} may not read ${request.routeOptions.url}`) : undefined;
+    };
+    // Callback style, and no promise at all when the token is cached: this runs on every request.
+    app.addHook('onRequest', (request, _reply, done) => {
       const config = request.routeOptions.config;
       // Unknown routes (no url) fall through to the not-found handler: 404 whatever the credentials.
-      if (config.public || request.routeOptions.url === undefined) return;
+      if (config.public || request.routeOptions.url === undefined) return done();
       const token = bearerToken(request);
-      if (token === undefined) throw new AuthenticationError();
-      const caller = await options.kms.authenticate(token);
-      request.caller = { ...caller, requestId: String(request.id) };
-      if (config.adminOnly && !caller.roles.includes('admin')) throw new AccessDeniedError(`${caller.principal} may not read ${request.routeOptions.url}`);
+      if (token === undefined) return done(new AuthenticationError());
+      let cached: Caller | undefined;
+      try {
+        cached = options.kms.authenticateCached(token);
+      } catch (error) {
+        return done(error as Error);
+      }
+      if (cached) return done(admit(request, cached));
+      options.kms.authenticate(token).then((caller) => done(admit(request, caller)), done);
     });
   },
   { name: 'custos-auth' },

@@ -1,7 +1,7 @@
 // CreateToken, ListTokens, RevokeToken (Custos): bearer tokens of the REST API, and the first-start admin token.
 // Tokens are `cst_` + base64url(32 random bytes); only their SHA-256 hex is stored (a 256-bit random secret needs
 // no slow hash: there is nothing to brute-force). Must not import api.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, randomBytes, randomUUID } from 'node:crypto';
 import {
   NotFoundError,
   ValidationError,
@@ -24,7 +24,7 @@ export const TOKEN_PATTERN = /^cst_[A-Za-z0-9_-]{43}$/;
 
 /** The SHA-256 hex of a token: what the store keeps and looks up. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hash('sha256', token, 'hex'); // one-shot: no Hash object per request
 }
 
 function newToken(): string {
