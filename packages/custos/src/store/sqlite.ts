@@ -27,6 +27,19 @@ export interface SqliteStoreOptions {
  * @example const store = await openSqliteStore('/var/lib/custos/custos.db');
  */
 export async function openSqliteStore(filename: string, options: SqliteStoreOptions = {}): Promise<Store> {
+  const database = openSqliteDatabase(filename);
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+  try {
+    if (options.migrate !== false) await migrateToLatest(db, 'sqlite');
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return createStore(db, 'sqlite');
+}
+
+/** Opens (creating if needed) the database file with the pragmas and file modes described at openSqliteStore. */
+export function openSqliteDatabase(filename: string): SqliteDatabase.Database {
   const inMemory = filename === ':memory:';
   if (!inMemory) {
     const path = resolve(filename);
@@ -44,14 +57,7 @@ export async function openSqliteStore(filename: string, options: SqliteStoreOpti
     database.close();
     throw err;
   }
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
-  try {
-    if (options.migrate !== false) await migrateToLatest(db, 'sqlite');
-  } catch (err) {
-    await db.destroy();
-    throw err;
-  }
-  return createStore(db, 'sqlite');
+  return database;
 }
 
 /**

@@ -83,7 +83,7 @@ async function lockedHead(db: Db): Promise<string> {
 }
 
 /** The row for `entry` chained after `prevHash`. */
-function chainedRow(prevHash: string, entry: AuditEntry) {
+export function chainedRow(prevHash: string, entry: AuditEntry) {
   const fields = {
     time: ms(entry.time),
     principal: entry.principal,

@@ -1,0 +1,65 @@
+// The audit worker's prepared-statement append path writes the same chain as the repository's appendBatch.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteAuditAppender, openSqliteStore, type Store } from '../../src/store/index.js';
+import * as repo from '../../src/store/repositories/index.js';
+import type { AuditEntry } from '../../src/store/types.js';
+
+const entry = (i: number, extra: Partial<AuditEntry> = {}): AuditEntry => ({
+  time: new Date(1_700_000_000_000 + i),
+  principal: `p${i}`,
+  operation: 'Encrypt',
+  keyId: i % 2 ? '1234abcd-12ab-34cd-56ef-1234567890ab' : null,
+  keyVersion: i % 2 ? i : null,
+  outcome: i % 3 ? 'allowed' : 'failed',
+  errorCode: i % 3 ? null : 'KEY_NOT_FOUND',
+  requestId: `r${i}`,
+  details: i % 2 ? { b: 1, a: [i] } : null,
+  ...extra,
+});
+
+describe('openSqliteAuditAppender', () => {
+  let dir: string;
+  let file: string;
+  let store: Store;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'custos-appender-'));
+    file = join(dir, 'custos.db');
+    store = await openSqliteStore(file);
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('continues the chain of the repository path, with the same records', async () => {
+    await store.transaction((tx) => repo.audit.appendBatch(tx, [entry(0), entry(1)]));
+    const appender = openSqliteAuditAppender(file);
+    appender.append([entry(2), entry(3), entry(4)]);
+    appender.close();
+    await store.transaction((tx) => repo.audit.appendBatch(tx, [entry(5)]));
+
+    expect(await repo.audit.verifyChain(store.db)).toEqual({ ok: true, count: 6 });
+    const records = await repo.audit.list(store.db, { limit: 10 });
+    expect(records.map((r) => r.requestId)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5']);
+    for (const [i, record] of records.entries()) {
+      const { time, principal, operation, keyId, keyVersion, outcome, errorCode, details } = entry(i);
+      expect(record).toMatchObject({ time, principal, operation, keyId, keyVersion, outcome, errorCode, details });
+    }
+  });
+
+  it('writes nothing of a batch that fails part way', async () => {
+    const appender = openSqliteAuditAppender(file);
+    appender.append([entry(0)]);
+    const bad = entry(2, { principal: null as unknown as string }); // NOT NULL
+    expect(() => appender.append([entry(1), bad])).toThrow(/NOT NULL/);
+    appender.close();
+    expect(await repo.audit.verifyChain(store.db)).toEqual({ ok: true, count: 1 });
+  });
+
+  it('fails at open on a database without the audit table', () => {
+    expect(() => openSqliteAuditAppender(join(dir, 'empty.db'))).toThrow(/no such table: audit_log/);
+  });
+});
