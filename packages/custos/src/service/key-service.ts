@@ -51,7 +51,11 @@ export class KeyService {
   async run<R>(operation: OperationName, input: unknown, caller: Caller): Promise<R> {
     const requestId = caller.requestId ?? randomUUID();
     const audit: AuditSlot = { keyId: null, keyVersion: null, details: null };
-    const ctx: OpContext = { ...this.context, caller, requestId, audit };
+    // The service context as prototype, not copied: an object spread with extra fields costs microseconds per call.
+    const ctx = Object.create(this.context) as { -readonly [K in keyof OpContext]: OpContext[K] };
+    ctx.caller = caller;
+    ctx.requestId = requestId;
+    ctx.audit = audit;
     try {
       authorise(operation, caller);
       validate(operation, input);

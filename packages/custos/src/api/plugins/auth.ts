@@ -31,7 +31,7 @@ export const authPlugin = fp(
   async (app: FastifyInstance, options: { kms: LocalKms }) => {
     /** Sets the request's caller; the error to fail the request with, if any. */
     const admit = (request: FastifyRequest, caller: Caller): Error | undefined => {
-      request.caller = { ...caller, requestId: String(request.id) };
+      request.caller = { principal: caller.principal, roles: caller.roles, requestId: String(request.id) };
       const config = request.routeOptions.config;
       return config.adminOnly && !caller.roles.includes('admin') ? new AccessDeniedError(`${caller.principal} may not read ${request.routeOptions.url}`) : undefined;
     };
