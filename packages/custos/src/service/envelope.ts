@@ -57,8 +57,8 @@ export async function encryptWithKey(ctx: OpContext, key: KeyRecord, plaintext: 
     }
     try {
       const header = { keyId: current.id, version: version.version };
-      const sealed = aesGcmEncrypt(material, plaintext, ciphertextAad(header, context));
-      return encodeCiphertext({ ...header, ...sealed });
+      const { iv, ciphertext, tag } = aesGcmEncrypt(material, plaintext, ciphertextAad(header, context));
+      return encodeCiphertext({ keyId: header.keyId, version: header.version, iv, ciphertext, tag });
     } finally {
       material.wipe();
     }

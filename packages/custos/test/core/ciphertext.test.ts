@@ -64,6 +64,10 @@ describe('ciphertext format 1', () => {
   it('refuses to encode a non-UUID key id or version 0 (INTERNAL: a caller bug)', () => {
     expect(codeOf(() => encodeCiphertext({ keyId: 'alias/x', version: 1, iv: new Uint8Array(12), ciphertext: new Uint8Array(0), tag: new Uint8Array(16) }))).toBe('INTERNAL');
     expect(codeOf(() => ciphertextAad({ keyId: KEY_ID, version: 0 }, undefined))).toBe('INTERNAL');
+    // UUID-shaped but not hex, and one hex digit short: both refused, not encoded as a shorter id.
+    for (const keyId of [KEY_ID.replace(/^./, 'g'), `${KEY_ID.slice(0, 35)}-`, KEY_ID.replaceAll('-', '_')]) {
+      expect(codeOf(() => ciphertextAad({ keyId, version: 1 }, undefined))).toBe('INTERNAL');
+    }
   });
 });
 

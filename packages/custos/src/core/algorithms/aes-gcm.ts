@@ -1,6 +1,6 @@
 // AES-GCM with 96-bit random IVs and 128-bit tags (CRYPTO-PITFALLS 1, 2). Pure; no I/O.
 // Must not import store, keystore, service or api.
-import { createCipheriv, createDecipheriv, randomBytes, type CipherGCMTypes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomFillSync, type CipherGCMTypes } from 'node:crypto';
 import { InternalError, InvalidCiphertextError } from '@custos/contract';
 import { exposeSecret, type SecretBytes } from '../secret-bytes.js';
 
@@ -21,6 +21,31 @@ export interface GcmSealed {
 }
 
 /**
+ * IVs are cut from a buffer of CSPRNG output that is refilled once used up (as Node's randomUUID does): one
+ * getrandom call per 256 IVs instead of one per encryption. Each IV is handed out once, and the buffer holds no
+ * secret (IVs travel in the clear).
+ */
+const ivPool = Buffer.alloc(GCM_IV_BYTES * 256);
+let ivAt = ivPool.length;
+
+function freshIv(): Uint8Array {
+  if (ivAt === ivPool.length) {
+    randomFillSync(ivPool);
+    ivAt = 0;
+  }
+  const iv = ivPool.subarray(ivAt, ivAt + GCM_IV_BYTES);
+  ivAt += GCM_IV_BYTES;
+  return new Uint8Array(iv); // a copy of its own
+}
+
+/** `bytes` as a plain Uint8Array over a buffer of its own (a Buffer may be a slice of Node's shared pool). */
+function own(bytes: Buffer): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? new Uint8Array(bytes.buffer, 0, bytes.byteLength)
+    : new Uint8Array(bytes);
+}
+
+/**
  * Encrypts with a fresh random 12-byte IV. Key must be 16, 24 or 32 bytes. No API takes a caller's IV.
  * @example const sealed = aesGcmEncrypt(SecretBytes.random(32), plaintext, aad);
  */
@@ -28,11 +53,12 @@ export function aesGcmEncrypt(key: SecretBytes, plaintext: Uint8Array, aad: Uint
   const cipherName = CIPHER_BY_KEY_BYTES[key.length];
   // A wrong key length is a programming error (specs fix the length), not a bad ciphertext.
   if (cipherName === undefined) throw new InternalError(`AES-GCM key must be 16, 24 or 32 bytes, got ${key.length}`);
-  const iv = new Uint8Array(randomBytes(GCM_IV_BYTES));
+  const iv = freshIv();
   const cipher = createCipheriv(cipherName, exposeSecret(key), iv, { authTagLength: GCM_TAG_BYTES });
   cipher.setAAD(aad);
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return { iv, ciphertext: new Uint8Array(ciphertext), tag: new Uint8Array(cipher.getAuthTag()) };
+  const body = cipher.update(plaintext);
+  const last = cipher.final(); // empty for GCM, which is a stream mode
+  return { iv, ciphertext: own(last.length > 0 ? Buffer.concat([body, last]) : body), tag: new Uint8Array(cipher.getAuthTag()) };
 }
 
 /**

@@ -39,12 +39,19 @@ const HEADER_BYTES = 1 + KEY_ID_BYTES + 4;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const MAX_VERSION = 0xffff_ffff;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HEX_UUID_DASHES = [8, 13, 18, 23];
 
-function uuidToBytes(keyId: string): Uint8Array {
+/** Writes the 21-byte header (format, key id, version) at the start of `out`. */
+function writeHeader(out: Uint8Array, keyId: string, version: number): void {
   // A bad key id or version on the encode side is a caller bug, not a bad ciphertext.
-  if (!UUID_RE.test(keyId)) throw new InternalError('key id must be a UUID');
-  return new Uint8Array(Buffer.from(keyId.replaceAll('-', ''), 'hex'));
+  if (!Number.isInteger(version) || version < 1 || version > MAX_VERSION) throw new InternalError('version must be a uint32 >= 1');
+  if (keyId.length !== 36 || HEX_UUID_DASHES.some((i) => keyId[i] !== '-')) throw new InternalError('key id must be a UUID');
+  // Buffer's hex decoder stops at the first pair that is not hex, so a short result means a bad id.
+  const id = Buffer.from(keyId.slice(0, 8) + keyId.slice(9, 13) + keyId.slice(14, 18) + keyId.slice(19, 23) + keyId.slice(24), 'hex');
+  if (id.length !== KEY_ID_BYTES) throw new InternalError('key id must be a UUID');
+  out[0] = FORMAT_V1;
+  out.set(id, 1);
+  new DataView(out.buffer, out.byteOffset, out.byteLength).setUint32(1 + KEY_ID_BYTES, version, false);
 }
 
 function bytesToUuid(bytes: Uint8Array): string {
@@ -52,19 +59,15 @@ function bytesToUuid(bytes: Uint8Array): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-function header(keyId: string, version: number): Uint8Array {
-  if (!Number.isInteger(version) || version < 1 || version > MAX_VERSION) throw new InternalError('version must be a uint32 >= 1');
-  const out = new Uint8Array(HEADER_BYTES);
-  out[0] = FORMAT_V1;
-  out.set(uuidToBytes(keyId), 1);
-  new DataView(out.buffer).setUint32(1 + KEY_ID_BYTES, version, false);
-  return out;
-}
-
 /** Encodes a blob in format 1. @example encodeCiphertext({ keyId, version: 1, ...aesGcmEncrypt(key, pt, aad) }) */
 export function encodeCiphertext(blob: CiphertextV1): Uint8Array {
   if (blob.iv.length !== IV_BYTES || blob.tag.length !== TAG_BYTES) throw new InternalError('format 1 takes a 12-byte IV and a 16-byte tag');
-  return concat([header(blob.keyId, blob.version), blob.iv, blob.ciphertext, blob.tag]);
+  const out = new Uint8Array(HEADER_BYTES + IV_BYTES + blob.ciphertext.length + TAG_BYTES);
+  writeHeader(out, blob.keyId, blob.version);
+  out.set(blob.iv, HEADER_BYTES);
+  out.set(blob.ciphertext, HEADER_BYTES + IV_BYTES);
+  out.set(blob.tag, out.length - TAG_BYTES);
+  return out;
 }
 
 /** Decodes any known format; throws InvalidCiphertextError for anything malformed or unknown. @example decodeCiphertext(blob).keyId */
@@ -85,7 +88,11 @@ export function decodeCiphertext(bytes: Uint8Array): CiphertextV1 {
 
 /** The additional data for the blob's GCM: its header (everything before the IV) followed by the context. */
 export function ciphertextAad(blob: Pick<CiphertextV1, 'keyId' | 'version'>, encryptionContext: Record<string, string> | undefined): Uint8Array {
-  return concat([header(blob.keyId, blob.version), encodeEncryptionContext(encryptionContext)]);
+  const context = encodeEncryptionContext(encryptionContext);
+  const out = new Uint8Array(HEADER_BYTES + context.length);
+  writeHeader(out, blob.keyId, blob.version);
+  out.set(context, HEADER_BYTES);
+  return out;
 }
 
 /** A plain Uint8Array (not a Buffer, whose `.buffer` may be Node's shared pool). */
@@ -110,6 +117,7 @@ function uint32(n: number): Uint8Array {
  * @example encodeEncryptionContext({ tenant: 'a' }) // 00000001 00000006 'tenant' 00000001 'a'
  */
 export function encodeEncryptionContext(context: Record<string, string> | undefined): Uint8Array {
+  if (context === undefined) return new Uint8Array(4); // count 0
   const entries = Object.entries(context ?? {}).map(([k, v]) => {
     if (typeof v !== 'string') throw new ValidationError('encryption context values must be strings');
     return [Buffer.from(k, 'utf8'), Buffer.from(v, 'utf8')] as const;

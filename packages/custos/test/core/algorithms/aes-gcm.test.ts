@@ -44,6 +44,17 @@ describe('aesGcmEncrypt / aesGcmDecrypt', () => {
     expect(Buffer.from(a.ciphertext).equals(Buffer.from(b.ciphertext))).toBe(false);
   });
 
+  it('never repeats an IV across refills of its random pool, and hands out IVs and ciphertexts of their own', () => {
+    const key = SecretBytes.random(16);
+    const ivs = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const sealed = aesGcmEncrypt(key, utf8('x'), utf8(''));
+      ivs.add(Buffer.from(sealed.iv).toString('hex'));
+      for (const part of [sealed.iv, sealed.ciphertext, sealed.tag]) expect(part.buffer.byteLength).toBe(part.length);
+    }
+    expect(ivs.size).toBe(2000);
+  });
+
   it('refuses to encrypt under a key that is not 16, 24 or 32 bytes', () => {
     expect(codeOf(() => aesGcmEncrypt(SecretBytes.random(20), utf8('x'), utf8('')))).toBe('INTERNAL');
   });
