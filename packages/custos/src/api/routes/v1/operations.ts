@@ -40,13 +40,21 @@ export function operationInput(method: OperationMethod, route: Route, request: F
     throw new ValidationError('the request body must be a JSON object');
   }
   const input = (fromQuery ? fromWire(schema, source, '', true) : fromWire(schema, source)) as Record<string, unknown>;
-  for (const name of pathParams(route)) {
+  for (const name of paramsOf(route)) {
     const value = params[name];
     if (value === undefined || value === '') throw new ValidationError(`${name} is missing from the path`);
     if (name in input && input[name] !== value) throw new ValidationError(`${name} in the body differs from the path`);
     input[name] = value;
   }
   return input;
+}
+
+/** The route's path parameters, parsed once per route (this runs on every request). */
+const PATH_PARAMS = new WeakMap<Route, readonly string[]>();
+function paramsOf(route: Route): readonly string[] {
+  let names = PATH_PARAMS.get(route);
+  if (!names) PATH_PARAMS.set(route, (names = pathParams(route)));
+  return names;
 }
 
 /** `?tagKeys=a` means `['a']` when the schema's field is an array. */
