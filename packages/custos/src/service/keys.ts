@@ -85,6 +85,7 @@ export function checkUse(ctx: OpContext, key: KeyRecord, usage: KeyUsage, algori
  * so data protected during the window stays readable.
  */
 export function checkValidity(ctx: OpContext, key: KeyRecord, originating: boolean): void {
+  if (!key.notBefore && !key.notAfter) return;
   const now = ctx.now();
   if (key.notBefore && now < key.notBefore) throw new InvalidStateError('the key is not valid yet', 'KEY_NOT_YET_VALID');
   if (originating && key.notAfter && now > key.notAfter) throw new InvalidStateError('the key has expired', 'KEY_EXPIRED');
