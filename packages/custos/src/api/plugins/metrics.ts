@@ -41,11 +41,20 @@ export const metricsPlugin = fp(
       },
     });
 
+    // The labelled children, looked up once per label set (prom-client hashes the labels on every inc/observe).
+    const counters = new Map<string, Counter.Internal>();
+    const timers = new Map<string, Histogram.Internal<'operation'>>();
     app.addHook('onResponse', (request, reply, done) => {
       const operation = request.routeOptions.config.operation;
       if (operation) {
-        requests.inc({ operation, outcome: request.errorCode ?? 'ok' });
-        duration.observe({ operation }, reply.elapsedTime / 1000);
+        const outcome = request.errorCode ?? 'ok';
+        const key = `${operation} ${outcome}`;
+        let counter = counters.get(key);
+        if (!counter) counters.set(key, (counter = requests.labels({ operation, outcome })));
+        counter.inc();
+        let timer = timers.get(operation);
+        if (!timer) timers.set(operation, (timer = duration.labels({ operation })));
+        timer.observe(reply.elapsedTime / 1000);
       }
       done();
     });

@@ -40,18 +40,33 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const MAX_VERSION = 0xffff_ffff;
 const HEX_UUID_DASHES = [8, 13, 18, 23];
+/** Key ids (not secret) → their 16 bytes: the hot path encodes a header per encryption, for a handful of keys. */
+const keyIdBytes = new Map<string, Uint8Array>();
+const MAX_CACHED_KEY_IDS = 10_000;
+
+function uuidToBytes(keyId: string): Uint8Array {
+  let bytes = keyIdBytes.get(keyId);
+  if (bytes) return bytes;
+  // A bad key id on the encode side is a caller bug, not a bad ciphertext.
+  if (keyId.length !== 36 || HEX_UUID_DASHES.some((i) => keyId[i] !== '-')) throw new InternalError('key id must be a UUID');
+  // Buffer's hex decoder stops at the first pair that is not hex, so a short result means a bad id.
+  bytes = new Uint8Array(Buffer.from(keyId.slice(0, 8) + keyId.slice(9, 13) + keyId.slice(14, 18) + keyId.slice(19, 23) + keyId.slice(24), 'hex'));
+  if (bytes.length !== KEY_ID_BYTES) throw new InternalError('key id must be a UUID');
+  if (keyIdBytes.size >= MAX_CACHED_KEY_IDS) keyIdBytes.clear();
+  keyIdBytes.set(keyId, bytes);
+  return bytes;
+}
 
 /** Writes the 21-byte header (format, key id, version) at the start of `out`. */
 function writeHeader(out: Uint8Array, keyId: string, version: number): void {
-  // A bad key id or version on the encode side is a caller bug, not a bad ciphertext.
   if (!Number.isInteger(version) || version < 1 || version > MAX_VERSION) throw new InternalError('version must be a uint32 >= 1');
-  if (keyId.length !== 36 || HEX_UUID_DASHES.some((i) => keyId[i] !== '-')) throw new InternalError('key id must be a UUID');
-  // Buffer's hex decoder stops at the first pair that is not hex, so a short result means a bad id.
-  const id = Buffer.from(keyId.slice(0, 8) + keyId.slice(9, 13) + keyId.slice(14, 18) + keyId.slice(19, 23) + keyId.slice(24), 'hex');
-  if (id.length !== KEY_ID_BYTES) throw new InternalError('key id must be a UUID');
   out[0] = FORMAT_V1;
-  out.set(id, 1);
-  new DataView(out.buffer, out.byteOffset, out.byteLength).setUint32(1 + KEY_ID_BYTES, version, false);
+  out.set(uuidToBytes(keyId), 1);
+  // uint32, big-endian
+  out[17] = version >>> 24;
+  out[18] = (version >>> 16) & 0xff;
+  out[19] = (version >>> 8) & 0xff;
+  out[20] = version & 0xff;
 }
 
 function bytesToUuid(bytes: Uint8Array): string {
