@@ -4,14 +4,27 @@
 import type { AuditEntry } from '../../store/types.js';
 import type { AuditSink } from './worker-sink.js';
 
-interface Pending {
-  readonly entry: AuditEntry;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
+/** The records that will be committed together, and the one promise their callers share. */
+interface Batch {
+  readonly entries: AuditEntry[];
+  readonly committed: Promise<void>;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const committed = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { entries: [], committed, resolve, reject };
 }
 
 export class AuditWriter {
-  #queue: Pending[] = [];
+  /** Batches waiting for their commit, oldest first; the last one takes new records until it is full. */
+  #queue: Batch[] = [];
   #flushing: Promise<void> | null = null;
 
   constructor(
@@ -19,12 +32,16 @@ export class AuditWriter {
     private readonly maxBatch = 1000,
   ) {}
 
-  /** Resolves once the record is committed; rejects if its transaction failed. */
+  /**
+   * Resolves once the record is committed; rejects if its transaction failed. Records queued together share one
+   * promise (no promise per record on the request path).
+   */
   append(entry: AuditEntry): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ entry, resolve, reject });
-      this.#flushing ??= this.#flushSoon();
-    });
+    let batch = this.#queue[this.#queue.length - 1];
+    if (!batch || batch.entries.length >= this.maxBatch) this.#queue.push((batch = newBatch()));
+    batch.entries.push(entry);
+    this.#flushing ??= this.#flushSoon();
+    return batch.committed;
   }
 
   /** Waits until every queued record is written. */
@@ -49,13 +66,12 @@ export class AuditWriter {
 
   async #flush(): Promise<void> {
     try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, this.maxBatch);
+      for (let batch = this.#queue.shift(); batch; batch = this.#queue.shift()) {
         try {
-          await this.sink.commit(batch.map((p) => p.entry));
-          for (const p of batch) p.resolve();
+          await this.sink.commit(batch.entries);
+          batch.resolve();
         } catch (error) {
-          for (const p of batch) p.reject(error);
+          batch.reject(error);
         }
       }
     } finally {
