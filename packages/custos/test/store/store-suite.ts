@@ -1,6 +1,6 @@
 // The store contract, run against every dialect: describeStore('sqlite', open) and describeStore('postgres', open).
 // Must not import service or api; exercises every repository function through the public store surface.
-import { randomUUID } from 'node:crypto';
+import { randomUUID, createHash } from 'node:crypto';
 import { ConflictError, KmsError, ValidationError } from '@custos/contract';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -643,6 +643,23 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         expect(second.prevHash).toBe(first.hash);
         expect(second.seq).toBeGreaterThan(first.seq);
         expect(first.details).toEqual({ a: [1, { y: null, z: true }], b: 1 });
+      });
+
+      it('hashes SHA-256(prevHash || canonical JSON of the fields), as documented (a released format)', async () => {
+        const entry = makeEntry({ time: at(123), keyVersion: 2, details: { b: 1, a: 'x' } });
+        const record = await append(entry);
+        const canonical = JSON.stringify([
+          entry.time.toISOString(),
+          entry.principal,
+          entry.operation,
+          entry.keyId,
+          entry.keyVersion,
+          entry.outcome,
+          entry.errorCode,
+          entry.requestId,
+          '{"a":"x","b":1}',
+        ]);
+        expect(record.hash).toBe(createHash('sha256').update('0'.repeat(64)).update(canonical).digest('hex'));
       });
 
       it('round-trips every field through list', async () => {
