@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Value } from '@sinclair/typebox/value';
 import { KmsError, OPERATIONS, ROUTES, decodeBase64, fromWire, pathParams, toWire, wireSchema } from '../src/index.js';
@@ -34,6 +35,29 @@ describe('wire form', () => {
     const bytes = decodeBase64('AAH/')!;
     expect(bytes.byteOffset).toBe(0);
     expect(bytes.buffer.byteLength).toBe(3); // not a view of Node's shared Buffer pool
+  });
+
+  it('accepts exactly the canonical encodings (property: decoding and re-encoding gives the text back)', () => {
+    const chars = fc.constantFrom(...'AQgw/+9Zaz=-_ \n!é'.split(''));
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 16 }), (parts) => {
+        const text = parts.join('');
+        const reference = Buffer.from(text, 'base64');
+        const canonical = reference.toString('base64') === text;
+        const decoded = decodeBase64(text);
+        expect(decoded !== undefined).toBe(canonical);
+        if (decoded) accepted++;
+        if (decoded) expect(Buffer.from(decoded).equals(reference)).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(accepted).toBeGreaterThan(100); // the generator reaches valid encodings, not only junk
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        expect(decodeBase64(Buffer.from(bytes).toString('base64'))).toEqual(bytes);
+      }),
+    );
   });
 
   it('coerces query strings to the numbers the schema asks for', () => {
