@@ -19,9 +19,18 @@ export class EncryptionCounters {
    */
   constructor(private readonly block = 16_384) {}
 
-  /** The number of this encryption under the version (1, 2, …); unique across processes sharing the store. */
-  async next(db: Db, keyId: string, version: number): Promise<number> {
+  /**
+   * The number of this encryption under the version (1, 2, …); unique across processes sharing the store. A plain
+   * number while the reserved block lasts (the hot path), a promise when a new block must be reserved.
+   */
+  next(db: Db, keyId: string, version: number): number | Promise<number> {
     const k = `${keyId}:${version}`;
+    const slot = this.#slots.get(k);
+    if (slot && slot.next <= slot.limit) return slot.next++;
+    return this.#reserve(db, k, keyId, version);
+  }
+
+  async #reserve(db: Db, k: string, keyId: string, version: number): Promise<number> {
     for (;;) {
       let slot = this.#slots.get(k);
       if (slot && slot.next <= slot.limit) return slot.next++;

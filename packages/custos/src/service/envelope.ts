@@ -102,7 +102,7 @@ export async function decryptBlob(
     throw new ValidationError('the ciphertext was not encrypted under the specified key', 'INCORRECT_KEY');
   }
   checkUse(ctx, key, 'ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT', false);
-  const version = await findVersion(ctx, key, parsed.version);
+  const version = ctx.cache.version(key.id, parsed.version) ?? (await findVersion(ctx, key, parsed.version));
   if (!version) throw new InvalidCiphertextError();
   ctx.audit.keyVersion = version.version;
   await countUse(ctx.store.db, key);

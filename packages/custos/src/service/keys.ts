@@ -24,6 +24,8 @@ import { OPERATION_RULES, assertStateAllows, type OperationName } from './lifecy
  * from the key cache (the cryptographic hot path); management always reads the store.
  */
 export async function findKey(ctx: ServiceContext, db: Db, reference: string, cached = false): Promise<KeyRecord> {
+  const hit = cached ? cachedKey(ctx, reference) : undefined;
+  if (hit) return hit;
   const ref = parseKeyRef(reference, ctx.config);
   const epoch = ctx.cache.epoch;
   let id: string;
@@ -37,19 +39,27 @@ export async function findKey(ctx: ServiceContext, db: Db, reference: string, ca
       if (cached) ctx.cache.putAlias(epoch, ref.name, id);
     }
   } else id = ref.id;
-  const hit = cached ? ctx.cache.key(id) : undefined;
-  if (hit) return hit;
   const key = await repo.keys.get(db, id);
   if (!key) throw new NotFoundError(`key not found: ${reference}`, 'KEY_NOT_FOUND');
   if (cached) ctx.cache.putKey(epoch, key);
   return key;
 }
 
+/**
+ * The key cache's record for a reference (id, ARN, alias), without a promise: the hot path's way in. Throws as
+ * findKey does for a malformed reference or an ARN of another account or region.
+ */
+function cachedKey(ctx: ServiceContext, reference: string): KeyRecord | undefined {
+  const ref = parseKeyRef(reference, ctx.config);
+  const id = ref.kind === 'alias' ? ctx.cache.alias(ref.name) : ref.id;
+  return id === undefined ? undefined : ctx.cache.key(id);
+}
+
 /** Resolves a key for `operation`, checks its state, and records it in the audit slot. */
 export async function loadKey(ctx: OpContext, db: Db, reference: string, operation: OperationName): Promise<KeyRecord> {
   // Only cryptographic use reads through the cache, and only outside a transaction.
   const cached = db === ctx.store.db && OPERATION_RULES[operation].access === 'use';
-  const key = await findKey(ctx, db, reference, cached);
+  const key = (cached ? cachedKey(ctx, reference) : undefined) ?? (await findKey(ctx, db, reference, cached));
   ctx.audit.keyId = key.id;
   assertStateAllows(operation, effectiveState(ctx, key));
   return key;
@@ -91,23 +101,29 @@ export function checkValidity(ctx: OpContext, key: KeyRecord, originating: boole
   if (originating && key.notAfter && now > key.notAfter) throw new InvalidStateError('the key has expired', 'KEY_EXPIRED');
 }
 
-/** Counts one use against the key's maximum (atomically, in the store). */
-export async function countUse(db: Db, key: KeyRecord): Promise<void> {
-  if (key.maxUses === null) return;
-  const ok = await repo.keys.incrementUseCount(db, key.id, key.maxUses);
-  if (!ok) throw new LimitExceededError(`the key has reached its maximum of ${key.maxUses} uses`, 'USAGE_LIMIT_EXCEEDED');
+/** Counts one use against the key's maximum (atomically, in the store); nothing to wait for on keys without one. */
+export function countUse(db: Db, key: KeyRecord): Promise<void> | undefined {
+  if (key.maxUses === null) return undefined;
+  const maxUses = key.maxUses;
+  return repo.keys.incrementUseCount(db, key.id, maxUses).then((ok) => {
+    if (!ok) throw new LimitExceededError(`the key has reached its maximum of ${maxUses} uses`, 'USAGE_LIMIT_EXCEEDED');
+  });
 }
 
 export function supportedAlgorithms(spec: KeySpecEntry, usage: KeyUsage): readonly string[] {
   if (!spec.usages.includes(usage)) return [];
-  const byUsage: Record<KeyUsage, readonly string[]> = {
-    ENCRYPT_DECRYPT: spec.encryption,
-    SIGN_VERIFY: spec.signing,
-    GENERATE_VERIFY_MAC: spec.mac,
-    KEY_AGREEMENT: spec.agreement,
-    DERIVE_KEY: spec.derivation,
-  };
-  return byUsage[usage];
+  switch (usage) {
+    case 'ENCRYPT_DECRYPT':
+      return spec.encryption;
+    case 'SIGN_VERIFY':
+      return spec.signing;
+    case 'GENERATE_VERIFY_MAC':
+      return spec.mac;
+    case 'KEY_AGREEMENT':
+      return spec.agreement;
+    case 'DERIVE_KEY':
+      return spec.derivation;
+  }
 }
 
 /** The fields every new key starts with; callers give what differs (id, spec, usage, state, origin, ...). */
@@ -159,7 +175,7 @@ export async function unwrapVersion(ctx: ServiceContext, key: KeyRecord, version
 
 /** The newest version's private key, parsed once and kept in the key cache (asymmetric specs). */
 export async function latestPrivateKey(ctx: OpContext, key: KeyRecord): Promise<PreparedPrivateKey> {
-  const version = await getVersion(ctx, key, key.latestVersion);
+  const version = ctx.cache.version(key.id, key.latestVersion) ?? (await getVersion(ctx, key, key.latestVersion));
   ctx.audit.keyVersion = version.version;
   const hit = ctx.cache.prepared(key.id, version.version);
   if (hit) return hit;
@@ -192,9 +208,11 @@ export async function getVersion(ctx: ServiceContext, key: KeyRecord, version: n
 
 /** The newest version's record and material. */
 export async function latestMaterial(ctx: OpContext, key: KeyRecord): Promise<{ version: KeyVersionRecord; material: SecretBytes }> {
-  const version = await getVersion(ctx, key, key.latestVersion);
+  // Straight from the key cache when it has both (no promise per step on the hot path).
+  const version = ctx.cache.version(key.id, key.latestVersion) ?? (await getVersion(ctx, key, key.latestVersion));
   ctx.audit.keyVersion = version.version;
-  return { version, material: await unwrapVersion(ctx, key, version) };
+  const material = version.wrappedMaterial ? ctx.cache.material(key.id, version.version) : undefined;
+  return { version, material: material ?? (await unwrapVersion(ctx, key, version)) };
 }
 
 /** KeyMetadata as AWS returns it, plus Custos's fields. */
