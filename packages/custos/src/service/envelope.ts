@@ -9,7 +9,7 @@ import { keySpec } from '../core/key-specs.js';
 import * as repo from '../store/repositories/index.js';
 import type { KeyRecord } from '../store/types.js';
 import type { OpContext } from './context.js';
-import { checkUse, countUse, findKey, findVersion, getVersion, latestMaterial, loadKey, unwrapVersion } from './keys.js';
+import { admitKey, checkUse, countUse, findKey, findVersion, getVersion, latestMaterial, loadKey, unwrapVersion } from './keys.js';
 import type { OperationName } from './lifecycle.js';
 import { assertRotatable, rotateKey } from './rotation.js';
 
@@ -126,5 +126,5 @@ async function findKeyForBlob(ctx: OpContext, keyId: string, operation: Operatio
     throw new InvalidCiphertextError();
   }
   if (key.usage !== 'ENCRYPT_DECRYPT' || !keySpec(key.spec).encryption.includes('SYMMETRIC_DEFAULT')) throw new InvalidCiphertextError();
-  return loadKey(ctx, ctx.store.db, keyId, operation);
+  return admitKey(ctx, key, operation);
 }

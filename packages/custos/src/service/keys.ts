@@ -60,6 +60,11 @@ export async function loadKey(ctx: OpContext, db: Db, reference: string, operati
   // Only cryptographic use reads through the cache, and only outside a transaction.
   const cached = db === ctx.store.db && OPERATION_RULES[operation].access === 'use';
   const key = (cached ? cachedKey(ctx, reference) : undefined) ?? (await findKey(ctx, db, reference, cached));
+  return admitKey(ctx, key, operation);
+}
+
+/** The checks of loadKey for a key already found: records it in the audit slot and checks its state allows `operation`. */
+export function admitKey(ctx: OpContext, key: KeyRecord, operation: OperationName): KeyRecord {
   ctx.audit.keyId = key.id;
   assertStateAllows(operation, effectiveState(ctx, key));
   return key;
