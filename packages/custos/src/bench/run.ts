@@ -1,8 +1,11 @@
 // `npm run bench`: drives a real Custos server (auth on, audit durable before each reply) and the bare Fastify
 // ceiling over loopback with autocannon, and prints requests/s, p50, p99 and the ratio to the ceiling.
+// The two are measured in alternating rounds (ceiling, Custos, ceiling, Custos, …) and each figure is the median
+// over the rounds: on a shared machine one long run of each mostly measures what the neighbours did meanwhile.
 // Then encrypt and sign again on PostgreSQL: one node, and two nodes sharing the database (load split evenly).
-// Settings: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 64), BENCH_OPS (comma list),
-// BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test; 'off' skips the PostgreSQL runs).
+// Settings: BENCH_DURATION (s per run, default 5), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 64),
+// BENCH_OPS (comma list), BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test; 'off' skips the
+// PostgreSQL runs).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,7 +16,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 
@@ -81,6 +85,16 @@ async function load(target: Target, path: string, body: unknown, connections = C
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
+/** The median of each figure over the rounds (errors: the total). */
+function medianOf(results: Result[]): Result {
+  const median = (pick: (r: Result) => number) => {
+    const sorted = results.map(pick).sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  return { rps: median((r) => r.rps), p50: median((r) => r.p50), p99: median((r) => r.p99), errors: results.reduce((n, r) => n + r.errors, 0) };
+}
+
 async function keysFor(target: Target, baseline: boolean): Promise<Keys> {
   if (baseline) {
     const res = await fetch(`${target.url}/blob`);
@@ -103,8 +117,14 @@ try {
     const ceilingKeys = await keysFor(ceiling, true);
     const custosKeys = await keysFor(custos, false);
     for (const scenario of scenarios) {
-      const base = await load(ceiling, scenario.path(ceilingKeys), scenario.body(ceilingKeys));
-      const ours = await load(custos, scenario.path(custosKeys), scenario.body(custosKeys));
+      const bases: Result[] = [];
+      const ourRuns: Result[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        bases.push(await load(ceiling, scenario.path(ceilingKeys), scenario.body(ceilingKeys)));
+        ourRuns.push(await load(custos, scenario.path(custosKeys), scenario.body(custosKeys)));
+      }
+      const base = medianOf(bases);
+      const ours = medianOf(ourRuns);
       rows.push([
         scenario.name,
         ours.rps.toFixed(0),
@@ -166,7 +186,7 @@ if (POSTGRES_URL !== 'off') {
 const header = ['operation', 'custos req/s', 'p50', 'p99', 'ceiling req/s', 'ceiling p99', 'ratio', 'p99 ratio', 'errors'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-console.log(`connections ${CONNECTIONS}, ${DURATION} s per run, node ${process.version}`);
+console.log(`connections ${CONNECTIONS}, ${ROUNDS} alternating rounds of ${DURATION} s each (medians), node ${process.version}`);
 console.log(line(header));
 for (const row of rows) console.log(line(row));
 if (pgRows.length > 0) {

@@ -1,0 +1,27 @@
+// `npm run bench` end to end, shortened: the compiled runner starts a real server and the ceiling, drives both,
+// and prints a row per operation with no failed request (a broken hot path shows up here as errors, not only as a
+// slow figure). Throughput itself is measured by `npm run bench`, never asserted in a test.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const RUNNER = fileURLToPath(new URL('../../dist/bench/run.js', import.meta.url));
+
+describe('npm run bench', () => {
+  it('measures Custos and the ceiling for each operation, in alternating rounds, without errors', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [RUNNER], {
+      env: { ...process.env, BENCH_DURATION: '1', BENCH_ROUNDS: '2', BENCH_CONNECTIONS: '8', BENCH_POSTGRES_URL: 'off' },
+      timeout: 120_000,
+    });
+    expect(stdout).toContain('2 alternating rounds of 1 s each');
+    const rows = stdout.split('\n').filter((line) => /^(encrypt|decrypt|sign|generateDataKey)/.test(line));
+    expect(rows.map((row) => row.split(/\s{2,}/)[0])).toEqual(['encrypt 1 KiB', 'decrypt 1 KiB', 'sign ECDSA P-256', 'generateDataKey']);
+    for (const row of rows) {
+      const cells = row.trim().split(/\s{2,}/);
+      expect(Number(cells[1]), row).toBeGreaterThan(0); // Custos req/s
+      expect(Number(cells[4]), row).toBeGreaterThan(0); // ceiling req/s
+      expect(cells.at(-1), row).toBe('0'); // errors
+    }
+  }, 150_000);
+});
