@@ -88,7 +88,9 @@ export function aesGcmDecrypt(key: SecretBytes, sealed: GcmSealed, aad: Uint8Arr
     out?.fill(0); // unauthenticated plaintext from update() never leaves this function
     throw new InvalidCiphertextError({ cause });
   }
-  // Copy into a buffer of its own (a Buffer may be a slice of Node's shared pool) and clear the original.
+  // A buffer of its own (update() allocates one; a slice of Node's shared pool is copied out and cleared), so the
+  // caller may wipe it.
+  if (out.byteOffset === 0 && out.byteLength === out.buffer.byteLength) return new Uint8Array(out.buffer, 0, out.byteLength);
   const plaintext = new Uint8Array(out);
   out.fill(0);
   return plaintext;

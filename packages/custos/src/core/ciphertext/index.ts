@@ -77,7 +77,10 @@ function bytesToUuid(bytes: Uint8Array): string {
 /** Encodes a blob in format 1. @example encodeCiphertext({ keyId, version: 1, ...aesGcmEncrypt(key, pt, aad) }) */
 export function encodeCiphertext(blob: CiphertextV1): Uint8Array {
   if (blob.iv.length !== IV_BYTES || blob.tag.length !== TAG_BYTES) throw new InternalError('format 1 takes a 12-byte IV and a 16-byte tag');
-  const out = new Uint8Array(HEADER_BYTES + IV_BYTES + blob.ciphertext.length + TAG_BYTES);
+  // From Node's buffer pool (a blob is not secret), every byte written below: allocating an ArrayBuffer of its own
+  // per blob costs more than the copy. Returned as a plain Uint8Array view.
+  const pooled = Buffer.allocUnsafe(HEADER_BYTES + IV_BYTES + blob.ciphertext.length + TAG_BYTES);
+  const out = new Uint8Array(pooled.buffer, pooled.byteOffset, pooled.length);
   writeHeader(out, blob.keyId, blob.version);
   out.set(blob.iv, HEADER_BYTES);
   out.set(blob.ciphertext, HEADER_BYTES + IV_BYTES);
