@@ -33,8 +33,9 @@ export function toWire(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(toWire);
   if (value !== null && typeof value === 'object') {
+    const source = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toWire(v);
+    for (const k of Object.keys(source)) if (source[k] !== undefined) out[k] = toWire(source[k]);
     return out;
   }
   return value;
@@ -70,8 +71,9 @@ export function fromWire(schema: TSchema, value: unknown, path = '', fromQuery =
     case 'Object': {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
       const props = (schema.properties ?? {}) as Record<string, TSchema>;
+      const source = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = props[k] ? fromWire(props[k], v, `${path}/${k}`, fromQuery) : v;
+      for (const k of Object.keys(source)) out[k] = Object.hasOwn(props, k) ? fromWire(props[k]!, source[k], `${path}/${k}`, fromQuery) : source[k];
       return out;
     }
     case 'Record': {

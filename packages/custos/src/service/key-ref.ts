@@ -13,8 +13,20 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
+/** Key ids seen lately → their parsed form (the hot path names the same few keys on every call). Not secret. */
+const parsedIds = new Map<string, KeyRef>();
+const MAX_PARSED_IDS = 10_000;
+
 /** Parses a key reference; an ARN for another region or account names no key here. */
 export function parseKeyRef(value: string, config: ServiceConfig): KeyRef {
+  const seen = parsedIds.get(value);
+  if (seen) return seen;
+  if (isUuid(value)) {
+    const ref: KeyRef = { kind: 'id', id: value.toLowerCase() };
+    if (parsedIds.size >= MAX_PARSED_IDS) parsedIds.clear();
+    parsedIds.set(value, ref);
+    return ref;
+  }
   const arn = ARN.exec(value);
   if (arn) {
     const [, region, account, kind, rest] = arn as unknown as [string, string, string, string, string];
