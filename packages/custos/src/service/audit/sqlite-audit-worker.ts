@@ -2,11 +2,12 @@
 // (better-sqlite3 is synchronous) blocks this thread, not the server's event loop. Started by worker-sink.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteAuditAppender } from '../../store/index.js';
-import type { AuditEntry } from '../../store/types.js';
+import { unpackEntries } from './worker-sink.js';
 
 interface Batch {
   readonly id: number;
-  readonly entries: AuditEntry[];
+  /** packEntries' form. */
+  readonly packed: unknown[];
 }
 
 const appender = openSqliteAuditAppender((workerData as { filename: string }).filename);
@@ -16,7 +17,7 @@ parentPort!.on('message', (batch: Batch | 'close') => {
     process.exit(0);
   }
   try {
-    appender.append(batch.entries);
+    appender.append(unpackEntries(batch.packed));
     parentPort!.postMessage({ id: batch.id, ok: true });
   } catch (error) {
     parentPort!.postMessage({ id: batch.id, ok: false, message: error instanceof Error ? error.message : String(error) });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditWriter } from '../../../src/service/audit/group-commit.js';
-import { inProcessSink, type AuditSink } from '../../../src/service/audit/worker-sink.js';
+import { inProcessSink, packEntries, unpackEntries, type AuditSink } from '../../../src/service/audit/worker-sink.js';
 import { openSqliteStore, type Store } from '../../../src/store/index.js';
 import * as repo from '../../../src/store/repositories/index.js';
 import type { AuditEntry } from '../../../src/store/types.js';
@@ -29,6 +29,16 @@ function counting(sink: AuditSink): AuditSink & { commits: number } {
   const counted = { commits: 0, commit: async (e: AuditEntry[]) => (counted.commits++, sink.commit(e)), close: () => sink.close() };
   return counted;
 }
+
+describe('packEntries', () => {
+  it('round-trips every field of every entry through the flat form the worker receives', () => {
+    const entries = [entry(1), { ...entry(2), keyId: 'k', keyVersion: 3, outcome: 'failed' as const, errorCode: 'E', details: { a: [1] } }];
+    const packed = packEntries(entries);
+    expect(packed.every((v) => v === null || typeof v !== 'object' || !(v instanceof Date))).toBe(true);
+    expect(unpackEntries(structuredClone(packed))).toEqual(entries);
+    expect(unpackEntries([])).toEqual([]);
+  });
+});
 
 describe('AuditWriter', () => {
   let dir: string;
