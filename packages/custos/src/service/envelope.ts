@@ -9,7 +9,7 @@ import { keySpec } from '../core/key-specs.js';
 import * as repo from '../store/repositories/index.js';
 import type { KeyRecord } from '../store/types.js';
 import type { OpContext } from './context.js';
-import { admitKey, checkUse, countUse, findKey, findVersion, getVersion, latestMaterial, loadKey, unwrapVersion } from './keys.js';
+import { admitKey, cachedKey, checkUse, countUse, findKey, findVersion, getVersion, latestMaterial, loadKey, unwrapVersion } from './keys.js';
 import type { OperationName } from './lifecycle.js';
 import { assertRotatable, rotateKey } from './rotation.js';
 
@@ -106,7 +106,7 @@ export async function decryptBlob(
   if (!version) throw new InvalidCiphertextError();
   ctx.audit.keyVersion = version.version;
   await countUse(ctx.store.db, key);
-  const material = await unwrapVersion(ctx, key, version);
+  const material = (version.wrappedMaterial && ctx.cache.material(key.id, version.version)) || (await unwrapVersion(ctx, key, version));
   try {
     return { key, plaintext: aesGcmDecrypt(material, parsed, ciphertextAad(parsed, context)), algorithm: 'SYMMETRIC_DEFAULT' };
   } finally {
@@ -121,7 +121,7 @@ export async function decryptBlob(
 async function findKeyForBlob(ctx: OpContext, keyId: string, operation: OperationName): Promise<KeyRecord> {
   let key: KeyRecord;
   try {
-    key = await findKey(ctx, ctx.store.db, keyId, true);
+    key = cachedKey(ctx, keyId) ?? (await findKey(ctx, ctx.store.db, keyId, true));
   } catch {
     throw new InvalidCiphertextError();
   }

@@ -49,7 +49,7 @@ export async function findKey(ctx: ServiceContext, db: Db, reference: string, ca
  * The key cache's record for a reference (id, ARN, alias), without a promise: the hot path's way in. Throws as
  * findKey does for a malformed reference or an ARN of another account or region.
  */
-function cachedKey(ctx: ServiceContext, reference: string): KeyRecord | undefined {
+export function cachedKey(ctx: ServiceContext, reference: string): KeyRecord | undefined {
   const ref = parseKeyRef(reference, ctx.config);
   const id = ref.kind === 'alias' ? ctx.cache.alias(ref.name) : ref.id;
   return id === undefined ? undefined : ctx.cache.key(id);
