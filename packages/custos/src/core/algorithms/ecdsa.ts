@@ -52,7 +52,8 @@ function pointOf(key: KeyObject): Uint8Array {
 }
 
 export const ecdsa: SignatureScheme = {
-  signRaw: (hash, key, message) => applyLowS(key, sign(hash, message, { key, dsaEncoding: 'der' })),
+  // DER is node's default encoding; the KeyObject itself (not an options object) takes node's shortest path.
+  signRaw: (hash, key, message) => applyLowS(key, sign(hash, message, key)),
   verifyRaw: (hash, key, message, signature) => {
     try {
       return verify(hash, message, { key, dsaEncoding: 'der' }, signature);
