@@ -27,8 +27,14 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
+export interface AuthPluginOptions {
+  readonly kms: LocalKms;
+  /** Checked first on every request, public routes included: an error to answer with instead (a closing server). */
+  readonly refuse?: () => Error | undefined;
+}
+
 export const authPlugin = fp(
-  async (app: FastifyInstance, options: { kms: LocalKms }) => {
+  async (app: FastifyInstance, options: AuthPluginOptions) => {
     /** Sets the request's caller; the error to fail the request with, if any. */
     const admit = (request: FastifyRequest, caller: Caller): Error | undefined => {
       request.caller = { principal: caller.principal, roles: caller.roles, requestId: String(request.id) };
@@ -37,6 +43,8 @@ export const authPlugin = fp(
     };
     // Callback style, and no promise at all when the token is cached: this runs on every request.
     app.addHook('onRequest', (request, _reply, done) => {
+      const refused = options.refuse?.();
+      if (refused) return done(refused);
       const config = request.routeOptions.config;
       // Unknown routes (no url) fall through to the not-found handler: 404 whatever the credentials.
       if (config.public || request.routeOptions.url === undefined) return done();
