@@ -37,6 +37,14 @@ async function startTarget(args: string[]): Promise<Target> {
   return { ...(JSON.parse(line) as { url: string; token?: string }), child };
 }
 
+/** SIGTERM, then waits for the exit (the server drains first): nothing may run against a schema being dropped. */
+async function stop(target: Target): Promise<void> {
+  if (target.child.exitCode !== null || target.child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => target.child.once('exit', () => resolve()));
+  target.child.kill('SIGTERM');
+  await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref())]);
+}
+
 async function post(target: Target, path: string, body: unknown): Promise<Record<string, string>> {
   const res = await fetch(target.url + path, {
     method: 'POST',
@@ -139,8 +147,7 @@ try {
       console.error(`done: ${scenario.name}`);
     }
   } finally {
-    ceiling.child.kill('SIGTERM');
-    custos.child.kill('SIGTERM');
+    await Promise.all([stop(ceiling), stop(custos)]);
   }
 } finally {
   await rm(dataDir, { recursive: true, force: true });
@@ -171,8 +178,7 @@ if (POSTGRES_URL !== 'off') {
         console.error(`done on PostgreSQL: ${scenario.name}`);
       }
     } finally {
-      nodeA.child.kill('SIGTERM');
-      nodeB.child.kill('SIGTERM');
+      await Promise.all([stop(nodeA), stop(nodeB)]);
     }
   } catch (error) {
     console.error(`PostgreSQL runs skipped: ${(error as Error).message}`);
