@@ -94,8 +94,8 @@ export class KeyService {
     return new InternalError(`internal error (request ${requestId})`);
   }
 
-  private async writeAudit(ctx: OpContext, operation: OperationName, outcome: 'allowed' | 'denied' | 'failed', errorCode: string | null): Promise<void> {
-    await ctx.auditWriter.append({
+  private writeAudit(ctx: OpContext, operation: OperationName, outcome: 'allowed' | 'denied' | 'failed', errorCode: string | null): Promise<void> {
+    return ctx.auditWriter.append({
         time: ctx.now(),
         principal: ctx.caller.principal,
         operation,

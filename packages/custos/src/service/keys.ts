@@ -55,12 +55,15 @@ export function cachedKey(ctx: ServiceContext, reference: string): KeyRecord | u
   return id === undefined ? undefined : ctx.cache.key(id);
 }
 
-/** Resolves a key for `operation`, checks its state, and records it in the audit slot. */
-export async function loadKey(ctx: OpContext, db: Db, reference: string, operation: OperationName): Promise<KeyRecord> {
+/**
+ * Resolves a key for `operation`, checks its state, and records it in the audit slot. A key in the cache comes back
+ * as it is, without a promise (the hot path); await the result either way.
+ */
+export function loadKey(ctx: OpContext, db: Db, reference: string, operation: OperationName): KeyRecord | Promise<KeyRecord> {
   // Only cryptographic use reads through the cache, and only outside a transaction.
   const cached = db === ctx.store.db && OPERATION_RULES[operation].access === 'use';
-  const key = (cached ? cachedKey(ctx, reference) : undefined) ?? (await findKey(ctx, db, reference, cached));
-  return admitKey(ctx, key, operation);
+  const hit = cached ? cachedKey(ctx, reference) : undefined;
+  return hit ? admitKey(ctx, hit, operation) : findKey(ctx, db, reference, cached).then((key) => admitKey(ctx, key, operation));
 }
 
 /** The checks of loadKey for a key already found: records it in the audit slot and checks its state allows `operation`. */
@@ -178,9 +181,20 @@ export async function unwrapVersion(ctx: ServiceContext, key: KeyRecord, version
   return material;
 }
 
-/** The newest version's private key, parsed once and kept in the key cache (asymmetric specs). */
-export async function latestPrivateKey(ctx: OpContext, key: KeyRecord): Promise<PreparedPrivateKey> {
-  const version = ctx.cache.version(key.id, key.latestVersion) ?? (await getVersion(ctx, key, key.latestVersion));
+/**
+ * The newest version's private key, parsed once and kept in the key cache (asymmetric specs); without a promise
+ * when the cache has it. Await the result either way.
+ */
+export function latestPrivateKey(ctx: OpContext, key: KeyRecord): PreparedPrivateKey | Promise<PreparedPrivateKey> {
+  const version = ctx.cache.version(key.id, key.latestVersion);
+  const hit = version && ctx.cache.prepared(key.id, version.version);
+  if (!hit) return preparePrivateKey(ctx, key);
+  ctx.audit.keyVersion = version.version;
+  return hit;
+}
+
+async function preparePrivateKey(ctx: OpContext, key: KeyRecord): Promise<PreparedPrivateKey> {
+  const version = await getVersion(ctx, key, key.latestVersion);
   ctx.audit.keyVersion = version.version;
   const hit = ctx.cache.prepared(key.id, version.version);
   if (hit) return hit;
