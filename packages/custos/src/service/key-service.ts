@@ -1,7 +1,7 @@
 // KeyService: the one wrapper every operation runs through — validate, authorise, run, audit, convert errors
 // (as Cosmian's dispatcher does). Operations never write audit records themselves. Must not import api.
 import { randomUUID } from 'node:crypto';
-import { AccessDeniedError, InternalError, KmsError, OPERATIONS, UnavailableError, ValidationError, type Caller } from '@custos/contract';
+import { AccessDeniedError, InternalError, KmsError, OPERATIONS, UnavailableError, ValidationError, type AuditOutcome, type Caller } from '@custos/contract';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import { AuditWriter } from './audit/group-commit.js';
@@ -94,7 +94,7 @@ export class KeyService {
     return new InternalError(`internal error (request ${requestId})`);
   }
 
-  private writeAudit(ctx: OpContext, operation: OperationName, outcome: 'allowed' | 'denied' | 'failed', errorCode: string | null): Promise<void> {
+  private writeAudit(ctx: OpContext, operation: OperationName, outcome: AuditOutcome, errorCode: string | null): Promise<void> {
     return ctx.auditWriter.append({
         time: ctx.now(),
         principal: ctx.caller.principal,

@@ -10,7 +10,7 @@ import {
   type KeyUsage,
 } from '@custos/contract';
 import { PreparedPrivateKey } from '../core/key-objects.js';
-import { keySpec, type KeySpecEntry } from '../core/key-specs.js';
+import { algorithmsFor, keySpec, type KeySpecEntry } from '../core/key-specs.js';
 import type { SecretBytes } from '../core/secret-bytes.js';
 import * as repo from '../store/repositories/index.js';
 import type { Db } from '../store/index.js';
@@ -118,20 +118,9 @@ export function countUse(db: Db, key: KeyRecord): Promise<void> | undefined {
   });
 }
 
+/** The spec's algorithms for `usage`, none when the spec does not have that usage. */
 export function supportedAlgorithms(spec: KeySpecEntry, usage: KeyUsage): readonly string[] {
-  if (!spec.usages.includes(usage)) return [];
-  switch (usage) {
-    case 'ENCRYPT_DECRYPT':
-      return spec.encryption;
-    case 'SIGN_VERIFY':
-      return spec.signing;
-    case 'GENERATE_VERIFY_MAC':
-      return spec.mac;
-    case 'KEY_AGREEMENT':
-      return spec.agreement;
-    case 'DERIVE_KEY':
-      return spec.derivation;
-  }
+  return spec.usages.includes(usage) ? algorithmsFor(spec, usage) : [];
 }
 
 /** The fields every new key starts with; callers give what differs (id, spec, usage, state, origin, ...). */

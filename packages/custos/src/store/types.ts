@@ -2,6 +2,7 @@
 // Must not import service or api.
 import type {
   Algorithm,
+  AuditOutcome,
   KeySpec,
   KeyState,
   KeyUsage,
@@ -118,7 +119,7 @@ export interface AccessKeyRecord {
   readonly lastUsedAt: Date | null;
 }
 
-export type AuditOutcome = 'allowed' | 'denied' | 'failed';
+export type { AuditOutcome };
 
 export interface AuditEntry {
   readonly time: Date;
