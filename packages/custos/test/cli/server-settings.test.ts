@@ -1,6 +1,9 @@
 // `custos server` settings → startServer options: the mapping itself (no process needed).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { serverOptions } from '../../src/cli/commands/server.js';
+import { readConfigFile, serverOptions } from '../../src/cli/commands/server.js';
 
 type Settings = Parameters<typeof serverOptions>[0];
 const base = { dataDir: './data', listen: '127.0.0.1:7300' } as Settings;
@@ -32,5 +35,29 @@ describe('custos server settings', () => {
   it('refuses database settings without --database-url, and a timeout that is not a count', () => {
     expect(() => serverOptions({ ...base, databaseStatementTimeout: '100' } as Settings)).toThrow(/database-url/);
     expect(() => serverOptions({ ...base, databaseUrl: 'postgres://db', databaseConnectionTimeout: 'soon' } as Settings)).toThrow();
+  });
+
+  it('refuses a config file that is missing, not JSON, not an object, or has a value of the wrong type, never quoting it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custos-config-'));
+    const file = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const messageOf = (path: string) => {
+      try {
+        readConfigFile(path);
+      } catch (error) {
+        expect((error as { code?: string }).code).toBe('USAGE');
+        return (error as Error).message;
+      }
+      throw new Error(`${path} was accepted`);
+    };
+    expect(messageOf(join(dir, 'missing.json'))).toMatch(/cannot read config file .*ENOENT/);
+    const leaky = messageOf(file('bad.json', '{ "databaseUrl": postgres://custos:hunter2@db/custos }'));
+    expect(leaky).toMatch(/is not valid JSON$/);
+    expect(leaky).not.toContain('hunter2');
+    expect(messageOf(file('array.json', '["dataDir"]'))).toMatch(/must hold a JSON object/);
+    expect(messageOf(file('nested.json', '{ "dataDir": { "path": "x" } }'))).toMatch(/'dataDir' must be a string or a number/);
+    expect(readConfigFile(file('good.json', '{ "dataDir": "d", "rateLimit": 5 }'))).toEqual({ dataDir: 'd', rateLimit: '5' });
   });
 });

@@ -68,11 +68,18 @@ function parseCount(value: string, name: string): number {
 
 /** Reads a --config file: a JSON object whose keys are {@link ServerSettings} keys. */
 export function readConfigFile(path: string): Partial<Record<keyof ServerSettings, string>> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read config file '${path}' (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`cannot read config file '${path}': ${(err as Error).message}`);
+    parsed = JSON.parse(text);
+  } catch {
+    // Not the parser's message: it quotes the file around the error, and the file may hold a database password.
+    throw new UsageError(`config file '${path}' is not valid JSON`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`config file '${path}' must hold a JSON object`);
   const out: Partial<Record<keyof ServerSettings, string>> = {};
