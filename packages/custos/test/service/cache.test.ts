@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SecretBytes, exposeSecret } from '../../src/core/secret-bytes.js';
 import { KeyCache } from '../../src/service/cache.js';
 import { EncryptionCounters } from '../../src/service/counters.js';
@@ -34,7 +34,10 @@ describe('KeyCache', () => {
     cache.putMaterial(cache.epoch, 'a', 1, material);
     const copy = cache.material('a', 1)!;
     expect([...exposeSecret(copy)]).toEqual([1, 2, 3]);
+    const wipe = vi.spyOn(SecretBytes.prototype, 'wipe');
     cache.invalidateKey('a');
+    expect(wipe).toHaveBeenCalledTimes(1); // the cache's own copy
+    wipe.mockRestore();
     expect(cache.key('a')).toBeUndefined();
     expect(cache.alias('alias/x')).toBeUndefined();
     expect(cache.material('a', 1)).toBeUndefined();

@@ -233,10 +233,12 @@ describePg('postgres store', () => {
       expect(type('custos_migrations', 'applied_at')).toBe('bigint');
       const seq = rows.find((r) => r.table_name === 'audit_log' && r.column_name === 'seq');
       expect(seq).toMatchObject({ data_type: 'bigint', is_identity: 'YES', identity_generation: 'ALWAYS' });
-      if (migrationNames.includes('003-tokens')) {
-        for (const column of ['created_at', 'expires_at', 'revoked_at', 'last_used_at']) {
-          expect(type('api_tokens', column), `api_tokens.${column}`).toBe('bigint');
-        }
+      // Times are milliseconds since the epoch: a 32-bit column would overflow in 1970.
+      for (const column of ['created_at', 'expires_at', 'revoked_at', 'last_used_at']) {
+        expect(type('api_tokens', column), `api_tokens.${column}`).toBe('bigint');
+      }
+      for (const column of ['created_at', 'revoked_at', 'last_used_at']) {
+        expect(type('access_keys', column), `access_keys.${column}`).toBe('bigint');
       }
       // No column of ours is of a type the mappers do not expect.
       const allowed = new Set(['text', 'bigint', 'integer', 'smallint', 'bytea']);
