@@ -51,11 +51,11 @@ describe('CreateKey', () => {
     });
   });
 
-  it('rejects an unknown field, a wrong enum value, multiRegion true and an unsupported origin', () => {
+  it('rejects an unknown field, a wrong enum value, a non-boolean multiRegion and an unsupported origin', () => {
     bad(CreateKeyRequest, { keySpec: 'AES_256', customKeyStoreId: 'cks-1' });
     bad(CreateKeyRequest, { keySpec: 'RSA_1024' });
     bad(CreateKeyRequest, { keyUsage: 'ENCRYPT' });
-    bad(CreateKeyRequest, { multiRegion: true });
+    bad(CreateKeyRequest, { multiRegion: 'yes' }); // true validates; the service refuses it as UNSUPPORTED
     bad(CreateKeyRequest, { origin: 'AWS_CLOUDHSM' });
     bad(CreateKeyRequest, { tags: [{ tagKey: '', tagValue: 'x' }] });
     bad(CreateKeyRequest, { usageConstraints: { maxUses: 0 } });

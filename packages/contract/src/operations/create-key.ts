@@ -18,8 +18,8 @@ export const CreateKeyRequest = Type.Object(
     tags: Type.Optional(Type.Array(Tag)),
     /** Accepted so that AWS tools validate; any effect is a service rule. */
     bypassPolicyLockoutSafetyCheck: Type.Optional(Type.Boolean()),
-    /** Custos keys are single-Region: only `false` validates. */
-    multiRegion: Type.Optional(Type.Literal(false)),
+    /** Custos keys are single-Region: `true` is refused as UNSUPPORTED (a service rule). */
+    multiRegion: Type.Optional(Type.Boolean()),
     /** Custos: whether the key material may ever be exported (ExportKey). Default false. */
     exportable: Type.Optional(Type.Boolean()),
     /** Custos: allowed algorithms, validity window, maximum uses. */

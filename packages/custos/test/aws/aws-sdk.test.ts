@@ -142,7 +142,8 @@ describe('keys', () => {
     const bad = await expectAws(kms.send(new CreateKeyCommand({ KeySpec: 'RSA_1024' as never })), 'ValidationException');
     expect(bad.$metadata.httpStatusCode).toBe(400);
     await expectAws(kms.send(new CreateKeyCommand({ KeySpec: 'HMAC_256', KeyUsage: 'ENCRYPT_DECRYPT' })), 'ValidationException');
-    await expectAws(kms.send(new CreateKeyCommand({ MultiRegion: true })), 'ValidationException');
+    await expectAws(kms.send(new CreateKeyCommand({ MultiRegion: true })), 'UnsupportedOperationException');
+    expect((await kms.send(new CreateKeyCommand({ MultiRegion: false }))).KeyMetadata?.MultiRegion ?? false).toBe(false);
     const cks = await kms.send(new CreateKeyCommand({ CustomKeyStoreId: 'cks-1234567890abcdef0' })).catch((e: unknown) => e);
     expect(cks).toBeInstanceOf(UnsupportedOperationException);
   });

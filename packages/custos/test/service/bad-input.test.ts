@@ -38,7 +38,7 @@ describe('bad input', () => {
       ['a __proto__ field', JSON.parse('{"__proto__": {"admin": true}}'), 'VALIDATION_ERROR'],
       ['customKeyStoreId (no custom key stores)', { customKeyStoreId: 'cks-1234567890abcdef0' }, 'VALIDATION_ERROR'],
       ['xksKeyId (no external key stores)', { xksKeyId: 'x' }, 'VALIDATION_ERROR'],
-      ['multiRegion true (single-Region keys only)', { multiRegion: true }, 'VALIDATION_ERROR'],
+      ['multiRegion true (single-Region keys only)', { multiRegion: true }, 'UNSUPPORTED'],
       ['origin AWS_CLOUDHSM', { origin: 'AWS_CLOUDHSM' }, 'VALIDATION_ERROR'],
       ['origin EXTERNAL_KEY_STORE', { origin: 'EXTERNAL_KEY_STORE' }, 'VALIDATION_ERROR'],
       ['a description that is a number', { description: 42 }, 'VALIDATION_ERROR'],
