@@ -154,8 +154,13 @@ export function materialAad(keyId: string, version: number, spec: string): Uint8
   return new TextEncoder().encode(`custos/key-material/v1\n${keyId}\n${version}\n${spec}`);
 }
 
-export function wrapMaterial(ctx: ServiceContext, key: Pick<KeyRecord, 'id' | 'spec'>, version: number, material: SecretBytes): Promise<Uint8Array> {
-  return ctx.rootOfTrust.wrap(material, materialAad(key.id, version, key.spec));
+/** Wraps one version's material under the root of trust and wipes it, whether or not the wrapping succeeded. */
+export async function wrapMaterial(ctx: ServiceContext, key: Pick<KeyRecord, 'id' | 'spec'>, version: number, material: SecretBytes): Promise<Uint8Array> {
+  try {
+    return await ctx.rootOfTrust.wrap(material, materialAad(key.id, version, key.spec));
+  } finally {
+    material.wipe();
+  }
 }
 
 /** Unwraps one version's material; INVALID_KEY_STATE when it has been destroyed or deleted. */

@@ -25,6 +25,7 @@ export async function rotateKey(ctx: ServiceContext, keyId: string, type: 'AUTOM
   if (!before) throw new NotFoundError(`key not found: ${keyId}`, 'KEY_NOT_FOUND');
   assertRotatable(before);
   const generated = await generateKeyMaterial(keySpec(before.spec));
+  // Wiped by wrapMaterial, or here when the rotation lost its race or failed before wrapping.
   const rotated = await ctx.store.transaction(async (tx) => {
     // Locked (PostgreSQL: SELECT ... FOR UPDATE) so that concurrent rotations on any node add contiguous versions.
     const key = (await repo.keys.getForUpdate(tx, keyId))!;
@@ -32,7 +33,6 @@ export async function rotateKey(ctx: ServiceContext, keyId: string, type: 'AUTOM
     const now = ctx.now();
     const version = key.latestVersion + 1;
     const wrapped = await wrapMaterial(ctx, key, version, generated.material);
-    generated.material.wipe();
     await repo.keyVersions.insert(tx, {
       keyId,
       version,
@@ -50,7 +50,7 @@ export async function rotateKey(ctx: ServiceContext, keyId: string, type: 'AUTOM
     // the key again once the operation is over.
     ctx.cache.invalidateKey(keyId);
     return { ...key, latestVersion: version, nextRotationAt, updatedAt: now };
-  });
+  }).finally(() => generated.material.wipe());
   // Committed: the other nodes drop the key as well (the encryption bound rotates inside Encrypt, which KeyService
   // does not treat as a key change).
   await ctx.store.publishKeyChange(keyId).catch((err: unknown) => ctx.logger.error({ err, keyId }, 'key change notification failed'));

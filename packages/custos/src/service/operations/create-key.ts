@@ -48,7 +48,6 @@ export async function createKey(ctx: OpContext, input: CreateKeyRequest): Promis
     policy: input.policy ?? null,
   });
   const wrapped = generated ? await wrapMaterial(ctx, key, 1, generated.material) : null;
-  generated?.material.wipe();
   await ctx.store.transaction(async (tx) => {
     await repo.keys.insert(tx, key);
     if (wrapped) {

@@ -65,7 +65,6 @@ export async function deriveKey(ctx: OpContext, input: DeriveKeyRequest): Promis
     exportable: input.storeAs!.exportable ?? false,
   });
   const wrapped = await wrapMaterial(ctx, created, 1, derived);
-  derived.wipe();
   await ctx.store.transaction(async (tx) => {
     await repo.keys.insert(tx, created);
     await repo.keyVersions.insert(tx, { keyId: created.id, version: 1, wrappedMaterial: wrapped, publicKey: null, createdAt: now, rotationType: null, encryptionCount: 0 });

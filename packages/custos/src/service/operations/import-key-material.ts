@@ -52,8 +52,7 @@ export async function getParametersForImport(ctx: OpContext, input: GetParameter
   const id = randomUUID();
   const now = ctx.now();
   const expiresAt = new Date(now.getTime() + ctx.config.importTokenTtlMs);
-  const wrappedPrivateKey = await ctx.rootOfTrust.wrap(pair.material, tokenAad(id, key.id));
-  pair.material.wipe();
+  const wrappedPrivateKey = await ctx.rootOfTrust.wrap(pair.material, tokenAad(id, key.id)).finally(() => pair.material.wipe());
   await repo.importTokens.insert(ctx.store.db, {
     id,
     keyId: key.id,
@@ -112,7 +111,6 @@ export async function importKeyMaterial(ctx: OpContext, input: ImportKeyMaterial
   })();
   const check = materialCheckValue(validated.material);
   const wrapped = await wrapMaterial(ctx, key, 1, validated.material);
-  validated.material.wipe();
   await ctx.store.transaction(async (tx) => {
     // Locked (PostgreSQL: SELECT ... FOR UPDATE) and re-checked: two imports, or an import racing a deletion or
     // expiry on another node, apply one after the other to the state the previous one left.
