@@ -10,12 +10,14 @@ describe('bad input', () => {
   let aes: string;
   let hmac: string;
   let signer: string;
+  let deriver: string;
   const logged: { details: Record<string, unknown>; message: string }[] = [];
   beforeAll(async () => {
     t = await openTestKms({ logger: { error: (details, message) => logged.push({ details, message }) } });
     aes = (await t.kms.createKey({})).keyMetadata.keyId;
     hmac = (await t.kms.createKey({ keySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC' })).keyMetadata.keyId;
     signer = (await t.kms.createKey({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' })).keyMetadata.keyId;
+    deriver = (await t.kms.createKey({ keySpec: 'AES_256', keyUsage: 'DERIVE_KEY' })).keyMetadata.keyId;
   });
   afterAll(async () => t.cleanup());
 
@@ -125,6 +127,12 @@ describe('bad input', () => {
       ['tagResource without tags', (kms) => kms.tagResource(any({ keyId: aes })), 'VALIDATION_ERROR'],
       ['scheduleKeyDeletion with pendingWindowInDays "7"', (kms) => kms.scheduleKeyDeletion(any({ keyId: aes, pendingWindowInDays: '7' })), 'VALIDATION_ERROR'],
       ['listKeyRotations with includeKeyMaterial ALL_KEY_MATERIAL', (kms) => kms.listKeyRotations({ keyId: aes, includeKeyMaterial: 'ALL_KEY_MATERIAL' }), 'UNSUPPORTED'],
+      ['deriveKey with neither numberOfBytes nor storeAs', (kms) => kms.deriveKey(any({ keyId: deriver, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('s') })), 'VALIDATION_ERROR'],
+      ['deriveKey with both numberOfBytes and storeAs', (kms) => kms.deriveKey(any({ keyId: deriver, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('s'), numberOfBytes: 32, storeAs: { keySpec: 'AES_256' } })), 'VALIDATION_ERROR'],
+      ['deriveKey stored as an asymmetric spec', (kms) => kms.deriveKey(any({ keyId: deriver, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('s'), storeAs: { keySpec: 'ECC_NIST_P256' } })), 'VALIDATION_ERROR'],
+      ['deriveKey stored as AES with a MAC usage', (kms) => kms.deriveKey({ keyId: deriver, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('s'), storeAs: { keySpec: 'AES_256', keyUsage: 'GENERATE_VERIFY_MAC' } }), 'VALIDATION_ERROR'],
+      ['deriveKey HKDF with iterations', (kms) => kms.deriveKey({ keyId: deriver, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('s'), iterations: 1000, numberOfBytes: 32 }), 'VALIDATION_ERROR'],
+      ['deriveKey PBKDF2 with info', (kms) => kms.deriveKey({ keyId: deriver, derivationAlgorithm: 'PBKDF2_SHA_256', salt: new Uint8Array(16), iterations: 1000, info: utf8('i'), numberOfBytes: 32 }), 'VALIDATION_ERROR'],
       ['verifyAuditChain with an unknown field', (kms) => kms.verifyAuditChain(any({ full: true })), 'VALIDATION_ERROR'],
     ];
     it.each(cases)('%s fails with %s', async (_name, run, code) => {

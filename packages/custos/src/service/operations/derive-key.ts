@@ -20,9 +20,7 @@ export async function deriveKey(ctx: OpContext, input: DeriveKeyRequest): Promis
   const targetUsage = input.storeAs ? (input.storeAs.keyUsage ?? target!.usages[0]!) : undefined;
   if (target && !target.usages.includes(targetUsage!)) throw new ValidationError(`a ${target.name} key cannot have usage ${targetUsage}`);
   checkTags(input.storeAs?.tags);
-  const isHkdf = input.derivationAlgorithm.startsWith('HKDF');
-  if (isHkdf && input.iterations !== undefined) throw new ValidationError('iterations apply to PBKDF2 only');
-  if (!isHkdf && input.info !== undefined) throw new ValidationError('info applies to HKDF only');
+  // Parameters that do not fit the algorithm (iterations for HKDF, info for PBKDF2) are refused by core's deriveKey.
 
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'DeriveKey');
   checkUse(ctx, key, 'DERIVE_KEY', input.derivationAlgorithm, true);
