@@ -11,6 +11,7 @@ import { EncryptionCounters } from './counters.js';
 import type { AuditSlot, BaseServiceContext, OpContext, ServiceContext } from './context.js';
 import { OPERATION_RULES, ROLE_GRANTS, type OperationName } from './lifecycle.js';
 import { HANDLERS } from './operations/index.js';
+import { publishKeyChange } from './key-change.js';
 import { isUnavailable } from '../store/index.js';
 
 /** The principal background jobs act as. */
@@ -109,10 +110,6 @@ export class KeyService {
   }
 }
 
-/** Tells the other nodes a key changed (null: any key); a failure is logged, never the caller's (their cache TTL still bounds staleness). */
-export async function publishKeyChange(ctx: ServiceContext, keyId: string | null): Promise<void> {
-  await ctx.store.publishKeyChange(keyId).catch((err: unknown) => ctx.logger.error({ err, keyId }, 'key change notification failed'));
-}
 
 function authorise(operation: OperationName, caller: Caller): void {
   const access = OPERATION_RULES[operation].access;

@@ -7,6 +7,7 @@ import * as repo from '../store/repositories/index.js';
 import type { KeyRecord } from '../store/types.js';
 import type { ServiceContext } from './context.js';
 import { wrapMaterial } from './keys.js';
+import { publishKeyChange } from './key-change.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -53,6 +54,6 @@ export async function rotateKey(ctx: ServiceContext, keyId: string, type: 'AUTOM
   }).finally(() => generated.material.wipe());
   // Committed: the other nodes drop the key as well (the encryption bound rotates inside Encrypt, which KeyService
   // does not treat as a key change).
-  await ctx.store.publishKeyChange(keyId).catch((err: unknown) => ctx.logger.error({ err, keyId }, 'key change notification failed'));
+  await publishKeyChange(ctx, keyId);
   return rotated;
 }
