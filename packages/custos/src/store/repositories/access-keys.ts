@@ -6,6 +6,7 @@ import type { AccessKeyRow } from '../schema/index.js';
 import type { Db } from '../store.js';
 import type { AccessKeyRecord, Page } from '../types.js';
 import { bytes, ms, msOrNull, num, toDate, toDateOrNull } from './convert.js';
+import { revokeCredential, touchCredential } from './credentials.js';
 import { listByCreation, type PageRequest } from './page.js';
 
 /** The mapper: one row → one AccessKeyRecord. */
@@ -51,19 +52,13 @@ export async function get(db: Db, id: string): Promise<AccessKeyRecord | undefin
 }
 
 /** Marks the access key revoked at `at` unless it already is; returns false if it does not exist or was revoked. */
-export async function revoke(db: Db, id: string, at: Date): Promise<boolean> {
-  const result = await db
-    .updateTable('access_keys')
-    .set({ revoked_at: ms(at) })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+export function revoke(db: Db, id: string, at: Date): Promise<boolean> {
+  return revokeCredential(db, 'access_keys', id, at);
 }
 
 /** Records a use of the access key (callers throttle how often they write it). */
-export async function touch(db: Db, id: string, at: Date): Promise<void> {
-  await db.updateTable('access_keys').set({ last_used_at: ms(at) }).where('id', '=', id).execute();
+export function touch(db: Db, id: string, at: Date): Promise<void> {
+  return touchCredential(db, 'access_keys', id, at);
 }
 
 /** AccessKeyRecords oldest first; invalid `after` → INVALID_MARKER. */

@@ -6,6 +6,7 @@ import type { ApiTokenRow } from '../schema/index.js';
 import type { Db } from '../store.js';
 import type { Page, TokenRecord } from '../types.js';
 import { ms, msOrNull, num, toDate, toDateOrNull } from './convert.js';
+import { revokeCredential, touchCredential } from './credentials.js';
 import { listByCreation, type PageRequest } from './page.js';
 
 /** The mapper: one row → one TokenRecord. */
@@ -64,19 +65,13 @@ export async function count(db: Db): Promise<number> {
 }
 
 /** Marks the token revoked at `at` unless it already is; returns false if it does not exist or was revoked. */
-export async function revoke(db: Db, id: string, at: Date): Promise<boolean> {
-  const result = await db
-    .updateTable('api_tokens')
-    .set({ revoked_at: ms(at) })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+export function revoke(db: Db, id: string, at: Date): Promise<boolean> {
+  return revokeCredential(db, 'api_tokens', id, at);
 }
 
-/** Records a use of the token (best effort; callers may throttle how often they write it). */
-export async function touch(db: Db, id: string, at: Date): Promise<void> {
-  await db.updateTable('api_tokens').set({ last_used_at: ms(at) }).where('id', '=', id).execute();
+/** Records a use of the token (callers throttle how often they write it). */
+export function touch(db: Db, id: string, at: Date): Promise<void> {
+  return touchCredential(db, 'api_tokens', id, at);
 }
 
 /** TokenRecords oldest first; invalid `after` → INVALID_MARKER. */
