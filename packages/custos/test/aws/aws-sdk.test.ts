@@ -422,9 +422,8 @@ describe('signing, MAC and key agreement', () => {
     expect((await user.send(new VerifyCommand({ KeyId: keys.rsaSign.KeyId, Message: message, Signature: signed.Signature, SigningAlgorithm: 'RSASSA_PSS_SHA_256' }))).SignatureValid).toBe(true);
   });
 
-  it('GetPublicKey refuses a symmetric key (UnsupportedOperationException or InvalidKeyUsageException) and an unknown one', async () => {
-    const error = (await user.send(new GetPublicKeyCommand({ KeyId: keys.aes.KeyId })).catch((e: unknown) => e)) as Error;
-    expect(['UnsupportedOperationException', 'InvalidKeyUsageException']).toContain(error.name);
+  it('GetPublicKey refuses a symmetric key (InvalidKeyUsageException) and an unknown one', async () => {
+    await expectAws(user.send(new GetPublicKeyCommand({ KeyId: keys.aes.KeyId })), 'InvalidKeyUsageException');
     await expectAws(user.send(new GetPublicKeyCommand({ KeyId: 'alias/none' })), 'NotFoundException');
   });
 
@@ -589,15 +588,18 @@ describe('protocol', () => {
   });
 
   it('answers a request without credentials with MissingAuthenticationTokenException (the bearer token does not work here)', async () => {
-    for (const headers of [{}, { authorization: 'Bearer x' }] as Record<string, string>[]) {
+    const cases: [Record<string, string>, string][] = [
+      [{}, 'MissingAuthenticationTokenException'],
+      [{ authorization: 'Bearer x' }, 'IncompleteSignatureException'],
+    ];
+    for (const [headers, expected] of cases) {
       const res = await fetch(server.url + '/', {
         method: 'POST',
         headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.ListKeys', ...headers },
         body: '{}',
       });
       expect(res.status).toBe(400);
-      const type = res.headers.get('x-amzn-errortype');
-      expect(['MissingAuthenticationTokenException', 'IncompleteSignatureException']).toContain(type);
+      expect(res.headers.get('x-amzn-errortype'), JSON.stringify(headers)).toBe(expected);
     }
     const none = await fetch(server.url + '/', { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
     expect(await none.json()).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
