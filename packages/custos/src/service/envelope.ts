@@ -11,25 +11,16 @@ import type { KeyRecord } from '../store/types.js';
 import type { OpContext } from './context.js';
 import { admitKey, cachedKey, checkUse, countUse, findKey, findVersion, getVersion, latestMaterial, loadKey, unwrapVersion } from './keys.js';
 import type { OperationName } from './lifecycle.js';
-import { assertRotatable, rotateKey } from './rotation.js';
+import { rotateKey, whyNotRotatable } from './rotation.js';
 
 export type Context = Record<string, string> | undefined;
-
-function isRotatable(key: KeyRecord): boolean {
-  try {
-    assertRotatable(key);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** How many bound-driven rotations one encryption may go through before giving up (only under extreme concurrency). */
 const MAX_BOUND_ROTATIONS = 32;
 
 /** Encrypts under `key` (already loaded for an encrypting operation); returns the blob. */
 export async function encryptWithKey(ctx: OpContext, key: KeyRecord, plaintext: Uint8Array, context: Context, algorithm: EncryptionAlgorithm): Promise<Uint8Array> {
-  const spec = checkUse(ctx, key, 'ENCRYPT_DECRYPT', algorithm, true);
+  checkUse(ctx, key, 'ENCRYPT_DECRYPT', algorithm, true);
   if (algorithm !== 'SYMMETRIC_DEFAULT') {
     if (context && Object.keys(context).length > 0) throw new ValidationError('asymmetric keys take no encryption context');
     const version = await getVersion(ctx, key, key.latestVersion);
@@ -40,7 +31,6 @@ export async function encryptWithKey(ctx: OpContext, key: KeyRecord, plaintext: 
     return ciphertext;
   }
   await countUse(ctx.store.db, key);
-  void spec;
   let current = key;
   for (let attempt = 0; ; attempt++) {
     const { version, material } = await latestMaterial(ctx, current);
@@ -51,7 +41,7 @@ export async function encryptWithKey(ctx: OpContext, key: KeyRecord, plaintext: 
       material.wipe();
       if (attempt >= MAX_BOUND_ROTATIONS) throw new LimitExceededError('the key is rotating faster than it can be used; retry');
       // Imported material cannot rotate: the bound is a hard limit (encrypt under a new key), not an UNSUPPORTED call.
-      if (!isRotatable(current)) throw new LimitExceededError('the key has reached its encryption bound and, with imported material, cannot rotate');
+      if (whyNotRotatable(current)) throw new LimitExceededError('the key has reached its encryption bound and, with imported material, cannot rotate');
       current = await rotateKey(ctx, current.id, 'AUTOMATIC', current.latestVersion);
       continue;
     }

@@ -11,10 +11,20 @@ import { publishKeyChange } from './key-change.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Only keys whose every version stays addressable can rotate: AES (the blob names the version) and HMAC. */
+/**
+ * Why the key cannot rotate, or undefined when it can: only keys whose every version stays addressable (AES, whose
+ * blob names the version, and HMAC), and only with material Custos generated.
+ */
+export function whyNotRotatable(key: KeyRecord): string | undefined {
+  if (!isSymmetric(keySpec(key.spec))) return 'only symmetric (AES and HMAC) keys can be rotated';
+  if (key.origin !== 'AWS_KMS') return 'keys with imported key material cannot be rotated';
+  return undefined;
+}
+
+/** UNSUPPORTED unless the key can rotate (see whyNotRotatable). */
 export function assertRotatable(key: KeyRecord): void {
-  if (!isSymmetric(keySpec(key.spec))) throw new UnsupportedError('only symmetric (AES and HMAC) keys can be rotated');
-  if (key.origin !== 'AWS_KMS') throw new UnsupportedError('keys with imported key material cannot be rotated');
+  const reason = whyNotRotatable(key);
+  if (reason) throw new UnsupportedError(reason);
 }
 
 /**
