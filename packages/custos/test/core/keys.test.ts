@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { KmsError } from '@custos/contract';
-import { KEY_SPEC_TABLE, keySpec, type KeySpecEntry } from '../../src/core/key-specs.js';
+import { DATA_KEY_PAIR_SPECS, DERIVED_KEY_SPECS, KmsError, WRAPPING_KEY_SPECS } from '@custos/contract';
+import { KEY_SPEC_TABLE, isSymmetric, keySpec, type KeySpecEntry } from '../../src/core/key-specs.js';
 import { generateKeyMaterial, parsePublicKey, privateJwk, privatePem, publicJwk, publicKeyOf, validateImportedMaterial } from '../../src/core/keys.js';
 import { exposeSecret, SecretBytes } from '../../src/core/secret-bytes.js';
 import { fixtureKey } from './key-fixtures.js';
@@ -223,5 +223,17 @@ describe('JWK and PEM export', () => {
     expect(Buffer.from(createPrivateKey(pem).export({ type: 'pkcs8', format: 'der' }))).toEqual(Buffer.from(exposeSecret(material)));
     expect(codeOf(() => privatePem(keySpec('HMAC_256'), SecretBytes.random(32)))).toBe('UNSUPPORTED');
     expect(codeOf(() => publicJwk(keySpec('AES_256'), new Uint8Array(32), meta))).toBe('UNSUPPORTED');
+  });
+});
+
+describe("the contract's spec subsets", () => {
+  // Hand-written lists in the contract's schemas; a new spec in the table must land in each that applies.
+  const specs = Object.values(KEY_SPEC_TABLE);
+  const names = (filter: (spec: (typeof specs)[number]) => boolean) => specs.filter(filter).map((spec) => spec.name).sort();
+
+  it('follow the key-spec table: data key pairs are the asymmetric specs, wrapping keys RSA, derived keys symmetric', () => {
+    expect([...DATA_KEY_PAIR_SPECS].sort()).toEqual(names((spec) => !isSymmetric(spec)));
+    expect([...WRAPPING_KEY_SPECS].sort()).toEqual(names((spec) => spec.family === 'rsa'));
+    expect([...DERIVED_KEY_SPECS].sort()).toEqual(names(isSymmetric));
   });
 });
