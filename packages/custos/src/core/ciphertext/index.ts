@@ -2,6 +2,7 @@
 // and the canonical encoding of encryption contexts. Pure; no I/O. A released format is never edited.
 // Must not import store, keystore, service or api.
 import { InternalError, InvalidCiphertextError, ValidationError } from '@custos/contract';
+import { bytesToUuid, uuidToBytes } from '../uuid.js';
 
 /*
  * Format 1 (released; never edit — a new layout gets a new format byte and its own decoder):
@@ -39,24 +40,6 @@ const HEADER_BYTES = 1 + KEY_ID_BYTES + 4;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const MAX_VERSION = 0xffff_ffff;
-const HEX_UUID_DASHES = [8, 13, 18, 23];
-/** Key ids (not secret) → their 16 bytes: the hot path encodes a header per encryption, for a handful of keys. */
-const keyIdBytes = new Map<string, Uint8Array>();
-const MAX_CACHED_KEY_IDS = 10_000;
-
-function uuidToBytes(keyId: string): Uint8Array {
-  let bytes = keyIdBytes.get(keyId);
-  if (bytes) return bytes;
-  // A bad key id on the encode side is a caller bug, not a bad ciphertext.
-  if (keyId.length !== 36 || HEX_UUID_DASHES.some((i) => keyId[i] !== '-')) throw new InternalError('key id must be a UUID');
-  // Buffer's hex decoder stops at the first pair that is not hex, so a short result means a bad id.
-  bytes = new Uint8Array(Buffer.from(keyId.slice(0, 8) + keyId.slice(9, 13) + keyId.slice(14, 18) + keyId.slice(19, 23) + keyId.slice(24), 'hex'));
-  if (bytes.length !== KEY_ID_BYTES) throw new InternalError('key id must be a UUID');
-  if (keyIdBytes.size >= MAX_CACHED_KEY_IDS) keyIdBytes.clear();
-  keyIdBytes.set(keyId, bytes);
-  return bytes;
-}
-
 /** Writes the 21-byte header (format, key id, version) at the start of `out`. */
 function writeHeader(out: Uint8Array, keyId: string, version: number): void {
   if (!Number.isInteger(version) || version < 1 || version > MAX_VERSION) throw new InternalError('version must be a uint32 >= 1');
@@ -67,11 +50,6 @@ function writeHeader(out: Uint8Array, keyId: string, version: number): void {
   out[18] = (version >>> 16) & 0xff;
   out[19] = (version >>> 8) & 0xff;
   out[20] = version & 0xff;
-}
-
-function bytesToUuid(bytes: Uint8Array): string {
-  const h = Buffer.from(bytes).toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 /** Encodes a blob in format 1. @example encodeCiphertext({ keyId, version: 1, ...aesGcmEncrypt(key, pt, aad) }) */

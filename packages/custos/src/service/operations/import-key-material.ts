@@ -15,6 +15,7 @@ import { unwrapImportedMaterial } from '../../core/algorithms/rsa.js';
 import { generateKeyMaterial, validateImportedMaterial } from '../../core/keys.js';
 import { keySpec } from '../../core/key-specs.js';
 import { materialCheckValue } from '../../core/material-check.js';
+import { bytesToUuid, uuidToBytes } from '../../core/uuid.js';
 import * as repo from '../../store/repositories/index.js';
 import type { Db } from '../../store/index.js';
 import type { KeyRecord } from '../../store/types.js';
@@ -36,13 +37,12 @@ function assertExternal(key: KeyRecord): void {
 
 /** The import token: a format byte and the token id (the wrapping key stays in the store). */
 function encodeToken(id: string): Uint8Array {
-  return new Uint8Array([TOKEN_FORMAT, ...Buffer.from(id.replaceAll('-', ''), 'hex')]);
+  return new Uint8Array([TOKEN_FORMAT, ...uuidToBytes(id)]);
 }
 
 function decodeToken(token: Uint8Array): string {
   if (token.length !== 17 || token[0] !== TOKEN_FORMAT) throw new ValidationError('the import token is not valid', 'INVALID_IMPORT_TOKEN');
-  const hex = Buffer.from(token.subarray(1)).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return bytesToUuid(token.subarray(1));
 }
 
 export async function getParametersForImport(ctx: OpContext, input: GetParametersForImportRequest): Promise<GetParametersForImportResponse> {
