@@ -2,12 +2,12 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { Binary } from '../schemas/common.js';
+import { Binary, MAX_RANDOM_BYTES } from '../schemas/common.js';
 
 /** GenerateRandom request. */
 export const GenerateRandomRequest = Type.Object(
   {
-    numberOfBytes: Type.Integer({ minimum: 1, maximum: 1024 }),
+    numberOfBytes: Type.Integer({ minimum: 1, maximum: MAX_RANDOM_BYTES }),
   },
   { additionalProperties: false },
 );

@@ -2,12 +2,12 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { Binary, DryRun, EncryptionAlgorithmSchema, EncryptionContext, GrantTokens, KeyIdString, binary } from '../schemas/common.js';
+import { Binary, DryRun, EncryptionAlgorithmSchema, EncryptionContext, GrantTokens, KeyIdString, MAX_CIPHERTEXT_BYTES, binary } from '../schemas/common.js';
 
 /** ReEncrypt request. */
 export const ReEncryptRequest = Type.Object(
   {
-    ciphertextBlob: binary(1, 6144),
+    ciphertextBlob: binary(1, MAX_CIPHERTEXT_BYTES),
     sourceEncryptionContext: Type.Optional(EncryptionContext),
     sourceKeyId: Type.Optional(KeyIdString),
     destinationKeyId: KeyIdString,

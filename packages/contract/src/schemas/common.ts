@@ -110,6 +110,12 @@ export const Binary = Type.Uint8Array();
 /** The most bytes Encrypt takes as plaintext, and Sign, Verify and GenerateMac as a message (AWS KMS's limit). */
 export const MAX_MESSAGE_BYTES = 4096;
 
+/** The longest ciphertext blob Decrypt and ReEncrypt take (AWS CiphertextBlobType: 1..6144). */
+export const MAX_CIPHERTEXT_BYTES = 6144;
+
+/** The most bytes one GenerateRandom returns (AWS: 1..1024). */
+export const MAX_RANDOM_BYTES = 1024;
+
 /** Bytes with a length range, e.g. `binary(1, MAX_MESSAGE_BYTES)` for Encrypt's plaintext. */
 export function binary(minByteLength: number, maxByteLength: number, options?: Uint8ArrayOptions) {
   return Type.Uint8Array({ ...options, minByteLength, maxByteLength });

@@ -1,13 +1,11 @@
 // `custos decrypt`: reverses `custos encrypt`, telling the KMS blob (0x01) from the envelope stream ('CSTE') by the first bytes.
 // Must not import the store, service or api. Streams the envelope form; a failure removes a partial --out file.
-import { ENCRYPTION_ALGORITHMS, type EncryptionAlgorithm, InvalidCiphertextError } from '@custos/contract';
+import { ENCRYPTION_ALGORITHMS, type EncryptionAlgorithm, InvalidCiphertextError, MAX_CIPHERTEXT_BYTES } from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { openInput, openOutput, withProgress, writeAll } from '../io.js';
 import { addGlobalOptions, collectKeyValue, withKms } from '../options.js';
 import { ByteReader, STREAM_MAGIC, decryptStream, isStreamFormat } from '../stream-format.js';
 
-/** The longest KMS ciphertext blob Decrypt accepts (AWS CiphertextBlob: 1..6144). */
-const MAX_BLOB_BYTES = 6144;
 
 interface DecryptOptions {
   context?: Record<string, string>;
@@ -40,8 +38,8 @@ async function decrypt(o: DecryptOptions, cmd: Command): Promise<void> {
       const unwrap = async (ciphertextBlob: Uint8Array) => (await kms.decrypt({ ciphertextBlob, ...context, ...keyId })).plaintext;
       return writeAll(openOutput(o.out, 0o600), decryptStream(reader, unwrap));
     }
-    const ciphertextBlob = await reader.read(MAX_BLOB_BYTES + 1);
-    if (ciphertextBlob.length === 0 || ciphertextBlob.length > MAX_BLOB_BYTES) throw new InvalidCiphertextError();
+    const ciphertextBlob = await reader.read(MAX_CIPHERTEXT_BYTES + 1);
+    if (ciphertextBlob.length === 0 || ciphertextBlob.length > MAX_CIPHERTEXT_BYTES) throw new InvalidCiphertextError();
     const { plaintext } = await kms.decrypt({ ciphertextBlob, ...context, ...keyId, ...(o.algorithm && { encryptionAlgorithm: o.algorithm }) });
     await writeAll(openOutput(o.out, 0o600), [plaintext]);
   });

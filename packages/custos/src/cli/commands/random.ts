@@ -1,11 +1,12 @@
 // `custos random`: GenerateRandom, as base64, hex or raw bytes.
 // Must not import the store, service or api.
 import { type Command, Option } from 'commander';
+import { MAX_RANDOM_BYTES } from '@custos/contract';
 import { guardBinaryOutput, openOutput, writeAll } from '../io.js';
 import { addGlobalOptions, integer, withKms } from '../options.js';
 
-/** GenerateRandom returns at most 1024 bytes per call; larger requests take several. */
-const PER_CALL = 1024;
+/** GenerateRandom returns at most MAX_RANDOM_BYTES per call; larger requests take several. */
+const PER_CALL = MAX_RANDOM_BYTES;
 const MAX_BYTES = 1024 * 1024;
 
 interface RandomOptions {
