@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RemoteKms } from '@custos/client';
-import type { Kms } from '@custos/contract';
+import { ROLES, type Kms, type Role } from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { UsageError } from './errors.js';
 
@@ -110,6 +110,27 @@ export function splitKeyValue(value: string, what: string): [string, string] {
 /** Collects a repeatable option into an array. */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** Collects a repeatable `--role`, refusing names that are not roles. */
+export function collectRole(value: string, previous: Role[] | undefined): Role[] {
+  if (!(ROLES as readonly string[]).includes(value)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got '${value}'`);
+  return collect(value, previous) as Role[];
+}
+
+/** Every item of a paged listing: asks for page after page until one is not truncated. */
+export async function listAll<P extends { truncated: boolean; nextMarker?: string | undefined }, T>(
+  fetchPage: (marker: string | undefined) => Promise<P>,
+  itemsOf: (page: P) => readonly T[],
+): Promise<T[]> {
+  const out: T[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await fetchPage(marker);
+    out.push(...itemsOf(page));
+    marker = page.truncated ? page.nextMarker : undefined;
+  } while (marker);
+  return out;
 }
 
 /** A parser for an integer option within [min, max]. */

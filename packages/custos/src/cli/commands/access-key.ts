@@ -1,9 +1,8 @@
 // `custos access-key create|list|revoke`: AWS-style access key pairs for the AWS KMS protocol (SigV4), so that AWS
 // SDKs and the AWS CLI can use Custos. The secret is shown once, at creation. Must not import the store, service or api.
-import { ROLES, type AccessKeyListEntry, type Role } from '@custos/contract';
+import { ROLES, type Role } from '@custos/contract';
 import { type Command, Option } from 'commander';
-import { UsageError } from '../errors.js';
-import { addGlobalOptions, collect, withKms } from '../options.js';
+import { addGlobalOptions, collectRole, listAll, withKms } from '../options.js';
 import { printFields, printResult, printTable } from '../output.js';
 
 interface CreateOptions {
@@ -12,18 +11,13 @@ interface CreateOptions {
   description?: string;
 }
 
-function role(value: string, previous: Role[] | undefined): Role[] {
-  if (!(ROLES as readonly string[]).includes(value)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got '${value}'`);
-  return collect(value, previous) as Role[];
-}
-
 export function registerAccessKey(program: Command): void {
   const accessKey = program.command('access-key').description('manage AWS access keys (for AWS SDKs and the AWS CLI)');
 
   const create = accessKey
     .command('create')
     .description('create an access key pair; the secret is printed once and cannot be shown again')
-    .addOption(new Option('--role <role>', `role (repeatable): ${ROLES.join(', ')}`).argParser(role).makeOptionMandatory())
+    .addOption(new Option('--role <role>', `role (repeatable): ${ROLES.join(', ')}`).argParser(collectRole).makeOptionMandatory())
     .option('--principal <name>', 'principal the key acts as (default: access-key:<id>)')
     .option('--description <text>', 'description');
   addGlobalOptions(create).action((o: CreateOptions, cmd: Command) =>
@@ -48,13 +42,7 @@ export function registerAccessKey(program: Command): void {
   const list = accessKey.command('list').description('list access keys (never their secrets)');
   addGlobalOptions(list).action((_o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
-      const accessKeys: AccessKeyListEntry[] = [];
-      let marker: string | undefined;
-      do {
-        const page = await kms.listAccessKeys({ ...(marker && { marker }) });
-        accessKeys.push(...page.accessKeys);
-        marker = page.truncated ? page.nextMarker : undefined;
-      } while (marker);
+      const accessKeys = await listAll((marker) => kms.listAccessKeys({ ...(marker && { marker }) }), (page) => page.accessKeys);
       printResult(g.json, { accessKeys }, ({ accessKeys: rows }) =>
         printTable(rows, [
           { header: 'ACCESS KEY ID', value: (k) => k.accessKeyId },

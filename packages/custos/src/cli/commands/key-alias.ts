@@ -2,19 +2,12 @@
 // Must not import the store, service or api.
 import type { AliasListEntry, Kms } from '@custos/contract';
 import type { Command } from 'commander';
-import { addGlobalOptions, aliasName, withKms } from '../options.js';
+import { addGlobalOptions, aliasName, listAll, withKms } from '../options.js';
 import { printResult, printTable } from '../output.js';
 
 /** Every alias (all pages), optionally of one key. */
-export async function listAllAliases(kms: Kms, keyId?: string): Promise<AliasListEntry[]> {
-  const out: AliasListEntry[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await kms.listAliases({ limit: 100, ...(keyId && { keyId }), ...(marker && { marker }) });
-    out.push(...page.aliases);
-    marker = page.truncated ? page.nextMarker : undefined;
-  } while (marker);
-  return out;
+export function listAllAliases(kms: Kms, keyId?: string): Promise<AliasListEntry[]> {
+  return listAll((marker) => kms.listAliases({ limit: 100, ...(keyId && { keyId }), ...(marker && { marker }) }), (page) => page.aliases);
 }
 
 /** The service points aliases only at key ids or ARNs; an alias given as the target is resolved first. */

@@ -2,7 +2,7 @@
 // Must not import the store, service or api.
 import type { Tag } from '@custos/contract';
 import type { Command } from 'commander';
-import { addGlobalOptions, splitKeyValue, withKms } from '../options.js';
+import { addGlobalOptions, listAll, splitKeyValue, withKms } from '../options.js';
 import { printResult, printTable } from '../output.js';
 
 export function registerKeyTag(key: Command): void {
@@ -31,13 +31,7 @@ export function registerKeyTag(key: Command): void {
   const list = tag.command('list').description('list the tags of a key').argument('<key>', 'key id, ARN or alias');
   addGlobalOptions(list).action((keyId: string, _o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
-      const tags: Tag[] = [];
-      let marker: string | undefined;
-      do {
-        const page = await kms.listResourceTags({ keyId, limit: 50, ...(marker && { marker }) });
-        tags.push(...page.tags);
-        marker = page.truncated ? page.nextMarker : undefined;
-      } while (marker);
+      const tags = await listAll((marker) => kms.listResourceTags({ keyId, limit: 50, ...(marker && { marker }) }), (page) => page.tags);
       printResult(g.json, { tags }, ({ tags: rows }) =>
         printTable(rows, [
           { header: 'KEY', value: (t) => t.tagKey },

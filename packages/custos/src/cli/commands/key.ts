@@ -3,7 +3,7 @@
 import { KEY_SPECS, KEY_USAGES, type KeyMetadata, type KeySpec, type KeyUsage, type Kms } from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { CliError } from '../errors.js';
-import { addGlobalOptions, aliasName, collectKeyValue, integer, withKms } from '../options.js';
+import { addGlobalOptions, aliasName, collectKeyValue, integer, listAll, withKms } from '../options.js';
 import { type Column, printFields, printResult, printTable } from '../output.js';
 import { listAllAliases, registerKeyAlias } from './key-alias.js';
 import { registerKeyTag } from './key-tag.js';
@@ -98,13 +98,7 @@ export function registerKey(program: Command): void {
   const list = key.command('list').description('list keys (with spec, state and aliases)');
   addGlobalOptions(list).action((_o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
-      const keys: { keyId: string; keyArn: string }[] = [];
-      let marker: string | undefined;
-      do {
-        const page = await kms.listKeys({ limit: 1000, ...(marker && { marker }) });
-        keys.push(...page.keys);
-        marker = page.truncated ? page.nextMarker : undefined;
-      } while (marker);
+      const keys = await listAll((marker) => kms.listKeys({ limit: 1000, ...(marker && { marker }) }), (page) => page.keys);
       if (g.json) return printResult(true, { keys }, () => {});
       const [metadata, aliases] = await Promise.all([mapLimit(keys, 8, async (k) => (await kms.describeKey({ keyId: k.keyId })).keyMetadata), listAllAliases(kms)]);
       const columns: Column<KeyMetadata>[] = [

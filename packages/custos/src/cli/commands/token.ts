@@ -1,9 +1,9 @@
 // `custos token create|list|revoke`: bearer tokens for principals (the token itself is shown once, at creation).
 // Must not import the store, service or api.
-import { ROLES, type Role, type TokenListEntry } from '@custos/contract';
+import { ROLES, type Role } from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { addGlobalOptions, collect, withKms } from '../options.js';
+import { addGlobalOptions, collectRole, listAll, withKms } from '../options.js';
 import { printFields, printResult, printTable } from '../output.js';
 
 interface CreateOptions {
@@ -32,18 +32,13 @@ function expiry(o: CreateOptions, now = Date.now()): Date | undefined {
   return undefined;
 }
 
-function role(value: string, previous: Role[] | undefined): Role[] {
-  if (!(ROLES as readonly string[]).includes(value)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got '${value}'`);
-  return collect(value, previous) as Role[];
-}
-
 export function registerToken(program: Command): void {
   const token = program.command('token').description('manage bearer tokens');
 
   const create = token
     .command('create')
     .description('create a token; it is printed once and cannot be shown again')
-    .addOption(new Option('--role <role>', `role (repeatable): ${ROLES.join(', ')}`).argParser(role).makeOptionMandatory())
+    .addOption(new Option('--role <role>', `role (repeatable): ${ROLES.join(', ')}`).argParser(collectRole).makeOptionMandatory())
     .option('--principal <name>', 'principal the token acts as (default: chosen by the server)')
     .option('--description <text>', 'description')
     .option('--expires-at <date>', 'expiry, ISO 8601')
@@ -66,13 +61,7 @@ export function registerToken(program: Command): void {
   const list = token.command('list').description('list tokens (never their secrets)');
   addGlobalOptions(list).action((_o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
-      const tokens: TokenListEntry[] = [];
-      let marker: string | undefined;
-      do {
-        const page = await kms.listTokens({ ...(marker && { marker }) });
-        tokens.push(...page.tokens);
-        marker = page.truncated ? page.nextMarker : undefined;
-      } while (marker);
+      const tokens = await listAll((marker) => kms.listTokens({ ...(marker && { marker }) }), (page) => page.tokens);
       printResult(g.json, { tokens }, ({ tokens: rows }) =>
         printTable(rows, [
           { header: 'TOKEN ID', value: (t) => t.tokenId },
