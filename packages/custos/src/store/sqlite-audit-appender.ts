@@ -21,12 +21,13 @@ export function openSqliteAuditAppender(filename: string): AuditAppender {
   const database = openSqliteDatabase(filename);
   try {
     const head = database.prepare<[], { hash: string }>('select hash from audit_log order by seq desc limit 1');
-    const insert = database.prepare(`insert into audit_log (${COLUMNS.join(', ')}) values (${COLUMNS.map((c) => `@${c}`).join(', ')})`);
+    // Positional parameters: binding by name costs ~1 µs more per row.
+    const insert = database.prepare(`insert into audit_log (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
     const append = database.transaction((entries: readonly AuditEntry[]) => {
       let prevHash = head.get()?.hash ?? GENESIS_HASH;
       for (const entry of entries) {
         const row = chainedRow(prevHash, entry);
-        insert.run(row);
+        insert.run(row.time, row.principal, row.operation, row.key_id, row.key_version, row.outcome, row.error_code, row.request_id, row.details, row.prev_hash, row.hash);
         prevHash = row.hash;
       }
     });

@@ -15,24 +15,26 @@ export const GENESIS_HASH = '0'.repeat(64);
 const PG_AUDIT_LOCK = 0x6175646974;
 const VERIFY_BATCH = 500;
 
-/** JSON with object keys sorted at every level: one text per value, whatever the insertion order. */
+/**
+ * JSON with object keys sorted at every level: one text per value, whatever the insertion order. The replacer
+ * sees each value after its toJSON, so this is the sorted JSON of the value's JSON form (undefined dropped).
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return JSON.stringify(value, sortedKeys);
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, sortKeys(obj[k])]));
-  }
-  return value;
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  // Boxed primitives are serialised as their primitive after the replacer has seen them.
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) return value;
+  const obj = value as Record<string, unknown>;
+  // fromEntries defines own properties: a "__proto__" key stays a key.
+  return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, obj[k]]));
 }
 
 /** Details as stored and hashed: canonical JSON of their JSON form (toJSON applied, undefined dropped). */
 function detailsText(details: Record<string, unknown> | null): string | null {
-  if (details === null) return null;
-  return canonicalJson(JSON.parse(JSON.stringify(details)) as unknown);
+  return details === null ? null : canonicalJson(details);
 }
 
 /**
