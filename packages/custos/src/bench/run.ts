@@ -1,11 +1,14 @@
 // `npm run bench`: drives a real Custos server (auth on, audit durable before each reply) and the bare Fastify
 // ceiling over loopback with autocannon, and prints requests/s, p50, p99 and the ratio to the ceiling.
-// The two are measured in alternating rounds (ceiling, Custos, ceiling, Custos, …) and each figure is the median
-// over the rounds: on a shared machine one long run of each mostly measures what the neighbours did meanwhile.
+// Each operation is first warmed up on both (1 s each, not measured: the JIT has far more of Custos to compile),
+// then measured in rounds, each round one run of each back to back, the order alternating (ceiling first, then
+// Custos first, …). Figures are medians over the rounds; the ratios are the medians of each round's ratio, so a
+// slow spell of this shared machine moves both sides of a ratio rather than one figure. The range of the round
+// ratios is printed too.
 // Then encrypt and sign again on PostgreSQL: one node, and two nodes sharing the database (load split evenly).
-// Settings: BENCH_DURATION (s per run, default 5), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 64),
-// BENCH_OPS (comma list), BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test; 'off' skips the
-// PostgreSQL runs).
+// Settings: BENCH_DURATION (s per run, default 4), BENCH_ROUNDS (default 5), BENCH_WARMUP (s, default 1; 0 skips),
+// BENCH_CONNECTIONS (default 64), BENCH_OPS (comma list), BENCH_POSTGRES_URL (default
+// postgres://postgres@127.0.0.1:5432/test; 'off' skips the PostgreSQL runs).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,8 +19,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 5);
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const DURATION = Number(process.env.BENCH_DURATION ?? 4);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 1);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 
@@ -81,26 +85,32 @@ interface Result {
   errors: number;
 }
 
-async function load(target: Target, path: string, body: unknown, connections = CONNECTIONS): Promise<Result> {
+async function load(target: Target, path: string, body: unknown, connections = CONNECTIONS, duration = DURATION): Promise<Result> {
   const result = await autocannon({
     url: target.url + path,
     method: 'POST',
     connections,
-    duration: DURATION,
+    duration,
     headers: { 'content-type': 'application/json', ...(target.token ? { authorization: `Bearer ${target.token}` } : {}) },
     body: JSON.stringify(body),
   });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 /** The median of each figure over the rounds (errors: the total). */
 function medianOf(results: Result[]): Result {
-  const median = (pick: (r: Result) => number) => {
-    const sorted = results.map(pick).sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return {
+    rps: median(results.map((r) => r.rps)),
+    p50: median(results.map((r) => r.p50)),
+    p99: median(results.map((r) => r.p99)),
+    errors: results.reduce((n, r) => n + r.errors, 0),
   };
-  return { rps: median((r) => r.rps), p50: median((r) => r.p50), p99: median((r) => r.p99), errors: results.reduce((n, r) => n + r.errors, 0) };
 }
 
 async function keysFor(target: Target, baseline: boolean): Promise<Keys> {
@@ -125,14 +135,27 @@ try {
     const ceilingKeys = await keysFor(ceiling, true);
     const custosKeys = await keysFor(custos, false);
     for (const scenario of scenarios) {
+      const runCeiling = (duration?: number) => load(ceiling, scenario.path(ceilingKeys), scenario.body(ceilingKeys), CONNECTIONS, duration);
+      const runCustos = (duration?: number) => load(custos, scenario.path(custosKeys), scenario.body(custosKeys), CONNECTIONS, duration);
+      if (WARMUP_SECONDS > 0) {
+        await runCeiling(WARMUP_SECONDS);
+        await runCustos(WARMUP_SECONDS);
+      }
       const bases: Result[] = [];
       const ourRuns: Result[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        bases.push(await load(ceiling, scenario.path(ceilingKeys), scenario.body(ceilingKeys)));
-        ourRuns.push(await load(custos, scenario.path(custosKeys), scenario.body(custosKeys)));
+        if (round % 2 === 0) {
+          bases.push(await runCeiling());
+          ourRuns.push(await runCustos());
+        } else {
+          ourRuns.push(await runCustos());
+          bases.push(await runCeiling());
+        }
       }
       const base = medianOf(bases);
       const ours = medianOf(ourRuns);
+      const ratios = ourRuns.map((r, i) => r.rps / bases[i]!.rps);
+      const p99Ratios = ourRuns.map((r, i) => r.p99 / Math.max(bases[i]!.p99, 1));
       rows.push([
         scenario.name,
         ours.rps.toFixed(0),
@@ -140,8 +163,9 @@ try {
         `${ours.p99} ms`,
         base.rps.toFixed(0),
         `${base.p99} ms`,
-        (ours.rps / base.rps).toFixed(2),
-        (ours.p99 / Math.max(base.p99, 1)).toFixed(2),
+        median(ratios).toFixed(2),
+        `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`,
+        median(p99Ratios).toFixed(2),
         String(ours.errors + base.errors),
       ]);
       console.error(`done: ${scenario.name}`);
@@ -168,8 +192,14 @@ if (POSTGRES_URL !== 'off') {
     try {
       const keys = await keysFor(nodeA, false);
       for (const scenario of scenarios.filter((s) => s.name.startsWith('encrypt') || s.name.startsWith('sign'))) {
-        const one = await load(nodeA, scenario.path(keys), scenario.body(keys));
         const half = Math.max(1, Math.floor(CONNECTIONS / 2));
+        if (WARMUP_SECONDS > 0) {
+          await Promise.all([
+            load(nodeA, scenario.path(keys), scenario.body(keys), half, WARMUP_SECONDS),
+            load(nodeB, scenario.path(keys), scenario.body(keys), CONNECTIONS - half, WARMUP_SECONDS),
+          ]);
+        }
+        const one = await load(nodeA, scenario.path(keys), scenario.body(keys));
         const [a, b] = await Promise.all([
           load(nodeA, scenario.path(keys), scenario.body(keys), half),
           load(nodeB, scenario.path(keys), scenario.body(keys), CONNECTIONS - half),
@@ -189,10 +219,10 @@ if (POSTGRES_URL !== 'off') {
   }
 }
 
-const header = ['operation', 'custos req/s', 'p50', 'p99', 'ceiling req/s', 'ceiling p99', 'ratio', 'p99 ratio', 'errors'];
+const header = ['operation', 'custos req/s', 'p50', 'p99', 'ceiling req/s', 'ceiling p99', 'ratio', 'round ratios', 'p99 ratio', 'errors'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-console.log(`connections ${CONNECTIONS}, ${ROUNDS} alternating rounds of ${DURATION} s each (medians), node ${process.version}`);
+console.log(`connections ${CONNECTIONS}, ${ROUNDS} rounds of ${DURATION} s per target, order alternating (medians; ratios: median of the rounds' ratios), node ${process.version}`);
 console.log(line(header));
 for (const row of rows) console.log(line(row));
 if (pgRows.length > 0) {
