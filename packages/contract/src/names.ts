@@ -97,7 +97,8 @@ export type WrappingAlgorithm = (typeof WRAPPING_ALGORITHMS)[number];
 export const EXPIRATION_MODELS = ['KEY_MATERIAL_EXPIRES', 'KEY_MATERIAL_DOES_NOT_EXPIRE'] as const;
 export type ExpirationModel = (typeof EXPIRATION_MODELS)[number];
 
-export const ROLES = ['admin', 'key-admin', 'key-user'] as const;
+/** admin: everything; key-admin: manage keys; key-user: use keys; monitor: read /metrics only (a scraper's token). */
+export const ROLES = ['admin', 'key-admin', 'key-user', 'monitor'] as const;
 export type Role = (typeof ROLES)[number];
 
 // ---- Added with the operation schemas (add-only below this line). ----

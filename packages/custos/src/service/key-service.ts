@@ -24,7 +24,7 @@ for (const entry of Object.values(OPERATIONS as unknown as OperationsTable)) {
 }
 
 /** Operations whose success or failure leaves keys as they were (everything else invalidates the key's cache entry). */
-const KEEPS_KEYS: ReadonlySet<string> = new Set(['use', 'read', 'audit']);
+const KEEPS_KEYS: ReadonlySet<string> = new Set(['use', 'read', 'audit', 'monitor']);
 
 export class KeyService {
   readonly context: ServiceContext;

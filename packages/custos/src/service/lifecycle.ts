@@ -3,12 +3,14 @@
 import { InvalidStateError, type KeyState, type Role } from '@custos/contract';
 
 /** What kind of access an operation needs; roles grant kinds (see ROLE_GRANTS). */
-export type Access = 'manage' | 'use' | 'read' | 'audit' | 'tokens';
+export type Access = 'manage' | 'use' | 'read' | 'audit' | 'tokens' | 'monitor';
 
 export const ROLE_GRANTS: Record<Role, readonly Access[]> = {
-  admin: ['manage', 'use', 'read', 'audit', 'tokens'],
+  admin: ['manage', 'use', 'read', 'audit', 'tokens', 'monitor'],
   'key-admin': ['manage', 'read'],
   'key-user': ['use', 'read'],
+  // A Prometheus scraper needs no key, audit or token rights.
+  monitor: ['monitor'],
 };
 
 const S = (...states: KeyState[]): readonly KeyState[] => states;
@@ -86,6 +88,8 @@ export const OPERATION_RULES = {
   AutoRotateKey: { access: 'manage', states: USABLE },
   // The server's first start: an admin token when the store has none (system caller).
   BootstrapToken: { access: 'tokens', states: null },
+  // GET /metrics: the figures only the store knows (keys by state).
+  ReadMetrics: { access: 'monitor', states: null },
 } as const satisfies Record<string, OperationRule>;
 
 export type OperationName = keyof typeof OPERATION_RULES;

@@ -14,6 +14,7 @@ import { authenticateAccessKey, type AuthenticatedAccessKey } from './operations
 import { workerSink, workerSinkAvailable } from './audit/worker-sink.js';
 import { KeyService, SYSTEM_CALLER } from './key-service.js';
 import type { OperationName } from './lifecycle.js';
+import type { StoreMetrics } from './operations/metrics.js';
 import type { BootstrapTokenInput } from './operations/tokens.js';
 
 export interface LocalKmsOptions {
@@ -183,10 +184,12 @@ export class LocalKms implements Kms {
     return authenticateAccessKey(this.#service.context, accessKeyId);
   }
 
-  /** The number of keys in each state (for metrics). */
-  keyCountsByState(): Promise<Record<string, number>> {
-    if (this.#closed) return Promise.reject(new InternalError('this LocalKms is closed'));
-    return repo.keys.countByState(this.#service.context.store.db);
+  /**
+   * The store's figures for GET /metrics (keys by state), for a caller with the `monitor` or `admin` role
+   * (service-level, not a Kms operation; audited as ReadMetrics like any operation).
+   */
+  readMetrics(caller?: Caller): Promise<StoreMetrics> {
+    return this.#run('ReadMetrics', {}, caller);
   }
 
   /** Resolves when the store answers a query (readiness probe). */

@@ -1,5 +1,5 @@
 // Authentication and authorisation over HTTP: bearer tokens (missing, malformed, unknown, revoked, expired),
-// roles reaching the service (403 from there), admin-only metrics, public health checks and docs.
+// roles reaching the service (403 from there), metrics for the monitor and admin roles, public health checks and docs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { b64, bearer, expectError, openTestApp, type TestApp } from './helpers.js';
 
@@ -104,9 +104,34 @@ describe('authorisation by role (decided by the service)', () => {
     expect(records.find((r) => r.requestId === 'denied-1')).toMatchObject({ principal: 'svc-denied', operation: 'CreateKey', outcome: 'denied' });
   });
 
-  it('/metrics needs the admin role', async () => {
-    expectError(await t.app.inject({ method: 'GET', url: '/metrics', headers: bearer(user) }), 403, 'ACCESS_DENIED');
-    expectError(await t.app.inject({ method: 'GET', url: '/metrics', headers: bearer(keyAdmin) }), 403, 'ACCESS_DENIED');
-    expect((await t.app.inject({ method: 'GET', url: '/metrics', headers: bearer(t.admin) })).statusCode).toBe(200);
+  const scrape = (token: string, requestId: string) =>
+    t.app.inject({ method: 'GET', url: '/metrics', headers: { ...bearer(token), 'x-request-id': requestId } });
+
+  it('/metrics needs the monitor or admin role, and each scrape is audited as ReadMetrics', async () => {
+    const { token: monitor } = await t.kms.createToken({ roles: ['monitor'], principal: 'prometheus' });
+    expectError(await scrape(user, 'scrape-user'), 403, 'ACCESS_DENIED');
+    expectError(await scrape(keyAdmin, 'scrape-key-admin'), 403, 'ACCESS_DENIED');
+    const ok = await scrape(monitor, 'scrape-monitor');
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toContain('custos_keys{state="Enabled"}');
+    expect((await scrape(t.admin, 'scrape-admin')).statusCode).toBe(200);
+
+    const { records } = await t.kms.listAuditRecords({ limit: 1000 });
+    const byRequest = (id: string) => records.find((r) => r.requestId === id);
+    expect(byRequest('scrape-monitor')).toMatchObject({ principal: 'prometheus', operation: 'ReadMetrics', outcome: 'allowed', keyId: null });
+    expect(byRequest('scrape-user')).toMatchObject({ operation: 'ReadMetrics', outcome: 'denied', errorCode: 'ACCESS_DENIED' });
+    expect(byRequest('scrape-admin')).toMatchObject({ operation: 'ReadMetrics', outcome: 'allowed' });
+  });
+
+  it('a monitor token reads metrics and nothing else: no keys, no cryptography, no audit log, no tokens', async () => {
+    const monitor = await t.token('monitor');
+    const get = (url: string) => t.app.inject({ method: 'GET', url, headers: bearer(monitor) });
+    expectError(await get('/v1/keys'), 403, 'ACCESS_DENIED');
+    expectError(await get(`/v1/keys/${keyId}`), 403, 'ACCESS_DENIED');
+    expectError(await post(`/v1/keys/${keyId}/encrypt`, monitor, { plaintext: b64('hi') }), 403, 'ACCESS_DENIED');
+    expectError(await post('/v1/keys', monitor), 403, 'ACCESS_DENIED');
+    expectError(await get('/v1/audit'), 403, 'ACCESS_DENIED');
+    expectError(await get('/v1/tokens'), 403, 'ACCESS_DENIED');
+    expectError(await post('/v1/random', monitor, { numberOfBytes: 8 }), 403, 'ACCESS_DENIED');
   });
 });

@@ -3,15 +3,13 @@
 // Must not be imported by service, store, keystore or core.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AccessDeniedError, AuthenticationError, type Caller } from '@custos/contract';
+import { AuthenticationError, type Caller } from '@custos/contract';
 import type { LocalKms } from '../../service/local-kms.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** No credentials needed (GET /healthz, /readyz, the API document and docs). */
     public?: boolean;
-    /** Only callers with the admin role (GET /metrics); operations are authorised by the service instead. */
-    adminOnly?: boolean;
   }
   interface FastifyRequest {
     /** The authenticated caller, with this request's id; undefined on public routes. */
@@ -35,11 +33,9 @@ export interface AuthPluginOptions {
 
 export const authPlugin = fp(
   async (app: FastifyInstance, options: AuthPluginOptions) => {
-    /** Sets the request's caller; the error to fail the request with, if any. */
-    const admit = (request: FastifyRequest, caller: Caller): Error | undefined => {
+    /** Sets the request's caller (the service authorises it). */
+    const admit = (request: FastifyRequest, caller: Caller): void => {
       request.caller = { principal: caller.principal, roles: caller.roles, requestId: String(request.id) };
-      const config = request.routeOptions.config;
-      return config.adminOnly && !caller.roles.includes('admin') ? new AccessDeniedError(`${caller.principal} may not read ${request.routeOptions.url}`) : undefined;
     };
     // Callback style, and no promise at all when the token is cached: this runs on every request.
     app.addHook('onRequest', (request, _reply, done) => {
@@ -56,8 +52,14 @@ export const authPlugin = fp(
       } catch (error) {
         return done(error as Error);
       }
-      if (cached) return done(admit(request, cached));
-      options.kms.authenticate(token).then((caller) => done(admit(request, caller)), done);
+      if (cached) {
+        admit(request, cached);
+        return done();
+      }
+      options.kms.authenticate(token).then((caller) => {
+        admit(request, caller);
+        done();
+      }, done);
     });
   },
   { name: 'custos-auth' },

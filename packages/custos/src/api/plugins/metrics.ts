@@ -1,6 +1,7 @@
 // Prometheus metrics on a registry of this app's own (two apps in one process never share counters): requests by
-// operation and outcome, their durations, and keys by state (read from the store at scrape time). GET /metrics is
-// admin-only. Must not be imported by service, store, keystore or core.
+// operation and outcome, their durations, and keys by state (read from the store at scrape time through the
+// service, which authorises the scrape — roles monitor and admin — and audits it as ReadMetrics).
+// Must not be imported by service, store, keystore or core.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -30,15 +31,11 @@ export const metricsPlugin = fp(
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     });
-    new Gauge({
+    const keys = new Gauge({
       name: 'custos_keys',
       help: 'Keys by state',
       labelNames: ['state'] as const,
       registers: [registry],
-      async collect() {
-        const counts = await options.kms.keyCountsByState();
-        for (const state of KEY_STATES) this.set({ state }, counts[state] ?? 0);
-      },
     });
 
     // The labelled children, looked up once per label set (prom-client hashes the labels on every inc/observe).
@@ -59,7 +56,9 @@ export const metricsPlugin = fp(
       done();
     });
 
-    app.get('/metrics', { config: { adminOnly: true }, schema: { hide: true } }, async (_request, reply) => {
+    app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+      const { keysByState } = await options.kms.readMetrics(request.caller);
+      for (const state of KEY_STATES) keys.set({ state }, keysByState[state] ?? 0);
       const text = await registry.metrics();
       return reply.type(registry.contentType).send(text);
     });

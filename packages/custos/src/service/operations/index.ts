@@ -27,6 +27,7 @@ import { cancelKeyDeletion, scheduleKeyDeletion } from './schedule-key-deletion.
 import { sign, verify } from './sign.js';
 import { listResourceTags, tagResource, untagResource } from './tags.js';
 import { bootstrapToken, createToken, listTokens, revokeToken } from './tokens.js';
+import { readMetrics } from './metrics.js';
 import { updateKeyConstraints } from './update-key-constraints.js';
 import { updateKeyDescription } from './update-key-description.js';
 
@@ -88,4 +89,5 @@ export const HANDLERS: Record<OperationName, Handler> = {
   ListAccessKeys: listAccessKeys,
   RevokeAccessKey: revokeAccessKey,
   BootstrapToken: bootstrapToken,
+  ReadMetrics: readMetrics,
 };
