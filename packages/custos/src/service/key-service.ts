@@ -8,7 +8,8 @@ import { AuditWriter } from './audit/group-commit.js';
 import { inProcessSink } from './audit/worker-sink.js';
 import { DEFAULT_KEY_CACHE, KeyCache } from './cache.js';
 import { EncryptionCounters } from './counters.js';
-import type { AuditSlot, BaseServiceContext, OpContext, ServiceContext } from './context.js';
+import type { AuditSlot, BaseServiceContext, OpContext, ServiceConfig, ServiceContext } from './context.js';
+import { parseKeyRef } from './key-ref.js';
 import { OPERATION_RULES, ROLE_GRANTS, type OperationName } from './lifecycle.js';
 import { HANDLERS } from './operations/index.js';
 import { publishKeyChange } from './key-change.js';
@@ -65,6 +66,7 @@ export class KeyService {
       return result;
     } catch (error) {
       const kmsError = this.toKmsError(error, operation, requestId);
+      if (kmsError.code === 'ACCESS_DENIED' && audit.keyId === null) audit.keyId = namedKeyId(input, this.context.config);
       await this.writeAudit(ctx, operation, kmsError.code === 'ACCESS_DENIED' ? 'denied' : 'failed', kmsError.code).catch((auditError) =>
         this.context.logger.error({ err: auditError, requestId, operation }, 'audit write failed'),
       );
@@ -115,6 +117,21 @@ function authorise(operation: OperationName, caller: Caller): void {
   const access = OPERATION_RULES[operation].access;
   if (!caller.roles.some((role) => ROLE_GRANTS[role]?.includes(access))) {
     throw new AccessDeniedError(`${caller.principal} may not call ${operation}`);
+  }
+}
+
+/**
+ * The key a refused caller named, when named by id or key ARN, so the denied record says which key was asked for
+ * (as CloudTrail does). Nothing is looked up: aliases stay unresolved for a caller who may not use them.
+ */
+function namedKeyId(input: unknown, config: ServiceConfig): string | null {
+  const keyId = (input as { keyId?: unknown } | null | undefined)?.keyId;
+  if (typeof keyId !== 'string') return null;
+  try {
+    const ref = parseKeyRef(keyId, config);
+    return ref.kind === 'id' ? ref.id : null;
+  } catch {
+    return null; // a malformed reference, or an ARN of another account or region
   }
 }
 

@@ -386,6 +386,23 @@ describe('authorisation by role', () => {
     expect(await lastRecord()).toMatchObject({ principal: 'ops', operation: OPERATIONS[method].name, outcome: 'denied', errorCode: 'ACCESS_DENIED' });
   });
 
+  it('a denied record names the key the caller asked for by id or key ARN, without resolving aliases', async () => {
+    const arn = (await t.kms.describeKey({ keyId })).keyMetadata.arn!;
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const cases: [string, string | null][] = [
+      [keyId.toUpperCase(), keyId],
+      [arn, keyId],
+      [unknown, unknown], // no lookup: the refused caller learns nothing, the record still says what was asked
+      ['alias/by-admin', null],
+      ['arn:aws:kms:elsewhere:111122223333:key/' + keyId, null],
+      ['not a key', null],
+    ];
+    for (const [named, recorded] of cases) {
+      await expectCode(t.kms.encrypt({ keyId: named, plaintext: message }, KEY_ADMIN), 'ACCESS_DENIED');
+      expect(await lastRecord(), named).toMatchObject({ operation: 'Encrypt', outcome: 'denied', keyId: recorded });
+    }
+  });
+
   it('an admin can do everything: manage, use and audit', async () => {
     const id = (await t.kms.createKey({}, ADMIN)).keyMetadata.keyId;
     const enc = await t.kms.encrypt({ keyId: id, plaintext: message }, ADMIN);
