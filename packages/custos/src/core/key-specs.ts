@@ -16,6 +16,9 @@ export type Family = 'aes' | 'hmac' | 'rsa' | 'ec' | 'okp';
 export type Curve = 'P-256' | 'P-384' | 'P-521' | 'secp256k1' | 'Ed25519' | 'X25519';
 export type HashName = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 
+/** Output length of each digest, in bytes (FIPS 180-4). */
+export const DIGEST_BYTES: Readonly<Record<HashName, number>> = { sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64 };
+
 export interface KeySpecEntry {
   readonly name: KeySpec;
   readonly family: Family;

@@ -2,7 +2,7 @@
 // Must not import store, keystore, service or api.
 import { hkdfSync, pbkdf2Sync } from 'node:crypto';
 import { ValidationError, type DerivationAlgorithm } from '@custos/contract';
-import { HASH_OF } from '../key-specs.js';
+import { DIGEST_BYTES, HASH_OF } from '../key-specs.js';
 import { exposeSecret, SecretBytes } from '../secret-bytes.js';
 
 export interface DeriveParams {
@@ -14,8 +14,6 @@ export interface DeriveParams {
   /** Output length in bytes; ValidationError when out of range for the algorithm. */
   readonly length: number;
 }
-
-const DIGEST_BYTES = { sha256: 32, sha384: 48, sha512: 64 } as const;
 
 /** RFC 8018 §4.2 recommends at least 1000 iterations; the upper bound keeps one call from stalling the server. */
 export const PBKDF2_MIN_ITERATIONS = 1000;

@@ -2,14 +2,12 @@
 // CRYPTO-PITFALLS 6) and the RSA_AES_KEY_WRAP import scheme. PKCS#1 v1.5 decryption stays off. Pure; no store/service/api.
 import { constants, privateDecrypt, publicEncrypt } from 'node:crypto';
 import { InvalidCiphertextError, ValidationError, type EncryptionAlgorithm, type WrappingAlgorithm } from '@custos/contract';
-import { HASH_OF } from '../key-specs.js';
+import { DIGEST_BYTES, HASH_OF } from '../key-specs.js';
 import { modulusBytes, rsaPrivateKeyObject, rsaPublicKeyObject } from '../key-objects.js';
 import { exposeSecret, SecretBytes } from '../secret-bytes.js';
 import { aesKeyUnwrapPad, aesKeyWrapPad } from './aes-kw.js';
 
 type OaepAlgorithm = Exclude<EncryptionAlgorithm, 'SYMMETRIC_DEFAULT'>;
-
-const DIGEST_BYTES = { sha1: 20, sha256: 32 } as const;
 
 /**
  * RSAES-OAEP encryption (RFC 8017 §7.1). node:crypto uses `oaepHash` for both the label hash and MGF1, which is

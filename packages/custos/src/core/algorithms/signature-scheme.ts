@@ -1,12 +1,10 @@
-// The shape every signature family implements (rsa-signature.ts, ecdsa.ts, ed25519.ts) and digest lengths.
+// The shape every signature family implements (rsa-signature.ts, ecdsa.ts, ed25519.ts).
 // Types and constants only; must not import store, service or api.
 import type { KeyObject } from 'node:crypto';
 import type { HashName } from '../key-specs.js';
 
 /** The digests signing algorithms use (HASH_OF of every SigningAlgorithm). */
 export type SigningHash = Extract<HashName, 'sha256' | 'sha384' | 'sha512'>;
-
-export const DIGEST_BYTES: Record<SigningHash, number> = { sha256: 32, sha384: 48, sha512: 64 };
 
 /**
  * One signature family. Keys arrive parsed and checked against the spec; DIGEST input arrives with its length

@@ -2,12 +2,12 @@
 // ECDSA (DER signatures, as AWS KMS returns), Ed25519. Message type RAW or DIGEST. Pure; no store, service or api.
 import { ValidationError, type MessageType, type SigningAlgorithm } from '@custos/contract';
 import { privateKeyObject, publicKeyObject, type PreparedPrivateKey } from '../key-objects.js';
-import { HASH_OF, type KeySpecEntry } from '../key-specs.js';
+import { DIGEST_BYTES, HASH_OF, type KeySpecEntry } from '../key-specs.js';
 import type { SecretBytes } from '../secret-bytes.js';
 import { ecdsa } from './ecdsa.js';
 import { ed25519 } from './ed25519.js';
 import { rsaPkcs1, rsaPss } from './rsa-signature.js';
-import { DIGEST_BYTES, type SignatureScheme, type SigningHash } from './signature-scheme.js';
+import type { SignatureScheme, SigningHash } from './signature-scheme.js';
 
 /** Which family implements each algorithm; the digest comes from HASH_OF. */
 const SCHEMES: Record<SigningAlgorithm, SignatureScheme> = {

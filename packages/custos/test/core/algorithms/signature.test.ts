@@ -4,7 +4,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KmsError, type SigningAlgorithm } from '@custos/contract';
 import { sign, verify } from '../../../src/core/algorithms/signature.js';
-import { HASH_OF, KEY_SPEC_TABLE, keySpec, type KeySpecEntry } from '../../../src/core/key-specs.js';
+import { DIGEST_BYTES, HASH_OF, KEY_SPEC_TABLE, keySpec, type HashName, type KeySpecEntry } from '../../../src/core/key-specs.js';
 import type { GeneratedKey } from '../../../src/core/keys.js';
 import { fixtureKey } from '../key-fixtures.js';
 
@@ -14,6 +14,12 @@ beforeAll(async () => {
   for (const spec of SIGNING_SPECS) keys.set(spec.name, await fixtureKey(spec));
 });
 const keyOf = (spec: KeySpecEntry) => keys.get(spec.name) as GeneratedKey & { publicKey: Uint8Array };
+
+describe('DIGEST_BYTES', () => {
+  it.each(Object.keys(DIGEST_BYTES) as HashName[])('%s: the length node:crypto produces', (hash) => {
+    expect(createHash(hash).update('x').digest()).toHaveLength(DIGEST_BYTES[hash]);
+  });
+});
 
 const codeOf = (run: () => unknown): string | undefined => {
   try {
