@@ -2,9 +2,6 @@
 // Custos serves (success and failure, the SDK raising its own exception classes), pagination, SigV4 failures,
 // roles, unsupported targets, and keys shared between the AWS protocol and the native API.
 import { constants, createECDH, createHash, createPublicKey, publicEncrypt, randomBytes, verify as verifySignature } from 'node:crypto';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import {
   AlreadyExistsException,
   CancelKeyDeletionCommand,
@@ -66,7 +63,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteKms } from '@custos/client';
-import { expectAws, startAwsServer, type AwsCredentials, type AwsTestServer } from './helpers.js';
+import { expectAws, signedFetch as signedFetchAs, startAwsServer, type AwsCredentials, type AwsTestServer } from './helpers.js';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const text = (b: Uint8Array | undefined): string => new TextDecoder().decode(b);
@@ -693,22 +690,8 @@ describe('the AWS protocol and the native API share keys', () => {
 });
 
 /** A request signed with the admin access key, sent with fetch (to read raw replies, or send what the SDK would not). */
-async function signedFetch(target: string, body: unknown): Promise<Response> {
-  const url = new URL(server.url);
-  const payload = typeof body === 'string' ? body : JSON.stringify(body);
-  const signer = new SignatureV4({ credentials: adminCreds, region: 'us-east-1', service: 'kms', sha256: Hash.bind(null, 'sha256') });
-  const request = await signer.sign(
-    new HttpRequest({
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: '/',
-      headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
-      body: payload,
-    }),
-  );
-  return fetch(server.url + '/', { method: 'POST', headers: request.headers, body: payload });
+function signedFetch(target: string, body: unknown): Promise<Response> {
+  return signedFetchAs(server.url, adminCreds, target, body);
 }
 
 describe('server options awsRegion and awsAccountId', () => {

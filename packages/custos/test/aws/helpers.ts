@@ -1,9 +1,12 @@
-// A real Custos server on port 0 with a temporary data directory, an admin RemoteKms (bearer token), and AWS SDK
-// clients signed with access keys issued by it.
+// A real Custos server on port 0 with a temporary data directory, an admin RemoteKms (bearer token), AWS SDK
+// clients signed with access keys issued by it, and raw SigV4-signed requests for what an SDK never sends.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KMS, KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { expect } from 'vitest';
 import { RemoteKms } from '@custos/client';
 import type { Role } from '@custos/contract';
@@ -69,4 +72,32 @@ export async function expectAws(promise: Promise<unknown>, name: string): Promis
   expect(error, `expected ${name}`).toBeInstanceOf(Error);
   expect((error as Error).name, (error as Error).message).toBe(name);
   return error as Error & { $metadata: { httpStatusCode?: number } };
+}
+
+/**
+ * `POST /` to the server at `url` with `X-Amz-Target: target`, correctly signed (SigV4, service `kms`), so the reply
+ * shows what the server makes of the body and headers themselves. `body`: a string as it is, anything else as JSON.
+ */
+export async function signedFetch(
+  url: string,
+  credentials: AwsCredentials,
+  target: string,
+  body: unknown,
+  options: { contentType?: string } = {},
+): Promise<Response> {
+  const { hostname, port, protocol, host } = new URL(url);
+  const payload = typeof body === 'string' ? body : JSON.stringify(body);
+  const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'kms', sha256: Hash.bind(null, 'sha256') });
+  const request = await signer.sign(
+    new HttpRequest({
+      method: 'POST',
+      protocol,
+      hostname,
+      port: Number(port),
+      path: '/',
+      headers: { host, 'content-type': options.contentType ?? 'application/x-amz-json-1.1', 'x-amz-target': target },
+      body: payload,
+    }),
+  );
+  return fetch(url + '/', { method: 'POST', headers: request.headers, body: payload });
 }

@@ -3,8 +3,9 @@
 // AWS's error shape. Encapsulated (not fastify-plugin): its body parser and error handler apply to this route only.
 // Must not be imported by service, store, keystore or core.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { KmsError, type Caller, type ErrorCode, type Kms } from '@custos/contract';
+import type { Caller, ErrorCode, Kms } from '@custos/contract';
 import type { SecretBytes } from '../../core/secret-bytes.js';
+import { describeError } from '../plugins/errors.js';
 import { AWS_EXCEPTION } from './errors.js';
 import { AwsProtocolError, type AwsProtocolException } from './protocol-errors.js';
 import { verifySigV4 } from './sigv4.js';
@@ -118,28 +119,16 @@ function parseBody(request: FastifyRequest): Record<string, unknown> {
 /**
  * The AWS JSON error reply: `{ "__type": name, "message": ... }` with `x-amzn-ErrorType`, status 400 for client
  * errors and 500 for server faults (KMSInternalException, DependencyTimeoutException), as AWS KMS answers.
+ * Everything but the protocol's own failures is classified by the REST API's describeError (code, safe message,
+ * 5xx details withheld); only the exception name and the status are AWS's.
  */
 function describeAwsError(error: unknown, requestId: string): { status: number; type: string; message: string; code: ErrorCode } {
   if (error instanceof AwsProtocolError) {
     return { status: 400, type: error.exception, message: error.message, code: PROTOCOL_ERROR_CODE[error.exception] };
   }
-  if (error instanceof KmsError) {
-    const serverFault = error.code === 'INTERNAL' || error.code === 'UNAVAILABLE';
-    const message = error.code === 'INTERNAL' ? `internal error (request ${requestId})` : error.message;
-    return { status: serverFault ? 500 : 400, type: AWS_EXCEPTION[error.code], message, code: error.code };
-  }
-  const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    // Fastify's own client errors (body too large, bad content length): the request was wrong, never a 500.
-    const tooLarge = status === 413;
-    return {
-      status: 400,
-      type: 'ValidationException',
-      message: tooLarge ? 'the request body is too large' : 'the request is malformed',
-      code: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_ERROR',
-    };
-  }
-  return { status: 500, type: AWS_EXCEPTION.INTERNAL, message: `internal error (request ${requestId})`, code: 'INTERNAL' };
+  const { status, code, message } = describeError(error);
+  if (status >= 500) return { status: 500, type: AWS_EXCEPTION[code], message: `${message} (request ${requestId})`, code };
+  return { status: 400, type: AWS_EXCEPTION[code], message, code };
 }
 
 function sendAwsError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
