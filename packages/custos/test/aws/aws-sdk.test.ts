@@ -712,3 +712,22 @@ describe('server options awsRegion and awsAccountId', () => {
     }
   });
 });
+
+describe('metrics', () => {
+  it('count AWS calls by their operation; calls that name no supported operation stay under "AwsKms"', async () => {
+    const scrape = async () =>
+      (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.adminToken}` } })).text();
+    const count = (text: string, labels: string) => Number(text.match(new RegExp(`^custos_requests_total\\{${labels}\\} (\\d+)$`, 'm'))?.[1] ?? 0);
+    const before = await scrape();
+    await kms.send(new GenerateRandomCommand({ NumberOfBytes: 8 }));
+    await kms.send(new GenerateRandomCommand({ NumberOfBytes: 8 }));
+    await expectAws(kms.send(new GenerateRandomCommand({ NumberOfBytes: 0 })), 'ValidationException');
+    expect((await signedFetch('TrentService.CreateCustomKeyStore', {})).status).toBe(400);
+    const after = await scrape();
+    const delta = (labels: string) => count(after, labels) - count(before, labels);
+    expect(delta('operation="GenerateRandom",outcome="ok"')).toBe(2);
+    expect(delta('operation="GenerateRandom",outcome="VALIDATION_ERROR"')).toBe(1);
+    expect(delta('operation="AwsKms",outcome="UNSUPPORTED"')).toBe(1);
+    expect(after).not.toContain('operation="CreateCustomKeyStore"');
+  });
+});

@@ -21,6 +21,8 @@ export interface AwsTestServer {
   readonly url: string;
   /** The native API as the first admin (bearer token). */
   readonly admin: RemoteKms;
+  /** That admin's bearer token (for raw requests such as GET /metrics). */
+  readonly adminToken: string;
   /** A new access key with these roles, issued through the native API. */
   accessKey(roles: Role[], principal?: string): Promise<AwsCredentials>;
   /** An AWS SDK client for the server, signing with `credentials`; no retries unless `config` says so. */
@@ -50,6 +52,7 @@ export async function startAwsServer(options: Partial<ServerOptions> = {}, regio
   return {
     url: server.url,
     admin,
+    adminToken: server.adminToken!,
     async accessKey(roles, principal) {
       const { accessKeyId, secretAccessKey } = await admin.createAccessKey({ roles, ...(principal ? { principal } : {}) });
       return { accessKeyId, secretAccessKey };

@@ -78,6 +78,7 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
       }
       const target = Object.hasOwn(TARGETS, targetName) ? TARGETS[targetName] : undefined;
       if (!target) throw new AwsProtocolError('UnsupportedOperationException', `${targetName.slice(TARGET_PREFIX.length)} is not supported by Custos`);
+      request.operation = targetName.slice(TARGET_PREFIX.length); // the metrics label: a name from TARGETS only
       const body = parseBody(request);
       const result = await target(kms, body, caller);
       return reply

@@ -13,6 +13,13 @@ declare module 'fastify' {
     /** The operation a route serves, as AWS spells it (`Encrypt`): the `operation` label of the metrics. */
     operation?: string;
   }
+  interface FastifyRequest {
+    /**
+     * The operation this request turned out to be, on a route serving several (the AWS protocol's `POST /`); only
+     * names from a fixed table, so the label set stays bounded.
+     */
+    operation?: string;
+  }
 }
 
 export const metricsPlugin = fp(
@@ -42,7 +49,7 @@ export const metricsPlugin = fp(
     const counters = new Map<string, Counter.Internal>();
     const timers = new Map<string, Histogram.Internal<'operation'>>();
     app.addHook('onResponse', (request, reply, done) => {
-      const operation = request.routeOptions.config.operation;
+      const operation = request.operation ?? request.routeOptions.config.operation;
       if (operation) {
         const outcome = request.errorCode ?? 'ok';
         const key = `${operation} ${outcome}`;
