@@ -1,7 +1,7 @@
 // startServer: the first admin token (admin.token, mode 0600, created once), a real listen on port 0, HTTPS and
 // mutual TLS (certificates made by the openssl CLI), graceful close that drains in-flight requests, signal handlers.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +71,34 @@ describe('startServer', () => {
     const second = await start(base(dataDir));
     expect(second.adminToken).toBeUndefined();
     await expect(stat(second.adminTokenFile)).rejects.toThrow();
+  });
+
+  it('fails to start when admin.token cannot be written, leaving no token in the store; the next start creates it', async () => {
+    const dataDir = await tempDir();
+    const tokenFile = join(dataDir, 'admin.token');
+    await mkdir(tokenFile); // rename(2) of the temporary file onto a directory fails (EISDIR), even as root
+    const lines: string[] = [];
+    const error = await startServer(base(dataDir, { logger: { stream: { write: (line: string) => void lines.push(line) } } })).then(
+      () => undefined,
+      (e: unknown) => e as { code?: string; message: string },
+    );
+    // INTERNAL with a request id; the log line of that request names the file and the errno, and no token.
+    expect(error?.code).toBe('INTERNAL');
+    const logged = lines.filter((line) => line.includes(tokenFile));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain('EISDIR');
+    expect(error?.message).toContain(JSON.parse(logged[0]!).requestId);
+    expect(lines.join('')).not.toContain('cst_');
+    expect(await readdir(dataDir)).not.toContainEqual(expect.stringMatching(/\.tmp$/));
+    expect((await stat(tokenFile)).isDirectory()).toBe(true);
+
+    // The token was never committed: once the path is free, the next start still sees an empty token table.
+    await rm(tokenFile, { recursive: true });
+    const server = await start(base(dataDir));
+    expect(server.adminToken).toMatch(/^cst_[A-Za-z0-9_-]{43}$/);
+    expect((await readFile(tokenFile, 'utf8')).trim()).toBe(server.adminToken);
+    const res = await fetch(`${server.url}/v1/tokens`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+    expect(((await res.json()) as { tokens: unknown[] }).tokens).toHaveLength(1);
   });
 
   it('serves over real HTTP on an ephemeral port, with health checks and request ids', async () => {

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DATA_KEY_PAIR_SPECS, DERIVED_KEY_SPECS, KmsError, WRAPPING_KEY_SPECS } from '@custos/contract';
+import { DATA_KEY_PAIR_SPECS, DERIVED_KEY_SPECS, InternalError, KmsError, WRAPPING_KEY_SPECS } from '@custos/contract';
+import { PreparedPrivateKey, privateKeyObject } from '../../src/core/key-objects.js';
 import { KEY_SPEC_TABLE, isSymmetric, keySpec, type KeySpecEntry } from '../../src/core/key-specs.js';
 import { generateKeyMaterial, parsePublicKey, privateJwk, privatePem, publicJwk, publicKeyOf, validateImportedMaterial } from '../../src/core/keys.js';
 import { exposeSecret, SecretBytes } from '../../src/core/secret-bytes.js';
@@ -97,6 +98,57 @@ describe('validateImportedMaterial', () => {
     const other = exposeSecret((await generateKeyMaterial(spec)).material);
     const spliced = Buffer.concat([der.subarray(0, der.length - 65), other.subarray(other.length - 65)]);
     expect(codeOf(() => validateImportedMaterial(spec, SecretBytes.from(spliced)))).toBe('INVALID_KEY_MATERIAL');
+  });
+});
+
+describe('privateKeyObject (stored PKCS#8: already validated, so a failure is corruption or a bug)', () => {
+  /** Expects `run` to throw InternalError (INTERNAL) whose message carries none of `der` and which chains no cause. */
+  const expectInternalError = (run: () => unknown, der: Uint8Array): void => {
+    let error: unknown;
+    try {
+      run();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InternalError);
+    const { code, message, cause } = error as InternalError;
+    expect(code).toBe('INTERNAL');
+    expect(cause).toBeUndefined(); // node's parse error is not chained: it may quote the bytes
+    // Nor any 9 consecutive bytes of it, in hex or base64, wherever they start.
+    const bytes = Buffer.from(der);
+    for (let at = 0; at + 9 <= bytes.length; at++) {
+      const window = bytes.subarray(at, at + 9);
+      expect(message.toLowerCase()).not.toContain(window.toString('hex'));
+      for (const encoding of ['base64', 'base64url'] as const) expect(message).not.toContain(window.toString(encoding));
+    }
+  };
+
+  it('fails with INTERNAL, without the bytes, on garbage and on truncated PKCS#8', async () => {
+    const spec = keySpec('ECC_NIST_P256');
+    const der = exposeSecret((await fixtureKey(spec)).material);
+    for (const bad of [new TextEncoder().encode('not a key at all'), der.subarray(0, der.length - 10), der.subarray(1)]) {
+      expectInternalError(() => privateKeyObject(spec, SecretBytes.from(bad)), bad);
+    }
+  });
+
+  it('fails with INTERNAL, without the bytes, on a valid key of another spec (P-256 as P-384, Ed25519 as P-256, X25519 as Ed25519, RSA_2048 as RSA_3072)', async () => {
+    const cases: [stored: string, claimed: string][] = [
+      ['ECC_NIST_P256', 'ECC_NIST_P384'],
+      ['ECC_NIST_EDWARDS25519', 'ECC_NIST_P256'],
+      ['X25519', 'ECC_NIST_EDWARDS25519'],
+      ['RSA_2048', 'RSA_3072'],
+    ];
+    for (const [stored, claimed] of cases) {
+      const { material } = await fixtureKey(keySpec(stored));
+      expectInternalError(() => privateKeyObject(keySpec(claimed), material), exposeSecret(material));
+    }
+  });
+
+  it('fails with INTERNAL when a key prepared for one spec is used as another', async () => {
+    const { material } = await fixtureKey(keySpec('ECC_NIST_P256'));
+    const prepared = PreparedPrivateKey.from(keySpec('ECC_NIST_P256'), material);
+    expect(privateKeyObject(keySpec('ECC_NIST_P256'), prepared).asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expectInternalError(() => privateKeyObject(keySpec('ECC_SECG_P256K1'), prepared), exposeSecret(material));
   });
 });
 

@@ -1,5 +1,5 @@
-import { createHmac, scryptSync, createDecipheriv } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createHmac, scryptSync, createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { chmod, lstat, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,18 @@ function unsealIndependently(doc: Record<string, any>, passphrase: string): Buff
   d.setAAD(Buffer.from(aadText));
   d.setAuthTag(Buffer.from(doc.tag, 'base64'));
   return Buffer.concat([d.update(Buffer.from(doc.ciphertext, 'base64')), d.final()]);
+}
+
+/** Seals `root` under `passphrase` with node:crypto directly, following the format comment (any salt, N = FAST). */
+function sealIndependently(root: Buffer, passphrase: string, salt: Buffer): string {
+  const kdf = { name: 'scrypt', N: FAST, r: 8, p: 1, salt: salt.toString('base64') };
+  const kek = scryptSync(passphrase, salt, 32, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.N * kdf.r + 1024 * 1024 });
+  const iv = randomBytes(12);
+  const c = createCipheriv('aes-256-gcm', kek, iv, { authTagLength: 16 });
+  c.setAAD(Buffer.from(JSON.stringify({ format: 'custos-root-key', version: 1, sealed: true, kdf })));
+  const ciphertext = Buffer.concat([c.update(root), c.final()]);
+  const b64 = (b: Buffer) => b.toString('base64');
+  return JSON.stringify({ format: 'custos-root-key', version: 1, sealed: true, kdf, iv: b64(iv), ciphertext: b64(ciphertext), tag: b64(c.getAuthTag()) });
 }
 
 const kcvOf = (root: Buffer): string => createHmac('sha256', root).update('custos root key check value').digest().subarray(0, 16).toString('hex');
@@ -197,6 +209,50 @@ describe('file root of trust', () => {
     Object.assign(doc.kdf, change);
     await writeFile(path, JSON.stringify(doc), { mode: 0o600 });
     expect(await codeOf(openFileRootOfTrust({ path, passphrase: 'pw' }))).toBe('VALIDATION_ERROR');
+  });
+
+  it('refuses a sealed file whose salt is shorter than 16 bytes, though it is otherwise valid', async () => {
+    const root = randomBytes(32);
+    await writeFile(path, sealIndependently(root, 'pw', randomBytes(16)), { mode: 0o600 });
+    const ok = await openFileRootOfTrust({ path, passphrase: 'pw' }); // the independent seal is a valid file
+    expect(ok.keyCheckValue).toBe(kcvOf(root));
+    await ok.close();
+    for (const length of [0, 8, 15]) {
+      await writeFile(path, sealIndependently(root, 'pw', randomBytes(length)), { mode: 0o600 });
+      const err = await errorOf(openFileRootOfTrust({ path, passphrase: 'pw' }));
+      expect(err.code).toBe('VALIDATION_ERROR');
+      expect(err.message).toContain('kdf.salt must be at least 16 bytes');
+    }
+  });
+
+  it('refuses a root key path that is a symlink, even to a valid root key file, and does not create through it', async () => {
+    const target = join(dir, 'real.key');
+    await (await createFileRootKey({ path: target })).close();
+    const before = await readFile(target, 'utf8');
+    await symlink(target, path);
+    for (const create of [false, true]) {
+      const err = await errorOf(openFileRootOfTrust({ path, create }));
+      expect(err.code).toBe('VALIDATION_ERROR');
+      expect(err.message).toContain(`cannot open root key file ${path}: ELOOP`);
+    }
+    const dangling = join(dir, 'dangling.key');
+    await symlink(join(dir, 'absent.key'), dangling);
+    const err = await errorOf(openFileRootOfTrust({ path: dangling, create: true }));
+    expect(err.code).toBe('VALIDATION_ERROR');
+    expect(err.message).toContain('ELOOP');
+    await expect(stat(join(dir, 'absent.key'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readFile(target, 'utf8')).toBe(before);
+    expect((await lstat(path)).isSymbolicLink()).toBe(true);
+  });
+
+  it('refuses a root key path that is a directory, with or without create', async () => {
+    await mkdir(path, { mode: 0o700 });
+    for (const create of [false, true]) {
+      const err = await errorOf(openFileRootOfTrust({ path, create }));
+      expect(err.code).toBe('VALIDATION_ERROR');
+      expect(err.message).toContain(`root key file is not a regular file: ${path}`);
+    }
+    expect((await stat(path)).isDirectory()).toBe(true);
   });
 
   it('fails with INTERNAL after close, because the root key was wiped', async () => {

@@ -2,6 +2,7 @@
 // LocalKms: known material goes in wrapped client-side with wrapForImport, and is proven to be the key in use.
 import {
   constants,
+  createCipheriv,
   createHmac,
   createPrivateKey,
   createPublicKey,
@@ -193,6 +194,32 @@ describe('LocalKms import of key material', () => {
           'INVALID_KEY_MATERIAL',
         );
         expect((await t.kms.describeKey({ keyId: id })).keyMetadata.keyState).toBe('PendingImport');
+      });
+    }
+
+    for (const [wrappingAlgorithm, oaepHash] of [
+      ['RSA_AES_KEY_WRAP_SHA_1', 'sha1'],
+      ['RSA_AES_KEY_WRAP_SHA_256', 'sha256'],
+    ] as const) {
+      it(`${wrappingAlgorithm} with a well-formed wrap under a 16- or 24-byte AES key (not 32) fails with INVALID_KEY_MATERIAL`, async () => {
+        const id = await externalKey(t.kms, 'SYMMETRIC_DEFAULT', undefined, true);
+        const params = await t.kms.getParametersForImport({ keyId: id, wrappingAlgorithm, wrappingKeySpec: 'RSA_2048' });
+        // Built by hand, as a client would: RSA-OAEP of the temporary AES key, then AES-KWP (RFC 5649) of the material.
+        const wrappingKey = createPublicKey({ key: Buffer.from(params.publicKey), format: 'der', type: 'spki' });
+        const wrapUnder = (aesKey: Buffer): Uint8Array => {
+          const head = publicEncrypt({ key: wrappingKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash }, aesKey);
+          const kwp = createCipheriv(`id-aes${aesKey.length * 8}-wrap-pad`, aesKey, Buffer.from('a65959a6', 'hex'));
+          return Buffer.concat([head, kwp.update(aesMaterial), kwp.final()]);
+        };
+        for (const length of [16, 24]) {
+          const encryptedKeyMaterial = wrapUnder(randomBytes(length));
+          await expectCode(t.kms.importKeyMaterial({ keyId: id, importToken: params.importToken, encryptedKeyMaterial }), 'INVALID_KEY_MATERIAL');
+        }
+        expect((await t.kms.describeKey({ keyId: id })).keyMetadata.keyState).toBe('PendingImport');
+        // The same construction under a 32-byte key is accepted: only the temporary key's size was refused.
+        await t.kms.importKeyMaterial({ keyId: id, importToken: params.importToken, encryptedKeyMaterial: wrapUnder(randomBytes(32)) });
+        const { jwk } = await t.kms.exportKey({ keyId: id, format: 'JWK' });
+        expect(Buffer.from(jwk!.k!, 'base64url').equals(Buffer.from(aesMaterial))).toBe(true);
       });
     }
 
