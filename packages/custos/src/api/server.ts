@@ -6,7 +6,7 @@ import { open, readFile, rename, unlink } from 'node:fs/promises';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { ValidationError } from '@custos/contract';
+import { InternalError, ValidationError } from '@custos/contract';
 import type { Logger } from 'pino';
 import { LocalKms, type LocalKmsOptions } from '../service/local-kms.js';
 import { buildApp } from './app.js';
@@ -81,8 +81,18 @@ function urlHost(host: string): string {
 /**
  * Writes the token to `file` (mode 0600) atomically: a private temporary file (created exclusively), fsynced, then
  * renamed into place. A stale file (from a store since deleted) is replaced: its token no longer exists anywhere.
+ * A failure says which file and why (the operator starting the server reads it; no token is in a file system error).
  */
 async function writeTokenFile(file: string, token: string): Promise<void> {
+  try {
+    await writeTokenFileOnce(file, token);
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new InternalError(`cannot write the admin token file ${file}: ${why}`, { cause: error });
+  }
+}
+
+async function writeTokenFileOnce(file: string, token: string): Promise<void> {
   const temp = `${file}.${randomUUID()}.tmp`;
   const handle = await open(temp, 'wx', 0o600);
   try {
