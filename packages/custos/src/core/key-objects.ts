@@ -50,7 +50,7 @@ export class PreparedPrivateKey {
  */
 export function privateKeyObject(spec: KeySpecEntry, material: SecretBytes | PreparedPrivateKey): KeyObject {
   if (material instanceof PreparedPrivateKey) {
-    if (material.spec.name !== spec.name) throw new InternalError(`prepared key is a ${material.spec.name} key, not ${spec.name}`);
+    if (material.spec.name !== spec.name) throw new InternalError(`prepared key is for ${material.spec.name}, not ${spec.name}`);
     return material.keyObject;
   }
   let key: KeyObject;

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DATA_KEY_PAIR_SPECS, DERIVED_KEY_SPECS, InternalError, KmsError, WRAPPING_KEY_SPECS } from '@custos/contract';
-import { PreparedPrivateKey, privateKeyObject } from '../../src/core/key-objects.js';
+import { PreparedPrivateKey, privateKeyObject, rsaPrivateKeyObject } from '../../src/core/key-objects.js';
 import { KEY_SPEC_TABLE, isSymmetric, keySpec, type KeySpecEntry } from '../../src/core/key-specs.js';
 import { generateKeyMaterial, parsePublicKey, privateJwk, privatePem, publicJwk, publicKeyOf, validateImportedMaterial } from '../../src/core/keys.js';
 import { exposeSecret, SecretBytes } from '../../src/core/secret-bytes.js';
@@ -149,6 +149,15 @@ describe('privateKeyObject (stored PKCS#8: already validated, so a failure is co
     const prepared = PreparedPrivateKey.from(keySpec('ECC_NIST_P256'), material);
     expect(privateKeyObject(keySpec('ECC_NIST_P256'), prepared).asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
     expectInternalError(() => privateKeyObject(keySpec('ECC_SECG_P256K1'), prepared), exposeSecret(material));
+  });
+
+  it('rsaPrivateKeyObject (keys sized by themselves) fails the same way on garbage and on a key that is not RSA', async () => {
+    const rsa = exposeSecret((await fixtureKey(keySpec('RSA_2048'))).material);
+    expect(rsaPrivateKeyObject(SecretBytes.from(rsa)).asymmetricKeyDetails?.modulusLength).toBe(2048);
+    const bad = rsa.subarray(0, rsa.length - 10);
+    expectInternalError(() => rsaPrivateKeyObject(SecretBytes.from(bad)), bad);
+    const ec = (await fixtureKey(keySpec('ECC_NIST_P256'))).material;
+    expectInternalError(() => rsaPrivateKeyObject(ec), exposeSecret(ec));
   });
 });
 
