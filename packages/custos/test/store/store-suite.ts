@@ -17,6 +17,7 @@ import {
   tokens,
   type AccessKeyRecord,
   type AuditEntry,
+  type Db,
   type KeyRecord,
   type KeyVersionRecord,
   type Store,
@@ -757,19 +758,32 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
       });
     });
 
-    describe('accessKeys', () => {
-      const accessKey = (id: string, createdAt: Date, overrides: Partial<AccessKeyRecord> = {}): AccessKeyRecord => ({
-        id,
-        principal: `access-key:${id}`,
-        roles: ['key-user'],
-        wrappedSecret: new Uint8Array([1, 2, 3, 250]),
-        description: '',
-        createdAt,
-        revokedAt: null,
-        lastUsedAt: null,
-        ...overrides,
-      });
+    const accessKey = (id: string, createdAt: Date, overrides: Partial<AccessKeyRecord> = {}): AccessKeyRecord => ({
+      id,
+      principal: `access-key:${id}`,
+      roles: ['key-user'],
+      wrappedSecret: new Uint8Array([1, 2, 3, 250]),
+      description: '',
+      createdAt,
+      revokedAt: null,
+      lastUsedAt: null,
+      ...overrides,
+    });
 
+    const token = (id: string, createdAt: Date, overrides: Partial<TokenRecord> = {}): TokenRecord => ({
+      id,
+      principal: `token:${id}`,
+      roles: ['key-user'],
+      tokenHash: `${id.padEnd(8, '0')}${'ab'.repeat(28)}`,
+      description: '',
+      createdAt,
+      expiresAt: null,
+      revokedAt: null,
+      lastUsedAt: null,
+      ...overrides,
+    });
+
+    describe('accessKeys', () => {
       it('round-trips every field, and a second insert of the same id fails with ALREADY_EXISTS', async () => {
         const record = accessKey('AKIACUSTOSAAAAAAAAAA', at(5), { roles: ['admin', 'key-user'], description: 'ci', lastUsedAt: at(9) });
         await accessKeys.insert(store.db, record);
@@ -779,54 +793,9 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         expect(err).toBeInstanceOf(ConflictError);
         expect((err as ConflictError).code).toBe('ALREADY_EXISTS');
       });
-
-      it('revoke marks the key once; touch records the last use', async () => {
-        const record = accessKey('AKIACUSTOSBBBBBBBBBB', at(0));
-        await accessKeys.insert(store.db, record);
-        expect(await accessKeys.revoke(store.db, record.id, at(DAY))).toBe(true);
-        expect(await accessKeys.revoke(store.db, record.id, at(2 * DAY))).toBe(false);
-        expect(await accessKeys.revoke(store.db, 'AKIACUSTOSNOPENOPENO', at(DAY))).toBe(false);
-        await accessKeys.touch(store.db, record.id, at(3 * DAY));
-        expect(await accessKeys.get(store.db, record.id)).toEqual({ ...record, revokedAt: at(DAY), lastUsedAt: at(3 * DAY) });
-      });
-
-      it('lists oldest first (ties by id) in pages; a foreign marker fails with INVALID_MARKER', async () => {
-        const ids = ['AKIACUSTOSCCCCCCCCC3', 'AKIACUSTOSCCCCCCCCC1', 'AKIACUSTOSCCCCCCCCC2', 'AKIACUSTOSCCCCCCCCC4'];
-        const times = [at(2), at(1), at(1), at(3)];
-        for (const [i, id] of ids.entries()) await accessKeys.insert(store.db, accessKey(id, times[i]!));
-        const expected = ['AKIACUSTOSCCCCCCCCC1', 'AKIACUSTOSCCCCCCCCC2', 'AKIACUSTOSCCCCCCCCC3', 'AKIACUSTOSCCCCCCCCC4'];
-        const all = await accessKeys.list(store.db, { limit: 10 });
-        expect(all.items.map((k) => k.id)).toEqual(expected);
-        expect(all.next).toBeNull();
-        const seen: string[] = [];
-        let after: string | undefined;
-        for (;;) {
-          const page = await accessKeys.list(store.db, { limit: 3, ...(after ? { after } : {}) });
-          seen.push(...page.items.map((k) => k.id));
-          if (!page.next) break;
-          after = page.next;
-        }
-        expect(seen).toEqual(expected);
-        const bad = await accessKeys.list(store.db, { limit: 3, after: 'bm90LWEtY3Vyc29y' }).catch((e: unknown) => e);
-        expect(bad).toBeInstanceOf(ValidationError);
-        expect((bad as ValidationError).code).toBe('INVALID_MARKER');
-      });
     });
 
     describe('tokens', () => {
-      const token = (id: string, createdAt: Date, overrides: Partial<TokenRecord> = {}): TokenRecord => ({
-        id,
-        principal: `token:${id}`,
-        roles: ['key-user'],
-        tokenHash: `${id.padEnd(8, '0')}${'ab'.repeat(28)}`,
-        description: '',
-        createdAt,
-        expiresAt: null,
-        revokedAt: null,
-        lastUsedAt: null,
-        ...overrides,
-      });
-
       it('count is 0 on a fresh store and counts revoked tokens too', async () => {
         expect(await tokens.count(store.db)).toBe(0);
         await tokens.insert(store.db, token('t1', at(0)));
@@ -847,35 +816,64 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
           expect((err as ConflictError).code).toBe('ALREADY_EXISTS');
         }
       });
+    });
 
-      it('revoke marks the token once; touch records the last use', async () => {
-        const record = token('t-rev', at(0));
-        await tokens.insert(store.db, record);
-        expect(await tokens.revoke(store.db, record.id, at(DAY))).toBe(true);
-        expect(await tokens.revoke(store.db, record.id, at(2 * DAY))).toBe(false);
-        expect(await tokens.revoke(store.db, 'nope', at(DAY))).toBe(false);
-        await tokens.touch(store.db, record.id, at(3 * DAY));
-        expect(await tokens.get(store.db, record.id)).toEqual({ ...record, revokedAt: at(DAY), lastUsedAt: at(3 * DAY) });
+    // Tokens and access keys are both credentials: the same revoke, touch and paging rules.
+    describe.each([
+      {
+        table: 'tokens',
+        repo: () => tokens,
+        make: (id: string, createdAt: Date) => token(id, createdAt),
+        revokeId: 't-rev',
+        unknownId: 'nope',
+        inserted: ['t3', 't1', 't2', 't4'],
+      },
+      {
+        table: 'access keys',
+        repo: () => accessKeys,
+        make: (id: string, createdAt: Date) => accessKey(id, createdAt),
+        revokeId: 'AKIACUSTOSBBBBBBBBBB',
+        unknownId: 'AKIACUSTOSNOPENOPENO',
+        inserted: ['AKIACUSTOSCCCCCCCCC3', 'AKIACUSTOSCCCCCCCCC1', 'AKIACUSTOSCCCCCCCCC2', 'AKIACUSTOSCCCCCCCCC4'],
+      },
+    ] as const)('$table as credentials', ({ repo, make, revokeId, unknownId, inserted }) => {
+      type Credential = TokenRecord | AccessKeyRecord;
+      const credentials = () =>
+        repo() as unknown as {
+          insert(db: Db, record: Credential): Promise<void>;
+          get(db: Db, id: string): Promise<Credential | undefined>;
+          revoke(db: Db, id: string, at: Date): Promise<boolean>;
+          touch(db: Db, id: string, at: Date): Promise<void>;
+          list(db: Db, query: { limit: number; after?: string }): Promise<{ items: Credential[]; next: string | null }>;
+        };
+
+      it('revoke marks it once; touch records the last use', async () => {
+        const record = make(revokeId, at(0));
+        await credentials().insert(store.db, record);
+        expect(await credentials().revoke(store.db, record.id, at(DAY))).toBe(true);
+        expect(await credentials().revoke(store.db, record.id, at(2 * DAY))).toBe(false);
+        expect(await credentials().revoke(store.db, unknownId, at(DAY))).toBe(false);
+        await credentials().touch(store.db, record.id, at(3 * DAY));
+        expect(await credentials().get(store.db, record.id)).toEqual({ ...record, revokedAt: at(DAY), lastUsedAt: at(3 * DAY) });
       });
 
       it('lists oldest first (ties by id) in pages; a foreign marker fails with INVALID_MARKER', async () => {
-        const ids = ['t3', 't1', 't2', 't4'];
         const times = [at(2), at(1), at(1), at(3)];
-        for (const [i, id] of ids.entries()) await tokens.insert(store.db, token(id, times[i]!));
-        const expected = ['t1', 't2', 't3', 't4'];
-        const all = await tokens.list(store.db, { limit: 10 });
-        expect(all.items.map((t) => t.id)).toEqual(expected);
+        for (const [i, id] of inserted.entries()) await credentials().insert(store.db, make(id, times[i]!));
+        const expected = [inserted[1], inserted[2], inserted[0], inserted[3]];
+        const all = await credentials().list(store.db, { limit: 10 });
+        expect(all.items.map((c) => c.id)).toEqual(expected);
         expect(all.next).toBeNull();
         const seen: string[] = [];
         let after: string | undefined;
         for (;;) {
-          const page = await tokens.list(store.db, { limit: 3, ...(after ? { after } : {}) });
-          seen.push(...page.items.map((t) => t.id));
+          const page = await credentials().list(store.db, { limit: 3, ...(after ? { after } : {}) });
+          seen.push(...page.items.map((c) => c.id));
           if (!page.next) break;
           after = page.next;
         }
         expect(seen).toEqual(expected);
-        const bad = await tokens.list(store.db, { limit: 3, after: 'bm90LWEtY3Vyc29y' }).catch((e: unknown) => e);
+        const bad = await credentials().list(store.db, { limit: 3, after: 'bm90LWEtY3Vyc29y' }).catch((e: unknown) => e);
         expect(bad).toBeInstanceOf(ValidationError);
         expect((bad as ValidationError).code).toBe('INVALID_MARKER');
       });
