@@ -2,9 +2,9 @@
 // Must not import service or api.
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, type DatabaseConnection, type Driver } from 'kysely';
 import { migrateToLatest } from './migrations/index.js';
+import { SqliteDatabase } from './sqlite-driver.js';
 import type { Database } from './schema/index.js';
 import { createStore, type Store } from './store.js';
 
@@ -39,7 +39,7 @@ export async function openSqliteStore(filename: string, options: SqliteStoreOpti
 }
 
 /** Opens (creating if needed) the database file with the pragmas and file modes described at openSqliteStore. */
-export function openSqliteDatabase(filename: string): SqliteDatabase.Database {
+export function openSqliteDatabase(filename: string): SqliteDatabase {
   const inMemory = filename === ':memory:';
   if (!inMemory) {
     const path = resolve(filename);

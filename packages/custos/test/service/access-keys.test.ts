@@ -2,7 +2,7 @@
 // authenticated for SigV4 with the secret unwrapped from the root of trust, never stored or audited in plaintext.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import { SqliteDatabase } from '../../src/store/sqlite-driver.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KmsError, type Caller } from '@custos/contract';
 import { exposeSecret } from '../../src/core/secret-bytes.js';

@@ -2,7 +2,7 @@
 // caller, operation, key, version and request id; no secrets in the audit log; what each role may do.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import { SqliteDatabase } from '../../src/store/sqlite-driver.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS, type AuditRecord, type Caller, type ErrorCode, type Kms } from '@custos/contract';
 import { wrapForImport } from '../../src/index.js';

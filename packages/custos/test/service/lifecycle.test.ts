@@ -3,7 +3,7 @@
 // describeKey's state fields, the pending window, and the sweep that destroys material for good.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import { SqliteDatabase } from '../../src/store/sqlite-driver.js';
 import { Value } from '@sinclair/typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS, type CreateKeyRequest, type ErrorCode, type KeyState } from '@custos/contract';
