@@ -2,6 +2,7 @@
 // mutual TLS (certificates made by the openssl CLI), graceful close that drains in-flight requests, signal handlers.
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,25 +120,39 @@ describe('startServer', () => {
     expect(Buffer.from(((await dec.json()) as { plaintext: string }).plaintext, 'base64').toString()).toBe('over the wire');
   });
 
-  it('close() lets an in-flight request finish (RSA_4096 createKey), then resolves and stops listening', async () => {
+  it('close() lets an in-flight request finish (its body still arriving), then resolves and stops listening', async () => {
     const server = await start(base(await tempDir()));
-    const headers = { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' };
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200); // a warm keep-alive connection
-    const slow = fetch(`${server.url}/v1/keys`, { method: 'POST', headers, body: JSON.stringify({ keySpec: 'RSA_4096', keyUsage: 'SIGN_VERIFY' }) }).then(
-      async (res) => ({ status: res.status, body: (await res.json()) as { keyMetadata?: { keySpec: string } } }),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 150)); // the request is on the server, generating the key
+    // A request whose body arrives in two parts: it is in flight for as long as the test wants, whatever the machine.
+    const body = Buffer.from(JSON.stringify({ keySpec: 'SYMMETRIC_DEFAULT', description: 'created while closing' }));
+    let sendRest!: () => void;
+    const inFlight = new Promise<{ status: number; body: { keyMetadata?: { description: string } } }>((resolve, reject) => {
+      const req = httpRequest(
+        `${server.url}/v1/keys`,
+        { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json', 'content-length': String(body.length) } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        },
+      );
+      req.on('error', reject);
+      req.write(body.subarray(0, 10));
+      sendRest = () => req.end(body.subarray(10));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the first part has reached the server
     let closed = false;
     const closing = server.close().then(() => {
       closed = true;
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(closed).toBe(false); // still draining
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow(); // no new connections
-    const result = await slow;
+    sendRest();
+    const result = await inFlight;
     await closing; // and close() does not wait for the keep-alive timeout
     expect(result.status).toBe(201);
-    expect(result.body.keyMetadata?.keySpec).toBe('RSA_4096');
+    expect(result.body.keyMetadata?.description).toBe('created while closing');
     await server.close(); // idempotent
   });
 
