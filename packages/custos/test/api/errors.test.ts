@@ -171,7 +171,9 @@ describe('internal errors', () => {
       await kms.close();
       const closed = expectError(await app.inject({ method: 'GET', url: '/v1/keys', headers: bearer(token) }), 500, 'INTERNAL');
       expect(closed.error.message).toBe('internal error');
-      expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+      // UNAVAILABLE keeps its message: it says to retry, and names nothing inside.
+      const notReady = expectError(await app.inject({ method: 'GET', url: '/readyz' }), 503, 'UNAVAILABLE');
+      expect(notReady.error.message).toBe('the store is not answering');
     } finally {
       await app.close();
       await kms.close();

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnavailableError } from '@custos/contract';
 import { buildApp } from '../../src/api/app.js';
 import { LocalKms } from '../../src/service/local-kms.js';
 import { signedFetch, startAwsServer, type AwsCredentials, type AwsTestServer } from './helpers.js';
@@ -26,6 +27,9 @@ describe('internal errors', () => {
     kms.describeKey = async () => {
       throw new TypeError('secret detail: /var/lib/custos/root.key');
     };
+    kms.listAliases = async () => {
+      throw new UnavailableError('the key store is unavailable; retry later (request r-1)');
+    };
     const app = buildApp(kms);
     try {
       await app.listen({ host: '127.0.0.1', port: 0 });
@@ -36,6 +40,10 @@ describe('internal errors', () => {
       expect(failed.errorType).toBe('KMSInternalException');
       expect(failed.requestId).toMatch(/^[0-9a-f-]{36}$/);
       expect(failed.body).toEqual({ __type: 'KMSInternalException', message: `internal error (request ${failed.requestId})` });
+      // UNAVAILABLE is a fault too (500 DependencyTimeoutException), but its message says to retry and names nothing inside.
+      const unavailable = await awsError(await signedFetch(url, credentials, 'TrentService.ListAliases', {}));
+      expect(unavailable.status).toBe(500);
+      expect(unavailable.body).toEqual({ __type: 'DependencyTimeoutException', message: 'the key store is unavailable; retry later (request r-1)' });
       // A closed service (its KmsError says why): the message is replaced too.
       await kms.close();
       const closed = await awsError(await signedFetch(url, credentials, 'TrentService.ListKeys', {}));

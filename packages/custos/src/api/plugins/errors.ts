@@ -36,8 +36,8 @@ const FASTIFY_ERRORS: Record<string, { code: ErrorCode; status: number; message?
 /** Status, code and message for any thrown value; INTERNAL for anything not understood. */
 export function describeError(error: unknown): { status: number; code: ErrorCode; message: string } {
   if (error instanceof KmsError) {
-    const status = HTTP_STATUS[error.code];
-    return { status, code: error.code, message: status >= 500 ? 'internal error' : error.message };
+    // An internal error's message may name what broke inside; UNAVAILABLE's are Custos's own "retry later" texts.
+    return { status: HTTP_STATUS[error.code], code: error.code, message: error.code === 'INTERNAL' ? 'internal error' : error.message };
   }
   const fastifyError = error as Partial<FastifyError> | null;
   const known = typeof fastifyError?.code === 'string' ? FASTIFY_ERRORS[fastifyError.code] : undefined;
