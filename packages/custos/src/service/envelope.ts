@@ -9,7 +9,7 @@ import { keySpec } from '../core/key-specs.js';
 import * as repo from '../store/repositories/index.js';
 import type { KeyRecord } from '../store/types.js';
 import type { OpContext } from './context.js';
-import { admitKey, cachedKey, checkUse, countUse, findKey, findVersion, getVersion, latestMaterial, loadKey, unwrapVersion } from './keys.js';
+import { admitKey, cachedKey, cachedMaterial, checkUse, countUse, findKey, findVersion, getVersion, latestMaterial, loadKey, unwrapVersion } from './keys.js';
 import type { OperationName } from './lifecycle.js';
 import { rotateKey, whyNotRotatable } from './rotation.js';
 
@@ -96,7 +96,7 @@ export async function decryptBlob(
   if (!version) throw new InvalidCiphertextError();
   ctx.audit.keyVersion = version.version;
   await countUse(ctx.store.db, key);
-  const material = (version.wrappedMaterial && ctx.cache.material(key.id, version.version)) || (await unwrapVersion(ctx, key, version));
+  const material = cachedMaterial(ctx, key, version) ?? (await unwrapVersion(ctx, key, version));
   try {
     return { key, plaintext: aesGcmDecrypt(material, parsed, ciphertextAad(parsed, context)), algorithm: 'SYMMETRIC_DEFAULT' };
   } finally {

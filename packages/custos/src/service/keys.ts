@@ -163,11 +163,18 @@ export async function wrapMaterial(ctx: ServiceContext, key: Pick<KeyRecord, 'id
   }
 }
 
-/** Unwraps one version's material; INVALID_KEY_STATE when it has been destroyed or deleted. */
+/**
+ * The key cache's copy of a version's material (the caller wipes it), without a promise: the hot path's way in.
+ * Never for a version whose material is gone, whatever the cache holds.
+ */
+export function cachedMaterial(ctx: ServiceContext, key: KeyRecord, version: KeyVersionRecord): SecretBytes | undefined {
+  return version.wrappedMaterial ? ctx.cache.material(key.id, version.version) : undefined;
+}
+
 /** Unwraps one version's material (a copy the caller wipes); INVALID_KEY_STATE when destroyed or deleted. */
 export async function unwrapVersion(ctx: ServiceContext, key: KeyRecord, version: KeyVersionRecord): Promise<SecretBytes> {
   if (!version.wrappedMaterial) throw new InvalidStateError('the key material of this version is not available');
-  const hit = ctx.cache.material(key.id, version.version);
+  const hit = cachedMaterial(ctx, key, version);
   if (hit) return hit;
   const epoch = ctx.cache.epoch;
   const material = await ctx.rootOfTrust.unwrap(version.wrappedMaterial, materialAad(key.id, version.version, key.spec));
@@ -224,8 +231,7 @@ export async function latestMaterial(ctx: OpContext, key: KeyRecord): Promise<{ 
   // Straight from the key cache when it has both (no promise per step on the hot path).
   const version = ctx.cache.version(key.id, key.latestVersion) ?? (await getVersion(ctx, key, key.latestVersion));
   ctx.audit.keyVersion = version.version;
-  const material = version.wrappedMaterial ? ctx.cache.material(key.id, version.version) : undefined;
-  return { version, material: material ?? (await unwrapVersion(ctx, key, version)) };
+  return { version, material: cachedMaterial(ctx, key, version) ?? (await unwrapVersion(ctx, key, version)) };
 }
 
 /** KeyMetadata as AWS returns it, plus Custos's fields. */
