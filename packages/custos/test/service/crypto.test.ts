@@ -28,11 +28,10 @@ import {
   type MacAlgorithm,
   type SigningAlgorithm,
 } from '@custos/contract';
-import { HASH_OF, KEY_SPEC_TABLE, isSymmetric, type KeySpecEntry } from '../../src/core/key-specs.js';
+import { DIGEST_BYTES, HASH_OF, KEY_SPEC_TABLE, isSymmetric, type KeySpecEntry } from '../../src/core/key-specs.js';
 import { expectCode, openTestKms, text, utf8, type TestKms } from './helpers.js';
 
 const SPECS = Object.values(KEY_SPEC_TABLE) as readonly KeySpecEntry[];
-const DIGEST_BYTES = { sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64 } as const;
 const SMALLEST_RSA = Math.min(...SPECS.filter((s) => s.family === 'rsa').map((s) => s.modulusBits!));
 
 /**
@@ -693,5 +692,35 @@ describe('LocalKms cryptographic operations', () => {
       await expectCode(t.kms.encrypt({ keyId: aesA, plaintext: utf8('p'), encryptionAlgorithm: 'RSAES_OAEP_SHA_256' }), 'INVALID_KEY_USAGE');
       await expectCode(t.kms.encrypt({ keyId: keyId('RSA_2048', 'ENCRYPT_DECRYPT'), plaintext: utf8('p') }), 'INVALID_KEY_USAGE');
     });
+  });
+
+  it('every byte field of a result has a buffer of its own, never a slice of a pool shared with other requests', async () => {
+    // A blob's `.buffer` travels with it (structured clone, postMessage, Buffer.from(x.buffer)): a slice of Node's
+    // pool would carry whatever else sits there, other requests' plaintext included.
+    const message = utf8('m');
+    const peer = new Uint8Array(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }));
+    const { ciphertextBlob } = await t.kms.encrypt({ keyId: aesA, plaintext: utf8('a secret of another request') });
+    const results: Record<string, unknown> = {
+      encrypt: await t.kms.encrypt({ keyId: aesA, plaintext: message }),
+      decrypt: await t.kms.decrypt({ ciphertextBlob }),
+      reEncrypt: await t.kms.reEncrypt({ ciphertextBlob, destinationKeyId: aesB }),
+      generateDataKey: await t.kms.generateDataKey({ keyId: aesA, keySpec: 'AES_256' }),
+      generateDataKeyPair: await t.kms.generateDataKeyPair({ keyId: aesA, keyPairSpec: 'ECC_NIST_P256' }),
+      generateRandom: await t.kms.generateRandom({ numberOfBytes: 16 }),
+      sign: await t.kms.sign({ keyId: keyId('ECC_NIST_P256', 'SIGN_VERIFY'), message, signingAlgorithm: 'ECDSA_SHA_256' }),
+      getPublicKey: await t.kms.getPublicKey({ keyId: keyId('ECC_NIST_P256', 'SIGN_VERIFY') }),
+      generateMac: await t.kms.generateMac({ keyId: keyId('HMAC_256', 'GENERATE_VERIFY_MAC'), message, macAlgorithm: 'HMAC_SHA_256' }),
+      deriveSharedSecret: await t.kms.deriveSharedSecret({ keyId: keyId('ECC_NIST_P256', 'KEY_AGREEMENT'), keyAgreementAlgorithm: 'ECDH', publicKey: peer }),
+      deriveKey: await t.kms.deriveKey({ keyId: keyId('AES_256', 'DERIVE_KEY'), derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('salt'), numberOfBytes: 32 }),
+    };
+    let checked = 0;
+    for (const [operation, result] of Object.entries(results)) {
+      for (const [field, value] of Object.entries(result as Record<string, unknown>)) {
+        if (!(value instanceof Uint8Array)) continue;
+        checked++;
+        expect({ operation, field, offset: value.byteOffset, bufferBytes: value.buffer.byteLength }).toEqual({ operation, field, offset: 0, bufferBytes: value.length });
+      }
+    }
+    expect(checked).toBe(14); // every field above that holds bytes
   });
 });

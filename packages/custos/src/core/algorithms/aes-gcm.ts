@@ -90,8 +90,7 @@ export function aesGcmDecrypt(key: SecretBytes, sealed: GcmSealed, aad: Uint8Arr
   }
   // A buffer of its own (update() allocates one; a slice of Node's shared pool is copied out and cleared), so the
   // caller may wipe it.
-  if (out.byteOffset === 0 && out.byteLength === out.buffer.byteLength) return new Uint8Array(out.buffer, 0, out.byteLength);
-  const plaintext = new Uint8Array(out);
-  out.fill(0);
+  const plaintext = own(out);
+  if (plaintext.buffer !== out.buffer) out.fill(0);
   return plaintext;
 }

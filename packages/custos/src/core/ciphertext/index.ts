@@ -55,10 +55,10 @@ function writeHeader(out: Uint8Array, keyId: string, version: number): void {
 /** Encodes a blob in format 1. @example encodeCiphertext({ keyId, version: 1, ...aesGcmEncrypt(key, pt, aad) }) */
 export function encodeCiphertext(blob: CiphertextV1): Uint8Array {
   if (blob.iv.length !== IV_BYTES || blob.tag.length !== TAG_BYTES) throw new InternalError('format 1 takes a 12-byte IV and a 16-byte tag');
-  // From Node's buffer pool (a blob is not secret), every byte written below: allocating an ArrayBuffer of its own
-  // per blob costs more than the copy. Returned as a plain Uint8Array view.
-  const pooled = Buffer.allocUnsafe(HEADER_BYTES + IV_BYTES + blob.ciphertext.length + TAG_BYTES);
-  const out = new Uint8Array(pooled.buffer, pooled.byteOffset, pooled.length);
+  // A buffer of its own, never a slice of Node's shared pool: the pool also holds other requests' plaintext, and a
+  // blob's `.buffer` travels with it (structured clone, postMessage, Buffer.from(blob.buffer)). Not zero-filled:
+  // every byte is written below.
+  const out = new Uint8Array(Buffer.allocUnsafeSlow(HEADER_BYTES + IV_BYTES + blob.ciphertext.length + TAG_BYTES).buffer);
   writeHeader(out, blob.keyId, blob.version);
   out.set(blob.iv, HEADER_BYTES);
   out.set(blob.ciphertext, HEADER_BYTES + IV_BYTES);
