@@ -28,7 +28,8 @@ export function decodeReply(operation: OperationMethod, reply: HttpReply, sentRe
       throw withRequestId(new InternalError(`${name}: the server sent a reply that is not a JSON object (HTTP ${reply.status})`), reply, sentRequestId);
     }
     try {
-      return fromWire(OPERATIONS[operation].response, json);
+      // Results are the caller's: bytes over buffers of their own, as LocalKms returns them (a caller may wipe them).
+      return fromWire(OPERATIONS[operation].response, json, { ownBytes: true });
     } catch (cause) {
       throw withRequestId(new InternalError(`${name}: the server sent a malformed reply`, { cause }), reply, sentRequestId);
     }

@@ -201,6 +201,8 @@ describe('RemoteKms replies', () => {
     const { plaintext } = await random.kms.generateRandom({ numberOfBytes: 3 });
     expect(plaintext).toBeInstanceOf(Uint8Array);
     expect([...plaintext]).toEqual([0, 1, 255]);
+    // A buffer of its own, as LocalKms returns it: not a slice of Node's pool, which other replies share.
+    expect([plaintext.byteOffset, plaintext.buffer.byteLength]).toEqual([0, 3]);
   });
 
   it('takes an empty 2xx body (204) as {}', async () => {

@@ -46,14 +46,28 @@ export function toWire(value: unknown): unknown {
  * Uint8Array (strict base64, else ValidationError), ISO strings where it has dates become Date. With
  * `fromQuery`, string values are also coerced to the numbers and booleans the schema asks for.
  * Values that do not fit are passed through unchanged, for the schema check to reject.
+ * Bytes are views of Node's buffer pool unless `ownBytes` (decodeBase64): right for a request a server reads and
+ * drops, wrong for results handed to a caller, who may read or wipe `.buffer` (the SDK sets it).
  */
-export function fromWire(schema: TSchema, value: unknown, path = '', fromQuery = false): unknown {
+export function fromWire(schema: TSchema, value: unknown, options: WireOptions = {}): unknown {
+  return convert(schema, value, '', options);
+}
+
+export interface WireOptions {
+  /** Query-string values: strings become the numbers and booleans the schema asks for. */
+  readonly fromQuery?: boolean;
+  /** Every Uint8Array over a buffer of its own (a copy out of Node's pool). */
+  readonly ownBytes?: boolean;
+}
+
+function convert(schema: TSchema, value: unknown, path: string, options: WireOptions): unknown {
+  const fromQuery = options.fromQuery === true;
   switch (schema[Kind]) {
     case 'Uint8Array': {
       if (typeof value !== 'string') return value;
       const bytes = decodeBase64(value);
       if (!bytes) throw new ValidationError(`${path || 'value'}: not valid base64`);
-      return bytes;
+      return options.ownBytes ? new Uint8Array(bytes) : bytes;
     }
     case 'Date': {
       if (typeof value !== 'string' && typeof value !== 'number') return value;
@@ -67,13 +81,13 @@ export function fromWire(schema: TSchema, value: unknown, path = '', fromQuery =
     case 'Boolean':
       return fromQuery && (value === 'true' || value === 'false') ? value === 'true' : value;
     case 'Array':
-      return Array.isArray(value) ? value.map((v, i) => fromWire(schema.items as TSchema, v, `${path}/${i}`, fromQuery)) : value;
+      return Array.isArray(value) ? value.map((v, i) => convert(schema.items as TSchema, v, `${path}/${i}`, options)) : value;
     case 'Object': {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
       const props = (schema.properties ?? {}) as Record<string, TSchema>;
       const source = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(source)) out[k] = Object.hasOwn(props, k) ? fromWire(props[k]!, source[k], `${path}/${k}`, fromQuery) : source[k];
+      for (const k of Object.keys(source)) out[k] = Object.hasOwn(props, k) ? convert(props[k]!, source[k], `${path}/${k}`, options) : source[k];
       return out;
     }
     case 'Record': {
@@ -81,25 +95,25 @@ export function fromWire(schema: TSchema, value: unknown, path = '', fromQuery =
       const valueSchema = Object.values(schema.patternProperties ?? {})[0] as TSchema | undefined;
       if (!valueSchema) return value;
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = fromWire(valueSchema, v, `${path}/${k}`, fromQuery);
+      for (const [k, v] of Object.entries(value)) out[k] = convert(valueSchema, v, `${path}/${k}`, options);
       return out;
     }
     case 'Union':
-      return fromWireUnion(schema.anyOf as TSchema[], value, path, fromQuery);
+      return convertUnion(schema.anyOf as TSchema[], value, path, options);
     default:
       return value;
   }
 }
 
 /** A union: null stays null; otherwise the first variant that converts the value without error. */
-function fromWireUnion(variants: TSchema[], value: unknown, path: string, fromQuery: boolean): unknown {
+function convertUnion(variants: TSchema[], value: unknown, path: string, options: WireOptions): unknown {
   if (value === null) return value;
   let firstError: unknown;
   for (const variant of variants) {
     if (variant[Kind] === 'Null') continue;
     if (variant[Kind] === 'Object' && (value === null || typeof value !== 'object')) continue;
     try {
-      return fromWire(variant, value, path, fromQuery);
+      return convert(variant, value, path, options);
     } catch (error) {
       firstError ??= error;
     }

@@ -60,8 +60,18 @@ describe('wire form', () => {
     );
   });
 
+  it('decodes bytes as views (a request read and dropped) or, with ownBytes, over buffers of their own', () => {
+    const json = { plaintext: 'AAH/' };
+    const view = (fromWire(OPERATIONS.generateRandom.response, json) as { plaintext: Uint8Array }).plaintext;
+    const owned = (fromWire(OPERATIONS.generateRandom.response, json, { ownBytes: true }) as { plaintext: Uint8Array }).plaintext;
+    expect([...view]).toEqual([0, 1, 255]);
+    expect([...owned]).toEqual([0, 1, 255]);
+    expect(view.buffer.byteLength).toBeGreaterThan(3); // Node's pool
+    expect([owned.byteOffset, owned.buffer.byteLength]).toEqual([0, 3]);
+  });
+
   it('coerces query strings to the numbers the schema asks for', () => {
-    expect(fromWire(OPERATIONS.listKeys.request, { limit: '10' }, '', true)).toEqual({ limit: 10 });
+    expect(fromWire(OPERATIONS.listKeys.request, { limit: '10' }, { fromQuery: true })).toEqual({ limit: 10 });
     expect(fromWire(OPERATIONS.listKeys.request, { limit: '10' })).toEqual({ limit: '10' });
   });
 

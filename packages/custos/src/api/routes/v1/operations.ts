@@ -39,7 +39,7 @@ export function operationInput(method: OperationMethod, route: Route, request: F
   if (source === null || typeof source !== 'object' || Array.isArray(source)) {
     throw new ValidationError('the request body must be a JSON object');
   }
-  const input = (fromQuery ? fromWire(schema, source, '', true) : fromWire(schema, source)) as Record<string, unknown>;
+  const input = fromWire(schema, source, { fromQuery }) as Record<string, unknown>;
   for (const name of paramsOf(route)) {
     const value = params[name];
     if (value === undefined || value === '') throw new ValidationError(`${name} is missing from the path`);
