@@ -1,32 +1,17 @@
 // Parses the ways a caller can name a key (id, key ARN, alias name, alias ARN) and formats ARNs.
 // Must not import api.
 import { NotFoundError, ValidationError } from '@custos/contract';
+import { isUuid } from '../core/uuid.js';
 import type { ServiceConfig } from './context.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
 const ARN = /^arn:aws[a-z-]*:kms:([^:]*):([^:]*):(key|alias)\/(.+)$/;
 
 export type KeyRef = { readonly kind: 'id'; readonly id: string } | { readonly kind: 'alias'; readonly name: string };
 
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
-/** Key ids seen lately → their parsed form (the hot path names the same few keys on every call). Not secret. */
-const parsedIds = new Map<string, KeyRef>();
-const MAX_PARSED_IDS = 10_000;
-
 /** Parses a key reference; an ARN for another region or account names no key here. */
 export function parseKeyRef(value: string, config: ServiceConfig): KeyRef {
-  const seen = parsedIds.get(value);
-  if (seen) return seen;
-  if (isUuid(value)) {
-    const ref: KeyRef = { kind: 'id', id: value.toLowerCase() };
-    if (parsedIds.size >= MAX_PARSED_IDS) parsedIds.clear();
-    parsedIds.set(value, ref);
-    return ref;
-  }
+  if (isUuid(value)) return { kind: 'id', id: value.toLowerCase() }; // the common case first
   const arn = ARN.exec(value);
   if (arn) {
     const [, region, account, kind, rest] = arn as unknown as [string, string, string, string, string];
@@ -37,7 +22,6 @@ export function parseKeyRef(value: string, config: ServiceConfig): KeyRef {
     if (!ALIAS.test(value)) throw new ValidationError(`invalid alias name: ${value}`, 'INVALID_ALIAS_NAME');
     return { kind: 'alias', name: value };
   }
-  if (isUuid(value)) return { kind: 'id', id: value.toLowerCase() };
   throw new NotFoundError(`key not found: ${value}`, 'KEY_NOT_FOUND');
 }
 

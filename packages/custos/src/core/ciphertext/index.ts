@@ -2,7 +2,7 @@
 // and the canonical encoding of encryption contexts. Pure; no I/O. A released format is never edited.
 // Must not import store, keystore, service or api.
 import { InternalError, InvalidCiphertextError, ValidationError } from '@custos/contract';
-import { bytesToUuid, uuidToBytes } from '../uuid.js';
+import { bytesToUuid, UUID_BYTES, writeUuid } from '../uuid.js';
 
 /*
  * Format 1 (released; never edit — a new layout gets a new format byte and its own decoder):
@@ -35,7 +35,8 @@ export interface CiphertextV1 {
 }
 
 export const FORMAT_V1 = 0x01;
-const KEY_ID_BYTES = 16;
+const KEY_ID_BYTES = UUID_BYTES;
+const VERSION_AT = 1 + KEY_ID_BYTES;
 const HEADER_BYTES = 1 + KEY_ID_BYTES + 4;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -44,12 +45,12 @@ const MAX_VERSION = 0xffff_ffff;
 function writeHeader(out: Uint8Array, keyId: string, version: number): void {
   if (!Number.isInteger(version) || version < 1 || version > MAX_VERSION) throw new InternalError('version must be a uint32 >= 1');
   out[0] = FORMAT_V1;
-  out.set(uuidToBytes(keyId), 1);
+  writeUuid(out, 1, keyId);
   // uint32, big-endian
-  out[17] = version >>> 24;
-  out[18] = (version >>> 16) & 0xff;
-  out[19] = (version >>> 8) & 0xff;
-  out[20] = version & 0xff;
+  out[VERSION_AT] = version >>> 24;
+  out[VERSION_AT + 1] = (version >>> 16) & 0xff;
+  out[VERSION_AT + 2] = (version >>> 8) & 0xff;
+  out[VERSION_AT + 3] = version & 0xff;
 }
 
 /** Encodes a blob in format 1. @example encodeCiphertext({ keyId, version: 1, ...aesGcmEncrypt(key, pt, aad) }) */
@@ -69,7 +70,7 @@ export function encodeCiphertext(blob: CiphertextV1): Uint8Array {
 /** Decodes any known format; throws InvalidCiphertextError for anything malformed or unknown. @example decodeCiphertext(blob).keyId */
 export function decodeCiphertext(bytes: Uint8Array): CiphertextV1 {
   if (bytes.length < HEADER_BYTES + IV_BYTES + TAG_BYTES || bytes[0] !== FORMAT_V1) throw new InvalidCiphertextError();
-  const version = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(1 + KEY_ID_BYTES, false);
+  const version = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(VERSION_AT, false);
   if (version === 0) throw new InvalidCiphertextError();
   // Views of the blob, not copies (a 1 KiB copy costs more than the decryption): plain Uint8Arrays whatever
   // `bytes` is, valid as long as the caller leaves the blob unchanged.

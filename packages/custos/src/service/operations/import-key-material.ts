@@ -15,7 +15,7 @@ import { unwrapImportedMaterial } from '../../core/algorithms/rsa.js';
 import { generateKeyMaterial, validateImportedMaterial } from '../../core/keys.js';
 import { keySpec } from '../../core/key-specs.js';
 import { materialCheckValue } from '../../core/material-check.js';
-import { bytesToUuid, uuidToBytes } from '../../core/uuid.js';
+import { bytesToUuid, UUID_BYTES, writeUuid } from '../../core/uuid.js';
 import * as repo from '../../store/repositories/index.js';
 import type { Db } from '../../store/index.js';
 import type { KeyRecord } from '../../store/types.js';
@@ -37,11 +37,14 @@ function assertExternal(key: KeyRecord): void {
 
 /** The import token: a format byte and the token id (the wrapping key stays in the store). */
 function encodeToken(id: string): Uint8Array {
-  return new Uint8Array([TOKEN_FORMAT, ...uuidToBytes(id)]);
+  const token = new Uint8Array(1 + UUID_BYTES);
+  token[0] = TOKEN_FORMAT;
+  writeUuid(token, 1, id);
+  return token;
 }
 
 function decodeToken(token: Uint8Array): string {
-  if (token.length !== 17 || token[0] !== TOKEN_FORMAT) throw new ValidationError('the import token is not valid', 'INVALID_IMPORT_TOKEN');
+  if (token.length !== 1 + UUID_BYTES || token[0] !== TOKEN_FORMAT) throw new ValidationError('the import token is not valid', 'INVALID_IMPORT_TOKEN');
   return bytesToUuid(token.subarray(1));
 }
 
