@@ -4,7 +4,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CompiledQuery, Kysely, SqliteDialect, type DatabaseConnection, type Driver } from 'kysely';
 import { migrateToLatest } from './migrations/index.js';
-import { SqliteDatabase } from './sqlite-driver.js';
+import { sqliteDriver, type SqliteDatabase } from './sqlite-driver.js';
 import type { Database } from './schema/index.js';
 import { createStore, type Store } from './store.js';
 
@@ -47,7 +47,8 @@ export function openSqliteDatabase(filename: string): SqliteDatabase {
     closeSync(openSync(path, 'a', 0o600));
     chmodSync(path, 0o600);
   }
-  const database = new SqliteDatabase(filename);
+  const Database = sqliteDriver();
+  const database = new Database(filename);
   try {
     if (!inMemory) database.pragma('journal_mode = WAL');
     database.pragma('synchronous = FULL');

@@ -2,11 +2,13 @@
 // authenticated for SigV4 with the secret unwrapped from the root of trust, never stored or audited in plaintext.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SqliteDatabase } from '../../src/store/sqlite-driver.js';
+import { sqliteDriver } from '../../src/store/sqlite-driver.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KmsError, type Caller } from '@custos/contract';
 import { exposeSecret } from '../../src/core/secret-bytes.js';
 import { expectCode, openTestKms, type TestKms } from './helpers.js';
+
+const SqliteDatabase = sqliteDriver();
 
 const ADMIN: Caller = { principal: 'alice', roles: ['admin'] };
 const KEY_ADMIN: Caller = { principal: 'ops', roles: ['key-admin'] };

@@ -2,11 +2,13 @@
 // caller, operation, key, version and request id; no secrets in the audit log; what each role may do.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { SqliteDatabase } from '../../src/store/sqlite-driver.js';
+import { sqliteDriver } from '../../src/store/sqlite-driver.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS, type AuditRecord, type Caller, type ErrorCode, type Kms } from '@custos/contract';
 import { wrapForImport } from '../../src/index.js';
 import { expectCode, openTestKms, utf8, type TestKms } from './helpers.js';
+
+const SqliteDatabase = sqliteDriver();
 
 type Method = keyof typeof OPERATIONS;
 const METHODS = Object.keys(OPERATIONS) as Method[];

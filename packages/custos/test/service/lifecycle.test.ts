@@ -3,13 +3,15 @@
 // describeKey's state fields, the pending window, and the sweep that destroys material for good.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { SqliteDatabase } from '../../src/store/sqlite-driver.js';
+import { sqliteDriver } from '../../src/store/sqlite-driver.js';
 import { Value } from '@sinclair/typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS, type CreateKeyRequest, type ErrorCode, type KeyState } from '@custos/contract';
 import { wrapForImport } from '../../src/index.js';
 import type { LocalKms } from '../../src/service/local-kms.js';
 import { expectCode, openTestKms, text, utf8, type TestKms } from './helpers.js';
+
+const SqliteDatabase = sqliteDriver();
 
 type Method = keyof typeof OPERATIONS;
 type Outcome = 'ok' | ErrorCode;

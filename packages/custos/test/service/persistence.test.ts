@@ -5,13 +5,15 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteDatabase } from '../../src/store/sqlite-driver.js';
+import { sqliteDriver } from '../../src/store/sqlite-driver.js';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord, Kms } from '@custos/contract';
 import { LocalKms, wrapForImport } from '../../src/index.js';
 import { MIGRATIONS, aliases, audit, keys, migrateTo, openSqliteStore, type Database } from '../../src/store/index.js';
 import { expectCode, openTestKms, text, utf8, type TestKms } from './helpers.js';
+
+const SqliteDatabase = sqliteDriver();
 
 const quiet = { error: () => undefined };
 

@@ -3,7 +3,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteDatabase } from '../../src/store/sqlite-driver.js';
+import { sqliteDriver } from '../../src/store/sqlite-driver.js';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -18,6 +18,8 @@ import {
   type Store,
 } from '../../src/store/index.js';
 import { describeStore, makeKey } from './store-suite.js';
+
+const SqliteDatabase = sqliteDriver();
 
 describeStore('sqlite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'custos-store-'));
