@@ -188,7 +188,7 @@ export class LocalKms implements Kms {
    * The store's figures for GET /metrics (keys by state), for a caller with the `monitor` or `admin` role
    * (service-level, not a Kms operation; audited as ReadMetrics like any operation).
    */
-  readMetrics(caller?: Caller): Promise<StoreMetrics> {
+  readMetrics(caller: Caller): Promise<StoreMetrics> {
     return this.#run('ReadMetrics', {}, caller);
   }
 

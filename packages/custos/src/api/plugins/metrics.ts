@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { KEY_STATES } from '@custos/contract';
+import { AuthenticationError, KEY_STATES } from '@custos/contract';
 import type { LocalKms } from '../../service/local-kms.js';
 
 declare module 'fastify' {
@@ -64,6 +64,8 @@ export const metricsPlugin = fp(
     });
 
     app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+      // Never the embedded default caller (an administrator): the route is authenticated, and must stay so.
+      if (!request.caller) throw new AuthenticationError();
       const { keysByState } = await options.kms.readMetrics(request.caller);
       for (const state of KEY_STATES) keys.set({ state }, keysByState[state] ?? 0);
       const text = await registry.metrics();
