@@ -2,7 +2,7 @@
 // (better-sqlite3 is synchronous) blocks this thread, not the server's event loop. Started by worker-sink.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteAuditAppender } from '../../store/index.js';
-import { unpackEntries } from './worker-sink.js';
+import { unpackEntries } from './packed-entries.js';
 
 interface Batch {
   readonly id: number;

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { Store } from '../../store/index.js';
 import * as repo from '../../store/repositories/index.js';
 import type { AuditEntry } from '../../store/types.js';
+import { packEntries } from './packed-entries.js';
 
 export interface AuditSink {
   /** Resolves once every entry is committed, in order, as one transaction. */
@@ -21,38 +22,6 @@ export function inProcessSink(store: Store): AuditSink {
 }
 
 const WORKER = new URL('./sqlite-audit-worker.js', import.meta.url);
-
-/** Fields per entry in a packed batch, in this order. */
-const PACKED_FIELDS = 9;
-
-/**
- * A batch as one flat array of plain values (time in ms): half the structured-clone cost of the entry objects,
- * paid on the event loop for every record.
- */
-export function packEntries(entries: readonly AuditEntry[]): unknown[] {
-  const flat: unknown[] = [];
-  for (const e of entries) flat.push(e.time.getTime(), e.principal, e.operation, e.keyId, e.keyVersion, e.outcome, e.errorCode, e.requestId, e.details);
-  return flat;
-}
-
-/** The entries of a packed batch. */
-export function unpackEntries(flat: readonly unknown[]): AuditEntry[] {
-  const entries: AuditEntry[] = [];
-  for (let i = 0; i + PACKED_FIELDS <= flat.length; i += PACKED_FIELDS) {
-    entries.push({
-      time: new Date(flat[i] as number),
-      principal: flat[i + 1] as string,
-      operation: flat[i + 2] as string,
-      keyId: flat[i + 3] as string | null,
-      keyVersion: flat[i + 4] as number | null,
-      outcome: flat[i + 5] as AuditEntry['outcome'],
-      errorCode: flat[i + 6] as string | null,
-      requestId: flat[i + 7] as string,
-      details: flat[i + 8] as Record<string, unknown> | null,
-    });
-  }
-  return entries;
-}
 
 /** The worker runs from the compiled package only (a .ts worker cannot start without a loader). */
 export function workerSinkAvailable(): boolean {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditWriter } from '../../../src/service/audit/group-commit.js';
-import { inProcessSink, packEntries, unpackEntries, type AuditSink } from '../../../src/service/audit/worker-sink.js';
+import { packEntries, unpackEntries } from '../../../src/service/audit/packed-entries.js';
+import { inProcessSink, type AuditSink } from '../../../src/service/audit/worker-sink.js';
 import { openSqliteStore, type Store } from '../../../src/store/index.js';
 import * as repo from '../../../src/store/repositories/index.js';
 import type { AuditEntry } from '../../../src/store/types.js';
@@ -75,6 +76,25 @@ describe('AuditWriter', () => {
     fail = false;
     await writer.append(entry(3));
     expect((await repo.audit.list(store.db, { limit: 10 })).map((r) => r.requestId)).toEqual(['r3']);
+  });
+
+  it('splits what queued up into transactions of at most maxBatch records; a failed one rejects only its own records', async () => {
+    const inner = inProcessSink(store);
+    const batches: string[][] = [];
+    const writer = new AuditWriter(
+      {
+        commit: (e) => {
+          batches.push(e.map((x) => x.requestId));
+          return batches.length === 1 ? Promise.reject(new Error('disk full')) : inner.commit(e);
+        },
+        close: inner.close,
+      },
+      2,
+    );
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map((i) => writer.append(entry(i))));
+    expect(batches).toEqual([['r1', 'r2'], ['r3', 'r4'], ['r5']]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect((await repo.audit.list(store.db, { limit: 10 })).map((r) => r.requestId)).toEqual(['r3', 'r4', 'r5']);
   });
 
   it.skipIf(!existsSync(DIST_SINK))('commits on a worker thread with its own connection (compiled package)', async () => {
