@@ -86,7 +86,7 @@ async function lockedHead(db: Db): Promise<string> {
 
 /** The row for `entry` chained after `prevHash` (fields written out: a spread with extra fields is slow here). */
 export function chainedRow(prevHash: string, entry: AuditEntry) {
-  const fields = {
+  const row = {
     time: ms(entry.time),
     principal: entry.principal,
     operation: entry.operation,
@@ -96,20 +96,11 @@ export function chainedRow(prevHash: string, entry: AuditEntry) {
     error_code: entry.errorCode,
     request_id: entry.requestId,
     details: detailsText(entry.details),
-  };
-  return {
-    time: fields.time,
-    principal: fields.principal,
-    operation: fields.operation,
-    key_id: fields.key_id,
-    key_version: fields.key_version,
-    outcome: fields.outcome,
-    error_code: fields.error_code,
-    request_id: fields.request_id,
-    details: fields.details,
     prev_hash: prevHash,
-    hash: chainHash(prevHash, fields),
+    hash: '',
   };
+  row.hash = chainHash(prevHash, row); // reads the entry's fields by name, never prev_hash or hash
+  return row;
 }
 
 /** Rows per INSERT statement (11 bound values each, well under SQLite's variable limit). */
