@@ -67,9 +67,12 @@ export class KeyService {
     } catch (error) {
       const kmsError = this.toKmsError(error, operation, requestId);
       if (kmsError.code === 'ACCESS_DENIED' && audit.keyId === null) audit.keyId = namedKeyId(input, this.context.config);
-      await this.writeAudit(ctx, operation, kmsError.code === 'ACCESS_DENIED' ? 'denied' : 'failed', kmsError.code).catch((auditError) =>
-        this.context.logger.error({ err: auditError, requestId, operation }, 'audit write failed'),
-      );
+      try {
+        await this.writeAudit(ctx, operation, kmsError.code === 'ACCESS_DENIED' ? 'denied' : 'failed', kmsError.code);
+      } catch (auditError) {
+        // Thrown or rejected alike: the caller gets the operation's own error, the log gets the audit's.
+        this.context.logger.error({ err: auditError, requestId, operation }, 'audit write failed');
+      }
       throw kmsError;
     }
   }
