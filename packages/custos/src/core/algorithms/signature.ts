@@ -48,7 +48,8 @@ function prepare(spec: KeySpecEntry, algorithm: SigningAlgorithm, message: Uint8
 export function sign(spec: KeySpecEntry, algorithm: SigningAlgorithm, privateKey: SecretBytes | PreparedPrivateKey, message: Uint8Array, messageType: MessageType): Uint8Array {
   const { scheme, hash } = prepare(spec, algorithm, message, messageType);
   const key = privateKeyObject(spec, privateKey);
-  const signature = (messageType === 'DIGEST' ? scheme.signDigest?.(hash, key, message) : scheme.signRaw(hash, key, message)) ?? new Uint8Array(0);
+  // prepare() has refused DIGEST for a scheme without signDigest.
+  const signature = messageType === 'DIGEST' ? scheme.signDigest!(hash, key, message) : scheme.signRaw(hash, key, message);
   // A plain Uint8Array view, not a copy: a signature is no secret, and a copy costs more than half a µs.
   return new Uint8Array(signature.buffer, signature.byteOffset, signature.byteLength);
 }
