@@ -1,7 +1,7 @@
 // The CLI's envelope format for inputs too large for one Encrypt call: header, then AES-256-GCM frames (STREAM).
 // Must not import the store, service or api; node:crypto is the only primitive (no hand-written crypto).
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { InvalidCiphertextError, MAX_CIPHERTEXT_BYTES } from '@custos/contract';
+import { InvalidCiphertextError } from '@custos/contract';
 
 /*
  * Envelope stream format, version 1 (released formats are never edited; a new layout gets a new
@@ -49,6 +49,8 @@ const TAG_BYTES = 16;
 const FRAME_HEADER_BYTES = 5;
 const FIXED_HEADER_BYTES = 11; // magic, version, frame size, blob length
 const DATA_KEY_BYTES = 32;
+/** Version 1's bound on the data key blob, fixed by the released format (not the API's ciphertext limit, which may change). */
+const V1_MAX_BLOB_BYTES = 6144;
 
 /** The parsed header of an envelope stream. */
 export interface StreamHeader {
@@ -65,7 +67,7 @@ export function isStreamFormat(prefix: Uint8Array): boolean {
 /** Serialises a header. `baseNonce` defaults to 12 fresh random bytes. */
 export function encodeHeader(encryptedDataKey: Uint8Array, frameSize = DEFAULT_FRAME_SIZE, baseNonce: Uint8Array = randomBytes(NONCE_BYTES)): Buffer {
   if (!Number.isInteger(frameSize) || frameSize < 1 || frameSize > MAX_FRAME_SIZE) throw new RangeError('frame size out of range');
-  if (encryptedDataKey.length < 1 || encryptedDataKey.length > MAX_CIPHERTEXT_BYTES) throw new RangeError('data key blob size out of range');
+  if (encryptedDataKey.length < 1 || encryptedDataKey.length > V1_MAX_BLOB_BYTES) throw new RangeError('data key blob size out of range');
   if (baseNonce.length !== NONCE_BYTES) throw new RangeError('base nonce must be 12 bytes');
   const out = Buffer.alloc(FIXED_HEADER_BYTES + encryptedDataKey.length + NONCE_BYTES);
   STREAM_MAGIC.copy(out, 0);
@@ -217,7 +219,7 @@ export async function readHeader(reader: ByteReader): Promise<{ header: StreamHe
   if (!isStreamFormat(fixed) || fixed[4] !== STREAM_VERSION) throw invalid();
   const frameSize = fixed.readUInt32BE(5);
   const blobLength = fixed.readUInt16BE(9);
-  if (frameSize < 1 || frameSize > MAX_FRAME_SIZE || blobLength < 1 || blobLength > MAX_CIPHERTEXT_BYTES) throw invalid();
+  if (frameSize < 1 || frameSize > MAX_FRAME_SIZE || blobLength < 1 || blobLength > V1_MAX_BLOB_BYTES) throw invalid();
   const rest = await reader.readExact(blobLength + NONCE_BYTES);
   const headerBytes = Buffer.concat([fixed, rest]);
   return {
