@@ -128,10 +128,13 @@ function describeAwsError(error: unknown, requestId: string): { status: number; 
     return { status: 400, type: error.exception, message: error.message, code: PROTOCOL_ERROR_CODE[error.exception] };
   }
   const { status, code, message } = describeError(error);
-  // An internal error's message is only "internal error": the request id lets an operator find the log line.
-  if (code === 'INTERNAL') return { status: 500, type: AWS_EXCEPTION[code], message: `${message} (request ${requestId})`, code };
-  if (status >= 500) return { status: 500, type: AWS_EXCEPTION[code], message, code };
-  return { status: 400, type: AWS_EXCEPTION[code], message, code };
+  return {
+    status: status >= 500 ? 500 : 400,
+    type: AWS_EXCEPTION[code],
+    // An internal error's message is only "internal error": the request id lets an operator find the log line.
+    message: code === 'INTERNAL' ? `${message} (request ${requestId})` : message,
+    code,
+  };
 }
 
 function sendAwsError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {

@@ -57,7 +57,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code }, 'request refused');
   request.errorCode = code;
-  void reply.header('x-request-id', request.id); // also for framework errors, which skip the onRequest hooks
+  void reply.header('x-request-id', request.id); // onSend sets it too; framework errors may be answered outside the hooks
   if (code === 'UNAUTHENTICATED') void reply.header('www-authenticate', 'Bearer');
   const body: ErrorBody = { error: { code, message, requestId: String(request.id) } };
   return reply.code(status).type('application/json; charset=utf-8').send(body);

@@ -6,7 +6,6 @@ import { openInput, openOutput, withProgress, writeAll } from '../io.js';
 import { addGlobalOptions, collectKeyValue, withKms } from '../options.js';
 import { ByteReader, STREAM_MAGIC, decryptStream, isStreamFormat } from '../stream-format.js';
 
-
 interface DecryptOptions {
   context?: Record<string, string>;
   key?: string;
