@@ -47,12 +47,12 @@ describe('wire form', () => {
         const canonical = reference.toString('base64') === text;
         const decoded = decodeBase64(text);
         expect(decoded !== undefined).toBe(canonical);
-        if (decoded) accepted++;
+        if (decoded && text !== '') accepted++;
         if (decoded) expect(Buffer.from(decoded).equals(reference)).toBe(true);
       }),
       { numRuns: 20_000 },
     );
-    expect(accepted).toBeGreaterThan(100); // the generator reaches valid encodings, not only junk
+    expect(accepted).toBeGreaterThan(100); // the generator reaches non-empty valid encodings, not only junk
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
         expect(decodeBase64(Buffer.from(bytes).toString('base64'))).toEqual(bytes);

@@ -140,7 +140,7 @@ describe('keys', () => {
     expect(bad.$metadata.httpStatusCode).toBe(400);
     await expectAws(kms.send(new CreateKeyCommand({ KeySpec: 'HMAC_256', KeyUsage: 'ENCRYPT_DECRYPT' })), 'ValidationException');
     await expectAws(kms.send(new CreateKeyCommand({ MultiRegion: true })), 'UnsupportedOperationException');
-    expect((await kms.send(new CreateKeyCommand({ MultiRegion: false }))).KeyMetadata?.MultiRegion ?? false).toBe(false);
+    expect((await kms.send(new CreateKeyCommand({ MultiRegion: false }))).KeyMetadata?.MultiRegion).toBe(false);
     const cks = await kms.send(new CreateKeyCommand({ CustomKeyStoreId: 'cks-1234567890abcdef0' })).catch((e: unknown) => e);
     expect(cks).toBeInstanceOf(UnsupportedOperationException);
   });

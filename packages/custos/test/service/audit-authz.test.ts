@@ -391,11 +391,12 @@ describe('authorisation by role', () => {
   it('a denied record names the key the caller asked for by id or key ARN, without resolving aliases', async () => {
     const arn = (await t.kms.describeKey({ keyId })).keyMetadata.arn!;
     const unknown = '00000000-0000-4000-8000-000000000000';
+    await t.kms.createAlias({ aliasName: 'alias/named-when-denied', targetKeyId: keyId }, ADMIN);
     const cases: [string, string | null][] = [
       [keyId.toUpperCase(), keyId],
       [arn, keyId],
       [unknown, unknown], // no lookup: the refused caller learns nothing, the record still says what was asked
-      ['alias/by-admin', null],
+      ['alias/named-when-denied', null], // an alias of keyId, left unresolved
       ['arn:aws:kms:elsewhere:111122223333:key/' + keyId, null],
       ['not a key', null],
     ];

@@ -1,22 +1,26 @@
 // DESIGN: nothing is acknowledged before its audit record is durable. When the audit write fails, the operation's
 // result is withheld: the caller gets INTERNAL (no detail), and both failed writes reach the log.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KmsError } from '@custos/contract';
 import type { RootOfTrust } from '../../src/keystore/root-of-trust.js';
 import { DEFAULT_CONFIG } from '../../src/service/context.js';
 import { KeyService } from '../../src/service/key-service.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
+import { expectCode } from './helpers.js';
 
 describe('an audit write that fails', () => {
   let store: Store;
+  let service: KeyService | undefined;
   beforeEach(async () => {
     store = await openSqliteStore(':memory:');
   });
-  afterEach(async () => store.close());
+  afterEach(async () => {
+    await service?.close();
+    await store.close();
+  });
 
   it('turns a successful operation into INTERNAL without its result, and is logged', async () => {
     const logged: { details: Record<string, unknown>; message: string }[] = [];
-    const service = new KeyService({
+    service = new KeyService({
       store,
       rootOfTrust: {} as RootOfTrust, // GenerateRandom never reaches it
       auditSink: { commit: () => Promise.reject(new Error('disk full')), close: async () => undefined },
@@ -24,15 +28,9 @@ describe('an audit write that fails', () => {
       now: () => new Date(),
       logger: { error: (details, message) => logged.push({ details, message }) },
     });
-    const error = await service.run('GenerateRandom', { numberOfBytes: 16 }, { principal: 'p', roles: ['admin'], requestId: 'r-1' }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(KmsError);
-    expect((error as KmsError).code).toBe('INTERNAL');
-    expect((error as KmsError).message).toBe('internal error (request r-1)');
+    const error = await expectCode(service.run('GenerateRandom', { numberOfBytes: 16 }, { principal: 'p', roles: ['admin'], requestId: 'r-1' }), 'INTERNAL');
+    expect(error.message).toBe('internal error (request r-1)');
     expect(logged.map((l) => l.message)).toEqual(['internal error', 'audit write failed']);
     expect(logged.every((l) => l.details.requestId === 'r-1')).toBe(true);
-    await service.close();
   });
 });
