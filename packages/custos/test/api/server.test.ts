@@ -121,7 +121,8 @@ describe('startServer', () => {
   });
 
   it('close() lets an in-flight request finish (its body still arriving), then resolves and stops listening', async () => {
-    const server = await start(base(await tempDir()));
+    const lines: string[] = [];
+    const server = await start(base(await tempDir(), { logger: { stream: { write: (line: string) => void lines.push(line) } } }));
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200); // a warm keep-alive connection
     // A request whose body arrives in two parts: it is in flight for as long as the test wants, whatever the machine.
     const body = Buffer.from(JSON.stringify({ keySpec: 'SYMMETRIC_DEFAULT', description: 'created while closing' }));
@@ -140,7 +141,10 @@ describe('startServer', () => {
       req.write(body.subarray(0, 10));
       sendRest = () => req.end(body.subarray(10));
     });
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the first part has reached the server
+    // Until the server has read the request's headers (it logs them): from then on the request is in flight.
+    while (!lines.some((line) => line.includes('incoming request') && line.includes('"url":"/v1/keys"'))) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     let closed = false;
     const closing = server.close().then(() => {
       closed = true;
