@@ -67,7 +67,7 @@ export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstan
   let draining = false;
   app.addHook('preClose', (done) => {
     draining = true;
-    const sweep = setInterval(() => app.server.closeIdleConnections?.(), 5);
+    const sweep = setInterval(() => app.server.closeIdleConnections?.(), 5).unref();
     app.server.once('close', () => clearInterval(sweep));
     done();
   });
