@@ -5,12 +5,17 @@
 // Custos first, …). Figures are medians over the rounds; the ratios are the medians of each round's ratio, so a
 // slow spell of this shared machine moves both sides of a ratio rather than one figure. The range of the round
 // ratios is printed too.
+// A second table gives each target's CPU per request (from /proc, so Linux only): its event loop's and the whole
+// process's (the audit worker and libuv's threads too), and how busy its event loop was — a ratio that misses
+// because of more work per request and one that misses because requests wait (for their audit commit) look alike
+// in requests/s but not here.
 // Then encrypt and sign again on PostgreSQL: one node, and two nodes sharing the database (load split evenly).
 // Settings: BENCH_DURATION (s per run, default 4), BENCH_ROUNDS (default 5), BENCH_WARMUP (s, default 1; 0 skips),
 // BENCH_CONNECTIONS (default 64), BENCH_OPS (comma list), BENCH_POSTGRES_URL (default
 // postgres://postgres@127.0.0.1:5432/test; 'off' skips the PostgreSQL runs).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import pg from 'pg';
 import { tmpdir } from 'node:os';
@@ -83,9 +88,31 @@ interface Result {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU µs per request of the target's event loop and of its whole process, and its event loop's busy share. */
+  cpu?: { loopUs: number; processUs: number; busy: number };
+}
+
+/** Linux's USER_HZ: /proc's CPU times are in these ticks. */
+const CLOCK_TICKS = 100;
+
+/** CPU seconds the process has used, on its main thread (the event loop) and on all its threads; Linux only. */
+function cpuSeconds(pid: number | undefined): { loop: number; process: number } | undefined {
+  if (pid === undefined || process.platform !== 'linux') return undefined;
+  const seconds = (path: string) => {
+    const stat = readFileSync(path, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
+  };
+  try {
+    return { loop: seconds(`/proc/${pid}/task/${pid}/stat`), process: seconds(`/proc/${pid}/stat`) };
+  } catch {
+    return undefined;
+  }
 }
 
 async function load(target: Target, path: string, body: unknown, connections = CONNECTIONS, duration = DURATION): Promise<Result> {
+  const cpuBefore = cpuSeconds(target.child.pid);
+  const started = process.hrtime.bigint();
   const result = await autocannon({
     url: target.url + path,
     method: 'POST',
@@ -94,7 +121,24 @@ async function load(target: Target, path: string, body: unknown, connections = C
     headers: { 'content-type': 'application/json', ...(target.token ? { authorization: `Bearer ${target.token}` } : {}) },
     body: JSON.stringify(body),
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuAfter = cpuSeconds(target.child.pid);
+  const requests = Math.max(1, result.requests.total);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+    ...(cpuBefore && cpuAfter
+      ? {
+          cpu: {
+            loopUs: ((cpuAfter.loop - cpuBefore.loop) / requests) * 1e6,
+            processUs: ((cpuAfter.process - cpuBefore.process) / requests) * 1e6,
+            busy: (cpuAfter.loop - cpuBefore.loop) / seconds,
+          },
+        }
+      : {}),
+  };
 }
 
 function median(values: number[]): number {
@@ -105,12 +149,28 @@ function median(values: number[]): number {
 
 /** The median of each figure over the rounds (errors: the total). */
 function medianOf(results: Result[]): Result {
+  const cpus = results.flatMap((r) => (r.cpu ? [r.cpu] : []));
   return {
     rps: median(results.map((r) => r.rps)),
     p50: median(results.map((r) => r.p50)),
     p99: median(results.map((r) => r.p99)),
     errors: results.reduce((n, r) => n + r.errors, 0),
+    ...(cpus.length === results.length
+      ? {
+          cpu: {
+            loopUs: median(cpus.map((c) => c.loopUs)),
+            processUs: median(cpus.map((c) => c.processUs)),
+            busy: median(cpus.map((c) => c.busy)),
+          },
+        }
+      : {}),
   };
+}
+
+/** µs of event loop / µs of the whole process per request, and the event loop's busy share. */
+function cpuCells(result: Result): string[] {
+  const cpu = result.cpu;
+  return cpu ? [`${cpu.loopUs.toFixed(0)} / ${cpu.processUs.toFixed(0)} µs`, `${(cpu.busy * 100).toFixed(0)} %`] : ['-', '-'];
 }
 
 async function keysFor(target: Target, baseline: boolean): Promise<Keys> {
@@ -128,6 +188,7 @@ const only = process.env.BENCH_OPS?.split(',');
 const scenarios = SCENARIOS.filter((s) => !only || only.some((o) => s.name.startsWith(o)));
 const dataDir = await mkdtemp(join(tmpdir(), 'custos-bench-'));
 const rows: string[][] = [];
+const cpuRows: string[][] = [];
 try {
   const ceiling = await startTarget(['baseline']);
   const custos = await startTarget(['custos', dataDir]);
@@ -168,6 +229,7 @@ try {
         median(p99Ratios).toFixed(2),
         String(ours.errors + base.errors),
       ]);
+      cpuRows.push([scenario.name, ...cpuCells(ours), ...cpuCells(base)]);
       console.error(`done: ${scenario.name}`);
     }
   } finally {
@@ -219,17 +281,20 @@ if (POSTGRES_URL !== 'off') {
   }
 }
 
-const header = ['operation', 'custos req/s', 'p50', 'p99', 'ceiling req/s', 'ceiling p99', 'ratio', 'round ratios', 'p99 ratio', 'errors'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+/** Prints a table with columns as wide as their widest cell. */
+function printTable(header: string[], body: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  console.log(line(header));
+  for (const row of body) console.log(line(row));
+}
+
 console.log(`connections ${CONNECTIONS}, ${ROUNDS} rounds of ${DURATION} s per target, order alternating (medians; ratios: median of the rounds' ratios), node ${process.version}`);
-console.log(line(header));
-for (const row of rows) console.log(line(row));
+printTable(['operation', 'custos req/s', 'p50', 'p99', 'ceiling req/s', 'ceiling p99', 'ratio', 'round ratios', 'p99 ratio', 'errors'], rows);
+console.log('');
+console.log('CPU per request, event loop / whole process (medians), and how busy the event loop was');
+printTable(['operation', 'custos CPU', 'custos busy', 'ceiling CPU', 'ceiling busy'], cpuRows);
 if (pgRows.length > 0) {
-  const pgHeader = ['PostgreSQL', '1 node req/s', '1 node p99', '2 nodes req/s', '2 nodes p99', 'errors'];
-  const w = pgHeader.map((h, i) => Math.max(h.length, ...pgRows.map((r) => r[i]!.length)));
-  const pgLine = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i]!)).join('  ');
   console.log('');
-  console.log(pgLine(pgHeader));
-  for (const row of pgRows) console.log(pgLine(row));
+  printTable(['PostgreSQL', '1 node req/s', '1 node p99', '2 nodes req/s', '2 nodes p99', 'errors'], pgRows);
 }

@@ -15,7 +15,9 @@ describe('npm run bench', () => {
       timeout: 120_000,
     });
     expect(stdout).toContain('2 rounds of 1 s per target, order alternating');
-    const rows = stdout.split('\n').filter((line) => /^(encrypt|decrypt|sign|generateDataKey)/.test(line));
+    const cpuAt = stdout.indexOf('CPU per request');
+    expect(cpuAt).toBeGreaterThan(0);
+    const rows = stdout.slice(0, cpuAt).split('\n').filter((line) => /^(encrypt|decrypt|sign|generateDataKey)/.test(line));
     expect(rows.map((row) => row.split(/\s{2,}/)[0])).toEqual(['encrypt 1 KiB', 'decrypt 1 KiB', 'sign ECDSA P-256', 'generateDataKey']);
     for (const row of rows) {
       const cells = row.trim().split(/\s{2,}/);
@@ -23,6 +25,22 @@ describe('npm run bench', () => {
       expect(Number(cells[4]), row).toBeGreaterThan(0); // ceiling req/s
       expect(cells[7], row).toMatch(/^\d+\.\d\d–\d+\.\d\d$/); // the range of the rounds' ratios
       expect(cells.at(-1), row).toBe('0'); // errors
+    }
+    // The CPU table: event loop / whole process µs per request and the event loop's busy share, for both targets.
+    const cpuRows = stdout.slice(cpuAt).split('\n').filter((line) => /^(encrypt|decrypt|sign|generateDataKey)/.test(line));
+    expect(cpuRows).toHaveLength(4);
+    for (const row of cpuRows) {
+      const cells = row.trim().split(/\s{2,}/);
+      if (process.platform !== 'linux') {
+        expect(cells.slice(1), row).toEqual(['-', '-', '-', '-']);
+        continue;
+      }
+      for (const [cpu, busy] of [cells.slice(1, 3), cells.slice(3, 5)]) {
+        const [loop, whole] = /^(\d+) \/ (\d+) µs$/.exec(cpu!)!.slice(1).map(Number);
+        expect(loop, row).toBeGreaterThan(0);
+        expect(whole, row).toBeGreaterThanOrEqual(loop!); // the process includes its event loop
+        expect(Number(/^(\d+) %$/.exec(busy!)![1]), row).toBeGreaterThan(0);
+      }
     }
   }, 150_000);
 });
