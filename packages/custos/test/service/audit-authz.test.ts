@@ -438,3 +438,32 @@ describe('authorisation by role', () => {
     expect(await lastRecord()).toMatchObject({ principal: 'alice', operation: 'ExportKey', keyId, outcome: 'denied' });
   });
 });
+
+describe('audit: token details', () => {
+  it('a failed first-start token records no token id (it was rolled back); the one created next records its own', async () => {
+    const t = await openTestKms();
+    try {
+      await expect(t.kms.bootstrapAdminToken(() => Promise.reject(new Error('disk full')))).rejects.toMatchObject({ code: 'INTERNAL' });
+      const created = await t.kms.bootstrapAdminToken(async () => undefined);
+      const made = await t.kms.createToken({ roles: ['key-user'] });
+      const raw = new SqliteDatabase(join(t.dir, 'custos.db'), { readonly: true });
+      let rows: { operation: string; outcome: string; details: string | null }[];
+      try {
+        rows = raw
+          .prepare<[], { operation: string; outcome: string; details: string | null }>(
+            "select operation, outcome, details from audit_log where operation in ('BootstrapToken', 'CreateToken') order by seq",
+          )
+          .all();
+      } finally {
+        raw.close();
+      }
+      expect(rows.map((r) => [r.operation, r.outcome, r.details && (JSON.parse(r.details) as { tokenId?: string }).tokenId])).toEqual([
+        ['BootstrapToken', 'failed', null],
+        ['BootstrapToken', 'allowed', created!.tokenId],
+        ['CreateToken', 'allowed', made.tokenId],
+      ]);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});

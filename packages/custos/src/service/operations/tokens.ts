@@ -48,7 +48,6 @@ async function insertToken(ctx: OpContext, tx: Db, input: CreateTokenRequest): P
     lastUsedAt: null,
   };
   await repo.tokens.insert(tx, record);
-  ctx.audit.details = { tokenId: id, principal: record.principal, roles: record.roles };
   return {
     tokenId: id,
     token,
@@ -59,8 +58,14 @@ async function insertToken(ctx: OpContext, tx: Db, input: CreateTokenRequest): P
   };
 }
 
+/** The audit record's details for a token: set once its transaction has committed (a rolled-back id would mislead). */
+function auditToken(ctx: OpContext, created: CreateTokenResponse): CreateTokenResponse {
+  ctx.audit.details = { tokenId: created.tokenId, principal: created.principal, roles: [...created.roles] };
+  return created;
+}
+
 export async function createToken(ctx: OpContext, input: CreateTokenRequest): Promise<CreateTokenResponse> {
-  return ctx.store.transaction((tx) => insertToken(ctx, tx, input));
+  return auditToken(ctx, await ctx.store.transaction((tx) => insertToken(ctx, tx, input)));
 }
 
 export async function listTokens(ctx: OpContext, input: ListTokensRequest): Promise<ListTokensResponse> {
@@ -102,7 +107,7 @@ export interface BootstrapTokenInput {
  * the same transaction, so a token exists in the store only if it was also saved. Returns undefined otherwise.
  */
 export async function bootstrapToken(ctx: OpContext, input: BootstrapTokenInput): Promise<CreateTokenResponse | undefined> {
-  return ctx.store.transaction(async (tx) => {
+  const created = await ctx.store.transaction(async (tx) => {
     // Nodes starting together on one PostgreSQL database: one creates the token, the others then see it.
     await lockInTransaction(tx, 'bootstrap-token');
     if ((await repo.tokens.count(tx)) > 0) return undefined;
@@ -110,4 +115,5 @@ export async function bootstrapToken(ctx: OpContext, input: BootstrapTokenInput)
     await input.persist(created);
     return created;
   });
+  return created && auditToken(ctx, created);
 }
