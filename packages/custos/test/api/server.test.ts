@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +159,29 @@ describe('startServer', () => {
     expect(result.status).toBe(201);
     expect(result.body.keyMetadata?.description).toBe('created while closing');
     await server.close(); // idempotent
+  });
+
+  it('a request that starts on a kept-alive connection after close() began gets 503 UNAVAILABLE in our error shape', async () => {
+    const server = await start(base(await tempDir()));
+    const { port } = new URL(server.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    // The request line alone: the server has begun reading a request on this connection, so close() does not end it
+    // as idle. The test shares the server's event loop: a few ms of waiting let the server read those bytes.
+    socket.write('GET /v1/keys HTTP/1.1\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closing = server.close();
+    socket.write(`host: 127.0.0.1\r\nauthorization: Bearer ${server.adminToken}\r\n\r\n`);
+    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    await closing;
+    const [head, body] = received.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 503 /);
+    expect(head).toMatch(/\r\nconnection: close\r\n/i);
+    const requestId = /\r\nx-request-id: (\S+)\r\n/i.exec(head!)?.[1];
+    expect(JSON.parse(body!)).toEqual({ error: { code: 'UNAVAILABLE', message: 'the server is shutting down', requestId } });
   });
 
   it('refuses a malformed listen address and a half TLS configuration', async () => {
