@@ -47,7 +47,8 @@ export function toWire(value: unknown): unknown {
  * `fromQuery`, string values are also coerced to the numbers and booleans the schema asks for.
  * Values that do not fit are passed through unchanged, for the schema check to reject.
  * Bytes are views of Node's buffer pool unless `ownBytes` (decodeBase64): right for a request a server reads and
- * drops, wrong for results handed to a caller, who may read or wipe `.buffer` (the SDK sets it).
+ * drops, wrong for results handed to a caller, who may read or wipe `.buffer` (the SDK sets it); with `ownBytes`
+ * the pooled copy is zeroed.
  */
 export function fromWire(schema: TSchema, value: unknown, options: WireOptions = {}): unknown {
   return convert(schema, value, '', options);
@@ -67,7 +68,11 @@ function convert(schema: TSchema, value: unknown, path: string, options: WireOpt
       if (typeof value !== 'string') return value;
       const bytes = decodeBase64(value);
       if (!bytes) throw new ValidationError(`${path || 'value'}: not valid base64`);
-      return options.ownBytes ? new Uint8Array(bytes) : bytes;
+      if (!options.ownBytes) return bytes;
+      // Copied out of the pool, and the pooled bytes cleared: they may be plaintext or key material.
+      const own = new Uint8Array(bytes);
+      bytes.fill(0);
+      return own;
     }
     case 'Date': {
       if (typeof value !== 'string' && typeof value !== 'number') return value;

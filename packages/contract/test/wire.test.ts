@@ -70,6 +70,19 @@ describe('wire form', () => {
     expect([owned.byteOffset, owned.buffer.byteLength]).toEqual([0, 3]);
   });
 
+  it('with ownBytes, leaves no copy of the decoded bytes in the shared Buffer pool (they may be plaintext)', () => {
+    const secret = Buffer.alloc(32, 'a data key the caller will wipe'); // not from the pool itself
+    const json = { plaintext: secret.toString('base64') };
+    const pool = () => Buffer.from(Buffer.allocUnsafe(1).buffer); // the pool slab small Buffers are cut from
+    const view = (fromWire(OPERATIONS.generateRandom.response, json) as { plaintext: Uint8Array }).plaintext;
+    expect(view.buffer.byteLength).toBe(pool().length); // precondition: decoding cuts from that pool
+    const slabBefore = Buffer.allocUnsafe(1).buffer;
+    view.fill(0); // the view's copy is this test's to clear
+    const owned = (fromWire(OPERATIONS.generateRandom.response, json, { ownBytes: true }) as { plaintext: Uint8Array }).plaintext;
+    expect([...owned]).toEqual([...secret]); // (a Buffer.from copy would land in the pool)
+    for (const slab of [Buffer.from(slabBefore), pool()]) expect(slab.includes(secret)).toBe(false);
+  });
+
   it('coerces query strings to the numbers the schema asks for', () => {
     expect(fromWire(OPERATIONS.listKeys.request, { limit: '10' }, { fromQuery: true })).toEqual({ limit: 10 });
     expect(fromWire(OPERATIONS.listKeys.request, { limit: '10' })).toEqual({ limit: '10' });
