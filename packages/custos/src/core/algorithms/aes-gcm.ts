@@ -2,6 +2,7 @@
 // Must not import store, keystore, service or api.
 import { createCipheriv, createDecipheriv, randomFillSync, type CipherGCMTypes } from 'node:crypto';
 import { InternalError, InvalidCiphertextError } from '@custos/contract';
+import { ownBytes } from '../own-bytes.js';
 import { exposeSecret, type SecretBytes } from '../secret-bytes.js';
 
 /** NIST SP 800-38D §8.2.2: random IVs are 96 bits; §5.2.1.2: we use only the full 128-bit tag. */
@@ -38,13 +39,6 @@ function freshIv(): Uint8Array {
   return new Uint8Array(iv); // a copy of its own
 }
 
-/** `bytes` as a plain Uint8Array over a buffer of its own (a Buffer may be a slice of Node's shared pool). */
-function own(bytes: Buffer): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-    ? new Uint8Array(bytes.buffer, 0, bytes.byteLength)
-    : new Uint8Array(bytes);
-}
-
 /**
  * Encrypts with a fresh random 12-byte IV. Key must be 16, 24 or 32 bytes. No API takes a caller's IV.
  * @example const sealed = aesGcmEncrypt(SecretBytes.random(32), plaintext, aad);
@@ -58,7 +52,7 @@ export function aesGcmEncrypt(key: SecretBytes, plaintext: Uint8Array, aad: Uint
   cipher.setAAD(aad);
   const body = cipher.update(plaintext);
   const last = cipher.final(); // empty for GCM, which is a stream mode
-  return { iv, ciphertext: own(last.length > 0 ? Buffer.concat([body, last]) : body), tag: new Uint8Array(cipher.getAuthTag()) };
+  return { iv, ciphertext: ownBytes(last.length > 0 ? Buffer.concat([body, last]) : body), tag: new Uint8Array(cipher.getAuthTag()) };
 }
 
 /**
@@ -90,7 +84,7 @@ export function aesGcmDecrypt(key: SecretBytes, sealed: GcmSealed, aad: Uint8Arr
   }
   // A buffer of its own (update() allocates one; a slice of Node's shared pool is copied out and cleared), so the
   // caller may wipe it.
-  const plaintext = own(out);
+  const plaintext = ownBytes(out);
   if (plaintext.buffer !== out.buffer) out.fill(0);
   return plaintext;
 }

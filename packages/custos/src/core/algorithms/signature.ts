@@ -3,6 +3,7 @@
 import { ValidationError, type MessageType, type SigningAlgorithm } from '@custos/contract';
 import { privateKeyObject, publicKeyObject, type PreparedPrivateKey } from '../key-objects.js';
 import { DIGEST_BYTES, HASH_OF, type KeySpecEntry } from '../key-specs.js';
+import { ownBytes } from '../own-bytes.js';
 import type { SecretBytes } from '../secret-bytes.js';
 import { ecdsa } from './ecdsa.js';
 import { ed25519 } from './ed25519.js';
@@ -50,8 +51,8 @@ export function sign(spec: KeySpecEntry, algorithm: SigningAlgorithm, privateKey
   const key = privateKeyObject(spec, privateKey);
   // prepare() has refused DIGEST for a scheme without signDigest.
   const signature = messageType === 'DIGEST' ? scheme.signDigest!(hash, key, message) : scheme.signRaw(hash, key, message);
-  // A plain Uint8Array view, not a copy: a signature is no secret, and a copy costs more than half a µs.
-  return new Uint8Array(signature.buffer, signature.byteOffset, signature.byteLength);
+  // node:crypto and noble give each signature a buffer of its own (no copy then); a pool slice would be copied out.
+  return ownBytes(signature);
 }
 
 /** `publicKey` is SPKI DER. False for any malformed or non-matching signature; never throws for bad signatures. */
