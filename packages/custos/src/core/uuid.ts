@@ -32,8 +32,9 @@ export function writeUuid(out: Uint8Array, offset: number, id: string): void {
   out.set(bytes, offset);
 }
 
-/** 16 bytes as a lower-case UUID string. */
+/** 16 bytes as a lower-case UUID string; InternalError for any other length (callers slice exactly 16). */
 export function bytesToUuid(bytes: Uint8Array): string {
+  if (bytes.length !== UUID_BYTES) throw new InternalError(`a UUID is ${UUID_BYTES} bytes, not ${bytes.length}`);
   const h = Buffer.from(bytes.buffer, bytes.byteOffset, UUID_BYTES).toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

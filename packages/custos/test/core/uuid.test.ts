@@ -11,7 +11,7 @@ describe('UUID bytes', () => {
     writeUuid(out, 2, id.toUpperCase());
     expect(Buffer.from(out.subarray(2, 18)).toString('hex')).toBe(id.replaceAll('-', ''));
     expect([out[0], out[1], out[18], out[19]]).toEqual([0, 0, 0, 0]);
-    expect(bytesToUuid(out.subarray(2))).toBe(id);
+    expect(bytesToUuid(out.subarray(2, 18))).toBe(id);
   });
 
   it('a caller changing what it got never changes what the next caller gets', () => {
@@ -31,4 +31,12 @@ describe('UUID bytes', () => {
       expect(() => writeUuid(new Uint8Array(16), 0, bad)).toThrow(InternalError);
     },
   );
+
+  it('reads exactly 16 bytes: a shorter or longer view is INTERNAL, never the bytes beside it', () => {
+    const out = new Uint8Array(32);
+    writeUuid(out, 0, randomUUID());
+    for (const view of [out.subarray(0, 15), out.subarray(0, 17), out.subarray(1, 1)]) {
+      expect(() => bytesToUuid(view)).toThrow(InternalError);
+    }
+  });
 });
