@@ -10,7 +10,7 @@ import { DEFAULT_KEY_CACHE, KeyCache } from './cache.js';
 import { EncryptionCounters } from './counters.js';
 import type { AuditSlot, BaseServiceContext, OpContext, ServiceConfig, ServiceContext } from './context.js';
 import { parseKeyRef } from './key-ref.js';
-import { OPERATION_RULES, ROLE_GRANTS, type OperationName } from './lifecycle.js';
+import { ACCESS_KEEPS_KEYS, OPERATION_RULES, ROLE_GRANTS, type OperationName } from './lifecycle.js';
 import { HANDLERS } from './operations/index.js';
 import { publishKeyChange } from './key-change.js';
 import { isUnavailable } from '../store/index.js';
@@ -23,9 +23,6 @@ const checkers = new Map<string, TypeCheck<TSchema>>();
 for (const entry of Object.values(OPERATIONS as unknown as OperationsTable)) {
   checkers.set(entry.name, TypeCompiler.Compile(entry.request));
 }
-
-/** Operations whose success or failure leaves keys as they were (everything else invalidates the key's cache entry). */
-const KEEPS_KEYS: ReadonlySet<string> = new Set(['use', 'read', 'audit', 'monitor']);
 
 export class KeyService {
   readonly context: ServiceContext;
@@ -79,7 +76,7 @@ export class KeyService {
 
   /** Runs the handler; an operation that may change a key drops it from the cache whatever the outcome. */
   async #handle(ctx: OpContext, operation: OperationName, input: unknown): Promise<unknown> {
-    if (KEEPS_KEYS.has(OPERATION_RULES[operation].access)) return HANDLERS[operation](ctx, input as never);
+    if (ACCESS_KEEPS_KEYS[OPERATION_RULES[operation].access]) return HANDLERS[operation](ctx, input as never);
     try {
       return await HANDLERS[operation](ctx, input as never);
     } finally {

@@ -2,11 +2,16 @@
 // Must not import store, keystore or api.
 import { InvalidStateError, type KeyState, type Role } from '@custos/contract';
 
-/** What kind of access an operation needs; roles grant kinds (see ROLE_GRANTS). */
-export type Access = 'manage' | 'use' | 'read' | 'audit' | 'tokens' | 'monitor';
+/**
+ * Each kind of access an operation needs (roles grant kinds, see ROLE_GRANTS), and whether its operations leave keys
+ * as they were. Those that may not (and those of tokens: a revocation reaches the other nodes' token caches through
+ * the same "everything changed" notice) drop the key's cache entry, or the whole cache, on every node.
+ */
+export const ACCESS_KEEPS_KEYS = { manage: false, use: true, read: true, audit: true, tokens: false, monitor: true } as const;
+export type Access = keyof typeof ACCESS_KEEPS_KEYS;
 
 export const ROLE_GRANTS: Record<Role, readonly Access[]> = {
-  admin: ['manage', 'use', 'read', 'audit', 'tokens', 'monitor'],
+  admin: Object.keys(ACCESS_KEEPS_KEYS) as Access[],
   'key-admin': ['manage', 'read'],
   'key-user': ['use', 'read'],
   // A Prometheus scraper needs no key, audit or token rights.
