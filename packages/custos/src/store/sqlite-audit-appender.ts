@@ -11,7 +11,8 @@ export interface AuditAppender {
   close(): void;
 }
 
-const COLUMNS = ['time', 'principal', 'operation', 'key_id', 'key_version', 'outcome', 'error_code', 'request_id', 'details', 'prev_hash', 'hash'];
+/** The row's fields in the order they are bound: one list for the statement and the values. */
+const COLUMNS = ['time', 'principal', 'operation', 'key_id', 'key_version', 'outcome', 'error_code', 'request_id', 'details', 'prev_hash', 'hash'] as const satisfies readonly (keyof ReturnType<typeof chainedRow>)[];
 
 /**
  * Opens an appender on the (migrated) SQLite store at `filename`; fails at once if the audit table is missing.
@@ -27,7 +28,7 @@ export function openSqliteAuditAppender(filename: string): AuditAppender {
       let prevHash = head.get()?.hash ?? GENESIS_HASH;
       for (const entry of entries) {
         const row = chainedRow(prevHash, entry);
-        insert.run(row.time, row.principal, row.operation, row.key_id, row.key_version, row.outcome, row.error_code, row.request_id, row.details, row.prev_hash, row.hash);
+        insert.run(COLUMNS.map((column) => row[column]));
         prevHash = row.hash;
       }
     });
