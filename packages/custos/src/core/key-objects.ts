@@ -2,7 +2,7 @@
 // the checks that a parsed key belongs to a spec. Used by keys.ts and core/algorithms/*. No I/O; no store/service/api.
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { InternalError, ValidationError } from '@custos/contract';
-import { KEY_SPEC_TABLE, type Curve, type KeySpecEntry } from './key-specs.js';
+import { KEY_SPEC_ENTRIES, type Curve, type KeySpecEntry } from './key-specs.js';
 import { exposeSecret, type SecretBytes } from './secret-bytes.js';
 
 /** How node names each curve: the key type, and `asymmetricKeyDetails.namedCurve` for EC (OpenSSL's name). */
@@ -83,7 +83,7 @@ export function modulusBytes(key: KeyObject): number {
 }
 
 /** RSA keys whose size comes from the key itself (OAEP, import wrapping keys): any RSA spec's modulus. */
-const RSA_SIZES: ReadonlySet<number> = new Set((Object.values(KEY_SPEC_TABLE) as KeySpecEntry[]).flatMap((spec) => (spec.modulusBits ? [spec.modulusBits] : [])));
+const RSA_SIZES: ReadonlySet<number> = new Set(KEY_SPEC_ENTRIES.flatMap((spec) => (spec.modulusBits ? [spec.modulusBits] : [])));
 const isSupportedRsa = (key: KeyObject) => key.asymmetricKeyType === 'rsa' && RSA_SIZES.has(key.asymmetricKeyDetails?.modulusLength ?? 0);
 
 /** Stored PKCS#8 DER of an RSA_2048/3072/4096 key; InternalError otherwise (see privateKeyObject). */

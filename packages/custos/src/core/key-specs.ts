@@ -146,6 +146,9 @@ export const KEY_SPEC_TABLE = {
   },
 } as const satisfies Record<KeySpec, KeySpecEntry>;
 
+/** Every entry of the table, for code that walks it. */
+export const KEY_SPEC_ENTRIES: readonly KeySpecEntry[] = Object.values(KEY_SPEC_TABLE);
+
 /** Parses a spec name at the edge; everything below takes the entry, never the string. */
 export function keySpec(name: string): KeySpecEntry {
   if (!(KEY_SPECS as readonly string[]).includes(name)) throw new UnsupportedError(`unsupported key spec: ${name}`);

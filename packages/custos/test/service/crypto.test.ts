@@ -28,10 +28,10 @@ import {
   type MacAlgorithm,
   type SigningAlgorithm,
 } from '@custos/contract';
-import { DIGEST_BYTES, HASH_OF, KEY_SPEC_TABLE, isSymmetric, type KeySpecEntry } from '../../src/core/key-specs.js';
+import { DIGEST_BYTES, HASH_OF, KEY_SPEC_ENTRIES, KEY_SPEC_TABLE, isSymmetric, type KeySpecEntry } from '../../src/core/key-specs.js';
 import { expectCode, openTestKms, text, utf8, type TestKms } from './helpers.js';
 
-const SPECS = Object.values(KEY_SPEC_TABLE) as readonly KeySpecEntry[];
+const SPECS = KEY_SPEC_ENTRIES;
 const SMALLEST_RSA = Math.min(...SPECS.filter((s) => s.family === 'rsa').map((s) => s.modulusBits!));
 
 /**
