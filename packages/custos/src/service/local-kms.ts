@@ -14,7 +14,7 @@ import { authenticateAccessKey, type AuthenticatedAccessKey } from './operations
 import { workerSink, workerSinkAvailable } from './audit/worker-sink.js';
 import { KeyService, SYSTEM_CALLER } from './key-service.js';
 import type { OperationName } from './lifecycle.js';
-import type { StoreMetrics } from './operations/metrics.js';
+import type { StoreMetrics } from './operations/read-metrics.js';
 import type { BootstrapTokenInput } from './operations/tokens.js';
 
 export interface LocalKmsOptions {

@@ -22,12 +22,12 @@ import { autoRotateKey, destroyKey, expireKeyMaterial } from './jobs.js';
 import { getKeyPolicy, putKeyPolicy } from './key-policy.js';
 import { listKeys } from './list-keys.js';
 import { reEncrypt } from './re-encrypt.js';
+import { readMetrics } from './read-metrics.js';
 import { disableKeyRotation, enableKeyRotation, getKeyRotationStatus, listKeyRotations, rotateKeyOnDemand } from './rotation.js';
 import { cancelKeyDeletion, scheduleKeyDeletion } from './schedule-key-deletion.js';
 import { sign, verify } from './sign.js';
 import { listResourceTags, tagResource, untagResource } from './tags.js';
 import { bootstrapToken, createToken, listTokens, revokeToken } from './tokens.js';
-import { readMetrics } from './metrics.js';
 import { updateKeyConstraints } from './update-key-constraints.js';
 import { updateKeyDescription } from './update-key-description.js';
 
