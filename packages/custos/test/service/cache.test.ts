@@ -9,6 +9,7 @@ import { KeyCache } from '../../src/service/cache.js';
 import { EncryptionCounters } from '../../src/service/counters.js';
 import { newKeyRecord } from '../../src/service/keys.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
+import { sqliteDriver } from '../../src/store/sqlite-driver.js';
 import * as repo from '../../src/store/repositories/index.js';
 import type { KeyRecord } from '../../src/store/types.js';
 import { expectCode, openTestKms, utf8, type TestKms } from './helpers.js';
@@ -114,6 +115,23 @@ describe('the key cache in LocalKms', () => {
     await t.kms.rotateKeyOnDemand({ keyId: a });
     const blob = (await t.kms.encrypt({ keyId: a, plaintext: utf8('x') })).ciphertextBlob;
     expect(new DataView(blob.buffer, blob.byteOffset).getUint32(17)).toBe(2);
+  });
+
+  it('keeps the cache across a metrics scrape (a Prometheus poll must not flush every node); a token call drops it', async () => {
+    const keyId = (await t.kms.createKey({})).keyMetadata.keyId;
+    await t.kms.encrypt({ keyId, plaintext: utf8('warm') });
+    // Disabled behind the service's back: from here on, only a cached copy of the key still encrypts.
+    const raw = new (sqliteDriver())(join(t.dir, 'custos.db'));
+    try {
+      raw.prepare("update keys set state = 'Disabled' where id = ?").run(keyId);
+    } finally {
+      raw.close();
+    }
+    await t.kms.readMetrics({ principal: 'scraper', roles: ['monitor'] });
+    await t.kms.encrypt({ keyId, plaintext: utf8('still from the cache') });
+    // Token calls drop everything (a revocation reaches other nodes' token caches through that notice).
+    await t.kms.createToken({ roles: ['key-user'] });
+    await expectCode(t.kms.encrypt({ keyId, plaintext: utf8('re-read') }), 'KEY_DISABLED');
   });
 
   it('refuses a key scheduled for deletion at once', async () => {
