@@ -33,4 +33,20 @@ describe('an audit write that fails', () => {
     expect(logged.map((l) => l.message)).toEqual(['internal error', 'audit write failed']);
     expect(logged.every((l) => l.details.requestId === 'r-1')).toBe(true);
   });
+
+  it('leaves a refused call with its own error when the audit write throws at once instead of rejecting', async () => {
+    const logged: string[] = [];
+    service = new KeyService({
+      store,
+      rootOfTrust: {} as RootOfTrust,
+      auditSink: { commit: async () => undefined, close: async () => undefined },
+      config: DEFAULT_CONFIG,
+      now: () => {
+        throw new Error('clock broken'); // read only by the audit write, synchronously
+      },
+      logger: { error: (_details, message) => logged.push(message) },
+    });
+    await expectCode(service.run('GenerateRandom', { numberOfBytes: 0 }, { principal: 'p', roles: ['admin'], requestId: 'r-2' }), 'VALIDATION_ERROR');
+    expect(logged).toEqual(['audit write failed']);
+  });
 });
