@@ -213,6 +213,21 @@ describe('CLI envelope stream format', () => {
     expect((await decrypt(header, key)).code).toBe('INVALID_CIPHERTEXT');
   });
 
+  it('holds version 1 to its 6144-byte data key blob: larger is refused when writing and when reading', async () => {
+    expect(encodeHeader(new Uint8Array(6144).fill(1)).length).toBe(HEADER_FIXED + 6144 + NONCE);
+    expect(() => encodeHeader(new Uint8Array(6145).fill(1))).toThrow(RangeError);
+    // A header claiming a 6145-byte blob, with the blob and nonce present: refused before the blob is decrypted.
+    const header = encodeHeader(new Uint8Array(6144).fill(1));
+    header.writeUInt16BE(6145, 9);
+    let unwrapped = 0;
+    const frames = decryptStream(new ByteReader(chunked(Buffer.concat([header, Buffer.alloc(1)]), 512)), async () => {
+      unwrapped++;
+      return Uint8Array.from(key);
+    });
+    await expect(collect(frames)).rejects.toMatchObject({ code: 'INVALID_CIPHERTEXT' });
+    expect(unwrapped).toBe(0);
+  });
+
   it('ByteReader: peek consumes nothing, read takes exact counts, remaining yields every unread byte', async () => {
     const data = randomBytes(10_000);
     const reader = new ByteReader(chunked(data, 333));
