@@ -95,8 +95,12 @@ interface Result {
 /** Linux's USER_HZ: /proc's CPU times are in these ticks. */
 const CLOCK_TICKS = 100;
 
-/** CPU seconds the process has used, on its main thread (the event loop) and on all its threads; Linux only. */
-function cpuSeconds(pid: number | undefined): { loop: number; process: number } | undefined {
+/**
+ * CPU seconds the process has used, on its main thread (the event loop) and on all its threads; Linux only. Read
+ * before a run with `processFirst` and after it without, so the process's share can never come out below the
+ * loop's (the other threads' time only grows between the two reads).
+ */
+function cpuSeconds(pid: number | undefined, processFirst: boolean): { loop: number; process: number } | undefined {
   if (pid === undefined || process.platform !== 'linux') return undefined;
   const seconds = (path: string) => {
     const stat = readFileSync(path, 'utf8');
@@ -104,14 +108,20 @@ function cpuSeconds(pid: number | undefined): { loop: number; process: number } 
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
   };
   try {
-    return { loop: seconds(`/proc/${pid}/task/${pid}/stat`), process: seconds(`/proc/${pid}/stat`) };
+    const read = { loop: () => seconds(`/proc/${pid}/task/${pid}/stat`), process: () => seconds(`/proc/${pid}/stat`) };
+    if (processFirst) {
+      const whole = read.process();
+      return { loop: read.loop(), process: whole };
+    }
+    const loop = read.loop();
+    return { loop, process: read.process() };
   } catch {
     return undefined;
   }
 }
 
 async function load(target: Target, path: string, body: unknown, connections = CONNECTIONS, duration = DURATION): Promise<Result> {
-  const cpuBefore = cpuSeconds(target.child.pid);
+  const cpuBefore = cpuSeconds(target.child.pid, true);
   const started = process.hrtime.bigint();
   const result = await autocannon({
     url: target.url + path,
@@ -122,7 +132,7 @@ async function load(target: Target, path: string, body: unknown, connections = C
     body: JSON.stringify(body),
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpuAfter = cpuSeconds(target.child.pid);
+  const cpuAfter = cpuSeconds(target.child.pid, false);
   const requests = Math.max(1, result.requests.total);
   return {
     rps: result.requests.average,
