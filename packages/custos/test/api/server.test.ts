@@ -166,17 +166,21 @@ describe('startServer', () => {
     const { port } = new URL(server.url);
     const socket = connect(Number(port), '127.0.0.1');
     let received = '';
-    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
-    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    // The request line alone: the server has begun reading a request on this connection, so close() does not end it
-    // as idle. The test shares the server's event loop: a few ms of waiting let the server read those bytes.
-    socket.write('GET /v1/keys HTTP/1.1\r\n');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const closing = server.close();
-    socket.write(`host: 127.0.0.1\r\nauthorization: Bearer ${server.adminToken}\r\n\r\n`);
-    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    await closing;
+    try {
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+      const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      // The request line alone: the server has begun reading a request on this connection, so close() does not end
+      // it as idle. The test shares the server's event loop: a few ms of waiting let the server read those bytes.
+      socket.write('GET /v1/keys HTTP/1.1\r\n');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const closing = server.close();
+      socket.write(`host: 127.0.0.1\r\nauthorization: Bearer ${server.adminToken}\r\n\r\n`);
+      await ended; // the reply says Connection: close, and the server ends the connection
+      await closing;
+    } finally {
+      socket.destroy();
+    }
     const [head, body] = received.split('\r\n\r\n');
     expect(head).toMatch(/^HTTP\/1\.1 503 /);
     expect(head).toMatch(/\r\nconnection: close\r\n/i);
