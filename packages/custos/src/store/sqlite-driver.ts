@@ -14,16 +14,22 @@ export type SqliteDatabase = BetterSqlite3.Database;
 
 let driver: typeof BetterSqlite3 | undefined;
 
-/** The better-sqlite3 Database class for this Node.js; an Error naming the fix when it was not installed. */
+/** The better-sqlite3 Database class for this Node.js; an Error naming the fix when it is missing or will not load. */
 export function sqliteDriver(): typeof BetterSqlite3 {
   if (driver) return driver;
   const major = Number(process.versions.node.split('.')[0]);
   const name = major >= 22 ? 'better-sqlite3-13' : 'better-sqlite3';
+  const node = process.versions.node;
   try {
     driver = require(name) as typeof BetterSqlite3;
   } catch (cause) {
-    const fix = major >= 22 ? 'run npm install' : 'install python3, make and g++, then run npm rebuild better-sqlite3';
-    throw new Error(`the SQLite store needs the npm package ${name} on Node ${process.versions.node}, which is not installed (${fix})`, { cause });
+    if ((cause as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') {
+      const fix = major >= 22 ? 'run npm install' : 'install python3, make and g++, then run npm rebuild better-sqlite3';
+      throw new Error(`the SQLite store needs the npm package ${name} on Node ${node}, which is not installed (${fix})`, { cause });
+    }
+    // Installed but unloadable: most often a native build made for another Node.js (node_modules copied across).
+    const fix = major >= 22 ? 'run npm ci' : 'run npm rebuild better-sqlite3';
+    throw new Error(`the SQLite store cannot load the npm package ${name} on Node ${node}: ${(cause as Error).message} (${fix})`, { cause });
   }
   return driver;
 }
