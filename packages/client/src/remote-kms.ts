@@ -125,7 +125,11 @@ export class RemoteKms implements Kms {
           redirect: 'manual',
           signal: AbortSignal.timeout(this.#timeoutMs),
         });
-        reply = { status: response.status, text: await response.text(), requestId: response.headers.get('x-request-id') };
+        reply = {
+          status: response.status,
+          text: await response.text(),
+          requestId: response.headers.get('x-request-id'),
+        };
       } catch (cause) {
         if (last) throw this.#unreachable(operation, cause, requestId, canRepeat);
         await sleep(backoffDelay(attempt, this.#baseDelayMs, this.#maxDelayMs));
@@ -149,7 +153,9 @@ export class RemoteKms implements Kms {
         ? `no reply from ${origin} within ${this.#timeoutMs} ms`
         : `could not reach ${origin} (${describe(cause)})`;
     const tries = this.#retries + 1;
-    const outcome = canRepeat ? `after ${tries} ${tries === 1 ? 'try' : 'tries'}` : 'it may or may not have been carried out';
+    const outcome = canRepeat
+      ? `after ${tries} ${tries === 1 ? 'try' : 'tries'}`
+      : 'it may or may not have been carried out';
     const error = new UnavailableError(`${name}: ${what}; ${outcome}`, { cause });
     error.requestId = requestId;
     return error;
@@ -164,7 +170,8 @@ function baseUrl(endpoint: string): string {
   } catch {
     throw new ValidationError(`endpoint is not a URL: ${String(endpoint)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ValidationError('endpoint must be an http: or https: URL');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ValidationError('endpoint must be an http: or https: URL');
   if (url.search || url.hash || url.username || url.password) {
     throw new ValidationError('endpoint must not have a query, a fragment or credentials');
   }

@@ -42,14 +42,17 @@ export function buildCall(operation: OperationMethod, input: unknown): HttpCall 
   for (const param of pathParams(route)) {
     const value = rest[param];
     if (typeof value !== 'string' || value === '') {
-      throw new ValidationError(`invalid ${OPERATIONS[operation].name} request: /${param}: expected a non-empty string`);
+      throw new ValidationError(
+        `invalid ${OPERATIONS[operation].name} request: /${param}: expected a non-empty string`,
+      );
     }
     if (value === '.' || value === '..') throw dotSegment(param, value);
     path = path.replace(`:${param}`, () => encodeURIComponent(value));
     delete rest[param];
   }
   const wire = toWire(rest) as Record<string, unknown>;
-  if (route.method === 'POST' || route.method === 'PUT') return { method: route.method, path, body: JSON.stringify(wire) };
+  if (route.method === 'POST' || route.method === 'PUT')
+    return { method: route.method, path, body: JSON.stringify(wire) };
   const query = toQuery(wire);
   return { method: route.method, path: query ? `${path}?${query}` : path };
 }

@@ -1,6 +1,14 @@
 // Turns an HTTP reply into a Kms result or a KmsError of the class and code the server sent (STYLE §4).
 // Must not import anything but @custos/contract.
-import { InternalError, KmsError, OPERATIONS, UnavailableError, errorFromCode, fromWire, type OperationMethod } from '@custos/contract';
+import {
+  InternalError,
+  KmsError,
+  OPERATIONS,
+  UnavailableError,
+  errorFromCode,
+  fromWire,
+  type OperationMethod,
+} from '@custos/contract';
 import { RETRYABLE_STATUSES } from './retry.js';
 
 /** What came back from one try: status, body text, and the `x-request-id` header. */
@@ -25,23 +33,39 @@ export function decodeReply(operation: OperationMethod, reply: HttpReply, sentRe
   if (reply.status >= 200 && reply.status < 300) {
     const json = parseJson(reply.text === '' ? '{}' : reply.text);
     if (json === undefined || json === null || typeof json !== 'object') {
-      throw withRequestId(new InternalError(`${name}: the server sent a reply that is not a JSON object (HTTP ${reply.status})`), reply, sentRequestId);
+      throw withRequestId(
+        new InternalError(`${name}: the server sent a reply that is not a JSON object (HTTP ${reply.status})`),
+        reply,
+        sentRequestId,
+      );
     }
     try {
       // Results are the caller's: bytes over buffers of their own, as LocalKms returns them (a caller may wipe them).
       return fromWire(OPERATIONS[operation].response, json, { ownBytes: true });
     } catch (cause) {
-      throw withRequestId(new InternalError(`${name}: the server sent a malformed reply`, { cause }), reply, sentRequestId);
+      throw withRequestId(
+        new InternalError(`${name}: the server sent a malformed reply`, { cause }),
+        reply,
+        sentRequestId,
+      );
     }
   }
-  const body = parseJson(reply.text) as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | undefined;
+  const body = parseJson(reply.text) as
+    { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | undefined;
   const error = body?.error;
   if (error && typeof error === 'object' && typeof error.code === 'string') {
     const rebuilt = errorFromCode(error.code, typeof error.message === 'string' ? error.message : error.code);
-    return throwWith(rebuilt, typeof error.requestId === 'string' ? error.requestId : (reply.requestId ?? sentRequestId));
+    return throwWith(
+      rebuilt,
+      typeof error.requestId === 'string' ? error.requestId : (reply.requestId ?? sentRequestId),
+    );
   }
   const message = `${name}: HTTP ${reply.status} with no Custos error in the reply`;
-  throw withRequestId(RETRYABLE_STATUSES.has(reply.status) ? new UnavailableError(message) : new InternalError(message), reply, sentRequestId);
+  throw withRequestId(
+    RETRYABLE_STATUSES.has(reply.status) ? new UnavailableError(message) : new InternalError(message),
+    reply,
+    sentRequestId,
+  );
 }
 
 function parseJson(text: string): unknown {

@@ -90,7 +90,10 @@ describe('@custos/client dependencies', () => {
       if (existsSync(join(dir, 'package.json'))) {
         const pkg = readJson<PackageJson>(join(dir, 'package.json'));
         expect(pkg.gypfile, `${name} is a gyp package`).toBeUndefined();
-        expect(Object.keys(pkg.scripts ?? {}).filter((s) => ['preinstall', 'install', 'postinstall'].includes(s)), name).toEqual([]);
+        expect(
+          Object.keys(pkg.scripts ?? {}).filter((s) => ['preinstall', 'install', 'postinstall'].includes(s)),
+          name,
+        ).toEqual([]);
       }
     }
   });
@@ -101,7 +104,10 @@ describe('@custos/client dependencies', () => {
     for (const file of files) {
       const text = readFileSync(join(src, file), 'utf8');
       const imports = [...text.matchAll(/(?:from|import)\s+'([^']+)'/g)].map((m) => m[1]!);
-      expect(imports.filter((s) => !s.startsWith('./') && s !== '@custos/contract'), file).toEqual([]);
+      expect(
+        imports.filter((s) => !s.startsWith('./') && s !== '@custos/contract'),
+        file,
+      ).toEqual([]);
     }
   });
 });

@@ -26,7 +26,14 @@ const KEY_ARN = `arn:aws:kms:eu-west-1:111122223333:key/${KEY_ID}`;
 
 function remote(handler: Handler, options: Partial<RemoteKmsOptions> = {}): { kms: RemoteKms; fake: FakeFetch } {
   const fake = fakeFetch(handler);
-  const kms = new RemoteKms({ endpoint: ENDPOINT, token: TOKEN, fetch: fake.fetch, retryBaseDelayMs: 1, retryMaxDelayMs: 5, ...options });
+  const kms = new RemoteKms({
+    endpoint: ENDPOINT,
+    token: TOKEN,
+    fetch: fake.fetch,
+    retryBaseDelayMs: 1,
+    retryMaxDelayMs: 5,
+    ...options,
+  });
   return { kms, fake };
 }
 
@@ -100,7 +107,9 @@ describe('RemoteKms requests', () => {
   });
 
   it('keeps a base path of the endpoint and drops its trailing slash', async () => {
-    const { kms, fake } = remote(() => json({ keys: [], truncated: false }), { endpoint: 'https://kms.example.com/custos/' });
+    const { kms, fake } = remote(() => json({ keys: [], truncated: false }), {
+      endpoint: 'https://kms.example.com/custos/',
+    });
     await kms.listKeys();
     expect(fake.requests[0]!.url.href).toBe('https://kms.example.com/custos/v1/keys');
   });
@@ -132,8 +141,14 @@ describe('RemoteKms requests', () => {
   });
 
   it('POST sends the other fields as JSON in the wire form: bytes as base64, dates as ISO 8601, no path fields', async () => {
-    const { kms, fake } = remote(() => json({ ciphertextBlob: 'AAE=', keyId: KEY_ARN, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' }));
-    await kms.encrypt({ keyId: 'alias/a', plaintext: new Uint8Array([0, 1, 255]), encryptionContext: { tenant: 'acme' } });
+    const { kms, fake } = remote(() =>
+      json({ ciphertextBlob: 'AAE=', keyId: KEY_ARN, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' }),
+    );
+    await kms.encrypt({
+      keyId: 'alias/a',
+      plaintext: new Uint8Array([0, 1, 255]),
+      encryptionContext: { tenant: 'acme' },
+    });
     const request = fake.requests[0]!;
     expect(request.method).toBe('POST');
     expect(request.headers.get('content-type')).toBe('application/json');
@@ -149,7 +164,10 @@ describe('RemoteKms requests', () => {
 
   it('sends the token as a bearer token, and caller.requestId as x-request-id; principal and roles are not sent', async () => {
     const { kms, fake } = remote(() => json({ plaintext: 'AQI=' }));
-    await kms.generateRandom({ numberOfBytes: 2 }, { principal: 'someone-else', roles: ['admin'], requestId: 'req-42' });
+    await kms.generateRandom(
+      { numberOfBytes: 2 },
+      { principal: 'someone-else', roles: ['admin'], requestId: 'req-42' },
+    );
     const request = fake.requests[0]!;
     expect(request.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
     expect(request.headers.get('x-request-id')).toBe('req-42');
@@ -238,7 +256,9 @@ describe('RemoteKms errors', () => {
   });
 
   it("takes the requestId from the reply's x-request-id header, else the one it sent", async () => {
-    const fromHeader = remote(() => json({ error: { code: 'ACCESS_DENIED', message: 'no' } }, 403, { 'x-request-id': 'hdr-1' }));
+    const fromHeader = remote(() =>
+      json({ error: { code: 'ACCESS_DENIED', message: 'no' } }, 403, { 'x-request-id': 'hdr-1' }),
+    );
     expect((await rejection(fromHeader.kms.listKeys())).requestId).toBe('hdr-1');
     const sent = remote(() => json({ error: { code: 'ACCESS_DENIED', message: 'no' } }, 403));
     const error = await rejection(sent.kms.listKeys(undefined, { principal: 'p', roles: [], requestId: 'mine' }));
@@ -259,7 +279,9 @@ describe('RemoteKms errors', () => {
   });
 
   it('does not follow redirects (which would resend the token and body elsewhere): a 307 fails with INTERNAL', async () => {
-    const { kms, fake } = remote(() => new Response(null, { status: 307, headers: { location: 'http://elsewhere.example/' } }));
+    const { kms, fake } = remote(
+      () => new Response(null, { status: 307, headers: { location: 'http://elsewhere.example/' } }),
+    );
     const error = await rejection(kms.encrypt({ keyId: KEY_ID, plaintext: new Uint8Array([1]) }));
     expect(error.code).toBe('INTERNAL');
     expect(error.message).toContain('307');
@@ -308,7 +330,10 @@ describe('RemoteKms retries', () => {
   });
 
   it('retries a safe operation after a timeout and after 503, and succeeds', async () => {
-    const { kms, fake } = remote((r, i) => (i === 0 ? never(r) : i === 1 ? new Response('', { status: 503 }) : ok.clone()), { timeoutMs: 30 });
+    const { kms, fake } = remote(
+      (r, i) => (i === 0 ? never(r) : i === 1 ? new Response('', { status: 503 }) : ok.clone()),
+      { timeoutMs: 30 },
+    );
     await encrypt(kms);
     expect(fake.requests).toHaveLength(3);
   });
@@ -370,7 +395,11 @@ describe('RemoteKms retries', () => {
   });
 
   it('the waits between tries stay within the bound', async () => {
-    const { kms, fake } = remote(() => Promise.reject(networkError()), { retries: 5, retryBaseDelayMs: 20, retryMaxDelayMs: 40 });
+    const { kms, fake } = remote(() => Promise.reject(networkError()), {
+      retries: 5,
+      retryBaseDelayMs: 20,
+      retryMaxDelayMs: 40,
+    });
     const started = Date.now();
     await rejection(kms.listKeys());
     expect(fake.requests).toHaveLength(6);
@@ -381,15 +410,42 @@ describe('RemoteKms retries', () => {
     for (const [operation, route] of Object.entries(ROUTES)) {
       if (route.method === 'GET') expect(SAFE_TO_REPEAT[operation as OperationMethod], operation).toBe(true);
     }
-    for (const operation of ['createKey', 'createAlias', 'rotateKeyOnDemand', 'scheduleKeyDeletion', 'importKeyMaterial', 'deriveKey', 'createToken'] as const) {
+    for (const operation of [
+      'createKey',
+      'createAlias',
+      'rotateKeyOnDemand',
+      'scheduleKeyDeletion',
+      'importKeyMaterial',
+      'deriveKey',
+      'createToken',
+    ] as const) {
       expect(SAFE_TO_REPEAT[operation], operation).toBe(false);
     }
-    const safe = Object.entries(SAFE_TO_REPEAT).filter(([op, yes]) => yes && ROUTES[op as OperationMethod].method !== 'GET').map(([op]) => op);
+    const safe = Object.entries(SAFE_TO_REPEAT)
+      .filter(([op, yes]) => yes && ROUTES[op as OperationMethod].method !== 'GET')
+      .map(([op]) => op);
     expect(safe.sort()).toEqual(
       [
-        'encrypt', 'decrypt', 'reEncrypt', 'generateDataKey', 'generateDataKeyWithoutPlaintext', 'generateDataKeyPair',
-        'generateDataKeyPairWithoutPlaintext', 'generateRandom', 'sign', 'verify', 'generateMac', 'verifyMac', 'deriveSharedSecret',
-        'enableKey', 'disableKey', 'updateKeyDescription', 'putKeyPolicy', 'updateKeyConstraints', 'tagResource', 'untagResource',
+        'encrypt',
+        'decrypt',
+        'reEncrypt',
+        'generateDataKey',
+        'generateDataKeyWithoutPlaintext',
+        'generateDataKeyPair',
+        'generateDataKeyPairWithoutPlaintext',
+        'generateRandom',
+        'sign',
+        'verify',
+        'generateMac',
+        'verifyMac',
+        'deriveSharedSecret',
+        'enableKey',
+        'disableKey',
+        'updateKeyDescription',
+        'putKeyPolicy',
+        'updateKeyConstraints',
+        'tagResource',
+        'untagResource',
       ].sort(),
     );
   });
@@ -420,7 +476,9 @@ describe('RemoteKms lifecycle and options', () => {
       { retries: 1.5 },
     ];
     for (const options of bad) {
-      expect(() => new RemoteKms({ endpoint: ENDPOINT, token: TOKEN, ...options }), JSON.stringify(options)).toThrow(ValidationError);
+      expect(() => new RemoteKms({ endpoint: ENDPOINT, token: TOKEN, ...options }), JSON.stringify(options)).toThrow(
+        ValidationError,
+      );
     }
   });
 });

@@ -1,7 +1,15 @@
 // Type-level tests of the client's public types (STYLE §9): checked by `tsc` (the root tsconfig includes tests);
 // the `@ts-expect-error` lines fail the typecheck if they ever compile.
 import { describe, expectTypeOf, it } from 'vitest';
-import type { Caller, DecryptResponse, EncryptResponse, Kms, KmsError, RemoteKms, RemoteKmsOptions } from '../src/index.js';
+import type {
+  Caller,
+  DecryptResponse,
+  EncryptResponse,
+  Kms,
+  KmsError,
+  RemoteKms,
+  RemoteKmsOptions,
+} from '../src/index.js';
 
 describe('RemoteKms types', () => {
   it('is assignable to Kms, method by method', () => {

@@ -81,7 +81,10 @@ export class ValidationError extends KmsError {
 
 /** A key, alias or other resource does not exist (or is not visible to the caller). */
 export class NotFoundError extends KmsError {
-  constructor(message: string, code: Extract<ErrorCode, 'KEY_NOT_FOUND' | 'ALIAS_NOT_FOUND' | 'NOT_FOUND'> = 'NOT_FOUND') {
+  constructor(
+    message: string,
+    code: Extract<ErrorCode, 'KEY_NOT_FOUND' | 'ALIAS_NOT_FOUND' | 'NOT_FOUND'> = 'NOT_FOUND',
+  ) {
     super(code, message);
   }
 }
@@ -90,7 +93,10 @@ export class NotFoundError extends KmsError {
 export class InvalidStateError extends KmsError {
   constructor(
     message: string,
-    code: Extract<ErrorCode, 'KEY_DISABLED' | 'INVALID_KEY_STATE' | 'KEY_NOT_YET_VALID' | 'KEY_EXPIRED'> = 'INVALID_KEY_STATE',
+    code: Extract<
+      ErrorCode,
+      'KEY_DISABLED' | 'INVALID_KEY_STATE' | 'KEY_NOT_YET_VALID' | 'KEY_EXPIRED'
+    > = 'INVALID_KEY_STATE',
   ) {
     super(code, message);
   }

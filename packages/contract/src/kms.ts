@@ -186,11 +186,17 @@ export interface Kms {
   /** A fresh data key, returned in plaintext and encrypted under a key. */
   generateDataKey(input: GenerateDataKeyRequest, caller?: Caller): Promise<GenerateDataKeyResponse>;
   /** A fresh data key, returned only encrypted under a key. */
-  generateDataKeyWithoutPlaintext(input: GenerateDataKeyWithoutPlaintextRequest, caller?: Caller): Promise<GenerateDataKeyWithoutPlaintextResponse>;
+  generateDataKeyWithoutPlaintext(
+    input: GenerateDataKeyWithoutPlaintextRequest,
+    caller?: Caller,
+  ): Promise<GenerateDataKeyWithoutPlaintextResponse>;
   /** A fresh key pair: public key, private key in plaintext (PKCS#8 DER) and encrypted under a key. */
   generateDataKeyPair(input: GenerateDataKeyPairRequest, caller?: Caller): Promise<GenerateDataKeyPairResponse>;
   /** A fresh key pair: public key, and private key only encrypted under a key. */
-  generateDataKeyPairWithoutPlaintext(input: GenerateDataKeyPairWithoutPlaintextRequest, caller?: Caller): Promise<GenerateDataKeyPairWithoutPlaintextResponse>;
+  generateDataKeyPairWithoutPlaintext(
+    input: GenerateDataKeyPairWithoutPlaintextRequest,
+    caller?: Caller,
+  ): Promise<GenerateDataKeyPairWithoutPlaintextResponse>;
   /** Random bytes from a CSPRNG. */
   generateRandom(input: GenerateRandomRequest, caller?: Caller): Promise<GenerateRandomResponse>;
 
@@ -227,11 +233,17 @@ export interface Kms {
   // ---- Imported key material ----
 
   /** A wrapping public key and an import token for ImportKeyMaterial. */
-  getParametersForImport(input: GetParametersForImportRequest, caller?: Caller): Promise<GetParametersForImportResponse>;
+  getParametersForImport(
+    input: GetParametersForImportRequest,
+    caller?: Caller,
+  ): Promise<GetParametersForImportResponse>;
   /** Imports wrapped key material into an EXTERNAL key. */
   importKeyMaterial(input: ImportKeyMaterialRequest, caller?: Caller): Promise<ImportKeyMaterialResponse>;
   /** Deletes imported material; the key goes to PendingImport. */
-  deleteImportedKeyMaterial(input: DeleteImportedKeyMaterialRequest, caller?: Caller): Promise<DeleteImportedKeyMaterialResponse>;
+  deleteImportedKeyMaterial(
+    input: DeleteImportedKeyMaterialRequest,
+    caller?: Caller,
+  ): Promise<DeleteImportedKeyMaterialResponse>;
 
   // ---- Key policy ----
 

@@ -22,7 +22,13 @@ export const KEY_SPECS = [
 ] as const;
 export type KeySpec = (typeof KEY_SPECS)[number];
 
-export const KEY_USAGES = ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'GENERATE_VERIFY_MAC', 'KEY_AGREEMENT', 'DERIVE_KEY'] as const;
+export const KEY_USAGES = [
+  'ENCRYPT_DECRYPT',
+  'SIGN_VERIFY',
+  'GENERATE_VERIFY_MAC',
+  'KEY_AGREEMENT',
+  'DERIVE_KEY',
+] as const;
 export type KeyUsage = (typeof KEY_USAGES)[number];
 
 export const ENCRYPTION_ALGORITHMS = ['SYMMETRIC_DEFAULT', 'RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256'] as const;
@@ -48,11 +54,18 @@ export type MacAlgorithm = (typeof MAC_ALGORITHMS)[number];
 export const KEY_AGREEMENT_ALGORITHMS = ['ECDH'] as const;
 export type KeyAgreementAlgorithm = (typeof KEY_AGREEMENT_ALGORITHMS)[number];
 
-export const DERIVATION_ALGORITHMS = ['HKDF_SHA_256', 'HKDF_SHA_384', 'HKDF_SHA_512', 'PBKDF2_SHA_256', 'PBKDF2_SHA_512'] as const;
+export const DERIVATION_ALGORITHMS = [
+  'HKDF_SHA_256',
+  'HKDF_SHA_384',
+  'HKDF_SHA_512',
+  'PBKDF2_SHA_256',
+  'PBKDF2_SHA_512',
+] as const;
 export type DerivationAlgorithm = (typeof DERIVATION_ALGORITHMS)[number];
 
 /** Every algorithm name a key may be constrained to (usage constraint `allowedAlgorithms`). */
-export type Algorithm = EncryptionAlgorithm | SigningAlgorithm | MacAlgorithm | KeyAgreementAlgorithm | DerivationAlgorithm;
+export type Algorithm =
+  EncryptionAlgorithm | SigningAlgorithm | MacAlgorithm | KeyAgreementAlgorithm | DerivationAlgorithm;
 
 export const DATA_KEY_SPECS = ['AES_128', 'AES_256'] as const;
 export type DataKeySpec = (typeof DATA_KEY_SPECS)[number];

@@ -29,7 +29,8 @@ export function decodeBase64(text: string): Uint8Array | undefined {
 
 /** In-process value → JSON value: Uint8Array → base64, Date → ISO string, recursively. */
 export function toWire(value: unknown): unknown {
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(toWire);
   if (value !== null && typeof value === 'object') {
@@ -82,17 +83,22 @@ function convert(schema: TSchema, value: unknown, path: string, options: WireOpt
     }
     case 'Integer':
     case 'Number':
-      return fromQuery && typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+      return fromQuery && typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))
+        ? Number(value)
+        : value;
     case 'Boolean':
       return fromQuery && (value === 'true' || value === 'false') ? value === 'true' : value;
     case 'Array':
-      return Array.isArray(value) ? value.map((v, i) => convert(schema.items as TSchema, v, `${path}/${i}`, options)) : value;
+      return Array.isArray(value)
+        ? value.map((v, i) => convert(schema.items as TSchema, v, `${path}/${i}`, options))
+        : value;
     case 'Object': {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
       const props = (schema.properties ?? {}) as Record<string, TSchema>;
       const source = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(source)) out[k] = Object.hasOwn(props, k) ? convert(props[k]!, source[k], `${path}/${k}`, options) : source[k];
+      for (const k of Object.keys(source))
+        out[k] = Object.hasOwn(props, k) ? convert(props[k]!, source[k], `${path}/${k}`, options) : source[k];
       return out;
     }
     case 'Record': {
@@ -149,7 +155,9 @@ export function wireSchema(schema: TSchema): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(rest)) {
     if (key === 'properties' || key === 'patternProperties') {
-      out[key] = Object.fromEntries(Object.entries(value as Record<string, TSchema>).map(([k, v]) => [k, wireSchema(v)]));
+      out[key] = Object.fromEntries(
+        Object.entries(value as Record<string, TSchema>).map(([k, v]) => [k, wireSchema(v)]),
+      );
     } else if (key === 'items' && value && typeof value === 'object' && !Array.isArray(value)) {
       out[key] = wireSchema(value as TSchema);
     } else if ((key === 'anyOf' || key === 'allOf' || key === 'oneOf') && Array.isArray(value)) {

@@ -15,7 +15,10 @@ describe('Kms', () => {
       caller?: Caller,
     ) => Promise<Static<Ops[K]['response']>>;
     type FromTable = { [K in OperationMethod]: Method<K> };
-    type Required<K extends OperationMethod> = (input: Parameters<Kms[K]>[0] & {}, caller?: Caller) => ReturnType<Kms[K]>;
+    type Required<K extends OperationMethod> = (
+      input: Parameters<Kms[K]>[0] & {},
+      caller?: Caller,
+    ) => ReturnType<Kms[K]>;
     type FromKms = { [K in OperationMethod]: Required<K> };
     expectTypeOf<FromKms>().toEqualTypeOf<FromTable>();
   });

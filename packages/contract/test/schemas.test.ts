@@ -22,7 +22,11 @@ import {
 } from '../src/index.js';
 
 const bytes = (n: number) => new Uint8Array(n);
-const ok = (schema: TSchema, value: unknown) => expect(Value.Check(schema, value), JSON.stringify([...Value.Errors(schema, value)].map((e) => e.path + ' ' + e.message))).toBe(true);
+const ok = (schema: TSchema, value: unknown) =>
+  expect(
+    Value.Check(schema, value),
+    JSON.stringify([...Value.Errors(schema, value)].map((e) => e.path + ' ' + e.message)),
+  ).toBe(true);
 const bad = (schema: TSchema, value: unknown) => expect(Value.Check(schema, value)).toBe(false);
 
 describe('literalUnion', () => {
@@ -133,7 +137,13 @@ describe('Custos operations', () => {
   });
 
   it('UpdateKeyConstraints accepts null to clear a constraint', () => {
-    ok(UpdateKeyConstraintsRequest, { keyId: 'k', allowedAlgorithms: null, notBefore: null, notAfter: new Date(), maxUses: null });
+    ok(UpdateKeyConstraintsRequest, {
+      keyId: 'k',
+      allowedAlgorithms: null,
+      notBefore: null,
+      notAfter: new Date(),
+      maxUses: null,
+    });
     bad(UpdateKeyConstraintsRequest, { keyId: 'k', maxUses: 0 });
     bad(UpdateKeyConstraintsRequest, { keyId: 'k', notAfter: '2030-01-01' });
   });
@@ -168,8 +178,13 @@ describe('OPERATIONS', () => {
   it('has a camelCase method per AWS-style name, with closed request schemas', () => {
     for (const [method, spec] of Object.entries(OPERATIONS)) {
       expect(method).toBe(spec.name[0]!.toLowerCase() + spec.name.slice(1));
-      const request = spec.request as TSchema & { additionalProperties?: boolean; anyOf?: { additionalProperties?: boolean }[] };
-      const closed = request.anyOf ? request.anyOf.every((branch) => branch.additionalProperties === false) : request.additionalProperties === false;
+      const request = spec.request as TSchema & {
+        additionalProperties?: boolean;
+        anyOf?: { additionalProperties?: boolean }[];
+      };
+      const closed = request.anyOf
+        ? request.anyOf.every((branch) => branch.additionalProperties === false)
+        : request.additionalProperties === false;
       expect(closed, method).toBe(true);
     }
     expect(Object.keys(OPERATIONS)).toHaveLength(50);

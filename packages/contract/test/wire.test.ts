@@ -25,7 +25,9 @@ describe('wire form', () => {
     for (const bad of ['abc', '!!!!', 'AAH/=', 'QR==', 'AA-_', 'AA H/', 'AAH/\n']) {
       expect(() => fromWire(OPERATIONS.encrypt.request, { keyId: 'k', plaintext: bad })).toThrow(KmsError);
     }
-    expect(() => fromWire(OPERATIONS.updateKeyConstraints.request, { keyId: 'k', notAfter: 'yesterday' })).toThrow(KmsError);
+    expect(() => fromWire(OPERATIONS.updateKeyConstraints.request, { keyId: 'k', notAfter: 'yesterday' })).toThrow(
+      KmsError,
+    );
   });
 
   it('decodes strict base64 to a plain Uint8Array', () => {
@@ -63,7 +65,8 @@ describe('wire form', () => {
   it('decodes bytes as views (a request read and dropped) or, with ownBytes, over buffers of their own', () => {
     const json = { plaintext: 'AAH/' };
     const view = (fromWire(OPERATIONS.generateRandom.response, json) as { plaintext: Uint8Array }).plaintext;
-    const owned = (fromWire(OPERATIONS.generateRandom.response, json, { ownBytes: true }) as { plaintext: Uint8Array }).plaintext;
+    const owned = (fromWire(OPERATIONS.generateRandom.response, json, { ownBytes: true }) as { plaintext: Uint8Array })
+      .plaintext;
     expect([...view]).toEqual([0, 1, 255]);
     expect([...owned]).toEqual([0, 1, 255]);
     expect(view.buffer.byteLength).toBeGreaterThan(3); // Node's pool
@@ -78,7 +81,8 @@ describe('wire form', () => {
     expect(view.buffer.byteLength).toBe(pool().length); // precondition: decoding cuts from that pool
     const slabBefore = Buffer.allocUnsafe(1).buffer;
     view.fill(0); // the view's copy is this test's to clear
-    const owned = (fromWire(OPERATIONS.generateRandom.response, json, { ownBytes: true }) as { plaintext: Uint8Array }).plaintext;
+    const owned = (fromWire(OPERATIONS.generateRandom.response, json, { ownBytes: true }) as { plaintext: Uint8Array })
+      .plaintext;
     expect([...owned]).toEqual([...secret]); // (a Buffer.from copy would land in the pool)
     for (const slab of [Buffer.from(slabBefore), pool()]) expect(slab.includes(secret)).toBe(false);
   });
@@ -91,7 +95,9 @@ describe('wire form', () => {
   it('describes bytes as base64 strings and dates as date-time in the JSON Schema', () => {
     const schema = wireSchema(OPERATIONS.encrypt.request) as { properties: Record<string, Record<string, unknown>> };
     expect(schema.properties.plaintext).toMatchObject({ type: 'string', contentEncoding: 'base64' });
-    const meta = wireSchema(OPERATIONS.describeKey.response) as { properties: { keyMetadata: { properties: Record<string, Record<string, unknown>> } } };
+    const meta = wireSchema(OPERATIONS.describeKey.response) as {
+      properties: { keyMetadata: { properties: Record<string, Record<string, unknown>> } };
+    };
     expect(meta.properties.keyMetadata.properties.creationDate).toMatchObject({ type: 'string', format: 'date-time' });
   });
 });
@@ -105,7 +111,10 @@ describe('routes', () => {
 
   it('takes path parameters only from fields the request has', () => {
     for (const [method, route] of Object.entries(ROUTES)) {
-      const props = (OPERATIONS[method as keyof typeof OPERATIONS].request as { properties?: object; anyOf?: { properties: object }[] });
+      const props = OPERATIONS[method as keyof typeof OPERATIONS].request as {
+        properties?: object;
+        anyOf?: { properties: object }[];
+      };
       const fields = new Set(Object.keys(props.properties ?? props.anyOf?.[0]?.properties ?? {}));
       for (const param of pathParams(route)) expect(fields.has(param), `${method} :${param}`).toBe(true);
     }

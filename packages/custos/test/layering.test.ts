@@ -22,7 +22,11 @@ const FORBIDDEN: Record<string, readonly string[]> = {
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
   );
 }
 
@@ -41,7 +45,8 @@ describe('layering', () => {
   const files = sourceFiles(SRC);
 
   it('finds the sources of every layer', () => {
-    for (const layer of Object.keys(FORBIDDEN)) expect(files.some((f) => relative(SRC, f).startsWith(`${layer}/`))).toBe(true);
+    for (const layer of Object.keys(FORBIDDEN))
+      expect(files.some((f) => relative(SRC, f).startsWith(`${layer}/`))).toBe(true);
   });
 
   it.each(files.map((f) => [relative(SRC, f), f]))('%s imports only layers below it', (name, file) => {
@@ -54,7 +59,10 @@ describe('layering', () => {
   it('core does no I/O: no fs, net, http or database imports', () => {
     const io = /^(node:)?(fs|fs\/promises|net|http|https|child_process)$|better-sqlite3|kysely|^pg$/;
     for (const file of files.filter((f) => relative(SRC, f).startsWith('core/'))) {
-      expect(importsOf(file).filter((s) => io.test(s)), relative(SRC, file)).toEqual([]);
+      expect(
+        importsOf(file).filter((s) => io.test(s)),
+        relative(SRC, file),
+      ).toEqual([]);
     }
   });
 

@@ -2,7 +2,17 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { Description, KeyMetadata, KeySpecSchema, KeyUsageSchema, Keyring, Policy, Tag, UsageConstraintsInput, literalUnion } from '../schemas/common.js';
+import {
+  Description,
+  KeyMetadata,
+  KeySpecSchema,
+  KeyUsageSchema,
+  Keyring,
+  Policy,
+  Tag,
+  UsageConstraintsInput,
+  literalUnion,
+} from '../schemas/common.js';
 
 /** CreateKey request. */
 export const CreateKeyRequest = Type.Object(

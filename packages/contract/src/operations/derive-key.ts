@@ -2,7 +2,17 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { Binary, DerivationAlgorithmSchema, DerivedKeySpecSchema, Description, KeyIdString, KeyMetadata, KeyUsageSchema, Tag, binary } from '../schemas/common.js';
+import {
+  Binary,
+  DerivationAlgorithmSchema,
+  DerivedKeySpecSchema,
+  Description,
+  KeyIdString,
+  KeyMetadata,
+  KeyUsageSchema,
+  Tag,
+  binary,
+} from '../schemas/common.js';
 
 /** The fields both forms of DeriveKey share. `info` is HKDF only, `iterations` PBKDF2 only: service rules. */
 const DeriveKeyBase = {
@@ -31,7 +41,11 @@ export type DeriveKeyStoreAs = Static<typeof DeriveKeyStoreAs>;
 /** DeriveKey request: exactly one of `numberOfBytes` (return the bytes) and `storeAs` (store a new key). */
 export const DeriveKeyRequest = Type.Union([
   Type.Object(
-    { ...DeriveKeyBase, numberOfBytes: Type.Integer({ minimum: 1, maximum: 1024 }), storeAs: Type.Optional(Type.Never()) },
+    {
+      ...DeriveKeyBase,
+      numberOfBytes: Type.Integer({ minimum: 1, maximum: 1024 }),
+      storeAs: Type.Optional(Type.Never()),
+    },
     { additionalProperties: false },
   ),
   Type.Object(

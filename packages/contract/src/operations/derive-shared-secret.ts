@@ -2,7 +2,15 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { Binary, DryRun, GrantTokens, KeyAgreementAlgorithmSchema, KeyIdString, OriginSchema, binary } from '../schemas/common.js';
+import {
+  Binary,
+  DryRun,
+  GrantTokens,
+  KeyAgreementAlgorithmSchema,
+  KeyIdString,
+  OriginSchema,
+  binary,
+} from '../schemas/common.js';
 
 /** DeriveSharedSecret request. */
 export const DeriveSharedSecretRequest = Type.Object(

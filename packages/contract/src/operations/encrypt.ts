@@ -2,7 +2,16 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { Binary, DryRun, EncryptionAlgorithmSchema, EncryptionContext, GrantTokens, KeyIdString, binary, MAX_MESSAGE_BYTES } from '../schemas/common.js';
+import {
+  Binary,
+  DryRun,
+  EncryptionAlgorithmSchema,
+  EncryptionContext,
+  GrantTokens,
+  KeyIdString,
+  binary,
+  MAX_MESSAGE_BYTES,
+} from '../schemas/common.js';
 
 /** Encrypt request. */
 export const EncryptRequest = Type.Object(

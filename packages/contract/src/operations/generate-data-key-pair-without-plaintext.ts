@@ -9,5 +9,7 @@ export const GenerateDataKeyPairWithoutPlaintextRequest = GenerateDataKeyPairReq
 export type GenerateDataKeyPairWithoutPlaintextRequest = Static<typeof GenerateDataKeyPairWithoutPlaintextRequest>;
 
 /** GenerateDataKeyPairWithoutPlaintext response: GenerateDataKeyPair's, without the private key in plaintext. */
-export const GenerateDataKeyPairWithoutPlaintextResponse = Type.Omit(GenerateDataKeyPairResponse, ['privateKeyPlaintext']);
+export const GenerateDataKeyPairWithoutPlaintextResponse = Type.Omit(GenerateDataKeyPairResponse, [
+  'privateKeyPlaintext',
+]);
 export type GenerateDataKeyPairWithoutPlaintextResponse = Static<typeof GenerateDataKeyPairWithoutPlaintextResponse>;

@@ -2,7 +2,14 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { Binary, DataKeyPairSpecSchema, DryRun, EncryptionContext, GrantTokens, KeyIdString } from '../schemas/common.js';
+import {
+  Binary,
+  DataKeyPairSpecSchema,
+  DryRun,
+  EncryptionContext,
+  GrantTokens,
+  KeyIdString,
+} from '../schemas/common.js';
 
 /** GenerateDataKeyPair request. */
 export const GenerateDataKeyPairRequest = Type.Object(

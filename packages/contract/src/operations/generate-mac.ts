@@ -2,7 +2,15 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { Binary, DryRun, GrantTokens, KeyIdString, MacAlgorithmSchema, binary, MAX_MESSAGE_BYTES } from '../schemas/common.js';
+import {
+  Binary,
+  DryRun,
+  GrantTokens,
+  KeyIdString,
+  MacAlgorithmSchema,
+  binary,
+  MAX_MESSAGE_BYTES,
+} from '../schemas/common.js';
 
 /** GenerateMac request. */
 export const GenerateMacRequest = Type.Object(

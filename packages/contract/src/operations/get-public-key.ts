@@ -2,7 +2,17 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { Binary, EncryptionAlgorithmSchema, GrantTokens, Jwk, KeyAgreementAlgorithmSchema, KeyIdString, KeySpecSchema, KeyUsageSchema, SigningAlgorithmSchema } from '../schemas/common.js';
+import {
+  Binary,
+  EncryptionAlgorithmSchema,
+  GrantTokens,
+  Jwk,
+  KeyAgreementAlgorithmSchema,
+  KeyIdString,
+  KeySpecSchema,
+  KeyUsageSchema,
+  SigningAlgorithmSchema,
+} from '../schemas/common.js';
 
 /** GetPublicKey request. */
 export const GetPublicKeyRequest = Type.Object(

@@ -2,7 +2,16 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { Binary, DryRun, EncryptionAlgorithmSchema, EncryptionContext, GrantTokens, KeyIdString, MAX_CIPHERTEXT_BYTES, binary } from '../schemas/common.js';
+import {
+  Binary,
+  DryRun,
+  EncryptionAlgorithmSchema,
+  EncryptionContext,
+  GrantTokens,
+  KeyIdString,
+  MAX_CIPHERTEXT_BYTES,
+  binary,
+} from '../schemas/common.js';
 
 /** ReEncrypt request. */
 export const ReEncryptRequest = Type.Object(

@@ -2,7 +2,16 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { Binary, DryRun, GrantTokens, KeyIdString, MessageTypeSchema, SigningAlgorithmSchema, binary, MAX_MESSAGE_BYTES } from '../schemas/common.js';
+import {
+  Binary,
+  DryRun,
+  GrantTokens,
+  KeyIdString,
+  MessageTypeSchema,
+  SigningAlgorithmSchema,
+  binary,
+  MAX_MESSAGE_BYTES,
+} from '../schemas/common.js';
 
 /** Sign request. */
 export const SignRequest = Type.Object(

@@ -2,7 +2,15 @@
 // Must not import anything but TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { DryRun, GrantTokens, KeyIdString, MessageTypeSchema, SigningAlgorithmSchema, binary, MAX_MESSAGE_BYTES } from '../schemas/common.js';
+import {
+  DryRun,
+  GrantTokens,
+  KeyIdString,
+  MessageTypeSchema,
+  SigningAlgorithmSchema,
+  binary,
+  MAX_MESSAGE_BYTES,
+} from '../schemas/common.js';
 
 /** Verify request. */
 export const VerifyRequest = Type.Object(

@@ -88,7 +88,10 @@ export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstan
   });
 
   void app.register(errorsPlugin);
-  void app.register(authPlugin, { kms, refuse: () => (draining ? new UnavailableError('the server is shutting down') : undefined) });
+  void app.register(authPlugin, {
+    kms,
+    refuse: () => (draining ? new UnavailableError('the server is shutting down') : undefined),
+  });
   void app.register(metricsPlugin, { kms });
   if (options.rateLimitPerMinute !== undefined && options.rateLimitPerMinute > 0) {
     void app.register(rateLimit, {

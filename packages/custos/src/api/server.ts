@@ -68,7 +68,8 @@ export const ADMIN_TOKEN_FILE = 'admin.token';
 export function parseListen(listen: string): { host: string; port: number } {
   const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:\s]*)):(\d{1,5})$/.exec(listen.trim());
   const port = Number(match?.[3]);
-  if (!match || !Number.isInteger(port) || port > 65535) throw new ValidationError(`listen must be host:port, not ${listen}`);
+  if (!match || !Number.isInteger(port) || port > 65535)
+    throw new ValidationError(`listen must be host:port, not ${listen}`);
   return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
 }
 
@@ -132,7 +133,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { host, port } = parseListen(options.listen ?? DEFAULT_LISTEN);
   const https = await tlsOptions(options);
   const logger: Logger | undefined =
-    options.logger === false ? undefined : createLogger({ level: options.logLevel ?? 'info', ...(options.logger ?? {}) });
+    options.logger === false
+      ? undefined
+      : createLogger({ level: options.logLevel ?? 'info', ...(options.logger ?? {}) });
   const kms = await LocalKms.open({
     ...(logger ? { logger: { error: (details, message) => logger.error(details, message) } } : {}),
     ...options.kmsOptions,
@@ -151,13 +154,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.databaseSchema !== undefined ? { databaseSchema: options.databaseSchema } : {}),
     ...(options.databasePoolSize !== undefined ? { databasePoolSize: options.databasePoolSize } : {}),
-    ...(options.databaseConnectionTimeoutMs !== undefined ? { databaseConnectionTimeoutMs: options.databaseConnectionTimeoutMs } : {}),
-    ...(options.databaseStatementTimeoutMs !== undefined ? { databaseStatementTimeoutMs: options.databaseStatementTimeoutMs } : {}),
+    ...(options.databaseConnectionTimeoutMs !== undefined
+      ? { databaseConnectionTimeoutMs: options.databaseConnectionTimeoutMs }
+      : {}),
+    ...(options.databaseStatementTimeoutMs !== undefined
+      ? { databaseStatementTimeoutMs: options.databaseStatementTimeoutMs }
+      : {}),
   });
   try {
     const adminTokenFile = join(options.dataDir, ADMIN_TOKEN_FILE);
     const created = await kms.bootstrapAdminToken((token) => writeTokenFile(adminTokenFile, token.token));
-    if (created) logger?.info({ file: adminTokenFile }, 'created the first admin token; it is in this file (mode 0600)');
+    if (created)
+      logger?.info({ file: adminTokenFile }, 'created the first admin token; it is in this file (mode 0600)');
 
     const app = buildApp(kms, {
       ...(logger ? { logger } : {}),
@@ -199,7 +207,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
  * Returns a function that removes the handlers.
  * @example installSignalHandlers(await startServer({ dataDir: './data' }));
  */
-export function installSignalHandlers(server: Pick<RunningServer, 'close'>, exit: (code: number) => void = (code) => process.exit(code)): () => void {
+export function installSignalHandlers(
+  server: Pick<RunningServer, 'close'>,
+  exit: (code: number) => void = (code) => process.exit(code),
+): () => void {
   const onSignal = (): void => {
     remove();
     server.close().then(

@@ -35,7 +35,11 @@ export function buildBaseline(): FastifyInstance {
   }));
   app.post<{ Params: { keyId: string } }>('/v1/keys/:keyId/data-key', async (req) => {
     const dataKey = randomBytes(32);
-    return { plaintext: dataKey.toString('base64'), ciphertextBlob: seal(dataKey).toString('base64'), keyId: req.params.keyId };
+    return {
+      plaintext: dataKey.toString('base64'),
+      ciphertextBlob: seal(dataKey).toString('base64'),
+      keyId: req.params.keyId,
+    };
   });
   // The blob the decrypt run sends: made here, under the baseline's key.
   app.get('/blob', async () => ({ ciphertextBlob: seal(randomBytes(1024)).toString('base64') }));

@@ -18,7 +18,12 @@ if (which === 'baseline') {
     ...(databaseUrl ? { databaseUrl, databaseSchema, rootKeyFile } : {}),
   });
   const { readFile } = await import('node:fs/promises');
-  const token = server.adminToken ?? (await readFile(server.adminTokenFile, 'utf8').then((t) => t.trim(), () => undefined));
+  const token =
+    server.adminToken ??
+    (await readFile(server.adminTokenFile, 'utf8').then(
+      (t) => t.trim(),
+      () => undefined,
+    ));
   process.stdout.write(`${JSON.stringify({ url: server.url, token })}\n`);
   process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
 } else {

@@ -57,7 +57,10 @@ async function stop(target: Target): Promise<void> {
 async function post(target: Target, path: string, body: unknown): Promise<Record<string, string>> {
   const res = await fetch(target.url + path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(target.token ? { authorization: `Bearer ${target.token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
+    },
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
@@ -79,7 +82,11 @@ const KIB = randomBytes(1024).toString('base64');
 const SCENARIOS: Scenario[] = [
   { name: 'encrypt 1 KiB', path: (k) => `/v1/keys/${k.aes}/encrypt`, body: () => ({ plaintext: KIB }) },
   { name: 'decrypt 1 KiB', path: () => '/v1/decrypt', body: (k) => ({ ciphertextBlob: k.blob }) },
-  { name: 'sign ECDSA P-256', path: (k) => `/v1/keys/${k.ecc}/sign`, body: () => ({ message: KIB, signingAlgorithm: 'ECDSA_SHA_256' }) },
+  {
+    name: 'sign ECDSA P-256',
+    path: (k) => `/v1/keys/${k.ecc}/sign`,
+    body: () => ({ message: KIB, signingAlgorithm: 'ECDSA_SHA_256' }),
+  },
   { name: 'generateDataKey', path: (k) => `/v1/keys/${k.aes}/data-key`, body: () => ({ keySpec: 'AES_256' }) },
 ];
 
@@ -120,7 +127,13 @@ function cpuSeconds(pid: number | undefined, processFirst: boolean): { loop: num
   }
 }
 
-async function load(target: Target, path: string, body: unknown, connections = CONNECTIONS, duration = DURATION): Promise<Result> {
+async function load(
+  target: Target,
+  path: string,
+  body: unknown,
+  connections = CONNECTIONS,
+  duration = DURATION,
+): Promise<Result> {
   const cpuBefore = cpuSeconds(target.child.pid, true);
   const started = process.hrtime.bigint();
   const result = await autocannon({
@@ -128,7 +141,10 @@ async function load(target: Target, path: string, body: unknown, connections = C
     method: 'POST',
     connections,
     duration,
-    headers: { 'content-type': 'application/json', ...(target.token ? { authorization: `Bearer ${target.token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
+    },
     body: JSON.stringify(body),
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -180,16 +196,26 @@ function medianOf(results: Result[]): Result {
 /** µs of event loop / µs of the whole process per request, and the event loop's busy share. */
 function cpuCells(result: Result): string[] {
   const cpu = result.cpu;
-  return cpu ? [`${cpu.loopUs.toFixed(0)} / ${cpu.processUs.toFixed(0)} µs`, `${(cpu.busy * 100).toFixed(0)} %`] : ['-', '-'];
+  return cpu
+    ? [`${cpu.loopUs.toFixed(0)} / ${cpu.processUs.toFixed(0)} µs`, `${(cpu.busy * 100).toFixed(0)} %`]
+    : ['-', '-'];
 }
 
 async function keysFor(target: Target, baseline: boolean): Promise<Keys> {
   if (baseline) {
     const res = await fetch(`${target.url}/blob`);
-    return { aes: 'baseline', ecc: 'baseline', blob: ((await res.json()) as { ciphertextBlob: string }).ciphertextBlob };
+    return {
+      aes: 'baseline',
+      ecc: 'baseline',
+      blob: ((await res.json()) as { ciphertextBlob: string }).ciphertextBlob,
+    };
   }
-  const aes = (await post(target, '/v1/keys', { keySpec: 'SYMMETRIC_DEFAULT' })) as unknown as { keyMetadata: { keyId: string } };
-  const ecc = (await post(target, '/v1/keys', { keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' })) as unknown as { keyMetadata: { keyId: string } };
+  const aes = (await post(target, '/v1/keys', { keySpec: 'SYMMETRIC_DEFAULT' })) as unknown as {
+    keyMetadata: { keyId: string };
+  };
+  const ecc = (await post(target, '/v1/keys', { keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' })) as unknown as {
+    keyMetadata: { keyId: string };
+  };
   const { ciphertextBlob } = await post(target, `/v1/keys/${aes.keyMetadata.keyId}/encrypt`, { plaintext: KIB });
   return { aes: aes.keyMetadata.keyId, ecc: ecc.keyMetadata.keyId, blob: ciphertextBlob! };
 }
@@ -206,8 +232,10 @@ try {
     const ceilingKeys = await keysFor(ceiling, true);
     const custosKeys = await keysFor(custos, false);
     for (const scenario of scenarios) {
-      const runCeiling = (duration?: number) => load(ceiling, scenario.path(ceilingKeys), scenario.body(ceilingKeys), CONNECTIONS, duration);
-      const runCustos = (duration?: number) => load(custos, scenario.path(custosKeys), scenario.body(custosKeys), CONNECTIONS, duration);
+      const runCeiling = (duration?: number) =>
+        load(ceiling, scenario.path(ceilingKeys), scenario.body(ceilingKeys), CONNECTIONS, duration);
+      const runCustos = (duration?: number) =>
+        load(custos, scenario.path(custosKeys), scenario.body(custosKeys), CONNECTIONS, duration);
       if (WARMUP_SECONDS > 0) {
         await runCeiling(WARMUP_SECONDS);
         await runCustos(WARMUP_SECONDS);
@@ -276,7 +304,14 @@ if (POSTGRES_URL !== 'off') {
           load(nodeA, scenario.path(keys), scenario.body(keys), half),
           load(nodeB, scenario.path(keys), scenario.body(keys), CONNECTIONS - half),
         ]);
-        pgRows.push([scenario.name, one.rps.toFixed(0), `${one.p99} ms`, (a.rps + b.rps).toFixed(0), `${Math.max(a.p99, b.p99)} ms`, String(one.errors + a.errors + b.errors)]);
+        pgRows.push([
+          scenario.name,
+          one.rps.toFixed(0),
+          `${one.p99} ms`,
+          (a.rps + b.rps).toFixed(0),
+          `${Math.max(a.p99, b.p99)} ms`,
+          String(one.errors + a.errors + b.errors),
+        ]);
         console.error(`done on PostgreSQL: ${scenario.name}`);
       }
     } finally {
@@ -299,8 +334,24 @@ function printTable(header: string[], body: string[][]): void {
   for (const row of body) console.log(line(row));
 }
 
-console.log(`connections ${CONNECTIONS}, ${ROUNDS} rounds of ${DURATION} s per target, order alternating (medians; ratios: median of the rounds' ratios), node ${process.version}`);
-printTable(['operation', 'custos req/s', 'p50', 'p99', 'ceiling req/s', 'ceiling p99', 'ratio', 'round ratios', 'p99 ratio', 'errors'], rows);
+console.log(
+  `connections ${CONNECTIONS}, ${ROUNDS} rounds of ${DURATION} s per target, order alternating (medians; ratios: median of the rounds' ratios), node ${process.version}`,
+);
+printTable(
+  [
+    'operation',
+    'custos req/s',
+    'p50',
+    'p99',
+    'ceiling req/s',
+    'ceiling p99',
+    'ratio',
+    'round ratios',
+    'p99 ratio',
+    'errors',
+  ],
+  rows,
+);
 console.log('');
 console.log('CPU per request, event loop / whole process (medians), and how busy the event loop was');
 printTable(['operation', 'custos CPU', 'custos busy', 'ceiling CPU', 'ceiling busy'], cpuRows);

@@ -29,7 +29,17 @@ export class CliError extends Error {
 }
 
 /** Node's network error codes that mean "no server there". */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
 
 function systemCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
@@ -44,9 +54,11 @@ export function describeError(err: unknown): { code: string; message: string; ex
   // fetch wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }).
   const cause = (err as { cause?: unknown } | null)?.cause;
   const netCode = systemCode(cause) ?? systemCode(err);
-  if (netCode && UNREACHABLE.has(netCode)) return { code: 'UNAVAILABLE', message: `cannot reach the server (${netCode})`, exitCode: EXIT_FAILURE };
+  if (netCode && UNREACHABLE.has(netCode))
+    return { code: 'UNAVAILABLE', message: `cannot reach the server (${netCode})`, exitCode: EXIT_FAILURE };
   if (netCode === 'EPIPE') return { code: 'IO_ERROR', message: 'output closed early (EPIPE)', exitCode: EXIT_FAILURE };
-  if (netCode?.startsWith('E') && err instanceof Error) return { code: 'IO_ERROR', message: err.message, exitCode: EXIT_FAILURE };
+  if (netCode?.startsWith('E') && err instanceof Error)
+    return { code: 'IO_ERROR', message: err.message, exitCode: EXIT_FAILURE };
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'ERROR', message, exitCode: EXIT_FAILURE };
 }

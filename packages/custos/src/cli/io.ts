@@ -22,7 +22,9 @@ export function openInput(path: string | undefined): Input {
     const st = statSync(path);
     if (st.isFile()) size = st.size;
   } catch (err) {
-    throw Object.assign(new Error(`cannot read '${path}': ${(err as Error).message}`), { code: (err as { code?: string }).code });
+    throw Object.assign(new Error(`cannot read '${path}': ${(err as Error).message}`), {
+      code: (err as { code?: string }).code,
+    });
   }
   const stream = createReadStream(path);
   return size === undefined ? { stream } : { stream, size };
@@ -116,7 +118,12 @@ export function withProgress(source: AsyncIterable<Uint8Array>, size: number | u
   return (async function* () {
     const { default: cliProgress } = await import('cli-progress'); // loaded only when a bar is shown
     const bar = new cliProgress.SingleBar(
-      { stream: process.stderr, clearOnComplete: true, hideCursor: true, format: '{bar} {percentage}% | {value}/{total} bytes' },
+      {
+        stream: process.stderr,
+        clearOnComplete: true,
+        hideCursor: true,
+        format: '{bar} {percentage}% | {value}/{total} bytes',
+      },
       cliProgress.Presets.shades_classic,
     );
     bar.start(size, 0);

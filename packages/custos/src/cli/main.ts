@@ -19,7 +19,8 @@ import { addGlobalOptions } from './options.js';
 
 function version(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }
@@ -67,7 +68,12 @@ export async function run(argv: readonly string[]): Promise<number> {
       if (err.exitCode === 0) return 0;
       // 'commander.help' with a non-zero code: a group called without a subcommand; its help is already on stderr.
       if (err.code !== 'commander.help' && err.code !== 'commander.executeSubCommandAsync') {
-        process.stderr.write(`custos: USAGE: ${err.message.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' ').trim()}\n`);
+        process.stderr.write(
+          `custos: USAGE: ${err.message
+            .replace(/^error:\s*/, '')
+            .replace(/\s*\n\s*/g, ' ')
+            .trim()}\n`,
+        );
       }
       return EXIT_USAGE;
     }

@@ -28,7 +28,12 @@ export function addGlobalOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--endpoint <url>', `server URL (env CUSTOS_ENDPOINT, default ${DEFAULT_ENDPOINT})`))
     .addOption(new Option('--token <token>', `bearer token (env CUSTOS_TOKEN, else <data-dir>/${ADMIN_TOKEN_FILE})`))
-    .addOption(new Option('--data-dir <dir>', `local data directory whose ${ADMIN_TOKEN_FILE} is used when no token is given (env CUSTOS_DATA_DIR, default ${DEFAULT_DATA_DIR})`))
+    .addOption(
+      new Option(
+        '--data-dir <dir>',
+        `local data directory whose ${ADMIN_TOKEN_FILE} is used when no token is given (env CUSTOS_DATA_DIR, default ${DEFAULT_DATA_DIR})`,
+      ),
+    )
     .addOption(new Option('--json', 'machine-readable JSON output'));
 }
 
@@ -46,14 +51,20 @@ export function globalOptions(cmd: Command): GlobalOptions {
 }
 
 /** Endpoint and token: flag, then environment, then default (the token: the data directory's admin token file). */
-export function resolveConnection(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): { endpoint: string; token?: string } {
+export function resolveConnection(
+  opts: GlobalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): { endpoint: string; token?: string } {
   const endpoint = opts.endpoint ?? nonEmpty(env.CUSTOS_ENDPOINT) ?? DEFAULT_ENDPOINT;
   try {
     new URL(endpoint);
   } catch {
     throw new UsageError(`--endpoint is not a URL: '${endpoint}'`);
   }
-  const token = opts.token ?? nonEmpty(env.CUSTOS_TOKEN) ?? readTokenFile(opts.dataDir ?? nonEmpty(env.CUSTOS_DATA_DIR) ?? DEFAULT_DATA_DIR);
+  const token =
+    opts.token ??
+    nonEmpty(env.CUSTOS_TOKEN) ??
+    readTokenFile(opts.dataDir ?? nonEmpty(env.CUSTOS_DATA_DIR) ?? DEFAULT_DATA_DIR);
   return token === undefined ? { endpoint } : { endpoint, token };
 }
 
@@ -71,7 +82,9 @@ function readTokenFile(dataDir: string): string | undefined {
 export function openKms(opts: GlobalOptions): Kms {
   const { endpoint, token } = resolveConnection(opts);
   if (token === undefined) {
-    throw new UsageError(`no token: pass --token, set CUSTOS_TOKEN, or run where <data-dir>/${ADMIN_TOKEN_FILE} exists (--data-dir, CUSTOS_DATA_DIR)`);
+    throw new UsageError(
+      `no token: pass --token, set CUSTOS_TOKEN, or run where <data-dir>/${ADMIN_TOKEN_FILE} exists (--data-dir, CUSTOS_DATA_DIR)`,
+    );
   }
   return new RemoteKms({ endpoint, token });
 }
@@ -114,7 +127,8 @@ export function collect(value: string, previous: string[] | undefined): string[]
 
 /** Collects a repeatable `--role`, refusing names that are not roles. */
 export function collectRole(value: string, previous: Role[] | undefined): Role[] {
-  if (!(ROLES as readonly string[]).includes(value)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got '${value}'`);
+  if (!(ROLES as readonly string[]).includes(value))
+    throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got '${value}'`);
   return collect(value, previous) as Role[];
 }
 

@@ -61,13 +61,21 @@ export interface StreamHeader {
 
 /** Whether the first bytes of an input are this format's magic (a KMS blob starts with 0x01 instead). */
 export function isStreamFormat(prefix: Uint8Array): boolean {
-  return prefix.length >= STREAM_MAGIC.length && STREAM_MAGIC.equals(Buffer.from(prefix.subarray(0, STREAM_MAGIC.length)));
+  return (
+    prefix.length >= STREAM_MAGIC.length && STREAM_MAGIC.equals(Buffer.from(prefix.subarray(0, STREAM_MAGIC.length)))
+  );
 }
 
 /** Serialises a header. `baseNonce` defaults to 12 fresh random bytes. */
-export function encodeHeader(encryptedDataKey: Uint8Array, frameSize = DEFAULT_FRAME_SIZE, baseNonce: Uint8Array = randomBytes(NONCE_BYTES)): Buffer {
-  if (!Number.isInteger(frameSize) || frameSize < 1 || frameSize > MAX_FRAME_SIZE) throw new RangeError('frame size out of range');
-  if (encryptedDataKey.length < 1 || encryptedDataKey.length > V1_MAX_BLOB_BYTES) throw new RangeError('data key blob size out of range');
+export function encodeHeader(
+  encryptedDataKey: Uint8Array,
+  frameSize = DEFAULT_FRAME_SIZE,
+  baseNonce: Uint8Array = randomBytes(NONCE_BYTES),
+): Buffer {
+  if (!Number.isInteger(frameSize) || frameSize < 1 || frameSize > MAX_FRAME_SIZE)
+    throw new RangeError('frame size out of range');
+  if (encryptedDataKey.length < 1 || encryptedDataKey.length > V1_MAX_BLOB_BYTES)
+    throw new RangeError('data key blob size out of range');
   if (baseNonce.length !== NONCE_BYTES) throw new RangeError('base nonce must be 12 bytes');
   const out = Buffer.alloc(FIXED_HEADER_BYTES + encryptedDataKey.length + NONCE_BYTES);
   STREAM_MAGIC.copy(out, 0);
@@ -238,7 +246,12 @@ export async function readHeader(reader: ByteReader): Promise<{ header: StreamHe
  * non-final frame shorter than the frame size, on input that ends before a final frame, and on
  * bytes after the final frame. No byte of a frame is yielded before its tag verifies.
  */
-export async function* openFrames(reader: ByteReader, dataKey: Uint8Array, header: StreamHeader, headerBytes: Uint8Array): AsyncGenerator<Buffer> {
+export async function* openFrames(
+  reader: ByteReader,
+  dataKey: Uint8Array,
+  header: StreamHeader,
+  headerBytes: Uint8Array,
+): AsyncGenerator<Buffer> {
   if (dataKey.length !== DATA_KEY_BYTES) throw invalid();
   const hash = createHash('sha256').update(headerBytes).digest();
   for (let index = 0; ; index++) {
@@ -249,7 +262,9 @@ export async function* openFrames(reader: ByteReader, dataKey: Uint8Array, heade
     const final = flag === 1;
     if (length > header.frameSize || (!final && length !== header.frameSize)) throw invalid();
     const body = await reader.readExact(length + TAG_BYTES);
-    const decipher = createDecipheriv('aes-256-gcm', dataKey, frameIv(header.baseNonce, index), { authTagLength: TAG_BYTES });
+    const decipher = createDecipheriv('aes-256-gcm', dataKey, frameIv(header.baseNonce, index), {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(frameAad(hash, index, final));
     decipher.setAuthTag(body.subarray(length));
     const parts: Buffer[] = [decipher.update(body.subarray(0, length))];
@@ -271,10 +286,17 @@ export async function* openFrames(reader: ByteReader, dataKey: Uint8Array, heade
  * Re-chunks a byte source into frames of `frameSize` and seals them; the last frame (possibly
  * empty) is marked final. Holds at most one frame plus one source chunk in memory.
  */
-export async function* sealFrames(source: AsyncIterable<Uint8Array>, sealer: FrameSealer, frameSize = DEFAULT_FRAME_SIZE): AsyncGenerator<Buffer> {
+export async function* sealFrames(
+  source: AsyncIterable<Uint8Array>,
+  sealer: FrameSealer,
+  frameSize = DEFAULT_FRAME_SIZE,
+): AsyncGenerator<Buffer> {
   let pending: Buffer = Buffer.alloc(0);
   for await (const chunk of source) {
-    pending = pending.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([pending, chunk]);
+    pending =
+      pending.length === 0
+        ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+        : Buffer.concat([pending, chunk]);
     // Emit only frames known not to be last: strictly more than one frame's worth is buffered.
     let offset = 0;
     while (pending.length - offset > frameSize) {
@@ -293,7 +315,12 @@ export async function* sealFrames(source: AsyncIterable<Uint8Array>, sealer: Fra
  * const { plaintext, ciphertextBlob } = await kms.generateDataKey({ keyId, keySpec: 'AES_256' });
  * for await (const bytes of encryptStream(input, plaintext, ciphertextBlob)) out.write(bytes);
  */
-export async function* encryptStream(source: AsyncIterable<Uint8Array>, dataKey: Uint8Array, encryptedDataKey: Uint8Array, frameSize = DEFAULT_FRAME_SIZE): AsyncGenerator<Buffer> {
+export async function* encryptStream(
+  source: AsyncIterable<Uint8Array>,
+  dataKey: Uint8Array,
+  encryptedDataKey: Uint8Array,
+  frameSize = DEFAULT_FRAME_SIZE,
+): AsyncGenerator<Buffer> {
   checkDataKey(dataKey);
   const header = encodeHeader(encryptedDataKey, frameSize);
   yield header;
@@ -308,7 +335,10 @@ export async function* encryptStream(source: AsyncIterable<Uint8Array>, dataKey:
  * const unwrap = async (blob) => (await kms.decrypt({ ciphertextBlob: blob, encryptionContext })).plaintext;
  * for await (const bytes of decryptStream(new ByteReader(input), unwrap)) out.write(bytes);
  */
-export async function* decryptStream(reader: ByteReader, unwrap: (encryptedDataKey: Uint8Array) => Promise<Uint8Array>): AsyncGenerator<Buffer> {
+export async function* decryptStream(
+  reader: ByteReader,
+  unwrap: (encryptedDataKey: Uint8Array) => Promise<Uint8Array>,
+): AsyncGenerator<Buffer> {
   const { header, headerBytes } = await readHeader(reader);
   const dataKey = await unwrap(header.encryptedDataKey);
   try {

@@ -50,7 +50,8 @@ export class PreparedPrivateKey {
  */
 export function privateKeyObject(spec: KeySpecEntry, material: SecretBytes | PreparedPrivateKey): KeyObject {
   if (material instanceof PreparedPrivateKey) {
-    if (material.spec.name !== spec.name) throw new InternalError(`prepared key is for ${material.spec.name}, not ${spec.name}`);
+    if (material.spec.name !== spec.name)
+      throw new InternalError(`prepared key is for ${material.spec.name}, not ${spec.name}`);
     return material.keyObject;
   }
   let key: KeyObject;
@@ -71,7 +72,8 @@ export function publicKeyObject(spec: KeySpecEntry, spki: Uint8Array): KeyObject
   } catch {
     throw new ValidationError('public key cannot be parsed as SPKI DER', 'INVALID_PUBLIC_KEY');
   }
-  if (!keyMatchesSpec(spec, key)) throw new ValidationError(`public key does not match ${spec.name}`, 'INVALID_PUBLIC_KEY');
+  if (!keyMatchesSpec(spec, key))
+    throw new ValidationError(`public key does not match ${spec.name}`, 'INVALID_PUBLIC_KEY');
   return key;
 }
 
@@ -83,8 +85,11 @@ export function modulusBytes(key: KeyObject): number {
 }
 
 /** RSA keys whose size comes from the key itself (OAEP, import wrapping keys): any RSA spec's modulus. */
-const RSA_SIZES: ReadonlySet<number> = new Set(KEY_SPEC_ENTRIES.flatMap((spec) => (spec.modulusBits ? [spec.modulusBits] : [])));
-const isSupportedRsa = (key: KeyObject) => key.asymmetricKeyType === 'rsa' && RSA_SIZES.has(key.asymmetricKeyDetails?.modulusLength ?? 0);
+const RSA_SIZES: ReadonlySet<number> = new Set(
+  KEY_SPEC_ENTRIES.flatMap((spec) => (spec.modulusBits ? [spec.modulusBits] : [])),
+);
+const isSupportedRsa = (key: KeyObject) =>
+  key.asymmetricKeyType === 'rsa' && RSA_SIZES.has(key.asymmetricKeyDetails?.modulusLength ?? 0);
 
 /** Stored PKCS#8 DER of an RSA_2048/3072/4096 key; InternalError otherwise (see privateKeyObject). */
 export function rsaPrivateKeyObject(material: SecretBytes): KeyObject {
@@ -106,6 +111,7 @@ export function rsaPublicKeyObject(spki: Uint8Array): KeyObject {
   } catch {
     throw new ValidationError('public key cannot be parsed as SPKI DER', 'INVALID_PUBLIC_KEY');
   }
-  if (!isSupportedRsa(key)) throw new ValidationError('not an RSA_2048, RSA_3072 or RSA_4096 public key', 'INVALID_PUBLIC_KEY');
+  if (!isSupportedRsa(key))
+    throw new ValidationError('not an RSA_2048, RSA_3072 or RSA_4096 public key', 'INVALID_PUBLIC_KEY');
   return key;
 }

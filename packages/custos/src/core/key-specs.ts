@@ -17,7 +17,13 @@ export type Curve = 'P-256' | 'P-384' | 'P-521' | 'secp256k1' | 'Ed25519' | 'X25
 export type HashName = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 
 /** Output length of each digest, in bytes (FIPS 180-4). */
-export const DIGEST_BYTES: Readonly<Record<HashName, number>> = { sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64 };
+export const DIGEST_BYTES: Readonly<Record<HashName, number>> = {
+  sha1: 20,
+  sha224: 28,
+  sha256: 32,
+  sha384: 48,
+  sha512: 64,
+};
 
 export interface KeySpecEntry {
   readonly name: KeySpec;
@@ -37,7 +43,13 @@ export interface KeySpecEntry {
 }
 
 const none = [] as const;
-const ALL_KDF: readonly DerivationAlgorithm[] = ['HKDF_SHA_256', 'HKDF_SHA_384', 'HKDF_SHA_512', 'PBKDF2_SHA_256', 'PBKDF2_SHA_512'];
+const ALL_KDF: readonly DerivationAlgorithm[] = [
+  'HKDF_SHA_256',
+  'HKDF_SHA_384',
+  'HKDF_SHA_512',
+  'PBKDF2_SHA_256',
+  'PBKDF2_SHA_512',
+];
 const RSA_SIGNING: readonly SigningAlgorithm[] = [
   'RSASSA_PSS_SHA_256',
   'RSASSA_PSS_SHA_384',
@@ -198,4 +210,7 @@ export const HASH_OF = {
   HKDF_SHA_512: 'sha512',
   PBKDF2_SHA_256: 'sha256',
   PBKDF2_SHA_512: 'sha512',
-} as const satisfies Record<Exclude<EncryptionAlgorithm, 'SYMMETRIC_DEFAULT'> | SigningAlgorithm | MacAlgorithm | DerivationAlgorithm, HashName>;
+} as const satisfies Record<
+  Exclude<EncryptionAlgorithm, 'SYMMETRIC_DEFAULT'> | SigningAlgorithm | MacAlgorithm | DerivationAlgorithm,
+  HashName
+>;

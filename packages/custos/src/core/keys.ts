@@ -46,12 +46,16 @@ export async function generateKeyMaterial(spec: KeySpecEntry): Promise<Generated
   if (isSymmetric(spec)) return { material: SecretBytes.random(symmetricLength(spec)) };
   if (spec.family === 'rsa') {
     // e = 65537, as AWS KMS and every current profile (NIST SP 800-56B §6.2.1 allows 2^16 < e < 2^256).
-    return encodePair(await generateKeyPairAsync('rsa', { modulusLength: spec.modulusBits ?? 0, publicExponent: 0x10001 }));
+    return encodePair(
+      await generateKeyPairAsync('rsa', { modulusLength: spec.modulusBits ?? 0, publicExponent: 0x10001 }),
+    );
   }
   if (spec.curve === undefined) throw new UnsupportedError(`${spec.name} has no curve`);
   const keyType = CURVES[spec.curve].keyType;
   if (keyType === 'ec') return encodePair(await generateKeyPairAsync('ec', { namedCurve: spec.curve }));
-  return encodePair(keyType === 'ed25519' ? await generateKeyPairAsync('ed25519') : await generateKeyPairAsync('x25519'));
+  return encodePair(
+    keyType === 'ed25519' ? await generateKeyPairAsync('ed25519') : await generateKeyPairAsync('x25519'),
+  );
 }
 
 function symmetricLength(spec: KeySpecEntry): number {
@@ -59,7 +63,8 @@ function symmetricLength(spec: KeySpecEntry): number {
   return spec.keyBytes;
 }
 
-const invalidMaterial = (why: string) => new ValidationError(`imported key material is not valid for the key spec: ${why}`, 'INVALID_KEY_MATERIAL');
+const invalidMaterial = (why: string) =>
+  new ValidationError(`imported key material is not valid for the key spec: ${why}`, 'INVALID_KEY_MATERIAL');
 
 /**
  * Checks imported material against the spec and returns it normalised: raw bytes of exactly keyBytes for
@@ -89,7 +94,10 @@ export function validateImportedMaterial(spec: KeySpecEntry, material: SecretByt
   const publicKey = createPublicKey(canonical);
   if (!pairwiseConsistent(canonical, publicKey)) throw invalidMaterial('public key does not match private key');
   const der = canonical.export({ type: 'pkcs8', format: 'der' });
-  return { material: adoptPrivateDer(der), publicKey: new Uint8Array(publicKey.export({ type: 'spki', format: 'der' })) };
+  return {
+    material: adoptPrivateDer(der),
+    publicKey: new Uint8Array(publicKey.export({ type: 'spki', format: 'der' })),
+  };
 }
 
 /**
@@ -126,21 +134,36 @@ interface JwkMeta {
 }
 
 function withMeta(fields: JsonWebKey, meta: JwkMeta): Jwk {
-  return { ...fields, kty: String(fields.kty), kid: meta.kid, ...(meta.alg === undefined ? {} : { alg: meta.alg }), key_ops: [...meta.keyOps] };
+  return {
+    ...fields,
+    kty: String(fields.kty),
+    kid: meta.kid,
+    ...(meta.alg === undefined ? {} : { alg: meta.alg }),
+    key_ops: [...meta.keyOps],
+  };
 }
 
 /**
  * Public JWK (RFC 7517/7518/8037) with `kid`, `alg` (when the key has one algorithm) and `key_ops`.
  * @example publicJwk(spec, spki, { kid: keyId, alg: 'ES256', keyOps: ['verify'] })
  */
-export function publicJwk(spec: KeySpecEntry, publicKey: Uint8Array, meta: { kid: string; alg?: string; keyOps: readonly string[] }): Jwk {
+export function publicJwk(
+  spec: KeySpecEntry,
+  publicKey: Uint8Array,
+  meta: { kid: string; alg?: string; keyOps: readonly string[] },
+): Jwk {
   if (isSymmetric(spec)) throw new UnsupportedError(`${spec.name} has no public key`);
   return withMeta(publicKeyObject(spec, publicKey).export({ format: 'jwk' }), meta);
 }
 
 /** Private/secret JWK (`kty: 'oct'` for AES/HMAC). Caller must have checked exportability and audited. */
-export function privateJwk(spec: KeySpecEntry, material: SecretBytes, meta: { kid: string; alg?: string; keyOps: readonly string[] }): Jwk {
-  if (isSymmetric(spec)) return withMeta({ kty: 'oct', k: Buffer.from(exposeSecret(material)).toString('base64url') }, meta);
+export function privateJwk(
+  spec: KeySpecEntry,
+  material: SecretBytes,
+  meta: { kid: string; alg?: string; keyOps: readonly string[] },
+): Jwk {
+  if (isSymmetric(spec))
+    return withMeta({ kty: 'oct', k: Buffer.from(exposeSecret(material)).toString('base64url') }, meta);
   return withMeta(privateKeyObject(spec, material).export({ format: 'jwk' }), meta);
 }
 

@@ -36,7 +36,8 @@ function pemToDer(pem: string): Uint8Array {
   const body = match?.[1]?.replace(/[\r\n]/g, '') ?? '';
   const der = Buffer.from(body, 'base64');
   // Buffer's decoder skips bad characters silently; insist the text is exactly the encoding of the bytes.
-  if (body === '' || der.toString('base64') !== body) throw invalidPublicKey("expected PEM text with one '-----BEGIN PUBLIC KEY-----' block");
+  if (body === '' || der.toString('base64') !== body)
+    throw invalidPublicKey("expected PEM text with one '-----BEGIN PUBLIC KEY-----' block");
   return new Uint8Array(der);
 }
 
@@ -54,7 +55,8 @@ function parseDer(spec: KeySpecEntry, der: Uint8Array): Uint8Array {
     throw invalidPublicKey('public key cannot be re-encoded');
   }
   // CRYPTO-PITFALLS 4: OpenSSL reports the named curve even for explicit (possibly wrong) parameters.
-  if (!canonical.equals(der)) throw invalidPublicKey('not the canonical SPKI encoding (explicit curve parameters, compressed point or non-DER)');
+  if (!canonical.equals(der))
+    throw invalidPublicKey('not the canonical SPKI encoding (explicit curve parameters, compressed point or non-DER)');
   return new Uint8Array(canonical);
 }
 

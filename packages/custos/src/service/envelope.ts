@@ -1,7 +1,12 @@
 // Encryption and decryption with a key, whatever its kind: AES-GCM into the self-describing blob (counted per
 // version, rotated before the GCM bound), or RSA-OAEP (raw, as AWS returns it). Shared by Encrypt, Decrypt,
 // ReEncrypt and the data-key operations. Must not import api.
-import { InvalidCiphertextError, LimitExceededError, ValidationError, type EncryptionAlgorithm } from '@custos/contract';
+import {
+  InvalidCiphertextError,
+  LimitExceededError,
+  ValidationError,
+  type EncryptionAlgorithm,
+} from '@custos/contract';
 import { aesGcmDecrypt, aesGcmEncrypt } from '../core/algorithms/aes-gcm.js';
 import { rsaOaepDecrypt, rsaOaepEncrypt } from '../core/algorithms/rsa.js';
 import { ciphertextAad, decodeCiphertext, encodeCiphertext } from '../core/ciphertext/index.js';
@@ -9,7 +14,19 @@ import { keySpec } from '../core/key-specs.js';
 import * as repo from '../store/repositories/index.js';
 import type { KeyRecord } from '../store/types.js';
 import type { OpContext } from './context.js';
-import { admitKey, cachedKey, cachedMaterial, checkUse, countUse, findKey, findVersion, getVersion, latestMaterial, loadKey, unwrapVersion } from './keys.js';
+import {
+  admitKey,
+  cachedKey,
+  cachedMaterial,
+  checkUse,
+  countUse,
+  findKey,
+  findVersion,
+  getVersion,
+  latestMaterial,
+  loadKey,
+  unwrapVersion,
+} from './keys.js';
 import type { OperationName } from './lifecycle.js';
 import { rotateKey, whyNotRotatable } from './rotation.js';
 
@@ -19,10 +36,17 @@ export type Context = Record<string, string> | undefined;
 const MAX_BOUND_ROTATIONS = 32;
 
 /** Encrypts under `key` (already loaded for an encrypting operation); returns the blob. */
-export async function encryptWithKey(ctx: OpContext, key: KeyRecord, plaintext: Uint8Array, context: Context, algorithm: EncryptionAlgorithm): Promise<Uint8Array> {
+export async function encryptWithKey(
+  ctx: OpContext,
+  key: KeyRecord,
+  plaintext: Uint8Array,
+  context: Context,
+  algorithm: EncryptionAlgorithm,
+): Promise<Uint8Array> {
   checkUse(ctx, key, 'ENCRYPT_DECRYPT', algorithm, true);
   if (algorithm !== 'SYMMETRIC_DEFAULT') {
-    if (context && Object.keys(context).length > 0) throw new ValidationError('asymmetric keys take no encryption context');
+    if (context && Object.keys(context).length > 0)
+      throw new ValidationError('asymmetric keys take no encryption context');
     const version = await getVersion(ctx, key, key.latestVersion);
     ctx.audit.keyVersion = version.version;
     // Counted only once the request has proved valid (a plaintext too long for OAEP is refused, not a use).
@@ -39,9 +63,13 @@ export async function encryptWithKey(ctx: OpContext, key: KeyRecord, plaintext: 
       // SP 800-38D 8.3: bound random-IV encryptions per key; rotate and encrypt under the new version. Concurrent
       // encryptions may use up the new version too, so check again (each pass sees a strictly newer version).
       material.wipe();
-      if (attempt >= MAX_BOUND_ROTATIONS) throw new LimitExceededError('the key is rotating faster than it can be used; retry');
+      if (attempt >= MAX_BOUND_ROTATIONS)
+        throw new LimitExceededError('the key is rotating faster than it can be used; retry');
       // Imported material cannot rotate: the bound is a hard limit (encrypt under a new key), not an UNSUPPORTED call.
-      if (whyNotRotatable(current)) throw new LimitExceededError('the key has reached its encryption bound and, with imported material, cannot rotate');
+      if (whyNotRotatable(current))
+        throw new LimitExceededError(
+          'the key has reached its encryption bound and, with imported material, cannot rotate',
+        );
       current = await rotateKey(ctx, current.id, 'AUTOMATIC', current.latestVersion);
       continue;
     }
@@ -98,7 +126,11 @@ export async function decryptBlob(
   await countUse(ctx.store.db, key);
   const material = cachedMaterial(ctx, key, version) ?? (await unwrapVersion(ctx, key, version));
   try {
-    return { key, plaintext: aesGcmDecrypt(material, parsed, ciphertextAad(parsed, context)), algorithm: 'SYMMETRIC_DEFAULT' };
+    return {
+      key,
+      plaintext: aesGcmDecrypt(material, parsed, ciphertextAad(parsed, context)),
+      algorithm: 'SYMMETRIC_DEFAULT',
+    };
   } finally {
     material.wipe();
   }
@@ -115,6 +147,7 @@ async function findKeyForBlob(ctx: OpContext, keyId: string, operation: Operatio
   } catch {
     throw new InvalidCiphertextError();
   }
-  if (key.usage !== 'ENCRYPT_DECRYPT' || !keySpec(key.spec).encryption.includes('SYMMETRIC_DEFAULT')) throw new InvalidCiphertextError();
+  if (key.usage !== 'ENCRYPT_DECRYPT' || !keySpec(key.spec).encryption.includes('SYMMETRIC_DEFAULT'))
+    throw new InvalidCiphertextError();
   return admitKey(ctx, key, operation);
 }

@@ -15,7 +15,8 @@ export function parseKeyRef(value: string, config: ServiceConfig): KeyRef {
   const arn = ARN.exec(value);
   if (arn) {
     const [, region, account, kind, rest] = arn as unknown as [string, string, string, string, string];
-    if (region !== config.region || account !== config.accountId) throw new NotFoundError(`key not found: ${value}`, 'KEY_NOT_FOUND');
+    if (region !== config.region || account !== config.accountId)
+      throw new NotFoundError(`key not found: ${value}`, 'KEY_NOT_FOUND');
     return parseKeyRef(kind === 'alias' ? `alias/${rest}` : rest, config);
   }
   if (value.startsWith('alias/')) {
@@ -28,7 +29,8 @@ export function parseKeyRef(value: string, config: ServiceConfig): KeyRef {
 /** Checks a name for CreateAlias/UpdateAlias: the `alias/` form, and not the reserved `alias/aws/` prefix. */
 export function checkAliasName(name: string): void {
   if (!ALIAS.test(name)) throw new ValidationError(`invalid alias name: ${name}`, 'INVALID_ALIAS_NAME');
-  if (name.startsWith('alias/aws/')) throw new ValidationError('alias names starting with alias/aws/ are reserved', 'INVALID_ALIAS_NAME');
+  if (name.startsWith('alias/aws/'))
+    throw new ValidationError('alias names starting with alias/aws/ are reserved', 'INVALID_ALIAS_NAME');
 }
 
 export function keyArn(config: ServiceConfig, id: string): string {

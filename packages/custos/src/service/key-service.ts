@@ -1,7 +1,16 @@
 // KeyService: the one wrapper every operation runs through — validate, authorise, run, audit, convert errors
 // (as Cosmian's dispatcher does). Operations never write audit records themselves. Must not import api.
 import { randomUUID } from 'node:crypto';
-import { AccessDeniedError, InternalError, KmsError, OPERATIONS, UnavailableError, ValidationError, type AuditOutcome, type Caller } from '@custos/contract';
+import {
+  AccessDeniedError,
+  InternalError,
+  KmsError,
+  OPERATIONS,
+  UnavailableError,
+  ValidationError,
+  type AuditOutcome,
+  type Caller,
+} from '@custos/contract';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import { AuditWriter } from './audit/group-commit.js';
@@ -37,7 +46,9 @@ export class KeyService {
       auditWriter: new AuditWriter(base.auditSink ?? inProcessSink(base.store)),
     };
     // Other nodes' changes (PostgreSQL): drop the key, or everything when the listener may have missed some.
-    this.#unsubscribe = base.store.onKeyChange((keyId) => (keyId === null ? cache.clear() : cache.invalidateKey(keyId)));
+    this.#unsubscribe = base.store.onKeyChange((keyId) =>
+      keyId === null ? cache.clear() : cache.invalidateKey(keyId),
+    );
   }
 
   /** Writes every queued audit record and releases the audit sink; call before closing the store. */
@@ -63,7 +74,8 @@ export class KeyService {
       return result;
     } catch (error) {
       const kmsError = this.toKmsError(error, operation, requestId);
-      if (kmsError.code === 'ACCESS_DENIED' && audit.keyId === null) audit.keyId = namedKeyId(input, this.context.config);
+      if (kmsError.code === 'ACCESS_DENIED' && audit.keyId === null)
+        audit.keyId = namedKeyId(input, this.context.config);
       try {
         await this.writeAudit(ctx, operation, kmsError.code === 'ACCESS_DENIED' ? 'denied' : 'failed', kmsError.code);
       } catch (auditError) {
@@ -97,21 +109,25 @@ export class KeyService {
     return new InternalError(`internal error (request ${requestId})`);
   }
 
-  private writeAudit(ctx: OpContext, operation: OperationName, outcome: AuditOutcome, errorCode: string | null): Promise<void> {
+  private writeAudit(
+    ctx: OpContext,
+    operation: OperationName,
+    outcome: AuditOutcome,
+    errorCode: string | null,
+  ): Promise<void> {
     return ctx.auditWriter.append({
-        time: ctx.now(),
-        principal: ctx.caller.principal,
-        operation,
-        keyId: ctx.audit.keyId,
-        keyVersion: ctx.audit.keyVersion,
-        outcome,
-        errorCode,
-        requestId: ctx.requestId,
-        details: ctx.audit.details,
-      });
+      time: ctx.now(),
+      principal: ctx.caller.principal,
+      operation,
+      keyId: ctx.audit.keyId,
+      keyVersion: ctx.audit.keyVersion,
+      outcome,
+      errorCode,
+      requestId: ctx.requestId,
+      details: ctx.audit.details,
+    });
   }
 }
-
 
 function authorise(operation: OperationName, caller: Caller): void {
   const access = OPERATION_RULES[operation].access;

@@ -59,11 +59,18 @@ export function cachedKey(ctx: ServiceContext, reference: string): KeyRecord | u
  * Resolves a key for `operation`, checks its state, and records it in the audit slot. A key in the cache comes back
  * as it is, without a promise (the hot path); await the result either way.
  */
-export function loadKey(ctx: OpContext, db: Db, reference: string, operation: OperationName): KeyRecord | Promise<KeyRecord> {
+export function loadKey(
+  ctx: OpContext,
+  db: Db,
+  reference: string,
+  operation: OperationName,
+): KeyRecord | Promise<KeyRecord> {
   // Only cryptographic use reads through the cache, and only outside a transaction.
   const cached = db === ctx.store.db && OPERATION_RULES[operation].access === 'use';
   const hit = cached ? cachedKey(ctx, reference) : undefined;
-  return hit ? admitKey(ctx, hit, operation) : findKey(ctx, db, reference, cached).then((key) => admitKey(ctx, key, operation));
+  return hit
+    ? admitKey(ctx, hit, operation)
+    : findKey(ctx, db, reference, cached).then((key) => admitKey(ctx, key, operation));
 }
 
 /** The checks of loadKey for a key already found: records it in the audit slot and checks its state allows `operation`. */
@@ -83,7 +90,13 @@ export function effectiveState(ctx: ServiceContext, key: KeyRecord): KeyRecord['
 }
 
 /** Checks the key's usage and spec allow `algorithm` for `usage`, and its usage constraints allow `algorithm` now. */
-export function checkUse(ctx: OpContext, key: KeyRecord, usage: KeyUsage, algorithm: Algorithm, originating: boolean): KeySpecEntry {
+export function checkUse(
+  ctx: OpContext,
+  key: KeyRecord,
+  usage: KeyUsage,
+  algorithm: Algorithm,
+  originating: boolean,
+): KeySpecEntry {
   const spec = keySpec(key.spec);
   if (key.usage !== usage) throw new ValidationError(`key usage is ${key.usage}, not ${usage}`, 'INVALID_KEY_USAGE');
   const supported = supportedAlgorithms(spec, usage);
@@ -105,8 +118,10 @@ export function checkUse(ctx: OpContext, key: KeyRecord, usage: KeyUsage, algori
 export function checkValidity(ctx: OpContext, key: KeyRecord, originating: boolean): void {
   if (!key.notBefore && !key.notAfter) return;
   const now = ctx.now();
-  if (key.notBefore && now < key.notBefore) throw new InvalidStateError('the key is not valid yet', 'KEY_NOT_YET_VALID');
-  if (originating && key.notAfter && now > key.notAfter) throw new InvalidStateError('the key has expired', 'KEY_EXPIRED');
+  if (key.notBefore && now < key.notBefore)
+    throw new InvalidStateError('the key is not valid yet', 'KEY_NOT_YET_VALID');
+  if (originating && key.notAfter && now > key.notAfter)
+    throw new InvalidStateError('the key has expired', 'KEY_EXPIRED');
 }
 
 /** Counts one use against the key's maximum (atomically, in the store); nothing to wait for on keys without one. */
@@ -124,7 +139,10 @@ export function supportedAlgorithms(spec: KeySpecEntry, usage: KeyUsage): readon
 }
 
 /** The fields every new key starts with; callers give what differs (id, spec, usage, state, origin, ...). */
-export function newKeyRecord(now: Date, fields: Pick<KeyRecord, 'id' | 'spec' | 'usage' | 'state' | 'origin' | 'latestVersion'> & Partial<KeyRecord>): KeyRecord {
+export function newKeyRecord(
+  now: Date,
+  fields: Pick<KeyRecord, 'id' | 'spec' | 'usage' | 'state' | 'origin' | 'latestVersion'> & Partial<KeyRecord>,
+): KeyRecord {
   return {
     protectionLevel: 'SOFTWARE',
     description: '',
@@ -155,7 +173,12 @@ export function materialAad(keyId: string, version: number, spec: string): Uint8
 }
 
 /** Wraps one version's material under the root of trust and wipes it, whether or not the wrapping succeeded. */
-export async function wrapMaterial(ctx: ServiceContext, key: Pick<KeyRecord, 'id' | 'spec'>, version: number, material: SecretBytes): Promise<Uint8Array> {
+export async function wrapMaterial(
+  ctx: ServiceContext,
+  key: Pick<KeyRecord, 'id' | 'spec'>,
+  version: number,
+  material: SecretBytes,
+): Promise<Uint8Array> {
   try {
     return await ctx.rootOfTrust.wrap(material, materialAad(key.id, version, key.spec));
   } finally {
@@ -167,17 +190,28 @@ export async function wrapMaterial(ctx: ServiceContext, key: Pick<KeyRecord, 'id
  * The key cache's copy of a version's material (the caller wipes it), without a promise: the hot path's way in.
  * Never for a version whose material is gone, whatever the cache holds.
  */
-export function cachedMaterial(ctx: ServiceContext, key: KeyRecord, version: KeyVersionRecord): SecretBytes | undefined {
+export function cachedMaterial(
+  ctx: ServiceContext,
+  key: KeyRecord,
+  version: KeyVersionRecord,
+): SecretBytes | undefined {
   return version.wrappedMaterial ? ctx.cache.material(key.id, version.version) : undefined;
 }
 
 /** Unwraps one version's material (a copy the caller wipes); INVALID_KEY_STATE when destroyed or deleted. */
-export async function unwrapVersion(ctx: ServiceContext, key: KeyRecord, version: KeyVersionRecord): Promise<SecretBytes> {
+export async function unwrapVersion(
+  ctx: ServiceContext,
+  key: KeyRecord,
+  version: KeyVersionRecord,
+): Promise<SecretBytes> {
   if (!version.wrappedMaterial) throw new InvalidStateError('the key material of this version is not available');
   const hit = cachedMaterial(ctx, key, version);
   if (hit) return hit;
   const epoch = ctx.cache.epoch;
-  const material = await ctx.rootOfTrust.unwrap(version.wrappedMaterial, materialAad(key.id, version.version, key.spec));
+  const material = await ctx.rootOfTrust.unwrap(
+    version.wrappedMaterial,
+    materialAad(key.id, version.version, key.spec),
+  );
   ctx.cache.putMaterial(epoch, key.id, version.version, material);
   return material;
 }
@@ -211,7 +245,11 @@ async function preparePrivateKey(ctx: OpContext, key: KeyRecord): Promise<Prepar
 }
 
 /** A version's record (through the key cache), or undefined. */
-export async function findVersion(ctx: ServiceContext, key: KeyRecord, version: number): Promise<KeyVersionRecord | undefined> {
+export async function findVersion(
+  ctx: ServiceContext,
+  key: KeyRecord,
+  version: number,
+): Promise<KeyVersionRecord | undefined> {
   const hit = ctx.cache.version(key.id, version);
   if (hit) return hit;
   const epoch = ctx.cache.epoch;
@@ -227,7 +265,10 @@ export async function getVersion(ctx: ServiceContext, key: KeyRecord, version: n
 }
 
 /** The newest version's record and material. */
-export async function latestMaterial(ctx: OpContext, key: KeyRecord): Promise<{ version: KeyVersionRecord; material: SecretBytes }> {
+export async function latestMaterial(
+  ctx: OpContext,
+  key: KeyRecord,
+): Promise<{ version: KeyVersionRecord; material: SecretBytes }> {
   // Straight from the key cache when it has both (no promise per step on the hot path).
   const version = ctx.cache.version(key.id, key.latestVersion) ?? (await getVersion(ctx, key, key.latestVersion));
   ctx.audit.keyVersion = version.version;
@@ -248,7 +289,9 @@ export function keyMetadata(ctx: ServiceContext, key: KeyRecord): KeyMetadata {
     keyUsage: key.usage,
     keyState: effectiveState(ctx, key),
     ...(key.deletionDate ? { deletionDate: key.deletionDate } : {}),
-    ...(key.pendingWindowDays !== null && key.state === 'PendingDeletion' ? { pendingDeletionWindowInDays: key.pendingWindowDays } : {}),
+    ...(key.pendingWindowDays !== null && key.state === 'PendingDeletion'
+      ? { pendingDeletionWindowInDays: key.pendingWindowDays }
+      : {}),
     ...(key.materialExpiresAt ? { validTo: key.materialExpiresAt } : {}),
     origin: key.origin,
     keyManager: 'CUSTOMER',

@@ -7,7 +7,14 @@ import { InvalidStateError, type KeyState, type Role } from '@custos/contract';
  * as they were. Those that may not (and those of tokens: a revocation reaches the other nodes' token caches through
  * the same "everything changed" notice) drop the key's cache entry, or the whole cache, on every node.
  */
-export const ACCESS_KEEPS_KEYS = { manage: false, use: true, read: true, audit: true, tokens: false, monitor: true } as const;
+export const ACCESS_KEEPS_KEYS = {
+  manage: false,
+  use: true,
+  read: true,
+  audit: true,
+  tokens: false,
+  monitor: true,
+} as const;
 export type Access = keyof typeof ACCESS_KEEPS_KEYS;
 
 export const ROLE_GRANTS: Record<Role, readonly Access[]> = {
@@ -105,6 +112,7 @@ export function assertStateAllows(operation: OperationName, state: KeyState): vo
   if (rule.states === null || rule.states.includes(state)) return;
   // AWS KMS: an operation that needs an enabled key answers DisabledException for a disabled one;
   // every other refusal is KMSInvalidStateException.
-  if (state === 'Disabled' && rule.states.includes('Enabled')) throw new InvalidStateError('key is disabled', 'KEY_DISABLED');
+  if (state === 'Disabled' && rule.states.includes('Enabled'))
+    throw new InvalidStateError('key is disabled', 'KEY_DISABLED');
   throw new InvalidStateError(`${operation} is not allowed while the key is ${state}`);
 }

@@ -91,8 +91,12 @@ export class LocalKms implements Kms {
               migrate: false,
               ...(options.databaseSchema !== undefined ? { schema: options.databaseSchema } : {}),
               ...(options.databasePoolSize !== undefined ? { poolSize: options.databasePoolSize } : {}),
-              ...(options.databaseConnectionTimeoutMs !== undefined ? { connectionTimeoutMs: options.databaseConnectionTimeoutMs } : {}),
-              ...(options.databaseStatementTimeoutMs !== undefined ? { statementTimeoutMs: options.databaseStatementTimeoutMs } : {}),
+              ...(options.databaseConnectionTimeoutMs !== undefined
+                ? { connectionTimeoutMs: options.databaseConnectionTimeoutMs }
+                : {}),
+              ...(options.databaseStatementTimeoutMs !== undefined
+                ? { statementTimeoutMs: options.databaseStatementTimeoutMs }
+                : {}),
             })
           : await openSqliteStore(join(options.dataDir, 'custos.db'), { migrate: false });
       // A store already bound to a root key never gets a new root key made for it: a missing file is an error.
@@ -206,7 +210,8 @@ export class LocalKms implements Kms {
   createKey: Kms['createKey'] = (input, caller) => this.#run('CreateKey', input, caller);
   describeKey: Kms['describeKey'] = (input, caller) => this.#run('DescribeKey', input, caller);
   listKeys: Kms['listKeys'] = (input, caller) => this.#run('ListKeys', input, caller);
-  updateKeyDescription: Kms['updateKeyDescription'] = (input, caller) => this.#run('UpdateKeyDescription', input, caller);
+  updateKeyDescription: Kms['updateKeyDescription'] = (input, caller) =>
+    this.#run('UpdateKeyDescription', input, caller);
   enableKey: Kms['enableKey'] = (input, caller) => this.#run('EnableKey', input, caller);
   disableKey: Kms['disableKey'] = (input, caller) => this.#run('DisableKey', input, caller);
   scheduleKeyDeletion: Kms['scheduleKeyDeletion'] = (input, caller) => this.#run('ScheduleKeyDeletion', input, caller);
@@ -237,16 +242,20 @@ export class LocalKms implements Kms {
   deriveKey: Kms['deriveKey'] = (input, caller) => this.#run('DeriveKey', input, caller);
   enableKeyRotation: Kms['enableKeyRotation'] = (input, caller) => this.#run('EnableKeyRotation', input, caller);
   disableKeyRotation: Kms['disableKeyRotation'] = (input, caller) => this.#run('DisableKeyRotation', input, caller);
-  getKeyRotationStatus: Kms['getKeyRotationStatus'] = (input, caller) => this.#run('GetKeyRotationStatus', input, caller);
+  getKeyRotationStatus: Kms['getKeyRotationStatus'] = (input, caller) =>
+    this.#run('GetKeyRotationStatus', input, caller);
   rotateKeyOnDemand: Kms['rotateKeyOnDemand'] = (input, caller) => this.#run('RotateKeyOnDemand', input, caller);
   listKeyRotations: Kms['listKeyRotations'] = (input, caller) => this.#run('ListKeyRotations', input, caller);
-  getParametersForImport: Kms['getParametersForImport'] = (input, caller) => this.#run('GetParametersForImport', input, caller);
+  getParametersForImport: Kms['getParametersForImport'] = (input, caller) =>
+    this.#run('GetParametersForImport', input, caller);
   importKeyMaterial: Kms['importKeyMaterial'] = (input, caller) => this.#run('ImportKeyMaterial', input, caller);
-  deleteImportedKeyMaterial: Kms['deleteImportedKeyMaterial'] = (input, caller) => this.#run('DeleteImportedKeyMaterial', input, caller);
+  deleteImportedKeyMaterial: Kms['deleteImportedKeyMaterial'] = (input, caller) =>
+    this.#run('DeleteImportedKeyMaterial', input, caller);
   getKeyPolicy: Kms['getKeyPolicy'] = (input, caller) => this.#run('GetKeyPolicy', input, caller);
   putKeyPolicy: Kms['putKeyPolicy'] = (input, caller) => this.#run('PutKeyPolicy', input, caller);
   exportKey: Kms['exportKey'] = (input, caller) => this.#run('ExportKey', input, caller);
-  updateKeyConstraints: Kms['updateKeyConstraints'] = (input, caller) => this.#run('UpdateKeyConstraints', input, caller);
+  updateKeyConstraints: Kms['updateKeyConstraints'] = (input, caller) =>
+    this.#run('UpdateKeyConstraints', input, caller);
   listAuditRecords: Kms['listAuditRecords'] = (input, caller) => this.#run('ListAuditRecords', input, caller);
   verifyAuditChain: Kms['verifyAuditChain'] = (input, caller) => this.#run('VerifyAuditChain', input, caller);
   createToken: Kms['createToken'] = (input, caller) => this.#run('CreateToken', input, caller);
@@ -267,7 +276,9 @@ export class LocalKms implements Kms {
  */
 async function bindRootOfTrust(store: Store, rootOfTrust: RootOfTrust): Promise<void> {
   // Insert-if-absent, then compare: of two nodes racing on an empty database, the second sees the first's value.
-  const recorded = await store.transaction((tx) => repo.meta.setIfAbsent(tx, ROOT_KEY_CHECK, rootOfTrust.keyCheckValue));
+  const recorded = await store.transaction((tx) =>
+    repo.meta.setIfAbsent(tx, ROOT_KEY_CHECK, rootOfTrust.keyCheckValue),
+  );
   if (recorded !== rootOfTrust.keyCheckValue) throw differentRootKey();
 }
 
@@ -278,5 +289,7 @@ async function refuseOtherRootOfTrust(store: Store, rootOfTrust: RootOfTrust): P
 }
 
 function differentRootKey(): ValidationError {
-  return new ValidationError('this store (data directory or database) was initialised with a different root key; refusing to open it');
+  return new ValidationError(
+    'this store (data directory or database) was initialised with a different root key; refusing to open it',
+  );
 }

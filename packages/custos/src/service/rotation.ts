@@ -31,37 +31,46 @@ export function assertRotatable(key: KeyRecord): void {
  * Adds version latest+1. With `expectedLatest`, a rotation that lost a race (someone else already added that
  * version) does not add another: the caller gets the current key.
  */
-export async function rotateKey(ctx: ServiceContext, keyId: string, type: 'AUTOMATIC' | 'ON_DEMAND', expectedLatest?: number): Promise<KeyRecord> {
+export async function rotateKey(
+  ctx: ServiceContext,
+  keyId: string,
+  type: 'AUTOMATIC' | 'ON_DEMAND',
+  expectedLatest?: number,
+): Promise<KeyRecord> {
   const before = await repo.keys.get(ctx.store.db, keyId);
   if (!before) throw new NotFoundError(`key not found: ${keyId}`, 'KEY_NOT_FOUND');
   assertRotatable(before);
   const generated = await generateKeyMaterial(keySpec(before.spec));
   // Wiped by wrapMaterial, or here when the rotation lost its race or failed before wrapping.
-  const rotated = await ctx.store.transaction(async (tx) => {
-    // Locked (PostgreSQL: SELECT ... FOR UPDATE) so that concurrent rotations on any node add contiguous versions.
-    const key = (await repo.keys.getForUpdate(tx, keyId))!;
-    if (expectedLatest !== undefined && key.latestVersion !== expectedLatest) return key;
-    const now = ctx.now();
-    const version = key.latestVersion + 1;
-    const wrapped = await wrapMaterial(ctx, key, version, generated.material);
-    await repo.keyVersions.insert(tx, {
-      keyId,
-      version,
-      wrappedMaterial: wrapped,
-      publicKey: generated.publicKey ?? null,
-      createdAt: now,
-      rotationType: type,
-      encryptionCount: 0,
-    });
-    // AWS RotateKeyOnDemand: on-demand rotations do not change the automatic rotation schedule.
-    const nextRotationAt =
-      type === 'AUTOMATIC' && key.rotationEnabled && key.rotationPeriodDays ? new Date(now.getTime() + key.rotationPeriodDays * DAY_MS) : key.nextRotationAt;
-    await repo.keys.update(tx, keyId, { latestVersion: version, nextRotationAt, updatedAt: now });
-    // Before the commit too, so no encryption picks the old version from the cache after it; KeyService drops
-    // the key again once the operation is over.
-    ctx.cache.invalidateKey(keyId);
-    return { ...key, latestVersion: version, nextRotationAt, updatedAt: now };
-  }).finally(() => generated.material.wipe());
+  const rotated = await ctx.store
+    .transaction(async (tx) => {
+      // Locked (PostgreSQL: SELECT ... FOR UPDATE) so that concurrent rotations on any node add contiguous versions.
+      const key = (await repo.keys.getForUpdate(tx, keyId))!;
+      if (expectedLatest !== undefined && key.latestVersion !== expectedLatest) return key;
+      const now = ctx.now();
+      const version = key.latestVersion + 1;
+      const wrapped = await wrapMaterial(ctx, key, version, generated.material);
+      await repo.keyVersions.insert(tx, {
+        keyId,
+        version,
+        wrappedMaterial: wrapped,
+        publicKey: generated.publicKey ?? null,
+        createdAt: now,
+        rotationType: type,
+        encryptionCount: 0,
+      });
+      // AWS RotateKeyOnDemand: on-demand rotations do not change the automatic rotation schedule.
+      const nextRotationAt =
+        type === 'AUTOMATIC' && key.rotationEnabled && key.rotationPeriodDays
+          ? new Date(now.getTime() + key.rotationPeriodDays * DAY_MS)
+          : key.nextRotationAt;
+      await repo.keys.update(tx, keyId, { latestVersion: version, nextRotationAt, updatedAt: now });
+      // Before the commit too, so no encryption picks the old version from the cache after it; KeyService drops
+      // the key again once the operation is over.
+      ctx.cache.invalidateKey(keyId);
+      return { ...key, latestVersion: version, nextRotationAt, updatedAt: now };
+    })
+    .finally(() => generated.material.wipe());
   // Committed: the other nodes drop the key as well (the encryption bound rotates inside Encrypt, which KeyService
   // does not treat as a key change).
   await publishKeyChange(ctx, keyId);

@@ -11,7 +11,8 @@ export function checkTags(tags: readonly { tagKey: string; tagValue: string }[] 
   if (!tags) return;
   const seen = new Set<string>();
   for (const tag of tags) {
-    if (tag.tagKey.toLowerCase().startsWith('aws:')) throw new ValidationError('tag keys starting with aws: are reserved');
+    if (tag.tagKey.toLowerCase().startsWith('aws:'))
+      throw new ValidationError('tag keys starting with aws: are reserved');
     if (seen.has(tag.tagKey)) throw new ValidationError(`duplicate tag key: ${tag.tagKey}`);
     seen.add(tag.tagKey);
   }
@@ -28,7 +29,8 @@ export function checkPolicy(policy: string | undefined): void {
   } catch {
     throw new ValidationError('the key policy is not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ValidationError('the key policy must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ValidationError('the key policy must be a JSON object');
 }
 
 export interface ConstraintsInput {
@@ -39,16 +41,28 @@ export interface ConstraintsInput {
 }
 
 /** Usage constraints must name algorithms the key supports, a non-empty window and a positive use count. */
-export function checkConstraints(spec: KeySpecEntry, usage: KeyUsage, input: ConstraintsInput, current?: { notBefore: Date | null; notAfter: Date | null }): void {
+export function checkConstraints(
+  spec: KeySpecEntry,
+  usage: KeyUsage,
+  input: ConstraintsInput,
+  current?: { notBefore: Date | null; notAfter: Date | null },
+): void {
   const supported = supportedAlgorithms(spec, usage);
   for (const alg of input.allowedAlgorithms ?? []) {
-    if (!supported.includes(alg)) throw new ValidationError(`${alg} is not an algorithm of a ${spec.name} ${usage} key`);
+    if (!supported.includes(alg))
+      throw new ValidationError(`${alg} is not an algorithm of a ${spec.name} ${usage} key`);
   }
-  if (input.allowedAlgorithms && input.allowedAlgorithms.length === 0) throw new ValidationError('allowedAlgorithms must not be empty');
+  if (input.allowedAlgorithms && input.allowedAlgorithms.length === 0)
+    throw new ValidationError('allowedAlgorithms must not be empty');
   const notBefore = input.notBefore !== undefined ? input.notBefore : (current?.notBefore ?? null);
   const notAfter = input.notAfter !== undefined ? input.notAfter : (current?.notAfter ?? null);
-  if (notBefore && notAfter && notBefore >= notAfter) throw new ValidationError('notBefore must be earlier than notAfter');
-  if (input.maxUses !== undefined && input.maxUses !== null && (!Number.isSafeInteger(input.maxUses) || input.maxUses < 1)) {
+  if (notBefore && notAfter && notBefore >= notAfter)
+    throw new ValidationError('notBefore must be earlier than notAfter');
+  if (
+    input.maxUses !== undefined &&
+    input.maxUses !== null &&
+    (!Number.isSafeInteger(input.maxUses) || input.maxUses < 1)
+  ) {
     throw new ValidationError('maxUses must be a positive integer');
   }
 }

@@ -31,7 +31,9 @@ export async function tableExists(db: Kysely<any>, table: string): Promise<boole
   const { rows } =
     dialectOf(db) === 'postgres'
       ? await sql<{ found: boolean }>`select to_regclass(${table}) is not null as found`.execute(db)
-      : await sql<{ found: number }>`select count(*) as found from sqlite_master where type = 'table' and name = ${table}`.execute(db);
+      : await sql<{
+          found: number;
+        }>`select count(*) as found from sqlite_master where type = 'table' and name = ${table}`.execute(db);
   return Boolean(rows[0]?.found);
 }
 
@@ -48,11 +50,22 @@ export async function lockInTransaction(db: Kysely<any>, name: string): Promise<
 }
 
 /** Node socket errors meaning the database could not be reached or the connection broke. */
-const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNAVAILABLE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 /** SQLSTATEs of a server going away: admin_shutdown, crash_shutdown, cannot_connect_now (class 08 is checked apart). */
 const UNAVAILABLE_SQLSTATE = new Set(['57P01', '57P02', '57P03']);
 /** pg's own messages for a broken or unobtainable connection (they carry no code). */
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)/i;
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)/i;
 
 /**
  * True when `err` says the database is unreachable or the connection was lost (server down or restarting,
@@ -62,8 +75,17 @@ const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying 
  */
 export function isUnavailable(err: unknown, depth = 0): boolean {
   if (typeof err !== 'object' || err === null || depth > 4) return false;
-  const { code, message, cause, errors } = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof code === 'string' && (UNAVAILABLE_ERRNO.has(code) || UNAVAILABLE_SQLSTATE.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  const { code, message, cause, errors } = err as {
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+  };
+  if (
+    typeof code === 'string' &&
+    (UNAVAILABLE_ERRNO.has(code) || UNAVAILABLE_SQLSTATE.has(code) || /^08[0-9A-Z]{3}$/.test(code))
+  )
+    return true;
   if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
   if (Array.isArray(errors) && errors.some((inner) => isUnavailable(inner, depth + 1))) return true;
   return isUnavailable(cause, depth + 1);

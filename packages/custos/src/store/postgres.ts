@@ -49,7 +49,8 @@ function parseInt8(text: string): number {
  */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
   const { schema, poolSize = 10, connectionTimeoutMs, statementTimeoutMs } = options;
-  if (schema !== undefined && !IDENTIFIER.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${JSON.stringify(schema)}`);
+  if (schema !== undefined && !IDENTIFIER.test(schema))
+    throw new Error(`invalid PostgreSQL schema name: ${JSON.stringify(schema)}`);
   if (!Number.isSafeInteger(poolSize) || poolSize < 1) throw new Error(`invalid PostgreSQL pool size: ${poolSize}`);
 
   const types = new pg.TypeOverrides();
@@ -71,7 +72,9 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({
       pool,
-      ...(setSearchPath ? { onCreateConnection: async (connection) => void (await connection.executeQuery(setSearchPath)) } : {}),
+      ...(setSearchPath
+        ? { onCreateConnection: async (connection) => void (await connection.executeQuery(setSearchPath)) }
+        : {}),
     }),
   });
   try {
@@ -91,7 +94,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
  */
 async function createSchemaIfMissing(db: Kysely<Database>, schema: string): Promise<void> {
   const exists = async (handle: Kysely<any>): Promise<boolean> =>
-    (await handle.selectFrom('pg_catalog.pg_namespace').select('nspname').where('nspname', '=', schema).executeTakeFirst()) !== undefined;
+    (await handle
+      .selectFrom('pg_catalog.pg_namespace')
+      .select('nspname')
+      .where('nspname', '=', schema)
+      .executeTakeFirst()) !== undefined;
   if (await exists(db)) return;
   await withMigrationLock(db, 'postgres', async (tx) => {
     if (!(await exists(tx))) await tx.schema.createSchema(schema).execute();
@@ -109,7 +116,12 @@ const BACKOFF_MAX_MS = 5_000;
  * be starved by them. Payload: `<keyId or *>`, prefixed with `<schema>/` when the store has a schema, so stores
  * on different schemas of one database ignore each other's changes.
  */
-function postgresCluster(url: string, db: Kysely<Database>, schema: string | undefined, connectionTimeoutMs: number | undefined): StoreCluster {
+function postgresCluster(
+  url: string,
+  db: Kysely<Database>,
+  schema: string | undefined,
+  connectionTimeoutMs: number | undefined,
+): StoreCluster {
   const prefix = schema === undefined ? '' : `${schema}/`;
   const clientConfig = { connectionString: url, connectionTimeoutMillis: connectionTimeoutMs ?? 10_000 };
   const listeners = new Set<(keyId: string | null) => void>();
@@ -203,7 +215,10 @@ function postgresCluster(url: string, db: Kysely<Database>, schema: string | und
       await client.connect();
       try {
         const lock = `custos:${schema ?? ''}:${name}`;
-        const { rows } = await client.query<{ acquired: boolean }>('select pg_try_advisory_lock(hashtext($1)) as acquired', [lock]);
+        const { rows } = await client.query<{ acquired: boolean }>(
+          'select pg_try_advisory_lock(hashtext($1)) as acquired',
+          [lock],
+        );
         if (!rows[0]?.acquired) return { ran: false };
         try {
           return { ran: true, value: await fn() };

@@ -12,7 +12,19 @@ export interface AuditAppender {
 }
 
 /** The row's fields in the order they are bound: one list for the statement and the values. */
-const COLUMNS = ['time', 'principal', 'operation', 'key_id', 'key_version', 'outcome', 'error_code', 'request_id', 'details', 'prev_hash', 'hash'] as const satisfies readonly (keyof ReturnType<typeof chainedRow>)[];
+const COLUMNS = [
+  'time',
+  'principal',
+  'operation',
+  'key_id',
+  'key_version',
+  'outcome',
+  'error_code',
+  'request_id',
+  'details',
+  'prev_hash',
+  'hash',
+] as const satisfies readonly (keyof ReturnType<typeof chainedRow>)[];
 
 /**
  * Opens an appender on the (migrated) SQLite store at `filename`; fails at once if the audit table is missing.
@@ -23,7 +35,9 @@ export function openSqliteAuditAppender(filename: string): AuditAppender {
   try {
     const head = database.prepare<[], { hash: string }>('select hash from audit_log order by seq desc limit 1');
     // Positional parameters: binding by name costs ~1 µs more per row.
-    const insert = database.prepare(`insert into audit_log (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
+    const insert = database.prepare(
+      `insert into audit_log (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`,
+    );
     const append = database.transaction((entries: readonly AuditEntry[]) => {
       let prevHash = head.get()?.hash ?? GENESIS_HASH;
       for (const entry of entries) {

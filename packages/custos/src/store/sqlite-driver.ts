@@ -24,12 +24,19 @@ export function sqliteDriver(): typeof BetterSqlite3 {
     driver = require(name) as typeof BetterSqlite3;
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') {
-      const fix = major >= 22 ? 'run npm install' : 'install python3, make and g++, then run npm rebuild better-sqlite3';
-      throw new Error(`the SQLite store needs the npm package ${name} on Node ${node}, which is not installed (${fix})`, { cause });
+      const fix =
+        major >= 22 ? 'run npm install' : 'install python3, make and g++, then run npm rebuild better-sqlite3';
+      throw new Error(
+        `the SQLite store needs the npm package ${name} on Node ${node}, which is not installed (${fix})`,
+        { cause },
+      );
     }
     // Installed but unloadable: most often a native build made for another Node.js (node_modules copied across).
     const fix = major >= 22 ? 'run npm ci' : 'run npm rebuild better-sqlite3';
-    throw new Error(`the SQLite store cannot load the npm package ${name} on Node ${node}: ${(cause as Error).message} (${fix})`, { cause });
+    throw new Error(
+      `the SQLite store cannot load the npm package ${name} on Node ${node}: ${(cause as Error).message} (${fix})`,
+      { cause },
+    );
   }
   return driver;
 }

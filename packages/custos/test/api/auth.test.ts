@@ -80,7 +80,8 @@ describe('authorisation by role (decided by the service)', () => {
   });
   afterAll(async () => t.cleanup());
 
-  const post = (url: string, token: string, payload: object = {}) => t.app.inject({ method: 'POST', url, headers: bearer(token), payload });
+  const post = (url: string, token: string, payload: object = {}) =>
+    t.app.inject({ method: 'POST', url, headers: bearer(token), payload });
 
   it('a key user cannot create keys (403 ACCESS_DENIED) but can encrypt', async () => {
     expectError(await post('/v1/keys', user), 403, 'ACCESS_DENIED');
@@ -99,9 +100,18 @@ describe('authorisation by role (decided by the service)', () => {
 
   it('the audit log records the denied call under the token principal', async () => {
     const { token } = await t.kms.createToken({ roles: ['key-user'], principal: 'svc-denied' });
-    await t.app.inject({ method: 'POST', url: '/v1/keys', headers: { ...bearer(token), 'x-request-id': 'denied-1' }, payload: {} });
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/keys',
+      headers: { ...bearer(token), 'x-request-id': 'denied-1' },
+      payload: {},
+    });
     const { records } = await t.kms.listAuditRecords({ limit: 1000 });
-    expect(records.find((r) => r.requestId === 'denied-1')).toMatchObject({ principal: 'svc-denied', operation: 'CreateKey', outcome: 'denied' });
+    expect(records.find((r) => r.requestId === 'denied-1')).toMatchObject({
+      principal: 'svc-denied',
+      operation: 'CreateKey',
+      outcome: 'denied',
+    });
   });
 
   const scrape = (token: string, requestId: string) =>
@@ -118,8 +128,17 @@ describe('authorisation by role (decided by the service)', () => {
 
     const { records } = await t.kms.listAuditRecords({ limit: 1000 });
     const byRequest = (id: string) => records.find((r) => r.requestId === id);
-    expect(byRequest('scrape-monitor')).toMatchObject({ principal: 'prometheus', operation: 'ReadMetrics', outcome: 'allowed', keyId: null });
-    expect(byRequest('scrape-user')).toMatchObject({ operation: 'ReadMetrics', outcome: 'denied', errorCode: 'ACCESS_DENIED' });
+    expect(byRequest('scrape-monitor')).toMatchObject({
+      principal: 'prometheus',
+      operation: 'ReadMetrics',
+      outcome: 'allowed',
+      keyId: null,
+    });
+    expect(byRequest('scrape-user')).toMatchObject({
+      operation: 'ReadMetrics',
+      outcome: 'denied',
+      errorCode: 'ACCESS_DENIED',
+    });
     expect(byRequest('scrape-admin')).toMatchObject({ operation: 'ReadMetrics', outcome: 'allowed' });
   });
 

@@ -18,7 +18,12 @@ describe('error replies', () => {
   });
   afterAll(async () => t.cleanup());
 
-  const raw = (method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH', url: string, payload?: string | Buffer, contentType = 'application/json') =>
+  const raw = (
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH',
+    url: string,
+    payload?: string | Buffer,
+    contentType = 'application/json',
+  ) =>
     t.app.inject({
       method,
       url,
@@ -30,20 +35,56 @@ describe('error replies', () => {
     const disabled = (await t.kms.createKey({})).keyMetadata.keyId;
     await t.kms.disableKey({ keyId: disabled });
     const hmac = (await t.kms.createKey({ keySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC' })).keyMetadata.keyId;
-    expectError(await raw('POST', `/v1/keys/${keyId}/encrypt`, JSON.stringify({ plaintext: b64(new Uint8Array(4097)) })), 400, 'VALIDATION_ERROR');
-    expectError(await raw('POST', `/v1/keys/${keyId}/encrypt`, JSON.stringify({ plaintext: '***' })), 400, 'VALIDATION_ERROR');
-    expectError(await raw('GET', '/v1/keys/00000000-0000-4000-8000-000000000000'), 404, 'KEY_NOT_FOUND');
-    expectError(await raw('POST', `/v1/keys/${disabled}/encrypt`, JSON.stringify({ plaintext: b64('x') })), 409, 'KEY_DISABLED');
-    expectError(await raw('POST', `/v1/keys/${keyId}/sign`, JSON.stringify({ message: b64('x'), signingAlgorithm: 'ECDSA_SHA_256' })), 400, 'INVALID_KEY_USAGE');
-    expectError(await raw('POST', '/v1/decrypt', JSON.stringify({ ciphertextBlob: b64(new Uint8Array(80).fill(1)) })), 400, 'INVALID_CIPHERTEXT');
     expectError(
-      await raw('POST', `/v1/keys/${hmac}/verify-mac`, JSON.stringify({ message: b64('m'), mac: b64(new Uint8Array(32)), macAlgorithm: 'HMAC_SHA_256' })),
+      await raw('POST', `/v1/keys/${keyId}/encrypt`, JSON.stringify({ plaintext: b64(new Uint8Array(4097)) })),
+      400,
+      'VALIDATION_ERROR',
+    );
+    expectError(
+      await raw('POST', `/v1/keys/${keyId}/encrypt`, JSON.stringify({ plaintext: '***' })),
+      400,
+      'VALIDATION_ERROR',
+    );
+    expectError(await raw('GET', '/v1/keys/00000000-0000-4000-8000-000000000000'), 404, 'KEY_NOT_FOUND');
+    expectError(
+      await raw('POST', `/v1/keys/${disabled}/encrypt`, JSON.stringify({ plaintext: b64('x') })),
+      409,
+      'KEY_DISABLED',
+    );
+    expectError(
+      await raw(
+        'POST',
+        `/v1/keys/${keyId}/sign`,
+        JSON.stringify({ message: b64('x'), signingAlgorithm: 'ECDSA_SHA_256' }),
+      ),
+      400,
+      'INVALID_KEY_USAGE',
+    );
+    expectError(
+      await raw('POST', '/v1/decrypt', JSON.stringify({ ciphertextBlob: b64(new Uint8Array(80).fill(1)) })),
+      400,
+      'INVALID_CIPHERTEXT',
+    );
+    expectError(
+      await raw(
+        'POST',
+        `/v1/keys/${hmac}/verify-mac`,
+        JSON.stringify({ message: b64('m'), mac: b64(new Uint8Array(32)), macAlgorithm: 'HMAC_SHA_256' }),
+      ),
       400,
       'INVALID_MAC',
     );
     await t.kms.createAlias({ aliasName: 'alias/taken', targetKeyId: keyId });
-    expectError(await raw('POST', '/v1/aliases', JSON.stringify({ aliasName: 'alias/taken', targetKeyId: keyId })), 409, 'ALREADY_EXISTS');
-    expectError(await raw('POST', '/v1/keys', JSON.stringify({ keySpec: 'SYMMETRIC_DEFAULT', customKeyStoreId: 'x' })), 400, 'VALIDATION_ERROR');
+    expectError(
+      await raw('POST', '/v1/aliases', JSON.stringify({ aliasName: 'alias/taken', targetKeyId: keyId })),
+      409,
+      'ALREADY_EXISTS',
+    );
+    expectError(
+      await raw('POST', '/v1/keys', JSON.stringify({ keySpec: 'SYMMETRIC_DEFAULT', customKeyStoreId: 'x' })),
+      400,
+      'VALIDATION_ERROR',
+    );
   });
 
   it('a route that does not exist is 404 NOT_FOUND, with or without a token', async () => {
@@ -58,7 +99,11 @@ describe('error replies', () => {
   });
 
   it('a body that is not JSON is 415 (another content type) or 400 VALIDATION_ERROR (bad JSON)', async () => {
-    expectError(await raw('POST', '/v1/keys', 'description=x', 'application/x-www-form-urlencoded'), 415, 'VALIDATION_ERROR');
+    expectError(
+      await raw('POST', '/v1/keys', 'description=x', 'application/x-www-form-urlencoded'),
+      415,
+      'VALIDATION_ERROR',
+    );
     expectError(await raw('POST', '/v1/keys', '{}', 'text/plain'), 415, 'VALIDATION_ERROR');
     expectError(await raw('POST', '/v1/keys', '<a/>', 'application/xml'), 415, 'VALIDATION_ERROR');
     const secret = 'the-plaintext-must-not-echo';
@@ -68,7 +113,11 @@ describe('error replies', () => {
 
   it('prototype pollution attempts are refused', async () => {
     expectError(await raw('POST', '/v1/keys', '{"__proto__": {"exportable": true}}'), 400, 'VALIDATION_ERROR');
-    expectError(await raw('POST', '/v1/keys', '{"constructor": {"prototype": {"exportable": true}}}'), 400, 'VALIDATION_ERROR');
+    expectError(
+      await raw('POST', '/v1/keys', '{"constructor": {"prototype": {"exportable": true}}}'),
+      400,
+      'VALIDATION_ERROR',
+    );
     expect(({} as Record<string, unknown>).exportable).toBeUndefined();
   });
 
@@ -106,16 +155,24 @@ describe('error replies', () => {
     '\u0000\u0001\u0002',
     '{"x": "\\ud800"}',
   ];
-  const bodyRoutes = Object.values(ROUTES as Record<string, Route>).filter((r) => r.method === 'POST' || r.method === 'PUT');
+  const bodyRoutes = Object.values(ROUTES as Record<string, Route>).filter(
+    (r) => r.method === 'POST' || r.method === 'PUT',
+  );
 
-  it.each(bodyRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s: junk bodies never give a 5xx', async (_name, route) => {
-    const url = route.path.replace(':keyId', keyId).replace(':aliasName', 'alias%2Fjunk').replace(/:[A-Za-z]+/, 'junk');
-    for (const body of junkBodies) {
-      const res = await raw(route.method, url, body);
-      expect(res.statusCode, `${body.slice(0, 40)} → ${res.body}`).toBeLessThan(500);
-      if (res.statusCode >= 400) expect(res.json().error.code, body.slice(0, 40)).toMatch(/^[A-Z_]+$/);
-    }
-  });
+  it.each(bodyRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s: junk bodies never give a 5xx',
+    async (_name, route) => {
+      const url = route.path
+        .replace(':keyId', keyId)
+        .replace(':aliasName', 'alias%2Fjunk')
+        .replace(/:[A-Za-z]+/, 'junk');
+      for (const body of junkBodies) {
+        const res = await raw(route.method, url, body);
+        expect(res.statusCode, `${body.slice(0, 40)} → ${res.body}`).toBeLessThan(500);
+        if (res.statusCode >= 400) expect(res.json().error.code, body.slice(0, 40)).toMatch(/^[A-Z_]+$/);
+      }
+    },
+  );
 
   it('junk in query strings and paths never gives a 5xx', async () => {
     const urls = [
@@ -143,7 +200,11 @@ describe('error replies', () => {
   });
 
   it('echoes a sane x-request-id and replaces an insane one', async () => {
-    const sane = await t.app.inject({ method: 'GET', url: '/v1/keys', headers: { ...bearer(t.admin), 'x-request-id': 'trace-123_ab.c:d' } });
+    const sane = await t.app.inject({
+      method: 'GET',
+      url: '/v1/keys',
+      headers: { ...bearer(t.admin), 'x-request-id': 'trace-123_ab.c:d' },
+    });
     expect(sane.headers['x-request-id']).toBe('trace-123_ab.c:d');
     for (const insane of ['has spaces', 'x'.repeat(200), 'new\u00e9line', '<script>']) {
       const res = await t.app.inject({ method: 'GET', url: '/v1/nope', headers: { 'x-request-id': insane } });
@@ -169,7 +230,11 @@ describe('internal errors', () => {
       expect(res.body).not.toContain('secret');
       // A closed service: the KmsError's own message is replaced too.
       await kms.close();
-      const closed = expectError(await app.inject({ method: 'GET', url: '/v1/keys', headers: bearer(token) }), 500, 'INTERNAL');
+      const closed = expectError(
+        await app.inject({ method: 'GET', url: '/v1/keys', headers: bearer(token) }),
+        500,
+        'INTERNAL',
+      );
       expect(closed.error.message).toBe('internal error');
       // UNAVAILABLE keeps its message: it says to retry, and names nothing inside.
       const notReady = expectError(await app.inject({ method: 'GET', url: '/readyz' }), 503, 'UNAVAILABLE');

@@ -22,7 +22,10 @@ export interface TestApp {
   cleanup(): Promise<void>;
 }
 
-export async function openTestApp(options: AppOptions = {}, kmsOptions: Partial<LocalKmsOptions> = {}): Promise<TestApp> {
+export async function openTestApp(
+  options: AppOptions = {},
+  kmsOptions: Partial<LocalKmsOptions> = {},
+): Promise<TestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'custos-api-'));
   const clock = new TestClock();
   const kms = await LocalKms.open({

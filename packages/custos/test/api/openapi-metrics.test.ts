@@ -16,7 +16,9 @@ describe('OpenAPI and docs', () => {
     expect(res.statusCode).toBe(200);
     const doc = JSON.parse(res.body);
     expect(doc.openapi).toBe('3.1.0');
-    expect(doc.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+    expect(doc.components.securitySchemes.bearerAuth).toEqual(
+      expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    );
     expect(doc.security).toEqual([{ bearerAuth: [] }]);
     expect(doc.components.schemas.Error.properties.error.properties.code.enum).toContain('UNAUTHENTICATED');
     for (const [method, route] of Object.entries(ROUTES) as [OperationMethod, Route][]) {
@@ -26,7 +28,9 @@ describe('OpenAPI and docs', () => {
       expect(op.operationId).toBe(method);
       expect(op.summary).toBe(OPERATIONS[method].name);
       for (const name of path.match(/\{([A-Za-z]+)\}/g) ?? []) {
-        expect(op.parameters.some((p: { in: string; name: string }) => p.in === 'path' && `{${p.name}}` === name)).toBe(true);
+        expect(op.parameters.some((p: { in: string; name: string }) => p.in === 'path' && `{${p.name}}` === name)).toBe(
+          true,
+        );
       }
       const success = op.responses['200'] ?? op.responses['201'];
       expect(success.content['application/json'].schema).toBeDefined();
@@ -42,15 +46,22 @@ describe('OpenAPI and docs', () => {
     expect(body.properties.keyId).toBeUndefined(); // in the path
     expect(body.required).toEqual(['plaintext']);
     const describe = doc.paths['/v1/keys/{keyId}'].get.responses['200'].content['application/json'].schema;
-    expect(describe.properties.keyMetadata.properties.creationDate).toMatchObject({ type: 'string', format: 'date-time' });
+    expect(describe.properties.keyMetadata.properties.creationDate).toMatchObject({
+      type: 'string',
+      format: 'date-time',
+    });
     const list = doc.paths['/v1/keys'].get;
-    expect(list.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['query:limit', 'query:marker']);
+    expect(list.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual([
+      'query:limit',
+      'query:marker',
+    ]);
     expect(JSON.stringify(doc)).not.toMatch(/"type":"(Uint8Array|Date)"/);
   });
 
   it('/docs serves the browsable HTML docs', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/docs' });
-    const page = res.statusCode === 302 ? await t.app.inject({ method: 'GET', url: String(res.headers.location) }) : res;
+    const page =
+      res.statusCode === 302 ? await t.app.inject({ method: 'GET', url: String(res.headers.location) }) : res;
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.body).toMatch(/swagger/i);
@@ -69,9 +80,18 @@ describe('metrics', () => {
     const disabled = (await t.kms.createKey({})).keyMetadata.keyId;
     await t.kms.disableKey({ keyId: disabled });
     for (let i = 0; i < 2; i++) {
-      await t.app.inject({ method: 'POST', url: `/v1/keys/${keyId}/encrypt`, headers: bearer(t.admin), payload: { plaintext: b64('m') } });
+      await t.app.inject({
+        method: 'POST',
+        url: `/v1/keys/${keyId}/encrypt`,
+        headers: bearer(t.admin),
+        payload: { plaintext: b64('m') },
+      });
     }
-    await t.app.inject({ method: 'GET', url: '/v1/keys/00000000-0000-4000-8000-000000000000', headers: bearer(t.admin) });
+    await t.app.inject({
+      method: 'GET',
+      url: '/v1/keys/00000000-0000-4000-8000-000000000000',
+      headers: bearer(t.admin),
+    });
     await t.app.inject({ method: 'GET', url: '/v1/keys' });
 
     const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: bearer(t.admin) });

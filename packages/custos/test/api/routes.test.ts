@@ -19,18 +19,22 @@ describe('REST routes', () => {
     t.app.inject({ method: 'POST', url, headers: bearer(token), payload: body as object });
   const get = (url: string, token = t.admin) => t.app.inject({ method: 'GET', url, headers: bearer(token) });
 
-  it.each(Object.entries(ROUTES) as [OperationMethod, Route][])('%s is served (never route-not-found, never 5xx)', async (_method, route) => {
-    let url = route.path;
-    for (const name of pathParams(route)) url = url.replace(`:${name}`, encodeURIComponent(name === 'keyId' ? sweepKey : 'alias/none'));
-    const res = await t.app.inject({
-      method: route.method,
-      url,
-      headers: bearer(t.admin),
-      ...(route.method === 'POST' || route.method === 'PUT' ? { payload: {} } : {}),
-    });
-    expect(res.statusCode, res.body).toBeLessThan(500);
-    if (res.statusCode === 404) expect(res.json().error.message).not.toBe('no such route');
-  });
+  it.each(Object.entries(ROUTES) as [OperationMethod, Route][])(
+    '%s is served (never route-not-found, never 5xx)',
+    async (_method, route) => {
+      let url = route.path;
+      for (const name of pathParams(route))
+        url = url.replace(`:${name}`, encodeURIComponent(name === 'keyId' ? sweepKey : 'alias/none'));
+      const res = await t.app.inject({
+        method: route.method,
+        url,
+        headers: bearer(t.admin),
+        ...(route.method === 'POST' || route.method === 'PUT' ? { payload: {} } : {}),
+      });
+      expect(res.statusCode, res.body).toBeLessThan(500);
+      if (res.statusCode === 404) expect(res.json().error.message).not.toBe('no such route');
+    },
+  );
 
   it('createKey answers 201 with metadata in wire form; describeKey returns the same dates as ISO strings', async () => {
     const created = await post('/v1/keys', { description: 'wire', tags: [{ tagKey: 'team', tagValue: 'a' }] });
@@ -46,7 +50,10 @@ describe('REST routes', () => {
 
   it('encrypt and decrypt round-trip base64 bytes and an encryption context', async () => {
     const plaintext = new Uint8Array([0, 1, 2, 250, 251, 255, 10, 13]);
-    const enc = await post(`/v1/keys/${keyId}/encrypt`, { plaintext: b64(plaintext), encryptionContext: { tenant: 'acme' } });
+    const enc = await post(`/v1/keys/${keyId}/encrypt`, {
+      plaintext: b64(plaintext),
+      encryptionContext: { tenant: 'acme' },
+    });
     expect(enc.statusCode, enc.body).toBe(200);
     const { ciphertextBlob, keyId: arn, encryptionAlgorithm } = enc.json();
     expect(encryptionAlgorithm).toBe('SYMMETRIC_DEFAULT');
@@ -55,9 +62,16 @@ describe('REST routes', () => {
     expect(dec.statusCode, dec.body).toBe(200);
     expect(new Uint8Array(Buffer.from(dec.json().plaintext, 'base64'))).toEqual(plaintext);
     // The in-process LocalKms decrypts what came over HTTP: the wire form is the same ciphertext.
-    const local = await t.kms.decrypt({ ciphertextBlob: new Uint8Array(Buffer.from(ciphertextBlob, 'base64')), encryptionContext: { tenant: 'acme' } });
+    const local = await t.kms.decrypt({
+      ciphertextBlob: new Uint8Array(Buffer.from(ciphertextBlob, 'base64')),
+      encryptionContext: { tenant: 'acme' },
+    });
     expect(local.plaintext).toEqual(plaintext);
-    expectError(await post('/v1/decrypt', { ciphertextBlob, encryptionContext: { tenant: 'evil' } }), 400, 'INVALID_CIPHERTEXT');
+    expectError(
+      await post('/v1/decrypt', { ciphertextBlob, encryptionContext: { tenant: 'evil' } }),
+      400,
+      'INVALID_CIPHERTEXT',
+    );
   });
 
   it('accepts key ARNs and aliases with slashes, URL-encoded, in the path', async () => {
@@ -95,7 +109,11 @@ describe('REST routes', () => {
 
   it('a body field that contradicts the path is refused; one that repeats it is accepted', async () => {
     const other = (await t.kms.createKey({})).keyMetadata.keyId;
-    expectError(await post(`/v1/keys/${keyId}/encrypt`, { keyId: other, plaintext: b64('x') }), 400, 'VALIDATION_ERROR');
+    expectError(
+      await post(`/v1/keys/${keyId}/encrypt`, { keyId: other, plaintext: b64('x') }),
+      400,
+      'VALIDATION_ERROR',
+    );
     expect((await post(`/v1/keys/${keyId}/encrypt`, { keyId, plaintext: b64('x') })).statusCode).toBe(200);
   });
 
@@ -120,7 +138,11 @@ describe('REST routes', () => {
     const message = b64('signed over HTTP');
     const signed = await post(`/v1/keys/${signKey}/sign`, { message, signingAlgorithm: 'ECDSA_SHA_256' });
     expect(signed.statusCode, signed.body).toBe(200);
-    const verified = await post(`/v1/keys/${signKey}/verify`, { message, signature: signed.json().signature, signingAlgorithm: 'ECDSA_SHA_256' });
+    const verified = await post(`/v1/keys/${signKey}/verify`, {
+      message,
+      signature: signed.json().signature,
+      signingAlgorithm: 'ECDSA_SHA_256',
+    });
     expect(verified.json().signatureValid).toBe(true);
     const pub = await get(`/v1/keys/${signKey}/public-key`);
     expect(pub.statusCode).toBe(200);
@@ -150,19 +172,35 @@ describe('REST routes', () => {
     expectError(await get('/v1/keys', token), 401, 'UNAUTHENTICATED');
     const after = (await get('/v1/tokens')).json().tokens.find((x: { tokenId: string }) => x.tokenId === tokenId);
     expect(after.revokedAt).toMatch(/Z$/);
-    expectError(await t.app.inject({ method: 'DELETE', url: '/v1/tokens/nope', headers: bearer(t.admin) }), 404, 'NOT_FOUND');
+    expectError(
+      await t.app.inject({ method: 'DELETE', url: '/v1/tokens/nope', headers: bearer(t.admin) }),
+      404,
+      'NOT_FOUND',
+    );
     expectError(await post('/v1/tokens', { roles: [] }), 400, 'VALIDATION_ERROR');
     expectError(await post('/v1/tokens', { roles: ['root'] }), 400, 'VALIDATION_ERROR');
-    expectError(await post('/v1/tokens', { roles: ['admin'], expiresAt: '2001-01-01T00:00:00Z' }), 400, 'VALIDATION_ERROR');
+    expectError(
+      await post('/v1/tokens', { roles: ['admin'], expiresAt: '2001-01-01T00:00:00Z' }),
+      400,
+      'VALIDATION_ERROR',
+    );
     expectError(await post('/v1/tokens', { roles: ['admin'], expiresAt: 'yesterday' }), 400, 'VALIDATION_ERROR');
   });
 
   it('createToken takes a principal, and the audit log names it for the calls made with the token', async () => {
     const { token } = (await post('/v1/tokens', { roles: ['key-user'], principal: 'svc-billing' })).json();
-    const res = await t.app.inject({ method: 'GET', url: '/v1/keys', headers: { ...bearer(token), 'x-request-id': 'trace-billing-1' } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v1/keys',
+      headers: { ...bearer(token), 'x-request-id': 'trace-billing-1' },
+    });
     expect(res.statusCode).toBe(200);
     const { records } = await t.kms.listAuditRecords({ limit: 1000 });
-    expect(records.find((r) => r.requestId === 'trace-billing-1')).toMatchObject({ principal: 'svc-billing', operation: 'ListKeys', outcome: 'allowed' });
+    expect(records.find((r) => r.requestId === 'trace-billing-1')).toMatchObject({
+      principal: 'svc-billing',
+      operation: 'ListKeys',
+      outcome: 'allowed',
+    });
   });
 
   it('health checks answer without credentials', async () => {

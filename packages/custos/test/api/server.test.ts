@@ -8,7 +8,13 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { installSignalHandlers, parseListen, startServer, type RunningServer, type ServerOptions } from '../../src/api/server.js';
+import {
+  installSignalHandlers,
+  parseListen,
+  startServer,
+  type RunningServer,
+  type ServerOptions,
+} from '../../src/api/server.js';
 
 const dirs: string[] = [];
 async function tempDir(prefix = 'custos-server-'): Promise<string> {
@@ -42,7 +48,9 @@ describe('startServer', () => {
   it('creates the admin token on first start (file mode 0600, logged by path only) and keeps it on later starts', async () => {
     const dataDir = await tempDir();
     const lines: string[] = [];
-    const first = await start(base(dataDir, { logger: { stream: { write: (line: string) => void lines.push(line) } } }));
+    const first = await start(
+      base(dataDir, { logger: { stream: { write: (line: string) => void lines.push(line) } } }),
+    );
     expect(first.adminTokenFile).toBe(join(dataDir, 'admin.token'));
     expect(first.adminToken).toMatch(/^cst_[A-Za-z0-9_-]{43}$/);
     expect((await stat(first.adminTokenFile)).mode & 0o777).toBe(0o600);
@@ -80,7 +88,9 @@ describe('startServer', () => {
     const tokenFile = join(dataDir, 'admin.token');
     await mkdir(tokenFile); // rename(2) of the temporary file onto a directory fails (EISDIR), even as root
     const lines: string[] = [];
-    const error = await startServer(base(dataDir, { logger: { stream: { write: (line: string) => void lines.push(line) } } })).then(
+    const error = await startServer(
+      base(dataDir, { logger: { stream: { write: (line: string) => void lines.push(line) } } }),
+    ).then(
       () => undefined,
       (e: unknown) => e as { code?: string; message: string },
     );
@@ -117,31 +127,48 @@ describe('startServer', () => {
       body: JSON.stringify({ plaintext: Buffer.from('over the wire').toString('base64') }),
     });
     const { ciphertextBlob } = (await enc.json()) as { ciphertextBlob: string };
-    const dec = await fetch(`${server.url}/v1/decrypt`, { method: 'POST', headers: auth, body: JSON.stringify({ ciphertextBlob }) });
-    expect(Buffer.from(((await dec.json()) as { plaintext: string }).plaintext, 'base64').toString()).toBe('over the wire');
+    const dec = await fetch(`${server.url}/v1/decrypt`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ ciphertextBlob }),
+    });
+    expect(Buffer.from(((await dec.json()) as { plaintext: string }).plaintext, 'base64').toString()).toBe(
+      'over the wire',
+    );
   });
 
   it('close() lets an in-flight request finish (its body still arriving), then resolves and stops listening', async () => {
     const lines: string[] = [];
-    const server = await start(base(await tempDir(), { logger: { stream: { write: (line: string) => void lines.push(line) } } }));
+    const server = await start(
+      base(await tempDir(), { logger: { stream: { write: (line: string) => void lines.push(line) } } }),
+    );
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200); // a warm keep-alive connection
     // A request whose body arrives in two parts: it is in flight for as long as the test wants, whatever the machine.
     const body = Buffer.from(JSON.stringify({ keySpec: 'SYMMETRIC_DEFAULT', description: 'created while closing' }));
     let sendRest!: () => void;
-    const inFlight = new Promise<{ status: number; body: { keyMetadata?: { description: string } } }>((resolve, reject) => {
-      const req = httpRequest(
-        `${server.url}/v1/keys`,
-        { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json', 'content-length': String(body.length) } },
-        (res) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-        },
-      );
-      req.on('error', reject);
-      req.write(body.subarray(0, 10));
-      sendRest = () => req.end(body.subarray(10));
-    });
+    const inFlight = new Promise<{ status: number; body: { keyMetadata?: { description: string } } }>(
+      (resolve, reject) => {
+        const req = httpRequest(
+          `${server.url}/v1/keys`,
+          {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${server.adminToken}`,
+              'content-type': 'application/json',
+              'content-length': String(body.length),
+            },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+          },
+        );
+        req.on('error', reject);
+        req.write(body.subarray(0, 10));
+        sendRest = () => req.end(body.subarray(10));
+      },
+    );
     // Until the server has read the request's headers (it logs them): from then on the request is in flight.
     while (!lines.some((line) => line.includes('incoming request') && line.includes('"url":"/v1/keys"'))) {
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -185,15 +212,25 @@ describe('startServer', () => {
     expect(head).toMatch(/^HTTP\/1\.1 503 /);
     expect(head).toMatch(/\r\nconnection: close\r\n/i);
     const requestId = /\r\nx-request-id: (\S+)\r\n/i.exec(head!)?.[1];
-    expect(JSON.parse(body!)).toEqual({ error: { code: 'UNAVAILABLE', message: 'the server is shutting down', requestId } });
+    expect(JSON.parse(body!)).toEqual({
+      error: { code: 'UNAVAILABLE', message: 'the server is shutting down', requestId },
+    });
   });
 
   it('refuses a malformed listen address and a half TLS configuration', async () => {
     const dataDir = await tempDir();
-    await expect(startServer(base(dataDir, { listen: 'localhost' }))).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
-    await expect(startServer(base(dataDir, { listen: '127.0.0.1:70000' }))).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
-    await expect(startServer(base(dataDir, { tlsCert: '/nonexistent' }))).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
-    await expect(startServer(base(dataDir, { tlsClientCa: '/nonexistent' }))).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(startServer(base(dataDir, { listen: 'localhost' }))).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
+    await expect(startServer(base(dataDir, { listen: '127.0.0.1:70000' }))).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
+    await expect(startServer(base(dataDir, { tlsCert: '/nonexistent' }))).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
+    await expect(startServer(base(dataDir, { tlsClientCa: '/nonexistent' }))).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
   });
 
   it('fails to start on a port in use, and leaves the data directory openable', async () => {
@@ -231,7 +268,10 @@ describe('installSignalHandlers', () => {
     expect(exits).toEqual([0]);
     expect(process.listenerCount('SIGTERM')).toBe(before);
 
-    const remove = installSignalHandlers({ close: async () => Promise.reject(new Error('x')) }, (code) => void exits.push(code));
+    const remove = installSignalHandlers(
+      { close: async () => Promise.reject(new Error('x')) },
+      (code) => void exits.push(code),
+    );
     process.emit('SIGINT', 'SIGINT');
     await new Promise((resolve) => setImmediate(resolve));
     expect(exits).toEqual([0, 1]);
@@ -248,34 +288,96 @@ describe('TLS', () => {
     const f = (name: string) => join(dir, name);
     const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
     const ca = (name: string) =>
-      openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f(`${name}.key`), '-out', f(`${name}.pem`), '-days', '1', '-subj', `/CN=${name}`);
+      openssl(
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        f(`${name}.key`),
+        '-out',
+        f(`${name}.pem`),
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${name}`,
+      );
     const leaf = async (name: string, caName: string, ext: string) => {
       await writeFile(f(`${name}.ext`), ext);
-      openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`), '-subj', `/CN=${name}`);
-      openssl('x509', '-req', '-in', f(`${name}.csr`), '-CA', f(`${caName}.pem`), '-CAkey', f(`${caName}.key`), '-CAcreateserial', '-out', f(`${name}.pem`), '-days', '1', '-extfile', f(`${name}.ext`));
+      openssl(
+        'req',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        f(`${name}.key`),
+        '-out',
+        f(`${name}.csr`),
+        '-subj',
+        `/CN=${name}`,
+      );
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        f(`${name}.csr`),
+        '-CA',
+        f(`${caName}.pem`),
+        '-CAkey',
+        f(`${caName}.key`),
+        '-CAcreateserial',
+        '-out',
+        f(`${name}.pem`),
+        '-days',
+        '1',
+        '-extfile',
+        f(`${name}.ext`),
+      );
     };
     ca('ca');
     ca('other-ca');
     await leaf('server', 'ca', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
     await leaf('client', 'ca', 'extendedKeyUsage=clientAuth\n');
     await leaf('stranger', 'other-ca', 'extendedKeyUsage=clientAuth\n');
-    certs = Object.fromEntries(['ca', 'server', 'client', 'stranger'].flatMap((n) => [[n, f(`${n}.pem`)], [`${n}Key`, f(`${n}.key`)]]));
+    certs = Object.fromEntries(
+      ['ca', 'server', 'client', 'stranger'].flatMap((n) => [
+        [n, f(`${n}.pem`)],
+        [`${n}Key`, f(`${n}.key`)],
+      ]),
+    );
   });
 
   interface Reply {
     status: number;
     body: string;
   }
-  async function get(url: string, tls: { ca: string; cert?: string; key?: string }, headers: Record<string, string> = {}): Promise<Reply> {
-    const [ca, cert, key] = await Promise.all([readFile(tls.ca), tls.cert ? readFile(tls.cert) : undefined, tls.key ? readFile(tls.key) : undefined]);
+  async function get(
+    url: string,
+    tls: { ca: string; cert?: string; key?: string },
+    headers: Record<string, string> = {},
+  ): Promise<Reply> {
+    const [ca, cert, key] = await Promise.all([
+      readFile(tls.ca),
+      tls.cert ? readFile(tls.cert) : undefined,
+      tls.key ? readFile(tls.key) : undefined,
+    ]);
     return new Promise((resolve, reject) => {
-      const req = httpsRequest(url, { ca, ...(cert ? { cert } : {}), ...(key ? { key } : {}), headers, agent: false }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on('error', reject);
-      });
+      const req = httpsRequest(
+        url,
+        { ca, ...(cert ? { cert } : {}), ...(key ? { key } : {}), headers, agent: false },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -286,7 +388,11 @@ describe('TLS', () => {
     try {
       expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       expect(await get(`${server.url}/healthz`, { ca: certs.ca! })).toEqual({ status: 200, body: '{"status":"ok"}' });
-      const keys = await get(`${server.url}/v1/keys`, { ca: certs.ca! }, { authorization: `Bearer ${server.adminToken}` });
+      const keys = await get(
+        `${server.url}/v1/keys`,
+        { ca: certs.ca! },
+        { authorization: `Bearer ${server.adminToken}` },
+      );
       expect(keys.status).toBe(200);
       await expect(fetch(server.url.replace('https:', 'http:') + '/healthz')).rejects.toThrow();
     } finally {
@@ -295,12 +401,20 @@ describe('TLS', () => {
   });
 
   it('with tlsClientCa, only clients with a certificate from that CA get through', async () => {
-    const server = await startServer(base(await tempDir(), { tlsCert: certs.server!, tlsKey: certs.serverKey!, tlsClientCa: certs.ca! }));
+    const server = await startServer(
+      base(await tempDir(), { tlsCert: certs.server!, tlsKey: certs.serverKey!, tlsClientCa: certs.ca! }),
+    );
     try {
-      const ok = await get(`${server.url}/v1/keys`, { ca: certs.ca!, cert: certs.client!, key: certs.clientKey! }, { authorization: `Bearer ${server.adminToken}` });
+      const ok = await get(
+        `${server.url}/v1/keys`,
+        { ca: certs.ca!, cert: certs.client!, key: certs.clientKey! },
+        { authorization: `Bearer ${server.adminToken}` },
+      );
       expect(ok.status).toBe(200);
       await expect(get(`${server.url}/healthz`, { ca: certs.ca! })).rejects.toThrow();
-      await expect(get(`${server.url}/healthz`, { ca: certs.ca!, cert: certs.stranger!, key: certs.strangerKey! })).rejects.toThrow();
+      await expect(
+        get(`${server.url}/healthz`, { ca: certs.ca!, cert: certs.stranger!, key: certs.strangerKey! }),
+      ).rejects.toThrow();
       // mTLS is on top of, not instead of, the bearer token.
       const noToken = await get(`${server.url}/v1/keys`, { ca: certs.ca!, cert: certs.client!, key: certs.clientKey! });
       expect(noToken.status).toBe(401);

@@ -1,7 +1,15 @@
 // The AWS KMS JSON protocol, spoken by the real AWS SDK for JavaScript v3 to a real Custos server: every operation
 // Custos serves (success and failure, the SDK raising its own exception classes), pagination, SigV4 failures,
 // roles, unsupported targets, and keys shared between the AWS protocol and the native API.
-import { constants, createECDH, createHash, createPublicKey, publicEncrypt, randomBytes, verify as verifySignature } from 'node:crypto';
+import {
+  constants,
+  createECDH,
+  createHash,
+  createPublicKey,
+  publicEncrypt,
+  randomBytes,
+  verify as verifySignature,
+} from 'node:crypto';
 import {
   AlreadyExistsException,
   CancelKeyDeletionCommand,
@@ -63,7 +71,13 @@ import {
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteKms } from '@custos/client';
-import { expectAws, signedFetch as signedFetchAs, startAwsServer, type AwsCredentials, type AwsTestServer } from './helpers.js';
+import {
+  expectAws,
+  signedFetch as signedFetchAs,
+  startAwsServer,
+  type AwsCredentials,
+  type AwsTestServer,
+} from './helpers.js';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const text = (b: Uint8Array | undefined): string => new TextDecoder().decode(b);
@@ -136,33 +150,52 @@ describe('keys', () => {
   });
 
   it('CreateKey refuses a bad spec (ValidationException), a multi-Region key and custom key stores (UnsupportedOperationException)', async () => {
-    const bad = await expectAws(kms.send(new CreateKeyCommand({ KeySpec: 'RSA_1024' as never })), 'ValidationException');
+    const bad = await expectAws(
+      kms.send(new CreateKeyCommand({ KeySpec: 'RSA_1024' as never })),
+      'ValidationException',
+    );
     expect(bad.$metadata.httpStatusCode).toBe(400);
-    await expectAws(kms.send(new CreateKeyCommand({ KeySpec: 'HMAC_256', KeyUsage: 'ENCRYPT_DECRYPT' })), 'ValidationException');
+    await expectAws(
+      kms.send(new CreateKeyCommand({ KeySpec: 'HMAC_256', KeyUsage: 'ENCRYPT_DECRYPT' })),
+      'ValidationException',
+    );
     await expectAws(kms.send(new CreateKeyCommand({ MultiRegion: true })), 'UnsupportedOperationException');
     expect((await kms.send(new CreateKeyCommand({ MultiRegion: false }))).KeyMetadata?.MultiRegion).toBe(false);
-    const cks = await kms.send(new CreateKeyCommand({ CustomKeyStoreId: 'cks-1234567890abcdef0' })).catch((e: unknown) => e);
+    const cks = await kms
+      .send(new CreateKeyCommand({ CustomKeyStoreId: 'cks-1234567890abcdef0' }))
+      .catch((e: unknown) => e);
     expect(cks).toBeInstanceOf(UnsupportedOperationException);
   });
 
   it('DescribeKey finds a key by id, ARN, alias name and alias ARN; NotFoundException otherwise', async () => {
     await kms.send(new CreateAliasCommand({ AliasName: 'alias/describe-me', TargetKeyId: keys.aes.KeyId }));
-    for (const KeyId of [keys.aes.KeyId!, keys.aes.Arn!, 'alias/describe-me', 'arn:aws:kms:us-east-1:000000000000:alias/describe-me']) {
+    for (const KeyId of [
+      keys.aes.KeyId!,
+      keys.aes.Arn!,
+      'alias/describe-me',
+      'arn:aws:kms:us-east-1:000000000000:alias/describe-me',
+    ]) {
       const { KeyMetadata: meta } = await kms.send(new DescribeKeyCommand({ KeyId }));
       expect(meta!.KeyId).toBe(keys.aes.KeyId);
     }
-    const missing = await kms.send(new DescribeKeyCommand({ KeyId: '00000000-0000-4000-8000-000000000000' })).catch((e: unknown) => e);
+    const missing = await kms
+      .send(new DescribeKeyCommand({ KeyId: '00000000-0000-4000-8000-000000000000' }))
+      .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(NotFoundException);
     expect((missing as NotFoundException).$metadata.httpStatusCode).toBe(400);
     await expectAws(kms.send(new DescribeKeyCommand({ KeyId: 'alias/none' })), 'NotFoundException');
-    await expectAws(kms.send(new DescribeKeyCommand({ KeyId: 'arn:aws:kms:eu-west-1:000000000000:key/' + keys.aes.KeyId })), 'NotFoundException');
+    await expectAws(
+      kms.send(new DescribeKeyCommand({ KeyId: 'arn:aws:kms:eu-west-1:000000000000:key/' + keys.aes.KeyId })),
+      'NotFoundException',
+    );
   });
 
   it('DescribeKey answers only AWS fields (no Custos-only exportable, usageConstraints, currentKeyVersion)', async () => {
     const raw = await signedFetch('TrentService.DescribeKey', { KeyId: keys.aes.KeyId });
     const body = (await raw.json()) as { KeyMetadata: Record<string, unknown> };
     expect(raw.status).toBe(200);
-    for (const field of ['Exportable', 'UsageConstraints', 'CurrentKeyVersion', 'ProtectionLevel', 'Keyring']) expect(body.KeyMetadata).not.toHaveProperty(field);
+    for (const field of ['Exportable', 'UsageConstraints', 'CurrentKeyVersion', 'ProtectionLevel', 'Keyring'])
+      expect(body.KeyMetadata).not.toHaveProperty(field);
     expect(typeof body.KeyMetadata.CreationDate).toBe('number');
   });
 
@@ -193,7 +226,10 @@ describe('keys', () => {
     const meta = await createKey({ Description: 'old' });
     await kms.send(new UpdateKeyDescriptionCommand({ KeyId: meta.KeyId, Description: 'new' }));
     expect((await kms.send(new DescribeKeyCommand({ KeyId: meta.KeyId }))).KeyMetadata!.Description).toBe('new');
-    await expectAws(kms.send(new UpdateKeyDescriptionCommand({ KeyId: 'alias/none', Description: 'x' })), 'NotFoundException');
+    await expectAws(
+      kms.send(new UpdateKeyDescriptionCommand({ KeyId: 'alias/none', Description: 'x' })),
+      'NotFoundException',
+    );
   });
 
   it('DisableKey makes Encrypt fail with DisabledException; EnableKey restores it', async () => {
@@ -201,10 +237,14 @@ describe('keys', () => {
     await kms.send(new DisableKeyCommand({ KeyId: meta.KeyId }));
     const described = (await kms.send(new DescribeKeyCommand({ KeyId: meta.KeyId }))).KeyMetadata!;
     expect(described).toMatchObject({ Enabled: false, KeyState: 'Disabled' });
-    const error = await kms.send(new EncryptCommand({ KeyId: meta.KeyId, Plaintext: utf8('x') })).catch((e: unknown) => e);
+    const error = await kms
+      .send(new EncryptCommand({ KeyId: meta.KeyId, Plaintext: utf8('x') }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DisabledException);
     await kms.send(new EnableKeyCommand({ KeyId: meta.KeyId }));
-    expect((await kms.send(new EncryptCommand({ KeyId: meta.KeyId, Plaintext: utf8('x') }))).CiphertextBlob).toBeInstanceOf(Uint8Array);
+    expect(
+      (await kms.send(new EncryptCommand({ KeyId: meta.KeyId, Plaintext: utf8('x') }))).CiphertextBlob,
+    ).toBeInstanceOf(Uint8Array);
     await expectAws(kms.send(new EnableKeyCommand({ KeyId: 'alias/none' })), 'NotFoundException');
   });
 
@@ -217,13 +257,18 @@ describe('keys', () => {
     const described = (await kms.send(new DescribeKeyCommand({ KeyId: meta.KeyId }))).KeyMetadata!;
     expect(described.DeletionDate).toEqual(scheduled.DeletionDate);
     expect(described.PendingDeletionWindowInDays).toBe(7);
-    const error = await kms.send(new EncryptCommand({ KeyId: meta.KeyId, Plaintext: utf8('x') })).catch((e: unknown) => e);
+    const error = await kms
+      .send(new EncryptCommand({ KeyId: meta.KeyId, Plaintext: utf8('x') }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KMSInvalidStateException);
     await expectAws(kms.send(new EnableKeyCommand({ KeyId: meta.KeyId })), 'KMSInvalidStateException');
     expect((await kms.send(new CancelKeyDeletionCommand({ KeyId: meta.KeyId }))).KeyId).toBe(meta.Arn);
     expect((await kms.send(new DescribeKeyCommand({ KeyId: meta.KeyId }))).KeyMetadata!.KeyState).toBe('Disabled');
     await expectAws(kms.send(new CancelKeyDeletionCommand({ KeyId: meta.KeyId })), 'KMSInvalidStateException');
-    await expectAws(kms.send(new ScheduleKeyDeletionCommand({ KeyId: meta.KeyId, PendingWindowInDays: 3 })), 'ValidationException');
+    await expectAws(
+      kms.send(new ScheduleKeyDeletionCommand({ KeyId: meta.KeyId, PendingWindowInDays: 3 })),
+      'ValidationException',
+    );
   });
 });
 
@@ -233,7 +278,10 @@ describe('aliases and tags', () => {
     await kms.send(new CreateAliasCommand({ AliasName: 'alias/app/two', TargetKeyId: keys.aes.Arn }));
     const byKey = await kms.send(new ListAliasesCommand({ KeyId: keys.aes.KeyId }));
     const one = byKey.Aliases!.find((a) => a.AliasName === 'alias/app/one')!;
-    expect(one).toMatchObject({ AliasArn: 'arn:aws:kms:us-east-1:000000000000:alias/app/one', TargetKeyId: keys.aes.KeyId });
+    expect(one).toMatchObject({
+      AliasArn: 'arn:aws:kms:us-east-1:000000000000:alias/app/one',
+      TargetKeyId: keys.aes.KeyId,
+    });
     expect(one.CreationDate).toBeInstanceOf(Date);
     expect(one.LastUpdatedDate).toBeInstanceOf(Date);
 
@@ -258,13 +306,20 @@ describe('aliases and tags', () => {
 
   it('CreateAlias refuses a taken name (AlreadyExistsException) and a reserved one (InvalidAliasNameException)', async () => {
     await kms.send(new CreateAliasCommand({ AliasName: 'alias/taken', TargetKeyId: keys.aes.KeyId }));
-    expect(await kms.send(new CreateAliasCommand({ AliasName: 'alias/taken', TargetKeyId: keys.aes2.KeyId })).catch((e: unknown) => e)).toBeInstanceOf(
-      AlreadyExistsException,
+    expect(
+      await kms
+        .send(new CreateAliasCommand({ AliasName: 'alias/taken', TargetKeyId: keys.aes2.KeyId }))
+        .catch((e: unknown) => e),
+    ).toBeInstanceOf(AlreadyExistsException);
+    expect(
+      await kms
+        .send(new CreateAliasCommand({ AliasName: 'alias/aws/mine', TargetKeyId: keys.aes.KeyId }))
+        .catch((e: unknown) => e),
+    ).toBeInstanceOf(InvalidAliasNameException);
+    await expectAws(
+      kms.send(new UpdateAliasCommand({ AliasName: 'alias/never', TargetKeyId: keys.aes.KeyId })),
+      'NotFoundException',
     );
-    expect(await kms.send(new CreateAliasCommand({ AliasName: 'alias/aws/mine', TargetKeyId: keys.aes.KeyId })).catch((e: unknown) => e)).toBeInstanceOf(
-      InvalidAliasNameException,
-    );
-    await expectAws(kms.send(new UpdateAliasCommand({ AliasName: 'alias/never', TargetKeyId: keys.aes.KeyId })), 'NotFoundException');
   });
 
   it('TagResource, ListResourceTags (paged) and UntagResource; reserved aws: tags are refused', async () => {
@@ -282,7 +337,9 @@ describe('aliases and tags', () => {
     const first = await kms.send(new ListResourceTagsCommand({ KeyId: meta.KeyId, Limit: 2 }));
     expect(first.Tags).toHaveLength(2);
     expect(first.Truncated).toBe(true);
-    const second = await kms.send(new ListResourceTagsCommand({ KeyId: meta.KeyId, Limit: 2, Marker: first.NextMarker }));
+    const second = await kms.send(
+      new ListResourceTagsCommand({ KeyId: meta.KeyId, Limit: 2, Marker: first.NextMarker }),
+    );
     expect([...first.Tags!, ...second.Tags!]).toEqual([
       { TagKey: 'a', TagValue: '1' },
       { TagKey: 'b', TagValue: '2' },
@@ -290,43 +347,94 @@ describe('aliases and tags', () => {
     ]);
     expect(second.Truncated).toBe(false);
     await kms.send(new UntagResourceCommand({ KeyId: meta.KeyId, TagKeys: ['a', 'c'] }));
-    expect((await kms.send(new ListResourceTagsCommand({ KeyId: meta.KeyId }))).Tags).toEqual([{ TagKey: 'b', TagValue: '2' }]);
-    await expectAws(kms.send(new TagResourceCommand({ KeyId: meta.KeyId, Tags: [{ TagKey: 'aws:x', TagValue: '1' }] })), 'ValidationException');
+    expect((await kms.send(new ListResourceTagsCommand({ KeyId: meta.KeyId }))).Tags).toEqual([
+      { TagKey: 'b', TagValue: '2' },
+    ]);
+    await expectAws(
+      kms.send(new TagResourceCommand({ KeyId: meta.KeyId, Tags: [{ TagKey: 'aws:x', TagValue: '1' }] })),
+      'ValidationException',
+    );
     await expectAws(kms.send(new ListResourceTagsCommand({ KeyId: 'alias/none' })), 'NotFoundException');
   });
 });
 
 describe('encryption and data keys', () => {
   it('Encrypt and Decrypt round-trip with an encryption context; Decrypt needs no key id and answers the key ARN', async () => {
-    const enc = await user.send(new EncryptCommand({ KeyId: keys.aes.KeyId, Plaintext: utf8('attack at dawn'), EncryptionContext: { tenant: 'acme' } }));
+    const enc = await user.send(
+      new EncryptCommand({
+        KeyId: keys.aes.KeyId,
+        Plaintext: utf8('attack at dawn'),
+        EncryptionContext: { tenant: 'acme' },
+      }),
+    );
     expect(enc).toMatchObject({ KeyId: keys.aes.Arn, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' });
-    const dec = await user.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob, EncryptionContext: { tenant: 'acme' } }));
+    const dec = await user.send(
+      new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob, EncryptionContext: { tenant: 'acme' } }),
+    );
     expect(text(dec.Plaintext)).toBe('attack at dawn');
     expect(dec).toMatchObject({ KeyId: keys.aes.Arn, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' });
   });
 
   it('Decrypt fails with InvalidCiphertextException for a wrong context or a tampered blob, IncorrectKeyException for another key id', async () => {
-    const enc = await user.send(new EncryptCommand({ KeyId: keys.aes.KeyId, Plaintext: utf8('x'), EncryptionContext: { a: '1' } }));
-    const wrongContext = await user.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob, EncryptionContext: { a: '2' } })).catch((e: unknown) => e);
+    const enc = await user.send(
+      new EncryptCommand({ KeyId: keys.aes.KeyId, Plaintext: utf8('x'), EncryptionContext: { a: '1' } }),
+    );
+    const wrongContext = await user
+      .send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob, EncryptionContext: { a: '2' } }))
+      .catch((e: unknown) => e);
     expect(wrongContext).toBeInstanceOf(InvalidCiphertextException);
     const blob = Uint8Array.from(enc.CiphertextBlob!);
     blob[blob.length - 1]! ^= 1;
-    await expectAws(user.send(new DecryptCommand({ CiphertextBlob: blob, EncryptionContext: { a: '1' } })), 'InvalidCiphertextException');
-    const other = await user.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob, EncryptionContext: { a: '1' }, KeyId: keys.aes2.KeyId })).catch((e: unknown) => e);
+    await expectAws(
+      user.send(new DecryptCommand({ CiphertextBlob: blob, EncryptionContext: { a: '1' } })),
+      'InvalidCiphertextException',
+    );
+    const other = await user
+      .send(
+        new DecryptCommand({
+          CiphertextBlob: enc.CiphertextBlob,
+          EncryptionContext: { a: '1' },
+          KeyId: keys.aes2.KeyId,
+        }),
+      )
+      .catch((e: unknown) => e);
     expect(other).toBeInstanceOf(IncorrectKeyException);
-    await expectAws(user.send(new EncryptCommand({ KeyId: keys.ecSign.KeyId, Plaintext: utf8('x') })), 'InvalidKeyUsageException');
-    await expectAws(user.send(new EncryptCommand({ KeyId: keys.aes.KeyId, Plaintext: new Uint8Array(4097) })), 'ValidationException');
+    await expectAws(
+      user.send(new EncryptCommand({ KeyId: keys.ecSign.KeyId, Plaintext: utf8('x') })),
+      'InvalidKeyUsageException',
+    );
+    await expectAws(
+      user.send(new EncryptCommand({ KeyId: keys.aes.KeyId, Plaintext: new Uint8Array(4097) })),
+      'ValidationException',
+    );
   });
 
   it('Encrypt and Decrypt with an RSA key and RSAES_OAEP_SHA_256', async () => {
-    const enc = await user.send(new EncryptCommand({ KeyId: keys.rsaEnc.KeyId, Plaintext: utf8('rsa'), EncryptionAlgorithm: 'RSAES_OAEP_SHA_256' }));
-    const dec = await user.send(new DecryptCommand({ KeyId: keys.rsaEnc.KeyId, CiphertextBlob: enc.CiphertextBlob, EncryptionAlgorithm: 'RSAES_OAEP_SHA_256' }));
+    const enc = await user.send(
+      new EncryptCommand({
+        KeyId: keys.rsaEnc.KeyId,
+        Plaintext: utf8('rsa'),
+        EncryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+      }),
+    );
+    const dec = await user.send(
+      new DecryptCommand({
+        KeyId: keys.rsaEnc.KeyId,
+        CiphertextBlob: enc.CiphertextBlob,
+        EncryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+      }),
+    );
     expect(text(dec.Plaintext)).toBe('rsa');
-    await expectAws(user.send(new EncryptCommand({ KeyId: keys.rsaEnc.KeyId, Plaintext: utf8('rsa') })), 'InvalidKeyUsageException');
+    await expectAws(
+      user.send(new EncryptCommand({ KeyId: keys.rsaEnc.KeyId, Plaintext: utf8('rsa') })),
+      'InvalidKeyUsageException',
+    );
   });
 
   it('ReEncrypt moves a ciphertext to another key and context without exposing the plaintext', async () => {
-    const enc = await user.send(new EncryptCommand({ KeyId: keys.aes.KeyId, Plaintext: utf8('move me'), EncryptionContext: { v: '1' } }));
+    const enc = await user.send(
+      new EncryptCommand({ KeyId: keys.aes.KeyId, Plaintext: utf8('move me'), EncryptionContext: { v: '1' } }),
+    );
     const re = await user.send(
       new ReEncryptCommand({
         CiphertextBlob: enc.CiphertextBlob,
@@ -335,44 +443,88 @@ describe('encryption and data keys', () => {
         DestinationEncryptionContext: { v: '2' },
       }),
     );
-    expect(re).toMatchObject({ SourceKeyId: keys.aes.Arn, KeyId: keys.aes2.Arn, SourceEncryptionAlgorithm: 'SYMMETRIC_DEFAULT', DestinationEncryptionAlgorithm: 'SYMMETRIC_DEFAULT' });
-    const dec = await user.send(new DecryptCommand({ CiphertextBlob: re.CiphertextBlob, EncryptionContext: { v: '2' } }));
+    expect(re).toMatchObject({
+      SourceKeyId: keys.aes.Arn,
+      KeyId: keys.aes2.Arn,
+      SourceEncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+      DestinationEncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+    });
+    const dec = await user.send(
+      new DecryptCommand({ CiphertextBlob: re.CiphertextBlob, EncryptionContext: { v: '2' } }),
+    );
     expect(text(dec.Plaintext)).toBe('move me');
-    await expectAws(user.send(new ReEncryptCommand({ CiphertextBlob: enc.CiphertextBlob, DestinationKeyId: keys.aes2.KeyId })), 'InvalidCiphertextException');
+    await expectAws(
+      user.send(new ReEncryptCommand({ CiphertextBlob: enc.CiphertextBlob, DestinationKeyId: keys.aes2.KeyId })),
+      'InvalidCiphertextException',
+    );
   });
 
   it('GenerateDataKey returns a plaintext key and its ciphertext; GenerateDataKeyWithoutPlaintext only the ciphertext', async () => {
-    const dk = await user.send(new GenerateDataKeyCommand({ KeyId: keys.aes.KeyId, KeySpec: 'AES_256', EncryptionContext: { f: 'x' } }));
+    const dk = await user.send(
+      new GenerateDataKeyCommand({ KeyId: keys.aes.KeyId, KeySpec: 'AES_256', EncryptionContext: { f: 'x' } }),
+    );
     expect(dk.Plaintext).toHaveLength(32);
     expect(dk.KeyId).toBe(keys.aes.Arn);
-    const dec = await user.send(new DecryptCommand({ CiphertextBlob: dk.CiphertextBlob, EncryptionContext: { f: 'x' } }));
-    expect(Buffer.from(dec.Plaintext!).equals(Buffer.from(dk.Plaintext!))).toBe(true);
-    expect((await user.send(new GenerateDataKeyCommand({ KeyId: keys.aes.KeyId, NumberOfBytes: 20 }))).Plaintext).toHaveLength(20);
-
-    const without = await user.send(new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keys.aes.KeyId, KeySpec: 'AES_128' }));
-    expect((without as { Plaintext?: unknown }).Plaintext).toBeUndefined();
-    expect((await user.send(new DecryptCommand({ CiphertextBlob: without.CiphertextBlob }))).Plaintext).toHaveLength(16);
-
-    await expectAws(user.send(new GenerateDataKeyCommand({ KeyId: keys.aes.KeyId, KeySpec: 'AES_256', NumberOfBytes: 32 })), 'ValidationException');
-    expect(await user.send(new GenerateDataKeyCommand({ KeyId: keys.hmac.KeyId, KeySpec: 'AES_256' })).catch((e: unknown) => e)).toBeInstanceOf(
-      InvalidKeyUsageException,
+    const dec = await user.send(
+      new DecryptCommand({ CiphertextBlob: dk.CiphertextBlob, EncryptionContext: { f: 'x' } }),
     );
-    await expectAws(user.send(new GenerateDataKeyWithoutPlaintextCommand({ KeyId: 'alias/none', KeySpec: 'AES_256' })), 'NotFoundException');
+    expect(Buffer.from(dec.Plaintext!).equals(Buffer.from(dk.Plaintext!))).toBe(true);
+    expect(
+      (await user.send(new GenerateDataKeyCommand({ KeyId: keys.aes.KeyId, NumberOfBytes: 20 }))).Plaintext,
+    ).toHaveLength(20);
+
+    const without = await user.send(
+      new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keys.aes.KeyId, KeySpec: 'AES_128' }),
+    );
+    expect((without as { Plaintext?: unknown }).Plaintext).toBeUndefined();
+    expect((await user.send(new DecryptCommand({ CiphertextBlob: without.CiphertextBlob }))).Plaintext).toHaveLength(
+      16,
+    );
+
+    await expectAws(
+      user.send(new GenerateDataKeyCommand({ KeyId: keys.aes.KeyId, KeySpec: 'AES_256', NumberOfBytes: 32 })),
+      'ValidationException',
+    );
+    expect(
+      await user
+        .send(new GenerateDataKeyCommand({ KeyId: keys.hmac.KeyId, KeySpec: 'AES_256' }))
+        .catch((e: unknown) => e),
+    ).toBeInstanceOf(InvalidKeyUsageException);
+    await expectAws(
+      user.send(new GenerateDataKeyWithoutPlaintextCommand({ KeyId: 'alias/none', KeySpec: 'AES_256' })),
+      'NotFoundException',
+    );
   });
 
   it('GenerateDataKeyPair returns an SPKI public key and a PKCS#8 private key, plain and encrypted; WithoutPlaintext only encrypted', async () => {
-    const pair = await user.send(new GenerateDataKeyPairCommand({ KeyId: keys.aes.KeyId, KeyPairSpec: 'ECC_NIST_P256' }));
+    const pair = await user.send(
+      new GenerateDataKeyPairCommand({ KeyId: keys.aes.KeyId, KeyPairSpec: 'ECC_NIST_P256' }),
+    );
     expect(pair).toMatchObject({ KeyId: keys.aes.Arn, KeyPairSpec: 'ECC_NIST_P256' });
-    expect(createPublicKey({ key: Buffer.from(pair.PublicKey!), format: 'der', type: 'spki' }).asymmetricKeyType).toBe('ec');
+    expect(createPublicKey({ key: Buffer.from(pair.PublicKey!), format: 'der', type: 'spki' }).asymmetricKeyType).toBe(
+      'ec',
+    );
     const dec = await user.send(new DecryptCommand({ CiphertextBlob: pair.PrivateKeyCiphertextBlob }));
     expect(Buffer.from(dec.Plaintext!).equals(Buffer.from(pair.PrivateKeyPlaintext!))).toBe(true);
 
-    const without = await user.send(new GenerateDataKeyPairWithoutPlaintextCommand({ KeyId: keys.aes.KeyId, KeyPairSpec: 'ECC_NIST_EDWARDS25519' }));
+    const without = await user.send(
+      new GenerateDataKeyPairWithoutPlaintextCommand({ KeyId: keys.aes.KeyId, KeyPairSpec: 'ECC_NIST_EDWARDS25519' }),
+    );
     expect((without as { PrivateKeyPlaintext?: unknown }).PrivateKeyPlaintext).toBeUndefined();
-    expect(createPublicKey({ key: Buffer.from(without.PublicKey!), format: 'der', type: 'spki' }).asymmetricKeyType).toBe('ed25519');
+    expect(
+      createPublicKey({ key: Buffer.from(without.PublicKey!), format: 'der', type: 'spki' }).asymmetricKeyType,
+    ).toBe('ed25519');
 
-    await expectAws(user.send(new GenerateDataKeyPairCommand({ KeyId: keys.aes.KeyId, KeyPairSpec: 'DSA_1024' as never })), 'ValidationException');
-    await expectAws(user.send(new GenerateDataKeyPairWithoutPlaintextCommand({ KeyId: keys.ecSign.KeyId, KeyPairSpec: 'ECC_NIST_P256' })), 'InvalidKeyUsageException');
+    await expectAws(
+      user.send(new GenerateDataKeyPairCommand({ KeyId: keys.aes.KeyId, KeyPairSpec: 'DSA_1024' as never })),
+      'ValidationException',
+    );
+    await expectAws(
+      user.send(
+        new GenerateDataKeyPairWithoutPlaintextCommand({ KeyId: keys.ecSign.KeyId, KeyPairSpec: 'ECC_NIST_P256' }),
+      ),
+      'InvalidKeyUsageException',
+    );
   });
 
   it('GenerateRandom returns fresh random bytes; out-of-range sizes are ValidationException', async () => {
@@ -388,35 +540,91 @@ describe('encryption and data keys', () => {
 describe('signing, MAC and key agreement', () => {
   it('Sign and Verify (ECDSA, RAW and DIGEST); the signature verifies locally against GetPublicKey', async () => {
     const message = utf8('pay 10 EUR');
-    const signed = await user.send(new SignCommand({ KeyId: keys.ecSign.KeyId, Message: message, SigningAlgorithm: 'ECDSA_SHA_256' }));
+    const signed = await user.send(
+      new SignCommand({ KeyId: keys.ecSign.KeyId, Message: message, SigningAlgorithm: 'ECDSA_SHA_256' }),
+    );
     expect(signed).toMatchObject({ KeyId: keys.ecSign.Arn, SigningAlgorithm: 'ECDSA_SHA_256' });
     const pub = await user.send(new GetPublicKeyCommand({ KeyId: keys.ecSign.KeyId }));
-    expect(pub).toMatchObject({ KeyId: keys.ecSign.Arn, KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', SigningAlgorithms: ['ECDSA_SHA_256'] });
+    expect(pub).toMatchObject({
+      KeyId: keys.ecSign.Arn,
+      KeySpec: 'ECC_NIST_P256',
+      KeyUsage: 'SIGN_VERIFY',
+      SigningAlgorithms: ['ECDSA_SHA_256'],
+    });
     const publicKey = createPublicKey({ key: Buffer.from(pub.PublicKey!), format: 'der', type: 'spki' });
     expect(verifySignature('sha256', message, publicKey, signed.Signature!)).toBe(true);
 
-    const verified = await user.send(new VerifyCommand({ KeyId: keys.ecSign.KeyId, Message: message, Signature: signed.Signature, SigningAlgorithm: 'ECDSA_SHA_256' }));
+    const verified = await user.send(
+      new VerifyCommand({
+        KeyId: keys.ecSign.KeyId,
+        Message: message,
+        Signature: signed.Signature,
+        SigningAlgorithm: 'ECDSA_SHA_256',
+      }),
+    );
     expect(verified).toMatchObject({ SignatureValid: true, KeyId: keys.ecSign.Arn });
 
     const digest = createHash('sha256').update(message).digest();
-    const byDigest = await user.send(new SignCommand({ KeyId: keys.ecSign.KeyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
+    const byDigest = await user.send(
+      new SignCommand({
+        KeyId: keys.ecSign.KeyId,
+        Message: digest,
+        MessageType: 'DIGEST',
+        SigningAlgorithm: 'ECDSA_SHA_256',
+      }),
+    );
     expect(verifySignature('sha256', message, publicKey, byDigest.Signature!)).toBe(true);
 
     const bad = await user
-      .send(new VerifyCommand({ KeyId: keys.ecSign.KeyId, Message: utf8('pay 99 EUR'), Signature: signed.Signature, SigningAlgorithm: 'ECDSA_SHA_256' }))
+      .send(
+        new VerifyCommand({
+          KeyId: keys.ecSign.KeyId,
+          Message: utf8('pay 99 EUR'),
+          Signature: signed.Signature,
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
+      )
       .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(KMSInvalidSignatureException);
-    await expectAws(user.send(new SignCommand({ KeyId: keys.aes.KeyId, Message: message, SigningAlgorithm: 'ECDSA_SHA_256' })), 'InvalidKeyUsageException');
-    await expectAws(user.send(new SignCommand({ KeyId: keys.ecSign.KeyId, Message: message, SigningAlgorithm: 'RSASSA_PSS_SHA_256' })), 'InvalidKeyUsageException');
+    await expectAws(
+      user.send(new SignCommand({ KeyId: keys.aes.KeyId, Message: message, SigningAlgorithm: 'ECDSA_SHA_256' })),
+      'InvalidKeyUsageException',
+    );
+    await expectAws(
+      user.send(
+        new SignCommand({ KeyId: keys.ecSign.KeyId, Message: message, SigningAlgorithm: 'RSASSA_PSS_SHA_256' }),
+      ),
+      'InvalidKeyUsageException',
+    );
   });
 
   it('Sign and Verify with RSA-PSS', async () => {
     const message = utf8('rsa message');
-    const signed = await user.send(new SignCommand({ KeyId: keys.rsaSign.KeyId, Message: message, SigningAlgorithm: 'RSASSA_PSS_SHA_256' }));
+    const signed = await user.send(
+      new SignCommand({ KeyId: keys.rsaSign.KeyId, Message: message, SigningAlgorithm: 'RSASSA_PSS_SHA_256' }),
+    );
     const pub = await user.send(new GetPublicKeyCommand({ KeyId: keys.rsaSign.Arn }));
     const publicKey = createPublicKey({ key: Buffer.from(pub.PublicKey!), format: 'der', type: 'spki' });
-    expect(verifySignature('sha256', message, { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signed.Signature!)).toBe(true);
-    expect((await user.send(new VerifyCommand({ KeyId: keys.rsaSign.KeyId, Message: message, Signature: signed.Signature, SigningAlgorithm: 'RSASSA_PSS_SHA_256' }))).SignatureValid).toBe(true);
+    expect(
+      verifySignature(
+        'sha256',
+        message,
+        { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+        signed.Signature!,
+      ),
+    ).toBe(true);
+    expect(
+      (
+        await user.send(
+          new VerifyCommand({
+            KeyId: keys.rsaSign.KeyId,
+            Message: message,
+            Signature: signed.Signature,
+            SigningAlgorithm: 'RSASSA_PSS_SHA_256',
+          }),
+        )
+      ).SignatureValid,
+    ).toBe(true);
   });
 
   it('GetPublicKey refuses a symmetric key (InvalidKeyUsageException) and an unknown one', async () => {
@@ -425,32 +633,71 @@ describe('signing, MAC and key agreement', () => {
   });
 
   it('GenerateMac and VerifyMac; a wrong MAC is KMSInvalidMacException', async () => {
-    const mac = await user.send(new GenerateMacCommand({ KeyId: keys.hmac.KeyId, Message: utf8('m'), MacAlgorithm: 'HMAC_SHA_256' }));
+    const mac = await user.send(
+      new GenerateMacCommand({ KeyId: keys.hmac.KeyId, Message: utf8('m'), MacAlgorithm: 'HMAC_SHA_256' }),
+    );
     expect(mac).toMatchObject({ KeyId: keys.hmac.Arn, MacAlgorithm: 'HMAC_SHA_256' });
     expect(mac.Mac).toHaveLength(32);
-    const ok = await user.send(new VerifyMacCommand({ KeyId: keys.hmac.KeyId, Message: utf8('m'), Mac: mac.Mac, MacAlgorithm: 'HMAC_SHA_256' }));
+    const ok = await user.send(
+      new VerifyMacCommand({ KeyId: keys.hmac.KeyId, Message: utf8('m'), Mac: mac.Mac, MacAlgorithm: 'HMAC_SHA_256' }),
+    );
     expect(ok.MacValid).toBe(true);
-    const bad = await user.send(new VerifyMacCommand({ KeyId: keys.hmac.KeyId, Message: utf8('n'), Mac: mac.Mac, MacAlgorithm: 'HMAC_SHA_256' })).catch((e: unknown) => e);
+    const bad = await user
+      .send(
+        new VerifyMacCommand({
+          KeyId: keys.hmac.KeyId,
+          Message: utf8('n'),
+          Mac: mac.Mac,
+          MacAlgorithm: 'HMAC_SHA_256',
+        }),
+      )
+      .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(KMSInvalidMacException);
-    await expectAws(user.send(new GenerateMacCommand({ KeyId: keys.aes.KeyId, Message: utf8('m'), MacAlgorithm: 'HMAC_SHA_256' })), 'InvalidKeyUsageException');
+    await expectAws(
+      user.send(new GenerateMacCommand({ KeyId: keys.aes.KeyId, Message: utf8('m'), MacAlgorithm: 'HMAC_SHA_256' })),
+      'InvalidKeyUsageException',
+    );
   });
 
   it('DeriveSharedSecret agrees with the peer (ECDH P-256); a malformed peer key is ValidationException', async () => {
     const peer = createECDH('prime256v1');
     peer.generateKeys();
-    const peerPublic = createPublicKey({ key: ecPointToJwk(peer.getPublicKey()), format: 'jwk' }).export({ format: 'der', type: 'spki' });
-    const derived = await user.send(new DeriveSharedSecretCommand({ KeyId: keys.agree.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: peerPublic }));
+    const peerPublic = createPublicKey({ key: ecPointToJwk(peer.getPublicKey()), format: 'jwk' }).export({
+      format: 'der',
+      type: 'spki',
+    });
+    const derived = await user.send(
+      new DeriveSharedSecretCommand({ KeyId: keys.agree.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: peerPublic }),
+    );
     expect(derived).toMatchObject({ KeyId: keys.agree.Arn, KeyAgreementAlgorithm: 'ECDH', KeyOrigin: 'AWS_KMS' });
     const ours = await user.send(new GetPublicKeyCommand({ KeyId: keys.agree.KeyId }));
-    const ourPoint = createPublicKey({ key: Buffer.from(ours.PublicKey!), format: 'der', type: 'spki' }).export({ format: 'jwk' });
-    const expected = peer.computeSecret(Buffer.concat([Buffer.from([4]), Buffer.from(ourPoint.x!, 'base64url'), Buffer.from(ourPoint.y!, 'base64url')]));
+    const ourPoint = createPublicKey({ key: Buffer.from(ours.PublicKey!), format: 'der', type: 'spki' }).export({
+      format: 'jwk',
+    });
+    const expected = peer.computeSecret(
+      Buffer.concat([Buffer.from([4]), Buffer.from(ourPoint.x!, 'base64url'), Buffer.from(ourPoint.y!, 'base64url')]),
+    );
     expect(Buffer.from(derived.SharedSecret!).equals(expected)).toBe(true);
-    await expectAws(user.send(new DeriveSharedSecretCommand({ KeyId: keys.agree.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: randomBytes(40) })), 'ValidationException');
+    await expectAws(
+      user.send(
+        new DeriveSharedSecretCommand({
+          KeyId: keys.agree.KeyId,
+          KeyAgreementAlgorithm: 'ECDH',
+          PublicKey: randomBytes(40),
+        }),
+      ),
+      'ValidationException',
+    );
   });
 });
 
 function ecPointToJwk(point: Buffer): { kty: 'EC'; crv: 'P-256'; x: string; y: string } {
-  return { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33, 65).toString('base64url') };
+  return {
+    kty: 'EC',
+    crv: 'P-256',
+    x: point.subarray(1, 33).toString('base64url'),
+    y: point.subarray(33, 65).toString('base64url'),
+  };
 }
 
 describe('rotation', () => {
@@ -463,8 +710,13 @@ describe('rotation', () => {
     expect(Math.abs(on.NextRotationDate!.getTime() - (Date.now() + 90 * 24 * 60 * MIN))).toBeLessThan(MIN);
     await kms.send(new DisableKeyRotationCommand({ KeyId: meta.KeyId }));
     expect((await kms.send(new GetKeyRotationStatusCommand({ KeyId: meta.KeyId }))).KeyRotationEnabled).toBe(false);
-    await expectAws(kms.send(new EnableKeyRotationCommand({ KeyId: meta.KeyId, RotationPeriodInDays: 30 })), 'ValidationException');
-    expect(await kms.send(new EnableKeyRotationCommand({ KeyId: keys.ecSign.KeyId })).catch((e: unknown) => e)).toBeInstanceOf(UnsupportedOperationException);
+    await expectAws(
+      kms.send(new EnableKeyRotationCommand({ KeyId: meta.KeyId, RotationPeriodInDays: 30 })),
+      'ValidationException',
+    );
+    expect(
+      await kms.send(new EnableKeyRotationCommand({ KeyId: keys.ecSign.KeyId })).catch((e: unknown) => e),
+    ).toBeInstanceOf(UnsupportedOperationException);
     await kms.send(new DisableKeyCommand({ KeyId: meta.KeyId }));
     await expectAws(kms.send(new EnableKeyRotationCommand({ KeyId: meta.KeyId })), 'DisabledException');
   });
@@ -479,12 +731,19 @@ describe('rotation', () => {
     expect(first.Truncated).toBe(true);
     expect(first.Rotations![0]).toMatchObject({ KeyId: meta.Arn, RotationType: 'ON_DEMAND' });
     expect(first.Rotations![0]!.RotationDate).toBeInstanceOf(Date);
-    const second = await kms.send(new ListKeyRotationsCommand({ KeyId: meta.KeyId, Limit: 1, Marker: first.NextMarker }));
+    const second = await kms.send(
+      new ListKeyRotationsCommand({ KeyId: meta.KeyId, Limit: 1, Marker: first.NextMarker }),
+    );
     expect(second.Rotations).toHaveLength(1);
     expect(second.Truncated).toBe(false);
     expect(text((await kms.send(new DecryptCommand({ CiphertextBlob: old.CiphertextBlob }))).Plaintext)).toBe('v1');
-    expect(await kms.send(new RotateKeyOnDemandCommand({ KeyId: keys.rsaSign.KeyId })).catch((e: unknown) => e)).toBeInstanceOf(UnsupportedOperationException);
-    await expectAws(kms.send(new ListKeyRotationsCommand({ KeyId: meta.KeyId, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' })), 'UnsupportedOperationException');
+    expect(
+      await kms.send(new RotateKeyOnDemandCommand({ KeyId: keys.rsaSign.KeyId })).catch((e: unknown) => e),
+    ).toBeInstanceOf(UnsupportedOperationException);
+    await expectAws(
+      kms.send(new ListKeyRotationsCommand({ KeyId: meta.KeyId, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' })),
+      'UnsupportedOperationException',
+    );
   });
 });
 
@@ -492,13 +751,23 @@ describe('imported key material', () => {
   it('CreateKey Origin EXTERNAL, GetParametersForImport, ImportKeyMaterial (with ValidTo), DeleteImportedKeyMaterial', async () => {
     const meta = await createKey({ Origin: 'EXTERNAL' });
     expect(meta).toMatchObject({ Origin: 'EXTERNAL', KeyState: 'PendingImport', Enabled: false });
-    const params = await kms.send(new GetParametersForImportCommand({ KeyId: meta.KeyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' }));
+    const params = await kms.send(
+      new GetParametersForImportCommand({
+        KeyId: meta.KeyId,
+        WrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+        WrappingKeySpec: 'RSA_2048',
+      }),
+    );
     expect(params.KeyId).toBe(meta.Arn);
     expect(params.ParametersValidTo).toBeInstanceOf(Date);
     expect(params.ParametersValidTo!.getTime()).toBeGreaterThan(Date.now());
     const material = randomBytes(32);
     const wrapped = publicEncrypt(
-      { key: createPublicKey({ key: Buffer.from(params.PublicKey!), format: 'der', type: 'spki' }), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+      {
+        key: createPublicKey({ key: Buffer.from(params.PublicKey!), format: 'der', type: 'spki' }),
+        padding: constants.RSA_PKCS1_OAEP_PADDING,
+        oaepHash: 'sha256',
+      },
       material,
     );
     const validTo = new Date(Math.floor(Date.now() / 1000 + 86_400) * 1000);
@@ -515,17 +784,38 @@ describe('imported key material', () => {
     expect(described).toMatchObject({ KeyState: 'Enabled', ExpirationModel: 'KEY_MATERIAL_EXPIRES' });
     expect(described.ValidTo).toEqual(validTo);
     const enc = await kms.send(new EncryptCommand({ KeyId: meta.KeyId, Plaintext: utf8('imported') }));
-    expect(text((await kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob }))).Plaintext)).toBe('imported');
+    expect(text((await kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob }))).Plaintext)).toBe(
+      'imported',
+    );
 
     const forged = await kms
-      .send(new ImportKeyMaterialCommand({ KeyId: meta.KeyId, ImportToken: randomBytes(17), EncryptedKeyMaterial: wrapped, ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }))
+      .send(
+        new ImportKeyMaterialCommand({
+          KeyId: meta.KeyId,
+          ImportToken: randomBytes(17),
+          EncryptedKeyMaterial: wrapped,
+          ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+        }),
+      )
       .catch((e: unknown) => e);
     expect(forged).toBeInstanceOf(InvalidImportTokenException);
 
     await kms.send(new DeleteImportedKeyMaterialCommand({ KeyId: meta.KeyId }));
     expect((await kms.send(new DescribeKeyCommand({ KeyId: meta.KeyId }))).KeyMetadata!.KeyState).toBe('PendingImport');
-    await expectAws(kms.send(new EncryptCommand({ KeyId: meta.KeyId, Plaintext: utf8('x') })), 'KMSInvalidStateException');
-    await expectAws(kms.send(new GetParametersForImportCommand({ KeyId: keys.aes.KeyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' })), 'UnsupportedOperationException');
+    await expectAws(
+      kms.send(new EncryptCommand({ KeyId: meta.KeyId, Plaintext: utf8('x') })),
+      'KMSInvalidStateException',
+    );
+    await expectAws(
+      kms.send(
+        new GetParametersForImportCommand({
+          KeyId: keys.aes.KeyId,
+          WrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+          WrappingKeySpec: 'RSA_2048',
+        }),
+      ),
+      'UnsupportedOperationException',
+    );
     await expectAws(kms.send(new DeleteImportedKeyMaterialCommand({ KeyId: 'alias/none' })), 'NotFoundException');
   });
 });
@@ -540,7 +830,10 @@ describe('key policy', () => {
     await kms.send(new PutKeyPolicyCommand({ KeyId: meta.KeyId, PolicyName: 'default', Policy: policy }));
     expect((await kms.send(new GetKeyPolicyCommand({ KeyId: meta.KeyId }))).Policy).toBe(policy);
     await expectAws(kms.send(new GetKeyPolicyCommand({ KeyId: meta.KeyId, PolicyName: 'other' })), 'NotFoundException');
-    await expectAws(kms.send(new PutKeyPolicyCommand({ KeyId: meta.KeyId, Policy: 'not json' })), 'ValidationException');
+    await expectAws(
+      kms.send(new PutKeyPolicyCommand({ KeyId: meta.KeyId, Policy: 'not json' })),
+      'ValidationException',
+    );
   });
 });
 
@@ -559,7 +852,11 @@ describe('protocol', () => {
   });
 
   it('refuses unknown fields with ValidationException and Custos-only fields likewise', async () => {
-    const typo = await signedFetch('TrentService.Encrypt', { KeyId: keys.aes.KeyId, Plaintext: 'aGk=', Plaintxt: 'aGk=' });
+    const typo = await signedFetch('TrentService.Encrypt', {
+      KeyId: keys.aes.KeyId,
+      Plaintext: 'aGk=',
+      Plaintxt: 'aGk=',
+    });
     expect(typo.status).toBe(400);
     expect(((await typo.json()) as { __type: string }).__type).toBe('ValidationException');
     const custosOnly = await signedFetch('TrentService.CreateKey', { Exportable: true });
@@ -575,11 +872,16 @@ describe('protocol', () => {
   });
 
   it('answers a TrentService operation Custos does not serve with UnsupportedOperationException', async () => {
-    expect(await kms.send(new CreateGrantCommand({ KeyId: keys.aes.KeyId, GranteePrincipal: 'p', Operations: ['Encrypt'] })).catch((e: unknown) => e)).toBeInstanceOf(
-      UnsupportedOperationException,
-    );
+    expect(
+      await kms
+        .send(new CreateGrantCommand({ KeyId: keys.aes.KeyId, GranteePrincipal: 'p', Operations: ['Encrypt'] }))
+        .catch((e: unknown) => e),
+    ).toBeInstanceOf(UnsupportedOperationException);
     await expectAws(kms.send(new ListGrantsCommand({ KeyId: keys.aes.KeyId })), 'UnsupportedOperationException');
-    await expectAws(kms.send(new ReplicateKeyCommand({ KeyId: keys.aes.KeyId, ReplicaRegion: 'eu-west-1' })), 'UnsupportedOperationException');
+    await expectAws(
+      kms.send(new ReplicateKeyCommand({ KeyId: keys.aes.KeyId, ReplicaRegion: 'eu-west-1' })),
+      'UnsupportedOperationException',
+    );
     const other = await signedFetch('DynamoDB_20120810.ListTables', {});
     expect(((await other.json()) as { __type: string }).__type).toBe('UnknownOperationException');
   });
@@ -598,8 +900,15 @@ describe('protocol', () => {
       expect(res.status).toBe(400);
       expect(res.headers.get('x-amzn-errortype'), JSON.stringify(headers)).toBe(expected);
     }
-    const none = await fetch(server.url + '/', { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
-    expect(await none.json()).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+    const none = await fetch(server.url + '/', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: '{}',
+    });
+    expect(await none.json()).toEqual({
+      __type: 'MissingAuthenticationTokenException',
+      message: 'Missing Authentication Token',
+    });
   });
 });
 
@@ -613,7 +922,10 @@ describe('SigV4 authentication and roles', () => {
   it('an unknown access key id is UnrecognizedClientException', async () => {
     const client = server.client({ accessKeyId: 'AKIACUSTOSAAAAAAAAAA', secretAccessKey: adminCreds.secretAccessKey });
     await expectAws(client.send(new ListKeysCommand({})), 'UnrecognizedClientException');
-    const foreign = server.client({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
+    const foreign = server.client({
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    });
     await expectAws(foreign.send(new ListKeysCommand({})), 'UnrecognizedClientException');
   });
 
@@ -627,7 +939,12 @@ describe('SigV4 authentication and roles', () => {
   });
 
   it('a client configured for another region is refused with InvalidSignatureException', async () => {
-    const client = new KMSClient({ endpoint: server.url, region: 'eu-west-1', credentials: adminCreds, maxAttempts: 1 });
+    const client = new KMSClient({
+      endpoint: server.url,
+      region: 'eu-west-1',
+      credentials: adminCreds,
+      maxAttempts: 1,
+    });
     const error = await expectAws(client.send(new ListKeysCommand({})), 'InvalidSignatureException');
     expect(error.message).toMatch(/region/);
   });
@@ -645,15 +962,20 @@ describe('SigV4 authentication and roles', () => {
     await expectAws(user.send(new ScheduleKeyDeletionCommand({ KeyId: keys.aes.KeyId })), 'AccessDeniedException');
     const keyAdmin = server.client(await server.accessKey(['key-admin']));
     const created = (await keyAdmin.send(new CreateKeyCommand({}))).KeyMetadata!;
-    await expectAws(keyAdmin.send(new EncryptCommand({ KeyId: created.KeyId, Plaintext: utf8('x') })), 'AccessDeniedException');
-    expect((await user.send(new EncryptCommand({ KeyId: created.KeyId, Plaintext: utf8('x') }))).KeyId).toBe(created.Arn);
+    await expectAws(
+      keyAdmin.send(new EncryptCommand({ KeyId: created.KeyId, Plaintext: utf8('x') })),
+      'AccessDeniedException',
+    );
+    expect((await user.send(new EncryptCommand({ KeyId: created.KeyId, Plaintext: utf8('x') }))).KeyId).toBe(
+      created.Arn,
+    );
   });
 
   it('the audit log records the access key principal and the x-amzn-RequestId of each AWS call', async () => {
     const res = await signedFetch('TrentService.GenerateRandom', { NumberOfBytes: 1 });
     const requestId = res.headers.get('x-amzn-requestid');
     const records = [];
-    for (let after: number | undefined = 0; after !== undefined; ) {
+    for (let after: number | undefined = 0; after !== undefined;) {
       const page = await server.admin.listAuditRecords({ after, limit: 1000 });
       records.push(...page.records);
       after = page.nextAfter;
@@ -666,17 +988,28 @@ describe('SigV4 authentication and roles', () => {
 describe('the AWS protocol and the native API share keys', () => {
   it('a key created through the AWS protocol is usable through RemoteKms, and the other way round', async () => {
     const awsKey = await createKey({ Description: 'made over AWS' });
-    const { ciphertextBlob } = await server.admin.encrypt({ keyId: awsKey.KeyId!, plaintext: utf8('native'), encryptionContext: { via: 'rest' } });
-    const viaAws = await user.send(new DecryptCommand({ CiphertextBlob: ciphertextBlob, EncryptionContext: { via: 'rest' } }));
+    const { ciphertextBlob } = await server.admin.encrypt({
+      keyId: awsKey.KeyId!,
+      plaintext: utf8('native'),
+      encryptionContext: { via: 'rest' },
+    });
+    const viaAws = await user.send(
+      new DecryptCommand({ CiphertextBlob: ciphertextBlob, EncryptionContext: { via: 'rest' } }),
+    );
     expect(text(viaAws.Plaintext)).toBe('native');
 
-    const { keyMetadata } = await server.admin.createKey({ description: 'made over REST', tags: [{ tagKey: 'origin', tagValue: 'rest' }] });
+    const { keyMetadata } = await server.admin.createKey({
+      description: 'made over REST',
+      tags: [{ tagKey: 'origin', tagValue: 'rest' }],
+    });
     const described = (await kms.send(new DescribeKeyCommand({ KeyId: keyMetadata.arn }))).KeyMetadata!;
     expect(described).toMatchObject({ KeyId: keyMetadata.keyId, Description: 'made over REST' });
     const enc = await user.send(new EncryptCommand({ KeyId: keyMetadata.keyId, Plaintext: utf8('aws') }));
     const { plaintext } = await server.admin.decrypt({ ciphertextBlob: enc.CiphertextBlob! });
     expect(text(plaintext)).toBe('aws');
-    const viaRest = await new RemoteKms({ endpoint: server.url, token: 'cst_' + 'A'.repeat(43) }).describeKey({ keyId: keyMetadata.keyId }).catch((e: unknown) => e);
+    const viaRest = await new RemoteKms({ endpoint: server.url, token: 'cst_' + 'A'.repeat(43) })
+      .describeKey({ keyId: keyMetadata.keyId })
+      .catch((e: unknown) => e);
     expect((viaRest as { code?: string }).code).toBe('UNAUTHENTICATED');
   });
 
@@ -703,7 +1036,12 @@ describe('server options awsRegion and awsAccountId', () => {
       expect(meta.Arn).toBe(`arn:aws:kms:eu-central-1:123456789012:key/${meta.KeyId}`);
       expect(meta.AWSAccountId).toBe('123456789012');
       expect((await client.send(new DescribeKeyCommand({ KeyId: meta.Arn }))).KeyMetadata!.KeyId).toBe(meta.KeyId);
-      const usEast = new KMSClient({ endpoint: other.url, region: 'us-east-1', credentials: await other.accessKey(['admin']), maxAttempts: 1 });
+      const usEast = new KMSClient({
+        endpoint: other.url,
+        region: 'us-east-1',
+        credentials: await other.accessKey(['admin']),
+        maxAttempts: 1,
+      });
       await expectAws(usEast.send(new ListKeysCommand({})), 'InvalidSignatureException');
       client.destroy();
       usEast.destroy();
@@ -717,7 +1055,8 @@ describe('metrics', () => {
   it('count AWS calls by their operation; calls that name no supported operation stay under "AwsKms"', async () => {
     const scrape = async () =>
       (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.adminToken}` } })).text();
-    const count = (text: string, labels: string) => Number(text.match(new RegExp(`^custos_requests_total\\{${labels}\\} (\\d+)$`, 'm'))?.[1] ?? 0);
+    const count = (text: string, labels: string) =>
+      Number(text.match(new RegExp(`^custos_requests_total\\{${labels}\\} (\\d+)$`, 'm'))?.[1] ?? 0);
     const before = await scrape();
     await kms.send(new GenerateRandomCommand({ NumberOfBytes: 8 }));
     await kms.send(new GenerateRandomCommand({ NumberOfBytes: 8 }));

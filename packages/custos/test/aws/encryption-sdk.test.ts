@@ -32,7 +32,9 @@ describe('AWS Encryption SDK (KmsKeyringNode) through Custos', () => {
 
   it('encrypts and decrypts a message; the encryption context and the data key provider are Custos', async () => {
     const plaintext = randomBytes(10_000);
-    const { result, messageHeader } = await encrypt(keyring(arn), plaintext, { encryptionContext: { purpose: 'test', tenant: 'acme' } });
+    const { result, messageHeader } = await encrypt(keyring(arn), plaintext, {
+      encryptionContext: { purpose: 'test', tenant: 'acme' },
+    });
     expect(messageHeader.encryptedDataKeys).toHaveLength(1);
     expect(messageHeader.encryptedDataKeys[0]!.providerId).toBe('aws-kms');
     expect(messageHeader.encryptedDataKeys[0]!.providerInfo).toBe(arn);

@@ -12,11 +12,23 @@ import { LocalKms } from '../../src/service/local-kms.js';
 import { signedFetch, startAwsServer, type AwsCredentials, type AwsTestServer } from './helpers.js';
 
 /** Status, x-amzn-ErrorType and body of an AWS error reply; fails unless the body is exactly `{ __type, message }`. */
-async function awsError(res: Response): Promise<{ status: number; errorType: string | null; requestId: string | null; body: { __type: string; message: string } }> {
+async function awsError(
+  res: Response,
+): Promise<{
+  status: number;
+  errorType: string | null;
+  requestId: string | null;
+  body: { __type: string; message: string };
+}> {
   const body = (await res.json()) as { __type: string; message: string };
   expect(res.headers.get('content-type')).toBe('application/x-amz-json-1.1');
   expect(body).toEqual({ __type: expect.any(String), message: expect.any(String) });
-  return { status: res.status, errorType: res.headers.get('x-amzn-errortype'), requestId: res.headers.get('x-amzn-requestid'), body };
+  return {
+    status: res.status,
+    errorType: res.headers.get('x-amzn-errortype'),
+    requestId: res.headers.get('x-amzn-requestid'),
+    body,
+  };
 }
 
 describe('internal errors', () => {
@@ -39,16 +51,25 @@ describe('internal errors', () => {
       expect(failed.status).toBe(500);
       expect(failed.errorType).toBe('KMSInternalException');
       expect(failed.requestId).toMatch(/^[0-9a-f-]{36}$/);
-      expect(failed.body).toEqual({ __type: 'KMSInternalException', message: `internal error (request ${failed.requestId})` });
+      expect(failed.body).toEqual({
+        __type: 'KMSInternalException',
+        message: `internal error (request ${failed.requestId})`,
+      });
       // UNAVAILABLE is a fault too (500 DependencyTimeoutException), but its message says to retry and names nothing inside.
       const unavailable = await awsError(await signedFetch(url, credentials, 'TrentService.ListAliases', {}));
       expect(unavailable.status).toBe(500);
-      expect(unavailable.body).toEqual({ __type: 'DependencyTimeoutException', message: 'the key store is unavailable; retry later (request r-1)' });
+      expect(unavailable.body).toEqual({
+        __type: 'DependencyTimeoutException',
+        message: 'the key store is unavailable; retry later (request r-1)',
+      });
       // A closed service (its KmsError says why): the message is replaced too.
       await kms.close();
       const closed = await awsError(await signedFetch(url, credentials, 'TrentService.ListKeys', {}));
       expect(closed.status).toBe(500);
-      expect(closed.body).toEqual({ __type: 'KMSInternalException', message: `internal error (request ${closed.requestId})` });
+      expect(closed.body).toEqual({
+        __type: 'KMSInternalException',
+        message: `internal error (request ${closed.requestId})`,
+      });
     } finally {
       await app.close();
       await kms.close();
@@ -68,7 +89,13 @@ describe('bodies refused before any operation runs', () => {
 
   it('a content type other than application/x-amz-json-1.1 (or 1.0) is 400 SerializationException', async () => {
     for (const contentType of ['application/json', 'text/plain', 'application/x-www-form-urlencoded']) {
-      const res = await signedFetch(server.url, credentials, 'TrentService.GenerateRandom', { NumberOfBytes: 4 }, { contentType });
+      const res = await signedFetch(
+        server.url,
+        credentials,
+        'TrentService.GenerateRandom',
+        { NumberOfBytes: 4 },
+        { contentType },
+      );
       const refused = await awsError(res);
       expect(refused.status, contentType).toBe(400);
       expect(refused.errorType, contentType).toBe('SerializationException');
@@ -86,7 +113,9 @@ describe('bodies refused before any operation runs', () => {
 
   it('a body that is not JSON is 400 SerializationException, and the message does not echo it', async () => {
     const secret = 'the-plaintext-must-not-echo';
-    const refused = await awsError(await signedFetch(server.url, credentials, 'TrentService.DescribeKey', `{"KeyId": "${secret}`));
+    const refused = await awsError(
+      await signedFetch(server.url, credentials, 'TrentService.DescribeKey', `{"KeyId": "${secret}`),
+    );
     expect(refused.status).toBe(400);
     expect(refused.errorType).toBe('SerializationException');
     expect(refused.body.__type).toBe('SerializationException');

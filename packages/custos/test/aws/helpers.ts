@@ -32,7 +32,10 @@ export interface AwsTestServer {
   close(): Promise<void>;
 }
 
-export async function startAwsServer(options: Partial<ServerOptions> = {}, region = 'us-east-1'): Promise<AwsTestServer> {
+export async function startAwsServer(
+  options: Partial<ServerOptions> = {},
+  region = 'us-east-1',
+): Promise<AwsTestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'custos-aws-'));
   const server = await startServer({
     dataDir,
@@ -54,7 +57,10 @@ export async function startAwsServer(options: Partial<ServerOptions> = {}, regio
     admin,
     adminToken: server.adminToken!,
     async accessKey(roles, principal) {
-      const { accessKeyId, secretAccessKey } = await admin.createAccessKey({ roles, ...(principal ? { principal } : {}) });
+      const { accessKeyId, secretAccessKey } = await admin.createAccessKey({
+        roles,
+        ...(principal ? { principal } : {}),
+      });
       return { accessKeyId, secretAccessKey };
     },
     client: (credentials, extra = {}) => new KMSClient(config(credentials, extra)),
@@ -67,7 +73,10 @@ export async function startAwsServer(options: Partial<ServerOptions> = {}, regio
 }
 
 /** Awaits `promise` and asserts the AWS SDK raised the exception named `name`; returns it. */
-export async function expectAws(promise: Promise<unknown>, name: string): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
+export async function expectAws(
+  promise: Promise<unknown>,
+  name: string,
+): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
@@ -90,7 +99,12 @@ export async function signedFetch(
 ): Promise<Response> {
   const { hostname, port, protocol, host } = new URL(url);
   const payload = typeof body === 'string' ? body : JSON.stringify(body);
-  const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'kms', sha256: Hash.bind(null, 'sha256') });
+  const signer = new SignatureV4({
+    credentials,
+    region: 'us-east-1',
+    service: 'kms',
+    sha256: Hash.bind(null, 'sha256'),
+  });
   const request = await signer.sign(
     new HttpRequest({
       method: 'POST',

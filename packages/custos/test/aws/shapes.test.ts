@@ -62,14 +62,18 @@ describe('fromAws (requests)', () => {
   });
 
   it('renames fields inside arrays of objects (Tags)', () => {
-    expect(fromAws(OPERATIONS.createKey.request, { Tags: [{ TagKey: 'team', TagValue: 'pay' }], Description: 'd' })).toEqual({
+    expect(
+      fromAws(OPERATIONS.createKey.request, { Tags: [{ TagKey: 'team', TagValue: 'pay' }], Description: 'd' }),
+    ).toEqual({
       tags: [{ tagKey: 'team', tagValue: 'pay' }],
       description: 'd',
     });
   });
 
   it('reads timestamps as epoch seconds (fractions kept to the millisecond)', () => {
-    const input = fromAws(OPERATIONS.importKeyMaterial.request, { KeyId: 'k', ValidTo: T.getTime() / 1000 }) as { validTo: Date };
+    const input = fromAws(OPERATIONS.importKeyMaterial.request, { KeyId: 'k', ValidTo: T.getTime() / 1000 }) as {
+      validTo: Date;
+    };
     expect(input.validTo).toEqual(T);
   });
 
@@ -78,23 +82,35 @@ describe('fromAws (requests)', () => {
   });
 
   it('refuses unknown fields with VALIDATION_ERROR: typos, camelCase names, Custos-only fields', () => {
-    expect(codeOf(() => fromAws(OPERATIONS.encrypt.request, { KeyId: 'k', Plaintxt: 'aGk=' }))).toBe('VALIDATION_ERROR');
+    expect(codeOf(() => fromAws(OPERATIONS.encrypt.request, { KeyId: 'k', Plaintxt: 'aGk=' }))).toBe(
+      'VALIDATION_ERROR',
+    );
     expect(codeOf(() => fromAws(OPERATIONS.encrypt.request, { keyId: 'k' }))).toBe('VALIDATION_ERROR');
     expect(codeOf(() => fromAws(OPERATIONS.createKey.request, { Exportable: true }))).toBe('VALIDATION_ERROR');
     expect(codeOf(() => fromAws(OPERATIONS.createKey.request, { UsageConstraints: {} }))).toBe('VALIDATION_ERROR');
-    expect(codeOf(() => fromAws(OPERATIONS.createKey.request, { Tags: [{ TagKey: 'a', TagValue: 'b', Extra: 1 }] }))).toBe('VALIDATION_ERROR');
-    expect(codeOf(() => fromAws(OPERATIONS.encrypt.request, JSON.parse('{"__proto__": {"x": 1}}')))).toBe('VALIDATION_ERROR');
+    expect(
+      codeOf(() => fromAws(OPERATIONS.createKey.request, { Tags: [{ TagKey: 'a', TagValue: 'b', Extra: 1 }] })),
+    ).toBe('VALIDATION_ERROR');
+    expect(codeOf(() => fromAws(OPERATIONS.encrypt.request, JSON.parse('{"__proto__": {"x": 1}}')))).toBe(
+      'VALIDATION_ERROR',
+    );
   });
 
   it('refuses AWS fields of features Custos lacks with UNSUPPORTED (custom key stores, enclave recipients)', () => {
     expect(codeOf(() => fromAws(OPERATIONS.createKey.request, { CustomKeyStoreId: 'cks-1' }))).toBe('UNSUPPORTED');
     expect(codeOf(() => fromAws(OPERATIONS.createKey.request, { XksKeyId: 'x' }))).toBe('UNSUPPORTED');
-    expect(codeOf(() => fromAws(OPERATIONS.decrypt.request, { CiphertextBlob: 'aGk=', Recipient: {} }))).toBe('UNSUPPORTED');
-    expect(codeOf(() => fromAws(OPERATIONS.generateRandom.request, { NumberOfBytes: 8, CustomKeyStoreId: 'cks-1' }))).toBe('UNSUPPORTED');
+    expect(codeOf(() => fromAws(OPERATIONS.decrypt.request, { CiphertextBlob: 'aGk=', Recipient: {} }))).toBe(
+      'UNSUPPORTED',
+    );
+    expect(
+      codeOf(() => fromAws(OPERATIONS.generateRandom.request, { NumberOfBytes: 8, CustomKeyStoreId: 'cks-1' })),
+    ).toBe('UNSUPPORTED');
   });
 
   it('refuses blobs that are not strict base64 with VALIDATION_ERROR', () => {
-    expect(codeOf(() => fromAws(OPERATIONS.encrypt.request, { KeyId: 'k', Plaintext: 'not base64!' }))).toBe('VALIDATION_ERROR');
+    expect(codeOf(() => fromAws(OPERATIONS.encrypt.request, { KeyId: 'k', Plaintext: 'not base64!' }))).toBe(
+      'VALIDATION_ERROR',
+    );
     expect(codeOf(() => fromAws(OPERATIONS.decrypt.request, { CiphertextBlob: 'aGk' }))).toBe('VALIDATION_ERROR');
   });
 
@@ -165,7 +181,11 @@ describe('toAws (responses)', () => {
       nextMarker: 'm',
       truncated: true,
     });
-    expect(out).toEqual({ Rotations: [{ KeyId: 'arn', RotationDate: T.getTime() / 1000, RotationType: 'ON_DEMAND' }], NextMarker: 'm', Truncated: true });
+    expect(out).toEqual({
+      Rotations: [{ KeyId: 'arn', RotationDate: T.getTime() / 1000, RotationType: 'ON_DEMAND' }],
+      NextMarker: 'm',
+      Truncated: true,
+    });
   });
 
   it('an empty result is an empty object', () => {
@@ -174,14 +194,25 @@ describe('toAws (responses)', () => {
 
   it('lists the Custos-only fields that the AWS endpoint leaves out', () => {
     expect([...CUSTOS_ONLY_FIELDS].sort()).toEqual(
-      ['currentKeyVersion', 'derivationAlgorithms', 'exportable', 'jwk', 'keyVersion', 'keyring', 'protectionLevel', 'usageConstraints'].sort(),
+      [
+        'currentKeyVersion',
+        'derivationAlgorithms',
+        'exportable',
+        'jwk',
+        'keyVersion',
+        'keyring',
+        'protectionLevel',
+        'usageConstraints',
+      ].sort(),
     );
   });
 });
 
 describe('targets', () => {
   it('serves exactly the operations AWS KMS has, each under TrentService.<Name>', () => {
-    const aws = (Object.keys(OPERATIONS) as OperationMethod[]).filter((m) => OPERATIONS[m].aws).map((m) => `TrentService.${OPERATIONS[m].name}`);
+    const aws = (Object.keys(OPERATIONS) as OperationMethod[])
+      .filter((m) => OPERATIONS[m].aws)
+      .map((m) => `TrentService.${OPERATIONS[m].name}`);
     expect(Object.keys(TARGETS).sort()).toEqual(aws.sort());
     expect(Object.keys(TARGETS)).toHaveLength(39);
   });

@@ -80,7 +80,8 @@ async function failure(request: SignedRequest, region = 'us-east-1', now = NOW):
   throw new Error('expected the signature to be refused');
 }
 
-const verify = (request: SignedRequest, now = NOW) => verifySigV4(request, { region: 'us-east-1', lookup, now: () => now });
+const verify = (request: SignedRequest, now = NOW) =>
+  verifySigV4(request, { region: 'us-east-1', lookup, now: () => now });
 
 describe('verifySigV4', () => {
   it('accepts a request signed as the AWS SDK signs it, and returns the access key caller', async () => {
@@ -129,7 +130,12 @@ describe('verifySigV4', () => {
 
   it('ignores headers that were not signed', async () => {
     const request = await signed();
-    expect(await verify({ ...request, headers: { ...request.headers, 'x-forwarded-for': '10.0.0.1', 'user-agent': 'changed' } })).toEqual(CALLER);
+    expect(
+      await verify({
+        ...request,
+        headers: { ...request.headers, 'x-forwarded-for': '10.0.0.1', 'user-agent': 'changed' },
+      }),
+    ).toEqual(CALLER);
   });
 
   it('refuses an unknown access key id with UnrecognizedClientException', async () => {
@@ -141,7 +147,9 @@ describe('verifySigV4', () => {
     const broken: AccessKeyLookup = async () => {
       throw new InternalError('store down');
     };
-    await expect(verifySigV4(await signed(), { region: 'us-east-1', lookup: broken, now: () => NOW })).rejects.toBeInstanceOf(InternalError);
+    await expect(
+      verifySigV4(await signed(), { region: 'us-east-1', lookup: broken, now: () => NOW }),
+    ).rejects.toBeInstanceOf(InternalError);
   });
 
   it('refuses a signature older than 15 minutes with InvalidSignatureException "Signature expired"', async () => {
@@ -188,18 +196,34 @@ describe('verifySigV4', () => {
       auth.replace(/SignedHeaders=[^,]+/, 'SignedHeaders=host;x-amz-target'),
     ];
     for (const authorization of variants) {
-      expect((await failure({ ...request, headers: { ...request.headers, authorization } })).exception, authorization).toBe('IncompleteSignatureException');
+      expect(
+        (await failure({ ...request, headers: { ...request.headers, authorization } })).exception,
+        authorization,
+      ).toBe('IncompleteSignatureException');
     }
     for (const date of ['2025-06-01T12:00:00Z', '20251301T120000Z', '']) {
-      expect((await failure({ ...request, headers: { ...request.headers, 'x-amz-date': date } })).exception, date).toBe('IncompleteSignatureException');
+      expect((await failure({ ...request, headers: { ...request.headers, 'x-amz-date': date } })).exception, date).toBe(
+        'IncompleteSignatureException',
+      );
     }
   });
 
   it('records a use only when the signature verifies', async () => {
     let uses = 0;
-    const counting: AccessKeyLookup = async (id) => ({ ...(await lookup(id)), recordUse: async () => void (uses += 1) });
-    await verifySigV4(await signed({ secret: 'wrong' }), { region: 'us-east-1', lookup: counting, now: () => NOW }).catch(() => undefined);
-    await verifySigV4(await signed({ date: new Date(NOW.getTime() - 20 * MIN) }), { region: 'us-east-1', lookup: counting, now: () => NOW }).catch(() => undefined);
+    const counting: AccessKeyLookup = async (id) => ({
+      ...(await lookup(id)),
+      recordUse: async () => void (uses += 1),
+    });
+    await verifySigV4(await signed({ secret: 'wrong' }), {
+      region: 'us-east-1',
+      lookup: counting,
+      now: () => NOW,
+    }).catch(() => undefined);
+    await verifySigV4(await signed({ date: new Date(NOW.getTime() - 20 * MIN) }), {
+      region: 'us-east-1',
+      lookup: counting,
+      now: () => NOW,
+    }).catch(() => undefined);
     expect(uses).toBe(0);
     await verifySigV4(await signed(), { region: 'us-east-1', lookup: counting, now: () => NOW });
     expect(uses).toBe(1);
@@ -213,7 +237,11 @@ describe('verifySigV4', () => {
       return result;
     };
     await verifySigV4(await signed(), { region: 'us-east-1', lookup: keeping, now: () => NOW });
-    await verifySigV4(await signed({ secret: 'wrong' }), { region: 'us-east-1', lookup: keeping, now: () => NOW }).catch(() => undefined);
+    await verifySigV4(await signed({ secret: 'wrong' }), {
+      region: 'us-east-1',
+      lookup: keeping,
+      now: () => NOW,
+    }).catch(() => undefined);
     expect(secrets).toHaveLength(2);
     for (const secret of secrets) expect(() => exposeSecret(secret)).toThrow(/wipe/);
   });

@@ -11,14 +11,29 @@ const RUNNER = fileURLToPath(new URL('../../dist/bench/run.js', import.meta.url)
 describe('npm run bench', () => {
   it('measures Custos and the ceiling for each operation, in alternating rounds, without errors', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [RUNNER], {
-      env: { ...process.env, BENCH_DURATION: '1', BENCH_ROUNDS: '2', BENCH_WARMUP: '0', BENCH_CONNECTIONS: '8', BENCH_POSTGRES_URL: 'off' },
+      env: {
+        ...process.env,
+        BENCH_DURATION: '1',
+        BENCH_ROUNDS: '2',
+        BENCH_WARMUP: '0',
+        BENCH_CONNECTIONS: '8',
+        BENCH_POSTGRES_URL: 'off',
+      },
       timeout: 120_000,
     });
     expect(stdout).toContain('2 rounds of 1 s per target, order alternating');
     const cpuAt = stdout.indexOf('CPU per request');
     expect(cpuAt).toBeGreaterThan(0);
-    const rows = stdout.slice(0, cpuAt).split('\n').filter((line) => /^(encrypt|decrypt|sign|generateDataKey)/.test(line));
-    expect(rows.map((row) => row.split(/\s{2,}/)[0])).toEqual(['encrypt 1 KiB', 'decrypt 1 KiB', 'sign ECDSA P-256', 'generateDataKey']);
+    const rows = stdout
+      .slice(0, cpuAt)
+      .split('\n')
+      .filter((line) => /^(encrypt|decrypt|sign|generateDataKey)/.test(line));
+    expect(rows.map((row) => row.split(/\s{2,}/)[0])).toEqual([
+      'encrypt 1 KiB',
+      'decrypt 1 KiB',
+      'sign ECDSA P-256',
+      'generateDataKey',
+    ]);
     for (const row of rows) {
       const cells = row.trim().split(/\s{2,}/);
       expect(Number(cells[1]), row).toBeGreaterThan(0); // Custos req/s
@@ -27,7 +42,10 @@ describe('npm run bench', () => {
       expect(cells.at(-1), row).toBe('0'); // errors
     }
     // The CPU table: event loop / whole process µs per request and the event loop's busy share, for both targets.
-    const cpuRows = stdout.slice(cpuAt).split('\n').filter((line) => /^(encrypt|decrypt|sign|generateDataKey)/.test(line));
+    const cpuRows = stdout
+      .slice(cpuAt)
+      .split('\n')
+      .filter((line) => /^(encrypt|decrypt|sign|generateDataKey)/.test(line));
     expect(cpuRows).toHaveLength(4);
     for (const row of cpuRows) {
       const cells = row.trim().split(/\s{2,}/);

@@ -18,7 +18,11 @@ afterAll(async () => {
 
 describe('the custos bin', () => {
   it('is a committed, executable file outside dist/ that runs the built CLI', async () => {
-    const pkg = JSON.parse(await readFile(join(PACKAGE_DIR, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string>; files: string[] };
+    const pkg = JSON.parse(await readFile(join(PACKAGE_DIR, 'package.json'), 'utf8')) as {
+      version: string;
+      bin: Record<string, string>;
+      files: string[];
+    };
     const bin = pkg.bin.custos!;
     expect(bin.startsWith('dist/')).toBe(false);
     expect(pkg.files.some((entry) => bin.startsWith(`${entry}/`))).toBe(true); // published with the package
@@ -37,6 +41,8 @@ describe('the custos bin', () => {
       (error: unknown) => error as { code: number; stderr: string },
     );
     expect(failed?.code).toBe(1);
-    expect(failed?.stderr).toBe('custos: not built yet: run `npm run build` (or `npm install`) in the Custos checkout\n');
+    expect(failed?.stderr).toBe(
+      'custos: not built yet: run `npm run build` (or `npm install`) in the Custos checkout\n',
+    );
   });
 });

@@ -23,7 +23,8 @@ afterAll(() => t?.stop());
 /** Offsets of the frames of an envelope stream (each: flag, uint32 length, ciphertext, tag). */
 function frameOffsets(ct: Buffer): number[] {
   const offsets: number[] = [];
-  for (let at = HEADER + ct.readUInt16BE(9) + 12; at < ct.length; at += 5 + ct.readUInt32BE(at + 1) + TAG) offsets.push(at);
+  for (let at = HEADER + ct.readUInt16BE(9) + 12; at < ct.length; at += 5 + ct.readUInt32BE(at + 1) + TAG)
+    offsets.push(at);
   return offsets;
 }
 
@@ -39,7 +40,9 @@ describe.concurrent('custos encrypt | custos decrypt', { timeout: 120_000 }, () 
     ['4097 bytes', 4097, 'stream'],
   ] as const)('round-trips %s through stdin and stdout', async (_name, size, form) => {
     const plaintext = randomBytes(size);
-    const enc = await t.run(['encrypt', '--key', 'alias/files', '--context', 'tenant=acme', '--context', 'app=x=y'], { input: plaintext });
+    const enc = await t.run(['encrypt', '--key', 'alias/files', '--context', 'tenant=acme', '--context', 'app=x=y'], {
+      input: plaintext,
+    });
     expect(enc.code, enc.stderr).toBe(0);
     expect(enc.stderr).toBe('');
     if (form === 'kms') expect(enc.stdout[0]).toBe(0x01);

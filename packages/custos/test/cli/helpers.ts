@@ -41,7 +41,11 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
 /** Spawns the CLI with `args`. */
 export function spawnCli(args: readonly string[], options: RunOptions = {}): ChildProcess {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
-  return spawn(process.execPath, [CLI, ...args], { env: cleanEnv(options.env), cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [CLI, ...args], {
+    env: cleanEnv(options.env),
+    cwd: options.cwd,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 }
 
 /** Runs the CLI to completion, feeding `input` on stdin, collecting stdout (bytes), stderr and the exit code. */

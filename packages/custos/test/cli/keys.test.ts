@@ -15,7 +15,9 @@ function json<T = Record<string, unknown>>(r: CliResult): T {
 
 /** Setup through RemoteKms (the CLI's key create has tests of its own). */
 async function createKey(options: { alias?: string; description?: string } = {}): Promise<string> {
-  const { keyId } = (await t.kms.createKey(options.description === undefined ? {} : { description: options.description })).keyMetadata;
+  const { keyId } = (
+    await t.kms.createKey(options.description === undefined ? {} : { description: options.description })
+  ).keyMetadata;
   if (options.alias) await t.kms.createAlias({ aliasName: `alias/${options.alias}`, targetKeyId: keyId });
   return keyId;
 }
@@ -26,7 +28,9 @@ async function describeKey(keyId: string) {
 
 describe.concurrent('custos key', { timeout: 120_000 }, () => {
   it('key create --spec SYMMETRIC_DEFAULT --json prints the metadata with keyId', async () => {
-    const m = json<{ keyId: string; keySpec: string; keyState: string }>(await t.run(['key', 'create', '--spec', 'SYMMETRIC_DEFAULT', '--json']));
+    const m = json<{ keyId: string; keySpec: string; keyState: string }>(
+      await t.run(['key', 'create', '--spec', 'SYMMETRIC_DEFAULT', '--json']),
+    );
     expect(m.keyId).toMatch(/^[0-9a-f-]{36}$/);
     expect(m.keySpec).toBe('SYMMETRIC_DEFAULT');
     expect(m.keyState).toBe('Enabled');
@@ -34,11 +38,26 @@ describe.concurrent('custos key', { timeout: 120_000 }, () => {
 
   it('key create takes --usage, --description, --alias (which it creates), --exportable and --origin EXTERNAL', async () => {
     const m = json<{ keyId: string; keyUsage: string; description: string; exportable: boolean }>(
-      await t.run(['key', 'create', '--spec', 'HMAC_256', '--usage', 'GENERATE_VERIFY_MAC', '--description', 'macs', '--alias', 'alias/macs', '--exportable', '--json']),
+      await t.run([
+        'key',
+        'create',
+        '--spec',
+        'HMAC_256',
+        '--usage',
+        'GENERATE_VERIFY_MAC',
+        '--description',
+        'macs',
+        '--alias',
+        'alias/macs',
+        '--exportable',
+        '--json',
+      ]),
     );
     expect(m).toMatchObject({ keyUsage: 'GENERATE_VERIFY_MAC', description: 'macs', exportable: true });
     expect((await describeKey('alias/macs')).keyId).toBe(m.keyId);
-    const ext = json<{ origin: string; keyState: string }>(await t.run(['key', 'create', '--origin', 'EXTERNAL', '--json']));
+    const ext = json<{ origin: string; keyState: string }>(
+      await t.run(['key', 'create', '--origin', 'EXTERNAL', '--json']),
+    );
     expect(ext).toMatchObject({ origin: 'EXTERNAL', keyState: 'PendingImport' });
   });
 
@@ -54,10 +73,16 @@ describe.concurrent('custos key', { timeout: 120_000 }, () => {
     const id = await createKey({ alias: 'listed', description: 'in the list' });
     const human = await t.run(['key', 'list']);
     expect(human.code, human.stderr).toBe(0);
-    const line = human.stdout.toString().split('\n').find((l) => l.startsWith(id));
+    const line = human.stdout
+      .toString()
+      .split('\n')
+      .find((l) => l.startsWith(id));
     expect(line).toMatch(/SYMMETRIC_DEFAULT\s+ENCRYPT_DECRYPT\s+Enabled\s+alias\/listed\s+in the list/);
     expect(human.stdout.toString().split('\n')[0]).toMatch(/^KEY ID\s+SPEC\s+USAGE\s+STATE/);
-    for (const args of [['key', 'list', '--json'], ['--json', 'key', 'list']]) {
+    for (const args of [
+      ['key', 'list', '--json'],
+      ['--json', 'key', 'list'],
+    ]) {
       expect(json<{ keys: { keyId: string }[] }>(await t.run(args)).keys.map((k) => k.keyId)).toContain(id);
     }
   });
@@ -76,7 +101,9 @@ describe.concurrent('custos key', { timeout: 120_000 }, () => {
     expect(json(await t.run(['key', 'disable', id, '--json']))).toMatchObject({ keyState: 'Disabled' });
     expect(json(await t.run(['key', 'enable', id, '--json']))).toMatchObject({ keyState: 'Enabled' });
     expect(json(await t.run(['key', 'rotate', id, '--json']))).toMatchObject({ currentKeyVersion: 2 });
-    const scheduled = json<{ keyState: string; pendingWindowInDays: number; deletionDate: string }>(await t.run(['key', 'schedule-deletion', id, '--days', '7', '--json']));
+    const scheduled = json<{ keyState: string; pendingWindowInDays: number; deletionDate: string }>(
+      await t.run(['key', 'schedule-deletion', id, '--days', '7', '--json']),
+    );
     expect(scheduled).toMatchObject({ keyState: 'PendingDeletion', pendingWindowInDays: 7 });
     expect(new Date(scheduled.deletionDate).getTime()).toBeGreaterThan(Date.now() + 6 * 86_400_000);
     expect(json(await t.run(['key', 'cancel-deletion', id, '--json']))).toMatchObject({ keyState: 'Disabled' });
@@ -87,7 +114,9 @@ describe.concurrent('custos key', { timeout: 120_000 }, () => {
   it('key alias create, update, list and delete (alias/ prefix optional; an alias target is resolved)', async () => {
     const [a, b] = await Promise.all([createKey(), createKey()]);
     expect((await t.run(['key', 'alias', 'create', 'alias/moving', a])).code).toBe(0);
-    const listed = json<{ aliases: { aliasName: string; targetKeyId: string }[] }>(await t.run(['key', 'alias', 'list', '--key', a, '--json']));
+    const listed = json<{ aliases: { aliasName: string; targetKeyId: string }[] }>(
+      await t.run(['key', 'alias', 'list', '--key', a, '--json']),
+    );
     expect(listed.aliases).toEqual([expect.objectContaining({ aliasName: 'alias/moving', targetKeyId: a })]);
     expect((await t.run(['key', 'alias', 'update', 'moving', b])).code).toBe(0);
     expect((await describeKey('alias/moving')).keyId).toBe(b);
@@ -103,7 +132,11 @@ describe.concurrent('custos key', { timeout: 120_000 }, () => {
     const id = await createKey();
     expect((await t.run(['key', 'tag', 'add', id, 'env=prod', 'team=core', 'note=a=b'])).code).toBe(0);
     expect(json<{ tags: unknown[] }>(await t.run(['key', 'tag', 'list', id, '--json'])).tags).toEqual(
-      expect.arrayContaining([{ tagKey: 'env', tagValue: 'prod' }, { tagKey: 'team', tagValue: 'core' }, { tagKey: 'note', tagValue: 'a=b' }]),
+      expect.arrayContaining([
+        { tagKey: 'env', tagValue: 'prod' },
+        { tagKey: 'team', tagValue: 'core' },
+        { tagKey: 'note', tagValue: 'a=b' },
+      ]),
     );
     expect((await t.run(['key', 'tag', 'remove', id, 'team', 'note'])).code).toBe(0);
     const human = await t.run(['key', 'tag', 'list', id]);

@@ -34,7 +34,9 @@ describe('custos server settings', () => {
 
   it('refuses database settings without --database-url, and a timeout that is not a count', () => {
     expect(() => serverOptions({ ...base, databaseStatementTimeout: '100' } as Settings)).toThrow(/database-url/);
-    expect(() => serverOptions({ ...base, databaseUrl: 'postgres://db', databaseConnectionTimeout: 'soon' } as Settings)).toThrow();
+    expect(() =>
+      serverOptions({ ...base, databaseUrl: 'postgres://db', databaseConnectionTimeout: 'soon' } as Settings),
+    ).toThrow();
   });
 
   it('refuses a config file that is missing, not JSON, not an object, or has a value of the wrong type, never quoting it', () => {
@@ -57,7 +59,12 @@ describe('custos server settings', () => {
     expect(leaky).toMatch(/is not valid JSON$/);
     expect(leaky).not.toContain('hunter2');
     expect(messageOf(file('array.json', '["dataDir"]'))).toMatch(/must hold a JSON object/);
-    expect(messageOf(file('nested.json', '{ "dataDir": { "path": "x" } }'))).toMatch(/'dataDir' must be a string or a number/);
-    expect(readConfigFile(file('good.json', '{ "dataDir": "d", "rateLimit": 5 }'))).toEqual({ dataDir: 'd', rateLimit: '5' });
+    expect(messageOf(file('nested.json', '{ "dataDir": { "path": "x" } }'))).toMatch(
+      /'dataDir' must be a string or a number/,
+    );
+    expect(readConfigFile(file('good.json', '{ "dataDir": "d", "rateLimit": 5 }'))).toEqual({
+      dataDir: 'd',
+      rateLimit: '5',
+    });
   });
 });

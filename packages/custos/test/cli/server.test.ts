@@ -28,7 +28,9 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 20_000)
 }
 
 function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
+  return new Promise((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code)),
+  );
 }
 
 describe.concurrent('custos server', { timeout: 120_000 }, () => {
@@ -45,7 +47,9 @@ describe.concurrent('custos server', { timeout: 120_000 }, () => {
       expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
       const token = (await readFile(tokenFile, 'utf8')).trim();
       // The CLI finds the token in the data directory by itself.
-      const r = await runCli(['random', '--bytes', '8', '--format', 'hex', '--data-dir', dataDir], { env: { CUSTOS_ENDPOINT: `http://127.0.0.1:${port}` } });
+      const r = await runCli(['random', '--bytes', '8', '--format', 'hex', '--data-dir', dataDir], {
+        env: { CUSTOS_ENDPOINT: `http://127.0.0.1:${port}` },
+      });
       expect(r.code, r.stderr).toBe(0);
       expect(token).toMatch(/^cst_/);
     } finally {
@@ -57,7 +61,16 @@ describe.concurrent('custos server', { timeout: 120_000 }, () => {
   it('takes settings from CUSTOS_* variables and a --config file: flag > env > file > default', async () => {
     const [filePort, envPort] = await Promise.all([freePort(), freePort()]);
     const config = join(root, 'custos.json');
-    await writeFile(config, JSON.stringify({ dataDir: join(root, 'from-file'), listen: `127.0.0.1:${filePort}`, logLevel: 'warn', bodyLimit: '2mb', rateLimit: 1000 }));
+    await writeFile(
+      config,
+      JSON.stringify({
+        dataDir: join(root, 'from-file'),
+        listen: `127.0.0.1:${filePort}`,
+        logLevel: 'warn',
+        bodyLimit: '2mb',
+        rateLimit: 1000,
+      }),
+    );
     // listen from the environment beats the file; dataDir comes from the file.
     const child = spawnCli(['server', '--config', config], { env: { CUSTOS_LISTEN: `127.0.0.1:${envPort}` } });
     child.stdout!.resume();

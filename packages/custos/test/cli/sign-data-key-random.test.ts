@@ -27,21 +27,28 @@ describe.concurrent('custos sign / verify / public-key', { timeout: 120_000 }, (
     const sigFile = join(t.dir, 'msg.sig');
     await writeFile(sigFile, sig.stdout);
 
-    const ok = await t.run(['verify', '--key', 'alias/signer', '--algorithm', 'ECDSA_SHA_256', '--signature-file', sigFile], { input: message });
+    const ok = await t.run(
+      ['verify', '--key', 'alias/signer', '--algorithm', 'ECDSA_SHA_256', '--signature-file', sigFile],
+      { input: message },
+    );
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout.toString().trim().split('\n')).toHaveLength(1);
 
     const pem = await t.run(['public-key', '--key', signer, '--format', 'pem']);
     expect(pem.code, pem.stderr).toBe(0);
     const text = pem.stdout.toString();
-    expect(text).toMatch(/^-----BEGIN PUBLIC KEY-----\n([A-Za-z0-9+/=]{64}\n)*[A-Za-z0-9+/=]{1,64}\n-----END PUBLIC KEY-----\n$/);
+    expect(text).toMatch(
+      /^-----BEGIN PUBLIC KEY-----\n([A-Za-z0-9+/=]{64}\n)*[A-Za-z0-9+/=]{1,64}\n-----END PUBLIC KEY-----\n$/,
+    );
     expect(cryptoVerify('sha256', message, createPublicKey(text), sig.stdout)).toBe(true);
   });
 
   it('verify exits 1 with INVALID_SIGNATURE in one line for another message', async () => {
     const sigFile = join(t.dir, 'other.sig');
     await t.run(['sign', '--key', signer, '--algorithm', 'ECDSA_SHA_256', '--out', sigFile], { input: message });
-    const bad = await t.run(['verify', '--key', signer, '--algorithm', 'ECDSA_SHA_256', '--signature-file', sigFile], { input: 'pay 999 to mallory\n' });
+    const bad = await t.run(['verify', '--key', signer, '--algorithm', 'ECDSA_SHA_256', '--signature-file', sigFile], {
+      input: 'pay 999 to mallory\n',
+    });
     expect(bad.code).toBe(1);
     expect(errorCode(bad)).toBe('INVALID_SIGNATURE');
   });
@@ -50,12 +57,40 @@ describe.concurrent('custos sign / verify / public-key', { timeout: 120_000 }, (
     const digestFile = join(t.dir, 'digest.bin');
     const sigFile = join(t.dir, 'digest.sig');
     await writeFile(digestFile, createHash('sha256').update(message).digest());
-    const r = await t.run(['sign', '--key', signer, '--algorithm', 'ECDSA_SHA_256', '--message-type', 'DIGEST', '--in', digestFile, '--out', sigFile]);
+    const r = await t.run([
+      'sign',
+      '--key',
+      signer,
+      '--algorithm',
+      'ECDSA_SHA_256',
+      '--message-type',
+      'DIGEST',
+      '--in',
+      digestFile,
+      '--out',
+      sigFile,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.length).toBe(0);
-    const ok = await t.run(['verify', '--key', signer, '--algorithm', 'ECDSA_SHA_256', '--message-type', 'DIGEST', '--in', digestFile, '--signature-file', sigFile]);
+    const ok = await t.run([
+      'verify',
+      '--key',
+      signer,
+      '--algorithm',
+      'ECDSA_SHA_256',
+      '--message-type',
+      'DIGEST',
+      '--in',
+      digestFile,
+      '--signature-file',
+      sigFile,
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
-    const spki = createPublicKey({ key: Buffer.from((await t.kms.getPublicKey({ keyId: signer })).publicKey), format: 'der', type: 'spki' });
+    const spki = createPublicKey({
+      key: Buffer.from((await t.kms.getPublicKey({ keyId: signer })).publicKey),
+      format: 'der',
+      type: 'spki',
+    });
     expect(cryptoVerify('sha256', message, spki, await readFile(sigFile))).toBe(true);
   });
 
@@ -82,7 +117,10 @@ describe.concurrent('custos data-key / random', { timeout: 120_000 }, () => {
     const dk = JSON.parse(r.stdout.toString()) as { keyId: string; plaintext: string; ciphertextBlob: string };
     expect(Buffer.from(dk.plaintext, 'base64')).toHaveLength(32);
     expect(dk.keyId).toContain(symmetric);
-    const { plaintext } = await t.kms.decrypt({ ciphertextBlob: Buffer.from(dk.ciphertextBlob, 'base64'), encryptionContext: { tenant: 'acme' } });
+    const { plaintext } = await t.kms.decrypt({
+      ciphertextBlob: Buffer.from(dk.ciphertextBlob, 'base64'),
+      encryptionContext: { tenant: 'acme' },
+    });
     expect(Buffer.from(plaintext).toString('base64')).toBe(dk.plaintext);
   });
 

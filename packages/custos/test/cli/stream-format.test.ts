@@ -34,10 +34,15 @@ async function encrypt(plaintext: Uint8Array, key: Uint8Array, frameSize = FRAME
 }
 
 /** Decrypts, returning the plaintext released before any failure and the failure's code. */
-async function decrypt(ciphertext: Uint8Array, key: Uint8Array, chunk = 29): Promise<{ released: Buffer; code?: string }> {
+async function decrypt(
+  ciphertext: Uint8Array,
+  key: Uint8Array,
+  chunk = 29,
+): Promise<{ released: Buffer; code?: string }> {
   const parts: Buffer[] = [];
   try {
-    for await (const p of decryptStream(new ByteReader(chunked(ciphertext, chunk)), async () => Uint8Array.from(key))) parts.push(p);
+    for await (const p of decryptStream(new ByteReader(chunked(ciphertext, chunk)), async () => Uint8Array.from(key)))
+      parts.push(p);
     return { released: Buffer.concat(parts) };
   } catch (err) {
     return { released: Buffer.concat(parts), code: (err as { code?: string }).code ?? String(err) };
@@ -49,7 +54,7 @@ function split(stream: Buffer): { header: Buffer; frames: Buffer[] } {
   const blobLength = stream.readUInt16BE(9);
   const headerLength = HEADER_FIXED + blobLength + NONCE;
   const frames: Buffer[] = [];
-  for (let at = headerLength; at < stream.length; ) {
+  for (let at = headerLength; at < stream.length;) {
     const n = stream.readUInt32BE(at + 1);
     frames.push(stream.subarray(at, at + 5 + n + TAG));
     at += 5 + n + TAG;
@@ -72,7 +77,12 @@ describe('CLI envelope stream format', () => {
 
   it('round-trips whatever the chunking of input and ciphertext', async () => {
     const plaintext = randomBytes(10 * FRAME + 3);
-    for (const [inChunk, outChunk] of [[1, 1], [FRAME, 7], [1000, 1000], [3, 4096]] as const) {
+    for (const [inChunk, outChunk] of [
+      [1, 1],
+      [FRAME, 7],
+      [1000, 1000],
+      [3, 4096],
+    ] as const) {
       const { released, code } = await decrypt(await encrypt(plaintext, key, FRAME, inChunk), key, outChunk);
       expect(code).toBeUndefined();
       expect(released.equals(plaintext)).toBe(true);
@@ -145,19 +155,26 @@ describe('CLI envelope stream format', () => {
 
     it('when a middle frame is dropped', async () => {
       const { header, frames } = await parts();
-      expect((await decrypt(join(header, [frames[0]!, frames[1]!, ...frames.slice(3)]), key)).code).toBe('INVALID_CIPHERTEXT');
+      expect((await decrypt(join(header, [frames[0]!, frames[1]!, ...frames.slice(3)]), key)).code).toBe(
+        'INVALID_CIPHERTEXT',
+      );
     });
 
     it('when two frames are swapped', async () => {
       const { header, frames } = await parts();
-      const { released, code } = await decrypt(join(header, [frames[0]!, frames[2]!, frames[1]!, ...frames.slice(3)]), key);
+      const { released, code } = await decrypt(
+        join(header, [frames[0]!, frames[2]!, frames[1]!, ...frames.slice(3)]),
+        key,
+      );
       expect(code).toBe('INVALID_CIPHERTEXT');
       expect(released.equals(plaintext.subarray(0, FRAME))).toBe(true);
     });
 
     it('when a frame is repeated', async () => {
       const { header, frames } = await parts();
-      expect((await decrypt(join(header, [frames[0]!, frames[0]!, ...frames.slice(1)]), key)).code).toBe('INVALID_CIPHERTEXT');
+      expect((await decrypt(join(header, [frames[0]!, frames[0]!, ...frames.slice(1)]), key)).code).toBe(
+        'INVALID_CIPHERTEXT',
+      );
     });
 
     it('when a frame is appended after the final one', async () => {
@@ -199,7 +216,9 @@ describe('CLI envelope stream format', () => {
     it('when a frame is spliced in from another encryption under the same data key', async () => {
       const { header, frames } = await parts();
       const other = split(await encrypt(randomBytes(plaintext.length), key));
-      expect((await decrypt(join(header, [frames[0]!, other.frames[1]!, ...frames.slice(2)]), key)).code).toBe('INVALID_CIPHERTEXT');
+      expect((await decrypt(join(header, [frames[0]!, other.frames[1]!, ...frames.slice(2)]), key)).code).toBe(
+        'INVALID_CIPHERTEXT',
+      );
     });
 
     it('when the data key is wrong', async () => {

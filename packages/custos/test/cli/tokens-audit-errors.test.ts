@@ -18,7 +18,12 @@ describe.concurrent('custos token', { timeout: 120_000 }, () => {
   it('token create --role key-user --json prints the token once; it can encrypt but not create keys; revoke stops it', async () => {
     const created = await t.run(['token', 'create', '--role', 'key-user', '--description', 'ci', '--json']);
     expect(created.code, created.stderr).toBe(0);
-    const tok = JSON.parse(created.stdout.toString()) as { token: string; tokenId: string; principal: string; roles: string[] };
+    const tok = JSON.parse(created.stdout.toString()) as {
+      token: string;
+      tokenId: string;
+      principal: string;
+      roles: string[];
+    };
     expect(tok.token).toMatch(/^cst_/);
     expect(tok.roles).toEqual(['key-user']);
     expect(tok.principal).toBeTruthy();
@@ -35,7 +40,9 @@ describe.concurrent('custos token', { timeout: 120_000 }, () => {
     expect(denied.stdout.length).toBe(0);
 
     const listed = await t.run(['token', 'list', '--json']);
-    expect((JSON.parse(listed.stdout.toString()) as { tokens: { tokenId: string }[] }).tokens.map((x) => x.tokenId)).toContain(tok.tokenId);
+    expect(
+      (JSON.parse(listed.stdout.toString()) as { tokens: { tokenId: string }[] }).tokens.map((x) => x.tokenId),
+    ).toContain(tok.tokenId);
     expect(listed.stdout.toString()).not.toContain(tok.token);
     const table = await t.run(['token', 'list']);
     expect(table.stdout.toString()).toMatch(new RegExp(`^${tok.tokenId}\\s+\\S+\\s+key-user`, 'm'));
@@ -47,7 +54,17 @@ describe.concurrent('custos token', { timeout: 120_000 }, () => {
   });
 
   it('token create takes --principal and --expires-in; a bad role is a usage error', async () => {
-    const r = await t.run(['token', 'create', '--role', 'key-admin', '--principal', 'ops-bot', '--expires-in', '1h', '--json']);
+    const r = await t.run([
+      'token',
+      'create',
+      '--role',
+      'key-admin',
+      '--principal',
+      'ops-bot',
+      '--expires-in',
+      '1h',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const tok = JSON.parse(r.stdout.toString()) as { principal: string; expiresAt: string };
     expect(tok.principal).toBe('ops-bot');
@@ -102,9 +119,13 @@ describe.concurrent('custos audit', { timeout: 120_000 }, () => {
 
 describe.concurrent('connection and errors', { timeout: 120_000 }, () => {
   it('uses <data-dir>/admin.token when no token is given', async () => {
-    const r = await runCli(['key', 'describe', keyId, '--json', '--data-dir', t.dir], { env: { CUSTOS_ENDPOINT: t.server.url } });
+    const r = await runCli(['key', 'describe', keyId, '--json', '--data-dir', t.dir], {
+      env: { CUSTOS_ENDPOINT: t.server.url },
+    });
     expect(r.code, r.stderr).toBe(0);
-    const viaEnv = await runCli(['key', 'describe', keyId, '--json'], { env: { CUSTOS_ENDPOINT: t.server.url, CUSTOS_DATA_DIR: t.dir } });
+    const viaEnv = await runCli(['key', 'describe', keyId, '--json'], {
+      env: { CUSTOS_ENDPOINT: t.server.url, CUSTOS_DATA_DIR: t.dir },
+    });
     expect(viaEnv.code, viaEnv.stderr).toBe(0);
     const viaFlags = await runCli(['--endpoint', t.server.url, '--token', t.token, 'key', 'describe', keyId]);
     expect(viaFlags.code, viaFlags.stderr).toBe(0);
@@ -153,9 +174,14 @@ describe.concurrent('connection and errors', { timeout: 120_000 }, () => {
 
   // util-linux `script` gives the CLI a terminal as stdout; skipped where it is missing.
   it.skipIf(!existsSync('/usr/bin/script'))('refuses binary output to a terminal unless --force or --out', async () => {
-    for (const args of [['encrypt', '--key', keyId], ['sign', '--key', keyId, '--algorithm', 'ECDSA_SHA_256']]) {
+    for (const args of [
+      ['encrypt', '--key', keyId],
+      ['sign', '--key', keyId, '--algorithm', 'ECDSA_SHA_256'],
+    ]) {
       const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
-        const child = spawn('/usr/bin/script', ['-qec', [process.execPath, CLI, ...args].join(' '), '/dev/null'], { env: cleanEnv(t.env) });
+        const child = spawn('/usr/bin/script', ['-qec', [process.execPath, CLI, ...args].join(' '), '/dev/null'], {
+          env: cleanEnv(t.env),
+        });
         let out = '';
         child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
         child.stdin.end();

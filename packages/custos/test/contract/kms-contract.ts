@@ -96,9 +96,18 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
     let under: KmsUnderTest;
     let kms: Kms;
     const run = randomUUID().slice(0, 8);
-    const shared = {} as { aes: string; aes2: string; rsaSign: string; rsaEncrypt: string; p256: string; ed25519: string; hmac: string };
+    const shared = {} as {
+      aes: string;
+      aes2: string;
+      rsaSign: string;
+      rsaEncrypt: string;
+      p256: string;
+      ed25519: string;
+      hmac: string;
+    };
 
-    const create = async (request: CreateKeyRequest = {}): Promise<KeyMetadata> => (await kms.createKey(request)).keyMetadata;
+    const create = async (request: CreateKeyRequest = {}): Promise<KeyMetadata> =>
+      (await kms.createKey(request)).keyMetadata;
     const createId = async (request: CreateKeyRequest = {}): Promise<string> => (await create(request)).keyId;
 
     beforeAll(async () => {
@@ -186,7 +195,11 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         expect(meta.keyState).toBe('PendingDeletion');
         expectDate(meta.deletionDate);
         await expectError(kms.encrypt({ keyId: id, plaintext: utf8('x') }), InvalidStateError, 'INVALID_KEY_STATE');
-        await expectError(kms.scheduleKeyDeletion({ keyId: id, pendingWindowInDays: 7 }), InvalidStateError, 'INVALID_KEY_STATE');
+        await expectError(
+          kms.scheduleKeyDeletion({ keyId: id, pendingWindowInDays: 7 }),
+          InvalidStateError,
+          'INVALID_KEY_STATE',
+        );
         await kms.cancelKeyDeletion({ keyId: id });
         const after = (await kms.describeKey({ keyId: id })).keyMetadata;
         expect(after.keyState).toBe('Disabled');
@@ -239,12 +252,23 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
 
     describe('tags', () => {
       it('createKey tags are listed by tag key; tagResource adds and overwrites; untagResource removes', async () => {
-        const id = await createId({ tags: [{ tagKey: 'team', tagValue: 'payments' }, { tagKey: 'env', tagValue: 'prod' }] });
+        const id = await createId({
+          tags: [
+            { tagKey: 'team', tagValue: 'payments' },
+            { tagKey: 'env', tagValue: 'prod' },
+          ],
+        });
         expect((await kms.listResourceTags({ keyId: id })).tags).toEqual([
           { tagKey: 'env', tagValue: 'prod' },
           { tagKey: 'team', tagValue: 'payments' },
         ]);
-        await kms.tagResource({ keyId: id, tags: [{ tagKey: 'env', tagValue: 'staging' }, { tagKey: 'cost-centre', tagValue: '42' }] });
+        await kms.tagResource({
+          keyId: id,
+          tags: [
+            { tagKey: 'env', tagValue: 'staging' },
+            { tagKey: 'cost-centre', tagValue: '42' },
+          ],
+        });
         await kms.untagResource({ keyId: id, tagKeys: ['team', 'absent'] });
         const listed = await kms.listResourceTags({ keyId: id });
         expect(listed.tags).toEqual([
@@ -273,12 +297,20 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
       });
 
       it('decrypt fails with INVALID_CIPHERTEXT (one fixed message) for a wrong or missing context, or an altered blob', async () => {
-        const { ciphertextBlob } = await kms.encrypt({ keyId: shared.aes, plaintext: utf8('secret'), encryptionContext: context });
+        const { ciphertextBlob } = await kms.encrypt({
+          keyId: shared.aes,
+          plaintext: utf8('secret'),
+          encryptionContext: context,
+        });
         // Thunks, called one at a time: a rejection must never wait unobserved while another is awaited.
         for (const attempt of [
           () => kms.decrypt({ ciphertextBlob, encryptionContext: { tenant: 'other' } }),
           () => kms.decrypt({ ciphertextBlob }),
-          () => kms.decrypt({ ciphertextBlob: flipByte(ciphertextBlob, ciphertextBlob.length - 1), encryptionContext: context }),
+          () =>
+            kms.decrypt({
+              ciphertextBlob: flipByte(ciphertextBlob, ciphertextBlob.length - 1),
+              encryptionContext: context,
+            }),
           () => kms.decrypt({ ciphertextBlob: ciphertextBlob.slice(0, 20), encryptionContext: context }),
         ]) {
           const error = await expectError(attempt(), InvalidCiphertextError, 'INVALID_CIPHERTEXT');
@@ -287,7 +319,11 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
       });
 
       it('reEncrypt moves a ciphertext to another key and context without exposing the plaintext', async () => {
-        const { ciphertextBlob } = await kms.encrypt({ keyId: shared.aes, plaintext: everyByte, encryptionContext: { from: 'a' } });
+        const { ciphertextBlob } = await kms.encrypt({
+          keyId: shared.aes,
+          plaintext: everyByte,
+          encryptionContext: { from: 'a' },
+        });
         const moved = await kms.reEncrypt({
           ciphertextBlob,
           sourceEncryptionContext: { from: 'a' },
@@ -300,18 +336,37 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         expect('plaintext' in moved).toBe(false);
         const decrypted = await kms.decrypt({ ciphertextBlob: moved.ciphertextBlob, encryptionContext: { to: 'b' } });
         expect(hex(decrypted.plaintext)).toBe(hex(everyByte));
-        await expectError(kms.decrypt({ ciphertextBlob: moved.ciphertextBlob, encryptionContext: { from: 'a' } }), InvalidCiphertextError, 'INVALID_CIPHERTEXT');
+        await expectError(
+          kms.decrypt({ ciphertextBlob: moved.ciphertextBlob, encryptionContext: { from: 'a' } }),
+          InvalidCiphertextError,
+          'INVALID_CIPHERTEXT',
+        );
       });
 
       it('RSA_2048 encrypts with RSAES_OAEP_SHA_256; a node:crypto OAEP ciphertext under its public key decrypts', async () => {
         const plaintext = utf8('oaep plaintext');
-        const encrypted = await kms.encrypt({ keyId: shared.rsaEncrypt, plaintext, encryptionAlgorithm: 'RSAES_OAEP_SHA_256' });
+        const encrypted = await kms.encrypt({
+          keyId: shared.rsaEncrypt,
+          plaintext,
+          encryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+        });
         expectBytes(encrypted.ciphertextBlob, 256);
-        const decrypted = await kms.decrypt({ ciphertextBlob: encrypted.ciphertextBlob, keyId: shared.rsaEncrypt, encryptionAlgorithm: 'RSAES_OAEP_SHA_256' });
+        const decrypted = await kms.decrypt({
+          ciphertextBlob: encrypted.ciphertextBlob,
+          keyId: shared.rsaEncrypt,
+          encryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+        });
         expect(hex(decrypted.plaintext)).toBe(hex(plaintext));
         const { publicKey } = await kms.getPublicKey({ keyId: shared.rsaEncrypt });
-        const byNode = publicEncrypt({ key: spkiKey(publicKey), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, plaintext);
-        const fromNode = await kms.decrypt({ ciphertextBlob: new Uint8Array(byNode), keyId: shared.rsaEncrypt, encryptionAlgorithm: 'RSAES_OAEP_SHA_256' });
+        const byNode = publicEncrypt(
+          { key: spkiKey(publicKey), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+          plaintext,
+        );
+        const fromNode = await kms.decrypt({
+          ciphertextBlob: new Uint8Array(byNode),
+          keyId: shared.rsaEncrypt,
+          encryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+        });
         expect(hex(fromNode.plaintext)).toBe(hex(plaintext));
       });
     });
@@ -323,10 +378,17 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
           [{ keySpec: 'AES_128' as const }, 16],
           [{ numberOfBytes: 64 }, 64],
         ] as const) {
-          const dataKey = await kms.generateDataKey({ keyId: shared.aes, encryptionContext: { file: 'f1' }, ...request });
+          const dataKey = await kms.generateDataKey({
+            keyId: shared.aes,
+            encryptionContext: { file: 'f1' },
+            ...request,
+          });
           expectBytes(dataKey.plaintext, bytes);
           expectBytes(dataKey.ciphertextBlob);
-          const { plaintext } = await kms.decrypt({ ciphertextBlob: dataKey.ciphertextBlob, encryptionContext: { file: 'f1' } });
+          const { plaintext } = await kms.decrypt({
+            ciphertextBlob: dataKey.ciphertextBlob,
+            encryptionContext: { file: 'f1' },
+          });
           expect(hex(plaintext)).toBe(hex(dataKey.plaintext));
         }
       });
@@ -338,24 +400,40 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
       });
 
       it('generateDataKeyPair (P-256): the PKCS#8 private key matches the SPKI public key, and the blob decrypts to it', async () => {
-        const pair = await kms.generateDataKeyPair({ keyId: shared.aes, keyPairSpec: 'ECC_NIST_P256', encryptionContext: { k: 'v' } });
+        const pair = await kms.generateDataKeyPair({
+          keyId: shared.aes,
+          keyPairSpec: 'ECC_NIST_P256',
+          encryptionContext: { k: 'v' },
+        });
         expectBytes(pair.publicKey);
         expectBytes(pair.privateKeyPlaintext);
         expectBytes(pair.privateKeyCiphertextBlob);
         expect(pair.keyPairSpec).toBe('ECC_NIST_P256');
-        const privateKey = createPrivateKey({ key: Buffer.from(pair.privateKeyPlaintext), format: 'der', type: 'pkcs8' });
+        const privateKey = createPrivateKey({
+          key: Buffer.from(pair.privateKeyPlaintext),
+          format: 'der',
+          type: 'pkcs8',
+        });
         const derivedPublic = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
         expect(derivedPublic.toString('hex')).toBe(hex(pair.publicKey));
-        const { plaintext } = await kms.decrypt({ ciphertextBlob: pair.privateKeyCiphertextBlob, encryptionContext: { k: 'v' } });
+        const { plaintext } = await kms.decrypt({
+          ciphertextBlob: pair.privateKeyCiphertextBlob,
+          encryptionContext: { k: 'v' },
+        });
         expect(hex(plaintext)).toBe(hex(pair.privateKeyPlaintext));
       });
 
       it('generateDataKeyPairWithoutPlaintext (Ed25519) returns no private plaintext; the blob holds the matching key', async () => {
-        const pair = await kms.generateDataKeyPairWithoutPlaintext({ keyId: shared.aes, keyPairSpec: 'ECC_NIST_EDWARDS25519' });
+        const pair = await kms.generateDataKeyPairWithoutPlaintext({
+          keyId: shared.aes,
+          keyPairSpec: 'ECC_NIST_EDWARDS25519',
+        });
         expect('privateKeyPlaintext' in pair).toBe(false);
         const { plaintext } = await kms.decrypt({ ciphertextBlob: pair.privateKeyCiphertextBlob });
         const privateKey = createPrivateKey({ key: Buffer.from(plaintext), format: 'der', type: 'pkcs8' });
-        expect(createPublicKey(privateKey).export({ type: 'spki', format: 'der' }).toString('hex')).toBe(hex(pair.publicKey));
+        expect(createPublicKey(privateKey).export({ type: 'spki', format: 'der' }).toString('hex')).toBe(
+          hex(pair.publicKey),
+        );
       });
 
       it('generateRandom returns the bytes asked for, different each call', async () => {
@@ -370,14 +448,29 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
     describe('signatures', () => {
       const message = utf8('the message to sign');
       const cases: [keyof typeof shared, SigningAlgorithm, (spki: Uint8Array, signature: Uint8Array) => boolean][] = [
-        ['p256', 'ECDSA_SHA_256', (spki, sig) => nodeVerify('sha256', message, { key: spkiKey(spki), dsaEncoding: 'der' }, sig)],
+        [
+          'p256',
+          'ECDSA_SHA_256',
+          (spki, sig) => nodeVerify('sha256', message, { key: spkiKey(spki), dsaEncoding: 'der' }, sig),
+        ],
         ['ed25519', 'ED25519_SHA_512', (spki, sig) => nodeVerify(null, message, spkiKey(spki), sig)],
         [
           'rsaSign',
           'RSASSA_PSS_SHA_256',
-          (spki, sig) => nodeVerify('sha256', message, { key: spkiKey(spki), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, sig),
+          (spki, sig) =>
+            nodeVerify(
+              'sha256',
+              message,
+              { key: spkiKey(spki), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+              sig,
+            ),
         ],
-        ['rsaSign', 'RSASSA_PKCS1_V1_5_SHA_256', (spki, sig) => nodeVerify('sha256', message, { key: spkiKey(spki), padding: constants.RSA_PKCS1_PADDING }, sig)],
+        [
+          'rsaSign',
+          'RSASSA_PKCS1_V1_5_SHA_256',
+          (spki, sig) =>
+            nodeVerify('sha256', message, { key: spkiKey(spki), padding: constants.RSA_PKCS1_PADDING }, sig),
+        ],
       ];
       for (const [key, algorithm, nodeVerifies] of cases) {
         it(`${algorithm}: sign, verify, and node:crypto verifies under getPublicKey's SPKI; an altered signature fails with INVALID_SIGNATURE`, async () => {
@@ -385,7 +478,12 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
           const signed = await kms.sign({ keyId, message, signingAlgorithm: algorithm });
           expectBytes(signed.signature);
           expect(signed.signingAlgorithm).toBe(algorithm);
-          const verified = await kms.verify({ keyId, message, signature: signed.signature, signingAlgorithm: algorithm });
+          const verified = await kms.verify({
+            keyId,
+            message,
+            signature: signed.signature,
+            signingAlgorithm: algorithm,
+          });
           expect(verified.signatureValid).toBe(true);
           const { publicKey } = await kms.getPublicKey({ keyId });
           expect(nodeVerifies(publicKey, signed.signature)).toBe(true);
@@ -395,7 +493,12 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
             'INVALID_SIGNATURE',
           );
           await expectError(
-            kms.verify({ keyId, message: utf8('another message'), signature: signed.signature, signingAlgorithm: algorithm }),
+            kms.verify({
+              keyId,
+              message: utf8('another message'),
+              signature: signed.signature,
+              signingAlgorithm: algorithm,
+            }),
             VerificationFailedError,
             'INVALID_SIGNATURE',
           );
@@ -404,8 +507,18 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
 
       it('ECDSA_SHA_256 signs a DIGEST: the signature verifies over the RAW message too', async () => {
         const hash = new Uint8Array(createHash('sha256').update(message).digest());
-        const signed = await kms.sign({ keyId: shared.p256, message: hash, messageType: 'DIGEST', signingAlgorithm: 'ECDSA_SHA_256' });
-        const verified = await kms.verify({ keyId: shared.p256, message, signature: signed.signature, signingAlgorithm: 'ECDSA_SHA_256' });
+        const signed = await kms.sign({
+          keyId: shared.p256,
+          message: hash,
+          messageType: 'DIGEST',
+          signingAlgorithm: 'ECDSA_SHA_256',
+        });
+        const verified = await kms.verify({
+          keyId: shared.p256,
+          message,
+          signature: signed.signature,
+          signingAlgorithm: 'ECDSA_SHA_256',
+        });
         expect(verified.signatureValid).toBe(true);
       });
 
@@ -418,7 +531,10 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         expect(result.signingAlgorithms).toEqual(['ECDSA_SHA_256']);
         expect(result.jwk).toMatchObject({ kty: 'EC', crv: 'P-256', kid: meta.keyId });
         expect(result.jwk.d).toBeUndefined();
-        const fromJwk = createPublicKey({ key: result.jwk as never, format: 'jwk' }).export({ type: 'spki', format: 'der' });
+        const fromJwk = createPublicKey({ key: result.jwk as never, format: 'jwk' }).export({
+          type: 'spki',
+          format: 'der',
+        });
         expect(fromJwk.toString('hex')).toBe(hex(result.publicKey));
         const rsa = await kms.getPublicKey({ keyId: shared.rsaSign });
         expect(rsa.jwk.kty).toBe('RSA');
@@ -429,11 +545,21 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
     describe('MAC, key agreement and key derivation', () => {
       it('generateMac and verifyMac (HMAC_SHA_256); an altered MAC fails with INVALID_MAC', async () => {
         const message = utf8('mac me');
-        const { mac, macAlgorithm } = await kms.generateMac({ keyId: shared.hmac, message, macAlgorithm: 'HMAC_SHA_256' });
+        const { mac, macAlgorithm } = await kms.generateMac({
+          keyId: shared.hmac,
+          message,
+          macAlgorithm: 'HMAC_SHA_256',
+        });
         expectBytes(mac, 32);
         expect(macAlgorithm).toBe('HMAC_SHA_256');
-        expect((await kms.verifyMac({ keyId: shared.hmac, message, mac, macAlgorithm: 'HMAC_SHA_256' })).macValid).toBe(true);
-        await expectError(kms.verifyMac({ keyId: shared.hmac, message, mac: flipByte(mac, 0), macAlgorithm: 'HMAC_SHA_256' }), VerificationFailedError, 'INVALID_MAC');
+        expect((await kms.verifyMac({ keyId: shared.hmac, message, mac, macAlgorithm: 'HMAC_SHA_256' })).macValid).toBe(
+          true,
+        );
+        await expectError(
+          kms.verifyMac({ keyId: shared.hmac, message, mac: flipByte(mac, 0), macAlgorithm: 'HMAC_SHA_256' }),
+          VerificationFailedError,
+          'INVALID_MAC',
+        );
       });
 
       it("deriveSharedSecret (P-256 ECDH) equals node's diffieHellman from the peer's side", async () => {
@@ -452,13 +578,25 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         const keyId = await createId({ keySpec: 'HMAC_256', keyUsage: 'DERIVE_KEY', exportable: true });
         const salt = utf8('salt');
         const info = utf8('context info');
-        const derived = await kms.deriveKey({ keyId, derivationAlgorithm: 'HKDF_SHA_256', salt, info, numberOfBytes: 32 });
+        const derived = await kms.deriveKey({
+          keyId,
+          derivationAlgorithm: 'HKDF_SHA_256',
+          salt,
+          info,
+          numberOfBytes: 32,
+        });
         expectBytes(derived.plaintext, 32);
         const { jwk } = await kms.exportKey({ keyId, format: 'JWK' });
         const material = Buffer.from(jwk!.k!, 'base64url');
         expect(hex(derived.plaintext!)).toBe(Buffer.from(hkdfSync('sha256', material, salt, info, 32)).toString('hex'));
 
-        const stored = await kms.deriveKey({ keyId, derivationAlgorithm: 'HKDF_SHA_256', salt, info: utf8('other'), storeAs: { keySpec: 'AES_256' } });
+        const stored = await kms.deriveKey({
+          keyId,
+          derivationAlgorithm: 'HKDF_SHA_256',
+          salt,
+          info: utf8('other'),
+          storeAs: { keySpec: 'AES_256' },
+        });
         expect(stored.plaintext).toBeUndefined();
         const newKey = stored.keyMetadata!;
         expect(newKey.keyUsage).toBe('ENCRYPT_DECRYPT');
@@ -475,7 +613,9 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         const rotated = await kms.rotateKeyOnDemand({ keyId });
         expect(rotated.keyId.endsWith(keyId)).toBe(true);
         expect((await kms.describeKey({ keyId })).keyMetadata.currentKeyVersion).toBe(2);
-        expect(hex((await kms.decrypt({ ciphertextBlob: old.ciphertextBlob })).plaintext)).toBe(hex(utf8('before rotation')));
+        expect(hex((await kms.decrypt({ ciphertextBlob: old.ciphertextBlob })).plaintext)).toBe(
+          hex(utf8('before rotation')),
+        );
         const { rotations, truncated } = await kms.listKeyRotations({ keyId });
         expect(truncated).toBe(false);
         expect(rotations).toHaveLength(1);
@@ -505,13 +645,22 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         const material = new Uint8Array(randomBytes(32));
         const keyId = await createId({ keySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC', origin: 'EXTERNAL' });
         expect((await kms.describeKey({ keyId })).keyMetadata.keyState).toBe('PendingImport');
-        const params = await kms.getParametersForImport({ keyId, wrappingAlgorithm: 'RSA_AES_KEY_WRAP_SHA_256', wrappingKeySpec: 'RSA_2048' });
+        const params = await kms.getParametersForImport({
+          keyId,
+          wrappingAlgorithm: 'RSA_AES_KEY_WRAP_SHA_256',
+          wrappingKeySpec: 'RSA_2048',
+        });
         expectBytes(params.importToken);
         expectBytes(params.publicKey);
         expectDate(params.parametersValidTo);
         expect(params.parametersValidTo.getTime()).toBeGreaterThan(Date.now());
         const encryptedKeyMaterial = wrapForImport('RSA_AES_KEY_WRAP_SHA_256', params.publicKey, material);
-        await kms.importKeyMaterial({ keyId, importToken: params.importToken, encryptedKeyMaterial, expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' });
+        await kms.importKeyMaterial({
+          keyId,
+          importToken: params.importToken,
+          encryptedKeyMaterial,
+          expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+        });
         const meta = (await kms.describeKey({ keyId })).keyMetadata;
         expect(meta.keyState).toBe('Enabled');
         expect(meta.origin).toBe('EXTERNAL');
@@ -521,7 +670,11 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
 
         await kms.deleteImportedKeyMaterial({ keyId });
         expect((await kms.describeKey({ keyId })).keyMetadata.keyState).toBe('PendingImport');
-        await expectError(kms.generateMac({ keyId, message, macAlgorithm: 'HMAC_SHA_256' }), InvalidStateError, 'INVALID_KEY_STATE');
+        await expectError(
+          kms.generateMac({ keyId, message, macAlgorithm: 'HMAC_SHA_256' }),
+          InvalidStateError,
+          'INVALID_KEY_STATE',
+        );
       });
 
       it('exportKey of an exportable HMAC key returns a JWK whose k is the key; of a P-256 key a PEM that signs', async () => {
@@ -531,13 +684,20 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         const exported = await kms.exportKey({ keyId: hmacId, format: 'JWK' });
         expect(exported.keyVersion).toBe(1);
         expect(exported.jwk?.kty).toBe('oct');
-        expect(createHmac('sha256', Buffer.from(exported.jwk!.k!, 'base64url')).update(message).digest('hex')).toBe(hex(mac));
+        expect(createHmac('sha256', Buffer.from(exported.jwk!.k!, 'base64url')).update(message).digest('hex')).toBe(
+          hex(mac),
+        );
 
         const ecId = await createId({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY', exportable: true });
         const { pem } = await kms.exportKey({ keyId: ecId, format: 'PEM' });
         expect(pem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
         const signature = nodeSign('sha256', message, { key: createPrivateKey(pem!), dsaEncoding: 'der' });
-        const verified = await kms.verify({ keyId: ecId, message, signature: new Uint8Array(signature), signingAlgorithm: 'ECDSA_SHA_256' });
+        const verified = await kms.verify({
+          keyId: ecId,
+          message,
+          signature: new Uint8Array(signature),
+          signingAlgorithm: 'ECDSA_SHA_256',
+        });
         expect(verified.signatureValid).toBe(true);
       });
     });
@@ -633,8 +793,16 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         const { keyMetadata } = await admin.createKey({ description: 'by key-admin' });
         await admin.disableKey({ keyId: keyMetadata.keyId });
         await admin.enableKey({ keyId: keyMetadata.keyId });
-        await expectError(admin.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('x') }), AccessDeniedError, 'ACCESS_DENIED');
-        await expectError(admin.generateDataKey({ keyId: shared.aes, keySpec: 'AES_256' }), AccessDeniedError, 'ACCESS_DENIED');
+        await expectError(
+          admin.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('x') }),
+          AccessDeniedError,
+          'ACCESS_DENIED',
+        );
+        await expectError(
+          admin.generateDataKey({ keyId: shared.aes, keySpec: 'AES_256' }),
+          AccessDeniedError,
+          'ACCESS_DENIED',
+        );
       });
     });
 
@@ -647,34 +815,74 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
       });
 
       it('ALIAS_NOT_FOUND (NotFoundError) for an unknown alias', async () => {
-        await expectError(kms.encrypt({ keyId: `alias/contract-${run}/none`, plaintext: utf8('x') }), NotFoundError, 'ALIAS_NOT_FOUND');
-        await expectError(kms.deleteAlias({ aliasName: `alias/contract-${run}/none` }), NotFoundError, 'ALIAS_NOT_FOUND');
+        await expectError(
+          kms.encrypt({ keyId: `alias/contract-${run}/none`, plaintext: utf8('x') }),
+          NotFoundError,
+          'ALIAS_NOT_FOUND',
+        );
+        await expectError(
+          kms.deleteAlias({ aliasName: `alias/contract-${run}/none` }),
+          NotFoundError,
+          'ALIAS_NOT_FOUND',
+        );
       });
 
       it('KEY_DISABLED and INVALID_KEY_STATE (InvalidStateError)', async () => {
         const disabled = await createId();
         await kms.disableKey({ keyId: disabled });
-        await expectError(kms.generateDataKey({ keyId: disabled, keySpec: 'AES_256' }), InvalidStateError, 'KEY_DISABLED');
+        await expectError(
+          kms.generateDataKey({ keyId: disabled, keySpec: 'AES_256' }),
+          InvalidStateError,
+          'KEY_DISABLED',
+        );
         const pendingImport = await createId({ origin: 'EXTERNAL' });
-        await expectError(kms.encrypt({ keyId: pendingImport, plaintext: utf8('x') }), InvalidStateError, 'INVALID_KEY_STATE');
+        await expectError(
+          kms.encrypt({ keyId: pendingImport, plaintext: utf8('x') }),
+          InvalidStateError,
+          'INVALID_KEY_STATE',
+        );
       });
 
       it('INVALID_CIPHERTEXT (InvalidCiphertextError) for bytes that are no ciphertext', async () => {
-        await expectError(kms.decrypt({ ciphertextBlob: new Uint8Array(randomBytes(64)) }), InvalidCiphertextError, 'INVALID_CIPHERTEXT');
+        await expectError(
+          kms.decrypt({ ciphertextBlob: new Uint8Array(randomBytes(64)) }),
+          InvalidCiphertextError,
+          'INVALID_CIPHERTEXT',
+        );
       });
 
       it('VALIDATION_ERROR (ValidationError) for an unknown field (body and query), an oversized plaintext, an out-of-range number, an unknown enum value', async () => {
-        await expectError(kms.encrypt({ keyId: shared.aes, plaintext: utf8('x'), bogus: 1 } as never), ValidationError, 'VALIDATION_ERROR');
-        await expectError(kms.describeKey({ keyId: shared.aes, bogus: 'x' } as never), ValidationError, 'VALIDATION_ERROR');
-        await expectError(kms.encrypt({ keyId: shared.aes, plaintext: new Uint8Array(4097) }), ValidationError, 'VALIDATION_ERROR');
+        await expectError(
+          kms.encrypt({ keyId: shared.aes, plaintext: utf8('x'), bogus: 1 } as never),
+          ValidationError,
+          'VALIDATION_ERROR',
+        );
+        await expectError(
+          kms.describeKey({ keyId: shared.aes, bogus: 'x' } as never),
+          ValidationError,
+          'VALIDATION_ERROR',
+        );
+        await expectError(
+          kms.encrypt({ keyId: shared.aes, plaintext: new Uint8Array(4097) }),
+          ValidationError,
+          'VALIDATION_ERROR',
+        );
         await expectError(kms.generateRandom({ numberOfBytes: 1025 }), ValidationError, 'VALIDATION_ERROR');
         await expectError(kms.createKey({ keySpec: 'AES_512' } as never), ValidationError, 'VALIDATION_ERROR');
         await expectError(kms.listKeys({ limit: 0 }), ValidationError, 'VALIDATION_ERROR');
       });
 
       it('INVALID_KEY_USAGE (ValidationError) for an operation the key usage does not allow', async () => {
-        await expectError(kms.sign({ keyId: shared.aes, message: utf8('m'), signingAlgorithm: 'ECDSA_SHA_256' }), ValidationError, 'INVALID_KEY_USAGE');
-        await expectError(kms.encrypt({ keyId: shared.p256, plaintext: utf8('x') }), ValidationError, 'INVALID_KEY_USAGE');
+        await expectError(
+          kms.sign({ keyId: shared.aes, message: utf8('m'), signingAlgorithm: 'ECDSA_SHA_256' }),
+          ValidationError,
+          'INVALID_KEY_USAGE',
+        );
+        await expectError(
+          kms.encrypt({ keyId: shared.p256, plaintext: utf8('x') }),
+          ValidationError,
+          'INVALID_KEY_USAGE',
+        );
         await expectError(kms.getPublicKey({ keyId: shared.aes }), ValidationError, 'INVALID_KEY_USAGE');
       });
 
@@ -690,7 +898,11 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
       });
 
       it('UNSUPPORTED (UnsupportedError) for grant tokens, and for a symmetric key exported as PEM', async () => {
-        await expectError(kms.encrypt({ keyId: shared.aes, plaintext: utf8('x'), grantTokens: ['grant'] }), UnsupportedError, 'UNSUPPORTED');
+        await expectError(
+          kms.encrypt({ keyId: shared.aes, plaintext: utf8('x'), grantTokens: ['grant'] }),
+          UnsupportedError,
+          'UNSUPPORTED',
+        );
         const exportable = await createId({ exportable: true });
         await expectError(kms.exportKey({ keyId: exportable, format: 'PEM' }), UnsupportedError, 'UNSUPPORTED');
       });

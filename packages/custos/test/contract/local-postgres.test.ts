@@ -13,7 +13,11 @@ function actingAs(kms: Kms, caller: Caller): Kms {
   const methods = Object.fromEntries(
     Object.keys(OPERATIONS).map((operation) => [
       operation,
-      (input: unknown, own?: Caller) => (kms as unknown as Record<string, (i: unknown, c: Caller) => Promise<unknown>>)[operation]!(input, own ?? caller),
+      (input: unknown, own?: Caller) =>
+        (kms as unknown as Record<string, (i: unknown, c: Caller) => Promise<unknown>>)[operation]!(
+          input,
+          own ?? caller,
+        ),
     ]),
   );
   return { ...methods, close: () => Promise.resolve() } as unknown as Kms;

@@ -13,7 +13,12 @@ import { describeKmsContract, type KmsUnderTest } from './kms-contract.js';
 /** A server on a free port over a fresh data directory, an admin RemoteKms, and RemoteKms instances per role. */
 async function startRemote(): Promise<KmsUnderTest & { url: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'custos-contract-remote-'));
-  const server = await startServer({ dataDir, listen: '127.0.0.1:0', logger: false, kmsOptions: { maintenanceIntervalMs: 0 } });
+  const server = await startServer({
+    dataDir,
+    listen: '127.0.0.1:0',
+    logger: false,
+    kmsOptions: { maintenanceIntervalMs: 0 },
+  });
   const adminToken = server.adminToken ?? (await readFile(server.adminTokenFile, 'utf8')).trim();
   const kms = new RemoteKms({ endpoint: server.url, token: adminToken, timeoutMs: 10_000 });
   const opened: RemoteKms[] = [kms];
@@ -53,7 +58,9 @@ describe('RemoteKms against a real server', () => {
   };
 
   it('an error carries the request id the caller gave, else the one the server used', async () => {
-    const given = await rejection(remote.kms.describeKey({ keyId: 'alias/none' }, { principal: 'ignored', roles: [], requestId: 'contract-req-1' }));
+    const given = await rejection(
+      remote.kms.describeKey({ keyId: 'alias/none' }, { principal: 'ignored', roles: [], requestId: 'contract-req-1' }),
+    );
     expect(given).toBeInstanceOf(NotFoundError);
     expect(given.requestId).toBe('contract-req-1');
     const generated = await rejection(remote.kms.describeKey({ keyId: 'alias/none' }));
@@ -62,7 +69,9 @@ describe('RemoteKms against a real server', () => {
 
   it("the caller's principal and roles are ignored: the token decides who calls", async () => {
     const user = await remote.asRole('key-user');
-    const denied = await rejection(user.createKey({}, { principal: 'local:admin', roles: ['admin'], requestId: 'contract-req-2' }));
+    const denied = await rejection(
+      user.createKey({}, { principal: 'local:admin', roles: ['admin'], requestId: 'contract-req-2' }),
+    );
     expect(denied.code).toBe('ACCESS_DENIED');
     const { records } = await remote.kms.listAuditRecords({ limit: 1000 });
     const record = records.find((r) => r.requestId === 'contract-req-2');

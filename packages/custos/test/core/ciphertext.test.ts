@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aesGcmDecrypt, aesGcmEncrypt } from '../../src/core/algorithms/aes-gcm.js';
-import { ciphertextAad, decodeCiphertext, encodeCiphertext, encodeEncryptionContext } from '../../src/core/ciphertext/index.js';
+import {
+  ciphertextAad,
+  decodeCiphertext,
+  encodeCiphertext,
+  encodeEncryptionContext,
+} from '../../src/core/ciphertext/index.js';
 import { SecretBytes } from '../../src/core/secret-bytes.js';
 
 const KEY_ID = '0b7e7d2c-5a4f-4e1b-9c3d-2f6a8b9c0d1e';
@@ -18,7 +23,13 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 function sampleBlob(version = 3): Uint8Array {
-  return encodeCiphertext({ keyId: KEY_ID, version, iv: new Uint8Array(12).fill(1), ciphertext: new Uint8Array([9, 8, 7]), tag: new Uint8Array(16).fill(2) });
+  return encodeCiphertext({
+    keyId: KEY_ID,
+    version,
+    iv: new Uint8Array(12).fill(1),
+    ciphertext: new Uint8Array([9, 8, 7]),
+    tag: new Uint8Array(16).fill(2),
+  });
 }
 
 describe('ciphertext format 1', () => {
@@ -30,11 +41,16 @@ describe('ciphertext format 1', () => {
 
   it('decodes what it encodes', () => {
     fc.assert(
-      fc.property(fc.uuid(), fc.integer({ min: 1, max: 0xffffffff }), fc.uint8Array({ maxLength: 100 }), (keyId, version, ciphertext) => {
-        const blob = { keyId, version, iv: new Uint8Array(12).fill(5), ciphertext, tag: new Uint8Array(16).fill(6) };
-        const decoded = decodeCiphertext(encodeCiphertext(blob));
-        expect(decoded).toEqual(blob);
-      }),
+      fc.property(
+        fc.uuid(),
+        fc.integer({ min: 1, max: 0xffffffff }),
+        fc.uint8Array({ maxLength: 100 }),
+        (keyId, version, ciphertext) => {
+          const blob = { keyId, version, iv: new Uint8Array(12).fill(5), ciphertext, tag: new Uint8Array(16).fill(6) };
+          const decoded = decodeCiphertext(encodeCiphertext(blob));
+          expect(decoded).toEqual(blob);
+        },
+      ),
     );
   });
 
@@ -50,19 +66,42 @@ describe('ciphertext format 1', () => {
     ['too short for header, IV and tag', () => sampleBlob().subarray(0, 21 + 12 + 15)],
     ['unknown format byte', () => Uint8Array.of(0x02, ...sampleBlob().subarray(1))],
     ['format byte zero', () => Uint8Array.of(0x00, ...sampleBlob().subarray(1))],
-    ['version 0', () => { const b = sampleBlob(); b.set([0, 0, 0, 0], 17); return b; }],
+    [
+      'version 0',
+      () => {
+        const b = sampleBlob();
+        b.set([0, 0, 0, 0], 17);
+        return b;
+      },
+    ],
   ])('rejects a malformed blob (%s) with INVALID_CIPHERTEXT', (_name, make) => {
     expect(codeOf(() => decodeCiphertext(make()))).toBe('INVALID_CIPHERTEXT');
   });
 
   it('accepts an empty ciphertext (the shortest well-formed blob is 49 bytes)', () => {
-    const shortest = encodeCiphertext({ keyId: KEY_ID, version: 1, iv: new Uint8Array(12), ciphertext: new Uint8Array(0), tag: new Uint8Array(16) });
+    const shortest = encodeCiphertext({
+      keyId: KEY_ID,
+      version: 1,
+      iv: new Uint8Array(12),
+      ciphertext: new Uint8Array(0),
+      tag: new Uint8Array(16),
+    });
     expect(shortest.length).toBe(49);
     expect(decodeCiphertext(shortest).ciphertext.length).toBe(0);
   });
 
   it('refuses to encode a non-UUID key id or version 0 (INTERNAL: a caller bug)', () => {
-    expect(codeOf(() => encodeCiphertext({ keyId: 'alias/x', version: 1, iv: new Uint8Array(12), ciphertext: new Uint8Array(0), tag: new Uint8Array(16) }))).toBe('INTERNAL');
+    expect(
+      codeOf(() =>
+        encodeCiphertext({
+          keyId: 'alias/x',
+          version: 1,
+          iv: new Uint8Array(12),
+          ciphertext: new Uint8Array(0),
+          tag: new Uint8Array(16),
+        }),
+      ),
+    ).toBe('INTERNAL');
     expect(codeOf(() => ciphertextAad({ keyId: KEY_ID, version: 0 }, undefined))).toBe('INTERNAL');
     // UUID-shaped but not hex, and one hex digit short: both refused, not encoded as a shorter id.
     for (const keyId of [KEY_ID.replace(/^./, 'g'), `${KEY_ID.slice(0, 35)}-`, KEY_ID.replaceAll('-', '_')]) {
@@ -79,8 +118,14 @@ describe('ciphertextAad', () => {
 
   it('binds key id, version and context: decrypting with any other fails with INVALID_CIPHERTEXT', () => {
     const key = SecretBytes.random(32);
-    const sealed = aesGcmEncrypt(key, new Uint8Array([1, 2, 3]), ciphertextAad({ keyId: KEY_ID, version: 2 }, { tenant: 'a' }));
-    expect(aesGcmDecrypt(key, sealed, ciphertextAad({ keyId: KEY_ID, version: 2 }, { tenant: 'a' }))).toEqual(new Uint8Array([1, 2, 3]));
+    const sealed = aesGcmEncrypt(
+      key,
+      new Uint8Array([1, 2, 3]),
+      ciphertextAad({ keyId: KEY_ID, version: 2 }, { tenant: 'a' }),
+    );
+    expect(aesGcmDecrypt(key, sealed, ciphertextAad({ keyId: KEY_ID, version: 2 }, { tenant: 'a' }))).toEqual(
+      new Uint8Array([1, 2, 3]),
+    );
     for (const aad of [
       ciphertextAad({ keyId: KEY_ID, version: 3 }, { tenant: 'a' }),
       ciphertextAad({ keyId: '1b7e7d2c-5a4f-4e1b-9c3d-2f6a8b9c0d1e', version: 2 }, { tenant: 'a' }),

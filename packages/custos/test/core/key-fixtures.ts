@@ -21,7 +21,9 @@ export function fixtureKey(spec: KeySpecEntry): Promise<GeneratedKey> {
     key =
       file === undefined
         ? generateKeyMaterial(spec)
-        : Promise.resolve(validateImportedMaterial(spec, SecretBytes.from(hex(loadWycheproof(file).testGroups[0]?.privateKeyPkcs8))));
+        : Promise.resolve(
+            validateImportedMaterial(spec, SecretBytes.from(hex(loadWycheproof(file).testGroups[0]?.privateKeyPkcs8))),
+          );
     cache.set(spec.name, key);
   }
   return key;

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { DATA_KEY_PAIR_SPECS, DERIVED_KEY_SPECS, InternalError, KmsError, WRAPPING_KEY_SPECS } from '@custos/contract';
 import { PreparedPrivateKey, privateKeyObject, rsaPrivateKeyObject } from '../../src/core/key-objects.js';
 import { KEY_SPEC_ENTRIES, KEY_SPEC_TABLE, isSymmetric, keySpec, type KeySpecEntry } from '../../src/core/key-specs.js';
-import { generateKeyMaterial, parsePublicKey, privateJwk, privatePem, publicJwk, publicKeyOf, validateImportedMaterial } from '../../src/core/keys.js';
+import {
+  generateKeyMaterial,
+  parsePublicKey,
+  privateJwk,
+  privatePem,
+  publicJwk,
+  publicKeyOf,
+  validateImportedMaterial,
+} from '../../src/core/keys.js';
 import { exposeSecret, SecretBytes } from '../../src/core/secret-bytes.js';
 import { fixtureKey } from './key-fixtures.js';
 import { hex, loadWycheproof } from './vectors/wycheproof.js';
@@ -18,22 +26,28 @@ const codeOf = (run: () => unknown): string | undefined => {
 };
 const NON_RSA = KEY_SPEC_ENTRIES.filter((spec) => spec.family !== 'rsa');
 const ASYMMETRIC_NON_RSA = NON_RSA.filter((spec) => spec.family === 'ec' || spec.family === 'okp');
-const pkcs8Of = (material: SecretBytes) => createPrivateKey({ key: Buffer.from(exposeSecret(material)), format: 'der', type: 'pkcs8' });
+const pkcs8Of = (material: SecretBytes) =>
+  createPrivateKey({ key: Buffer.from(exposeSecret(material)), format: 'der', type: 'pkcs8' });
 
 describe('generateKeyMaterial', () => {
-  it.each(NON_RSA.map((spec) => spec.name))('%s: produces material of the spec, and the public key of that material', async (name) => {
-    const spec = keySpec(name);
-    const { material, publicKey } = await generateKeyMaterial(spec);
-    if (spec.family === 'aes' || spec.family === 'hmac') {
-      expect(material.length).toBe(spec.keyBytes);
-      expect(publicKey).toBeUndefined();
-      return;
-    }
-    const key = pkcs8Of(material);
-    expect(key.asymmetricKeyType).toBe(spec.curve === 'Ed25519' ? 'ed25519' : spec.curve === 'X25519' ? 'x25519' : 'ec');
-    expect(Buffer.from(publicKeyOf(spec, material))).toEqual(Buffer.from(publicKey ?? []));
-    expect(Buffer.from(parsePublicKey(spec, publicKey ?? new Uint8Array()))).toEqual(Buffer.from(publicKey ?? []));
-  });
+  it.each(NON_RSA.map((spec) => spec.name))(
+    '%s: produces material of the spec, and the public key of that material',
+    async (name) => {
+      const spec = keySpec(name);
+      const { material, publicKey } = await generateKeyMaterial(spec);
+      if (spec.family === 'aes' || spec.family === 'hmac') {
+        expect(material.length).toBe(spec.keyBytes);
+        expect(publicKey).toBeUndefined();
+        return;
+      }
+      const key = pkcs8Of(material);
+      expect(key.asymmetricKeyType).toBe(
+        spec.curve === 'Ed25519' ? 'ed25519' : spec.curve === 'X25519' ? 'x25519' : 'ec',
+      );
+      expect(Buffer.from(publicKeyOf(spec, material))).toEqual(Buffer.from(publicKey ?? []));
+      expect(Buffer.from(parsePublicKey(spec, publicKey ?? new Uint8Array()))).toEqual(Buffer.from(publicKey ?? []));
+    },
+  );
 
   it('two generated symmetric keys differ', async () => {
     const spec = keySpec('AES_256');
@@ -50,26 +64,37 @@ describe('generateKeyMaterial', () => {
   });
 
   it('the RSA specs ask for the modulus sizes 2048, 3072 and 4096 (generation checked for RSA_2048 only: it is slow)', () => {
-    expect([KEY_SPEC_TABLE.RSA_2048.modulusBits, KEY_SPEC_TABLE.RSA_3072.modulusBits, KEY_SPEC_TABLE.RSA_4096.modulusBits]).toEqual([2048, 3072, 4096]);
+    expect([
+      KEY_SPEC_TABLE.RSA_2048.modulusBits,
+      KEY_SPEC_TABLE.RSA_3072.modulusBits,
+      KEY_SPEC_TABLE.RSA_4096.modulusBits,
+    ]).toEqual([2048, 3072, 4096]);
   });
 });
 
 describe('validateImportedMaterial', () => {
-  it.each(['AES_128', 'AES_256', 'HMAC_224', 'HMAC_512'])('%s: accepts raw bytes of exactly keyBytes and nothing else', (name) => {
-    const spec = keySpec(name);
-    const length = spec.keyBytes ?? 0;
-    const ok = validateImportedMaterial(spec, SecretBytes.random(length));
-    expect(ok.material.length).toBe(length);
-    for (const wrong of [0, length - 1, length + 1]) expect(codeOf(() => validateImportedMaterial(spec, SecretBytes.random(wrong)))).toBe('INVALID_KEY_MATERIAL');
-  });
+  it.each(['AES_128', 'AES_256', 'HMAC_224', 'HMAC_512'])(
+    '%s: accepts raw bytes of exactly keyBytes and nothing else',
+    (name) => {
+      const spec = keySpec(name);
+      const length = spec.keyBytes ?? 0;
+      const ok = validateImportedMaterial(spec, SecretBytes.random(length));
+      expect(ok.material.length).toBe(length);
+      for (const wrong of [0, length - 1, length + 1])
+        expect(codeOf(() => validateImportedMaterial(spec, SecretBytes.random(wrong)))).toBe('INVALID_KEY_MATERIAL');
+    },
+  );
 
-  it.each([...ASYMMETRIC_NON_RSA.map((spec) => spec.name), 'RSA_2048', 'RSA_4096'])('%s: accepts its own PKCS#8 DER and returns the same key and its public key', async (name) => {
-    const spec = keySpec(name);
-    const original = await fixtureKey(spec);
-    const imported = validateImportedMaterial(spec, original.material);
-    expect(imported.material.equals(original.material)).toBe(true);
-    expect(Buffer.from(imported.publicKey ?? [])).toEqual(Buffer.from(original.publicKey ?? []));
-  });
+  it.each([...ASYMMETRIC_NON_RSA.map((spec) => spec.name), 'RSA_2048', 'RSA_4096'])(
+    '%s: accepts its own PKCS#8 DER and returns the same key and its public key',
+    async (name) => {
+      const spec = keySpec(name);
+      const original = await fixtureKey(spec);
+      const imported = validateImportedMaterial(spec, original.material);
+      expect(imported.material.equals(original.material)).toBe(true);
+      expect(Buffer.from(imported.publicKey ?? [])).toEqual(Buffer.from(original.publicKey ?? []));
+    },
+  );
 
   it('rejects a key of the right type but the wrong size or curve', async () => {
     const rsa2048 = (await fixtureKey(keySpec('RSA_2048'))).material;
@@ -85,15 +110,24 @@ describe('validateImportedMaterial', () => {
     expect(codeOf(() => validateImportedMaterial(keySpec('X25519'), ed))).toBe('INVALID_KEY_MATERIAL');
     const p256 = (await fixtureKey(keySpec('ECC_NIST_P256'))).material;
     expect(codeOf(() => validateImportedMaterial(keySpec('RSA_2048'), p256))).toBe('INVALID_KEY_MATERIAL');
-    const pss = generateKeyPairSync('rsa-pss', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'der' });
-    expect(codeOf(() => validateImportedMaterial(keySpec('RSA_2048'), SecretBytes.from(pss)))).toBe('INVALID_KEY_MATERIAL');
+    const pss = generateKeyPairSync('rsa-pss', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'der',
+    });
+    expect(codeOf(() => validateImportedMaterial(keySpec('RSA_2048'), SecretBytes.from(pss)))).toBe(
+      'INVALID_KEY_MATERIAL',
+    );
   });
 
   it('rejects garbage, truncated PKCS#8 and an EC key whose embedded public point is not its own', async () => {
     const spec = keySpec('ECC_NIST_P256');
     const der = exposeSecret((await fixtureKey(spec)).material);
-    expect(codeOf(() => validateImportedMaterial(spec, SecretBytes.from(new TextEncoder().encode('not a key'))))).toBe('INVALID_KEY_MATERIAL');
-    expect(codeOf(() => validateImportedMaterial(spec, SecretBytes.from(der.subarray(0, der.length - 10))))).toBe('INVALID_KEY_MATERIAL');
+    expect(codeOf(() => validateImportedMaterial(spec, SecretBytes.from(new TextEncoder().encode('not a key'))))).toBe(
+      'INVALID_KEY_MATERIAL',
+    );
+    expect(codeOf(() => validateImportedMaterial(spec, SecretBytes.from(der.subarray(0, der.length - 10))))).toBe(
+      'INVALID_KEY_MATERIAL',
+    );
     // Splice another key's public point into this PKCS#8 (RFC 5915 ECPrivateKey keeps it in the last 65 bytes).
     const other = exposeSecret((await generateKeyMaterial(spec)).material);
     const spliced = Buffer.concat([der.subarray(0, der.length - 65), other.subarray(other.length - 65)]);
@@ -126,7 +160,11 @@ describe('privateKeyObject (stored PKCS#8: already validated, so a failure is co
   it('fails with INTERNAL, without the bytes, on garbage and on truncated PKCS#8', async () => {
     const spec = keySpec('ECC_NIST_P256');
     const der = exposeSecret((await fixtureKey(spec)).material);
-    for (const bad of [new TextEncoder().encode('not a key at all'), der.subarray(0, der.length - 10), der.subarray(1)]) {
+    for (const bad of [
+      new TextEncoder().encode('not a key at all'),
+      der.subarray(0, der.length - 10),
+      der.subarray(1),
+    ]) {
       expectInternalError(() => privateKeyObject(spec, SecretBytes.from(bad)), bad);
     }
   });
@@ -167,23 +205,42 @@ describe('parsePublicKey', () => {
       const spki = (await fixtureKey(spec)).publicKey ?? new Uint8Array();
       const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
       expect(Buffer.from(parsePublicKey(spec, spki))).toEqual(Buffer.from(spki));
-      expect(Buffer.from(parsePublicKey(spec, String(key.export({ type: 'spki', format: 'pem' }))))).toEqual(Buffer.from(spki));
-      expect(Buffer.from(parsePublicKey(spec, key.export({ format: 'jwk' }) as { kty: string }))).toEqual(Buffer.from(spki));
+      expect(Buffer.from(parsePublicKey(spec, String(key.export({ type: 'spki', format: 'pem' }))))).toEqual(
+        Buffer.from(spki),
+      );
+      expect(Buffer.from(parsePublicKey(spec, key.export({ format: 'jwk' }) as { kty: string }))).toEqual(
+        Buffer.from(spki),
+      );
     }
   });
 
   it('rejects an SPKI that spells out the curve parameters, even when OpenSSL accepts it (CRYPTO-PITFALLS 4)', () => {
-    const tests = loadWycheproof<{ tcId: number; flags: string[]; result: 'valid' | 'invalid' | 'acceptable'; comment: string; public: string }>('ecdh_secp256r1_test.json').testGroups.flatMap((g) => g.tests);
+    const tests = loadWycheproof<{
+      tcId: number;
+      flags: string[];
+      result: 'valid' | 'invalid' | 'acceptable';
+      comment: string;
+      public: string;
+    }>('ecdh_secp256r1_test.json').testGroups.flatMap((g) => g.tests);
     const explicit = tests.filter((t) => t.flags.includes('UnnamedCurve'));
     expect(explicit.length).toBeGreaterThan(0);
     // The ModifiedCofactor vector parses in node and still reports prime256v1:
     const cofactor = tests.find((t) => t.flags.includes('ModifiedCofactor'));
-    expect(createPublicKey({ key: Buffer.from(hex(cofactor?.public)), format: 'der', type: 'spki' }).asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
-    for (const t of explicit) expect(codeOf(() => parsePublicKey(keySpec('ECC_NIST_P256'), hex(t.public))), `tc ${t.tcId}`).toBe('INVALID_PUBLIC_KEY');
+    expect(
+      createPublicKey({ key: Buffer.from(hex(cofactor?.public)), format: 'der', type: 'spki' }).asymmetricKeyDetails
+        ?.namedCurve,
+    ).toBe('prime256v1');
+    for (const t of explicit)
+      expect(
+        codeOf(() => parsePublicKey(keySpec('ECC_NIST_P256'), hex(t.public))),
+        `tc ${t.tcId}`,
+      ).toBe('INVALID_PUBLIC_KEY');
   });
 
   it('rejects a compressed point (only uncompressed SPKI is canonical)', () => {
-    const tests = loadWycheproof<{ tcId: number; flags: string[]; result: 'valid'; comment: string; public: string }>('ecdh_secp256r1_test.json').testGroups.flatMap((g) => g.tests);
+    const tests = loadWycheproof<{ tcId: number; flags: string[]; result: 'valid'; comment: string; public: string }>(
+      'ecdh_secp256r1_test.json',
+    ).testGroups.flatMap((g) => g.tests);
     const compressed = tests.find((t) => t.flags.includes('CompressedPublic'));
     expect(codeOf(() => parsePublicKey(keySpec('ECC_NIST_P256'), hex(compressed?.public)))).toBe('INVALID_PUBLIC_KEY');
   });
@@ -193,8 +250,12 @@ describe('parsePublicKey', () => {
     const p384Key = createPublicKey({ key: Buffer.from(p384), format: 'der', type: 'spki' });
     const p256 = keySpec('ECC_NIST_P256');
     expect(codeOf(() => parsePublicKey(p256, p384))).toBe('INVALID_PUBLIC_KEY');
-    expect(codeOf(() => parsePublicKey(p256, String(p384Key.export({ type: 'spki', format: 'pem' }))))).toBe('INVALID_PUBLIC_KEY');
-    expect(codeOf(() => parsePublicKey(p256, p384Key.export({ format: 'jwk' }) as { kty: string }))).toBe('INVALID_PUBLIC_KEY');
+    expect(codeOf(() => parsePublicKey(p256, String(p384Key.export({ type: 'spki', format: 'pem' }))))).toBe(
+      'INVALID_PUBLIC_KEY',
+    );
+    expect(codeOf(() => parsePublicKey(p256, p384Key.export({ format: 'jwk' }) as { kty: string }))).toBe(
+      'INVALID_PUBLIC_KEY',
+    );
     const ed = (await fixtureKey(keySpec('ECC_NIST_EDWARDS25519'))).publicKey ?? new Uint8Array();
     expect(codeOf(() => parsePublicKey(keySpec('X25519'), ed))).toBe('INVALID_PUBLIC_KEY');
     const rsa2048 = (await fixtureKey(keySpec('RSA_2048'))).publicKey ?? new Uint8Array();
@@ -204,13 +265,23 @@ describe('parsePublicKey', () => {
   it('rejects malformed PEM: other labels, bad base64, trailing text, a private key', async () => {
     const spec = keySpec('ECC_NIST_P256');
     const { publicKey, material } = await fixtureKey(spec);
-    const pem = String(createPublicKey({ key: Buffer.from(publicKey ?? []), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'pem' }));
+    const pem = String(
+      createPublicKey({ key: Buffer.from(publicKey ?? []), format: 'der', type: 'spki' }).export({
+        type: 'spki',
+        format: 'pem',
+      }),
+    );
     for (const bad of [
       pem.replace(/PUBLIC KEY/g, 'RSA PUBLIC KEY'),
       pem.replace('M', '*'),
       pem + 'trailing text',
       '-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n',
-      String(createPrivateKey({ key: Buffer.from(exposeSecret(material)), format: 'der', type: 'pkcs8' }).export({ type: 'pkcs8', format: 'pem' })),
+      String(
+        createPrivateKey({ key: Buffer.from(exposeSecret(material)), format: 'der', type: 'pkcs8' }).export({
+          type: 'pkcs8',
+          format: 'pem',
+        }),
+      ),
       'not a key at all',
     ]) {
       expect(codeOf(() => parsePublicKey(spec, bad))).toBe('INVALID_PUBLIC_KEY');
@@ -226,10 +297,17 @@ describe('parsePublicKey', () => {
   it('rejects garbage bytes, an empty input, a truncated SPKI, trailing bytes and non-key objects', async () => {
     const spec = keySpec('ECC_NIST_P256');
     const spki = (await fixtureKey(spec)).publicKey ?? new Uint8Array();
-    for (const bad of [new Uint8Array(0), new Uint8Array([1, 2, 3]), spki.subarray(0, spki.length - 1), Buffer.concat([spki, Buffer.of(0)])]) {
+    for (const bad of [
+      new Uint8Array(0),
+      new Uint8Array([1, 2, 3]),
+      spki.subarray(0, spki.length - 1),
+      Buffer.concat([spki, Buffer.of(0)]),
+    ]) {
       expect(codeOf(() => parsePublicKey(spec, bad))).toBe('INVALID_PUBLIC_KEY');
     }
-    expect(codeOf(() => parsePublicKey(spec, { kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA' }))).toBe('INVALID_PUBLIC_KEY');
+    expect(codeOf(() => parsePublicKey(spec, { kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA' }))).toBe(
+      'INVALID_PUBLIC_KEY',
+    );
     expect(codeOf(() => parsePublicKey(spec, 42 as never))).toBe('INVALID_PUBLIC_KEY');
   });
 
@@ -250,12 +328,23 @@ describe('JWK and PEM export', () => {
   });
 
   it('publicJwk for Ed25519, X25519 and RSA: OKP with crv, RSA with n and e; alg omitted when not given', async () => {
-    const ed = publicJwk(keySpec('ECC_NIST_EDWARDS25519'), (await fixtureKey(keySpec('ECC_NIST_EDWARDS25519'))).publicKey ?? new Uint8Array(), { kid: 'e', keyOps: ['verify'] });
+    const ed = publicJwk(
+      keySpec('ECC_NIST_EDWARDS25519'),
+      (await fixtureKey(keySpec('ECC_NIST_EDWARDS25519'))).publicKey ?? new Uint8Array(),
+      { kid: 'e', keyOps: ['verify'] },
+    );
     expect(ed).toMatchObject({ kty: 'OKP', crv: 'Ed25519', kid: 'e', key_ops: ['verify'] });
     expect(ed).not.toHaveProperty('alg');
-    const x = publicJwk(keySpec('X25519'), (await fixtureKey(keySpec('X25519'))).publicKey ?? new Uint8Array(), { kid: 'x', keyOps: ['deriveBits'] });
+    const x = publicJwk(keySpec('X25519'), (await fixtureKey(keySpec('X25519'))).publicKey ?? new Uint8Array(), {
+      kid: 'x',
+      keyOps: ['deriveBits'],
+    });
     expect(x).toMatchObject({ kty: 'OKP', crv: 'X25519' });
-    const rsa = publicJwk(keySpec('RSA_2048'), (await fixtureKey(keySpec('RSA_2048'))).publicKey ?? new Uint8Array(), { kid: 'r', alg: 'PS256', keyOps: ['verify'] });
+    const rsa = publicJwk(keySpec('RSA_2048'), (await fixtureKey(keySpec('RSA_2048'))).publicKey ?? new Uint8Array(), {
+      kid: 'r',
+      alg: 'PS256',
+      keyOps: ['verify'],
+    });
     expect(rsa).toMatchObject({ kty: 'RSA', e: 'AQAB', alg: 'PS256' });
     expect(rsa).not.toHaveProperty('d');
   });
@@ -263,7 +352,9 @@ describe('JWK and PEM export', () => {
   it('a public JWK parses back to the same key', async () => {
     const spec = keySpec('ECC_SECG_P256K1');
     const spki = (await fixtureKey(spec)).publicKey ?? new Uint8Array();
-    expect(Buffer.from(parsePublicKey(spec, publicJwk(spec, spki, { kid: 'k', keyOps: ['verify'] })))).toEqual(Buffer.from(spki));
+    expect(Buffer.from(parsePublicKey(spec, publicJwk(spec, spki, { kid: 'k', keyOps: ['verify'] })))).toEqual(
+      Buffer.from(spki),
+    );
   });
 
   it("privateJwk: the asymmetric JWK has 'd'; AES and HMAC are kty 'oct' with the base64url key in 'k'", async () => {
@@ -281,7 +372,9 @@ describe('JWK and PEM export', () => {
     const { material } = await fixtureKey(spec);
     const pem = privatePem(spec, material);
     expect(pem.startsWith('-----BEGIN PRIVATE KEY-----')).toBe(true);
-    expect(Buffer.from(createPrivateKey(pem).export({ type: 'pkcs8', format: 'der' }))).toEqual(Buffer.from(exposeSecret(material)));
+    expect(Buffer.from(createPrivateKey(pem).export({ type: 'pkcs8', format: 'der' }))).toEqual(
+      Buffer.from(exposeSecret(material)),
+    );
     expect(codeOf(() => privatePem(keySpec('HMAC_256'), SecretBytes.random(32)))).toBe('UNSUPPORTED');
     expect(codeOf(() => publicJwk(keySpec('AES_256'), new Uint8Array(32), meta))).toBe('UNSUPPORTED');
   });
@@ -290,7 +383,11 @@ describe('JWK and PEM export', () => {
 describe("the contract's spec subsets", () => {
   // Hand-written lists in the contract's schemas; a new spec in the table must land in each that applies.
   const specs = Object.values(KEY_SPEC_TABLE);
-  const names = (filter: (spec: (typeof specs)[number]) => boolean) => specs.filter(filter).map((spec) => spec.name).sort();
+  const names = (filter: (spec: (typeof specs)[number]) => boolean) =>
+    specs
+      .filter(filter)
+      .map((spec) => spec.name)
+      .sort();
 
   it('follow the key-spec table: data key pairs are the asymmetric specs, wrapping keys RSA, derived keys symmetric', () => {
     expect([...DATA_KEY_PAIR_SPECS].sort()).toEqual(names((spec) => !isSymmetric(spec)));

@@ -24,13 +24,16 @@ describe('UUID bytes', () => {
     expect(bytesToUuid(second)).toBe(id);
   });
 
-  it.each(['', 'not-a-uuid', '1234abcd-12ab-34cd-56ef-1234567890a', '1234abcd-12ab-34cd-56ef-1234567890ag', '1234abcd_12ab-34cd-56ef-1234567890ab'])(
-    '%j is not a UUID: INTERNAL (ids written are Custos\'s own)',
-    (bad) => {
-      expect(isUuid(bad)).toBe(false);
-      expect(() => writeUuid(new Uint8Array(16), 0, bad)).toThrow(InternalError);
-    },
-  );
+  it.each([
+    '',
+    'not-a-uuid',
+    '1234abcd-12ab-34cd-56ef-1234567890a',
+    '1234abcd-12ab-34cd-56ef-1234567890ag',
+    '1234abcd_12ab-34cd-56ef-1234567890ab',
+  ])("%j is not a UUID: INTERNAL (ids written are Custos's own)", (bad) => {
+    expect(isUuid(bad)).toBe(false);
+    expect(() => writeUuid(new Uint8Array(16), 0, bad)).toThrow(InternalError);
+  });
 
   it('reads exactly 16 bytes: a shorter or longer view is INTERNAL, never the bytes beside it', () => {
     const out = new Uint8Array(32);

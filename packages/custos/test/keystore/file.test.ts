@@ -36,7 +36,12 @@ async function errorOf(promise: Promise<unknown>): Promise<{ code?: string; mess
 function unsealIndependently(doc: Record<string, any>, passphrase: string): Buffer {
   const { N, r, p, salt } = doc.kdf;
   const kek = scryptSync(passphrase, Buffer.from(salt, 'base64'), 32, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 });
-  const aadText = JSON.stringify({ format: 'custos-root-key', version: 1, sealed: true, kdf: { name: 'scrypt', N, r, p, salt } });
+  const aadText = JSON.stringify({
+    format: 'custos-root-key',
+    version: 1,
+    sealed: true,
+    kdf: { name: 'scrypt', N, r, p, salt },
+  });
   const d = createDecipheriv('aes-256-gcm', kek, Buffer.from(doc.iv, 'base64'), { authTagLength: 16 });
   d.setAAD(Buffer.from(aadText));
   d.setAuthTag(Buffer.from(doc.tag, 'base64'));
@@ -46,21 +51,40 @@ function unsealIndependently(doc: Record<string, any>, passphrase: string): Buff
 /** Seals `root` under `passphrase` with node:crypto directly, following the format comment (any salt, N = FAST). */
 function sealIndependently(root: Buffer, passphrase: string, salt: Buffer): string {
   const kdf = { name: 'scrypt', N: FAST, r: 8, p: 1, salt: salt.toString('base64') };
-  const kek = scryptSync(passphrase, salt, 32, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.N * kdf.r + 1024 * 1024 });
+  const kek = scryptSync(passphrase, salt, 32, {
+    N: kdf.N,
+    r: kdf.r,
+    p: kdf.p,
+    maxmem: 256 * kdf.N * kdf.r + 1024 * 1024,
+  });
   const iv = randomBytes(12);
   const c = createCipheriv('aes-256-gcm', kek, iv, { authTagLength: 16 });
   c.setAAD(Buffer.from(JSON.stringify({ format: 'custos-root-key', version: 1, sealed: true, kdf })));
   const ciphertext = Buffer.concat([c.update(root), c.final()]);
   const b64 = (b: Buffer) => b.toString('base64');
-  return JSON.stringify({ format: 'custos-root-key', version: 1, sealed: true, kdf, iv: b64(iv), ciphertext: b64(ciphertext), tag: b64(c.getAuthTag()) });
+  return JSON.stringify({
+    format: 'custos-root-key',
+    version: 1,
+    sealed: true,
+    kdf,
+    iv: b64(iv),
+    ciphertext: b64(ciphertext),
+    tag: b64(c.getAuthTag()),
+  });
 }
 
-const kcvOf = (root: Buffer): string => createHmac('sha256', root).update('custos root key check value').digest().subarray(0, 16).toString('hex');
+const kcvOf = (root: Buffer): string =>
+  createHmac('sha256', root).update('custos root key check value').digest().subarray(0, 16).toString('hex');
 
 for (const sealed of [false, true]) {
   describeRootOfTrust(sealed ? 'sealed file' : 'plain file', async () => {
     const dir = await tempDir();
-    const options: FileRootOfTrustOptions = { path: join(dir, 'root.key'), create: true, scryptCost: FAST, ...(sealed ? { passphrase: 'correct horse' } : {}) };
+    const options: FileRootOfTrustOptions = {
+      path: join(dir, 'root.key'),
+      create: true,
+      scryptCost: FAST,
+      ...(sealed ? { passphrase: 'correct horse' } : {}),
+    };
     return { rot: await openFileRootOfTrust(options), cleanup: () => rm(dir, { recursive: true, force: true }) };
   });
 }
@@ -108,21 +132,25 @@ describe('file root of trust', () => {
     expect(doc.key).toBeUndefined();
     const root = unsealIndependently(doc, 'pw');
     expect(rot.keyCheckValue).toBe(kcvOf(root)); // the independent unseal found the real root key
-    for (const encoding of ['hex', 'base64', 'base64url', 'latin1'] as const) expect(text).not.toContain(root.toString(encoding));
+    for (const encoding of ['hex', 'base64', 'base64url', 'latin1'] as const)
+      expect(text).not.toContain(root.toString(encoding));
     expect((await readFile(path)).includes(root)).toBe(false);
     await rot.close();
   });
 
-  it.each([undefined, 'pw'])('reopens with the same key check value and unwraps earlier wraps (passphrase %s)', async (passphrase) => {
-    const first = await openFileRootOfTrust({ path, passphrase, create: true, scryptCost: FAST });
-    const material = SecretBytes.random(32);
-    const wrapped = await first.wrap(material, aad);
-    await first.close();
-    const second = await openFileRootOfTrust({ path, passphrase });
-    expect(second.keyCheckValue).toBe(first.keyCheckValue);
-    expect((await second.unwrap(wrapped, aad)).equals(material)).toBe(true);
-    await second.close();
-  });
+  it.each([undefined, 'pw'])(
+    'reopens with the same key check value and unwraps earlier wraps (passphrase %s)',
+    async (passphrase) => {
+      const first = await openFileRootOfTrust({ path, passphrase, create: true, scryptCost: FAST });
+      const material = SecretBytes.random(32);
+      const wrapped = await first.wrap(material, aad);
+      await first.close();
+      const second = await openFileRootOfTrust({ path, passphrase });
+      expect(second.keyCheckValue).toBe(first.keyCheckValue);
+      expect((await second.unwrap(wrapped, aad)).equals(material)).toBe(true);
+      await second.close();
+    },
+  );
 
   it('opens an existing file with create: true instead of replacing it', async () => {
     const first = await openFileRootOfTrust({ path, create: true });
@@ -180,18 +208,59 @@ describe('file root of trust', () => {
   });
 
   it('refuses an empty passphrase', async () => {
-    expect(await codeOf(openFileRootOfTrust({ path, passphrase: '', create: true, scryptCost: FAST }))).toBe('VALIDATION_ERROR');
+    expect(await codeOf(openFileRootOfTrust({ path, passphrase: '', create: true, scryptCost: FAST }))).toBe(
+      'VALIDATION_ERROR',
+    );
   });
 
   it.each([
     ['not JSON', 'root key'],
     ['an array', '[]'],
-    ['wrong format', JSON.stringify({ format: 'other', version: 1, sealed: false, key: Buffer.alloc(32).toString('base64') })],
-    ['a future version', JSON.stringify({ format: 'custos-root-key', version: 2, sealed: false, key: Buffer.alloc(32).toString('base64') })],
-    ['a short key', JSON.stringify({ format: 'custos-root-key', version: 1, sealed: false, key: Buffer.alloc(16).toString('base64') })],
-    ['non-canonical base64', JSON.stringify({ format: 'custos-root-key', version: 1, sealed: false, key: '!' + Buffer.alloc(32).toString('base64') })],
-    ['an unknown field', JSON.stringify({ format: 'custos-root-key', version: 1, sealed: false, key: Buffer.alloc(32).toString('base64'), extra: 1 })],
-    ['sealed as a string', JSON.stringify({ format: 'custos-root-key', version: 1, sealed: 'no', key: Buffer.alloc(32).toString('base64') })],
+    [
+      'wrong format',
+      JSON.stringify({ format: 'other', version: 1, sealed: false, key: Buffer.alloc(32).toString('base64') }),
+    ],
+    [
+      'a future version',
+      JSON.stringify({
+        format: 'custos-root-key',
+        version: 2,
+        sealed: false,
+        key: Buffer.alloc(32).toString('base64'),
+      }),
+    ],
+    [
+      'a short key',
+      JSON.stringify({
+        format: 'custos-root-key',
+        version: 1,
+        sealed: false,
+        key: Buffer.alloc(16).toString('base64'),
+      }),
+    ],
+    [
+      'non-canonical base64',
+      JSON.stringify({
+        format: 'custos-root-key',
+        version: 1,
+        sealed: false,
+        key: '!' + Buffer.alloc(32).toString('base64'),
+      }),
+    ],
+    [
+      'an unknown field',
+      JSON.stringify({
+        format: 'custos-root-key',
+        version: 1,
+        sealed: false,
+        key: Buffer.alloc(32).toString('base64'),
+        extra: 1,
+      }),
+    ],
+    [
+      'sealed as a string',
+      JSON.stringify({ format: 'custos-root-key', version: 1, sealed: 'no', key: Buffer.alloc(32).toString('base64') }),
+    ],
   ])('refuses a malformed file (%s) with VALIDATION_ERROR', async (_name, text) => {
     await writeFile(path, text, { mode: 0o600 });
     expect(await codeOf(openFileRootOfTrust({ path }))).toBe('VALIDATION_ERROR');
@@ -270,7 +339,10 @@ describe('file root of trust', () => {
   });
 
   it('creates only one file when two openers race, and both get the same key', async () => {
-    const [a, b] = await Promise.all([openFileRootOfTrust({ path, create: true }), openFileRootOfTrust({ path, create: true })]);
+    const [a, b] = await Promise.all([
+      openFileRootOfTrust({ path, create: true }),
+      openFileRootOfTrust({ path, create: true }),
+    ]);
     expect(a.keyCheckValue).toBe(b.keyCheckValue);
   });
 });

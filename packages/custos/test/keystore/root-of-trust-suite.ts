@@ -14,7 +14,10 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   }
 }
 
-export function describeRootOfTrust(name: string, make: () => Promise<{ rot: RootOfTrust; cleanup(): Promise<void> }>): void {
+export function describeRootOfTrust(
+  name: string,
+  make: () => Promise<{ rot: RootOfTrust; cleanup(): Promise<void> }>,
+): void {
   describe(`RootOfTrust: ${name}`, () => {
     let rot: RootOfTrust;
     let cleanup: () => Promise<void>;

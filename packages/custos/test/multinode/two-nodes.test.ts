@@ -34,13 +34,20 @@ async function startNode(dir: string, schema: string, rootKeyFile: string): Prom
   const port = await freePort();
   const child = spawnCli([
     'server',
-    '--data-dir', dir,
-    '--listen', `127.0.0.1:${port}`,
-    '--database-url', PG_URL,
-    '--database-schema', schema,
-    '--database-pool-size', '4',
-    '--root-key-file', rootKeyFile,
-    '--log-level', 'silent',
+    '--data-dir',
+    dir,
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--database-url',
+    PG_URL,
+    '--database-schema',
+    schema,
+    '--database-pool-size',
+    '4',
+    '--root-key-file',
+    rootKeyFile,
+    '--log-level',
+    'silent',
   ]);
   let stderr = '';
   child.stdout!.resume();
@@ -132,7 +139,9 @@ describeTwoNodes('two server processes on one PostgreSQL', () => {
       await rotations;
     }
     const latest = (await a.listKeyRotations({ keyId })).rotations.length + 1;
-    await eventually(async () => expect(versionOf((await b.encrypt({ keyId, plaintext: utf8('last') })).ciphertextBlob)).toBe(latest));
+    await eventually(async () =>
+      expect(versionOf((await b.encrypt({ keyId, plaintext: utf8('last') })).ciphertextBlob)).toBe(latest),
+    );
   }, 30_000);
 
   it('a key disabled on A is refused by B within 2 s', async () => {
@@ -141,7 +150,10 @@ describeTwoNodes('two server processes on one PostgreSQL', () => {
     await b.encrypt({ keyId, plaintext: utf8('cached on B') });
     await a.disableKey({ keyId });
     await eventually(async () => {
-      const error = await b.encrypt({ keyId, plaintext: utf8('x') }).then(() => undefined, (err: unknown) => err);
+      const error = await b.encrypt({ keyId, plaintext: utf8('x') }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       expect((error as { code?: string } | undefined)?.code).toBe('KEY_DISABLED');
     });
   });

@@ -64,7 +64,10 @@ describe('access keys', () => {
     const a = await t.kms.createAccessKey({ roles: ['key-user'], description: 'listed' }, ADMIN);
     t.clock.advanceMs(1000);
     const authenticated = await t.kms.authenticateAccessKey(a.accessKeyId);
-    expect((await t.kms.listAccessKeys({ limit: 1000 }, ADMIN)).accessKeys.find((k) => k.accessKeyId === a.accessKeyId)!.lastUsedAt).toBeUndefined();
+    expect(
+      (await t.kms.listAccessKeys({ limit: 1000 }, ADMIN)).accessKeys.find((k) => k.accessKeyId === a.accessKeyId)!
+        .lastUsedAt,
+    ).toBeUndefined();
     await authenticated.recordUse();
     await t.kms.revokeAccessKey({ accessKeyId: a.accessKeyId }, ADMIN);
     const all: Awaited<ReturnType<typeof t.kms.listAccessKeys>>['accessKeys'] = [];
@@ -77,7 +80,9 @@ describe('access keys', () => {
       marker = page.nextMarker;
     } while (marker);
     expect(all.length).toBeGreaterThanOrEqual(5);
-    expect(all.map((k) => k.createdAt.getTime())).toEqual([...all.map((k) => k.createdAt.getTime())].sort((x, y) => x - y));
+    expect(all.map((k) => k.createdAt.getTime())).toEqual(
+      [...all.map((k) => k.createdAt.getTime())].sort((x, y) => x - y),
+    );
     const entry = all.find((k) => k.accessKeyId === a.accessKeyId)!;
     expect(entry).toEqual({
       accessKeyId: a.accessKeyId,
@@ -106,7 +111,10 @@ describe('access keys', () => {
     await expectCode(t.kms.createAccessKey({ roles: [] }, ADMIN), 'VALIDATION_ERROR');
     await expectCode(t.kms.createAccessKey({ roles: ['admin', 'admin'] }, ADMIN), 'VALIDATION_ERROR');
     await expectCode(t.kms.createAccessKey({ roles: ['root' as never] }, ADMIN), 'VALIDATION_ERROR');
-    await expectCode(t.kms.createAccessKey({ roles: ['admin'], secretAccessKey: 'mine' } as never, ADMIN), 'VALIDATION_ERROR');
+    await expectCode(
+      t.kms.createAccessKey({ roles: ['admin'], secretAccessKey: 'mine' } as never, ADMIN),
+      'VALIDATION_ERROR',
+    );
   });
 
   it('stores the secret wrapped: neither the database file nor the audit log holds it', async () => {
@@ -115,7 +123,9 @@ describe('access keys', () => {
     const records = JSON.stringify((await t.kms.listAuditRecords({ limit: 1000 }, ADMIN)).records);
     const raw = new SqliteDatabase(join(t.dir, 'custos.db'), { readonly: true });
     try {
-      const rows = JSON.stringify(raw.prepare('select * from access_keys').all()) + JSON.stringify(raw.prepare('select * from audit_log').all());
+      const rows =
+        JSON.stringify(raw.prepare('select * from access_keys').all()) +
+        JSON.stringify(raw.prepare('select * from audit_log').all());
       const secretBytes = Buffer.from(created.secretAccessKey, 'utf8');
       for (const form of [created.secretAccessKey, secretBytes.toString('hex'), secretBytes.toString('base64')]) {
         expect(rows.includes(form)).toBe(false);
@@ -136,7 +146,11 @@ describe('access keys', () => {
     await t.kms.close();
     const raw = new SqliteDatabase(join(t.dir, 'custos.db'));
     try {
-      raw.prepare('update access_keys set wrapped_secret = (select wrapped_secret from access_keys where id = ?) where id = ?').run(a.accessKeyId, b.accessKeyId);
+      raw
+        .prepare(
+          'update access_keys set wrapped_secret = (select wrapped_secret from access_keys where id = ?) where id = ?',
+        )
+        .run(a.accessKeyId, b.accessKeyId);
     } finally {
       raw.close();
     }

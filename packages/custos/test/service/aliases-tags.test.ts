@@ -14,7 +14,8 @@ describe('aliases', () => {
   });
   afterAll(async () => t.cleanup());
 
-  const newKey = async (spec: Parameters<typeof t.kms.createKey>[0] = {}) => (await t.kms.createKey(spec)).keyMetadata.keyId;
+  const newKey = async (spec: Parameters<typeof t.kms.createKey>[0] = {}) =>
+    (await t.kms.createKey(spec)).keyMetadata.keyId;
   const name = (base = 'a') => `alias/${base}-${++n}`;
 
   it('createAlias makes the key usable by alias name, alias ARN and key ARN in every key operation', async () => {
@@ -52,7 +53,15 @@ describe('aliases', () => {
     expect((await t.kms.listAliases({ keyId })).aliases).toEqual([]);
   });
 
-  it.each(['foo', 'alias/', 'alias/has space', 'alias/ünïcode', 'alias/semi;colon', 'ALIAS/upper', `alias/${'x'.repeat(251)}`])(
+  it.each([
+    'foo',
+    'alias/',
+    'alias/has space',
+    'alias/ünïcode',
+    'alias/semi;colon',
+    'ALIAS/upper',
+    `alias/${'x'.repeat(251)}`,
+  ])(
     'createAlias with the malformed name %j fails with VALIDATION_ERROR (the request schema) and creates nothing',
     async (aliasName) => {
       const keyId = await newKey();
@@ -69,14 +78,23 @@ describe('aliases', () => {
   it('an unknown alias fails with ALIAS_NOT_FOUND, a NotFoundError', async () => {
     const error = await expectCode(t.kms.describeKey({ keyId: 'alias/never-made' }), 'ALIAS_NOT_FOUND');
     expect(error).toBeInstanceOf(NotFoundError);
-    await expectCode(t.kms.encrypt({ keyId: `${ARN_PREFIX}:alias/never-made`, plaintext: utf8('x') }), 'ALIAS_NOT_FOUND');
+    await expectCode(
+      t.kms.encrypt({ keyId: `${ARN_PREFIX}:alias/never-made`, plaintext: utf8('x') }),
+      'ALIAS_NOT_FOUND',
+    );
     await expectCode(t.kms.deleteAlias({ aliasName: 'alias/never-made' }), 'ALIAS_NOT_FOUND');
-    await expectCode(t.kms.updateAlias({ aliasName: 'alias/never-made', targetKeyId: await newKey() }), 'ALIAS_NOT_FOUND');
+    await expectCode(
+      t.kms.updateAlias({ aliasName: 'alias/never-made', targetKeyId: await newKey() }),
+      'ALIAS_NOT_FOUND',
+    );
   });
 
   it('an unknown key id fails with KEY_NOT_FOUND', async () => {
     await expectCode(t.kms.describeKey({ keyId: '00000000-0000-4000-8000-000000000000' }), 'KEY_NOT_FOUND');
-    await expectCode(t.kms.createAlias({ aliasName: name(), targetKeyId: '00000000-0000-4000-8000-000000000000' }), 'KEY_NOT_FOUND');
+    await expectCode(
+      t.kms.createAlias({ aliasName: name(), targetKeyId: '00000000-0000-4000-8000-000000000000' }),
+      'KEY_NOT_FOUND',
+    );
   });
 
   it('an ARN of another account or region names no key here: KEY_NOT_FOUND', async () => {
@@ -99,7 +117,10 @@ describe('aliases', () => {
     const alias = name('target');
     await t.kms.createAlias({ aliasName: alias, targetKeyId: keyId });
     await expectCode(t.kms.createAlias({ aliasName: name(), targetKeyId: alias }), 'VALIDATION_ERROR');
-    await expectCode(t.kms.createAlias({ aliasName: name(), targetKeyId: `${ARN_PREFIX}:${alias}` }), 'VALIDATION_ERROR');
+    await expectCode(
+      t.kms.createAlias({ aliasName: name(), targetKeyId: `${ARN_PREFIX}:${alias}` }),
+      'VALIDATION_ERROR',
+    );
   });
 
   it('updateAlias points the alias at another key of the same kind; new encryptions use it, old blobs still decrypt', async () => {
@@ -127,7 +148,8 @@ describe('aliases', () => {
     const agreement = await newKey({ keySpec: 'ECC_NIST_P256', keyUsage: 'KEY_AGREEMENT' });
     const alias = name('usage');
     await t.kms.createAlias({ aliasName: alias, targetKeyId: aes });
-    for (const other of [hmac, signing]) await expectCode(t.kms.updateAlias({ aliasName: alias, targetKeyId: other }), 'VALIDATION_ERROR');
+    for (const other of [hmac, signing])
+      await expectCode(t.kms.updateAlias({ aliasName: alias, targetKeyId: other }), 'VALIDATION_ERROR');
     const signAlias = name('sign');
     await t.kms.createAlias({ aliasName: signAlias, targetKeyId: signing });
     await expectCode(t.kms.updateAlias({ aliasName: signAlias, targetKeyId: agreement }), 'VALIDATION_ERROR');
@@ -146,7 +168,7 @@ describe('aliases', () => {
     expect((await t.kms.describeKey({ keyId: alias })).keyMetadata.keyId).toBe(keyId);
   });
 
-  it('listAliases by keyId returns that key\'s aliases with ARN, target and dates, ordered by name', async () => {
+  it("listAliases by keyId returns that key's aliases with ARN, target and dates, ordered by name", async () => {
     const keyId = await newKey();
     const names = ['alias/zz-list', 'alias/aa-list', 'alias/mm-list'];
     for (const aliasName of names) await t.kms.createAlias({ aliasName, targetKeyId: keyId });
@@ -158,7 +180,9 @@ describe('aliases', () => {
       expect(a.targetKeyId).toBe(keyId);
       expect(a.creationDate).toEqual(t.clock.now());
     }
-    expect((await t.kms.listAliases({ keyId: 'alias/aa-list' })).aliases.map((a) => a.aliasName)).toEqual([...names].sort());
+    expect((await t.kms.listAliases({ keyId: 'alias/aa-list' })).aliases.map((a) => a.aliasName)).toEqual(
+      [...names].sort(),
+    );
     await expectCode(t.kms.listAliases({ keyId: '00000000-0000-4000-8000-000000000000' }), 'KEY_NOT_FOUND');
   });
 
@@ -226,7 +250,13 @@ describe('tags', () => {
 
   it('tagResource adds and overwrites; untagResource removes and ignores absent keys', async () => {
     const keyId = await newKey([{ tagKey: 'team', tagValue: 'red' }]);
-    await t.kms.tagResource({ keyId, tags: [{ tagKey: 'team', tagValue: 'blue' }, { tagKey: 'cost', tagValue: '' }] });
+    await t.kms.tagResource({
+      keyId,
+      tags: [
+        { tagKey: 'team', tagValue: 'blue' },
+        { tagKey: 'cost', tagValue: '' },
+      ],
+    });
     expect(await tagsOf(keyId)).toEqual([
       { tagKey: 'cost', tagValue: '' },
       { tagKey: 'team', tagValue: 'blue' },
@@ -237,18 +267,39 @@ describe('tags', () => {
     expect(await tagsOf(keyId)).toEqual([{ tagKey: 'cost', tagValue: '' }]);
   });
 
-  it.each(['aws:x', 'AWS:x', 'Aws:created'])("tag key %j (reserved 'aws:' prefix) fails with VALIDATION_ERROR and writes nothing", async (tagKey) => {
-    const keyId = await newKey([{ tagKey: 'keep', tagValue: '1' }]);
-    await expectCode(t.kms.tagResource({ keyId, tags: [{ tagKey: 'ok', tagValue: '1' }, { tagKey, tagValue: 'x' }] }), 'VALIDATION_ERROR');
-    expect(await tagsOf(keyId)).toEqual([{ tagKey: 'keep', tagValue: '1' }]);
-    const before = (await t.kms.listKeys({ limit: 1000 })).keys.length;
-    await expectCode(t.kms.createKey({ tags: [{ tagKey, tagValue: 'x' }] }), 'VALIDATION_ERROR');
-    expect((await t.kms.listKeys({ limit: 1000 })).keys.length).toBe(before);
-  });
+  it.each(['aws:x', 'AWS:x', 'Aws:created'])(
+    "tag key %j (reserved 'aws:' prefix) fails with VALIDATION_ERROR and writes nothing",
+    async (tagKey) => {
+      const keyId = await newKey([{ tagKey: 'keep', tagValue: '1' }]);
+      await expectCode(
+        t.kms.tagResource({
+          keyId,
+          tags: [
+            { tagKey: 'ok', tagValue: '1' },
+            { tagKey, tagValue: 'x' },
+          ],
+        }),
+        'VALIDATION_ERROR',
+      );
+      expect(await tagsOf(keyId)).toEqual([{ tagKey: 'keep', tagValue: '1' }]);
+      const before = (await t.kms.listKeys({ limit: 1000 })).keys.length;
+      await expectCode(t.kms.createKey({ tags: [{ tagKey, tagValue: 'x' }] }), 'VALIDATION_ERROR');
+      expect((await t.kms.listKeys({ limit: 1000 })).keys.length).toBe(before);
+    },
+  );
 
   it('duplicate tag keys in one request fail with VALIDATION_ERROR', async () => {
     const keyId = await newKey();
-    await expectCode(t.kms.tagResource({ keyId, tags: [{ tagKey: 'a', tagValue: '1' }, { tagKey: 'a', tagValue: '2' }] }), 'VALIDATION_ERROR');
+    await expectCode(
+      t.kms.tagResource({
+        keyId,
+        tags: [
+          { tagKey: 'a', tagValue: '1' },
+          { tagKey: 'a', tagValue: '2' },
+        ],
+      }),
+      'VALIDATION_ERROR',
+    );
     expect(await tagsOf(keyId)).toEqual([]);
   });
 
@@ -263,7 +314,10 @@ describe('tags', () => {
 
   it('tags that would take a key past 50 fail with LIMIT_EXCEEDED and nothing is written; overwrites at 50 are fine', async () => {
     const keyId = await newKey(many(48));
-    await expectCode(t.kms.tagResource({ keyId, tags: [...many(1, 'n'), ...many(2, 'm'), { tagKey: 'k000', tagValue: 'changed' }] }), 'LIMIT_EXCEEDED');
+    await expectCode(
+      t.kms.tagResource({ keyId, tags: [...many(1, 'n'), ...many(2, 'm'), { tagKey: 'k000', tagValue: 'changed' }] }),
+      'LIMIT_EXCEEDED',
+    );
     const after = await tagsOf(keyId);
     expect(after).toHaveLength(48);
     expect(after.find((tag) => tag.tagKey === 'k000')!.tagValue).toBe('v0');
@@ -303,7 +357,8 @@ describe('tags', () => {
 
   it('listResourceTags with an invalid marker fails with INVALID_MARKER', async () => {
     const keyId = await newKey(many(3));
-    for (const marker of ['x', '-1', '99', '1.5']) await expectCode(t.kms.listResourceTags({ keyId, marker }), 'INVALID_MARKER');
+    for (const marker of ['x', '-1', '99', '1.5'])
+      await expectCode(t.kms.listResourceTags({ keyId, marker }), 'INVALID_MARKER');
   });
 });
 
@@ -337,7 +392,11 @@ describe('listKeys, descriptions and key policies', () => {
   });
 
   it('listKeys with an invalid marker fails with INVALID_MARKER', async () => {
-    for (const marker of ['not base64 !', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[1]').toString('base64url')]) {
+    for (const marker of [
+      'not base64 !',
+      Buffer.from('{"a":1}').toString('base64url'),
+      Buffer.from('[1]').toString('base64url'),
+    ]) {
       await expectCode(t.kms.listKeys({ marker }), 'INVALID_MARKER');
     }
   });
@@ -358,7 +417,10 @@ describe('listKeys, descriptions and key policies', () => {
     expect(parsed.Version).toBe('2012-10-17');
     expect(parsed.Statement[0]!.Principal.AWS).toBe('arn:aws:iam::000000000000:root');
     expect(await t.kms.getKeyPolicy({ keyId, policyName: 'default' })).toEqual(initial);
-    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'kms:*', Resource: '*' }] });
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Action: 'kms:*', Resource: '*' }],
+    });
     await t.kms.putKeyPolicy({ keyId, policy });
     expect(await t.kms.getKeyPolicy({ keyId })).toEqual({ policy, policyName: 'default' });
     await t.kms.putKeyPolicy({ keyId, policyName: 'default', policy: '{}' });
@@ -371,13 +433,16 @@ describe('listKeys, descriptions and key policies', () => {
     expect((await t.kms.getKeyPolicy({ keyId })).policy).toBe(policy);
   });
 
-  it.each(['not json', '[1,2]', '"text"', '42', 'null', '{"unterminated":'])('a policy %j fails with VALIDATION_ERROR and is not stored', async (policy) => {
-    const { keyId } = (await t.kms.createKey({})).keyMetadata;
-    const before = await t.kms.getKeyPolicy({ keyId });
-    await expectCode(t.kms.putKeyPolicy({ keyId, policy }), 'VALIDATION_ERROR');
-    expect(await t.kms.getKeyPolicy({ keyId })).toEqual(before);
-    await expectCode(t.kms.createKey({ policy }), 'VALIDATION_ERROR');
-  });
+  it.each(['not json', '[1,2]', '"text"', '42', 'null', '{"unterminated":'])(
+    'a policy %j fails with VALIDATION_ERROR and is not stored',
+    async (policy) => {
+      const { keyId } = (await t.kms.createKey({})).keyMetadata;
+      const before = await t.kms.getKeyPolicy({ keyId });
+      await expectCode(t.kms.putKeyPolicy({ keyId, policy }), 'VALIDATION_ERROR');
+      expect(await t.kms.getKeyPolicy({ keyId })).toEqual(before);
+      await expectCode(t.kms.createKey({ policy }), 'VALIDATION_ERROR');
+    },
+  );
 
   it('an unknown policyName fails with NOT_FOUND; a malformed one with VALIDATION_ERROR', async () => {
     const { keyId } = (await t.kms.createKey({})).keyMetadata;

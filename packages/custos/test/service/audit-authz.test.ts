@@ -19,7 +19,10 @@ const KEY_ADMIN: Caller = { principal: 'ops', roles: ['key-admin'] };
 const NOBODY: Caller = { principal: 'mallory', roles: [] };
 
 function call(kms: Kms, method: Method, input: unknown, caller?: Caller): Promise<unknown> {
-  return (kms as unknown as Record<Method, (input: unknown, caller?: Caller) => Promise<unknown>>)[method](input, caller);
+  return (kms as unknown as Record<Method, (input: unknown, caller?: Caller) => Promise<unknown>>)[method](
+    input,
+    caller,
+  );
 }
 
 async function allAudit(kms: Kms): Promise<AuditRecord[]> {
@@ -52,7 +55,9 @@ interface Prepared {
 }
 
 const message = utf8('audited message');
-const peer = new Uint8Array(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }));
+const peer = new Uint8Array(
+  generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }),
+);
 
 describe('audit: one record per call', () => {
   let t: TestKms;
@@ -82,7 +87,11 @@ describe('audit: one record per call', () => {
   const fresh = async (input: Parameters<Kms['createKey']>[0] = {}) => (await t.kms.createKey(input)).keyMetadata.keyId;
   async function importedKey(): Promise<{ keyId: string; importToken: Uint8Array; encryptedKeyMaterial: Uint8Array }> {
     const keyId = await fresh({ origin: 'EXTERNAL' });
-    const params = await t.kms.getParametersForImport({ keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' });
+    const params = await t.kms.getParametersForImport({
+      keyId,
+      wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+      wrappingKeySpec: 'RSA_2048',
+    });
     const encryptedKeyMaterial = wrapForImport('RSAES_OAEP_SHA_256', params.publicKey, randomBytes(32));
     await t.kms.importKeyMaterial({ keyId, importToken: params.importToken, encryptedKeyMaterial });
     return { keyId, importToken: params.importToken, encryptedKeyMaterial };
@@ -132,14 +141,26 @@ describe('audit: one record per call', () => {
     generateDataKey: async () => ({ input: { keyId: k.aes, keySpec: 'AES_256' }, keyId: k.aes }),
     generateDataKeyWithoutPlaintext: async () => ({ input: { keyId: k.aes, keySpec: 'AES_128' }, keyId: k.aes }),
     generateDataKeyPair: async () => ({ input: { keyId: k.aes, keyPairSpec: 'ECC_NIST_P256' }, keyId: k.aes }),
-    generateDataKeyPairWithoutPlaintext: async () => ({ input: { keyId: k.aes, keyPairSpec: 'ECC_NIST_P256' }, keyId: k.aes }),
+    generateDataKeyPairWithoutPlaintext: async () => ({
+      input: { keyId: k.aes, keyPairSpec: 'ECC_NIST_P256' },
+      keyId: k.aes,
+    }),
     generateRandom: async () => ({ input: { numberOfBytes: 8 }, keyId: null }),
     sign: async () => ({ input: { keyId: k.sign, message, signingAlgorithm: 'ECDSA_SHA_256' }, keyId: k.sign }),
-    verify: async () => ({ input: { keyId: k.sign, message, signature: k.signature, signingAlgorithm: 'ECDSA_SHA_256' }, keyId: k.sign }),
+    verify: async () => ({
+      input: { keyId: k.sign, message, signature: k.signature, signingAlgorithm: 'ECDSA_SHA_256' },
+      keyId: k.sign,
+    }),
     getPublicKey: async () => ({ input: { keyId: k.sign }, keyId: k.sign }),
     generateMac: async () => ({ input: { keyId: k.hmac, message, macAlgorithm: 'HMAC_SHA_256' }, keyId: k.hmac }),
-    verifyMac: async () => ({ input: { keyId: k.hmac, message, mac: k.mac, macAlgorithm: 'HMAC_SHA_256' }, keyId: k.hmac }),
-    deriveSharedSecret: async () => ({ input: { keyId: k.agree, keyAgreementAlgorithm: 'ECDH', publicKey: peer }, keyId: k.agree }),
+    verifyMac: async () => ({
+      input: { keyId: k.hmac, message, mac: k.mac, macAlgorithm: 'HMAC_SHA_256' },
+      keyId: k.hmac,
+    }),
+    deriveSharedSecret: async () => ({
+      input: { keyId: k.agree, keyAgreementAlgorithm: 'ECDH', publicKey: peer },
+      keyId: k.agree,
+    }),
     deriveKey: async () => ({
       input: { keyId: k.derive, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('s'), numberOfBytes: 16 },
       keyId: k.derive,
@@ -245,18 +266,43 @@ describe('audit: one record per call', () => {
     const disabled = await fresh();
     await t.kms.disableKey({ keyId: disabled });
     const cases: [() => Promise<unknown>, ErrorCode, string | null, string][] = [
-      [() => t.kms.encrypt({ keyId: disabled, plaintext: message }, { ...ADMIN, requestId: 'f1' }), 'KEY_DISABLED', disabled, 'Encrypt'],
-      [() => t.kms.encrypt({ keyId: k.aes, plaintext: new Uint8Array() }, { ...ADMIN, requestId: 'f2' }), 'VALIDATION_ERROR', null, 'Encrypt'],
-      [() => t.kms.describeKey({ keyId: 'alias/none' }, { ...ADMIN, requestId: 'f3' }), 'ALIAS_NOT_FOUND', null, 'DescribeKey'],
-      [() => t.kms.decrypt({ ciphertextBlob: randomBytes(60) }, { ...ADMIN, requestId: 'f4' }), 'INVALID_CIPHERTEXT', null, 'Decrypt'],
-      [() => t.kms.sign({ keyId: k.aes, message, signingAlgorithm: 'ECDSA_SHA_256' }, { ...ADMIN, requestId: 'f5' }), 'INVALID_KEY_USAGE', k.aes, 'Sign'],
+      [
+        () => t.kms.encrypt({ keyId: disabled, plaintext: message }, { ...ADMIN, requestId: 'f1' }),
+        'KEY_DISABLED',
+        disabled,
+        'Encrypt',
+      ],
+      [
+        () => t.kms.encrypt({ keyId: k.aes, plaintext: new Uint8Array() }, { ...ADMIN, requestId: 'f2' }),
+        'VALIDATION_ERROR',
+        null,
+        'Encrypt',
+      ],
+      [
+        () => t.kms.describeKey({ keyId: 'alias/none' }, { ...ADMIN, requestId: 'f3' }),
+        'ALIAS_NOT_FOUND',
+        null,
+        'DescribeKey',
+      ],
+      [
+        () => t.kms.decrypt({ ciphertextBlob: randomBytes(60) }, { ...ADMIN, requestId: 'f4' }),
+        'INVALID_CIPHERTEXT',
+        null,
+        'Decrypt',
+      ],
+      [
+        () => t.kms.sign({ keyId: k.aes, message, signingAlgorithm: 'ECDSA_SHA_256' }, { ...ADMIN, requestId: 'f5' }),
+        'INVALID_KEY_USAGE',
+        k.aes,
+        'Sign',
+      ],
     ];
     const from = await mark();
     for (const [run, code] of cases) await expectCode(run(), code);
     const records = await since(from);
-    expect(records.map((r) => ({ op: r.operation, out: r.outcome, code: r.errorCode, key: r.keyId, id: r.requestId }))).toEqual(
-      cases.map(([, code, key, op], i) => ({ op, out: 'failed', code, key, id: `f${i + 1}` })),
-    );
+    expect(
+      records.map((r) => ({ op: r.operation, out: r.outcome, code: r.errorCode, key: r.keyId, id: r.requestId })),
+    ).toEqual(cases.map(([, code, key, op], i) => ({ op, out: 'failed', code, key, id: `f${i + 1}` })));
   });
 
   it('verifyAuditChain is ok and counts every record', async () => {
@@ -279,8 +325,19 @@ describe('audit: one record per call', () => {
     const { jwk } = await t.kms.exportKey({ keyId: k.aesExportable, format: 'JWK' });
     secrets.push(Buffer.from(jwk!.k!, 'base64url'));
     secrets.push((await t.kms.generateRandom({ numberOfBytes: 32 })).plaintext);
-    secrets.push((await t.kms.deriveSharedSecret({ keyId: k.agree, keyAgreementAlgorithm: 'ECDH', publicKey: peer })).sharedSecret);
-    secrets.push((await t.kms.deriveKey({ keyId: k.derive, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('x'), numberOfBytes: 32 })).plaintext!);
+    secrets.push(
+      (await t.kms.deriveSharedSecret({ keyId: k.agree, keyAgreementAlgorithm: 'ECDH', publicKey: peer })).sharedSecret,
+    );
+    secrets.push(
+      (
+        await t.kms.deriveKey({
+          keyId: k.derive,
+          derivationAlgorithm: 'HKDF_SHA_256',
+          salt: utf8('x'),
+          numberOfBytes: 32,
+        })
+      ).plaintext!,
+    );
     const imported = await importedKey();
     secrets.push(imported.encryptedKeyMaterial, imported.importToken);
     const { token } = await t.kms.createToken({ roles: ['admin'] });
@@ -348,21 +405,24 @@ describe('authorisation by role', () => {
     ['putKeyPolicy', () => ({ keyId, policy: '{}' })],
     ['listAuditRecords', () => ({})],
     ['verifyAuditChain', () => ({})],
-  ] as [Method, () => unknown][])('a key user calling %s gets ACCESS_DENIED, audited as denied, and nothing changes', async (method, input) => {
-    await expectCode(call(t.kms, method, input(), { ...KEY_USER, requestId: `deny-${method}` }), 'ACCESS_DENIED');
-    const record = await lastRecord();
-    expect(record).toMatchObject({
-      principal: 'app',
-      operation: OPERATIONS[method].name,
-      outcome: 'denied',
-      errorCode: 'ACCESS_DENIED',
-      requestId: `deny-${method}`,
-    });
-    const md = (await t.kms.describeKey({ keyId })).keyMetadata;
-    expect(md.keyState).toBe('Enabled');
-    expect(md.currentKeyVersion).toBe(1);
-    expect((await t.kms.listAliases({ keyId })).aliases).toEqual([]);
-  });
+  ] as [Method, () => unknown][])(
+    'a key user calling %s gets ACCESS_DENIED, audited as denied, and nothing changes',
+    async (method, input) => {
+      await expectCode(call(t.kms, method, input(), { ...KEY_USER, requestId: `deny-${method}` }), 'ACCESS_DENIED');
+      const record = await lastRecord();
+      expect(record).toMatchObject({
+        principal: 'app',
+        operation: OPERATIONS[method].name,
+        outcome: 'denied',
+        errorCode: 'ACCESS_DENIED',
+        requestId: `deny-${method}`,
+      });
+      const md = (await t.kms.describeKey({ keyId })).keyMetadata;
+      expect(md.keyState).toBe('Enabled');
+      expect(md.currentKeyVersion).toBe(1);
+      expect((await t.kms.listAliases({ keyId })).aliases).toEqual([]);
+    },
+  );
 
   it('a key admin can create, describe, disable, enable, rotate and alias keys', async () => {
     const { keyMetadata } = await t.kms.createKey({}, KEY_ADMIN);
@@ -373,7 +433,10 @@ describe('authorisation by role', () => {
     await t.kms.rotateKeyOnDemand({ keyId: id }, KEY_ADMIN);
     await t.kms.createAlias({ aliasName: 'alias/by-admin', targetKeyId: id }, KEY_ADMIN);
     await t.kms.scheduleKeyDeletion({ keyId: id, pendingWindowInDays: 7 }, KEY_ADMIN);
-    expect((await t.kms.describeKey({ keyId: id })).keyMetadata).toMatchObject({ keyState: 'PendingDeletion', currentKeyVersion: 2 });
+    expect((await t.kms.describeKey({ keyId: id })).keyMetadata).toMatchObject({
+      keyState: 'PendingDeletion',
+      currentKeyVersion: 2,
+    });
   });
 
   it.each([
@@ -383,10 +446,18 @@ describe('authorisation by role', () => {
     ['sign', () => ({ keyId: signKey, message, signingAlgorithm: 'ECDSA_SHA_256' })],
     ['exportKey', () => ({ keyId, format: 'JWK' })],
     ['listAuditRecords', () => ({})],
-  ] as [Method, () => unknown][])('a key admin calling %s gets ACCESS_DENIED, audited as denied', async (method, input) => {
-    await expectCode(call(t.kms, method, input(), KEY_ADMIN), 'ACCESS_DENIED');
-    expect(await lastRecord()).toMatchObject({ principal: 'ops', operation: OPERATIONS[method].name, outcome: 'denied', errorCode: 'ACCESS_DENIED' });
-  });
+  ] as [Method, () => unknown][])(
+    'a key admin calling %s gets ACCESS_DENIED, audited as denied',
+    async (method, input) => {
+      await expectCode(call(t.kms, method, input(), KEY_ADMIN), 'ACCESS_DENIED');
+      expect(await lastRecord()).toMatchObject({
+        principal: 'ops',
+        operation: OPERATIONS[method].name,
+        outcome: 'denied',
+        errorCode: 'ACCESS_DENIED',
+      });
+    },
+  );
 
   it('a denied record names the key the caller asked for by id or key ARN, without resolving aliases', async () => {
     const arn = (await t.kms.describeKey({ keyId })).keyMetadata.arn!;
@@ -425,7 +496,9 @@ describe('authorisation by role', () => {
     }
     const records = (await t.kms.listAuditRecords({ after: before + 1, limit: 1000 })).records;
     expect(records).toHaveLength(METHODS.length * 2);
-    expect(records.every((r) => r.principal === 'mallory' && r.outcome === 'denied' && r.errorCode === 'ACCESS_DENIED')).toBe(true);
+    expect(
+      records.every((r) => r.principal === 'mallory' && r.outcome === 'denied' && r.errorCode === 'ACCESS_DENIED'),
+    ).toBe(true);
     expect(new Set(records.map((r) => r.operation))).toEqual(new Set(METHODS.map((m) => OPERATIONS[m].name)));
   });
 
@@ -445,7 +518,10 @@ describe('audit: token details', () => {
   it('a failed first-start token records no token id (it was rolled back); the one created next records its own', async () => {
     const t = await openTestKms();
     try {
-      await expectCode(t.kms.bootstrapAdminToken(() => Promise.reject(new Error('disk full'))), 'INTERNAL');
+      await expectCode(
+        t.kms.bootstrapAdminToken(() => Promise.reject(new Error('disk full'))),
+        'INTERNAL',
+      );
       const created = await t.kms.bootstrapAdminToken(async () => undefined);
       const made = await t.kms.createToken({ roles: ['key-user'] });
       const raw = new SqliteDatabase(join(t.dir, 'custos.db'), { readonly: true });
@@ -459,7 +535,9 @@ describe('audit: token details', () => {
       } finally {
         raw.close();
       }
-      expect(rows.map((r) => [r.operation, r.outcome, r.details && (JSON.parse(r.details) as { tokenId?: string }).tokenId])).toEqual([
+      expect(
+        rows.map((r) => [r.operation, r.outcome, r.details && (JSON.parse(r.details) as { tokenId?: string }).tokenId]),
+      ).toEqual([
         ['BootstrapToken', 'failed', null],
         ['BootstrapToken', 'allowed', created!.tokenId],
         ['CreateToken', 'allowed', made.tokenId],

@@ -28,7 +28,10 @@ describe('an audit write that fails', () => {
       now: () => new Date(),
       logger: { error: (details, message) => logged.push({ details, message }) },
     });
-    const error = await expectCode(service.run('GenerateRandom', { numberOfBytes: 16 }, { principal: 'p', roles: ['admin'], requestId: 'r-1' }), 'INTERNAL');
+    const error = await expectCode(
+      service.run('GenerateRandom', { numberOfBytes: 16 }, { principal: 'p', roles: ['admin'], requestId: 'r-1' }),
+      'INTERNAL',
+    );
     expect(error.message).toBe('internal error (request r-1)');
     expect(logged.map((l) => l.message)).toEqual(['internal error', 'audit write failed']);
     expect(logged.every((l) => l.details.requestId === 'r-1')).toBe(true);
@@ -46,7 +49,10 @@ describe('an audit write that fails', () => {
       },
       logger: { error: (_details, message) => logged.push(message) },
     });
-    await expectCode(service.run('GenerateRandom', { numberOfBytes: 0 }, { principal: 'p', roles: ['admin'], requestId: 'r-2' }), 'VALIDATION_ERROR');
+    await expectCode(
+      service.run('GenerateRandom', { numberOfBytes: 0 }, { principal: 'p', roles: ['admin'], requestId: 'r-2' }),
+      'VALIDATION_ERROR',
+    );
     expect(logged).toEqual(['audit write failed']);
   });
 });

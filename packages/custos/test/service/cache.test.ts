@@ -74,8 +74,26 @@ describe('EncryptionCounters', () => {
   it('hands out unique, increasing numbers under concurrency, and the stored count never falls behind them', async () => {
     const now = new Date();
     const keyId = randomUUID();
-    await repo.keys.insert(store.db, newKeyRecord(now, { id: keyId, spec: 'SYMMETRIC_DEFAULT', usage: 'ENCRYPT_DECRYPT', state: 'Enabled', origin: 'AWS_KMS', latestVersion: 1 }));
-    await repo.keyVersions.insert(store.db, { keyId, version: 1, wrappedMaterial: new Uint8Array(1), publicKey: null, createdAt: now, rotationType: null, encryptionCount: 0 });
+    await repo.keys.insert(
+      store.db,
+      newKeyRecord(now, {
+        id: keyId,
+        spec: 'SYMMETRIC_DEFAULT',
+        usage: 'ENCRYPT_DECRYPT',
+        state: 'Enabled',
+        origin: 'AWS_KMS',
+        latestVersion: 1,
+      }),
+    );
+    await repo.keyVersions.insert(store.db, {
+      keyId,
+      version: 1,
+      wrappedMaterial: new Uint8Array(1),
+      publicKey: null,
+      createdAt: now,
+      rotationType: null,
+      encryptionCount: 0,
+    });
     const counters = new EncryptionCounters(16);
     const numbers = await Promise.all(Array.from({ length: 100 }, () => counters.next(store.db, keyId, 1)));
     expect(new Set(numbers).size).toBe(100);

@@ -19,7 +19,11 @@ describe('LocalKms usage constraints', () => {
   beforeAll(async () => {
     t = await openTestKms();
     const [pss, enc] = await Promise.all([
-      create({ keySpec: 'RSA_2048', keyUsage: 'SIGN_VERIFY', usageConstraints: { allowedAlgorithms: ['RSASSA_PSS_SHA_256'] } }),
+      create({
+        keySpec: 'RSA_2048',
+        keyUsage: 'SIGN_VERIFY',
+        usageConstraints: { allowedAlgorithms: ['RSASSA_PSS_SHA_256'] },
+      }),
       create({ keySpec: 'RSA_2048', keyUsage: 'ENCRYPT_DECRYPT' }),
     ]);
     pssOnly = pss.keyId;
@@ -32,13 +36,22 @@ describe('LocalKms usage constraints', () => {
       const message = utf8('constrained');
       const { signature } = await t.kms.sign({ keyId: pssOnly, message, signingAlgorithm: 'RSASSA_PSS_SHA_256' });
       await t.kms.verify({ keyId: pssOnly, message, signature, signingAlgorithm: 'RSASSA_PSS_SHA_256' });
-      await expectCode(t.kms.sign({ keyId: pssOnly, message, signingAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' }), 'INVALID_KEY_USAGE');
-      await expectCode(t.kms.sign({ keyId: pssOnly, message, signingAlgorithm: 'RSASSA_PSS_SHA_384' }), 'INVALID_KEY_USAGE');
-      await expectCode(t.kms.verify({ keyId: pssOnly, message, signature, signingAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' }), 'INVALID_KEY_USAGE');
+      await expectCode(
+        t.kms.sign({ keyId: pssOnly, message, signingAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' }),
+        'INVALID_KEY_USAGE',
+      );
+      await expectCode(
+        t.kms.sign({ keyId: pssOnly, message, signingAlgorithm: 'RSASSA_PSS_SHA_384' }),
+        'INVALID_KEY_USAGE',
+      );
+      await expectCode(
+        t.kms.verify({ keyId: pssOnly, message, signature, signingAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' }),
+        'INVALID_KEY_USAGE',
+      );
       expect((await constraintsOf(pssOnly)).allowedAlgorithms).toEqual(['RSASSA_PSS_SHA_256']);
     });
 
-    it("the public JWK of a key limited to one algorithm names it as alg", async () => {
+    it('the public JWK of a key limited to one algorithm names it as alg', async () => {
       const { jwk } = await t.kms.getPublicKey({ keyId: pssOnly });
       expect(jwk.alg).toBe('PS256');
     });
@@ -46,13 +59,24 @@ describe('LocalKms usage constraints', () => {
     it('createKey naming an algorithm the key lacks fails with VALIDATION_ERROR and creates nothing', async () => {
       const before = await keyCount();
       await expectCode(
-        t.kms.createKey({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY', usageConstraints: { allowedAlgorithms: ['ECDSA_SHA_384'] } }),
+        t.kms.createKey({
+          keySpec: 'ECC_NIST_P256',
+          keyUsage: 'SIGN_VERIFY',
+          usageConstraints: { allowedAlgorithms: ['ECDSA_SHA_384'] },
+        }),
         'VALIDATION_ERROR',
       );
-      await expectCode(t.kms.createKey({ usageConstraints: { allowedAlgorithms: ['HMAC_SHA_256'] } }), 'VALIDATION_ERROR');
+      await expectCode(
+        t.kms.createKey({ usageConstraints: { allowedAlgorithms: ['HMAC_SHA_256'] } }),
+        'VALIDATION_ERROR',
+      );
       // An algorithm of the spec, but of another usage than the key's.
       await expectCode(
-        t.kms.createKey({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY', usageConstraints: { allowedAlgorithms: ['ECDSA_SHA_256', 'ECDH'] } }),
+        t.kms.createKey({
+          keySpec: 'ECC_NIST_P256',
+          keyUsage: 'SIGN_VERIFY',
+          usageConstraints: { allowedAlgorithms: ['ECDSA_SHA_256', 'ECDH'] },
+        }),
         'VALIDATION_ERROR',
       );
       await expectCode(t.kms.createKey({ usageConstraints: { allowedAlgorithms: [] } }), 'VALIDATION_ERROR');
@@ -87,8 +111,14 @@ describe('LocalKms usage constraints', () => {
       const tag = (await t.kms.generateMac({ keyId: mac.keyId, message, macAlgorithm: 'HMAC_SHA_256' })).mac;
       await t.kms.updateKeyConstraints({ keyId: signer.keyId, notBefore: at(HOUR_MS) });
       await t.kms.updateKeyConstraints({ keyId: mac.keyId, notBefore: at(HOUR_MS) });
-      await expectCode(t.kms.verify({ keyId: signer.keyId, message, signature, signingAlgorithm: 'ECDSA_SHA_256' }), 'KEY_NOT_YET_VALID');
-      await expectCode(t.kms.verifyMac({ keyId: mac.keyId, message, mac: tag, macAlgorithm: 'HMAC_SHA_256' }), 'KEY_NOT_YET_VALID');
+      await expectCode(
+        t.kms.verify({ keyId: signer.keyId, message, signature, signingAlgorithm: 'ECDSA_SHA_256' }),
+        'KEY_NOT_YET_VALID',
+      );
+      await expectCode(
+        t.kms.verifyMac({ keyId: mac.keyId, message, mac: tag, macAlgorithm: 'HMAC_SHA_256' }),
+        'KEY_NOT_YET_VALID',
+      );
     });
 
     it('after notAfter, operations that protect new data fail with KEY_EXPIRED while decrypt, verify and verifyMac go on working', async () => {
@@ -102,7 +132,11 @@ describe('LocalKms usage constraints', () => {
         create({ keySpec: 'ECC_NIST_P256', keyUsage: 'KEY_AGREEMENT', usageConstraints: { notAfter } }),
       ]);
       const message = utf8('signed in time');
-      const { ciphertextBlob } = await t.kms.encrypt({ keyId: aes.keyId, plaintext: utf8('protected in time'), encryptionContext: { c: '1' } });
+      const { ciphertextBlob } = await t.kms.encrypt({
+        keyId: aes.keyId,
+        plaintext: utf8('protected in time'),
+        encryptionContext: { c: '1' },
+      });
       const dataKey = await t.kms.generateDataKey({ keyId: aes.keyId, numberOfBytes: 16 });
       const { signature } = await t.kms.sign({ keyId: signer.keyId, message, signingAlgorithm: 'ECDSA_SHA_256' });
       const tag = (await t.kms.generateMac({ keyId: mac.keyId, message, macAlgorithm: 'HMAC_SHA_256' })).mac;
@@ -117,32 +151,67 @@ describe('LocalKms usage constraints', () => {
       await expectCode(t.kms.generateDataKeyPair({ keyId: aes.keyId, keyPairSpec: 'ECC_NIST_P256' }), 'KEY_EXPIRED');
       await expectCode(t.kms.sign({ keyId: signer.keyId, message, signingAlgorithm: 'ECDSA_SHA_256' }), 'KEY_EXPIRED');
       await expectCode(t.kms.generateMac({ keyId: mac.keyId, message, macAlgorithm: 'HMAC_SHA_256' }), 'KEY_EXPIRED');
-      await expectCode(t.kms.deriveKey({ keyId: deriver.keyId, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('salt'), numberOfBytes: 32 }), 'KEY_EXPIRED');
+      await expectCode(
+        t.kms.deriveKey({
+          keyId: deriver.keyId,
+          derivationAlgorithm: 'HKDF_SHA_256',
+          salt: utf8('salt'),
+          numberOfBytes: 32,
+        }),
+        'KEY_EXPIRED',
+      );
       const peer = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' });
-      await expectCode(t.kms.deriveSharedSecret({ keyId: agreement.keyId, keyAgreementAlgorithm: 'ECDH', publicKey: new Uint8Array(peer) }), 'KEY_EXPIRED');
+      await expectCode(
+        t.kms.deriveSharedSecret({
+          keyId: agreement.keyId,
+          keyAgreementAlgorithm: 'ECDH',
+          publicKey: new Uint8Array(peer),
+        }),
+        'KEY_EXPIRED',
+      );
       const { ciphertextBlob: elsewhere } = await t.kms.encrypt({ keyId: other.keyId, plaintext: utf8('move me') });
       await expectCode(t.kms.reEncrypt({ ciphertextBlob: elsewhere, destinationKeyId: aes.keyId }), 'KEY_EXPIRED');
 
-      expect(text((await t.kms.decrypt({ ciphertextBlob, encryptionContext: { c: '1' } })).plaintext)).toBe('protected in time');
+      expect(text((await t.kms.decrypt({ ciphertextBlob, encryptionContext: { c: '1' } })).plaintext)).toBe(
+        'protected in time',
+      );
       const dk = await t.kms.decrypt({ ciphertextBlob: dataKey.ciphertextBlob });
       expect(Buffer.from(dk.plaintext).equals(Buffer.from(dataKey.plaintext))).toBe(true);
-      expect((await t.kms.verify({ keyId: signer.keyId, message, signature, signingAlgorithm: 'ECDSA_SHA_256' })).signatureValid).toBe(true);
-      expect((await t.kms.verifyMac({ keyId: mac.keyId, message, mac: tag, macAlgorithm: 'HMAC_SHA_256' })).macValid).toBe(true);
+      expect(
+        (await t.kms.verify({ keyId: signer.keyId, message, signature, signingAlgorithm: 'ECDSA_SHA_256' }))
+          .signatureValid,
+      ).toBe(true);
+      expect(
+        (await t.kms.verifyMac({ keyId: mac.keyId, message, mac: tag, macAlgorithm: 'HMAC_SHA_256' })).macValid,
+      ).toBe(true);
       // ReEncrypt out of an expired key only decrypts under it: allowed.
-      const moved = await t.kms.reEncrypt({ ciphertextBlob, sourceEncryptionContext: { c: '1' }, destinationKeyId: other.keyId });
+      const moved = await t.kms.reEncrypt({
+        ciphertextBlob,
+        sourceEncryptionContext: { c: '1' },
+        destinationKeyId: other.keyId,
+      });
       expect(text((await t.kms.decrypt({ ciphertextBlob: moved.ciphertextBlob })).plaintext)).toBe('protected in time');
     });
 
     it('notBefore at or after notAfter fails with VALIDATION_ERROR, at create and at update', async () => {
       const before = await keyCount();
       const instant = at(HOUR_MS);
-      await expectCode(t.kms.createKey({ usageConstraints: { notBefore: instant, notAfter: instant } }), 'VALIDATION_ERROR');
-      await expectCode(t.kms.createKey({ usageConstraints: { notBefore: at(2 * HOUR_MS), notAfter: at(HOUR_MS) } }), 'VALIDATION_ERROR');
+      await expectCode(
+        t.kms.createKey({ usageConstraints: { notBefore: instant, notAfter: instant } }),
+        'VALIDATION_ERROR',
+      );
+      await expectCode(
+        t.kms.createKey({ usageConstraints: { notBefore: at(2 * HOUR_MS), notAfter: at(HOUR_MS) } }),
+        'VALIDATION_ERROR',
+      );
       expect(await keyCount()).toBe(before);
       const key = await create({ usageConstraints: { notBefore: at(HOUR_MS), notAfter: at(3 * HOUR_MS) } });
       // Checked against the stored other end of the window.
       await expectCode(t.kms.updateKeyConstraints({ keyId: key.keyId, notAfter: at(HOUR_MS) }), 'VALIDATION_ERROR');
-      await expectCode(t.kms.updateKeyConstraints({ keyId: key.keyId, notBefore: at(4 * HOUR_MS) }), 'VALIDATION_ERROR');
+      await expectCode(
+        t.kms.updateKeyConstraints({ keyId: key.keyId, notBefore: at(4 * HOUR_MS) }),
+        'VALIDATION_ERROR',
+      );
       const unchanged = await constraintsOf(key.keyId);
       expect(unchanged.notBefore?.getTime()).toBe(key.usageConstraints.notBefore?.getTime());
       expect(unchanged.notAfter?.getTime()).toBe(key.usageConstraints.notAfter?.getTime());
@@ -153,7 +222,8 @@ describe('LocalKms usage constraints', () => {
     it('the use after the maximum fails with USAGE_LIMIT_EXCEEDED', async () => {
       const key = await create({ usageConstraints: { maxUses: 3 } });
       const blobs: Uint8Array[] = [];
-      for (let i = 0; i < 3; i++) blobs.push((await t.kms.encrypt({ keyId: key.keyId, plaintext: utf8(`use ${i}`) })).ciphertextBlob);
+      for (let i = 0; i < 3; i++)
+        blobs.push((await t.kms.encrypt({ keyId: key.keyId, plaintext: utf8(`use ${i}`) })).ciphertextBlob);
       expect((await constraintsOf(key.keyId)).useCount).toBe(3);
       await expectCode(t.kms.encrypt({ keyId: key.keyId, plaintext: utf8('use 4') }), 'USAGE_LIMIT_EXCEEDED');
       await expectCode(t.kms.decrypt({ ciphertextBlob: blobs[0]! }), 'USAGE_LIMIT_EXCEEDED');
@@ -162,7 +232,9 @@ describe('LocalKms usage constraints', () => {
 
     it('under 20 concurrent encrypts with maxUses 10, exactly 10 succeed', async () => {
       const key = await create({ usageConstraints: { maxUses: 10 } });
-      const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => t.kms.encrypt({ keyId: key.keyId, plaintext: utf8(`c${i}`) })));
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) => t.kms.encrypt({ keyId: key.keyId, plaintext: utf8(`c${i}`) })),
+      );
       const ok = results.filter((r) => r.status === 'fulfilled');
       const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       expect(ok).toHaveLength(10);
@@ -171,48 +243,121 @@ describe('LocalKms usage constraints', () => {
     });
 
     it('sign, verify and MAC operations count against maxUses too', async () => {
-      const signer = await create({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY', usageConstraints: { maxUses: 2 } });
+      const signer = await create({
+        keySpec: 'ECC_NIST_P256',
+        keyUsage: 'SIGN_VERIFY',
+        usageConstraints: { maxUses: 2 },
+      });
       const message = utf8('m');
       const { signature } = await t.kms.sign({ keyId: signer.keyId, message, signingAlgorithm: 'ECDSA_SHA_256' });
       await t.kms.verify({ keyId: signer.keyId, message, signature, signingAlgorithm: 'ECDSA_SHA_256' });
-      await expectCode(t.kms.verify({ keyId: signer.keyId, message, signature, signingAlgorithm: 'ECDSA_SHA_256' }), 'USAGE_LIMIT_EXCEEDED');
+      await expectCode(
+        t.kms.verify({ keyId: signer.keyId, message, signature, signingAlgorithm: 'ECDSA_SHA_256' }),
+        'USAGE_LIMIT_EXCEEDED',
+      );
       const mac = await create({ keySpec: 'HMAC_384', usageConstraints: { maxUses: 1 } });
       await t.kms.generateMac({ keyId: mac.keyId, message, macAlgorithm: 'HMAC_SHA_384' });
-      await expectCode(t.kms.generateMac({ keyId: mac.keyId, message, macAlgorithm: 'HMAC_SHA_384' }), 'USAGE_LIMIT_EXCEEDED');
+      await expectCode(
+        t.kms.generateMac({ keyId: mac.keyId, message, macAlgorithm: 'HMAC_SHA_384' }),
+        'USAGE_LIMIT_EXCEEDED',
+      );
     });
 
     it('requests refused as invalid do not count against maxUses', async () => {
-      const signer = await create({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY', usageConstraints: { maxUses: 5 } });
+      const signer = await create({
+        keySpec: 'ECC_NIST_P256',
+        keyUsage: 'SIGN_VERIFY',
+        usageConstraints: { maxUses: 5 },
+      });
       const wrongDigest = new Uint8Array(20);
-      await expectCode(t.kms.sign({ keyId: signer.keyId, message: wrongDigest, messageType: 'DIGEST', signingAlgorithm: 'ECDSA_SHA_256' }), 'VALIDATION_ERROR');
       await expectCode(
-        t.kms.verify({ keyId: signer.keyId, message: wrongDigest, messageType: 'DIGEST', signature: new Uint8Array(70), signingAlgorithm: 'ECDSA_SHA_256' }),
+        t.kms.sign({
+          keyId: signer.keyId,
+          message: wrongDigest,
+          messageType: 'DIGEST',
+          signingAlgorithm: 'ECDSA_SHA_256',
+        }),
         'VALIDATION_ERROR',
       );
-      await expectCode(t.kms.sign({ keyId: signer.keyId, message: utf8('m'), signingAlgorithm: 'ECDSA_SHA_384' }), 'INVALID_KEY_USAGE');
+      await expectCode(
+        t.kms.verify({
+          keyId: signer.keyId,
+          message: wrongDigest,
+          messageType: 'DIGEST',
+          signature: new Uint8Array(70),
+          signingAlgorithm: 'ECDSA_SHA_256',
+        }),
+        'VALIDATION_ERROR',
+      );
+      await expectCode(
+        t.kms.sign({ keyId: signer.keyId, message: utf8('m'), signingAlgorithm: 'ECDSA_SHA_384' }),
+        'INVALID_KEY_USAGE',
+      );
       expect((await constraintsOf(signer.keyId)).useCount).toBe(0);
       const digest = new Uint8Array(createHash('sha256').update('m').digest());
-      await t.kms.sign({ keyId: signer.keyId, message: digest, messageType: 'DIGEST', signingAlgorithm: 'ECDSA_SHA_256' });
+      await t.kms.sign({
+        keyId: signer.keyId,
+        message: digest,
+        messageType: 'DIGEST',
+        signingAlgorithm: 'ECDSA_SHA_256',
+      });
       expect((await constraintsOf(signer.keyId)).useCount).toBe(1);
 
       await t.kms.updateKeyConstraints({ keyId: rsaEncrypt, maxUses: 5 });
       await expectCode(
-        t.kms.encrypt({ keyId: rsaEncrypt, plaintext: utf8('x'), encryptionAlgorithm: 'RSAES_OAEP_SHA_256', encryptionContext: { a: 'b' } }),
+        t.kms.encrypt({
+          keyId: rsaEncrypt,
+          plaintext: utf8('x'),
+          encryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+          encryptionContext: { a: 'b' },
+        }),
         'VALIDATION_ERROR',
       );
-      await expectCode(t.kms.encrypt({ keyId: rsaEncrypt, plaintext: new Uint8Array(191), encryptionAlgorithm: 'RSAES_OAEP_SHA_256' }), 'VALIDATION_ERROR');
+      await expectCode(
+        t.kms.encrypt({ keyId: rsaEncrypt, plaintext: new Uint8Array(191), encryptionAlgorithm: 'RSAES_OAEP_SHA_256' }),
+        'VALIDATION_ERROR',
+      );
       expect((await constraintsOf(rsaEncrypt)).useCount).toBe(0);
       await t.kms.updateKeyConstraints({ keyId: rsaEncrypt, maxUses: null });
 
       const deriver = await create({ keySpec: 'AES_256', keyUsage: 'DERIVE_KEY', usageConstraints: { maxUses: 5 } });
-      await expectCode(t.kms.deriveKey({ keyId: deriver.keyId, derivationAlgorithm: 'PBKDF2_SHA_256', salt: utf8('short'), iterations: 1000, numberOfBytes: 32 }), 'VALIDATION_ERROR');
-      await expectCode(t.kms.deriveKey({ keyId: deriver.keyId, derivationAlgorithm: 'PBKDF2_SHA_256', salt: new Uint8Array(16), numberOfBytes: 32 }), 'VALIDATION_ERROR');
+      await expectCode(
+        t.kms.deriveKey({
+          keyId: deriver.keyId,
+          derivationAlgorithm: 'PBKDF2_SHA_256',
+          salt: utf8('short'),
+          iterations: 1000,
+          numberOfBytes: 32,
+        }),
+        'VALIDATION_ERROR',
+      );
+      await expectCode(
+        t.kms.deriveKey({
+          keyId: deriver.keyId,
+          derivationAlgorithm: 'PBKDF2_SHA_256',
+          salt: new Uint8Array(16),
+          numberOfBytes: 32,
+        }),
+        'VALIDATION_ERROR',
+      );
       expect((await constraintsOf(deriver.keyId)).useCount).toBe(0);
 
       const agreement = await create({ keySpec: 'X25519', usageConstraints: { maxUses: 5 } });
-      await expectCode(t.kms.deriveSharedSecret({ keyId: agreement.keyId, keyAgreementAlgorithm: 'ECDH', publicKey: utf8('not a key') }), 'INVALID_PUBLIC_KEY');
-      const lowOrder = new Uint8Array(Buffer.concat([Buffer.from('302a300506032b656e032100', 'hex'), Buffer.alloc(32)]));
-      await expectCode(t.kms.deriveSharedSecret({ keyId: agreement.keyId, keyAgreementAlgorithm: 'ECDH', publicKey: lowOrder }), 'INVALID_PUBLIC_KEY');
+      await expectCode(
+        t.kms.deriveSharedSecret({
+          keyId: agreement.keyId,
+          keyAgreementAlgorithm: 'ECDH',
+          publicKey: utf8('not a key'),
+        }),
+        'INVALID_PUBLIC_KEY',
+      );
+      const lowOrder = new Uint8Array(
+        Buffer.concat([Buffer.from('302a300506032b656e032100', 'hex'), Buffer.alloc(32)]),
+      );
+      await expectCode(
+        t.kms.deriveSharedSecret({ keyId: agreement.keyId, keyAgreementAlgorithm: 'ECDH', publicKey: lowOrder }),
+        'INVALID_PUBLIC_KEY',
+      );
       expect((await constraintsOf(agreement.keyId)).useCount).toBe(0);
     });
   });
@@ -223,18 +368,45 @@ describe('LocalKms usage constraints', () => {
       expect(key.usageConstraints).toEqual({ useCount: 0 });
       const notBefore = at(-HOUR_MS);
       const notAfter = at(10 * HOUR_MS);
-      const updated = await t.kms.updateKeyConstraints({ keyId: key.keyId, allowedAlgorithms: ['HMAC_SHA_256'], notBefore, notAfter, maxUses: 5 });
-      expect(updated.keyMetadata.usageConstraints).toEqual({ allowedAlgorithms: ['HMAC_SHA_256'], notBefore, notAfter, maxUses: 5, useCount: 0 });
-      expect(await constraintsOf(key.keyId)).toEqual({ allowedAlgorithms: ['HMAC_SHA_256'], notBefore, notAfter, maxUses: 5, useCount: 0 });
+      const updated = await t.kms.updateKeyConstraints({
+        keyId: key.keyId,
+        allowedAlgorithms: ['HMAC_SHA_256'],
+        notBefore,
+        notAfter,
+        maxUses: 5,
+      });
+      expect(updated.keyMetadata.usageConstraints).toEqual({
+        allowedAlgorithms: ['HMAC_SHA_256'],
+        notBefore,
+        notAfter,
+        maxUses: 5,
+        useCount: 0,
+      });
+      expect(await constraintsOf(key.keyId)).toEqual({
+        allowedAlgorithms: ['HMAC_SHA_256'],
+        notBefore,
+        notAfter,
+        maxUses: 5,
+        useCount: 0,
+      });
 
       await t.kms.generateMac({ keyId: key.keyId, message: utf8('m'), macAlgorithm: 'HMAC_SHA_256' });
       await t.kms.generateMac({ keyId: key.keyId, message: utf8('m'), macAlgorithm: 'HMAC_SHA_256' });
       expect((await constraintsOf(key.keyId)).useCount).toBe(2);
 
       await t.kms.updateKeyConstraints({ keyId: key.keyId, maxUses: 3 });
-      expect(await constraintsOf(key.keyId)).toEqual({ allowedAlgorithms: ['HMAC_SHA_256'], notBefore, notAfter, maxUses: 3, useCount: 2 });
+      expect(await constraintsOf(key.keyId)).toEqual({
+        allowedAlgorithms: ['HMAC_SHA_256'],
+        notBefore,
+        notAfter,
+        maxUses: 3,
+        useCount: 2,
+      });
       await t.kms.generateMac({ keyId: key.keyId, message: utf8('m'), macAlgorithm: 'HMAC_SHA_256' });
-      await expectCode(t.kms.generateMac({ keyId: key.keyId, message: utf8('m'), macAlgorithm: 'HMAC_SHA_256' }), 'USAGE_LIMIT_EXCEEDED');
+      await expectCode(
+        t.kms.generateMac({ keyId: key.keyId, message: utf8('m'), macAlgorithm: 'HMAC_SHA_256' }),
+        'USAGE_LIMIT_EXCEEDED',
+      );
 
       await t.kms.updateKeyConstraints({ keyId: key.keyId, notBefore: null, maxUses: null });
       expect(await constraintsOf(key.keyId)).toEqual({ allowedAlgorithms: ['HMAC_SHA_256'], notAfter, useCount: 3 });
@@ -261,13 +433,24 @@ describe('LocalKms usage constraints', () => {
     it('allowedAlgorithms set by update are enforced with INVALID_KEY_USAGE', async () => {
       const key = await create({ keySpec: 'AES_256', keyUsage: 'DERIVE_KEY' });
       await t.kms.updateKeyConstraints({ keyId: key.keyId, allowedAlgorithms: ['HKDF_SHA_512'] });
-      await t.kms.deriveKey({ keyId: key.keyId, derivationAlgorithm: 'HKDF_SHA_512', salt: utf8('s'), numberOfBytes: 16 });
-      await expectCode(t.kms.deriveKey({ keyId: key.keyId, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('s'), numberOfBytes: 16 }), 'INVALID_KEY_USAGE');
+      await t.kms.deriveKey({
+        keyId: key.keyId,
+        derivationAlgorithm: 'HKDF_SHA_512',
+        salt: utf8('s'),
+        numberOfBytes: 16,
+      });
+      await expectCode(
+        t.kms.deriveKey({ keyId: key.keyId, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('s'), numberOfBytes: 16 }),
+        'INVALID_KEY_USAGE',
+      );
     });
 
     it('fails with VALIDATION_ERROR for an algorithm the key lacks, an empty list or maxUses 0, changing nothing', async () => {
       const key = await create({ usageConstraints: { maxUses: 7 } });
-      await expectCode(t.kms.updateKeyConstraints({ keyId: key.keyId, allowedAlgorithms: ['RSAES_OAEP_SHA_256'] }), 'VALIDATION_ERROR');
+      await expectCode(
+        t.kms.updateKeyConstraints({ keyId: key.keyId, allowedAlgorithms: ['RSAES_OAEP_SHA_256'] }),
+        'VALIDATION_ERROR',
+      );
       await expectCode(t.kms.updateKeyConstraints({ keyId: key.keyId, allowedAlgorithms: [] }), 'VALIDATION_ERROR');
       await expectCode(t.kms.updateKeyConstraints({ keyId: key.keyId, maxUses: 0 }), 'VALIDATION_ERROR');
       expect(await constraintsOf(key.keyId)).toEqual({ maxUses: 7, useCount: 0 });

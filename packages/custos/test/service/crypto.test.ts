@@ -28,7 +28,14 @@ import {
   type MacAlgorithm,
   type SigningAlgorithm,
 } from '@custos/contract';
-import { DIGEST_BYTES, HASH_OF, KEY_SPEC_ENTRIES, KEY_SPEC_TABLE, isSymmetric, type KeySpecEntry } from '../../src/core/key-specs.js';
+import {
+  DIGEST_BYTES,
+  HASH_OF,
+  KEY_SPEC_ENTRIES,
+  KEY_SPEC_TABLE,
+  isSymmetric,
+  type KeySpecEntry,
+} from '../../src/core/key-specs.js';
 import { expectCode, openTestKms, text, utf8, type TestKms } from './helpers.js';
 
 const SPECS = KEY_SPEC_ENTRIES;
@@ -41,7 +48,8 @@ const SMALLEST_RSA = Math.min(...SPECS.filter((s) => s.family === 'rsa').map((s)
 const PLAN: readonly { spec: KeySpecEntry; usage: KeyUsage }[] = (() => {
   let big = 0;
   return SPECS.flatMap((spec) => {
-    if (spec.family === 'rsa' && spec.modulusBits! > SMALLEST_RSA) return [{ spec, usage: spec.usages[big++ % spec.usages.length]! }];
+    if (spec.family === 'rsa' && spec.modulusBits! > SMALLEST_RSA)
+      return [{ spec, usage: spec.usages[big++ % spec.usages.length]! }];
     return spec.usages.map((usage) => ({ spec, usage }));
   });
 })();
@@ -75,7 +83,11 @@ describe('LocalKms cryptographic operations', () => {
     t = await openTestKms();
     await Promise.all(
       PLAN.map(async ({ spec, usage }) => {
-        const { keyMetadata } = await t.kms.createKey({ keySpec: spec.name, keyUsage: usage, exportable: isSymmetric(spec) });
+        const { keyMetadata } = await t.kms.createKey({
+          keySpec: spec.name,
+          keyUsage: usage,
+          exportable: isSymmetric(spec),
+        });
         ids.set(label(spec, usage), keyMetadata.keyId);
       }),
     );
@@ -103,7 +115,10 @@ describe('LocalKms cryptographic operations', () => {
             const id = keyId(spec, 'ENCRYPT_DECRYPT');
             const context = { tenant: 'acme', purpose: spec.name };
             const enc = await t.kms.encrypt({ keyId: id, plaintext: utf8('with context'), encryptionContext: context });
-            const dec = await t.kms.decrypt({ ciphertextBlob: enc.ciphertextBlob, encryptionContext: { purpose: spec.name, tenant: 'acme' } });
+            const dec = await t.kms.decrypt({
+              ciphertextBlob: enc.ciphertextBlob,
+              encryptionContext: { purpose: spec.name, tenant: 'acme' },
+            });
             expect(text(dec.plaintext)).toBe('with context');
             await expectCode(t.kms.decrypt({ ciphertextBlob: enc.ciphertextBlob }), 'INVALID_CIPHERTEXT');
           });
@@ -112,12 +127,28 @@ describe('LocalKms cryptographic operations', () => {
             const { jwk } = await t.kms.exportKey({ keyId: id, format: 'JWK' });
             const material = b64url(jwk!.k!);
             expect(material.length).toBe(spec.keyBytes);
-            const { ciphertextBlob: blob } = await t.kms.encrypt({ keyId: id, plaintext: utf8('format'), encryptionContext: { k: 'v' } });
+            const { ciphertextBlob: blob } = await t.kms.encrypt({
+              keyId: id,
+              plaintext: utf8('format'),
+              encryptionContext: { k: 'v' },
+            });
             // Format 1: 0x01 | key id (16) | version (4) | IV (12) | ciphertext | tag (16); context encoded length-prefixed.
             expect(blob[0]).toBe(1);
             expect(Buffer.from(blob.subarray(1, 17)).toString('hex')).toBe(id.replaceAll('-', ''));
-            const context = Buffer.from('00000001' + '00000001' + Buffer.from('k').toString('hex') + '00000001' + Buffer.from('v').toString('hex'), 'hex');
-            const decipher = createDecipheriv(`aes-${spec.keyBytes! * 8}-gcm` as 'aes-256-gcm', material, blob.subarray(21, 33), { authTagLength: 16 });
+            const context = Buffer.from(
+              '00000001' +
+                '00000001' +
+                Buffer.from('k').toString('hex') +
+                '00000001' +
+                Buffer.from('v').toString('hex'),
+              'hex',
+            );
+            const decipher = createDecipheriv(
+              `aes-${spec.keyBytes! * 8}-gcm` as 'aes-256-gcm',
+              material,
+              blob.subarray(21, 33),
+              { authTagLength: 16 },
+            );
             decipher.setAAD(Buffer.concat([blob.subarray(0, 21), context]));
             decipher.setAuthTag(blob.subarray(blob.length - 16));
             const plain = Buffer.concat([decipher.update(blob.subarray(33, blob.length - 16)), decipher.final()]);
@@ -126,16 +157,28 @@ describe('LocalKms cryptographic operations', () => {
         } else {
           it(`${spec.name} round-trips with ${algorithm}, and node's OAEP ciphertext decrypts`, async () => {
             const id = keyId(spec, 'ENCRYPT_DECRYPT');
-            const enc = await t.kms.encrypt({ keyId: id, plaintext: utf8('rsa secret'), encryptionAlgorithm: algorithm });
+            const enc = await t.kms.encrypt({
+              keyId: id,
+              plaintext: utf8('rsa secret'),
+              encryptionAlgorithm: algorithm,
+            });
             expect(enc.encryptionAlgorithm).toBe(algorithm);
             expect(enc.ciphertextBlob.length).toBe(spec.modulusBits! / 8);
-            const dec = await t.kms.decrypt({ ciphertextBlob: enc.ciphertextBlob, keyId: id, encryptionAlgorithm: algorithm });
+            const dec = await t.kms.decrypt({
+              ciphertextBlob: enc.ciphertextBlob,
+              keyId: id,
+              encryptionAlgorithm: algorithm,
+            });
             expect(text(dec.plaintext)).toBe('rsa secret');
             expect(dec.encryptionAlgorithm).toBe(algorithm);
             const { publicKey } = await t.kms.getPublicKey({ keyId: id });
             const oaepHash = HASH_OF[algorithm as Exclude<EncryptionAlgorithm, 'SYMMETRIC_DEFAULT'>];
             const fromNode = publicEncrypt(
-              { key: createPublicKey({ key: Buffer.from(publicKey), format: 'der', type: 'spki' }), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash },
+              {
+                key: createPublicKey({ key: Buffer.from(publicKey), format: 'der', type: 'spki' }),
+                padding: constants.RSA_PKCS1_OAEP_PADDING,
+                oaepHash,
+              },
               utf8('from node'),
             );
             const dec2 = await t.kms.decrypt({ ciphertextBlob: fromNode, keyId: id, encryptionAlgorithm: algorithm });
@@ -152,7 +195,11 @@ describe('LocalKms cryptographic operations', () => {
     });
 
     it('decrypt fails with INVALID_CIPHERTEXT under a different encryption context', async () => {
-      const { ciphertextBlob } = await t.kms.encrypt({ keyId: aesA, plaintext: utf8('x'), encryptionContext: { a: '1' } });
+      const { ciphertextBlob } = await t.kms.encrypt({
+        keyId: aesA,
+        plaintext: utf8('x'),
+        encryptionContext: { a: '1' },
+      });
       await expectCode(t.kms.decrypt({ ciphertextBlob, encryptionContext: { a: '2' } }), 'INVALID_CIPHERTEXT');
       await expectCode(t.kms.decrypt({ ciphertextBlob, encryptionContext: { a: '1', b: '2' } }), 'INVALID_CIPHERTEXT');
       await expectCode(t.kms.decrypt({ ciphertextBlob, encryptionContext: { A: '1' } }), 'INVALID_CIPHERTEXT');
@@ -161,10 +208,17 @@ describe('LocalKms cryptographic operations', () => {
 
     it('decrypt fails with INVALID_CIPHERTEXT when any bit of the blob is flipped', async () => {
       const context = { c: 'x' };
-      const { ciphertextBlob } = await t.kms.encrypt({ keyId: aesA, plaintext: utf8('tamper me'), encryptionContext: context });
+      const { ciphertextBlob } = await t.kms.encrypt({
+        keyId: aesA,
+        plaintext: utf8('tamper me'),
+        encryptionContext: context,
+      });
       await fc.assert(
         fc.asyncProperty(fc.nat({ max: ciphertextBlob.length * 8 - 1 }), async (bit) => {
-          await expectCode(t.kms.decrypt({ ciphertextBlob: flipBit(ciphertextBlob, bit), encryptionContext: context }), 'INVALID_CIPHERTEXT');
+          await expectCode(
+            t.kms.decrypt({ ciphertextBlob: flipBit(ciphertextBlob, bit), encryptionContext: context }),
+            'INVALID_CIPHERTEXT',
+          );
         }),
         { numRuns: 50 },
       );
@@ -195,12 +249,19 @@ describe('LocalKms cryptographic operations', () => {
     it('decrypt fails with INCORRECT_KEY when keyId names a different key than the blob', async () => {
       const { ciphertextBlob } = await t.kms.encrypt({ keyId: aesA, plaintext: utf8('mine') });
       await expectCode(t.kms.decrypt({ ciphertextBlob, keyId: aesB }), 'INCORRECT_KEY');
-      await expectCode(t.kms.decrypt({ ciphertextBlob, keyId: keyId('HMAC_256', 'GENERATE_VERIFY_MAC') }), 'INCORRECT_KEY');
+      await expectCode(
+        t.kms.decrypt({ ciphertextBlob, keyId: keyId('HMAC_256', 'GENERATE_VERIFY_MAC') }),
+        'INCORRECT_KEY',
+      );
     });
 
     it('decrypt fails with INVALID_CIPHERTEXT when the blob is re-targeted at a key that is not an AES key', async () => {
       const { ciphertextBlob } = await t.kms.encrypt({ keyId: aesA, plaintext: utf8('move me') });
-      for (const target of [keyId('HMAC_256', 'GENERATE_VERIFY_MAC'), keyId('RSA_2048', 'ENCRYPT_DECRYPT'), keyId('AES_256', 'DERIVE_KEY')]) {
+      for (const target of [
+        keyId('HMAC_256', 'GENERATE_VERIFY_MAC'),
+        keyId('RSA_2048', 'ENCRYPT_DECRYPT'),
+        keyId('AES_256', 'DERIVE_KEY'),
+      ]) {
         const moved = new Uint8Array(ciphertextBlob);
         moved.set(Buffer.from(target.replaceAll('-', ''), 'hex'), 1);
         await expectCode(t.kms.decrypt({ ciphertextBlob: moved }), 'INVALID_CIPHERTEXT');
@@ -209,16 +270,44 @@ describe('LocalKms cryptographic operations', () => {
 
     it('decrypt of an RSA ciphertext fails with INVALID_CIPHERTEXT under the other OAEP hash or when altered', async () => {
       const id = keyId('RSA_2048', 'ENCRYPT_DECRYPT');
-      const { ciphertextBlob } = await t.kms.encrypt({ keyId: id, plaintext: utf8('oaep'), encryptionAlgorithm: 'RSAES_OAEP_SHA_256' });
-      await expectCode(t.kms.decrypt({ ciphertextBlob, keyId: id, encryptionAlgorithm: 'RSAES_OAEP_SHA_1' }), 'INVALID_CIPHERTEXT');
-      await expectCode(t.kms.decrypt({ ciphertextBlob: flipBit(ciphertextBlob, 100), keyId: id, encryptionAlgorithm: 'RSAES_OAEP_SHA_256' }), 'INVALID_CIPHERTEXT');
-      await expectCode(t.kms.decrypt({ ciphertextBlob: ciphertextBlob.subarray(1), keyId: id, encryptionAlgorithm: 'RSAES_OAEP_SHA_256' }), 'INVALID_CIPHERTEXT');
+      const { ciphertextBlob } = await t.kms.encrypt({
+        keyId: id,
+        plaintext: utf8('oaep'),
+        encryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+      });
+      await expectCode(
+        t.kms.decrypt({ ciphertextBlob, keyId: id, encryptionAlgorithm: 'RSAES_OAEP_SHA_1' }),
+        'INVALID_CIPHERTEXT',
+      );
+      await expectCode(
+        t.kms.decrypt({
+          ciphertextBlob: flipBit(ciphertextBlob, 100),
+          keyId: id,
+          encryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+        }),
+        'INVALID_CIPHERTEXT',
+      );
+      await expectCode(
+        t.kms.decrypt({
+          ciphertextBlob: ciphertextBlob.subarray(1),
+          keyId: id,
+          encryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+        }),
+        'INVALID_CIPHERTEXT',
+      );
     });
 
     it('decrypt of an RSA ciphertext without keyId fails with VALIDATION_ERROR', async () => {
       const id = keyId('RSA_2048', 'ENCRYPT_DECRYPT');
-      const { ciphertextBlob } = await t.kms.encrypt({ keyId: id, plaintext: utf8('oaep'), encryptionAlgorithm: 'RSAES_OAEP_SHA_256' });
-      await expectCode(t.kms.decrypt({ ciphertextBlob, encryptionAlgorithm: 'RSAES_OAEP_SHA_256' }), 'VALIDATION_ERROR');
+      const { ciphertextBlob } = await t.kms.encrypt({
+        keyId: id,
+        plaintext: utf8('oaep'),
+        encryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+      });
+      await expectCode(
+        t.kms.decrypt({ ciphertextBlob, encryptionAlgorithm: 'RSAES_OAEP_SHA_256' }),
+        'VALIDATION_ERROR',
+      );
     });
 
     it('encrypt fails with VALIDATION_ERROR for a 4097-byte plaintext', async () => {
@@ -229,13 +318,21 @@ describe('LocalKms cryptographic operations', () => {
       const id = keyId('RSA_2048', 'ENCRYPT_DECRYPT');
       // RSA_2048 with OAEP SHA-256 takes at most 256 - 2*32 - 2 = 190 bytes.
       await t.kms.encrypt({ keyId: id, plaintext: new Uint8Array(190), encryptionAlgorithm: 'RSAES_OAEP_SHA_256' });
-      await expectCode(t.kms.encrypt({ keyId: id, plaintext: new Uint8Array(191), encryptionAlgorithm: 'RSAES_OAEP_SHA_256' }), 'VALIDATION_ERROR');
+      await expectCode(
+        t.kms.encrypt({ keyId: id, plaintext: new Uint8Array(191), encryptionAlgorithm: 'RSAES_OAEP_SHA_256' }),
+        'VALIDATION_ERROR',
+      );
     });
 
     it('encrypt with an RSA key fails with VALIDATION_ERROR when given an encryption context', async () => {
       const id = keyId('RSA_2048', 'ENCRYPT_DECRYPT');
       await expectCode(
-        t.kms.encrypt({ keyId: id, plaintext: utf8('x'), encryptionAlgorithm: 'RSAES_OAEP_SHA_256', encryptionContext: { a: 'b' } }),
+        t.kms.encrypt({
+          keyId: id,
+          plaintext: utf8('x'),
+          encryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+          encryptionContext: { a: 'b' },
+        }),
         'VALIDATION_ERROR',
       );
     });
@@ -243,7 +340,11 @@ describe('LocalKms cryptographic operations', () => {
 
   describe('reEncrypt', () => {
     it('moves a ciphertext from key A (context X) to key B (context Y), decryptable under B/Y only', async () => {
-      const { ciphertextBlob } = await t.kms.encrypt({ keyId: aesA, plaintext: utf8('moving'), encryptionContext: { ctx: 'X' } });
+      const { ciphertextBlob } = await t.kms.encrypt({
+        keyId: aesA,
+        plaintext: utf8('moving'),
+        encryptionContext: { ctx: 'X' },
+      });
       const re = await t.kms.reEncrypt({
         ciphertextBlob,
         sourceEncryptionContext: { ctx: 'X' },
@@ -257,18 +358,35 @@ describe('LocalKms cryptographic operations', () => {
       const dec = await t.kms.decrypt({ ciphertextBlob: re.ciphertextBlob, encryptionContext: { ctx: 'Y' } });
       expect(text(dec.plaintext)).toBe('moving');
       expect(dec.keyId).toContain(aesB);
-      await expectCode(t.kms.decrypt({ ciphertextBlob: re.ciphertextBlob, encryptionContext: { ctx: 'X' } }), 'INVALID_CIPHERTEXT');
-      await expectCode(t.kms.decrypt({ ciphertextBlob: re.ciphertextBlob, encryptionContext: { ctx: 'Y' }, keyId: aesA }), 'INCORRECT_KEY');
+      await expectCode(
+        t.kms.decrypt({ ciphertextBlob: re.ciphertextBlob, encryptionContext: { ctx: 'X' } }),
+        'INVALID_CIPHERTEXT',
+      );
+      await expectCode(
+        t.kms.decrypt({ ciphertextBlob: re.ciphertextBlob, encryptionContext: { ctx: 'Y' }, keyId: aesA }),
+        'INCORRECT_KEY',
+      );
     });
 
     it('fails with INVALID_CIPHERTEXT when the source context is wrong', async () => {
-      const { ciphertextBlob } = await t.kms.encrypt({ keyId: aesA, plaintext: utf8('moving'), encryptionContext: { ctx: 'X' } });
-      await expectCode(t.kms.reEncrypt({ ciphertextBlob, sourceEncryptionContext: { ctx: 'Z' }, destinationKeyId: aesB }), 'INVALID_CIPHERTEXT');
+      const { ciphertextBlob } = await t.kms.encrypt({
+        keyId: aesA,
+        plaintext: utf8('moving'),
+        encryptionContext: { ctx: 'X' },
+      });
+      await expectCode(
+        t.kms.reEncrypt({ ciphertextBlob, sourceEncryptionContext: { ctx: 'Z' }, destinationKeyId: aesB }),
+        'INVALID_CIPHERTEXT',
+      );
     });
 
     it('moves an RSA-OAEP ciphertext to an AES key', async () => {
       const rsaId = keyId('RSA_2048', 'ENCRYPT_DECRYPT');
-      const { ciphertextBlob } = await t.kms.encrypt({ keyId: rsaId, plaintext: utf8('from rsa'), encryptionAlgorithm: 'RSAES_OAEP_SHA_1' });
+      const { ciphertextBlob } = await t.kms.encrypt({
+        keyId: rsaId,
+        plaintext: utf8('from rsa'),
+        encryptionAlgorithm: 'RSAES_OAEP_SHA_1',
+      });
       const re = await t.kms.reEncrypt({
         ciphertextBlob,
         sourceKeyId: rsaId,
@@ -302,20 +420,33 @@ describe('LocalKms cryptographic operations', () => {
     }
 
     it('fails with VALIDATION_ERROR given both keySpec and numberOfBytes, or neither', async () => {
-      await expectCode(t.kms.generateDataKey({ keyId: aesA, keySpec: 'AES_256', numberOfBytes: 32 }), 'VALIDATION_ERROR');
+      await expectCode(
+        t.kms.generateDataKey({ keyId: aesA, keySpec: 'AES_256', numberOfBytes: 32 }),
+        'VALIDATION_ERROR',
+      );
       await expectCode(t.kms.generateDataKey({ keyId: aesA }), 'VALIDATION_ERROR');
-      await expectCode(t.kms.generateDataKeyWithoutPlaintext({ keyId: aesA, keySpec: 'AES_128', numberOfBytes: 16 }), 'VALIDATION_ERROR');
+      await expectCode(
+        t.kms.generateDataKeyWithoutPlaintext({ keyId: aesA, keySpec: 'AES_128', numberOfBytes: 16 }),
+        'VALIDATION_ERROR',
+      );
     });
 
     it('generateDataKeyWithoutPlaintext returns no plaintext, and the blob decrypts to a key of the size asked', async () => {
-      const res = await t.kms.generateDataKeyWithoutPlaintext({ keyId: aesA, keySpec: 'AES_256', encryptionContext: { a: 'b' } });
+      const res = await t.kms.generateDataKeyWithoutPlaintext({
+        keyId: aesA,
+        keySpec: 'AES_256',
+        encryptionContext: { a: 'b' },
+      });
       expect('plaintext' in res).toBe(false);
       const dec = await t.kms.decrypt({ ciphertextBlob: res.ciphertextBlob, encryptionContext: { a: 'b' } });
       expect(dec.plaintext.length).toBe(32);
     });
 
     it('fails with INVALID_KEY_USAGE under an asymmetric key', async () => {
-      await expectCode(t.kms.generateDataKey({ keyId: keyId('RSA_2048', 'ENCRYPT_DECRYPT'), keySpec: 'AES_256' }), 'INVALID_KEY_USAGE');
+      await expectCode(
+        t.kms.generateDataKey({ keyId: keyId('RSA_2048', 'ENCRYPT_DECRYPT'), keySpec: 'AES_256' }),
+        'INVALID_KEY_USAGE',
+      );
     });
   });
 
@@ -331,7 +462,11 @@ describe('LocalKms cryptographic operations', () => {
         expect(res.keyPairSpec).toBe(keyPairSpec);
         const dec = await t.kms.decrypt({ ciphertextBlob: res.privateKeyCiphertextBlob, encryptionContext: context });
         expect(Buffer.from(dec.plaintext).equals(Buffer.from(res.privateKeyPlaintext))).toBe(true);
-        const privateKey = createPrivateKey({ key: Buffer.from(res.privateKeyPlaintext), format: 'der', type: 'pkcs8' });
+        const privateKey = createPrivateKey({
+          key: Buffer.from(res.privateKeyPlaintext),
+          format: 'der',
+          type: 'pkcs8',
+        });
         const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
         expect(spki.equals(Buffer.from(res.publicKey))).toBe(true);
       });
@@ -341,7 +476,9 @@ describe('LocalKms cryptographic operations', () => {
       const res = await t.kms.generateDataKeyPairWithoutPlaintext({ keyId: aesA, keyPairSpec: 'ECC_NIST_P256' });
       expect('privateKeyPlaintext' in res).toBe(false);
       const dec = await t.kms.decrypt({ ciphertextBlob: res.privateKeyCiphertextBlob });
-      const spki = createPublicKey(createPrivateKey({ key: Buffer.from(dec.plaintext), format: 'der', type: 'pkcs8' })).export({ type: 'spki', format: 'der' });
+      const spki = createPublicKey(
+        createPrivateKey({ key: Buffer.from(dec.plaintext), format: 'der', type: 'pkcs8' }),
+      ).export({ type: 'spki', format: 'der' });
       expect(spki.equals(Buffer.from(res.publicKey))).toBe(true);
     });
 
@@ -372,14 +509,25 @@ describe('LocalKms cryptographic operations', () => {
 
   describe('sign and verify', () => {
     const message = utf8('the message to sign');
-    const nodeVerifies = (spec: KeySpecEntry, algorithm: SigningAlgorithm, spki: Uint8Array, signature: Uint8Array): boolean => {
+    const nodeVerifies = (
+      spec: KeySpecEntry,
+      algorithm: SigningAlgorithm,
+      spki: Uint8Array,
+      signature: Uint8Array,
+    ): boolean => {
       const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
       const hash = HASH_OF[algorithm];
       if (spec.curve === 'Ed25519') return nodeVerify(null, message, key, signature);
       if (algorithm.startsWith('RSASSA_PSS')) {
-        return nodeVerify(hash, message, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: DIGEST_BYTES[hash] }, signature);
+        return nodeVerify(
+          hash,
+          message,
+          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: DIGEST_BYTES[hash] },
+          signature,
+        );
       }
-      if (algorithm.startsWith('RSASSA_PKCS1')) return nodeVerify(hash, message, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
+      if (algorithm.startsWith('RSASSA_PKCS1'))
+        return nodeVerify(hash, message, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
       return nodeVerify(hash, message, { key, dsaEncoding: 'der' }, signature);
     };
 
@@ -389,7 +537,12 @@ describe('LocalKms cryptographic operations', () => {
           const id = keyId(spec, 'SIGN_VERIFY');
           const signed = await t.kms.sign({ keyId: id, message, signingAlgorithm: algorithm });
           expect(signed.signingAlgorithm).toBe(algorithm);
-          const verified = await t.kms.verify({ keyId: id, message, signature: signed.signature, signingAlgorithm: algorithm });
+          const verified = await t.kms.verify({
+            keyId: id,
+            message,
+            signature: signed.signature,
+            signingAlgorithm: algorithm,
+          });
           expect(verified.signatureValid).toBe(true);
           const { publicKey } = await t.kms.getPublicKey({ keyId: id });
           expect(nodeVerifies(spec, algorithm, publicKey, signed.signature)).toBe(true);
@@ -399,9 +552,18 @@ describe('LocalKms cryptographic operations', () => {
           it(`${spec.name} ${algorithm} refuses DIGEST with VALIDATION_ERROR`, async () => {
             const id = keyId(spec, 'SIGN_VERIFY');
             const digest = createHash('sha512').update(message).digest();
-            await expectCode(t.kms.sign({ keyId: id, message: digest, messageType: 'DIGEST', signingAlgorithm: algorithm }), 'VALIDATION_ERROR');
             await expectCode(
-              t.kms.verify({ keyId: id, message: digest, messageType: 'DIGEST', signature: new Uint8Array(64), signingAlgorithm: algorithm }),
+              t.kms.sign({ keyId: id, message: digest, messageType: 'DIGEST', signingAlgorithm: algorithm }),
+              'VALIDATION_ERROR',
+            );
+            await expectCode(
+              t.kms.verify({
+                keyId: id,
+                message: digest,
+                messageType: 'DIGEST',
+                signature: new Uint8Array(64),
+                signingAlgorithm: algorithm,
+              }),
               'VALIDATION_ERROR',
             );
           });
@@ -412,8 +574,19 @@ describe('LocalKms cryptographic operations', () => {
           const id = keyId(spec, 'SIGN_VERIFY');
           const hash = HASH_OF[algorithm];
           const digest = new Uint8Array(createHash(hash).update(message).digest());
-          const signed = await t.kms.sign({ keyId: id, message: digest, messageType: 'DIGEST', signingAlgorithm: algorithm });
-          await t.kms.verify({ keyId: id, message: digest, messageType: 'DIGEST', signature: signed.signature, signingAlgorithm: algorithm });
+          const signed = await t.kms.sign({
+            keyId: id,
+            message: digest,
+            messageType: 'DIGEST',
+            signingAlgorithm: algorithm,
+          });
+          await t.kms.verify({
+            keyId: id,
+            message: digest,
+            messageType: 'DIGEST',
+            signature: signed.signature,
+            signingAlgorithm: algorithm,
+          });
           await t.kms.verify({ keyId: id, message, signature: signed.signature, signingAlgorithm: algorithm });
           const { publicKey } = await t.kms.getPublicKey({ keyId: id });
           expect(nodeVerifies(spec, algorithm, publicKey, signed.signature)).toBe(true);
@@ -422,9 +595,18 @@ describe('LocalKms cryptographic operations', () => {
         it(`${spec.name} ${algorithm} DIGEST of the wrong length fails with VALIDATION_ERROR`, async () => {
           const id = keyId(spec, 'SIGN_VERIFY');
           const wrong = new Uint8Array(DIGEST_BYTES[HASH_OF[algorithm]] + 1);
-          await expectCode(t.kms.sign({ keyId: id, message: wrong, messageType: 'DIGEST', signingAlgorithm: algorithm }), 'VALIDATION_ERROR');
           await expectCode(
-            t.kms.verify({ keyId: id, message: wrong, messageType: 'DIGEST', signature: new Uint8Array(64), signingAlgorithm: algorithm }),
+            t.kms.sign({ keyId: id, message: wrong, messageType: 'DIGEST', signingAlgorithm: algorithm }),
+            'VALIDATION_ERROR',
+          );
+          await expectCode(
+            t.kms.verify({
+              keyId: id,
+              message: wrong,
+              messageType: 'DIGEST',
+              signature: new Uint8Array(64),
+              signingAlgorithm: algorithm,
+            }),
             'VALIDATION_ERROR',
           );
         });
@@ -434,18 +616,35 @@ describe('LocalKms cryptographic operations', () => {
         const id = keyId(spec, 'SIGN_VERIFY');
         const algorithm = spec.signing[0]!;
         const { signature } = await t.kms.sign({ keyId: id, message, signingAlgorithm: algorithm });
-        await expectCode(t.kms.verify({ keyId: id, message, signature: flipBit(signature, 8 * 10 + 3), signingAlgorithm: algorithm }), 'INVALID_SIGNATURE');
-        await expectCode(t.kms.verify({ keyId: id, message: utf8('another message'), signature, signingAlgorithm: algorithm }), 'INVALID_SIGNATURE');
-        await expectCode(t.kms.verify({ keyId: id, message, signature: signature.subarray(0, 8), signingAlgorithm: algorithm }), 'INVALID_SIGNATURE');
+        await expectCode(
+          t.kms.verify({ keyId: id, message, signature: flipBit(signature, 8 * 10 + 3), signingAlgorithm: algorithm }),
+          'INVALID_SIGNATURE',
+        );
+        await expectCode(
+          t.kms.verify({ keyId: id, message: utf8('another message'), signature, signingAlgorithm: algorithm }),
+          'INVALID_SIGNATURE',
+        );
+        await expectCode(
+          t.kms.verify({ keyId: id, message, signature: signature.subarray(0, 8), signingAlgorithm: algorithm }),
+          'INVALID_SIGNATURE',
+        );
       });
     }
 
     it('sign fails with VALIDATION_ERROR for a 4097-byte RAW message', async () => {
       const id = keyId('ECC_NIST_P256', 'SIGN_VERIFY');
       await t.kms.sign({ keyId: id, message: new Uint8Array(4096), signingAlgorithm: 'ECDSA_SHA_256' });
-      await expectCode(t.kms.sign({ keyId: id, message: new Uint8Array(4097), signingAlgorithm: 'ECDSA_SHA_256' }), 'VALIDATION_ERROR');
       await expectCode(
-        t.kms.verify({ keyId: id, message: new Uint8Array(4097), signature: new Uint8Array(70), signingAlgorithm: 'ECDSA_SHA_256' }),
+        t.kms.sign({ keyId: id, message: new Uint8Array(4097), signingAlgorithm: 'ECDSA_SHA_256' }),
+        'VALIDATION_ERROR',
+      );
+      await expectCode(
+        t.kms.verify({
+          keyId: id,
+          message: new Uint8Array(4097),
+          signature: new Uint8Array(70),
+          signingAlgorithm: 'ECDSA_SHA_256',
+        }),
         'VALIDATION_ERROR',
       );
     });
@@ -453,7 +652,10 @@ describe('LocalKms cryptographic operations', () => {
     it('a signature from one algorithm does not verify under another', async () => {
       const id = keyId('RSA_2048', 'SIGN_VERIFY');
       const { signature } = await t.kms.sign({ keyId: id, message, signingAlgorithm: 'RSASSA_PSS_SHA_256' });
-      await expectCode(t.kms.verify({ keyId: id, message, signature, signingAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' }), 'INVALID_SIGNATURE');
+      await expectCode(
+        t.kms.verify({ keyId: id, message, signature, signingAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' }),
+        'INVALID_SIGNATURE',
+      );
     });
   });
 
@@ -466,7 +668,9 @@ describe('LocalKms cryptographic operations', () => {
           const { mac, macAlgorithm } = await t.kms.generateMac({ keyId: id, message, macAlgorithm: algorithm });
           expect(macAlgorithm).toBe(algorithm);
           const { jwk } = await t.kms.exportKey({ keyId: id, format: 'JWK' });
-          const expected = createHmac(HASH_OF[algorithm as MacAlgorithm], b64url(jwk!.k!)).update(message).digest();
+          const expected = createHmac(HASH_OF[algorithm as MacAlgorithm], b64url(jwk!.k!))
+            .update(message)
+            .digest();
           expect(Buffer.from(mac).equals(expected)).toBe(true);
           const verified = await t.kms.verifyMac({ keyId: id, message, mac, macAlgorithm: algorithm });
           expect(verified.macValid).toBe(true);
@@ -475,9 +679,18 @@ describe('LocalKms cryptographic operations', () => {
         it(`${spec.name} ${algorithm}: verifyMac fails with INVALID_MAC for an altered, truncated or foreign MAC`, async () => {
           const id = keyId(spec, 'GENERATE_VERIFY_MAC');
           const { mac } = await t.kms.generateMac({ keyId: id, message, macAlgorithm: algorithm });
-          await expectCode(t.kms.verifyMac({ keyId: id, message, mac: flipBit(mac, 5), macAlgorithm: algorithm }), 'INVALID_MAC');
-          await expectCode(t.kms.verifyMac({ keyId: id, message, mac: mac.subarray(0, 16), macAlgorithm: algorithm }), 'INVALID_MAC');
-          await expectCode(t.kms.verifyMac({ keyId: id, message: utf8('other'), mac, macAlgorithm: algorithm }), 'INVALID_MAC');
+          await expectCode(
+            t.kms.verifyMac({ keyId: id, message, mac: flipBit(mac, 5), macAlgorithm: algorithm }),
+            'INVALID_MAC',
+          );
+          await expectCode(
+            t.kms.verifyMac({ keyId: id, message, mac: mac.subarray(0, 16), macAlgorithm: algorithm }),
+            'INVALID_MAC',
+          );
+          await expectCode(
+            t.kms.verifyMac({ keyId: id, message: utf8('other'), mac, macAlgorithm: algorithm }),
+            'INVALID_MAC',
+          );
         });
       }
     }
@@ -495,12 +708,22 @@ describe('LocalKms cryptographic operations', () => {
           it(`${spec.name} ${algorithm} with the peer key as ${form} equals node's diffieHellman from the peer's side`, async () => {
             const id = keyId(spec, 'KEY_AGREEMENT');
             const curve = nodeCurve(spec);
-            const peer = curve.type === 'ec' ? generateKeyPairSync('ec', { namedCurve: curve.namedCurve }) : generateKeyPairSync('x25519');
-            const res = await t.kms.deriveSharedSecret({ keyId: id, keyAgreementAlgorithm: algorithm, publicKey: encode(peer.publicKey) });
+            const peer =
+              curve.type === 'ec'
+                ? generateKeyPairSync('ec', { namedCurve: curve.namedCurve })
+                : generateKeyPairSync('x25519');
+            const res = await t.kms.deriveSharedSecret({
+              keyId: id,
+              keyAgreementAlgorithm: algorithm,
+              publicKey: encode(peer.publicKey),
+            });
             expect(res.keyAgreementAlgorithm).toBe(algorithm);
             expect(res.keyOrigin).toBe('AWS_KMS');
             const { publicKey } = await t.kms.getPublicKey({ keyId: id });
-            const expected = diffieHellman({ privateKey: peer.privateKey, publicKey: createPublicKey({ key: Buffer.from(publicKey), format: 'der', type: 'spki' }) });
+            const expected = diffieHellman({
+              privateKey: peer.privateKey,
+              publicKey: createPublicKey({ key: Buffer.from(publicKey), format: 'der', type: 'spki' }),
+            });
             expect(Buffer.from(res.sharedSecret).equals(expected)).toBe(true);
           });
         }
@@ -510,28 +733,47 @@ describe('LocalKms cryptographic operations', () => {
     describe('refuses malformed peer keys with INVALID_PUBLIC_KEY', () => {
       const p256 = () => keyId('ECC_NIST_P256', 'KEY_AGREEMENT');
       const x25519 = () => keyId('X25519', 'KEY_AGREEMENT');
-      const derive = (id: string, publicKey: Uint8Array) => t.kms.deriveSharedSecret({ keyId: id, keyAgreementAlgorithm: 'ECDH', publicKey });
+      const derive = (id: string, publicKey: Uint8Array) =>
+        t.kms.deriveSharedSecret({ keyId: id, keyAgreementAlgorithm: 'ECDH', publicKey });
 
       it('garbage DER', async () => {
-        await expectCode(derive(p256(), new Uint8Array([0x30, 0x82, 0x01, 0x00, ...randomBytes(40)])), 'INVALID_PUBLIC_KEY');
+        await expectCode(
+          derive(p256(), new Uint8Array([0x30, 0x82, 0x01, 0x00, ...randomBytes(40)])),
+          'INVALID_PUBLIC_KEY',
+        );
         await expectCode(derive(p256(), new Uint8Array(randomBytes(91))), 'INVALID_PUBLIC_KEY');
       });
       it('malformed PEM', async () => {
-        await expectCode(derive(p256(), utf8('-----BEGIN PUBLIC KEY-----\nnot base64 at all!\n-----END PUBLIC KEY-----\n')), 'INVALID_PUBLIC_KEY');
-        await expectCode(derive(p256(), utf8('-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQ==\n-----END PUBLIC KEY-----\n')), 'INVALID_PUBLIC_KEY');
+        await expectCode(
+          derive(p256(), utf8('-----BEGIN PUBLIC KEY-----\nnot base64 at all!\n-----END PUBLIC KEY-----\n')),
+          'INVALID_PUBLIC_KEY',
+        );
+        await expectCode(
+          derive(p256(), utf8('-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQ==\n-----END PUBLIC KEY-----\n')),
+          'INVALID_PUBLIC_KEY',
+        );
         const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-        await expectCode(derive(p256(), utf8(String(privateKey.export({ type: 'pkcs8', format: 'pem' })))), 'INVALID_PUBLIC_KEY');
+        await expectCode(
+          derive(p256(), utf8(String(privateKey.export({ type: 'pkcs8', format: 'pem' })))),
+          'INVALID_PUBLIC_KEY',
+        );
       });
       it('a JWK (or DER key) for the wrong curve', async () => {
         const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey;
         await expectCode(derive(p256(), utf8(JSON.stringify(p384.export({ format: 'jwk' })))), 'INVALID_PUBLIC_KEY');
-        await expectCode(derive(p256(), new Uint8Array(p384.export({ type: 'spki', format: 'der' }))), 'INVALID_PUBLIC_KEY');
+        await expectCode(
+          derive(p256(), new Uint8Array(p384.export({ type: 'spki', format: 'der' }))),
+          'INVALID_PUBLIC_KEY',
+        );
         const ed = generateKeyPairSync('ed25519').publicKey;
         await expectCode(derive(x25519(), utf8(JSON.stringify(ed.export({ format: 'jwk' })))), 'INVALID_PUBLIC_KEY');
       });
       it("a JWK holding the private 'd'", async () => {
         const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-        await expectCode(derive(p256(), utf8(JSON.stringify(privateKey.export({ format: 'jwk' })))), 'INVALID_PUBLIC_KEY');
+        await expectCode(
+          derive(p256(), utf8(JSON.stringify(privateKey.export({ format: 'jwk' })))),
+          'INVALID_PUBLIC_KEY',
+        );
       });
       it('a compressed EC point (only the uncompressed form AWS returns is accepted)', async () => {
         const ecdh = createECDH('prime256v1');
@@ -572,7 +814,13 @@ describe('LocalKms cryptographic operations', () => {
       for (const algorithm of spec.derivation) {
         it(`${spec.name} ${algorithm} returns the bytes node:crypto derives from the exported material`, async () => {
           const id = keyId(spec, 'DERIVE_KEY');
-          const res = await t.kms.deriveKey({ keyId: id, derivationAlgorithm: algorithm, salt, numberOfBytes: 48, ...params(algorithm) });
+          const res = await t.kms.deriveKey({
+            keyId: id,
+            derivationAlgorithm: algorithm,
+            salt,
+            numberOfBytes: 48,
+            ...params(algorithm),
+          });
           expect(res.keyId).toContain(id);
           expect(Buffer.from(res.plaintext!).equals(expected(algorithm, await exportedMaterial(id), 48))).toBe(true);
         });
@@ -595,18 +843,39 @@ describe('LocalKms cryptographic operations', () => {
       expect(derived.keyState).toBe('Enabled');
       const enc = await t.kms.encrypt({ keyId: derived.keyId, plaintext: utf8('under a derived key') });
       expect(text((await t.kms.decrypt({ ciphertextBlob: enc.ciphertextBlob })).plaintext)).toBe('under a derived key');
-      expect((await exportedMaterial(derived.keyId)).equals(expected('HKDF_SHA_256', await exportedMaterial(id), 32))).toBe(true);
+      expect(
+        (await exportedMaterial(derived.keyId)).equals(expected('HKDF_SHA_256', await exportedMaterial(id), 32)),
+      ).toBe(true);
     });
 
     it('fails with VALIDATION_ERROR for PBKDF2 without iterations or with info, and HKDF with iterations', async () => {
       const id = keyId('AES_256', 'DERIVE_KEY');
-      await expectCode(t.kms.deriveKey({ keyId: id, derivationAlgorithm: 'PBKDF2_SHA_256', salt, numberOfBytes: 32 }), 'VALIDATION_ERROR');
-      await expectCode(t.kms.deriveKey({ keyId: id, derivationAlgorithm: 'PBKDF2_SHA_256', salt, info, iterations: 1000, numberOfBytes: 32 }), 'VALIDATION_ERROR');
-      await expectCode(t.kms.deriveKey({ keyId: id, derivationAlgorithm: 'HKDF_SHA_256', salt, iterations: 1000, numberOfBytes: 32 }), 'VALIDATION_ERROR');
+      await expectCode(
+        t.kms.deriveKey({ keyId: id, derivationAlgorithm: 'PBKDF2_SHA_256', salt, numberOfBytes: 32 }),
+        'VALIDATION_ERROR',
+      );
+      await expectCode(
+        t.kms.deriveKey({
+          keyId: id,
+          derivationAlgorithm: 'PBKDF2_SHA_256',
+          salt,
+          info,
+          iterations: 1000,
+          numberOfBytes: 32,
+        }),
+        'VALIDATION_ERROR',
+      );
+      await expectCode(
+        t.kms.deriveKey({ keyId: id, derivationAlgorithm: 'HKDF_SHA_256', salt, iterations: 1000, numberOfBytes: 32 }),
+        'VALIDATION_ERROR',
+      );
     });
 
     it('fails with INVALID_KEY_USAGE with a key that is not a DERIVE_KEY key', async () => {
-      await expectCode(t.kms.deriveKey({ keyId: aesA, derivationAlgorithm: 'HKDF_SHA_256', salt, numberOfBytes: 32 }), 'INVALID_KEY_USAGE');
+      await expectCode(
+        t.kms.deriveKey({ keyId: aesA, derivationAlgorithm: 'HKDF_SHA_256', salt, numberOfBytes: 32 }),
+        'INVALID_KEY_USAGE',
+      );
     });
   });
 
@@ -629,7 +898,8 @@ describe('LocalKms cryptographic operations', () => {
         if (usage === 'SIGN_VERIFY') expect(res.jwk.key_ops).toEqual(['verify']);
         if (usage === 'ENCRYPT_DECRYPT') expect(res.jwk.key_ops).toContain('encrypt');
         expect(res.jwk.d).toBeUndefined();
-        const algs = usage === 'SIGN_VERIFY' ? spec.signing : usage === 'ENCRYPT_DECRYPT' ? spec.encryption : spec.agreement;
+        const algs =
+          usage === 'SIGN_VERIFY' ? spec.signing : usage === 'ENCRYPT_DECRYPT' ? spec.encryption : spec.agreement;
         if (usage === 'SIGN_VERIFY') expect(res.signingAlgorithms).toEqual(algs);
         if (usage === 'ENCRYPT_DECRYPT') expect(res.encryptionAlgorithms).toEqual(algs);
         if (usage === 'KEY_AGREEMENT') expect(res.keyAgreementAlgorithms).toEqual(algs);
@@ -637,7 +907,12 @@ describe('LocalKms cryptographic operations', () => {
     }
 
     it('names the JWA alg when the key has exactly one algorithm', async () => {
-      const jwa = { ECC_NIST_P256: 'ES256', ECC_NIST_P384: 'ES384', ECC_NIST_P521: 'ES512', ECC_NIST_EDWARDS25519: 'EdDSA' } as const;
+      const jwa = {
+        ECC_NIST_P256: 'ES256',
+        ECC_NIST_P384: 'ES384',
+        ECC_NIST_P521: 'ES512',
+        ECC_NIST_EDWARDS25519: 'EdDSA',
+      } as const;
       for (const [spec, alg] of Object.entries(jwa)) {
         const { jwk } = await t.kms.getPublicKey({ keyId: keyId(spec, 'SIGN_VERIFY') });
         expect(jwk.alg, spec).toBe(alg);
@@ -654,43 +929,89 @@ describe('LocalKms cryptographic operations', () => {
   describe('wrong usage or algorithm fails with INVALID_KEY_USAGE', () => {
     it('sign with an ENCRYPT_DECRYPT key', async () => {
       await expectCode(
-        t.kms.sign({ keyId: keyId('RSA_2048', 'ENCRYPT_DECRYPT'), message: utf8('m'), signingAlgorithm: 'RSASSA_PSS_SHA_256' }),
+        t.kms.sign({
+          keyId: keyId('RSA_2048', 'ENCRYPT_DECRYPT'),
+          message: utf8('m'),
+          signingAlgorithm: 'RSASSA_PSS_SHA_256',
+        }),
         'INVALID_KEY_USAGE',
       );
     });
     it('verify with an ENCRYPT_DECRYPT key', async () => {
       await expectCode(
-        t.kms.verify({ keyId: keyId('RSA_2048', 'ENCRYPT_DECRYPT'), message: utf8('m'), signature: new Uint8Array(256), signingAlgorithm: 'RSASSA_PSS_SHA_256' }),
+        t.kms.verify({
+          keyId: keyId('RSA_2048', 'ENCRYPT_DECRYPT'),
+          message: utf8('m'),
+          signature: new Uint8Array(256),
+          signingAlgorithm: 'RSASSA_PSS_SHA_256',
+        }),
         'INVALID_KEY_USAGE',
       );
     });
     it('encrypt with a SIGN_VERIFY key', async () => {
-      await expectCode(t.kms.encrypt({ keyId: keyId('ECC_NIST_P256', 'SIGN_VERIFY'), plaintext: utf8('p') }), 'INVALID_KEY_USAGE');
       await expectCode(
-        t.kms.encrypt({ keyId: keyId('RSA_2048', 'SIGN_VERIFY'), plaintext: utf8('p'), encryptionAlgorithm: 'RSAES_OAEP_SHA_256' }),
+        t.kms.encrypt({ keyId: keyId('ECC_NIST_P256', 'SIGN_VERIFY'), plaintext: utf8('p') }),
+        'INVALID_KEY_USAGE',
+      );
+      await expectCode(
+        t.kms.encrypt({
+          keyId: keyId('RSA_2048', 'SIGN_VERIFY'),
+          plaintext: utf8('p'),
+          encryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+        }),
         'INVALID_KEY_USAGE',
       );
     });
     it('generateMac and verifyMac with an AES key', async () => {
-      await expectCode(t.kms.generateMac({ keyId: aesA, message: utf8('m'), macAlgorithm: 'HMAC_SHA_256' }), 'INVALID_KEY_USAGE');
-      await expectCode(t.kms.verifyMac({ keyId: aesA, message: utf8('m'), mac: new Uint8Array(32), macAlgorithm: 'HMAC_SHA_256' }), 'INVALID_KEY_USAGE');
+      await expectCode(
+        t.kms.generateMac({ keyId: aesA, message: utf8('m'), macAlgorithm: 'HMAC_SHA_256' }),
+        'INVALID_KEY_USAGE',
+      );
+      await expectCode(
+        t.kms.verifyMac({ keyId: aesA, message: utf8('m'), mac: new Uint8Array(32), macAlgorithm: 'HMAC_SHA_256' }),
+        'INVALID_KEY_USAGE',
+      );
     });
     it('a MAC algorithm the HMAC key does not have', async () => {
-      await expectCode(t.kms.generateMac({ keyId: keyId('HMAC_256', 'GENERATE_VERIFY_MAC'), message: utf8('m'), macAlgorithm: 'HMAC_SHA_512' }), 'INVALID_KEY_USAGE');
+      await expectCode(
+        t.kms.generateMac({
+          keyId: keyId('HMAC_256', 'GENERATE_VERIFY_MAC'),
+          message: utf8('m'),
+          macAlgorithm: 'HMAC_SHA_512',
+        }),
+        'INVALID_KEY_USAGE',
+      );
     });
     it('deriveSharedSecret with a signing key', async () => {
       const peer = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' });
       await expectCode(
-        t.kms.deriveSharedSecret({ keyId: keyId('ECC_NIST_P256', 'SIGN_VERIFY'), keyAgreementAlgorithm: 'ECDH', publicKey: new Uint8Array(peer) }),
+        t.kms.deriveSharedSecret({
+          keyId: keyId('ECC_NIST_P256', 'SIGN_VERIFY'),
+          keyAgreementAlgorithm: 'ECDH',
+          publicKey: new Uint8Array(peer),
+        }),
         'INVALID_KEY_USAGE',
       );
     });
     it('ECDSA_SHA_384 on a P-256 key', async () => {
-      await expectCode(t.kms.sign({ keyId: keyId('ECC_NIST_P256', 'SIGN_VERIFY'), message: utf8('m'), signingAlgorithm: 'ECDSA_SHA_384' }), 'INVALID_KEY_USAGE');
+      await expectCode(
+        t.kms.sign({
+          keyId: keyId('ECC_NIST_P256', 'SIGN_VERIFY'),
+          message: utf8('m'),
+          signingAlgorithm: 'ECDSA_SHA_384',
+        }),
+        'INVALID_KEY_USAGE',
+      );
     });
     it('an RSA algorithm on an AES key, and SYMMETRIC_DEFAULT on an RSA key', async () => {
-      await expectCode(t.kms.encrypt({ keyId: aesA, plaintext: utf8('p'), encryptionAlgorithm: 'RSAES_OAEP_SHA_256' }), 'INVALID_KEY_USAGE');
-      await expectCode(t.kms.encrypt({ keyId: keyId('RSA_2048', 'ENCRYPT_DECRYPT'), plaintext: utf8('p') }), 'INVALID_KEY_USAGE');
+      await expectCode(
+        t.kms.encrypt({ keyId: aesA, plaintext: utf8('p'), encryptionAlgorithm: 'RSAES_OAEP_SHA_256' }),
+        'INVALID_KEY_USAGE',
+      );
+      await expectCode(
+        t.kms.encrypt({ keyId: keyId('RSA_2048', 'ENCRYPT_DECRYPT'), plaintext: utf8('p') }),
+        'INVALID_KEY_USAGE',
+      );
     });
   });
 
@@ -698,7 +1019,9 @@ describe('LocalKms cryptographic operations', () => {
     // A blob's `.buffer` travels with it (structured clone, postMessage, Buffer.from(x.buffer)): a slice of Node's
     // pool would carry whatever else sits there, other requests' plaintext included.
     const message = utf8('m');
-    const peer = new Uint8Array(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }));
+    const peer = new Uint8Array(
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }),
+    );
     const { ciphertextBlob } = await t.kms.encrypt({ keyId: aesA, plaintext: utf8('a secret of another request') });
     const results: Record<string, unknown> = {
       encrypt: await t.kms.encrypt({ keyId: aesA, plaintext: message }),
@@ -707,18 +1030,40 @@ describe('LocalKms cryptographic operations', () => {
       generateDataKey: await t.kms.generateDataKey({ keyId: aesA, keySpec: 'AES_256' }),
       generateDataKeyPair: await t.kms.generateDataKeyPair({ keyId: aesA, keyPairSpec: 'ECC_NIST_P256' }),
       generateRandom: await t.kms.generateRandom({ numberOfBytes: 16 }),
-      sign: await t.kms.sign({ keyId: keyId('ECC_NIST_P256', 'SIGN_VERIFY'), message, signingAlgorithm: 'ECDSA_SHA_256' }),
+      sign: await t.kms.sign({
+        keyId: keyId('ECC_NIST_P256', 'SIGN_VERIFY'),
+        message,
+        signingAlgorithm: 'ECDSA_SHA_256',
+      }),
       getPublicKey: await t.kms.getPublicKey({ keyId: keyId('ECC_NIST_P256', 'SIGN_VERIFY') }),
-      generateMac: await t.kms.generateMac({ keyId: keyId('HMAC_256', 'GENERATE_VERIFY_MAC'), message, macAlgorithm: 'HMAC_SHA_256' }),
-      deriveSharedSecret: await t.kms.deriveSharedSecret({ keyId: keyId('ECC_NIST_P256', 'KEY_AGREEMENT'), keyAgreementAlgorithm: 'ECDH', publicKey: peer }),
-      deriveKey: await t.kms.deriveKey({ keyId: keyId('AES_256', 'DERIVE_KEY'), derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('salt'), numberOfBytes: 32 }),
+      generateMac: await t.kms.generateMac({
+        keyId: keyId('HMAC_256', 'GENERATE_VERIFY_MAC'),
+        message,
+        macAlgorithm: 'HMAC_SHA_256',
+      }),
+      deriveSharedSecret: await t.kms.deriveSharedSecret({
+        keyId: keyId('ECC_NIST_P256', 'KEY_AGREEMENT'),
+        keyAgreementAlgorithm: 'ECDH',
+        publicKey: peer,
+      }),
+      deriveKey: await t.kms.deriveKey({
+        keyId: keyId('AES_256', 'DERIVE_KEY'),
+        derivationAlgorithm: 'HKDF_SHA_256',
+        salt: utf8('salt'),
+        numberOfBytes: 32,
+      }),
     };
     let checked = 0;
     for (const [operation, result] of Object.entries(results)) {
       for (const [field, value] of Object.entries(result as Record<string, unknown>)) {
         if (!(value instanceof Uint8Array)) continue;
         checked++;
-        expect({ operation, field, offset: value.byteOffset, bufferBytes: value.buffer.byteLength }).toEqual({ operation, field, offset: 0, bufferBytes: value.length });
+        expect({ operation, field, offset: value.byteOffset, bufferBytes: value.buffer.byteLength }).toEqual({
+          operation,
+          field,
+          offset: 0,
+          bufferBytes: value.length,
+        });
       }
     }
     expect(checked).toBe(14); // every field above that holds bytes

@@ -19,11 +19,18 @@ import { KEY_SPEC_ENTRIES, KEY_SPEC_TABLE, isSymmetric, type KeySpecEntry } from
 import { wrapForImport, type LocalKms } from '../../src/index.js';
 import { expectCode, openTestKms, text, utf8, type TestKms } from './helpers.js';
 
-const WRAPPING_ALGORITHMS: readonly WrappingAlgorithm[] = ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256', 'RSA_AES_KEY_WRAP_SHA_1', 'RSA_AES_KEY_WRAP_SHA_256'];
+const WRAPPING_ALGORITHMS: readonly WrappingAlgorithm[] = [
+  'RSAES_OAEP_SHA_1',
+  'RSAES_OAEP_SHA_256',
+  'RSA_AES_KEY_WRAP_SHA_1',
+  'RSA_AES_KEY_WRAP_SHA_256',
+];
 const HOUR_MS = 60 * 60 * 1000;
 
 const der = (key: KeyObject, type: 'pkcs8' | 'spki'): Uint8Array =>
-  new Uint8Array(type === 'pkcs8' ? key.export({ type: 'pkcs8', format: 'der' }) : key.export({ type: 'spki', format: 'der' }));
+  new Uint8Array(
+    type === 'pkcs8' ? key.export({ type: 'pkcs8', format: 'der' }) : key.export({ type: 'spki', format: 'der' }),
+  );
 
 interface ImportOptions extends Partial<Pick<ImportKeyMaterialRequest, 'validTo' | 'expirationModel'>> {
   readonly wrappingAlgorithm?: WrappingAlgorithm;
@@ -38,8 +45,18 @@ async function importInto(kms: LocalKms, keyId: string, material: Uint8Array, op
   return kms.importKeyMaterial({ keyId, importToken: params.importToken, encryptedKeyMaterial, ...rest });
 }
 
-async function externalKey(kms: LocalKms, keySpec: KeySpecEntry['name'] = 'SYMMETRIC_DEFAULT', keyUsage?: KeyUsage, exportable = false): Promise<string> {
-  const { keyMetadata } = await kms.createKey({ keySpec, ...(keyUsage ? { keyUsage } : {}), origin: 'EXTERNAL', exportable });
+async function externalKey(
+  kms: LocalKms,
+  keySpec: KeySpecEntry['name'] = 'SYMMETRIC_DEFAULT',
+  keyUsage?: KeyUsage,
+  exportable = false,
+): Promise<string> {
+  const { keyMetadata } = await kms.createKey({
+    keySpec,
+    ...(keyUsage ? { keyUsage } : {}),
+    origin: 'EXTERNAL',
+    exportable,
+  });
   return keyMetadata.keyId;
 }
 
@@ -65,7 +82,10 @@ describe('LocalKms import of key material', () => {
     await expectCode(t.kms.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('x') }), 'INVALID_KEY_STATE');
     await expectCode(t.kms.generateDataKey({ keyId: keyMetadata.keyId, keySpec: 'AES_256' }), 'INVALID_KEY_STATE');
     const signing = await externalKey(t.kms, 'ECC_NIST_P256', 'SIGN_VERIFY');
-    await expectCode(t.kms.sign({ keyId: signing, message: utf8('m'), signingAlgorithm: 'ECDSA_SHA_256' }), 'INVALID_KEY_STATE');
+    await expectCode(
+      t.kms.sign({ keyId: signing, message: utf8('m'), signingAlgorithm: 'ECDSA_SHA_256' }),
+      'INVALID_KEY_STATE',
+    );
     await expectCode(t.kms.getPublicKey({ keyId: signing }), 'INVALID_KEY_STATE');
   });
 
@@ -120,7 +140,10 @@ describe('LocalKms import of key material', () => {
   it('imports an RSA_2048 PKCS#8 key: node OAEP ciphertexts under the known public key decrypt in Custos', async () => {
     const id = await externalKey(t.kms, 'RSA_2048', 'ENCRYPT_DECRYPT');
     await importInto(t.kms, id, der(rsa.privateKey, 'pkcs8'), { wrappingAlgorithm: 'RSA_AES_KEY_WRAP_SHA_256' });
-    const ciphertextBlob = publicEncrypt({ key: rsa.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, utf8('to the imported key'));
+    const ciphertextBlob = publicEncrypt(
+      { key: rsa.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+      utf8('to the imported key'),
+    );
     const dec = await t.kms.decrypt({ ciphertextBlob, keyId: id, encryptionAlgorithm: 'RSAES_OAEP_SHA_256' });
     expect(text(dec.plaintext)).toBe('to the imported key');
   });
@@ -128,33 +151,60 @@ describe('LocalKms import of key material', () => {
   describe('refuses bad requests', () => {
     it('validTo in the past fails with VALIDATION_ERROR', async () => {
       const id = await externalKey(t.kms);
-      await expectCode(importInto(t.kms, id, aesMaterial, { validTo: new Date(t.clock.now().getTime() - 1000) }), 'VALIDATION_ERROR');
+      await expectCode(
+        importInto(t.kms, id, aesMaterial, { validTo: new Date(t.clock.now().getTime() - 1000) }),
+        'VALIDATION_ERROR',
+      );
       await expectCode(importInto(t.kms, id, aesMaterial, { validTo: t.clock.now() }), 'VALIDATION_ERROR');
     });
 
     it('an expirationModel that contradicts validTo fails with VALIDATION_ERROR', async () => {
       const id = await externalKey(t.kms);
       const later = new Date(t.clock.now().getTime() + HOUR_MS);
-      await expectCode(importInto(t.kms, id, aesMaterial, { expirationModel: 'KEY_MATERIAL_EXPIRES' }), 'VALIDATION_ERROR');
-      await expectCode(importInto(t.kms, id, aesMaterial, { expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', validTo: later }), 'VALIDATION_ERROR');
+      await expectCode(
+        importInto(t.kms, id, aesMaterial, { expirationModel: 'KEY_MATERIAL_EXPIRES' }),
+        'VALIDATION_ERROR',
+      );
+      await expectCode(
+        importInto(t.kms, id, aesMaterial, { expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', validTo: later }),
+        'VALIDATION_ERROR',
+      );
       expect((await t.kms.describeKey({ keyId: id })).keyMetadata.keyState).toBe('PendingImport');
     });
 
     it('a garbage import token fails with INVALID_IMPORT_TOKEN', async () => {
       const id = await externalKey(t.kms);
-      const params = await t.kms.getParametersForImport({ keyId: id, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' });
+      const params = await t.kms.getParametersForImport({
+        keyId: id,
+        wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+        wrappingKeySpec: 'RSA_2048',
+      });
       const encryptedKeyMaterial = wrapForImport('RSAES_OAEP_SHA_256', params.publicKey, aesMaterial);
-      for (const importToken of [new Uint8Array(randomBytes(40)), new Uint8Array([1, ...randomBytes(16)]), params.importToken.subarray(0, 10)]) {
-        await expectCode(t.kms.importKeyMaterial({ keyId: id, importToken, encryptedKeyMaterial }), 'INVALID_IMPORT_TOKEN');
+      for (const importToken of [
+        new Uint8Array(randomBytes(40)),
+        new Uint8Array([1, ...randomBytes(16)]),
+        params.importToken.subarray(0, 10),
+      ]) {
+        await expectCode(
+          t.kms.importKeyMaterial({ keyId: id, importToken, encryptedKeyMaterial }),
+          'INVALID_IMPORT_TOKEN',
+        );
       }
     });
 
     it("another key's import token fails with INVALID_IMPORT_TOKEN", async () => {
       const id = await externalKey(t.kms);
       const other = await externalKey(t.kms);
-      const params = await t.kms.getParametersForImport({ keyId: other, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' });
+      const params = await t.kms.getParametersForImport({
+        keyId: other,
+        wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+        wrappingKeySpec: 'RSA_2048',
+      });
       const encryptedKeyMaterial = wrapForImport('RSAES_OAEP_SHA_256', params.publicKey, aesMaterial);
-      await expectCode(t.kms.importKeyMaterial({ keyId: id, importToken: params.importToken, encryptedKeyMaterial }), 'INVALID_IMPORT_TOKEN');
+      await expectCode(
+        t.kms.importKeyMaterial({ keyId: id, importToken: params.importToken, encryptedKeyMaterial }),
+        'INVALID_IMPORT_TOKEN',
+      );
       expect((await t.kms.describeKey({ keyId: id })).keyMetadata.keyState).toBe('PendingImport');
     });
 
@@ -182,15 +232,26 @@ describe('LocalKms import of key material', () => {
     for (const wrappingAlgorithm of WRAPPING_ALGORITHMS) {
       it(`tampered encryptedKeyMaterial (${wrappingAlgorithm}) fails with INVALID_KEY_MATERIAL`, async () => {
         const id = await externalKey(t.kms);
-        const params = await t.kms.getParametersForImport({ keyId: id, wrappingAlgorithm, wrappingKeySpec: 'RSA_2048' });
+        const params = await t.kms.getParametersForImport({
+          keyId: id,
+          wrappingAlgorithm,
+          wrappingKeySpec: 'RSA_2048',
+        });
         const wrapped = wrapForImport(wrappingAlgorithm, params.publicKey, aesMaterial);
         for (const at of [5, wrapped.length - 3]) {
           const tampered = new Uint8Array(wrapped);
           tampered[at]! ^= 0x40;
-          await expectCode(t.kms.importKeyMaterial({ keyId: id, importToken: params.importToken, encryptedKeyMaterial: tampered }), 'INVALID_KEY_MATERIAL');
+          await expectCode(
+            t.kms.importKeyMaterial({ keyId: id, importToken: params.importToken, encryptedKeyMaterial: tampered }),
+            'INVALID_KEY_MATERIAL',
+          );
         }
         await expectCode(
-          t.kms.importKeyMaterial({ keyId: id, importToken: params.importToken, encryptedKeyMaterial: wrapped.subarray(0, wrapped.length - 8) }),
+          t.kms.importKeyMaterial({
+            keyId: id,
+            importToken: params.importToken,
+            encryptedKeyMaterial: wrapped.subarray(0, wrapped.length - 8),
+          }),
           'INVALID_KEY_MATERIAL',
         );
         expect((await t.kms.describeKey({ keyId: id })).keyMetadata.keyState).toBe('PendingImport');
@@ -203,7 +264,11 @@ describe('LocalKms import of key material', () => {
     ] as const) {
       it(`${wrappingAlgorithm} with a well-formed wrap under a 16- or 24-byte AES key (not 32) fails with INVALID_KEY_MATERIAL`, async () => {
         const id = await externalKey(t.kms, 'SYMMETRIC_DEFAULT', undefined, true);
-        const params = await t.kms.getParametersForImport({ keyId: id, wrappingAlgorithm, wrappingKeySpec: 'RSA_2048' });
+        const params = await t.kms.getParametersForImport({
+          keyId: id,
+          wrappingAlgorithm,
+          wrappingKeySpec: 'RSA_2048',
+        });
         // Built by hand, as a client would: RSA-OAEP of the temporary AES key, then AES-KWP (RFC 5649) of the material.
         const wrappingKey = createPublicKey({ key: Buffer.from(params.publicKey), format: 'der', type: 'spki' });
         const wrapUnder = (aesKey: Buffer): Uint8Array => {
@@ -213,11 +278,18 @@ describe('LocalKms import of key material', () => {
         };
         for (const length of [16, 24]) {
           const encryptedKeyMaterial = wrapUnder(randomBytes(length));
-          await expectCode(t.kms.importKeyMaterial({ keyId: id, importToken: params.importToken, encryptedKeyMaterial }), 'INVALID_KEY_MATERIAL');
+          await expectCode(
+            t.kms.importKeyMaterial({ keyId: id, importToken: params.importToken, encryptedKeyMaterial }),
+            'INVALID_KEY_MATERIAL',
+          );
         }
         expect((await t.kms.describeKey({ keyId: id })).keyMetadata.keyState).toBe('PendingImport');
         // The same construction under a 32-byte key is accepted: only the temporary key's size was refused.
-        await t.kms.importKeyMaterial({ keyId: id, importToken: params.importToken, encryptedKeyMaterial: wrapUnder(randomBytes(32)) });
+        await t.kms.importKeyMaterial({
+          keyId: id,
+          importToken: params.importToken,
+          encryptedKeyMaterial: wrapUnder(randomBytes(32)),
+        });
         const { jwk } = await t.kms.exportKey({ keyId: id, format: 'JWK' });
         expect(Buffer.from(jwk!.k!, 'base64url').equals(Buffer.from(aesMaterial))).toBe(true);
       });
@@ -226,11 +298,19 @@ describe('LocalKms import of key material', () => {
     it('getParametersForImport and importKeyMaterial on a key not created EXTERNAL fail with UNSUPPORTED', async () => {
       const { keyMetadata } = await t.kms.createKey({});
       await expectCode(
-        t.kms.getParametersForImport({ keyId: keyMetadata.keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' }),
+        t.kms.getParametersForImport({
+          keyId: keyMetadata.keyId,
+          wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+          wrappingKeySpec: 'RSA_2048',
+        }),
         'UNSUPPORTED',
       );
       const donor = await externalKey(t.kms);
-      const params = await t.kms.getParametersForImport({ keyId: donor, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' });
+      const params = await t.kms.getParametersForImport({
+        keyId: donor,
+        wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+        wrappingKeySpec: 'RSA_2048',
+      });
       await expectCode(
         t.kms.importKeyMaterial({
           keyId: keyMetadata.keyId,
@@ -247,7 +327,11 @@ describe('LocalKms import of key material', () => {
     it('returns the key to PendingImport; the same material brings it back and old ciphertexts decrypt again', async () => {
       const id = await externalKey(t.kms);
       await importInto(t.kms, id, aesMaterial);
-      const { ciphertextBlob } = await t.kms.encrypt({ keyId: id, plaintext: utf8('before delete'), encryptionContext: { a: 'b' } });
+      const { ciphertextBlob } = await t.kms.encrypt({
+        keyId: id,
+        plaintext: utf8('before delete'),
+        encryptionContext: { a: 'b' },
+      });
       await t.kms.deleteImportedKeyMaterial({ keyId: id });
       expect((await t.kms.describeKey({ keyId: id })).keyMetadata.keyState).toBe('PendingImport');
       await expectCode(t.kms.encrypt({ keyId: id, plaintext: utf8('x') }), 'INVALID_KEY_STATE');
@@ -262,7 +346,10 @@ describe('LocalKms import of key material', () => {
       const id = await externalKey(t.kms, 'ECC_NIST_P256', 'SIGN_VERIFY');
       await importInto(t.kms, id, der(p256.privateKey, 'pkcs8'));
       await t.kms.deleteImportedKeyMaterial({ keyId: id });
-      await expectCode(t.kms.sign({ keyId: id, message: utf8('m'), signingAlgorithm: 'ECDSA_SHA_256' }), 'INVALID_KEY_STATE');
+      await expectCode(
+        t.kms.sign({ keyId: id, message: utf8('m'), signingAlgorithm: 'ECDSA_SHA_256' }),
+        'INVALID_KEY_STATE',
+      );
       await importInto(t.kms, id, der(p256.privateKey, 'pkcs8'));
       const { signature } = await t.kms.sign({ keyId: id, message: utf8('m'), signingAlgorithm: 'ECDSA_SHA_256' });
       expect(nodeVerify('sha256', utf8('m'), p256.publicKey, signature)).toBe(true);
@@ -290,10 +377,17 @@ describe('LocalKms import: time-limited tokens and material', () => {
 
   it('an import token used after 24 hours fails with EXPIRED_IMPORT_TOKEN', async () => {
     const id = await externalKey(t.kms);
-    const params = await t.kms.getParametersForImport({ keyId: id, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' });
+    const params = await t.kms.getParametersForImport({
+      keyId: id,
+      wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+      wrappingKeySpec: 'RSA_2048',
+    });
     const encryptedKeyMaterial = wrapForImport('RSAES_OAEP_SHA_256', params.publicKey, new Uint8Array(randomBytes(32)));
     t.clock.advanceMs(24 * HOUR_MS + 1);
-    await expectCode(t.kms.importKeyMaterial({ keyId: id, importToken: params.importToken, encryptedKeyMaterial }), 'EXPIRED_IMPORT_TOKEN');
+    await expectCode(
+      t.kms.importKeyMaterial({ keyId: id, importToken: params.importToken, encryptedKeyMaterial }),
+      'EXPIRED_IMPORT_TOKEN',
+    );
     expect((await t.kms.describeKey({ keyId: id })).keyMetadata.keyState).toBe('PendingImport');
   });
 
@@ -318,7 +412,9 @@ describe('LocalKms import: time-limited tokens and material', () => {
 
   it('expired material is refused at once, before maintenance runs, and the key reads as PendingImport', async () => {
     const id = await externalKey(t.kms);
-    await importInto(t.kms, id, new Uint8Array(randomBytes(32)), { validTo: new Date(t.clock.now().getTime() + HOUR_MS) });
+    await importInto(t.kms, id, new Uint8Array(randomBytes(32)), {
+      validTo: new Date(t.clock.now().getTime() + HOUR_MS),
+    });
     const { ciphertextBlob } = await t.kms.encrypt({ keyId: id, plaintext: utf8('x') });
     t.clock.advanceMs(HOUR_MS + 1);
     await expectCode(t.kms.encrypt({ keyId: id, plaintext: utf8('x') }), 'INVALID_KEY_STATE');
@@ -349,7 +445,8 @@ describe('LocalKms exportKey', () => {
   });
   afterAll(async () => t?.cleanup());
 
-  const auditOf = async (keyId: string) => (await t.kms.listAuditRecords({ keyId, limit: 1000 })).records.filter((r) => r.operation === 'ExportKey');
+  const auditOf = async (keyId: string) =>
+    (await t.kms.listAuditRecords({ keyId, limit: 1000 })).records.filter((r) => r.operation === 'ExportKey');
 
   it('exportKey of a key not created exportable fails with ACCESS_DENIED, audited as denied', async () => {
     const { keyMetadata } = await t.kms.createKey({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' });
@@ -385,11 +482,15 @@ describe('LocalKms exportKey', () => {
         expect(jwk.d).toBeDefined();
         expect(jwk.kty).toBe(spec.family === 'rsa' ? 'RSA' : spec.family === 'ec' ? 'EC' : 'OKP');
         const fromJwk = createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
-        expect(createPublicKey(fromJwk).export({ type: 'spki', format: 'der' }).equals(Buffer.from(publicKey))).toBe(true);
+        expect(createPublicKey(fromJwk).export({ type: 'spki', format: 'der' }).equals(Buffer.from(publicKey))).toBe(
+          true,
+        );
         const pem = (await t.kms.exportKey({ keyId: id, format: 'PEM' })).pem!;
         expect(pem.startsWith('-----BEGIN PRIVATE KEY-----')).toBe(true);
         const fromPem = createPrivateKey(pem);
-        expect(createPublicKey(fromPem).export({ type: 'spki', format: 'der' }).equals(Buffer.from(publicKey))).toBe(true);
+        expect(createPublicKey(fromPem).export({ type: 'spki', format: 'der' }).equals(Buffer.from(publicKey))).toBe(
+          true,
+        );
       });
     }
   }

@@ -70,7 +70,10 @@ const BUILDERS: Record<string, Builder> = {
   verifyAuditChain: { kind: null, build: () => ({}) },
   createToken: { kind: null, build: () => ({ roles: ['key-user'] }) },
   listTokens: { kind: null, build: () => ({}) },
-  revokeToken: { kind: null, build: async ({ kms }) => ({ tokenId: (await kms.createToken({ roles: ['key-user'] })).tokenId }) },
+  revokeToken: {
+    kind: null,
+    build: async ({ kms }) => ({ tokenId: (await kms.createToken({ roles: ['key-user'] })).tokenId }),
+  },
   createAccessKey: { kind: null, build: () => ({ roles: ['key-user'] }) },
   listAccessKeys: { kind: null, build: () => ({}) },
   revokeAccessKey: {
@@ -96,13 +99,25 @@ const BUILDERS: Record<string, Builder> = {
   generateDataKey: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, keySpec: 'AES_256' }) },
   generateDataKeyWithoutPlaintext: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, numberOfBytes: 32 }) },
   generateDataKeyPair: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, keyPairSpec: 'ECC_NIST_P256' }) },
-  generateDataKeyPairWithoutPlaintext: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, keyPairSpec: 'ECC_NIST_P256' }) },
+  generateDataKeyPairWithoutPlaintext: {
+    kind: 'aes',
+    build: ({ f }) => ({ keyId: f.keyId, keyPairSpec: 'ECC_NIST_P256' }),
+  },
   sign: { kind: 'sign', build: ({ f }) => ({ keyId: f.keyId, message, signingAlgorithm: 'ECDSA_SHA_256' }) },
-  verify: { kind: 'sign', build: ({ f }) => ({ keyId: f.keyId, message, signature: f.signature, signingAlgorithm: 'ECDSA_SHA_256' }) },
+  verify: {
+    kind: 'sign',
+    build: ({ f }) => ({ keyId: f.keyId, message, signature: f.signature, signingAlgorithm: 'ECDSA_SHA_256' }),
+  },
   getPublicKey: { kind: 'sign', build: ({ f }) => ({ keyId: f.keyId }) },
   generateMac: { kind: 'hmac', build: ({ f }) => ({ keyId: f.keyId, message, macAlgorithm: 'HMAC_SHA_256' }) },
-  verifyMac: { kind: 'hmac', build: ({ f }) => ({ keyId: f.keyId, message, mac: f.mac, macAlgorithm: 'HMAC_SHA_256' }) },
-  deriveSharedSecret: { kind: 'agree', build: ({ f }) => ({ keyId: f.keyId, keyAgreementAlgorithm: 'ECDH', publicKey: peerPublicKey }) },
+  verifyMac: {
+    kind: 'hmac',
+    build: ({ f }) => ({ keyId: f.keyId, message, mac: f.mac, macAlgorithm: 'HMAC_SHA_256' }),
+  },
+  deriveSharedSecret: {
+    kind: 'agree',
+    build: ({ f }) => ({ keyId: f.keyId, keyAgreementAlgorithm: 'ECDH', publicKey: peerPublicKey }),
+  },
   deriveKey: {
     kind: 'derive',
     build: ({ f }) => ({ keyId: f.keyId, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('salt'), numberOfBytes: 32 }),
@@ -122,7 +137,10 @@ const BUILDERS: Record<string, Builder> = {
   },
   deleteImportedKeyMaterial: { kind: 'external', build: ({ f }) => ({ keyId: f.keyId }) },
   getKeyPolicy: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
-  putKeyPolicy: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, policy: '{"Version":"2012-10-17","Statement":[]}' }) },
+  putKeyPolicy: {
+    kind: 'aes',
+    build: ({ f }) => ({ keyId: f.keyId, policy: '{"Version":"2012-10-17","Statement":[]}' }),
+  },
   exportKey: { kind: 'aesExportable', build: ({ f }) => ({ keyId: f.keyId, format: 'JWK' }) },
   updateKeyConstraints: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, maxUses: 1000 }) },
   listAuditRecords: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
@@ -131,7 +149,13 @@ const BUILDERS: Record<string, Builder> = {
 // ---- The expectation table, from AWS KMS's key state table (Destroyed is Custos's state after the sweep). ----
 const IKS = 'INVALID_KEY_STATE';
 type Row = Record<KeyState, Outcome>;
-const row = (enabled: Outcome, disabled: Outcome, pendingDeletion: Outcome, pendingImport: Outcome, destroyed: Outcome): Row => ({
+const row = (
+  enabled: Outcome,
+  disabled: Outcome,
+  pendingDeletion: Outcome,
+  pendingImport: Outcome,
+  destroyed: Outcome,
+): Row => ({
   Enabled: enabled,
   Disabled: disabled,
   PendingDeletion: pendingDeletion,
@@ -233,17 +257,38 @@ describe('lifecycle: every operation in every key state', () => {
     let importToken: Uint8Array = new Uint8Array([1, ...randomBytes(16)]);
     let wrappedMaterial: Uint8Array = randomBytes(256);
     if (kind === 'external') {
-      const params = await kms.getParametersForImport({ keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' });
+      const params = await kms.getParametersForImport({
+        keyId,
+        wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+        wrappingKeySpec: 'RSA_2048',
+      });
       importToken = params.importToken;
       wrappedMaterial = wrapForImport('RSAES_OAEP_SHA_256', params.publicKey, randomBytes(32));
-      if (state !== 'PendingImport') await kms.importKeyMaterial({ keyId, importToken, encryptedKeyMaterial: wrappedMaterial });
+      if (state !== 'PendingImport')
+        await kms.importKeyMaterial({ keyId, importToken, encryptedKeyMaterial: wrappedMaterial });
     }
     const usable = state !== 'PendingImport';
-    const fakeBlob = new Uint8Array([1, ...Buffer.from(keyId.replaceAll('-', ''), 'hex'), 0, 0, 0, 1, ...randomBytes(12 + 8 + 16)]);
-    const blob = usable && (kind === 'aes' || kind === 'external') ? (await kms.encrypt({ keyId, plaintext: message })).ciphertextBlob : fakeBlob;
+    const fakeBlob = new Uint8Array([
+      1,
+      ...Buffer.from(keyId.replaceAll('-', ''), 'hex'),
+      0,
+      0,
+      0,
+      1,
+      ...randomBytes(12 + 8 + 16),
+    ]);
+    const blob =
+      usable && (kind === 'aes' || kind === 'external')
+        ? (await kms.encrypt({ keyId, plaintext: message })).ciphertextBlob
+        : fakeBlob;
     const signature =
-      usable && kind === 'sign' ? (await kms.sign({ keyId, message, signingAlgorithm: 'ECDSA_SHA_256' })).signature : randomBytes(64);
-    const mac = usable && kind === 'hmac' ? (await kms.generateMac({ keyId, message, macAlgorithm: 'HMAC_SHA_256' })).mac : randomBytes(32);
+      usable && kind === 'sign'
+        ? (await kms.sign({ keyId, message, signingAlgorithm: 'ECDSA_SHA_256' })).signature
+        : randomBytes(64);
+    const mac =
+      usable && kind === 'hmac'
+        ? (await kms.generateMac({ keyId, message, macAlgorithm: 'HMAC_SHA_256' })).mac
+        : randomBytes(32);
     if (state === 'Disabled') await kms.disableKey({ keyId });
     if (state === 'PendingDeletion') await kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 30 });
     if (state === 'Destroyed') {
@@ -295,7 +340,15 @@ describe('lifecycle: every operation in every key state', () => {
       if (builder!.kind === null || expected === 'ok') {
         expect(builder!.kind).toBeNull();
         expect(expected).toBe('ok');
-        const f = { keyId: '', alias: '', blob: new Uint8Array(), signature: new Uint8Array(), mac: new Uint8Array(), importToken: new Uint8Array(), wrappedMaterial: new Uint8Array() };
+        const f = {
+          keyId: '',
+          alias: '',
+          blob: new Uint8Array(),
+          signature: new Uint8Array(),
+          mac: new Uint8Array(),
+          importToken: new Uint8Array(),
+          wrappedMaterial: new Uint8Array(),
+        };
         const result = await call(method, await builder!.build(await context('aes', f)));
         expect(schemaErrors(method, result)).toEqual([]);
         return;
@@ -310,7 +363,9 @@ describe('lifecycle: every operation in every key state', () => {
         results[state] = await call(method, input).then(
           (result) => {
             const errors = schemaErrors(method, result);
-            return (errors.length === 0 ? 'ok' : `response breaks the ${method} response schema: ${errors.join('; ')}`) as Outcome;
+            return (
+              errors.length === 0 ? 'ok' : `response breaks the ${method} response schema: ${errors.join('; ')}`
+            ) as Outcome;
           },
           (e: unknown) => ((e as { code?: ErrorCode }).code ?? `non-KmsError: ${String(e)}`) as Outcome,
         );
@@ -355,7 +410,12 @@ describe('lifecycle: transitions and describeKey fields', () => {
     const { keyId, arn } = (await t.kms.createKey({})).keyMetadata;
     const res = await t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 10 });
     const expectedDate = new Date(t.clock.now().getTime() + 10 * DAY_MS);
-    expect(res).toEqual({ keyId: arn, keyState: 'PendingDeletion', pendingWindowInDays: 10, deletionDate: expectedDate });
+    expect(res).toEqual({
+      keyId: arn,
+      keyState: 'PendingDeletion',
+      pendingWindowInDays: 10,
+      deletionDate: expectedDate,
+    });
     const md = await describe_(keyId);
     expect(md.keyState).toBe('PendingDeletion');
     expect(md.enabled).toBe(false);
@@ -391,7 +451,11 @@ describe('lifecycle: transitions and describeKey fields', () => {
 
   it('deleting imported material while PendingDeletion keeps the key PendingDeletion; cancelling then gives PendingImport', async () => {
     const { keyId } = (await t.kms.createKey({ origin: 'EXTERNAL' })).keyMetadata;
-    const params = await t.kms.getParametersForImport({ keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' });
+    const params = await t.kms.getParametersForImport({
+      keyId,
+      wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+      wrappingKeySpec: 'RSA_2048',
+    });
     const material = randomBytes(32);
     const encryptedKeyMaterial = wrapForImport('RSAES_OAEP_SHA_256', params.publicKey, material);
     await t.kms.importKeyMaterial({ keyId, importToken: params.importToken, encryptedKeyMaterial });
@@ -433,11 +497,14 @@ describe('lifecycle: pending window bounds (minPendingWindowDays 7)', () => {
   });
   afterAll(async () => t.cleanup());
 
-  it.each([0, 1, 6, 31, 365, 7.5])('pendingWindowInDays %s fails with VALIDATION_ERROR and leaves the key Enabled', async (days) => {
-    const { keyId } = (await t.kms.createKey({})).keyMetadata;
-    await expectCode(t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: days }), 'VALIDATION_ERROR');
-    expect((await t.kms.describeKey({ keyId })).keyMetadata.keyState).toBe('Enabled');
-  });
+  it.each([0, 1, 6, 31, 365, 7.5])(
+    'pendingWindowInDays %s fails with VALIDATION_ERROR and leaves the key Enabled',
+    async (days) => {
+      const { keyId } = (await t.kms.createKey({})).keyMetadata;
+      await expectCode(t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: days }), 'VALIDATION_ERROR');
+      expect((await t.kms.describeKey({ keyId })).keyMetadata.keyState).toBe('Enabled');
+    },
+  );
 
   it.each([7, 30])('pendingWindowInDays %s is accepted', async (days) => {
     const { keyId } = (await t.kms.createKey({})).keyMetadata;

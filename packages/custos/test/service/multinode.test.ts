@@ -43,7 +43,9 @@ async function cluster(more: Partial<LocalKmsOptions> = {}): Promise<Cluster> {
     clock,
     schema,
     async node(applicationName) {
-      const url = applicationName ? `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${applicationName}` : PG_URL;
+      const url = applicationName
+        ? `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${applicationName}`
+        : PG_URL;
       const node = await LocalKms.open({
         dataDir: dir, // the root key file, shared; the store is the schema
         databaseUrl: url,
@@ -110,12 +112,16 @@ describePg('many nodes on one PostgreSQL', () => {
     const second = (await a.createKey({})).keyMetadata.keyId;
     expect(versionOf((await b.encrypt({ keyId: first, plaintext: utf8('v1') })).ciphertextBlob)).toBe(1);
     await a.rotateKeyOnDemand({ keyId: first });
-    await eventually(async () => expect(versionOf((await b.encrypt({ keyId: first, plaintext: utf8('v2') })).ciphertextBlob)).toBe(2));
+    await eventually(async () =>
+      expect(versionOf((await b.encrypt({ keyId: first, plaintext: utf8('v2') })).ciphertextBlob)).toBe(2),
+    );
 
     await a.createAlias({ aliasName: 'alias/moving', targetKeyId: first });
     expect((await b.encrypt({ keyId: 'alias/moving', plaintext: utf8('to first') })).keyId).toContain(first);
     await a.updateAlias({ aliasName: 'alias/moving', targetKeyId: second });
-    await eventually(async () => expect((await b.encrypt({ keyId: 'alias/moving', plaintext: utf8('to second') })).keyId).toContain(second));
+    await eventually(async () =>
+      expect((await b.encrypt({ keyId: 'alias/moving', plaintext: utf8('to second') })).keyId).toContain(second),
+    );
   });
 
   it('maintenance on two nodes at once destroys each due key exactly once', async () => {
@@ -150,8 +156,13 @@ describePg('many nodes on one PostgreSQL', () => {
     await b.encrypt({ keyId, plaintext: utf8('warm') });
     await b.listKeys({}); // a pooled connection is idle now
 
-    const killed = await withClient(async (client) =>
-      (await client.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [name])).rowCount,
+    const killed = await withClient(
+      async (client) =>
+        (
+          await client.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [
+            name,
+          ])
+        ).rowCount,
     );
     expect(killed).toBeGreaterThanOrEqual(2); // the pool's connection(s) and the LISTEN connection
 
@@ -173,7 +184,11 @@ describePg('many nodes on one PostgreSQL', () => {
   it('a database that does not answer: opening fails with a clear connection error', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'custos-multinode-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const failure = await LocalKms.open({ dataDir: dir, databaseUrl: 'postgres://postgres@127.0.0.1:1/test', maintenanceIntervalMs: 0 }).then(
+    const failure = await LocalKms.open({
+      dataDir: dir,
+      databaseUrl: 'postgres://postgres@127.0.0.1:1/test',
+      maintenanceIntervalMs: 0,
+    }).then(
       () => undefined,
       (err: unknown) => err,
     );

@@ -30,7 +30,9 @@ async function allAudit(kms: Kms): Promise<AuditRecord[]> {
 
 async function sha256OrAbsent(path: string): Promise<string> {
   if (!existsSync(path)) return 'absent';
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 /** Every encoding of `secret` that could leak it: raw (and each half), hex, base64 and base64url. */
@@ -62,8 +64,10 @@ describe('persistence: close and reopen', () => {
 
   it('keys, versions, aliases, tags, policies and the audit log survive; old ciphertexts, MACs and signatures verify', async () => {
     const kms = t.kms;
-    const aes = (await kms.createKey({ description: 'persisted', tags: [{ tagKey: 'env', tagValue: 'test' }] })).keyMetadata.keyId;
-    const v1 = (await kms.encrypt({ keyId: aes, plaintext: utf8('v1 data'), encryptionContext: { a: '1' } })).ciphertextBlob;
+    const aes = (await kms.createKey({ description: 'persisted', tags: [{ tagKey: 'env', tagValue: 'test' }] }))
+      .keyMetadata.keyId;
+    const v1 = (await kms.encrypt({ keyId: aes, plaintext: utf8('v1 data'), encryptionContext: { a: '1' } }))
+      .ciphertextBlob;
     await kms.rotateKeyOnDemand({ keyId: aes });
     const v2 = (await kms.encrypt({ keyId: aes, plaintext: utf8('v2 data') })).ciphertextBlob;
     await kms.createAlias({ aliasName: 'alias/persisted', targetKeyId: aes });
@@ -72,7 +76,8 @@ describe('persistence: close and reopen', () => {
     const hmac = (await kms.createKey({ keySpec: 'HMAC_384', keyUsage: 'GENERATE_VERIFY_MAC' })).keyMetadata.keyId;
     const mac = (await kms.generateMac({ keyId: hmac, message: utf8('m'), macAlgorithm: 'HMAC_SHA_384' })).mac;
     const signer = (await kms.createKey({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' })).keyMetadata.keyId;
-    const signature = (await kms.sign({ keyId: signer, message: utf8('s'), signingAlgorithm: 'ECDSA_SHA_256' })).signature;
+    const signature = (await kms.sign({ keyId: signer, message: utf8('s'), signingAlgorithm: 'ECDSA_SHA_256' }))
+      .signature;
     const publicKey = (await kms.getPublicKey({ keyId: signer })).publicKey;
     const disabled = (await kms.createKey({})).keyMetadata.keyId;
     await kms.disableKey({ keyId: disabled });
@@ -93,10 +98,17 @@ describe('persistence: close and reopen', () => {
     expect(await reopened.getKeyRotationStatus({ keyId: aes })).toEqual(statusBefore);
     expect((await reopened.listResourceTags({ keyId: aes })).tags).toEqual([{ tagKey: 'env', tagValue: 'test' }]);
     expect((await reopened.getKeyPolicy({ keyId: aes })).policy).toBe('{"Statement":[]}');
-    expect(text((await reopened.decrypt({ ciphertextBlob: v1, encryptionContext: { a: '1' } })).plaintext)).toBe('v1 data');
+    expect(text((await reopened.decrypt({ ciphertextBlob: v1, encryptionContext: { a: '1' } })).plaintext)).toBe(
+      'v1 data',
+    );
     expect(text((await reopened.decrypt({ ciphertextBlob: v2 })).plaintext)).toBe('v2 data');
-    expect((await reopened.verifyMac({ keyId: hmac, message: utf8('m'), mac, macAlgorithm: 'HMAC_SHA_384' })).macValid).toBe(true);
-    expect((await reopened.verify({ keyId: signer, message: utf8('s'), signature, signingAlgorithm: 'ECDSA_SHA_256' })).signatureValid).toBe(true);
+    expect(
+      (await reopened.verifyMac({ keyId: hmac, message: utf8('m'), mac, macAlgorithm: 'HMAC_SHA_384' })).macValid,
+    ).toBe(true);
+    expect(
+      (await reopened.verify({ keyId: signer, message: utf8('s'), signature, signingAlgorithm: 'ECDSA_SHA_256' }))
+        .signatureValid,
+    ).toBe(true);
     expect((await reopened.getPublicKey({ keyId: signer })).publicKey).toEqual(publicKey);
     expect((await reopened.describeKey({ keyId: disabled })).keyMetadata.keyState).toBe('Disabled');
     const pendingMeta = (await reopened.describeKey({ keyId: pending })).keyMetadata;
@@ -165,7 +177,9 @@ describe('persistence: the data directory', () => {
     await t.kms.close();
     const raw = new SqliteDatabase(join(t.dir, 'custos.db'), { readonly: true });
     try {
-      const names = (raw.prepare('select name from custos_migrations order by name').all() as { name: string }[]).map((r) => r.name);
+      const names = (raw.prepare('select name from custos_migrations order by name').all() as { name: string }[]).map(
+        (r) => r.name,
+      );
       expect(names).toEqual(MIGRATIONS.map((m) => m.name));
     } finally {
       raw.close();
@@ -175,7 +189,9 @@ describe('persistence: the data directory', () => {
   it('a database built with only the first migration is migrated by LocalKms.open and works', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'custos-mig-'));
     try {
-      const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new SqliteDatabase(join(dir, 'custos.db')) }) });
+      const db = new Kysely<unknown>({
+        dialect: new SqliteDialect({ database: new SqliteDatabase(join(dir, 'custos.db')) }),
+      });
       expect(await migrateTo(db, 'sqlite', MIGRATIONS[0]!.name)).toEqual([MIGRATIONS[0]!.name]);
       await db.destroy();
       const kms = await LocalKms.open({ dataDir: dir, maintenanceIntervalMs: 0, logger: quiet });
@@ -190,9 +206,13 @@ describe('persistence: the data directory', () => {
       }
       const raw = new SqliteDatabase(join(dir, 'custos.db'), { readonly: true });
       try {
-        const names = (raw.prepare('select name from custos_migrations order by name').all() as { name: string }[]).map((r) => r.name);
+        const names = (raw.prepare('select name from custos_migrations order by name').all() as { name: string }[]).map(
+          (r) => r.name,
+        );
         expect(names).toEqual(MIGRATIONS.map((m) => m.name));
-        const indexes = (raw.prepare("select name from sqlite_master where type = 'index'").all() as { name: string }[]).map((r) => r.name);
+        const indexes = (
+          raw.prepare("select name from sqlite_master where type = 'index'").all() as { name: string }[]
+        ).map((r) => r.name);
         expect(indexes).toContain('audit_log_key_id_idx');
       } finally {
         raw.close();
@@ -205,7 +225,9 @@ describe('persistence: the data directory', () => {
   it('rows written under the first migration only (a key, an alias, an audit record) survive the pending migrations and work', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'custos-mig-old-'));
     try {
-      const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SqliteDatabase(join(dir, 'custos.db')) }) });
+      const db = new Kysely<Database>({
+        dialect: new SqliteDialect({ database: new SqliteDatabase(join(dir, 'custos.db')) }),
+      });
       await migrateTo(db, 'sqlite', MIGRATIONS[0]!.name);
       const keyId = '3b0f6a0e-7c1d-4e25-9a8b-5d6c7e8f9a0b';
       const at = new Date('2024-01-02T03:04:05.000Z');
@@ -255,8 +277,18 @@ describe('persistence: the data directory', () => {
       const kms = await LocalKms.open({ dataDir: dir, maintenanceIntervalMs: 0, logger: quiet });
       try {
         const md = (await kms.describeKey({ keyId: 'alias/old-schema' })).keyMetadata;
-        expect(md).toMatchObject({ keyId, keyState: 'PendingImport', origin: 'EXTERNAL', description: 'written by an older Custos', creationDate: at });
-        const params = await kms.getParametersForImport({ keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' });
+        expect(md).toMatchObject({
+          keyId,
+          keyState: 'PendingImport',
+          origin: 'EXTERNAL',
+          description: 'written by an older Custos',
+          creationDate: at,
+        });
+        const params = await kms.getParametersForImport({
+          keyId,
+          wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+          wrappingKeySpec: 'RSA_2048',
+        });
         await kms.importKeyMaterial({
           keyId,
           importToken: params.importToken,
@@ -265,14 +297,22 @@ describe('persistence: the data directory', () => {
         const { ciphertextBlob } = await kms.encrypt({ keyId: 'alias/old-schema', plaintext: utf8('old schema') });
         expect(text((await kms.decrypt({ ciphertextBlob })).plaintext)).toBe('old schema');
         const records = await allAudit(kms);
-        expect(records[0]).toMatchObject({ seq: 1, principal: 'old:admin', operation: 'CreateKey', keyId, requestId: 'old-request' });
+        expect(records[0]).toMatchObject({
+          seq: 1,
+          principal: 'old:admin',
+          operation: 'CreateKey',
+          keyId,
+          requestId: 'old-request',
+        });
         expect(await kms.verifyAuditChain({})).toMatchObject({ ok: true });
       } finally {
         await kms.close();
       }
       const raw = new SqliteDatabase(join(dir, 'custos.db'), { readonly: true });
       try {
-        const names = (raw.prepare('select name from custos_migrations order by name').all() as { name: string }[]).map((r) => r.name);
+        const names = (raw.prepare('select name from custos_migrations order by name').all() as { name: string }[]).map(
+          (r) => r.name,
+        );
         expect(names).toEqual(MIGRATIONS.map((m) => m.name));
       } finally {
         raw.close();
@@ -360,7 +400,11 @@ describe('persistence: no key material at rest', () => {
     // 1. Known AES-256 material, imported.
     const imported = new Uint8Array(randomBytes(32));
     const ext = (await kms.createKey({ keySpec: 'AES_256', origin: 'EXTERNAL' })).keyMetadata.keyId;
-    const params = await kms.getParametersForImport({ keyId: ext, wrappingAlgorithm: 'RSA_AES_KEY_WRAP_SHA_256', wrappingKeySpec: 'RSA_2048' });
+    const params = await kms.getParametersForImport({
+      keyId: ext,
+      wrappingAlgorithm: 'RSA_AES_KEY_WRAP_SHA_256',
+      wrappingKeySpec: 'RSA_2048',
+    });
     await kms.importKeyMaterial({
       keyId: ext,
       importToken: params.importToken,
@@ -369,7 +413,8 @@ describe('persistence: no key material at rest', () => {
     const blob = (await kms.encrypt({ keyId: ext, plaintext: utf8('at rest') })).ciphertextBlob;
     expect(text((await kms.decrypt({ ciphertextBlob: blob })).plaintext)).toBe('at rest');
     // 2. A generated exportable HMAC key whose bytes become known by exporting it, then used and rotated.
-    const hmac = (await kms.createKey({ keySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC', exportable: true })).keyMetadata.keyId;
+    const hmac = (await kms.createKey({ keySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC', exportable: true }))
+      .keyMetadata.keyId;
     const { jwk } = await kms.exportKey({ keyId: hmac, format: 'JWK' });
     const hmacBytes = new Uint8Array(Buffer.from(jwk!.k!, 'base64url'));
     expect(hmacBytes).toHaveLength(32);
@@ -377,11 +422,17 @@ describe('persistence: no key material at rest', () => {
     // 3. A data key and a data key pair handed to the caller.
     const dataKey = (await kms.generateDataKey({ keyId: ext, keySpec: 'AES_256' })).plaintext;
     const pair = await kms.generateDataKeyPair({ keyId: ext, keyPairSpec: 'ECC_NIST_P256' });
-    const pairJwk = createPrivateKey({ key: Buffer.from(pair.privateKeyPlaintext), format: 'der', type: 'pkcs8' }).export({ format: 'jwk' });
+    const pairJwk = createPrivateKey({
+      key: Buffer.from(pair.privateKeyPlaintext),
+      format: 'der',
+      type: 'pkcs8',
+    }).export({ format: 'jwk' });
     const pairScalar = new Uint8Array(Buffer.from(pairJwk.d!, 'base64url'));
     // 4. A derived secret returned to the caller.
     const deriver = (await kms.createKey({ keySpec: 'AES_256', keyUsage: 'DERIVE_KEY' })).keyMetadata.keyId;
-    const derived = (await kms.deriveKey({ keyId: deriver, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('s'), numberOfBytes: 32 })).plaintext!;
+    const derived = (
+      await kms.deriveKey({ keyId: deriver, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('s'), numberOfBytes: 32 })
+    ).plaintext!;
     // 5. The root key itself (plain root.key file in this data directory).
     const rootFile = JSON.parse(await readFile(join(t.dir, 'root.key'), 'utf8')) as { key: string };
     const root = new Uint8Array(Buffer.from(rootFile.key, 'base64'));
@@ -425,7 +476,11 @@ describe('persistence: no key material at rest', () => {
 
   it('the scan finds a planted needle (the check can fail)', () => {
     const secret = new Uint8Array(randomBytes(32));
-    const hay = Buffer.concat([randomBytes(100), Buffer.from(Buffer.from(secret).toString('base64url')), randomBytes(100)]);
+    const hay = Buffer.concat([
+      randomBytes(100),
+      Buffer.from(Buffer.from(secret).toString('base64url')),
+      randomBytes(100),
+    ]);
     expect(leaks(hay, needles('s', secret))).toContain('s (base64url)');
     expect(leaks(randomBytes(300), needles('s', secret))).toEqual([]);
   });

@@ -87,7 +87,11 @@ describePg('LocalKms on PostgreSQL', () => {
   it('creates, encrypts, decrypts, describes and lists keys', async () => {
     const { keyMetadata } = await t.kms.createKey({ description: 'orders' });
     expect(keyMetadata.keyState).toBe('Enabled');
-    const { ciphertextBlob } = await t.kms.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('hello pg'), encryptionContext: { a: 'b' } });
+    const { ciphertextBlob } = await t.kms.encrypt({
+      keyId: keyMetadata.keyId,
+      plaintext: utf8('hello pg'),
+      encryptionContext: { a: 'b' },
+    });
     const out = await t.kms.decrypt({ ciphertextBlob, encryptionContext: { a: 'b' } });
     expect(text(out.plaintext)).toBe('hello pg');
     expect(out.keyId).toBe(keyMetadata.arn);
@@ -100,7 +104,10 @@ describePg('LocalKms on PostgreSQL', () => {
     const { keyMetadata } = await t.kms.createKey({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' });
     const message = utf8('signed on pg');
     const { signature } = await t.kms.sign({ keyId: keyMetadata.keyId, message, signingAlgorithm: 'ECDSA_SHA_256' });
-    expect((await t.kms.verify({ keyId: keyMetadata.keyId, message, signature, signingAlgorithm: 'ECDSA_SHA_256' })).signatureValid).toBe(true);
+    expect(
+      (await t.kms.verify({ keyId: keyMetadata.keyId, message, signature, signingAlgorithm: 'ECDSA_SHA_256' }))
+        .signatureValid,
+    ).toBe(true);
     const { publicKey } = await t.kms.getPublicKey({ keyId: keyMetadata.keyId });
     expect(publicKey.constructor).toBe(Uint8Array);
   });
@@ -121,7 +128,13 @@ describePg('LocalKms on PostgreSQL', () => {
 
   it('tags: tag, retag (upsert), untag, list', async () => {
     const keyId = (await t.kms.createKey({ tags: [{ tagKey: 'team', tagValue: 'payments' }] })).keyMetadata.keyId;
-    await t.kms.tagResource({ keyId, tags: [{ tagKey: 'env', tagValue: 'prod' }, { tagKey: 'team', tagValue: 'risk' }] });
+    await t.kms.tagResource({
+      keyId,
+      tags: [
+        { tagKey: 'env', tagValue: 'prod' },
+        { tagKey: 'team', tagValue: 'risk' },
+      ],
+    });
     expect((await t.kms.listResourceTags({ keyId })).tags).toEqual([
       { tagKey: 'env', tagValue: 'prod' },
       { tagKey: 'team', tagValue: 'risk' },
@@ -158,7 +171,11 @@ describePg('LocalKms on PostgreSQL', () => {
   it('imports key material and uses it', async () => {
     const keyId = (await t.kms.createKey({ origin: 'EXTERNAL' })).keyMetadata.keyId;
     expect((await t.kms.describeKey({ keyId })).keyMetadata.keyState).toBe('PendingImport');
-    const params = await t.kms.getParametersForImport({ keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' });
+    const params = await t.kms.getParametersForImport({
+      keyId,
+      wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+      wrappingKeySpec: 'RSA_2048',
+    });
     const material = randomBytes(32);
     await t.kms.importKeyMaterial({
       keyId,
@@ -180,16 +197,21 @@ describePg('LocalKms on PostgreSQL', () => {
       return { plaintext, ciphertextBlob, decrypted: (await t.kms.decrypt({ ciphertextBlob })).plaintext };
     });
     const results = await Promise.allSettled([...rotations, ...roundTrips]);
-    expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+    expect(
+      results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)),
+    ).toEqual([]);
     for (const r of await Promise.all(roundTrips)) expect(text(r.decrypted)).toBe(text(r.plaintext));
     const listed = await t.kms.listKeyRotations({ keyId, limit: 1000 });
     expect(listed.rotations.map((r) => r.keyVersion)).toEqual(Array.from({ length: 10 }, (_, i) => i + 2));
-    for (const r of await Promise.all(roundTrips)) expect(text((await t.kms.decrypt({ ciphertextBlob: r.ciphertextBlob })).plaintext)).toBe(text(r.plaintext));
+    for (const r of await Promise.all(roundTrips))
+      expect(text((await t.kms.decrypt({ ciphertextBlob: r.ciphertextBlob })).plaintext)).toBe(text(r.plaintext));
   });
 
   it('maxUses is exact under 20 concurrent uses', async () => {
     const keyId = (await t.kms.createKey({ usageConstraints: { maxUses: 10 } })).keyMetadata.keyId;
-    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => t.kms.encrypt({ keyId, plaintext: utf8(`use ${i}`) })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => t.kms.encrypt({ keyId, plaintext: utf8(`use ${i}`) })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(refused.map((r) => (r.reason as { code?: string }).code)).toEqual(Array(10).fill('USAGE_LIMIT_EXCEEDED'));
@@ -199,7 +221,9 @@ describePg('LocalKms on PostgreSQL', () => {
     const node = await t.openNode();
     const keyId = (await t.kms.createKey({ usageConstraints: { maxUses: 10 } })).keyMetadata.keyId;
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? t.kms : node).encrypt({ keyId, plaintext: utf8(`use ${i}`) })),
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 === 0 ? t.kms : node).encrypt({ keyId, plaintext: utf8(`use ${i}`) }),
+      ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
   });
@@ -207,7 +231,9 @@ describePg('LocalKms on PostgreSQL', () => {
   it('the audit chain stays unbroken through concurrent work on two nodes', async () => {
     const node = await t.openNode();
     const keyId = (await t.kms.createKey({})).keyMetadata.keyId;
-    await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? t.kms : node).encrypt({ keyId, plaintext: utf8(`${i}`) })));
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? t.kms : node).encrypt({ keyId, plaintext: utf8(`${i}`) })),
+    );
     const verified = await t.kms.verifyAuditChain({});
     expect(verified).toMatchObject({ ok: true });
   });
@@ -232,7 +258,13 @@ describePg('LocalKms on PostgreSQL: the root key', () => {
     cleanups.push(() => rm(other, { recursive: true, force: true }));
 
     await expectCode(
-      LocalKms.open({ dataDir: other, databaseUrl: PG_URL, databaseSchema: t.schema, maintenanceIntervalMs: 0, logger: { error: () => undefined } }),
+      LocalKms.open({
+        dataDir: other,
+        databaseUrl: PG_URL,
+        databaseSchema: t.schema,
+        maintenanceIntervalMs: 0,
+        logger: { error: () => undefined },
+      }),
       'VALIDATION_ERROR',
     );
     expect(await tableCounts(raw)).toEqual(before);
@@ -246,14 +278,21 @@ describePg('LocalKms on PostgreSQL: the root key', () => {
     await t.kms.close();
     const raw = await rawStore(t.schema);
     cleanups.push(() => raw.close());
-    const newest = (await sql<{ name: string }>`select max(name) as name from custos_migrations`.execute(raw.db)).rows[0]!.name;
+    const newest = (await sql<{ name: string }>`select max(name) as name from custos_migrations`.execute(raw.db))
+      .rows[0]!.name;
     await sql`delete from custos_migrations where name = ${newest}`.execute(raw.db); // as if an older Custos left it
     const before = await tableCounts(raw);
     const other = await mkdtemp(join(tmpdir(), 'custos-pg-other-root-'));
     cleanups.push(() => rm(other, { recursive: true, force: true }));
 
     await expectCode(
-      LocalKms.open({ dataDir: other, databaseUrl: PG_URL, databaseSchema: t.schema, maintenanceIntervalMs: 0, logger: { error: () => undefined } }),
+      LocalKms.open({
+        dataDir: other,
+        databaseUrl: PG_URL,
+        databaseSchema: t.schema,
+        maintenanceIntervalMs: 0,
+        logger: { error: () => undefined },
+      }),
       'VALIDATION_ERROR',
     );
     expect(await tableCounts(raw)).toEqual(before);
@@ -277,7 +316,13 @@ describePg('LocalKms on PostgreSQL: the root key', () => {
     cleanups.push(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
     const results = await Promise.allSettled(
       dirs.map((dataDir) =>
-        LocalKms.open({ dataDir, databaseUrl: PG_URL, databaseSchema: schema, maintenanceIntervalMs: 0, logger: { error: () => undefined } }),
+        LocalKms.open({
+          dataDir,
+          databaseUrl: PG_URL,
+          databaseSchema: schema,
+          maintenanceIntervalMs: 0,
+          logger: { error: () => undefined },
+        }),
       ),
     );
     for (const r of results) if (r.status === 'fulfilled') cleanups.push(() => r.value.close());

@@ -39,7 +39,11 @@ describe('rotation', () => {
     expect(await version(keyId)).toBe(1);
     const blobs: Uint8Array[] = [];
     for (let v = 1; v <= 4; v++) {
-      const { ciphertextBlob } = await t.kms.encrypt({ keyId, plaintext: utf8(`under v${v}`), encryptionContext: { v: String(v) } });
+      const { ciphertextBlob } = await t.kms.encrypt({
+        keyId,
+        plaintext: utf8(`under v${v}`),
+        encryptionContext: { v: String(v) },
+      });
       expect(blobVersion(ciphertextBlob)).toBe(v);
       blobs.push(ciphertextBlob);
       if (v < 4) {
@@ -54,7 +58,11 @@ describe('rotation', () => {
     }
     // Data keys and re-encryption use the newest version too.
     expect(blobVersion((await t.kms.generateDataKey({ keyId, keySpec: 'AES_256' })).ciphertextBlob)).toBe(4);
-    const re = await t.kms.reEncrypt({ ciphertextBlob: blobs[0]!, sourceEncryptionContext: { v: '1' }, destinationKeyId: keyId });
+    const re = await t.kms.reEncrypt({
+      ciphertextBlob: blobs[0]!,
+      sourceEncryptionContext: { v: '1' },
+      destinationKeyId: keyId,
+    });
     expect(blobVersion(re.ciphertextBlob)).toBe(4);
     expect(text((await t.kms.decrypt({ ciphertextBlob: re.ciphertextBlob })).plaintext)).toBe('under v1');
   });
@@ -112,11 +120,14 @@ describe('rotation', () => {
     expect((await t.kms.getKeyRotationStatus({ keyId })).rotationPeriodInDays).toBe(days);
   });
 
-  it.each([89, 2561, 0, -1, 100.5])('enableKeyRotation with a period of %s days fails with VALIDATION_ERROR and changes nothing', async (days) => {
-    const keyId = await newKey();
-    await expectCode(t.kms.enableKeyRotation({ keyId, rotationPeriodInDays: days }), 'VALIDATION_ERROR');
-    expect((await t.kms.getKeyRotationStatus({ keyId })).keyRotationEnabled).toBe(false);
-  });
+  it.each([89, 2561, 0, -1, 100.5])(
+    'enableKeyRotation with a period of %s days fails with VALIDATION_ERROR and changes nothing',
+    async (days) => {
+      const keyId = await newKey();
+      await expectCode(t.kms.enableKeyRotation({ keyId, rotationPeriodInDays: days }), 'VALIDATION_ERROR');
+      expect((await t.kms.getKeyRotationStatus({ keyId })).keyRotationEnabled).toBe(false);
+    },
+  );
 
   it('automatic rotation happens when the period has passed, once, and moves nextRotationDate forward', async () => {
     const keyId = await newKey();
@@ -187,7 +198,11 @@ describe('rotation', () => {
 
   it('keys with imported material cannot rotate: UNSUPPORTED', async () => {
     const { keyId } = (await t.kms.createKey({ origin: 'EXTERNAL' })).keyMetadata;
-    const params = await t.kms.getParametersForImport({ keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' });
+    const params = await t.kms.getParametersForImport({
+      keyId,
+      wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+      wrappingKeySpec: 'RSA_2048',
+    });
     await t.kms.importKeyMaterial({
       keyId,
       importToken: params.importToken,
@@ -217,7 +232,9 @@ describe('rotation', () => {
   it('rotations racing encryptions and decryptions: every blob decrypts, versions are contiguous', async () => {
     const keyId = await newKey();
     const seeds = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => t.kms.encrypt({ keyId, plaintext: utf8(`seed ${i}`) }).then((r) => ({ i, blob: r.ciphertextBlob }))),
+      Array.from({ length: 40 }, (_, i) =>
+        t.kms.encrypt({ keyId, plaintext: utf8(`seed ${i}`) }).then((r) => ({ i, blob: r.ciphertextBlob })),
+      ),
     );
     const ROTATIONS = 20;
     const ENCRYPTS = 200;
@@ -227,9 +244,15 @@ describe('rotation', () => {
     // Launched in interleaved waves without awaiting them, yielding between waves so that rotations commit while
     // earlier encryptions and decryptions are still in flight.
     for (let i = 0; i < ENCRYPTS; i++) {
-      tasks.push(t.kms.encrypt({ keyId, plaintext: utf8(`msg ${i}`), encryptionContext: { i: String(i) } }).then((r) => encrypted.push({ i, blob: r.ciphertextBlob })));
+      tasks.push(
+        t.kms
+          .encrypt({ keyId, plaintext: utf8(`msg ${i}`), encryptionContext: { i: String(i) } })
+          .then((r) => encrypted.push({ i, blob: r.ciphertextBlob })),
+      );
       const seed = seeds[i % seeds.length]!;
-      tasks.push(t.kms.decrypt({ ciphertextBlob: seed.blob }).then((r) => expect(text(r.plaintext)).toBe(`seed ${seed.i}`)));
+      tasks.push(
+        t.kms.decrypt({ ciphertextBlob: seed.blob }).then((r) => expect(text(r.plaintext)).toBe(`seed ${seed.i}`)),
+      );
       if (i % (ENCRYPTS / ROTATIONS) === 0) {
         rotations++;
         tasks.push(t.kms.rotateKeyOnDemand({ keyId }));
@@ -273,14 +296,19 @@ describe('rotation: the per-version encryption bound (maxEncryptionsPerVersion 5
     for (let i = 0; i < 6; i++) blobs.push((await t.kms.encrypt({ keyId, plaintext: utf8(`m${i}`) })).ciphertextBlob);
     expect(blobs.map(blobVersion)).toEqual([1, 1, 1, 1, 1, 2]);
     expect((await t.kms.describeKey({ keyId })).keyMetadata.currentKeyVersion).toBe(2);
-    for (const [i, blob] of blobs.entries()) expect(text((await t.kms.decrypt({ ciphertextBlob: blob })).plaintext)).toBe(`m${i}`);
+    for (const [i, blob] of blobs.entries())
+      expect(text((await t.kms.decrypt({ ciphertextBlob: blob })).plaintext)).toBe(`m${i}`);
     // Decryptions do not count against the bound.
     expect(blobVersion((await t.kms.encrypt({ keyId, plaintext: utf8('m6') })).ciphertextBlob)).toBe(2);
   });
 
   it('a key with imported material cannot rotate past the bound: LIMIT_EXCEEDED, and its ciphertexts still decrypt', async () => {
     const { keyId } = (await t.kms.createKey({ origin: 'EXTERNAL' })).keyMetadata;
-    const params = await t.kms.getParametersForImport({ keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' });
+    const params = await t.kms.getParametersForImport({
+      keyId,
+      wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+      wrappingKeySpec: 'RSA_2048',
+    });
     await t.kms.importKeyMaterial({
       keyId,
       importToken: params.importToken,
@@ -291,22 +319,30 @@ describe('rotation: the per-version encryption bound (maxEncryptionsPerVersion 5
     await expectCode(t.kms.encrypt({ keyId, plaintext: utf8('one too many') }), 'LIMIT_EXCEEDED');
     await expectCode(t.kms.generateDataKey({ keyId, keySpec: 'AES_256' }), 'LIMIT_EXCEEDED');
     expect((await t.kms.describeKey({ keyId })).keyMetadata.currentKeyVersion).toBe(1);
-    for (const [i, blob] of blobs.entries()) expect(text((await t.kms.decrypt({ ciphertextBlob: blob })).plaintext)).toBe(`i${i}`);
+    for (const [i, blob] of blobs.entries())
+      expect(text((await t.kms.decrypt({ ciphertextBlob: blob })).plaintext)).toBe(`i${i}`);
   });
 
   it('data keys count as encryptions too', async () => {
     const { keyId } = (await t.kms.createKey({})).keyMetadata;
     const versions: number[] = [];
-    for (let i = 0; i < 11; i++) versions.push(blobVersion((await t.kms.generateDataKeyWithoutPlaintext({ keyId, keySpec: 'AES_256' })).ciphertextBlob));
+    for (let i = 0; i < 11; i++)
+      versions.push(
+        blobVersion((await t.kms.generateDataKeyWithoutPlaintext({ keyId, keySpec: 'AES_256' })).ciphertextBlob),
+      );
     expect(versions).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3]);
   });
 
   it('concurrent encryptions past the bound never put more than the bound in one version', async () => {
     const { keyId } = (await t.kms.createKey({})).keyMetadata;
-    const blobs = await Promise.all(Array.from({ length: 30 }, (_, i) => t.kms.encrypt({ keyId, plaintext: utf8(`c${i}`) })));
+    const blobs = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => t.kms.encrypt({ keyId, plaintext: utf8(`c${i}`) })),
+    );
     const perVersion = new Map<number, number>();
-    for (const { ciphertextBlob } of blobs) perVersion.set(blobVersion(ciphertextBlob), (perVersion.get(blobVersion(ciphertextBlob)) ?? 0) + 1);
+    for (const { ciphertextBlob } of blobs)
+      perVersion.set(blobVersion(ciphertextBlob), (perVersion.get(blobVersion(ciphertextBlob)) ?? 0) + 1);
     for (const count of perVersion.values()) expect(count).toBeLessThanOrEqual(5);
-    for (const [i, { ciphertextBlob }] of blobs.entries()) expect(text((await t.kms.decrypt({ ciphertextBlob })).plaintext)).toBe(`c${i}`);
+    for (const [i, { ciphertextBlob }] of blobs.entries())
+      expect(text((await t.kms.decrypt({ ciphertextBlob })).plaintext)).toBe(`c${i}`);
   });
 });

@@ -11,7 +11,11 @@ describe('LocalKms smoke', () => {
   it('creates a key, encrypts and decrypts with a context', async () => {
     const { keyMetadata } = await t.kms.createKey({ description: 'smoke' });
     expect(keyMetadata.keyState).toBe('Enabled');
-    const enc = await t.kms.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('hello'), encryptionContext: { a: 'b' } });
+    const enc = await t.kms.encrypt({
+      keyId: keyMetadata.keyId,
+      plaintext: utf8('hello'),
+      encryptionContext: { a: 'b' },
+    });
     const dec = await t.kms.decrypt({ ciphertextBlob: enc.ciphertextBlob, encryptionContext: { a: 'b' } });
     expect(text(dec.plaintext)).toBe('hello');
   });

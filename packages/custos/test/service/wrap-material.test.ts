@@ -10,13 +10,27 @@ const contextWith = (wrap: () => Promise<Uint8Array>) => ({ rootOfTrust: { wrap 
 describe('wrapMaterial', () => {
   it('wipes the material once it is wrapped', async () => {
     const material = SecretBytes.random(32);
-    expect(await wrapMaterial(contextWith(async () => new Uint8Array([1])), key, 1, material)).toEqual(new Uint8Array([1]));
+    expect(
+      await wrapMaterial(
+        contextWith(async () => new Uint8Array([1])),
+        key,
+        1,
+        material,
+      ),
+    ).toEqual(new Uint8Array([1]));
     expect(() => exposeSecret(material)).toThrow(/after wipe/);
   });
 
   it('wipes the material when wrapping fails, and passes the failure on', async () => {
     const material = SecretBytes.random(32);
-    await expect(wrapMaterial(contextWith(() => Promise.reject(new Error('HSM gone'))), key, 1, material)).rejects.toThrow('HSM gone');
+    await expect(
+      wrapMaterial(
+        contextWith(() => Promise.reject(new Error('HSM gone'))),
+        key,
+        1,
+        material,
+      ),
+    ).rejects.toThrow('HSM gone');
     expect(() => exposeSecret(material)).toThrow(/after wipe/);
   });
 });

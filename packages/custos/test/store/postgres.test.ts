@@ -80,9 +80,20 @@ describePg('postgres store', () => {
       const store = await open(schema);
       expect(store.dialect).toBe('postgres');
       const { rows } = await sql<{ table_name: string }>`
-        select table_name from information_schema.tables where table_schema = ${schema} order by table_name`.execute(store.db);
+        select table_name from information_schema.tables where table_schema = ${schema} order by table_name`.execute(
+        store.db,
+      );
       expect(rows.map((r) => r.table_name)).toEqual(
-        expect.arrayContaining(['aliases', 'audit_log', 'custos_migrations', 'import_tokens', 'key_tags', 'key_versions', 'keys', 'meta']),
+        expect.arrayContaining([
+          'aliases',
+          'audit_log',
+          'custos_migrations',
+          'import_tokens',
+          'key_tags',
+          'key_versions',
+          'keys',
+          'meta',
+        ]),
       );
       expect(await appliedMigrations(store.db)).toEqual(migrationNames);
     });
@@ -94,7 +105,10 @@ describePg('postgres store', () => {
       const seen = await Promise.all(
         Array.from({ length: 10 }, () =>
           store.transaction(async (tx) => {
-            const { rows } = await sql<{ schema: string; pid: number }>`select current_schema() as schema, pg_backend_pid() as pid`.execute(tx);
+            const { rows } = await sql<{
+              schema: string;
+              pid: number;
+            }>`select current_schema() as schema, pg_backend_pid() as pid`.execute(tx);
             await arrive();
             return rows[0]!;
           }),
@@ -131,7 +145,9 @@ describePg('postgres store', () => {
     });
 
     it('fails to open when the server refuses the connection', async () => {
-      await expect(openPostgresStore('postgres://postgres@127.0.0.1:1/test', { connectionTimeoutMs: 2000 })).rejects.toThrow();
+      await expect(
+        openPostgresStore('postgres://postgres@127.0.0.1:1/test', { connectionTimeoutMs: 2000 }),
+      ).rejects.toThrow();
     });
 
     it('close ends the pool; closing twice is harmless', async () => {
@@ -161,9 +177,12 @@ describePg('postgres store', () => {
   });
 
   describe('values', () => {
-    it('BIGINT arrives as a number (this pool only: pg\'s global int8 parser is unchanged)', async () => {
+    it("BIGINT arrives as a number (this pool only: pg's global int8 parser is unchanged)", async () => {
       const store = await open(newSchema());
-      const { rows } = await sql<{ big: unknown; count: unknown }>`select 8640000000000000::bigint as big, count(*) as count from keys`.execute(store.db);
+      const { rows } = await sql<{
+        big: unknown;
+        count: unknown;
+      }>`select 8640000000000000::bigint as big, count(*) as count from keys`.execute(store.db);
       expect(rows[0]).toEqual({ big: 8_640_000_000_000_000, count: 0 });
       expect(pg.types.getTypeParser(20, 'text')('42')).toBe('42');
     });
@@ -171,7 +190,9 @@ describePg('postgres store', () => {
     it('a BIGINT beyond 2^53 fails loudly instead of losing precision, and the connection stays usable', async () => {
       const store = await open(newSchema(), { poolSize: 1 });
       await expect(sql`select 9007199254740993::bigint as n`.execute(store.db)).rejects.toThrow(RangeError);
-      expect((await sql<{ n: number }>`select 9007199254740991::bigint as n`.execute(store.db)).rows[0]?.n).toBe(Number.MAX_SAFE_INTEGER);
+      expect((await sql<{ n: number }>`select 9007199254740991::bigint as n`.execute(store.db)).rows[0]?.n).toBe(
+        Number.MAX_SAFE_INTEGER,
+      );
     });
 
     it('times far from the epoch and large counters round-trip exactly', async () => {
@@ -213,11 +234,28 @@ describePg('postgres store', () => {
     it('give PostgreSQL types: BIGINT times and counters, BYTEA, SMALLINT flags, identity audit seq', async () => {
       const schema = newSchema();
       const store = await open(schema);
-      const { rows } = await sql<{ table_name: string; column_name: string; data_type: string; is_identity: string; identity_generation: string | null }>`
+      const { rows } = await sql<{
+        table_name: string;
+        column_name: string;
+        data_type: string;
+        is_identity: string;
+        identity_generation: string | null;
+      }>`
         select table_name, column_name, data_type, is_identity, identity_generation
         from information_schema.columns where table_schema = ${schema}`.execute(store.db);
-      const type = (table: string, column: string) => rows.find((r) => r.table_name === table && r.column_name === column)?.data_type;
-      for (const column of ['created_at', 'updated_at', 'deletion_date', 'next_rotation_at', 'not_before', 'not_after', 'max_uses', 'use_count', 'material_expires_at']) {
+      const type = (table: string, column: string) =>
+        rows.find((r) => r.table_name === table && r.column_name === column)?.data_type;
+      for (const column of [
+        'created_at',
+        'updated_at',
+        'deletion_date',
+        'next_rotation_at',
+        'not_before',
+        'not_after',
+        'max_uses',
+        'use_count',
+        'material_expires_at',
+      ]) {
         expect(type('keys', column), `keys.${column}`).toBe('bigint');
       }
       expect(type('keys', 'exportable')).toBe('smallint');
@@ -242,7 +280,9 @@ describePg('postgres store', () => {
       }
       // No column of ours is of a type the mappers do not expect.
       const allowed = new Set(['text', 'bigint', 'integer', 'smallint', 'bytea']);
-      expect(rows.filter((r) => !allowed.has(r.data_type)).map((r) => `${r.table_name}.${r.column_name}: ${r.data_type}`)).toEqual([]);
+      expect(
+        rows.filter((r) => !allowed.has(r.data_type)).map((r) => `${r.table_name}.${r.column_name}: ${r.data_type}`),
+      ).toEqual([]);
     });
 
     it('four nodes opening an empty database together all succeed and each migration is applied once', async () => {
@@ -268,7 +308,9 @@ describePg('postgres store', () => {
       await meta.set(other.db, 'root', 'x'); // a migrated store in another schema is not seen
       const store = await open(schema, { migrate: false });
       expect(await meta.peek(store.db, 'root')).toBeUndefined();
-      const { rows } = await sql`select 1 from information_schema.tables where table_schema = ${schema}`.execute(store.db);
+      const { rows } = await sql`select 1 from information_schema.tables where table_schema = ${schema}`.execute(
+        store.db,
+      );
       expect(rows).toEqual([]);
       expect(await meta.peek(other.db, 'root')).toBe('x');
     });
@@ -282,7 +324,9 @@ describePg('postgres store', () => {
       const store = await open(schema);
       expect(await keys.get(store.db, key.id)).toEqual(key);
       expect(await appliedMigrations(store.db)).toEqual(migrationNames);
-      const { rows } = await sql<{ indexname: string }>`select indexname from pg_indexes where schemaname = ${schema}`.execute(store.db);
+      const { rows } = await sql<{
+        indexname: string;
+      }>`select indexname from pg_indexes where schemaname = ${schema}`.execute(store.db);
       expect(rows.map((r) => r.indexname)).toEqual(expect.arrayContaining(['audit_log_key_id_idx', 'keys_state_idx']));
       expect(await migrateToLatest(store.db, 'postgres')).toEqual([]);
     });

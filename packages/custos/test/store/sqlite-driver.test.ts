@@ -35,7 +35,10 @@ Module._resolveFilename = function (request, ...rest) {
     );
     // One where the driver is found but its native build will not load (made for another Node.js).
     const broken = join(dir, 'broken-driver.cjs');
-    await writeFile(broken, `const error = new Error('compiled against a different Node.js version'); error.code = 'ERR_DLOPEN_FAILED'; throw error;`);
+    await writeFile(
+      broken,
+      `const error = new Error('compiled against a different Node.js version'); error.code = 'ERR_DLOPEN_FAILED'; throw error;`,
+    );
     brokenPreload = join(dir, 'broken-sqlite.cjs');
     await writeFile(brokenPreload, redirect(`return ${JSON.stringify(broken)};`));
   });
@@ -52,20 +55,30 @@ Module._resolveFilename = function (request, ...rest) {
       } catch (error) {
         console.log('refused:', error.message);
       }`;
-    const { stdout } = await promisify(execFile)(process.execPath, ['--require', preloaded, '--input-type=module', '-e', script]);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--require',
+      preloaded,
+      '--input-type=module',
+      '-e',
+      script,
+    ]);
     return stdout;
   }
 
   it('without it, the store still imports, and opening SQLite names the missing package and the fix', async () => {
     const stdout = await openWith(preload);
     expect(stdout).toContain('imported function');
-    expect(stdout).toContain(`refused: the SQLite store needs the npm package ${wanted} on Node ${process.versions.node}, which is not installed`);
+    expect(stdout).toContain(
+      `refused: the SQLite store needs the npm package ${wanted} on Node ${process.versions.node}, which is not installed`,
+    );
     expect(stdout).not.toContain('opened');
   });
 
   it('with a build that will not load, opening SQLite gives the reason the loader gave, not "not installed"', async () => {
     const stdout = await openWith(brokenPreload);
-    expect(stdout).toContain(`refused: the SQLite store cannot load the npm package ${wanted} on Node ${process.versions.node}: compiled against a different Node.js version (`);
+    expect(stdout).toContain(
+      `refused: the SQLite store cannot load the npm package ${wanted} on Node ${process.versions.node}: compiled against a different Node.js version (`,
+    );
     expect(stdout).not.toContain('not installed');
     expect(stdout).not.toContain('opened');
   });

@@ -113,7 +113,10 @@ describe('sqlite store', () => {
 
   it('migrateToLatest on an up-to-date store is a no-op', async () => {
     const store = await open();
-    const before = await sql<{ name: string; applied_at: number }>`select * from custos_migrations order by name`.execute(store.db);
+    const before = await sql<{
+      name: string;
+      applied_at: number;
+    }>`select * from custos_migrations order by name`.execute(store.db);
     expect(before.rows.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
     expect(await migrateToLatest(store.db, 'sqlite')).toEqual([]);
     expect(await migrateToLatest(store.db, 'sqlite')).toEqual([]);

@@ -382,7 +382,9 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         const versions = await Promise.all(Array.from({ length: 10 }, rotate));
         expect([...versions].sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
         expect((await keys.get(store.db, key.id))?.latestVersion).toBe(11);
-        expect((await keyVersions.list(store.db, key.id)).map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+        expect((await keyVersions.list(store.db, key.id)).map((v) => v.version)).toEqual([
+          1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+        ]);
       });
 
       it('lockInTransaction makes check-then-insert happen once among 10 concurrent transactions', async () => {
@@ -412,11 +414,14 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         expect(await keyVersions.get(store.db, key.id, 2)).toBeUndefined();
       });
 
-      it('setMaterial replaces one version\'s material, keeping the check value; NOT_FOUND when missing', async () => {
+      it("setMaterial replaces one version's material, keeping the check value; NOT_FOUND when missing", async () => {
         const key = await insertKey({ origin: 'EXTERNAL' });
         await keyVersions.insert(store.db, makeVersion(key.id, 1, { materialCheck: 'ab'.repeat(32) }));
         await keyVersions.destroyMaterial(store.db, key.id);
-        expect(await keyVersions.get(store.db, key.id, 1)).toMatchObject({ wrappedMaterial: null, materialCheck: 'ab'.repeat(32) });
+        expect(await keyVersions.get(store.db, key.id, 1)).toMatchObject({
+          wrappedMaterial: null,
+          materialCheck: 'ab'.repeat(32),
+        });
         await keyVersions.setMaterial(store.db, key.id, 1, new Uint8Array([7, 7]));
         expect(await keyVersions.get(store.db, key.id, 1)).toMatchObject({
           wrappedMaterial: new Uint8Array([7, 7]),
@@ -455,9 +460,13 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         const third = await keyVersions.listPaged(store.db, key.id, { limit: 2, after: second.next ?? undefined });
         expect(third.items.map((v) => v.version)).toEqual([5]);
         expect(third.next).toBeNull();
-        expect(await codeOf(keyVersions.listPaged(store.db, key.id, { limit: 2, after: 'bad!' }))).toBe('INVALID_MARKER');
+        expect(await codeOf(keyVersions.listPaged(store.db, key.id, { limit: 2, after: 'bad!' }))).toBe(
+          'INVALID_MARKER',
+        );
         const stringCursor = Buffer.from('"x"').toString('base64url');
-        expect(await codeOf(keyVersions.listPaged(store.db, key.id, { limit: 2, after: stringCursor }))).toBe('INVALID_MARKER');
+        expect(await codeOf(keyVersions.listPaged(store.db, key.id, { limit: 2, after: stringCursor }))).toBe(
+          'INVALID_MARKER',
+        );
       });
 
       it('incrementEncryptionCount returns the new count and fails with NOT_FOUND for an unknown version', async () => {
@@ -541,7 +550,11 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         for (const n of ['alias/c', 'alias/a', 'alias/e']) await aliases.insert(store.db, alias(n, key.id));
         for (const n of ['alias/b', 'alias/d']) await aliases.insert(store.db, alias(n, other.id));
 
-        expect((await aliases.listByKey(store.db, key.id)).map((a) => a.name)).toEqual(['alias/a', 'alias/c', 'alias/e']);
+        expect((await aliases.listByKey(store.db, key.id)).map((a) => a.name)).toEqual([
+          'alias/a',
+          'alias/c',
+          'alias/e',
+        ]);
 
         const names: string[] = [];
         let after: string | undefined;
@@ -681,7 +694,11 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
       it('appendMany chains a batch in order', async () => {
         await append(makeEntry());
         const batch = await store.transaction((tx) =>
-          audit.appendMany(tx, [makeEntry({ operation: 'A' }), makeEntry({ operation: 'B' }), makeEntry({ operation: 'C' })]),
+          audit.appendMany(tx, [
+            makeEntry({ operation: 'A' }),
+            makeEntry({ operation: 'B' }),
+            makeEntry({ operation: 'C' }),
+          ]),
         );
         expect(batch.map((r) => r.operation)).toEqual(['A', 'B', 'C']);
         expect(batch[1]?.prevHash).toBe(batch[0]?.hash);
@@ -702,7 +719,11 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         expect(all).toHaveLength(4);
         expect(all.map((r) => r.seq)).toEqual([...all.map((r) => r.seq)].sort((a, b) => a - b));
 
-        expect((await audit.list(store.db, { limit: 100, keyId: k1 })).map((r) => r.principal)).toEqual(['alice', 'bob', 'alice']);
+        expect((await audit.list(store.db, { limit: 100, keyId: k1 })).map((r) => r.principal)).toEqual([
+          'alice',
+          'bob',
+          'alice',
+        ]);
         expect(await audit.list(store.db, { limit: 100, principal: 'bob' })).toHaveLength(2);
         expect(await audit.list(store.db, { limit: 100, operation: 'Decrypt', principal: 'alice' })).toHaveLength(1);
 
@@ -785,7 +806,11 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
 
     describe('accessKeys', () => {
       it('round-trips every field, and a second insert of the same id fails with ALREADY_EXISTS', async () => {
-        const record = accessKey('AKIACUSTOSAAAAAAAAAA', at(5), { roles: ['admin', 'key-user'], description: 'ci', lastUsedAt: at(9) });
+        const record = accessKey('AKIACUSTOSAAAAAAAAAA', at(5), {
+          roles: ['admin', 'key-user'],
+          description: 'ci',
+          lastUsedAt: at(9),
+        });
         await accessKeys.insert(store.db, record);
         expect(await accessKeys.get(store.db, record.id)).toEqual(record);
         expect(await accessKeys.get(store.db, 'AKIACUSTOSZZZZZZZZZZ')).toBeUndefined();
@@ -804,13 +829,21 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
       });
 
       it('round-trips every field by id and by hash; a duplicate id or hash fails with ALREADY_EXISTS', async () => {
-        const record = token('t-full', at(5), { roles: ['admin', 'key-admin'], description: 'ci', expiresAt: at(DAY), lastUsedAt: at(9) });
+        const record = token('t-full', at(5), {
+          roles: ['admin', 'key-admin'],
+          description: 'ci',
+          expiresAt: at(DAY),
+          lastUsedAt: at(9),
+        });
         await tokens.insert(store.db, record);
         expect(await tokens.get(store.db, record.id)).toEqual(record);
         expect(await tokens.getByHash(store.db, record.tokenHash)).toEqual(record);
         expect(await tokens.get(store.db, 'nope')).toBeUndefined();
         expect(await tokens.getByHash(store.db, 'f'.repeat(64))).toBeUndefined();
-        for (const dup of [token(record.id, at(6), { tokenHash: 'c'.repeat(64) }), token('t-other', at(6), { tokenHash: record.tokenHash })]) {
+        for (const dup of [
+          token(record.id, at(6), { tokenHash: 'c'.repeat(64) }),
+          token('t-other', at(6), { tokenHash: record.tokenHash }),
+        ]) {
           const err = await tokens.insert(store.db, dup).catch((e: unknown) => e);
           expect(err).toBeInstanceOf(ConflictError);
           expect((err as ConflictError).code).toBe('ALREADY_EXISTS');
@@ -854,7 +887,11 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         expect(await credentials().revoke(store.db, record.id, at(2 * DAY))).toBe(false);
         expect(await credentials().revoke(store.db, unknownId, at(DAY))).toBe(false);
         await credentials().touch(store.db, record.id, at(3 * DAY));
-        expect(await credentials().get(store.db, record.id)).toEqual({ ...record, revokedAt: at(DAY), lastUsedAt: at(3 * DAY) });
+        expect(await credentials().get(store.db, record.id)).toEqual({
+          ...record,
+          revokedAt: at(DAY),
+          lastUsedAt: at(3 * DAY),
+        });
       });
 
       it('lists oldest first (ties by id) in pages; a foreign marker fails with INVALID_MARKER', async () => {
@@ -873,7 +910,9 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
           after = page.next;
         }
         expect(seen).toEqual(expected);
-        const bad = await credentials().list(store.db, { limit: 3, after: 'bm90LWEtY3Vyc29y' }).catch((e: unknown) => e);
+        const bad = await credentials()
+          .list(store.db, { limit: 3, after: 'bm90LWEtY3Vyc29y' })
+          .catch((e: unknown) => e);
         expect(bad).toBeInstanceOf(ValidationError);
         expect((bad as ValidationError).code).toBe('INVALID_MARKER');
       });

@@ -13,7 +13,9 @@ import { TARGETS } from './targets.js';
 
 /** What the AWS endpoint needs of the service: the Kms, access key lookup, and the region ARNs and scopes name. */
 export interface AwsKmsService extends Kms {
-  authenticateAccessKey(accessKeyId: string): Promise<{ caller: Caller; secretAccessKey: SecretBytes; recordUse(): Promise<void> }>;
+  authenticateAccessKey(
+    accessKeyId: string,
+  ): Promise<{ caller: Caller; secretAccessKey: SecretBytes; recordUse(): Promise<void> }>;
   readonly config: { readonly region: string };
 }
 
@@ -52,7 +54,9 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
 
   // The signature covers the exact body bytes: keep them, and parse the JSON in the handler.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, { raw: body as Buffer } satisfies AwsBody));
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) =>
+    done(null, { raw: body as Buffer } satisfies AwsBody),
+  );
 
   app.setErrorHandler((error, request, reply) => sendAwsError(request, reply, error));
 
@@ -77,7 +81,11 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
         throw new AwsProtocolError('UnknownOperationException', 'X-Amz-Target must name a TrentService operation');
       }
       const target = Object.hasOwn(TARGETS, targetName) ? TARGETS[targetName] : undefined;
-      if (!target) throw new AwsProtocolError('UnsupportedOperationException', `${targetName.slice(TARGET_PREFIX.length)} is not supported by Custos`);
+      if (!target)
+        throw new AwsProtocolError(
+          'UnsupportedOperationException',
+          `${targetName.slice(TARGET_PREFIX.length)} is not supported by Custos`,
+        );
       request.operation = targetName.slice(TARGET_PREFIX.length); // the metrics label: a name from TARGETS only
       const body = parseBody(request);
       const result = await target(kms, body, caller);
@@ -123,7 +131,10 @@ function parseBody(request: FastifyRequest): Record<string, unknown> {
  * Everything but the protocol's own failures is classified by the REST API's describeError (code, safe message,
  * 5xx details withheld); only the exception name and the status are AWS's.
  */
-function describeAwsError(error: unknown, requestId: string): { status: number; type: string; message: string; code: ErrorCode } {
+function describeAwsError(
+  error: unknown,
+  requestId: string,
+): { status: number; type: string; message: string; code: ErrorCode } {
   if (error instanceof AwsProtocolError) {
     return { status: 400, type: error.exception, message: error.message, code: PROTOCOL_ERROR_CODE[error.exception] };
   }

@@ -28,7 +28,12 @@ export const CUSTOS_ONLY_FIELDS: ReadonlySet<string> = new Set([
  * AWS request fields of features Custos does not have (custom key stores, Nitro Enclaves attestation, dry-run
  * modifiers): refused with UNSUPPORTED (UnsupportedOperationException) rather than as unknown fields.
  */
-export const UNSUPPORTED_AWS_FIELDS: ReadonlySet<string> = new Set(['CustomKeyStoreId', 'XksKeyId', 'Recipient', 'DryRunModifiers']);
+export const UNSUPPORTED_AWS_FIELDS: ReadonlySet<string> = new Set([
+  'CustomKeyStoreId',
+  'XksKeyId',
+  'Recipient',
+  'DryRunModifiers',
+]);
 
 /** The AWS name of a contract field: `keyId` → `KeyId`, `awsAccountId` → `AWSAccountId`. */
 export function awsName(field: string): string {
@@ -41,7 +46,9 @@ const fieldMaps = new WeakMap<TSchema, ReadonlyMap<string, string>>();
 function fieldMap(schema: TSchema): ReadonlyMap<string, string> {
   let map = fieldMaps.get(schema);
   if (!map) {
-    const fields = Object.keys((schema.properties ?? {}) as Record<string, TSchema>).filter((f) => !CUSTOS_ONLY_FIELDS.has(f));
+    const fields = Object.keys((schema.properties ?? {}) as Record<string, TSchema>).filter(
+      (f) => !CUSTOS_ONLY_FIELDS.has(f),
+    );
     map = new Map(fields.map((field) => [awsName(field), field]));
     fieldMaps.set(schema, map);
   }
@@ -75,7 +82,9 @@ export function fromAws(schema: TSchema, value: unknown, path = ''): unknown {
       return out;
     }
     case 'Array':
-      return Array.isArray(value) ? value.map((v, i) => fromAws(schema.items as TSchema, v, `${path.slice(0, -1)}[${i}].`)) : value;
+      return Array.isArray(value)
+        ? value.map((v, i) => fromAws(schema.items as TSchema, v, `${path.slice(0, -1)}[${i}].`))
+        : value;
     case 'Record': {
       // Map keys (encryption context keys) are data, never renamed.
       const valueSchema = Object.values((schema.patternProperties ?? {}) as Record<string, TSchema>)[0];
@@ -93,7 +102,9 @@ export function fromAws(schema: TSchema, value: unknown, path = ''): unknown {
       return typeof value === 'number' && Number.isFinite(value) ? new Date(Math.round(value * 1000)) : value;
     case 'Union': {
       const objectVariant = (schema.anyOf as TSchema[]).find((v) => v[Kind] === 'Object');
-      return objectVariant && value !== null && typeof value === 'object' && !Array.isArray(value) ? fromAws(objectVariant, value, path) : value;
+      return objectVariant && value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? fromAws(objectVariant, value, path)
+        : value;
     }
     default:
       return value;
@@ -112,7 +123,8 @@ export function toAws(schema: TSchema, value: unknown): unknown {
   if (value === null || value === undefined) return value;
   switch (schema[Kind]) {
     case 'Object': {
-      if (typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array || value instanceof Date) return toAwsScalar(value);
+      if (typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array || value instanceof Date)
+        return toAwsScalar(value);
       const props = (schema.properties ?? {}) as Record<string, TSchema>;
       const out: Record<string, unknown> = {};
       for (const [field, v] of Object.entries(value)) {
@@ -126,7 +138,9 @@ export function toAws(schema: TSchema, value: unknown): unknown {
     case 'Record': {
       const valueSchema = Object.values((schema.patternProperties ?? {}) as Record<string, TSchema>)[0];
       if (typeof value !== 'object' || Array.isArray(value)) return value;
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, valueSchema ? toAws(valueSchema, v) : toAwsScalar(v)]));
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, valueSchema ? toAws(valueSchema, v) : toAwsScalar(v)]),
+      );
     }
     case 'Union': {
       const objectVariant = (schema.anyOf as TSchema[]).find((v) => v[Kind] === 'Object');
@@ -140,7 +154,8 @@ export function toAws(schema: TSchema, value: unknown): unknown {
 }
 
 function toAwsScalar(value: unknown): unknown {
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   if (value instanceof Date) return value.getTime() / 1000;
   return value;
 }

@@ -55,16 +55,23 @@ interface ParsedAuthorization {
  */
 export async function verifySigV4(request: SignedRequest, options: SigV4Options): Promise<Caller> {
   const header = single(request.headers.authorization);
-  if (header === undefined) throw new AwsProtocolError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  if (header === undefined)
+    throw new AwsProtocolError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   const auth = parseAuthorization(header);
 
   const amzDate = single(request.headers['x-amz-date']);
   if (amzDate === undefined || !auth.signedHeaders.includes('x-amz-date')) {
-    throw new AwsProtocolError('IncompleteSignatureException', "Authorization header requires a signed 'X-Amz-Date' header.");
+    throw new AwsProtocolError(
+      'IncompleteSignatureException',
+      "Authorization header requires a signed 'X-Amz-Date' header.",
+    );
   }
   const signingDate = parseAmzDate(amzDate);
   if (!auth.signedHeaders.includes('host')) {
-    throw new AwsProtocolError('IncompleteSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
+    throw new AwsProtocolError(
+      'IncompleteSignatureException',
+      "'Host' must be a 'SignedHeader' in the AWS Authorization.",
+    );
   }
 
   checkScope(auth, amzDate, options.region);
@@ -76,7 +83,10 @@ export async function verifySigV4(request: SignedRequest, options: SigV4Options)
     found = await options.lookup(auth.accessKeyId);
   } catch (error) {
     if (error instanceof KmsError && error.code === 'UNAUTHENTICATED') {
-      throw new AwsProtocolError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+      throw new AwsProtocolError(
+        'UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+      );
     }
     throw error;
   }
@@ -84,7 +94,13 @@ export async function verifySigV4(request: SignedRequest, options: SigV4Options)
   let expected: string;
   try {
     // Smithy's signer takes the secret as a string (which cannot be wiped); the SecretBytes copy is wiped here.
-    expected = await expectedSignature(request, auth, signingDate, Buffer.from(exposeSecret(found.secretAccessKey)).toString('utf8'), options.region);
+    expected = await expectedSignature(
+      request,
+      auth,
+      signingDate,
+      Buffer.from(exposeSecret(found.secretAccessKey)).toString('utf8'),
+      options.region,
+    );
   } finally {
     found.secretAccessKey.wipe();
   }
@@ -102,20 +118,22 @@ export async function verifySigV4(request: SignedRequest, options: SigV4Options)
 function parseAuthorization(header: string): ParsedAuthorization {
   const space = header.indexOf(' ');
   const algorithm = space < 0 ? header : header.slice(0, space);
-  if (algorithm !== ALGORITHM) throw new AwsProtocolError('IncompleteSignatureException', `Unsupported AWS 'algorithm': '${algorithm}'.`);
+  if (algorithm !== ALGORITHM)
+    throw new AwsProtocolError('IncompleteSignatureException', `Unsupported AWS 'algorithm': '${algorithm}'.`);
   const params = new Map<string, string>();
   for (const part of header.slice(space + 1).split(',')) {
     const eq = part.indexOf('=');
     if (eq > 0) params.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
   }
   for (const name of ['Credential', 'SignedHeaders', 'Signature']) {
-    if (!params.get(name)) throw new AwsProtocolError('IncompleteSignatureException', `Authorization header requires '${name}' parameter.`);
+    if (!params.get(name))
+      throw new AwsProtocolError('IncompleteSignatureException', `Authorization header requires '${name}' parameter.`);
   }
   const credential = params.get('Credential')!.split('/');
   if (credential.length !== 5 || credential.some((part) => part === '')) {
     throw new AwsProtocolError(
       'IncompleteSignatureException',
-      "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term.",
+      'Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term.',
     );
   }
   const [accessKeyId, scopeDate, region, service, terminator] = credential as [string, string, string, string, string];
@@ -125,7 +143,10 @@ function parseAuthorization(header: string): ParsedAuthorization {
     region,
     service,
     terminator,
-    signedHeaders: params.get('SignedHeaders')!.split(';').map((h) => h.trim().toLowerCase()),
+    signedHeaders: params
+      .get('SignedHeaders')!
+      .split(';')
+      .map((h) => h.trim().toLowerCase()),
     signature: params.get('Signature')!,
   };
 }
@@ -135,34 +156,49 @@ function parseAmzDate(value: string): Date {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   const date = m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!)) : undefined;
   if (!date || Number.isNaN(date.getTime()) || formatAmzDate(date) !== value) {
-    throw new AwsProtocolError('IncompleteSignatureException', `Date must be in ISO-8601 'basic format'. Got '${value}'.`);
+    throw new AwsProtocolError(
+      'IncompleteSignatureException',
+      `Date must be in ISO-8601 'basic format'. Got '${value}'.`,
+    );
   }
   return date;
 }
 
 function formatAmzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function checkScope(auth: ParsedAuthorization, amzDate: string, region: string): void {
   const fail = (message: string) => new AwsProtocolError('InvalidSignatureException', message);
   if (auth.scopeDate !== amzDate.slice(0, 8)) {
-    throw fail(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.scopeDate}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`);
+    throw fail(
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.scopeDate}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
+    );
   }
   if (auth.region !== region) throw fail(`Credential should be scoped to a valid region, not '${auth.region}'.`);
   if (auth.service !== SERVICE) throw fail(`Credential should be scoped to correct service: '${SERVICE}'.`);
-  if (auth.terminator !== 'aws4_request') throw fail(`Credential should be scoped with a valid terminator: 'aws4_request', not '${auth.terminator}'.`);
+  if (auth.terminator !== 'aws4_request')
+    throw fail(`Credential should be scoped with a valid terminator: 'aws4_request', not '${auth.terminator}'.`);
 }
 
 function checkClock(signingDate: Date, amzDate: string, now: Date): void {
   const skew = signingDate.getTime() - now.getTime();
   if (skew < -MAX_CLOCK_SKEW_MS) {
     const earliest = formatAmzDate(new Date(now.getTime() - MAX_CLOCK_SKEW_MS));
-    throw new AwsProtocolError('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier than ${earliest} (${formatAmzDate(now)} - 15 min.)`);
+    throw new AwsProtocolError(
+      'InvalidSignatureException',
+      `Signature expired: ${amzDate} is now earlier than ${earliest} (${formatAmzDate(now)} - 15 min.)`,
+    );
   }
   if (skew > MAX_CLOCK_SKEW_MS) {
     const latest = formatAmzDate(new Date(now.getTime() + MAX_CLOCK_SKEW_MS));
-    throw new AwsProtocolError('InvalidSignatureException', `Signature not yet current: ${amzDate} is still later than ${latest} (${formatAmzDate(now)} + 15 min.)`);
+    throw new AwsProtocolError(
+      'InvalidSignatureException',
+      `Signature not yet current: ${amzDate} is still later than ${latest} (${formatAmzDate(now)} + 15 min.)`,
+    );
   }
 }
 
@@ -175,7 +211,10 @@ function checkPayloadHash(request: SignedRequest, signedHeaders: readonly string
   const claimed = single(request.headers['x-amz-content-sha256']);
   const actual = createHash('sha256').update(request.body).digest('hex');
   if (claimed !== actual) {
-    throw new AwsProtocolError('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    throw new AwsProtocolError(
+      'InvalidSignatureException',
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    );
   }
 }
 

@@ -4,7 +4,9 @@ import { OPERATIONS, type Caller, type Kms, type OperationMethod } from '@custos
 import { fromAws, toAws } from './shapes.js';
 
 /** A `Kms` method that AWS KMS also has (`aws: true` in OPERATIONS): only these can be targets. */
-export type AwsMethod = { [M in OperationMethod]: (typeof OPERATIONS)[M]['aws'] extends true ? M : never }[OperationMethod];
+export type AwsMethod = {
+  [M in OperationMethod]: (typeof OPERATIONS)[M]['aws'] extends true ? M : never;
+}[OperationMethod];
 
 /** One target: the parsed JSON body of an AWS request and the authenticated caller → the AWS response body. */
 export type AwsTarget = (kms: Kms, body: Record<string, unknown>, caller: Caller) => Promise<unknown>;

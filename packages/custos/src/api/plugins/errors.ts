@@ -24,11 +24,23 @@ export interface ErrorBody {
  */
 const FASTIFY_ERRORS: Record<string, { code: ErrorCode; status: number; message?: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', status: 413, message: 'the request body is too large' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'VALIDATION_ERROR', status: 415, message: 'the request body must be application/json' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'VALIDATION_ERROR', status: 400, message: 'the content-length does not match the body' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'VALIDATION_ERROR',
+    status: 415,
+    message: 'the request body must be application/json',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'VALIDATION_ERROR',
+    status: 400,
+    message: 'the content-length does not match the body',
+  },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'VALIDATION_ERROR', status: 400, message: 'the request body is empty' },
   // V8's JSON.parse messages quote the body, which may hold plaintext: say only that it is not JSON.
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'VALIDATION_ERROR', status: 400, message: 'the request body is not valid JSON' },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'VALIDATION_ERROR',
+    status: 400,
+    message: 'the request body is not valid JSON',
+  },
   FST_ERR_BAD_URL: { code: 'VALIDATION_ERROR', status: 400, message: 'the request URL is malformed' },
   FST_ERR_NOT_FOUND: { code: 'NOT_FOUND', status: 404, message: 'no such route' },
 };
@@ -37,7 +49,11 @@ const FASTIFY_ERRORS: Record<string, { code: ErrorCode; status: number; message?
 export function describeError(error: unknown): { status: number; code: ErrorCode; message: string } {
   if (error instanceof KmsError) {
     // An internal error's message may name what broke inside; UNAVAILABLE's are Custos's own "retry later" texts.
-    return { status: HTTP_STATUS[error.code], code: error.code, message: error.code === 'INTERNAL' ? 'internal error' : error.message };
+    return {
+      status: HTTP_STATUS[error.code],
+      code: error.code,
+      message: error.code === 'INTERNAL' ? 'internal error' : error.message,
+    };
   }
   const fastifyError = error as Partial<FastifyError> | null;
   const known = typeof fastifyError?.code === 'string' ? FASTIFY_ERRORS[fastifyError.code] : undefined;
@@ -47,7 +63,8 @@ export function describeError(error: unknown): { status: number; code: ErrorCode
   if (status === 413) return { status, code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' };
   if (status === 429) return { status, code: 'LIMIT_EXCEEDED', message: 'too many requests' };
   if (status === 404) return { status, code: 'NOT_FOUND', message: 'not found' };
-  if (status >= 400 && status < 500) return { status: 400, code: 'VALIDATION_ERROR', message: 'the request is malformed' };
+  if (status >= 400 && status < 500)
+    return { status: 400, code: 'VALIDATION_ERROR', message: 'the request is malformed' };
   return { status: 500, code: 'INTERNAL', message: 'internal error' };
 }
 

@@ -6,7 +6,15 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { ERROR_CODES, OPERATIONS, ROUTES, pathParams, wireSchema, type OperationMethod, type Route } from '@custos/contract';
+import {
+  ERROR_CODES,
+  OPERATIONS,
+  ROUTES,
+  pathParams,
+  wireSchema,
+  type OperationMethod,
+  type Route,
+} from '@custos/contract';
 import { HTTP_STATUS } from '../errors/http-status.js';
 import { successStatus } from '../routes/v1/operations.js';
 
@@ -39,7 +47,9 @@ function operationObject(method: OperationMethod, route: Route): JsonObject {
   const inPath = new Set(pathParams(route));
   const props = (request.properties ?? {}) as Record<string, JsonObject>;
   const required = new Set((request.required as string[] | undefined) ?? []);
-  const rest: Record<string, JsonObject> = Object.fromEntries(Object.entries(props).filter(([name]) => !inPath.has(name)));
+  const rest: Record<string, JsonObject> = Object.fromEntries(
+    Object.entries(props).filter(([name]) => !inPath.has(name)),
+  );
   const parameters: JsonObject[] = [...inPath].map((name) => ({
     name,
     in: 'path',
@@ -49,7 +59,8 @@ function operationObject(method: OperationMethod, route: Route): JsonObject {
   }));
   const hasBody = route.method === 'POST' || route.method === 'PUT';
   if (!hasBody) {
-    for (const [name, schema] of Object.entries(rest)) parameters.push({ name, in: 'query', required: required.has(name), schema });
+    for (const [name, schema] of Object.entries(rest))
+      parameters.push({ name, in: 'query', required: required.has(name), schema });
   }
   const errorStatuses = [...new Set(Object.values(HTTP_STATUS))].sort();
   const status = String(successStatus(method));
@@ -75,7 +86,10 @@ function operationObject(method: OperationMethod, route: Route): JsonObject {
       ...Object.fromEntries(
         [...errorStatuses, 401, 413].map((code) => [
           String(code),
-          { description: 'error (see docs/errors.md)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+          {
+            description: 'error (see docs/errors.md)',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
         ]),
       ),
     },
@@ -94,12 +108,15 @@ export function buildOpenApiDocument(version = '0.1.0'): JsonObject {
     info: {
       title: 'Custos KMS',
       version,
-      description: 'The native REST API of Custos. Bytes travel as base64, dates as ISO 8601 strings. Errors: docs/errors.md.',
+      description:
+        'The native REST API of Custos. Bytes travel as base64, dates as ISO 8601 strings. Errors: docs/errors.md.',
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'cst_… token (custos token create)' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'cst_… token (custos token create)' },
+      },
       schemas: { Error: ERROR_SCHEMA },
     },
     paths,

@@ -17,7 +17,11 @@ export function registerAccessKey(program: Command): void {
   const create = accessKey
     .command('create')
     .description('create an access key pair; the secret is printed once and cannot be shown again')
-    .addOption(new Option('--role <role>', `role (repeatable): ${ROLES.join(', ')}`).argParser(collectRole).makeOptionMandatory())
+    .addOption(
+      new Option('--role <role>', `role (repeatable): ${ROLES.join(', ')}`)
+        .argParser(collectRole)
+        .makeOptionMandatory(),
+    )
     .option('--principal <name>', 'principal the key acts as (default: access-key:<id>)')
     .option('--description <text>', 'description');
   addGlobalOptions(create).action((o: CreateOptions, cmd: Command) =>
@@ -42,7 +46,10 @@ export function registerAccessKey(program: Command): void {
   const list = accessKey.command('list').description('list access keys (never their secrets)');
   addGlobalOptions(list).action((_o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
-      const accessKeys = await listAll((marker) => kms.listAccessKeys({ ...(marker && { marker }) }), (page) => page.accessKeys);
+      const accessKeys = await listAll(
+        (marker) => kms.listAccessKeys({ ...(marker && { marker }) }),
+        (page) => page.accessKeys,
+      );
       printResult(g.json, { accessKeys }, ({ accessKeys: rows }) =>
         printTable(rows, [
           { header: 'ACCESS KEY ID', value: (k) => k.accessKeyId },
@@ -57,11 +64,16 @@ export function registerAccessKey(program: Command): void {
     }),
   );
 
-  const revoke = accessKey.command('revoke').description('revoke an access key: it stops authenticating at once').argument('<accessKeyId>', 'the access key id');
+  const revoke = accessKey
+    .command('revoke')
+    .description('revoke an access key: it stops authenticating at once')
+    .argument('<accessKeyId>', 'the access key id');
   addGlobalOptions(revoke).action((accessKeyId: string, _o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       await kms.revokeAccessKey({ accessKeyId });
-      printResult(g.json, { accessKeyId, revoked: true }, () => process.stdout.write(`access key ${accessKeyId} revoked\n`));
+      printResult(g.json, { accessKeyId, revoked: true }, () =>
+        process.stdout.write(`access key ${accessKeyId} revoked\n`),
+      );
     }),
   );
 }

@@ -27,7 +27,12 @@ const COLUMNS: ReadonlyArray<{ header: string; value: (r: AuditRecord) => unknow
 ];
 
 /** Pages through records after `after`, up to `limit` in all (every record if no limit). */
-async function fetchRecords(kms: Kms, o: AuditOptions, after: number, limit: number | undefined): Promise<AuditRecord[]> {
+async function fetchRecords(
+  kms: Kms,
+  o: AuditOptions,
+  after: number,
+  limit: number | undefined,
+): Promise<AuditRecord[]> {
   const out: AuditRecord[] = [];
   let cursor: number | undefined = after;
   while (cursor !== undefined && (limit === undefined || out.length < limit)) {
@@ -44,10 +49,21 @@ export function registerAudit(program: Command): void {
     .command('audit')
     .description('list audit records, oldest first (--follow: keep printing new ones until Ctrl-C)')
     .option('--key <key>', 'only the records of this key')
-    .addOption(new Option('--limit <n>', 'at most n records (before following)').argParser(integer('--limit', 1, 1_000_000)))
-    .addOption(new Option('--after <seq>', 'only records after this sequence number').argParser(integer('--after', 0, Number.MAX_SAFE_INTEGER)))
+    .addOption(
+      new Option('--limit <n>', 'at most n records (before following)').argParser(integer('--limit', 1, 1_000_000)),
+    )
+    .addOption(
+      new Option('--after <seq>', 'only records after this sequence number').argParser(
+        integer('--after', 0, Number.MAX_SAFE_INTEGER),
+      ),
+    )
     .option('--follow', 'poll for new records every second until interrupted')
-    .addOption(new Option('--interval <ms>', 'poll interval for --follow').argParser(integer('--interval', 100, 3_600_000)).default(1000).hideHelp());
+    .addOption(
+      new Option('--interval <ms>', 'poll interval for --follow')
+        .argParser(integer('--interval', 100, 3_600_000))
+        .default(1000)
+        .hideHelp(),
+    );
   addGlobalOptions(cmd).action((o: AuditOptions, c: Command) =>
     withKms(c, async (kms, g) => {
       const first = await fetchRecords(kms, o, o.after ?? 0, o.limit);
@@ -57,7 +73,8 @@ export function registerAudit(program: Command): void {
         return;
       }
       // Following: one line per record (NDJSON with --json), since later rows cannot be aligned in advance.
-      const print = (r: AuditRecord) => process.stdout.write(g.json ? `${toJson(r, 0)}\n` : `${COLUMNS.map((col) => cell(col.value(r))).join('  ')}\n`);
+      const print = (r: AuditRecord) =>
+        process.stdout.write(g.json ? `${toJson(r, 0)}\n` : `${COLUMNS.map((col) => cell(col.value(r))).join('  ')}\n`);
       first.forEach(print);
       let after = first.at(-1)?.seq ?? o.after ?? 0;
       const stop = new AbortController();

@@ -20,9 +20,19 @@ export function registerDataKey(program: Command): void {
     .option('--context <key=value>', 'encryption context entry (repeatable)', collectKeyValue);
   addGlobalOptions(cmd).action((o: DataKeyOptions, c: Command) =>
     withKms(c, async (kms, g) => {
-      const dk = await kms.generateDataKey({ keyId: o.key, keySpec: o.spec, ...(o.context && { encryptionContext: o.context }) });
+      const dk = await kms.generateDataKey({
+        keyId: o.key,
+        keySpec: o.spec,
+        ...(o.context && { encryptionContext: o.context }),
+      });
       const result = { keyId: dk.keyId, plaintext: dk.plaintext, ciphertextBlob: dk.ciphertextBlob };
-      printResult(g.json, result, (r) => printFields([['KeyId', r.keyId], ['Plaintext', r.plaintext], ['CiphertextBlob', r.ciphertextBlob]]));
+      printResult(g.json, result, (r) =>
+        printFields([
+          ['KeyId', r.keyId],
+          ['Plaintext', r.plaintext],
+          ['CiphertextBlob', r.ciphertextBlob],
+        ]),
+      );
       dk.plaintext.fill(0);
     }),
   );

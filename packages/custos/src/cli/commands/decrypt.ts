@@ -1,6 +1,11 @@
 // `custos decrypt`: reverses `custos encrypt`, telling the KMS blob (0x01) from the envelope stream ('CSTE') by the first bytes.
 // Must not import the store, service or api. Streams the envelope form; a failure removes a partial --out file.
-import { ENCRYPTION_ALGORITHMS, type EncryptionAlgorithm, InvalidCiphertextError, MAX_CIPHERTEXT_BYTES } from '@custos/contract';
+import {
+  ENCRYPTION_ALGORITHMS,
+  type EncryptionAlgorithm,
+  InvalidCiphertextError,
+  MAX_CIPHERTEXT_BYTES,
+} from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { openInput, openOutput, withProgress, writeAll } from '../io.js';
 import { addGlobalOptions, collectKeyValue, withKms } from '../options.js';
@@ -34,12 +39,18 @@ async function decrypt(o: DecryptOptions, cmd: Command): Promise<void> {
   const symmetric = o.algorithm === undefined || o.algorithm === 'SYMMETRIC_DEFAULT';
   await withKms(cmd, async (kms) => {
     if (symmetric && isStreamFormat(await reader.peek(STREAM_MAGIC.length))) {
-      const unwrap = async (ciphertextBlob: Uint8Array) => (await kms.decrypt({ ciphertextBlob, ...context, ...keyId })).plaintext;
+      const unwrap = async (ciphertextBlob: Uint8Array) =>
+        (await kms.decrypt({ ciphertextBlob, ...context, ...keyId })).plaintext;
       return writeAll(openOutput(o.out, 0o600), decryptStream(reader, unwrap));
     }
     const ciphertextBlob = await reader.read(MAX_CIPHERTEXT_BYTES + 1);
     if (ciphertextBlob.length === 0 || ciphertextBlob.length > MAX_CIPHERTEXT_BYTES) throw new InvalidCiphertextError();
-    const { plaintext } = await kms.decrypt({ ciphertextBlob, ...context, ...keyId, ...(o.algorithm && { encryptionAlgorithm: o.algorithm }) });
+    const { plaintext } = await kms.decrypt({
+      ciphertextBlob,
+      ...context,
+      ...keyId,
+      ...(o.algorithm && { encryptionAlgorithm: o.algorithm }),
+    });
     await writeAll(openOutput(o.out, 0o600), [plaintext]);
   });
 }

@@ -22,13 +22,19 @@ interface EncryptOptions {
 export function registerEncrypt(program: Command): void {
   const cmd = program
     .command('encrypt')
-    .description(`encrypt stdin (or --in) under a key: up to ${ENCRYPT_LIMIT} bytes in one Encrypt call (the output is the KMS blob), larger inputs under a fresh data key in the CSTE envelope stream`)
+    .description(
+      `encrypt stdin (or --in) under a key: up to ${ENCRYPT_LIMIT} bytes in one Encrypt call (the output is the KMS blob), larger inputs under a fresh data key in the CSTE envelope stream`,
+    )
     .requiredOption('--key <id|alias>', 'key id, ARN or alias')
     .option('--context <key=value>', 'encryption context entry (repeatable); decrypt needs the same', collectKeyValue)
     .option('--in <file>', 'read the plaintext from a file (default stdin)')
     .option('--out <file>', 'write the ciphertext to a file (default stdout)')
     .option('--force', 'write binary ciphertext even to a terminal')
-    .addOption(new Option('--algorithm <algorithm>', 'encryption algorithm (RSA keys: one Encrypt call, no envelope)').choices(ENCRYPTION_ALGORITHMS));
+    .addOption(
+      new Option('--algorithm <algorithm>', 'encryption algorithm (RSA keys: one Encrypt call, no envelope)').choices(
+        ENCRYPTION_ALGORITHMS,
+      ),
+    );
   addGlobalOptions(cmd).action((o: EncryptOptions, c: Command) => encrypt(o, c));
 }
 
@@ -40,17 +46,30 @@ async function encrypt(o: EncryptOptions, cmd: Command): Promise<void> {
   await withKms(cmd, async (kms) => {
     if (o.algorithm !== undefined && o.algorithm !== 'SYMMETRIC_DEFAULT') {
       const plaintext = await readAllBounded(source, ENCRYPT_LIMIT, 'the input');
-      const { ciphertextBlob } = await kms.encrypt({ keyId: o.key, plaintext, encryptionAlgorithm: o.algorithm, ...(encryptionContext && { encryptionContext }) });
+      const { ciphertextBlob } = await kms.encrypt({
+        keyId: o.key,
+        plaintext,
+        encryptionAlgorithm: o.algorithm,
+        ...(encryptionContext && { encryptionContext }),
+      });
       return writeAll(openOutput(o.out), [ciphertextBlob]);
     }
     const reader = new ByteReader(source);
     const head = await reader.peek(ENCRYPT_LIMIT + 1); // stays in the reader for the envelope path
     if (head.length >= 1 && head.length <= ENCRYPT_LIMIT) {
-      const { ciphertextBlob } = await kms.encrypt({ keyId: o.key, plaintext: head, ...(encryptionContext && { encryptionContext }) });
+      const { ciphertextBlob } = await kms.encrypt({
+        keyId: o.key,
+        plaintext: head,
+        ...(encryptionContext && { encryptionContext }),
+      });
       return writeAll(openOutput(o.out), [ciphertextBlob]);
     }
     // Empty or larger than one call: a fresh AES-256 data key under the same key and context.
-    const dataKey = await kms.generateDataKey({ keyId: o.key, keySpec: 'AES_256', ...(encryptionContext && { encryptionContext }) });
+    const dataKey = await kms.generateDataKey({
+      keyId: o.key,
+      keySpec: 'AES_256',
+      ...(encryptionContext && { encryptionContext }),
+    });
     try {
       await writeAll(openOutput(o.out), encryptStream(reader.remaining(), dataKey.plaintext, dataKey.ciphertextBlob));
     } finally {

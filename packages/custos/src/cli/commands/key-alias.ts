@@ -7,12 +7,17 @@ import { printResult, printTable } from '../output.js';
 
 /** Every alias (all pages), optionally of one key. */
 export function listAllAliases(kms: Kms, keyId?: string): Promise<AliasListEntry[]> {
-  return listAll((marker) => kms.listAliases({ limit: 100, ...(keyId && { keyId }), ...(marker && { marker }) }), (page) => page.aliases);
+  return listAll(
+    (marker) => kms.listAliases({ limit: 100, ...(keyId && { keyId }), ...(marker && { marker }) }),
+    (page) => page.aliases,
+  );
 }
 
 /** The service points aliases only at key ids or ARNs; an alias given as the target is resolved first. */
 async function targetKeyId(kms: Kms, key: string): Promise<string> {
-  return key.startsWith('alias/') || key.includes(':alias/') ? (await kms.describeKey({ keyId: key })).keyMetadata.keyId : key;
+  return key.startsWith('alias/') || key.includes(':alias/')
+    ? (await kms.describeKey({ keyId: key })).keyMetadata.keyId
+    : key;
 }
 
 function done(json: boolean | undefined, result: Record<string, unknown>, line: string): void {
@@ -22,7 +27,11 @@ function done(json: boolean | undefined, result: Record<string, unknown>, line: 
 export function registerKeyAlias(key: Command): void {
   const alias = key.command('alias').description('manage aliases (alias/name)');
 
-  const create = alias.command('create').description('create an alias for a key').argument('<alias>', 'alias/name or name').argument('<key>', 'key id, ARN or alias');
+  const create = alias
+    .command('create')
+    .description('create an alias for a key')
+    .argument('<alias>', 'alias/name or name')
+    .argument('<key>', 'key id, ARN or alias');
   addGlobalOptions(create).action((name: string, keyId: string, _o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const aliasNameValue = aliasName(name);
@@ -31,7 +40,11 @@ export function registerKeyAlias(key: Command): void {
     }),
   );
 
-  const update = alias.command('update').description('point an alias at another key').argument('<alias>', 'alias/name or name').argument('<key>', 'key id, ARN or alias');
+  const update = alias
+    .command('update')
+    .description('point an alias at another key')
+    .argument('<alias>', 'alias/name or name')
+    .argument('<key>', 'key id, ARN or alias');
   addGlobalOptions(update).action((name: string, keyId: string, _o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const aliasNameValue = aliasName(name);
@@ -40,7 +53,10 @@ export function registerKeyAlias(key: Command): void {
     }),
   );
 
-  const del = alias.command('delete').description('delete an alias (never the key)').argument('<alias>', 'alias/name or name');
+  const del = alias
+    .command('delete')
+    .description('delete an alias (never the key)')
+    .argument('<alias>', 'alias/name or name');
   addGlobalOptions(del).action((name: string, _o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const aliasNameValue = aliasName(name);

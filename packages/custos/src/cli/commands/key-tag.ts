@@ -8,7 +8,11 @@ import { printResult, printTable } from '../output.js';
 export function registerKeyTag(key: Command): void {
   const tag = key.command('tag').description('manage the tags of a key');
 
-  const add = tag.command('add').description('add or overwrite tags').argument('<key>', 'key id, ARN or alias').argument('<tags...>', 'key=value pairs');
+  const add = tag
+    .command('add')
+    .description('add or overwrite tags')
+    .argument('<key>', 'key id, ARN or alias')
+    .argument('<tags...>', 'key=value pairs');
   addGlobalOptions(add).action((keyId: string, pairs: string[], _o: unknown, cmd: Command) => {
     const tags: Tag[] = pairs.map((p) => {
       const [tagKey, tagValue] = splitKeyValue(p, 'tag key=value');
@@ -20,18 +24,27 @@ export function registerKeyTag(key: Command): void {
     });
   });
 
-  const remove = tag.command('remove').description('remove tags by key').argument('<key>', 'key id, ARN or alias').argument('<tagKeys...>', 'tag keys');
+  const remove = tag
+    .command('remove')
+    .description('remove tags by key')
+    .argument('<key>', 'key id, ARN or alias')
+    .argument('<tagKeys...>', 'tag keys');
   addGlobalOptions(remove).action((keyId: string, tagKeys: string[], _o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       await kms.untagResource({ keyId, tagKeys });
-      printResult(g.json, { keyId, tagKeys }, () => process.stdout.write(`${tagKeys.length} tag(s) removed from ${keyId}\n`));
+      printResult(g.json, { keyId, tagKeys }, () =>
+        process.stdout.write(`${tagKeys.length} tag(s) removed from ${keyId}\n`),
+      );
     }),
   );
 
   const list = tag.command('list').description('list the tags of a key').argument('<key>', 'key id, ARN or alias');
   addGlobalOptions(list).action((keyId: string, _o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
-      const tags = await listAll((marker) => kms.listResourceTags({ keyId, limit: 50, ...(marker && { marker }) }), (page) => page.tags);
+      const tags = await listAll(
+        (marker) => kms.listResourceTags({ keyId, limit: 50, ...(marker && { marker }) }),
+        (page) => page.tags,
+      );
       printResult(g.json, { tags }, ({ tags: rows }) =>
         printTable(rows, [
           { header: 'KEY', value: (t) => t.tagKey },

@@ -32,7 +32,16 @@ const DESCRIBE_FIELDS: ReadonlyArray<readonly [string, (m: KeyMetadata) => unkno
   ['CurrentKeyVersion', (m) => m.currentKeyVersion],
   ['CreationDate', (m) => m.creationDate],
   ['DeletionDate', (m) => m.deletionDate],
-  ['Algorithms', (m) => [...(m.encryptionAlgorithms ?? []), ...(m.signingAlgorithms ?? []), ...(m.macAlgorithms ?? []), ...(m.keyAgreementAlgorithms ?? []), ...(m.derivationAlgorithms ?? [])]],
+  [
+    'Algorithms',
+    (m) => [
+      ...(m.encryptionAlgorithms ?? []),
+      ...(m.signingAlgorithms ?? []),
+      ...(m.macAlgorithms ?? []),
+      ...(m.keyAgreementAlgorithms ?? []),
+      ...(m.derivationAlgorithms ?? []),
+    ],
+  ],
 ];
 
 function printMetadata(m: KeyMetadata): void {
@@ -40,10 +49,17 @@ function printMetadata(m: KeyMetadata): void {
 }
 
 /** Runs a state change, then prints the key as it is now. */
-async function changeState(kms: Kms, keyId: string, json: boolean | undefined, change: () => Promise<unknown>): Promise<void> {
+async function changeState(
+  kms: Kms,
+  keyId: string,
+  json: boolean | undefined,
+  change: () => Promise<unknown>,
+): Promise<void> {
   await change();
   const { keyMetadata } = await kms.describeKey({ keyId });
-  printResult(json, keyMetadata, (m) => process.stdout.write(`${m.keyId}  ${m.keyState}  version ${m.currentKeyVersion}\n`));
+  printResult(json, keyMetadata, (m) =>
+    process.stdout.write(`${m.keyId}  ${m.keyState}  version ${m.currentKeyVersion}\n`),
+  );
 }
 
 /** Calls `fn` on at most `limit` items at once, keeping order. */
@@ -71,7 +87,12 @@ export function registerKey(program: Command): void {
     .option('--description <text>', 'description')
     .option('--alias <alias>', 'also create this alias (alias/name or name)')
     .option('--exportable', 'allow ExportKey of the key material (audited)')
-    .addOption(new Option('--origin <origin>', 'AWS_KMS (generated here) or EXTERNAL (import material later)').choices(['AWS_KMS', 'EXTERNAL']))
+    .addOption(
+      new Option('--origin <origin>', 'AWS_KMS (generated here) or EXTERNAL (import material later)').choices([
+        'AWS_KMS',
+        'EXTERNAL',
+      ]),
+    )
     .option('--tag <key=value>', 'tag (repeatable)', collectKeyValue);
   addGlobalOptions(create).action((o: CreateOptions, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
@@ -88,7 +109,11 @@ export function registerKey(program: Command): void {
           await kms.createAlias({ aliasName: aliasName(o.alias), targetKeyId: keyMetadata.keyId });
         } catch (err) {
           const code = (err as { code?: unknown }).code;
-          throw new CliError(typeof code === 'string' ? code : 'ERROR', `key ${keyMetadata.keyId} was created, but not the alias: ${(err as Error).message}`, { cause: err });
+          throw new CliError(
+            typeof code === 'string' ? code : 'ERROR',
+            `key ${keyMetadata.keyId} was created, but not the alias: ${(err as Error).message}`,
+            { cause: err },
+          );
         }
       }
       printResult(g.json, keyMetadata, printMetadata);
@@ -98,9 +123,15 @@ export function registerKey(program: Command): void {
   const list = key.command('list').description('list keys (with spec, state and aliases)');
   addGlobalOptions(list).action((_o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
-      const keys = await listAll((marker) => kms.listKeys({ limit: 1000, ...(marker && { marker }) }), (page) => page.keys);
+      const keys = await listAll(
+        (marker) => kms.listKeys({ limit: 1000, ...(marker && { marker }) }),
+        (page) => page.keys,
+      );
       if (g.json) return printResult(true, { keys }, () => {});
-      const [metadata, aliases] = await Promise.all([mapLimit(keys, 8, async (k) => (await kms.describeKey({ keyId: k.keyId })).keyMetadata), listAllAliases(kms)]);
+      const [metadata, aliases] = await Promise.all([
+        mapLimit(keys, 8, async (k) => (await kms.describeKey({ keyId: k.keyId })).keyMetadata),
+        listAllAliases(kms),
+      ]);
       const columns: Column<KeyMetadata>[] = [
         { header: 'KEY ID', value: (m) => m.keyId },
         { header: 'SPEC', value: (m) => m.keySpec },
@@ -113,7 +144,10 @@ export function registerKey(program: Command): void {
     }),
   );
 
-  const describe = key.command('describe').description('show a key’s metadata').argument('<key>', 'key id, ARN or alias');
+  const describe = key
+    .command('describe')
+    .description('show a key’s metadata')
+    .argument('<key>', 'key id, ARN or alias');
   addGlobalOptions(describe).action((keyId: string, _o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => printResult(g.json, (await kms.describeKey({ keyId })).keyMetadata, printMetadata)),
   );
@@ -122,22 +156,40 @@ export function registerKey(program: Command): void {
     ['enable', 'enable a Disabled key', (kms, keyId) => kms.enableKey({ keyId })],
     ['disable', 'disable an Enabled key', (kms, keyId) => kms.disableKey({ keyId })],
     ['rotate', 'add a new key version now (RotateKeyOnDemand)', (kms, keyId) => kms.rotateKeyOnDemand({ keyId })],
-    ['cancel-deletion', 'take a key out of PendingDeletion (it becomes Disabled)', (kms, keyId) => kms.cancelKeyDeletion({ keyId })],
+    [
+      'cancel-deletion',
+      'take a key out of PendingDeletion (it becomes Disabled)',
+      (kms, keyId) => kms.cancelKeyDeletion({ keyId }),
+    ],
   ];
   for (const [name, description, call] of simple) {
     const cmd = key.command(name).description(description).argument('<key>', 'key id, ARN or alias');
-    addGlobalOptions(cmd).action((keyId: string, _o: unknown, c: Command) => withKms(c, (kms, g) => changeState(kms, keyId, g.json, () => call(kms, keyId))));
+    addGlobalOptions(cmd).action((keyId: string, _o: unknown, c: Command) =>
+      withKms(c, (kms, g) => changeState(kms, keyId, g.json, () => call(kms, keyId))),
+    );
   }
 
   const schedule = key
     .command('schedule-deletion')
     .description('schedule a key for deletion after a waiting period')
     .argument('<key>', 'key id, ARN or alias')
-    .addOption(new Option('--days <n>', 'waiting period in days (server default: 30)').argParser(integer('--days', 1, 30)));
+    .addOption(
+      new Option('--days <n>', 'waiting period in days (server default: 30)').argParser(integer('--days', 1, 30)),
+    );
   addGlobalOptions(schedule).action((keyId: string, o: { days?: number }, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
-      const result = await kms.scheduleKeyDeletion({ keyId, ...(o.days !== undefined && { pendingWindowInDays: o.days }) });
-      printResult(g.json, result, (r) => printFields([['KeyId', r.keyId], ['KeyState', r.keyState], ['DeletionDate', r.deletionDate], ['PendingWindowInDays', r.pendingWindowInDays]]));
+      const result = await kms.scheduleKeyDeletion({
+        keyId,
+        ...(o.days !== undefined && { pendingWindowInDays: o.days }),
+      });
+      printResult(g.json, result, (r) =>
+        printFields([
+          ['KeyId', r.keyId],
+          ['KeyState', r.keyState],
+          ['DeletionDate', r.deletionDate],
+          ['PendingWindowInDays', r.pendingWindowInDays],
+        ]),
+      );
     }),
   );
 

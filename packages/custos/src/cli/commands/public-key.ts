@@ -7,7 +7,10 @@ import { toJson } from '../output.js';
 
 /** PEM of a SubjectPublicKeyInfo (RFC 7468 §13): base64 in 64-character lines between the labels. */
 export function spkiToPem(der: Uint8Array): string {
-  const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
+  const lines =
+    Buffer.from(der)
+      .toString('base64')
+      .match(/.{1,64}/g) ?? [];
   return `-----BEGIN PUBLIC KEY-----\n${lines.join('\n')}\n-----END PUBLIC KEY-----\n`;
 }
 

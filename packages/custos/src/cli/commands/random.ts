@@ -20,7 +20,11 @@ export function registerRandom(program: Command): void {
   const cmd = program
     .command('random')
     .description('random bytes from the server CSPRNG')
-    .addOption(new Option('--bytes <n>', `how many bytes (1..${MAX_BYTES})`).argParser(integer('--bytes', 1, MAX_BYTES)).default(32))
+    .addOption(
+      new Option('--bytes <n>', `how many bytes (1..${MAX_BYTES})`)
+        .argParser(integer('--bytes', 1, MAX_BYTES))
+        .default(32),
+    )
     .addOption(new Option('--format <format>', 'output encoding').choices(['base64', 'hex', 'raw']).default('base64'))
     .option('--out <file>', 'write to a file (default stdout)')
     .option('--force', 'write raw bytes even to a terminal');

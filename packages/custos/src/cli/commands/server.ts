@@ -31,24 +31,107 @@ export interface ServerSettings {
 }
 
 /** One row per setting: flag, environment variable, default, help. The one table flags, env and config derive from. */
-const SETTINGS: ReadonlyArray<{ key: keyof ServerSettings; flag: string; env: string; fallback?: string; help: string }> = [
-  { key: 'dataDir', flag: '--data-dir <dir>', env: 'CUSTOS_DATA_DIR', fallback: DEFAULT_DATA_DIR, help: 'data directory (database, root key, admin.token)' },
-  { key: 'listen', flag: '--listen <host:port>', env: 'CUSTOS_LISTEN', fallback: '127.0.0.1:7300', help: 'address to listen on' },
-  { key: 'passphraseFile', flag: '--passphrase-file <file>', env: 'CUSTOS_PASSPHRASE_FILE', help: 'file holding the passphrase that seals the root key' },
-  { key: 'rootKeyFile', flag: '--root-key-file <file>', env: 'CUSTOS_ROOT_KEY_FILE', help: 'root key file (default <data-dir>/root.key); the same file on every node of one database' },
-  { key: 'databaseUrl', flag: '--database-url <url>', env: 'CUSTOS_DATABASE_URL', help: 'PostgreSQL connection string (many nodes on one database) instead of <data-dir>/custos.db' },
-  { key: 'databaseSchema', flag: '--database-schema <name>', env: 'CUSTOS_DATABASE_SCHEMA', help: 'PostgreSQL schema for Custos\'s tables (created if missing)' },
-  { key: 'databasePoolSize', flag: '--database-pool-size <n>', env: 'CUSTOS_DATABASE_POOL_SIZE', help: 'PostgreSQL connections per node (default 10)' },
-  { key: 'databaseConnectionTimeout', flag: '--database-connection-timeout <ms>', env: 'CUSTOS_DATABASE_CONNECTION_TIMEOUT', help: 'PostgreSQL: longest wait for a connection, ms' },
-  { key: 'databaseStatementTimeout', flag: '--database-statement-timeout <ms>', env: 'CUSTOS_DATABASE_STATEMENT_TIMEOUT', help: 'PostgreSQL: longest a statement may run, ms' },
-  { key: 'tlsCert', flag: '--tls-cert <file>', env: 'CUSTOS_TLS_CERT', help: 'TLS certificate chain (PEM); enables HTTPS' },
+const SETTINGS: ReadonlyArray<{
+  key: keyof ServerSettings;
+  flag: string;
+  env: string;
+  fallback?: string;
+  help: string;
+}> = [
+  {
+    key: 'dataDir',
+    flag: '--data-dir <dir>',
+    env: 'CUSTOS_DATA_DIR',
+    fallback: DEFAULT_DATA_DIR,
+    help: 'data directory (database, root key, admin.token)',
+  },
+  {
+    key: 'listen',
+    flag: '--listen <host:port>',
+    env: 'CUSTOS_LISTEN',
+    fallback: '127.0.0.1:7300',
+    help: 'address to listen on',
+  },
+  {
+    key: 'passphraseFile',
+    flag: '--passphrase-file <file>',
+    env: 'CUSTOS_PASSPHRASE_FILE',
+    help: 'file holding the passphrase that seals the root key',
+  },
+  {
+    key: 'rootKeyFile',
+    flag: '--root-key-file <file>',
+    env: 'CUSTOS_ROOT_KEY_FILE',
+    help: 'root key file (default <data-dir>/root.key); the same file on every node of one database',
+  },
+  {
+    key: 'databaseUrl',
+    flag: '--database-url <url>',
+    env: 'CUSTOS_DATABASE_URL',
+    help: 'PostgreSQL connection string (many nodes on one database) instead of <data-dir>/custos.db',
+  },
+  {
+    key: 'databaseSchema',
+    flag: '--database-schema <name>',
+    env: 'CUSTOS_DATABASE_SCHEMA',
+    help: "PostgreSQL schema for Custos's tables (created if missing)",
+  },
+  {
+    key: 'databasePoolSize',
+    flag: '--database-pool-size <n>',
+    env: 'CUSTOS_DATABASE_POOL_SIZE',
+    help: 'PostgreSQL connections per node (default 10)',
+  },
+  {
+    key: 'databaseConnectionTimeout',
+    flag: '--database-connection-timeout <ms>',
+    env: 'CUSTOS_DATABASE_CONNECTION_TIMEOUT',
+    help: 'PostgreSQL: longest wait for a connection, ms',
+  },
+  {
+    key: 'databaseStatementTimeout',
+    flag: '--database-statement-timeout <ms>',
+    env: 'CUSTOS_DATABASE_STATEMENT_TIMEOUT',
+    help: 'PostgreSQL: longest a statement may run, ms',
+  },
+  {
+    key: 'tlsCert',
+    flag: '--tls-cert <file>',
+    env: 'CUSTOS_TLS_CERT',
+    help: 'TLS certificate chain (PEM); enables HTTPS',
+  },
   { key: 'tlsKey', flag: '--tls-key <file>', env: 'CUSTOS_TLS_KEY', help: 'TLS private key (PEM)' },
-  { key: 'tlsClientCa', flag: '--tls-client-ca <file>', env: 'CUSTOS_TLS_CLIENT_CA', help: 'CA (PEM) for client certificates; requires mutual TLS' },
-  { key: 'bodyLimit', flag: '--body-limit <size>', env: 'CUSTOS_BODY_LIMIT', help: 'largest request body: bytes, or with kb/mb (e.g. 1mb)' },
-  { key: 'logLevel', flag: '--log-level <level>', env: 'CUSTOS_LOG_LEVEL', help: `log level: ${LOG_LEVELS.join(', ')}` },
+  {
+    key: 'tlsClientCa',
+    flag: '--tls-client-ca <file>',
+    env: 'CUSTOS_TLS_CLIENT_CA',
+    help: 'CA (PEM) for client certificates; requires mutual TLS',
+  },
+  {
+    key: 'bodyLimit',
+    flag: '--body-limit <size>',
+    env: 'CUSTOS_BODY_LIMIT',
+    help: 'largest request body: bytes, or with kb/mb (e.g. 1mb)',
+  },
+  {
+    key: 'logLevel',
+    flag: '--log-level <level>',
+    env: 'CUSTOS_LOG_LEVEL',
+    help: `log level: ${LOG_LEVELS.join(', ')}`,
+  },
   { key: 'rateLimit', flag: '--rate-limit <n>', env: 'CUSTOS_RATE_LIMIT', help: 'requests per minute per client' },
-  { key: 'awsRegion', flag: '--aws-region <region>', env: 'CUSTOS_AWS_REGION', help: 'region in key ARNs and the SigV4 scope (default us-east-1)' },
-  { key: 'awsAccountId', flag: '--aws-account-id <id>', env: 'CUSTOS_AWS_ACCOUNT_ID', help: 'account in key ARNs (default 000000000000)' },
+  {
+    key: 'awsRegion',
+    flag: '--aws-region <region>',
+    env: 'CUSTOS_AWS_REGION',
+    help: 'region in key ARNs and the SigV4 scope (default us-east-1)',
+  },
+  {
+    key: 'awsAccountId',
+    flag: '--aws-account-id <id>',
+    env: 'CUSTOS_AWS_ACCOUNT_ID',
+    help: 'account in key ARNs (default 000000000000)',
+  },
 ];
 
 /** `1048576`, `512kb`, `1mb`, `1MiB` → bytes. */
@@ -62,7 +145,8 @@ export function parseSize(value: string, name: string): number {
 }
 
 function parseCount(value: string, name: string): number {
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new UsageError(`${name} expects a positive integer, got '${value}'`);
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1)
+    throw new UsageError(`${name} expects a positive integer, got '${value}'`);
   return Number(value);
 }
 
@@ -81,12 +165,15 @@ export function readConfigFile(path: string): Partial<Record<keyof ServerSetting
     // Not the parser's message: it quotes the file around the error, and the file may hold a database password.
     throw new UsageError(`config file '${path}' is not valid JSON`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`config file '${path}' must hold a JSON object`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new UsageError(`config file '${path}' must hold a JSON object`);
   const out: Partial<Record<keyof ServerSettings, string>> = {};
   const known = new Set<string>(SETTINGS.map((s) => s.key));
   for (const [key, value] of Object.entries(parsed)) {
-    if (!known.has(key)) throw new UsageError(`config file '${path}': unknown setting '${key}' (known: ${[...known].join(', ')})`);
-    if (typeof value !== 'string' && typeof value !== 'number') throw new UsageError(`config file '${path}': '${key}' must be a string or a number`);
+    if (!known.has(key))
+      throw new UsageError(`config file '${path}': unknown setting '${key}' (known: ${[...known].join(', ')})`);
+    if (typeof value !== 'string' && typeof value !== 'number')
+      throw new UsageError(`config file '${path}': '${key}' must be a string or a number`);
     out[key as keyof ServerSettings] = String(value);
   }
   return out;
@@ -120,8 +207,10 @@ function readPassphrase(path: string): string {
 
 /** Maps settings onto startServer's options (files read here, sizes and counts parsed). */
 export function serverOptions(s: ServerSettings) {
-  if ((s.tlsCert === undefined) !== (s.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
-  if (s.tlsClientCa !== undefined && s.tlsCert === undefined) throw new UsageError('--tls-client-ca needs --tls-cert and --tls-key');
+  if ((s.tlsCert === undefined) !== (s.tlsKey === undefined))
+    throw new UsageError('--tls-cert and --tls-key go together');
+  if (s.tlsClientCa !== undefined && s.tlsCert === undefined)
+    throw new UsageError('--tls-client-ca needs --tls-cert and --tls-key');
   const pgOnly = [s.databaseSchema, s.databasePoolSize, s.databaseConnectionTimeout, s.databaseStatementTimeout];
   if (s.databaseUrl === undefined && pgOnly.some((v) => v !== undefined)) {
     throw new UsageError('--database-schema, --database-pool-size and the database timeouts need --database-url');
@@ -135,7 +224,9 @@ export function serverOptions(s: ServerSettings) {
     ...(s.awsRegion !== undefined && { awsRegion: s.awsRegion }),
     ...(s.awsAccountId !== undefined && { awsAccountId: s.awsAccountId }),
     ...(s.databaseSchema !== undefined && { databaseSchema: s.databaseSchema }),
-    ...(s.databasePoolSize !== undefined && { databasePoolSize: parseCount(s.databasePoolSize, '--database-pool-size') }),
+    ...(s.databasePoolSize !== undefined && {
+      databasePoolSize: parseCount(s.databasePoolSize, '--database-pool-size'),
+    }),
     ...(s.databaseConnectionTimeout !== undefined && {
       databaseConnectionTimeoutMs: parseCount(s.databaseConnectionTimeout, '--database-connection-timeout'),
     }),
@@ -153,8 +244,15 @@ export function serverOptions(s: ServerSettings) {
 
 export function registerServer(program: Command): void {
   const cmd = program.command('server').description('run the Custos server (REST API) on a data directory');
-  for (const s of SETTINGS) cmd.addOption(new Option(s.flag, s.fallback === undefined ? s.help : `${s.help} (default ${s.fallback})`).env(s.env));
-  cmd.addOption(new Option('--config <file>', 'JSON file with these settings in camelCase (flag > env > file > default)').env('CUSTOS_CONFIG'));
+  for (const s of SETTINGS)
+    cmd.addOption(
+      new Option(s.flag, s.fallback === undefined ? s.help : `${s.help} (default ${s.fallback})`).env(s.env),
+    );
+  cmd.addOption(
+    new Option('--config <file>', 'JSON file with these settings in camelCase (flag > env > file > default)').env(
+      'CUSTOS_CONFIG',
+    ),
+  );
   cmd.action(async (_o: unknown, c: Command) => {
     const options = serverOptions(resolveSettings(c));
     const { startServer, installSignalHandlers } = await import('../../api/server.js');

@@ -1,7 +1,13 @@
 // `custos sign` and `custos verify`: a message (RAW, up to 4096 bytes) or a digest, with an asymmetric key.
 // Must not import the store, service or api. Signatures are raw bytes (as AWS KMS Sign returns them).
 import { readFileSync } from 'node:fs';
-import { MAX_MESSAGE_BYTES, MESSAGE_TYPES, type MessageType, SIGNING_ALGORITHMS, type SigningAlgorithm } from '@custos/contract';
+import {
+  MAX_MESSAGE_BYTES,
+  MESSAGE_TYPES,
+  type MessageType,
+  SIGNING_ALGORITHMS,
+  type SigningAlgorithm,
+} from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { CliError } from '../errors.js';
 import { guardBinaryOutput, openInput, openOutput, readAllBounded, writeAll } from '../io.js';
@@ -26,17 +32,29 @@ interface VerifyOptions extends Omit<SignOptions, 'out' | 'force'> {
 function messageOptions(cmd: Command): Command {
   return cmd
     .requiredOption('--key <id|alias>', 'key id, ARN or alias of an asymmetric SIGN_VERIFY key')
-    .addOption(new Option('--algorithm <algorithm>', 'signing algorithm').choices(SIGNING_ALGORITHMS).makeOptionMandatory())
-    .addOption(new Option('--message-type <type>', 'RAW: the message itself; DIGEST: its hash').choices(MESSAGE_TYPES).default('RAW'))
+    .addOption(
+      new Option('--algorithm <algorithm>', 'signing algorithm').choices(SIGNING_ALGORITHMS).makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--message-type <type>', 'RAW: the message itself; DIGEST: its hash')
+        .choices(MESSAGE_TYPES)
+        .default('RAW'),
+    )
     .option('--in <file>', 'read the message from a file (default stdin)');
 }
 
 async function readMessage(path: string | undefined): Promise<Buffer> {
-  return readAllBounded(openInput(path).stream, MAX_MESSAGE_BYTES, 'the message (hash it and pass --message-type DIGEST)');
+  return readAllBounded(
+    openInput(path).stream,
+    MAX_MESSAGE_BYTES,
+    'the message (hash it and pass --message-type DIGEST)',
+  );
 }
 
 export function registerSign(program: Command): void {
-  const sign = messageOptions(program.command('sign').description('sign stdin (or --in); writes the raw signature to stdout (or --out)'))
+  const sign = messageOptions(
+    program.command('sign').description('sign stdin (or --in); writes the raw signature to stdout (or --out)'),
+  )
     .option('--out <file>', 'write the signature to a file (default stdout)')
     .option('--force', 'write the binary signature even to a terminal');
   addGlobalOptions(sign).action(async (o: SignOptions, cmd: Command) => {
@@ -44,19 +62,31 @@ export function registerSign(program: Command): void {
     if (!json) guardBinaryOutput(o.out, o.force, 'a binary signature');
     const message = await readMessage(o.in);
     await withKms(cmd, async (kms) => {
-      const result = await kms.sign({ keyId: o.key, message, messageType: o.messageType ?? 'RAW', signingAlgorithm: o.algorithm });
+      const result = await kms.sign({
+        keyId: o.key,
+        message,
+        messageType: o.messageType ?? 'RAW',
+        signingAlgorithm: o.algorithm,
+      });
       if (json) printJson(result);
       else await writeAll(openOutput(o.out), [result.signature]);
     });
   });
 
-  const verify = messageOptions(program.command('verify').description('verify a signature of stdin (or --in): exit 0 if valid, 1 if not'))
-    .requiredOption('--signature-file <file>', 'the raw signature bytes');
+  const verify = messageOptions(
+    program.command('verify').description('verify a signature of stdin (or --in): exit 0 if valid, 1 if not'),
+  ).requiredOption('--signature-file <file>', 'the raw signature bytes');
   addGlobalOptions(verify).action(async (o: VerifyOptions, cmd: Command) => {
     const signature = readFileSync(o.signatureFile);
     const message = await readMessage(o.in);
     await withKms(cmd, async (kms, g) => {
-      const result = await kms.verify({ keyId: o.key, message, messageType: o.messageType ?? 'RAW', signature, signingAlgorithm: o.algorithm });
+      const result = await kms.verify({
+        keyId: o.key,
+        message,
+        messageType: o.messageType ?? 'RAW',
+        signature,
+        signingAlgorithm: o.algorithm,
+      });
       // The service raises INVALID_SIGNATURE rather than answering false; a false answer is treated the same.
       if (!result.signatureValid) throw new CliError('INVALID_SIGNATURE', 'the signature is not valid');
       if (g.json) printJson(result);

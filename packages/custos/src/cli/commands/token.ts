@@ -18,7 +18,8 @@ const DURATION_UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_0
 
 /** `--expires-at <ISO date>` or `--expires-in 30d` (s, m, h, d). */
 function expiry(o: CreateOptions, now = Date.now()): Date | undefined {
-  if (o.expiresAt !== undefined && o.expiresIn !== undefined) throw new UsageError('give --expires-at or --expires-in, not both');
+  if (o.expiresAt !== undefined && o.expiresIn !== undefined)
+    throw new UsageError('give --expires-at or --expires-in, not both');
   if (o.expiresAt !== undefined) {
     const at = new Date(o.expiresAt);
     if (Number.isNaN(at.getTime())) throw new UsageError(`--expires-at expects an ISO 8601 date, got '${o.expiresAt}'`);
@@ -38,7 +39,11 @@ export function registerToken(program: Command): void {
   const create = token
     .command('create')
     .description('create a token; it is printed once and cannot be shown again')
-    .addOption(new Option('--role <role>', `role (repeatable): ${ROLES.join(', ')}`).argParser(collectRole).makeOptionMandatory())
+    .addOption(
+      new Option('--role <role>', `role (repeatable): ${ROLES.join(', ')}`)
+        .argParser(collectRole)
+        .makeOptionMandatory(),
+    )
     .option('--principal <name>', 'principal the token acts as (default: chosen by the server)')
     .option('--description <text>', 'description')
     .option('--expires-at <date>', 'expiry, ISO 8601')
@@ -53,7 +58,14 @@ export function registerToken(program: Command): void {
         ...(expiresAt && { expiresAt }),
       });
       printResult(g.json, result, (r) =>
-        printFields([['Token', r.token], ['TokenId', r.tokenId], ['Principal', r.principal], ['Roles', r.roles], ['CreatedAt', r.createdAt], ['ExpiresAt', r.expiresAt]]),
+        printFields([
+          ['Token', r.token],
+          ['TokenId', r.tokenId],
+          ['Principal', r.principal],
+          ['Roles', r.roles],
+          ['CreatedAt', r.createdAt],
+          ['ExpiresAt', r.expiresAt],
+        ]),
       );
     });
   });
@@ -61,7 +73,10 @@ export function registerToken(program: Command): void {
   const list = token.command('list').description('list tokens (never their secrets)');
   addGlobalOptions(list).action((_o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
-      const tokens = await listAll((marker) => kms.listTokens({ ...(marker && { marker }) }), (page) => page.tokens);
+      const tokens = await listAll(
+        (marker) => kms.listTokens({ ...(marker && { marker }) }),
+        (page) => page.tokens,
+      );
       printResult(g.json, { tokens }, ({ tokens: rows }) =>
         printTable(rows, [
           { header: 'TOKEN ID', value: (t) => t.tokenId },
@@ -77,7 +92,10 @@ export function registerToken(program: Command): void {
     }),
   );
 
-  const revoke = token.command('revoke').description('revoke a token').argument('<tokenId>', 'the token id (not the token)');
+  const revoke = token
+    .command('revoke')
+    .description('revoke a token')
+    .argument('<tokenId>', 'the token id (not the token)');
   addGlobalOptions(revoke).action((tokenId: string, _o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       await kms.revokeToken({ tokenId });

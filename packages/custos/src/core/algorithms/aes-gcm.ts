@@ -52,7 +52,11 @@ export function aesGcmEncrypt(key: SecretBytes, plaintext: Uint8Array, aad: Uint
   cipher.setAAD(aad);
   const body = cipher.update(plaintext);
   const last = cipher.final(); // empty for GCM, which is a stream mode
-  return { iv, ciphertext: ownBytes(last.length > 0 ? Buffer.concat([body, last]) : body), tag: new Uint8Array(cipher.getAuthTag()) };
+  return {
+    iv,
+    ciphertext: ownBytes(last.length > 0 ? Buffer.concat([body, last]) : body),
+    tag: new Uint8Array(cipher.getAuthTag()),
+  };
 }
 
 /**

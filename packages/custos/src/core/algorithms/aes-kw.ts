@@ -20,7 +20,8 @@ const CIPHERS: Readonly<Record<Mode, Readonly<Record<number, string>>>> = {
 
 function cipherFor(mode: Mode, kek: SecretBytes): string {
   const name = CIPHERS[mode][kek.length];
-  if (name === undefined) throw new ValidationError('key-encryption key must be 16, 24 or 32 bytes', 'INVALID_KEY_MATERIAL');
+  if (name === undefined)
+    throw new ValidationError('key-encryption key must be 16, 24 or 32 bytes', 'INVALID_KEY_MATERIAL');
   return name;
 }
 
@@ -28,7 +29,10 @@ function wrap(mode: Mode, kek: SecretBytes, key: SecretBytes): Uint8Array {
   const name = cipherFor(mode, kek);
   // RFC 3394 §2: KW wraps n >= 2 64-bit blocks; RFC 5649 §4.1: KWP wraps 1..2^32 bytes.
   if (mode === 'kw' ? key.length < 16 || key.length % 8 !== 0 : key.length < 1) {
-    throw new ValidationError(`cannot wrap a key of ${key.length} bytes with AES-${mode.toUpperCase()}`, 'INVALID_KEY_MATERIAL');
+    throw new ValidationError(
+      `cannot wrap a key of ${key.length} bytes with AES-${mode.toUpperCase()}`,
+      'INVALID_KEY_MATERIAL',
+    );
   }
   const cipher = createCipheriv(name, exposeSecret(kek), DEFAULT_IV[mode]);
   return new Uint8Array(Buffer.concat([cipher.update(exposeSecret(key)), cipher.final()]));

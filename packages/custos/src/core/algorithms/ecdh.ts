@@ -7,7 +7,8 @@ import type { KeySpecEntry } from '../key-specs.js';
 import { parsePublicKey } from '../keys.js';
 import { SecretBytes } from '../secret-bytes.js';
 
-const unusablePeer = () => new ValidationError('the peer public key cannot be used for key agreement', 'INVALID_PUBLIC_KEY');
+const unusablePeer = () =>
+  new ValidationError('the peer public key cannot be used for key agreement', 'INVALID_PUBLIC_KEY');
 
 /**
  * Raw shared secret (the x-coordinate / X25519 output), as AWS DeriveSharedSecret returns it.
@@ -16,7 +17,8 @@ const unusablePeer = () => new ValidationError('the peer public key cannot be us
  * @example const z = ecdh(keySpec('X25519'), material, parsePublicKey(keySpec('X25519'), peerPem));
  */
 export function ecdh(spec: KeySpecEntry, privateKey: SecretBytes, peerPublicKey: Uint8Array): SecretBytes {
-  if (!spec.agreement.includes('ECDH')) throw new ValidationError(`${spec.name} does not support ECDH`, 'INVALID_KEY_USAGE');
+  if (!spec.agreement.includes('ECDH'))
+    throw new ValidationError(`${spec.name} does not support ECDH`, 'INVALID_KEY_USAGE');
   // Checked again here (cheap) so that no caller can skip the explicit-parameters check (CRYPTO-PITFALLS 4).
   const peer = publicKeyObject(spec, parsePublicKey(spec, peerPublicKey));
   const own = privateKeyObject(spec, privateKey);

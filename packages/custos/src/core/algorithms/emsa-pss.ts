@@ -21,7 +21,9 @@ interface ForgePss {
 function pss(hash: PssHash, salt?: Uint8Array): ForgePss {
   const md = FORGE_MD[hash]();
   const options = { md, mgf: forge.mgf.mgf1.create(FORGE_MD[hash]()), saltLength: md.digestLength };
-  return forge.pss.create(salt === undefined ? options : { ...options, salt: forge.util.createBuffer(Buffer.from(salt).toString('binary')) }) as ForgePss;
+  return forge.pss.create(
+    salt === undefined ? options : { ...options, salt: forge.util.createBuffer(Buffer.from(salt).toString('binary')) },
+  ) as ForgePss;
 }
 
 /** EM for `digest` (RFC 8017 §9.1.1), left-padded to `k` bytes for the raw RSA operation; fresh random salt from node. */
@@ -41,7 +43,11 @@ export function emsaPssVerify(hash: PssHash, digest: Uint8Array, em: Uint8Array,
   // §8.1.2 step 2.c: EM is the emLen low-order bytes; any byte above them must be zero.
   if (em.subarray(0, em.length - emLen).some((b) => b !== 0)) return false;
   try {
-    return pss(hash).verify(Buffer.from(digest).toString('binary'), Buffer.from(em.subarray(em.length - emLen)).toString('binary'), modBits);
+    return pss(hash).verify(
+      Buffer.from(digest).toString('binary'),
+      Buffer.from(em.subarray(em.length - emLen)).toString('binary'),
+      modBits,
+    );
   } catch {
     return false;
   }

@@ -30,13 +30,17 @@ function rsaPublic(key: KeyObject, signature: Uint8Array, padding: number): Buff
 }
 
 export const rsaPss: SignatureScheme = {
-  signRaw: (hash, key, message) => sign(hash, message, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: DIGEST_BYTES[hash] }),
+  signRaw: (hash, key, message) =>
+    sign(hash, message, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: DIGEST_BYTES[hash] }),
   verifyRaw: (hash, key, message, signature) =>
     rightLength(key, signature) &&
     verify(hash, message, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: DIGEST_BYTES[hash] }, signature),
   // node has no prehashed PSS: EMSA-PSS-ENCODE over the digest (emsa-pss.ts), then RSASP1 in OpenSSL (blinded).
   signDigest: (hash, key, digest) =>
-    privateEncrypt({ key, padding: constants.RSA_NO_PADDING }, emsaPssEncode(hash, digest, modulusBits(key), modulusBytes(key))),
+    privateEncrypt(
+      { key, padding: constants.RSA_NO_PADDING },
+      emsaPssEncode(hash, digest, modulusBits(key), modulusBytes(key)),
+    ),
   verifyDigest: (hash, key, digest, signature) => {
     if (!rightLength(key, signature)) return false;
     const em = rsaPublic(key, signature, constants.RSA_NO_PADDING);
@@ -46,9 +50,11 @@ export const rsaPss: SignatureScheme = {
 
 export const rsaPkcs1: SignatureScheme = {
   signRaw: (hash, key, message) => sign(hash, message, { key, padding: constants.RSA_PKCS1_PADDING }),
-  verifyRaw: (hash, key, message, signature) => rightLength(key, signature) && verify(hash, message, { key, padding: constants.RSA_PKCS1_PADDING }, signature),
+  verifyRaw: (hash, key, message, signature) =>
+    rightLength(key, signature) && verify(hash, message, { key, padding: constants.RSA_PKCS1_PADDING }, signature),
   // EMSA-PKCS1-v1_5 (§9.2): OpenSSL adds the 00 01 FF.. 00 block-type-1 padding around DigestInfo || digest.
-  signDigest: (hash, key, digest) => privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([DIGEST_INFO_PREFIX[hash], digest])),
+  signDigest: (hash, key, digest) =>
+    privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([DIGEST_INFO_PREFIX[hash], digest])),
   verifyDigest: (hash, key, digest, signature) => {
     if (!rightLength(key, signature)) return false;
     const recovered = rsaPublic(key, signature, constants.RSA_PKCS1_PADDING);

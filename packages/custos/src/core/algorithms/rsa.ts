@@ -1,7 +1,12 @@
 // RSA: OAEP encryption (hash pinned, SHA-1 or SHA-256 for OAEP and MGF1 alike, as AWS KMS does;
 // CRYPTO-PITFALLS 6) and the RSA_AES_KEY_WRAP import scheme. PKCS#1 v1.5 decryption stays off. Pure; no store/service/api.
 import { constants, privateDecrypt, publicEncrypt } from 'node:crypto';
-import { InvalidCiphertextError, ValidationError, type EncryptionAlgorithm, type WrappingAlgorithm } from '@custos/contract';
+import {
+  InvalidCiphertextError,
+  ValidationError,
+  type EncryptionAlgorithm,
+  type WrappingAlgorithm,
+} from '@custos/contract';
 import { DIGEST_BYTES, HASH_OF } from '../key-specs.js';
 import { modulusBytes, rsaPrivateKeyObject, rsaPublicKeyObject } from '../key-objects.js';
 import { exposeSecret, SecretBytes } from '../secret-bytes.js';
@@ -20,7 +25,11 @@ export function rsaOaepEncrypt(algorithm: OaepAlgorithm, publicKey: Uint8Array, 
   const key = rsaPublicKeyObject(publicKey);
   // RFC 8017 §7.1.1 step 1.b: mLen <= k - 2hLen - 2.
   const max = modulusBytes(key) - 2 * DIGEST_BYTES[hash] - 2;
-  if (plaintext.length > max) throw new ValidationError(`plaintext too long for ${algorithm} with this key: at most ${max} bytes`, 'VALIDATION_ERROR');
+  if (plaintext.length > max)
+    throw new ValidationError(
+      `plaintext too long for ${algorithm} with this key: at most ${max} bytes`,
+      'VALIDATION_ERROR',
+    );
   return new Uint8Array(publicEncrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash }, plaintext));
 }
 
@@ -32,7 +41,9 @@ export function rsaOaepDecrypt(algorithm: OaepAlgorithm, privateKey: SecretBytes
   const key = rsaPrivateKeyObject(privateKey);
   if (ciphertext.length !== modulusBytes(key)) throw new InvalidCiphertextError();
   try {
-    return new Uint8Array(privateDecrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: HASH_OF[algorithm] }, ciphertext));
+    return new Uint8Array(
+      privateDecrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: HASH_OF[algorithm] }, ciphertext),
+    );
   } catch {
     throw new InvalidCiphertextError();
   }
@@ -50,14 +61,19 @@ const WRAPPING: Record<WrappingAlgorithm, { readonly oaep: OaepAlgorithm; readon
 };
 const EPHEMERAL_KEY_BYTES = 32;
 
-const badMaterial = () => new ValidationError('wrapped key material cannot be unwrapped with this import wrapping key', 'INVALID_KEY_MATERIAL');
+const badMaterial = () =>
+  new ValidationError('wrapped key material cannot be unwrapped with this import wrapping key', 'INVALID_KEY_MATERIAL');
 
 /**
  * Unwraps imported key material wrapped under an import wrapping key (AWS GetParametersForImport):
  * RSAES_OAEP_SHA_* directly, or RSA_AES_KEY_WRAP_SHA_* (OAEP-wrapped ephemeral AES-256 key, then
  * AES-KWP of the material, RFC 5649). ValidationError('INVALID_KEY_MATERIAL') on any failure.
  */
-export function unwrapImportedMaterial(algorithm: WrappingAlgorithm, wrappingPrivateKey: SecretBytes, wrapped: Uint8Array): SecretBytes {
+export function unwrapImportedMaterial(
+  algorithm: WrappingAlgorithm,
+  wrappingPrivateKey: SecretBytes,
+  wrapped: Uint8Array,
+): SecretBytes {
   const { oaep, hybrid } = WRAPPING[algorithm];
   const decrypt = (ciphertext: Uint8Array): SecretBytes => {
     try {
@@ -85,7 +101,11 @@ export function unwrapImportedMaterial(algorithm: WrappingAlgorithm, wrappingPri
  * The client side of the above, for tests, the CLI and the SDK docs.
  * @example const wrapped = wrapForImport('RSA_AES_KEY_WRAP_SHA_256', wrappingSpki, pkcs8Der);
  */
-export function wrapForImport(algorithm: WrappingAlgorithm, wrappingPublicKey: Uint8Array, material: Uint8Array): Uint8Array {
+export function wrapForImport(
+  algorithm: WrappingAlgorithm,
+  wrappingPublicKey: Uint8Array,
+  material: Uint8Array,
+): Uint8Array {
   const { oaep, hybrid } = WRAPPING[algorithm];
   if (!hybrid) return rsaOaepEncrypt(oaep, wrappingPublicKey, material);
   const ephemeral = SecretBytes.random(EPHEMERAL_KEY_BYTES);

@@ -26,7 +26,8 @@ const SCHEMES: Record<SigningAlgorithm, SignatureScheme> = {
 
 /** Checks the (spec, algorithm, message type, digest length) combination; throws ValidationError, never signs. */
 function prepare(spec: KeySpecEntry, algorithm: SigningAlgorithm, message: Uint8Array, messageType: MessageType) {
-  if (!spec.signing.includes(algorithm)) throw new ValidationError(`${algorithm} is not a signing algorithm of ${spec.name}`, 'VALIDATION_ERROR');
+  if (!spec.signing.includes(algorithm))
+    throw new ValidationError(`${algorithm} is not a signing algorithm of ${spec.name}`, 'VALIDATION_ERROR');
   const scheme = SCHEMES[algorithm];
   const hash = HASH_OF[algorithm] as SigningHash;
   if (messageType === 'DIGEST') {
@@ -35,7 +36,10 @@ function prepare(spec: KeySpecEntry, algorithm: SigningAlgorithm, message: Uint8
     }
     // AWS KMS Sign: "If you use the DIGEST value, ... the message must be the digest length of the algorithm".
     if (message.length !== DIGEST_BYTES[hash]) {
-      throw new ValidationError(`a ${algorithm} DIGEST message must be ${DIGEST_BYTES[hash]} bytes`, 'VALIDATION_ERROR');
+      throw new ValidationError(
+        `a ${algorithm} DIGEST message must be ${DIGEST_BYTES[hash]} bytes`,
+        'VALIDATION_ERROR',
+      );
     }
   }
   return { scheme, hash };
@@ -46,21 +50,37 @@ function prepare(spec: KeySpecEntry, algorithm: SigningAlgorithm, message: Uint8
  * (ValidationError otherwise); ED25519_SHA_512 takes RAW only (ValidationError for DIGEST).
  * @example const sig = sign(keySpec('ECC_NIST_P256'), 'ECDSA_SHA_256', material, message, 'RAW');
  */
-export function sign(spec: KeySpecEntry, algorithm: SigningAlgorithm, privateKey: SecretBytes | PreparedPrivateKey, message: Uint8Array, messageType: MessageType): Uint8Array {
+export function sign(
+  spec: KeySpecEntry,
+  algorithm: SigningAlgorithm,
+  privateKey: SecretBytes | PreparedPrivateKey,
+  message: Uint8Array,
+  messageType: MessageType,
+): Uint8Array {
   const { scheme, hash } = prepare(spec, algorithm, message, messageType);
   const key = privateKeyObject(spec, privateKey);
   // prepare() has refused DIGEST for a scheme without signDigest.
-  const signature = messageType === 'DIGEST' ? scheme.signDigest!(hash, key, message) : scheme.signRaw(hash, key, message);
+  const signature =
+    messageType === 'DIGEST' ? scheme.signDigest!(hash, key, message) : scheme.signRaw(hash, key, message);
   // node:crypto and noble give each signature a buffer of its own (no copy then); a pool slice would be copied out.
   return ownBytes(signature);
 }
 
 /** `publicKey` is SPKI DER. False for any malformed or non-matching signature; never throws for bad signatures. */
-export function verify(spec: KeySpecEntry, algorithm: SigningAlgorithm, publicKey: Uint8Array, message: Uint8Array, messageType: MessageType, signature: Uint8Array): boolean {
+export function verify(
+  spec: KeySpecEntry,
+  algorithm: SigningAlgorithm,
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  messageType: MessageType,
+  signature: Uint8Array,
+): boolean {
   const { scheme, hash } = prepare(spec, algorithm, message, messageType);
   const key = publicKeyObject(spec, publicKey);
   try {
-    return messageType === 'DIGEST' ? scheme.verifyDigest?.(hash, key, message, signature) === true : scheme.verifyRaw(hash, key, message, signature);
+    return messageType === 'DIGEST'
+      ? scheme.verifyDigest?.(hash, key, message, signature) === true
+      : scheme.verifyRaw(hash, key, message, signature);
   } catch {
     return false;
   }

@@ -43,7 +43,8 @@ const TAG_BYTES = 16;
 const MAX_VERSION = 0xffff_ffff;
 /** Writes the 21-byte header (format, key id, version) at the start of `out`. */
 function writeHeader(out: Uint8Array, keyId: string, version: number): void {
-  if (!Number.isInteger(version) || version < 1 || version > MAX_VERSION) throw new InternalError('version must be a uint32 >= 1');
+  if (!Number.isInteger(version) || version < 1 || version > MAX_VERSION)
+    throw new InternalError('version must be a uint32 >= 1');
   out[0] = FORMAT_V1;
   writeUuid(out, 1, keyId);
   // uint32, big-endian
@@ -55,11 +56,14 @@ function writeHeader(out: Uint8Array, keyId: string, version: number): void {
 
 /** Encodes a blob in format 1. @example encodeCiphertext({ keyId, version: 1, ...aesGcmEncrypt(key, pt, aad) }) */
 export function encodeCiphertext(blob: CiphertextV1): Uint8Array {
-  if (blob.iv.length !== IV_BYTES || blob.tag.length !== TAG_BYTES) throw new InternalError('format 1 takes a 12-byte IV and a 16-byte tag');
+  if (blob.iv.length !== IV_BYTES || blob.tag.length !== TAG_BYTES)
+    throw new InternalError('format 1 takes a 12-byte IV and a 16-byte tag');
   // A buffer of its own, never a slice of Node's shared pool: the pool also holds other requests' plaintext, and a
   // blob's `.buffer` travels with it (structured clone, postMessage, Buffer.from(blob.buffer)). Not zero-filled:
   // every byte is written below.
-  const out = new Uint8Array(Buffer.allocUnsafeSlow(HEADER_BYTES + IV_BYTES + blob.ciphertext.length + TAG_BYTES).buffer);
+  const out = new Uint8Array(
+    Buffer.allocUnsafeSlow(HEADER_BYTES + IV_BYTES + blob.ciphertext.length + TAG_BYTES).buffer,
+  );
   writeHeader(out, blob.keyId, blob.version);
   out.set(blob.iv, HEADER_BYTES);
   out.set(blob.ciphertext, HEADER_BYTES + IV_BYTES);
@@ -74,7 +78,8 @@ export function decodeCiphertext(bytes: Uint8Array): CiphertextV1 {
   if (version === 0) throw new InvalidCiphertextError();
   // Views of the blob, not copies (a 1 KiB copy costs more than the decryption): plain Uint8Arrays whatever
   // `bytes` is, valid as long as the caller leaves the blob unchanged.
-  const view = (from: number, to: number): Uint8Array => new Uint8Array(bytes.buffer, bytes.byteOffset + from, to - from);
+  const view = (from: number, to: number): Uint8Array =>
+    new Uint8Array(bytes.buffer, bytes.byteOffset + from, to - from);
   const ivEnd = HEADER_BYTES + IV_BYTES;
   return {
     keyId: bytesToUuid(bytes.subarray(1, 1 + KEY_ID_BYTES)),
@@ -86,7 +91,10 @@ export function decodeCiphertext(bytes: Uint8Array): CiphertextV1 {
 }
 
 /** The additional data for the blob's GCM: its header (everything before the IV) followed by the context. */
-export function ciphertextAad(blob: Pick<CiphertextV1, 'keyId' | 'version'>, encryptionContext: Record<string, string> | undefined): Uint8Array {
+export function ciphertextAad(
+  blob: Pick<CiphertextV1, 'keyId' | 'version'>,
+  encryptionContext: Record<string, string> | undefined,
+): Uint8Array {
   const context = encodeEncryptionContext(encryptionContext);
   const out = new Uint8Array(HEADER_BYTES + context.length);
   writeHeader(out, blob.keyId, blob.version);

@@ -66,8 +66,10 @@ function b64(value: unknown, field: string, length?: number): Buffer {
 }
 
 function checkScryptParams(N: unknown, r: unknown, p: unknown): void {
-  const isInt = (v: unknown, min: number, max: number): v is number => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
-  if (!isInt(N, 2 ** 10, 2 ** 20) || (N & (N - 1)) !== 0) throw malformed('scrypt N must be a power of two from 2^10 to 2^20');
+  const isInt = (v: unknown, min: number, max: number): v is number =>
+    Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
+  if (!isInt(N, 2 ** 10, 2 ** 20) || (N & (N - 1)) !== 0)
+    throw malformed('scrypt N must be a power of two from 2^10 to 2^20');
   if (!isInt(r, 1, 32) || !isInt(p, 1, 16)) throw malformed('scrypt r must be 1..32 and p 1..16');
   if (scryptMemory(N, r, p) > MAX_SCRYPT_MEMORY) throw malformed('scrypt parameters need too much memory');
 }
@@ -78,7 +80,12 @@ function scryptMemory(N: number, r: number, p: number): number {
 }
 
 function deriveSealingKey(passphrase: string, kdf: ScryptParams): Promise<SecretBytes> {
-  const options: ScryptOptions = { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: scryptMemory(kdf.N, kdf.r, kdf.p) + 1024 * 1024 };
+  const options: ScryptOptions = {
+    N: kdf.N,
+    r: kdf.r,
+    p: kdf.p,
+    maxmem: scryptMemory(kdf.N, kdf.r, kdf.p) + 1024 * 1024,
+  };
   // NFC so that the same passphrase typed on different systems gives the same bytes.
   const secret = Buffer.from(passphrase.normalize('NFC'), 'utf8');
   return new Promise((resolve, reject) => {
@@ -95,7 +102,12 @@ function deriveSealingKey(passphrase: string, kdf: ScryptParams): Promise<Secret
 
 /** The sealed file's header, authenticated as the AAD (built here in a fixed order, not from the file's text). */
 function sealedAad(kdf: ScryptParams): Uint8Array {
-  const header = { format: FORMAT, version: 1, sealed: true, kdf: { name: kdf.name, N: kdf.N, r: kdf.r, p: kdf.p, salt: kdf.salt } };
+  const header = {
+    format: FORMAT,
+    version: 1,
+    sealed: true,
+    kdf: { name: kdf.name, N: kdf.N, r: kdf.r, p: kdf.p, salt: kdf.salt },
+  };
   return new TextEncoder().encode(JSON.stringify(header));
 }
 
@@ -107,15 +119,33 @@ function checkPassphrase(passphrase: string | undefined): void {
 
 async function serialize(root: SecretBytes, passphrase: string | undefined, N: number): Promise<string> {
   if (passphrase === undefined) {
-    return JSON.stringify({ format: FORMAT, version: 1, sealed: false, key: Buffer.from(exposeSecret(root)).toString('base64') }, null, 2);
+    return JSON.stringify(
+      { format: FORMAT, version: 1, sealed: false, key: Buffer.from(exposeSecret(root)).toString('base64') },
+      null,
+      2,
+    );
   }
-  const kdf: ScryptParams = { name: 'scrypt', N, r: SCRYPT_R, p: SCRYPT_P, salt: randomBytes(SALT_BYTES).toString('base64') };
+  const kdf: ScryptParams = {
+    name: 'scrypt',
+    N,
+    r: SCRYPT_R,
+    p: SCRYPT_P,
+    salt: randomBytes(SALT_BYTES).toString('base64'),
+  };
   const kek = await deriveSealingKey(passphrase, kdf);
   try {
     const sealed = aesGcmEncrypt(kek, exposeSecret(root), sealedAad(kdf));
     const enc = (b: Uint8Array): string => Buffer.from(b).toString('base64');
     return JSON.stringify(
-      { format: FORMAT, version: 1, sealed: true, kdf, iv: enc(sealed.iv), ciphertext: enc(sealed.ciphertext), tag: enc(sealed.tag) },
+      {
+        format: FORMAT,
+        version: 1,
+        sealed: true,
+        kdf,
+        iv: enc(sealed.iv),
+        ciphertext: enc(sealed.ciphertext),
+        tag: enc(sealed.tag),
+      },
       null,
       2,
     );
@@ -175,14 +205,20 @@ async function readRootKeyFile(path: string): Promise<string | undefined> {
     fh = await open(path, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ValidationError(`cannot open root key file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'VALIDATION_ERROR', { cause: err });
+    throw new ValidationError(
+      `cannot open root key file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      'VALIDATION_ERROR',
+      { cause: err },
+    );
   }
   try {
     // fstat the open handle, not the path, so the file checked is the file read.
     const st = await fh.stat();
     if (!st.isFile()) throw new ValidationError(`root key file is not a regular file: ${path}`);
     if ((st.mode & 0o077) !== 0) {
-      throw new ValidationError(`root key file ${path} has mode ${(st.mode & 0o777).toString(8)}: it must not be accessible to group or others (chmod 600)`);
+      throw new ValidationError(
+        `root key file ${path} has mode ${(st.mode & 0o777).toString(8)}: it must not be accessible to group or others (chmod 600)`,
+      );
     }
     return await fh.readFile('utf8');
   } finally {
@@ -201,7 +237,8 @@ async function parseRootKey(text: string, passphrase: string | undefined): Promi
   if (doc.format !== FORMAT || doc.version !== 1) throw malformed(`format must be "${FORMAT}" version 1`);
   if (doc.sealed === false) {
     expectFields(doc, ['format', 'version', 'sealed', 'key']);
-    if (passphrase !== undefined) throw new ValidationError('the root key file is not sealed, but a passphrase was given');
+    if (passphrase !== undefined)
+      throw new ValidationError('the root key file is not sealed, but a passphrase was given');
     const key = b64(doc.key, 'key', ROOT_KEY_BYTES);
     const root = SecretBytes.from(key);
     key.fill(0);
@@ -233,7 +270,8 @@ async function parseRootKey(text: string, passphrase: string | undefined): Promi
 
 function expectFields(obj: Record<string, unknown>, fields: readonly string[]): void {
   const keys = Object.keys(obj);
-  if (keys.length !== fields.length || !fields.every((f) => keys.includes(f))) throw malformed(`expected exactly the fields ${fields.join(', ')}`);
+  if (keys.length !== fields.length || !fields.every((f) => keys.includes(f)))
+    throw malformed(`expected exactly the fields ${fields.join(', ')}`);
 }
 
 /**
@@ -287,7 +325,8 @@ class FileRootOfTrust implements RootOfTrust {
   async unwrap(wrapped: Uint8Array, aad: Uint8Array): Promise<SecretBytes> {
     const key = this.#key();
     try {
-      if (wrapped.length < 1 + GCM_IV_BYTES + GCM_TAG_BYTES || wrapped[0] !== WRAP_FORMAT_V1) throw new Error('bad wrap format');
+      if (wrapped.length < 1 + GCM_IV_BYTES + GCM_TAG_BYTES || wrapped[0] !== WRAP_FORMAT_V1)
+        throw new Error('bad wrap format');
       const sealed = {
         iv: wrapped.subarray(1, 1 + GCM_IV_BYTES),
         ciphertext: wrapped.subarray(1 + GCM_IV_BYTES, wrapped.length - GCM_TAG_BYTES),

@@ -12,7 +12,18 @@ const PACKED_FIELDS = 9;
 export function packEntries(entries: readonly AuditEntry[]): unknown[] {
   const flat: unknown[] = [];
   // PACKED_FIELDS values per entry, in unpackEntries' order.
-  for (const e of entries) flat.push(e.time.getTime(), e.principal, e.operation, e.keyId, e.keyVersion, e.outcome, e.errorCode, e.requestId, e.details);
+  for (const e of entries)
+    flat.push(
+      e.time.getTime(),
+      e.principal,
+      e.operation,
+      e.keyId,
+      e.keyVersion,
+      e.outcome,
+      e.errorCode,
+      e.requestId,
+      e.details,
+    );
   return flat;
 }
 

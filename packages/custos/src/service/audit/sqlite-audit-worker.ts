@@ -20,7 +20,11 @@ parentPort!.on('message', (batch: Batch | 'close') => {
     appender.append(unpackEntries(batch.packed));
     parentPort!.postMessage({ id: batch.id, ok: true });
   } catch (error) {
-    parentPort!.postMessage({ id: batch.id, ok: false, message: error instanceof Error ? error.message : String(error) });
+    parentPort!.postMessage({
+      id: batch.id,
+      ok: false,
+      message: error instanceof Error ? error.message : String(error),
+    });
   }
 });
 parentPort!.postMessage({ ready: true });

@@ -28,7 +28,11 @@ async function maintain(service: KeyService): Promise<MaintenanceReport> {
   const { store, now, logger } = service.context;
   const at = now();
   const report: MaintenanceReport = { destroyed: 0, rotated: 0, expired: 0, failed: 0 };
-  const jobs: [keyof Omit<MaintenanceReport, 'failed'>, 'DestroyKey' | 'AutoRotateKey' | 'ExpireKeyMaterial', { id: string }[]][] = [
+  const jobs: [
+    keyof Omit<MaintenanceReport, 'failed'>,
+    'DestroyKey' | 'AutoRotateKey' | 'ExpireKeyMaterial',
+    { id: string }[],
+  ][] = [
     ['destroyed', 'DestroyKey', await repo.keys.listDueForDeletion(store.db, at)],
     ['rotated', 'AutoRotateKey', await repo.keys.listDueForRotation(store.db, at)],
     ['expired', 'ExpireKeyMaterial', await repo.keys.listExpiredMaterial(store.db, at)],

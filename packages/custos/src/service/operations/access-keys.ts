@@ -69,11 +69,20 @@ export async function createAccessKey(ctx: OpContext, input: CreateAccessKeyRequ
   };
   await ctx.store.transaction((tx) => repo.accessKeys.insert(tx, record));
   ctx.audit.details = { accessKeyId: id, principal: record.principal, roles: record.roles };
-  return { accessKeyId: id, secretAccessKey: secret, principal: record.principal, roles: [...record.roles], createdAt: now };
+  return {
+    accessKeyId: id,
+    secretAccessKey: secret,
+    principal: record.principal,
+    roles: [...record.roles],
+    createdAt: now,
+  };
 }
 
 export async function listAccessKeys(ctx: OpContext, input: ListAccessKeysRequest): Promise<ListAccessKeysResponse> {
-  const page = await repo.accessKeys.list(ctx.store.db, { limit: input.limit ?? 100, ...(input.marker ? { after: input.marker } : {}) });
+  const page = await repo.accessKeys.list(ctx.store.db, {
+    limit: input.limit ?? 100,
+    ...(input.marker ? { after: input.marker } : {}),
+  });
   return {
     accessKeys: page.items.map((k) => ({
       accessKeyId: k.id,
@@ -114,7 +123,10 @@ export interface AuthenticatedAccessKey {
  * The caller and secret of an access key; UNAUTHENTICATED (one message) when the id is malformed, unknown or
  * revoked. Read from the store on every call, so a revoke takes effect at once on every node.
  */
-export async function authenticateAccessKey(context: ServiceContext, accessKeyId: string): Promise<AuthenticatedAccessKey> {
+export async function authenticateAccessKey(
+  context: ServiceContext,
+  accessKeyId: string,
+): Promise<AuthenticatedAccessKey> {
   if (typeof accessKeyId !== 'string' || !ACCESS_KEY_ID_PATTERN.test(accessKeyId)) throw new AuthenticationError();
   const record = await repo.accessKeys.get(context.store.db, accessKeyId);
   if (!record || record.revokedAt) throw new AuthenticationError();

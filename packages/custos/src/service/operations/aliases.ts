@@ -20,8 +20,14 @@ import { findKey, loadKey } from '../keys.js';
 import { pageResponse } from './paging.js';
 
 /** An alias names a key directly: its target must be a key id or key ARN, not another alias. */
-async function loadTarget(ctx: OpContext, tx: Parameters<typeof loadKey>[1], targetKeyId: string, operation: 'CreateAlias' | 'UpdateAlias'): Promise<KeyRecord> {
-  if (parseKeyRef(targetKeyId, ctx.config).kind === 'alias') throw new ValidationError('an alias must target a key id or key ARN, not an alias');
+async function loadTarget(
+  ctx: OpContext,
+  tx: Parameters<typeof loadKey>[1],
+  targetKeyId: string,
+  operation: 'CreateAlias' | 'UpdateAlias',
+): Promise<KeyRecord> {
+  if (parseKeyRef(targetKeyId, ctx.config).kind === 'alias')
+    throw new ValidationError('an alias must target a key id or key ARN, not an alias');
   return loadKey(ctx, tx, targetKeyId, operation);
 }
 

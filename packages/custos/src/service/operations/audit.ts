@@ -1,10 +1,18 @@
 // ListAuditRecords and VerifyAuditChain (Custos): reading the hash-chained audit log.
-import type { ListAuditRecordsRequest, ListAuditRecordsResponse, VerifyAuditChainRequest, VerifyAuditChainResponse } from '@custos/contract';
+import type {
+  ListAuditRecordsRequest,
+  ListAuditRecordsResponse,
+  VerifyAuditChainRequest,
+  VerifyAuditChainResponse,
+} from '@custos/contract';
 import * as repo from '../../store/repositories/index.js';
 import type { OpContext } from '../context.js';
 import { findKey } from '../keys.js';
 
-export async function listAuditRecords(ctx: OpContext, input: ListAuditRecordsRequest): Promise<ListAuditRecordsResponse> {
+export async function listAuditRecords(
+  ctx: OpContext,
+  input: ListAuditRecordsRequest,
+): Promise<ListAuditRecordsResponse> {
   const limit = input.limit ?? 100;
   const keyId = input.keyId ? (await findKey(ctx, ctx.store.db, input.keyId)).id : undefined;
   const records = await repo.audit.list(ctx.store.db, {
@@ -29,6 +37,9 @@ export async function listAuditRecords(ctx: OpContext, input: ListAuditRecordsRe
   } as ListAuditRecordsResponse;
 }
 
-export async function verifyAuditChain(ctx: OpContext, _input: VerifyAuditChainRequest): Promise<VerifyAuditChainResponse> {
+export async function verifyAuditChain(
+  ctx: OpContext,
+  _input: VerifyAuditChainRequest,
+): Promise<VerifyAuditChainResponse> {
   return (await repo.audit.verifyChain(ctx.store.db)) as VerifyAuditChainResponse;
 }

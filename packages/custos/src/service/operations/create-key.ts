@@ -1,6 +1,12 @@
 // CreateKey: a new key with generated material (origin AWS_KMS) or none yet (EXTERNAL, PendingImport).
 import { randomUUID } from 'node:crypto';
-import { UnsupportedError, ValidationError, type CreateKeyRequest, type CreateKeyResponse, type KeyUsage } from '@custos/contract';
+import {
+  UnsupportedError,
+  ValidationError,
+  type CreateKeyRequest,
+  type CreateKeyResponse,
+  type KeyUsage,
+} from '@custos/contract';
 import { generateKeyMaterial } from '../../core/keys.js';
 import { keySpec } from '../../core/key-specs.js';
 import * as repo from '../../store/repositories/index.js';
@@ -18,7 +24,8 @@ export async function createKey(ctx: OpContext, input: CreateKeyRequest): Promis
   const usage: KeyUsage = input.keyUsage ?? spec.usages[0]!;
   if (!spec.usages.includes(usage)) throw new ValidationError(`a ${spec.name} key cannot have usage ${usage}`);
   const origin = input.origin ?? 'AWS_KMS';
-  if (origin !== 'AWS_KMS' && origin !== 'EXTERNAL') throw new UnsupportedError(`origin ${origin} is not supported yet`);
+  if (origin !== 'AWS_KMS' && origin !== 'EXTERNAL')
+    throw new UnsupportedError(`origin ${origin} is not supported yet`);
   const constraints = input.usageConstraints ?? {};
   checkConstraints(spec, usage, constraints);
   checkPolicy(input.policy);

@@ -7,6 +7,17 @@ import { refuseUnsupported } from '../rules.js';
 
 export async function decrypt(ctx: OpContext, input: DecryptRequest): Promise<DecryptResponse> {
   refuseUnsupported(input, ['grantTokens', 'dryRun']);
-  const result = await decryptBlob(ctx, 'Decrypt', input.ciphertextBlob, input.encryptionContext, input.keyId, input.encryptionAlgorithm);
-  return { keyId: keyArn(ctx.config, result.key.id), plaintext: result.plaintext, encryptionAlgorithm: result.algorithm };
+  const result = await decryptBlob(
+    ctx,
+    'Decrypt',
+    input.ciphertextBlob,
+    input.encryptionContext,
+    input.keyId,
+    input.encryptionAlgorithm,
+  );
+  return {
+    keyId: keyArn(ctx.config, result.key.id),
+    plaintext: result.plaintext,
+    encryptionAlgorithm: result.algorithm,
+  };
 }

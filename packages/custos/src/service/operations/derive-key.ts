@@ -16,9 +16,11 @@ export async function deriveKey(ctx: OpContext, input: DeriveKeyRequest): Promis
     throw new ValidationError('specify exactly one of numberOfBytes and storeAs');
   }
   const target = input.storeAs ? keySpec(input.storeAs.keySpec) : undefined;
-  if (target && !isSymmetric(target)) throw new ValidationError('a derived key can only be stored as a symmetric (AES or HMAC) key');
+  if (target && !isSymmetric(target))
+    throw new ValidationError('a derived key can only be stored as a symmetric (AES or HMAC) key');
   const targetUsage = input.storeAs ? (input.storeAs.keyUsage ?? target!.usages[0]!) : undefined;
-  if (target && !target.usages.includes(targetUsage!)) throw new ValidationError(`a ${target.name} key cannot have usage ${targetUsage}`);
+  if (target && !target.usages.includes(targetUsage!))
+    throw new ValidationError(`a ${target.name} key cannot have usage ${targetUsage}`);
   checkTags(input.storeAs?.tags);
   // Parameters that do not fit the algorithm (iterations for HKDF, info for PBKDF2) are refused by core's deriveKey.
 
@@ -65,7 +67,15 @@ export async function deriveKey(ctx: OpContext, input: DeriveKeyRequest): Promis
   const wrapped = await wrapMaterial(ctx, created, 1, derived);
   await ctx.store.transaction(async (tx) => {
     await repo.keys.insert(tx, created);
-    await repo.keyVersions.insert(tx, { keyId: created.id, version: 1, wrappedMaterial: wrapped, publicKey: null, createdAt: now, rotationType: null, encryptionCount: 0 });
+    await repo.keyVersions.insert(tx, {
+      keyId: created.id,
+      version: 1,
+      wrappedMaterial: wrapped,
+      publicKey: null,
+      createdAt: now,
+      rotationType: null,
+      encryptionCount: 0,
+    });
     if (input.storeAs!.tags?.length) await repo.tags.put(tx, created.id, input.storeAs!.tags);
   });
   ctx.audit.details = { ...ctx.audit.details, derivedKeyId: created.id };

@@ -23,7 +23,10 @@ export function peerKeyInput(bytes: Uint8Array): PublicKeyInput {
   return bytes;
 }
 
-export async function deriveSharedSecret(ctx: OpContext, input: DeriveSharedSecretRequest): Promise<DeriveSharedSecretResponse> {
+export async function deriveSharedSecret(
+  ctx: OpContext,
+  input: DeriveSharedSecretRequest,
+): Promise<DeriveSharedSecretResponse> {
   refuseUnsupported(input, ['grantTokens', 'dryRun']);
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'DeriveSharedSecret');
   const spec = checkUse(ctx, key, 'KEY_AGREEMENT', input.keyAgreementAlgorithm, true);
@@ -44,5 +47,10 @@ export async function deriveSharedSecret(ctx: OpContext, input: DeriveSharedSecr
     sharedSecret.fill(0);
     throw error;
   }
-  return { keyId: keyArn(ctx.config, key.id), sharedSecret, keyAgreementAlgorithm: input.keyAgreementAlgorithm, keyOrigin: key.origin };
+  return {
+    keyId: keyArn(ctx.config, key.id),
+    sharedSecret,
+    keyAgreementAlgorithm: input.keyAgreementAlgorithm,
+    keyOrigin: key.origin,
+  };
 }

@@ -26,9 +26,14 @@ export async function exportKey(ctx: OpContext, input: ExportKeyRequest): Promis
   ctx.audit.keyVersion = version.version;
   const material = await unwrapVersion(ctx, key, version);
   try {
-    if (input.format === 'PEM') return { keyId: keyArn(ctx.config, key.id), keyVersion: version.version, pem: privatePem(spec, material) };
+    if (input.format === 'PEM')
+      return { keyId: keyArn(ctx.config, key.id), keyVersion: version.version, pem: privatePem(spec, material) };
     const alg = jwkAlg(key.allowedAlgorithms ?? supportedAlgorithms(spec, key.usage));
-    const jwk = privateJwk(spec, material, { kid: key.id, keyOps: PRIVATE_KEY_OPS[key.usage], ...(alg ? { alg } : {}) });
+    const jwk = privateJwk(spec, material, {
+      kid: key.id,
+      keyOps: PRIVATE_KEY_OPS[key.usage],
+      ...(alg ? { alg } : {}),
+    });
     return { keyId: keyArn(ctx.config, key.id), keyVersion: version.version, jwk };
   } finally {
     material.wipe();

@@ -15,7 +15,11 @@ import { keyArn } from '../key-ref.js';
 import { checkUse, loadKey } from '../keys.js';
 import { refuseUnsupported } from '../rules.js';
 
-async function makePair(ctx: OpContext, input: GenerateDataKeyPairRequest, operation: 'GenerateDataKeyPair' | 'GenerateDataKeyPairWithoutPlaintext') {
+async function makePair(
+  ctx: OpContext,
+  input: GenerateDataKeyPairRequest,
+  operation: 'GenerateDataKeyPair' | 'GenerateDataKeyPairWithoutPlaintext',
+) {
   refuseUnsupported(input, ['grantTokens', 'dryRun']);
   const key = await loadKey(ctx, ctx.store.db, input.keyId, operation);
   // Refuse before the (possibly slow, RSA) generation, not after it.
@@ -23,7 +27,13 @@ async function makePair(ctx: OpContext, input: GenerateDataKeyPairRequest, opera
   const pair = await generateKeyMaterial(keySpec(input.keyPairSpec));
   try {
     const privateKeyPlaintext = new Uint8Array(exposeSecret(pair.material));
-    const privateKeyCiphertextBlob = await encryptWithKey(ctx, key, privateKeyPlaintext, input.encryptionContext, 'SYMMETRIC_DEFAULT');
+    const privateKeyCiphertextBlob = await encryptWithKey(
+      ctx,
+      key,
+      privateKeyPlaintext,
+      input.encryptionContext,
+      'SYMMETRIC_DEFAULT',
+    );
     return {
       keyId: keyArn(ctx.config, key.id),
       keyPairSpec: input.keyPairSpec,
@@ -36,7 +46,10 @@ async function makePair(ctx: OpContext, input: GenerateDataKeyPairRequest, opera
   }
 }
 
-export async function generateDataKeyPair(ctx: OpContext, input: GenerateDataKeyPairRequest): Promise<GenerateDataKeyPairResponse> {
+export async function generateDataKeyPair(
+  ctx: OpContext,
+  input: GenerateDataKeyPairRequest,
+): Promise<GenerateDataKeyPairResponse> {
   return makePair(ctx, input, 'GenerateDataKeyPair');
 }
 

@@ -15,7 +15,11 @@ import { keyArn } from '../key-ref.js';
 import { loadKey } from '../keys.js';
 import { refuseUnsupported } from '../rules.js';
 
-async function makeDataKey(ctx: OpContext, input: GenerateDataKeyRequest, operation: 'GenerateDataKey' | 'GenerateDataKeyWithoutPlaintext') {
+async function makeDataKey(
+  ctx: OpContext,
+  input: GenerateDataKeyRequest,
+  operation: 'GenerateDataKey' | 'GenerateDataKeyWithoutPlaintext',
+) {
   refuseUnsupported(input, ['grantTokens', 'dryRun']);
   if ((input.keySpec === undefined) === (input.numberOfBytes === undefined)) {
     throw new ValidationError('specify exactly one of keySpec and numberOfBytes');

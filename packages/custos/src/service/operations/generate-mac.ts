@@ -21,7 +21,11 @@ export async function generateMac(ctx: OpContext, input: GenerateMacRequest): Pr
   await countUse(ctx.store.db, key);
   const { material } = await latestMaterial(ctx, key);
   try {
-    return { keyId: keyArn(ctx.config, key.id), mac: hmacGenerate(input.macAlgorithm, material, input.message), macAlgorithm: input.macAlgorithm };
+    return {
+      keyId: keyArn(ctx.config, key.id),
+      mac: hmacGenerate(input.macAlgorithm, material, input.message),
+      macAlgorithm: input.macAlgorithm,
+    };
   } finally {
     material.wipe();
   }

@@ -47,7 +47,11 @@ export async function getPublicKey(ctx: OpContext, input: GetPublicKeyRequest): 
   ctx.audit.keyVersion = version.version;
   const algorithms = key.allowedAlgorithms ?? supportedAlgorithms(spec, key.usage);
   const alg = jwkAlg(algorithms);
-  const jwk = publicJwk(spec, version.publicKey, { kid: key.id, keyOps: PUBLIC_KEY_OPS[key.usage], ...(alg ? { alg } : {}) });
+  const jwk = publicJwk(spec, version.publicKey, {
+    kid: key.id,
+    keyOps: PUBLIC_KEY_OPS[key.usage],
+    ...(alg ? { alg } : {}),
+  });
   const list = supportedAlgorithms(spec, key.usage);
   return {
     keyId: keyArn(ctx.config, key.id),

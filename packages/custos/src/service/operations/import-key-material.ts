@@ -32,7 +32,8 @@ function tokenAad(tokenId: string, keyId: string): Uint8Array {
 }
 
 function assertExternal(key: KeyRecord): void {
-  if (key.origin !== 'EXTERNAL') throw new UnsupportedError('only keys created with origin EXTERNAL take imported key material');
+  if (key.origin !== 'EXTERNAL')
+    throw new UnsupportedError('only keys created with origin EXTERNAL take imported key material');
 }
 
 /** The import token: a format byte and the token id (the wrapping key stays in the store). */
@@ -44,18 +45,24 @@ function encodeToken(id: string): Uint8Array {
 }
 
 function decodeToken(token: Uint8Array): string {
-  if (token.length !== 1 + UUID_BYTES || token[0] !== TOKEN_FORMAT) throw new ValidationError('the import token is not valid', 'INVALID_IMPORT_TOKEN');
+  if (token.length !== 1 + UUID_BYTES || token[0] !== TOKEN_FORMAT)
+    throw new ValidationError('the import token is not valid', 'INVALID_IMPORT_TOKEN');
   return bytesToUuid(token.subarray(1));
 }
 
-export async function getParametersForImport(ctx: OpContext, input: GetParametersForImportRequest): Promise<GetParametersForImportResponse> {
+export async function getParametersForImport(
+  ctx: OpContext,
+  input: GetParametersForImportRequest,
+): Promise<GetParametersForImportResponse> {
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'GetParametersForImport');
   assertExternal(key);
   const pair = await generateKeyMaterial(keySpec(input.wrappingKeySpec));
   const id = randomUUID();
   const now = ctx.now();
   const expiresAt = new Date(now.getTime() + ctx.config.importTokenTtlMs);
-  const wrappedPrivateKey = await ctx.rootOfTrust.wrap(pair.material, tokenAad(id, key.id)).finally(() => pair.material.wipe());
+  const wrappedPrivateKey = await ctx.rootOfTrust
+    .wrap(pair.material, tokenAad(id, key.id))
+    .finally(() => pair.material.wipe());
   await repo.importTokens.insert(ctx.store.db, {
     id,
     keyId: key.id,
@@ -67,13 +74,20 @@ export async function getParametersForImport(ctx: OpContext, input: GetParameter
     expiresAt,
   });
   ctx.audit.details = { wrappingAlgorithm: input.wrappingAlgorithm, wrappingKeySpec: input.wrappingKeySpec };
-  return { keyId: keyArn(ctx.config, key.id), importToken: encodeToken(id), publicKey: pair.publicKey!, parametersValidTo: expiresAt };
+  return {
+    keyId: keyArn(ctx.config, key.id),
+    importToken: encodeToken(id),
+    publicKey: pair.publicKey!,
+    parametersValidTo: expiresAt,
+  };
 }
 
 function expiryOf(ctx: OpContext, input: ImportKeyMaterialRequest): Date | null {
   const model = input.expirationModel ?? (input.validTo ? 'KEY_MATERIAL_EXPIRES' : 'KEY_MATERIAL_DOES_NOT_EXPIRE');
-  if (model === 'KEY_MATERIAL_EXPIRES' && !input.validTo) throw new ValidationError('validTo is required when the key material expires');
-  if (model === 'KEY_MATERIAL_DOES_NOT_EXPIRE' && input.validTo) throw new ValidationError('validTo must be omitted when the key material does not expire');
+  if (model === 'KEY_MATERIAL_EXPIRES' && !input.validTo)
+    throw new ValidationError('validTo is required when the key material expires');
+  if (model === 'KEY_MATERIAL_DOES_NOT_EXPIRE' && input.validTo)
+    throw new ValidationError('validTo must be omitted when the key material does not expire');
   if (input.validTo && input.validTo <= ctx.now()) throw new ValidationError('validTo must be in the future');
   return input.validTo ?? null;
 }
@@ -83,18 +97,25 @@ async function assertSameMaterial(db: Db, key: KeyRecord, check: string): Promis
   if (key.latestVersion === 0) return;
   const existing = await repo.keyVersions.get(db, key.id, 1);
   if (existing?.materialCheck && existing.materialCheck !== check) {
-    throw new ValidationError('this key material differs from the material previously imported into the key', 'INCORRECT_KEY_MATERIAL');
+    throw new ValidationError(
+      'this key material differs from the material previously imported into the key',
+      'INCORRECT_KEY_MATERIAL',
+    );
   }
 }
 
-export async function importKeyMaterial(ctx: OpContext, input: ImportKeyMaterialRequest): Promise<ImportKeyMaterialResponse> {
+export async function importKeyMaterial(
+  ctx: OpContext,
+  input: ImportKeyMaterialRequest,
+): Promise<ImportKeyMaterialResponse> {
   refuseUnsupported(input, ['importType', 'keyMaterialId', 'keyMaterialDescription']);
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'ImportKeyMaterial');
   assertExternal(key);
   const expiresAt = expiryOf(ctx, input);
   const tokenId = decodeToken(input.importToken);
   const token = await repo.importTokens.get(ctx.store.db, tokenId);
-  if (!token || token.keyId !== key.id) throw new ValidationError('the import token is not valid for this key', 'INVALID_IMPORT_TOKEN');
+  if (!token || token.keyId !== key.id)
+    throw new ValidationError('the import token is not valid for this key', 'INVALID_IMPORT_TOKEN');
   if (token.expiresAt <= ctx.now()) throw new ValidationError('the import token has expired', 'EXPIRED_IMPORT_TOKEN');
   const wrappingKey = await ctx.rootOfTrust.unwrap(token.wrappedPrivateKey, tokenAad(token.id, key.id));
   const raw = (() => {
@@ -147,7 +168,10 @@ export async function importKeyMaterial(ctx: OpContext, input: ImportKeyMaterial
 }
 
 /** Destroys imported material now: the key waits in PendingImport (or stays PendingDeletion) for the same material again. */
-export async function deleteImportedKeyMaterial(ctx: OpContext, input: DeleteImportedKeyMaterialRequest): Promise<DeleteImportedKeyMaterialResponse> {
+export async function deleteImportedKeyMaterial(
+  ctx: OpContext,
+  input: DeleteImportedKeyMaterialRequest,
+): Promise<DeleteImportedKeyMaterialResponse> {
   refuseUnsupported(input, ['keyMaterialId']);
   const id = await ctx.store.transaction(async (tx) => {
     const key = await loadKey(ctx, tx, input.keyId, 'DeleteImportedKeyMaterial');

@@ -23,7 +23,13 @@ import { getKeyPolicy, putKeyPolicy } from './key-policy.js';
 import { listKeys } from './list-keys.js';
 import { reEncrypt } from './re-encrypt.js';
 import { readMetrics } from './read-metrics.js';
-import { disableKeyRotation, enableKeyRotation, getKeyRotationStatus, listKeyRotations, rotateKeyOnDemand } from './rotation.js';
+import {
+  disableKeyRotation,
+  enableKeyRotation,
+  getKeyRotationStatus,
+  listKeyRotations,
+  rotateKeyOnDemand,
+} from './rotation.js';
 import { cancelKeyDeletion, scheduleKeyDeletion } from './schedule-key-deletion.js';
 import { sign, verify } from './sign.js';
 import { listResourceTags, tagResource, untagResource } from './tags.js';

@@ -16,7 +16,12 @@ export interface JobKeyInput {
  * Locks the key's row (PostgreSQL: SELECT ... FOR UPDATE) and then loads it, so the state checked is the one
  * left by any job on another node that held the lock first (a key destroyed there fails the state check here).
  */
-async function loadLocked(ctx: OpContext, tx: Db, keyId: string, operation: 'DestroyKey' | 'ExpireKeyMaterial'): Promise<KeyRecord> {
+async function loadLocked(
+  ctx: OpContext,
+  tx: Db,
+  keyId: string,
+  operation: 'DestroyKey' | 'ExpireKeyMaterial',
+): Promise<KeyRecord> {
   await repo.keys.getForUpdate(tx, keyId);
   return loadKey(ctx, tx, keyId, operation);
 }
@@ -29,7 +34,12 @@ export async function destroyKey(ctx: OpContext, input: JobKeyInput): Promise<Re
     await repo.keyVersions.destroyMaterial(tx, key.id);
     await repo.aliases.removeForKey(tx, key.id);
     await repo.importTokens.removeForKey(tx, key.id);
-    await repo.keys.update(tx, key.id, { state: 'Destroyed', rotationEnabled: false, nextRotationAt: null, updatedAt: ctx.now() });
+    await repo.keys.update(tx, key.id, {
+      state: 'Destroyed',
+      rotationEnabled: false,
+      nextRotationAt: null,
+      updatedAt: ctx.now(),
+    });
   });
   return {};
 }

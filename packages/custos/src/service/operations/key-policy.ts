@@ -18,12 +18,21 @@ function defaultPolicy(accountId: string): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Id: 'key-default-1',
-    Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' }],
+    Statement: [
+      {
+        Sid: 'Enable IAM User Permissions',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+    ],
   });
 }
 
 function checkPolicyName(name: string | undefined): void {
-  if (name !== undefined && name !== POLICY_NAME) throw new NotFoundError(`no key policy named ${name}; the only name is ${POLICY_NAME}`);
+  if (name !== undefined && name !== POLICY_NAME)
+    throw new NotFoundError(`no key policy named ${name}; the only name is ${POLICY_NAME}`);
 }
 
 export async function getKeyPolicy(ctx: OpContext, input: GetKeyPolicyRequest): Promise<GetKeyPolicyResponse> {

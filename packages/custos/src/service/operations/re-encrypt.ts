@@ -19,7 +19,13 @@ export async function reEncrypt(ctx: OpContext, input: ReEncryptRequest): Promis
   try {
     const destination = await loadKey(ctx, ctx.store.db, input.destinationKeyId, 'ReEncrypt');
     const algorithm = input.destinationEncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT';
-    const ciphertextBlob = await encryptWithKey(ctx, destination, source.plaintext, input.destinationEncryptionContext, algorithm);
+    const ciphertextBlob = await encryptWithKey(
+      ctx,
+      destination,
+      source.plaintext,
+      input.destinationEncryptionContext,
+      algorithm,
+    );
     ctx.audit.details = { sourceKeyId: source.key.id };
     return {
       ciphertextBlob,

@@ -26,7 +26,10 @@ const MIN_PERIOD = 90;
 const MAX_PERIOD = 2560;
 const DEFAULT_PERIOD = 365;
 
-export async function enableKeyRotation(ctx: OpContext, input: EnableKeyRotationRequest): Promise<EnableKeyRotationResponse> {
+export async function enableKeyRotation(
+  ctx: OpContext,
+  input: EnableKeyRotationRequest,
+): Promise<EnableKeyRotationResponse> {
   const period = input.rotationPeriodInDays ?? DEFAULT_PERIOD;
   if (!Number.isInteger(period) || period < MIN_PERIOD || period > MAX_PERIOD) {
     throw new ValidationError(`rotationPeriodInDays must be an integer from ${MIN_PERIOD} to ${MAX_PERIOD}`);
@@ -45,7 +48,10 @@ export async function enableKeyRotation(ctx: OpContext, input: EnableKeyRotation
   return {};
 }
 
-export async function disableKeyRotation(ctx: OpContext, input: DisableKeyRotationRequest): Promise<DisableKeyRotationResponse> {
+export async function disableKeyRotation(
+  ctx: OpContext,
+  input: DisableKeyRotationRequest,
+): Promise<DisableKeyRotationResponse> {
   await ctx.store.transaction(async (tx) => {
     const key = await loadKey(ctx, tx, input.keyId, 'DisableKeyRotation');
     assertRotatable(key);
@@ -54,7 +60,10 @@ export async function disableKeyRotation(ctx: OpContext, input: DisableKeyRotati
   return {};
 }
 
-export async function getKeyRotationStatus(ctx: OpContext, input: GetKeyRotationStatusRequest): Promise<GetKeyRotationStatusResponse> {
+export async function getKeyRotationStatus(
+  ctx: OpContext,
+  input: GetKeyRotationStatusRequest,
+): Promise<GetKeyRotationStatusResponse> {
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'GetKeyRotationStatus');
   return {
     keyId: keyArn(ctx.config, key.id),
@@ -64,7 +73,10 @@ export async function getKeyRotationStatus(ctx: OpContext, input: GetKeyRotation
   };
 }
 
-export async function rotateKeyOnDemand(ctx: OpContext, input: RotateKeyOnDemandRequest): Promise<RotateKeyOnDemandResponse> {
+export async function rotateKeyOnDemand(
+  ctx: OpContext,
+  input: RotateKeyOnDemandRequest,
+): Promise<RotateKeyOnDemandResponse> {
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'RotateKeyOnDemand');
   const rotated = await rotateKey(ctx, key.id, 'ON_DEMAND');
   ctx.audit.keyVersion = rotated.latestVersion;
@@ -72,17 +84,24 @@ export async function rotateKeyOnDemand(ctx: OpContext, input: RotateKeyOnDemand
 }
 
 /** Versions made by rotation (the first version is not a rotation), oldest first. */
-export async function listKeyRotations(ctx: OpContext, input: ListKeyRotationsRequest): Promise<ListKeyRotationsResponse> {
+export async function listKeyRotations(
+  ctx: OpContext,
+  input: ListKeyRotationsRequest,
+): Promise<ListKeyRotationsResponse> {
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'ListKeyRotations');
   // ROTATIONS_ONLY is what Custos lists; listing every key material (AWS ALL_KEY_MATERIAL) is not supported.
-  if (input.includeKeyMaterial === 'ALL_KEY_MATERIAL') throw new UnsupportedError('includeKeyMaterial ALL_KEY_MATERIAL is not supported by Custos');
+  if (input.includeKeyMaterial === 'ALL_KEY_MATERIAL')
+    throw new UnsupportedError('includeKeyMaterial ALL_KEY_MATERIAL is not supported by Custos');
   const limit = input.limit ?? 100;
   // The first version is skipped, so a page of versions can hold fewer rotations than asked: read on until full.
   const rotations: KeyVersionRecord[] = [];
   let after = input.marker;
   let next: string | null = null;
   do {
-    const page = await repo.keyVersions.listPaged(ctx.store.db, key.id, { limit: limit - rotations.length, ...(after ? { after } : {}) });
+    const page = await repo.keyVersions.listPaged(ctx.store.db, key.id, {
+      limit: limit - rotations.length,
+      ...(after ? { after } : {}),
+    });
     rotations.push(...page.items.filter((v) => v.rotationType !== null));
     next = page.next;
     after = next ?? undefined;

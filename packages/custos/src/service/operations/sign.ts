@@ -32,7 +32,14 @@ export async function verify(ctx: OpContext, input: VerifyRequest): Promise<Veri
   const version = await getVersion(ctx, key, key.latestVersion);
   ctx.audit.keyVersion = version.version;
   // Throws VALIDATION_ERROR for a malformed request before the use is counted; a signature that fails to verify is a use.
-  const ok = verifySignature(spec, input.signingAlgorithm, version.publicKey!, input.message, input.messageType ?? 'RAW', input.signature);
+  const ok = verifySignature(
+    spec,
+    input.signingAlgorithm,
+    version.publicKey!,
+    input.message,
+    input.messageType ?? 'RAW',
+    input.signature,
+  );
   await countUse(ctx.store.db, key);
   if (!ok) throw new VerificationFailedError('INVALID_SIGNATURE');
   return { keyId: keyArn(ctx.config, key.id), signatureValid: true, signingAlgorithm: input.signingAlgorithm };

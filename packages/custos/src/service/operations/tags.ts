@@ -20,7 +20,8 @@ export async function tagResource(ctx: OpContext, input: TagResourceRequest): Pr
     const key = await loadKey(ctx, tx, input.keyId, 'TagResource');
     await repo.tags.put(tx, key.id, input.tags);
     // Checked after the upsert, inside the transaction: the throw rolls the upsert back.
-    if ((await repo.tags.count(tx, key.id)) > MAX_TAGS_PER_KEY) throw new LimitExceededError(`a key can have at most ${MAX_TAGS_PER_KEY} tags`);
+    if ((await repo.tags.count(tx, key.id)) > MAX_TAGS_PER_KEY)
+      throw new LimitExceededError(`a key can have at most ${MAX_TAGS_PER_KEY} tags`);
   });
   return {};
 }
@@ -34,7 +35,10 @@ export async function untagResource(ctx: OpContext, input: UntagResourceRequest)
 }
 
 /** Tags are few (at most 50), so the marker is simply the index of the next tag. */
-export async function listResourceTags(ctx: OpContext, input: ListResourceTagsRequest): Promise<ListResourceTagsResponse> {
+export async function listResourceTags(
+  ctx: OpContext,
+  input: ListResourceTagsRequest,
+): Promise<ListResourceTagsResponse> {
   const key = await loadKey(ctx, ctx.store.db, input.keyId, 'ListResourceTags');
   const all = await repo.tags.list(ctx.store.db, key.id);
   const start = input.marker ? parseTagMarker(input.marker, all.length) : 0;

@@ -69,7 +69,10 @@ export async function createToken(ctx: OpContext, input: CreateTokenRequest): Pr
 }
 
 export async function listTokens(ctx: OpContext, input: ListTokensRequest): Promise<ListTokensResponse> {
-  const page = await repo.tokens.list(ctx.store.db, { limit: input.limit ?? 100, ...(input.marker ? { after: input.marker } : {}) });
+  const page = await repo.tokens.list(ctx.store.db, {
+    limit: input.limit ?? 100,
+    ...(input.marker ? { after: input.marker } : {}),
+  });
   return {
     tokens: page.items.map((t) => ({
       tokenId: t.id,
@@ -106,12 +109,19 @@ export interface BootstrapTokenInput {
  * On a store with no token at all, creates an admin token (principal `admin`) and hands it to `persist` inside
  * the same transaction, so a token exists in the store only if it was also saved. Returns undefined otherwise.
  */
-export async function bootstrapToken(ctx: OpContext, input: BootstrapTokenInput): Promise<CreateTokenResponse | undefined> {
+export async function bootstrapToken(
+  ctx: OpContext,
+  input: BootstrapTokenInput,
+): Promise<CreateTokenResponse | undefined> {
   const created = await ctx.store.transaction(async (tx) => {
     // Nodes starting together on one PostgreSQL database: one creates the token, the others then see it.
     await lockInTransaction(tx, 'bootstrap-token');
     if ((await repo.tokens.count(tx)) > 0) return undefined;
-    const created = await insertToken(ctx, tx, { roles: ['admin'], principal: 'admin', description: 'created at first start' });
+    const created = await insertToken(ctx, tx, {
+      roles: ['admin'],
+      principal: 'admin',
+      description: 'created at first start',
+    });
     await input.persist(created);
     return created;
   });

@@ -7,7 +7,10 @@ import type { OpContext } from '../context.js';
 import { keyMetadata, loadKey } from '../keys.js';
 import { checkConstraints } from '../rules.js';
 
-export async function updateKeyConstraints(ctx: OpContext, input: UpdateKeyConstraintsRequest): Promise<UpdateKeyConstraintsResponse> {
+export async function updateKeyConstraints(
+  ctx: OpContext,
+  input: UpdateKeyConstraintsRequest,
+): Promise<UpdateKeyConstraintsResponse> {
   const updated = await ctx.store.transaction(async (tx) => {
     const key = await loadKey(ctx, tx, input.keyId, 'UpdateKeyConstraints');
     checkConstraints(keySpec(key.spec), key.usage, input, key);

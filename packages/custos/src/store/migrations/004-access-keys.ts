@@ -17,5 +17,9 @@ export async function up(db: Kysely<unknown>, dialect: StoreDialect): Promise<vo
     .addColumn('revoked_at', t.int64)
     .addColumn('last_used_at', t.int64)
     .execute();
-  await db.schema.createIndex('access_keys_created_at_id_idx').on('access_keys').columns(['created_at', 'id']).execute();
+  await db.schema
+    .createIndex('access_keys_created_at_id_idx')
+    .on('access_keys')
+    .columns(['created_at', 'id'])
+    .execute();
 }

@@ -41,12 +41,18 @@ export async function migrateToLatest(db: Kysely<any>, dialect: StoreDialect): P
  * SQLite the transaction's own write lock serves (one process owns the file). On PostgreSQL the
  * transaction runs without statement timeout.
  */
-export async function withMigrationLock<T>(db: Kysely<any>, dialect: StoreDialect, fn: (tx: Kysely<any>) => Promise<T>): Promise<T> {
+export async function withMigrationLock<T>(
+  db: Kysely<any>,
+  dialect: StoreDialect,
+  fn: (tx: Kysely<any>) => Promise<T>,
+): Promise<T> {
   return db.transaction().execute(async (tx) => {
     if (dialect === 'postgres') {
       // Waiting for another node's migration, or building an index, may outlast a statementTimeoutMs meant for requests.
       await sql`set local statement_timeout = 0`.execute(tx);
-      await sql`select pg_advisory_xact_lock(${PG_LOCK_CLASS}::int4, hashtext(coalesce(current_schema(), '')))`.execute(tx);
+      await sql`select pg_advisory_xact_lock(${PG_LOCK_CLASS}::int4, hashtext(coalesce(current_schema(), '')))`.execute(
+        tx,
+      );
     }
     return fn(tx);
   });

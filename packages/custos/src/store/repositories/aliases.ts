@@ -18,7 +18,12 @@ export async function insert(db: Db, record: AliasRecord): Promise<void> {
   try {
     await db
       .insertInto('aliases')
-      .values({ name: record.name, key_id: record.keyId, created_at: ms(record.createdAt), updated_at: ms(record.updatedAt) })
+      .values({
+        name: record.name,
+        key_id: record.keyId,
+        created_at: ms(record.createdAt),
+        updated_at: ms(record.updatedAt),
+      })
       .execute();
   } catch (err) {
     if (isUniqueViolation(err)) throw new ConflictError(`alias ${record.name} already exists`);
@@ -66,7 +71,10 @@ export async function list(db: Db, request: AliasPageRequest): Promise<Page<Alia
   let query = db.selectFrom('aliases').selectAll();
   if (request.keyId !== undefined) query = query.where('key_id', '=', request.keyId);
   if (request.after !== undefined) query = query.where('name', '>', decodeCursor(request.after, isNameCursor));
-  const rows = await query.orderBy('name').limit(limit + 1).execute();
+  const rows = await query
+    .orderBy('name')
+    .limit(limit + 1)
+    .execute();
   return toPage(rows, limit, toRecord, (row) => row.name);
 }
 

@@ -29,7 +29,11 @@ function sortedKeys(_key: string, value: unknown): unknown {
   if (value instanceof Number || value instanceof String || value instanceof Boolean) return value;
   const obj = value as Record<string, unknown>;
   // fromEntries defines own properties: a "__proto__" key stays a key.
-  return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, obj[k]]));
+  return Object.fromEntries(
+    Object.keys(obj)
+      .sort()
+      .map((k) => [k, obj[k]]),
+  );
 }
 
 /** Details as stored and hashed: canonical JSON of their JSON form (toJSON applied, undefined dropped). */
@@ -129,7 +133,11 @@ export async function appendBatch(db: Db, entries: readonly AuditEntry[]): Promi
   await insertChain(db, entries, false);
 }
 
-async function insertChain(db: Db, entries: readonly AuditEntry[], returning: boolean): Promise<AuditRecord[] | undefined> {
+async function insertChain(
+  db: Db,
+  entries: readonly AuditEntry[],
+  returning: boolean,
+): Promise<AuditRecord[] | undefined> {
   if (entries.length === 0) return [];
   let prevHash = await lockedHead(db);
   const rows = entries.map((entry) => {
@@ -166,11 +174,15 @@ export async function list(db: Db, query: AuditQuery): Promise<AuditRecord[]> {
   if (query.keyId !== undefined) q = q.where('key_id', '=', query.keyId);
   if (query.principal !== undefined) q = q.where('principal', '=', query.principal);
   if (query.operation !== undefined) q = q.where('operation', '=', query.operation);
-  const rows = await q.orderBy('seq').limit(Math.max(0, Math.trunc(query.limit))).execute();
+  const rows = await q
+    .orderBy('seq')
+    .limit(Math.max(0, Math.trunc(query.limit)))
+    .execute();
   return rows.map(toRecord);
 }
 
-export type ChainVerification = { readonly ok: true; readonly count: number } | { readonly ok: false; readonly brokenAt: number };
+export type ChainVerification =
+  { readonly ok: true; readonly count: number } | { readonly ok: false; readonly brokenAt: number };
 
 /**
  * Recomputes every hash in seq order. `brokenAt` is the seq of the first record whose prevHash
@@ -188,7 +200,8 @@ export async function verifyChain(db: Db): Promise<ChainVerification> {
     const rows = await q.orderBy('seq').limit(VERIFY_BATCH).execute();
     for (const row of rows) {
       const seq = num(row.seq);
-      if (row.prev_hash !== expectedPrev || chainHash(row.prev_hash, row) !== row.hash) return { ok: false, brokenAt: seq };
+      if (row.prev_hash !== expectedPrev || chainHash(row.prev_hash, row) !== row.hash)
+        return { ok: false, brokenAt: seq };
       expectedPrev = row.hash;
       after = seq;
       count++;

@@ -8,11 +8,20 @@ export type CredentialTable = 'api_tokens' | 'access_keys';
 
 /** Marks the credential revoked at `at` unless it already is; false if it does not exist or was revoked. */
 export async function revokeCredential(db: Db, table: CredentialTable, id: string, at: Date): Promise<boolean> {
-  const result = await db.updateTable(table).set({ revoked_at: ms(at) }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable(table)
+    .set({ revoked_at: ms(at) })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
 /** Records a use of the credential (callers throttle how often they write it). */
 export async function touchCredential(db: Db, table: CredentialTable, id: string, at: Date): Promise<void> {
-  await db.updateTable(table).set({ last_used_at: ms(at) }).where('id', '=', id).execute();
+  await db
+    .updateTable(table)
+    .set({ last_used_at: ms(at) })
+    .where('id', '=', id)
+    .execute();
 }

@@ -73,7 +73,10 @@ export async function listPaged(db: Db, keyId: string, request: PageRequest): Pr
   const limit = checkLimit(request.limit);
   let query = db.selectFrom('key_versions').selectAll().where('key_id', '=', keyId);
   if (request.after !== undefined) query = query.where('version', '>', decodeCursor(request.after, isVersionCursor));
-  const rows = await query.orderBy('version').limit(limit + 1).execute();
+  const rows = await query
+    .orderBy('version')
+    .limit(limit + 1)
+    .execute();
   return toPage(rows, limit, toRecord, (row) => row.version);
 }
 

@@ -1,6 +1,14 @@
 // Repository for keys (KeyRecord): insert, read, patch, list with cursor, sweeps, counters.
 // Must not import service or api; rows are mapped to records here and never returned.
-import { InternalError, type Algorithm, type KeySpec, type KeyState, type KeyUsage, type Origin, type ProtectionLevel } from '@custos/contract';
+import {
+  InternalError,
+  type Algorithm,
+  type KeySpec,
+  type KeyState,
+  type KeyUsage,
+  type Origin,
+  type ProtectionLevel,
+} from '@custos/contract';
 import { sql } from 'kysely';
 import { dialectOf } from '../dialect.js';
 import type { KeyRow, KeyRowUpdate, NewKeyRow } from '../schema/index.js';

@@ -40,7 +40,12 @@ export function checkLimit(limit: number): number {
 }
 
 /** Builds a page from rows fetched with `limit + 1`: the extra row only says a next page exists. */
-export function toPage<R, T>(rows: readonly R[], limit: number, map: (row: R) => T, cursorOf: (row: R) => unknown): Page<T> {
+export function toPage<R, T>(
+  rows: readonly R[],
+  limit: number,
+  map: (row: R) => T,
+  cursorOf: (row: R) => unknown,
+): Page<T> {
   const pageRows = rows.slice(0, limit);
   const last = pageRows[pageRows.length - 1];
   return {
@@ -71,8 +76,14 @@ export async function listByCreation<T extends CreationOrdered, R>(
   let query = (db as unknown as Kysely<any>).selectFrom(table).selectAll();
   if (request.after !== undefined) {
     const [createdAt, id] = decodeCursor(request.after, isCreationCursor);
-    query = query.where((eb) => eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]),
+    );
   }
-  const rows = (await query.orderBy('created_at').orderBy('id').limit(limit + 1).execute()) as (Selectable<Database[T]> & { created_at: number | string; id: string })[];
+  const rows = (await query
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute()) as (Selectable<Database[T]> & { created_at: number | string; id: string })[];
   return toPage(rows, limit, map, (row): CreationCursor => [num(row.created_at), row.id]);
 }

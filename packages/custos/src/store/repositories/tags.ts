@@ -17,7 +17,9 @@ export async function put(db: Db, keyId: string, tags: readonly TagRecord[]): Pr
     .insertInto('key_tags')
     .values(tags.map((t) => ({ key_id: keyId, tag_key: t.tagKey, tag_value: t.tagValue })))
     // ON CONFLICT ... DO UPDATE: the same syntax on SQLite (3.24+) and PostgreSQL.
-    .onConflict((oc) => oc.columns(['key_id', 'tag_key']).doUpdateSet((eb) => ({ tag_value: eb.ref('excluded.tag_value') })))
+    .onConflict((oc) =>
+      oc.columns(['key_id', 'tag_key']).doUpdateSet((eb) => ({ tag_value: eb.ref('excluded.tag_value') })),
+    )
     .execute();
 }
 

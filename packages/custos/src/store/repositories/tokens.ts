@@ -60,7 +60,10 @@ export async function getByHash(db: Db, tokenHash: string): Promise<TokenRecord 
 
 /** How many tokens exist, revoked and expired included (0 means a fresh store: the server bootstraps one). */
 export async function count(db: Db): Promise<number> {
-  const row = await db.selectFrom('api_tokens').select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('api_tokens')
+    .select((eb) => eb.fn.countAll().as('count'))
+    .executeTakeFirstOrThrow();
   return num(row.count as number | string | bigint);
 }
 

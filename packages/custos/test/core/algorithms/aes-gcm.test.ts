@@ -85,12 +85,14 @@ describe('aesGcmEncrypt / aesGcmDecrypt', () => {
       fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.nat(), (plaintext, n) => {
         const sealed = aesGcmEncrypt(key, plaintext, new Uint8Array(0));
         const cut = n % plaintext.length;
-        expect(codeOf(() => aesGcmDecrypt(key, { ...sealed, ciphertext: sealed.ciphertext.subarray(0, cut) }, new Uint8Array(0)))).toBe(
-          'INVALID_CIPHERTEXT',
-        );
-        expect(codeOf(() => aesGcmDecrypt(key, { ...sealed, tag: sealed.tag.subarray(0, n % 16) }, new Uint8Array(0)))).toBe(
-          'INVALID_CIPHERTEXT',
-        );
+        expect(
+          codeOf(() =>
+            aesGcmDecrypt(key, { ...sealed, ciphertext: sealed.ciphertext.subarray(0, cut) }, new Uint8Array(0)),
+          ),
+        ).toBe('INVALID_CIPHERTEXT');
+        expect(
+          codeOf(() => aesGcmDecrypt(key, { ...sealed, tag: sealed.tag.subarray(0, n % 16) }, new Uint8Array(0))),
+        ).toBe('INVALID_CIPHERTEXT');
       }),
     );
   });
@@ -104,6 +106,8 @@ describe('aesGcmEncrypt / aesGcmDecrypt', () => {
   it('rejects an IV that is not 12 bytes even when the tag would verify for it', () => {
     const key = SecretBytes.random(32);
     const sealed = aesGcmEncrypt(key, utf8('x'), utf8(''));
-    expect(codeOf(() => aesGcmDecrypt(key, { ...sealed, iv: new Uint8Array(16) }, utf8('')))).toBe('INVALID_CIPHERTEXT');
+    expect(codeOf(() => aesGcmDecrypt(key, { ...sealed, iv: new Uint8Array(16) }, utf8('')))).toBe(
+      'INVALID_CIPHERTEXT',
+    );
   });
 });

@@ -33,13 +33,16 @@ describe('deriveKey HKDF', () => {
     ['HKDF_SHA_256', 255 * 32],
     ['HKDF_SHA_384', 255 * 48],
     ['HKDF_SHA_512', 255 * 64],
-  ] as const)('%s accepts 1 and %i bytes and rejects 0, one more, and non-integers with VALIDATION_ERROR', (alg, max) => {
-    expect(deriveKey(alg, input, { salt: new Uint8Array(0), length: 1 }).length).toBe(1);
-    expect(deriveKey(alg, input, { salt: new Uint8Array(0), length: max }).length).toBe(max);
-    expect(codeOf(alg, { salt: new Uint8Array(0), length: 0 })).toBe('VALIDATION_ERROR');
-    expect(codeOf(alg, { salt: new Uint8Array(0), length: max + 1 })).toBe('VALIDATION_ERROR');
-    expect(codeOf(alg, { salt: new Uint8Array(0), length: 1.5 })).toBe('VALIDATION_ERROR');
-  });
+  ] as const)(
+    '%s accepts 1 and %i bytes and rejects 0, one more, and non-integers with VALIDATION_ERROR',
+    (alg, max) => {
+      expect(deriveKey(alg, input, { salt: new Uint8Array(0), length: 1 }).length).toBe(1);
+      expect(deriveKey(alg, input, { salt: new Uint8Array(0), length: max }).length).toBe(max);
+      expect(codeOf(alg, { salt: new Uint8Array(0), length: 0 })).toBe('VALIDATION_ERROR');
+      expect(codeOf(alg, { salt: new Uint8Array(0), length: max + 1 })).toBe('VALIDATION_ERROR');
+      expect(codeOf(alg, { salt: new Uint8Array(0), length: 1.5 })).toBe('VALIDATION_ERROR');
+    },
+  );
 
   it('rejects iterations and an over-long info with VALIDATION_ERROR', () => {
     expect(codeOf('HKDF_SHA_256', { salt: salt16, iterations: 1000, length: 32 })).toBe('VALIDATION_ERROR');
@@ -53,15 +56,18 @@ describe('deriveKey PBKDF2', () => {
     expect(Buffer.from(exposeSecret(okm)).equals(pbkdf2Sync('password', salt16, 1000, 64, 'sha512'))).toBe(true);
   });
 
-  it.each(['PBKDF2_SHA_256', 'PBKDF2_SHA_512'] as const)('%s rejects out-of-range iterations, length and salt with VALIDATION_ERROR', (alg) => {
-    const ok = { salt: salt16, iterations: 1000, length: 32 };
-    expect(deriveKey(alg, input, ok).length).toBe(32);
-    expect(codeOf(alg, { ...ok, iterations: 999 })).toBe('VALIDATION_ERROR');
-    expect(codeOf(alg, { ...ok, iterations: 10_000_001 })).toBe('VALIDATION_ERROR');
-    expect(codeOf(alg, { salt: salt16, length: 32 })).toBe('VALIDATION_ERROR'); // iterations missing
-    expect(codeOf(alg, { ...ok, length: 0 })).toBe('VALIDATION_ERROR');
-    expect(codeOf(alg, { ...ok, length: 1025 })).toBe('VALIDATION_ERROR');
-    expect(codeOf(alg, { ...ok, salt: new Uint8Array(15) })).toBe('VALIDATION_ERROR');
-    expect(codeOf(alg, { ...ok, info: new Uint8Array(1) })).toBe('VALIDATION_ERROR');
-  });
+  it.each(['PBKDF2_SHA_256', 'PBKDF2_SHA_512'] as const)(
+    '%s rejects out-of-range iterations, length and salt with VALIDATION_ERROR',
+    (alg) => {
+      const ok = { salt: salt16, iterations: 1000, length: 32 };
+      expect(deriveKey(alg, input, ok).length).toBe(32);
+      expect(codeOf(alg, { ...ok, iterations: 999 })).toBe('VALIDATION_ERROR');
+      expect(codeOf(alg, { ...ok, iterations: 10_000_001 })).toBe('VALIDATION_ERROR');
+      expect(codeOf(alg, { salt: salt16, length: 32 })).toBe('VALIDATION_ERROR'); // iterations missing
+      expect(codeOf(alg, { ...ok, length: 0 })).toBe('VALIDATION_ERROR');
+      expect(codeOf(alg, { ...ok, length: 1025 })).toBe('VALIDATION_ERROR');
+      expect(codeOf(alg, { ...ok, salt: new Uint8Array(15) })).toBe('VALIDATION_ERROR');
+      expect(codeOf(alg, { ...ok, info: new Uint8Array(1) })).toBe('VALIDATION_ERROR');
+    },
+  );
 });

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KmsError, WRAPPING_ALGORITHMS } from '@custos/contract';
-import { rsaOaepDecrypt, rsaOaepEncrypt, unwrapImportedMaterial, wrapForImport } from '../../../src/core/algorithms/rsa.js';
+import {
+  rsaOaepDecrypt,
+  rsaOaepEncrypt,
+  unwrapImportedMaterial,
+  wrapForImport,
+} from '../../../src/core/algorithms/rsa.js';
 import { keySpec } from '../../../src/core/key-specs.js';
 import type { GeneratedKey } from '../../../src/core/keys.js';
 import { exposeSecret } from '../../../src/core/secret-bytes.js';
@@ -28,22 +33,29 @@ const codeOf = (run: () => unknown): string | undefined => {
 };
 
 describe('RSAES-OAEP', () => {
-  it.each(OAEP)('%s: decrypt(encrypt(m)) = m, from empty up to the longest plaintext the modulus allows', (algorithm) => {
-    for (const length of [0, 1, 32, MAX_PLAINTEXT[algorithm]]) {
-      const plaintext = randomBytes(length);
-      const ciphertext = rsaOaepEncrypt(algorithm, rsa2048.publicKey, plaintext);
-      expect(ciphertext.length).toBe(256);
-      expect(Buffer.from(rsaOaepDecrypt(algorithm, rsa2048.material, ciphertext))).toEqual(plaintext);
-    }
-  });
+  it.each(OAEP)(
+    '%s: decrypt(encrypt(m)) = m, from empty up to the longest plaintext the modulus allows',
+    (algorithm) => {
+      for (const length of [0, 1, 32, MAX_PLAINTEXT[algorithm]]) {
+        const plaintext = randomBytes(length);
+        const ciphertext = rsaOaepEncrypt(algorithm, rsa2048.publicKey, plaintext);
+        expect(ciphertext.length).toBe(256);
+        expect(Buffer.from(rsaOaepDecrypt(algorithm, rsa2048.material, ciphertext))).toEqual(plaintext);
+      }
+    },
+  );
 
   it.each(OAEP)('%s: two encryptions of the same plaintext differ', (algorithm) => {
     const plaintext = randomBytes(16);
-    expect(Buffer.from(rsaOaepEncrypt(algorithm, rsa2048.publicKey, plaintext))).not.toEqual(Buffer.from(rsaOaepEncrypt(algorithm, rsa2048.publicKey, plaintext)));
+    expect(Buffer.from(rsaOaepEncrypt(algorithm, rsa2048.publicKey, plaintext))).not.toEqual(
+      Buffer.from(rsaOaepEncrypt(algorithm, rsa2048.publicKey, plaintext)),
+    );
   });
 
   it.each(OAEP)('%s: a plaintext one byte too long fails with VALIDATION_ERROR', (algorithm) => {
-    expect(codeOf(() => rsaOaepEncrypt(algorithm, rsa2048.publicKey, new Uint8Array(MAX_PLAINTEXT[algorithm] + 1)))).toBe('VALIDATION_ERROR');
+    expect(
+      codeOf(() => rsaOaepEncrypt(algorithm, rsa2048.publicKey, new Uint8Array(MAX_PLAINTEXT[algorithm] + 1))),
+    ).toBe('VALIDATION_ERROR');
   });
 
   it.each(OAEP)('%s: a ciphertext with any byte altered fails with INVALID_CIPHERTEXT', (algorithm) => {
@@ -69,7 +81,9 @@ describe('RSAES-OAEP', () => {
 
   it('a public key that is not RSA fails with INVALID_PUBLIC_KEY', async () => {
     const ec = await fixtureKey(keySpec('ECC_NIST_P256'));
-    expect(codeOf(() => rsaOaepEncrypt('RSAES_OAEP_SHA_256', ec.publicKey ?? new Uint8Array(), randomBytes(16)))).toBe('INVALID_PUBLIC_KEY');
+    expect(codeOf(() => rsaOaepEncrypt('RSAES_OAEP_SHA_256', ec.publicKey ?? new Uint8Array(), randomBytes(16)))).toBe(
+      'INVALID_PUBLIC_KEY',
+    );
   });
 });
 
@@ -87,14 +101,18 @@ describe('import wrapping (AWS GetParametersForImport / ImportKeyMaterial)', () 
       const wrapped = wrapForImport(algorithm, rsa2048.publicKey, material);
       // RFC 5649: the KWP part is the material padded to 8 bytes plus the 8-byte integrity block.
       expect(wrapped.length).toBe(256 + Math.ceil(material.length / 8) * 8 + 8);
-      expect(Buffer.from(exposeSecret(unwrapImportedMaterial(algorithm, rsa2048.material, wrapped)))).toEqual(Buffer.from(material));
+      expect(Buffer.from(exposeSecret(unwrapImportedMaterial(algorithm, rsa2048.material, wrapped)))).toEqual(
+        Buffer.from(material),
+      );
     },
   );
 
   it.each(WRAPPING_ALGORITHMS)('%s: truncated wrapped material fails with INVALID_KEY_MATERIAL', (algorithm) => {
     const wrapped = wrapForImport(algorithm, rsa2048.publicKey, randomBytes(32));
     for (const cut of [1, 8, wrapped.length - 1]) {
-      expect(codeOf(() => unwrapImportedMaterial(algorithm, rsa2048.material, wrapped.subarray(0, wrapped.length - cut)))).toBe('INVALID_KEY_MATERIAL');
+      expect(
+        codeOf(() => unwrapImportedMaterial(algorithm, rsa2048.material, wrapped.subarray(0, wrapped.length - cut))),
+      ).toBe('INVALID_KEY_MATERIAL');
     }
   });
 
@@ -106,11 +124,17 @@ describe('import wrapping (AWS GetParametersForImport / ImportKeyMaterial)', () 
 
   it('material wrapped for one algorithm does not unwrap under another', () => {
     const wrapped = wrapForImport('RSA_AES_KEY_WRAP_SHA_256', rsa2048.publicKey, randomBytes(32));
-    expect(codeOf(() => unwrapImportedMaterial('RSA_AES_KEY_WRAP_SHA_1', rsa2048.material, wrapped))).toBe('INVALID_KEY_MATERIAL');
-    expect(codeOf(() => unwrapImportedMaterial('RSAES_OAEP_SHA_256', rsa2048.material, wrapped))).toBe('INVALID_KEY_MATERIAL');
+    expect(codeOf(() => unwrapImportedMaterial('RSA_AES_KEY_WRAP_SHA_1', rsa2048.material, wrapped))).toBe(
+      'INVALID_KEY_MATERIAL',
+    );
+    expect(codeOf(() => unwrapImportedMaterial('RSAES_OAEP_SHA_256', rsa2048.material, wrapped))).toBe(
+      'INVALID_KEY_MATERIAL',
+    );
   });
 
   it('RSAES_OAEP_SHA_256 refuses material longer than OAEP can carry with VALIDATION_ERROR', () => {
-    expect(codeOf(() => wrapForImport('RSAES_OAEP_SHA_256', rsa2048.publicKey, randomBytes(191)))).toBe('VALIDATION_ERROR');
+    expect(codeOf(() => wrapForImport('RSAES_OAEP_SHA_256', rsa2048.publicKey, randomBytes(191)))).toBe(
+      'VALIDATION_ERROR',
+    );
   });
 });

@@ -36,7 +36,10 @@ describe(`Wycheproof ${FILE}`, () => {
         const sealed = { iv: hex(t.iv), ciphertext: hex(t.ct), tag: hex(t.tag) };
         if (sealed.iv.length !== 12 || sealed.tag.length !== 16) {
           // Custos takes 96-bit IVs and 128-bit tags only: valid vectors for other sizes must still be refused.
-          expect(codeOf(() => aesGcmDecrypt(key, sealed, hex(t.aad))), `tcId ${t.tcId}`).toBe('INVALID_CIPHERTEXT');
+          expect(
+            codeOf(() => aesGcmDecrypt(key, sealed, hex(t.aad))),
+            `tcId ${t.tcId}`,
+          ).toBe('INVALID_CIPHERTEXT');
           rejectedByPolicy++;
           continue;
         }
@@ -60,7 +63,9 @@ describe(`Wycheproof ${FILE}`, () => {
   });
 
   it('rejects a 4-byte tag that node:crypto alone would accept (pitfall 1)', () => {
-    const t = loadWycheproof<AeadTest>(FILE).testGroups.flatMap((g) => g.tests).find((v) => v.result === 'valid' && v.iv.length === 24)!;
+    const t = loadWycheproof<AeadTest>(FILE)
+      .testGroups.flatMap((g) => g.tests)
+      .find((v) => v.result === 'valid' && v.iv.length === 24)!;
     const key = hex(t.key);
     const shortTag = hex(t.tag).subarray(0, 4); // GCM's truncated tag is a prefix of the full tag
     // Control: without authTagLength, OpenSSL verifies the 4-byte tag, so this test exercises the pitfall.

@@ -21,7 +21,12 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 const RUNNERS = [
-  { file: 'aes_wrap_test.json', wrap: aesKeyWrap, unwrap: aesKeyUnwrap, wrappable: (n: number) => n >= 16 && n % 8 === 0 },
+  {
+    file: 'aes_wrap_test.json',
+    wrap: aesKeyWrap,
+    unwrap: aesKeyUnwrap,
+    wrappable: (n: number) => n >= 16 && n % 8 === 0,
+  },
   { file: 'aes_kwp_test.json', wrap: aesKeyWrapPad, unwrap: aesKeyUnwrapPad, wrappable: (n: number) => n >= 1 },
 ] as const;
 
@@ -43,7 +48,10 @@ describe.each(RUNNERS)('Wycheproof $file', ({ file, wrap, unwrap, wrappable }) =
         if (t.result === 'valid') {
           expect(Buffer.from(wrap(kek, SecretBytes.from(msg))).toString('hex'), `tcId ${t.tcId}`).toBe(t.ct);
         } else if (!wrappable(msg.length)) {
-          expect(codeOf(() => wrap(kek, SecretBytes.from(msg))), `tcId ${t.tcId}`).toBe('INVALID_KEY_MATERIAL');
+          expect(
+            codeOf(() => wrap(kek, SecretBytes.from(msg))),
+            `tcId ${t.tcId}`,
+          ).toBe('INVALID_KEY_MATERIAL');
         }
       }
     }

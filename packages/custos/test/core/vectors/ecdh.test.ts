@@ -38,7 +38,8 @@ describe('ECDH Wycheproof vectors (SPKI DER public keys) through parsePublicKey 
         });
         if (result !== 'accepted') expect(result, `tc ${test.tcId}`).toBe('INVALID_PUBLIC_KEY');
         const agreed = result === 'accepted' && Buffer.from(shared ?? []).equals(hex(test.shared));
-        if (result === 'accepted') expect(agreed, `tc ${test.tcId}: a secret was returned, so it must be the right one`).toBe(true);
+        if (result === 'accepted')
+          expect(agreed, `tc ${test.tcId}: a secret was returned, so it must be the right one`).toBe(true);
         if (test.result === 'acceptable') {
           const reason = REFUSED_BY_POLICY.find((flag) => test.flags.includes(flag));
           expect(reason, `tc ${test.tcId} [${test.flags.join(',')}] is not covered by the policy`).toBeDefined();
@@ -51,7 +52,10 @@ describe('ECDH Wycheproof vectors (SPKI DER public keys) through parsePublicKey 
         } else tally.record(test, agreed);
       }
     }
-    console.log(tally.report(file), `; acceptable rejected by policy: ${JSON.stringify(acceptableRejected)}; valid but all-zero secret, refused: ${zeroSecretRefused}`);
+    console.log(
+      tally.report(file),
+      `; acceptable rejected by policy: ${JSON.stringify(acceptableRejected)}; valid but all-zero secret, refused: ${zeroSecretRefused}`,
+    );
     expect(zeroSecretRefused).toBe(1);
     expect(tally.validRejected).toEqual([]);
     expect(tally.invalidAccepted).toEqual([]);

@@ -18,7 +18,14 @@ function run(file: string, specName: string) {
   for (const group of loadWycheproof<SigTest>(file).testGroups as readonly EcdsaGroup[]) {
     const spki = parsePublicKey(spec, hex(group.publicKeyDer));
     for (const test of group.tests) {
-      const accepted = verifyRawAndDigest(spec, ecdsaAlgorithm(group.sha), spki, hex(test.msg), hex(test.sig), WYCHEPROOF_HASH[group.sha]);
+      const accepted = verifyRawAndDigest(
+        spec,
+        ecdsaAlgorithm(group.sha),
+        spki,
+        hex(test.msg),
+        hex(test.sig),
+        WYCHEPROOF_HASH[group.sha],
+      );
       // Bitcoin's rule (BIP-62/146) makes high-S signatures invalid; Custos verifies them, as AWS KMS and OpenSSL do.
       if (test.result === 'invalid' && accepted && isHighS(test.sig)) highSAccepted.push(test.tcId);
       else tally.record(test, accepted);

@@ -13,7 +13,8 @@ describe('Ed25519 Wycheproof vectors through parsePublicKey + verify', () => {
     const tally = new VectorTally();
     for (const group of loadWycheproof<SigTest>('ed25519_test.json').testGroups as readonly EddsaGroup[]) {
       const spki = parsePublicKey(spec, hex(group.publicKeyDer));
-      for (const test of group.tests) tally.record(test, verify(spec, 'ED25519_SHA_512', spki, hex(test.msg), 'RAW', hex(test.sig)));
+      for (const test of group.tests)
+        tally.record(test, verify(spec, 'ED25519_SHA_512', spki, hex(test.msg), 'RAW', hex(test.sig)));
     }
     console.log(tally.report('ed25519_test.json'));
     expect(tally.validRejected).toEqual([]);

@@ -26,7 +26,11 @@ describe.each(FILES)('Wycheproof $file', ({ file, algorithm }) => {
       for (const t of group.tests) {
         let accepted: boolean;
         try {
-          const okm = deriveKey(algorithm, SecretBytes.from(hex(t.ikm)), { salt: hex(t.salt), info: hex(t.info), length: t.size });
+          const okm = deriveKey(algorithm, SecretBytes.from(hex(t.ikm)), {
+            salt: hex(t.salt),
+            info: hex(t.info),
+            length: t.size,
+          });
           accepted = Buffer.from(exposeSecret(okm)).toString('hex') === t.okm;
         } catch (err) {
           expect((err as { code?: string }).code, `tcId ${t.tcId}`).toBe('VALIDATION_ERROR');

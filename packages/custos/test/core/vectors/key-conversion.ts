@@ -45,7 +45,13 @@ export function ecPkcs8FromScalar(curve: Curve, scalarHex: string): SecretBytes 
   const point = ecdh.getPublicKey();
   const x = point.subarray(1, 1 + bytes);
   const y = point.subarray(1 + bytes);
-  const jwk = { kty: 'EC', crv: curve, d: d.toString('base64url'), x: x.toString('base64url'), y: y.toString('base64url') };
+  const jwk = {
+    kty: 'EC',
+    crv: curve,
+    d: d.toString('base64url'),
+    x: x.toString('base64url'),
+    y: y.toString('base64url'),
+  };
   return SecretBytes.from(createPrivateKey({ key: jwk, format: 'jwk' }).export({ type: 'pkcs8', format: 'der' }));
 }
 
@@ -64,7 +70,14 @@ export function outcome(run: () => unknown): string {
  * Verifies through Custos twice, RAW and (where the algorithm has one) DIGEST over node's hash of msg, and
  * insists both paths agree, so every vector also exercises the prehashed code path.
  */
-export function verifyRawAndDigest(spec: KeySpecEntry, algorithm: SigningAlgorithm, spki: Uint8Array, msg: Uint8Array, sig: Uint8Array, hash: string | undefined): boolean {
+export function verifyRawAndDigest(
+  spec: KeySpecEntry,
+  algorithm: SigningAlgorithm,
+  spki: Uint8Array,
+  msg: Uint8Array,
+  sig: Uint8Array,
+  hash: string | undefined,
+): boolean {
   const raw = verify(spec, algorithm, spki, msg, 'RAW', sig);
   if (hash !== undefined) {
     const digest = createHash(hash).update(msg).digest();

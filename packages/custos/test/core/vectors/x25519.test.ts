@@ -17,7 +17,11 @@ describe('X25519 Wycheproof vectors through parsePublicKey + ecdh', () => {
       for (const test of group.tests) {
         let shared: Uint8Array | undefined;
         const result = outcome(() => {
-          shared = new Uint8Array(exposeSecret(ecdh(spec, x25519Pkcs8(hex(test.private)), parsePublicKey(spec, x25519Spki(hex(test.public))))));
+          shared = new Uint8Array(
+            exposeSecret(
+              ecdh(spec, x25519Pkcs8(hex(test.private)), parsePublicKey(spec, x25519Spki(hex(test.public)))),
+            ),
+          );
         });
         const agreed = result === 'accepted' && Buffer.from(shared ?? []).equals(hex(test.shared));
         if (result !== 'accepted') expect(result, `tc ${test.tcId}`).toBe('INVALID_PUBLIC_KEY');
@@ -32,7 +36,10 @@ describe('X25519 Wycheproof vectors through parsePublicKey + ecdh', () => {
         tally.record(test, agreed);
       }
     }
-    console.log(tally.report('x25519_test.json'), `; acceptable: ${acceptable.agreed} agreed, ${acceptable.lowOrderRejected} low-order rejected, other rejected [${acceptable.otherRejected.join(',')}]`);
+    console.log(
+      tally.report('x25519_test.json'),
+      `; acceptable: ${acceptable.agreed} agreed, ${acceptable.lowOrderRejected} low-order rejected, other rejected [${acceptable.otherRejected.join(',')}]`,
+    );
     expect(tally.validRejected).toEqual([]);
     expect(tally.invalidAccepted).toEqual([]);
     expect(tally.validAccepted).toBeGreaterThan(0);

@@ -27,13 +27,20 @@ const entry = (i: number): AuditEntry => ({
 
 /** Counts the transactions a sink commits. */
 function counting(sink: AuditSink): AuditSink & { commits: number } {
-  const counted = { commits: 0, commit: async (e: AuditEntry[]) => (counted.commits++, sink.commit(e)), close: () => sink.close() };
+  const counted = {
+    commits: 0,
+    commit: async (e: AuditEntry[]) => (counted.commits++, sink.commit(e)),
+    close: () => sink.close(),
+  };
   return counted;
 }
 
 describe('packEntries', () => {
   it('round-trips every field of every entry through the flat form the worker receives', () => {
-    const entries = [entry(1), { ...entry(2), keyId: 'k', keyVersion: 3, outcome: 'failed' as const, errorCode: 'E', details: { a: [1] } }];
+    const entries = [
+      entry(1),
+      { ...entry(2), keyId: 'k', keyVersion: 3, outcome: 'failed' as const, errorCode: 'E', details: { a: [1] } },
+    ];
     const packed = packEntries(entries);
     expect(packed.every((v) => v === null || typeof v !== 'object' || !(v instanceof Date))).toBe(true);
     expect(unpackEntries(structuredClone(packed))).toEqual(entries);
@@ -70,7 +77,10 @@ describe('AuditWriter', () => {
   it('rejects every record of a batch whose transaction failed, and goes on with later ones', async () => {
     let fail = true;
     const inner = inProcessSink(store);
-    const writer = new AuditWriter({ commit: (e) => (fail ? Promise.reject(new Error('disk full')) : inner.commit(e)), close: inner.close });
+    const writer = new AuditWriter({
+      commit: (e) => (fail ? Promise.reject(new Error('disk full')) : inner.commit(e)),
+      close: inner.close,
+    });
     const results = await Promise.allSettled([writer.append(entry(1)), writer.append(entry(2))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     fail = false;
@@ -97,18 +107,28 @@ describe('AuditWriter', () => {
     expect((await repo.audit.list(store.db, { limit: 10 })).map((r) => r.requestId)).toEqual(['r3', 'r4', 'r5']);
   });
 
-  it.skipIf(!existsSync(DIST_SINK))('commits on a worker thread with its own connection (compiled package)', async () => {
-    const { workerSink } = (await import(DIST_SINK.href)) as typeof import('../../../src/service/audit/worker-sink.js');
-    const sink = await workerSink(join(dir, 'custos.db'));
-    const writer = new AuditWriter(sink);
-    await Promise.all(Array.from({ length: 200 }, (_, i) => writer.append(entry(i))));
-    // Written by the worker, visible to this connection as soon as the promises resolved.
-    expect(await repo.audit.verifyChain(store.db)).toEqual({ ok: true, count: 200 });
-    await writer.close();
-  });
+  it.skipIf(!existsSync(DIST_SINK))(
+    'commits on a worker thread with its own connection (compiled package)',
+    async () => {
+      const { workerSink } = (await import(
+        DIST_SINK.href
+      )) as typeof import('../../../src/service/audit/worker-sink.js');
+      const sink = await workerSink(join(dir, 'custos.db'));
+      const writer = new AuditWriter(sink);
+      await Promise.all(Array.from({ length: 200 }, (_, i) => writer.append(entry(i))));
+      // Written by the worker, visible to this connection as soon as the promises resolved.
+      expect(await repo.audit.verifyChain(store.db)).toEqual({ ok: true, count: 200 });
+      await writer.close();
+    },
+  );
 
-  it.skipIf(!existsSync(DIST_SINK))('a worker that cannot open its database fails the start, not a later commit', async () => {
-    const { workerSink } = (await import(DIST_SINK.href)) as typeof import('../../../src/service/audit/worker-sink.js');
-    await expect(workerSink('/dev/null/custos.db')).rejects.toThrow();
-  });
+  it.skipIf(!existsSync(DIST_SINK))(
+    'a worker that cannot open its database fails the start, not a later commit',
+    async () => {
+      const { workerSink } = (await import(
+        DIST_SINK.href
+      )) as typeof import('../../../src/service/audit/worker-sink.js');
+      await expect(workerSink('/dev/null/custos.db')).rejects.toThrow();
+    },
+  );
 });

@@ -70,7 +70,8 @@ function wrapSingleValues(schema: TSchema, query: Record<string, unknown>): Reco
 export async function operationRoutes(app: FastifyInstance, options: { kms: LocalKms }): Promise<void> {
   for (const [method, route] of Object.entries(ROUTES) as [OperationMethod, Route][]) {
     const implementation = options.kms[method] as KmsMethod | undefined;
-    if (typeof implementation !== 'function') throw new Error(`ROUTES names ${method}, which LocalKms does not implement`);
+    if (typeof implementation !== 'function')
+      throw new Error(`ROUTES names ${method}, which LocalKms does not implement`);
     const call = implementation.bind(options.kms);
     const status = successStatus(method);
     app.route({
