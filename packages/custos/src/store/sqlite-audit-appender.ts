@@ -1,34 +1,36 @@
-// The audit log's append path for the SQLite audit worker thread (service/audit/sqlite-audit-worker.ts): the same
-// hash-chained rows as repositories/audit.ts's appendBatch, through two statements prepared once instead of a
-// query built per batch (the worker commits thousands of records a second). Must not import service or api.
-import { chainedRow, GENESIS_HASH } from './repositories/audit.js';
+// The audit log's append path for the SQLite audit worker thread (service/audit/sqlite-audit-worker.ts): reads the
+// head and inserts chained entries through two statements prepared once, instead of a query built per batch (the
+// worker commits thousands of records a second). Must not import service or api: the caller chains the entries.
 import { openSqliteDatabase } from './sqlite.js';
-import type { AuditEntry } from './types.js';
+import type { ChainedAuditEntry } from './types.js';
 
 export interface AuditAppender {
-  /** Appends the entries, in order, after the chain's head, as one durable transaction (BEGIN IMMEDIATE). */
-  append(entries: readonly AuditEntry[]): void;
+  /**
+   * In one durable transaction (BEGIN IMMEDIATE): reads the chain's head (null for an empty log), inserts the
+   * entries `chain` builds after it, in order.
+   */
+  append(chain: (head: string | null) => readonly ChainedAuditEntry[]): void;
   close(): void;
 }
 
-/** The row's fields in the order they are bound: one list for the statement and the values. */
+/** The entry's fields in the order of the table's columns: one list for the statement and the values. */
 const COLUMNS = [
-  'time',
-  'principal',
-  'operation',
-  'key_id',
-  'key_version',
-  'outcome',
-  'error_code',
-  'request_id',
-  'details',
-  'prev_hash',
-  'hash',
-] as const satisfies readonly (keyof ReturnType<typeof chainedRow>)[];
+  ['time', 'time'],
+  ['principal', 'principal'],
+  ['operation', 'operation'],
+  ['key_id', 'keyId'],
+  ['key_version', 'keyVersion'],
+  ['outcome', 'outcome'],
+  ['error_code', 'errorCode'],
+  ['request_id', 'requestId'],
+  ['details', 'details'],
+  ['prev_hash', 'prevHash'],
+  ['hash', 'hash'],
+] as const satisfies readonly (readonly [string, keyof ChainedAuditEntry])[];
 
 /**
  * Opens an appender on the (migrated) SQLite store at `filename`; fails at once if the audit table is missing.
- * @example const appender = openSqliteAuditAppender(join(dataDir, 'custos.db')); appender.append(entries);
+ * @example const appender = openSqliteAuditAppender(file); appender.append((head) => chainEntries(head, entries));
  */
 export function openSqliteAuditAppender(filename: string): AuditAppender {
   const database = openSqliteDatabase(filename);
@@ -36,17 +38,12 @@ export function openSqliteAuditAppender(filename: string): AuditAppender {
     const head = database.prepare<[], { hash: string }>('select hash from audit_log order by seq desc limit 1');
     // Positional parameters: binding by name costs ~1 µs more per row.
     const insert = database.prepare(
-      `insert into audit_log (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`,
+      `insert into audit_log (${COLUMNS.map(([column]) => column).join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`,
     );
-    const append = database.transaction((entries: readonly AuditEntry[]) => {
-      let prevHash = head.get()?.hash ?? GENESIS_HASH;
-      for (const entry of entries) {
-        const row = chainedRow(prevHash, entry);
-        insert.run(COLUMNS.map((column) => row[column]));
-        prevHash = row.hash;
-      }
+    const append = database.transaction((chain: (head: string | null) => readonly ChainedAuditEntry[]) => {
+      for (const entry of chain(head.get()?.hash ?? null)) insert.run(COLUMNS.map(([, field]) => entry[field]));
     });
-    return { append: (entries) => append.immediate(entries), close: () => database.close() };
+    return { append: (chain) => append.immediate(chain), close: () => database.close() };
   } catch (error) {
     database.close();
     throw error;

@@ -19,7 +19,7 @@ export type Db = Kysely<Database>;
  * @example
  * await store.transaction(async (tx) => {
  *   await keys.insert(tx, record);
- *   await audit.append(tx, entry);
+ *   await keyVersions.insert(tx, version);
  * });
  */
 export interface Store {

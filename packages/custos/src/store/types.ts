@@ -134,6 +134,24 @@ export interface AuditEntry {
   readonly details: Record<string, unknown> | null;
 }
 
+/**
+ * An audit entry in the form the service's chain hashes and the store persists: time in ms, details as their
+ * canonical JSON text, linked to the previous entry by its hash. The store writes and reads it as it is.
+ */
+export interface ChainedAuditEntry {
+  readonly time: number;
+  readonly principal: string;
+  readonly operation: string;
+  readonly keyId: string | null;
+  readonly keyVersion: number | null;
+  readonly outcome: AuditOutcome;
+  readonly errorCode: string | null;
+  readonly requestId: string;
+  readonly details: string | null;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
 export interface AuditRecord extends AuditEntry {
   readonly seq: number;
   readonly prevHash: string; // hex SHA-256 of the previous record ('' * 64 zeros for the first)

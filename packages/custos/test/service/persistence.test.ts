@@ -10,7 +10,8 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord, Kms } from '@custos/contract';
 import { LocalKms, wrapForImport } from '../../src/index.js';
-import { MIGRATIONS, aliases, audit, keys, migrateTo, openSqliteStore, type Database } from '../../src/store/index.js';
+import * as auditLog from '../../src/service/audit/audit-log.js';
+import { MIGRATIONS, aliases, keys, migrateTo, openSqliteStore, type Database } from '../../src/store/index.js';
 import { expectCode, openTestKms, text, utf8, type TestKms } from './helpers.js';
 
 const SqliteDatabase = sqliteDriver();
@@ -260,7 +261,7 @@ describe('persistence: the data directory', () => {
           policy: null,
         });
         await aliases.insert(tx, { name: 'alias/old-schema', keyId, createdAt: at, updatedAt: at });
-        await audit.append(tx, {
+        await auditLog.append(tx, {
           time: at,
           principal: 'old:admin',
           operation: 'CreateKey',

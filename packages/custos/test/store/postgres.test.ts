@@ -1,13 +1,12 @@
 // Runs the store contract on PostgreSQL (one throwaway schema per test), plus what only PostgreSQL has: the pool,
 // search_path, int8 parsing, column types, concurrent migrations, and concurrency across connections and nodes.
-// Skipped loudly when no server is reachable. Must not import service or api.
+// Skipped loudly when no server is reachable. Must not import api (audit appends go through the service's chain).
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   appliedMigrations,
-  audit,
   isUniqueViolation,
   keys,
   keyVersions,
@@ -20,6 +19,7 @@ import {
   type PostgresStoreOptions,
   type Store,
 } from '../../src/store/index.js';
+import * as auditLog from '../../src/service/audit/audit-log.js';
 import { describePostgres, dropSchema, PG_URL, testSchemaName } from './pg.js';
 import { describeStore, makeKey } from './store-suite.js';
 
@@ -377,12 +377,12 @@ describePg('postgres store', () => {
         Array.from({ length: 20 }, (_, i) =>
           store.transaction(async (tx) => {
             pids.add(await backendPid(tx));
-            return audit.append(tx, entry(i));
+            return auditLog.append(tx, entry(i));
           }),
         ),
       );
       expect(pids.size).toBeGreaterThan(1);
-      expect(await audit.verifyChain(store.db)).toEqual({ ok: true, count: 20 });
+      expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 20 });
       const bySeq = [...records].sort((x, y) => x.seq - y.seq);
       for (let i = 1; i < bySeq.length; i++) expect(bySeq[i]!.prevHash).toBe(bySeq[i - 1]!.hash);
     });
@@ -394,12 +394,12 @@ describePg('postgres store', () => {
         Array.from({ length: 16 }, (_, i) => {
           const node = i % 2 === 0 ? a : b;
           return node.transaction(async (tx) => {
-            if (i % 4 < 2) await audit.append(tx, entry(i));
-            else await audit.appendMany(tx, [entry(i), entry(i + 100)]);
+            if (i % 4 < 2) await auditLog.append(tx, entry(i));
+            else await auditLog.appendMany(tx, [entry(i), entry(i + 100)]);
           });
         }),
       );
-      expect(await audit.verifyChain(a.db)).toEqual({ ok: true, count: 24 });
+      expect(await auditLog.verifyChain(a.db)).toEqual({ ok: true, count: 24 });
     });
 
     it('two transactions inserting the same key version: one wins, the other gets a unique violation', async () => {

@@ -1,8 +1,10 @@
-// The audit worker's prepared-statement append path writes the same chain as the repository's appendBatch.
+// The audit worker's prepared-statement append path writes the same chain as the service's appendBatch.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as auditLog from '../../src/service/audit/audit-log.js';
+import { chainEntries } from '../../src/service/audit/chain.js';
 import { openSqliteAuditAppender, openSqliteStore, type Store } from '../../src/store/index.js';
 import * as repo from '../../src/store/repositories/index.js';
 import type { AuditEntry } from '../../src/store/types.js';
@@ -35,13 +37,13 @@ describe('openSqliteAuditAppender', () => {
   });
 
   it('continues the chain of the repository path, with the same records', async () => {
-    await store.transaction((tx) => repo.audit.appendBatch(tx, [entry(0), entry(1)]));
+    await store.transaction((tx) => auditLog.appendBatch(tx, [entry(0), entry(1)]));
     const appender = openSqliteAuditAppender(file);
-    appender.append([entry(2), entry(3), entry(4)]);
+    appender.append((head) => chainEntries(head, [entry(2), entry(3), entry(4)]));
     appender.close();
-    await store.transaction((tx) => repo.audit.appendBatch(tx, [entry(5)]));
+    await store.transaction((tx) => auditLog.appendBatch(tx, [entry(5)]));
 
-    expect(await repo.audit.verifyChain(store.db)).toEqual({ ok: true, count: 6 });
+    expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 6 });
     const records = await repo.audit.list(store.db, { limit: 10 });
     expect(records.map((r) => r.requestId)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5']);
     for (const [i, record] of records.entries()) {
@@ -52,11 +54,11 @@ describe('openSqliteAuditAppender', () => {
 
   it('writes nothing of a batch that fails part way', async () => {
     const appender = openSqliteAuditAppender(file);
-    appender.append([entry(0)]);
+    appender.append((head) => chainEntries(head, [entry(0)]));
     const bad = entry(2, { principal: null as unknown as string }); // NOT NULL
-    expect(() => appender.append([entry(1), bad])).toThrow(/NOT NULL/);
+    expect(() => appender.append((head) => chainEntries(head, [entry(1), bad]))).toThrow(/NOT NULL/);
     appender.close();
-    expect(await repo.audit.verifyChain(store.db)).toEqual({ ok: true, count: 1 });
+    expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 1 });
   });
 
   it('fails at open on a database without the audit table', () => {

@@ -1,8 +1,10 @@
 // The store contract, run against every dialect: describeStore('sqlite', open) and describeStore('postgres', open).
-// Must not import service or api; exercises every repository function through the public store surface.
+// Must not import api; exercises every repository function through the public store surface, the audit log through
+// the service's chain (service/audit/audit-log.ts), which builds every entry the store persists.
 import { randomUUID, createHash } from 'node:crypto';
 import { ConflictError, KmsError, ValidationError } from '@custos/contract';
 import { sql } from 'kysely';
+import * as auditLog from '../../src/service/audit/audit-log.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   accessKeys,
@@ -643,10 +645,10 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
     });
 
     describe('audit', () => {
-      const append = (entry: AuditEntry) => store.transaction((tx) => audit.append(tx, entry));
+      const append = (entry: AuditEntry) => store.transaction((tx) => auditLog.append(tx, entry));
 
       it('append outside a transaction fails with INTERNAL', async () => {
-        expect(await codeOf(audit.append(store.db, makeEntry()))).toBe('INTERNAL');
+        expect(await codeOf(auditLog.append(store.db, makeEntry()))).toBe('INTERNAL');
       });
 
       it('chains records: the first prevHash is 64 zeros, each next prevHash is the previous hash', async () => {
@@ -694,7 +696,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
       it('appendMany chains a batch in order', async () => {
         await append(makeEntry());
         const batch = await store.transaction((tx) =>
-          audit.appendMany(tx, [
+          auditLog.appendMany(tx, [
             makeEntry({ operation: 'A' }),
             makeEntry({ operation: 'B' }),
             makeEntry({ operation: 'C' }),
@@ -703,8 +705,8 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         expect(batch.map((r) => r.operation)).toEqual(['A', 'B', 'C']);
         expect(batch[1]?.prevHash).toBe(batch[0]?.hash);
         expect(batch[2]?.prevHash).toBe(batch[1]?.hash);
-        expect(await store.transaction((tx) => audit.appendMany(tx, []))).toEqual([]);
-        expect(await audit.verifyChain(store.db)).toEqual({ ok: true, count: 4 });
+        expect(await store.transaction((tx) => auditLog.appendMany(tx, []))).toEqual([]);
+        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 4 });
       });
 
       it('list filters by key, principal and operation and pages by seq', async () => {
@@ -734,48 +736,48 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
       });
 
       it('verifyChain accepts an empty log and an intact chain', async () => {
-        expect(await audit.verifyChain(store.db)).toEqual({ ok: true, count: 0 });
+        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 0 });
         for (let i = 0; i < 5; i++) await append(makeEntry({ details: { i } }));
-        expect(await audit.verifyChain(store.db)).toEqual({ ok: true, count: 5 });
+        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 5 });
       });
 
       it('verifyChain detects an edited record', async () => {
         const records: number[] = [];
         for (let i = 0; i < 5; i++) records.push((await append(makeEntry())).seq);
         await sql`update audit_log set principal = ${'mallory'} where seq = ${records[2]}`.execute(store.db);
-        expect(await audit.verifyChain(store.db)).toEqual({ ok: false, brokenAt: records[2] });
+        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: false, brokenAt: records[2] });
       });
 
       it('verifyChain detects edited details', async () => {
         const seqs: number[] = [];
         for (let i = 0; i < 3; i++) seqs.push((await append(makeEntry({ details: { amount: i } }))).seq);
         await sql`update audit_log set details = ${'{"amount":99}'} where seq = ${seqs[1]}`.execute(store.db);
-        expect(await audit.verifyChain(store.db)).toEqual({ ok: false, brokenAt: seqs[1] });
+        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: false, brokenAt: seqs[1] });
       });
 
       it('verifyChain detects a deleted record at the record after it', async () => {
         const seqs: number[] = [];
         for (let i = 0; i < 5; i++) seqs.push((await append(makeEntry())).seq);
         await sql`delete from audit_log where seq = ${seqs[1]}`.execute(store.db);
-        expect(await audit.verifyChain(store.db)).toEqual({ ok: false, brokenAt: seqs[2] });
+        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: false, brokenAt: seqs[2] });
       });
 
       it('verifyChain detects a deleted first record', async () => {
         const seqs: number[] = [];
         for (let i = 0; i < 3; i++) seqs.push((await append(makeEntry())).seq);
         await sql`delete from audit_log where seq = ${seqs[0]}`.execute(store.db);
-        expect(await audit.verifyChain(store.db)).toEqual({ ok: false, brokenAt: seqs[1] });
+        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: false, brokenAt: seqs[1] });
       });
 
       it('verifyChain walks chains longer than one batch', async () => {
         const entries = Array.from({ length: 1203 }, (_, i) => makeEntry({ details: { i } }));
-        await store.transaction((tx) => audit.appendMany(tx, entries));
-        expect(await audit.verifyChain(store.db)).toEqual({ ok: true, count: 1203 });
+        await store.transaction((tx) => auditLog.appendMany(tx, entries));
+        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 1203 });
       });
 
       it('concurrent appends in separate transactions keep one chain', async () => {
         await Promise.all(Array.from({ length: 20 }, (_, i) => append(makeEntry({ details: { i } }))));
-        expect(await audit.verifyChain(store.db)).toEqual({ ok: true, count: 20 });
+        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 20 });
       });
     });
 

@@ -2,6 +2,7 @@
 // (better-sqlite3 is synchronous) blocks this thread, not the server's event loop. Started by worker-sink.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteAuditAppender } from '../../store/index.js';
+import { chainEntries } from './chain.js';
 import { unpackEntries } from './packed-entries.js';
 
 interface Batch {
@@ -17,7 +18,8 @@ parentPort!.on('message', (batch: Batch | 'close') => {
     process.exit(0);
   }
   try {
-    appender.append(unpackEntries(batch.packed));
+    const entries = unpackEntries(batch.packed);
+    appender.append((head) => chainEntries(head, entries));
     parentPort!.postMessage({ id: batch.id, ok: true });
   } catch (error) {
     parentPort!.postMessage({

@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Store } from '../../store/index.js';
-import * as repo from '../../store/repositories/index.js';
 import type { AuditEntry } from '../../store/types.js';
+import { appendBatch } from './audit-log.js';
 import { packEntries } from './packed-entries.js';
 
 export interface AuditSink {
@@ -16,7 +16,7 @@ export interface AuditSink {
 
 export function inProcessSink(store: Store): AuditSink {
   return {
-    commit: (entries) => store.transaction((tx) => repo.audit.appendBatch(tx, entries)),
+    commit: (entries) => store.transaction((tx) => appendBatch(tx, entries)),
     close: async () => undefined,
   };
 }

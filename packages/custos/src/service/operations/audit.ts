@@ -6,6 +6,7 @@ import type {
   VerifyAuditChainResponse,
 } from '@custos/contract';
 import * as repo from '../../store/repositories/index.js';
+import { verifyChain } from '../audit/audit-log.js';
 import type { OpContext } from '../context.js';
 import { findKey } from '../keys.js';
 
@@ -41,5 +42,5 @@ export async function verifyAuditChain(
   ctx: OpContext,
   _input: VerifyAuditChainRequest,
 ): Promise<VerifyAuditChainResponse> {
-  return (await repo.audit.verifyChain(ctx.store.db)) as VerifyAuditChainResponse;
+  return (await verifyChain(ctx.store.db)) as VerifyAuditChainResponse;
 }

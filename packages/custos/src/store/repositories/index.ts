@@ -1,4 +1,4 @@
-// The repositories, one namespace per aggregate: `keys.insert(tx, record)`, `audit.append(tx, entry)`.
+// The repositories, one namespace per aggregate: `keys.insert(tx, record)`, `audit.list(db, query)`.
 // Must not import service or api.
 export * as keys from './keys.js';
 export * as keyVersions from './key-versions.js';

@@ -1,0 +1,55 @@
+// Appending to and verifying the audit log: chain.ts's format over the store's audit repository.
+// Must not import api. Appends run inside a transaction, so reading the head and inserting are atomic.
+import { InternalError } from '@custos/contract';
+import { audit, type AuditEntry, type AuditRecord, type Db } from '../../store/index.js';
+import { GENESIS_HASH, chainEntries, linksAfter } from './chain.js';
+
+/** Entries read per query while verifying. */
+const VERIFY_BATCH = 500;
+
+/**
+ * Appends one record to the chain. Must run inside a transaction (throws INTERNAL otherwise); pass its handle.
+ * @example await store.transaction((tx) => auditLog.append(tx, entry));
+ */
+export async function append(db: Db, entry: AuditEntry): Promise<AuditRecord> {
+  const [record] = await appendMany(db, [entry]);
+  if (!record) throw new InternalError('audit append returned no record');
+  return record;
+}
+
+/** Appends several records in order, reading the head once. Same transaction rule as `append`. */
+export async function appendMany(db: Db, entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
+  if (entries.length === 0) return [];
+  return audit.insert(db, chainEntries(await audit.lockedHead(db), entries));
+}
+
+/** `appendMany` for group commit: the same rows, without reading them back. */
+export async function appendBatch(db: Db, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await audit.insertBatch(db, chainEntries(await audit.lockedHead(db), entries));
+}
+
+export type ChainVerification =
+  { readonly ok: true; readonly count: number } | { readonly ok: false; readonly brokenAt: number };
+
+/**
+ * Recomputes every hash in seq order. `brokenAt` is the seq of the first record whose prevHash
+ * is not the previous record's hash (a record before it was deleted or rewritten) or whose hash
+ * does not match its content (it was edited). Deleting the newest records is not detectable from
+ * the chain alone: that needs the head anchored elsewhere.
+ */
+export async function verifyChain(db: Db): Promise<ChainVerification> {
+  let expectedPrev = GENESIS_HASH;
+  let count = 0;
+  let after: number | undefined;
+  for (;;) {
+    const stored = await audit.listChained(db, after, VERIFY_BATCH);
+    for (const entry of stored) {
+      if (!linksAfter(expectedPrev, entry)) return { ok: false, brokenAt: entry.seq };
+      expectedPrev = entry.hash;
+      after = entry.seq;
+      count++;
+    }
+    if (stored.length < VERIFY_BATCH) return { ok: true, count };
+  }
+}
