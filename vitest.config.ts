@@ -5,6 +5,8 @@ export default defineConfig({
   resolve: {
     alias: {
       '@custos/contract': fileURLToPath(new URL('./packages/contract/src/index.ts', import.meta.url)),
+      // Before '@custos/client': an alias matches its subpaths too, and the first match wins.
+      '@custos/client/stream': fileURLToPath(new URL('./packages/client/src/stream.ts', import.meta.url)),
       '@custos/client': fileURLToPath(new URL('./packages/client/src/index.ts', import.meta.url)),
     },
   },

@@ -1,6 +1,7 @@
 // The client installs without native code (STYLE §1, DESIGN "Both install without native dependencies"): its only
-// dependency is @custos/contract, and nothing reachable from it is a native addon such as better-sqlite3.
-import { existsSync, readFileSync } from 'node:fs';
+// dependency is @custos/contract, and nothing reachable from it is a native addon such as better-sqlite3. The main
+// entry is fetch-only (browsers can load it); only the '@custos/client/stream' subpath uses node:crypto.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -98,16 +99,44 @@ describe('@custos/client dependencies', () => {
     }
   });
 
-  it('its sources import nothing but @custos/contract and their own modules', () => {
-    const src = join(ROOT, 'packages/client/src');
-    const files = ['index.ts', 'remote-kms.ts', 'request.ts', 'response.ts', 'retry.ts'];
+  const src = join(ROOT, 'packages/client/src');
+  const importsOf = (file: string): string[] =>
+    [...readFileSync(join(src, file), 'utf8').matchAll(/(?:from|import)\s+'([^']+)'/g)].map((m) => m[1] ?? '');
+  /** The subpath modules that may use Node built-ins: '@custos/client/stream' uses node:crypto. */
+  const NODE_MODULES: Readonly<Record<string, readonly string[]>> = { 'stream.ts': ['node:crypto'] };
+
+  it('its sources import nothing but @custos/contract, their own modules and, in ./stream, node:crypto', () => {
+    const files = readdirSync(src).filter((f) => f.endsWith('.ts'));
+    expect(files).toContain('stream.ts');
     for (const file of files) {
-      const text = readFileSync(join(src, file), 'utf8');
-      const imports = [...text.matchAll(/(?:from|import)\s+'([^']+)'/g)].map((m) => m[1]!);
+      const allowed = ['@custos/contract', ...(NODE_MODULES[file] ?? [])];
       expect(
-        imports.filter((s) => !s.startsWith('./') && s !== '@custos/contract'),
+        importsOf(file).filter((s) => !s.startsWith('./') && !allowed.includes(s)),
         file,
       ).toEqual([]);
     }
+  });
+
+  it('the main entry is fetch-only: nothing it imports, however indirectly, is a Node built-in or ./stream', () => {
+    const seen = new Set<string>();
+    const queue = ['index.ts'];
+    for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const imports = importsOf(file);
+      expect(
+        imports.filter((s) => s.startsWith('node:')),
+        file,
+      ).toEqual([]);
+      queue.push(...imports.filter((s) => s.startsWith('./')).map((s) => s.slice(2).replace(/\.js$/, '.ts')));
+    }
+    expect(seen).toContain('remote-kms.ts');
+    expect(seen).not.toContain('stream.ts');
+  });
+
+  it('exports ./stream as its own subpath, beside the main entry', () => {
+    const exports = readJson<{ exports: Record<string, unknown> }>(join(ROOT, 'packages/client/package.json')).exports;
+    expect(Object.keys(exports)).toEqual(['.', './stream']);
+    expect(exports['./stream']).toEqual({ types: './dist/stream.d.ts', default: './dist/stream.js' });
   });
 });

@@ -1,5 +1,6 @@
 // `custos decrypt`: reverses `custos encrypt`, telling the KMS blob (0x01) from the envelope stream ('CSTE') by the first bytes.
 // Must not import the store, service or api. Streams the envelope form; a failure removes a partial --out file.
+import { ByteReader, STREAM_MAGIC, decryptStream, isStreamFormat } from '@custos/client/stream';
 import {
   ENCRYPTION_ALGORITHMS,
   type EncryptionAlgorithm,
@@ -9,7 +10,6 @@ import {
 import { type Command, Option } from 'commander';
 import { openInput, openOutput, withProgress, writeAll } from '../io.js';
 import { addGlobalOptions, collectKeyValue, withKms } from '../options.js';
-import { ByteReader, STREAM_MAGIC, decryptStream, isStreamFormat } from '../stream-format.js';
 
 interface DecryptOptions {
   context?: Record<string, string>;

@@ -1,10 +1,10 @@
 // `custos encrypt`: stdin/--in to ciphertext on stdout/--out; one Encrypt call up to 4096 bytes, else the envelope stream.
 // Must not import the store, service or api: it holds a data key only in memory, for one stream.
+import { ByteReader, encryptStream } from '@custos/client/stream';
 import { ENCRYPTION_ALGORITHMS, MAX_MESSAGE_BYTES, type EncryptionAlgorithm } from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { guardBinaryOutput, openInput, openOutput, readAllBounded, withProgress, writeAll } from '../io.js';
 import { addGlobalOptions, collectKeyValue, withKms } from '../options.js';
-import { ByteReader, encryptStream } from '../stream-format.js';
 
 /** The most plaintext one Encrypt call takes (AWS KMS Encrypt); larger inputs use the envelope stream. */
 /** Input up to this size goes in one Encrypt call (the contract's plaintext limit). */

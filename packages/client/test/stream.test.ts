@@ -1,4 +1,4 @@
-// The CLI envelope stream format in-process: round trips, and every tampering (STREAM: reorder, drop, truncate, append) fails.
+// The CSTE envelope stream format (@custos/client/stream) in-process: round trips, and every tampering (STREAM: reorder, drop, truncate, append) fails.
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,7 +9,7 @@ import {
   encodeHeader,
   encryptStream,
   isStreamFormat,
-} from '../../src/cli/stream-format.js';
+} from '../src/stream.js';
 
 const FRAME = 64; // small frames keep the cases fast and many-framed
 const HEADER_FIXED = 11;

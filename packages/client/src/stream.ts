@@ -1,5 +1,5 @@
-// The CLI's envelope format for inputs too large for one Encrypt call: header, then AES-256-GCM frames (STREAM).
-// Must not import the store, service or api; node:crypto is the only primitive (no hand-written crypto).
+// @custos/client/stream: the CSTE envelope format for data too large for one Encrypt call: a header, then
+// AES-256-GCM frames (STREAM). Imports only node:crypto and @custos/contract; the main entry never imports it.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { InvalidCiphertextError } from '@custos/contract';
 
