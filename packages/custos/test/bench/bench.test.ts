@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
-const RUNNER = fileURLToPath(new URL('../../dist/bench/run.js', import.meta.url));
+const RUNNER = fileURLToPath(new URL('../../bench/dist/run.js', import.meta.url));
 
 describe('npm run bench', () => {
   it('measures Custos and the ceiling for each operation, in alternating rounds, without errors', async () => {

@@ -3,6 +3,9 @@
 // Prints one JSON line { url, token? } when ready (a second node on a shared database has no token file).
 import { buildBaseline } from './baseline.js';
 
+/** The compiled server, as `custos server` runs it: this file runs from bench/dist/, beside the package's dist/. */
+const SERVER_MODULE = new URL('../../dist/api/server.js', import.meta.url);
+
 const [, , which, dataDir, databaseUrl, databaseSchema, rootKeyFile] = process.argv;
 
 if (which === 'baseline') {
@@ -10,7 +13,7 @@ if (which === 'baseline') {
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   process.stdout.write(`${JSON.stringify({ url })}\n`);
 } else if (which === 'custos' && dataDir) {
-  const { startServer } = await import('../api/server.js');
+  const { startServer } = (await import(SERVER_MODULE.href)) as typeof import('../src/api/server.js');
   const server = await startServer({
     dataDir,
     listen: '127.0.0.1:0',
