@@ -18,7 +18,12 @@ if (which === 'baseline') {
     dataDir,
     listen: '127.0.0.1:0',
     logger: false,
-    ...(databaseUrl ? { databaseUrl, databaseSchema, rootKeyFile } : {}),
+    ...(databaseUrl
+      ? {
+          store: { kind: 'postgres', url: databaseUrl, ...(databaseSchema ? { schema: databaseSchema } : {}) },
+          rootKeyFile,
+        }
+      : {}),
   });
   const { readFile } = await import('node:fs/promises');
   const token =

@@ -4,3 +4,4 @@ export { LocalKms, LOCAL_ADMIN, type LocalKmsOptions } from './service/local-kms
 export type { MaintenanceReport } from './service/jobs/maintenance.js';
 export type { ServiceConfig, Logger } from './service/context.js';
 export { wrapForImport } from './core/algorithms/rsa.js';
+export type { StoreOptions } from './store/index.js';

@@ -21,14 +21,8 @@ export interface ServerOptions {
   passphrase?: string;
   /** Root key file; default `<dataDir>/root.key`. Every node sharing one database must be given the same file. */
   rootKeyFile?: string;
-  /** PostgreSQL connection string: the store is PostgreSQL (shared by many nodes) instead of `<dataDir>/custos.db`. */
-  databaseUrl?: string;
-  /** With `databaseUrl`: the schema holding Custos's tables (created if missing). */
-  databaseSchema?: string;
-  /** With `databaseUrl`: the connection pool size (default 10). */
-  databasePoolSize?: number;
-  databaseConnectionTimeoutMs?: number;
-  databaseStatementTimeoutMs?: number;
+  /** The store, passed to LocalKms as it is: default SQLite in `<dataDir>/custos.db`. */
+  store?: LocalKmsOptions['store'];
   /** PEM files: with both, the server speaks HTTPS. */
   tlsCert?: string;
   tlsKey?: string;
@@ -151,15 +145,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     dataDir: options.dataDir,
     ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
     ...(options.rootKeyFile !== undefined ? { rootKeyFile: options.rootKeyFile } : {}),
-    ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
-    ...(options.databaseSchema !== undefined ? { databaseSchema: options.databaseSchema } : {}),
-    ...(options.databasePoolSize !== undefined ? { databasePoolSize: options.databasePoolSize } : {}),
-    ...(options.databaseConnectionTimeoutMs !== undefined
-      ? { databaseConnectionTimeoutMs: options.databaseConnectionTimeoutMs }
-      : {}),
-    ...(options.databaseStatementTimeoutMs !== undefined
-      ? { databaseStatementTimeoutMs: options.databaseStatementTimeoutMs }
-      : {}),
+    ...(options.store !== undefined ? { store: options.store } : {}),
   });
   try {
     const adminTokenFile = join(options.dataDir, ADMIN_TOKEN_FILE);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { InternalError, ValidationError, type Caller, type CreateTokenResponse, type Kms } from '@custos/contract';
 import { openFileRootOfTrust } from '../keystore/file/index.js';
 import type { RootOfTrust } from '../keystore/root-of-trust.js';
-import { migrateToLatest, openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
+import { migrateToLatest, openStore, sqliteFile, type Store, type StoreOptions } from '../store/index.js';
 import * as repo from '../store/repositories/index.js';
 import { DEFAULT_CONFIG, type Logger, type ServiceConfig } from './context.js';
 import { runMaintenance, type MaintenanceReport } from './jobs/maintenance.js';
@@ -13,21 +13,32 @@ import { TokenAuthenticator } from './authenticate.js';
 import { authenticateAccessKey, type AuthenticatedAccessKey } from './operations/access-keys.js';
 import { workerSink, workerSinkAvailable } from './audit/worker-sink.js';
 import { KeyService, SYSTEM_CALLER } from './key-service.js';
+import { storeOptions } from './store-options.js';
 import type { OperationName } from './lifecycle.js';
 import type { StoreMetrics } from './operations/read-metrics.js';
 import type { BootstrapTokenInput } from './operations/tokens.js';
 
 export interface LocalKmsOptions {
-  /** Directory holding `custos.db` (unless `databaseUrl`) and `root.key`; created (mode 0700) on first use. */
+  /** Directory holding `custos.db` (with a SQLite store) and `root.key`; created (mode 0700) on first use. */
   readonly dataDir: string;
-  /** PostgreSQL connection string: the store is PostgreSQL (shared by many nodes) instead of `<dataDir>/custos.db`. */
+  /**
+   * The store: `{ kind: 'sqlite' }` (the default, `<dataDir>/custos.db`) or `{ kind: 'postgres', url, schema?,
+   * poolSize?, connectionTimeoutMs?, statementTimeoutMs? }` (shared by many nodes). Not with the database* fields.
+   * @example await LocalKms.open({ dataDir: './data', store: { kind: 'postgres', url: 'postgres://db/custos' } });
+   */
+  readonly store?: StoreOptions;
+  /**
+   * PostgreSQL connection string: the store is PostgreSQL (shared by many nodes) instead of `<dataDir>/custos.db`.
+   * @deprecated Use `store: { kind: 'postgres', url }`; this and the other database* fields go in 1.0.
+   */
   readonly databaseUrl?: string;
-  /** With `databaseUrl`: the schema holding Custos's tables (created if missing); default the server's search_path. */
+  /** @deprecated Use `store`'s `schema`. With `databaseUrl`: the schema holding Custos's tables. */
   readonly databaseSchema?: string;
-  /** With `databaseUrl`: the connection pool size; default 10. */
+  /** @deprecated Use `store`'s `poolSize`. With `databaseUrl`: the connection pool size; default 10. */
   readonly databasePoolSize?: number;
-  /** PostgreSQL: how long to wait for a pooled connection, and the longest a statement may run (ms). */
+  /** @deprecated Use `store`'s `connectionTimeoutMs`. PostgreSQL: how long to wait for a pooled connection (ms). */
   readonly databaseConnectionTimeoutMs?: number;
+  /** @deprecated Use `store`'s `statementTimeoutMs`. PostgreSQL: the longest a statement may run (ms). */
   readonly databaseStatementTimeoutMs?: number;
   /** Seals a new root key file with this passphrase (scrypt), or opens a sealed one. */
   readonly passphrase?: string;
@@ -80,25 +91,13 @@ export class LocalKms implements Kms {
 
   /** Opens (creating on first use) a data directory. */
   static async open(options: LocalKmsOptions): Promise<LocalKms> {
+    const selected = storeOptions(options);
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     let store: Store | undefined;
     let rootOfTrust: RootOfTrust | undefined;
     try {
       // Not migrated on open: a store bound to another root key is refused before anything is written.
-      store =
-        options.databaseUrl !== undefined
-          ? await openPostgresStore(options.databaseUrl, {
-              migrate: false,
-              ...(options.databaseSchema !== undefined ? { schema: options.databaseSchema } : {}),
-              ...(options.databasePoolSize !== undefined ? { poolSize: options.databasePoolSize } : {}),
-              ...(options.databaseConnectionTimeoutMs !== undefined
-                ? { connectionTimeoutMs: options.databaseConnectionTimeoutMs }
-                : {}),
-              ...(options.databaseStatementTimeoutMs !== undefined
-                ? { statementTimeoutMs: options.databaseStatementTimeoutMs }
-                : {}),
-            })
-          : await openSqliteStore(join(options.dataDir, 'custos.db'), { migrate: false });
+      store = await openStore(selected, { dataDir: options.dataDir, migrate: false });
       // A store already bound to a root key never gets a new root key made for it: a missing file is an error.
       const bound = (await repo.meta.peek(store.db, ROOT_KEY_CHECK)) !== undefined;
       rootOfTrust = await openFileRootOfTrust({
@@ -115,10 +114,8 @@ export class LocalKms implements Kms {
       throw error;
     }
     // SQLite from the compiled package: durable audit commits on a worker thread (see audit/worker-sink.ts).
-    const auditSink =
-      store.dialect === 'sqlite' && options.databaseUrl === undefined && workerSinkAvailable()
-        ? await workerSink(join(options.dataDir, 'custos.db'))
-        : undefined;
+    const auditFile = sqliteFile(selected, options.dataDir);
+    const auditSink = auditFile !== undefined && workerSinkAvailable() ? await workerSink(auditFile) : undefined;
     const service = new KeyService({
       store,
       rootOfTrust,

@@ -9,20 +9,35 @@ type Settings = Parameters<typeof serverOptions>[0];
 const base = { dataDir: './data', listen: '127.0.0.1:7300' } as Settings;
 
 describe('custos server settings', () => {
-  it('passes the PostgreSQL pool size and timeouts through as numbers', () => {
+  it('builds the PostgreSQL store once, with the pool size and timeouts as numbers', () => {
     const options = serverOptions({
       ...base,
       databaseUrl: 'postgres://db/custos',
+      databaseSchema: 'custos',
       databasePoolSize: '20',
       databaseConnectionTimeout: '1500',
       databaseStatementTimeout: '30000',
     } as Settings);
-    expect(options).toMatchObject({
-      databaseUrl: 'postgres://db/custos',
-      databasePoolSize: 20,
-      databaseConnectionTimeoutMs: 1500,
-      databaseStatementTimeoutMs: 30000,
+    expect(options.store).toEqual({
+      kind: 'postgres',
+      url: 'postgres://db/custos',
+      schema: 'custos',
+      poolSize: 20,
+      connectionTimeoutMs: 1500,
+      statementTimeoutMs: 30000,
     });
+    expect(serverOptions({ ...base, databaseUrl: 'postgres://db/custos' } as Settings).store).toEqual({
+      kind: 'postgres',
+      url: 'postgres://db/custos',
+    });
+  });
+
+  it('selects the SQLite store in the data directory without --database-url', () => {
+    expect(serverOptions(base).store).toEqual({ kind: 'sqlite' });
+  });
+
+  it('leaves the TLS files to startServer, which owns the rule that cert and key go together', () => {
+    expect(serverOptions({ ...base, tlsCert: 'cert.pem' } as Settings)).toMatchObject({ tlsCert: 'cert.pem' });
   });
 
   it('passes the AWS region and account of key ARNs through', () => {

@@ -88,12 +88,17 @@ describe.concurrent('custos server', { timeout: 120_000 }, () => {
   it('a bad setting is a one-line usage error, exit 2', async () => {
     const config = join(root, 'bad.json');
     await writeFile(config, JSON.stringify({ lisen: '127.0.0.1:1' }));
-    const [unknownKey, badListen, badSize] = await Promise.all([
+    const [unknownKey, badListen, badSize, certWithoutKey, clientCaAlone] = await Promise.all([
       runCli(['server', '--config', config]),
       runCli(['server', '--data-dir', join(root, 'bad'), '--listen', 'nonsense']),
       runCli(['server', '--data-dir', join(root, 'bad2'), '--body-limit', 'lots']),
+      // The TLS rule is startServer's (one place); the CLI reports its refusal as a usage error.
+      runCli(['server', '--data-dir', join(root, 'bad3'), '--tls-cert', join(root, 'cert.pem')]),
+      runCli(['server', '--data-dir', join(root, 'bad4'), '--tls-client-ca', join(root, 'ca.pem')]),
     ]);
-    for (const r of [unknownKey, badListen, badSize]) {
+    expect(certWithoutKey.stderr).toMatch(/tlsCert and tlsKey go together/);
+    expect(clientCaAlone.stderr).toMatch(/tlsClientCa needs tlsCert and tlsKey/);
+    for (const r of [unknownKey, badListen, badSize, certWithoutKey, clientCaAlone]) {
       expect(r.code, r.stderr).toBe(2);
       expect(errorCode(r)).toBe('USAGE');
     }

@@ -1,4 +1,4 @@
-// The Kms contract on LocalKms backed by PostgreSQL (databaseUrl): its own schema, dropped after, and a temporary
+// The Kms contract on LocalKms backed by PostgreSQL (store: { kind: 'postgres' }): its own schema, dropped after, and a temporary
 // directory for the root key; asRole wraps the same instance. Skipped loudly when no server is reachable.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,8 +29,7 @@ describePostgres('the Kms contract on LocalKms with PostgreSQL')('LocalKms on Po
     const schema = testSchemaName();
     const kms = await LocalKms.open({
       dataDir,
-      databaseUrl: PG_URL,
-      databaseSchema: schema,
+      store: { kind: 'postgres', url: PG_URL, schema },
       maintenanceIntervalMs: 0,
       logger: { error: () => undefined },
     });

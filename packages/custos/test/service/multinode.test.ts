@@ -48,9 +48,7 @@ async function cluster(more: Partial<LocalKmsOptions> = {}): Promise<Cluster> {
         : PG_URL;
       const node = await LocalKms.open({
         dataDir: dir, // the root key file, shared; the store is the schema
-        databaseUrl: url,
-        databaseSchema: schema,
-        databasePoolSize: 4,
+        store: { kind: 'postgres', url, schema, poolSize: 4 },
         now: clock.now,
         maintenanceIntervalMs: 0,
         config: LONG_TTL,
@@ -186,7 +184,7 @@ describePg('many nodes on one PostgreSQL', () => {
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const failure = await LocalKms.open({
       dataDir: dir,
-      databaseUrl: 'postgres://postgres@127.0.0.1:1/test',
+      store: { kind: 'postgres', url: 'postgres://postgres@127.0.0.1:1/test' },
       maintenanceIntervalMs: 0,
     }).then(
       () => undefined,

@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { isKmsError } from '@custos/contract';
 import { type Command, Option } from 'commander';
+import type { ServerOptions } from '../../api/server.js';
+import type { StoreOptions } from '../../index.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_DATA_DIR } from '../options.js';
 
@@ -205,34 +207,41 @@ function readPassphrase(path: string): string {
   return text;
 }
 
-/** Maps settings onto startServer's options (files read here, sizes and counts parsed). */
-export function serverOptions(s: ServerSettings) {
-  if ((s.tlsCert === undefined) !== (s.tlsKey === undefined))
-    throw new UsageError('--tls-cert and --tls-key go together');
-  if (s.tlsClientCa !== undefined && s.tlsCert === undefined)
-    throw new UsageError('--tls-client-ca needs --tls-cert and --tls-key');
-  const pgOnly = [s.databaseSchema, s.databasePoolSize, s.databaseConnectionTimeout, s.databaseStatementTimeout];
-  if (s.databaseUrl === undefined && pgOnly.some((v) => v !== undefined)) {
-    throw new UsageError('--database-schema, --database-pool-size and the database timeouts need --database-url');
+/** The store the settings select, built once here and passed through startServer and LocalKms to the store. */
+function storeOptions(s: ServerSettings): StoreOptions {
+  if (s.databaseUrl === undefined) {
+    const pgOnly = [s.databaseSchema, s.databasePoolSize, s.databaseConnectionTimeout, s.databaseStatementTimeout];
+    if (pgOnly.some((v) => v !== undefined))
+      throw new UsageError('--database-schema, --database-pool-size and the database timeouts need --database-url');
+    return { kind: 'sqlite' };
   }
+  return {
+    kind: 'postgres',
+    url: s.databaseUrl,
+    ...(s.databaseSchema !== undefined && { schema: s.databaseSchema }),
+    ...(s.databasePoolSize !== undefined && { poolSize: parseCount(s.databasePoolSize, '--database-pool-size') }),
+    ...(s.databaseConnectionTimeout !== undefined && {
+      connectionTimeoutMs: parseCount(s.databaseConnectionTimeout, '--database-connection-timeout'),
+    }),
+    ...(s.databaseStatementTimeout !== undefined && {
+      statementTimeoutMs: parseCount(s.databaseStatementTimeout, '--database-statement-timeout'),
+    }),
+  };
+}
+
+/**
+ * Maps settings onto startServer's options (files read here, sizes and counts parsed). Which TLS files go together
+ * is startServer's rule (one place); the action reports its refusal as a usage error.
+ */
+export function serverOptions(s: ServerSettings): ServerOptions {
   return {
     dataDir: s.dataDir,
     listen: s.listen,
+    store: storeOptions(s),
     ...(s.passphraseFile !== undefined && { passphrase: readPassphrase(s.passphraseFile) }),
     ...(s.rootKeyFile !== undefined && { rootKeyFile: s.rootKeyFile }),
-    ...(s.databaseUrl !== undefined && { databaseUrl: s.databaseUrl }),
     ...(s.awsRegion !== undefined && { awsRegion: s.awsRegion }),
     ...(s.awsAccountId !== undefined && { awsAccountId: s.awsAccountId }),
-    ...(s.databaseSchema !== undefined && { databaseSchema: s.databaseSchema }),
-    ...(s.databasePoolSize !== undefined && {
-      databasePoolSize: parseCount(s.databasePoolSize, '--database-pool-size'),
-    }),
-    ...(s.databaseConnectionTimeout !== undefined && {
-      databaseConnectionTimeoutMs: parseCount(s.databaseConnectionTimeout, '--database-connection-timeout'),
-    }),
-    ...(s.databaseStatementTimeout !== undefined && {
-      databaseStatementTimeoutMs: parseCount(s.databaseStatementTimeout, '--database-statement-timeout'),
-    }),
     ...(s.tlsCert !== undefined && { tlsCert: s.tlsCert }),
     ...(s.tlsKey !== undefined && { tlsKey: s.tlsKey }),
     ...(s.tlsClientCa !== undefined && { tlsClientCa: s.tlsClientCa }),
