@@ -2,7 +2,7 @@
 // Must not import service or api. Row types (schema/) never leave the store.
 export { openPostgresStore, type PostgresStoreOptions } from './postgres.js';
 export { openSqliteStore, type SqliteStoreOptions } from './sqlite.js';
-export { openStore, sqliteFile, SQLITE_FILE, type StoreOptions } from './options.js';
+export { openStore, sqliteFile, type StoreOptions } from './options.js';
 export { openSqliteAuditAppender, type AuditAppender } from './sqlite-audit-appender.js';
 export { createStore, type Db, type Store, type StoreCluster } from './store.js';
 export {

@@ -7,7 +7,7 @@ import { openSqliteStore } from './sqlite.js';
 import type { Store } from './store.js';
 
 /** The SQLite store's file name in a data directory. */
-export const SQLITE_FILE = 'custos.db';
+const SQLITE_FILE = 'custos.db';
 
 /**
  * The store: embedded SQLite (one node; the default) or PostgreSQL (many nodes on one database).

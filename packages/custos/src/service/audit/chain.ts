@@ -31,7 +31,7 @@ function sortedKeys(_key: string, value: unknown): unknown {
  * hash = SHA-256 hex of prevHash followed by the canonical JSON of the entry, fields in this fixed
  * order, time as an ISO 8601 string, details as their canonical JSON text (as stored).
  */
-export function chainHash(prevHash: string, e: Omit<ChainedAuditEntry, 'prevHash' | 'hash'>): string {
+function chainHash(prevHash: string, e: Omit<ChainedAuditEntry, 'prevHash' | 'hash'>): string {
   const canonical = JSON.stringify([
     new Date(e.time).toISOString(),
     e.principal,
