@@ -15,7 +15,7 @@ export type KmsMethod<Row extends ContractOperation> =
     : (input: Static<Row['request']>, caller?: Caller) => Promise<Static<Row['response']>>;
 
 /** One method per registry line, with that line's doc comment (a homomorphic mapped type keeps it). */
-export type KmsOperations = { [M in keyof typeof OPERATIONS]: KmsMethod<(typeof OPERATIONS)[M]> };
+export type KmsOperations = { -readonly [M in keyof typeof OPERATIONS]: KmsMethod<(typeof OPERATIONS)[M]> };
 
 /**
  * A Key Management Service. Methods are the AWS KMS operations in camelCase, taking the AWS request

@@ -1,0 +1,14 @@
+// VerifyAuditChain (Custos): recomputes the audit hash chain and names the first record that does not match.
+// Must not import api.
+import type { VerifyAuditChainResponse } from '@custos/contract';
+import { verifyAuditChainOperation } from '@custos/contract';
+import * as repo from '../../store/repositories/index.js';
+import { defineOperation } from '../define-operation.js';
+
+export const verifyAuditChain = defineOperation(
+  verifyAuditChainOperation,
+  { access: 'audit', states: null },
+  async (ctx, _input) => {
+    return (await repo.audit.verifyChain(ctx.store.db)) as VerifyAuditChainResponse;
+  },
+);
