@@ -54,6 +54,9 @@ import { verify } from './verify.js';
 import { verifyAuditChain } from './verify-audit-chain.js';
 import { verifyMac } from './verify-mac.js';
 
+/** What the registry must be: for every Kms method, the definition branded by that method's own row. */
+export type ServiceOperations = { readonly [M in OperationMethod]: ServiceOperation<(typeof OPERATIONS)[M]> };
+
 /** The definition of each Kms operation, by method name: what LocalKms generates its methods from. */
 export const SERVICE_OPERATIONS = {
   createKey,
@@ -106,4 +109,4 @@ export const SERVICE_OPERATIONS = {
   createAccessKey,
   listAccessKeys,
   revokeAccessKey,
-} as const satisfies { readonly [M in OperationMethod]: ServiceOperation<(typeof OPERATIONS)[M]> };
+} as const satisfies ServiceOperations;
