@@ -1,6 +1,6 @@
 // BootstrapToken (internal, the server's first start): an admin token when the store has none.
 // Must not import api.
-import { type CreateTokenResponse } from '@custos/contract';
+import type { CreateTokenResponse } from '@custos/contract';
 import { lockInTransaction } from '../../store/index.js';
 import * as repo from '../../store/repositories/index.js';
 import { defineInternalOperation } from '../define-operation.js';
@@ -16,7 +16,6 @@ export interface BootstrapTokenInput {
  * On a store with no token at all, creates an admin token (principal `admin`) and hands it to `persist` inside
  * the same transaction, so a token exists in the store only if it was also saved. Returns undefined otherwise.
  */
-// The server's first start: an admin token when the store has none (system caller).
 export const bootstrapToken = defineInternalOperation(
   'BootstrapToken',
   { access: 'tokens', states: null },

@@ -7,7 +7,7 @@ import {
   type CreateTokenResponse,
 } from '@custos/contract';
 import { hash, randomBytes, randomUUID } from 'node:crypto';
-import { type Db } from '../../store/index.js';
+import type { Db } from '../../store/index.js';
 import * as repo from '../../store/repositories/index.js';
 import type { TokenRecord } from '../../store/types.js';
 import type { OpContext } from '../context.js';

@@ -13,9 +13,9 @@ import { refuseUnsupported } from '../rules.js';
 import { assertExternal } from './get-parameters-for-import.js';
 
 /** Destroys imported material now: the key waits in PendingImport (or stays PendingDeletion) for the same material again. */
-// AWS: allowed while PendingDeletion (the key stays PendingDeletion) and a no-op while PendingImport.
 export const deleteImportedKeyMaterial = defineOperation(
   deleteImportedKeyMaterialOperation,
+  // AWS: allowed while PendingDeletion (the key stays PendingDeletion) and a no-op while PendingImport.
   { access: 'manage', states: S('Enabled', 'Disabled', 'PendingDeletion', 'PendingImport') },
   async (ctx, input) => {
     refuseUnsupported(input, ['keyMaterialId']);

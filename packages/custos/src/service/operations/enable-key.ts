@@ -1,7 +1,6 @@
 // EnableKey: Disabled -> Enabled (a no-op when already Enabled, as in AWS); and the transition DisableKey shares.
 // Must not import api.
-import type { KeyState } from '@custos/contract';
-import { enableKeyOperation } from '@custos/contract';
+import { enableKeyOperation, type KeyState } from '@custos/contract';
 import * as repo from '../../store/repositories/index.js';
 import type { OpContext } from '../context.js';
 import { defineOperation } from '../define-operation.js';

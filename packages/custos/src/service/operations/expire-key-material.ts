@@ -5,9 +5,9 @@ import { S } from '../lifecycle.js';
 import { type JobKeyInput, loadLocked } from './destroy-key.js';
 import { removeMaterial } from './delete-imported-key-material.js';
 
-// Expired material already reads as PendingImport (keys.ts effectiveState); the job then deletes it.
 export const expireKeyMaterial = defineInternalOperation(
   'ExpireKeyMaterial',
+  // Expired material already reads as PendingImport (key-loading.ts effectiveState); the job then deletes it.
   { access: 'manage', states: S('Enabled', 'Disabled', 'PendingImport') },
   async (ctx, input: JobKeyInput): Promise<Record<string, never>> => {
     await ctx.store.transaction(async (tx) => {

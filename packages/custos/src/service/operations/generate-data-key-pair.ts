@@ -1,7 +1,6 @@
 // GenerateDataKeyPair: a fresh key pair whose private key (PKCS#8 DER) is returned in plaintext and encrypted
 // under a symmetric key. Must not import api.
-import type { GenerateDataKeyPairRequest } from '@custos/contract';
-import { generateDataKeyPairOperation } from '@custos/contract';
+import { generateDataKeyPairOperation, type GenerateDataKeyPairRequest } from '@custos/contract';
 import { keySpec } from '../../core/key-specs.js';
 import { generateKeyMaterial } from '../../core/keys.js';
 import { exposeSecret } from '../../core/secret-bytes.js';

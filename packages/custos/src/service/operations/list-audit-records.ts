@@ -1,7 +1,6 @@
 // ListAuditRecords (Custos): the hash-chained audit log, oldest first, after a sequence number.
 // Must not import api.
-import type { ListAuditRecordsResponse } from '@custos/contract';
-import { listAuditRecordsOperation } from '@custos/contract';
+import { listAuditRecordsOperation, type ListAuditRecordsResponse } from '@custos/contract';
 import * as repo from '../../store/repositories/index.js';
 import { defineOperation } from '../define-operation.js';
 import { findKey } from '../key-loading.js';

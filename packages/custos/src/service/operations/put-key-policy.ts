@@ -8,9 +8,9 @@ import { S } from '../lifecycle.js';
 import { checkPolicy, refuseUnsupported } from '../rules.js';
 import { checkPolicyName } from './get-key-policy.js';
 
-// AWS: PutKeyPolicy works in every key state, PendingDeletion included.
 export const putKeyPolicy = defineOperation(
   putKeyPolicyOperation,
+  // AWS: PutKeyPolicy works in every key state, PendingDeletion included.
   { access: 'manage', states: S('Enabled', 'Disabled', 'PendingDeletion', 'PendingImport') },
   async (ctx, input) => {
     refuseUnsupported(input, ['bypassPolicyLockoutSafetyCheck']);

@@ -8,9 +8,9 @@ export interface StoreMetrics {
   readonly keysByState: Partial<Record<KeyState, number>>;
 }
 
-// GET /metrics: the figures only the store knows (keys by state).
 export const readMetrics = defineInternalOperation(
   'ReadMetrics',
+  // GET /metrics: the figures only the store knows (keys by state).
   { access: 'monitor', states: null },
   async (ctx, _input: Record<string, never>): Promise<StoreMetrics> => {
     return { keysByState: await repo.keys.countByState(ctx.store.db) };

@@ -1,7 +1,6 @@
 // VerifyAuditChain (Custos): recomputes the audit hash chain and names the first record that does not match.
 // Must not import api.
-import type { VerifyAuditChainResponse } from '@custos/contract';
-import { verifyAuditChainOperation } from '@custos/contract';
+import { verifyAuditChainOperation, type VerifyAuditChainResponse } from '@custos/contract';
 import * as repo from '../../store/repositories/index.js';
 import { defineOperation } from '../define-operation.js';
 
