@@ -7,7 +7,7 @@ import type { OpContext } from './context.js';
 import type { OperationRule } from './lifecycle.js';
 
 /** A handler of `Row`: the request's static type in, the response's out. */
-export type Handler<Row extends ContractOperation> = (
+type Handler<Row extends ContractOperation> = (
   ctx: OpContext,
   input: Static<Row['request']>,
 ) => Promise<Static<Row['response']>>;

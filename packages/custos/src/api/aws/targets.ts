@@ -22,7 +22,7 @@ export function target(method: AwsMethod): AwsTarget {
 }
 
 /** The `X-Amz-Target` of an AWS operation: its wire name in the TrentService namespace. */
-export function awsTarget(name: string): string {
+function awsTarget(name: string): string {
   return `TrentService.${name}`;
 }
 
