@@ -6,3 +6,4 @@ export * from './operations/index.js';
 export type * from './kms.js';
 export * from './wire.js';
 export * from './routes.js';
+export { contractOperation, operationTable, type ContractOperation } from './operation.js';

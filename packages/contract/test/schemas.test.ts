@@ -178,6 +178,7 @@ describe('OPERATIONS', () => {
   it('has a camelCase method per AWS-style name, with closed request schemas', () => {
     for (const [method, spec] of Object.entries(OPERATIONS)) {
       expect(method).toBe(spec.name[0]!.toLowerCase() + spec.name.slice(1));
+      expect(spec.method).toBe(method);
       const request = spec.request as TSchema & {
         additionalProperties?: boolean;
         anyOf?: { additionalProperties?: boolean }[];

@@ -3,6 +3,7 @@
 // TypeBox and the contract's schemas and names.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 import { Description, RoleSchema } from '../schemas/common.js';
 
 /** CreateAccessKey request. `principal` defaults to `access-key:<accessKeyId>`. */
@@ -28,3 +29,14 @@ export const CreateAccessKeyResponse = Type.Object({
   createdAt: Type.Date(),
 });
 export type CreateAccessKeyResponse = Static<typeof CreateAccessKeyResponse>;
+
+/** The CreateAccessKey operation: POST /v1/access-keys (Custos only). */
+export const createAccessKeyOperation = contractOperation({
+  method: 'createAccessKey',
+  name: 'CreateAccessKey',
+  request: CreateAccessKeyRequest,
+  response: CreateAccessKeyResponse,
+  route: { method: 'POST', path: '/v1/access-keys' },
+  safeToRetry: false, // a second live credential
+  aws: false,
+});

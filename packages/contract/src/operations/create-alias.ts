@@ -1,8 +1,9 @@
 // CreateAlias (AWS KMS CreateAlias): a friendly name that points at a key.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
 import { AliasName, KeyIdString } from '../schemas/common.js';
+import { contractOperation } from '../operation.js';
 
 /** CreateAlias request. */
 export const CreateAliasRequest = Type.Object(
@@ -17,3 +18,14 @@ export type CreateAliasRequest = Static<typeof CreateAliasRequest>;
 /** CreateAlias response. */
 export const CreateAliasResponse = Type.Object({});
 export type CreateAliasResponse = Static<typeof CreateAliasResponse>;
+
+/** The CreateAlias operation: POST /v1/aliases, and TrentService.CreateAlias on the AWS protocol. */
+export const createAliasOperation = contractOperation({
+  method: 'createAlias',
+  name: 'CreateAlias',
+  request: CreateAliasRequest,
+  response: CreateAliasResponse,
+  route: { method: 'POST', path: '/v1/aliases' },
+  safeToRetry: false, // the repeat fails with ALREADY_EXISTS after the first succeeded
+  aws: true,
+});

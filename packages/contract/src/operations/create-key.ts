@@ -1,5 +1,5 @@
 // CreateKey (AWS KMS CreateKey): a new key, generated here or awaiting imported material (origin EXTERNAL).
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
 import {
@@ -13,6 +13,7 @@ import {
   UsageConstraintsInput,
   literalUnion,
 } from '../schemas/common.js';
+import { contractOperation } from '../operation.js';
 
 /** CreateKey request. */
 export const CreateKeyRequest = Type.Object(
@@ -46,3 +47,14 @@ export const CreateKeyResponse = Type.Object({
   keyMetadata: KeyMetadata,
 });
 export type CreateKeyResponse = Static<typeof CreateKeyResponse>;
+
+/** The CreateKey operation: POST /v1/keys, and TrentService.CreateKey on the AWS protocol. */
+export const createKeyOperation = contractOperation({
+  method: 'createKey',
+  name: 'CreateKey',
+  request: CreateKeyRequest,
+  response: CreateKeyResponse,
+  route: { method: 'POST', path: '/v1/keys' },
+  safeToRetry: false, // a second key
+  aws: true,
+});

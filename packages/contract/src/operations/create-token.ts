@@ -1,7 +1,8 @@
 // CreateToken (Custos): a bearer token for the REST API, with roles. The token itself is returned only here;
-// Custos stores a hash of it. Must not import anything but TypeBox and the contract's schemas and names.
+// Custos stores a hash of it. Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 import { Description, RoleSchema } from '../schemas/common.js';
 
 /** CreateToken request. `principal` defaults to `token:<tokenId>`. */
@@ -26,3 +27,14 @@ export const CreateTokenResponse = Type.Object({
   expiresAt: Type.Optional(Type.Date()),
 });
 export type CreateTokenResponse = Static<typeof CreateTokenResponse>;
+
+/** The CreateToken operation: POST /v1/tokens (Custos only). */
+export const createTokenOperation = contractOperation({
+  method: 'createToken',
+  name: 'CreateToken',
+  request: CreateTokenRequest,
+  response: CreateTokenResponse,
+  route: { method: 'POST', path: '/v1/tokens' },
+  safeToRetry: false, // a second live credential
+  aws: false,
+});

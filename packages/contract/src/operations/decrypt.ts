@@ -1,5 +1,5 @@
 // Decrypt (AWS KMS Decrypt): decrypts a ciphertext blob; the key is read from the blob unless given.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
 import {
@@ -12,6 +12,7 @@ import {
   MAX_CIPHERTEXT_BYTES,
   binary,
 } from '../schemas/common.js';
+import { contractOperation } from '../operation.js';
 
 /** Decrypt request. */
 export const DecryptRequest = Type.Object(
@@ -35,3 +36,14 @@ export const DecryptResponse = Type.Object({
   keyMaterialId: Type.Optional(Type.String()),
 });
 export type DecryptResponse = Static<typeof DecryptResponse>;
+
+/** The Decrypt operation: POST /v1/decrypt, and TrentService.Decrypt on the AWS protocol. */
+export const decryptOperation = contractOperation({
+  method: 'decrypt',
+  name: 'Decrypt',
+  request: DecryptRequest,
+  response: DecryptResponse,
+  route: { method: 'POST', path: '/v1/decrypt' },
+  safeToRetry: true, // a cryptographic operation: fresh results, no state but the audit log and use counts
+  aws: true,
+});

@@ -1,7 +1,8 @@
 // DeriveKey (Custos only): HKDF or PBKDF2 from a DERIVE_KEY key: derived bytes returned, or stored as a new key.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 import {
   Binary,
   DerivationAlgorithmSchema,
@@ -65,3 +66,14 @@ export const DeriveKeyResponse = Type.Object({
   keyMetadata: Type.Optional(KeyMetadata),
 });
 export type DeriveKeyResponse = Static<typeof DeriveKeyResponse>;
+
+/** The DeriveKey operation: POST /v1/keys/:keyId/derive (Custos only). */
+export const deriveKeyOperation = contractOperation({
+  method: 'deriveKey',
+  name: 'DeriveKey',
+  request: DeriveKeyRequest,
+  response: DeriveKeyResponse,
+  route: { method: 'POST', path: '/v1/keys/:keyId/derive' },
+  safeToRetry: false, // with storeAs, a second derived key
+  aws: false,
+});

@@ -1,7 +1,8 @@
 // EnableKeyRotation (AWS KMS EnableKeyRotation): turns on automatic rotation.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 import { KeyIdString } from '../schemas/common.js';
 
 /** EnableKeyRotation request. */
@@ -18,3 +19,14 @@ export type EnableKeyRotationRequest = Static<typeof EnableKeyRotationRequest>;
 /** EnableKeyRotation response. */
 export const EnableKeyRotationResponse = Type.Object({});
 export type EnableKeyRotationResponse = Static<typeof EnableKeyRotationResponse>;
+
+/** The EnableKeyRotation operation: POST /v1/keys/:keyId/rotation/enable, and TrentService.EnableKeyRotation on the AWS protocol. */
+export const enableKeyRotationOperation = contractOperation({
+  method: 'enableKeyRotation',
+  name: 'EnableKeyRotation',
+  request: EnableKeyRotationRequest,
+  response: EnableKeyRotationResponse,
+  route: { method: 'POST', path: '/v1/keys/:keyId/rotation/enable' },
+  safeToRetry: false, // may reset the date of the next automatic rotation
+  aws: true,
+});

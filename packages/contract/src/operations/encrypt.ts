@@ -1,5 +1,5 @@
 // Encrypt (AWS KMS Encrypt): encrypts up to 4096 bytes under a key.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
 import {
@@ -12,6 +12,7 @@ import {
   binary,
   MAX_MESSAGE_BYTES,
 } from '../schemas/common.js';
+import { contractOperation } from '../operation.js';
 
 /** Encrypt request. */
 export const EncryptRequest = Type.Object(
@@ -34,3 +35,14 @@ export const EncryptResponse = Type.Object({
   encryptionAlgorithm: EncryptionAlgorithmSchema,
 });
 export type EncryptResponse = Static<typeof EncryptResponse>;
+
+/** The Encrypt operation: POST /v1/keys/:keyId/encrypt, and TrentService.Encrypt on the AWS protocol. */
+export const encryptOperation = contractOperation({
+  method: 'encrypt',
+  name: 'Encrypt',
+  request: EncryptRequest,
+  response: EncryptResponse,
+  route: { method: 'POST', path: '/v1/keys/:keyId/encrypt' },
+  safeToRetry: true, // a cryptographic operation: fresh results, no state but the audit log and use counts
+  aws: true,
+});

@@ -1,7 +1,8 @@
 // ExportKey (Custos only): the key material of an exportable key (audited), as a JWK or PEM.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 import { Jwk, KeyIdString, KeyVersion, literalUnion } from '../schemas/common.js';
 import { EXPORT_FORMATS } from '../names.js';
 
@@ -27,3 +28,14 @@ export const ExportKeyResponse = Type.Object({
   pem: Type.Optional(Type.String()),
 });
 export type ExportKeyResponse = Static<typeof ExportKeyResponse>;
+
+/** The ExportKey operation: POST /v1/keys/:keyId/export (Custos only). */
+export const exportKeyOperation = contractOperation({
+  method: 'exportKey',
+  name: 'ExportKey',
+  request: ExportKeyRequest,
+  response: ExportKeyResponse,
+  route: { method: 'POST', path: '/v1/keys/:keyId/export' },
+  safeToRetry: false, // releases key material: each release is a deliberate, audited act
+  aws: false,
+});

@@ -1,7 +1,8 @@
 // GenerateDataKeyPair (AWS KMS GenerateDataKeyPair): a fresh key pair: public key, private key in plaintext (PKCS#8 DER) and encrypted under a key.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 import {
   Binary,
   DataKeyPairSpecSchema,
@@ -35,3 +36,14 @@ export const GenerateDataKeyPairResponse = Type.Object({
   keyMaterialId: Type.Optional(Type.String()),
 });
 export type GenerateDataKeyPairResponse = Static<typeof GenerateDataKeyPairResponse>;
+
+/** The GenerateDataKeyPair operation: POST /v1/keys/:keyId/data-key-pair, and TrentService.GenerateDataKeyPair on the AWS protocol. */
+export const generateDataKeyPairOperation = contractOperation({
+  method: 'generateDataKeyPair',
+  name: 'GenerateDataKeyPair',
+  request: GenerateDataKeyPairRequest,
+  response: GenerateDataKeyPairResponse,
+  route: { method: 'POST', path: '/v1/keys/:keyId/data-key-pair' },
+  safeToRetry: true, // a cryptographic operation: fresh results, no state but the audit log and use counts
+  aws: true,
+});

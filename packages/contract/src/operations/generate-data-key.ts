@@ -1,8 +1,9 @@
 // GenerateDataKey (AWS KMS GenerateDataKey): a fresh data key, returned in plaintext and encrypted under a key.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
 import { Binary, DataKeySpecSchema, DryRun, EncryptionContext, GrantTokens, KeyIdString } from '../schemas/common.js';
+import { contractOperation } from '../operation.js';
 
 /** GenerateDataKey request. */
 export const GenerateDataKeyRequest = Type.Object(
@@ -27,3 +28,14 @@ export const GenerateDataKeyResponse = Type.Object({
   keyMaterialId: Type.Optional(Type.String()),
 });
 export type GenerateDataKeyResponse = Static<typeof GenerateDataKeyResponse>;
+
+/** The GenerateDataKey operation: POST /v1/keys/:keyId/data-key, and TrentService.GenerateDataKey on the AWS protocol. */
+export const generateDataKeyOperation = contractOperation({
+  method: 'generateDataKey',
+  name: 'GenerateDataKey',
+  request: GenerateDataKeyRequest,
+  response: GenerateDataKeyResponse,
+  route: { method: 'POST', path: '/v1/keys/:keyId/data-key' },
+  safeToRetry: true, // a cryptographic operation: fresh results, no state but the audit log and use counts
+  aws: true,
+});

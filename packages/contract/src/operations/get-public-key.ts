@@ -1,7 +1,8 @@
 // GetPublicKey (AWS KMS GetPublicKey): the public half of an asymmetric key, as SPKI DER (AWS) and as a JWK (Custos).
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 import {
   Binary,
   EncryptionAlgorithmSchema,
@@ -39,3 +40,14 @@ export const GetPublicKeyResponse = Type.Object({
   jwk: Jwk,
 });
 export type GetPublicKeyResponse = Static<typeof GetPublicKeyResponse>;
+
+/** The GetPublicKey operation: GET /v1/keys/:keyId/public-key, and TrentService.GetPublicKey on the AWS protocol. */
+export const getPublicKeyOperation = contractOperation({
+  method: 'getPublicKey',
+  name: 'GetPublicKey',
+  request: GetPublicKeyRequest,
+  response: GetPublicKeyResponse,
+  route: { method: 'GET', path: '/v1/keys/:keyId/public-key' },
+  safeToRetry: true, // a read
+  aws: true,
+});

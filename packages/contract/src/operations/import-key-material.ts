@@ -1,7 +1,8 @@
 // ImportKeyMaterial (AWS KMS ImportKeyMaterial): imports wrapped key material into an EXTERNAL key.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 import { ExpirationModelSchema, KeyIdString, binary, literalUnion } from '../schemas/common.js';
 import { IMPORT_TYPES } from '../names.js';
 
@@ -27,3 +28,14 @@ export const ImportKeyMaterialResponse = Type.Object({
   keyMaterialId: Type.Optional(Type.String()),
 });
 export type ImportKeyMaterialResponse = Static<typeof ImportKeyMaterialResponse>;
+
+/** The ImportKeyMaterial operation: POST /v1/keys/:keyId/import, and TrentService.ImportKeyMaterial on the AWS protocol. */
+export const importKeyMaterialOperation = contractOperation({
+  method: 'importKeyMaterial',
+  name: 'ImportKeyMaterial',
+  request: ImportKeyMaterialRequest,
+  response: ImportKeyMaterialResponse,
+  route: { method: 'POST', path: '/v1/keys/:keyId/import' },
+  safeToRetry: false, // changes key state and expiry; a repeat after a partial failure should be the caller's decision
+  aws: true,
+});

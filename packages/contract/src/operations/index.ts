@@ -1,5 +1,6 @@
-// Every operation's request and response schemas, and OPERATIONS: the one table the service and API validate from.
-// Must not import anything but the operation files (add an operation: its file, one export line, one table row).
+// The operation registry: one line per operation, each pointing at the row its operations/<op>.ts declares. The Kms
+// interface, RemoteKms, the REST routes, OpenAPI and the AWS targets derive from it. Must not import anything but
+// the operation files (add an operation: its file, its export line and its registry line here).
 
 export * from './cancel-key-deletion.js';
 export * from './create-access-key.js';
@@ -12,16 +13,16 @@ export * from './delete-imported-key-material.js';
 export * from './derive-key.js';
 export * from './derive-shared-secret.js';
 export * from './describe-key.js';
-export * from './disable-key-rotation.js';
 export * from './disable-key.js';
-export * from './enable-key-rotation.js';
+export * from './disable-key-rotation.js';
 export * from './enable-key.js';
+export * from './enable-key-rotation.js';
 export * from './encrypt.js';
 export * from './export-key.js';
-export * from './generate-data-key-pair-without-plaintext.js';
-export * from './generate-data-key-pair.js';
-export * from './generate-data-key-without-plaintext.js';
 export * from './generate-data-key.js';
+export * from './generate-data-key-pair.js';
+export * from './generate-data-key-pair-without-plaintext.js';
+export * from './generate-data-key-without-plaintext.js';
 export * from './generate-mac.js';
 export * from './generate-random.js';
 export * from './get-key-policy.js';
@@ -48,258 +49,205 @@ export * from './untag-resource.js';
 export * from './update-alias.js';
 export * from './update-key-constraints.js';
 export * from './update-key-description.js';
+export * from './verify.js';
 export * from './verify-audit-chain.js';
 export * from './verify-mac.js';
-export * from './verify.js';
 
-import { CancelKeyDeletionRequest, CancelKeyDeletionResponse } from './cancel-key-deletion.js';
-import { CreateAccessKeyRequest, CreateAccessKeyResponse } from './create-access-key.js';
-import { CreateAliasRequest, CreateAliasResponse } from './create-alias.js';
-import { CreateKeyRequest, CreateKeyResponse } from './create-key.js';
-import { CreateTokenRequest, CreateTokenResponse } from './create-token.js';
-import { DecryptRequest, DecryptResponse } from './decrypt.js';
-import { DeleteAliasRequest, DeleteAliasResponse } from './delete-alias.js';
-import { DeleteImportedKeyMaterialRequest, DeleteImportedKeyMaterialResponse } from './delete-imported-key-material.js';
-import { DeriveKeyRequest, DeriveKeyResponse } from './derive-key.js';
-import { DeriveSharedSecretRequest, DeriveSharedSecretResponse } from './derive-shared-secret.js';
-import { DescribeKeyRequest, DescribeKeyResponse } from './describe-key.js';
-import { DisableKeyRotationRequest, DisableKeyRotationResponse } from './disable-key-rotation.js';
-import { DisableKeyRequest, DisableKeyResponse } from './disable-key.js';
-import { EnableKeyRotationRequest, EnableKeyRotationResponse } from './enable-key-rotation.js';
-import { EnableKeyRequest, EnableKeyResponse } from './enable-key.js';
-import { EncryptRequest, EncryptResponse } from './encrypt.js';
-import { ExportKeyRequest, ExportKeyResponse } from './export-key.js';
-import {
-  GenerateDataKeyPairWithoutPlaintextRequest,
-  GenerateDataKeyPairWithoutPlaintextResponse,
-} from './generate-data-key-pair-without-plaintext.js';
-import { GenerateDataKeyPairRequest, GenerateDataKeyPairResponse } from './generate-data-key-pair.js';
-import {
-  GenerateDataKeyWithoutPlaintextRequest,
-  GenerateDataKeyWithoutPlaintextResponse,
-} from './generate-data-key-without-plaintext.js';
-import { GenerateDataKeyRequest, GenerateDataKeyResponse } from './generate-data-key.js';
-import { GenerateMacRequest, GenerateMacResponse } from './generate-mac.js';
-import { GenerateRandomRequest, GenerateRandomResponse } from './generate-random.js';
-import { GetKeyPolicyRequest, GetKeyPolicyResponse } from './get-key-policy.js';
-import { GetKeyRotationStatusRequest, GetKeyRotationStatusResponse } from './get-key-rotation-status.js';
-import { GetParametersForImportRequest, GetParametersForImportResponse } from './get-parameters-for-import.js';
-import { GetPublicKeyRequest, GetPublicKeyResponse } from './get-public-key.js';
-import { ImportKeyMaterialRequest, ImportKeyMaterialResponse } from './import-key-material.js';
-import { ListAccessKeysRequest, ListAccessKeysResponse } from './list-access-keys.js';
-import { ListAliasesRequest, ListAliasesResponse } from './list-aliases.js';
-import { ListAuditRecordsRequest, ListAuditRecordsResponse } from './list-audit-records.js';
-import { ListKeyRotationsRequest, ListKeyRotationsResponse } from './list-key-rotations.js';
-import { ListKeysRequest, ListKeysResponse } from './list-keys.js';
-import { ListResourceTagsRequest, ListResourceTagsResponse } from './list-resource-tags.js';
-import { ListTokensRequest, ListTokensResponse } from './list-tokens.js';
-import { PutKeyPolicyRequest, PutKeyPolicyResponse } from './put-key-policy.js';
-import { ReEncryptRequest, ReEncryptResponse } from './re-encrypt.js';
-import { RevokeAccessKeyRequest, RevokeAccessKeyResponse } from './revoke-access-key.js';
-import { RevokeTokenRequest, RevokeTokenResponse } from './revoke-token.js';
-import { RotateKeyOnDemandRequest, RotateKeyOnDemandResponse } from './rotate-key-on-demand.js';
-import { ScheduleKeyDeletionRequest, ScheduleKeyDeletionResponse } from './schedule-key-deletion.js';
-import { SignRequest, SignResponse } from './sign.js';
-import { TagResourceRequest, TagResourceResponse } from './tag-resource.js';
-import { UntagResourceRequest, UntagResourceResponse } from './untag-resource.js';
-import { UpdateAliasRequest, UpdateAliasResponse } from './update-alias.js';
-import { UpdateKeyConstraintsRequest, UpdateKeyConstraintsResponse } from './update-key-constraints.js';
-import { UpdateKeyDescriptionRequest, UpdateKeyDescriptionResponse } from './update-key-description.js';
-import { VerifyAuditChainRequest, VerifyAuditChainResponse } from './verify-audit-chain.js';
-import { VerifyMacRequest, VerifyMacResponse } from './verify-mac.js';
-import { VerifyRequest, VerifyResponse } from './verify.js';
-import type { TSchema } from '@sinclair/typebox';
-
-/** One row of {@link OPERATIONS}. */
-export interface OperationSpec {
-  /** The operation name as AWS KMS spells it (`GenerateDataKey`); Custos-only operations use the same style. */
-  readonly name: string;
-  /** Whether AWS KMS has this operation (so the AWS endpoint can serve it). */
-  readonly aws: boolean;
-  readonly request: TSchema;
-  readonly response: TSchema;
-}
+import { operationTable } from '../operation.js';
+import { cancelKeyDeletionOperation } from './cancel-key-deletion.js';
+import { createAccessKeyOperation } from './create-access-key.js';
+import { createAliasOperation } from './create-alias.js';
+import { createKeyOperation } from './create-key.js';
+import { createTokenOperation } from './create-token.js';
+import { decryptOperation } from './decrypt.js';
+import { deleteAliasOperation } from './delete-alias.js';
+import { deleteImportedKeyMaterialOperation } from './delete-imported-key-material.js';
+import { deriveKeyOperation } from './derive-key.js';
+import { deriveSharedSecretOperation } from './derive-shared-secret.js';
+import { describeKeyOperation } from './describe-key.js';
+import { disableKeyOperation } from './disable-key.js';
+import { disableKeyRotationOperation } from './disable-key-rotation.js';
+import { enableKeyOperation } from './enable-key.js';
+import { enableKeyRotationOperation } from './enable-key-rotation.js';
+import { encryptOperation } from './encrypt.js';
+import { exportKeyOperation } from './export-key.js';
+import { generateDataKeyOperation } from './generate-data-key.js';
+import { generateDataKeyPairOperation } from './generate-data-key-pair.js';
+import { generateDataKeyPairWithoutPlaintextOperation } from './generate-data-key-pair-without-plaintext.js';
+import { generateDataKeyWithoutPlaintextOperation } from './generate-data-key-without-plaintext.js';
+import { generateMacOperation } from './generate-mac.js';
+import { generateRandomOperation } from './generate-random.js';
+import { getKeyPolicyOperation } from './get-key-policy.js';
+import { getKeyRotationStatusOperation } from './get-key-rotation-status.js';
+import { getParametersForImportOperation } from './get-parameters-for-import.js';
+import { getPublicKeyOperation } from './get-public-key.js';
+import { importKeyMaterialOperation } from './import-key-material.js';
+import { listAccessKeysOperation } from './list-access-keys.js';
+import { listAliasesOperation } from './list-aliases.js';
+import { listAuditRecordsOperation } from './list-audit-records.js';
+import { listKeyRotationsOperation } from './list-key-rotations.js';
+import { listKeysOperation } from './list-keys.js';
+import { listResourceTagsOperation } from './list-resource-tags.js';
+import { listTokensOperation } from './list-tokens.js';
+import { putKeyPolicyOperation } from './put-key-policy.js';
+import { reEncryptOperation } from './re-encrypt.js';
+import { revokeAccessKeyOperation } from './revoke-access-key.js';
+import { revokeTokenOperation } from './revoke-token.js';
+import { rotateKeyOnDemandOperation } from './rotate-key-on-demand.js';
+import { scheduleKeyDeletionOperation } from './schedule-key-deletion.js';
+import { signOperation } from './sign.js';
+import { tagResourceOperation } from './tag-resource.js';
+import { untagResourceOperation } from './untag-resource.js';
+import { updateAliasOperation } from './update-alias.js';
+import { updateKeyConstraintsOperation } from './update-key-constraints.js';
+import { updateKeyDescriptionOperation } from './update-key-description.js';
+import { verifyOperation } from './verify.js';
+import { verifyAuditChainOperation } from './verify-audit-chain.js';
+import { verifyMacOperation } from './verify-mac.js';
 
 /**
- * Every `Kms` method (except `close`) by method name, with its AWS-style name and schemas.
+ * Every `Kms` method (except `close`) by method name: its row (wire name, schemas, route, retry safety, AWS). The
+ * doc comment of each line is the method's doc on the Kms interface.
  *
  * @example
  * import { Value } from '@sinclair/typebox/value';
  * const { request } = OPERATIONS.encrypt;
  * if (!Value.Check(request, input)) throw new ValidationError([...Value.Errors(request, input)][0]?.message ?? 'invalid');
  */
-export const OPERATIONS = {
-  createKey: { name: 'CreateKey', aws: true, request: CreateKeyRequest, response: CreateKeyResponse },
-  describeKey: { name: 'DescribeKey', aws: true, request: DescribeKeyRequest, response: DescribeKeyResponse },
-  listKeys: { name: 'ListKeys', aws: true, request: ListKeysRequest, response: ListKeysResponse },
-  updateKeyDescription: {
-    name: 'UpdateKeyDescription',
-    aws: true,
-    request: UpdateKeyDescriptionRequest,
-    response: UpdateKeyDescriptionResponse,
-  },
-  enableKey: { name: 'EnableKey', aws: true, request: EnableKeyRequest, response: EnableKeyResponse },
-  disableKey: { name: 'DisableKey', aws: true, request: DisableKeyRequest, response: DisableKeyResponse },
-  scheduleKeyDeletion: {
-    name: 'ScheduleKeyDeletion',
-    aws: true,
-    request: ScheduleKeyDeletionRequest,
-    response: ScheduleKeyDeletionResponse,
-  },
-  cancelKeyDeletion: {
-    name: 'CancelKeyDeletion',
-    aws: true,
-    request: CancelKeyDeletionRequest,
-    response: CancelKeyDeletionResponse,
-  },
-  createAlias: { name: 'CreateAlias', aws: true, request: CreateAliasRequest, response: CreateAliasResponse },
-  updateAlias: { name: 'UpdateAlias', aws: true, request: UpdateAliasRequest, response: UpdateAliasResponse },
-  deleteAlias: { name: 'DeleteAlias', aws: true, request: DeleteAliasRequest, response: DeleteAliasResponse },
-  listAliases: { name: 'ListAliases', aws: true, request: ListAliasesRequest, response: ListAliasesResponse },
-  tagResource: { name: 'TagResource', aws: true, request: TagResourceRequest, response: TagResourceResponse },
-  untagResource: { name: 'UntagResource', aws: true, request: UntagResourceRequest, response: UntagResourceResponse },
-  listResourceTags: {
-    name: 'ListResourceTags',
-    aws: true,
-    request: ListResourceTagsRequest,
-    response: ListResourceTagsResponse,
-  },
-  encrypt: { name: 'Encrypt', aws: true, request: EncryptRequest, response: EncryptResponse },
-  decrypt: { name: 'Decrypt', aws: true, request: DecryptRequest, response: DecryptResponse },
-  reEncrypt: { name: 'ReEncrypt', aws: true, request: ReEncryptRequest, response: ReEncryptResponse },
-  generateDataKey: {
-    name: 'GenerateDataKey',
-    aws: true,
-    request: GenerateDataKeyRequest,
-    response: GenerateDataKeyResponse,
-  },
-  generateDataKeyWithoutPlaintext: {
-    name: 'GenerateDataKeyWithoutPlaintext',
-    aws: true,
-    request: GenerateDataKeyWithoutPlaintextRequest,
-    response: GenerateDataKeyWithoutPlaintextResponse,
-  },
-  generateDataKeyPair: {
-    name: 'GenerateDataKeyPair',
-    aws: true,
-    request: GenerateDataKeyPairRequest,
-    response: GenerateDataKeyPairResponse,
-  },
-  generateDataKeyPairWithoutPlaintext: {
-    name: 'GenerateDataKeyPairWithoutPlaintext',
-    aws: true,
-    request: GenerateDataKeyPairWithoutPlaintextRequest,
-    response: GenerateDataKeyPairWithoutPlaintextResponse,
-  },
-  generateRandom: {
-    name: 'GenerateRandom',
-    aws: true,
-    request: GenerateRandomRequest,
-    response: GenerateRandomResponse,
-  },
-  sign: { name: 'Sign', aws: true, request: SignRequest, response: SignResponse },
-  verify: { name: 'Verify', aws: true, request: VerifyRequest, response: VerifyResponse },
-  getPublicKey: { name: 'GetPublicKey', aws: true, request: GetPublicKeyRequest, response: GetPublicKeyResponse },
-  generateMac: { name: 'GenerateMac', aws: true, request: GenerateMacRequest, response: GenerateMacResponse },
-  verifyMac: { name: 'VerifyMac', aws: true, request: VerifyMacRequest, response: VerifyMacResponse },
-  deriveSharedSecret: {
-    name: 'DeriveSharedSecret',
-    aws: true,
-    request: DeriveSharedSecretRequest,
-    response: DeriveSharedSecretResponse,
-  },
-  enableKeyRotation: {
-    name: 'EnableKeyRotation',
-    aws: true,
-    request: EnableKeyRotationRequest,
-    response: EnableKeyRotationResponse,
-  },
-  disableKeyRotation: {
-    name: 'DisableKeyRotation',
-    aws: true,
-    request: DisableKeyRotationRequest,
-    response: DisableKeyRotationResponse,
-  },
-  getKeyRotationStatus: {
-    name: 'GetKeyRotationStatus',
-    aws: true,
-    request: GetKeyRotationStatusRequest,
-    response: GetKeyRotationStatusResponse,
-  },
-  rotateKeyOnDemand: {
-    name: 'RotateKeyOnDemand',
-    aws: true,
-    request: RotateKeyOnDemandRequest,
-    response: RotateKeyOnDemandResponse,
-  },
-  listKeyRotations: {
-    name: 'ListKeyRotations',
-    aws: true,
-    request: ListKeyRotationsRequest,
-    response: ListKeyRotationsResponse,
-  },
-  getParametersForImport: {
-    name: 'GetParametersForImport',
-    aws: true,
-    request: GetParametersForImportRequest,
-    response: GetParametersForImportResponse,
-  },
-  importKeyMaterial: {
-    name: 'ImportKeyMaterial',
-    aws: true,
-    request: ImportKeyMaterialRequest,
-    response: ImportKeyMaterialResponse,
-  },
-  deleteImportedKeyMaterial: {
-    name: 'DeleteImportedKeyMaterial',
-    aws: true,
-    request: DeleteImportedKeyMaterialRequest,
-    response: DeleteImportedKeyMaterialResponse,
-  },
-  getKeyPolicy: { name: 'GetKeyPolicy', aws: true, request: GetKeyPolicyRequest, response: GetKeyPolicyResponse },
-  putKeyPolicy: { name: 'PutKeyPolicy', aws: true, request: PutKeyPolicyRequest, response: PutKeyPolicyResponse },
-  deriveKey: { name: 'DeriveKey', aws: false, request: DeriveKeyRequest, response: DeriveKeyResponse },
-  exportKey: { name: 'ExportKey', aws: false, request: ExportKeyRequest, response: ExportKeyResponse },
-  updateKeyConstraints: {
-    name: 'UpdateKeyConstraints',
-    aws: false,
-    request: UpdateKeyConstraintsRequest,
-    response: UpdateKeyConstraintsResponse,
-  },
-  listAuditRecords: {
-    name: 'ListAuditRecords',
-    aws: false,
-    request: ListAuditRecordsRequest,
-    response: ListAuditRecordsResponse,
-  },
-  verifyAuditChain: {
-    name: 'VerifyAuditChain',
-    aws: false,
-    request: VerifyAuditChainRequest,
-    response: VerifyAuditChainResponse,
-  },
-  createToken: { name: 'CreateToken', aws: false, request: CreateTokenRequest, response: CreateTokenResponse },
-  listTokens: { name: 'ListTokens', aws: false, request: ListTokensRequest, response: ListTokensResponse },
-  revokeToken: { name: 'RevokeToken', aws: false, request: RevokeTokenRequest, response: RevokeTokenResponse },
-  createAccessKey: {
-    name: 'CreateAccessKey',
-    aws: false,
-    request: CreateAccessKeyRequest,
-    response: CreateAccessKeyResponse,
-  },
-  listAccessKeys: {
-    name: 'ListAccessKeys',
-    aws: false,
-    request: ListAccessKeysRequest,
-    response: ListAccessKeysResponse,
-  },
-  revokeAccessKey: {
-    name: 'RevokeAccessKey',
-    aws: false,
-    request: RevokeAccessKeyRequest,
-    response: RevokeAccessKeyResponse,
-  },
-} as const satisfies Record<string, OperationSpec>;
+export const OPERATIONS = operationTable({
+  // Keys
+
+  /** A new key, generated here or awaiting imported material (origin EXTERNAL). */
+  createKey: createKeyOperation,
+  /** The metadata of one key. */
+  describeKey: describeKeyOperation,
+  /** Every key, paged. */
+  listKeys: listKeysOperation,
+  /** Replaces the description of a key. */
+  updateKeyDescription: updateKeyDescriptionOperation,
+  /** Sets a Disabled key to Enabled. */
+  enableKey: enableKeyOperation,
+  /** Sets an Enabled key to Disabled. */
+  disableKey: disableKeyOperation,
+  /** Puts a key in PendingDeletion; its material is destroyed after the window. */
+  scheduleKeyDeletion: scheduleKeyDeletionOperation,
+  /** Takes a key out of PendingDeletion (it becomes Disabled). */
+  cancelKeyDeletion: cancelKeyDeletionOperation,
+  /** Changes usage constraints; `null` clears one, an absent field leaves it unchanged. */
+  updateKeyConstraints: updateKeyConstraintsOperation,
+  /** The key material of an exportable key (audited), as a JWK or PEM. */
+  exportKey: exportKeyOperation,
+
+  // Aliases
+
+  /** A friendly name that points at a key. */
+  createAlias: createAliasOperation,
+  /** Points an existing alias at another key. */
+  updateAlias: updateAliasOperation,
+  /** Removes an alias (never the key). */
+  deleteAlias: deleteAliasOperation,
+  /** Aliases, all or those of one key, paged. */
+  listAliases: listAliasesOperation,
+
+  // Tags
+
+  /** Adds or overwrites tags on a key. */
+  tagResource: tagResourceOperation,
+  /** Removes tags from a key by tag key. */
+  untagResource: untagResourceOperation,
+  /** The tags of a key, paged. */
+  listResourceTags: listResourceTagsOperation,
+
+  // Encryption and data keys
+
+  /** Encrypts up to 4096 bytes under a key. */
+  encrypt: encryptOperation,
+  /** Decrypts a ciphertext blob; the key is read from the blob unless given. */
+  decrypt: decryptOperation,
+  /** Decrypts under one key and encrypts under another without exposing the plaintext. */
+  reEncrypt: reEncryptOperation,
+  /** A fresh data key, returned in plaintext and encrypted under a key. */
+  generateDataKey: generateDataKeyOperation,
+  /** A fresh data key, returned only encrypted under a key. */
+  generateDataKeyWithoutPlaintext: generateDataKeyWithoutPlaintextOperation,
+  /** A fresh key pair: public key, private key in plaintext (PKCS#8 DER) and encrypted under a key. */
+  generateDataKeyPair: generateDataKeyPairOperation,
+  /** A fresh key pair: public key, and private key only encrypted under a key. */
+  generateDataKeyPairWithoutPlaintext: generateDataKeyPairWithoutPlaintextOperation,
+  /** Random bytes from a CSPRNG. */
+  generateRandom: generateRandomOperation,
+
+  // Signing, MAC, key agreement, derivation
+
+  /** Signs a message (RAW, up to 4096 bytes) or a digest with an asymmetric key. */
+  sign: signOperation,
+  /** Verifies a signature; an invalid one raises INVALID_SIGNATURE (AWS KMSInvalidSignatureException). */
+  verify: verifyOperation,
+  /** The public half of an asymmetric key, as SPKI DER (AWS) and as a JWK (Custos). */
+  getPublicKey: getPublicKeyOperation,
+  /** An HMAC of a message (up to 4096 bytes) with an HMAC key. */
+  generateMac: generateMacOperation,
+  /** Checks an HMAC; a wrong one raises INVALID_MAC (AWS KMSInvalidMacException). */
+  verifyMac: verifyMacOperation,
+  /** ECDH between a KEY_AGREEMENT key and a peer public key. */
+  deriveSharedSecret: deriveSharedSecretOperation,
+  /** HKDF or PBKDF2 from a DERIVE_KEY key: derived bytes returned, or stored as a new key. */
+  deriveKey: deriveKeyOperation,
+
+  // Rotation
+
+  /** Turns on automatic rotation. */
+  enableKeyRotation: enableKeyRotationOperation,
+  /** Turns off automatic rotation. */
+  disableKeyRotation: disableKeyRotationOperation,
+  /** Whether automatic rotation is on, and when the next rotation is. */
+  getKeyRotationStatus: getKeyRotationStatusOperation,
+  /** Adds a new key version now. */
+  rotateKeyOnDemand: rotateKeyOnDemandOperation,
+  /** The rotations (key versions after the first) of a key, paged. */
+  listKeyRotations: listKeyRotationsOperation,
+
+  // Imported key material
+
+  /** A wrapping public key and an import token for ImportKeyMaterial. */
+  getParametersForImport: getParametersForImportOperation,
+  /** Imports wrapped key material into an EXTERNAL key. */
+  importKeyMaterial: importKeyMaterialOperation,
+  /** Deletes imported material; the key goes to PendingImport. */
+  deleteImportedKeyMaterial: deleteImportedKeyMaterialOperation,
+
+  // Key policy
+
+  /** The key policy document. */
+  getKeyPolicy: getKeyPolicyOperation,
+  /** Replaces the key policy document. */
+  putKeyPolicy: putKeyPolicyOperation,
+
+  // Audit
+
+  /** The hash-chained audit log, oldest first, after a sequence number. */
+  listAuditRecords: listAuditRecordsOperation,
+  /** Recomputes the audit hash chain; `brokenAt` is the first seq that does not match. */
+  verifyAuditChain: verifyAuditChainOperation,
+
+  // API tokens (Custos)
+
+  /** A bearer token for the REST API with the given roles; the token is returned only in this response. */
+  createToken: createTokenOperation,
+  /** The API tokens (never the tokens themselves), paged. */
+  listTokens: listTokensOperation,
+  /** Revokes a token: it stops authenticating at once. */
+  revokeToken: revokeTokenOperation,
+
+  // AWS access keys (Custos)
+
+  /** An access key pair for the AWS KMS protocol (SigV4) with the given roles; the secret is returned only here. */
+  createAccessKey: createAccessKeyOperation,
+  /** The access keys (never their secrets), paged. */
+  listAccessKeys: listAccessKeysOperation,
+  /** Revokes an access key: it stops authenticating at once. */
+  revokeAccessKey: revokeAccessKeyOperation,
+});
 
 /** A `Kms` method name that is an operation: `'createKey' | 'encrypt' | ...`. */
 export type OperationMethod = keyof typeof OPERATIONS;

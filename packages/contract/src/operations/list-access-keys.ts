@@ -1,7 +1,8 @@
 // ListAccessKeys (Custos): the AWS-style access keys, paged, without their secrets.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 import { Limit, Marker, RoleSchema } from '../schemas/common.js';
 
 /** One access key, as ListAccessKeys shows it (never the secret). */
@@ -33,3 +34,14 @@ export const ListAccessKeysResponse = Type.Object({
   truncated: Type.Boolean(),
 });
 export type ListAccessKeysResponse = Static<typeof ListAccessKeysResponse>;
+
+/** The ListAccessKeys operation: GET /v1/access-keys (Custos only). */
+export const listAccessKeysOperation = contractOperation({
+  method: 'listAccessKeys',
+  name: 'ListAccessKeys',
+  request: ListAccessKeysRequest,
+  response: ListAccessKeysResponse,
+  route: { method: 'GET', path: '/v1/access-keys' },
+  safeToRetry: true, // a read
+  aws: false,
+});

@@ -1,8 +1,9 @@
 // ListAliases (AWS KMS ListAliases): aliases, all or those of one key, paged.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
 import { KeyIdString, Marker } from '../schemas/common.js';
+import { contractOperation } from '../operation.js';
 
 /** AWS AliasListEntry. */
 export const AliasListEntry = Type.Object({
@@ -32,3 +33,14 @@ export const ListAliasesResponse = Type.Object({
   truncated: Type.Boolean(),
 });
 export type ListAliasesResponse = Static<typeof ListAliasesResponse>;
+
+/** The ListAliases operation: GET /v1/aliases, and TrentService.ListAliases on the AWS protocol. */
+export const listAliasesOperation = contractOperation({
+  method: 'listAliases',
+  name: 'ListAliases',
+  request: ListAliasesRequest,
+  response: ListAliasesResponse,
+  route: { method: 'GET', path: '/v1/aliases' },
+  safeToRetry: true, // a read
+  aws: true,
+});

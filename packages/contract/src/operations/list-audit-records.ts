@@ -1,7 +1,8 @@
 // ListAuditRecords (Custos only): the hash-chained audit log, oldest first, after a sequence number.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 import { ErrorCodeSchema, KeyIdString, KeyVersion, Limit, literalUnion } from '../schemas/common.js';
 import { AUDIT_OUTCOMES } from '../names.js';
 
@@ -40,3 +41,14 @@ export const ListAuditRecordsResponse = Type.Object({
   nextAfter: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type ListAuditRecordsResponse = Static<typeof ListAuditRecordsResponse>;
+
+/** The ListAuditRecords operation: GET /v1/audit (Custos only). */
+export const listAuditRecordsOperation = contractOperation({
+  method: 'listAuditRecords',
+  name: 'ListAuditRecords',
+  request: ListAuditRecordsRequest,
+  response: ListAuditRecordsResponse,
+  route: { method: 'GET', path: '/v1/audit' },
+  safeToRetry: true, // a read
+  aws: false,
+});

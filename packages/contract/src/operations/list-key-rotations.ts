@@ -1,7 +1,8 @@
 // ListKeyRotations (AWS KMS ListKeyRotations): the rotations (key versions after the first) of a key, paged.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 import { ExpirationModelSchema, KeyIdString, KeyVersion, Limit, Marker, literalUnion } from '../schemas/common.js';
 import { IMPORT_STATES, INCLUDE_KEY_MATERIAL, KEY_MATERIAL_STATES, ROTATION_TYPES } from '../names.js';
 
@@ -40,3 +41,14 @@ export const ListKeyRotationsResponse = Type.Object({
   truncated: Type.Boolean(),
 });
 export type ListKeyRotationsResponse = Static<typeof ListKeyRotationsResponse>;
+
+/** The ListKeyRotations operation: GET /v1/keys/:keyId/rotations, and TrentService.ListKeyRotations on the AWS protocol. */
+export const listKeyRotationsOperation = contractOperation({
+  method: 'listKeyRotations',
+  name: 'ListKeyRotations',
+  request: ListKeyRotationsRequest,
+  response: ListKeyRotationsResponse,
+  route: { method: 'GET', path: '/v1/keys/:keyId/rotations' },
+  safeToRetry: true, // a read
+  aws: true,
+});

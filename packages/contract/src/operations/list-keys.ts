@@ -1,8 +1,9 @@
 // ListKeys (AWS KMS ListKeys): every key, paged.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
 import { Limit, Marker } from '../schemas/common.js';
+import { contractOperation } from '../operation.js';
 
 /** AWS KeyListEntry. */
 export const KeyListEntry = Type.Object({ keyId: Type.String(), keyArn: Type.String() });
@@ -25,3 +26,14 @@ export const ListKeysResponse = Type.Object({
   truncated: Type.Boolean(),
 });
 export type ListKeysResponse = Static<typeof ListKeysResponse>;
+
+/** The ListKeys operation: GET /v1/keys, and TrentService.ListKeys on the AWS protocol. */
+export const listKeysOperation = contractOperation({
+  method: 'listKeys',
+  name: 'ListKeys',
+  request: ListKeysRequest,
+  response: ListKeysResponse,
+  route: { method: 'GET', path: '/v1/keys' },
+  safeToRetry: true, // a read
+  aws: true,
+});

@@ -1,8 +1,9 @@
 // ListResourceTags (AWS KMS ListResourceTags): the tags of a key, paged.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
 import { KeyIdString, Marker, Tag } from '../schemas/common.js';
+import { contractOperation } from '../operation.js';
 
 /** ListResourceTags request. */
 export const ListResourceTagsRequest = Type.Object(
@@ -22,3 +23,14 @@ export const ListResourceTagsResponse = Type.Object({
   truncated: Type.Boolean(),
 });
 export type ListResourceTagsResponse = Static<typeof ListResourceTagsResponse>;
+
+/** The ListResourceTags operation: GET /v1/keys/:keyId/tags, and TrentService.ListResourceTags on the AWS protocol. */
+export const listResourceTagsOperation = contractOperation({
+  method: 'listResourceTags',
+  name: 'ListResourceTags',
+  request: ListResourceTagsRequest,
+  response: ListResourceTagsResponse,
+  route: { method: 'GET', path: '/v1/keys/:keyId/tags' },
+  safeToRetry: true, // a read
+  aws: true,
+});

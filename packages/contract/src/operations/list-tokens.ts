@@ -1,7 +1,8 @@
 // ListTokens (Custos): the API tokens, paged, without the tokens themselves (only their hashes are stored).
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 import { Limit, Marker, RoleSchema } from '../schemas/common.js';
 
 /** One token, as ListTokens shows it. */
@@ -34,3 +35,14 @@ export const ListTokensResponse = Type.Object({
   truncated: Type.Boolean(),
 });
 export type ListTokensResponse = Static<typeof ListTokensResponse>;
+
+/** The ListTokens operation: GET /v1/tokens (Custos only). */
+export const listTokensOperation = contractOperation({
+  method: 'listTokens',
+  name: 'ListTokens',
+  request: ListTokensRequest,
+  response: ListTokensResponse,
+  route: { method: 'GET', path: '/v1/tokens' },
+  safeToRetry: true, // a read
+  aws: false,
+});

@@ -1,5 +1,5 @@
 // ReEncrypt (AWS KMS ReEncrypt): decrypts under one key and encrypts under another without exposing the plaintext.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
 import {
@@ -12,6 +12,7 @@ import {
   MAX_CIPHERTEXT_BYTES,
   binary,
 } from '../schemas/common.js';
+import { contractOperation } from '../operation.js';
 
 /** ReEncrypt request. */
 export const ReEncryptRequest = Type.Object(
@@ -41,3 +42,14 @@ export const ReEncryptResponse = Type.Object({
   destinationKeyMaterialId: Type.Optional(Type.String()),
 });
 export type ReEncryptResponse = Static<typeof ReEncryptResponse>;
+
+/** The ReEncrypt operation: POST /v1/re-encrypt, and TrentService.ReEncrypt on the AWS protocol. */
+export const reEncryptOperation = contractOperation({
+  method: 'reEncrypt',
+  name: 'ReEncrypt',
+  request: ReEncryptRequest,
+  response: ReEncryptResponse,
+  route: { method: 'POST', path: '/v1/re-encrypt' },
+  safeToRetry: true, // a cryptographic operation: fresh results, no state but the audit log and use counts
+  aws: true,
+});

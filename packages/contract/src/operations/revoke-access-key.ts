@@ -1,7 +1,8 @@
 // RevokeAccessKey (Custos): an access key stops authenticating at once; its record stays for the audit trail.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 
 /** RevokeAccessKey request. */
 export const RevokeAccessKeyRequest = Type.Object(
@@ -15,3 +16,14 @@ export type RevokeAccessKeyRequest = Static<typeof RevokeAccessKeyRequest>;
 /** RevokeAccessKey response. */
 export const RevokeAccessKeyResponse = Type.Object({});
 export type RevokeAccessKeyResponse = Static<typeof RevokeAccessKeyResponse>;
+
+/** The RevokeAccessKey operation: DELETE /v1/access-keys/:accessKeyId (Custos only). */
+export const revokeAccessKeyOperation = contractOperation({
+  method: 'revokeAccessKey',
+  name: 'RevokeAccessKey',
+  request: RevokeAccessKeyRequest,
+  response: RevokeAccessKeyResponse,
+  route: { method: 'DELETE', path: '/v1/access-keys/:accessKeyId' },
+  safeToRetry: false, // the repeat may fail after the first succeeded
+  aws: false,
+});

@@ -1,8 +1,9 @@
 // ScheduleKeyDeletion (AWS KMS ScheduleKeyDeletion): puts a key in PendingDeletion; its material is destroyed after the window.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
 import { KeyIdString, KeyStateSchema } from '../schemas/common.js';
+import { contractOperation } from '../operation.js';
 
 /** ScheduleKeyDeletion request. */
 export const ScheduleKeyDeletionRequest = Type.Object(
@@ -23,3 +24,14 @@ export const ScheduleKeyDeletionResponse = Type.Object({
   pendingWindowInDays: Type.Integer(),
 });
 export type ScheduleKeyDeletionResponse = Static<typeof ScheduleKeyDeletionResponse>;
+
+/** The ScheduleKeyDeletion operation: POST /v1/keys/:keyId/schedule-deletion, and TrentService.ScheduleKeyDeletion on the AWS protocol. */
+export const scheduleKeyDeletionOperation = contractOperation({
+  method: 'scheduleKeyDeletion',
+  name: 'ScheduleKeyDeletion',
+  request: ScheduleKeyDeletionRequest,
+  response: ScheduleKeyDeletionResponse,
+  route: { method: 'POST', path: '/v1/keys/:keyId/schedule-deletion' },
+  safeToRetry: false, // the repeat fails with INVALID_KEY_STATE (the key is already PendingDeletion)
+  aws: true,
+});

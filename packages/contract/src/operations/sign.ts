@@ -1,7 +1,8 @@
 // Sign (AWS KMS Sign): signs a message (RAW, up to 4096 bytes) or a digest with an asymmetric key.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 import {
   Binary,
   DryRun,
@@ -35,3 +36,14 @@ export const SignResponse = Type.Object({
   signingAlgorithm: SigningAlgorithmSchema,
 });
 export type SignResponse = Static<typeof SignResponse>;
+
+/** The Sign operation: POST /v1/keys/:keyId/sign, and TrentService.Sign on the AWS protocol. */
+export const signOperation = contractOperation({
+  method: 'sign',
+  name: 'Sign',
+  request: SignRequest,
+  response: SignResponse,
+  route: { method: 'POST', path: '/v1/keys/:keyId/sign' },
+  safeToRetry: true, // a cryptographic operation: fresh results, no state but the audit log and use counts
+  aws: true,
+});

@@ -1,8 +1,9 @@
 // TagResource (AWS KMS TagResource): adds or overwrites tags on a key.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
 import { KeyIdString, Tag } from '../schemas/common.js';
+import { contractOperation } from '../operation.js';
 
 /** TagResource request. */
 export const TagResourceRequest = Type.Object(
@@ -17,3 +18,14 @@ export type TagResourceRequest = Static<typeof TagResourceRequest>;
 /** TagResource response. */
 export const TagResourceResponse = Type.Object({});
 export type TagResourceResponse = Static<typeof TagResourceResponse>;
+
+/** The TagResource operation: POST /v1/keys/:keyId/tags, and TrentService.TagResource on the AWS protocol. */
+export const tagResourceOperation = contractOperation({
+  method: 'tagResource',
+  name: 'TagResource',
+  request: TagResourceRequest,
+  response: TagResourceResponse,
+  route: { method: 'POST', path: '/v1/keys/:keyId/tags' },
+  safeToRetry: true, // sets a value: applied twice, the state is the same as applied once
+  aws: true,
+});

@@ -1,7 +1,8 @@
 // UpdateKeyConstraints (Custos only): changes usage constraints; `null` clears one, an absent field leaves it unchanged.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 import { AlgorithmSchema, KeyIdString, KeyMetadata } from '../schemas/common.js';
 
 /** UpdateKeyConstraints request. */
@@ -22,3 +23,14 @@ export const UpdateKeyConstraintsResponse = Type.Object({
   keyMetadata: KeyMetadata,
 });
 export type UpdateKeyConstraintsResponse = Static<typeof UpdateKeyConstraintsResponse>;
+
+/** The UpdateKeyConstraints operation: PUT /v1/keys/:keyId/constraints (Custos only). */
+export const updateKeyConstraintsOperation = contractOperation({
+  method: 'updateKeyConstraints',
+  name: 'UpdateKeyConstraints',
+  request: UpdateKeyConstraintsRequest,
+  response: UpdateKeyConstraintsResponse,
+  route: { method: 'PUT', path: '/v1/keys/:keyId/constraints' },
+  safeToRetry: true, // sets a value: applied twice, the state is the same as applied once
+  aws: false,
+});

@@ -1,7 +1,8 @@
 // VerifyAuditChain (Custos only): recomputes the audit hash chain; `brokenAt` is the first seq that does not match.
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 
 /** VerifyAuditChain request. */
 export const VerifyAuditChainRequest = Type.Object({}, { additionalProperties: false });
@@ -14,3 +15,14 @@ export const VerifyAuditChainResponse = Type.Object({
   brokenAt: Type.Optional(Type.Integer({ minimum: 1 })),
 });
 export type VerifyAuditChainResponse = Static<typeof VerifyAuditChainResponse>;
+
+/** The VerifyAuditChain operation: GET /v1/audit/verify (Custos only). */
+export const verifyAuditChainOperation = contractOperation({
+  method: 'verifyAuditChain',
+  name: 'VerifyAuditChain',
+  request: VerifyAuditChainRequest,
+  response: VerifyAuditChainResponse,
+  route: { method: 'GET', path: '/v1/audit/verify' },
+  safeToRetry: true, // a read
+  aws: false,
+});

@@ -1,7 +1,8 @@
 // VerifyMac (AWS KMS VerifyMac): checks an HMAC; a wrong one raises INVALID_MAC (AWS KMSInvalidMacException).
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 import { DryRun, GrantTokens, KeyIdString, MacAlgorithmSchema, binary, MAX_MESSAGE_BYTES } from '../schemas/common.js';
 
 /** VerifyMac request. */
@@ -26,3 +27,14 @@ export const VerifyMacResponse = Type.Object({
   macAlgorithm: MacAlgorithmSchema,
 });
 export type VerifyMacResponse = Static<typeof VerifyMacResponse>;
+
+/** The VerifyMac operation: POST /v1/keys/:keyId/verify-mac, and TrentService.VerifyMac on the AWS protocol. */
+export const verifyMacOperation = contractOperation({
+  method: 'verifyMac',
+  name: 'VerifyMac',
+  request: VerifyMacRequest,
+  response: VerifyMacResponse,
+  route: { method: 'POST', path: '/v1/keys/:keyId/verify-mac' },
+  safeToRetry: true, // a cryptographic operation: fresh results, no state but the audit log and use counts
+  aws: true,
+});

@@ -1,7 +1,8 @@
 // Verify (AWS KMS Verify): verifies a signature; an invalid one raises INVALID_SIGNATURE (AWS KMSInvalidSignatureException).
-// Must not import anything but TypeBox and the contract's schemas and names.
+// Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { contractOperation } from '../operation.js';
 import {
   DryRun,
   GrantTokens,
@@ -35,3 +36,14 @@ export const VerifyResponse = Type.Object({
   signingAlgorithm: SigningAlgorithmSchema,
 });
 export type VerifyResponse = Static<typeof VerifyResponse>;
+
+/** The Verify operation: POST /v1/keys/:keyId/verify, and TrentService.Verify on the AWS protocol. */
+export const verifyOperation = contractOperation({
+  method: 'verify',
+  name: 'Verify',
+  request: VerifyRequest,
+  response: VerifyResponse,
+  route: { method: 'POST', path: '/v1/keys/:keyId/verify' },
+  safeToRetry: true, // a cryptographic operation: fresh results, no state but the audit log and use counts
+  aws: true,
+});

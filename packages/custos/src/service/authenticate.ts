@@ -4,7 +4,7 @@
 import { AuthenticationError, type Caller } from '@custos/contract';
 import * as repo from '../store/repositories/index.js';
 import type { ServiceContext } from './context.js';
-import { hashToken, TOKEN_PATTERN } from './operations/tokens.js';
+import { hashToken, TOKEN_PATTERN } from './operations/create-token.js';
 
 interface CacheEntry {
   readonly tokenId: string;

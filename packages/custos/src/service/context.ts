@@ -7,6 +7,7 @@ import type { AuditWriter } from './audit/group-commit.js';
 import type { AuditSink } from './audit/worker-sink.js';
 import type { KeyCache } from './cache.js';
 import type { EncryptionCounters } from './counters.js';
+import type { RunningOperation } from './lifecycle.js';
 
 export interface ServiceConfig {
   /** ARN parts: `arn:aws:kms:<region>:<accountId>:key/<id>`. */
@@ -61,6 +62,8 @@ export interface AuditSlot {
 }
 
 export interface OpContext extends ServiceContext {
+  /** The operation this call runs as: loadKey and the state checks read its rule here, never from a name passed in. */
+  readonly operation: RunningOperation;
   readonly caller: Caller;
   readonly requestId: string;
   readonly audit: AuditSlot;

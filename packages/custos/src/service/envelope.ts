@@ -26,8 +26,7 @@ import {
   latestMaterial,
   loadKey,
   unwrapVersion,
-} from './keys.js';
-import type { OperationName } from './lifecycle.js';
+} from './key-loading.js';
 import { rotateKey, whyNotRotatable } from './rotation.js';
 
 export type Context = Record<string, string> | undefined;
@@ -95,13 +94,12 @@ export interface Decrypted {
  */
 export async function decryptBlob(
   ctx: OpContext,
-  operation: OperationName,
   blob: Uint8Array,
   context: Context,
   keyId: string | undefined,
   algorithm: EncryptionAlgorithm | undefined,
 ): Promise<Decrypted> {
-  const requested = keyId ? await loadKey(ctx, ctx.store.db, keyId, operation) : undefined;
+  const requested = keyId ? await loadKey(ctx, ctx.store.db, keyId) : undefined;
   if ((algorithm ?? 'SYMMETRIC_DEFAULT') !== 'SYMMETRIC_DEFAULT') {
     if (!requested) throw new ValidationError('decrypting with an asymmetric key needs its keyId');
     const alg = algorithm as Exclude<EncryptionAlgorithm, 'SYMMETRIC_DEFAULT'>;
@@ -115,7 +113,7 @@ export async function decryptBlob(
     }
   }
   const parsed = decodeCiphertext(blob);
-  const key = requested ?? (await findKeyForBlob(ctx, parsed.keyId, operation));
+  const key = requested ?? (await findKeyForBlob(ctx, parsed.keyId));
   if (requested && requested.id !== parsed.keyId) {
     throw new ValidationError('the ciphertext was not encrypted under the specified key', 'INCORRECT_KEY');
   }
@@ -140,7 +138,7 @@ export async function decryptBlob(
  * A blob naming a key that does not exist, or a key that cannot hold symmetric blobs (HMAC, RSA, a DERIVE_KEY
  * key), is an invalid ciphertext, not a lookup or usage error: tampered blobs get one generic error (DESIGN).
  */
-async function findKeyForBlob(ctx: OpContext, keyId: string, operation: OperationName): Promise<KeyRecord> {
+async function findKeyForBlob(ctx: OpContext, keyId: string): Promise<KeyRecord> {
   let key: KeyRecord;
   try {
     key = cachedKey(ctx, keyId) ?? (await findKey(ctx, ctx.store.db, keyId, true));
@@ -149,5 +147,5 @@ async function findKeyForBlob(ctx: OpContext, keyId: string, operation: Operatio
   }
   if (key.usage !== 'ENCRYPT_DECRYPT' || !keySpec(key.spec).encryption.includes('SYMMETRIC_DEFAULT'))
     throw new InvalidCiphertextError();
-  return admitKey(ctx, key, operation);
+  return admitKey(ctx, key);
 }

@@ -1,37 +1,29 @@
-// KeyService: the one wrapper every operation runs through — validate, authorise, run, audit, convert errors
+// KeyService: the one wrapper every operation runs through — authorise, validate, run, audit, convert errors
 // (as Cosmian's dispatcher does). Operations never write audit records themselves. Must not import api.
 import { randomUUID } from 'node:crypto';
 import {
   AccessDeniedError,
   InternalError,
   KmsError,
-  OPERATIONS,
   UnavailableError,
-  ValidationError,
   type AuditOutcome,
   type Caller,
+  type ContractOperation,
 } from '@custos/contract';
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import type { TSchema } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import { AuditWriter } from './audit/group-commit.js';
 import { inProcessSink } from './audit/worker-sink.js';
 import { DEFAULT_KEY_CACHE, KeyCache } from './cache.js';
 import { EncryptionCounters } from './counters.js';
 import type { AuditSlot, BaseServiceContext, OpContext, ServiceConfig, ServiceContext } from './context.js';
 import { parseKeyRef } from './key-ref.js';
-import { ACCESS_KEEPS_KEYS, OPERATION_RULES, ROLE_GRANTS, type OperationName } from './lifecycle.js';
-import { HANDLERS } from './operations/index.js';
+import type { InternalOperation, Runnable, ServiceOperation } from './define-operation.js';
+import { ACCESS_KEEPS_KEYS, ROLE_GRANTS, type RunningOperation } from './lifecycle.js';
 import { publishKeyChange } from './key-change.js';
 import { isUnavailable } from '../store/index.js';
 
 /** The principal background jobs act as. */
 export const SYSTEM_CALLER: Caller = { principal: 'custos:system', roles: ['admin'] };
-
-type OperationsTable = Record<string, { name: string; request: TSchema }>;
-const checkers = new Map<string, TypeCheck<TSchema>>();
-for (const entry of Object.values(OPERATIONS as unknown as OperationsTable)) {
-  checkers.set(entry.name, TypeCompiler.Compile(entry.request));
-}
 
 export class KeyService {
   readonly context: ServiceContext;
@@ -57,40 +49,55 @@ export class KeyService {
     return this.context.auditWriter.close();
   }
 
-  /** Runs `operation` for `caller`: the only entry point into the service layer. */
-  async run<R>(operation: OperationName, input: unknown, caller: Caller): Promise<R> {
+  /** Runs a Kms operation for `caller`, its input checked against the row's request schema first. */
+  run<Row extends ContractOperation>(
+    operation: ServiceOperation<Row>,
+    input: unknown,
+    caller: Caller,
+  ): Promise<Static<Row['response']>> {
+    return this.#execute(operation, input, caller);
+  }
+
+  /** Runs an internal operation (jobs, first start, metrics) with the input the server made for it. */
+  runInternal<In, Out>(operation: InternalOperation<In, Out>, input: In, caller: Caller): Promise<Out> {
+    return this.#execute(operation, input, caller);
+  }
+
+  /** The only way into the service layer: authorise, validate, handle, audit, convert errors. */
+  async #execute<In, Out>(operation: Runnable<In, Out>, input: unknown, caller: Caller): Promise<Out> {
     const requestId = caller.requestId ?? randomUUID();
     const audit: AuditSlot = { keyId: null, keyVersion: null, details: null };
     // The service context as prototype, not copied: an object spread with extra fields costs microseconds per call.
     const ctx = Object.create(this.context) as { -readonly [K in keyof OpContext]: OpContext[K] };
+    ctx.operation = operation;
     ctx.caller = caller;
     ctx.requestId = requestId;
     ctx.audit = audit;
     try {
       authorise(operation, caller);
-      validate(operation, input);
-      const result = (await this.#handle(ctx, operation, input)) as R;
-      await this.writeAudit(ctx, operation, 'allowed', null);
+      operation.validate(input);
+      const result = await this.#handle(ctx, operation, input);
+      await this.writeAudit(ctx, 'allowed', null);
       return result;
     } catch (error) {
-      const kmsError = this.toKmsError(error, operation, requestId);
+      const kmsError = this.toKmsError(error, operation.name, requestId);
       if (kmsError.code === 'ACCESS_DENIED' && audit.keyId === null)
         audit.keyId = namedKeyId(input, this.context.config);
       try {
-        await this.writeAudit(ctx, operation, kmsError.code === 'ACCESS_DENIED' ? 'denied' : 'failed', kmsError.code);
+        await this.writeAudit(ctx, kmsError.code === 'ACCESS_DENIED' ? 'denied' : 'failed', kmsError.code);
       } catch (auditError) {
         // Thrown or rejected alike: the caller gets the operation's own error, the log gets the audit's.
-        this.context.logger.error({ err: auditError, requestId, operation }, 'audit write failed');
+        this.context.logger.error({ err: auditError, requestId, operation: operation.name }, 'audit write failed');
       }
       throw kmsError;
     }
   }
 
   /** Runs the handler; an operation that may change a key drops it from the cache whatever the outcome. */
-  async #handle(ctx: OpContext, operation: OperationName, input: unknown): Promise<unknown> {
-    if (ACCESS_KEEPS_KEYS[OPERATION_RULES[operation].access]) return HANDLERS[operation](ctx, input as never);
+  async #handle<In, Out>(ctx: OpContext, operation: Runnable<In, Out>, input: In): Promise<Out> {
+    if (ACCESS_KEEPS_KEYS[operation.access]) return operation.handler(ctx, input);
     try {
-      return await HANDLERS[operation](ctx, input as never);
+      return await operation.handler(ctx, input);
     } finally {
       if (ctx.audit.keyId) ctx.cache.invalidateKey(ctx.audit.keyId);
       else ctx.cache.clear();
@@ -109,16 +116,11 @@ export class KeyService {
     return new InternalError(`internal error (request ${requestId})`);
   }
 
-  private writeAudit(
-    ctx: OpContext,
-    operation: OperationName,
-    outcome: AuditOutcome,
-    errorCode: string | null,
-  ): Promise<void> {
+  private writeAudit(ctx: OpContext, outcome: AuditOutcome, errorCode: string | null): Promise<void> {
     return ctx.auditWriter.append({
       time: ctx.now(),
       principal: ctx.caller.principal,
-      operation,
+      operation: ctx.operation.name,
       keyId: ctx.audit.keyId,
       keyVersion: ctx.audit.keyVersion,
       outcome,
@@ -129,10 +131,10 @@ export class KeyService {
   }
 }
 
-function authorise(operation: OperationName, caller: Caller): void {
-  const access = OPERATION_RULES[operation].access;
+function authorise(operation: RunningOperation, caller: Caller): void {
+  const access = operation.access;
   if (!caller.roles.some((role) => ROLE_GRANTS[role]?.includes(access))) {
-    throw new AccessDeniedError(`${caller.principal} may not call ${operation}`);
+    throw new AccessDeniedError(`${caller.principal} may not call ${operation.name}`);
   }
 }
 
@@ -149,13 +151,4 @@ function namedKeyId(input: unknown, config: ServiceConfig): string | null {
   } catch {
     return null; // a malformed reference, or an ARN of another account or region
   }
-}
-
-function validate(operation: OperationName, input: unknown): void {
-  const checker = checkers.get(operation);
-  if (!checker) return; // internal operations (jobs) take no caller input
-  if (checker.Check(input)) return;
-  const first = checker.Errors(input).First();
-  const where = first?.path ? `${first.path}: ` : '';
-  throw new ValidationError(`invalid ${operation} request: ${where}${first?.message ?? 'malformed input'}`);
 }

@@ -1,4 +1,5 @@
-// Which key states allow which operation, and who may call it: one table, walked by a test.
+// Who may call what (roles grant kinds of access), the named sets of key states operations allow, and the state check.
+// Each operation's rule is declared in its definition (operations/<op>.ts); a test walks every (state, operation) pair.
 // Must not import store, keystore or api.
 import { InvalidStateError, type KeyState, type Role } from '@custos/contract';
 
@@ -25,94 +26,36 @@ export const ROLE_GRANTS: Record<Role, readonly Access[]> = {
   monitor: ['monitor'],
 };
 
-const S = (...states: KeyState[]): readonly KeyState[] => states;
-const ANY = S('Enabled', 'Disabled', 'PendingDeletion', 'PendingImport', 'Destroyed');
-const LIVE = S('Enabled', 'Disabled', 'PendingImport');
-const USABLE = S('Enabled');
-const WITH_MATERIAL = S('Enabled', 'Disabled');
+/** A set of key states, for an operation's rule. */
+export const S = (...states: KeyState[]): readonly KeyState[] => states;
+/** Any state: reads that work even on a destroyed key. */
+export const ANY = S('Enabled', 'Disabled', 'PendingDeletion', 'PendingImport', 'Destroyed');
+/** Not on its way out: management of a key that is neither PendingDeletion nor Destroyed. */
+export const LIVE = S('Enabled', 'Disabled', 'PendingImport');
+/** Cryptographic use: Enabled only (a Disabled key answers KEY_DISABLED). */
+export const USABLE = S('Enabled');
+/** A key with material: the Enabled <-> Disabled transitions. */
+export const WITH_MATERIAL = S('Enabled', 'Disabled');
 
+/** Who may call an operation, and which key states allow it: the second argument of every defineOperation. */
 export interface OperationRule {
   readonly access: Access;
   /** States the key must be in; null for operations on no key. */
   readonly states: readonly KeyState[] | null;
 }
 
-/** Every operation of the Kms interface (AWS names; Custos-only ones in the same style). */
-export const OPERATION_RULES = {
-  CreateKey: { access: 'manage', states: null },
-  DescribeKey: { access: 'read', states: ANY },
-  ListKeys: { access: 'read', states: null },
-  UpdateKeyDescription: { access: 'manage', states: LIVE },
-  EnableKey: { access: 'manage', states: WITH_MATERIAL },
-  DisableKey: { access: 'manage', states: WITH_MATERIAL },
-  ScheduleKeyDeletion: { access: 'manage', states: LIVE },
-  CancelKeyDeletion: { access: 'manage', states: S('PendingDeletion') },
-  CreateAlias: { access: 'manage', states: LIVE },
-  UpdateAlias: { access: 'manage', states: LIVE },
-  DeleteAlias: { access: 'manage', states: null },
-  ListAliases: { access: 'read', states: null },
-  TagResource: { access: 'manage', states: LIVE },
-  UntagResource: { access: 'manage', states: LIVE },
-  ListResourceTags: { access: 'read', states: ANY },
-  Encrypt: { access: 'use', states: USABLE },
-  Decrypt: { access: 'use', states: USABLE },
-  ReEncrypt: { access: 'use', states: USABLE },
-  GenerateDataKey: { access: 'use', states: USABLE },
-  GenerateDataKeyWithoutPlaintext: { access: 'use', states: USABLE },
-  GenerateDataKeyPair: { access: 'use', states: USABLE },
-  GenerateDataKeyPairWithoutPlaintext: { access: 'use', states: USABLE },
-  GenerateRandom: { access: 'use', states: null },
-  Sign: { access: 'use', states: USABLE },
-  Verify: { access: 'use', states: USABLE },
-  GetPublicKey: { access: 'read', states: USABLE },
-  GenerateMac: { access: 'use', states: USABLE },
-  VerifyMac: { access: 'use', states: USABLE },
-  DeriveSharedSecret: { access: 'use', states: USABLE },
-  DeriveKey: { access: 'use', states: USABLE },
-  EnableKeyRotation: { access: 'manage', states: USABLE },
-  DisableKeyRotation: { access: 'manage', states: USABLE },
-  GetKeyRotationStatus: { access: 'read', states: ANY },
-  RotateKeyOnDemand: { access: 'manage', states: USABLE },
-  ListKeyRotations: { access: 'read', states: ANY },
-  GetParametersForImport: { access: 'manage', states: S('PendingImport', 'Enabled', 'Disabled') },
-  ImportKeyMaterial: { access: 'manage', states: S('PendingImport', 'Enabled', 'Disabled') },
-  // AWS: allowed while PendingDeletion (the key stays PendingDeletion) and a no-op while PendingImport.
-  DeleteImportedKeyMaterial: { access: 'manage', states: S('Enabled', 'Disabled', 'PendingDeletion', 'PendingImport') },
-  GetKeyPolicy: { access: 'read', states: ANY },
-  // AWS: PutKeyPolicy works in every key state, PendingDeletion included.
-  PutKeyPolicy: { access: 'manage', states: S('Enabled', 'Disabled', 'PendingDeletion', 'PendingImport') },
-  ExportKey: { access: 'use', states: USABLE },
-  UpdateKeyConstraints: { access: 'manage', states: LIVE },
-  ListAuditRecords: { access: 'audit', states: null },
-  VerifyAuditChain: { access: 'audit', states: null },
-  // REST API tokens: administrators only (a token can carry any role, so making one is an admin act).
-  CreateToken: { access: 'tokens', states: null },
-  ListTokens: { access: 'tokens', states: null },
-  RevokeToken: { access: 'tokens', states: null },
-  // AWS access keys (SigV4): administrators only, like tokens (a key pair can carry any role).
-  CreateAccessKey: { access: 'tokens', states: null },
-  ListAccessKeys: { access: 'tokens', states: null },
-  RevokeAccessKey: { access: 'tokens', states: null },
-  // Background jobs (called by the scheduler with the system caller, audited like any operation).
-  DestroyKey: { access: 'manage', states: S('PendingDeletion') },
-  // Expired material already reads as PendingImport (keys.ts effectiveState); the job then deletes it.
-  ExpireKeyMaterial: { access: 'manage', states: S('Enabled', 'Disabled', 'PendingImport') },
-  AutoRotateKey: { access: 'manage', states: USABLE },
-  // The server's first start: an admin token when the store has none (system caller).
-  BootstrapToken: { access: 'tokens', states: null },
-  // GET /metrics: the figures only the store knows (keys by state).
-  ReadMetrics: { access: 'monitor', states: null },
-} as const satisfies Record<string, OperationRule>;
-
-export type OperationName = keyof typeof OPERATION_RULES;
+/** The operation a call runs as (`ctx.operation`): its name as AWS spells it, and its rule. */
+export interface RunningOperation extends OperationRule {
+  readonly name: string;
+}
 
 /** Throws the AWS-compatible state error when `state` does not allow `operation`. */
-export function assertStateAllows(operation: OperationName, state: KeyState): void {
-  const rule: OperationRule = OPERATION_RULES[operation];
+export function assertStateAllows(operation: RunningOperation, state: KeyState): void {
+  const rule: OperationRule = operation;
   if (rule.states === null || rule.states.includes(state)) return;
   // AWS KMS: an operation that needs an enabled key answers DisabledException for a disabled one;
   // every other refusal is KMSInvalidStateException.
   if (state === 'Disabled' && rule.states.includes('Enabled'))
     throw new InvalidStateError('key is disabled', 'KEY_DISABLED');
-  throw new InvalidStateError(`${operation} is not allowed while the key is ${state}`);
+  throw new InvalidStateError(`${operation.name} is not allowed while the key is ${state}`);
 }

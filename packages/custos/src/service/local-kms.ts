@@ -2,7 +2,16 @@
 // Must not import api.
 import { mkdir, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InternalError, ValidationError, type Caller, type CreateTokenResponse, type Kms } from '@custos/contract';
+import {
+  InternalError,
+  ValidationError,
+  type Caller,
+  type ContractOperation,
+  type CreateTokenResponse,
+  type Kms,
+  type KmsOperations,
+} from '@custos/contract';
+import type { Static } from '@sinclair/typebox';
 import { openFileRootOfTrust } from '../keystore/file/index.js';
 import type { RootOfTrust } from '../keystore/root-of-trust.js';
 import { migrateToLatest, openStore, sqliteFile, type Store, type StoreOptions } from '../store/index.js';
@@ -10,13 +19,14 @@ import * as repo from '../store/repositories/index.js';
 import { DEFAULT_CONFIG, type Logger, type ServiceConfig } from './context.js';
 import { runMaintenance, type MaintenanceReport } from './jobs/maintenance.js';
 import { TokenAuthenticator } from './authenticate.js';
-import { authenticateAccessKey, type AuthenticatedAccessKey } from './operations/access-keys.js';
+import { authenticateAccessKey, type AuthenticatedAccessKey } from './authenticate-access-key.js';
 import { workerSink, workerSinkAvailable } from './audit/worker-sink.js';
 import { KeyService, SYSTEM_CALLER } from './key-service.js';
 import { storeOptions } from './store-options.js';
-import type { OperationName } from './lifecycle.js';
-import type { StoreMetrics } from './operations/read-metrics.js';
-import type { BootstrapTokenInput } from './operations/tokens.js';
+import type { ServiceOperation } from './define-operation.js';
+import { bootstrapToken, type BootstrapTokenInput } from './operations/bootstrap-token.js';
+import { SERVICE_OPERATIONS } from './operations/index.js';
+import { readMetrics, type StoreMetrics } from './operations/read-metrics.js';
 
 export interface LocalKmsOptions {
   /** Directory holding `custos.db` (with a SQLite store) and `root.key`; created (mode 0700) on first use. */
@@ -63,6 +73,11 @@ const consoleLogger: Logger = {
   error: (details, message) => console.error(`custos: ${message}`, details),
 };
 
+// The operation methods are generated in the constructor; this declaration gives them their types from the Kms
+// interface. SERVICE_OPERATIONS has every operation (the compiler checks), so none is missing.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface LocalKms extends KmsOperations {}
+
 /**
  * The Kms interface in-process.
  *
@@ -83,6 +98,14 @@ export class LocalKms implements Kms {
     this.#service = service;
     this.#defaultCaller = defaultCaller;
     this.#authenticator = new TokenAuthenticator(service.context);
+    // The operation methods, generated from the service registry as RemoteKms's are from the contract's, except
+    // those the class writes by hand (revokeToken); bound like them, so `const { encrypt } = kms` works.
+    for (const [method, operation] of Object.entries(SERVICE_OPERATIONS) as [string, ServiceOperation][]) {
+      if (Object.hasOwn(this, method)) continue;
+      const run = (input?: unknown, caller?: Caller): Promise<unknown> => this.#run(operation, input, caller);
+      Object.defineProperty(run, 'name', { value: method });
+      Object.defineProperty(this, method, { value: run, writable: true, configurable: true, enumerable: true });
+    }
     if (intervalMs > 0) {
       this.#timer = setInterval(() => void this.runMaintenance().catch(() => undefined), intervalMs);
       this.#timer.unref();
@@ -172,7 +195,8 @@ export class LocalKms implements Kms {
    * to `persist` before committing, so it exists only if saved. Returns it, or undefined when tokens exist.
    */
   bootstrapAdminToken(persist: BootstrapTokenInput['persist']): Promise<CreateTokenResponse | undefined> {
-    return this.#run('BootstrapToken', { persist } satisfies BootstrapTokenInput, SYSTEM_CALLER);
+    if (this.#closed) return Promise.reject(new InternalError('this LocalKms is closed'));
+    return this.#service.runInternal(bootstrapToken, { persist }, SYSTEM_CALLER);
   }
 
   /**
@@ -190,7 +214,8 @@ export class LocalKms implements Kms {
    * (service-level, not a Kms operation; audited as ReadMetrics like any operation).
    */
   readMetrics(caller: Caller): Promise<StoreMetrics> {
-    return this.#run('ReadMetrics', {}, caller);
+    if (this.#closed) return Promise.reject(new InternalError('this LocalKms is closed'));
+    return this.#service.runInternal(readMetrics, {}, caller);
   }
 
   /** Resolves when the store answers a query (readiness probe). */
@@ -199,72 +224,22 @@ export class LocalKms implements Kms {
     await repo.meta.get(this.#service.context.store.db, ROOT_KEY_CHECK);
   }
 
-  #run<R>(operation: OperationName, input: unknown, caller: Caller | undefined): Promise<R> {
+  /** Runs a Kms operation for `caller` (the default caller when none is named). */
+  #run<Row extends ContractOperation>(
+    operation: ServiceOperation<Row>,
+    input: unknown,
+    caller: Caller | undefined,
+  ): Promise<Static<Row['response']>> {
     if (this.#closed) return Promise.reject(new InternalError('this LocalKms is closed'));
-    return this.#service.run<R>(operation, input ?? {}, caller ?? this.#defaultCaller);
+    return this.#service.run(operation, input ?? {}, caller ?? this.#defaultCaller);
   }
 
-  createKey: Kms['createKey'] = (input, caller) => this.#run('CreateKey', input, caller);
-  describeKey: Kms['describeKey'] = (input, caller) => this.#run('DescribeKey', input, caller);
-  listKeys: Kms['listKeys'] = (input, caller) => this.#run('ListKeys', input, caller);
-  updateKeyDescription: Kms['updateKeyDescription'] = (input, caller) =>
-    this.#run('UpdateKeyDescription', input, caller);
-  enableKey: Kms['enableKey'] = (input, caller) => this.#run('EnableKey', input, caller);
-  disableKey: Kms['disableKey'] = (input, caller) => this.#run('DisableKey', input, caller);
-  scheduleKeyDeletion: Kms['scheduleKeyDeletion'] = (input, caller) => this.#run('ScheduleKeyDeletion', input, caller);
-  cancelKeyDeletion: Kms['cancelKeyDeletion'] = (input, caller) => this.#run('CancelKeyDeletion', input, caller);
-  createAlias: Kms['createAlias'] = (input, caller) => this.#run('CreateAlias', input, caller);
-  updateAlias: Kms['updateAlias'] = (input, caller) => this.#run('UpdateAlias', input, caller);
-  deleteAlias: Kms['deleteAlias'] = (input, caller) => this.#run('DeleteAlias', input, caller);
-  listAliases: Kms['listAliases'] = (input, caller) => this.#run('ListAliases', input, caller);
-  tagResource: Kms['tagResource'] = (input, caller) => this.#run('TagResource', input, caller);
-  untagResource: Kms['untagResource'] = (input, caller) => this.#run('UntagResource', input, caller);
-  listResourceTags: Kms['listResourceTags'] = (input, caller) => this.#run('ListResourceTags', input, caller);
-  encrypt: Kms['encrypt'] = (input, caller) => this.#run('Encrypt', input, caller);
-  decrypt: Kms['decrypt'] = (input, caller) => this.#run('Decrypt', input, caller);
-  reEncrypt: Kms['reEncrypt'] = (input, caller) => this.#run('ReEncrypt', input, caller);
-  generateDataKey: Kms['generateDataKey'] = (input, caller) => this.#run('GenerateDataKey', input, caller);
-  generateDataKeyWithoutPlaintext: Kms['generateDataKeyWithoutPlaintext'] = (input, caller) =>
-    this.#run('GenerateDataKeyWithoutPlaintext', input, caller);
-  generateDataKeyPair: Kms['generateDataKeyPair'] = (input, caller) => this.#run('GenerateDataKeyPair', input, caller);
-  generateDataKeyPairWithoutPlaintext: Kms['generateDataKeyPairWithoutPlaintext'] = (input, caller) =>
-    this.#run('GenerateDataKeyPairWithoutPlaintext', input, caller);
-  generateRandom: Kms['generateRandom'] = (input, caller) => this.#run('GenerateRandom', input, caller);
-  sign: Kms['sign'] = (input, caller) => this.#run('Sign', input, caller);
-  verify: Kms['verify'] = (input, caller) => this.#run('Verify', input, caller);
-  getPublicKey: Kms['getPublicKey'] = (input, caller) => this.#run('GetPublicKey', input, caller);
-  generateMac: Kms['generateMac'] = (input, caller) => this.#run('GenerateMac', input, caller);
-  verifyMac: Kms['verifyMac'] = (input, caller) => this.#run('VerifyMac', input, caller);
-  deriveSharedSecret: Kms['deriveSharedSecret'] = (input, caller) => this.#run('DeriveSharedSecret', input, caller);
-  deriveKey: Kms['deriveKey'] = (input, caller) => this.#run('DeriveKey', input, caller);
-  enableKeyRotation: Kms['enableKeyRotation'] = (input, caller) => this.#run('EnableKeyRotation', input, caller);
-  disableKeyRotation: Kms['disableKeyRotation'] = (input, caller) => this.#run('DisableKeyRotation', input, caller);
-  getKeyRotationStatus: Kms['getKeyRotationStatus'] = (input, caller) =>
-    this.#run('GetKeyRotationStatus', input, caller);
-  rotateKeyOnDemand: Kms['rotateKeyOnDemand'] = (input, caller) => this.#run('RotateKeyOnDemand', input, caller);
-  listKeyRotations: Kms['listKeyRotations'] = (input, caller) => this.#run('ListKeyRotations', input, caller);
-  getParametersForImport: Kms['getParametersForImport'] = (input, caller) =>
-    this.#run('GetParametersForImport', input, caller);
-  importKeyMaterial: Kms['importKeyMaterial'] = (input, caller) => this.#run('ImportKeyMaterial', input, caller);
-  deleteImportedKeyMaterial: Kms['deleteImportedKeyMaterial'] = (input, caller) =>
-    this.#run('DeleteImportedKeyMaterial', input, caller);
-  getKeyPolicy: Kms['getKeyPolicy'] = (input, caller) => this.#run('GetKeyPolicy', input, caller);
-  putKeyPolicy: Kms['putKeyPolicy'] = (input, caller) => this.#run('PutKeyPolicy', input, caller);
-  exportKey: Kms['exportKey'] = (input, caller) => this.#run('ExportKey', input, caller);
-  updateKeyConstraints: Kms['updateKeyConstraints'] = (input, caller) =>
-    this.#run('UpdateKeyConstraints', input, caller);
-  listAuditRecords: Kms['listAuditRecords'] = (input, caller) => this.#run('ListAuditRecords', input, caller);
-  verifyAuditChain: Kms['verifyAuditChain'] = (input, caller) => this.#run('VerifyAuditChain', input, caller);
-  createToken: Kms['createToken'] = (input, caller) => this.#run('CreateToken', input, caller);
-  listTokens: Kms['listTokens'] = (input, caller) => this.#run('ListTokens', input, caller);
+  /** As every operation, and then the token leaves this process's authentication cache at once. */
   revokeToken: Kms['revokeToken'] = async (input, caller) => {
-    const result = await this.#run<Awaited<ReturnType<Kms['revokeToken']>>>('RevokeToken', input, caller);
+    const result = await this.#run(SERVICE_OPERATIONS.revokeToken, input, caller);
     this.#authenticator.forget(input.tokenId);
     return result;
   };
-  createAccessKey: Kms['createAccessKey'] = (input, caller) => this.#run('CreateAccessKey', input, caller);
-  listAccessKeys: Kms['listAccessKeys'] = (input, caller) => this.#run('ListAccessKeys', input, caller);
-  revokeAccessKey: Kms['revokeAccessKey'] = (input, caller) => this.#run('RevokeAccessKey', input, caller);
 }
 
 /**

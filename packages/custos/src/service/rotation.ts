@@ -6,7 +6,7 @@ import { isSymmetric, keySpec } from '../core/key-specs.js';
 import * as repo from '../store/repositories/index.js';
 import type { KeyRecord } from '../store/types.js';
 import type { ServiceContext } from './context.js';
-import { wrapMaterial } from './keys.js';
+import { wrapMaterial } from './key-loading.js';
 import { publishKeyChange } from './key-change.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -2,7 +2,7 @@
 // Must not import api or store.
 import { LimitExceededError, UnsupportedError, ValidationError, type Algorithm, type KeyUsage } from '@custos/contract';
 import type { KeySpecEntry } from '../core/key-specs.js';
-import { supportedAlgorithms } from './keys.js';
+import { supportedAlgorithms } from './key-loading.js';
 
 export const MAX_TAGS_PER_KEY = 50;
 

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RootOfTrust } from '../../src/keystore/root-of-trust.js';
 import { DEFAULT_CONFIG } from '../../src/service/context.js';
 import { KeyService } from '../../src/service/key-service.js';
+import { SERVICE_OPERATIONS } from '../../src/service/operations/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
 import { expectCode } from './helpers.js';
 
@@ -29,7 +30,11 @@ describe('an audit write that fails', () => {
       logger: { error: (details, message) => logged.push({ details, message }) },
     });
     const error = await expectCode(
-      service.run('GenerateRandom', { numberOfBytes: 16 }, { principal: 'p', roles: ['admin'], requestId: 'r-1' }),
+      service.run(
+        SERVICE_OPERATIONS.generateRandom,
+        { numberOfBytes: 16 },
+        { principal: 'p', roles: ['admin'], requestId: 'r-1' },
+      ),
       'INTERNAL',
     );
     expect(error.message).toBe('internal error (request r-1)');
@@ -50,7 +55,11 @@ describe('an audit write that fails', () => {
       logger: { error: (_details, message) => logged.push(message) },
     });
     await expectCode(
-      service.run('GenerateRandom', { numberOfBytes: 0 }, { principal: 'p', roles: ['admin'], requestId: 'r-2' }),
+      service.run(
+        SERVICE_OPERATIONS.generateRandom,
+        { numberOfBytes: 0 },
+        { principal: 'p', roles: ['admin'], requestId: 'r-2' },
+      ),
       'VALIDATION_ERROR',
     );
     expect(logged).toEqual(['audit write failed']);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SecretBytes, exposeSecret } from '../../src/core/secret-bytes.js';
 import { KeyCache } from '../../src/service/cache.js';
 import { EncryptionCounters } from '../../src/service/counters.js';
-import { newKeyRecord } from '../../src/service/keys.js';
+import { newKeyRecord } from '../../src/service/key-loading.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
 import { sqliteDriver } from '../../src/store/sqlite-driver.js';
 import * as repo from '../../src/store/repositories/index.js';

@@ -1,5 +1,5 @@
 // Usage constraints through LocalKms: allowed algorithms, the validity window (notBefore / notAfter, rule in
-// service/keys.ts checkValidity) and the maximum number of uses, set at CreateKey and by UpdateKeyConstraints.
+// service/key-loading.ts checkValidity) and the maximum number of uses, set at CreateKey and by UpdateKeyConstraints.
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateKeyRequest } from '@custos/contract';

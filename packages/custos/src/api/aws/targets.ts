@@ -21,45 +21,14 @@ export function target(method: AwsMethod): AwsTarget {
   };
 }
 
-/** Every `TrentService.*` target Custos serves; any other is UnsupportedOperationException. */
-export const TARGETS: Readonly<Record<string, AwsTarget>> = {
-  'TrentService.CreateKey': target('createKey'),
-  'TrentService.DescribeKey': target('describeKey'),
-  'TrentService.ListKeys': target('listKeys'),
-  'TrentService.UpdateKeyDescription': target('updateKeyDescription'),
-  'TrentService.EnableKey': target('enableKey'),
-  'TrentService.DisableKey': target('disableKey'),
-  'TrentService.ScheduleKeyDeletion': target('scheduleKeyDeletion'),
-  'TrentService.CancelKeyDeletion': target('cancelKeyDeletion'),
-  'TrentService.CreateAlias': target('createAlias'),
-  'TrentService.UpdateAlias': target('updateAlias'),
-  'TrentService.DeleteAlias': target('deleteAlias'),
-  'TrentService.ListAliases': target('listAliases'),
-  'TrentService.TagResource': target('tagResource'),
-  'TrentService.UntagResource': target('untagResource'),
-  'TrentService.ListResourceTags': target('listResourceTags'),
-  'TrentService.Encrypt': target('encrypt'),
-  'TrentService.Decrypt': target('decrypt'),
-  'TrentService.ReEncrypt': target('reEncrypt'),
-  'TrentService.GenerateDataKey': target('generateDataKey'),
-  'TrentService.GenerateDataKeyWithoutPlaintext': target('generateDataKeyWithoutPlaintext'),
-  'TrentService.GenerateDataKeyPair': target('generateDataKeyPair'),
-  'TrentService.GenerateDataKeyPairWithoutPlaintext': target('generateDataKeyPairWithoutPlaintext'),
-  'TrentService.GenerateRandom': target('generateRandom'),
-  'TrentService.Sign': target('sign'),
-  'TrentService.Verify': target('verify'),
-  'TrentService.GetPublicKey': target('getPublicKey'),
-  'TrentService.GenerateMac': target('generateMac'),
-  'TrentService.VerifyMac': target('verifyMac'),
-  'TrentService.DeriveSharedSecret': target('deriveSharedSecret'),
-  'TrentService.EnableKeyRotation': target('enableKeyRotation'),
-  'TrentService.DisableKeyRotation': target('disableKeyRotation'),
-  'TrentService.GetKeyRotationStatus': target('getKeyRotationStatus'),
-  'TrentService.RotateKeyOnDemand': target('rotateKeyOnDemand'),
-  'TrentService.ListKeyRotations': target('listKeyRotations'),
-  'TrentService.GetParametersForImport': target('getParametersForImport'),
-  'TrentService.ImportKeyMaterial': target('importKeyMaterial'),
-  'TrentService.DeleteImportedKeyMaterial': target('deleteImportedKeyMaterial'),
-  'TrentService.GetKeyPolicy': target('getKeyPolicy'),
-  'TrentService.PutKeyPolicy': target('putKeyPolicy'),
-};
+/** The `X-Amz-Target` of an AWS operation: its wire name in the TrentService namespace. */
+function awsTarget(name: string): string {
+  return `TrentService.${name}`;
+}
+
+/** Every `TrentService.*` target Custos serves (the rows with `aws: true`); any other is UnsupportedOperationException. */
+export const TARGETS: Readonly<Record<string, AwsTarget>> = Object.fromEntries(
+  (Object.keys(OPERATIONS) as OperationMethod[])
+    .filter((method): method is AwsMethod => OPERATIONS[method].aws)
+    .map((method) => [awsTarget(OPERATIONS[method].name), target(method)]),
+);

@@ -4,6 +4,9 @@
 import * as repo from '../../store/repositories/index.js';
 import type { KeyService } from '../key-service.js';
 import { SYSTEM_CALLER } from '../key-service.js';
+import { autoRotateKey } from '../operations/auto-rotate-key.js';
+import { destroyKey } from '../operations/destroy-key.js';
+import { expireKeyMaterial } from '../operations/expire-key-material.js';
 
 export interface MaintenanceReport {
   destroyed: number;
@@ -28,23 +31,19 @@ async function maintain(service: KeyService): Promise<MaintenanceReport> {
   const { store, now, logger } = service.context;
   const at = now();
   const report: MaintenanceReport = { destroyed: 0, rotated: 0, expired: 0, failed: 0 };
-  const jobs: [
-    keyof Omit<MaintenanceReport, 'failed'>,
-    'DestroyKey' | 'AutoRotateKey' | 'ExpireKeyMaterial',
-    { id: string }[],
-  ][] = [
-    ['destroyed', 'DestroyKey', await repo.keys.listDueForDeletion(store.db, at)],
-    ['rotated', 'AutoRotateKey', await repo.keys.listDueForRotation(store.db, at)],
-    ['expired', 'ExpireKeyMaterial', await repo.keys.listExpiredMaterial(store.db, at)],
+  const jobs: [keyof Omit<MaintenanceReport, 'failed'>, typeof destroyKey, { id: string }[]][] = [
+    ['destroyed', destroyKey, await repo.keys.listDueForDeletion(store.db, at)],
+    ['rotated', autoRotateKey, await repo.keys.listDueForRotation(store.db, at)],
+    ['expired', expireKeyMaterial, await repo.keys.listExpiredMaterial(store.db, at)],
   ];
   for (const [counter, operation, keys] of jobs) {
     for (const key of keys) {
       try {
-        await service.run(operation, { keyId: key.id }, SYSTEM_CALLER);
+        await service.runInternal(operation, { keyId: key.id }, SYSTEM_CALLER);
         report[counter]++;
       } catch (err) {
         report.failed++;
-        logger.error({ err, operation, keyId: key.id }, 'maintenance job failed');
+        logger.error({ err, operation: operation.name, keyId: key.id }, 'maintenance job failed');
       }
     }
   }

@@ -1,20 +1,14 @@
 // CreateKey: a new key with generated material (origin AWS_KMS) or none yet (EXTERNAL, PendingImport).
+import { createKeyOperation, UnsupportedError, ValidationError, type KeyUsage } from '@custos/contract';
 import { randomUUID } from 'node:crypto';
-import {
-  UnsupportedError,
-  ValidationError,
-  type CreateKeyRequest,
-  type CreateKeyResponse,
-  type KeyUsage,
-} from '@custos/contract';
-import { generateKeyMaterial } from '../../core/keys.js';
 import { keySpec } from '../../core/key-specs.js';
+import { generateKeyMaterial } from '../../core/keys.js';
 import * as repo from '../../store/repositories/index.js';
-import type { OpContext } from '../context.js';
-import { keyMetadata, newKeyRecord, wrapMaterial } from '../keys.js';
+import { defineOperation } from '../define-operation.js';
+import { keyMetadata, newKeyRecord, wrapMaterial } from '../key-loading.js';
 import { allowedAlgorithmsOf, checkConstraints, checkPolicy, checkTags, refuseUnsupported } from '../rules.js';
 
-export async function createKey(ctx: OpContext, input: CreateKeyRequest): Promise<CreateKeyResponse> {
+export const createKey = defineOperation(createKeyOperation, { access: 'manage', states: null }, async (ctx, input) => {
   // Custos has no policy lockout safety check to bypass (PutKeyPolicy refuses the flag too).
   refuseUnsupported(input, ['multiRegion', 'bypassPolicyLockoutSafetyCheck']);
   if (input.keySpec && input.customerMasterKeySpec && input.keySpec !== input.customerMasterKeySpec) {
@@ -74,4 +68,4 @@ export async function createKey(ctx: OpContext, input: CreateKeyRequest): Promis
   ctx.audit.keyVersion = wrapped ? 1 : null;
   ctx.audit.details = { keySpec: spec.name, keyUsage: usage, origin };
   return { keyMetadata: keyMetadata(ctx, key) };
-}
+});

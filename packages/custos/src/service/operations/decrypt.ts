@@ -1,15 +1,15 @@
 // Decrypt: the blob names its key and version, so no key id is needed and rotation changes nothing.
-import type { DecryptRequest, DecryptResponse } from '@custos/contract';
-import type { OpContext } from '../context.js';
+import { decryptOperation } from '@custos/contract';
+import { defineOperation } from '../define-operation.js';
 import { decryptBlob } from '../envelope.js';
 import { keyArn } from '../key-ref.js';
+import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
 
-export async function decrypt(ctx: OpContext, input: DecryptRequest): Promise<DecryptResponse> {
+export const decrypt = defineOperation(decryptOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
   refuseUnsupported(input, ['grantTokens', 'dryRun']);
   const result = await decryptBlob(
     ctx,
-    'Decrypt',
     input.ciphertextBlob,
     input.encryptionContext,
     input.keyId,
@@ -20,4 +20,4 @@ export async function decrypt(ctx: OpContext, input: DecryptRequest): Promise<De
     plaintext: result.plaintext,
     encryptionAlgorithm: result.algorithm,
   };
-}
+});

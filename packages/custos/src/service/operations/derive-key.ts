@@ -1,17 +1,26 @@
 // DeriveKey (Custos): HKDF or PBKDF2 from a DERIVE_KEY key; the result is returned, or stored as a new
 // managed symmetric key whose material never leaves the service.
+import { deriveKeyOperation, ValidationError } from '@custos/contract';
 import { randomUUID } from 'node:crypto';
-import { ValidationError, type DeriveKeyRequest, type DeriveKeyResponse } from '@custos/contract';
 import { deriveKey as kdf } from '../../core/algorithms/kdf.js';
 import { isSymmetric, keySpec } from '../../core/key-specs.js';
 import { exposeSecret } from '../../core/secret-bytes.js';
 import * as repo from '../../store/repositories/index.js';
-import type { OpContext } from '../context.js';
+import { defineOperation } from '../define-operation.js';
+import {
+  checkUse,
+  countUse,
+  keyMetadata,
+  latestMaterial,
+  loadKey,
+  newKeyRecord,
+  wrapMaterial,
+} from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
-import { checkUse, countUse, keyMetadata, latestMaterial, loadKey, newKeyRecord, wrapMaterial } from '../keys.js';
+import { USABLE } from '../lifecycle.js';
 import { checkTags } from '../rules.js';
 
-export async function deriveKey(ctx: OpContext, input: DeriveKeyRequest): Promise<DeriveKeyResponse> {
+export const deriveKey = defineOperation(deriveKeyOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
   if ((input.numberOfBytes === undefined) === (input.storeAs === undefined)) {
     throw new ValidationError('specify exactly one of numberOfBytes and storeAs');
   }
@@ -24,7 +33,7 @@ export async function deriveKey(ctx: OpContext, input: DeriveKeyRequest): Promis
   checkTags(input.storeAs?.tags);
   // Parameters that do not fit the algorithm (iterations for HKDF, info for PBKDF2) are refused by core's deriveKey.
 
-  const key = await loadKey(ctx, ctx.store.db, input.keyId, 'DeriveKey');
+  const key = await loadKey(ctx, ctx.store.db, input.keyId);
   checkUse(ctx, key, 'DERIVE_KEY', input.derivationAlgorithm, true);
   const { material } = await latestMaterial(ctx, key);
   const length = target ? target.keyBytes! : input.numberOfBytes!;
@@ -80,4 +89,4 @@ export async function deriveKey(ctx: OpContext, input: DeriveKeyRequest): Promis
   });
   ctx.audit.details = { ...ctx.audit.details, derivedKeyId: created.id };
   return { keyId: keyArn(ctx.config, key.id), keyMetadata: keyMetadata(ctx, created) };
-}
+});

@@ -1,12 +1,13 @@
 // DeriveSharedSecret: ECDH between a KEY_AGREEMENT key and a peer public key (SPKI DER as AWS, or PEM or
 // JWK text), returning the raw shared secret as AWS does.
-import { ValidationError, type DeriveSharedSecretRequest, type DeriveSharedSecretResponse } from '@custos/contract';
+import { deriveSharedSecretOperation, ValidationError } from '@custos/contract';
 import { ecdh } from '../../core/algorithms/ecdh.js';
 import { parsePublicKey, type PublicKeyInput } from '../../core/keys.js';
 import { exposeSecret } from '../../core/secret-bytes.js';
-import type { OpContext } from '../context.js';
+import { defineOperation } from '../define-operation.js';
+import { checkUse, countUse, latestMaterial, loadKey } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
-import { checkUse, countUse, latestMaterial, loadKey } from '../keys.js';
+import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
 
 /** PEM and JWK arrive as UTF-8 text in the binary field; anything else is DER. */
@@ -23,34 +24,35 @@ export function peerKeyInput(bytes: Uint8Array): PublicKeyInput {
   return bytes;
 }
 
-export async function deriveSharedSecret(
-  ctx: OpContext,
-  input: DeriveSharedSecretRequest,
-): Promise<DeriveSharedSecretResponse> {
-  refuseUnsupported(input, ['grantTokens', 'dryRun']);
-  const key = await loadKey(ctx, ctx.store.db, input.keyId, 'DeriveSharedSecret');
-  const spec = checkUse(ctx, key, 'KEY_AGREEMENT', input.keyAgreementAlgorithm, true);
-  const peer = parsePublicKey(spec, peerKeyInput(input.publicKey));
-  const { material } = await latestMaterial(ctx, key);
-  let sharedSecret: Uint8Array;
-  try {
-    const secret = ecdh(spec, material, peer);
-    sharedSecret = new Uint8Array(exposeSecret(secret));
-    secret.wipe();
-  } finally {
-    material.wipe();
-  }
-  // Counted once the peer key has proved usable (a low-order point is refused, not a use); past the limit the secret is dropped.
-  try {
-    await countUse(ctx.store.db, key);
-  } catch (error) {
-    sharedSecret.fill(0);
-    throw error;
-  }
-  return {
-    keyId: keyArn(ctx.config, key.id),
-    sharedSecret,
-    keyAgreementAlgorithm: input.keyAgreementAlgorithm,
-    keyOrigin: key.origin,
-  };
-}
+export const deriveSharedSecret = defineOperation(
+  deriveSharedSecretOperation,
+  { access: 'use', states: USABLE },
+  async (ctx, input) => {
+    refuseUnsupported(input, ['grantTokens', 'dryRun']);
+    const key = await loadKey(ctx, ctx.store.db, input.keyId);
+    const spec = checkUse(ctx, key, 'KEY_AGREEMENT', input.keyAgreementAlgorithm, true);
+    const peer = parsePublicKey(spec, peerKeyInput(input.publicKey));
+    const { material } = await latestMaterial(ctx, key);
+    let sharedSecret: Uint8Array;
+    try {
+      const secret = ecdh(spec, material, peer);
+      sharedSecret = new Uint8Array(exposeSecret(secret));
+      secret.wipe();
+    } finally {
+      material.wipe();
+    }
+    // Counted once the peer key has proved usable (a low-order point is refused, not a use); past the limit the secret is dropped.
+    try {
+      await countUse(ctx.store.db, key);
+    } catch (error) {
+      sharedSecret.fill(0);
+      throw error;
+    }
+    return {
+      keyId: keyArn(ctx.config, key.id),
+      sharedSecret,
+      keyAgreementAlgorithm: input.keyAgreementAlgorithm,
+      keyOrigin: key.origin,
+    };
+  },
+);

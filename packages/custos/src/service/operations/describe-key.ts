@@ -1,11 +1,16 @@
 // DescribeKey: a key's metadata, in any state.
-import type { DescribeKeyRequest, DescribeKeyResponse } from '@custos/contract';
-import type { OpContext } from '../context.js';
-import { keyMetadata, loadKey } from '../keys.js';
+import { describeKeyOperation } from '@custos/contract';
+import { defineOperation } from '../define-operation.js';
+import { keyMetadata, loadKey } from '../key-loading.js';
+import { ANY } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
 
-export async function describeKey(ctx: OpContext, input: DescribeKeyRequest): Promise<DescribeKeyResponse> {
-  refuseUnsupported(input, ['grantTokens']);
-  const key = await loadKey(ctx, ctx.store.db, input.keyId, 'DescribeKey');
-  return { keyMetadata: keyMetadata(ctx, key) };
-}
+export const describeKey = defineOperation(
+  describeKeyOperation,
+  { access: 'read', states: ANY },
+  async (ctx, input) => {
+    refuseUnsupported(input, ['grantTokens']);
+    const key = await loadKey(ctx, ctx.store.db, input.keyId);
+    return { keyMetadata: keyMetadata(ctx, key) };
+  },
+);

@@ -1,33 +1,24 @@
-// EnableKey and DisableKey: the Enabled <-> Disabled transition (a no-op when already there, as in AWS).
-import type {
-  DisableKeyRequest,
-  DisableKeyResponse,
-  EnableKeyRequest,
-  EnableKeyResponse,
-  KeyState,
-} from '@custos/contract';
+// EnableKey: Disabled -> Enabled (a no-op when already Enabled, as in AWS); and the transition DisableKey shares.
+// Must not import api.
+import { enableKeyOperation, type KeyState } from '@custos/contract';
 import * as repo from '../../store/repositories/index.js';
 import type { OpContext } from '../context.js';
-import { loadKey } from '../keys.js';
+import { defineOperation } from '../define-operation.js';
+import { loadKey } from '../key-loading.js';
+import { WITH_MATERIAL } from '../lifecycle.js';
 
-async function setEnabled(
-  ctx: OpContext,
-  keyId: string,
-  state: KeyState,
-  operation: 'EnableKey' | 'DisableKey',
-): Promise<void> {
+export async function setEnabled(ctx: OpContext, keyId: string, state: KeyState): Promise<void> {
   await ctx.store.transaction(async (tx) => {
-    const key = await loadKey(ctx, tx, keyId, operation);
+    const key = await loadKey(ctx, tx, keyId);
     if (key.state !== state) await repo.keys.update(tx, key.id, { state, updatedAt: ctx.now() });
   });
 }
 
-export async function enableKey(ctx: OpContext, input: EnableKeyRequest): Promise<EnableKeyResponse> {
-  await setEnabled(ctx, input.keyId, 'Enabled', 'EnableKey');
-  return {};
-}
-
-export async function disableKey(ctx: OpContext, input: DisableKeyRequest): Promise<DisableKeyResponse> {
-  await setEnabled(ctx, input.keyId, 'Disabled', 'DisableKey');
-  return {};
-}
+export const enableKey = defineOperation(
+  enableKeyOperation,
+  { access: 'manage', states: WITH_MATERIAL },
+  async (ctx, input) => {
+    await setEnabled(ctx, input.keyId, 'Enabled');
+    return {};
+  },
+);

@@ -1,15 +1,16 @@
 // Encrypt: up to 4096 bytes under a symmetric key (self-describing blob) or an RSA key (OAEP).
-import type { EncryptRequest, EncryptResponse } from '@custos/contract';
-import type { OpContext } from '../context.js';
+import { encryptOperation } from '@custos/contract';
+import { defineOperation } from '../define-operation.js';
 import { encryptWithKey } from '../envelope.js';
+import { loadKey } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
-import { loadKey } from '../keys.js';
+import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
 
-export async function encrypt(ctx: OpContext, input: EncryptRequest): Promise<EncryptResponse> {
+export const encrypt = defineOperation(encryptOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
   refuseUnsupported(input, ['grantTokens', 'dryRun']);
-  const key = await loadKey(ctx, ctx.store.db, input.keyId, 'Encrypt');
+  const key = await loadKey(ctx, ctx.store.db, input.keyId);
   const algorithm = input.encryptionAlgorithm ?? 'SYMMETRIC_DEFAULT';
   const ciphertextBlob = await encryptWithKey(ctx, key, input.plaintext, input.encryptionContext, algorithm);
   return { ciphertextBlob, keyId: keyArn(ctx.config, key.id), encryptionAlgorithm: algorithm };
-}
+});

@@ -1,11 +1,12 @@
 // ExportKey (Custos): private or secret key material as JWK or PKCS#8 PEM, only for keys created exportable.
 // The wrapper audits every call, allowed or refused.
-import { AccessDeniedError, UnsupportedError, type ExportKeyRequest, type ExportKeyResponse } from '@custos/contract';
+import { AccessDeniedError, UnsupportedError, exportKeyOperation } from '@custos/contract';
 import { privateJwk, privatePem } from '../../core/keys.js';
 import { isSymmetric, keySpec } from '../../core/key-specs.js';
-import type { OpContext } from '../context.js';
+import { defineOperation } from '../define-operation.js';
 import { keyArn } from '../key-ref.js';
-import { getVersion, loadKey, supportedAlgorithms, unwrapVersion } from '../keys.js';
+import { getVersion, loadKey, supportedAlgorithms, unwrapVersion } from '../key-loading.js';
+import { USABLE } from '../lifecycle.js';
 import { jwkAlg } from './get-public-key.js';
 
 const PRIVATE_KEY_OPS = {
@@ -16,8 +17,8 @@ const PRIVATE_KEY_OPS = {
   DERIVE_KEY: ['deriveKey', 'deriveBits'],
 } as const;
 
-export async function exportKey(ctx: OpContext, input: ExportKeyRequest): Promise<ExportKeyResponse> {
-  const key = await loadKey(ctx, ctx.store.db, input.keyId, 'ExportKey');
+export const exportKey = defineOperation(exportKeyOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
+  const key = await loadKey(ctx, ctx.store.db, input.keyId);
   ctx.audit.details = { format: input.format };
   if (!key.exportable) throw new AccessDeniedError('the key was not created exportable');
   const spec = keySpec(key.spec);
@@ -38,4 +39,4 @@ export async function exportKey(ctx: OpContext, input: ExportKeyRequest): Promis
   } finally {
     material.wipe();
   }
-}
+});

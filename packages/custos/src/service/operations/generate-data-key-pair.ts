@@ -1,27 +1,20 @@
-// GenerateDataKeyPair and GenerateDataKeyPairWithoutPlaintext: a fresh key pair whose private key (PKCS#8 DER)
-// is returned encrypted under a symmetric key (and in plaintext for the first).
-import type {
-  GenerateDataKeyPairRequest,
-  GenerateDataKeyPairResponse,
-  GenerateDataKeyPairWithoutPlaintextRequest,
-  GenerateDataKeyPairWithoutPlaintextResponse,
-} from '@custos/contract';
-import { generateKeyMaterial } from '../../core/keys.js';
+// GenerateDataKeyPair: a fresh key pair whose private key (PKCS#8 DER) is returned in plaintext and encrypted
+// under a symmetric key. Must not import api.
+import { generateDataKeyPairOperation, type GenerateDataKeyPairRequest } from '@custos/contract';
 import { keySpec } from '../../core/key-specs.js';
+import { generateKeyMaterial } from '../../core/keys.js';
 import { exposeSecret } from '../../core/secret-bytes.js';
 import type { OpContext } from '../context.js';
+import { defineOperation } from '../define-operation.js';
 import { encryptWithKey } from '../envelope.js';
+import { checkUse, loadKey } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
-import { checkUse, loadKey } from '../keys.js';
+import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
 
-async function makePair(
-  ctx: OpContext,
-  input: GenerateDataKeyPairRequest,
-  operation: 'GenerateDataKeyPair' | 'GenerateDataKeyPairWithoutPlaintext',
-) {
+export async function makePair(ctx: OpContext, input: GenerateDataKeyPairRequest) {
   refuseUnsupported(input, ['grantTokens', 'dryRun']);
-  const key = await loadKey(ctx, ctx.store.db, input.keyId, operation);
+  const key = await loadKey(ctx, ctx.store.db, input.keyId);
   // Refuse before the (possibly slow, RSA) generation, not after it.
   checkUse(ctx, key, 'ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT', true);
   const pair = await generateKeyMaterial(keySpec(input.keyPairSpec));
@@ -46,18 +39,10 @@ async function makePair(
   }
 }
 
-export async function generateDataKeyPair(
-  ctx: OpContext,
-  input: GenerateDataKeyPairRequest,
-): Promise<GenerateDataKeyPairResponse> {
-  return makePair(ctx, input, 'GenerateDataKeyPair');
-}
-
-export async function generateDataKeyPairWithoutPlaintext(
-  ctx: OpContext,
-  input: GenerateDataKeyPairWithoutPlaintextRequest,
-): Promise<GenerateDataKeyPairWithoutPlaintextResponse> {
-  const { privateKeyPlaintext, ...rest } = await makePair(ctx, input, 'GenerateDataKeyPairWithoutPlaintext');
-  privateKeyPlaintext.fill(0);
-  return rest;
-}
+export const generateDataKeyPair = defineOperation(
+  generateDataKeyPairOperation,
+  { access: 'use', states: USABLE },
+  async (ctx, input) => {
+    return makePair(ctx, input);
+  },
+);

@@ -1,8 +1,12 @@
 // GenerateRandom: bytes from the CSPRNG.
+import { generateRandomOperation } from '@custos/contract';
 import { randomBytes } from 'node:crypto';
-import type { GenerateRandomRequest, GenerateRandomResponse } from '@custos/contract';
-import type { OpContext } from '../context.js';
+import { defineOperation } from '../define-operation.js';
 
-export async function generateRandom(_ctx: OpContext, input: GenerateRandomRequest): Promise<GenerateRandomResponse> {
-  return { plaintext: new Uint8Array(randomBytes(input.numberOfBytes ?? 32)) };
-}
+export const generateRandom = defineOperation(
+  generateRandomOperation,
+  { access: 'use', states: null },
+  async (_ctx, input) => {
+    return { plaintext: new Uint8Array(randomBytes(input.numberOfBytes ?? 32)) };
+  },
+);

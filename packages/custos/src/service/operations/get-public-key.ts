@@ -1,10 +1,11 @@
 // GetPublicKey: SPKI DER (as AWS) and a JWK with kid, kty, crv, alg and key_ops.
-import { ValidationError, type GetPublicKeyRequest, type GetPublicKeyResponse, type KeyUsage } from '@custos/contract';
+import { ValidationError, getPublicKeyOperation, type GetPublicKeyResponse, type KeyUsage } from '@custos/contract';
 import { publicJwk } from '../../core/keys.js';
 import { keySpec } from '../../core/key-specs.js';
-import type { OpContext } from '../context.js';
+import { defineOperation } from '../define-operation.js';
 import { keyArn } from '../key-ref.js';
-import { getVersion, loadKey, supportedAlgorithms } from '../keys.js';
+import { getVersion, loadKey, supportedAlgorithms } from '../key-loading.js';
+import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
 
 /** JWK key_ops for a public key by usage (RFC 7517 4.3). */
@@ -38,9 +39,12 @@ export function jwkAlg(algorithms: readonly string[]): string | undefined {
   return named.length === 1 ? JWA[named[0]!] : undefined;
 }
 
-export async function getPublicKey(ctx: OpContext, input: GetPublicKeyRequest): Promise<GetPublicKeyResponse> {
+/** Readable by key administrators too (AWS: kms:GetPublicKey), but only while the key is Enabled. */
+const rule = { access: 'read', states: USABLE } as const;
+
+export const getPublicKey = defineOperation(getPublicKeyOperation, rule, async (ctx, input) => {
   refuseUnsupported(input, ['grantTokens']);
-  const key = await loadKey(ctx, ctx.store.db, input.keyId, 'GetPublicKey');
+  const key = await loadKey(ctx, ctx.store.db, input.keyId);
   const spec = keySpec(key.spec);
   const version = await getVersion(ctx, key, key.latestVersion);
   if (!version.publicKey) throw new ValidationError(`a ${key.spec} key has no public key`, 'INVALID_KEY_USAGE');
@@ -64,4 +68,4 @@ export async function getPublicKey(ctx: OpContext, input: GetPublicKeyRequest): 
     ...(key.usage === 'KEY_AGREEMENT' ? { keyAgreementAlgorithms: [...list] } : {}),
     jwk,
   } as GetPublicKeyResponse;
-}
+});

@@ -1,99 +1,112 @@
-// The handler of every operation, by name: the table KeyService dispatches on.
-import type { OpContext } from '../context.js';
-import type { OperationName } from '../lifecycle.js';
-import { createAccessKey, listAccessKeys, revokeAccessKey } from './access-keys.js';
-import { createAlias, deleteAlias, listAliases, updateAlias } from './aliases.js';
-import { listAuditRecords, verifyAuditChain } from './audit.js';
+// The service registry: every Kms operation's definition, one line each, checked by the compiler against the contract's
+// registry (a missing, misspelt or swapped entry does not compile). Internal operations are not here: their callers
+// import them. Must not import api.
+import type { OPERATIONS, OperationMethod } from '@custos/contract';
+import type { ServiceOperation } from '../define-operation.js';
+import { cancelKeyDeletion } from './cancel-key-deletion.js';
+import { createAccessKey } from './create-access-key.js';
+import { createAlias } from './create-alias.js';
 import { createKey } from './create-key.js';
+import { createToken } from './create-token.js';
 import { decrypt } from './decrypt.js';
+import { deleteAlias } from './delete-alias.js';
+import { deleteImportedKeyMaterial } from './delete-imported-key-material.js';
 import { deriveKey } from './derive-key.js';
 import { deriveSharedSecret } from './derive-shared-secret.js';
 import { describeKey } from './describe-key.js';
-import { disableKey, enableKey } from './enable-key.js';
+import { disableKey } from './disable-key.js';
+import { disableKeyRotation } from './disable-key-rotation.js';
+import { enableKey } from './enable-key.js';
+import { enableKeyRotation } from './enable-key-rotation.js';
 import { encrypt } from './encrypt.js';
 import { exportKey } from './export-key.js';
-import { generateDataKey, generateDataKeyWithoutPlaintext } from './generate-data-key.js';
-import { generateDataKeyPair, generateDataKeyPairWithoutPlaintext } from './generate-data-key-pair.js';
-import { generateMac, verifyMac } from './generate-mac.js';
+import { generateDataKey } from './generate-data-key.js';
+import { generateDataKeyPair } from './generate-data-key-pair.js';
+import { generateDataKeyPairWithoutPlaintext } from './generate-data-key-pair-without-plaintext.js';
+import { generateDataKeyWithoutPlaintext } from './generate-data-key-without-plaintext.js';
+import { generateMac } from './generate-mac.js';
 import { generateRandom } from './generate-random.js';
+import { getKeyPolicy } from './get-key-policy.js';
+import { getKeyRotationStatus } from './get-key-rotation-status.js';
+import { getParametersForImport } from './get-parameters-for-import.js';
 import { getPublicKey } from './get-public-key.js';
-import { deleteImportedKeyMaterial, getParametersForImport, importKeyMaterial } from './import-key-material.js';
-import { autoRotateKey, destroyKey, expireKeyMaterial } from './jobs.js';
-import { getKeyPolicy, putKeyPolicy } from './key-policy.js';
+import { importKeyMaterial } from './import-key-material.js';
+import { listAccessKeys } from './list-access-keys.js';
+import { listAliases } from './list-aliases.js';
+import { listAuditRecords } from './list-audit-records.js';
+import { listKeyRotations } from './list-key-rotations.js';
 import { listKeys } from './list-keys.js';
+import { listResourceTags } from './list-resource-tags.js';
+import { listTokens } from './list-tokens.js';
+import { putKeyPolicy } from './put-key-policy.js';
 import { reEncrypt } from './re-encrypt.js';
-import { readMetrics } from './read-metrics.js';
-import {
-  disableKeyRotation,
-  enableKeyRotation,
-  getKeyRotationStatus,
-  listKeyRotations,
-  rotateKeyOnDemand,
-} from './rotation.js';
-import { cancelKeyDeletion, scheduleKeyDeletion } from './schedule-key-deletion.js';
-import { sign, verify } from './sign.js';
-import { listResourceTags, tagResource, untagResource } from './tags.js';
-import { bootstrapToken, createToken, listTokens, revokeToken } from './tokens.js';
+import { revokeAccessKey } from './revoke-access-key.js';
+import { revokeToken } from './revoke-token.js';
+import { rotateKeyOnDemand } from './rotate-key-on-demand.js';
+import { scheduleKeyDeletion } from './schedule-key-deletion.js';
+import { sign } from './sign.js';
+import { tagResource } from './tag-resource.js';
+import { untagResource } from './untag-resource.js';
+import { updateAlias } from './update-alias.js';
 import { updateKeyConstraints } from './update-key-constraints.js';
 import { updateKeyDescription } from './update-key-description.js';
+import { verify } from './verify.js';
+import { verifyAuditChain } from './verify-audit-chain.js';
+import { verifyMac } from './verify-mac.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Handler = (ctx: OpContext, input: any) => Promise<unknown>;
+/** What the registry must be: for every Kms method, the definition branded by that method's own row. */
+export type ServiceOperations = { readonly [M in OperationMethod]: ServiceOperation<(typeof OPERATIONS)[M]> };
 
-export const HANDLERS: Record<OperationName, Handler> = {
-  CreateKey: createKey,
-  DescribeKey: describeKey,
-  ListKeys: listKeys,
-  UpdateKeyDescription: updateKeyDescription,
-  EnableKey: enableKey,
-  DisableKey: disableKey,
-  ScheduleKeyDeletion: scheduleKeyDeletion,
-  CancelKeyDeletion: cancelKeyDeletion,
-  CreateAlias: createAlias,
-  UpdateAlias: updateAlias,
-  DeleteAlias: deleteAlias,
-  ListAliases: listAliases,
-  TagResource: tagResource,
-  UntagResource: untagResource,
-  ListResourceTags: listResourceTags,
-  Encrypt: encrypt,
-  Decrypt: decrypt,
-  ReEncrypt: reEncrypt,
-  GenerateDataKey: generateDataKey,
-  GenerateDataKeyWithoutPlaintext: generateDataKeyWithoutPlaintext,
-  GenerateDataKeyPair: generateDataKeyPair,
-  GenerateDataKeyPairWithoutPlaintext: generateDataKeyPairWithoutPlaintext,
-  GenerateRandom: generateRandom,
-  Sign: sign,
-  Verify: verify,
-  GetPublicKey: getPublicKey,
-  GenerateMac: generateMac,
-  VerifyMac: verifyMac,
-  DeriveSharedSecret: deriveSharedSecret,
-  DeriveKey: deriveKey,
-  EnableKeyRotation: enableKeyRotation,
-  DisableKeyRotation: disableKeyRotation,
-  GetKeyRotationStatus: getKeyRotationStatus,
-  RotateKeyOnDemand: rotateKeyOnDemand,
-  ListKeyRotations: listKeyRotations,
-  GetParametersForImport: getParametersForImport,
-  ImportKeyMaterial: importKeyMaterial,
-  DeleteImportedKeyMaterial: deleteImportedKeyMaterial,
-  GetKeyPolicy: getKeyPolicy,
-  PutKeyPolicy: putKeyPolicy,
-  ExportKey: exportKey,
-  UpdateKeyConstraints: updateKeyConstraints,
-  ListAuditRecords: listAuditRecords,
-  VerifyAuditChain: verifyAuditChain,
-  DestroyKey: destroyKey,
-  ExpireKeyMaterial: expireKeyMaterial,
-  AutoRotateKey: autoRotateKey,
-  CreateToken: createToken,
-  ListTokens: listTokens,
-  RevokeToken: revokeToken,
-  CreateAccessKey: createAccessKey,
-  ListAccessKeys: listAccessKeys,
-  RevokeAccessKey: revokeAccessKey,
-  BootstrapToken: bootstrapToken,
-  ReadMetrics: readMetrics,
-};
+/** The definition of each Kms operation, by method name: what LocalKms generates its methods from. */
+export const SERVICE_OPERATIONS = {
+  createKey,
+  describeKey,
+  listKeys,
+  updateKeyDescription,
+  enableKey,
+  disableKey,
+  scheduleKeyDeletion,
+  cancelKeyDeletion,
+  updateKeyConstraints,
+  exportKey,
+  createAlias,
+  updateAlias,
+  deleteAlias,
+  listAliases,
+  tagResource,
+  untagResource,
+  listResourceTags,
+  encrypt,
+  decrypt,
+  reEncrypt,
+  generateDataKey,
+  generateDataKeyWithoutPlaintext,
+  generateDataKeyPair,
+  generateDataKeyPairWithoutPlaintext,
+  generateRandom,
+  sign,
+  verify,
+  getPublicKey,
+  generateMac,
+  verifyMac,
+  deriveSharedSecret,
+  deriveKey,
+  enableKeyRotation,
+  disableKeyRotation,
+  getKeyRotationStatus,
+  rotateKeyOnDemand,
+  listKeyRotations,
+  getParametersForImport,
+  importKeyMaterial,
+  deleteImportedKeyMaterial,
+  getKeyPolicy,
+  putKeyPolicy,
+  listAuditRecords,
+  verifyAuditChain,
+  createToken,
+  listTokens,
+  revokeToken,
+  createAccessKey,
+  listAccessKeys,
+  revokeAccessKey,
+} as const satisfies ServiceOperations;

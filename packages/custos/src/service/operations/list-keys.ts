@@ -1,11 +1,11 @@
 // ListKeys: every key, paged with AWS's Limit / Marker / NextMarker / Truncated.
-import type { ListKeysRequest, ListKeysResponse } from '@custos/contract';
+import { listKeysOperation } from '@custos/contract';
 import * as repo from '../../store/repositories/index.js';
-import type { OpContext } from '../context.js';
+import { defineOperation } from '../define-operation.js';
 import { keyArn } from '../key-ref.js';
-import { pageResponse } from './paging.js';
+import { pageResponse } from '../paging.js';
 
-export async function listKeys(ctx: OpContext, input: ListKeysRequest): Promise<ListKeysResponse> {
+export const listKeys = defineOperation(listKeysOperation, { access: 'read', states: null }, async (ctx, input) => {
   const page = await repo.keys.list(ctx.store.db, {
     limit: input.limit ?? 100,
     ...(input.marker ? { after: input.marker } : {}),
@@ -14,4 +14,4 @@ export async function listKeys(ctx: OpContext, input: ListKeysRequest): Promise<
     keys: page.items.map((key) => ({ keyId: key.id, keyArn: keyArn(ctx.config, key.id) })),
     ...pageResponse(page),
   };
-}
+});

@@ -1,23 +1,23 @@
 // ReEncrypt: decrypt under one key and encrypt under another; the plaintext never leaves the service.
-import type { ReEncryptRequest, ReEncryptResponse } from '@custos/contract';
-import type { OpContext } from '../context.js';
+import { reEncryptOperation } from '@custos/contract';
+import { defineOperation } from '../define-operation.js';
 import { decryptBlob, encryptWithKey } from '../envelope.js';
+import { loadKey } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
-import { loadKey } from '../keys.js';
+import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
 
-export async function reEncrypt(ctx: OpContext, input: ReEncryptRequest): Promise<ReEncryptResponse> {
+export const reEncrypt = defineOperation(reEncryptOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
   refuseUnsupported(input, ['grantTokens', 'dryRun']);
   const source = await decryptBlob(
     ctx,
-    'ReEncrypt',
     input.ciphertextBlob,
     input.sourceEncryptionContext,
     input.sourceKeyId,
     input.sourceEncryptionAlgorithm,
   );
   try {
-    const destination = await loadKey(ctx, ctx.store.db, input.destinationKeyId, 'ReEncrypt');
+    const destination = await loadKey(ctx, ctx.store.db, input.destinationKeyId);
     const algorithm = input.destinationEncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT';
     const ciphertextBlob = await encryptWithKey(
       ctx,
@@ -37,4 +37,4 @@ export async function reEncrypt(ctx: OpContext, input: ReEncryptRequest): Promis
   } finally {
     source.plaintext.fill(0);
   }
-}
+});

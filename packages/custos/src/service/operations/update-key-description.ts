@@ -1,16 +1,18 @@
 // UpdateKeyDescription.
-import type { UpdateKeyDescriptionRequest, UpdateKeyDescriptionResponse } from '@custos/contract';
+import { updateKeyDescriptionOperation } from '@custos/contract';
 import * as repo from '../../store/repositories/index.js';
-import type { OpContext } from '../context.js';
-import { loadKey } from '../keys.js';
+import { defineOperation } from '../define-operation.js';
+import { loadKey } from '../key-loading.js';
+import { LIVE } from '../lifecycle.js';
 
-export async function updateKeyDescription(
-  ctx: OpContext,
-  input: UpdateKeyDescriptionRequest,
-): Promise<UpdateKeyDescriptionResponse> {
-  await ctx.store.transaction(async (tx) => {
-    const key = await loadKey(ctx, tx, input.keyId, 'UpdateKeyDescription');
-    await repo.keys.update(tx, key.id, { description: input.description, updatedAt: ctx.now() });
-  });
-  return {};
-}
+export const updateKeyDescription = defineOperation(
+  updateKeyDescriptionOperation,
+  { access: 'manage', states: LIVE },
+  async (ctx, input) => {
+    await ctx.store.transaction(async (tx) => {
+      const key = await loadKey(ctx, tx, input.keyId);
+      await repo.keys.update(tx, key.id, { description: input.description, updatedAt: ctx.now() });
+    });
+    return {};
+  },
+);

@@ -1,7 +1,8 @@
 // The native REST API (/v1): one Fastify route per row of the contract's ROUTES table, registered generically.
 // Kept table-driven on purpose (not one file per resource): ROUTES is the single place both this server and
 // RemoteKms derive from, so they cannot disagree. Handlers stay thin: build the input from the path, query or
-// body (wire form → in-process form), call the Kms method with the authenticated caller, reply the wire form.
+// body (wire form → in-process form), call the Kms method with the authenticated caller, reply the wire form of
+// the fields the response schema names (reply-encoder.ts).
 // Validation and authorisation are the service's. Must not be imported by service, store, keystore or core.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Kind, type TSchema } from '@sinclair/typebox';
@@ -12,12 +13,12 @@ import {
   ValidationError,
   fromWire,
   pathParams,
-  toWire,
   type Caller,
   type OperationMethod,
   type Route,
 } from '@custos/contract';
 import type { LocalKms } from '../../../service/local-kms.js';
+import { replyEncoder } from './reply-encoder.js';
 
 /** Operations that create a resource (createKey, createAlias, createToken, …) answer 201 Created; all others 200. */
 export function successStatus(method: OperationMethod): 200 | 201 {
@@ -74,6 +75,7 @@ export async function operationRoutes(app: FastifyInstance, options: { kms: Loca
       throw new Error(`ROUTES names ${method}, which LocalKms does not implement`);
     const call = implementation.bind(options.kms);
     const status = successStatus(method);
+    const encode = replyEncoder(OPERATIONS[method].response);
     app.route({
       method: route.method,
       url: route.path,
@@ -82,7 +84,7 @@ export async function operationRoutes(app: FastifyInstance, options: { kms: Loca
       handler: async (request, reply) => {
         if (!request.caller) throw new AuthenticationError();
         const result = await call(operationInput(method, route, request), request.caller);
-        return reply.code(status).send(toWire(result));
+        return reply.code(status).send(encode(result));
       },
     });
   }

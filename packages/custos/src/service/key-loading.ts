@@ -1,4 +1,4 @@
-// Loading keys for an operation (resolve, state, usage, constraints), their material, and their metadata.
+// Loading keys for the call's operation (resolve, state, usage, constraints), their material, and their metadata.
 // Must not import api. The one place material is wrapped and unwrapped for key versions.
 import {
   InvalidStateError,
@@ -17,7 +17,7 @@ import type { Db } from '../store/index.js';
 import type { KeyRecord, KeyVersionRecord } from '../store/types.js';
 import type { OpContext, ServiceContext } from './context.js';
 import { parseKeyRef, keyArn } from './key-ref.js';
-import { OPERATION_RULES, assertStateAllows, type OperationName } from './lifecycle.js';
+import { assertStateAllows } from './lifecycle.js';
 
 /**
  * Resolves a key reference to its record, or KEY_NOT_FOUND / ALIAS_NOT_FOUND. With `cached`, the record may come
@@ -56,27 +56,20 @@ export function cachedKey(ctx: ServiceContext, reference: string): KeyRecord | u
 }
 
 /**
- * Resolves a key for `operation`, checks its state, and records it in the audit slot. A key in the cache comes back
- * as it is, without a promise (the hot path); await the result either way.
+ * Resolves a key for the operation the call runs as (`ctx.operation`), checks its state, and records it in the
+ * audit slot. A key in the cache comes back as it is, without a promise (the hot path); await the result either way.
  */
-export function loadKey(
-  ctx: OpContext,
-  db: Db,
-  reference: string,
-  operation: OperationName,
-): KeyRecord | Promise<KeyRecord> {
+export function loadKey(ctx: OpContext, db: Db, reference: string): KeyRecord | Promise<KeyRecord> {
   // Only cryptographic use reads through the cache, and only outside a transaction.
-  const cached = db === ctx.store.db && OPERATION_RULES[operation].access === 'use';
+  const cached = db === ctx.store.db && ctx.operation.access === 'use';
   const hit = cached ? cachedKey(ctx, reference) : undefined;
-  return hit
-    ? admitKey(ctx, hit, operation)
-    : findKey(ctx, db, reference, cached).then((key) => admitKey(ctx, key, operation));
+  return hit ? admitKey(ctx, hit) : findKey(ctx, db, reference, cached).then((key) => admitKey(ctx, key));
 }
 
-/** The checks of loadKey for a key already found: records it in the audit slot and checks its state allows `operation`. */
-export function admitKey(ctx: OpContext, key: KeyRecord, operation: OperationName): KeyRecord {
+/** The checks of loadKey for a key already found: records it in the audit slot and checks its state allows the call's operation. */
+export function admitKey(ctx: OpContext, key: KeyRecord): KeyRecord {
   ctx.audit.keyId = key.id;
-  assertStateAllows(operation, effectiveState(ctx, key));
+  assertStateAllows(ctx.operation, effectiveState(ctx, key));
   return key;
 }
 

@@ -1,0 +1,35 @@
+// ListAuditRecords (Custos): the hash-chained audit log, oldest first, after a sequence number.
+// Must not import api.
+import { listAuditRecordsOperation, type ListAuditRecordsResponse } from '@custos/contract';
+import * as repo from '../../store/repositories/index.js';
+import { defineOperation } from '../define-operation.js';
+import { findKey } from '../key-loading.js';
+
+export const listAuditRecords = defineOperation(
+  listAuditRecordsOperation,
+  { access: 'audit', states: null },
+  async (ctx, input) => {
+    const limit = input.limit ?? 100;
+    const keyId = input.keyId ? (await findKey(ctx, ctx.store.db, input.keyId)).id : undefined;
+    const records = await repo.audit.list(ctx.store.db, {
+      limit: limit + 1,
+      ...(input.after !== undefined ? { after: input.after } : {}),
+      ...(keyId ? { keyId } : {}),
+    });
+    const page = records.slice(0, limit);
+    return {
+      records: page.map((r) => ({
+        seq: r.seq,
+        time: r.time,
+        principal: r.principal,
+        operation: r.operation,
+        keyId: r.keyId,
+        keyVersion: r.keyVersion,
+        outcome: r.outcome,
+        errorCode: r.errorCode,
+        requestId: r.requestId,
+      })),
+      ...(records.length > limit ? { nextAfter: page[page.length - 1]!.seq } : {}),
+    } as ListAuditRecordsResponse;
+  },
+);
