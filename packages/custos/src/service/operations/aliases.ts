@@ -11,7 +11,7 @@ import {
   type UpdateAliasRequest,
   type UpdateAliasResponse,
 } from '@custos/contract';
-import { isSymmetric, keySpec } from '../../core/key-specs.js';
+import { isSymmetric, specEntry } from '../../core/key-specs.js';
 import * as repo from '../../store/repositories/index.js';
 import type { KeyRecord } from '../../store/types.js';
 import type { OpContext } from '../context.js';
@@ -50,7 +50,7 @@ export async function updateAlias(ctx: OpContext, input: UpdateAliasRequest): Pr
     if (!alias) throw new NotFoundError(`alias not found: ${input.aliasName}`, 'ALIAS_NOT_FOUND');
     const current = await findKey(ctx, tx, alias.keyId);
     const key = await loadTarget(ctx, tx, input.targetKeyId, 'UpdateAlias');
-    if (current.usage !== key.usage || isSymmetric(keySpec(current.spec)) !== isSymmetric(keySpec(key.spec))) {
+    if (current.usage !== key.usage || isSymmetric(specEntry(current.spec)) !== isSymmetric(specEntry(key.spec))) {
       throw new ValidationError('the new target key must have the same key usage and type as the current one');
     }
     await repo.aliases.update(tx, input.aliasName, key.id, ctx.now());

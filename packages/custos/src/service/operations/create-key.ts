@@ -7,7 +7,7 @@ import {
   type CreateKeyResponse,
   type KeyUsage,
 } from '@custos/contract';
-import { generateKeyMaterial } from '../../core/keys.js';
+import { generateKeyMaterial } from '../../core/key-material.js';
 import { keySpec } from '../../core/key-specs.js';
 import * as repo from '../../store/repositories/index.js';
 import type { OpContext } from '../context.js';

@@ -6,7 +6,7 @@ import type {
   GenerateDataKeyPairWithoutPlaintextRequest,
   GenerateDataKeyPairWithoutPlaintextResponse,
 } from '@custos/contract';
-import { generateKeyMaterial } from '../../core/keys.js';
+import { generateKeyMaterial } from '../../core/key-material.js';
 import { keySpec } from '../../core/key-specs.js';
 import { exposeSecret } from '../../core/secret-bytes.js';
 import type { OpContext } from '../context.js';

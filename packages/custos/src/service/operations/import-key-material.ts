@@ -12,8 +12,8 @@ import {
   type ImportKeyMaterialResponse,
 } from '@custos/contract';
 import { unwrapImportedMaterial } from '../../core/algorithms/rsa.js';
-import { generateKeyMaterial, validateImportedMaterial } from '../../core/keys.js';
-import { keySpec } from '../../core/key-specs.js';
+import { generateKeyMaterial, validateImportedMaterial } from '../../core/key-material.js';
+import { keySpec, specEntry } from '../../core/key-specs.js';
 import { materialCheckValue } from '../../core/material-check.js';
 import { bytesToUuid, UUID_BYTES, writeUuid } from '../../core/uuid.js';
 import * as repo from '../../store/repositories/index.js';
@@ -125,7 +125,7 @@ export async function importKeyMaterial(
       wrappingKey.wipe();
     }
   })();
-  const spec = keySpec(key.spec);
+  const spec = specEntry(key.spec);
   const validated = (() => {
     try {
       return validateImportedMaterial(spec, raw);

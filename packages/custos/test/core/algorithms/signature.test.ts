@@ -12,7 +12,7 @@ import {
   type HashName,
   type KeySpecEntry,
 } from '../../../src/core/key-specs.js';
-import type { GeneratedKey } from '../../../src/core/keys.js';
+import type { GeneratedKey } from '../../../src/core/key-material.js';
 import { fixtureKey } from '../key-fixtures.js';
 
 const SIGNING_SPECS: KeySpecEntry[] = Object.values(KEY_SPEC_TABLE).filter((spec) => spec.signing.length > 0);
