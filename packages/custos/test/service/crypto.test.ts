@@ -913,6 +913,7 @@ describe('LocalKms cryptographic operations', () => {
         ECC_NIST_P256: 'ES256',
         ECC_NIST_P384: 'ES384',
         ECC_NIST_P521: 'ES512',
+        ECC_SECG_P256K1: 'ES256K', // RFC 8812, never ES256
         ECC_NIST_EDWARDS25519: 'EdDSA',
       } as const;
       for (const [spec, alg] of Object.entries(jwa)) {
@@ -921,6 +922,15 @@ describe('LocalKms cryptographic operations', () => {
       }
       const rsa = await t.kms.getPublicKey({ keyId: keyId('RSA_2048', 'SIGN_VERIFY') });
       expect(rsa.jwk.alg).toBeUndefined();
+    });
+
+    it('an RSA encryption key names RSA-OAEP-256 and an agreement key ECDH-ES', async () => {
+      const rsa = await t.kms.getPublicKey({ keyId: keyId('RSA_2048', 'ENCRYPT_DECRYPT') });
+      expect(rsa.jwk.alg).toBe('RSA-OAEP-256');
+      for (const spec of ['ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'X25519']) {
+        const { jwk } = await t.kms.getPublicKey({ keyId: keyId(spec, 'KEY_AGREEMENT') });
+        expect(jwk.alg, spec).toBe('ECDH-ES');
+      }
     });
 
     it('fails with INVALID_KEY_USAGE for a symmetric key', async () => {
