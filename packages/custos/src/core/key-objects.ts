@@ -3,6 +3,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { InternalError, ValidationError } from '@custos/contract';
 import { keyMatchesSpec } from './families/key-pair.js';
+import { RSA } from './families/rsa.js';
 import { KEY_SPEC_ENTRIES, type KeySpecEntry } from './key-specs.js';
 import { exposeSecret, type SecretBytes } from './secret-bytes.js';
 
@@ -67,10 +68,10 @@ export function modulusBytes(key: KeyObject): number {
 
 /** RSA keys whose size comes from the key itself (OAEP, import wrapping keys): any RSA spec's modulus. */
 const RSA_SIZES: ReadonlySet<number> = new Set(
-  KEY_SPEC_ENTRIES.flatMap((spec) => (spec.modulusBits ? [spec.modulusBits] : [])),
+  KEY_SPEC_ENTRIES.flatMap((spec) => (spec.family === RSA && spec.modulusBits !== undefined ? [spec.modulusBits] : [])),
 );
 const isSupportedRsa = (key: KeyObject) =>
-  key.asymmetricKeyType === 'rsa' && RSA_SIZES.has(key.asymmetricKeyDetails?.modulusLength ?? 0);
+  key.asymmetricKeyType === RSA.node.keyType && RSA_SIZES.has(key.asymmetricKeyDetails?.modulusLength ?? 0);
 
 /** Stored PKCS#8 DER of an RSA_2048/3072/4096 key; InternalError otherwise (see privateKeyObject). */
 export function rsaPrivateKeyObject(material: SecretBytes): KeyObject {

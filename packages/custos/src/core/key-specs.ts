@@ -1,5 +1,5 @@
-// THE table of key specs: everything the implementation needs to know about one spec, in one place.
-// Pure data and lookups; must not import store, service or api. Names come from @custos/contract.
+// THE table of key specs: each spec points at its family's descriptor (core/families/) with the size it picks
+// and the usages and algorithms AWS KMS gives it. Pure data and lookups; no store, service or api.
 import {
   InternalError,
   KEY_SPECS,
@@ -19,17 +19,6 @@ import { HMAC } from './families/hmac.js';
 import type { KeyFamily, SpecParameters } from './families/key-family.js';
 import { ED25519, X25519 } from './families/okp.js';
 import { RSA } from './families/rsa.js';
-
-export type HashName = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
-
-/** Output length of each digest, in bytes (FIPS 180-4). */
-export const DIGEST_BYTES: Readonly<Record<HashName, number>> = {
-  sha1: 20,
-  sha224: 28,
-  sha256: 32,
-  sha384: 48,
-  sha512: 64,
-};
 
 /** A spec: its family's descriptor, the size it picks, and the usages and algorithms AWS KMS gives it. */
 export interface KeySpecEntry extends SpecParameters {
@@ -175,31 +164,3 @@ export function algorithmsFor(spec: KeySpecEntry, usage: KeyUsage): readonly Alg
       return spec.derivation;
   }
 }
-
-/** The digest behind each hash-parameterised algorithm name. */
-export const HASH_OF = {
-  RSAES_OAEP_SHA_1: 'sha1',
-  RSAES_OAEP_SHA_256: 'sha256',
-  RSASSA_PSS_SHA_256: 'sha256',
-  RSASSA_PSS_SHA_384: 'sha384',
-  RSASSA_PSS_SHA_512: 'sha512',
-  RSASSA_PKCS1_V1_5_SHA_256: 'sha256',
-  RSASSA_PKCS1_V1_5_SHA_384: 'sha384',
-  RSASSA_PKCS1_V1_5_SHA_512: 'sha512',
-  ECDSA_SHA_256: 'sha256',
-  ECDSA_SHA_384: 'sha384',
-  ECDSA_SHA_512: 'sha512',
-  ED25519_SHA_512: 'sha512',
-  HMAC_SHA_224: 'sha224',
-  HMAC_SHA_256: 'sha256',
-  HMAC_SHA_384: 'sha384',
-  HMAC_SHA_512: 'sha512',
-  HKDF_SHA_256: 'sha256',
-  HKDF_SHA_384: 'sha384',
-  HKDF_SHA_512: 'sha512',
-  PBKDF2_SHA_256: 'sha256',
-  PBKDF2_SHA_512: 'sha512',
-} as const satisfies Record<
-  Exclude<EncryptionAlgorithm, 'SYMMETRIC_DEFAULT'> | SigningAlgorithm | MacAlgorithm | DerivationAlgorithm,
-  HashName
->;

@@ -28,14 +28,8 @@ import {
   type MacAlgorithm,
   type SigningAlgorithm,
 } from '@custos/contract';
-import {
-  DIGEST_BYTES,
-  HASH_OF,
-  KEY_SPEC_ENTRIES,
-  KEY_SPEC_TABLE,
-  isSymmetric,
-  type KeySpecEntry,
-} from '../../src/core/key-specs.js';
+import { DIGEST_BYTES, HASH_OF } from '../../src/core/algorithms/digests.js';
+import { KEY_SPEC_ENTRIES, KEY_SPEC_TABLE, isSymmetric, type KeySpecEntry } from '../../src/core/key-specs.js';
 import { expectCode, openTestKms, text, utf8, type TestKms } from './helpers.js';
 
 const SPECS = KEY_SPEC_ENTRIES;
