@@ -53,7 +53,7 @@ describe('JWKs through the service, read by jose', () => {
   beforeAll(async () => {
     t = await openTestKms();
   });
-  afterAll(async () => t?.cleanup());
+  afterAll(async () => t.cleanup());
 
   for (const spec of SPECS) {
     for (const usage of spec.usages) {

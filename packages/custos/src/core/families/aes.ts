@@ -12,7 +12,7 @@ export const AES = {
   // SYMMETRIC_DEFAULT is AES-GCM at the key's size: A128GCM, A192GCM, A256GCM (RFC 7518 §5.1, §5.3). The JWK
   // names the content-encryption algorithm the key serves directly; the KDFs have no JOSE name.
   joseAlg: (spec, algorithm: Algorithm) =>
-    algorithm === 'SYMMETRIC_DEFAULT' && spec.keyBytes !== undefined ? `A${spec.keyBytes * 8}GCM` : undefined,
+    algorithm === 'SYMMETRIC_DEFAULT' && spec.keyBytes !== undefined ? `A${String(spec.keyBytes * 8)}GCM` : undefined,
   generate: generateSecret,
   checkImport: checkSecret,
 } as const satisfies SecretKeyFamily;

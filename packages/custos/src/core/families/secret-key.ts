@@ -18,7 +18,7 @@ export function checkSecret(spec: SpecParameters, material: SecretBytes): Genera
   const length = keyBytesOf(spec);
   if (material.length !== length)
     throw new ValidationError(
-      `imported key material is not valid for the key spec: expected ${length} bytes`,
+      `imported key material is not valid for the key spec: expected ${String(length)} bytes`,
       'INVALID_KEY_MATERIAL',
     );
   return { material: SecretBytes.from(exposeSecret(material)) };

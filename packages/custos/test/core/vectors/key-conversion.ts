@@ -31,11 +31,9 @@ export const x25519Spki = (raw: Uint8Array) => new Uint8Array(Buffer.concat([X25
 
 /** PKCS#8 DER for a raw EC private scalar (Wycheproof writes it as a signed big-endian integer). */
 export function ecPkcs8FromScalar(spec: KeySpecEntry, scalarHex: string): SecretBytes {
-  const family = spec.family;
-  if (family.material !== 'pkcs8' || family.node.namedCurve === undefined || family.fieldBytes === undefined)
-    throw new Error(`${spec.name} is not an EC spec`);
-  const bytes = family.fieldBytes;
-  const ecdhName = family.node.namedCurve;
+  const family = spec.family.material === 'pkcs8' ? spec.family : undefined;
+  const [ecdhName, bytes, crv] = [family?.node.namedCurve, family?.fieldBytes, family?.crv];
+  if (ecdhName === undefined || bytes === undefined || crv === undefined) throw new Error(`${spec.name} is not EC`);
   const value = BigInt('0x' + scalarHex);
   const d = Buffer.from(value.toString(16).padStart(bytes * 2, '0'), 'hex');
   const ecdh = createECDH(ecdhName);
@@ -45,7 +43,7 @@ export function ecPkcs8FromScalar(spec: KeySpecEntry, scalarHex: string): Secret
   const y = point.subarray(1 + bytes);
   const jwk = {
     kty: 'EC',
-    crv: family.crv,
+    crv,
     d: d.toString('base64url'),
     x: x.toString('base64url'),
     y: y.toString('base64url'),
