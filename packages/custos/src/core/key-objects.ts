@@ -1,29 +1,11 @@
-// node:crypto KeyObjects for asymmetric key material: how each spec's curve/type is spelled in node, and
-// the checks that a parsed key belongs to a spec. Used by keys.ts and core/algorithms/*. No I/O; no store/service/api.
+// node:crypto KeyObjects for stored and peer asymmetric key material, checked against their spec (the family
+// descriptor says how node spells it). Used by key-material.ts and core/algorithms/*. No I/O; no store/service/api.
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { InternalError, ValidationError } from '@custos/contract';
-import { KEY_SPEC_ENTRIES, type Curve, type KeySpecEntry } from './key-specs.js';
+import { keyMatchesSpec } from './families/key-pair.js';
+import { RSA } from './families/rsa.js';
+import { KEY_SPEC_ENTRIES, type KeySpecEntry } from './key-specs.js';
 import { exposeSecret, type SecretBytes } from './secret-bytes.js';
-
-/** How node names each curve: the key type, and `asymmetricKeyDetails.namedCurve` for EC (OpenSSL's name). */
-export const CURVES: Record<Curve, { readonly keyType: 'ec' | 'ed25519' | 'x25519'; readonly opensslName?: string }> = {
-  'P-256': { keyType: 'ec', opensslName: 'prime256v1' },
-  'P-384': { keyType: 'ec', opensslName: 'secp384r1' },
-  'P-521': { keyType: 'ec', opensslName: 'secp521r1' },
-  secp256k1: { keyType: 'ec', opensslName: 'secp256k1' },
-  Ed25519: { keyType: 'ed25519' },
-  X25519: { keyType: 'x25519' },
-};
-
-/** True when a parsed key has exactly the type, modulus size or curve of `spec` (never e.g. 'rsa-pss' for RSA). */
-export function keyMatchesSpec(spec: KeySpecEntry, key: KeyObject): boolean {
-  const details = key.asymmetricKeyDetails ?? {};
-  if (spec.family === 'rsa') return key.asymmetricKeyType === 'rsa' && details.modulusLength === spec.modulusBits;
-  if (spec.curve === undefined) return false;
-  const curve = CURVES[spec.curve];
-  if (key.asymmetricKeyType !== curve.keyType) return false;
-  return curve.opensslName === undefined || details.namedCurve === curve.opensslName;
-}
 
 /**
  * A private key parsed once, for a caller that uses the same key many times (the service's key cache):
@@ -86,10 +68,10 @@ export function modulusBytes(key: KeyObject): number {
 
 /** RSA keys whose size comes from the key itself (OAEP, import wrapping keys): any RSA spec's modulus. */
 const RSA_SIZES: ReadonlySet<number> = new Set(
-  KEY_SPEC_ENTRIES.flatMap((spec) => (spec.modulusBits ? [spec.modulusBits] : [])),
+  KEY_SPEC_ENTRIES.flatMap((spec) => (spec.family === RSA && spec.modulusBits !== undefined ? [spec.modulusBits] : [])),
 );
 const isSupportedRsa = (key: KeyObject) =>
-  key.asymmetricKeyType === 'rsa' && RSA_SIZES.has(key.asymmetricKeyDetails?.modulusLength ?? 0);
+  key.asymmetricKeyType === RSA.node.keyType && RSA_SIZES.has(key.asymmetricKeyDetails?.modulusLength ?? 0);
 
 /** Stored PKCS#8 DER of an RSA_2048/3072/4096 key; InternalError otherwise (see privateKeyObject). */
 export function rsaPrivateKeyObject(material: SecretBytes): KeyObject {

@@ -1,8 +1,10 @@
-// THE table of key specs: everything the implementation needs to know about one spec, in one place.
-// Pure data and lookups; must not import store, service or api. Names come from @custos/contract.
+// THE table of key specs: each spec points at its family's descriptor (core/families/) with the size it picks
+// and the usages and algorithms AWS KMS gives it. Pure data and lookups; no store, service or api.
 import {
+  InternalError,
   KEY_SPECS,
   UnsupportedError,
+  type Algorithm,
   type DerivationAlgorithm,
   type EncryptionAlgorithm,
   type KeyAgreementAlgorithm,
@@ -11,29 +13,15 @@ import {
   type MacAlgorithm,
   type SigningAlgorithm,
 } from '@custos/contract';
+import { AES } from './families/aes.js';
+import { P256, P384, P521, SECP256K1 } from './families/ec.js';
+import { HMAC } from './families/hmac.js';
+import type { KeyFamily, SpecParameters } from './families/key-family.js';
+import { ED25519, X25519 } from './families/okp.js';
+import { RSA } from './families/rsa.js';
 
-export type Family = 'aes' | 'hmac' | 'rsa' | 'ec' | 'okp';
-export type Curve = 'P-256' | 'P-384' | 'P-521' | 'secp256k1' | 'Ed25519' | 'X25519';
-export type HashName = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
-
-/** Output length of each digest, in bytes (FIPS 180-4). */
-export const DIGEST_BYTES: Readonly<Record<HashName, number>> = {
-  sha1: 20,
-  sha224: 28,
-  sha256: 32,
-  sha384: 48,
-  sha512: 64,
-};
-
-export interface KeySpecEntry {
-  readonly name: KeySpec;
-  readonly family: Family;
-  /** AES and HMAC: the length of the raw key in bytes. */
-  readonly keyBytes?: number;
-  /** RSA: modulus length in bits. */
-  readonly modulusBits?: number;
-  /** EC and OKP: the curve (node:crypto's namedCurve or OKP type). */
-  readonly curve?: Curve;
+/** A spec: its family's descriptor, the size it picks, and the usages and algorithms AWS KMS gives it. */
+export interface KeySpecEntry extends SpecParameters {
   readonly usages: readonly KeyUsage[];
   readonly encryption: readonly EncryptionAlgorithm[];
   readonly signing: readonly SigningAlgorithm[];
@@ -42,7 +30,19 @@ export interface KeySpecEntry {
   readonly derivation: readonly DerivationAlgorithm[];
 }
 
-const none = [] as const;
+type EntryFields = Pick<KeySpecEntry, 'name' | 'family' | 'keyBytes' | 'modulusBits' | 'usages'> &
+  Partial<Pick<KeySpecEntry, 'encryption' | 'signing' | 'mac' | 'agreement' | 'derivation'>>;
+
+/** An entry with empty lists where none is given; refuses (at load) an algorithm its family does not serve. */
+function entry(fields: EntryFields): KeySpecEntry {
+  const spec: KeySpecEntry = { encryption: [], signing: [], mac: [], agreement: [], derivation: [], ...fields };
+  const algorithms = [...spec.encryption, ...spec.signing, ...spec.mac, ...spec.agreement, ...spec.derivation];
+  for (const algorithm of algorithms)
+    if (!spec.family.serves.includes(algorithm))
+      throw new InternalError(`${spec.name}: the ${spec.family.name} family does not serve ${algorithm}`);
+  return spec;
+}
+
 const ALL_KDF: readonly DerivationAlgorithm[] = [
   'HKDF_SHA_256',
   'HKDF_SHA_384',
@@ -59,52 +59,37 @@ const RSA_SIGNING: readonly SigningAlgorithm[] = [
   'RSASSA_PKCS1_V1_5_SHA_512',
 ];
 
-const aes = (name: KeySpec, keyBytes: number): KeySpecEntry => ({
-  name,
-  family: 'aes',
-  keyBytes,
-  usages: ['ENCRYPT_DECRYPT', 'DERIVE_KEY'],
-  encryption: ['SYMMETRIC_DEFAULT'],
-  signing: none,
-  mac: none,
-  agreement: none,
-  derivation: ALL_KDF,
-});
-const hmac = (name: KeySpec, keyBytes: number, alg: MacAlgorithm): KeySpecEntry => ({
-  name,
-  family: 'hmac',
-  keyBytes,
-  usages: ['GENERATE_VERIFY_MAC', 'DERIVE_KEY'],
-  encryption: none,
-  signing: none,
-  mac: [alg],
-  agreement: none,
-  derivation: ALL_KDF,
-});
-const rsa = (name: KeySpec, modulusBits: number): KeySpecEntry => ({
-  name,
-  family: 'rsa',
-  modulusBits,
-  usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'],
-  encryption: ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256'],
-  signing: RSA_SIGNING,
-  mac: none,
-  agreement: none,
-  derivation: none,
-});
-const nist = (name: KeySpec, curve: Curve, signing: readonly SigningAlgorithm[]): KeySpecEntry => ({
-  name,
-  family: 'ec',
-  curve,
-  usages: ['SIGN_VERIFY', 'KEY_AGREEMENT'],
-  encryption: none,
-  signing,
-  mac: none,
-  agreement: ['ECDH'],
-  derivation: none,
-});
+const aes = (name: KeySpec, keyBytes: number) =>
+  entry({
+    name,
+    family: AES,
+    keyBytes,
+    usages: ['ENCRYPT_DECRYPT', 'DERIVE_KEY'],
+    encryption: ['SYMMETRIC_DEFAULT'],
+    derivation: ALL_KDF,
+  });
+const hmac = (name: KeySpec, keyBytes: number, mac: MacAlgorithm) =>
+  entry({
+    name,
+    family: HMAC,
+    keyBytes,
+    usages: ['GENERATE_VERIFY_MAC', 'DERIVE_KEY'],
+    mac: [mac],
+    derivation: ALL_KDF,
+  });
+const rsa = (name: KeySpec, modulusBits: number) =>
+  entry({
+    name,
+    family: RSA,
+    modulusBits,
+    usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'],
+    encryption: ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256'],
+    signing: RSA_SIGNING,
+  });
+const nist = (name: KeySpec, family: KeyFamily, signing: SigningAlgorithm) =>
+  entry({ name, family, usages: ['SIGN_VERIFY', 'KEY_AGREEMENT'], signing: [signing], agreement: ['ECDH'] });
 
-/** Every key spec Custos supports (DESIGN.md, "Key specs"). */
+/** Every key spec Custos supports (DESIGN.md, "Key specs"): spec → family descriptor + parameters + AWS's lists. */
 export const KEY_SPEC_TABLE = {
   // SYMMETRIC_DEFAULT is AES-256-GCM, as in AWS KMS.
   SYMMETRIC_DEFAULT: aes('SYMMETRIC_DEFAULT', 32),
@@ -120,59 +105,52 @@ export const KEY_SPEC_TABLE = {
   RSA_3072: rsa('RSA_3072', 3072),
   RSA_4096: rsa('RSA_4096', 4096),
   // AWS pairs each NIST curve with one digest.
-  ECC_NIST_P256: nist('ECC_NIST_P256', 'P-256', ['ECDSA_SHA_256']),
-  ECC_NIST_P384: nist('ECC_NIST_P384', 'P-384', ['ECDSA_SHA_384']),
-  ECC_NIST_P521: nist('ECC_NIST_P521', 'P-521', ['ECDSA_SHA_512']),
-  ECC_SECG_P256K1: {
+  ECC_NIST_P256: nist('ECC_NIST_P256', P256, 'ECDSA_SHA_256'),
+  ECC_NIST_P384: nist('ECC_NIST_P384', P384, 'ECDSA_SHA_384'),
+  ECC_NIST_P521: nist('ECC_NIST_P521', P521, 'ECDSA_SHA_512'),
+  ECC_SECG_P256K1: entry({
     name: 'ECC_SECG_P256K1',
-    family: 'ec',
-    curve: 'secp256k1',
+    family: SECP256K1,
     usages: ['SIGN_VERIFY'],
-    encryption: none,
     signing: ['ECDSA_SHA_256'],
-    mac: none,
-    agreement: none,
-    derivation: none,
-  },
-  ECC_NIST_EDWARDS25519: {
+  }),
+  ECC_NIST_EDWARDS25519: entry({
     name: 'ECC_NIST_EDWARDS25519',
-    family: 'okp',
-    curve: 'Ed25519',
+    family: ED25519,
     usages: ['SIGN_VERIFY'],
-    encryption: none,
     signing: ['ED25519_SHA_512'],
-    mac: none,
-    agreement: none,
-    derivation: none,
-  },
-  X25519: {
-    name: 'X25519',
-    family: 'okp',
-    curve: 'X25519',
-    usages: ['KEY_AGREEMENT'],
-    encryption: none,
-    signing: none,
-    mac: none,
-    agreement: ['ECDH'],
-    derivation: none,
-  },
+  }),
+  X25519: entry({ name: 'X25519', family: X25519, usages: ['KEY_AGREEMENT'], agreement: ['ECDH'] }),
 } as const satisfies Record<KeySpec, KeySpecEntry>;
 
 /** Every entry of the table, for code that walks it. */
 export const KEY_SPEC_ENTRIES: readonly KeySpecEntry[] = Object.values(KEY_SPEC_TABLE);
 
-/** Parses a spec name at the edge; everything below takes the entry, never the string. */
+/**
+ * Parses a spec name at the edge (a string from outside); everything below takes the entry, never the string.
+ * @example const spec = keySpec('ECC_NIST_P256'); // UnsupportedError for a name not in the table
+ */
 export function keySpec(name: string): KeySpecEntry {
   if (!(KEY_SPECS as readonly string[]).includes(name)) throw new UnsupportedError(`unsupported key spec: ${name}`);
   return KEY_SPEC_TABLE[name as KeySpec];
 }
 
+/**
+ * The entry of a name already parsed (a stored key's `spec`, a request field its schema checked): a lookup
+ * that cannot fail, so the service never parses a name twice.
+ * @example const spec = specEntry(key.spec);
+ */
+export function specEntry(name: KeySpec): KeySpecEntry {
+  return KEY_SPEC_TABLE[name];
+}
+
+/** True for raw secret keys (AES, HMAC): no public key, no PEM, rotation by a new version. The family decides. */
 export function isSymmetric(spec: KeySpecEntry): boolean {
-  return spec.family === 'aes' || spec.family === 'hmac';
+  return spec.family.material === 'raw';
 }
 
 /** Every algorithm the spec supports for a usage (the first is the default where one is needed). */
-export function algorithmsFor(spec: KeySpecEntry, usage: KeyUsage): readonly string[] {
+export function algorithmsFor(spec: KeySpecEntry, usage: KeyUsage): readonly Algorithm[] {
   switch (usage) {
     case 'ENCRYPT_DECRYPT':
       return spec.encryption;
@@ -186,31 +164,3 @@ export function algorithmsFor(spec: KeySpecEntry, usage: KeyUsage): readonly str
       return spec.derivation;
   }
 }
-
-/** The digest behind each hash-parameterised algorithm name. */
-export const HASH_OF = {
-  RSAES_OAEP_SHA_1: 'sha1',
-  RSAES_OAEP_SHA_256: 'sha256',
-  RSASSA_PSS_SHA_256: 'sha256',
-  RSASSA_PSS_SHA_384: 'sha384',
-  RSASSA_PSS_SHA_512: 'sha512',
-  RSASSA_PKCS1_V1_5_SHA_256: 'sha256',
-  RSASSA_PKCS1_V1_5_SHA_384: 'sha384',
-  RSASSA_PKCS1_V1_5_SHA_512: 'sha512',
-  ECDSA_SHA_256: 'sha256',
-  ECDSA_SHA_384: 'sha384',
-  ECDSA_SHA_512: 'sha512',
-  ED25519_SHA_512: 'sha512',
-  HMAC_SHA_224: 'sha224',
-  HMAC_SHA_256: 'sha256',
-  HMAC_SHA_384: 'sha384',
-  HMAC_SHA_512: 'sha512',
-  HKDF_SHA_256: 'sha256',
-  HKDF_SHA_384: 'sha384',
-  HKDF_SHA_512: 'sha512',
-  PBKDF2_SHA_256: 'sha256',
-  PBKDF2_SHA_512: 'sha512',
-} as const satisfies Record<
-  Exclude<EncryptionAlgorithm, 'SYMMETRIC_DEFAULT'> | SigningAlgorithm | MacAlgorithm | DerivationAlgorithm,
-  HashName
->;

@@ -1,9 +1,10 @@
 // Peer and imported public keys: parsing SPKI DER, PEM and JWK into canonical SPKI DER for a spec (CRYPTO-PITFALLS 4).
-// Re-exported by keys.ts. Pure; no I/O; must not import store, service or api.
+// Re-exported by key-material.ts. Pure; no I/O; must not import store, service or api.
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { ValidationError } from '@custos/contract';
-import { keyMatchesSpec, publicKeyObject } from './key-objects.js';
-import { isSymmetric, type KeySpecEntry } from './key-specs.js';
+import { keyMatchesSpec } from './families/key-pair.js';
+import { publicKeyObject } from './key-objects.js';
+import type { KeySpecEntry } from './key-specs.js';
 
 export type PublicKeyInput = Uint8Array | string | JsonWebKeyInput;
 export interface JsonWebKeyInput {
@@ -24,7 +25,7 @@ const PEM_PUBLIC_KEY = /^-----BEGIN PUBLIC KEY-----\r?\n([A-Za-z0-9+/=\r\n]+?)\r
  * @example const spki = parsePublicKey(keySpec('ECC_NIST_P256'), pemText);
  */
 export function parsePublicKey(spec: KeySpecEntry, input: PublicKeyInput): Uint8Array {
-  if (isSymmetric(spec)) throw invalidPublicKey(`${spec.name} has no public key`);
+  if (spec.family.material === 'raw') throw invalidPublicKey(`${spec.name} has no public key`);
   if (typeof input === 'string') return parseDer(spec, pemToDer(input));
   if (input instanceof Uint8Array) return parseDer(spec, input);
   if (typeof input === 'object' && input !== null && typeof input.kty === 'string') return parseJwk(spec, input);

@@ -10,7 +10,7 @@ import {
 import { aesGcmDecrypt, aesGcmEncrypt } from '../core/algorithms/aes-gcm.js';
 import { rsaOaepDecrypt, rsaOaepEncrypt } from '../core/algorithms/rsa.js';
 import { ciphertextAad, decodeCiphertext, encodeCiphertext } from '../core/ciphertext/index.js';
-import { keySpec } from '../core/key-specs.js';
+import { specEntry } from '../core/key-specs.js';
 import * as repo from '../store/repositories/index.js';
 import type { KeyRecord } from '../store/types.js';
 import type { OpContext } from './context.js';
@@ -145,7 +145,7 @@ async function findKeyForBlob(ctx: OpContext, keyId: string): Promise<KeyRecord>
   } catch {
     throw new InvalidCiphertextError();
   }
-  if (key.usage !== 'ENCRYPT_DECRYPT' || !keySpec(key.spec).encryption.includes('SYMMETRIC_DEFAULT'))
+  if (key.usage !== 'ENCRYPT_DECRYPT' || !specEntry(key.spec).encryption.includes('SYMMETRIC_DEFAULT'))
     throw new InvalidCiphertextError();
   return admitKey(ctx, key);
 }

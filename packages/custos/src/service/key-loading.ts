@@ -10,7 +10,7 @@ import {
   type KeyUsage,
 } from '@custos/contract';
 import { PreparedPrivateKey } from '../core/key-objects.js';
-import { algorithmsFor, keySpec, type KeySpecEntry } from '../core/key-specs.js';
+import { algorithmsFor, specEntry, type KeySpecEntry } from '../core/key-specs.js';
 import type { SecretBytes } from '../core/secret-bytes.js';
 import * as repo from '../store/repositories/index.js';
 import type { Db } from '../store/index.js';
@@ -90,7 +90,7 @@ export function checkUse(
   algorithm: Algorithm,
   originating: boolean,
 ): KeySpecEntry {
-  const spec = keySpec(key.spec);
+  const spec = specEntry(key.spec);
   if (key.usage !== usage) throw new ValidationError(`key usage is ${key.usage}, not ${usage}`, 'INVALID_KEY_USAGE');
   const supported = supportedAlgorithms(spec, usage);
   if (!supported.includes(algorithm)) {
@@ -127,7 +127,7 @@ export function countUse(db: Db, key: KeyRecord): Promise<void> | undefined {
 }
 
 /** The spec's algorithms for `usage`, none when the spec does not have that usage. */
-export function supportedAlgorithms(spec: KeySpecEntry, usage: KeyUsage): readonly string[] {
+export function supportedAlgorithms(spec: KeySpecEntry, usage: KeyUsage): readonly Algorithm[] {
   return spec.usages.includes(usage) ? algorithmsFor(spec, usage) : [];
 }
 
@@ -229,7 +229,7 @@ async function preparePrivateKey(ctx: OpContext, key: KeyRecord): Promise<Prepar
   const epoch = ctx.cache.epoch;
   const material = await unwrapVersion(ctx, key, version);
   try {
-    const prepared = PreparedPrivateKey.from(keySpec(key.spec), material);
+    const prepared = PreparedPrivateKey.from(specEntry(key.spec), material);
     ctx.cache.putPrepared(epoch, key.id, version.version, prepared);
     return prepared;
   } finally {
@@ -270,7 +270,7 @@ export async function latestMaterial(
 
 /** KeyMetadata as AWS returns it, plus Custos's fields. */
 export function keyMetadata(ctx: ServiceContext, key: KeyRecord): KeyMetadata {
-  const spec = keySpec(key.spec);
+  const spec = specEntry(key.spec);
   const algs = (usage: KeyUsage) => (key.usage === usage ? supportedAlgorithms(spec, usage) : undefined);
   return {
     awsAccountId: ctx.config.accountId,

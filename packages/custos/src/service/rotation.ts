@@ -1,8 +1,8 @@
 // Rotation: append a version with fresh material. Used by RotateKeyOnDemand, the automatic-rotation job,
 // and the encryption bound. Must not import api.
 import { NotFoundError, UnsupportedError } from '@custos/contract';
-import { generateKeyMaterial } from '../core/keys.js';
-import { isSymmetric, keySpec } from '../core/key-specs.js';
+import { generateKeyMaterial } from '../core/key-material.js';
+import { isSymmetric, specEntry } from '../core/key-specs.js';
 import * as repo from '../store/repositories/index.js';
 import type { KeyRecord } from '../store/types.js';
 import type { ServiceContext } from './context.js';
@@ -16,7 +16,7 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
  * blob names the version, and HMAC), and only with material Custos generated.
  */
 export function whyNotRotatable(key: KeyRecord): string | undefined {
-  if (!isSymmetric(keySpec(key.spec))) return 'only symmetric (AES and HMAC) keys can be rotated';
+  if (!isSymmetric(specEntry(key.spec))) return 'only symmetric (AES and HMAC) keys can be rotated';
   if (key.origin !== 'AWS_KMS') return 'keys with imported key material cannot be rotated';
   return undefined;
 }
@@ -40,7 +40,7 @@ export async function rotateKey(
   const before = await repo.keys.get(ctx.store.db, keyId);
   if (!before) throw new NotFoundError(`key not found: ${keyId}`, 'KEY_NOT_FOUND');
   assertRotatable(before);
-  const generated = await generateKeyMaterial(keySpec(before.spec));
+  const generated = await generateKeyMaterial(specEntry(before.spec));
   // Wiped by wrapMaterial, or here when the rotation lost its race or failed before wrapping.
   const rotated = await ctx.store
     .transaction(async (tx) => {

@@ -49,7 +49,7 @@ export function checkConstraints(
 ): void {
   const supported = supportedAlgorithms(spec, usage);
   for (const alg of input.allowedAlgorithms ?? []) {
-    if (!supported.includes(alg))
+    if (!supported.some((known) => known === alg))
       throw new ValidationError(`${alg} is not an algorithm of a ${spec.name} ${usage} key`);
   }
   if (input.allowedAlgorithms && input.allowedAlgorithms.length === 0)

@@ -1,7 +1,7 @@
 // Test-only: one key per spec, shared by a test file. RSA keys come from Wycheproof's OAEP files (generating
 // RSA-4096 takes seconds); the others are generated. Imports core only.
 import type { KeySpecEntry } from '../../src/core/key-specs.js';
-import { generateKeyMaterial, validateImportedMaterial, type GeneratedKey } from '../../src/core/keys.js';
+import { generateKeyMaterial, validateImportedMaterial, type GeneratedKey } from '../../src/core/key-material.js';
 import { SecretBytes } from '../../src/core/secret-bytes.js';
 import { hex, loadWycheproof } from './vectors/wycheproof.js';
 
@@ -15,7 +15,7 @@ const cache = new Map<string, Promise<GeneratedKey>>();
 
 /** The same key for a spec on every call in one test file; always with its SPKI public key for asymmetric specs. */
 export function fixtureKey(spec: KeySpecEntry): Promise<GeneratedKey> {
-  let key = cache.get(spec.name);
+  let key: Promise<GeneratedKey> | undefined = cache.get(spec.name);
   if (key === undefined) {
     const file = spec.modulusBits === undefined ? undefined : RSA_FILES[spec.modulusBits];
     key =

@@ -28,18 +28,12 @@ import {
   type MacAlgorithm,
   type SigningAlgorithm,
 } from '@custos/contract';
-import {
-  DIGEST_BYTES,
-  HASH_OF,
-  KEY_SPEC_ENTRIES,
-  KEY_SPEC_TABLE,
-  isSymmetric,
-  type KeySpecEntry,
-} from '../../src/core/key-specs.js';
+import { DIGEST_BYTES, HASH_OF } from '../../src/core/algorithms/digests.js';
+import { KEY_SPEC_ENTRIES, KEY_SPEC_TABLE, isSymmetric, type KeySpecEntry } from '../../src/core/key-specs.js';
 import { expectCode, openTestKms, text, utf8, type TestKms } from './helpers.js';
 
 const SPECS = KEY_SPEC_ENTRIES;
-const SMALLEST_RSA = Math.min(...SPECS.filter((s) => s.family === 'rsa').map((s) => s.modulusBits!));
+const SMALLEST_RSA = Math.min(...SPECS.filter((s) => s.family.name === 'rsa').map((s) => s.modulusBits!));
 
 /**
  * One key per (spec, usage) the table allows. Larger RSA moduli are slow to generate, so each larger RSA spec
@@ -48,7 +42,7 @@ const SMALLEST_RSA = Math.min(...SPECS.filter((s) => s.family === 'rsa').map((s)
 const PLAN: readonly { spec: KeySpecEntry; usage: KeyUsage }[] = (() => {
   let big = 0;
   return SPECS.flatMap((spec) => {
-    if (spec.family === 'rsa' && spec.modulusBits! > SMALLEST_RSA)
+    if (spec.family.name === 'rsa' && spec.modulusBits! > SMALLEST_RSA)
       return [{ spec, usage: spec.usages[big++ % spec.usages.length]! }];
     return spec.usages.map((usage) => ({ spec, usage }));
   });
@@ -56,8 +50,10 @@ const PLAN: readonly { spec: KeySpecEntry; usage: KeyUsage }[] = (() => {
 const planFor = (usage: KeyUsage) => PLAN.filter((p) => p.usage === usage);
 const label = (spec: KeySpecEntry, usage: KeyUsage) => `${spec.name}/${usage}`;
 
+/** The JOSE crv of an EC or OKP spec, which node:crypto takes as a namedCurve too. */
+const crvOf = (spec: KeySpecEntry): string => ('crv' in spec.family ? spec.family.crv : undefined) ?? '';
 const nodeCurve = (spec: KeySpecEntry): { type: 'ec'; namedCurve: string } | { type: 'x25519' } =>
-  spec.curve === 'X25519' ? { type: 'x25519' } : { type: 'ec', namedCurve: spec.curve! };
+  spec.name === 'X25519' ? { type: 'x25519' } : { type: 'ec', namedCurve: crvOf(spec) };
 
 function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
   const out = new Uint8Array(bytes);
@@ -453,7 +449,7 @@ describe('LocalKms cryptographic operations', () => {
   describe('generateDataKeyPair', () => {
     const pairSpecs = DATA_KEY_PAIR_SPECS.filter((name) => {
       const spec = KEY_SPEC_TABLE[name] as KeySpecEntry;
-      return spec.family !== 'rsa' || spec.modulusBits === SMALLEST_RSA;
+      return spec.family.name !== 'rsa' || spec.modulusBits === SMALLEST_RSA;
     });
     for (const keyPairSpec of pairSpecs) {
       it(`${keyPairSpec}: the encrypted private key decrypts to the PKCS#8 plaintext, which matches the public key`, async () => {
@@ -517,7 +513,7 @@ describe('LocalKms cryptographic operations', () => {
     ): boolean => {
       const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
       const hash = HASH_OF[algorithm];
-      if (spec.curve === 'Ed25519') return nodeVerify(null, message, key, signature);
+      if (spec.name === 'ECC_NIST_EDWARDS25519') return nodeVerify(null, message, key, signature);
       if (algorithm.startsWith('RSASSA_PSS')) {
         return nodeVerify(
           hash,
@@ -548,7 +544,7 @@ describe('LocalKms cryptographic operations', () => {
           expect(nodeVerifies(spec, algorithm, publicKey, signed.signature)).toBe(true);
         });
 
-        if (spec.curve === 'Ed25519') {
+        if (spec.name === 'ECC_NIST_EDWARDS25519') {
           it(`${spec.name} ${algorithm} refuses DIGEST with VALIDATION_ERROR`, async () => {
             const id = keyId(spec, 'SIGN_VERIFY');
             const digest = createHash('sha512').update(message).digest();
@@ -892,8 +888,8 @@ describe('LocalKms cryptographic operations', () => {
         const fromJwk = createPublicKey({ key: res.jwk as JsonWebKey, format: 'jwk' });
         expect(fromJwk.export({ type: 'spki', format: 'der' }).equals(Buffer.from(res.publicKey))).toBe(true);
         expect(res.jwk.kid).toBe(id);
-        expect(res.jwk.kty).toBe(spec.family === 'rsa' ? 'RSA' : spec.family === 'ec' ? 'EC' : 'OKP');
-        if (spec.family !== 'rsa') expect(res.jwk.crv).toBe(spec.curve);
+        expect(res.jwk.kty).toBe(spec.family.name === 'rsa' ? 'RSA' : spec.family.name === 'ec' ? 'EC' : 'OKP');
+        if (spec.family.name !== 'rsa') expect(res.jwk.crv).toBe(crvOf(spec));
         expect(Array.isArray(res.jwk.key_ops)).toBe(true);
         if (usage === 'SIGN_VERIFY') expect(res.jwk.key_ops).toEqual(['verify']);
         if (usage === 'ENCRYPT_DECRYPT') expect(res.jwk.key_ops).toContain('encrypt');
@@ -911,6 +907,7 @@ describe('LocalKms cryptographic operations', () => {
         ECC_NIST_P256: 'ES256',
         ECC_NIST_P384: 'ES384',
         ECC_NIST_P521: 'ES512',
+        ECC_SECG_P256K1: 'ES256K', // RFC 8812, never ES256
         ECC_NIST_EDWARDS25519: 'EdDSA',
       } as const;
       for (const [spec, alg] of Object.entries(jwa)) {
@@ -919,6 +916,15 @@ describe('LocalKms cryptographic operations', () => {
       }
       const rsa = await t.kms.getPublicKey({ keyId: keyId('RSA_2048', 'SIGN_VERIFY') });
       expect(rsa.jwk.alg).toBeUndefined();
+    });
+
+    it('an RSA encryption key names RSA-OAEP-256 and an agreement key ECDH-ES', async () => {
+      const rsa = await t.kms.getPublicKey({ keyId: keyId('RSA_2048', 'ENCRYPT_DECRYPT') });
+      expect(rsa.jwk.alg).toBe('RSA-OAEP-256');
+      for (const spec of ['ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'X25519']) {
+        const { jwk } = await t.kms.getPublicKey({ keyId: keyId(spec, 'KEY_AGREEMENT') });
+        expect(jwk.alg, spec).toBe('ECDH-ES');
+      }
     });
 
     it('fails with INVALID_KEY_USAGE for a symmetric key', async () => {

@@ -429,9 +429,9 @@ describe('LocalKms import: time-limited tokens and material', () => {
 describe('LocalKms exportKey', () => {
   let t: TestKms;
   const SPECS = KEY_SPEC_ENTRIES;
-  const smallestRsa = Math.min(...SPECS.filter((s) => s.family === 'rsa').map((s) => s.modulusBits!));
+  const smallestRsa = Math.min(...SPECS.filter((s) => s.family.name === 'rsa').map((s) => s.modulusBits!));
   // One exportable key per spec, in its first usage (RSA: the smallest modulus only, generation is slow).
-  const EXPORTED = SPECS.filter((s) => s.family !== 'rsa' || s.modulusBits === smallestRsa);
+  const EXPORTED = SPECS.filter((s) => s.family.name !== 'rsa' || s.modulusBits === smallestRsa);
   const ids = new Map<string, string>();
 
   beforeAll(async () => {
@@ -480,7 +480,7 @@ describe('LocalKms exportKey', () => {
         const { publicKey } = await t.kms.getPublicKey({ keyId: id });
         const jwk = (await t.kms.exportKey({ keyId: id, format: 'JWK' })).jwk!;
         expect(jwk.d).toBeDefined();
-        expect(jwk.kty).toBe(spec.family === 'rsa' ? 'RSA' : spec.family === 'ec' ? 'EC' : 'OKP');
+        expect(jwk.kty).toBe(spec.family.name === 'rsa' ? 'RSA' : spec.family.name === 'ec' ? 'EC' : 'OKP');
         const fromJwk = createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
         expect(createPublicKey(fromJwk).export({ type: 'spki', format: 'der' }).equals(Buffer.from(publicKey))).toBe(
           true,

@@ -4,7 +4,7 @@ import { diffieHellman } from 'node:crypto';
 import { ValidationError } from '@custos/contract';
 import { privateKeyObject, publicKeyObject } from '../key-objects.js';
 import type { KeySpecEntry } from '../key-specs.js';
-import { parsePublicKey } from '../keys.js';
+import { parsePublicKey } from '../key-material.js';
 import { SecretBytes } from '../secret-bytes.js';
 
 const unusablePeer = () =>

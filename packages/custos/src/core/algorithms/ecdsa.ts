@@ -1,27 +1,18 @@
 // ECDSA (FIPS 186-5 §6.4) with DER signatures as AWS KMS returns them: RAW through node:crypto, DIGEST through
 // @noble/curves (node has no prehashed ECDSA). Pure; must not import store, service or api.
 import { sign, verify, type KeyObject } from 'node:crypto';
-import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
-import type { ECDSA } from '@noble/curves/abstract/weierstrass.js';
+import { EC_CURVES } from '../families/ec.js';
 import type { SignatureScheme } from './signature-scheme.js';
 
 /**
- * Low-S policy (CRYPTO-PITFALLS 7): secp256k1 signatures are produced with s <= n/2 (BIP-62/BIP-146), so they are
- * accepted by Bitcoin/Ethereum verifiers too; NIST-curve signatures are left as OpenSSL makes them. Verification
+ * The curve's noble object and low-S policy, from its descriptor (families/ec.ts; CRYPTO-PITFALLS 7). Verification
  * accepts both halves on every curve, as AWS KMS Verify and OpenSSL do: (r, n - s) is malleable but not forgeable.
  */
-const CURVES: Record<string, { readonly noble: ECDSA; readonly lowS: boolean }> = {
-  prime256v1: { noble: p256, lowS: false },
-  secp384r1: { noble: p384, lowS: false },
-  secp521r1: { noble: p521, lowS: false },
-  secp256k1: { noble: secp256k1, lowS: true },
-};
-
 function curveOf(key: KeyObject) {
-  const curve = CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
-  if (curve === undefined) throw new Error('unsupported ECDSA curve');
-  return curve;
+  const namedCurve = key.asymmetricKeyDetails?.namedCurve;
+  const ecdsa = EC_CURVES.find((curve) => curve.node.namedCurve === namedCurve)?.ecdsa;
+  if (ecdsa === undefined) throw new Error('unsupported ECDSA curve');
+  return ecdsa;
 }
 
 /** Rewrites a DER signature into its low-S twin when the curve's policy asks for it. */

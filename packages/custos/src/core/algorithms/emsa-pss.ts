@@ -2,7 +2,7 @@
 // node:crypto cannot do. Delegates to node-forge's pss module; the RSA operation itself stays in OpenSSL. Pure.
 import { randomBytes } from 'node:crypto';
 import forge from 'node-forge';
-import type { HashName } from '../key-specs.js';
+import type { HashName } from './digests.js';
 
 type PssHash = Extract<HashName, 'sha256' | 'sha384' | 'sha512'>;
 const FORGE_MD: Record<PssHash, () => forge.md.MessageDigest> = {

@@ -2,7 +2,7 @@
 // Must not import store, keystore, service or api.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { MacAlgorithm } from '@custos/contract';
-import { HASH_OF } from '../key-specs.js';
+import { HASH_OF } from './digests.js';
 import { exposeSecret, type SecretBytes } from '../secret-bytes.js';
 
 /** HMAC (RFC 2104, FIPS 198-1) with the algorithm's digest; the MAC is always full length. @example hmacGenerate('HMAC_SHA_256', key, msg) */

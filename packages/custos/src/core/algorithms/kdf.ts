@@ -2,7 +2,7 @@
 // Must not import store, keystore, service or api.
 import { hkdfSync, pbkdf2Sync } from 'node:crypto';
 import { ValidationError, type DerivationAlgorithm } from '@custos/contract';
-import { DIGEST_BYTES, HASH_OF } from '../key-specs.js';
+import { DIGEST_BYTES, HASH_OF } from './digests.js';
 import { exposeSecret, SecretBytes } from '../secret-bytes.js';
 
 export interface DeriveParams {

@@ -3,7 +3,7 @@
 import { constants, privateEncrypt, publicDecrypt, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import { modulusBytes } from '../key-objects.js';
 import type { SignatureScheme, SigningHash } from './signature-scheme.js';
-import { DIGEST_BYTES } from '../key-specs.js';
+import { DIGEST_BYTES } from './digests.js';
 import { emsaPssEncode, emsaPssVerify } from './emsa-pss.js';
 
 /**

@@ -7,7 +7,7 @@ import {
   type EncryptionAlgorithm,
   type WrappingAlgorithm,
 } from '@custos/contract';
-import { DIGEST_BYTES, HASH_OF } from '../key-specs.js';
+import { DIGEST_BYTES, HASH_OF } from './digests.js';
 import { modulusBytes, rsaPrivateKeyObject, rsaPublicKeyObject } from '../key-objects.js';
 import { exposeSecret, SecretBytes } from '../secret-bytes.js';
 import { aesKeyUnwrapPad, aesKeyWrapPad } from './aes-kw.js';

@@ -1,7 +1,7 @@
 // The shape every signature family implements (rsa-signature.ts, ecdsa.ts, ed25519.ts).
 // Types and constants only; must not import store, service or api.
 import type { KeyObject } from 'node:crypto';
-import type { HashName } from '../key-specs.js';
+import type { HashName } from './digests.js';
 
 /** The digests signing algorithms use (HASH_OF of every SigningAlgorithm). */
 export type SigningHash = Extract<HashName, 'sha256' | 'sha384' | 'sha512'>;

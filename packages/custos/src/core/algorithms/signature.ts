@@ -2,7 +2,8 @@
 // ECDSA (DER signatures, as AWS KMS returns), Ed25519. Message type RAW or DIGEST. Pure; no store, service or api.
 import { ValidationError, type MessageType, type SigningAlgorithm } from '@custos/contract';
 import { privateKeyObject, publicKeyObject, type PreparedPrivateKey } from '../key-objects.js';
-import { DIGEST_BYTES, HASH_OF, type KeySpecEntry } from '../key-specs.js';
+import type { KeySpecEntry } from '../key-specs.js';
+import { DIGEST_BYTES, HASH_OF } from './digests.js';
 import { ownBytes } from '../own-bytes.js';
 import type { SecretBytes } from '../secret-bytes.js';
 import { ecdsa } from './ecdsa.js';

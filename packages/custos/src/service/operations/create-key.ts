@@ -2,7 +2,7 @@
 import { createKeyOperation, UnsupportedError, ValidationError, type KeyUsage } from '@custos/contract';
 import { randomUUID } from 'node:crypto';
 import { keySpec } from '../../core/key-specs.js';
-import { generateKeyMaterial } from '../../core/keys.js';
+import { generateKeyMaterial } from '../../core/key-material.js';
 import * as repo from '../../store/repositories/index.js';
 import { defineOperation } from '../define-operation.js';
 import { keyMetadata, newKeyRecord, wrapMaterial } from '../key-loading.js';

@@ -2,7 +2,7 @@
 // JWK text), returning the raw shared secret as AWS does.
 import { deriveSharedSecretOperation, ValidationError } from '@custos/contract';
 import { ecdh } from '../../core/algorithms/ecdh.js';
-import { parsePublicKey, type PublicKeyInput } from '../../core/keys.js';
+import { parsePublicKey, type PublicKeyInput } from '../../core/key-material.js';
 import { exposeSecret } from '../../core/secret-bytes.js';
 import { defineOperation } from '../define-operation.js';
 import { checkUse, countUse, latestMaterial, loadKey } from '../key-loading.js';

@@ -1,13 +1,12 @@
 // ExportKey (Custos): private or secret key material as JWK or PKCS#8 PEM, only for keys created exportable.
 // The wrapper audits every call, allowed or refused.
 import { AccessDeniedError, UnsupportedError, exportKeyOperation } from '@custos/contract';
-import { privateJwk, privatePem } from '../../core/keys.js';
-import { isSymmetric, keySpec } from '../../core/key-specs.js';
+import { privateJwk, privatePem } from '../../core/key-material.js';
+import { isSymmetric, specEntry } from '../../core/key-specs.js';
 import { defineOperation } from '../define-operation.js';
 import { keyArn } from '../key-ref.js';
 import { getVersion, loadKey, supportedAlgorithms, unwrapVersion } from '../key-loading.js';
 import { USABLE } from '../lifecycle.js';
-import { jwkAlg } from './get-public-key.js';
 
 const PRIVATE_KEY_OPS = {
   ENCRYPT_DECRYPT: ['encrypt', 'decrypt'],
@@ -21,7 +20,7 @@ export const exportKey = defineOperation(exportKeyOperation, { access: 'use', st
   const key = await loadKey(ctx, ctx.store.db, input.keyId);
   ctx.audit.details = { format: input.format };
   if (!key.exportable) throw new AccessDeniedError('the key was not created exportable');
-  const spec = keySpec(key.spec);
+  const spec = specEntry(key.spec);
   if (input.format === 'PEM' && isSymmetric(spec)) throw new UnsupportedError('symmetric keys export as JWK only');
   const version = await getVersion(ctx, key, input.keyVersion ?? key.latestVersion);
   ctx.audit.keyVersion = version.version;
@@ -29,11 +28,10 @@ export const exportKey = defineOperation(exportKeyOperation, { access: 'use', st
   try {
     if (input.format === 'PEM')
       return { keyId: keyArn(ctx.config, key.id), keyVersion: version.version, pem: privatePem(spec, material) };
-    const alg = jwkAlg(key.allowedAlgorithms ?? supportedAlgorithms(spec, key.usage));
     const jwk = privateJwk(spec, material, {
       kid: key.id,
+      algorithms: key.allowedAlgorithms ?? supportedAlgorithms(spec, key.usage),
       keyOps: PRIVATE_KEY_OPS[key.usage],
-      ...(alg ? { alg } : {}),
     });
     return { keyId: keyArn(ctx.config, key.id), keyVersion: version.version, jwk };
   } finally {

@@ -2,7 +2,7 @@
 // under a symmetric key. Must not import api.
 import { generateDataKeyPairOperation, type GenerateDataKeyPairRequest } from '@custos/contract';
 import { keySpec } from '../../core/key-specs.js';
-import { generateKeyMaterial } from '../../core/keys.js';
+import { generateKeyMaterial } from '../../core/key-material.js';
 import { exposeSecret } from '../../core/secret-bytes.js';
 import type { OpContext } from '../context.js';
 import { defineOperation } from '../define-operation.js';

@@ -3,7 +3,7 @@
 import { getParametersForImportOperation, UnsupportedError, ValidationError } from '@custos/contract';
 import { randomUUID } from 'node:crypto';
 import { keySpec } from '../../core/key-specs.js';
-import { generateKeyMaterial } from '../../core/keys.js';
+import { generateKeyMaterial } from '../../core/key-material.js';
 import { bytesToUuid, UUID_BYTES, writeUuid } from '../../core/uuid.js';
 import * as repo from '../../store/repositories/index.js';
 import type { KeyRecord } from '../../store/types.js';

@@ -2,8 +2,8 @@
 // Must not import api.
 import { importKeyMaterialOperation, ValidationError, type ImportKeyMaterialRequest } from '@custos/contract';
 import { unwrapImportedMaterial } from '../../core/algorithms/rsa.js';
-import { keySpec } from '../../core/key-specs.js';
-import { validateImportedMaterial } from '../../core/keys.js';
+import { keySpec, specEntry } from '../../core/key-specs.js';
+import { validateImportedMaterial } from '../../core/key-material.js';
 import { materialCheckValue } from '../../core/material-check.js';
 import type { Db } from '../../store/index.js';
 import * as repo from '../../store/repositories/index.js';
@@ -59,7 +59,7 @@ export const importKeyMaterial = defineOperation(
         wrappingKey.wipe();
       }
     })();
-    const spec = keySpec(key.spec);
+    const spec = specEntry(key.spec);
     const validated = (() => {
       try {
         return validateImportedMaterial(spec, raw);

@@ -1,7 +1,7 @@
 // UpdateAlias: points an alias at another key of the same usage and kind.
 // Must not import api.
 import { NotFoundError, updateAliasOperation, ValidationError } from '@custos/contract';
-import { isSymmetric, keySpec } from '../../core/key-specs.js';
+import { isSymmetric, specEntry } from '../../core/key-specs.js';
 import * as repo from '../../store/repositories/index.js';
 import { defineOperation } from '../define-operation.js';
 import { findKey } from '../key-loading.js';
@@ -20,7 +20,7 @@ export const updateAlias = defineOperation(
       if (!alias) throw new NotFoundError(`alias not found: ${input.aliasName}`, 'ALIAS_NOT_FOUND');
       const current = await findKey(ctx, tx, alias.keyId);
       const key = await loadTarget(ctx, tx, input.targetKeyId);
-      if (current.usage !== key.usage || isSymmetric(keySpec(current.spec)) !== isSymmetric(keySpec(key.spec))) {
+      if (current.usage !== key.usage || isSymmetric(specEntry(current.spec)) !== isSymmetric(specEntry(key.spec))) {
         throw new ValidationError('the new target key must have the same key usage and type as the current one');
       }
       await repo.aliases.update(tx, input.aliasName, key.id, ctx.now());

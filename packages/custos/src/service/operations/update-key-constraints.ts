@@ -1,6 +1,6 @@
 // UpdateKeyConstraints (Custos): allowed algorithms, validity window and maximum uses of a key.
 import { updateKeyConstraintsOperation } from '@custos/contract';
-import { keySpec } from '../../core/key-specs.js';
+import { specEntry } from '../../core/key-specs.js';
 import * as repo from '../../store/repositories/index.js';
 import type { KeyRecord } from '../../store/types.js';
 import { defineOperation } from '../define-operation.js';
@@ -14,7 +14,7 @@ export const updateKeyConstraints = defineOperation(
   async (ctx, input) => {
     const updated = await ctx.store.transaction(async (tx) => {
       const key = await loadKey(ctx, tx, input.keyId);
-      checkConstraints(keySpec(key.spec), key.usage, input, key);
+      checkConstraints(specEntry(key.spec), key.usage, input, key);
       const patch: Partial<KeyRecord> = {
         ...(input.allowedAlgorithms !== undefined ? { allowedAlgorithms: input.allowedAlgorithms } : {}),
         ...(input.notBefore !== undefined ? { notBefore: input.notBefore } : {}),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KmsError } from '@custos/contract';
 import { ecdh } from '../../../src/core/algorithms/ecdh.js';
 import { keySpec } from '../../../src/core/key-specs.js';
-import { generateKeyMaterial } from '../../../src/core/keys.js';
+import { generateKeyMaterial } from '../../../src/core/key-material.js';
 import { x25519Spki } from '../vectors/key-conversion.js';
 
 const codeOf = (run: () => unknown): string | undefined => {

@@ -8,7 +8,7 @@ import {
   wrapForImport,
 } from '../../../src/core/algorithms/rsa.js';
 import { keySpec } from '../../../src/core/key-specs.js';
-import type { GeneratedKey } from '../../../src/core/keys.js';
+import type { GeneratedKey } from '../../../src/core/key-material.js';
 import { exposeSecret } from '../../../src/core/secret-bytes.js';
 import { fixtureKey } from '../key-fixtures.js';
 

@@ -4,15 +4,9 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KmsError, type SigningAlgorithm } from '@custos/contract';
 import { sign, verify } from '../../../src/core/algorithms/signature.js';
-import {
-  DIGEST_BYTES,
-  HASH_OF,
-  KEY_SPEC_TABLE,
-  keySpec,
-  type HashName,
-  type KeySpecEntry,
-} from '../../../src/core/key-specs.js';
-import type { GeneratedKey } from '../../../src/core/keys.js';
+import { DIGEST_BYTES, HASH_OF, type HashName } from '../../../src/core/algorithms/digests.js';
+import { KEY_SPEC_TABLE, keySpec, type KeySpecEntry } from '../../../src/core/key-specs.js';
+import type { GeneratedKey } from '../../../src/core/key-material.js';
 import { fixtureKey } from '../key-fixtures.js';
 
 const SIGNING_SPECS: KeySpecEntry[] = Object.values(KEY_SPEC_TABLE).filter((spec) => spec.signing.length > 0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ecdh } from '../../../src/core/algorithms/ecdh.js';
-import { parsePublicKey } from '../../../src/core/keys.js';
+import { parsePublicKey } from '../../../src/core/key-material.js';
 import { keySpec } from '../../../src/core/key-specs.js';
 import { exposeSecret } from '../../../src/core/secret-bytes.js';
 import { loadWycheproof, hex, VectorTally, type WycheproofTest } from './wycheproof.js';
@@ -31,7 +31,7 @@ describe('ECDH Wycheproof vectors (SPKI DER public keys) through parsePublicKey 
     let zeroSecretRefused = 0;
     for (const group of loadWycheproof<EcdhTest>(file).testGroups) {
       for (const test of group.tests) {
-        const privateKey = ecPkcs8FromScalar(spec.curve ?? 'P-256', test.private);
+        const privateKey = ecPkcs8FromScalar(spec, test.private);
         let shared: Uint8Array | undefined;
         const result = outcome(() => {
           shared = new Uint8Array(exposeSecret(ecdh(spec, privateKey, parsePublicKey(spec, hex(test.public)))));

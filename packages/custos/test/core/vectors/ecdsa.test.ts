@@ -1,6 +1,6 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
-import { parsePublicKey } from '../../../src/core/keys.js';
+import { parsePublicKey } from '../../../src/core/key-material.js';
 import { keySpec } from '../../../src/core/key-specs.js';
 import { loadWycheproof, hex, VectorTally, type WycheproofGroup, type WycheproofTest } from './wycheproof.js';
 import { ecdsaAlgorithm, verifyRawAndDigest, WYCHEPROOF_HASH } from './key-conversion.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { verify } from '../../../src/core/algorithms/signature.js';
-import { parsePublicKey } from '../../../src/core/keys.js';
+import { parsePublicKey } from '../../../src/core/key-material.js';
 import { keySpec } from '../../../src/core/key-specs.js';
 import { loadWycheproof, hex, VectorTally, type WycheproofGroup, type WycheproofTest } from './wycheproof.js';
 

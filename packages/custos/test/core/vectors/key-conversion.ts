@@ -4,7 +4,7 @@ import { createECDH, createHash, createPrivateKey } from 'node:crypto';
 import { expect } from 'vitest';
 import { KmsError, type SigningAlgorithm } from '@custos/contract';
 import { verify } from '../../../src/core/algorithms/signature.js';
-import { keySpec, type Curve, type KeySpecEntry } from '../../../src/core/key-specs.js';
+import { keySpec, type KeySpecEntry } from '../../../src/core/key-specs.js';
 import { SecretBytes } from '../../../src/core/secret-bytes.js';
 import { hex } from './wycheproof.js';
 
@@ -29,15 +29,11 @@ const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 export const x25519Pkcs8 = (raw: Uint8Array) => SecretBytes.from(Buffer.concat([X25519_PKCS8_PREFIX, raw]));
 export const x25519Spki = (raw: Uint8Array) => new Uint8Array(Buffer.concat([X25519_SPKI_PREFIX, raw]));
 
-const EC_CURVES: Partial<Record<Curve, { ecdhName: string; bytes: number }>> = {
-  'P-256': { ecdhName: 'prime256v1', bytes: 32 },
-  'P-384': { ecdhName: 'secp384r1', bytes: 48 },
-  'P-521': { ecdhName: 'secp521r1', bytes: 66 },
-};
-
 /** PKCS#8 DER for a raw EC private scalar (Wycheproof writes it as a signed big-endian integer). */
-export function ecPkcs8FromScalar(curve: Curve, scalarHex: string): SecretBytes {
-  const { ecdhName, bytes } = EC_CURVES[curve] ?? { ecdhName: '', bytes: 0 };
+export function ecPkcs8FromScalar(spec: KeySpecEntry, scalarHex: string): SecretBytes {
+  const family = spec.family.material === 'pkcs8' ? spec.family : undefined;
+  const [ecdhName, bytes, crv] = [family?.node.namedCurve, family?.fieldBytes, family?.crv];
+  if (ecdhName === undefined || bytes === undefined || crv === undefined) throw new Error(`${spec.name} is not EC`);
   const value = BigInt('0x' + scalarHex);
   const d = Buffer.from(value.toString(16).padStart(bytes * 2, '0'), 'hex');
   const ecdh = createECDH(ecdhName);
@@ -47,7 +43,7 @@ export function ecPkcs8FromScalar(curve: Curve, scalarHex: string): SecretBytes 
   const y = point.subarray(1 + bytes);
   const jwk = {
     kty: 'EC',
-    crv: curve,
+    crv,
     d: d.toString('base64url'),
     x: x.toString('base64url'),
     y: y.toString('base64url'),

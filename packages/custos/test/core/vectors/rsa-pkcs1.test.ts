@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePublicKey } from '../../../src/core/keys.js';
+import { parsePublicKey } from '../../../src/core/key-material.js';
 import { loadWycheproof, hex, VectorTally, type WycheproofGroup, type WycheproofTest } from './wycheproof.js';
 import { pkcs1Algorithm, rsaSpec, verifyRawAndDigest, WYCHEPROOF_HASH } from './key-conversion.js';
 

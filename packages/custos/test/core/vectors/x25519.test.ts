@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ecdh } from '../../../src/core/algorithms/ecdh.js';
-import { parsePublicKey } from '../../../src/core/keys.js';
+import { parsePublicKey } from '../../../src/core/key-material.js';
 import { keySpec } from '../../../src/core/key-specs.js';
 import { exposeSecret } from '../../../src/core/secret-bytes.js';
 import { loadWycheproof, hex, VectorTally, type WycheproofTest } from './wycheproof.js';
