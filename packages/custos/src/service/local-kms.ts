@@ -1,6 +1,6 @@
 // LocalKms: the Kms interface in-process — a store (SQLite in the data directory, or PostgreSQL), a root key file, the KeyService.
 // Must not import api.
-import { mkdir, chmod } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InternalError, ValidationError, type Caller, type CreateTokenResponse, type Kms } from '@custos/contract';
 import { openFileRootOfTrust } from '../keystore/file/index.js';

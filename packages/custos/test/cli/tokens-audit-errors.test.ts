@@ -1,6 +1,5 @@
 // `custos token`, `custos audit` (with --follow), token resolution and one-line errors, end to end against a real server.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, type TestServer, cleanEnv, errorCode, freePort, runCli, spawnCli, startTestServer } from './helpers.js';

@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:cry
 import { describe, expect, it } from 'vitest';
 import { DATA_KEY_PAIR_SPECS, DERIVED_KEY_SPECS, InternalError, KmsError, WRAPPING_KEY_SPECS } from '@custos/contract';
 import { PreparedPrivateKey, privateKeyObject, rsaPrivateKeyObject } from '../../src/core/key-objects.js';
-import { KEY_SPEC_ENTRIES, KEY_SPEC_TABLE, isSymmetric, keySpec, type KeySpecEntry } from '../../src/core/key-specs.js';
+import { KEY_SPEC_ENTRIES, KEY_SPEC_TABLE, isSymmetric, keySpec } from '../../src/core/key-specs.js';
 import {
   generateKeyMaterial,
   parsePublicKey,

@@ -101,7 +101,12 @@ describe('file root of trust', () => {
   });
 
   it.each([undefined, 'pass phrase'])('creates the file with mode 0600 (passphrase %s)', async (passphrase) => {
-    const rot = await openFileRootOfTrust({ path, passphrase, create: true, scryptCost: FAST });
+    const rot = await openFileRootOfTrust({
+      path,
+      ...(passphrase === undefined ? {} : { passphrase }),
+      create: true,
+      scryptCost: FAST,
+    });
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     await rot.close();
   });
@@ -141,11 +146,16 @@ describe('file root of trust', () => {
   it.each([undefined, 'pw'])(
     'reopens with the same key check value and unwraps earlier wraps (passphrase %s)',
     async (passphrase) => {
-      const first = await openFileRootOfTrust({ path, passphrase, create: true, scryptCost: FAST });
+      const first = await openFileRootOfTrust({
+        path,
+        ...(passphrase === undefined ? {} : { passphrase }),
+        create: true,
+        scryptCost: FAST,
+      });
       const material = SecretBytes.random(32);
       const wrapped = await first.wrap(material, aad);
       await first.close();
-      const second = await openFileRootOfTrust({ path, passphrase });
+      const second = await openFileRootOfTrust({ path, ...(passphrase === undefined ? {} : { passphrase }) });
       expect(second.keyCheckValue).toBe(first.keyCheckValue);
       expect((await second.unwrap(wrapped, aad)).equals(material)).toBe(true);
       await second.close();

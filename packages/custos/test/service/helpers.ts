@@ -11,7 +11,8 @@ export interface TestKms {
   readonly kms: LocalKms;
   readonly dir: string;
   readonly clock: TestClock;
-  reopen(options?: Partial<LocalKmsOptions>): Promise<LocalKms>;
+  /** Closes and reopens on the same directory; an option given as undefined removes the first open's value. */
+  reopen(options?: { [K in keyof LocalKmsOptions]?: LocalKmsOptions[K] | undefined }): Promise<LocalKms>;
   cleanup(): Promise<void>;
 }
 
@@ -47,7 +48,8 @@ export async function openTestKms(options: Partial<LocalKmsOptions> = {}): Promi
     clock,
     async reopen(more = {}) {
       await kms.close();
-      kms = await LocalKms.open({ ...base, ...more });
+      // An undefined override reads as absent in LocalKms, which is what a test means by it.
+      kms = await LocalKms.open({ ...base, ...more } as LocalKmsOptions);
       return kms;
     },
     async cleanup() {

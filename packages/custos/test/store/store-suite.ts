@@ -225,7 +225,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
       });
 
       it('list pages through keys ordered by creation time, then id, with an opaque cursor', async () => {
-        const sameTime = [randomUUID(), randomUUID(), randomUUID()].sort();
+        const sameTime = [randomUUID(), randomUUID(), randomUUID()].sort() as [string, string, string];
         const created = [
           await insertKey({ createdAt: at(300) }),
           await insertKey({ id: sameTime[2], createdAt: at(100) }),
