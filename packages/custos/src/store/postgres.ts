@@ -3,6 +3,7 @@
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest, withMigrationLock } from './migrations/index.js';
+import type { AnyKysely } from './dialect.js';
 import type { Database } from './schema/index.js';
 import { createStore, type Store, type StoreCluster } from './store.js';
 
@@ -93,7 +94,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
  * `CREATE SCHEMA IF NOT EXISTS` can still fail with a unique violation on pg_namespace.
  */
 async function createSchemaIfMissing(db: Kysely<Database>, schema: string): Promise<void> {
-  const exists = async (handle: Kysely<any>): Promise<boolean> =>
+  const exists = async (handle: AnyKysely): Promise<boolean> =>
     (await handle
       .selectFrom('pg_catalog.pg_namespace')
       .select('nspname')
