@@ -140,7 +140,6 @@ function convertUnion(variants: TSchema[], value: unknown, path: string, options
 export function wireSchema(schema: TSchema): Record<string, unknown> {
   const kind = schema[Kind];
   const { [Kind]: _kind, ...rest } = schema as unknown as Record<string | symbol, unknown>;
-  void _kind;
   if (kind === 'Uint8Array') {
     const { minByteLength, maxByteLength, ...others } = rest as Record<string, unknown>;
     return {

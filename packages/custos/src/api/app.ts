@@ -67,8 +67,12 @@ export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstan
   let draining = false;
   app.addHook('preClose', (done) => {
     draining = true;
-    const sweep = setInterval(() => app.server.closeIdleConnections?.(), 5).unref();
-    app.server.once('close', () => clearInterval(sweep));
+    const sweep = setInterval(() => {
+      app.server.closeIdleConnections?.();
+    }, 5).unref();
+    app.server.once('close', () => {
+      clearInterval(sweep);
+    });
     done();
   });
   // Callback style: on every request an async hook costs a promise for nothing.

@@ -137,7 +137,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ? undefined
       : createLogger({ level: options.logLevel ?? 'info', ...(options.logger ?? {}) });
   const kms = await LocalKms.open({
-    ...(logger ? { logger: { error: (details, message) => logger.error(details, message) } } : {}),
+    ...(logger
+      ? {
+          logger: {
+            error: (details, message) => {
+              logger.error(details, message);
+            },
+          },
+        }
+      : {}),
     ...options.kmsOptions,
     ...(options.awsRegion !== undefined || options.awsAccountId !== undefined
       ? {
@@ -214,8 +222,12 @@ export function installSignalHandlers(
   const onSignal = (): void => {
     remove();
     server.close().then(
-      () => exit(0),
-      () => exit(1),
+      () => {
+        exit(0);
+      },
+      () => {
+        exit(1);
+      },
     );
   };
   const remove = (): void => {

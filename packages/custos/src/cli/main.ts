@@ -61,7 +61,7 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
 /** Runs the CLI on `argv` and returns the exit status (0 also after --help and --version). */
 export async function run(argv: readonly string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv as string[], { from: 'user' });
+    await buildProgram().parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -55,7 +55,7 @@ export function printTable<T>(rows: readonly T[], columns: readonly Column<T>[])
 }
 
 /** Prints label/value pairs, one per line, labels aligned. */
-export function printFields(fields: ReadonlyArray<readonly [string, unknown]>): void {
+export function printFields(fields: readonly (readonly [string, unknown])[]): void {
   const width = Math.max(0, ...fields.map(([label]) => label.length));
   process.stdout.write(`${fields.map(([label, value]) => `${label.padEnd(width)}  ${cell(value)}`).join('\n')}\n`);
 }

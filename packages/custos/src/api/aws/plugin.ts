@@ -54,9 +54,9 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
 
   // The signature covers the exact body bytes: keep them, and parse the JSON in the handler.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) =>
-    done(null, { raw: body as Buffer } satisfies AwsBody),
-  );
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, { raw: body as Buffer } satisfies AwsBody);
+  });
 
   app.setErrorHandler((error, request, reply) => sendAwsError(request, reply, error));
 
@@ -77,7 +77,7 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
     handler: async (request, reply) => {
       const caller = request.caller!;
       const targetName = header(request, 'x-amz-target');
-      if (!targetName || !targetName.startsWith(TARGET_PREFIX)) {
+      if (!targetName?.startsWith(TARGET_PREFIX)) {
         throw new AwsProtocolError('UnknownOperationException', 'X-Amz-Target must name a TrentService operation');
       }
       const target = Object.hasOwn(TARGETS, targetName) ? TARGETS[targetName] : undefined;

@@ -14,7 +14,7 @@ interface AuditOptions {
   interval: number;
 }
 
-const COLUMNS: ReadonlyArray<{ header: string; value: (r: AuditRecord) => unknown }> = [
+const COLUMNS: readonly { header: string; value: (r: AuditRecord) => unknown }[] = [
   { header: 'SEQ', value: (r) => r.seq },
   { header: 'TIME', value: (r) => r.time },
   { header: 'PRINCIPAL', value: (r) => r.principal },
@@ -78,7 +78,9 @@ export function registerAudit(program: Command): void {
       first.forEach(print);
       let after = first.at(-1)?.seq ?? o.after ?? 0;
       const stop = new AbortController();
-      const onSigint = () => stop.abort();
+      const onSigint = () => {
+        stop.abort();
+      };
       process.once('SIGINT', onSigint);
       try {
         while (!stop.signal.aborted) {

@@ -57,7 +57,7 @@ export function registerToken(program: Command): void {
         ...(o.description !== undefined && { description: o.description }),
         ...(expiresAt && { expiresAt }),
       });
-      printResult(g.json, result, (r) =>
+      printResult(g.json, result, (r) => {
         printFields([
           ['Token', r.token],
           ['TokenId', r.tokenId],
@@ -65,8 +65,8 @@ export function registerToken(program: Command): void {
           ['Roles', r.roles],
           ['CreatedAt', r.createdAt],
           ['ExpiresAt', r.expiresAt],
-        ]),
-      );
+        ]);
+      });
     });
   });
 
@@ -77,7 +77,7 @@ export function registerToken(program: Command): void {
         (marker) => kms.listTokens({ ...(marker && { marker }) }),
         (page) => page.tokens,
       );
-      printResult(g.json, { tokens }, ({ tokens: rows }) =>
+      printResult(g.json, { tokens }, ({ tokens: rows }) => {
         printTable(rows, [
           { header: 'TOKEN ID', value: (t) => t.tokenId },
           { header: 'PRINCIPAL', value: (t) => t.principal },
@@ -87,8 +87,8 @@ export function registerToken(program: Command): void {
           { header: 'REVOKED', value: (t) => t.revokedAt },
           { header: 'LAST USED', value: (t) => t.lastUsedAt },
           { header: 'DESCRIPTION', value: (t) => t.description },
-        ]),
-      );
+        ]);
+      });
     }),
   );
 
