@@ -32,7 +32,7 @@ export function fakeFetch(handler: Handler): FakeFetch {
     requests.push(request);
     return handler(request, requests.length - 1);
   };
-  return { fetch: fetchImpl as typeof fetch, requests };
+  return { fetch: fetchImpl, requests };
 }
 
 /** A JSON reply. */
@@ -56,6 +56,12 @@ export function never(request: RecordedRequest): Promise<Response> {
     const signal = request.signal;
     if (!signal) return;
     if (signal.aborted) reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }

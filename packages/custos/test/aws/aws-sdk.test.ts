@@ -1056,7 +1056,7 @@ describe('metrics', () => {
     const scrape = async () =>
       (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.adminToken}` } })).text();
     const count = (text: string, labels: string) =>
-      Number(text.match(new RegExp(`^custos_requests_total\\{${labels}\\} (\\d+)$`, 'm'))?.[1] ?? 0);
+      Number(new RegExp(`^custos_requests_total\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
     const before = await scrape();
     await kms.send(new GenerateRandomCommand({ NumberOfBytes: 8 }));
     await kms.send(new GenerateRandomCommand({ NumberOfBytes: 8 }));

@@ -29,7 +29,11 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 20_000)
 
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) =>
-    child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code)),
+    child.exitCode !== null
+      ? resolve(child.exitCode)
+      : child.on('exit', (code) => {
+          resolve(code);
+        }),
   );
 }
 

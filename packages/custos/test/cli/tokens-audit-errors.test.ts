@@ -105,7 +105,11 @@ describe.concurrent('custos audit', { timeout: 120_000 }, () => {
     const child = spawnCli(['audit', '--follow', '--json', '--interval', '200'], { env: t.env });
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('close', (code) => {
+        resolve(code);
+      }),
+    );
     await waitFor(() => out.includes('"CreateKey"'), 10_000); // the records so far
     expect(out).not.toContain('"GenerateRandom"');
     await t.kms.generateRandom({ numberOfBytes: 8 });
@@ -184,7 +188,9 @@ describe.concurrent('connection and errors', { timeout: 120_000 }, () => {
         let out = '';
         child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
         child.stdin.end();
-        child.on('close', (code) => resolve({ code, out }));
+        child.on('close', (code) => {
+          resolve({ code, out });
+        });
       });
       expect(r.code).toBe(2);
       expect(r.out).toMatch(/^custos: USAGE: refusing to write .* to a terminal; use --out <file>/m);

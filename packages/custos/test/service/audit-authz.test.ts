@@ -460,7 +460,7 @@ describe('authorisation by role', () => {
   );
 
   it('a denied record names the key the caller asked for by id or key ARN, without resolving aliases', async () => {
-    const arn = (await t.kms.describeKey({ keyId })).keyMetadata.arn!;
+    const arn = (await t.kms.describeKey({ keyId })).keyMetadata.arn;
     const unknown = '00000000-0000-4000-8000-000000000000';
     // On a key of its own: the shared key must keep no alias (other tests list its aliases).
     const aliased = (await t.kms.createKey({}, ADMIN)).keyMetadata.keyId;

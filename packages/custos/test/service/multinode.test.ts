@@ -68,7 +68,8 @@ async function eventually(check: () => Promise<void>, ms = 2000): Promise<void> 
   const deadline = Date.now() + ms;
   for (;;) {
     try {
-      return await check();
+      await check();
+      return;
     } catch (err) {
       if (Date.now() > deadline) throw err;
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -112,16 +113,16 @@ describePg('many nodes on one PostgreSQL', () => {
     const second = (await a.createKey({})).keyMetadata.keyId;
     expect(versionOf((await b.encrypt({ keyId: first, plaintext: utf8('v1') })).ciphertextBlob)).toBe(1);
     await a.rotateKeyOnDemand({ keyId: first });
-    await eventually(async () =>
-      expect(versionOf((await b.encrypt({ keyId: first, plaintext: utf8('v2') })).ciphertextBlob)).toBe(2),
-    );
+    await eventually(async () => {
+      expect(versionOf((await b.encrypt({ keyId: first, plaintext: utf8('v2') })).ciphertextBlob)).toBe(2);
+    });
 
     await a.createAlias({ aliasName: 'alias/moving', targetKeyId: first });
     expect((await b.encrypt({ keyId: 'alias/moving', plaintext: utf8('to first') })).keyId).toContain(first);
     await a.updateAlias({ aliasName: 'alias/moving', targetKeyId: second });
-    await eventually(async () =>
-      expect((await b.encrypt({ keyId: 'alias/moving', plaintext: utf8('to second') })).keyId).toContain(second),
-    );
+    await eventually(async () => {
+      expect((await b.encrypt({ keyId: 'alias/moving', plaintext: utf8('to second') })).keyId).toContain(second);
+    });
   });
 
   it('maintenance on two nodes at once destroys each due key exactly once', async () => {

@@ -197,9 +197,7 @@ describePg('LocalKms on PostgreSQL', () => {
       return { plaintext, ciphertextBlob, decrypted: (await t.kms.decrypt({ ciphertextBlob })).plaintext };
     });
     const results = await Promise.allSettled([...rotations, ...roundTrips]);
-    expect(
-      results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)),
-    ).toEqual([]);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String(r.reason))).toEqual([]);
     for (const r of await Promise.all(roundTrips)) expect(text(r.decrypted)).toBe(text(r.plaintext));
     const listed = await t.kms.listKeyRotations({ keyId, limit: 1000 });
     expect(listed.rotations.map((r) => r.keyVersion)).toEqual(Array.from({ length: 10 }, (_, i) => i + 2));

@@ -251,7 +251,9 @@ describe('rotation', () => {
       );
       const seed = seeds[i % seeds.length]!;
       tasks.push(
-        t.kms.decrypt({ ciphertextBlob: seed.blob }).then((r) => expect(text(r.plaintext)).toBe(`seed ${seed.i}`)),
+        t.kms.decrypt({ ciphertextBlob: seed.blob }).then((r) => {
+          expect(text(r.plaintext)).toBe(`seed ${seed.i}`);
+        }),
       );
       if (i % (ENCRYPTS / ROTATIONS) === 0) {
         rotations++;

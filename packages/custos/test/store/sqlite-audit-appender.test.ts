@@ -54,7 +54,9 @@ describe('openSqliteAuditAppender', () => {
     const appender = openSqliteAuditAppender(file);
     appender.append([entry(0)]);
     const bad = entry(2, { principal: null as unknown as string }); // NOT NULL
-    expect(() => appender.append([entry(1), bad])).toThrow(/NOT NULL/);
+    expect(() => {
+      appender.append([entry(1), bad]);
+    }).toThrow(/NOT NULL/);
     appender.close();
     expect(await repo.audit.verifyChain(store.db)).toEqual({ ok: true, count: 1 });
   });
