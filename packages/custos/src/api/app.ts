@@ -34,7 +34,7 @@ export interface AppOptions {
   readonly https?: HttpsServerOptions;
 }
 
-export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**
  * The REST API app for `kms`. The caller owns `kms`: closing the app does not close it.

@@ -61,8 +61,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_LISTEN = '127.0.0.1:7300';
-export const ADMIN_TOKEN_FILE = 'admin.token';
+const DEFAULT_LISTEN = '127.0.0.1:7300';
+const ADMIN_TOKEN_FILE = 'admin.token';
 
 /** `host:port` → its parts; ValidationError when malformed. */
 export function parseListen(listen: string): { host: string; port: number } {

@@ -107,7 +107,7 @@ async function createSchemaIfMissing(db: Kysely<Database>, schema: string): Prom
 }
 
 /** The NOTIFY channel of key changes (shared by every schema; the payload names the schema when there is one). */
-export const KEY_CHANGES_CHANNEL = 'custos_key_changes';
+const KEY_CHANGES_CHANNEL = 'custos_key_changes';
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 5_000;
 

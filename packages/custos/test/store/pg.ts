@@ -8,7 +8,7 @@ import { describe } from 'vitest';
 export const PG_URL = process.env.CUSTOS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** The URL with any password hidden, for messages. */
-export const PG_URL_SHOWN = PG_URL.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+const PG_URL_SHOWN = PG_URL.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
 async function reachable(): Promise<boolean> {
   const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
@@ -25,7 +25,7 @@ async function reachable(): Promise<boolean> {
 }
 
 /** Whether the test server answered a quick connect when this module loaded. */
-export const PG_REACHABLE = await reachable();
+const PG_REACHABLE = await reachable();
 
 /**
  * `describe` when the server is reachable; otherwise `describe.skip`, after a warning naming what

@@ -12,7 +12,7 @@ import { verifySigV4 } from './sigv4.js';
 import { TARGETS } from './targets.js';
 
 /** What the AWS endpoint needs of the service: the Kms, access key lookup, and the region ARNs and scopes name. */
-export interface AwsKmsService extends Kms {
+interface AwsKmsService extends Kms {
   authenticateAccessKey(
     accessKeyId: string,
   ): Promise<{ caller: Caller; secretAccessKey: SecretBytes; recordUse(): Promise<void> }>;
@@ -25,7 +25,7 @@ export interface AwsPluginOptions {
   readonly now?: () => Date;
 }
 
-export const AWS_CONTENT_TYPE = 'application/x-amz-json-1.1';
+const AWS_CONTENT_TYPE = 'application/x-amz-json-1.1';
 const TARGET_PREFIX = 'TrentService.';
 
 /** The error code metrics and logs record for a protocol failure (AWS names stay on the wire). */

@@ -2,7 +2,7 @@
 // call; service failures are KmsErrors, named through AWS_EXCEPTION (errors.ts). Must not be imported outside api/aws.
 
 /** AWS exceptions raised by the protocol layer. AWS answers each with HTTP 400. */
-export const AWS_PROTOCOL_EXCEPTIONS = [
+const AWS_PROTOCOL_EXCEPTIONS = [
   /** No Authorization header (nor a presigned query). */
   'MissingAuthenticationTokenException',
   /** An Authorization header or X-Amz-Date that cannot be parsed. */

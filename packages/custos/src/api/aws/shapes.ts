@@ -28,7 +28,7 @@ export const CUSTOS_ONLY_FIELDS: ReadonlySet<string> = new Set([
  * AWS request fields of features Custos does not have (custom key stores, Nitro Enclaves attestation, dry-run
  * modifiers): refused with UNSUPPORTED (UnsupportedOperationException) rather than as unknown fields.
  */
-export const UNSUPPORTED_AWS_FIELDS: ReadonlySet<string> = new Set([
+const UNSUPPORTED_AWS_FIELDS: ReadonlySet<string> = new Set([
   'CustomKeyStoreId',
   'XksKeyId',
   'Recipient',

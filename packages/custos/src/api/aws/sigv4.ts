@@ -11,7 +11,7 @@ import { exposeSecret, type SecretBytes } from '../../core/secret-bytes.js';
 import { AwsProtocolError } from './protocol-errors.js';
 
 /** AWS accepts a request whose X-Amz-Date is within 15 minutes of its own clock (either way). */
-export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 const SERVICE = 'kms';
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 

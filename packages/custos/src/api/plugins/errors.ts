@@ -14,7 +14,7 @@ declare module 'fastify' {
 }
 
 /** The body of every error reply. */
-export interface ErrorBody {
+interface ErrorBody {
   error: { code: ErrorCode; message: string; requestId: string };
 }
 

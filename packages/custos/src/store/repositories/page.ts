@@ -14,7 +14,7 @@ export interface PageRequest {
   readonly after?: string | undefined;
 }
 
-export function encodeCursor(value: unknown): string {
+function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const WYCHEPROOF_DIR = fileURLToPath(new URL('../../../../../../shared/vectors/wycheproof/', import.meta.url));
+const WYCHEPROOF_DIR = fileURLToPath(new URL('../../../../../../shared/vectors/wycheproof/', import.meta.url));
 
 export interface WycheproofTest {
   readonly tcId: number;
