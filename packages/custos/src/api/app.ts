@@ -52,7 +52,9 @@ export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstan
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     // Malformed URLs (bad percent-encoding) are answered in our error shape too.
-    frameworkErrors: (error, request, reply) => sendError(request, reply, error),
+    frameworkErrors: (error, request, reply) => {
+      void sendError(request, reply, error);
+    },
     // Path parameters carry key ids, aliases and ARNs up to 2048 characters.
     routerOptions: { maxParamLength: 4096 },
   }) as unknown as FastifyInstance;
@@ -68,7 +70,7 @@ export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstan
   app.addHook('preClose', (done) => {
     draining = true;
     const sweep = setInterval(() => {
-      app.server.closeIdleConnections?.();
+      app.server.closeIdleConnections();
     }, 5).unref();
     app.server.once('close', () => {
       clearInterval(sweep);
@@ -88,7 +90,7 @@ export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstan
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
     if (text.trim() === '') done(null, {});
-    else parseJson(request, text, done);
+    else void parseJson(request, text, done);
   });
 
   void app.register(errorsPlugin);

@@ -70,7 +70,8 @@ export function parseListen(listen: string): { host: string; port: number } {
   const port = Number(match?.[3]);
   if (!match || !Number.isInteger(port) || port > 65535)
     throw new ValidationError(`listen must be host:port, not ${listen}`);
-  return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
+  const host = match[1] ?? match[2];
+  return { host: host === undefined || host === '' ? '127.0.0.1' : host, port }; // ':7300' listens on the default host
 }
 
 function urlHost(host: string): string {

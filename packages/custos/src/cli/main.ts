@@ -34,7 +34,7 @@ export function buildProgram(): Command {
     .enablePositionalOptions() // options before the command belong to `custos`, after it to the command
     .exitOverride()
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: () => {} }); // printed by run() as one `custos: USAGE: ...` line
+    .configureOutput({ outputError: () => undefined }); // printed by run() as one `custos: USAGE: ...` line
   addGlobalOptions(program);
   program.addHelpText(
     'after',

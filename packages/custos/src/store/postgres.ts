@@ -74,7 +74,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     dialect: new PostgresDialect({
       pool,
       ...(setSearchPath
-        ? { onCreateConnection: async (connection) => void (await connection.executeQuery(setSearchPath)) }
+        ? {
+            onCreateConnection: async (connection) => {
+              await connection.executeQuery(setSearchPath);
+            },
+          }
         : {}),
     }),
   });
@@ -179,6 +183,7 @@ function postgresCluster(
       drop();
       return;
     }
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- drop() may have run during the awaits
     if (dropped) return;
     if (!wanted()) return void stopListening();
     backoffMs = BACKOFF_MIN_MS;

@@ -77,7 +77,8 @@ export function fromAws(schema: TSchema, value: unknown, path = ''): unknown {
           if (UNSUPPORTED_AWS_FIELDS.has(name)) throw new UnsupportedError(`${path}${name} is not supported by Custos`);
           throw new ValidationError(`${path}${name}: unknown field`);
         }
-        if (v !== null) out[field] = fromAws(props[field]!, v, `${path}${name}.`);
+        const schema = props[field];
+        if (v !== null && schema) out[field] = fromAws(schema, v, `${path}${name}.`);
       }
       return out;
     }

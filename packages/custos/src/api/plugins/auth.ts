@@ -35,7 +35,7 @@ export const authPlugin = fp(
   async (app: FastifyInstance, options: AuthPluginOptions) => {
     /** Sets the request's caller (the service authorises it). */
     const admit = (request: FastifyRequest, caller: Caller): void => {
-      request.caller = { principal: caller.principal, roles: caller.roles, requestId: String(request.id) };
+      request.caller = { principal: caller.principal, roles: caller.roles, requestId: request.id };
     };
     // Callback style, and no promise at all when the token is cached: this runs on every request.
     app.addHook('onRequest', (request, _reply, done) => {

@@ -83,8 +83,9 @@ export function registerAudit(program: Command): void {
       };
       process.once('SIGINT', onSigint);
       try {
-        while (!stop.signal.aborted) {
-          await sleep(o.interval, undefined, { signal: stop.signal }).catch(() => {});
+        // Until Ctrl-C: the abort ends the sleep early, and the loop on the check after it.
+        for (;;) {
+          await sleep(o.interval, undefined, { signal: stop.signal }).catch(() => undefined);
           if (stop.signal.aborted) break;
           const records = await fetchRecords(kms, o, after, undefined);
           records.forEach(print);

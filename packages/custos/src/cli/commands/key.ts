@@ -64,12 +64,12 @@ async function changeState(
 
 /** Calls `fn` on at most `limit` items at once, keeping order. */
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i]!);
+      out[i] = await fn(items[i] as T);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
@@ -128,7 +128,7 @@ export function registerKey(program: Command): void {
         (page) => page.keys,
       );
       if (g.json) {
-        printResult(true, { keys }, () => {});
+        printResult(true, { keys }, () => undefined);
         return;
       }
       const [metadata, aliases] = await Promise.all([

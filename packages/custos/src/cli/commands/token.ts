@@ -14,7 +14,7 @@ interface CreateOptions {
   expiresIn?: string;
 }
 
-const DURATION_UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION_UNITS: Record<'s' | 'm' | 'h' | 'd', number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** `--expires-at <ISO date>` or `--expires-in 30d` (s, m, h, d). */
 function expiry(o: CreateOptions, now = Date.now()): Date | undefined {
@@ -28,7 +28,7 @@ function expiry(o: CreateOptions, now = Date.now()): Date | undefined {
   if (o.expiresIn !== undefined) {
     const m = /^(\d+)([smhd])$/.exec(o.expiresIn);
     if (!m) throw new UsageError(`--expires-in expects e.g. 90m, 12h or 30d, got '${o.expiresIn}'`);
-    return new Date(now + Number(m[1]) * DURATION_UNITS[m[2]!]!);
+    return new Date(now + Number(m[1]) * DURATION_UNITS[m[2] as keyof typeof DURATION_UNITS]);
   }
   return undefined;
 }

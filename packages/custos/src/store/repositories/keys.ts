@@ -86,7 +86,7 @@ function toColumns(patch: KeyPatch): KeyRowUpdate {
     const value = patch[field];
     if (value === undefined) continue;
     const write = WRITERS[field] as FieldWriter<typeof field> | undefined;
-    if (write === undefined) throw new Error(`keys.update: unknown field ${String(field)}`);
+    if (write === undefined) throw new Error(`keys.update: unknown field ${field}`);
     columns = { ...columns, ...write(value) };
   }
   return columns;
