@@ -270,7 +270,16 @@ describe('installSignalHandlers', () => {
     let closed = 0;
     const exits: number[] = [];
     const before = process.listenerCount('SIGTERM');
-    installSignalHandlers({ close: async () => void closed++ }, (code) => void exits.push(code));
+    installSignalHandlers(
+      {
+        close: async () => {
+          closed++;
+        },
+      },
+      (code) => {
+        exits.push(code);
+      },
+    );
     expect(process.listenerCount('SIGTERM')).toBe(before + 1);
     process.emit('SIGTERM', 'SIGTERM');
     await new Promise((resolve) => setImmediate(resolve));

@@ -185,7 +185,7 @@ describe('keys', () => {
     expect((missing as NotFoundException).$metadata.httpStatusCode).toBe(400);
     await expectAws(kms.send(new DescribeKeyCommand({ KeyId: 'alias/none' })), 'NotFoundException');
     await expectAws(
-      kms.send(new DescribeKeyCommand({ KeyId: 'arn:aws:kms:eu-west-1:000000000000:key/' + keys.aes.KeyId })),
+      kms.send(new DescribeKeyCommand({ KeyId: `arn:aws:kms:eu-west-1:000000000000:key/${keys.aes.KeyId!}` })),
       'NotFoundException',
     );
   });

@@ -32,8 +32,15 @@ async function errorOf(promise: Promise<unknown>): Promise<{ code?: string; mess
   throw new Error('expected a rejection');
 }
 
+interface SealedFile {
+  kdf: { N: number; r: number; p: number; salt: string };
+  iv: string;
+  tag: string;
+  ciphertext: string;
+}
+
 /** Unseals a sealed file with node:crypto directly, following the format comment, to get the root key. */
-function unsealIndependently(doc: Record<string, any>, passphrase: string): Buffer {
+function unsealIndependently(doc: SealedFile, passphrase: string): Buffer {
   const { N, r, p, salt } = doc.kdf;
   const kek = scryptSync(passphrase, Buffer.from(salt, 'base64'), 32, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 });
   const aadText = JSON.stringify({

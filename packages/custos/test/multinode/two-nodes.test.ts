@@ -106,7 +106,7 @@ describeTwoNodes('two server processes on one PostgreSQL', () => {
     await a?.close();
     await b?.close();
     for (const node of [nodeA, nodeB]) {
-      if (node && node.process.exitCode === null && node.process.signalCode === null) {
+      if (node?.process.exitCode === null && node.process.signalCode === null) {
         const exited = new Promise((resolve) => node.process.once('exit', resolve));
         node.process.kill('SIGTERM');
         await exited;

@@ -95,7 +95,7 @@ describe('EncryptionCounters', () => {
       encryptionCount: 0,
     });
     const counters = new EncryptionCounters(16);
-    const numbers = await Promise.all(Array.from({ length: 100 }, () => counters.next(store.db, keyId, 1)));
+    const numbers = await Promise.all(Array.from({ length: 100 }, async () => counters.next(store.db, keyId, 1)));
     expect(new Set(numbers).size).toBe(100);
     expect(Math.min(...numbers)).toBe(1);
     const stored = (await repo.keyVersions.get(store.db, keyId, 1))!.encryptionCount;

@@ -54,7 +54,7 @@ interface BuildContext {
 interface Builder {
   /** null: the operation takes no key; it is called once and must succeed. */
   readonly kind: Kind | null;
-  build(ctx: BuildContext): Promise<unknown> | unknown;
+  build(ctx: BuildContext): unknown; // a value or a promise of one
 }
 
 const message = utf8('lifecycle message');

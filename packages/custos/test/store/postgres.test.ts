@@ -184,7 +184,7 @@ describePg('postgres store', () => {
         count: unknown;
       }>`select 8640000000000000::bigint as big, count(*) as count from keys`.execute(store.db);
       expect(rows[0]).toEqual({ big: 8_640_000_000_000_000, count: 0 });
-      expect(pg.types.getTypeParser(20, 'text')('42')).toBe('42');
+      expect(pg.types.getTypeParser(pg.types.builtins.INT8, 'text')('42')).toBe('42');
     });
 
     it('a BIGINT beyond 2^53 fails loudly instead of losing precision, and the connection stays usable', async () => {
