@@ -5,7 +5,7 @@ import type { RootOfTrust } from '../../src/keystore/root-of-trust.js';
 import { DEFAULT_CONFIG } from '../../src/service/context.js';
 import { KeyService } from '../../src/service/key-service.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
-import { expectCode } from './helpers.js';
+import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 
 describe('an audit write that fails', () => {
   let store: Store;
@@ -28,7 +28,7 @@ describe('an audit write that fails', () => {
       now: () => new Date(),
       logger: { error: (details, message) => logged.push({ details, message }) },
     });
-    const error = await expectCode(
+    const error = await expectKmsError(
       service.run('GenerateRandom', { numberOfBytes: 16 }, { principal: 'p', roles: ['admin'], requestId: 'r-1' }),
       'INTERNAL',
     );
@@ -49,7 +49,7 @@ describe('an audit write that fails', () => {
       },
       logger: { error: (_details, message) => logged.push(message) },
     });
-    await expectCode(
+    await expectKmsError(
       service.run('GenerateRandom', { numberOfBytes: 0 }, { principal: 'p', roles: ['admin'], requestId: 'r-2' }),
       'VALIDATION_ERROR',
     );

@@ -1,10 +1,8 @@
-// Shared set-up for service tests: a LocalKms on a temporary data directory, a settable clock,
-// and assertions on error codes.
+// Shared set-up for service tests: a LocalKms on a temporary data directory and a settable clock (error assertions
+// are in contract/test/helpers/expect-kms-error.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
-import { KmsError, type ErrorCode } from '@custos/contract';
 import { LocalKms, type LocalKmsOptions } from '../../src/service/local-kms.js';
 
 export interface TestKms {
@@ -57,17 +55,6 @@ export async function openTestKms(options: Partial<LocalKmsOptions> = {}): Promi
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Awaits `promise` and asserts it rejects with a KmsError of `code`. */
-export async function expectCode(promise: Promise<unknown>, code: ErrorCode): Promise<KmsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected a ${code} error`).toBeInstanceOf(KmsError);
-  expect((error as KmsError).code).toBe(code);
-  return error as KmsError;
 }
 
 export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);

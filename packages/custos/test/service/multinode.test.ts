@@ -11,7 +11,8 @@ import { LocalKms } from '../../src/index.js';
 import type { LocalKmsOptions } from '../../src/service/local-kms.js';
 import { isUnavailable } from '../../src/store/index.js';
 import { describePostgres, dropSchema, PG_URL, testSchemaName, withClient } from '../store/pg.js';
-import { expectCode, TestClock, utf8 } from './helpers.js';
+import { TestClock, utf8 } from './helpers.js';
+import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 
 const describePg = describePostgres('multi-node (PostgreSQL) tests');
 
@@ -89,7 +90,7 @@ describePg('many nodes on one PostgreSQL', () => {
     expect((await b.authenticate(token)).roles).toEqual(['key-user']); // now from B's cache
     await a.revokeToken({ tokenId });
     await eventually(async () => {
-      await expectCode(b.authenticate(token), 'UNAUTHENTICATED');
+      await expectKmsError(b.authenticate(token), 'UNAUTHENTICATED');
     }, 1000);
   });
 
@@ -103,7 +104,7 @@ describePg('many nodes on one PostgreSQL', () => {
     await b.encrypt({ keyId, plaintext: utf8('from the cache') });
     await a.disableKey({ keyId });
     await eventually(async () => {
-      await expectCode(b.encrypt({ keyId, plaintext: utf8('x') }), 'KEY_DISABLED');
+      await expectKmsError(b.encrypt({ keyId, plaintext: utf8('x') }), 'KEY_DISABLED');
     });
     await a.enableKey({ keyId });
     await eventually(async () => {
@@ -186,7 +187,7 @@ describePg('many nodes on one PostgreSQL', () => {
     // The LISTEN connection came back (with a full cache clear), so B still follows A.
     await eventually(async () => {
       await a.disableKey({ keyId });
-      await expectCode(b.encrypt({ keyId, plaintext: utf8('x') }), 'KEY_DISABLED');
+      await expectKmsError(b.encrypt({ keyId, plaintext: utf8('x') }), 'KEY_DISABLED');
     }, 5000);
   });
 
