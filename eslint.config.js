@@ -75,7 +75,7 @@ export default defineConfig(
   {
     files: ['**/*.js'],
     extends: [js.configs.recommended],
-    languageOptions: { globals: { process: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly' } }, // the Node globals the two files use
   },
   {
     files: ['packages/*/test/**/*.ts'],
