@@ -12,9 +12,7 @@ import { LocalKms } from '../../src/service/local-kms.js';
 import { signedFetch, startAwsServer, type AwsCredentials, type AwsTestServer } from './helpers.js';
 
 /** Status, x-amzn-ErrorType and body of an AWS error reply; fails unless the body is exactly `{ __type, message }`. */
-async function awsError(
-  res: Response,
-): Promise<{
+async function awsError(res: Response): Promise<{
   status: number;
   errorType: string | null;
   requestId: string | null;
