@@ -15,5 +15,14 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    coverage: {
+      provider: 'v8',
+      // The CLI tests run the built dist/ in child processes, which v8 does not see from here: the figures count the
+      // sources the tests import in-process.
+      include: ['packages/*/src/**/*.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      // Measured on the full suite on 2026-12-03 (78.38 / 76.51 / 73.49 / 80.04), rounded down: they only go up.
+      thresholds: { statements: 78, branches: 76, functions: 73, lines: 80 },
+    },
   },
 });

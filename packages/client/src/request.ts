@@ -37,10 +37,10 @@ export function buildCall(operation: OperationMethod, input: unknown): HttpCall 
   if (typeof fields !== 'object' || Array.isArray(fields)) {
     throw new ValidationError(`invalid ${OPERATIONS[operation].name} request: expected an object`);
   }
-  const rest: Record<string, unknown> = { ...fields };
+  const rest = new Map<string, unknown>(Object.entries(fields));
   let path = route.path;
   for (const param of pathParams(route)) {
-    const value = rest[param];
+    const value = rest.get(param);
     if (typeof value !== 'string' || value === '') {
       throw new ValidationError(
         `invalid ${OPERATIONS[operation].name} request: /${param}: expected a non-empty string`,
@@ -48,9 +48,9 @@ export function buildCall(operation: OperationMethod, input: unknown): HttpCall 
     }
     if (value === '.' || value === '..') throw dotSegment(param, value);
     path = path.replace(`:${param}`, () => encodeURIComponent(value));
-    delete rest[param];
+    rest.delete(param);
   }
-  const wire = toWire(rest) as Record<string, unknown>;
+  const wire = toWire(Object.fromEntries(rest)) as Record<string, unknown>;
   if (route.method === 'POST' || route.method === 'PUT')
     return { method: route.method, path, body: JSON.stringify(wire) };
   const query = toQuery(wire);

@@ -28,6 +28,7 @@ interface LockEntry {
   hasInstallScript?: boolean;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- a typed view of a file the test reads
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 const lock = readJson<{ packages: Record<string, LockEntry> }>(join(ROOT, 'package-lock.json')).packages;
 
@@ -53,7 +54,7 @@ function reachable(start: string): Map<string, string> {
     seen.set(path, name);
     let entry = lock[path];
     if (entry?.link && entry.resolved) {
-      path === entry.resolved || queue.push([entry.resolved, name]);
+      if (path !== entry.resolved) queue.push([entry.resolved, name]);
       continue;
     }
     entry ??= {};

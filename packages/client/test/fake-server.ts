@@ -23,7 +23,7 @@ export function fakeFetch(handler: Handler): FakeFetch {
   const fetchImpl = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request: RecordedRequest = {
       method: init?.method ?? 'GET',
-      url: new URL(String(input)),
+      url: new URL(input instanceof Request ? input.url : input),
       headers: new Headers(init?.headers),
       body: typeof init?.body === 'string' ? init.body : undefined,
       signal: init?.signal ?? undefined,
@@ -32,7 +32,7 @@ export function fakeFetch(handler: Handler): FakeFetch {
     requests.push(request);
     return handler(request, requests.length - 1);
   };
-  return { fetch: fetchImpl as typeof fetch, requests };
+  return { fetch: fetchImpl, requests };
 }
 
 /** A JSON reply. */
@@ -55,7 +55,13 @@ export function never(request: RecordedRequest): Promise<Response> {
   return new Promise((_, reject) => {
     const signal = request.signal;
     if (!signal) return;
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    if (signal.aborted) reject(signal.reason as Error);
+    signal.addEventListener(
+      'abort',
+      () => {
+        reject(signal.reason as Error);
+      },
+      { once: true },
+    );
   });
 }

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import {
   InternalError,
   InvalidCiphertextError,
-  KmsError,
   NotFoundError,
   OPERATIONS,
   ROUTES,
@@ -18,6 +17,7 @@ import {
 } from '../src/index.js';
 import { backoffDelay } from '../src/retry.js';
 import { errorReply, fakeFetch, json, never, networkError, type FakeFetch, type Handler } from './fake-server.js';
+import { kmsRejection } from '../../contract/test/helpers/expect-kms-error.js';
 
 const ENDPOINT = 'http://127.0.0.1:7300';
 const TOKEN = 'cst_test-token';
@@ -35,15 +35,6 @@ function remote(handler: Handler, options: Partial<RemoteKmsOptions> = {}): { km
     ...options,
   });
   return { kms, fake };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<KmsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(KmsError);
-  return error as KmsError;
 }
 
 const keyMetadata = {
@@ -116,6 +107,7 @@ describe('RemoteKms requests', () => {
 
   it('GET sends the other fields as the query string, skipping undefined ones, with no body', async () => {
     const { kms, fake } = remote(() => json({ rotations: [], truncated: false }));
+    // @ts-expect-error -- exactOptionalPropertyTypes forbids this in TypeScript; a JavaScript caller may still pass undefined
     await kms.listKeyRotations({ keyId: 'alias/a', limit: 10, marker: 'm/1', includeKeyMaterial: undefined });
     const request = fake.requests[0]!;
     expect(request.method).toBe('GET');
@@ -188,17 +180,17 @@ describe('RemoteKms requests', () => {
 
   it('refuses a missing or empty path parameter with VALIDATION_ERROR without sending anything', async () => {
     const { kms, fake } = remote(() => json({}));
-    const error = await rejection(kms.encrypt({ plaintext: new Uint8Array([1]) } as never));
+    const error = await kmsRejection(kms.encrypt({ plaintext: new Uint8Array([1]) } as never));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.code).toBe('VALIDATION_ERROR');
-    expect((await rejection(kms.describeKey({ keyId: '' }))).code).toBe('VALIDATION_ERROR');
+    expect((await kmsRejection(kms.describeKey({ keyId: '' }))).code).toBe('VALIDATION_ERROR');
     expect(fake.requests).toHaveLength(0);
   });
 
   it("answers a key id of '.' or '..' (which a URL cannot carry as a segment) with KEY_NOT_FOUND, as LocalKms does", async () => {
     const { kms, fake } = remote(() => json({}));
     for (const keyId of ['.', '..']) {
-      const error = await rejection(kms.describeKey({ keyId }));
+      const error = await kmsRejection(kms.describeKey({ keyId }));
       expect(error).toBeInstanceOf(NotFoundError);
       expect(error.code).toBe('KEY_NOT_FOUND');
     }
@@ -230,9 +222,9 @@ describe('RemoteKms replies', () => {
 
   it('a 2xx reply that is not JSON, or has malformed base64, fails with INTERNAL', async () => {
     const html = remote(() => new Response('<html>', { status: 200 }));
-    expect((await rejection(html.kms.generateRandom({ numberOfBytes: 1 }))).code).toBe('INTERNAL');
+    expect((await kmsRejection(html.kms.generateRandom({ numberOfBytes: 1 }))).code).toBe('INTERNAL');
     const bad = remote(() => json({ plaintext: '!!!' }));
-    const error = await rejection(bad.kms.generateRandom({ numberOfBytes: 1 }));
+    const error = await kmsRejection(bad.kms.generateRandom({ numberOfBytes: 1 }));
     expect(error).toBeInstanceOf(InternalError);
     expect(error.code).toBe('INTERNAL');
   });
@@ -241,7 +233,7 @@ describe('RemoteKms replies', () => {
 describe('RemoteKms errors', () => {
   it('rebuilds the class and code of the error reply, with its requestId', async () => {
     const { kms } = remote(() => errorReply(404, 'KEY_NOT_FOUND', `key not found: ${KEY_ID}`, 'req-from-server'));
-    const error = await rejection(kms.describeKey({ keyId: KEY_ID }));
+    const error = await kmsRejection(kms.describeKey({ keyId: KEY_ID }));
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.code).toBe('KEY_NOT_FOUND');
     expect(error.message).toBe(`key not found: ${KEY_ID}`);
@@ -250,7 +242,7 @@ describe('RemoteKms errors', () => {
 
   it('INVALID_CIPHERTEXT keeps its one fixed message whatever the server says', async () => {
     const { kms } = remote(() => errorReply(400, 'INVALID_CIPHERTEXT', 'tag mismatch'));
-    const error = await rejection(kms.decrypt({ ciphertextBlob: new Uint8Array([1]) }));
+    const error = await kmsRejection(kms.decrypt({ ciphertextBlob: new Uint8Array([1]) }));
     expect(error).toBeInstanceOf(InvalidCiphertextError);
     expect(error.message).toBe(InvalidCiphertextError.MESSAGE);
   });
@@ -259,30 +251,30 @@ describe('RemoteKms errors', () => {
     const fromHeader = remote(() =>
       json({ error: { code: 'ACCESS_DENIED', message: 'no' } }, 403, { 'x-request-id': 'hdr-1' }),
     );
-    expect((await rejection(fromHeader.kms.listKeys())).requestId).toBe('hdr-1');
+    expect((await kmsRejection(fromHeader.kms.listKeys())).requestId).toBe('hdr-1');
     const sent = remote(() => json({ error: { code: 'ACCESS_DENIED', message: 'no' } }, 403));
-    const error = await rejection(sent.kms.listKeys(undefined, { principal: 'p', roles: [], requestId: 'mine' }));
+    const error = await kmsRejection(sent.kms.listKeys(undefined, { principal: 'p', roles: [], requestId: 'mine' }));
     expect(error.code).toBe('ACCESS_DENIED');
     expect(error.requestId).toBe('mine');
   });
 
   it('an unknown code becomes INTERNAL; a reply without a Custos error gives INTERNAL naming the status', async () => {
     const unknown = remote(() => errorReply(418, 'TEAPOT', 'short and stout'));
-    expect((await rejection(unknown.kms.listKeys())).code).toBe('INTERNAL');
+    expect((await kmsRejection(unknown.kms.listKeys())).code).toBe('INTERNAL');
     const html = remote(() => new Response('<h1>Internal Server Error</h1>', { status: 500 }));
-    const error = await rejection(html.kms.listKeys());
+    const error = await kmsRejection(html.kms.listKeys());
     expect(error).toBeInstanceOf(InternalError);
     expect(error.message).toContain('500');
     expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
     const other = remote(() => json({ message: 'not ours' }, 401));
-    expect((await rejection(other.kms.listKeys())).message).toContain('401');
+    expect((await kmsRejection(other.kms.listKeys())).message).toContain('401');
   });
 
   it('does not follow redirects (which would resend the token and body elsewhere): a 307 fails with INTERNAL', async () => {
     const { kms, fake } = remote(
       () => new Response(null, { status: 307, headers: { location: 'http://elsewhere.example/' } }),
     );
-    const error = await rejection(kms.encrypt({ keyId: KEY_ID, plaintext: new Uint8Array([1]) }));
+    const error = await kmsRejection(kms.encrypt({ keyId: KEY_ID, plaintext: new Uint8Array([1]) }));
     expect(error.code).toBe('INTERNAL');
     expect(error.message).toContain('307');
     expect(fake.requests[0]!.redirect).toBe('manual');
@@ -291,7 +283,7 @@ describe('RemoteKms errors', () => {
 
   it('a 502/503/504 without a Custos error (a proxy speaking) gives UNAVAILABLE', async () => {
     const { kms } = remote(() => new Response('Bad Gateway', { status: 502 }));
-    const error = await rejection(kms.createKey({}));
+    const error = await kmsRejection(kms.createKey({}));
     expect(error).toBeInstanceOf(UnavailableError);
     expect(error.code).toBe('UNAVAILABLE');
   });
@@ -299,7 +291,7 @@ describe('RemoteKms errors', () => {
   it('a timeout fails with UNAVAILABLE naming the time allowed', async () => {
     const { kms, fake } = remote(never, { timeoutMs: 50, retries: 0 });
     const started = Date.now();
-    const error = await rejection(kms.encrypt({ keyId: KEY_ID, plaintext: new Uint8Array([1]) }));
+    const error = await kmsRejection(kms.encrypt({ keyId: KEY_ID, plaintext: new Uint8Array([1]) }));
     expect(error).toBeInstanceOf(UnavailableError);
     expect(error.code).toBe('UNAVAILABLE');
     expect(error.message).toContain('50 ms');
@@ -309,7 +301,7 @@ describe('RemoteKms errors', () => {
 
   it('a network failure fails with UNAVAILABLE, keeping the cause', async () => {
     const { kms } = remote(() => Promise.reject(networkError('ECONNREFUSED')), { retries: 0 });
-    const error = await rejection(kms.listKeys());
+    const error = await kmsRejection(kms.listKeys());
     expect(error.code).toBe('UNAVAILABLE');
     expect(error.message).toContain('ECONNREFUSED');
     expect(error.cause).toBeInstanceOf(TypeError);
@@ -340,7 +332,7 @@ describe('RemoteKms retries', () => {
 
   it('gives up after 1 + retries tries, with UNAVAILABLE', async () => {
     const { kms, fake } = remote(() => Promise.reject(networkError()), { retries: 3 });
-    const error = await rejection(kms.getPublicKey({ keyId: KEY_ID }));
+    const error = await kmsRejection(kms.getPublicKey({ keyId: KEY_ID }));
     expect(error.code).toBe('UNAVAILABLE');
     expect(error.message).toContain('4 tries');
     expect(fake.requests).toHaveLength(4);
@@ -348,7 +340,7 @@ describe('RemoteKms retries', () => {
 
   it('gives up with the last error reply when 503s continue', async () => {
     const { kms, fake } = remote(() => errorReply(503, 'UNAVAILABLE', 'store unreachable', 'r-503'));
-    const error = await rejection(kms.listKeys());
+    const error = await kmsRejection(kms.listKeys());
     expect(error).toBeInstanceOf(UnavailableError);
     expect(error.requestId).toBe('r-503');
     expect(fake.requests).toHaveLength(3);
@@ -356,13 +348,13 @@ describe('RemoteKms retries', () => {
 
   it('never retries an unsafe operation (createKey): one try, and the error says the outcome is unknown', async () => {
     const { kms, fake } = remote(() => Promise.reject(networkError()));
-    const error = await rejection(kms.createKey({}));
+    const error = await kmsRejection(kms.createKey({}));
     expect(error.code).toBe('UNAVAILABLE');
     expect(error.message).toContain('may or may not');
     expect(fake.requests).toHaveLength(1);
 
     const busy = remote(() => new Response('', { status: 503 }));
-    await rejection(busy.kms.createKey({}));
+    await kmsRejection(busy.kms.createKey({}));
     expect(busy.fake.requests).toHaveLength(1);
   });
 
@@ -373,14 +365,14 @@ describe('RemoteKms retries', () => {
       [500, 'INTERNAL'],
     ] as const) {
       const { kms, fake } = remote(() => errorReply(status, code, 'no'));
-      expect((await rejection(encrypt(kms))).code).toBe(code);
+      expect((await kmsRejection(encrypt(kms))).code).toBe(code);
       expect(fake.requests).toHaveLength(1);
     }
   });
 
   it('with retries 0, a safe operation is tried once', async () => {
     const { kms, fake } = remote(() => Promise.reject(networkError()), { retries: 0 });
-    await rejection(encrypt(kms));
+    await kmsRejection(encrypt(kms));
     expect(fake.requests).toHaveLength(1);
   });
 
@@ -401,7 +393,7 @@ describe('RemoteKms retries', () => {
       retryMaxDelayMs: 40,
     });
     const started = Date.now();
-    await rejection(kms.listKeys());
+    await kmsRejection(kms.listKeys());
     expect(fake.requests).toHaveLength(6);
     expect(Date.now() - started).toBeLessThan(5 * 40 + 500);
   });
@@ -457,7 +449,7 @@ describe('RemoteKms lifecycle and options', () => {
     await kms.listKeys();
     await expect(kms.close()).resolves.toBeUndefined();
     await expect(kms.close()).resolves.toBeUndefined();
-    const error = await rejection(kms.listKeys());
+    const error = await kmsRejection(kms.listKeys());
     expect(error.code).toBe('INTERNAL');
     expect(fake.requests).toHaveLength(1);
   });

@@ -22,12 +22,15 @@ import {
 } from '../src/index.js';
 
 const bytes = (n: number) => new Uint8Array(n);
-const ok = (schema: TSchema, value: unknown) =>
+const ok = (schema: TSchema, value: unknown) => {
   expect(
     Value.Check(schema, value),
     JSON.stringify([...Value.Errors(schema, value)].map((e) => e.path + ' ' + e.message)),
   ).toBe(true);
-const bad = (schema: TSchema, value: unknown) => expect(Value.Check(schema, value)).toBe(false);
+};
+const bad = (schema: TSchema, value: unknown) => {
+  expect(Value.Check(schema, value)).toBe(false);
+};
 
 describe('literalUnion', () => {
   it('accepts every value of its list and nothing else', () => {

@@ -32,7 +32,7 @@ const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 
 interface Target {
   url: string;
-  token?: string;
+  token?: string | undefined;
   child: ChildProcess;
 }
 

@@ -34,7 +34,7 @@ export interface AppOptions {
   readonly https?: HttpsServerOptions;
 }
 
-export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**
  * The REST API app for `kms`. The caller owns `kms`: closing the app does not close it.
@@ -52,7 +52,9 @@ export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstan
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     // Malformed URLs (bad percent-encoding) are answered in our error shape too.
-    frameworkErrors: (error, request, reply) => sendError(request, reply, error),
+    frameworkErrors: (error, request, reply) => {
+      void sendError(request, reply, error);
+    },
     // Path parameters carry key ids, aliases and ARNs up to 2048 characters.
     routerOptions: { maxParamLength: 4096 },
   }) as unknown as FastifyInstance;
@@ -67,8 +69,12 @@ export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstan
   let draining = false;
   app.addHook('preClose', (done) => {
     draining = true;
-    const sweep = setInterval(() => app.server.closeIdleConnections?.(), 5).unref();
-    app.server.once('close', () => clearInterval(sweep));
+    const sweep = setInterval(() => {
+      app.server.closeIdleConnections();
+    }, 5).unref();
+    app.server.once('close', () => {
+      clearInterval(sweep);
+    });
     done();
   });
   // Callback style: on every request an async hook costs a promise for nothing.
@@ -84,7 +90,7 @@ export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstan
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
     if (text.trim() === '') done(null, {});
-    else parseJson(request, text, done);
+    else void parseJson(request, text, done);
   });
 
   void app.register(errorsPlugin);

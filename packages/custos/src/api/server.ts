@@ -55,8 +55,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_LISTEN = '127.0.0.1:7300';
-export const ADMIN_TOKEN_FILE = 'admin.token';
+const DEFAULT_LISTEN = '127.0.0.1:7300';
+const ADMIN_TOKEN_FILE = 'admin.token';
 
 /** `host:port` → its parts; ValidationError when malformed. */
 export function parseListen(listen: string): { host: string; port: number } {
@@ -64,7 +64,8 @@ export function parseListen(listen: string): { host: string; port: number } {
   const port = Number(match?.[3]);
   if (!match || !Number.isInteger(port) || port > 65535)
     throw new ValidationError(`listen must be host:port, not ${listen}`);
-  return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
+  const host = match[1] ?? match[2];
+  return { host: host === undefined || host === '' ? '127.0.0.1' : host, port }; // ':7300' listens on the default host
 }
 
 function urlHost(host: string): string {
@@ -131,7 +132,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ? undefined
       : createLogger({ level: options.logLevel ?? 'info', ...(options.logger ?? {}) });
   const kms = await LocalKms.open({
-    ...(logger ? { logger: { error: (details, message) => logger.error(details, message) } } : {}),
+    ...(logger
+      ? {
+          logger: {
+            error: (details, message) => {
+              logger.error(details, message);
+            },
+          },
+        }
+      : {}),
     ...options.kmsOptions,
     ...(options.awsRegion !== undefined || options.awsAccountId !== undefined
       ? {
@@ -200,8 +209,12 @@ export function installSignalHandlers(
   const onSignal = (): void => {
     remove();
     server.close().then(
-      () => exit(0),
-      () => exit(1),
+      () => {
+        exit(0);
+      },
+      () => {
+        exit(1);
+      },
     );
   };
   const remove = (): void => {

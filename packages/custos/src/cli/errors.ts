@@ -5,7 +5,7 @@ import { isKmsError } from '@custos/contract';
 /** Exit status of a command line the CLI cannot run (unknown option, bad value, missing input). */
 export const EXIT_USAGE = 2;
 /** Exit status of a failure reported by the service, the network or the file system. */
-export const EXIT_FAILURE = 1;
+const EXIT_FAILURE = 1;
 
 /**
  * A mistake in the command line; printed as `custos: USAGE: <message>`, exit 2.
@@ -47,7 +47,7 @@ function systemCode(err: unknown): string | undefined {
 }
 
 /** Turns any thrown value into the code and one-line message the CLI prints. */
-export function describeError(err: unknown): { code: string; message: string; exitCode: number } {
+function describeError(err: unknown): { code: string; message: string; exitCode: number } {
   if (err instanceof UsageError) return { code: err.code, message: err.message, exitCode: EXIT_USAGE };
   if (isKmsError(err)) return { code: err.code, message: err.message, exitCode: EXIT_FAILURE };
   if (err instanceof CliError) return { code: err.code, message: err.message, exitCode: EXIT_FAILURE };
@@ -64,7 +64,7 @@ export function describeError(err: unknown): { code: string; message: string; ex
 }
 
 /** The one line printed for an error (no newline inside: a multi-line message is joined). */
-export function formatError(err: unknown): string {
+function formatError(err: unknown): string {
   const { code, message } = describeError(err);
   return `custos: ${code}: ${message.replace(/\s*\n\s*/g, ' ').trim()}`;
 }

@@ -64,7 +64,7 @@ export interface Output {
 /** `--out <file>` (created with `mode`), or stdout. */
 export function openOutput(path: string | undefined, mode = 0o666): Output {
   if (path === undefined || path === '-') {
-    return { stream: process.stdout, end: false, commit: async () => {}, abort: async () => {} };
+    return { stream: process.stdout, end: false, commit: () => Promise.resolve(), abort: () => Promise.resolve() };
   }
   let special = false;
   try {
@@ -74,7 +74,7 @@ export function openOutput(path: string | undefined, mode = 0o666): Output {
   }
   if (special) {
     const stream = createWriteStream(path);
-    return { stream, end: true, commit: async () => {}, abort: async () => {} };
+    return { stream, end: true, commit: () => Promise.resolve(), abort: () => Promise.resolve() };
   }
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.partial`);
   const stream = createWriteStream(temp, { flags: 'wx', mode });
@@ -90,7 +90,7 @@ export function openOutput(path: string | undefined, mode = 0o666): Output {
       if (done) return;
       done = true;
       stream.destroy();
-      await unlink(temp).catch(() => {});
+      await unlink(temp).catch(() => undefined); // already gone: nothing to clean up
     },
   };
 }

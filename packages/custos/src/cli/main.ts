@@ -34,7 +34,7 @@ export function buildProgram(): Command {
     .enablePositionalOptions() // options before the command belong to `custos`, after it to the command
     .exitOverride()
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: () => {} }); // printed by run() as one `custos: USAGE: ...` line
+    .configureOutput({ outputError: () => undefined }); // printed by run() as one `custos: USAGE: ...` line
   addGlobalOptions(program);
   program.addHelpText(
     'after',
@@ -61,7 +61,7 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
 /** Runs the CLI on `argv` and returns the exit status (0 also after --help and --version). */
 export async function run(argv: readonly string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv as string[], { from: 'user' });
+    await buildProgram().parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {

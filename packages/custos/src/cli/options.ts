@@ -13,10 +13,10 @@ export const ADMIN_TOKEN_FILE = 'admin.token';
 
 /** The shared options as parsed (any of them may come from the command or from `custos` itself). */
 export interface GlobalOptions {
-  endpoint?: string;
-  token?: string;
-  dataDir?: string;
-  json?: boolean;
+  endpoint?: string | undefined;
+  token?: string | undefined;
+  dataDir?: string | undefined;
+  json?: boolean | undefined;
 }
 
 /**

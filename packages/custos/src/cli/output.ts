@@ -28,6 +28,7 @@ export function cell(value: unknown): string {
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   if (Array.isArray(value)) return value.length === 0 ? '-' : value.map(cell).join(',');
   if (typeof value === 'object') return JSON.stringify(value);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects were handled above: a primitive is left
   return String(value);
 }
 
@@ -45,17 +46,17 @@ export interface Column<T> {
  */
 export function printTable<T>(rows: readonly T[], columns: readonly Column<T>[]): void {
   const cells = rows.map((row) => columns.map((c) => cell(c.value(row))));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i]!.length)));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] ?? '').length)));
   const line = (values: readonly string[]) =>
     values
-      .map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i]!)))
+      .map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
   process.stdout.write(`${[line(columns.map((c) => c.header)), ...cells.map(line)].join('\n')}\n`);
 }
 
 /** Prints label/value pairs, one per line, labels aligned. */
-export function printFields(fields: ReadonlyArray<readonly [string, unknown]>): void {
+export function printFields(fields: readonly (readonly [string, unknown])[]): void {
   const width = Math.max(0, ...fields.map(([label]) => label.length));
   process.stdout.write(`${fields.map(([label, value]) => `${label.padEnd(width)}  ${cell(value)}`).join('\n')}\n`);
 }

@@ -7,7 +7,7 @@ import type { Db } from '../store/index.js';
 interface Slot {
   next: number;
   limit: number;
-  pending?: Promise<void>;
+  pending?: Promise<void> | undefined;
 }
 
 export class EncryptionCounters {

@@ -11,7 +11,6 @@ import { aesGcmDecrypt, aesGcmEncrypt } from '../core/algorithms/aes-gcm.js';
 import { rsaOaepDecrypt, rsaOaepEncrypt } from '../core/algorithms/rsa.js';
 import { ciphertextAad, decodeCiphertext, encodeCiphertext } from '../core/ciphertext/index.js';
 import { specEntry } from '../core/key-specs.js';
-import * as repo from '../store/repositories/index.js';
 import type { KeyRecord } from '../store/types.js';
 import type { OpContext } from './context.js';
 import {

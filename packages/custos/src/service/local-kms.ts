@@ -1,6 +1,6 @@
 // LocalKms: the Kms interface in-process — a store (SQLite in the data directory, or PostgreSQL), a root key file, the KeyService.
 // Must not import api.
-import { mkdir, chmod } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   InternalError,

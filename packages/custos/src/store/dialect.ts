@@ -5,8 +5,15 @@ import { PostgresAdapter, SqliteAdapter, sql, type Kysely } from 'kysely';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
+/**
+ * A handle on a database of any schema: Kysely's table types are invariant, so only `Kysely<any>` accepts both the
+ * store's `Kysely<Database>` and a handle on tables the code names at run time (migrations, paging, probes).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the one `any` of the store, named and explained once
+export type AnyKysely = Kysely<any>;
+
 /** The dialect behind a handle (the root db or a transaction), read from Kysely's adapter. */
-export function dialectOf(db: Kysely<any>): StoreDialect {
+export function dialectOf(db: AnyKysely): StoreDialect {
   const adapter = db.getExecutor().adapter;
   if (adapter instanceof PostgresAdapter) return 'postgres';
   if (adapter instanceof SqliteAdapter) return 'sqlite';
@@ -27,7 +34,7 @@ export function isUniqueViolation(err: unknown): boolean {
  * Whether the table exists (on PostgreSQL: is visible through the connection's search_path). Reads only,
  * so it can tell an empty database from an initialised one before anything is migrated.
  */
-export async function tableExists(db: Kysely<any>, table: string): Promise<boolean> {
+export async function tableExists(db: AnyKysely, table: string): Promise<boolean> {
   const { rows } =
     dialectOf(db) === 'postgres'
       ? await sql<{ found: boolean }>`select to_regclass(${table}) is not null as found`.execute(db)
@@ -44,7 +51,7 @@ export async function tableExists(db: Kysely<any>, table: string): Promise<boole
  * to lock, such as "create the first admin token unless one exists". Must run inside a transaction.
  * @example await store.transaction(async (tx) => { await lockInTransaction(tx, 'bootstrap-token'); ... });
  */
-export async function lockInTransaction(db: Kysely<any>, name: string): Promise<void> {
+export async function lockInTransaction(db: AnyKysely, name: string): Promise<void> {
   if (!db.isTransaction) throw new InternalError(`lock ${name} must be taken inside a transaction`);
   if (dialectOf(db) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`custos:${name}`}))`.execute(db);
 }

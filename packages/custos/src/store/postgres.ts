@@ -3,6 +3,7 @@
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest, withMigrationLock } from './migrations/index.js';
+import type { AnyKysely } from './dialect.js';
 import type { Database } from './schema/index.js';
 import { createStore, type Store, type StoreCluster } from './store.js';
 
@@ -73,7 +74,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     dialect: new PostgresDialect({
       pool,
       ...(setSearchPath
-        ? { onCreateConnection: async (connection) => void (await connection.executeQuery(setSearchPath)) }
+        ? {
+            onCreateConnection: async (connection) => {
+              await connection.executeQuery(setSearchPath);
+            },
+          }
         : {}),
     }),
   });
@@ -93,7 +98,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
  * `CREATE SCHEMA IF NOT EXISTS` can still fail with a unique violation on pg_namespace.
  */
 async function createSchemaIfMissing(db: Kysely<Database>, schema: string): Promise<void> {
-  const exists = async (handle: Kysely<any>): Promise<boolean> =>
+  const exists = async (handle: AnyKysely): Promise<boolean> =>
     (await handle
       .selectFrom('pg_catalog.pg_namespace')
       .select('nspname')
@@ -106,7 +111,7 @@ async function createSchemaIfMissing(db: Kysely<Database>, schema: string): Prom
 }
 
 /** The NOTIFY channel of key changes (shared by every schema; the payload names the schema when there is one). */
-export const KEY_CHANGES_CHANNEL = 'custos_key_changes';
+const KEY_CHANGES_CHANNEL = 'custos_key_changes';
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 5_000;
 
@@ -178,6 +183,7 @@ function postgresCluster(
       drop();
       return;
     }
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- drop() may have run during the awaits
     if (dropped) return;
     if (!wanted()) return void stopListening();
     backoffMs = BACKOFF_MIN_MS;

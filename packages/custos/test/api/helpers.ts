@@ -63,7 +63,7 @@ export interface ErrorReply {
 /** Asserts `res` is an error reply in our shape with this status and code; returns the body. */
 export function expectError(res: LightMyRequestResponse, status: number, code: ErrorCode): ErrorReply {
   expect(res.headers['content-type'], res.body).toMatch(/^application\/json/);
-  const body = res.json() as ErrorReply;
+  const body = res.json<ErrorReply>();
   expect({ status: res.statusCode, code: body.error?.code }, res.body).toEqual({ status, code });
   expect(Object.keys(body)).toEqual(['error']);
   expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'requestId']);

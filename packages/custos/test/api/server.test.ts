@@ -161,7 +161,9 @@ describe('startServer', () => {
           (res) => {
             let text = '';
             res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+            res.on('end', () => {
+              resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
+            });
           },
         );
         req.on('error', reject);
@@ -195,8 +197,16 @@ describe('startServer', () => {
     let received = '';
     try {
       socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
-      const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      const ended = new Promise<void>((resolve) =>
+        socket.once('close', () => {
+          resolve();
+        }),
+      );
+      await new Promise<void>((resolve) =>
+        socket.once('connect', () => {
+          resolve();
+        }),
+      );
       // The request line alone: the server has begun reading a request on this connection, so close() does not end
       // it as idle. The test shares the server's event loop: a few ms of waiting let the server read those bytes.
       socket.write('GET /v1/keys HTTP/1.1\r\n');
@@ -260,7 +270,16 @@ describe('installSignalHandlers', () => {
     let closed = 0;
     const exits: number[] = [];
     const before = process.listenerCount('SIGTERM');
-    installSignalHandlers({ close: async () => void closed++ }, (code) => void exits.push(code));
+    installSignalHandlers(
+      {
+        close: async () => {
+          closed++;
+        },
+      },
+      (code) => {
+        exits.push(code);
+      },
+    );
     expect(process.listenerCount('SIGTERM')).toBe(before + 1);
     process.emit('SIGTERM', 'SIGTERM');
     await new Promise((resolve) => setImmediate(resolve));
@@ -374,7 +393,9 @@ describe('TLS', () => {
           let body = '';
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => (body += chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, body });
+          });
           res.on('error', reject);
         },
       );

@@ -185,7 +185,7 @@ describe('keys', () => {
     expect((missing as NotFoundException).$metadata.httpStatusCode).toBe(400);
     await expectAws(kms.send(new DescribeKeyCommand({ KeyId: 'alias/none' })), 'NotFoundException');
     await expectAws(
-      kms.send(new DescribeKeyCommand({ KeyId: 'arn:aws:kms:eu-west-1:000000000000:key/' + keys.aes.KeyId })),
+      kms.send(new DescribeKeyCommand({ KeyId: `arn:aws:kms:eu-west-1:000000000000:key/${keys.aes.KeyId!}` })),
       'NotFoundException',
     );
   });
@@ -1056,7 +1056,7 @@ describe('metrics', () => {
     const scrape = async () =>
       (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.adminToken}` } })).text();
     const count = (text: string, labels: string) =>
-      Number(text.match(new RegExp(`^custos_requests_total\\{${labels}\\} (\\d+)$`, 'm'))?.[1] ?? 0);
+      Number(new RegExp(`^custos_requests_total\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
     const before = await scrape();
     await kms.send(new GenerateRandomCommand({ NumberOfBytes: 8 }));
     await kms.send(new GenerateRandomCommand({ NumberOfBytes: 8 }));

@@ -39,8 +39,8 @@ describe('AWS field names', () => {
           seen.set(name, field);
         }
       };
-      walk(op.request as never);
-      walk(op.response as never);
+      walk(op.request);
+      walk(op.response);
     }
   });
 });

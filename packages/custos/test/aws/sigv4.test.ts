@@ -180,7 +180,6 @@ describe('verifySigV4', () => {
 
   it('refuses a request without Authorization with MissingAuthenticationTokenException', async () => {
     const { authorization: _omit, ...headers } = (await signed()).headers;
-    void _omit;
     expect((await failure({ ...(await signed()), headers })).exception).toBe('MissingAuthenticationTokenException');
   });
 

@@ -102,7 +102,7 @@ describe.concurrent('custos encrypt | custos decrypt', { timeout: 120_000 }, () 
       ct = enc.stdout;
     });
 
-    const cases: ReadonlyArray<readonly [string, (ct: Buffer) => Buffer]> = [
+    const cases: readonly (readonly [string, (ct: Buffer) => Buffer])[] = [
       [
         'a byte flipped in a middle frame',
         (c) => {

@@ -29,13 +29,12 @@ export interface RunOptions {
 
 /** Environment without any CUSTOS_* variable of the developer's shell. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CUSTOS_')) env[k] = v;
+  const env = new Map(Object.entries(process.env).filter(([k]) => !k.startsWith('CUSTOS_')));
   for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
+    if (v === undefined) env.delete(k);
+    else env.set(k, v);
   }
-  return env;
+  return Object.fromEntries(env);
 }
 
 /** Spawns the CLI with `args`. */
@@ -55,7 +54,7 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
   let err = '';
   child.stdout!.on('data', (d: Buffer) => out.push(d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  child.stdin!.on('error', () => {}); // the CLI may exit before reading everything (usage errors)
+  child.stdin!.on('error', () => undefined); // the CLI may exit before reading everything (usage errors)
   child.stdin!.end(options.input ?? '');
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -113,7 +112,9 @@ export function freePort(): Promise<number> {
     s.on('error', reject);
     s.listen(0, '127.0.0.1', () => {
       const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
+      s.close(() => {
+        resolve(port);
+      });
     });
   });
 }

@@ -8,6 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- a typed view the assertions check
 function json<T = Record<string, unknown>>(r: CliResult): T {
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout.toString()) as T;

@@ -41,17 +41,15 @@ describe('custos server settings', () => {
   });
 
   it('passes the AWS region and account of key ARNs through', () => {
-    expect(serverOptions({ ...base, awsRegion: 'eu-west-1', awsAccountId: '123456789012' } as Settings)).toMatchObject({
+    expect(serverOptions({ ...base, awsRegion: 'eu-west-1', awsAccountId: '123456789012' })).toMatchObject({
       awsRegion: 'eu-west-1',
       awsAccountId: '123456789012',
     });
   });
 
   it('refuses database settings without --database-url, and a timeout that is not a count', () => {
-    expect(() => serverOptions({ ...base, databaseStatementTimeout: '100' } as Settings)).toThrow(/database-url/);
-    expect(() =>
-      serverOptions({ ...base, databaseUrl: 'postgres://db', databaseConnectionTimeout: 'soon' } as Settings),
-    ).toThrow();
+    expect(() => serverOptions({ ...base, databaseStatementTimeout: '100' })).toThrow(/database-url/);
+    expect(() => serverOptions({ ...base, databaseUrl: 'postgres://db', databaseConnectionTimeout: 'soon' })).toThrow();
   });
 
   it('refuses a config file that is missing, not JSON, not an object, or has a value of the wrong type, never quoting it', () => {

@@ -28,9 +28,13 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 20_000)
 }
 
 function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) =>
-    child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code)),
-  );
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else
+      child.on('exit', (code) => {
+        resolve(code);
+      });
+  });
 }
 
 describe.concurrent('custos server', { timeout: 120_000 }, () => {

@@ -1,6 +1,5 @@
 // `custos token`, `custos audit` (with --follow), token resolution and one-line errors, end to end against a real server.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, type TestServer, cleanEnv, errorCode, freePort, runCli, spawnCli, startTestServer } from './helpers.js';
@@ -106,7 +105,11 @@ describe.concurrent('custos audit', { timeout: 120_000 }, () => {
     const child = spawnCli(['audit', '--follow', '--json', '--interval', '200'], { env: t.env });
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('close', (code) => {
+        resolve(code);
+      }),
+    );
     await waitFor(() => out.includes('"CreateKey"'), 10_000); // the records so far
     expect(out).not.toContain('"GenerateRandom"');
     await t.kms.generateRandom({ numberOfBytes: 8 });
@@ -185,7 +188,9 @@ describe.concurrent('connection and errors', { timeout: 120_000 }, () => {
         let out = '';
         child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
         child.stdin.end();
-        child.on('close', (code) => resolve({ code, out }));
+        child.on('close', (code) => {
+          resolve({ code, out });
+        });
       });
       expect(r.code).toBe(2);
       expect(r.out).toMatch(/^custos: USAGE: refusing to write .* to a terminal; use --out <file>/m);

@@ -18,12 +18,12 @@ import {
   verify as nodeVerify,
 } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 import {
   AccessDeniedError,
   ConflictError,
   InvalidCiphertextError,
   InvalidStateError,
-  KmsError,
   LimitExceededError,
   NotFoundError,
   UnsupportedError,
@@ -31,7 +31,6 @@ import {
   VerificationFailedError,
   type Caller,
   type CreateKeyRequest,
-  type ErrorCode,
   type Kms,
   type KeyMetadata,
   type Role,
@@ -46,19 +45,6 @@ export interface KmsUnderTest {
   /** A Kms acting as a principal holding only `role`. */
   asRole(role: Role): Promise<Kms>;
   cleanup(): Promise<void>;
-}
-
-type ErrorClass = abstract new (...args: never[]) => KmsError;
-
-/** Awaits `promise` and asserts it rejects with an instance of `type` carrying `code`. */
-async function expectError(promise: Promise<unknown>, type: ErrorClass, code: ErrorCode): Promise<KmsError> {
-  const error = await promise.then(
-    (value: unknown) => ({ resolved: value }),
-    (e: unknown) => e,
-  );
-  expect(error, `expected ${type.name} ${code}`).toBeInstanceOf(type);
-  expect((error as KmsError).code).toBe(code);
-  return error as KmsError;
 }
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -177,8 +163,8 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         const meta = (await kms.describeKey({ keyId: id })).keyMetadata;
         expect(meta.keyState).toBe('Disabled');
         expect(meta.enabled).toBe(false);
-        await expectError(kms.encrypt({ keyId: id, plaintext: utf8('x') }), InvalidStateError, 'KEY_DISABLED');
-        await expectError(kms.decrypt({ ciphertextBlob }), InvalidStateError, 'KEY_DISABLED');
+        await expectKmsError(kms.encrypt({ keyId: id, plaintext: utf8('x') }), 'KEY_DISABLED', InvalidStateError);
+        await expectKmsError(kms.decrypt({ ciphertextBlob }), 'KEY_DISABLED', InvalidStateError);
         await kms.enableKey({ keyId: id });
         expect((await kms.describeKey({ keyId: id })).keyMetadata.keyState).toBe('Enabled');
         expect(hex((await kms.decrypt({ ciphertextBlob })).plaintext)).toBe(hex(utf8('x')));
@@ -194,11 +180,11 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         const meta = (await kms.describeKey({ keyId: id })).keyMetadata;
         expect(meta.keyState).toBe('PendingDeletion');
         expectDate(meta.deletionDate);
-        await expectError(kms.encrypt({ keyId: id, plaintext: utf8('x') }), InvalidStateError, 'INVALID_KEY_STATE');
-        await expectError(
+        await expectKmsError(kms.encrypt({ keyId: id, plaintext: utf8('x') }), 'INVALID_KEY_STATE', InvalidStateError);
+        await expectKmsError(
           kms.scheduleKeyDeletion({ keyId: id, pendingWindowInDays: 7 }),
-          InvalidStateError,
           'INVALID_KEY_STATE',
+          InvalidStateError,
         );
         await kms.cancelKeyDeletion({ keyId: id });
         const after = (await kms.describeKey({ keyId: id })).keyMetadata;
@@ -233,7 +219,7 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         await kms.updateAlias({ aliasName, targetKeyId: b });
         expect((await kms.describeKey({ keyId: aliasName })).keyMetadata.keyId).toBe(b);
         await kms.deleteAlias({ aliasName });
-        await expectError(kms.describeKey({ keyId: aliasName }), NotFoundError, 'ALIAS_NOT_FOUND');
+        await expectKmsError(kms.describeKey({ keyId: aliasName }), 'ALIAS_NOT_FOUND', NotFoundError);
         expect((await kms.describeKey({ keyId: b })).keyMetadata.keyState).toBe('Enabled');
       });
 
@@ -313,7 +299,7 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
             }),
           () => kms.decrypt({ ciphertextBlob: ciphertextBlob.slice(0, 20), encryptionContext: context }),
         ]) {
-          const error = await expectError(attempt(), InvalidCiphertextError, 'INVALID_CIPHERTEXT');
+          const error = await expectKmsError(attempt(), 'INVALID_CIPHERTEXT', InvalidCiphertextError);
           expect(error.message).toBe(InvalidCiphertextError.MESSAGE);
         }
       });
@@ -336,10 +322,10 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         expect('plaintext' in moved).toBe(false);
         const decrypted = await kms.decrypt({ ciphertextBlob: moved.ciphertextBlob, encryptionContext: { to: 'b' } });
         expect(hex(decrypted.plaintext)).toBe(hex(everyByte));
-        await expectError(
+        await expectKmsError(
           kms.decrypt({ ciphertextBlob: moved.ciphertextBlob, encryptionContext: { from: 'a' } }),
-          InvalidCiphertextError,
           'INVALID_CIPHERTEXT',
+          InvalidCiphertextError,
         );
       });
 
@@ -487,20 +473,20 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
           expect(verified.signatureValid).toBe(true);
           const { publicKey } = await kms.getPublicKey({ keyId });
           expect(nodeVerifies(publicKey, signed.signature)).toBe(true);
-          await expectError(
+          await expectKmsError(
             kms.verify({ keyId, message, signature: flipByte(signed.signature, 10), signingAlgorithm: algorithm }),
-            VerificationFailedError,
             'INVALID_SIGNATURE',
+            VerificationFailedError,
           );
-          await expectError(
+          await expectKmsError(
             kms.verify({
               keyId,
               message: utf8('another message'),
               signature: signed.signature,
               signingAlgorithm: algorithm,
             }),
-            VerificationFailedError,
             'INVALID_SIGNATURE',
+            VerificationFailedError,
           );
         });
       }
@@ -555,10 +541,10 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         expect((await kms.verifyMac({ keyId: shared.hmac, message, mac, macAlgorithm: 'HMAC_SHA_256' })).macValid).toBe(
           true,
         );
-        await expectError(
+        await expectKmsError(
           kms.verifyMac({ keyId: shared.hmac, message, mac: flipByte(mac, 0), macAlgorithm: 'HMAC_SHA_256' }),
-          VerificationFailedError,
           'INVALID_MAC',
+          VerificationFailedError,
         );
       });
 
@@ -588,7 +574,7 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         expectBytes(derived.plaintext, 32);
         const { jwk } = await kms.exportKey({ keyId, format: 'JWK' });
         const material = Buffer.from(jwk!.k!, 'base64url');
-        expect(hex(derived.plaintext!)).toBe(Buffer.from(hkdfSync('sha256', material, salt, info, 32)).toString('hex'));
+        expect(hex(derived.plaintext)).toBe(Buffer.from(hkdfSync('sha256', material, salt, info, 32)).toString('hex'));
 
         const stored = await kms.deriveKey({
           keyId,
@@ -670,10 +656,10 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
 
         await kms.deleteImportedKeyMaterial({ keyId });
         expect((await kms.describeKey({ keyId })).keyMetadata.keyState).toBe('PendingImport');
-        await expectError(
+        await expectKmsError(
           kms.generateMac({ keyId, message, macAlgorithm: 'HMAC_SHA_256' }),
-          InvalidStateError,
           'INVALID_KEY_STATE',
+          InvalidStateError,
         );
       });
 
@@ -713,7 +699,7 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         await kms.encrypt({ keyId, plaintext: utf8('1') });
         await kms.encrypt({ keyId, plaintext: utf8('2') });
         expect((await kms.describeKey({ keyId })).keyMetadata.usageConstraints.useCount).toBe(2);
-        await expectError(kms.encrypt({ keyId, plaintext: utf8('3') }), LimitExceededError, 'USAGE_LIMIT_EXCEEDED');
+        await expectKmsError(kms.encrypt({ keyId, plaintext: utf8('3') }), 'USAGE_LIMIT_EXCEEDED', LimitExceededError);
         const cleared = await kms.updateKeyConstraints({ keyId, maxUses: null, notAfter: null });
         expect(cleared.keyMetadata.usageConstraints.maxUses).toBeUndefined();
         expect(cleared.keyMetadata.usageConstraints.notAfter).toBeUndefined();
@@ -783,9 +769,9 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         const user = await under.asRole('key-user');
         const { ciphertextBlob } = await user.encrypt({ keyId: shared.aes, plaintext: utf8('as user') });
         expect(hex((await user.decrypt({ ciphertextBlob })).plaintext)).toBe(hex(utf8('as user')));
-        await expectError(user.createKey({}), AccessDeniedError, 'ACCESS_DENIED');
-        await expectError(user.disableKey({ keyId: shared.aes }), AccessDeniedError, 'ACCESS_DENIED');
-        await expectError(user.listAuditRecords(), AccessDeniedError, 'ACCESS_DENIED');
+        await expectKmsError(user.createKey({}), 'ACCESS_DENIED', AccessDeniedError);
+        await expectKmsError(user.disableKey({ keyId: shared.aes }), 'ACCESS_DENIED', AccessDeniedError);
+        await expectKmsError(user.listAuditRecords(), 'ACCESS_DENIED', AccessDeniedError);
       });
 
       it('a key-admin manages keys but may not use them: ACCESS_DENIED', async () => {
@@ -793,15 +779,15 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         const { keyMetadata } = await admin.createKey({ description: 'by key-admin' });
         await admin.disableKey({ keyId: keyMetadata.keyId });
         await admin.enableKey({ keyId: keyMetadata.keyId });
-        await expectError(
+        await expectKmsError(
           admin.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('x') }),
-          AccessDeniedError,
           'ACCESS_DENIED',
+          AccessDeniedError,
         );
-        await expectError(
+        await expectKmsError(
           admin.generateDataKey({ keyId: shared.aes, keySpec: 'AES_256' }),
-          AccessDeniedError,
           'ACCESS_DENIED',
+          AccessDeniedError,
         );
       });
     });
@@ -809,102 +795,102 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
     describe('errors: same class and code', () => {
       it('KEY_NOT_FOUND (NotFoundError) for an unknown key id or ARN', async () => {
         const unknown = randomUUID();
-        await expectError(kms.describeKey({ keyId: unknown }), NotFoundError, 'KEY_NOT_FOUND');
+        await expectKmsError(kms.describeKey({ keyId: unknown }), 'KEY_NOT_FOUND', NotFoundError);
         const arn = (await kms.describeKey({ keyId: shared.aes })).keyMetadata.arn.replace(shared.aes, unknown);
-        await expectError(kms.encrypt({ keyId: arn, plaintext: utf8('x') }), NotFoundError, 'KEY_NOT_FOUND');
+        await expectKmsError(kms.encrypt({ keyId: arn, plaintext: utf8('x') }), 'KEY_NOT_FOUND', NotFoundError);
       });
 
       it('ALIAS_NOT_FOUND (NotFoundError) for an unknown alias', async () => {
-        await expectError(
+        await expectKmsError(
           kms.encrypt({ keyId: `alias/contract-${run}/none`, plaintext: utf8('x') }),
-          NotFoundError,
           'ALIAS_NOT_FOUND',
+          NotFoundError,
         );
-        await expectError(
+        await expectKmsError(
           kms.deleteAlias({ aliasName: `alias/contract-${run}/none` }),
-          NotFoundError,
           'ALIAS_NOT_FOUND',
+          NotFoundError,
         );
       });
 
       it('KEY_DISABLED and INVALID_KEY_STATE (InvalidStateError)', async () => {
         const disabled = await createId();
         await kms.disableKey({ keyId: disabled });
-        await expectError(
+        await expectKmsError(
           kms.generateDataKey({ keyId: disabled, keySpec: 'AES_256' }),
-          InvalidStateError,
           'KEY_DISABLED',
+          InvalidStateError,
         );
         const pendingImport = await createId({ origin: 'EXTERNAL' });
-        await expectError(
+        await expectKmsError(
           kms.encrypt({ keyId: pendingImport, plaintext: utf8('x') }),
-          InvalidStateError,
           'INVALID_KEY_STATE',
+          InvalidStateError,
         );
       });
 
       it('INVALID_CIPHERTEXT (InvalidCiphertextError) for bytes that are no ciphertext', async () => {
-        await expectError(
+        await expectKmsError(
           kms.decrypt({ ciphertextBlob: new Uint8Array(randomBytes(64)) }),
-          InvalidCiphertextError,
           'INVALID_CIPHERTEXT',
+          InvalidCiphertextError,
         );
       });
 
       it('VALIDATION_ERROR (ValidationError) for an unknown field (body and query), an oversized plaintext, an out-of-range number, an unknown enum value', async () => {
-        await expectError(
+        await expectKmsError(
           kms.encrypt({ keyId: shared.aes, plaintext: utf8('x'), bogus: 1 } as never),
-          ValidationError,
           'VALIDATION_ERROR',
+          ValidationError,
         );
-        await expectError(
+        await expectKmsError(
           kms.describeKey({ keyId: shared.aes, bogus: 'x' } as never),
-          ValidationError,
           'VALIDATION_ERROR',
+          ValidationError,
         );
-        await expectError(
+        await expectKmsError(
           kms.encrypt({ keyId: shared.aes, plaintext: new Uint8Array(4097) }),
-          ValidationError,
           'VALIDATION_ERROR',
+          ValidationError,
         );
-        await expectError(kms.generateRandom({ numberOfBytes: 1025 }), ValidationError, 'VALIDATION_ERROR');
-        await expectError(kms.createKey({ keySpec: 'AES_512' } as never), ValidationError, 'VALIDATION_ERROR');
-        await expectError(kms.listKeys({ limit: 0 }), ValidationError, 'VALIDATION_ERROR');
+        await expectKmsError(kms.generateRandom({ numberOfBytes: 1025 }), 'VALIDATION_ERROR', ValidationError);
+        await expectKmsError(kms.createKey({ keySpec: 'AES_512' } as never), 'VALIDATION_ERROR', ValidationError);
+        await expectKmsError(kms.listKeys({ limit: 0 }), 'VALIDATION_ERROR', ValidationError);
       });
 
       it('INVALID_KEY_USAGE (ValidationError) for an operation the key usage does not allow', async () => {
-        await expectError(
+        await expectKmsError(
           kms.sign({ keyId: shared.aes, message: utf8('m'), signingAlgorithm: 'ECDSA_SHA_256' }),
-          ValidationError,
           'INVALID_KEY_USAGE',
+          ValidationError,
         );
-        await expectError(
+        await expectKmsError(
           kms.encrypt({ keyId: shared.p256, plaintext: utf8('x') }),
-          ValidationError,
           'INVALID_KEY_USAGE',
+          ValidationError,
         );
-        await expectError(kms.getPublicKey({ keyId: shared.aes }), ValidationError, 'INVALID_KEY_USAGE');
+        await expectKmsError(kms.getPublicKey({ keyId: shared.aes }), 'INVALID_KEY_USAGE', ValidationError);
       });
 
       it('ALREADY_EXISTS (ConflictError) for an alias name in use', async () => {
         const aliasName = `alias/contract-${run}/taken`;
         await kms.createAlias({ aliasName, targetKeyId: shared.aes });
-        await expectError(kms.createAlias({ aliasName, targetKeyId: shared.aes2 }), ConflictError, 'ALREADY_EXISTS');
+        await expectKmsError(kms.createAlias({ aliasName, targetKeyId: shared.aes2 }), 'ALREADY_EXISTS', ConflictError);
         expect((await kms.describeKey({ keyId: aliasName })).keyMetadata.keyId).toBe(shared.aes);
       });
 
       it('ACCESS_DENIED (AccessDeniedError) for exporting a key not created exportable', async () => {
-        await expectError(kms.exportKey({ keyId: shared.aes, format: 'JWK' }), AccessDeniedError, 'ACCESS_DENIED');
+        await expectKmsError(kms.exportKey({ keyId: shared.aes, format: 'JWK' }), 'ACCESS_DENIED', AccessDeniedError);
       });
 
       it('UNSUPPORTED (UnsupportedError) for grant tokens, and for a symmetric key exported as PEM', async () => {
-        await expectError(
+        await expectKmsError(
           kms.encrypt({ keyId: shared.aes, plaintext: utf8('x'), grantTokens: ['grant'] }),
-          UnsupportedError,
           'UNSUPPORTED',
+          UnsupportedError,
         );
         const exportable = await createId({ exportable: true });
-        await expectError(kms.exportKey({ keyId: exportable, format: 'PEM' }), UnsupportedError, 'UNSUPPORTED');
+        await expectKmsError(kms.exportKey({ keyId: exportable, format: 'PEM' }), 'UNSUPPORTED', UnsupportedError);
       });
     });
   });

@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteKms } from '@custos/client';
-import { AuthenticationError, KmsError, NotFoundError, UnavailableError, type Role } from '@custos/contract';
+import { AuthenticationError, NotFoundError, UnavailableError, type Role } from '@custos/contract';
 import { startServer } from '../../src/api/server.js';
 import { describeKmsContract, type KmsUnderTest } from './kms-contract.js';
+import { kmsRejection } from '../../../contract/test/helpers/expect-kms-error.js';
 
 /** A server on a free port over a fresh data directory, an admin RemoteKms, and RemoteKms instances per role. */
 async function startRemote(): Promise<KmsUnderTest & { url: string }> {
@@ -48,28 +49,19 @@ describe('RemoteKms against a real server', () => {
   });
   afterAll(async () => remote?.cleanup());
 
-  const rejection = async (promise: Promise<unknown>): Promise<KmsError> => {
-    const error = await promise.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(KmsError);
-    return error as KmsError;
-  };
-
   it('an error carries the request id the caller gave, else the one the server used', async () => {
-    const given = await rejection(
+    const given = await kmsRejection(
       remote.kms.describeKey({ keyId: 'alias/none' }, { principal: 'ignored', roles: [], requestId: 'contract-req-1' }),
     );
     expect(given).toBeInstanceOf(NotFoundError);
     expect(given.requestId).toBe('contract-req-1');
-    const generated = await rejection(remote.kms.describeKey({ keyId: 'alias/none' }));
+    const generated = await kmsRejection(remote.kms.describeKey({ keyId: 'alias/none' }));
     expect(generated.requestId).toMatch(/\S/);
   });
 
   it("the caller's principal and roles are ignored: the token decides who calls", async () => {
     const user = await remote.asRole('key-user');
-    const denied = await rejection(
+    const denied = await kmsRejection(
       user.createKey({}, { principal: 'local:admin', roles: ['admin'], requestId: 'contract-req-2' }),
     );
     expect(denied.code).toBe('ACCESS_DENIED');
@@ -81,7 +73,7 @@ describe('RemoteKms against a real server', () => {
 
   it('an unknown or revoked token fails with UNAUTHENTICATED (AuthenticationError)', async () => {
     const stranger = new RemoteKms({ endpoint: remote.url, token: 'cst_not-a-real-token' });
-    const error = await rejection(stranger.listKeys());
+    const error = await kmsRejection(stranger.listKeys());
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error.code).toBe('UNAUTHENTICATED');
 
@@ -89,7 +81,7 @@ describe('RemoteKms against a real server', () => {
     const revoked = new RemoteKms({ endpoint: remote.url, token });
     await revoked.listKeys();
     await remote.kms.revokeToken({ tokenId });
-    expect((await rejection(revoked.listKeys())).code).toBe('UNAUTHENTICATED');
+    expect((await kmsRejection(revoked.listKeys())).code).toBe('UNAUTHENTICATED');
   });
 
   it('a server that does not answer gives UNAVAILABLE (UnavailableError) after the retries of a safe operation', async () => {
@@ -97,11 +89,11 @@ describe('RemoteKms against a real server', () => {
     const url = gone.url;
     await gone.cleanup();
     const kms = new RemoteKms({ endpoint: url, token: 'cst_x', retries: 1, retryBaseDelayMs: 10 });
-    const error = await rejection(kms.listKeys());
+    const error = await kmsRejection(kms.listKeys());
     expect(error).toBeInstanceOf(UnavailableError);
     expect(error.code).toBe('UNAVAILABLE');
     expect(error.message).toContain('2 tries');
-    const unsafe = await rejection(kms.createKey({}));
+    const unsafe = await kmsRejection(kms.createKey({}));
     expect(unsafe.message).toContain('may or may not');
   });
 });

@@ -32,7 +32,9 @@ describe('UUID bytes', () => {
     '1234abcd_12ab-34cd-56ef-1234567890ab',
   ])("%j is not a UUID: INTERNAL (ids written are Custos's own)", (bad) => {
     expect(isUuid(bad)).toBe(false);
-    expect(() => writeUuid(new Uint8Array(16), 0, bad)).toThrow(InternalError);
+    expect(() => {
+      writeUuid(new Uint8Array(16), 0, bad);
+    }).toThrow(InternalError);
   });
 
   it('reads exactly 16 bytes: a shorter or longer view is INTERNAL, never the bytes beside it', () => {

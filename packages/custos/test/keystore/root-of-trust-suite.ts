@@ -16,7 +16,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
 
 export function describeRootOfTrust(
   name: string,
-  make: () => Promise<{ rot: RootOfTrust; cleanup(): Promise<void> }>,
+  make: () => Promise<{ rot: RootOfTrust; cleanup: () => Promise<void> }>,
 ): void {
   describe(`RootOfTrust: ${name}`, () => {
     let rot: RootOfTrust;
@@ -69,7 +69,7 @@ export function describeRootOfTrust(
           expect.fail(`byte ${i} flipped but unwrap succeeded`);
         } catch (err) {
           expect((err as { code?: string }).code).toBe('INTERNAL');
-          expect(String((err as Error).message)).not.toContain(secretHex);
+          expect((err as Error).message).not.toContain(secretHex);
         }
       }
       expect(await codeOf(rot.unwrap(wrapped.subarray(0, wrapped.length - 1), aad))).toBe('INTERNAL');

@@ -52,7 +52,9 @@ async function startNode(dir: string, schema: string, rootKeyFile: string): Prom
   let stderr = '';
   child.stdout!.resume();
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`custos server did not start; stderr: ${stderr}`)), 20_000);
+    const timer = setTimeout(() => {
+      reject(new Error(`custos server did not start; stderr: ${stderr}`));
+    }, 20_000);
     child.stderr!.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
       if (stderr.includes('listening on')) {
@@ -72,7 +74,8 @@ async function eventually(check: () => Promise<void>, ms = 2000): Promise<void> 
   const deadline = Date.now() + ms;
   for (;;) {
     try {
-      return await check();
+      await check();
+      return;
     } catch (err) {
       if (Date.now() > deadline) throw err;
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -103,7 +106,7 @@ describeTwoNodes('two server processes on one PostgreSQL', () => {
     await a?.close();
     await b?.close();
     for (const node of [nodeA, nodeB]) {
-      if (node && node.process.exitCode === null && node.process.signalCode === null) {
+      if (node?.process.exitCode === null && node.process.signalCode === null) {
         const exited = new Promise((resolve) => node.process.once('exit', resolve));
         node.process.kill('SIGTERM');
         await exited;
@@ -139,9 +142,9 @@ describeTwoNodes('two server processes on one PostgreSQL', () => {
       await rotations;
     }
     const latest = (await a.listKeyRotations({ keyId })).rotations.length + 1;
-    await eventually(async () =>
-      expect(versionOf((await b.encrypt({ keyId, plaintext: utf8('last') })).ciphertextBlob)).toBe(latest),
-    );
+    await eventually(async () => {
+      expect(versionOf((await b.encrypt({ keyId, plaintext: utf8('last') })).ciphertextBlob)).toBe(latest);
+    });
   }, 30_000);
 
   it('a key disabled on A is refused by B within 2 s', async () => {
@@ -174,7 +177,9 @@ describeTwoNodes('two server processes on one PostgreSQL', () => {
       }
     };
     const workers = [0, 1, 2, 3].map(worker);
-    await eventually(async () => expect(acknowledged.length).toBeGreaterThanOrEqual(10), 10_000);
+    await eventually(async () => {
+      expect(acknowledged.length).toBeGreaterThanOrEqual(10);
+    }, 10_000);
     const exited = new Promise((resolve) => nodeB.process.once('exit', resolve));
     nodeB.process.kill('SIGKILL');
     await exited;

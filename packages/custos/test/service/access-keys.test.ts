@@ -6,7 +6,8 @@ import { sqliteDriver } from '../../src/store/sqlite-driver.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '@custos/contract';
 import { exposeSecret } from '../../src/core/secret-bytes.js';
-import { expectCode, openTestKms, type TestKms } from './helpers.js';
+import { openTestKms, type TestKms } from './helpers.js';
+import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 
 const SqliteDatabase = sqliteDriver();
 
@@ -43,21 +44,21 @@ describe('access keys', () => {
   });
 
   it('authenticateAccessKey refuses unknown, malformed and revoked ids with UNAUTHENTICATED', async () => {
-    await expectCode(t.kms.authenticateAccessKey('AKIACUSTOSAAAAAAAAAA'), 'UNAUTHENTICATED');
-    await expectCode(t.kms.authenticateAccessKey('AKIAIOSFODNN7EXAMPLE'), 'UNAUTHENTICATED');
-    await expectCode(t.kms.authenticateAccessKey("AKIACUSTOS' or 1=1 --"), 'UNAUTHENTICATED');
+    await expectKmsError(t.kms.authenticateAccessKey('AKIACUSTOSAAAAAAAAAA'), 'UNAUTHENTICATED');
+    await expectKmsError(t.kms.authenticateAccessKey('AKIAIOSFODNN7EXAMPLE'), 'UNAUTHENTICATED');
+    await expectKmsError(t.kms.authenticateAccessKey("AKIACUSTOS' or 1=1 --"), 'UNAUTHENTICATED');
     const created = await t.kms.createAccessKey({ roles: ['key-user'] }, ADMIN);
     await t.kms.authenticateAccessKey(created.accessKeyId);
     await t.kms.revokeAccessKey({ accessKeyId: created.accessKeyId }, ADMIN);
-    await expectCode(t.kms.authenticateAccessKey(created.accessKeyId), 'UNAUTHENTICATED');
+    await expectKmsError(t.kms.authenticateAccessKey(created.accessKeyId), 'UNAUTHENTICATED');
   });
 
   it('revokeAccessKey of an unknown id is NOT_FOUND; revoking twice is a no-op', async () => {
-    await expectCode(t.kms.revokeAccessKey({ accessKeyId: 'AKIACUSTOSAAAAAAAAAA' }, ADMIN), 'NOT_FOUND');
+    await expectKmsError(t.kms.revokeAccessKey({ accessKeyId: 'AKIACUSTOSAAAAAAAAAA' }, ADMIN), 'NOT_FOUND');
     const created = await t.kms.createAccessKey({ roles: ['key-user'] }, ADMIN);
     await t.kms.revokeAccessKey({ accessKeyId: created.accessKeyId }, ADMIN);
     expect(await t.kms.revokeAccessKey({ accessKeyId: created.accessKeyId }, ADMIN)).toEqual({});
-    await expectCode(t.kms.revokeAccessKey({ accessKeyId: 'not an id' }, ADMIN), 'VALIDATION_ERROR');
+    await expectKmsError(t.kms.revokeAccessKey({ accessKeyId: 'not an id' }, ADMIN), 'VALIDATION_ERROR');
   });
 
   it('listAccessKeys pages through every key, oldest first, without secrets, with revokedAt and lastUsedAt', async () => {
@@ -94,24 +95,24 @@ describe('access keys', () => {
       lastUsedAt: t.clock.now(),
     });
     expect(JSON.stringify(all)).not.toMatch(/secret/i);
-    await expectCode(t.kms.listAccessKeys({ marker: 'bm9wZQ' }, ADMIN), 'INVALID_MARKER');
+    await expectKmsError(t.kms.listAccessKeys({ marker: 'bm9wZQ' }, ADMIN), 'INVALID_MARKER');
   });
 
   it('only administrators may create, list or revoke access keys (ACCESS_DENIED otherwise)', async () => {
     const created = await t.kms.createAccessKey({ roles: ['key-user'] }, ADMIN);
     for (const caller of [KEY_ADMIN, KEY_USER]) {
-      await expectCode(t.kms.createAccessKey({ roles: ['admin'] }, caller), 'ACCESS_DENIED');
-      await expectCode(t.kms.listAccessKeys({}, caller), 'ACCESS_DENIED');
-      await expectCode(t.kms.revokeAccessKey({ accessKeyId: created.accessKeyId }, caller), 'ACCESS_DENIED');
+      await expectKmsError(t.kms.createAccessKey({ roles: ['admin'] }, caller), 'ACCESS_DENIED');
+      await expectKmsError(t.kms.listAccessKeys({}, caller), 'ACCESS_DENIED');
+      await expectKmsError(t.kms.revokeAccessKey({ accessKeyId: created.accessKeyId }, caller), 'ACCESS_DENIED');
     }
     await t.kms.authenticateAccessKey(created.accessKeyId);
   });
 
   it('refuses bad input with VALIDATION_ERROR: no roles, unknown role, unknown field', async () => {
-    await expectCode(t.kms.createAccessKey({ roles: [] }, ADMIN), 'VALIDATION_ERROR');
-    await expectCode(t.kms.createAccessKey({ roles: ['admin', 'admin'] }, ADMIN), 'VALIDATION_ERROR');
-    await expectCode(t.kms.createAccessKey({ roles: ['root' as never] }, ADMIN), 'VALIDATION_ERROR');
-    await expectCode(
+    await expectKmsError(t.kms.createAccessKey({ roles: [] }, ADMIN), 'VALIDATION_ERROR');
+    await expectKmsError(t.kms.createAccessKey({ roles: ['admin', 'admin'] }, ADMIN), 'VALIDATION_ERROR');
+    await expectKmsError(t.kms.createAccessKey({ roles: ['root' as never] }, ADMIN), 'VALIDATION_ERROR');
+    await expectKmsError(
       t.kms.createAccessKey({ roles: ['admin'], secretAccessKey: 'mine' } as never, ADMIN),
       'VALIDATION_ERROR',
     );
@@ -156,7 +157,7 @@ describe('access keys', () => {
     }
     const kms = await t.reopen();
     // The secret is bound to its key id: moved to another row it does not unwrap (stored data is corrupt: INTERNAL).
-    await expectCode(kms.authenticateAccessKey(b.accessKeyId), 'INTERNAL');
+    await expectKmsError(kms.authenticateAccessKey(b.accessKeyId), 'INTERNAL');
     expect((await kms.authenticateAccessKey(a.accessKeyId)).caller.roles).toEqual(['key-user']);
   });
 });

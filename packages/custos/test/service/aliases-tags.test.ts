@@ -2,7 +2,8 @@
 // and key policies, through LocalKms.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, type Tag } from '@custos/contract';
-import { expectCode, openTestKms, text, utf8, type TestKms } from './helpers.js';
+import { openTestKms, text, utf8, type TestKms } from './helpers.js';
+import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 
 const ARN_PREFIX = 'arn:aws:kms:us-east-1:000000000000';
 
@@ -42,14 +43,14 @@ describe('aliases', () => {
     const second = await newKey();
     const alias = name('dup');
     await t.kms.createAlias({ aliasName: alias, targetKeyId: first });
-    await expectCode(t.kms.createAlias({ aliasName: alias, targetKeyId: second }), 'ALREADY_EXISTS');
+    await expectKmsError(t.kms.createAlias({ aliasName: alias, targetKeyId: second }), 'ALREADY_EXISTS');
     expect((await t.kms.describeKey({ keyId: alias })).keyMetadata.keyId).toBe(first);
   });
 
   it("alias names under 'alias/aws/' are reserved: INVALID_ALIAS_NAME", async () => {
     const keyId = await newKey();
-    await expectCode(t.kms.createAlias({ aliasName: 'alias/aws/x', targetKeyId: keyId }), 'INVALID_ALIAS_NAME');
-    await expectCode(t.kms.createAlias({ aliasName: 'alias/aws/s3', targetKeyId: keyId }), 'INVALID_ALIAS_NAME');
+    await expectKmsError(t.kms.createAlias({ aliasName: 'alias/aws/x', targetKeyId: keyId }), 'INVALID_ALIAS_NAME');
+    await expectKmsError(t.kms.createAlias({ aliasName: 'alias/aws/s3', targetKeyId: keyId }), 'INVALID_ALIAS_NAME');
     expect((await t.kms.listAliases({ keyId })).aliases).toEqual([]);
   });
 
@@ -65,33 +66,33 @@ describe('aliases', () => {
     'createAlias with the malformed name %j fails with VALIDATION_ERROR (the request schema) and creates nothing',
     async (aliasName) => {
       const keyId = await newKey();
-      await expectCode(t.kms.createAlias({ aliasName, targetKeyId: keyId }), 'VALIDATION_ERROR');
+      await expectKmsError(t.kms.createAlias({ aliasName, targetKeyId: keyId }), 'VALIDATION_ERROR');
       expect((await t.kms.listAliases({ keyId })).aliases).toEqual([]);
     },
   );
 
   it('a malformed alias used as a key reference fails with INVALID_ALIAS_NAME', async () => {
-    await expectCode(t.kms.describeKey({ keyId: 'alias/has space' }), 'INVALID_ALIAS_NAME');
-    await expectCode(t.kms.encrypt({ keyId: 'alias/', plaintext: utf8('x') }), 'INVALID_ALIAS_NAME');
+    await expectKmsError(t.kms.describeKey({ keyId: 'alias/has space' }), 'INVALID_ALIAS_NAME');
+    await expectKmsError(t.kms.encrypt({ keyId: 'alias/', plaintext: utf8('x') }), 'INVALID_ALIAS_NAME');
   });
 
   it('an unknown alias fails with ALIAS_NOT_FOUND, a NotFoundError', async () => {
-    const error = await expectCode(t.kms.describeKey({ keyId: 'alias/never-made' }), 'ALIAS_NOT_FOUND');
+    const error = await expectKmsError(t.kms.describeKey({ keyId: 'alias/never-made' }), 'ALIAS_NOT_FOUND');
     expect(error).toBeInstanceOf(NotFoundError);
-    await expectCode(
+    await expectKmsError(
       t.kms.encrypt({ keyId: `${ARN_PREFIX}:alias/never-made`, plaintext: utf8('x') }),
       'ALIAS_NOT_FOUND',
     );
-    await expectCode(t.kms.deleteAlias({ aliasName: 'alias/never-made' }), 'ALIAS_NOT_FOUND');
-    await expectCode(
+    await expectKmsError(t.kms.deleteAlias({ aliasName: 'alias/never-made' }), 'ALIAS_NOT_FOUND');
+    await expectKmsError(
       t.kms.updateAlias({ aliasName: 'alias/never-made', targetKeyId: await newKey() }),
       'ALIAS_NOT_FOUND',
     );
   });
 
   it('an unknown key id fails with KEY_NOT_FOUND', async () => {
-    await expectCode(t.kms.describeKey({ keyId: '00000000-0000-4000-8000-000000000000' }), 'KEY_NOT_FOUND');
-    await expectCode(
+    await expectKmsError(t.kms.describeKey({ keyId: '00000000-0000-4000-8000-000000000000' }), 'KEY_NOT_FOUND');
+    await expectKmsError(
       t.kms.createAlias({ aliasName: name(), targetKeyId: '00000000-0000-4000-8000-000000000000' }),
       'KEY_NOT_FOUND',
     );
@@ -107,8 +108,8 @@ describe('aliases', () => {
       `arn:aws:kms:eu-west-1:000000000000:${alias}`,
       `arn:aws:kms:us-east-1:111111111111:${alias}`,
     ]) {
-      await expectCode(t.kms.describeKey({ keyId: ref }), 'KEY_NOT_FOUND');
-      await expectCode(t.kms.encrypt({ keyId: ref, plaintext: utf8('x') }), 'KEY_NOT_FOUND');
+      await expectKmsError(t.kms.describeKey({ keyId: ref }), 'KEY_NOT_FOUND');
+      await expectKmsError(t.kms.encrypt({ keyId: ref, plaintext: utf8('x') }), 'KEY_NOT_FOUND');
     }
   });
 
@@ -116,8 +117,8 @@ describe('aliases', () => {
     const keyId = await newKey();
     const alias = name('target');
     await t.kms.createAlias({ aliasName: alias, targetKeyId: keyId });
-    await expectCode(t.kms.createAlias({ aliasName: name(), targetKeyId: alias }), 'VALIDATION_ERROR');
-    await expectCode(
+    await expectKmsError(t.kms.createAlias({ aliasName: name(), targetKeyId: alias }), 'VALIDATION_ERROR');
+    await expectKmsError(
       t.kms.createAlias({ aliasName: name(), targetKeyId: `${ARN_PREFIX}:${alias}` }),
       'VALIDATION_ERROR',
     );
@@ -149,10 +150,10 @@ describe('aliases', () => {
     const alias = name('usage');
     await t.kms.createAlias({ aliasName: alias, targetKeyId: aes });
     for (const other of [hmac, signing])
-      await expectCode(t.kms.updateAlias({ aliasName: alias, targetKeyId: other }), 'VALIDATION_ERROR');
+      await expectKmsError(t.kms.updateAlias({ aliasName: alias, targetKeyId: other }), 'VALIDATION_ERROR');
     const signAlias = name('sign');
     await t.kms.createAlias({ aliasName: signAlias, targetKeyId: signing });
-    await expectCode(t.kms.updateAlias({ aliasName: signAlias, targetKeyId: agreement }), 'VALIDATION_ERROR');
+    await expectKmsError(t.kms.updateAlias({ aliasName: signAlias, targetKeyId: agreement }), 'VALIDATION_ERROR');
     expect((await t.kms.describeKey({ keyId: alias })).keyMetadata.keyId).toBe(aes);
     expect((await t.kms.describeKey({ keyId: signAlias })).keyMetadata.keyId).toBe(signing);
   });
@@ -162,7 +163,7 @@ describe('aliases', () => {
     const alias = name('del');
     await t.kms.createAlias({ aliasName: alias, targetKeyId: keyId });
     await t.kms.deleteAlias({ aliasName: alias });
-    await expectCode(t.kms.describeKey({ keyId: alias }), 'ALIAS_NOT_FOUND');
+    await expectKmsError(t.kms.describeKey({ keyId: alias }), 'ALIAS_NOT_FOUND');
     expect((await t.kms.describeKey({ keyId })).keyMetadata.keyState).toBe('Enabled');
     await t.kms.createAlias({ aliasName: alias, targetKeyId: keyId });
     expect((await t.kms.describeKey({ keyId: alias })).keyMetadata.keyId).toBe(keyId);
@@ -183,7 +184,7 @@ describe('aliases', () => {
     expect((await t.kms.listAliases({ keyId: 'alias/aa-list' })).aliases.map((a) => a.aliasName)).toEqual(
       [...names].sort(),
     );
-    await expectCode(t.kms.listAliases({ keyId: '00000000-0000-4000-8000-000000000000' }), 'KEY_NOT_FOUND');
+    await expectKmsError(t.kms.listAliases({ keyId: '00000000-0000-4000-8000-000000000000' }), 'KEY_NOT_FOUND');
   });
 
   it('listAliases pages with limit and marker, each alias exactly once', async () => {
@@ -220,8 +221,8 @@ describe('aliases', () => {
   });
 
   it('listAliases with an invalid marker fails with INVALID_MARKER', async () => {
-    await expectCode(t.kms.listAliases({ marker: 'garbage!' }), 'INVALID_MARKER');
-    await expectCode(t.kms.listAliases({ marker: Buffer.from('42').toString('base64url') }), 'INVALID_MARKER');
+    await expectKmsError(t.kms.listAliases({ marker: 'garbage!' }), 'INVALID_MARKER');
+    await expectKmsError(t.kms.listAliases({ marker: Buffer.from('42').toString('base64url') }), 'INVALID_MARKER');
   });
 });
 
@@ -271,7 +272,7 @@ describe('tags', () => {
     "tag key %j (reserved 'aws:' prefix) fails with VALIDATION_ERROR and writes nothing",
     async (tagKey) => {
       const keyId = await newKey([{ tagKey: 'keep', tagValue: '1' }]);
-      await expectCode(
+      await expectKmsError(
         t.kms.tagResource({
           keyId,
           tags: [
@@ -283,14 +284,14 @@ describe('tags', () => {
       );
       expect(await tagsOf(keyId)).toEqual([{ tagKey: 'keep', tagValue: '1' }]);
       const before = (await t.kms.listKeys({ limit: 1000 })).keys.length;
-      await expectCode(t.kms.createKey({ tags: [{ tagKey, tagValue: 'x' }] }), 'VALIDATION_ERROR');
+      await expectKmsError(t.kms.createKey({ tags: [{ tagKey, tagValue: 'x' }] }), 'VALIDATION_ERROR');
       expect((await t.kms.listKeys({ limit: 1000 })).keys.length).toBe(before);
     },
   );
 
   it('duplicate tag keys in one request fail with VALIDATION_ERROR', async () => {
     const keyId = await newKey();
-    await expectCode(
+    await expectKmsError(
       t.kms.tagResource({
         keyId,
         tags: [
@@ -305,16 +306,16 @@ describe('tags', () => {
 
   it('51 tags in one request fail with LIMIT_EXCEEDED and nothing is written', async () => {
     const keyId = await newKey();
-    await expectCode(t.kms.tagResource({ keyId, tags: many(51) }), 'LIMIT_EXCEEDED');
+    await expectKmsError(t.kms.tagResource({ keyId, tags: many(51) }), 'LIMIT_EXCEEDED');
     expect(await tagsOf(keyId)).toEqual([]);
     const before = (await t.kms.listKeys({ limit: 1000 })).keys.length;
-    await expectCode(t.kms.createKey({ tags: many(51) }), 'LIMIT_EXCEEDED');
+    await expectKmsError(t.kms.createKey({ tags: many(51) }), 'LIMIT_EXCEEDED');
     expect((await t.kms.listKeys({ limit: 1000 })).keys.length).toBe(before);
   });
 
   it('tags that would take a key past 50 fail with LIMIT_EXCEEDED and nothing is written; overwrites at 50 are fine', async () => {
     const keyId = await newKey(many(48));
-    await expectCode(
+    await expectKmsError(
       t.kms.tagResource({ keyId, tags: [...many(1, 'n'), ...many(2, 'm'), { tagKey: 'k000', tagValue: 'changed' }] }),
       'LIMIT_EXCEEDED',
     );
@@ -358,7 +359,7 @@ describe('tags', () => {
   it('listResourceTags with an invalid marker fails with INVALID_MARKER', async () => {
     const keyId = await newKey(many(3));
     for (const marker of ['x', '-1', '99', '1.5'])
-      await expectCode(t.kms.listResourceTags({ keyId, marker }), 'INVALID_MARKER');
+      await expectKmsError(t.kms.listResourceTags({ keyId, marker }), 'INVALID_MARKER');
   });
 });
 
@@ -397,7 +398,7 @@ describe('listKeys, descriptions and key policies', () => {
       Buffer.from('{"a":1}').toString('base64url'),
       Buffer.from('[1]').toString('base64url'),
     ]) {
-      await expectCode(t.kms.listKeys({ marker }), 'INVALID_MARKER');
+      await expectKmsError(t.kms.listKeys({ marker }), 'INVALID_MARKER');
     }
   });
 
@@ -438,17 +439,17 @@ describe('listKeys, descriptions and key policies', () => {
     async (policy) => {
       const { keyId } = (await t.kms.createKey({})).keyMetadata;
       const before = await t.kms.getKeyPolicy({ keyId });
-      await expectCode(t.kms.putKeyPolicy({ keyId, policy }), 'VALIDATION_ERROR');
+      await expectKmsError(t.kms.putKeyPolicy({ keyId, policy }), 'VALIDATION_ERROR');
       expect(await t.kms.getKeyPolicy({ keyId })).toEqual(before);
-      await expectCode(t.kms.createKey({ policy }), 'VALIDATION_ERROR');
+      await expectKmsError(t.kms.createKey({ policy }), 'VALIDATION_ERROR');
     },
   );
 
   it('an unknown policyName fails with NOT_FOUND; a malformed one with VALIDATION_ERROR', async () => {
     const { keyId } = (await t.kms.createKey({})).keyMetadata;
-    await expectCode(t.kms.getKeyPolicy({ keyId, policyName: 'other' }), 'NOT_FOUND');
-    await expectCode(t.kms.putKeyPolicy({ keyId, policyName: 'other', policy: '{}' }), 'NOT_FOUND');
-    await expectCode(t.kms.getKeyPolicy({ keyId, policyName: 'bad name!' }), 'VALIDATION_ERROR');
+    await expectKmsError(t.kms.getKeyPolicy({ keyId, policyName: 'other' }), 'NOT_FOUND');
+    await expectKmsError(t.kms.putKeyPolicy({ keyId, policyName: 'other', policy: '{}' }), 'NOT_FOUND');
+    await expectKmsError(t.kms.getKeyPolicy({ keyId, policyName: 'bad name!' }), 'VALIDATION_ERROR');
     expect((await t.kms.getKeyPolicy({ keyId })).policy).not.toBe('{}');
   });
 });

@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG } from '../../src/service/context.js';
 import { KeyService } from '../../src/service/key-service.js';
 import { SERVICE_OPERATIONS } from '../../src/service/operations/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
-import { expectCode } from './helpers.js';
+import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 
 describe('an audit write that fails', () => {
   let store: Store;
@@ -29,7 +29,7 @@ describe('an audit write that fails', () => {
       now: () => new Date(),
       logger: { error: (details, message) => logged.push({ details, message }) },
     });
-    const error = await expectCode(
+    const error = await expectKmsError(
       service.run(
         SERVICE_OPERATIONS.generateRandom,
         { numberOfBytes: 16 },
@@ -54,7 +54,7 @@ describe('an audit write that fails', () => {
       },
       logger: { error: (_details, message) => logged.push(message) },
     });
-    await expectCode(
+    await expectKmsError(
       service.run(
         SERVICE_OPERATIONS.generateRandom,
         { numberOfBytes: 0 },

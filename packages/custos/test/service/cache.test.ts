@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SecretBytes, exposeSecret } from '../../src/core/secret-bytes.js';
 import { KeyCache } from '../../src/service/cache.js';
 import { EncryptionCounters } from '../../src/service/counters.js';
-import { newKeyRecord } from '../../src/service/key-loading.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
 import { sqliteDriver } from '../../src/store/sqlite-driver.js';
 import * as repo from '../../src/store/repositories/index.js';
 import type { KeyRecord } from '../../src/store/types.js';
-import { expectCode, openTestKms, utf8, type TestKms } from './helpers.js';
+import { keyRecord } from '../helpers/key-records.js';
+import { openTestKms, utf8, type TestKms } from './helpers.js';
+import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 
 const record = (id: string): KeyRecord => ({ id }) as KeyRecord;
 
@@ -74,17 +75,7 @@ describe('EncryptionCounters', () => {
   it('hands out unique, increasing numbers under concurrency, and the stored count never falls behind them', async () => {
     const now = new Date();
     const keyId = randomUUID();
-    await repo.keys.insert(
-      store.db,
-      newKeyRecord(now, {
-        id: keyId,
-        spec: 'SYMMETRIC_DEFAULT',
-        usage: 'ENCRYPT_DECRYPT',
-        state: 'Enabled',
-        origin: 'AWS_KMS',
-        latestVersion: 1,
-      }),
-    );
+    await repo.keys.insert(store.db, keyRecord({ id: keyId, createdAt: now, updatedAt: now }));
     await repo.keyVersions.insert(store.db, {
       keyId,
       version: 1,
@@ -95,7 +86,7 @@ describe('EncryptionCounters', () => {
       encryptionCount: 0,
     });
     const counters = new EncryptionCounters(16);
-    const numbers = await Promise.all(Array.from({ length: 100 }, () => counters.next(store.db, keyId, 1)));
+    const numbers = await Promise.all(Array.from({ length: 100 }, async () => counters.next(store.db, keyId, 1)));
     expect(new Set(numbers).size).toBe(100);
     expect(Math.min(...numbers)).toBe(1);
     const stored = (await repo.keyVersions.get(store.db, keyId, 1))!.encryptionCount;
@@ -117,7 +108,7 @@ describe('the key cache in LocalKms', () => {
     const { keyMetadata } = await t.kms.createKey({});
     await t.kms.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('warm') });
     await t.kms.disableKey({ keyId: keyMetadata.keyId });
-    await expectCode(t.kms.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('x') }), 'KEY_DISABLED');
+    await expectKmsError(t.kms.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('x') }), 'KEY_DISABLED');
     await t.kms.enableKey({ keyId: keyMetadata.keyId });
     await t.kms.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('x') });
   });
@@ -149,7 +140,7 @@ describe('the key cache in LocalKms', () => {
     await t.kms.encrypt({ keyId, plaintext: utf8('still from the cache') });
     // Token calls drop everything (a revocation reaches other nodes' token caches through that notice).
     await t.kms.createToken({ roles: ['key-user'] });
-    await expectCode(t.kms.encrypt({ keyId, plaintext: utf8('re-read') }), 'KEY_DISABLED');
+    await expectKmsError(t.kms.encrypt({ keyId, plaintext: utf8('re-read') }), 'KEY_DISABLED');
   });
 
   it('refuses a key scheduled for deletion at once', async () => {
@@ -157,6 +148,6 @@ describe('the key cache in LocalKms', () => {
     const { ciphertextBlob } = await t.kms.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('x') });
     await t.kms.decrypt({ ciphertextBlob });
     await t.kms.scheduleKeyDeletion({ keyId: keyMetadata.keyId, pendingWindowInDays: 7 });
-    await expectCode(t.kms.decrypt({ ciphertextBlob }), 'INVALID_KEY_STATE');
+    await expectKmsError(t.kms.decrypt({ ciphertextBlob }), 'INVALID_KEY_STATE');
   });
 });

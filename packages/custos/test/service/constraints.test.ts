@@ -3,7 +3,8 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateKeyRequest } from '@custos/contract';
-import { expectCode, openTestKms, text, utf8, type TestKms } from './helpers.js';
+import { openTestKms, text, utf8, type TestKms } from './helpers.js';
+import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -36,15 +37,15 @@ describe('LocalKms usage constraints', () => {
       const message = utf8('constrained');
       const { signature } = await t.kms.sign({ keyId: pssOnly, message, signingAlgorithm: 'RSASSA_PSS_SHA_256' });
       await t.kms.verify({ keyId: pssOnly, message, signature, signingAlgorithm: 'RSASSA_PSS_SHA_256' });
-      await expectCode(
+      await expectKmsError(
         t.kms.sign({ keyId: pssOnly, message, signingAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' }),
         'INVALID_KEY_USAGE',
       );
-      await expectCode(
+      await expectKmsError(
         t.kms.sign({ keyId: pssOnly, message, signingAlgorithm: 'RSASSA_PSS_SHA_384' }),
         'INVALID_KEY_USAGE',
       );
-      await expectCode(
+      await expectKmsError(
         t.kms.verify({ keyId: pssOnly, message, signature, signingAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' }),
         'INVALID_KEY_USAGE',
       );
@@ -58,7 +59,7 @@ describe('LocalKms usage constraints', () => {
 
     it('createKey naming an algorithm the key lacks fails with VALIDATION_ERROR and creates nothing', async () => {
       const before = await keyCount();
-      await expectCode(
+      await expectKmsError(
         t.kms.createKey({
           keySpec: 'ECC_NIST_P256',
           keyUsage: 'SIGN_VERIFY',
@@ -66,12 +67,12 @@ describe('LocalKms usage constraints', () => {
         }),
         'VALIDATION_ERROR',
       );
-      await expectCode(
+      await expectKmsError(
         t.kms.createKey({ usageConstraints: { allowedAlgorithms: ['HMAC_SHA_256'] } }),
         'VALIDATION_ERROR',
       );
       // An algorithm of the spec, but of another usage than the key's.
-      await expectCode(
+      await expectKmsError(
         t.kms.createKey({
           keySpec: 'ECC_NIST_P256',
           keyUsage: 'SIGN_VERIFY',
@@ -79,7 +80,7 @@ describe('LocalKms usage constraints', () => {
         }),
         'VALIDATION_ERROR',
       );
-      await expectCode(t.kms.createKey({ usageConstraints: { allowedAlgorithms: [] } }), 'VALIDATION_ERROR');
+      await expectKmsError(t.kms.createKey({ usageConstraints: { allowedAlgorithms: [] } }), 'VALIDATION_ERROR');
       expect(await keyCount()).toBe(before);
     });
   });
@@ -90,13 +91,13 @@ describe('LocalKms usage constraints', () => {
       const { ciphertextBlob } = await t.kms.encrypt({ keyId: key.keyId, plaintext: utf8('early') });
       const notBefore = at(HOUR_MS);
       await t.kms.updateKeyConstraints({ keyId: key.keyId, notBefore });
-      await expectCode(t.kms.encrypt({ keyId: key.keyId, plaintext: utf8('x') }), 'KEY_NOT_YET_VALID');
-      await expectCode(t.kms.decrypt({ ciphertextBlob }), 'KEY_NOT_YET_VALID');
-      await expectCode(t.kms.generateDataKey({ keyId: key.keyId, keySpec: 'AES_256' }), 'KEY_NOT_YET_VALID');
+      await expectKmsError(t.kms.encrypt({ keyId: key.keyId, plaintext: utf8('x') }), 'KEY_NOT_YET_VALID');
+      await expectKmsError(t.kms.decrypt({ ciphertextBlob }), 'KEY_NOT_YET_VALID');
+      await expectKmsError(t.kms.generateDataKey({ keyId: key.keyId, keySpec: 'AES_256' }), 'KEY_NOT_YET_VALID');
 
       const future = await create({ usageConstraints: { notBefore: at(HOUR_MS) } });
       expect(future.usageConstraints.notBefore?.getTime()).toBe(notBefore.getTime());
-      await expectCode(t.kms.encrypt({ keyId: future.keyId, plaintext: utf8('x') }), 'KEY_NOT_YET_VALID');
+      await expectKmsError(t.kms.encrypt({ keyId: future.keyId, plaintext: utf8('x') }), 'KEY_NOT_YET_VALID');
 
       t.clock.advanceMs(HOUR_MS);
       expect(text((await t.kms.decrypt({ ciphertextBlob })).plaintext)).toBe('early');
@@ -111,11 +112,11 @@ describe('LocalKms usage constraints', () => {
       const tag = (await t.kms.generateMac({ keyId: mac.keyId, message, macAlgorithm: 'HMAC_SHA_256' })).mac;
       await t.kms.updateKeyConstraints({ keyId: signer.keyId, notBefore: at(HOUR_MS) });
       await t.kms.updateKeyConstraints({ keyId: mac.keyId, notBefore: at(HOUR_MS) });
-      await expectCode(
+      await expectKmsError(
         t.kms.verify({ keyId: signer.keyId, message, signature, signingAlgorithm: 'ECDSA_SHA_256' }),
         'KEY_NOT_YET_VALID',
       );
-      await expectCode(
+      await expectKmsError(
         t.kms.verifyMac({ keyId: mac.keyId, message, mac: tag, macAlgorithm: 'HMAC_SHA_256' }),
         'KEY_NOT_YET_VALID',
       );
@@ -145,13 +146,25 @@ describe('LocalKms usage constraints', () => {
       await t.kms.encrypt({ keyId: aes.keyId, plaintext: utf8('last moment') });
       t.clock.advanceMs(1);
 
-      await expectCode(t.kms.encrypt({ keyId: aes.keyId, plaintext: utf8('too late') }), 'KEY_EXPIRED');
-      await expectCode(t.kms.generateDataKey({ keyId: aes.keyId, keySpec: 'AES_256' }), 'KEY_EXPIRED');
-      await expectCode(t.kms.generateDataKeyWithoutPlaintext({ keyId: aes.keyId, keySpec: 'AES_256' }), 'KEY_EXPIRED');
-      await expectCode(t.kms.generateDataKeyPair({ keyId: aes.keyId, keyPairSpec: 'ECC_NIST_P256' }), 'KEY_EXPIRED');
-      await expectCode(t.kms.sign({ keyId: signer.keyId, message, signingAlgorithm: 'ECDSA_SHA_256' }), 'KEY_EXPIRED');
-      await expectCode(t.kms.generateMac({ keyId: mac.keyId, message, macAlgorithm: 'HMAC_SHA_256' }), 'KEY_EXPIRED');
-      await expectCode(
+      await expectKmsError(t.kms.encrypt({ keyId: aes.keyId, plaintext: utf8('too late') }), 'KEY_EXPIRED');
+      await expectKmsError(t.kms.generateDataKey({ keyId: aes.keyId, keySpec: 'AES_256' }), 'KEY_EXPIRED');
+      await expectKmsError(
+        t.kms.generateDataKeyWithoutPlaintext({ keyId: aes.keyId, keySpec: 'AES_256' }),
+        'KEY_EXPIRED',
+      );
+      await expectKmsError(
+        t.kms.generateDataKeyPair({ keyId: aes.keyId, keyPairSpec: 'ECC_NIST_P256' }),
+        'KEY_EXPIRED',
+      );
+      await expectKmsError(
+        t.kms.sign({ keyId: signer.keyId, message, signingAlgorithm: 'ECDSA_SHA_256' }),
+        'KEY_EXPIRED',
+      );
+      await expectKmsError(
+        t.kms.generateMac({ keyId: mac.keyId, message, macAlgorithm: 'HMAC_SHA_256' }),
+        'KEY_EXPIRED',
+      );
+      await expectKmsError(
         t.kms.deriveKey({
           keyId: deriver.keyId,
           derivationAlgorithm: 'HKDF_SHA_256',
@@ -161,7 +174,7 @@ describe('LocalKms usage constraints', () => {
         'KEY_EXPIRED',
       );
       const peer = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' });
-      await expectCode(
+      await expectKmsError(
         t.kms.deriveSharedSecret({
           keyId: agreement.keyId,
           keyAgreementAlgorithm: 'ECDH',
@@ -170,7 +183,7 @@ describe('LocalKms usage constraints', () => {
         'KEY_EXPIRED',
       );
       const { ciphertextBlob: elsewhere } = await t.kms.encrypt({ keyId: other.keyId, plaintext: utf8('move me') });
-      await expectCode(t.kms.reEncrypt({ ciphertextBlob: elsewhere, destinationKeyId: aes.keyId }), 'KEY_EXPIRED');
+      await expectKmsError(t.kms.reEncrypt({ ciphertextBlob: elsewhere, destinationKeyId: aes.keyId }), 'KEY_EXPIRED');
 
       expect(text((await t.kms.decrypt({ ciphertextBlob, encryptionContext: { c: '1' } })).plaintext)).toBe(
         'protected in time',
@@ -196,19 +209,19 @@ describe('LocalKms usage constraints', () => {
     it('notBefore at or after notAfter fails with VALIDATION_ERROR, at create and at update', async () => {
       const before = await keyCount();
       const instant = at(HOUR_MS);
-      await expectCode(
+      await expectKmsError(
         t.kms.createKey({ usageConstraints: { notBefore: instant, notAfter: instant } }),
         'VALIDATION_ERROR',
       );
-      await expectCode(
+      await expectKmsError(
         t.kms.createKey({ usageConstraints: { notBefore: at(2 * HOUR_MS), notAfter: at(HOUR_MS) } }),
         'VALIDATION_ERROR',
       );
       expect(await keyCount()).toBe(before);
       const key = await create({ usageConstraints: { notBefore: at(HOUR_MS), notAfter: at(3 * HOUR_MS) } });
       // Checked against the stored other end of the window.
-      await expectCode(t.kms.updateKeyConstraints({ keyId: key.keyId, notAfter: at(HOUR_MS) }), 'VALIDATION_ERROR');
-      await expectCode(
+      await expectKmsError(t.kms.updateKeyConstraints({ keyId: key.keyId, notAfter: at(HOUR_MS) }), 'VALIDATION_ERROR');
+      await expectKmsError(
         t.kms.updateKeyConstraints({ keyId: key.keyId, notBefore: at(4 * HOUR_MS) }),
         'VALIDATION_ERROR',
       );
@@ -225,8 +238,8 @@ describe('LocalKms usage constraints', () => {
       for (let i = 0; i < 3; i++)
         blobs.push((await t.kms.encrypt({ keyId: key.keyId, plaintext: utf8(`use ${i}`) })).ciphertextBlob);
       expect((await constraintsOf(key.keyId)).useCount).toBe(3);
-      await expectCode(t.kms.encrypt({ keyId: key.keyId, plaintext: utf8('use 4') }), 'USAGE_LIMIT_EXCEEDED');
-      await expectCode(t.kms.decrypt({ ciphertextBlob: blobs[0]! }), 'USAGE_LIMIT_EXCEEDED');
+      await expectKmsError(t.kms.encrypt({ keyId: key.keyId, plaintext: utf8('use 4') }), 'USAGE_LIMIT_EXCEEDED');
+      await expectKmsError(t.kms.decrypt({ ciphertextBlob: blobs[0]! }), 'USAGE_LIMIT_EXCEEDED');
       expect((await constraintsOf(key.keyId)).useCount).toBe(3);
     });
 
@@ -251,13 +264,13 @@ describe('LocalKms usage constraints', () => {
       const message = utf8('m');
       const { signature } = await t.kms.sign({ keyId: signer.keyId, message, signingAlgorithm: 'ECDSA_SHA_256' });
       await t.kms.verify({ keyId: signer.keyId, message, signature, signingAlgorithm: 'ECDSA_SHA_256' });
-      await expectCode(
+      await expectKmsError(
         t.kms.verify({ keyId: signer.keyId, message, signature, signingAlgorithm: 'ECDSA_SHA_256' }),
         'USAGE_LIMIT_EXCEEDED',
       );
       const mac = await create({ keySpec: 'HMAC_384', usageConstraints: { maxUses: 1 } });
       await t.kms.generateMac({ keyId: mac.keyId, message, macAlgorithm: 'HMAC_SHA_384' });
-      await expectCode(
+      await expectKmsError(
         t.kms.generateMac({ keyId: mac.keyId, message, macAlgorithm: 'HMAC_SHA_384' }),
         'USAGE_LIMIT_EXCEEDED',
       );
@@ -270,7 +283,7 @@ describe('LocalKms usage constraints', () => {
         usageConstraints: { maxUses: 5 },
       });
       const wrongDigest = new Uint8Array(20);
-      await expectCode(
+      await expectKmsError(
         t.kms.sign({
           keyId: signer.keyId,
           message: wrongDigest,
@@ -279,7 +292,7 @@ describe('LocalKms usage constraints', () => {
         }),
         'VALIDATION_ERROR',
       );
-      await expectCode(
+      await expectKmsError(
         t.kms.verify({
           keyId: signer.keyId,
           message: wrongDigest,
@@ -289,7 +302,7 @@ describe('LocalKms usage constraints', () => {
         }),
         'VALIDATION_ERROR',
       );
-      await expectCode(
+      await expectKmsError(
         t.kms.sign({ keyId: signer.keyId, message: utf8('m'), signingAlgorithm: 'ECDSA_SHA_384' }),
         'INVALID_KEY_USAGE',
       );
@@ -304,7 +317,7 @@ describe('LocalKms usage constraints', () => {
       expect((await constraintsOf(signer.keyId)).useCount).toBe(1);
 
       await t.kms.updateKeyConstraints({ keyId: rsaEncrypt, maxUses: 5 });
-      await expectCode(
+      await expectKmsError(
         t.kms.encrypt({
           keyId: rsaEncrypt,
           plaintext: utf8('x'),
@@ -313,7 +326,7 @@ describe('LocalKms usage constraints', () => {
         }),
         'VALIDATION_ERROR',
       );
-      await expectCode(
+      await expectKmsError(
         t.kms.encrypt({ keyId: rsaEncrypt, plaintext: new Uint8Array(191), encryptionAlgorithm: 'RSAES_OAEP_SHA_256' }),
         'VALIDATION_ERROR',
       );
@@ -321,7 +334,7 @@ describe('LocalKms usage constraints', () => {
       await t.kms.updateKeyConstraints({ keyId: rsaEncrypt, maxUses: null });
 
       const deriver = await create({ keySpec: 'AES_256', keyUsage: 'DERIVE_KEY', usageConstraints: { maxUses: 5 } });
-      await expectCode(
+      await expectKmsError(
         t.kms.deriveKey({
           keyId: deriver.keyId,
           derivationAlgorithm: 'PBKDF2_SHA_256',
@@ -331,7 +344,7 @@ describe('LocalKms usage constraints', () => {
         }),
         'VALIDATION_ERROR',
       );
-      await expectCode(
+      await expectKmsError(
         t.kms.deriveKey({
           keyId: deriver.keyId,
           derivationAlgorithm: 'PBKDF2_SHA_256',
@@ -343,7 +356,7 @@ describe('LocalKms usage constraints', () => {
       expect((await constraintsOf(deriver.keyId)).useCount).toBe(0);
 
       const agreement = await create({ keySpec: 'X25519', usageConstraints: { maxUses: 5 } });
-      await expectCode(
+      await expectKmsError(
         t.kms.deriveSharedSecret({
           keyId: agreement.keyId,
           keyAgreementAlgorithm: 'ECDH',
@@ -354,7 +367,7 @@ describe('LocalKms usage constraints', () => {
       const lowOrder = new Uint8Array(
         Buffer.concat([Buffer.from('302a300506032b656e032100', 'hex'), Buffer.alloc(32)]),
       );
-      await expectCode(
+      await expectKmsError(
         t.kms.deriveSharedSecret({ keyId: agreement.keyId, keyAgreementAlgorithm: 'ECDH', publicKey: lowOrder }),
         'INVALID_PUBLIC_KEY',
       );
@@ -403,7 +416,7 @@ describe('LocalKms usage constraints', () => {
         useCount: 2,
       });
       await t.kms.generateMac({ keyId: key.keyId, message: utf8('m'), macAlgorithm: 'HMAC_SHA_256' });
-      await expectCode(
+      await expectKmsError(
         t.kms.generateMac({ keyId: key.keyId, message: utf8('m'), macAlgorithm: 'HMAC_SHA_256' }),
         'USAGE_LIMIT_EXCEEDED',
       );
@@ -423,11 +436,11 @@ describe('LocalKms usage constraints', () => {
     it('a cleared notAfter lets an expired key protect new data again; a restored one stops it', async () => {
       const key = await create({ usageConstraints: { notAfter: at(HOUR_MS) } });
       t.clock.advanceMs(HOUR_MS + 1);
-      await expectCode(t.kms.encrypt({ keyId: key.keyId, plaintext: utf8('x') }), 'KEY_EXPIRED');
+      await expectKmsError(t.kms.encrypt({ keyId: key.keyId, plaintext: utf8('x') }), 'KEY_EXPIRED');
       await t.kms.updateKeyConstraints({ keyId: key.keyId, notAfter: null });
       await t.kms.encrypt({ keyId: key.keyId, plaintext: utf8('x') });
       await t.kms.updateKeyConstraints({ keyId: key.keyId, notAfter: at(-1) });
-      await expectCode(t.kms.encrypt({ keyId: key.keyId, plaintext: utf8('x') }), 'KEY_EXPIRED');
+      await expectKmsError(t.kms.encrypt({ keyId: key.keyId, plaintext: utf8('x') }), 'KEY_EXPIRED');
     });
 
     it('allowedAlgorithms set by update are enforced with INVALID_KEY_USAGE', async () => {
@@ -439,7 +452,7 @@ describe('LocalKms usage constraints', () => {
         salt: utf8('s'),
         numberOfBytes: 16,
       });
-      await expectCode(
+      await expectKmsError(
         t.kms.deriveKey({ keyId: key.keyId, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('s'), numberOfBytes: 16 }),
         'INVALID_KEY_USAGE',
       );
@@ -447,12 +460,12 @@ describe('LocalKms usage constraints', () => {
 
     it('fails with VALIDATION_ERROR for an algorithm the key lacks, an empty list or maxUses 0, changing nothing', async () => {
       const key = await create({ usageConstraints: { maxUses: 7 } });
-      await expectCode(
+      await expectKmsError(
         t.kms.updateKeyConstraints({ keyId: key.keyId, allowedAlgorithms: ['RSAES_OAEP_SHA_256'] }),
         'VALIDATION_ERROR',
       );
-      await expectCode(t.kms.updateKeyConstraints({ keyId: key.keyId, allowedAlgorithms: [] }), 'VALIDATION_ERROR');
-      await expectCode(t.kms.updateKeyConstraints({ keyId: key.keyId, maxUses: 0 }), 'VALIDATION_ERROR');
+      await expectKmsError(t.kms.updateKeyConstraints({ keyId: key.keyId, allowedAlgorithms: [] }), 'VALIDATION_ERROR');
+      await expectKmsError(t.kms.updateKeyConstraints({ keyId: key.keyId, maxUses: 0 }), 'VALIDATION_ERROR');
       expect(await constraintsOf(key.keyId)).toEqual({ maxUses: 7, useCount: 0 });
     });
   });

@@ -1,17 +1,16 @@
-// Shared set-up for service tests: a LocalKms on a temporary data directory, a settable clock,
-// and assertions on error codes.
+// Shared set-up for service tests: a LocalKms on a temporary data directory and a settable clock (error assertions
+// are in contract/test/helpers/expect-kms-error.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
-import { KmsError, type ErrorCode } from '@custos/contract';
 import { LocalKms, type LocalKmsOptions } from '../../src/service/local-kms.js';
 
 export interface TestKms {
   readonly kms: LocalKms;
   readonly dir: string;
   readonly clock: TestClock;
-  reopen(options?: Partial<LocalKmsOptions>): Promise<LocalKms>;
+  /** Closes and reopens on the same directory; an option given as undefined removes the first open's value. */
+  reopen(options?: { [K in keyof LocalKmsOptions]?: LocalKmsOptions[K] | undefined }): Promise<LocalKms>;
   cleanup(): Promise<void>;
 }
 
@@ -47,7 +46,8 @@ export async function openTestKms(options: Partial<LocalKmsOptions> = {}): Promi
     clock,
     async reopen(more = {}) {
       await kms.close();
-      kms = await LocalKms.open({ ...base, ...more });
+      // An undefined override reads as absent in LocalKms, which is what a test means by it.
+      kms = await LocalKms.open({ ...base, ...more } as LocalKmsOptions);
       return kms;
     },
     async cleanup() {
@@ -55,17 +55,6 @@ export async function openTestKms(options: Partial<LocalKmsOptions> = {}): Promi
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Awaits `promise` and asserts it rejects with a KmsError of `code`. */
-export async function expectCode(promise: Promise<unknown>, code: ErrorCode): Promise<KmsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected a ${code} error`).toBeInstanceOf(KmsError);
-  expect((error as KmsError).code).toBe(code);
-  return error as KmsError;
 }
 
 export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);

@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportKeyMaterialRequest, KeyUsage, WrappingAlgorithm, WrappingKeySpec } from '@custos/contract';
 import { KEY_SPEC_ENTRIES, KEY_SPEC_TABLE, isSymmetric, type KeySpecEntry } from '../../src/core/key-specs.js';
 import { wrapForImport, type LocalKms } from '../../src/index.js';
-import { expectCode, openTestKms, text, utf8, type TestKms } from './helpers.js';
+import { openTestKms, text, utf8, type TestKms } from './helpers.js';
+import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 
 const WRAPPING_ALGORITHMS: readonly WrappingAlgorithm[] = [
   'RSAES_OAEP_SHA_1',
@@ -79,14 +80,14 @@ describe('LocalKms import of key material', () => {
     expect(keyMetadata.keyState).toBe('PendingImport');
     expect(keyMetadata.origin).toBe('EXTERNAL');
     expect(keyMetadata.enabled).toBe(false);
-    await expectCode(t.kms.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('x') }), 'INVALID_KEY_STATE');
-    await expectCode(t.kms.generateDataKey({ keyId: keyMetadata.keyId, keySpec: 'AES_256' }), 'INVALID_KEY_STATE');
+    await expectKmsError(t.kms.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('x') }), 'INVALID_KEY_STATE');
+    await expectKmsError(t.kms.generateDataKey({ keyId: keyMetadata.keyId, keySpec: 'AES_256' }), 'INVALID_KEY_STATE');
     const signing = await externalKey(t.kms, 'ECC_NIST_P256', 'SIGN_VERIFY');
-    await expectCode(
+    await expectKmsError(
       t.kms.sign({ keyId: signing, message: utf8('m'), signingAlgorithm: 'ECDSA_SHA_256' }),
       'INVALID_KEY_STATE',
     );
-    await expectCode(t.kms.getPublicKey({ keyId: signing }), 'INVALID_KEY_STATE');
+    await expectKmsError(t.kms.getPublicKey({ keyId: signing }), 'INVALID_KEY_STATE');
   });
 
   describe('imports AES-256 material with every wrapping algorithm', () => {
@@ -151,21 +152,21 @@ describe('LocalKms import of key material', () => {
   describe('refuses bad requests', () => {
     it('validTo in the past fails with VALIDATION_ERROR', async () => {
       const id = await externalKey(t.kms);
-      await expectCode(
+      await expectKmsError(
         importInto(t.kms, id, aesMaterial, { validTo: new Date(t.clock.now().getTime() - 1000) }),
         'VALIDATION_ERROR',
       );
-      await expectCode(importInto(t.kms, id, aesMaterial, { validTo: t.clock.now() }), 'VALIDATION_ERROR');
+      await expectKmsError(importInto(t.kms, id, aesMaterial, { validTo: t.clock.now() }), 'VALIDATION_ERROR');
     });
 
     it('an expirationModel that contradicts validTo fails with VALIDATION_ERROR', async () => {
       const id = await externalKey(t.kms);
       const later = new Date(t.clock.now().getTime() + HOUR_MS);
-      await expectCode(
+      await expectKmsError(
         importInto(t.kms, id, aesMaterial, { expirationModel: 'KEY_MATERIAL_EXPIRES' }),
         'VALIDATION_ERROR',
       );
-      await expectCode(
+      await expectKmsError(
         importInto(t.kms, id, aesMaterial, { expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', validTo: later }),
         'VALIDATION_ERROR',
       );
@@ -185,7 +186,7 @@ describe('LocalKms import of key material', () => {
         new Uint8Array([1, ...randomBytes(16)]),
         params.importToken.subarray(0, 10),
       ]) {
-        await expectCode(
+        await expectKmsError(
           t.kms.importKeyMaterial({ keyId: id, importToken, encryptedKeyMaterial }),
           'INVALID_IMPORT_TOKEN',
         );
@@ -201,7 +202,7 @@ describe('LocalKms import of key material', () => {
         wrappingKeySpec: 'RSA_2048',
       });
       const encryptedKeyMaterial = wrapForImport('RSAES_OAEP_SHA_256', params.publicKey, aesMaterial);
-      await expectCode(
+      await expectKmsError(
         t.kms.importKeyMaterial({ keyId: id, importToken: params.importToken, encryptedKeyMaterial }),
         'INVALID_IMPORT_TOKEN',
       );
@@ -210,8 +211,8 @@ describe('LocalKms import of key material', () => {
 
     it('wrong-size material fails with INVALID_KEY_MATERIAL; the key stays PendingImport with nothing written', async () => {
       const id = await externalKey(t.kms, 'SYMMETRIC_DEFAULT', undefined, true);
-      await expectCode(importInto(t.kms, id, aesMaterial.subarray(0, 31)), 'INVALID_KEY_MATERIAL');
-      await expectCode(importInto(t.kms, id, new Uint8Array(randomBytes(33))), 'INVALID_KEY_MATERIAL');
+      await expectKmsError(importInto(t.kms, id, aesMaterial.subarray(0, 31)), 'INVALID_KEY_MATERIAL');
+      await expectKmsError(importInto(t.kms, id, new Uint8Array(randomBytes(33))), 'INVALID_KEY_MATERIAL');
       expect((await t.kms.describeKey({ keyId: id })).keyMetadata.keyState).toBe('PendingImport');
       // Nothing was recorded: the first good material is accepted (no INCORRECT_KEY_MATERIAL) and is the one in use.
       await importInto(t.kms, id, aesMaterial);
@@ -222,8 +223,8 @@ describe('LocalKms import of key material', () => {
     it('a P-384 private key imported into a P-256 key fails with INVALID_KEY_MATERIAL', async () => {
       const id = await externalKey(t.kms, 'ECC_NIST_P256', 'SIGN_VERIFY');
       const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
-      await expectCode(importInto(t.kms, id, der(p384.privateKey, 'pkcs8')), 'INVALID_KEY_MATERIAL');
-      await expectCode(importInto(t.kms, id, aesMaterial), 'INVALID_KEY_MATERIAL');
+      await expectKmsError(importInto(t.kms, id, der(p384.privateKey, 'pkcs8')), 'INVALID_KEY_MATERIAL');
+      await expectKmsError(importInto(t.kms, id, aesMaterial), 'INVALID_KEY_MATERIAL');
       expect((await t.kms.describeKey({ keyId: id })).keyMetadata.keyState).toBe('PendingImport');
       await importInto(t.kms, id, der(p256.privateKey, 'pkcs8'));
       expect((await t.kms.describeKey({ keyId: id })).keyMetadata.keyState).toBe('Enabled');
@@ -241,12 +242,12 @@ describe('LocalKms import of key material', () => {
         for (const at of [5, wrapped.length - 3]) {
           const tampered = new Uint8Array(wrapped);
           tampered[at]! ^= 0x40;
-          await expectCode(
+          await expectKmsError(
             t.kms.importKeyMaterial({ keyId: id, importToken: params.importToken, encryptedKeyMaterial: tampered }),
             'INVALID_KEY_MATERIAL',
           );
         }
-        await expectCode(
+        await expectKmsError(
           t.kms.importKeyMaterial({
             keyId: id,
             importToken: params.importToken,
@@ -278,7 +279,7 @@ describe('LocalKms import of key material', () => {
         };
         for (const length of [16, 24]) {
           const encryptedKeyMaterial = wrapUnder(randomBytes(length));
-          await expectCode(
+          await expectKmsError(
             t.kms.importKeyMaterial({ keyId: id, importToken: params.importToken, encryptedKeyMaterial }),
             'INVALID_KEY_MATERIAL',
           );
@@ -297,7 +298,7 @@ describe('LocalKms import of key material', () => {
 
     it('getParametersForImport and importKeyMaterial on a key not created EXTERNAL fail with UNSUPPORTED', async () => {
       const { keyMetadata } = await t.kms.createKey({});
-      await expectCode(
+      await expectKmsError(
         t.kms.getParametersForImport({
           keyId: keyMetadata.keyId,
           wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
@@ -311,7 +312,7 @@ describe('LocalKms import of key material', () => {
         wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
         wrappingKeySpec: 'RSA_2048',
       });
-      await expectCode(
+      await expectKmsError(
         t.kms.importKeyMaterial({
           keyId: keyMetadata.keyId,
           importToken: params.importToken,
@@ -319,7 +320,7 @@ describe('LocalKms import of key material', () => {
         }),
         'UNSUPPORTED',
       );
-      await expectCode(t.kms.deleteImportedKeyMaterial({ keyId: keyMetadata.keyId }), 'UNSUPPORTED');
+      await expectKmsError(t.kms.deleteImportedKeyMaterial({ keyId: keyMetadata.keyId }), 'UNSUPPORTED');
     });
   });
 
@@ -334,8 +335,8 @@ describe('LocalKms import of key material', () => {
       });
       await t.kms.deleteImportedKeyMaterial({ keyId: id });
       expect((await t.kms.describeKey({ keyId: id })).keyMetadata.keyState).toBe('PendingImport');
-      await expectCode(t.kms.encrypt({ keyId: id, plaintext: utf8('x') }), 'INVALID_KEY_STATE');
-      await expectCode(t.kms.decrypt({ ciphertextBlob, encryptionContext: { a: 'b' } }), 'INVALID_KEY_STATE');
+      await expectKmsError(t.kms.encrypt({ keyId: id, plaintext: utf8('x') }), 'INVALID_KEY_STATE');
+      await expectKmsError(t.kms.decrypt({ ciphertextBlob, encryptionContext: { a: 'b' } }), 'INVALID_KEY_STATE');
       await importInto(t.kms, id, aesMaterial, { wrappingAlgorithm: 'RSAES_OAEP_SHA_1' });
       expect((await t.kms.describeKey({ keyId: id })).keyMetadata.keyState).toBe('Enabled');
       const dec = await t.kms.decrypt({ ciphertextBlob, encryptionContext: { a: 'b' } });
@@ -346,7 +347,7 @@ describe('LocalKms import of key material', () => {
       const id = await externalKey(t.kms, 'ECC_NIST_P256', 'SIGN_VERIFY');
       await importInto(t.kms, id, der(p256.privateKey, 'pkcs8'));
       await t.kms.deleteImportedKeyMaterial({ keyId: id });
-      await expectCode(
+      await expectKmsError(
         t.kms.sign({ keyId: id, message: utf8('m'), signingAlgorithm: 'ECDSA_SHA_256' }),
         'INVALID_KEY_STATE',
       );
@@ -359,10 +360,10 @@ describe('LocalKms import of key material', () => {
       const id = await externalKey(t.kms);
       await importInto(t.kms, id, aesMaterial);
       const { ciphertextBlob } = await t.kms.encrypt({ keyId: id, plaintext: utf8('keep') });
-      await expectCode(importInto(t.kms, id, new Uint8Array(randomBytes(32))), 'INCORRECT_KEY_MATERIAL');
+      await expectKmsError(importInto(t.kms, id, new Uint8Array(randomBytes(32))), 'INCORRECT_KEY_MATERIAL');
       expect(text((await t.kms.decrypt({ ciphertextBlob })).plaintext)).toBe('keep');
       await t.kms.deleteImportedKeyMaterial({ keyId: id });
-      await expectCode(importInto(t.kms, id, new Uint8Array(randomBytes(32))), 'INCORRECT_KEY_MATERIAL');
+      await expectKmsError(importInto(t.kms, id, new Uint8Array(randomBytes(32))), 'INCORRECT_KEY_MATERIAL');
       expect((await t.kms.describeKey({ keyId: id })).keyMetadata.keyState).toBe('PendingImport');
     });
   });
@@ -384,7 +385,7 @@ describe('LocalKms import: time-limited tokens and material', () => {
     });
     const encryptedKeyMaterial = wrapForImport('RSAES_OAEP_SHA_256', params.publicKey, new Uint8Array(randomBytes(32)));
     t.clock.advanceMs(24 * HOUR_MS + 1);
-    await expectCode(
+    await expectKmsError(
       t.kms.importKeyMaterial({ keyId: id, importToken: params.importToken, encryptedKeyMaterial }),
       'EXPIRED_IMPORT_TOKEN',
     );
@@ -407,7 +408,7 @@ describe('LocalKms import: time-limited tokens and material', () => {
     const after = (await t.kms.describeKey({ keyId: id })).keyMetadata;
     expect(after.keyState).toBe('PendingImport');
     expect(after.validTo).toBeUndefined();
-    await expectCode(t.kms.encrypt({ keyId: id, plaintext: utf8('x') }), 'INVALID_KEY_STATE');
+    await expectKmsError(t.kms.encrypt({ keyId: id, plaintext: utf8('x') }), 'INVALID_KEY_STATE');
   });
 
   it('expired material is refused at once, before maintenance runs, and the key reads as PendingImport', async () => {
@@ -417,8 +418,8 @@ describe('LocalKms import: time-limited tokens and material', () => {
     });
     const { ciphertextBlob } = await t.kms.encrypt({ keyId: id, plaintext: utf8('x') });
     t.clock.advanceMs(HOUR_MS + 1);
-    await expectCode(t.kms.encrypt({ keyId: id, plaintext: utf8('x') }), 'INVALID_KEY_STATE');
-    await expectCode(t.kms.decrypt({ ciphertextBlob }), 'INVALID_KEY_STATE');
+    await expectKmsError(t.kms.encrypt({ keyId: id, plaintext: utf8('x') }), 'INVALID_KEY_STATE');
+    await expectKmsError(t.kms.decrypt({ ciphertextBlob }), 'INVALID_KEY_STATE');
     const meta = (await t.kms.describeKey({ keyId: id })).keyMetadata;
     expect(meta.keyState).toBe('PendingImport');
     expect(meta.enabled).toBe(false);
@@ -451,8 +452,8 @@ describe('LocalKms exportKey', () => {
   it('exportKey of a key not created exportable fails with ACCESS_DENIED, audited as denied', async () => {
     const { keyMetadata } = await t.kms.createKey({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' });
     expect(keyMetadata.exportable).toBe(false);
-    await expectCode(t.kms.exportKey({ keyId: keyMetadata.keyId, format: 'JWK' }), 'ACCESS_DENIED');
-    await expectCode(t.kms.exportKey({ keyId: keyMetadata.keyId, format: 'PEM' }), 'ACCESS_DENIED');
+    await expectKmsError(t.kms.exportKey({ keyId: keyMetadata.keyId, format: 'JWK' }), 'ACCESS_DENIED');
+    await expectKmsError(t.kms.exportKey({ keyId: keyMetadata.keyId, format: 'PEM' }), 'ACCESS_DENIED');
     const records = await auditOf(keyMetadata.keyId);
     expect(records).toHaveLength(2);
     for (const record of records) {
@@ -472,7 +473,7 @@ describe('LocalKms exportKey', () => {
         expect(Buffer.from(res.jwk!.k!, 'base64url').length).toBe(spec.keyBytes);
         expect(res.jwk!.kid).toContain(id);
         expect(res.pem).toBeUndefined();
-        await expectCode(t.kms.exportKey({ keyId: id, format: 'PEM' }), 'UNSUPPORTED');
+        await expectKmsError(t.kms.exportKey({ keyId: id, format: 'PEM' }), 'UNSUPPORTED');
       });
     } else {
       it(`${spec.name} exports as a private JWK (with d) and a PKCS#8 PEM, both matching getPublicKey`, async () => {
@@ -513,7 +514,7 @@ describe('LocalKms exportKey', () => {
   it('exportKey of an exportable key that is disabled fails with KEY_DISABLED', async () => {
     const id = ids.get('AES_128')!;
     await t.kms.disableKey({ keyId: id });
-    await expectCode(t.kms.exportKey({ keyId: id, format: 'JWK' }), 'KEY_DISABLED');
+    await expectKmsError(t.kms.exportKey({ keyId: id, format: 'JWK' }), 'KEY_DISABLED');
     await t.kms.enableKey({ keyId: id });
   });
 });

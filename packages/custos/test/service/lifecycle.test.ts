@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS, type CreateKeyRequest, type ErrorCode, type KeyState } from '@custos/contract';
 import { wrapForImport } from '../../src/index.js';
 import type { LocalKms } from '../../src/service/local-kms.js';
-import { expectCode, openTestKms, text, utf8, type TestKms } from './helpers.js';
+import { openTestKms, text, utf8, type TestKms } from './helpers.js';
+import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 
 const SqliteDatabase = sqliteDriver();
 
@@ -54,7 +55,7 @@ interface BuildContext {
 interface Builder {
   /** null: the operation takes no key; it is called once and must succeed. */
   readonly kind: Kind | null;
-  build(ctx: BuildContext): Promise<unknown> | unknown;
+  build(ctx: BuildContext): unknown; // a value or a promise of one
 }
 
 const message = utf8('lifecycle message');
@@ -439,7 +440,7 @@ describe('lifecycle: transitions and describeKey fields', () => {
     expect(md.enabled).toBe(false);
     expect(md.deletionDate).toBeUndefined();
     expect(md.pendingDeletionWindowInDays).toBeUndefined();
-    await expectCode(t.kms.cancelKeyDeletion({ keyId }), 'INVALID_KEY_STATE');
+    await expectKmsError(t.kms.cancelKeyDeletion({ keyId }), 'INVALID_KEY_STATE');
   });
 
   it('cancelKeyDeletion returns a key that never had material to PendingImport', async () => {
@@ -485,7 +486,7 @@ describe('lifecycle: transitions and describeKey fields', () => {
   it('scheduleKeyDeletion refuses a key that is already pending deletion and keeps the first date', async () => {
     const { keyId } = (await t.kms.createKey({})).keyMetadata;
     const first = await t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 20 });
-    await expectCode(t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 7 }), 'INVALID_KEY_STATE');
+    await expectKmsError(t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 7 }), 'INVALID_KEY_STATE');
     expect((await describe_(keyId)).deletionDate).toEqual(first.deletionDate);
   });
 });
@@ -501,7 +502,7 @@ describe('lifecycle: pending window bounds (minPendingWindowDays 7)', () => {
     'pendingWindowInDays %s fails with VALIDATION_ERROR and leaves the key Enabled',
     async (days) => {
       const { keyId } = (await t.kms.createKey({})).keyMetadata;
-      await expectCode(t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: days }), 'VALIDATION_ERROR');
+      await expectKmsError(t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: days }), 'VALIDATION_ERROR');
       expect((await t.kms.describeKey({ keyId })).keyMetadata.keyState).toBe('Enabled');
     },
   );
@@ -537,7 +538,7 @@ describe('lifecycle: the deletion sweep', () => {
     const report = await t.kms.runMaintenance();
     expect(report.destroyed).toBe(0);
     expect((await t.kms.describeKey({ keyId: k.keyId })).keyMetadata.keyState).toBe('PendingDeletion');
-    await expectCode(t.kms.decrypt({ ciphertextBlob: k.ciphertextBlob }), 'INVALID_KEY_STATE');
+    await expectKmsError(t.kms.decrypt({ ciphertextBlob: k.ciphertextBlob }), 'INVALID_KEY_STATE');
     await t.kms.cancelKeyDeletion({ keyId: k.keyId });
     await t.kms.enableKey({ keyId: k.keyId });
     expect(text((await t.kms.decrypt({ ciphertextBlob: k.ciphertextBlob })).plaintext)).toBe('old data');
@@ -555,13 +556,13 @@ describe('lifecycle: the deletion sweep', () => {
     const md = (await t.kms.describeKey({ keyId: k.keyId })).keyMetadata;
     expect(md.keyState).toBe('Destroyed');
     expect(md.enabled).toBe(false);
-    await expectCode(t.kms.decrypt({ ciphertextBlob: k.ciphertextBlob }), 'INVALID_KEY_STATE');
-    await expectCode(t.kms.decrypt({ ciphertextBlob: k.second }), 'INVALID_KEY_STATE');
+    await expectKmsError(t.kms.decrypt({ ciphertextBlob: k.ciphertextBlob }), 'INVALID_KEY_STATE');
+    await expectKmsError(t.kms.decrypt({ ciphertextBlob: k.second }), 'INVALID_KEY_STATE');
     expect((await t.kms.listAliases({ keyId: k.keyId })).aliases).toEqual([]);
-    await expectCode(t.kms.describeKey({ keyId: k.alias }), 'ALIAS_NOT_FOUND');
-    await expectCode(t.kms.cancelKeyDeletion({ keyId: k.keyId }), 'INVALID_KEY_STATE');
-    await expectCode(t.kms.enableKey({ keyId: k.keyId }), 'INVALID_KEY_STATE');
-    await expectCode(t.kms.scheduleKeyDeletion({ keyId: k.keyId, pendingWindowInDays: 7 }), 'INVALID_KEY_STATE');
+    await expectKmsError(t.kms.describeKey({ keyId: k.alias }), 'ALIAS_NOT_FOUND');
+    await expectKmsError(t.kms.cancelKeyDeletion({ keyId: k.keyId }), 'INVALID_KEY_STATE');
+    await expectKmsError(t.kms.enableKey({ keyId: k.keyId }), 'INVALID_KEY_STATE');
+    await expectKmsError(t.kms.scheduleKeyDeletion({ keyId: k.keyId, pendingWindowInDays: 7 }), 'INVALID_KEY_STATE');
     // The alias name is free again.
     const other = (await t.kms.createKey({})).keyMetadata.keyId;
     await t.kms.createAlias({ aliasName: k.alias, targetKeyId: other });

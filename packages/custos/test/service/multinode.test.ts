@@ -11,7 +11,8 @@ import { LocalKms } from '../../src/index.js';
 import type { LocalKmsOptions } from '../../src/service/local-kms.js';
 import { isUnavailable } from '../../src/store/index.js';
 import { describePostgres, dropSchema, PG_URL, testSchemaName, withClient } from '../store/pg.js';
-import { expectCode, TestClock, utf8 } from './helpers.js';
+import { TestClock, utf8 } from './helpers.js';
+import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 
 const describePg = describePostgres('multi-node (PostgreSQL) tests');
 
@@ -66,7 +67,8 @@ async function eventually(check: () => Promise<void>, ms = 2000): Promise<void> 
   const deadline = Date.now() + ms;
   for (;;) {
     try {
-      return await check();
+      await check();
+      return;
     } catch (err) {
       if (Date.now() > deadline) throw err;
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -85,7 +87,9 @@ describePg('many nodes on one PostgreSQL', () => {
     expect((await b.authenticate(token)).roles).toEqual(['key-user']);
     expect((await b.authenticate(token)).roles).toEqual(['key-user']); // now from B's cache
     await a.revokeToken({ tokenId });
-    await eventually(async () => void (await expectCode(b.authenticate(token), 'UNAUTHENTICATED')), 1000);
+    await eventually(async () => {
+      await expectKmsError(b.authenticate(token), 'UNAUTHENTICATED');
+    }, 1000);
   });
 
   it('a key disabled on node A is refused by node B at once, though B had it cached', async () => {
@@ -97,9 +101,13 @@ describePg('many nodes on one PostgreSQL', () => {
     await b.encrypt({ keyId, plaintext: utf8('warm the cache') });
     await b.encrypt({ keyId, plaintext: utf8('from the cache') });
     await a.disableKey({ keyId });
-    await eventually(async () => void (await expectCode(b.encrypt({ keyId, plaintext: utf8('x') }), 'KEY_DISABLED')));
+    await eventually(async () => {
+      await expectKmsError(b.encrypt({ keyId, plaintext: utf8('x') }), 'KEY_DISABLED');
+    });
     await a.enableKey({ keyId });
-    await eventually(async () => void (await b.encrypt({ keyId, plaintext: utf8('x') })));
+    await eventually(async () => {
+      await b.encrypt({ keyId, plaintext: utf8('x') });
+    });
   });
 
   it('a rotation on node A is used by node B’s next encryption; an alias moved on A is followed by B', async () => {
@@ -110,16 +118,16 @@ describePg('many nodes on one PostgreSQL', () => {
     const second = (await a.createKey({})).keyMetadata.keyId;
     expect(versionOf((await b.encrypt({ keyId: first, plaintext: utf8('v1') })).ciphertextBlob)).toBe(1);
     await a.rotateKeyOnDemand({ keyId: first });
-    await eventually(async () =>
-      expect(versionOf((await b.encrypt({ keyId: first, plaintext: utf8('v2') })).ciphertextBlob)).toBe(2),
-    );
+    await eventually(async () => {
+      expect(versionOf((await b.encrypt({ keyId: first, plaintext: utf8('v2') })).ciphertextBlob)).toBe(2);
+    });
 
     await a.createAlias({ aliasName: 'alias/moving', targetKeyId: first });
     expect((await b.encrypt({ keyId: 'alias/moving', plaintext: utf8('to first') })).keyId).toContain(first);
     await a.updateAlias({ aliasName: 'alias/moving', targetKeyId: second });
-    await eventually(async () =>
-      expect((await b.encrypt({ keyId: 'alias/moving', plaintext: utf8('to second') })).keyId).toContain(second),
-    );
+    await eventually(async () => {
+      expect((await b.encrypt({ keyId: 'alias/moving', plaintext: utf8('to second') })).keyId).toContain(second);
+    });
   });
 
   it('maintenance on two nodes at once destroys each due key exactly once', async () => {
@@ -170,12 +178,14 @@ describePg('many nodes on one PostgreSQL', () => {
       expect(err).toBeInstanceOf(KmsError);
       expect((err as KmsError).code).toBe('UNAVAILABLE');
     }
-    await eventually(async () => void (await b.listKeys({})));
+    await eventually(async () => {
+      await b.listKeys({});
+    });
 
     // The LISTEN connection came back (with a full cache clear), so B still follows A.
     await eventually(async () => {
       await a.disableKey({ keyId });
-      await expectCode(b.encrypt({ keyId, plaintext: utf8('x') }), 'KEY_DISABLED');
+      await expectKmsError(b.encrypt({ keyId, plaintext: utf8('x') }), 'KEY_DISABLED');
     }, 5000);
   });
 
@@ -191,7 +201,7 @@ describePg('many nodes on one PostgreSQL', () => {
       (err: unknown) => err,
     );
     expect(failure).toBeInstanceOf(Error);
-    expect(String((failure as Error).message) + JSON.stringify(failure)).toMatch(/ECONNREFUSED/);
+    expect((failure as Error).message + JSON.stringify(failure)).toMatch(/ECONNREFUSED/);
     expect(isUnavailable(failure)).toBe(true);
   });
 });

@@ -12,7 +12,9 @@ import type { AuditRecord, Kms } from '@custos/contract';
 import { LocalKms, wrapForImport } from '../../src/index.js';
 import * as auditLog from '../../src/service/audit/audit-log.js';
 import { MIGRATIONS, aliases, keys, migrateTo, openSqliteStore, type Database } from '../../src/store/index.js';
-import { expectCode, openTestKms, text, utf8, type TestKms } from './helpers.js';
+import { openTestKms, text, utf8, type TestKms } from './helpers.js';
+import { keyRecord } from '../helpers/key-records.js';
+import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 
 const SqliteDatabase = sqliteDriver();
 
@@ -124,7 +126,7 @@ describe('persistence: close and reopen', () => {
   it('a closed LocalKms refuses calls', async () => {
     const other = await openTestKms();
     await other.kms.close();
-    await expectCode(other.kms.listKeys({}), 'INTERNAL');
+    await expectKmsError(other.kms.listKeys({}), 'INTERNAL');
     await other.cleanup();
   });
 });
@@ -233,33 +235,18 @@ describe('persistence: the data directory', () => {
       const keyId = '3b0f6a0e-7c1d-4e25-9a8b-5d6c7e8f9a0b';
       const at = new Date('2024-01-02T03:04:05.000Z');
       await db.transaction().execute(async (tx) => {
-        await keys.insert(tx, {
-          id: keyId,
-          spec: 'SYMMETRIC_DEFAULT',
-          usage: 'ENCRYPT_DECRYPT',
-          state: 'PendingImport',
-          origin: 'EXTERNAL',
-          protectionLevel: 'SOFTWARE',
-          description: 'written by an older Custos',
-          exportable: false,
-          createdAt: at,
-          updatedAt: at,
-          deletionDate: null,
-          pendingWindowDays: null,
-          latestVersion: 0,
-          rotationEnabled: false,
-          rotationPeriodDays: null,
-          nextRotationAt: null,
-          allowedAlgorithms: null,
-          notBefore: null,
-          notAfter: null,
-          maxUses: null,
-          useCount: 0,
-          materialExpiresAt: null,
-          applicationId: null,
-          referenceId: null,
-          policy: null,
-        });
+        await keys.insert(
+          tx,
+          keyRecord({
+            id: keyId,
+            state: 'PendingImport',
+            origin: 'EXTERNAL',
+            description: 'written by an older Custos',
+            createdAt: at,
+            updatedAt: at,
+            latestVersion: 0,
+          }),
+        );
         await aliases.insert(tx, { name: 'alias/old-schema', keyId, createdAt: at, updatedAt: at });
         await auditLog.append(tx, {
           time: at,
@@ -343,8 +330,8 @@ describe('persistence: the root key', () => {
     await t.kms.close();
     const dbBefore = await sha256OrAbsent(join(t.dir, 'custos.db'));
 
-    await expectCode(t.reopen({ passphrase: 'wrong horse' }), 'VALIDATION_ERROR');
-    await expectCode(t.reopen({ passphrase: undefined }), 'VALIDATION_ERROR');
+    await expectKmsError(t.reopen({ passphrase: 'wrong horse' }), 'VALIDATION_ERROR');
+    await expectKmsError(t.reopen({ passphrase: undefined }), 'VALIDATION_ERROR');
     expect(await sha256OrAbsent(join(t.dir, 'custos.db'))).toBe(dbBefore);
 
     const kms = await t.reopen({ passphrase: 'correct horse battery staple' });
@@ -354,7 +341,7 @@ describe('persistence: the root key', () => {
   it('a plain root key opened with a passphrase is refused', async () => {
     const t = await openTestKms();
     cleanups.push(() => t.cleanup());
-    await expectCode(t.reopen({ passphrase: 'unexpected' }), 'VALIDATION_ERROR');
+    await expectKmsError(t.reopen({ passphrase: 'unexpected' }), 'VALIDATION_ERROR');
     const kms = await t.reopen();
     expect((await kms.listKeys({})).keys).toEqual([]);
   });
@@ -371,14 +358,14 @@ describe('persistence: the root key', () => {
     cleanups.push(() => rm(other, { recursive: true, force: true }));
 
     // A root key file that does not exist is not made for a store already bound to a root key.
-    await expectCode(
+    await expectKmsError(
       LocalKms.open({ dataDir: t.dir, rootKeyFile: join(other, 'root.key'), maintenanceIntervalMs: 0, logger: quiet }),
       'VALIDATION_ERROR',
     );
     expect(existsSync(join(other, 'root.key'))).toBe(false);
     // Another root key that does exist is refused too.
     await (await LocalKms.open({ dataDir: other, maintenanceIntervalMs: 0, logger: quiet })).close();
-    await expectCode(
+    await expectKmsError(
       LocalKms.open({ dataDir: t.dir, rootKeyFile: join(other, 'root.key'), maintenanceIntervalMs: 0, logger: quiet }),
       'VALIDATION_ERROR',
     );

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { storeOptions } from '../../src/service/store-options.js';
 import { LocalKms } from '../../src/index.js';
-import { expectCode } from './helpers.js';
+import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 
 describe('storeOptions', () => {
   it('passes store through as it is', () => {
@@ -43,7 +43,7 @@ describe('storeOptions', () => {
     expect(() =>
       storeOptions({ dataDir: 'd', store: { kind: 'sqlite' }, databaseUrl: 'postgres://db/custos' }),
     ).toThrow(/store and databaseUrl cannot be combined/);
-    await expectCode(
+    await expectKmsError(
       LocalKms.open({ dataDir: '/nonexistent/never-created', store: { kind: 'sqlite' }, databasePoolSize: 2 }),
       'VALIDATION_ERROR',
     );

@@ -5,10 +5,10 @@ import pg from 'pg';
 import { describe } from 'vitest';
 
 /** The test server: CUSTOS_TEST_POSTGRES_URL, or the local default (trust auth). */
-export const PG_URL = process.env['CUSTOS_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_URL = process.env.CUSTOS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** The URL with any password hidden, for messages. */
-export const PG_URL_SHOWN = PG_URL.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+const PG_URL_SHOWN = PG_URL.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
 async function reachable(): Promise<boolean> {
   const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
@@ -25,7 +25,7 @@ async function reachable(): Promise<boolean> {
 }
 
 /** Whether the test server answered a quick connect when this module loaded. */
-export const PG_REACHABLE = await reachable();
+const PG_REACHABLE = await reachable();
 
 /**
  * `describe` when the server is reachable; otherwise `describe.skip`, after a warning naming what
@@ -34,7 +34,7 @@ export const PG_REACHABLE = await reachable();
  */
 export function describePostgres(what: string): typeof describe | typeof describe.skip {
   if (PG_REACHABLE) return describe;
-  if (process.env['CUSTOS_REQUIRE_POSTGRES'] === '1') {
+  if (process.env.CUSTOS_REQUIRE_POSTGRES === '1') {
     throw new Error(`PostgreSQL not reachable at ${PG_URL_SHOWN} and CUSTOS_REQUIRE_POSTGRES=1: cannot run ${what}`);
   }
   console.warn(`PostgreSQL not reachable at ${PG_URL_SHOWN}: skipping ${what}`);

@@ -21,7 +21,8 @@ import {
 } from '../../src/store/index.js';
 import * as auditLog from '../../src/service/audit/audit-log.js';
 import { describePostgres, dropSchema, PG_URL, testSchemaName } from './pg.js';
-import { describeStore, makeKey } from './store-suite.js';
+import { keyRecord } from '../helpers/key-records.js';
+import { describeStore } from './store-suite.js';
 
 const describePg = describePostgres('PostgreSQL store tests');
 
@@ -131,7 +132,7 @@ describePg('postgres store', () => {
     it('stores in different schemas of one database are independent', async () => {
       const a = await open(newSchema());
       const b = await open(newSchema());
-      const key = makeKey();
+      const key = keyRecord();
       await keys.insert(a.db, key);
       await meta.set(a.db, 'k', 'a');
       expect(await keys.get(b.db, key.id)).toBeUndefined();
@@ -184,7 +185,7 @@ describePg('postgres store', () => {
         count: unknown;
       }>`select 8640000000000000::bigint as big, count(*) as count from keys`.execute(store.db);
       expect(rows[0]).toEqual({ big: 8_640_000_000_000_000, count: 0 });
-      expect(pg.types.getTypeParser(20, 'text')('42')).toBe('42');
+      expect(pg.types.getTypeParser(pg.types.builtins.INT8, 'text')('42')).toBe('42');
     });
 
     it('a BIGINT beyond 2^53 fails loudly instead of losing precision, and the connection stays usable', async () => {
@@ -197,7 +198,7 @@ describePg('postgres store', () => {
 
     it('times far from the epoch and large counters round-trip exactly', async () => {
       const store = await open(newSchema());
-      const key = makeKey({
+      const key = keyRecord({
         createdAt: new Date(8_640_000_000_000_000),
         updatedAt: new Date(-8_640_000_000_000_000),
         maxUses: Number.MAX_SAFE_INTEGER,
@@ -209,7 +210,7 @@ describePg('postgres store', () => {
 
     it('BYTEA round-trips every byte value as a plain Uint8Array', async () => {
       const store = await open(newSchema());
-      const key = makeKey();
+      const key = keyRecord();
       await keys.insert(store.db, key);
       const all = Uint8Array.from({ length: 256 }, (_, i) => i);
       await keyVersions.insert(store.db, {
@@ -319,7 +320,7 @@ describePg('postgres store', () => {
       const schema = newSchema();
       const old = await open(schema, { migrate: false });
       expect(await migrateTo(old.db, 'postgres', '001-initial')).toEqual(['001-initial']);
-      const key = makeKey({ state: 'Disabled' });
+      const key = keyRecord({ state: 'Disabled' });
       await keys.insert(old.db, key);
       const store = await open(schema);
       expect(await keys.get(store.db, key.id)).toEqual(key);
@@ -342,7 +343,7 @@ describePg('postgres store', () => {
   describe('concurrency across connections and nodes', () => {
     it('incrementUseCount is exact under 50 concurrent transactions on a pool of 10', async () => {
       const store = await open(newSchema(), { poolSize: 10 });
-      const key = makeKey({ maxUses: 17 });
+      const key = keyRecord({ maxUses: 17 });
       await keys.insert(store.db, key);
       const pids = new Set<number>();
       const results = await Promise.all(
@@ -361,7 +362,7 @@ describePg('postgres store', () => {
     it('incrementUseCount is exact when two nodes (two pools) race', async () => {
       const schema = newSchema();
       const [a, b] = [await open(schema), await open(schema)];
-      const key = makeKey({ maxUses: 23 });
+      const key = keyRecord({ maxUses: 23 });
       await keys.insert(a.db, key);
       const results = await Promise.all(
         Array.from({ length: 60 }, (_, i) => keys.incrementUseCount((i % 2 === 0 ? a : b).db, key.id, null)),
@@ -404,7 +405,7 @@ describePg('postgres store', () => {
 
     it('two transactions inserting the same key version: one wins, the other gets a unique violation', async () => {
       const store = await open(newSchema());
-      const key = makeKey();
+      const key = keyRecord();
       await keys.insert(store.db, key);
       const version = (n: number) => ({
         keyId: key.id,

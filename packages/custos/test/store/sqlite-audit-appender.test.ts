@@ -56,7 +56,9 @@ describe('openSqliteAuditAppender', () => {
     const appender = openSqliteAuditAppender(file);
     appender.append((head) => chainEntries(head, [entry(0)]));
     const bad = entry(2, { principal: null as unknown as string }); // NOT NULL
-    expect(() => appender.append((head) => chainEntries(head, [entry(1), bad]))).toThrow(/NOT NULL/);
+    expect(() => {
+      appender.append((head) => chainEntries(head, [entry(1), bad]));
+    }).toThrow(/NOT NULL/);
     appender.close();
     expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 1 });
   });

@@ -17,7 +17,8 @@ import {
   type Database,
   type Store,
 } from '../../src/store/index.js';
-import { describeStore, makeKey } from './store-suite.js';
+import { keyRecord } from '../helpers/key-records.js';
+import { describeStore } from './store-suite.js';
 
 const SqliteDatabase = sqliteDriver();
 
@@ -67,7 +68,7 @@ describe('sqlite store', () => {
   it('creates a missing directory and makes the database file mode 0600', async () => {
     const file = join(dir, 'nested', 'deeper', 'custos.db');
     const store = await open(file);
-    await keys.insert(store.db, makeKey());
+    await keys.insert(store.db, keyRecord());
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect((await stat(join(dir, 'nested', 'deeper'))).isDirectory()).toBe(true);
     expect((await stat(`${file}-wal`)).mode & 0o777).toBe(0o600);
@@ -75,7 +76,7 @@ describe('sqlite store', () => {
 
   it('keeps data across close and reopen', async () => {
     const store = await open();
-    const key = makeKey({ description: 'durable' });
+    const key = keyRecord({ description: 'durable' });
     await keys.insert(store.db, key);
     await meta.set(store.db, 'k', 'v');
     await store.close();
@@ -88,7 +89,7 @@ describe('sqlite store', () => {
 
   it('opens an in-memory store', async () => {
     const store = await open(':memory:');
-    const key = makeKey();
+    const key = keyRecord();
     await keys.insert(store.db, key);
     expect(await keys.get(store.db, key.id)).toEqual(key);
   });
@@ -97,7 +98,7 @@ describe('sqlite store', () => {
     const file = join(dir, 'old.db');
     const old = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SqliteDatabase(file) }) });
     expect(await migrateTo(old, 'sqlite', '001-initial')).toEqual(['001-initial']);
-    const key = makeKey({ state: 'Disabled' });
+    const key = keyRecord({ state: 'Disabled' });
     await keys.insert(old, key);
     const indexesBefore = await indexNames(old);
     expect(indexesBefore).not.toContain('audit_log_key_id_idx');

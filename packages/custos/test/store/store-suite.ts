@@ -21,10 +21,10 @@ import {
   type AuditEntry,
   type Db,
   type KeyRecord,
-  type KeyVersionRecord,
   type Store,
   type TokenRecord,
 } from '../../src/store/index.js';
+import { keyRecord, keyVersionRecord } from '../helpers/key-records.js';
 
 export interface OpenedStore {
   readonly store: Store;
@@ -34,51 +34,6 @@ export interface OpenedStore {
 const T0 = Date.UTC(2025, 0, 1);
 const at = (offsetMs: number): Date => new Date(T0 + offsetMs);
 const DAY = 86_400_000;
-
-export function makeKey(overrides: Partial<KeyRecord> = {}): KeyRecord {
-  return {
-    id: randomUUID(),
-    spec: 'SYMMETRIC_DEFAULT',
-    usage: 'ENCRYPT_DECRYPT',
-    state: 'Enabled',
-    origin: 'AWS_KMS',
-    protectionLevel: 'SOFTWARE',
-    description: '',
-    exportable: false,
-    createdAt: at(0),
-    updatedAt: at(0),
-    deletionDate: null,
-    pendingWindowDays: null,
-    latestVersion: 1,
-    rotationEnabled: false,
-    rotationPeriodDays: null,
-    nextRotationAt: null,
-    allowedAlgorithms: null,
-    notBefore: null,
-    notAfter: null,
-    maxUses: null,
-    useCount: 0,
-    materialExpiresAt: null,
-    applicationId: null,
-    referenceId: null,
-    policy: null,
-    ...overrides,
-  };
-}
-
-function makeVersion(keyId: string, version: number, overrides: Partial<KeyVersionRecord> = {}): KeyVersionRecord {
-  return {
-    keyId,
-    version,
-    wrappedMaterial: new Uint8Array([version, 1, 2, 3]),
-    publicKey: null,
-    createdAt: at(version * 1000),
-    rotationType: version === 1 ? null : 'ON_DEMAND',
-    encryptionCount: 0,
-    materialCheck: null,
-    ...overrides,
-  };
-}
 
 function makeEntry(overrides: Partial<AuditEntry> = {}): AuditEntry {
   return {
@@ -119,14 +74,14 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
     });
 
     async function insertKey(overrides: Partial<KeyRecord> = {}): Promise<KeyRecord> {
-      const key = makeKey(overrides);
+      const key = keyRecord(overrides);
       await keys.insert(store.db, key);
       return key;
     }
 
     describe('transactions', () => {
       it('commits when the function resolves and returns its value', async () => {
-        const key = makeKey();
+        const key = keyRecord();
         const result = await store.transaction(async (tx) => {
           await keys.insert(tx, key);
           return 42;
@@ -136,11 +91,11 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
       });
 
       it('rolls back every write when the function throws', async () => {
-        const key = makeKey();
+        const key = keyRecord();
         await expect(
           store.transaction(async (tx) => {
             await keys.insert(tx, key);
-            await keyVersions.insert(tx, makeVersion(key.id, 1));
+            await keyVersions.insert(tx, keyVersionRecord(key.id, 1));
             throw new Error('boom');
           }),
         ).rejects.toThrow('boom');
@@ -151,7 +106,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
 
     describe('keys', () => {
       it('round-trips a record with every optional field set', async () => {
-        const key = makeKey({
+        const key = keyRecord({
           spec: 'RSA_2048',
           usage: 'SIGN_VERIFY',
           state: 'PendingDeletion',
@@ -227,7 +182,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
       });
 
       it('list pages through keys ordered by creation time, then id, with an opaque cursor', async () => {
-        const sameTime = [randomUUID(), randomUUID(), randomUUID()].sort();
+        const sameTime = [randomUUID(), randomUUID(), randomUUID()].sort() as [string, string, string];
         const created = [
           await insertKey({ createdAt: at(300) }),
           await insertKey({ id: sameTime[2], createdAt: at(100) }),
@@ -372,12 +327,12 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
 
       it('10 concurrent rotations through keys.getForUpdate add versions 2..11 with no conflict', async () => {
         const key = await insertKey();
-        await keyVersions.insert(store.db, makeVersion(key.id, 1));
+        await keyVersions.insert(store.db, keyVersionRecord(key.id, 1));
         const rotate = () =>
           store.transaction(async (tx) => {
             const current = (await keys.getForUpdate(tx, key.id))!;
             const version = current.latestVersion + 1;
-            await keyVersions.insert(tx, makeVersion(key.id, version));
+            await keyVersions.insert(tx, keyVersionRecord(key.id, version));
             await keys.update(tx, key.id, { latestVersion: version });
             return version;
           });
@@ -408,7 +363,10 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
     describe('keyVersions', () => {
       it('round-trips a version, with bytes as Uint8Array', async () => {
         const key = await insertKey();
-        const version = makeVersion(key.id, 1, { publicKey: new Uint8Array([48, 130, 1, 34]), encryptionCount: 9 });
+        const version = keyVersionRecord(key.id, 1, {
+          publicKey: new Uint8Array([48, 130, 1, 34]),
+          encryptionCount: 9,
+        });
         await keyVersions.insert(store.db, version);
         const read = await keyVersions.get(store.db, key.id, 1);
         expect(read).toEqual(version);
@@ -418,7 +376,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
 
       it("setMaterial replaces one version's material, keeping the check value; NOT_FOUND when missing", async () => {
         const key = await insertKey({ origin: 'EXTERNAL' });
-        await keyVersions.insert(store.db, makeVersion(key.id, 1, { materialCheck: 'ab'.repeat(32) }));
+        await keyVersions.insert(store.db, keyVersionRecord(key.id, 1, { materialCheck: 'ab'.repeat(32) }));
         await keyVersions.destroyMaterial(store.db, key.id);
         expect(await keyVersions.get(store.db, key.id, 1)).toMatchObject({
           wrappedMaterial: null,
@@ -433,28 +391,28 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
       });
 
       it('refuses a version of a key that does not exist (foreign key)', async () => {
-        await expect(keyVersions.insert(store.db, makeVersion(randomUUID(), 1))).rejects.toThrow();
+        await expect(keyVersions.insert(store.db, keyVersionRecord(randomUUID(), 1))).rejects.toThrow();
       });
 
       it('refuses a duplicate (key, version)', async () => {
         const key = await insertKey();
-        await keyVersions.insert(store.db, makeVersion(key.id, 1));
-        await expect(keyVersions.insert(store.db, makeVersion(key.id, 1))).rejects.toThrow();
+        await keyVersions.insert(store.db, keyVersionRecord(key.id, 1));
+        await expect(keyVersions.insert(store.db, keyVersionRecord(key.id, 1))).rejects.toThrow();
       });
 
       it('latest and list return the newest and all versions in ascending order', async () => {
         const key = await insertKey();
         const other = await insertKey();
         expect(await keyVersions.latest(store.db, key.id)).toBeUndefined();
-        for (const v of [2, 1, 3]) await keyVersions.insert(store.db, makeVersion(key.id, v));
-        await keyVersions.insert(store.db, makeVersion(other.id, 9));
+        for (const v of [2, 1, 3]) await keyVersions.insert(store.db, keyVersionRecord(key.id, v));
+        await keyVersions.insert(store.db, keyVersionRecord(other.id, 9));
         expect((await keyVersions.latest(store.db, key.id))?.version).toBe(3);
         expect((await keyVersions.list(store.db, key.id)).map((v) => v.version)).toEqual([1, 2, 3]);
       });
 
       it('listPaged pages versions with a cursor and rejects an invalid one', async () => {
         const key = await insertKey();
-        for (let v = 1; v <= 5; v++) await keyVersions.insert(store.db, makeVersion(key.id, v));
+        for (let v = 1; v <= 5; v++) await keyVersions.insert(store.db, keyVersionRecord(key.id, v));
         const first = await keyVersions.listPaged(store.db, key.id, { limit: 2 });
         expect(first.items.map((v) => v.version)).toEqual([1, 2]);
         const second = await keyVersions.listPaged(store.db, key.id, { limit: 2, after: first.next ?? undefined });
@@ -473,7 +431,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
 
       it('incrementEncryptionCount returns the new count and fails with NOT_FOUND for an unknown version', async () => {
         const key = await insertKey();
-        await keyVersions.insert(store.db, makeVersion(key.id, 1));
+        await keyVersions.insert(store.db, keyVersionRecord(key.id, 1));
         expect(await keyVersions.incrementEncryptionCount(store.db, key.id, 1)).toBe(1);
         expect(await keyVersions.incrementEncryptionCount(store.db, key.id, 1, 10)).toBe(11);
         expect((await keyVersions.get(store.db, key.id, 1))?.encryptionCount).toBe(11);
@@ -484,9 +442,9 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         const key = await insertKey();
         const other = await insertKey();
         const pub = new Uint8Array([1, 2]);
-        await keyVersions.insert(store.db, makeVersion(key.id, 1, { publicKey: pub }));
-        await keyVersions.insert(store.db, makeVersion(key.id, 2, { publicKey: pub }));
-        await keyVersions.insert(store.db, makeVersion(other.id, 1));
+        await keyVersions.insert(store.db, keyVersionRecord(key.id, 1, { publicKey: pub }));
+        await keyVersions.insert(store.db, keyVersionRecord(key.id, 2, { publicKey: pub }));
+        await keyVersions.insert(store.db, keyVersionRecord(other.id, 1));
         await keyVersions.destroyMaterial(store.db, key.id);
         for (const v of await keyVersions.list(store.db, key.id)) {
           expect(v.wrappedMaterial).toBeNull();

@@ -3,7 +3,7 @@
 // AWS's error shape. Encapsulated (not fastify-plugin): its body parser and error handler apply to this route only.
 // Must not be imported by service, store, keystore or core.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Caller, ErrorCode, Kms } from '@custos/contract';
+import { InternalError, type Caller, type ErrorCode, type Kms } from '@custos/contract';
 import type { SecretBytes } from '../../core/secret-bytes.js';
 import { describeError } from '../plugins/errors.js';
 import { AWS_EXCEPTION } from './errors.js';
@@ -12,7 +12,7 @@ import { verifySigV4 } from './sigv4.js';
 import { TARGETS } from './targets.js';
 
 /** What the AWS endpoint needs of the service: the Kms, access key lookup, and the region ARNs and scopes name. */
-export interface AwsKmsService extends Kms {
+interface AwsKmsService extends Kms {
   authenticateAccessKey(
     accessKeyId: string,
   ): Promise<{ caller: Caller; secretAccessKey: SecretBytes; recordUse(): Promise<void> }>;
@@ -25,7 +25,7 @@ export interface AwsPluginOptions {
   readonly now?: () => Date;
 }
 
-export const AWS_CONTENT_TYPE = 'application/x-amz-json-1.1';
+const AWS_CONTENT_TYPE = 'application/x-amz-json-1.1';
 const TARGET_PREFIX = 'TrentService.';
 
 /** The error code metrics and logs record for a protocol failure (AWS names stay on the wire). */
@@ -54,9 +54,9 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
 
   // The signature covers the exact body bytes: keep them, and parse the JSON in the handler.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) =>
-    done(null, { raw: body as Buffer } satisfies AwsBody),
-  );
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, { raw: body as Buffer } satisfies AwsBody);
+  });
 
   app.setErrorHandler((error, request, reply) => sendAwsError(request, reply, error));
 
@@ -72,12 +72,13 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
         { method: request.method, url: request.raw.url ?? request.url, headers: request.headers, body: raw },
         { region, lookup: (id) => kms.authenticateAccessKey(id), ...(options.now ? { now: options.now } : {}) },
       );
-      request.caller = { ...caller, requestId: String(request.id) };
+      request.caller = { ...caller, requestId: request.id };
     },
     handler: async (request, reply) => {
-      const caller = request.caller!;
+      const caller = request.caller;
+      if (!caller) throw new InternalError('the AWS route ran without its signature check');
       const targetName = header(request, 'x-amz-target');
-      if (!targetName || !targetName.startsWith(TARGET_PREFIX)) {
+      if (!targetName?.startsWith(TARGET_PREFIX)) {
         throw new AwsProtocolError('UnknownOperationException', 'X-Amz-Target must name a TrentService operation');
       }
       const target = Object.hasOwn(TARGETS, targetName) ? TARGETS[targetName] : undefined;
@@ -92,7 +93,7 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
       return reply
         .code(200)
         .header('content-type', AWS_CONTENT_TYPE)
-        .header('x-amzn-RequestId', String(request.id))
+        .header('x-amzn-RequestId', request.id)
         .send(Buffer.from(JSON.stringify(result ?? {}), 'utf8')); // a Buffer: no charset appended, as AWS answers
     },
   });
@@ -149,7 +150,7 @@ function describeAwsError(
 }
 
 function sendAwsError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  const requestId = String(request.id);
+  const requestId = request.id;
   const { status, type, message, code } = describeAwsError(error, requestId);
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code, awsType: type }, 'request refused');

@@ -2,23 +2,21 @@
 // call; service failures are KmsErrors, named through AWS_EXCEPTION (errors.ts). Must not be imported outside api/aws.
 
 /** AWS exceptions raised by the protocol layer. AWS answers each with HTTP 400. */
-export const AWS_PROTOCOL_EXCEPTIONS = [
+export type AwsProtocolException =
   /** No Authorization header (nor a presigned query). */
-  'MissingAuthenticationTokenException',
+  | 'MissingAuthenticationTokenException'
   /** An Authorization header or X-Amz-Date that cannot be parsed. */
-  'IncompleteSignatureException',
+  | 'IncompleteSignatureException'
   /** The signature does not match, has expired, or is scoped to another date, region or service. */
-  'InvalidSignatureException',
+  | 'InvalidSignatureException'
   /** The access key id is unknown or revoked (the service's UNAUTHENTICATED). */
-  'UnrecognizedClientException',
+  | 'UnrecognizedClientException'
   /** The body is not a JSON object. */
-  'SerializationException',
+  | 'SerializationException'
   /** X-Amz-Target is missing or names another service. */
-  'UnknownOperationException',
+  | 'UnknownOperationException'
   /** A `TrentService.*` target Custos does not serve. */
-  'UnsupportedOperationException',
-] as const;
-export type AwsProtocolException = (typeof AWS_PROTOCOL_EXCEPTIONS)[number];
+  | 'UnsupportedOperationException';
 
 /** A protocol-level failure: rendered as `{ "__type": exception, "message": message }` with status 400. */
 export class AwsProtocolError extends Error {

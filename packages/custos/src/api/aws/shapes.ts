@@ -28,7 +28,7 @@ export const CUSTOS_ONLY_FIELDS: ReadonlySet<string> = new Set([
  * AWS request fields of features Custos does not have (custom key stores, Nitro Enclaves attestation, dry-run
  * modifiers): refused with UNSUPPORTED (UnsupportedOperationException) rather than as unknown fields.
  */
-export const UNSUPPORTED_AWS_FIELDS: ReadonlySet<string> = new Set([
+const UNSUPPORTED_AWS_FIELDS: ReadonlySet<string> = new Set([
   'CustomKeyStoreId',
   'XksKeyId',
   'Recipient',
@@ -77,7 +77,8 @@ export function fromAws(schema: TSchema, value: unknown, path = ''): unknown {
           if (UNSUPPORTED_AWS_FIELDS.has(name)) throw new UnsupportedError(`${path}${name} is not supported by Custos`);
           throw new ValidationError(`${path}${name}: unknown field`);
         }
-        if (v !== null) out[field] = fromAws(props[field]!, v, `${path}${name}.`);
+        const schema = props[field];
+        if (v !== null && schema) out[field] = fromAws(schema, v, `${path}${name}.`);
       }
       return out;
     }

@@ -11,7 +11,7 @@ import { exposeSecret, type SecretBytes } from '../../core/secret-bytes.js';
 import { AwsProtocolError } from './protocol-errors.js';
 
 /** AWS accepts a request whose X-Amz-Date is within 15 minutes of its own clock (either way). */
-export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 const SERVICE = 'kms';
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 
@@ -125,11 +125,18 @@ function parseAuthorization(header: string): ParsedAuthorization {
     const eq = part.indexOf('=');
     if (eq > 0) params.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
   }
-  for (const name of ['Credential', 'SignedHeaders', 'Signature']) {
-    if (!params.get(name))
+  const required = (name: string): string => {
+    const value = params.get(name);
+    if (!value)
       throw new AwsProtocolError('IncompleteSignatureException', `Authorization header requires '${name}' parameter.`);
-  }
-  const credential = params.get('Credential')!.split('/');
+    return value;
+  };
+  const [credentialParam, signedHeaders, signature] = [
+    required('Credential'),
+    required('SignedHeaders'),
+    required('Signature'),
+  ];
+  const credential = credentialParam.split('/');
   if (credential.length !== 5 || credential.some((part) => part === '')) {
     throw new AwsProtocolError(
       'IncompleteSignatureException',
@@ -143,18 +150,17 @@ function parseAuthorization(header: string): ParsedAuthorization {
     region,
     service,
     terminator,
-    signedHeaders: params
-      .get('SignedHeaders')!
-      .split(';')
-      .map((h) => h.trim().toLowerCase()),
-    signature: params.get('Signature')!,
+    signedHeaders: signedHeaders.split(';').map((h) => h.trim().toLowerCase()),
+    signature,
   };
 }
 
 /** X-Amz-Date is ISO 8601 basic format, `YYYYMMDD'T'HHMMSS'Z'`. */
 function parseAmzDate(value: string): Date {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  const date = m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!)) : undefined;
+  const date = m
+    ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])))
+    : undefined;
   if (!date || Number.isNaN(date.getTime()) || formatAmzDate(date) !== value) {
     throw new AwsProtocolError(
       'IncompleteSignatureException',

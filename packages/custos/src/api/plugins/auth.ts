@@ -35,26 +35,37 @@ export const authPlugin = fp(
   async (app: FastifyInstance, options: AuthPluginOptions) => {
     /** Sets the request's caller (the service authorises it). */
     const admit = (request: FastifyRequest, caller: Caller): void => {
-      request.caller = { principal: caller.principal, roles: caller.roles, requestId: String(request.id) };
+      request.caller = { principal: caller.principal, roles: caller.roles, requestId: request.id };
     };
     // Callback style, and no promise at all when the token is cached: this runs on every request.
     app.addHook('onRequest', (request, _reply, done) => {
       const refused = options.refuse?.();
-      if (refused) return done(refused);
+      if (refused) {
+        done(refused);
+        return;
+      }
       const config = request.routeOptions.config;
       // Unknown routes (no url) fall through to the not-found handler: 404 whatever the credentials.
-      if (config.public || request.routeOptions.url === undefined) return done();
+      if (config.public || request.routeOptions.url === undefined) {
+        done();
+        return;
+      }
       const token = bearerToken(request);
-      if (token === undefined) return done(new AuthenticationError());
+      if (token === undefined) {
+        done(new AuthenticationError());
+        return;
+      }
       let cached: Caller | undefined;
       try {
         cached = options.kms.authenticateCached(token);
       } catch (error) {
-        return done(error as Error);
+        done(error as Error);
+        return;
       }
       if (cached) {
         admit(request, cached);
-        return done();
+        done();
+        return;
       }
       options.kms.authenticate(token).then((caller) => {
         admit(request, caller);

@@ -14,7 +14,7 @@ declare module 'fastify' {
 }
 
 /** The body of every error reply. */
-export interface ErrorBody {
+interface ErrorBody {
   error: { code: ErrorCode; message: string; requestId: string };
 }
 
@@ -76,7 +76,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
   request.errorCode = code;
   void reply.header('x-request-id', request.id); // onSend sets it too; framework errors may be answered outside the hooks
   if (code === 'UNAUTHENTICATED') void reply.header('www-authenticate', 'Bearer');
-  const body: ErrorBody = { error: { code, message, requestId: String(request.id) } };
+  const body: ErrorBody = { error: { code, message, requestId: request.id } };
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 

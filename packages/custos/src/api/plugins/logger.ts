@@ -13,7 +13,7 @@ export interface LoggerOptions {
 }
 
 /** Paths pino must never print, whatever a future serializer adds. */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'headers.authorization',

@@ -97,7 +97,7 @@ function operationObject(method: OperationMethod, route: Route): JsonObject {
 }
 
 /** The OpenAPI 3.1 document: every ROUTES entry, a bearer security scheme, the error schema. */
-export function buildOpenApiDocument(version = '0.1.0'): JsonObject {
+function buildOpenApiDocument(version = '0.1.0'): JsonObject {
   const paths: Record<string, Record<string, JsonObject>> = {};
   for (const [method, route] of Object.entries(ROUTES) as [OperationMethod, Route][]) {
     const path = openApiPath(route.path);

@@ -31,15 +31,15 @@ export function registerAccessKey(program: Command): void {
         ...(o.principal !== undefined && { principal: o.principal }),
         ...(o.description !== undefined && { description: o.description }),
       });
-      printResult(g.json, result, (r) =>
+      printResult(g.json, result, (r) => {
         printFields([
           ['AccessKeyId', r.accessKeyId],
           ['SecretAccessKey', r.secretAccessKey],
           ['Principal', r.principal],
           ['Roles', r.roles],
           ['CreatedAt', r.createdAt],
-        ]),
-      );
+        ]);
+      });
     }),
   );
 
@@ -50,7 +50,7 @@ export function registerAccessKey(program: Command): void {
         (marker) => kms.listAccessKeys({ ...(marker && { marker }) }),
         (page) => page.accessKeys,
       );
-      printResult(g.json, { accessKeys }, ({ accessKeys: rows }) =>
+      printResult(g.json, { accessKeys }, ({ accessKeys: rows }) => {
         printTable(rows, [
           { header: 'ACCESS KEY ID', value: (k) => k.accessKeyId },
           { header: 'PRINCIPAL', value: (k) => k.principal },
@@ -59,8 +59,8 @@ export function registerAccessKey(program: Command): void {
           { header: 'REVOKED', value: (k) => k.revokedAt },
           { header: 'LAST USED', value: (k) => k.lastUsedAt },
           { header: 'DESCRIPTION', value: (k) => k.description },
-        ]),
-      );
+        ]);
+      });
     }),
   );
 

@@ -14,7 +14,7 @@ interface AuditOptions {
   interval: number;
 }
 
-const COLUMNS: ReadonlyArray<{ header: string; value: (r: AuditRecord) => unknown }> = [
+const COLUMNS: readonly { header: string; value: (r: AuditRecord) => unknown }[] = [
   { header: 'SEQ', value: (r) => r.seq },
   { header: 'TIME', value: (r) => r.time },
   { header: 'PRINCIPAL', value: (r) => r.principal },
@@ -78,11 +78,14 @@ export function registerAudit(program: Command): void {
       first.forEach(print);
       let after = first.at(-1)?.seq ?? o.after ?? 0;
       const stop = new AbortController();
-      const onSigint = () => stop.abort();
+      const onSigint = () => {
+        stop.abort();
+      };
       process.once('SIGINT', onSigint);
       try {
-        while (!stop.signal.aborted) {
-          await sleep(o.interval, undefined, { signal: stop.signal }).catch(() => {});
+        // Until Ctrl-C: the abort ends the sleep early, and the loop on the check after it.
+        for (;;) {
+          await sleep(o.interval, undefined, { signal: stop.signal }).catch(() => undefined);
           if (stop.signal.aborted) break;
           const records = await fetchRecords(kms, o, after, undefined);
           records.forEach(print);

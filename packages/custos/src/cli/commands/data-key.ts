@@ -26,13 +26,13 @@ export function registerDataKey(program: Command): void {
         ...(o.context && { encryptionContext: o.context }),
       });
       const result = { keyId: dk.keyId, plaintext: dk.plaintext, ciphertextBlob: dk.ciphertextBlob };
-      printResult(g.json, result, (r) =>
+      printResult(g.json, result, (r) => {
         printFields([
           ['KeyId', r.keyId],
           ['Plaintext', r.plaintext],
           ['CiphertextBlob', r.ciphertextBlob],
-        ]),
-      );
+        ]);
+      });
       dk.plaintext.fill(0);
     }),
   );

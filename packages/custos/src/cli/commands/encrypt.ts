@@ -8,7 +8,7 @@ import { addGlobalOptions, collectKeyValue, withKms } from '../options.js';
 
 /** The most plaintext one Encrypt call takes (AWS KMS Encrypt); larger inputs use the envelope stream. */
 /** Input up to this size goes in one Encrypt call (the contract's plaintext limit). */
-export const ENCRYPT_LIMIT = MAX_MESSAGE_BYTES;
+const ENCRYPT_LIMIT = MAX_MESSAGE_BYTES;
 
 interface EncryptOptions {
   key: string;

@@ -69,13 +69,13 @@ export function registerKeyAlias(key: Command): void {
   addGlobalOptions(list).action((o: { key?: string }, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const aliases = await listAllAliases(kms, o.key);
-      printResult(g.json, { aliases }, ({ aliases: rows }) =>
+      printResult(g.json, { aliases }, ({ aliases: rows }) => {
         printTable(rows, [
           { header: 'ALIAS', value: (a) => a.aliasName },
           { header: 'KEY ID', value: (a) => a.targetKeyId },
           { header: 'CREATED', value: (a) => a.creationDate },
-        ]),
-      );
+        ]);
+      });
     }),
   );
 }

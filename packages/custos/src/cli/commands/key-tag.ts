@@ -45,12 +45,12 @@ export function registerKeyTag(key: Command): void {
         (marker) => kms.listResourceTags({ keyId, limit: 50, ...(marker && { marker }) }),
         (page) => page.tags,
       );
-      printResult(g.json, { tags }, ({ tags: rows }) =>
+      printResult(g.json, { tags }, ({ tags: rows }) => {
         printTable(rows, [
           { header: 'KEY', value: (t) => t.tagKey },
           { header: 'VALUE', value: (t) => t.tagValue },
-        ]),
-      );
+        ]);
+      });
     }),
   );
 }

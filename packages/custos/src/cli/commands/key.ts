@@ -19,7 +19,7 @@ interface CreateOptions {
 }
 
 /** The fields `key describe` shows, in order. */
-const DESCRIBE_FIELDS: ReadonlyArray<readonly [string, (m: KeyMetadata) => unknown]> = [
+const DESCRIBE_FIELDS: readonly (readonly [string, (m: KeyMetadata) => unknown])[] = [
   ['KeyId', (m) => m.keyId],
   ['Arn', (m) => m.arn],
   ['KeySpec', (m) => m.keySpec],
@@ -64,12 +64,12 @@ async function changeState(
 
 /** Calls `fn` on at most `limit` items at once, keeping order. */
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i]!);
+      out[i] = await fn(items[i] as T);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
@@ -127,7 +127,10 @@ export function registerKey(program: Command): void {
         (marker) => kms.listKeys({ limit: 1000, ...(marker && { marker }) }),
         (page) => page.keys,
       );
-      if (g.json) return printResult(true, { keys }, () => {});
+      if (g.json) {
+        printResult(true, { keys }, () => undefined);
+        return;
+      }
       const [metadata, aliases] = await Promise.all([
         mapLimit(keys, 8, async (k) => (await kms.describeKey({ keyId: k.keyId })).keyMetadata),
         listAllAliases(kms),
@@ -149,10 +152,12 @@ export function registerKey(program: Command): void {
     .description('show a key’s metadata')
     .argument('<key>', 'key id, ARN or alias');
   addGlobalOptions(describe).action((keyId: string, _o: unknown, cmd: Command) =>
-    withKms(cmd, async (kms, g) => printResult(g.json, (await kms.describeKey({ keyId })).keyMetadata, printMetadata)),
+    withKms(cmd, async (kms, g) => {
+      printResult(g.json, (await kms.describeKey({ keyId })).keyMetadata, printMetadata);
+    }),
   );
 
-  const simple: ReadonlyArray<readonly [string, string, (kms: Kms, keyId: string) => Promise<unknown>]> = [
+  const simple: readonly (readonly [string, string, (kms: Kms, keyId: string) => Promise<unknown>])[] = [
     ['enable', 'enable a Disabled key', (kms, keyId) => kms.enableKey({ keyId })],
     ['disable', 'disable an Enabled key', (kms, keyId) => kms.disableKey({ keyId })],
     ['rotate', 'add a new key version now (RotateKeyOnDemand)', (kms, keyId) => kms.rotateKeyOnDemand({ keyId })],
@@ -182,14 +187,14 @@ export function registerKey(program: Command): void {
         keyId,
         ...(o.days !== undefined && { pendingWindowInDays: o.days }),
       });
-      printResult(g.json, result, (r) =>
+      printResult(g.json, result, (r) => {
         printFields([
           ['KeyId', r.keyId],
           ['KeyState', r.keyState],
           ['DeletionDate', r.deletionDate],
           ['PendingWindowInDays', r.pendingWindowInDays],
-        ]),
-      );
+        ]);
+      });
     }),
   );
 

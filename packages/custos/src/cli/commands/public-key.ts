@@ -6,7 +6,7 @@ import { addGlobalOptions, withKms } from '../options.js';
 import { toJson } from '../output.js';
 
 /** PEM of a SubjectPublicKeyInfo (RFC 7468 §13): base64 in 64-character lines between the labels. */
-export function spkiToPem(der: Uint8Array): string {
+function spkiToPem(der: Uint8Array): string {
   const lines =
     Buffer.from(der)
       .toString('base64')

@@ -14,7 +14,7 @@ interface CreateOptions {
   expiresIn?: string;
 }
 
-const DURATION_UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION_UNITS: Record<'s' | 'm' | 'h' | 'd', number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** `--expires-at <ISO date>` or `--expires-in 30d` (s, m, h, d). */
 function expiry(o: CreateOptions, now = Date.now()): Date | undefined {
@@ -28,7 +28,7 @@ function expiry(o: CreateOptions, now = Date.now()): Date | undefined {
   if (o.expiresIn !== undefined) {
     const m = /^(\d+)([smhd])$/.exec(o.expiresIn);
     if (!m) throw new UsageError(`--expires-in expects e.g. 90m, 12h or 30d, got '${o.expiresIn}'`);
-    return new Date(now + Number(m[1]) * DURATION_UNITS[m[2]!]!);
+    return new Date(now + Number(m[1]) * DURATION_UNITS[m[2] as keyof typeof DURATION_UNITS]);
   }
   return undefined;
 }
@@ -57,7 +57,7 @@ export function registerToken(program: Command): void {
         ...(o.description !== undefined && { description: o.description }),
         ...(expiresAt && { expiresAt }),
       });
-      printResult(g.json, result, (r) =>
+      printResult(g.json, result, (r) => {
         printFields([
           ['Token', r.token],
           ['TokenId', r.tokenId],
@@ -65,8 +65,8 @@ export function registerToken(program: Command): void {
           ['Roles', r.roles],
           ['CreatedAt', r.createdAt],
           ['ExpiresAt', r.expiresAt],
-        ]),
-      );
+        ]);
+      });
     });
   });
 
@@ -77,7 +77,7 @@ export function registerToken(program: Command): void {
         (marker) => kms.listTokens({ ...(marker && { marker }) }),
         (page) => page.tokens,
       );
-      printResult(g.json, { tokens }, ({ tokens: rows }) =>
+      printResult(g.json, { tokens }, ({ tokens: rows }) => {
         printTable(rows, [
           { header: 'TOKEN ID', value: (t) => t.tokenId },
           { header: 'PRINCIPAL', value: (t) => t.principal },
@@ -87,8 +87,8 @@ export function registerToken(program: Command): void {
           { header: 'REVOKED', value: (t) => t.revokedAt },
           { header: 'LAST USED', value: (t) => t.lastUsedAt },
           { header: 'DESCRIPTION', value: (t) => t.description },
-        ]),
-      );
+        ]);
+      });
     }),
   );
 

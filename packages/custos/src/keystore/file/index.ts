@@ -40,7 +40,7 @@ const FORMAT = 'custos-root-key';
 const ROOT_KEY_BYTES = 32;
 const WRAP_FORMAT_V1 = 0x01;
 const KCV_LABEL = new TextEncoder().encode('custos root key check value');
-export const DEFAULT_SCRYPT_N = 2 ** 17;
+const DEFAULT_SCRYPT_N = 2 ** 17;
 const SCRYPT_R = 8;
 const SCRYPT_P = 1;
 const SALT_BYTES = 32;
@@ -167,8 +167,8 @@ async function writeNewFile(path: string, text: string): Promise<void> {
       await fh.close();
     }
     // rename(2) would silently replace a file created meanwhile; link(2) refuses.
-    await link(tmp, path).catch((err: NodeJS.ErrnoException) => {
-      throw err.code === 'EEXIST' ? new ConflictError(`root key file already exists: ${path}`) : err;
+    await link(tmp, path).catch((err: unknown) => {
+      throw isRecord(err) && err.code === 'EEXIST' ? new ConflictError(`root key file already exists: ${path}`) : err;
     });
   } finally {
     await unlink(tmp).catch(() => undefined);
@@ -227,13 +227,13 @@ async function readRootKeyFile(path: string): Promise<string | undefined> {
 }
 
 async function parseRootKey(text: string, passphrase: string | undefined): Promise<SecretBytes> {
-  let doc: Record<string, unknown>;
+  let doc: unknown;
   try {
-    doc = JSON.parse(text) as Record<string, unknown>;
+    doc = JSON.parse(text);
   } catch {
     throw malformed('not JSON');
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw malformed('not a JSON object');
+  if (!isRecord(doc)) throw malformed('not a JSON object');
   if (doc.format !== FORMAT || doc.version !== 1) throw malformed(`format must be "${FORMAT}" version 1`);
   if (doc.sealed === false) {
     expectFields(doc, ['format', 'version', 'sealed', 'key']);
@@ -246,8 +246,8 @@ async function parseRootKey(text: string, passphrase: string | undefined): Promi
   }
   if (doc.sealed !== true) throw malformed('sealed must be true or false');
   expectFields(doc, ['format', 'version', 'sealed', 'kdf', 'iv', 'ciphertext', 'tag']);
-  const kdf = doc.kdf as Record<string, unknown> | null;
-  if (typeof kdf !== 'object' || kdf === null || kdf.name !== 'scrypt') throw malformed('kdf must be scrypt');
+  const kdf = doc.kdf;
+  if (!isRecord(kdf) || kdf.name !== 'scrypt') throw malformed('kdf must be scrypt');
   expectFields(kdf, ['name', 'N', 'r', 'p', 'salt']);
   checkScryptParams(kdf.N, kdf.r, kdf.p);
   if (b64(kdf.salt, 'kdf.salt').length < 16) throw malformed('kdf.salt must be at least 16 bytes');
@@ -342,4 +342,9 @@ class FileRootOfTrust implements RootOfTrust {
     this.#root?.wipe();
     this.#root = undefined;
   }
+}
+
+/** A JSON object (not null, not an array), as parsed from the file or thrown by node:fs. */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -2,7 +2,7 @@
 // Must not import api.
 import { importKeyMaterialOperation, ValidationError, type ImportKeyMaterialRequest } from '@custos/contract';
 import { unwrapImportedMaterial } from '../../core/algorithms/rsa.js';
-import { keySpec, specEntry } from '../../core/key-specs.js';
+import { specEntry } from '../../core/key-specs.js';
 import { validateImportedMaterial } from '../../core/key-material.js';
 import { materialCheckValue } from '../../core/material-check.js';
 import type { Db } from '../../store/index.js';

@@ -1,7 +1,7 @@
 // Runs the store's migrations in order, each recorded in `custos_migrations` (name, applied_at).
 // Must not import service or api. Migrations are imported statically: no directory scanning at run time.
 import { sql, type Kysely } from 'kysely';
-import type { StoreDialect } from '../dialect.js';
+import type { AnyKysely, StoreDialect } from '../dialect.js';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-audit-indexes.js';
 import * as m003 from './003-tokens.js';
@@ -30,7 +30,7 @@ const TABLE = 'custos_migrations';
 const PG_LOCK_CLASS = 0x63757374; // 'cust'
 
 /** Applies every pending migration; returns the names applied (empty when already up to date). */
-export async function migrateToLatest(db: Kysely<any>, dialect: StoreDialect): Promise<string[]> {
+export async function migrateToLatest(db: AnyKysely, dialect: StoreDialect): Promise<string[]> {
   const last = MIGRATIONS[MIGRATIONS.length - 1];
   return last ? migrateTo(db, dialect, last.name) : [];
 }
@@ -42,9 +42,9 @@ export async function migrateToLatest(db: Kysely<any>, dialect: StoreDialect): P
  * transaction runs without statement timeout.
  */
 export async function withMigrationLock<T>(
-  db: Kysely<any>,
+  db: AnyKysely,
   dialect: StoreDialect,
-  fn: (tx: Kysely<any>) => Promise<T>,
+  fn: (tx: AnyKysely) => Promise<T>,
 ): Promise<T> {
   return db.transaction().execute(async (tx) => {
     if (dialect === 'postgres') {
@@ -66,7 +66,7 @@ export async function withMigrationLock<T>(
  * Throws if the database records a migration this build does not know (a newer Custos wrote it).
  * @example await migrateTo(db, 'sqlite', '001-initial');
  */
-export async function migrateTo(db: Kysely<any>, dialect: StoreDialect, target: string): Promise<string[]> {
+export async function migrateTo(db: AnyKysely, dialect: StoreDialect, target: string): Promise<string[]> {
   const targetIndex = MIGRATIONS.findIndex((m) => m.name === target);
   if (targetIndex < 0) throw new Error(`unknown migration: ${target}`);
 
@@ -88,7 +88,7 @@ export async function migrateTo(db: Kysely<any>, dialect: StoreDialect, target: 
     for (const migration of MIGRATIONS.slice(0, targetIndex + 1)) {
       if (applied.has(migration.name)) continue;
       // Migrations see Kysely<unknown> (STYLE §6: they must not lean on today's schema types).
-      await migration.up(tx as unknown as Kysely<unknown>, dialect);
+      await migration.up(tx, dialect);
       await tx.insertInto(TABLE).values({ name: migration.name, applied_at: Date.now() }).execute();
       done.push(migration.name);
     }
@@ -97,7 +97,7 @@ export async function migrateTo(db: Kysely<any>, dialect: StoreDialect, target: 
 }
 
 /** Names of the migrations the database has applied, oldest first. */
-export async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
+export async function appliedMigrations(db: AnyKysely): Promise<string[]> {
   const rows: { name: string }[] = await db.selectFrom(TABLE).select('name').orderBy('name').execute();
   return rows.map((r) => r.name);
 }

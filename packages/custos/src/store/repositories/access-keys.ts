@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../dialect.js';
 import type { AccessKeyRow } from '../schema/index.js';
 import type { Db } from '../store.js';
 import type { AccessKeyRecord, Page } from '../types.js';
-import { bytes, ms, msOrNull, num, toDate, toDateOrNull } from './convert.js';
+import { bytes, ms, msOrNull, toDate, toDateOrNull } from './convert.js';
 import { revokeCredential, touchCredential } from './credentials.js';
 import { listByCreation, type PageRequest } from './page.js';
 

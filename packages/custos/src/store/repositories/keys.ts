@@ -86,8 +86,8 @@ function toColumns(patch: KeyPatch): KeyRowUpdate {
     const value = patch[field];
     if (value === undefined) continue;
     const write = WRITERS[field] as FieldWriter<typeof field> | undefined;
-    if (write === undefined) throw new Error(`keys.update: unknown field ${String(field)}`);
-    columns = { ...columns, ...write(value as never) };
+    if (write === undefined) throw new Error(`keys.update: unknown field ${field}`);
+    columns = { ...columns, ...write(value) };
   }
   return columns;
 }
@@ -193,7 +193,7 @@ export async function countByState(db: Db): Promise<Record<string, number>> {
     .select(['state', (eb) => eb.fn.countAll().as('count')])
     .groupBy('state')
     .execute();
-  return Object.fromEntries(rows.map((r) => [r.state, num(r.count as number | string | bigint)]));
+  return Object.fromEntries(rows.map((r) => [r.state, num(r.count)]));
 }
 
 /**

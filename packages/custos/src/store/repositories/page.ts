@@ -1,7 +1,8 @@
 // Opaque paging cursors (base64url JSON) and the limit+1 fetch that tells whether a next page exists.
 // Must not import service or api.
 import { ValidationError } from '@custos/contract';
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
+import type { AnyKysely } from '../dialect.js';
 import type { Database } from '../schema/index.js';
 import type { Db } from '../store.js';
 import type { Page } from '../types.js';
@@ -13,7 +14,7 @@ export interface PageRequest {
   readonly after?: string | undefined;
 }
 
-export function encodeCursor(value: unknown): string {
+function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
@@ -72,8 +73,7 @@ export async function listByCreation<T extends CreationOrdered, R>(
   map: (row: Selectable<Database[T]>) => R,
 ): Promise<Page<R>> {
   const limit = checkLimit(request.limit);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  let query = (db as unknown as Kysely<any>).selectFrom(table).selectAll();
+  let query = (db as AnyKysely).selectFrom(table).selectAll();
   if (request.after !== undefined) {
     const [createdAt, id] = decodeCursor(request.after, isCreationCursor);
     query = query.where((eb) =>

@@ -46,5 +46,5 @@ export async function count(db: Db, keyId: string): Promise<number> {
     .select((eb) => eb.fn.countAll().as('count'))
     .where('key_id', '=', keyId)
     .executeTakeFirstOrThrow();
-  return num(row.count as number | string | bigint);
+  return num(row.count);
 }

@@ -64,7 +64,7 @@ export async function count(db: Db): Promise<number> {
     .selectFrom('api_tokens')
     .select((eb) => eb.fn.countAll().as('count'))
     .executeTakeFirstOrThrow();
-  return num(row.count as number | string | bigint);
+  return num(row.count);
 }
 
 /** Marks the token revoked at `at` unless it already is; returns false if it does not exist or was revoked. */

@@ -1,6 +1,6 @@
 // The `access_keys` table: AWS-style access keys (SigV4) — the secret wrapped by the root of trust, roles as JSON text.
 // Must not import service or api.
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Bytes, Int64 } from './columns.js';
 
 export interface AccessKeysTable {
@@ -15,5 +15,3 @@ export interface AccessKeysTable {
 }
 
 export type AccessKeyRow = Selectable<AccessKeysTable>;
-export type NewAccessKeyRow = Insertable<AccessKeysTable>;
-export type AccessKeyRowUpdate = Updateable<AccessKeysTable>;

@@ -1,6 +1,6 @@
 // The `aliases` table: alias name → key id (primary key name, indexed by key_id).
 // Must not import service or api.
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Int64 } from './columns.js';
 
 export interface AliasesTable {
@@ -11,5 +11,3 @@ export interface AliasesTable {
 }
 
 export type AliasRow = Selectable<AliasesTable>;
-export type NewAliasRow = Insertable<AliasesTable>;
-export type AliasRowUpdate = Updateable<AliasesTable>;

@@ -1,6 +1,6 @@
 // The `api_tokens` table: REST API bearer tokens (SHA-256 hex of the token, never the token), roles as JSON text.
 // Must not import service or api.
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Int64 } from './columns.js';
 
 export interface ApiTokensTable {
@@ -16,5 +16,3 @@ export interface ApiTokensTable {
 }
 
 export type ApiTokenRow = Selectable<ApiTokensTable>;
-export type NewApiTokenRow = Insertable<ApiTokensTable>;
-export type ApiTokenRowUpdate = Updateable<ApiTokensTable>;

@@ -1,6 +1,6 @@
 // The `audit_log` table: the hash-chained audit trail; `seq` is assigned by the database.
 // Must not import service or api.
-import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 import type { Int64 } from './columns.js';
 
 export interface AuditLogTable {
@@ -21,4 +21,3 @@ export interface AuditLogTable {
 }
 
 export type AuditRow = Selectable<AuditLogTable>;
-export type NewAuditRow = Insertable<AuditLogTable>;

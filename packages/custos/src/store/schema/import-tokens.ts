@@ -1,6 +1,6 @@
 // The `import_tokens` table: wrapping key pairs handed out for key material import, until they expire.
 // Must not import service or api.
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Bytes, Int64 } from './columns.js';
 
 export interface ImportTokensTable {
@@ -15,5 +15,3 @@ export interface ImportTokensTable {
 }
 
 export type ImportTokenRow = Selectable<ImportTokensTable>;
-export type NewImportTokenRow = Insertable<ImportTokensTable>;
-export type ImportTokenRowUpdate = Updateable<ImportTokensTable>;

@@ -1,6 +1,6 @@
 // The `key_tags` table: one row per (key, tag key).
 // Must not import service or api.
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Selectable } from 'kysely';
 
 export interface KeyTagsTable {
   key_id: string;
@@ -9,5 +9,3 @@ export interface KeyTagsTable {
 }
 
 export type KeyTagRow = Selectable<KeyTagsTable>;
-export type NewKeyTagRow = Insertable<KeyTagsTable>;
-export type KeyTagRowUpdate = Updateable<KeyTagsTable>;

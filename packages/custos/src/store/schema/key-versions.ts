@@ -1,6 +1,6 @@
 // The `key_versions` table: one row per (key, version); wrapped material is NULL once destroyed.
 // Must not import service or api.
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Bytes, Int64 } from './columns.js';
 
 export interface KeyVersionsTable {
@@ -16,5 +16,3 @@ export interface KeyVersionsTable {
 }
 
 export type KeyVersionRow = Selectable<KeyVersionsTable>;
-export type NewKeyVersionRow = Insertable<KeyVersionsTable>;
-export type KeyVersionRowUpdate = Updateable<KeyVersionsTable>;

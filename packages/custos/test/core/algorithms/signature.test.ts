@@ -120,7 +120,7 @@ describe('signatures and messages that were tampered with', () => {
     '%s: flipping any bit of the signature or of the message makes verify return false',
     (specName) => {
       const spec = keySpec(specName);
-      const algorithm = spec.signing[0] as SigningAlgorithm;
+      const algorithm = spec.signing[0]!;
       fc.assert(
         fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.nat(), fc.boolean(), (msg, bit, inSignature) => {
           const signature = sign(spec, algorithm, keyOf(spec).material, msg, 'RAW');
@@ -136,7 +136,7 @@ describe('signatures and messages that were tampered with', () => {
 
   it.each(PROPERTY_SPECS)('%s: verify returns false, never throws, for arbitrary bytes as a signature', (specName) => {
     const spec = keySpec(specName);
-    const algorithm = spec.signing[0] as SigningAlgorithm;
+    const algorithm = spec.signing[0]!;
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), (garbage) => {
         expect(verify(spec, algorithm, keyOf(spec).publicKey, message, 'RAW', garbage)).toBe(false);

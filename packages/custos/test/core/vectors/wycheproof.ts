@@ -28,7 +28,7 @@ export function loadWycheproof<T extends WycheproofTest = WycheproofTest>(name: 
   return JSON.parse(readFileSync(WYCHEPROOF_DIR + name, 'utf8')) as WycheproofFile<T>;
 }
 
-export const hex = (s: unknown): Uint8Array => new Uint8Array(Buffer.from(String(s ?? ''), 'hex'));
+export const hex = (s: unknown): Uint8Array => new Uint8Array(Buffer.from(typeof s === 'string' ? s : '', 'hex'));
 
 /** Tallies what a runner accepted and rejected, to assert on and to report. */
 export class VectorTally {
@@ -39,9 +39,13 @@ export class VectorTally {
   acceptable = 0;
 
   record(test: WycheproofTest, accepted: boolean): void {
-    if (test.result === 'valid') accepted ? this.validAccepted++ : this.validRejected.push(test.tcId);
-    else if (test.result === 'invalid') accepted ? this.invalidAccepted.push(test.tcId) : this.invalidRejected++;
-    else this.acceptable++;
+    if (test.result === 'valid') {
+      if (accepted) this.validAccepted++;
+      else this.validRejected.push(test.tcId);
+    } else if (test.result === 'invalid') {
+      if (accepted) this.invalidAccepted.push(test.tcId);
+      else this.invalidRejected++;
+    } else this.acceptable++;
   }
 
   report(file: string): string {

@@ -80,7 +80,7 @@ describe('AuditWriter', () => {
     const inner = inProcessSink(store);
     const writer = new AuditWriter({
       commit: (e) => (fail ? Promise.reject(new Error('disk full')) : inner.commit(e)),
-      close: inner.close,
+      close: () => inner.close(),
     });
     const results = await Promise.allSettled([writer.append(entry(1)), writer.append(entry(2))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
@@ -98,7 +98,7 @@ describe('AuditWriter', () => {
           batches.push(e.map((x) => x.requestId));
           return batches.length === 1 ? Promise.reject(new Error('disk full')) : inner.commit(e);
         },
-        close: inner.close,
+        close: () => inner.close(),
       },
       2,
     );
