@@ -66,6 +66,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   // An idle connection that dies (server restart, failover) is dropped from the pool and the next
   // query opens a new one; without a listener pg would rethrow the error and end the process.
   pool.on('error', () => undefined);
+  // A checked-out connection has no pool listener (pg-pool removes it while the client is lent out): if the server
+  // kills it between two queries, the 'error' event would end the process. The query in flight, or the next one,
+  // fails instead (UNAVAILABLE), and the pool drops the dead client when it comes back (it is not queryable).
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
 
   // search_path is set by a statement on each new connection rather than by the `options` start-up
   // parameter, which an `options=` in the URL would silently replace (pg lets the URL win).
