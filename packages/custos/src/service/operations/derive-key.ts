@@ -32,7 +32,6 @@ interface StoredKey {
   readonly request: DeriveKeyStoreAs;
   readonly spec: KeySpecEntry;
   readonly usage: KeyUsage;
-  readonly length: number;
 }
 
 /**
@@ -51,7 +50,7 @@ function derivedOutput(input: DeriveKeyRequest): { readonly length: number; read
   if (usage === undefined || spec.keyBytes === undefined)
     throw new InternalError(`${spec.name} lacks a usage or a size`);
   if (!spec.usages.includes(usage)) throw new ValidationError(`a ${spec.name} key cannot have usage ${usage}`);
-  return { length: spec.keyBytes, stored: { request: storeAs, spec, usage, length: spec.keyBytes } };
+  return { length: spec.keyBytes, stored: { request: storeAs, spec, usage } };
 }
 
 export const deriveKey = defineOperation(deriveKeyOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
