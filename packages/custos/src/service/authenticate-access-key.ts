@@ -7,7 +7,7 @@ import type { ServiceContext } from './context.js';
 import { secretAad } from './operations/create-access-key.js';
 
 /** The exact shape of an access key id: anything else is refused before any lookup. */
-export const ACCESS_KEY_ID_PATTERN = /^AKIACUSTOS[A-Z2-7]{10}$/;
+const ACCESS_KEY_ID_PATTERN = /^AKIACUSTOS[A-Z2-7]{10}$/;
 /** `lastUsedAt` is written at most this often per access key, to keep authentication off the write path. */
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -40,9 +40,9 @@ export async function authenticateAccessKey(
     async recordUse() {
       const now = context.now();
       if (record.lastUsedAt && now.getTime() - record.lastUsedAt.getTime() < TOUCH_INTERVAL_MS) return;
-      await repo.accessKeys
-        .touch(context.store.db, record.id, now)
-        .catch((err: unknown) => context.logger.error({ err, accessKeyId }, 'recording access key use failed'));
+      await repo.accessKeys.touch(context.store.db, record.id, now).catch((err: unknown) => {
+        context.logger.error({ err, accessKeyId }, 'recording access key use failed');
+      });
     },
   };
 }

@@ -15,7 +15,7 @@ interface CacheEntry {
 }
 
 /** How long a successful lookup is trusted without asking the store (another node's revoke waits this long). */
-export const AUTH_CACHE_TTL_MS = 5_000;
+const AUTH_CACHE_TTL_MS = 5_000;
 /** `lastUsedAt` is written at most this often per token, to keep authentication off the write path. */
 const TOUCH_INTERVAL_MS = 60_000;
 const MAX_CACHE_ENTRIES = 10_000;
@@ -85,7 +85,9 @@ export class TokenAuthenticator {
     this.#touched.set(tokenId, now.getTime());
     const write = repo.tokens
       .touch(this.context.store.db, tokenId, now)
-      .catch((err: unknown) => this.context.logger.error({ err, tokenId }, 'recording token use failed'))
+      .catch((err: unknown) => {
+        this.context.logger.error({ err, tokenId }, 'recording token use failed');
+      })
       .finally(() => this.#pending.delete(write));
     this.#pending.add(write);
   }

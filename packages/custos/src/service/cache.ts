@@ -110,7 +110,10 @@ export class KeyCache {
     }
     this.#delete(map, k);
     map.set(k, { value, at: Date.now() });
-    if (map.size > this.options.maxEntries) this.#delete(map, map.keys().next().value as string);
+    if (map.size > this.options.maxEntries) {
+      const oldest = map.keys().next();
+      if (!oldest.done) this.#delete(map, oldest.value);
+    }
   }
 
   /** Removes an entry, wiping material. */

@@ -13,6 +13,7 @@ import { ciphertextAad, decodeCiphertext, encodeCiphertext } from '../core/ciphe
 import { specEntry } from '../core/key-specs.js';
 import type { KeyRecord } from '../store/types.js';
 import type { OpContext } from './context.js';
+import { requirePublicKey } from './require-public-key.js';
 import {
   admitKey,
   cachedKey,
@@ -48,7 +49,11 @@ export async function encryptWithKey(
     const version = await getVersion(ctx, key, key.latestVersion);
     ctx.audit.keyVersion = version.version;
     // Counted only once the request has proved valid (a plaintext too long for OAEP is refused, not a use).
-    const ciphertext = rsaOaepEncrypt(algorithm, version.publicKey!, plaintext);
+    const ciphertext = rsaOaepEncrypt(
+      algorithm,
+      requirePublicKey(version.publicKey, `version ${version.version} of ${key.id}`),
+      plaintext,
+    );
     await countUse(ctx.store.db, key);
     return ciphertext;
   }

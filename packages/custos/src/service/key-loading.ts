@@ -1,6 +1,7 @@
 // Loading keys for the call's operation (resolve, state, usage, constraints), their material, and their metadata.
 // Must not import api. The one place material is wrapped and unwrapped for key versions.
 import {
+  InternalError,
   InvalidStateError,
   LimitExceededError,
   NotFoundError,
@@ -108,13 +109,23 @@ export function checkUse(
  * new protected data (encrypt, sign, MAC, derive) are refused, while decrypt and verify go on working,
  * so data protected during the window stays readable.
  */
-export function checkValidity(ctx: OpContext, key: KeyRecord, originating: boolean): void {
+function checkValidity(ctx: OpContext, key: KeyRecord, originating: boolean): void {
   if (!key.notBefore && !key.notAfter) return;
   const now = ctx.now();
   if (key.notBefore && now < key.notBefore)
     throw new InvalidStateError('the key is not valid yet', 'KEY_NOT_YET_VALID');
   if (originating && key.notAfter && now > key.notAfter)
     throw new InvalidStateError('the key has expired', 'KEY_EXPIRED');
+}
+
+/**
+ * The key's record, locked until the transaction ends (PostgreSQL: SELECT ... FOR UPDATE). Key rows are never
+ * deleted, so a key the caller has already loaded and cannot find here is a bug: INTERNAL.
+ */
+export async function lockKey(tx: Db, keyId: string): Promise<KeyRecord> {
+  const key = await repo.keys.getForUpdate(tx, keyId);
+  if (!key) throw new InternalError(`key ${keyId} has no row to lock`);
+  return key;
 }
 
 /** Counts one use against the key's maximum (atomically, in the store); nothing to wait for on keys without one. */
@@ -161,7 +172,7 @@ export function newKeyRecord(
 }
 
 /** Additional data binding wrapped material to its key, version and spec (DESIGN: "Key version"). */
-export function materialAad(keyId: string, version: number, spec: string): Uint8Array {
+function materialAad(keyId: string, version: number, spec: string): Uint8Array {
   return new TextEncoder().encode(`custos/key-material/v1\n${keyId}\n${version}\n${spec}`);
 }
 

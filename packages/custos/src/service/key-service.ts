@@ -38,9 +38,10 @@ export class KeyService {
       auditWriter: new AuditWriter(base.auditSink ?? inProcessSink(base.store)),
     };
     // Other nodes' changes (PostgreSQL): drop the key, or everything when the listener may have missed some.
-    this.#unsubscribe = base.store.onKeyChange((keyId) =>
-      keyId === null ? cache.clear() : cache.invalidateKey(keyId),
-    );
+    this.#unsubscribe = base.store.onKeyChange((keyId) => {
+      if (keyId === null) cache.clear();
+      else cache.invalidateKey(keyId);
+    });
   }
 
   /** Writes every queued audit record and releases the audit sink; call before closing the store. */
@@ -133,7 +134,8 @@ export class KeyService {
 
 function authorise(operation: RunningOperation, caller: Caller): void {
   const access = operation.access;
-  if (!caller.roles.some((role) => ROLE_GRANTS[role]?.includes(access))) {
+  // Roles are typed for TypeScript callers only: a role this version does not know (or `constructor`) grants nothing.
+  if (!caller.roles.some((role) => Object.hasOwn(ROLE_GRANTS, role) && ROLE_GRANTS[role].includes(access))) {
     throw new AccessDeniedError(`${caller.principal} may not call ${operation.name}`);
   }
 }

@@ -70,12 +70,15 @@ export const LOCAL_ADMIN: Caller = { principal: 'local:admin', roles: ['admin'] 
 const ROOT_KEY_CHECK = 'root_key_check_value';
 
 const consoleLogger: Logger = {
-  error: (details, message) => console.error(`custos: ${message}`, details),
+  error: (details, message) => {
+    console.error(`custos: ${message}`, details);
+  },
 };
 
 // The operation methods are generated in the constructor; this declaration gives them their types from the Kms
-// interface. SERVICE_OPERATIONS has every operation (the compiler checks), so none is missing.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// interface. SERVICE_OPERATIONS has every operation (the compiler checks), so none is missing. Both lint rules
+// are right in general and wrong here: the merge (and an interface with no members of its own) is the point.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- see above
 export interface LocalKms extends KmsOperations {}
 
 /**
@@ -87,6 +90,7 @@ export interface LocalKms extends KmsOperations {}
  * const { ciphertextBlob } = await kms.encrypt({ keyId: keyMetadata.keyId, plaintext: new TextEncoder().encode('hi') });
  * await kms.close();
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the interface above types its generated methods
 export class LocalKms implements Kms {
   readonly #service: KeyService;
   readonly #defaultCaller: Caller;

@@ -6,7 +6,7 @@ import { isSymmetric, specEntry } from '../core/key-specs.js';
 import * as repo from '../store/repositories/index.js';
 import type { KeyRecord } from '../store/types.js';
 import type { ServiceContext } from './context.js';
-import { wrapMaterial } from './key-loading.js';
+import { lockKey, wrapMaterial } from './key-loading.js';
 import { publishKeyChange } from './key-change.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -45,7 +45,7 @@ export async function rotateKey(
   const rotated = await ctx.store
     .transaction(async (tx) => {
       // Locked (PostgreSQL: SELECT ... FOR UPDATE) so that concurrent rotations on any node add contiguous versions.
-      const key = (await repo.keys.getForUpdate(tx, keyId))!;
+      const key = await lockKey(tx, keyId);
       if (expectedLatest !== undefined && key.latestVersion !== expectedLatest) return key;
       const now = ctx.now();
       const version = key.latestVersion + 1;
@@ -70,7 +70,9 @@ export async function rotateKey(
       ctx.cache.invalidateKey(keyId);
       return { ...key, latestVersion: version, nextRotationAt, updatedAt: now };
     })
-    .finally(() => generated.material.wipe());
+    .finally(() => {
+      generated.material.wipe();
+    });
   // Committed: the other nodes drop the key as well (the encryption bound rotates inside Encrypt, which KeyService
   // does not treat as a key change).
   await publishKeyChange(ctx, keyId);

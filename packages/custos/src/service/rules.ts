@@ -52,8 +52,7 @@ export function checkConstraints(
     if (!supported.some((known) => known === alg))
       throw new ValidationError(`${alg} is not an algorithm of a ${spec.name} ${usage} key`);
   }
-  if (input.allowedAlgorithms && input.allowedAlgorithms.length === 0)
-    throw new ValidationError('allowedAlgorithms must not be empty');
+  if (input.allowedAlgorithms?.length === 0) throw new ValidationError('allowedAlgorithms must not be empty');
   const notBefore = input.notBefore !== undefined ? input.notBefore : (current?.notBefore ?? null);
   const notAfter = input.notAfter !== undefined ? input.notAfter : (current?.notAfter ?? null);
   if (notBefore && notAfter && notBefore >= notAfter)

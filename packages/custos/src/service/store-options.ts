@@ -1,5 +1,6 @@
 // LocalKmsOptions → the store to open: `store` as given, or the older database* fields mapped in this one place.
 // Must not import api.
+/* eslint-disable @typescript-eslint/no-deprecated -- this file is where the deprecated database* fields are read */
 import { ValidationError } from '@custos/contract';
 import type { StoreOptions } from '../store/index.js';
 import type { LocalKmsOptions } from './local-kms.js';

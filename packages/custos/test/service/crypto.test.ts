@@ -448,7 +448,7 @@ describe('LocalKms cryptographic operations', () => {
 
   describe('generateDataKeyPair', () => {
     const pairSpecs = DATA_KEY_PAIR_SPECS.filter((name) => {
-      const spec = KEY_SPEC_TABLE[name] as KeySpecEntry;
+      const spec = KEY_SPEC_TABLE[name];
       return spec.family.name !== 'rsa' || spec.modulusBits === SMALLEST_RSA;
     });
     for (const keyPairSpec of pairSpecs) {

@@ -85,7 +85,10 @@ describe('JWKs through the service, read by jose', () => {
   }
 
   it('RSA_2048 ENCRYPT_DECRYPT: a JWE to the public JWK (RSA-OAEP-256) opens with Custos Decrypt', async () => {
-    const keyId = await create(SPECS.find((s) => s.name === 'RSA_2048') as KeySpecEntry, 'ENCRYPT_DECRYPT');
+    const keyId = await create(
+      SPECS.find((s) => s.name === 'RSA_2048')!,
+      'ENCRYPT_DECRYPT',
+    );
     const { jwk } = await t.kms.getPublicKey({ keyId });
     expect(jwk.alg).toBe('RSA-OAEP-256');
     const jwe = await new CompactEncrypt(utf8('to custos'))

@@ -21,6 +21,9 @@ const rule = { access: 'use', states: USABLE } as const;
 const encryptRow = { request: EncryptRequest, response: EncryptResponse, safeToRetry: true, aws: true } as const;
 const route = { method: 'POST', path: '/v1/keys/:keyId/encrypt' } as const;
 
+/** Holds a `satisfies` check as a statement: only its type matters, and the compiler has looked at it. */
+const typeCheck = (_checked: unknown): void => undefined;
+
 // Never called: only the compiler looks at these.
 export function compileOnly(): void {
   // A typo in an operation's wire name: the name must be the method, capitalised.
@@ -34,12 +37,12 @@ export function compileOnly(): void {
 
   // Two swapped entries in the service's registry, a missing one, and a misspelt one.
   // @ts-expect-error the sign definition registered under encrypt
-  void ({ ...SERVICE_OPERATIONS, encrypt: sign, sign: encrypt } satisfies ServiceOperations);
+  typeCheck({ ...SERVICE_OPERATIONS, encrypt: sign, sign: encrypt } satisfies ServiceOperations);
   const { encrypt: _missing, ...withoutEncrypt } = SERVICE_OPERATIONS;
   // @ts-expect-error encrypt is missing
-  void (withoutEncrypt satisfies ServiceOperations);
+  typeCheck(withoutEncrypt satisfies ServiceOperations);
   // @ts-expect-error encrpyt is not an operation
-  void ({ ...withoutEncrypt, encrpyt: encrypt } satisfies ServiceOperations);
+  typeCheck({ ...withoutEncrypt, encrpyt: encrypt } satisfies ServiceOperations);
 
   // A handler naming the operation it runs as: loadKey reads it from ctx.operation and takes no name.
   defineOperation(encryptOperation, rule, async (ctx, input) => {

@@ -1,6 +1,7 @@
 // LocalKms on PostgreSQL (databaseUrl): the service behaviour that leans on the store — lifecycle, aliases, tags,
 // import, rotation racing encryption, maxUses across connections — and the root key binding checked before any
 // write. One throwaway schema per LocalKms; skipped loudly when no server is reachable.
+/* eslint-disable @typescript-eslint/no-deprecated -- these tests open LocalKms through databaseUrl on purpose */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

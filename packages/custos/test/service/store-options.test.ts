@@ -1,4 +1,5 @@
 // LocalKmsOptions → StoreOptions: `store` as given, the older database* fields mapped in one place, never both.
+/* eslint-disable @typescript-eslint/no-deprecated -- the deprecated database* fields are what these tests cover */
 import { describe, expect, it } from 'vitest';
 import { storeOptions } from '../../src/service/store-options.js';
 import { LocalKms } from '../../src/index.js';

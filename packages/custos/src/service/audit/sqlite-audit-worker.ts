@@ -1,6 +1,7 @@
 // Worker thread that commits audit batches on its own SQLite connection, so the fsync of a durable commit
 // (better-sqlite3 is synchronous) blocks this thread, not the server's event loop. Started by worker-sink.ts.
 import { parentPort, workerData } from 'node:worker_threads';
+import { InternalError } from '@custos/contract';
 import { openSqliteAuditAppender } from '../../store/index.js';
 import { chainEntries } from './chain.js';
 import { unpackEntries } from './packed-entries.js';
@@ -11,8 +12,12 @@ interface Batch {
   readonly packed: unknown[];
 }
 
+const port = parentPort;
+// Loaded on the main thread by mistake, there is no port to answer on: fail loudly rather than hang the sink.
+if (!port) throw new InternalError('sqlite-audit-worker.js runs as a worker thread only');
+
 const appender = openSqliteAuditAppender((workerData as { filename: string }).filename);
-parentPort!.on('message', (batch: Batch | 'close') => {
+port.on('message', (batch: Batch | 'close') => {
   if (batch === 'close') {
     appender.close();
     process.exit(0);
@@ -20,13 +25,13 @@ parentPort!.on('message', (batch: Batch | 'close') => {
   try {
     const entries = unpackEntries(batch.packed);
     appender.append((head) => chainEntries(head, entries));
-    parentPort!.postMessage({ id: batch.id, ok: true });
+    port.postMessage({ id: batch.id, ok: true });
   } catch (error) {
-    parentPort!.postMessage({
+    port.postMessage({
       id: batch.id,
       ok: false,
       message: error instanceof Error ? error.message : String(error),
     });
   }
 });
-parentPort!.postMessage({ ready: true });
+port.postMessage({ ready: true });

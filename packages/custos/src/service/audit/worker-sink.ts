@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { InternalError } from '@custos/contract';
 import type { Store } from '../../store/index.js';
 import type { AuditEntry } from '../../store/types.js';
 import { appendBatch } from './audit-log.js';
@@ -47,9 +48,13 @@ export async function workerSink(filename: string): Promise<AuditSink> {
     worker = w;
     ready = new Promise<void>((resolve, reject) => {
       w.on('message', (reply: Reply) => {
-        if (reply.ready) return resolve();
-        const waiter = pending.get(reply.id!);
-        pending.delete(reply.id!);
+        if (reply.ready) {
+          resolve();
+          return;
+        }
+        if (reply.id === undefined) return; // every reply but the ready signal names its batch
+        const waiter = pending.get(reply.id);
+        pending.delete(reply.id);
         if (reply.ok) waiter?.resolve();
         else waiter?.reject(new Error(`audit commit failed: ${reply.message}`));
       });
@@ -60,7 +65,9 @@ export async function workerSink(filename: string): Promise<AuditSink> {
         pending.clear();
       };
       w.on('error', fail);
-      w.on('exit', (code) => fail(new Error(`audit worker exited with code ${code}`)));
+      w.on('exit', (code) => {
+        fail(new Error(`audit worker exited with code ${code}`));
+      });
     });
     return ready;
   };
@@ -70,16 +77,25 @@ export async function workerSink(filename: string): Promise<AuditSink> {
     async commit(entries) {
       if (!worker) await start();
       await ready;
+      const w = worker;
+      // The worker died after it came up: the batches it held have failed, and this one fails the same way.
+      if (!w) throw new InternalError('the audit worker exited');
       const id = nextId++;
-      const done = new Promise<void>((resolve, reject) => pending.set(id, { resolve, reject }));
-      worker!.postMessage({ id, packed: packEntries(entries) });
+      const done = new Promise<void>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+      });
+      w.postMessage({ id, packed: packEntries(entries) });
       return done;
     },
     async close() {
       const w = worker;
       worker = undefined;
       if (!w) return;
-      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      const exited = new Promise<void>((resolve) => {
+        w.once('exit', () => {
+          resolve();
+        });
+      });
       w.postMessage('close');
       await exited;
     },

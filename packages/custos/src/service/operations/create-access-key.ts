@@ -8,7 +8,7 @@ import type { AccessKeyRecord } from '../../store/types.js';
 import { defineOperation } from '../define-operation.js';
 
 /** Every Custos access key id starts so (AWS ids are `AKIA` + 16 base32 characters; secret scanners know the shape). */
-export const ACCESS_KEY_PREFIX = 'AKIACUSTOS';
+const ACCESS_KEY_PREFIX = 'AKIACUSTOS';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -16,7 +16,7 @@ const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 function newAccessKeyId(): string {
   const bytes = randomBytes(10);
   let id = ACCESS_KEY_PREFIX;
-  for (const byte of bytes) id += BASE32[byte & 31];
+  for (const byte of bytes) id += BASE32.charAt(byte & 31);
   return id;
 }
 

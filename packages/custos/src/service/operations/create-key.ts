@@ -1,5 +1,5 @@
 // CreateKey: a new key with generated material (origin AWS_KMS) or none yet (EXTERNAL, PendingImport).
-import { createKeyOperation, UnsupportedError, ValidationError, type KeyUsage } from '@custos/contract';
+import { createKeyOperation, InternalError, ValidationError } from '@custos/contract';
 import { randomUUID } from 'node:crypto';
 import { keySpec } from '../../core/key-specs.js';
 import { generateKeyMaterial } from '../../core/key-material.js';
@@ -15,11 +15,12 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
     throw new ValidationError('keySpec and customerMasterKeySpec differ');
   }
   const spec = keySpec(input.keySpec ?? input.customerMasterKeySpec ?? 'SYMMETRIC_DEFAULT');
-  const usage: KeyUsage = input.keyUsage ?? spec.usages[0]!;
+  const [defaultUsage] = spec.usages;
+  const usage = input.keyUsage ?? defaultUsage;
+  if (!usage) throw new InternalError(`${spec.name} lists no usage`);
   if (!spec.usages.includes(usage)) throw new ValidationError(`a ${spec.name} key cannot have usage ${usage}`);
+  // The schema admits only AWS_KMS and EXTERNAL (AWS's AWS_CLOUDHSM and EXTERNAL_KEY_STORE fail validation).
   const origin = input.origin ?? 'AWS_KMS';
-  if (origin !== 'AWS_KMS' && origin !== 'EXTERNAL')
-    throw new UnsupportedError(`origin ${origin} is not supported yet`);
   const constraints = input.usageConstraints ?? {};
   checkConstraints(spec, usage, constraints);
   checkPolicy(input.policy);

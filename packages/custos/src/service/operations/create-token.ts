@@ -13,7 +13,7 @@ import type { TokenRecord } from '../../store/types.js';
 import type { OpContext } from '../context.js';
 import { defineOperation } from '../define-operation.js';
 
-export const TOKEN_PREFIX = 'cst_';
+const TOKEN_PREFIX = 'cst_';
 /** The exact shape of a token: anything else is refused before any lookup. */
 export const TOKEN_PATTERN = /^cst_[A-Za-z0-9_-]{43}$/;
 

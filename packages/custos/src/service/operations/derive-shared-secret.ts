@@ -11,7 +11,7 @@ import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
 
 /** PEM and JWK arrive as UTF-8 text in the binary field; anything else is DER. */
-export function peerKeyInput(bytes: Uint8Array): PublicKeyInput {
+function peerKeyInput(bytes: Uint8Array): PublicKeyInput {
   const text = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart();
   if (text.startsWith('-----BEGIN')) return new TextDecoder().decode(bytes);
   if (text.startsWith('{')) {

@@ -10,6 +10,7 @@ import { encryptWithKey } from '../envelope.js';
 import { checkUse, loadKey } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
+import { requirePublicKey } from '../require-public-key.js';
 import { refuseUnsupported } from '../rules.js';
 
 export async function makePair(ctx: OpContext, input: GenerateDataKeyPairRequest) {
@@ -30,7 +31,7 @@ export async function makePair(ctx: OpContext, input: GenerateDataKeyPairRequest
     return {
       keyId: keyArn(ctx.config, key.id),
       keyPairSpec: input.keyPairSpec,
-      publicKey: pair.publicKey!,
+      publicKey: requirePublicKey(pair.publicKey, `a generated ${input.keyPairSpec} pair`),
       privateKeyCiphertextBlob,
       privateKeyPlaintext,
     };

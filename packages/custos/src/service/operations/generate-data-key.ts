@@ -1,6 +1,11 @@
 // GenerateDataKey: a fresh data key, returned in plaintext and encrypted under a symmetric key.
 // Must not import api.
-import { generateDataKeyOperation, ValidationError, type GenerateDataKeyRequest } from '@custos/contract';
+import {
+  generateDataKeyOperation,
+  InternalError,
+  ValidationError,
+  type GenerateDataKeyRequest,
+} from '@custos/contract';
 import { randomBytes } from 'node:crypto';
 import { keySpec } from '../../core/key-specs.js';
 import type { OpContext } from '../context.js';
@@ -11,13 +16,21 @@ import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
 
-export async function makeDataKey(ctx: OpContext, input: GenerateDataKeyRequest) {
-  refuseUnsupported(input, ['grantTokens', 'dryRun']);
-  if ((input.keySpec === undefined) === (input.numberOfBytes === undefined)) {
+/** Exactly one of keySpec and numberOfBytes; a data key spec names an AES key spec, whose size the table gives. */
+function dataKeyLength(input: GenerateDataKeyRequest): number {
+  const { keySpec: spec, numberOfBytes } = input;
+  if (numberOfBytes !== undefined && spec === undefined) return numberOfBytes;
+  if (numberOfBytes !== undefined || spec === undefined) {
     throw new ValidationError('specify exactly one of keySpec and numberOfBytes');
   }
-  // A data key spec names an AES key spec: the table gives its length.
-  const length = input.keySpec ? keySpec(input.keySpec).keyBytes! : input.numberOfBytes!;
+  const { keyBytes } = keySpec(spec);
+  if (keyBytes === undefined) throw new InternalError(`${spec} names a key spec without a size`);
+  return keyBytes;
+}
+
+export async function makeDataKey(ctx: OpContext, input: GenerateDataKeyRequest) {
+  refuseUnsupported(input, ['grantTokens', 'dryRun']);
+  const length = dataKeyLength(input);
   const key = await loadKey(ctx, ctx.store.db, input.keyId);
   const plaintext = new Uint8Array(randomBytes(length));
   const ciphertextBlob = await encryptWithKey(ctx, key, plaintext, input.encryptionContext, 'SYMMETRIC_DEFAULT');

@@ -7,6 +7,6 @@ export const generateRandom = defineOperation(
   generateRandomOperation,
   { access: 'use', states: null },
   async (_ctx, input) => {
-    return { plaintext: new Uint8Array(randomBytes(input.numberOfBytes ?? 32)) };
+    return { plaintext: new Uint8Array(randomBytes(input.numberOfBytes)) };
   },
 );

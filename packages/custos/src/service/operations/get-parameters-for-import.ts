@@ -11,6 +11,7 @@ import { defineOperation } from '../define-operation.js';
 import { loadKey } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
 import { S } from '../lifecycle.js';
+import { requirePublicKey } from '../require-public-key.js';
 
 const TOKEN_FORMAT = 0x01;
 
@@ -47,16 +48,17 @@ export const getParametersForImport = defineOperation(
     const id = randomUUID();
     const now = ctx.now();
     const expiresAt = new Date(now.getTime() + ctx.config.importTokenTtlMs);
-    const wrappedPrivateKey = await ctx.rootOfTrust
-      .wrap(pair.material, tokenAad(id, key.id))
-      .finally(() => pair.material.wipe());
+    const wrappedPrivateKey = await ctx.rootOfTrust.wrap(pair.material, tokenAad(id, key.id)).finally(() => {
+      pair.material.wipe();
+    });
+    const publicKey = requirePublicKey(pair.publicKey, `a generated ${input.wrappingKeySpec} pair`);
     await repo.importTokens.insert(ctx.store.db, {
       id,
       keyId: key.id,
       wrappingKeySpec: input.wrappingKeySpec,
       wrappingAlgorithm: input.wrappingAlgorithm,
       wrappedPrivateKey,
-      publicKey: pair.publicKey!,
+      publicKey,
       createdAt: now,
       expiresAt,
     });
@@ -64,7 +66,7 @@ export const getParametersForImport = defineOperation(
     return {
       keyId: keyArn(ctx.config, key.id),
       importToken: encodeToken(id),
-      publicKey: pair.publicKey!,
+      publicKey,
       parametersValidTo: expiresAt,
     };
   },

@@ -10,7 +10,7 @@ import * as repo from '../../store/repositories/index.js';
 import type { KeyRecord } from '../../store/types.js';
 import type { OpContext } from '../context.js';
 import { defineOperation } from '../define-operation.js';
-import { effectiveState, loadKey, wrapMaterial } from '../key-loading.js';
+import { effectiveState, loadKey, lockKey, wrapMaterial } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
 import { S, assertStateAllows } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
@@ -48,7 +48,7 @@ export const importKeyMaterial = defineOperation(
     const expiresAt = expiryOf(ctx, input);
     const tokenId = decodeToken(input.importToken);
     const token = await repo.importTokens.get(ctx.store.db, tokenId);
-    if (!token || token.keyId !== key.id)
+    if (token?.keyId !== key.id)
       throw new ValidationError('the import token is not valid for this key', 'INVALID_IMPORT_TOKEN');
     if (token.expiresAt <= ctx.now()) throw new ValidationError('the import token has expired', 'EXPIRED_IMPORT_TOKEN');
     const wrappingKey = await ctx.rootOfTrust.unwrap(token.wrappedPrivateKey, tokenAad(token.id, key.id));
@@ -72,7 +72,7 @@ export const importKeyMaterial = defineOperation(
     await ctx.store.transaction(async (tx) => {
       // Locked (PostgreSQL: SELECT ... FOR UPDATE) and re-checked: two imports, or an import racing a deletion or
       // expiry on another node, apply one after the other to the state the previous one left.
-      const current = (await repo.keys.getForUpdate(tx, key.id))!;
+      const current = await lockKey(tx, key.id);
       assertStateAllows(ctx.operation, effectiveState(ctx, current));
       await assertSameMaterial(tx, current, check);
       if (current.latestVersion === 0) {

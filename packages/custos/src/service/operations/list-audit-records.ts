@@ -17,6 +17,8 @@ export const listAuditRecords = defineOperation(
       ...(keyId ? { keyId } : {}),
     });
     const page = records.slice(0, limit);
+    // One record more than the page means there is more: the page's last record is where the next one starts.
+    const last = records.length > limit ? page.at(-1) : undefined;
     return {
       records: page.map((r) => ({
         seq: r.seq,
@@ -29,7 +31,7 @@ export const listAuditRecords = defineOperation(
         errorCode: r.errorCode,
         requestId: r.requestId,
       })),
-      ...(records.length > limit ? { nextAfter: page[page.length - 1]!.seq } : {}),
+      ...(last ? { nextAfter: last.seq } : {}),
     } as ListAuditRecordsResponse;
   },
 );

@@ -9,6 +9,13 @@ import { keyArn } from '../key-ref.js';
 import { ANY } from '../lifecycle.js';
 import { pageResponse } from '../paging.js';
 
+/** A version made by rotation: every version but the first. */
+type Rotation = KeyVersionRecord & { readonly rotationType: NonNullable<KeyVersionRecord['rotationType']> };
+
+function isRotation(version: KeyVersionRecord): version is Rotation {
+  return version.rotationType !== null;
+}
+
 /** Versions made by rotation (the first version is not a rotation), oldest first. */
 export const listKeyRotations = defineOperation(
   listKeyRotationsOperation,
@@ -20,15 +27,15 @@ export const listKeyRotations = defineOperation(
       throw new UnsupportedError('includeKeyMaterial ALL_KEY_MATERIAL is not supported by Custos');
     const limit = input.limit ?? 100;
     // The first version is skipped, so a page of versions can hold fewer rotations than asked: read on until full.
-    const rotations: KeyVersionRecord[] = [];
+    const rotations: Rotation[] = [];
     let after = input.marker;
-    let next: string | null = null;
+    let next: string | null;
     do {
       const page = await repo.keyVersions.listPaged(ctx.store.db, key.id, {
         limit: limit - rotations.length,
         ...(after ? { after } : {}),
       });
-      rotations.push(...page.items.filter((v) => v.rotationType !== null));
+      rotations.push(...page.items.filter(isRotation));
       next = page.next;
       after = next ?? undefined;
     } while (next !== null && rotations.length < limit);
@@ -36,7 +43,7 @@ export const listKeyRotations = defineOperation(
       rotations: rotations.map((v) => ({
         keyId: keyArn(ctx.config, key.id),
         rotationDate: v.createdAt,
-        rotationType: v.rotationType!,
+        rotationType: v.rotationType,
         keyVersion: v.version,
       })),
       ...pageResponse({ items: rotations, next }),

@@ -23,7 +23,7 @@ export const updateKeyConstraints = defineOperation(
         updatedAt: ctx.now(),
       };
       await repo.keys.update(tx, key.id, patch);
-      return { ...key, ...patch } as KeyRecord;
+      return { ...key, ...patch };
     });
     return { keyMetadata: keyMetadata(ctx, updated) };
   },

@@ -1,6 +1,6 @@
 // VerifyAuditChain (Custos): recomputes the audit hash chain and names the first record that does not match.
 // Must not import api.
-import { verifyAuditChainOperation, type VerifyAuditChainResponse } from '@custos/contract';
+import { verifyAuditChainOperation } from '@custos/contract';
 import { verifyChain } from '../audit/audit-log.js';
 import { defineOperation } from '../define-operation.js';
 
@@ -8,6 +8,6 @@ export const verifyAuditChain = defineOperation(
   verifyAuditChainOperation,
   { access: 'audit', states: null },
   async (ctx, _input) => {
-    return (await verifyChain(ctx.store.db)) as VerifyAuditChainResponse;
+    return verifyChain(ctx.store.db);
   },
 );

@@ -6,6 +6,7 @@ import { defineOperation } from '../define-operation.js';
 import { checkUse, countUse, getVersion, loadKey } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
+import { requirePublicKey } from '../require-public-key.js';
 import { refuseUnsupported } from '../rules.js';
 
 /** As AWS: a signature that does not verify raises KMSInvalidSignatureException. */
@@ -19,7 +20,7 @@ export const verify = defineOperation(verifyOperation, { access: 'use', states: 
   const ok = verifySignature(
     spec,
     input.signingAlgorithm,
-    version.publicKey!,
+    requirePublicKey(version.publicKey, `version ${version.version} of ${key.id}`),
     input.message,
     input.messageType ?? 'RAW',
     input.signature,
