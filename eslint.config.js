@@ -7,8 +7,9 @@ import tseslint from 'typescript-eslint';
 /**
  * The layers of packages/custos/src (STYLE.md §1): dependencies point down, and each layer lists the layers it must
  * not import. The CLI reaches the api only through the dynamic import in `custos server` (ESLint does not check
- * dynamic imports), so a static import of the api is an error there. packages/custos/test/lint/layer-boundaries.test.ts
- * proves that a wrong import fails.
+ * dynamic imports), so a static import of the api's values is an error there (its types are not: TYPE_ONLY_LAYERS).
+ * typescript-eslint's version of no-restricted-imports, for allowTypeImports. packages/custos/test/lint/
+ * layer-boundaries.test.ts proves that a wrong import fails.
  */
 export const FORBIDDEN_LAYERS = {
   core: ['keystore', 'store', 'service', 'api'],
