@@ -7,8 +7,9 @@ import tseslint from 'typescript-eslint';
 /**
  * The layers of packages/custos/src (STYLE.md §1): dependencies point down, and each layer lists the layers it must
  * not import. The CLI reaches the api only through the dynamic import in `custos server` (ESLint does not check
- * dynamic imports), so a static import of the api is an error there. packages/custos/test/lint/layers.test.ts proves
- * that a wrong import fails.
+ * dynamic imports), so a static import of the api's values is an error there (its types are not: TYPE_ONLY_LAYERS).
+ * typescript-eslint's version of no-restricted-imports, for allowTypeImports. packages/custos/test/lint/
+ * layer-boundaries.test.ts proves that a wrong import fails.
  */
 export const FORBIDDEN_LAYERS = {
   core: ['keystore', 'store', 'service', 'api'],
@@ -20,6 +21,12 @@ export const FORBIDDEN_LAYERS = {
   cli: ['store', 'keystore', 'service', 'core', 'api'],
 };
 
+/**
+ * Layers a layer may still import types from: erased at runtime, they load nothing. `custos server` builds the
+ * options of the api's startServer, which it imports dynamically.
+ */
+const TYPE_ONLY_LAYERS = { cli: ['api'] };
+
 /** Core is pure: no file system, network, process or database modules. */
 const IO_MODULES = ['fs', 'fs/promises', 'net', 'http', 'https', 'child_process'].flatMap((m) => [m, `node:${m}`]);
 const DATABASE_MODULES = ['better-sqlite3', 'better-sqlite3-13', 'kysely', 'pg'];
@@ -29,10 +36,19 @@ const DATABASE_MODULES = ['better-sqlite3', 'better-sqlite3-13', 'kysely', 'pg']
  * both name the store layer, while `./store.js` inside the store does not.
  */
 function layerRules(layer, forbidden) {
+  const typeOnly = TYPE_ONLY_LAYERS[layer] ?? [];
+  const pattern = (depth, layers, allowTypeImports) => ({
+    regex: `^(\\.\\./){${String(depth)}}(${layers.join('|')})(/|\\.js$)`,
+    message: allowTypeImports
+      ? `${layer} may import only types from ${layers.join(', ')}: dependencies point down (STYLE.md §1).`
+      : `${layer} must not import ${layers.join(', ')}: dependencies point down (STYLE.md §1).`,
+    allowTypeImports,
+  });
+  const valueOnly = forbidden.filter((l) => !typeOnly.includes(l));
   return [1, 2, 3, 4].map((depth) => ({
     files: [`packages/custos/src/${layer}/${'*/'.repeat(depth - 1)}*.ts`],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: (layer === 'core' ? [...IO_MODULES, ...DATABASE_MODULES] : []).map((name) => ({
@@ -40,10 +56,8 @@ function layerRules(layer, forbidden) {
             message: 'core is pure: no I/O, clock or database (STYLE.md §1).',
           })),
           patterns: [
-            {
-              regex: `^(\\.\\./){${String(depth)}}(${forbidden.join('|')})(/|\\.js$)`,
-              message: `${layer} must not import ${forbidden.join(', ')}: dependencies point down (STYLE.md §1).`,
-            },
+            pattern(depth, valueOnly, false),
+            ...(typeOnly.length > 0 ? [pattern(depth, typeOnly, true)] : []),
           ],
         },
       ],
@@ -96,7 +110,7 @@ export default defineConfig(
   {
     files: ['packages/contract/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
@@ -112,13 +126,31 @@ export default defineConfig(
   {
     files: ['packages/client/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
             {
               regex: '^(?!\\.{1,2}/|@custos/contract$)',
               message: 'The client depends on the contract only: fetch, no native dependencies (STYLE.md §1).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The CSTE stream format (@custos/client/stream) encrypts locally with a data key: node:crypto by design. The
+    // client's main entry stays fetch-only; only this module, behind its own subpath export, may use it.
+    files: ['packages/client/src/stream.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\.{1,2}/|@custos/contract$|node:crypto$)',
+              message: 'The stream format depends on the contract and node:crypto only (STYLE.md §1).',
             },
           ],
         },

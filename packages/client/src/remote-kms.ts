@@ -40,7 +40,9 @@ type OperationMethods = { [M in OperationMethod]: Kms[M] };
 
 // The operation methods are generated onto the prototype (see the static block); this declaration gives them
 // their types from the Kms interface. ROUTES is a Record over every operation, so none can be missing.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// The merge is the point (the class defines every member the interface declares) and the interface is empty because
+// its members come from OperationMethods:
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface RemoteKms extends OperationMethods {}
 
 /**
@@ -61,6 +63,7 @@ export interface RemoteKms extends OperationMethods {}
  * const { ciphertextBlob } = await kms.encrypt({ keyId: 'alias/orders', plaintext: new TextEncoder().encode('hi') });
  * const { plaintext } = await kms.decrypt({ ciphertextBlob }, { principal: 'ignored', roles: [], requestId: 'req-42' });
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class RemoteKms implements Kms {
   readonly #base: string;
   readonly #token: string;
@@ -104,7 +107,9 @@ export class RemoteKms implements Kms {
   async #invoke(operation: OperationMethod, input: unknown, caller: Caller | undefined): Promise<unknown> {
     if (this.#closed) throw new InternalError('this RemoteKms is closed');
     const call = buildCall(operation, input);
-    const requestId = caller?.requestId || globalThis.crypto.randomUUID();
+    // An empty requestId gets a fresh one too: the header must not be empty.
+    const requestId =
+      caller?.requestId !== undefined && caller.requestId !== '' ? caller.requestId : globalThis.crypto.randomUUID();
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.#token}`,
       accept: 'application/json',
@@ -168,7 +173,7 @@ function baseUrl(endpoint: string): string {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new ValidationError(`endpoint is not a URL: ${String(endpoint)}`);
+    throw new ValidationError(`endpoint is not a URL: ${endpoint}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new ValidationError('endpoint must be an http: or https: URL');

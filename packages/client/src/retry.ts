@@ -15,7 +15,7 @@ import { OPERATIONS, type OperationMethod } from '@custos/contract';
  */
 export const SAFE_TO_REPEAT = Object.fromEntries(
   Object.entries(OPERATIONS).map(([method, row]) => [method, row.safeToRetry]),
-) as { readonly [M in OperationMethod]: boolean };
+) as Readonly<Record<OperationMethod, boolean>>;
 
 /** Whether `operation` may be retried after a failure that leaves its outcome unknown. */
 export function isSafeToRepeat(operation: OperationMethod): boolean {

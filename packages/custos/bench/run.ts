@@ -39,9 +39,11 @@ interface Target {
 async function startTarget(args: string[]): Promise<Target> {
   const child = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
+    const rl = createInterface({ input: child.stdout });
     rl.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`benchmark target exited with ${code}`)));
+    child.once('exit', (code) => {
+      reject(new Error(`benchmark target exited with ${String(code)}`));
+    });
   });
   return { ...(JSON.parse(line) as { url: string; token?: string }), child };
 }
@@ -49,7 +51,11 @@ async function startTarget(args: string[]): Promise<Target> {
 /** SIGTERM, then waits for the exit (the server drains first): nothing may run against a schema being dropped. */
 async function stop(target: Target): Promise<void> {
   if (target.child.exitCode !== null || target.child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => target.child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    target.child.once('exit', () => {
+      resolve();
+    }),
+  );
   target.child.kill('SIGTERM');
   await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref())]);
 }
@@ -167,10 +173,19 @@ async function load(
   };
 }
 
+/** `xs[i]`, which the caller knows is there (parallel arrays, table columns): a miss is a bug in this script. */
+function nth<T>(xs: readonly T[], i: number): T {
+  const x = xs[i];
+  if (x === undefined) throw new Error(`no element ${String(i)} of ${String(xs.length)}`);
+  return x;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  // The two middle values; one and the same when the count is odd.
+  const lower = sorted[Math.ceil(sorted.length / 2) - 1];
+  const upper = sorted[Math.floor(sorted.length / 2)];
+  return lower === undefined || upper === undefined ? NaN : (lower + upper) / 2;
 }
 
 /** The median of each figure over the rounds (errors: the total). */
@@ -217,7 +232,8 @@ async function keysFor(target: Target, baseline: boolean): Promise<Keys> {
     keyMetadata: { keyId: string };
   };
   const { ciphertextBlob } = await post(target, `/v1/keys/${aes.keyMetadata.keyId}/encrypt`, { plaintext: KIB });
-  return { aes: aes.keyMetadata.keyId, ecc: ecc.keyMetadata.keyId, blob: ciphertextBlob! };
+  if (ciphertextBlob === undefined) throw new Error('Encrypt answered without a ciphertextBlob');
+  return { aes: aes.keyMetadata.keyId, ecc: ecc.keyMetadata.keyId, blob: ciphertextBlob };
 }
 
 const only = process.env.BENCH_OPS?.split(',');
@@ -253,8 +269,8 @@ try {
       }
       const base = medianOf(bases);
       const ours = medianOf(ourRuns);
-      const ratios = ourRuns.map((r, i) => r.rps / bases[i]!.rps);
-      const p99Ratios = ourRuns.map((r, i) => r.p99 / Math.max(bases[i]!.p99, 1));
+      const ratios = ourRuns.map((r, i) => r.rps / nth(bases, i).rps);
+      const p99Ratios = ourRuns.map((r, i) => r.p99 / Math.max(nth(bases, i).p99, 1));
       rows.push([
         scenario.name,
         ours.rps.toFixed(0),
@@ -281,13 +297,16 @@ const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.
 const pgRows: string[][] = [];
 if (POSTGRES_URL !== 'off') {
   const schema = `custos_bench_${process.pid}`;
-  const dirs = [await mkdtemp(join(tmpdir(), 'custos-bench-a-')), await mkdtemp(join(tmpdir(), 'custos-bench-b-'))];
-  const rootKeyFile = join(dirs[0]!, 'shared-root.key');
+  const [dirA, dirB] = [
+    await mkdtemp(join(tmpdir(), 'custos-bench-a-')),
+    await mkdtemp(join(tmpdir(), 'custos-bench-b-')),
+  ];
+  const rootKeyFile = join(dirA, 'shared-root.key');
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   try {
     await admin.connect();
-    const nodeA = await startTarget(['custos', dirs[0]!, POSTGRES_URL, schema, rootKeyFile]);
-    const nodeB = await startTarget(['custos', dirs[1]!, POSTGRES_URL, schema, rootKeyFile]);
+    const nodeA = await startTarget(['custos', dirA, POSTGRES_URL, schema, rootKeyFile]);
+    const nodeB = await startTarget(['custos', dirB, POSTGRES_URL, schema, rootKeyFile]);
     nodeB.token = nodeA.token;
     try {
       const keys = await keysFor(nodeA, false);
@@ -322,14 +341,14 @@ if (POSTGRES_URL !== 'off') {
   } finally {
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
     await admin.end().catch(() => undefined);
-    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    for (const dir of [dirA, dirB]) await rm(dir, { recursive: true, force: true });
   }
 }
 
 /** Prints a table with columns as wide as their widest cell. */
 function printTable(header: string[], body: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => nth(r, i).length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(nth(widths, i))).join('  ');
   console.log(line(header));
   for (const row of body) console.log(line(row));
 }

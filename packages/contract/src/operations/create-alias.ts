@@ -2,7 +2,7 @@
 // Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { AliasName, KeyIdString } from '../schemas/common.js';
+import { AliasName, KeyIdString, type EmptyObject } from '../schemas/common.js';
 import { contractOperation } from '../operation.js';
 
 /** CreateAlias request. */
@@ -17,7 +17,7 @@ export type CreateAliasRequest = Static<typeof CreateAliasRequest>;
 
 /** CreateAlias response. */
 export const CreateAliasResponse = Type.Object({});
-export type CreateAliasResponse = Static<typeof CreateAliasResponse>;
+export type CreateAliasResponse = EmptyObject;
 
 /** The CreateAlias operation: POST /v1/aliases, and TrentService.CreateAlias on the AWS protocol. */
 export const createAliasOperation = contractOperation({

@@ -2,7 +2,7 @@
 // Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { AliasName } from '../schemas/common.js';
+import { AliasName, type EmptyObject } from '../schemas/common.js';
 import { contractOperation } from '../operation.js';
 
 /** DeleteAlias request. */
@@ -16,7 +16,7 @@ export type DeleteAliasRequest = Static<typeof DeleteAliasRequest>;
 
 /** DeleteAlias response. */
 export const DeleteAliasResponse = Type.Object({});
-export type DeleteAliasResponse = Static<typeof DeleteAliasResponse>;
+export type DeleteAliasResponse = EmptyObject;
 
 /** The DeleteAlias operation: DELETE /v1/aliases/:aliasName, and TrentService.DeleteAlias on the AWS protocol. */
 export const deleteAliasOperation = contractOperation({

@@ -3,7 +3,7 @@
 
 import { type Static, Type } from '@sinclair/typebox';
 import { contractOperation } from '../operation.js';
-import { KeyIdString } from '../schemas/common.js';
+import { KeyIdString, type EmptyObject } from '../schemas/common.js';
 
 /** DisableKeyRotation request. */
 export const DisableKeyRotationRequest = Type.Object(
@@ -16,7 +16,7 @@ export type DisableKeyRotationRequest = Static<typeof DisableKeyRotationRequest>
 
 /** DisableKeyRotation response. */
 export const DisableKeyRotationResponse = Type.Object({});
-export type DisableKeyRotationResponse = Static<typeof DisableKeyRotationResponse>;
+export type DisableKeyRotationResponse = EmptyObject;
 
 /** The DisableKeyRotation operation: POST /v1/keys/:keyId/rotation/disable, and TrentService.DisableKeyRotation on the AWS protocol. */
 export const disableKeyRotationOperation = contractOperation({

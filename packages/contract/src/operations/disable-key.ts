@@ -2,7 +2,7 @@
 // Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { KeyIdString } from '../schemas/common.js';
+import { KeyIdString, type EmptyObject } from '../schemas/common.js';
 import { contractOperation } from '../operation.js';
 
 /** DisableKey request. */
@@ -16,7 +16,7 @@ export type DisableKeyRequest = Static<typeof DisableKeyRequest>;
 
 /** DisableKey response. */
 export const DisableKeyResponse = Type.Object({});
-export type DisableKeyResponse = Static<typeof DisableKeyResponse>;
+export type DisableKeyResponse = EmptyObject;
 
 /** The DisableKey operation: POST /v1/keys/:keyId/disable, and TrentService.DisableKey on the AWS protocol. */
 export const disableKeyOperation = contractOperation({

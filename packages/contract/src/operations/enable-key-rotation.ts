@@ -3,7 +3,7 @@
 
 import { type Static, Type } from '@sinclair/typebox';
 import { contractOperation } from '../operation.js';
-import { KeyIdString } from '../schemas/common.js';
+import { KeyIdString, type EmptyObject } from '../schemas/common.js';
 
 /** EnableKeyRotation request. */
 export const EnableKeyRotationRequest = Type.Object(
@@ -18,7 +18,7 @@ export type EnableKeyRotationRequest = Static<typeof EnableKeyRotationRequest>;
 
 /** EnableKeyRotation response. */
 export const EnableKeyRotationResponse = Type.Object({});
-export type EnableKeyRotationResponse = Static<typeof EnableKeyRotationResponse>;
+export type EnableKeyRotationResponse = EmptyObject;
 
 /** The EnableKeyRotation operation: POST /v1/keys/:keyId/rotation/enable, and TrentService.EnableKeyRotation on the AWS protocol. */
 export const enableKeyRotationOperation = contractOperation({

@@ -2,7 +2,7 @@
 // Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { KeyIdString } from '../schemas/common.js';
+import { KeyIdString, type EmptyObject } from '../schemas/common.js';
 import { contractOperation } from '../operation.js';
 
 /** EnableKey request. */
@@ -16,7 +16,7 @@ export type EnableKeyRequest = Static<typeof EnableKeyRequest>;
 
 /** EnableKey response. */
 export const EnableKeyResponse = Type.Object({});
-export type EnableKeyResponse = Static<typeof EnableKeyResponse>;
+export type EnableKeyResponse = EmptyObject;
 
 /** The EnableKey operation: POST /v1/keys/:keyId/enable, and TrentService.EnableKey on the AWS protocol. */
 export const enableKeyOperation = contractOperation({

@@ -3,7 +3,7 @@
 
 import { type Static, Type } from '@sinclair/typebox';
 import { contractOperation } from '../operation.js';
-import { KeyIdString, Policy, PolicyName } from '../schemas/common.js';
+import { KeyIdString, Policy, PolicyName, type EmptyObject } from '../schemas/common.js';
 
 /** PutKeyPolicy request. */
 export const PutKeyPolicyRequest = Type.Object(
@@ -19,7 +19,7 @@ export type PutKeyPolicyRequest = Static<typeof PutKeyPolicyRequest>;
 
 /** PutKeyPolicy response. */
 export const PutKeyPolicyResponse = Type.Object({});
-export type PutKeyPolicyResponse = Static<typeof PutKeyPolicyResponse>;
+export type PutKeyPolicyResponse = EmptyObject;
 
 /** The PutKeyPolicy operation: PUT /v1/keys/:keyId/policy, and TrentService.PutKeyPolicy on the AWS protocol. */
 export const putKeyPolicyOperation = contractOperation({

@@ -2,6 +2,7 @@
 // Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import type { EmptyObject } from '../schemas/common.js';
 import { contractOperation } from '../operation.js';
 
 /** RevokeAccessKey request. */
@@ -15,7 +16,7 @@ export type RevokeAccessKeyRequest = Static<typeof RevokeAccessKeyRequest>;
 
 /** RevokeAccessKey response. */
 export const RevokeAccessKeyResponse = Type.Object({});
-export type RevokeAccessKeyResponse = Static<typeof RevokeAccessKeyResponse>;
+export type RevokeAccessKeyResponse = EmptyObject;
 
 /** The RevokeAccessKey operation: DELETE /v1/access-keys/:accessKeyId (Custos only). */
 export const revokeAccessKeyOperation = contractOperation({

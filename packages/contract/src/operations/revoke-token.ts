@@ -2,6 +2,7 @@
 // Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import type { EmptyObject } from '../schemas/common.js';
 import { contractOperation } from '../operation.js';
 
 /** RevokeToken request. */
@@ -15,7 +16,7 @@ export type RevokeTokenRequest = Static<typeof RevokeTokenRequest>;
 
 /** RevokeToken response. */
 export const RevokeTokenResponse = Type.Object({});
-export type RevokeTokenResponse = Static<typeof RevokeTokenResponse>;
+export type RevokeTokenResponse = EmptyObject;
 
 /** The RevokeToken operation: DELETE /v1/tokens/:tokenId (Custos only). */
 export const revokeTokenOperation = contractOperation({

@@ -2,7 +2,7 @@
 // Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { KeyIdString, Tag } from '../schemas/common.js';
+import { KeyIdString, Tag, type EmptyObject } from '../schemas/common.js';
 import { contractOperation } from '../operation.js';
 
 /** TagResource request. */
@@ -17,7 +17,7 @@ export type TagResourceRequest = Static<typeof TagResourceRequest>;
 
 /** TagResource response. */
 export const TagResourceResponse = Type.Object({});
-export type TagResourceResponse = Static<typeof TagResourceResponse>;
+export type TagResourceResponse = EmptyObject;
 
 /** The TagResource operation: POST /v1/keys/:keyId/tags, and TrentService.TagResource on the AWS protocol. */
 export const tagResourceOperation = contractOperation({

@@ -2,7 +2,7 @@
 // Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { KeyIdString, TagKey } from '../schemas/common.js';
+import { KeyIdString, TagKey, type EmptyObject } from '../schemas/common.js';
 import { contractOperation } from '../operation.js';
 
 /** UntagResource request. */
@@ -17,7 +17,7 @@ export type UntagResourceRequest = Static<typeof UntagResourceRequest>;
 
 /** UntagResource response. */
 export const UntagResourceResponse = Type.Object({});
-export type UntagResourceResponse = Static<typeof UntagResourceResponse>;
+export type UntagResourceResponse = EmptyObject;
 
 /** The UntagResource operation: POST /v1/keys/:keyId/untag, and TrentService.UntagResource on the AWS protocol. */
 export const untagResourceOperation = contractOperation({

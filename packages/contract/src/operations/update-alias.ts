@@ -2,7 +2,7 @@
 // Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { AliasName, KeyIdString } from '../schemas/common.js';
+import { AliasName, KeyIdString, type EmptyObject } from '../schemas/common.js';
 import { contractOperation } from '../operation.js';
 
 /** UpdateAlias request. */
@@ -17,7 +17,7 @@ export type UpdateAliasRequest = Static<typeof UpdateAliasRequest>;
 
 /** UpdateAlias response. */
 export const UpdateAliasResponse = Type.Object({});
-export type UpdateAliasResponse = Static<typeof UpdateAliasResponse>;
+export type UpdateAliasResponse = EmptyObject;
 
 /** The UpdateAlias operation: PUT /v1/aliases/:aliasName, and TrentService.UpdateAlias on the AWS protocol. */
 export const updateAliasOperation = contractOperation({

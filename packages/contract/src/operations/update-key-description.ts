@@ -2,7 +2,7 @@
 // Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { Description, KeyIdString } from '../schemas/common.js';
+import { Description, KeyIdString, type EmptyObject } from '../schemas/common.js';
 import { contractOperation } from '../operation.js';
 
 /** UpdateKeyDescription request. */
@@ -17,7 +17,7 @@ export type UpdateKeyDescriptionRequest = Static<typeof UpdateKeyDescriptionRequ
 
 /** UpdateKeyDescription response. */
 export const UpdateKeyDescriptionResponse = Type.Object({});
-export type UpdateKeyDescriptionResponse = Static<typeof UpdateKeyDescriptionResponse>;
+export type UpdateKeyDescriptionResponse = EmptyObject;
 
 /** The UpdateKeyDescription operation: PUT /v1/keys/:keyId/description, and TrentService.UpdateKeyDescription on the AWS protocol. */
 export const updateKeyDescriptionOperation = contractOperation({

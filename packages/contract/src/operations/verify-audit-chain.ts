@@ -2,11 +2,12 @@
 // Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
+import type { EmptyObject } from '../schemas/common.js';
 import { contractOperation } from '../operation.js';
 
 /** VerifyAuditChain request. */
 export const VerifyAuditChainRequest = Type.Object({}, { additionalProperties: false });
-export type VerifyAuditChainRequest = Static<typeof VerifyAuditChainRequest>;
+export type VerifyAuditChainRequest = EmptyObject;
 
 /** VerifyAuditChain response. */
 export const VerifyAuditChainResponse = Type.Object({

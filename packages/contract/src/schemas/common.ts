@@ -76,6 +76,12 @@ export const KeyManagerSchema = literalUnion(KEY_MANAGERS);
 export const RoleSchema = literalUnion(ROLES);
 export const ErrorCodeSchema = literalUnion(ERROR_CODES);
 
+/**
+ * The static type of an object schema with no properties (`Type.Object({})`): a request or response with no field.
+ * TypeBox infers `{}` for it, which admits any value but null and undefined; this admits only an object.
+ */
+export type EmptyObject = Record<string, never>;
+
 // ---- identifiers and scalars (limits from the AWS KMS API Reference) ----
 
 /** A key id, key ARN, alias name or alias ARN (AWS KeyIdType: 1..2048). Which forms an operation accepts is a service rule. */

@@ -7,9 +7,9 @@ import { ROLES, type Kms, type Role } from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { UsageError } from './errors.js';
 
-export const DEFAULT_ENDPOINT = 'http://127.0.0.1:7300';
+const DEFAULT_ENDPOINT = 'http://127.0.0.1:7300';
 export const DEFAULT_DATA_DIR = './data';
-export const ADMIN_TOKEN_FILE = 'admin.token';
+const ADMIN_TOKEN_FILE = 'admin.token';
 
 /** The shared options as parsed (any of them may come from the command or from `custos` itself). */
 export interface GlobalOptions {
@@ -51,7 +51,7 @@ export function globalOptions(cmd: Command): GlobalOptions {
 }
 
 /** Endpoint and token: flag, then environment, then default (the token: the data directory's admin token file). */
-export function resolveConnection(
+function resolveConnection(
   opts: GlobalOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): { endpoint: string; token?: string } {
@@ -79,7 +79,7 @@ function readTokenFile(dataDir: string): string | undefined {
 }
 
 /** A RemoteKms for the command's endpoint and token. */
-export function openKms(opts: GlobalOptions): Kms {
+function openKms(opts: GlobalOptions): Kms {
   const { endpoint, token } = resolveConnection(opts);
   if (token === undefined) {
     throw new UsageError(
@@ -121,7 +121,7 @@ export function splitKeyValue(value: string, what: string): [string, string] {
 }
 
 /** Collects a repeatable option into an array. */
-export function collect(value: string, previous: string[] | undefined): string[] {
+function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 

@@ -8,8 +8,8 @@ import type { KeySpecEntry } from './key-specs.js';
 import type { SecretBytes } from './secret-bytes.js';
 
 export type { GeneratedKey } from './families/key-family.js';
-export { parsePublicKey, type JsonWebKeyInput, type PublicKeyInput } from './public-keys.js';
-export { privateJwk, publicJwk, type Jwk } from './jwk.js';
+export { parsePublicKey, type PublicKeyInput } from './public-keys.js';
+export { privateJwk, publicJwk } from './jwk.js';
 
 /**
  * Generates fresh material for a spec (async: RSA generation is slow and must not block the loop).

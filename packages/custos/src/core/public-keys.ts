@@ -7,7 +7,7 @@ import { publicKeyObject } from './key-objects.js';
 import type { KeySpecEntry } from './key-specs.js';
 
 export type PublicKeyInput = Uint8Array | string | JsonWebKeyInput;
-export interface JsonWebKeyInput {
+interface JsonWebKeyInput {
   readonly kty: string;
   readonly [field: string]: unknown;
 }
@@ -28,8 +28,13 @@ export function parsePublicKey(spec: KeySpecEntry, input: PublicKeyInput): Uint8
   if (spec.family.material === 'raw') throw invalidPublicKey(`${spec.name} has no public key`);
   if (typeof input === 'string') return parseDer(spec, pemToDer(input));
   if (input instanceof Uint8Array) return parseDer(spec, input);
-  if (typeof input === 'object' && input !== null && typeof input.kty === 'string') return parseJwk(spec, input);
+  if (isJwk(input)) return parseJwk(spec, input);
   throw invalidPublicKey('expected SPKI DER bytes, PEM text or a JWK');
+}
+
+/** An object with a string `kty`; checked at run time for callers the compiler did not see (JavaScript, JSON). */
+function isJwk(input: unknown): input is JsonWebKeyInput {
+  return typeof input === 'object' && input !== null && 'kty' in input && typeof input.kty === 'string';
 }
 
 function pemToDer(pem: string): Uint8Array {

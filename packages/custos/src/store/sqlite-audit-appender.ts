@@ -43,7 +43,12 @@ export function openSqliteAuditAppender(filename: string): AuditAppender {
     const append = database.transaction((chain: (head: string | null) => readonly ChainedAuditEntry[]) => {
       for (const entry of chain(head.get()?.hash ?? null)) insert.run(COLUMNS.map(([, field]) => entry[field]));
     });
-    return { append: (chain) => append.immediate(chain), close: () => database.close() };
+    return {
+      append: (chain) => {
+        append.immediate(chain);
+      },
+      close: () => database.close(),
+    };
   } catch (error) {
     database.close();
     throw error;

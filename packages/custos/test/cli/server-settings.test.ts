@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readConfigFile, serverOptions } from '../../src/cli/commands/server.js';
 
 type Settings = Parameters<typeof serverOptions>[0];
-const base = { dataDir: './data', listen: '127.0.0.1:7300' } as Settings;
+const base: Settings = { dataDir: './data', listen: '127.0.0.1:7300' };
 
 describe('custos server settings', () => {
   it('builds the PostgreSQL store once, with the pool size and timeouts as numbers', () => {
@@ -17,7 +17,7 @@ describe('custos server settings', () => {
       databasePoolSize: '20',
       databaseConnectionTimeout: '1500',
       databaseStatementTimeout: '30000',
-    } as Settings);
+    });
     expect(options.store).toEqual({
       kind: 'postgres',
       url: 'postgres://db/custos',
@@ -26,7 +26,7 @@ describe('custos server settings', () => {
       connectionTimeoutMs: 1500,
       statementTimeoutMs: 30000,
     });
-    expect(serverOptions({ ...base, databaseUrl: 'postgres://db/custos' } as Settings).store).toEqual({
+    expect(serverOptions({ ...base, databaseUrl: 'postgres://db/custos' }).store).toEqual({
       kind: 'postgres',
       url: 'postgres://db/custos',
     });
@@ -37,7 +37,7 @@ describe('custos server settings', () => {
   });
 
   it('leaves the TLS files to startServer, which owns the rule that cert and key go together', () => {
-    expect(serverOptions({ ...base, tlsCert: 'cert.pem' } as Settings)).toMatchObject({ tlsCert: 'cert.pem' });
+    expect(serverOptions({ ...base, tlsCert: 'cert.pem' })).toMatchObject({ tlsCert: 'cert.pem' });
   });
 
   it('passes the AWS region and account of key ARNs through', () => {

@@ -44,7 +44,9 @@ describe('openStore', () => {
   });
 
   it('refuses an unknown kind with VALIDATION_ERROR', async () => {
-    const error = await openStore({ kind: 'mysql' } as unknown as StoreOptions, { dataDir: dir }).catch((e) => e);
+    const error = await openStore({ kind: 'mysql' } as unknown as StoreOptions, { dataDir: dir }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(KmsError);
     expect((error as KmsError).code).toBe('VALIDATION_ERROR');
   });

@@ -4,7 +4,7 @@ import { OPERATIONS, type Caller, type Kms, type OperationMethod } from '@custos
 import { fromAws, toAws } from './shapes.js';
 
 /** A `Kms` method that AWS KMS also has (`aws: true` in OPERATIONS): only these can be targets. */
-export type AwsMethod = {
+type AwsMethod = {
   [M in OperationMethod]: (typeof OPERATIONS)[M]['aws'] extends true ? M : never;
 }[OperationMethod];
 
@@ -12,7 +12,7 @@ export type AwsMethod = {
 export type AwsTarget = (kms: Kms, body: Record<string, unknown>, caller: Caller) => Promise<unknown>;
 
 /** The handler of one AWS operation, from the contract's schemas (no per-operation mapping code). */
-export function target(method: AwsMethod): AwsTarget {
+function target(method: AwsMethod): AwsTarget {
   const { request, response } = OPERATIONS[method];
   return async (kms, body, caller) => {
     const input = fromAws(request, body);

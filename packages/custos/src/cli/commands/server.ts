@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { isKmsError } from '@custos/contract';
 import { type Command, Option } from 'commander';
+// Types only (erased at runtime; the layer rule allows no more): what this command builds for startServer.
 import type { ServerOptions } from '../../api/server.js';
-import type { StoreOptions } from '../../index.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_DATA_DIR } from '../options.js';
 
@@ -33,13 +33,13 @@ export interface ServerSettings {
 }
 
 /** One row per setting: flag, environment variable, default, help. The one table flags, env and config derive from. */
-const SETTINGS: ReadonlyArray<{
+const SETTINGS: readonly {
   key: keyof ServerSettings;
   flag: string;
   env: string;
   fallback?: string;
   help: string;
-}> = [
+}[] = [
   {
     key: 'dataDir',
     flag: '--data-dir <dir>',
@@ -137,7 +137,7 @@ const SETTINGS: ReadonlyArray<{
 ];
 
 /** `1048576`, `512kb`, `1mb`, `1MiB` → bytes. */
-export function parseSize(value: string, name: string): number {
+function parseSize(value: string, name: string): number {
   const m = /^(\d+)\s*(b|k|kb|kib|m|mb|mib)?$/i.exec(value.trim());
   if (!m) throw new UsageError(`${name} expects a size such as 1048576, 512kb or 1mb, got '${value}'`);
   const unit = (m[2] ?? 'b').toLowerCase();
@@ -185,7 +185,7 @@ export function readConfigFile(path: string): Partial<Record<keyof ServerSetting
  * The effective settings: a flag or environment variable (commander reports which), else the config
  * file, else the default. Relative paths are relative to the working directory, wherever they came from.
  */
-export function resolveSettings(cmd: Command): ServerSettings {
+function resolveSettings(cmd: Command): ServerSettings {
   const opts = cmd.opts<Partial<Record<keyof ServerSettings, string>> & { config?: string }>();
   const config = opts.config === undefined ? {} : readConfigFile(opts.config);
   const out: Partial<Record<keyof ServerSettings, string>> = {};
@@ -201,6 +201,9 @@ export function resolveSettings(cmd: Command): ServerSettings {
 }
 
 /** Reads the passphrase file: its content without one trailing newline. */
+/** The store part of startServer's options (the store's own StoreOptions, which this layer may not import). */
+type StoreOptions = NonNullable<ServerOptions['store']>;
+
 function readPassphrase(path: string): string {
   const text = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
   if (text.length === 0) throw new UsageError(`passphrase file '${path}' is empty`);

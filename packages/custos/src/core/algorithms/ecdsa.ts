@@ -24,8 +24,8 @@ function applyLowS(key: KeyObject, der: Uint8Array): Uint8Array {
   return new noble.Signature(parsed.r, noble.Point.Fn.ORDER - parsed.s).toBytes('der');
 }
 
-const fromB64u = (value: unknown, length: number): Uint8Array => {
-  const bytes = Buffer.from(String(value ?? ''), 'base64url');
+const fromB64u = (value: string | undefined, length: number): Uint8Array => {
+  const bytes = Buffer.from(value ?? '', 'base64url');
   const out = new Uint8Array(length);
   out.set(bytes, length - bytes.length);
   return out;

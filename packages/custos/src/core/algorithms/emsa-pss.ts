@@ -20,7 +20,8 @@ interface ForgePss {
 /** MGF1 with the message hash and salt length = digest length, as AWS KMS signs (CRYPTO-PITFALLS 5). */
 function pss(hash: PssHash, salt?: Uint8Array): ForgePss {
   const md = FORGE_MD[hash]();
-  const options = { md, mgf: forge.mgf.mgf1.create(FORGE_MD[hash]()), saltLength: md.digestLength };
+  const mgf: unknown = forge.mgf.mgf1.create(FORGE_MD[hash]()); // forge's typings say `any`
+  const options = { md, mgf, saltLength: md.digestLength };
   return forge.pss.create(
     salt === undefined ? options : { ...options, salt: forge.util.createBuffer(Buffer.from(salt).toString('binary')) },
   ) as ForgePss;

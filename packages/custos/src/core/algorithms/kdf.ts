@@ -16,13 +16,13 @@ export interface DeriveParams {
 }
 
 /** RFC 8018 §4.2 recommends at least 1000 iterations; the upper bound keeps one call from stalling the server. */
-export const PBKDF2_MIN_ITERATIONS = 1000;
-export const PBKDF2_MAX_ITERATIONS = 10_000_000;
-export const PBKDF2_MAX_LENGTH = 1024;
+const PBKDF2_MIN_ITERATIONS = 1000;
+const PBKDF2_MAX_ITERATIONS = 10_000_000;
+const PBKDF2_MAX_LENGTH = 1024;
 /** NIST SP 800-132 §5.1: a salt of at least 128 bits. */
-export const PBKDF2_MIN_SALT_BYTES = 16;
+const PBKDF2_MIN_SALT_BYTES = 16;
 /** HKDF info is capped by OpenSSL at 1024 bytes; we check it so the error is a ValidationError. */
-export const HKDF_MAX_INFO_BYTES = 1024;
+const HKDF_MAX_INFO_BYTES = 1024;
 
 function invalid(message: string): never {
   throw new ValidationError(message, 'VALIDATION_ERROR');

@@ -1,6 +1,6 @@
 // Sign and verify for every signing spec: RSA-PSS (salt = digest length, CRYPTO-PITFALLS 5), RSA PKCS#1 v1.5,
 // ECDSA (DER signatures, as AWS KMS returns), Ed25519. Message type RAW or DIGEST. Pure; no store, service or api.
-import { ValidationError, type MessageType, type SigningAlgorithm } from '@custos/contract';
+import { InternalError, ValidationError, type MessageType, type SigningAlgorithm } from '@custos/contract';
 import { privateKeyObject, publicKeyObject, type PreparedPrivateKey } from '../key-objects.js';
 import type { KeySpecEntry } from '../key-specs.js';
 import { DIGEST_BYTES, HASH_OF } from './digests.js';
@@ -9,7 +9,7 @@ import type { SecretBytes } from '../secret-bytes.js';
 import { ecdsa } from './ecdsa.js';
 import { ed25519 } from './ed25519.js';
 import { rsaPkcs1, rsaPss } from './rsa-signature.js';
-import type { SignatureScheme, SigningHash } from './signature-scheme.js';
+import type { SignatureScheme } from './signature-scheme.js';
 
 /** Which family implements each algorithm; the digest comes from HASH_OF. */
 const SCHEMES: Record<SigningAlgorithm, SignatureScheme> = {
@@ -30,7 +30,7 @@ function prepare(spec: KeySpecEntry, algorithm: SigningAlgorithm, message: Uint8
   if (!spec.signing.includes(algorithm))
     throw new ValidationError(`${algorithm} is not a signing algorithm of ${spec.name}`, 'VALIDATION_ERROR');
   const scheme = SCHEMES[algorithm];
-  const hash = HASH_OF[algorithm] as SigningHash;
+  const hash = HASH_OF[algorithm];
   if (messageType === 'DIGEST') {
     if (scheme.signDigest === undefined || scheme.verifyDigest === undefined) {
       throw new ValidationError(`${algorithm} signs RAW messages only`, 'VALIDATION_ERROR');
@@ -60,9 +60,10 @@ export function sign(
 ): Uint8Array {
   const { scheme, hash } = prepare(spec, algorithm, message, messageType);
   const key = privateKeyObject(spec, privateKey);
-  // prepare() has refused DIGEST for a scheme without signDigest.
-  const signature =
-    messageType === 'DIGEST' ? scheme.signDigest!(hash, key, message) : scheme.signRaw(hash, key, message);
+  let signature: Uint8Array;
+  if (messageType === 'RAW') signature = scheme.signRaw(hash, key, message);
+  else if (scheme.signDigest) signature = scheme.signDigest(hash, key, message);
+  else throw new InternalError(`prepare() let a DIGEST message through for ${algorithm}, which signs RAW only`);
   // node:crypto and noble give each signature a buffer of its own (no copy then); a pool slice would be copied out.
   return ownBytes(signature);
 }

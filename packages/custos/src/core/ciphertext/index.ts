@@ -34,7 +34,7 @@ export interface CiphertextV1 {
   readonly tag: Uint8Array;
 }
 
-export const FORMAT_V1 = 0x01;
+const FORMAT_V1 = 0x01;
 const KEY_ID_BYTES = UUID_BYTES;
 const VERSION_AT = 1 + KEY_ID_BYTES;
 const HEADER_BYTES = 1 + KEY_ID_BYTES + 4;
@@ -125,7 +125,7 @@ function uint32(n: number): Uint8Array {
  */
 export function encodeEncryptionContext(context: Record<string, string> | undefined): Uint8Array {
   if (context === undefined) return new Uint8Array(4); // count 0
-  const entries = Object.entries(context ?? {}).map(([k, v]) => {
+  const entries = Object.entries(context).map(([k, v]) => {
     if (typeof v !== 'string') throw new ValidationError('encryption context values must be strings');
     return [Buffer.from(k, 'utf8'), Buffer.from(v, 'utf8')] as const;
   });

@@ -4,7 +4,7 @@ import type { Algorithm, KeySpec } from '@custos/contract';
 import type { ECDSA } from '@noble/curves/abstract/weierstrass.js';
 import type { SecretBytes } from '../secret-bytes.js';
 
-export type FamilyName = 'aes' | 'hmac' | 'rsa' | 'ec' | 'okp';
+type FamilyName = 'aes' | 'hmac' | 'rsa' | 'ec' | 'okp';
 
 /** What generation and import return: the material to wrap and, for a key pair, its SPKI DER public key. */
 export interface GeneratedKey {

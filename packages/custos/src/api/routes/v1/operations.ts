@@ -32,12 +32,12 @@ type KmsMethod = (input: unknown, caller: Caller) => Promise<unknown>;
  * coerced to the schema's numbers and booleans, a single value wrapped where the schema wants an array) or the
  * JSON body (POST, PUT: base64 → bytes, ISO 8601 → Date). A body field that contradicts the path is refused.
  */
-export function operationInput(method: OperationMethod, route: Route, request: FastifyRequest): unknown {
+function operationInput(method: OperationMethod, route: Route, request: FastifyRequest): unknown {
   const schema = OPERATIONS[method].request as TSchema;
   const params = (request.params ?? {}) as Record<string, string>;
   const fromQuery = route.method === 'GET' || route.method === 'DELETE';
   const source = fromQuery ? wrapSingleValues(schema, { ...(request.query as object) }) : (request.body ?? {});
-  if (source === null || typeof source !== 'object' || Array.isArray(source)) {
+  if (typeof source !== 'object' || Array.isArray(source)) {
     throw new ValidationError('the request body must be a JSON object');
   }
   const input = fromWire(schema, source, { fromQuery }) as Record<string, unknown>;
