@@ -9,4 +9,3 @@ export * as audit from './audit.js';
 export * as meta from './meta.js';
 export * as tokens from './tokens.js';
 export * as accessKeys from './access-keys.js';
-export type { PageRequest } from './page.js';
