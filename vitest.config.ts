@@ -21,8 +21,9 @@ export default defineConfig({
       // sources the tests import in-process.
       include: ['packages/*/src/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
-      // Measured on the full suite on 2026-12-03 (78.38 / 76.51 / 73.49 / 80.04), rounded down: they only go up.
-      thresholds: { statements: 78, branches: 76, functions: 73, lines: 80 },
+      // Measured on the full suite, rounded down; they only go up. Before issue 11 (2026-12-03): 78.38 / 76.51 /
+      // 73.49 / 80.04; after it (the bench out of src/, the new tests): 81.95 / 77.88 / 77.23 / 83.99.
+      thresholds: { statements: 81, branches: 77, functions: 77, lines: 83 },
     },
   },
 });
