@@ -14,19 +14,8 @@ import { specEntry } from '../core/key-specs.js';
 import type { KeyRecord } from '../store/types.js';
 import type { OpContext } from './context.js';
 import { requirePublicKey } from './require-public-key.js';
-import {
-  admitKey,
-  cachedKey,
-  cachedMaterial,
-  checkUse,
-  countUse,
-  findKey,
-  findVersion,
-  getVersion,
-  latestMaterial,
-  loadKey,
-  unwrapVersion,
-} from './key-loading.js';
+import { admitKey, cachedKey, checkUse, countUse, findKey, loadKey } from './key-loading.js';
+import { cachedMaterial, findVersion, getVersion, latestMaterial, unwrapVersion } from './key-versions.js';
 import { rotateKey, whyNotRotatable } from './rotation.js';
 
 export type Context = Record<string, string> | undefined;

@@ -6,7 +6,8 @@ import { isSymmetric, specEntry } from '../core/key-specs.js';
 import * as repo from '../store/repositories/index.js';
 import type { KeyRecord } from '../store/types.js';
 import type { ServiceContext } from './context.js';
-import { lockKey, wrapMaterial } from './key-loading.js';
+import { lockKey } from './key-loading.js';
+import { wrapMaterial } from './key-versions.js';
 import { publishKeyChange } from './key-change.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

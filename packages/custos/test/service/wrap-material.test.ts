@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SecretBytes, exposeSecret } from '../../src/core/secret-bytes.js';
 import type { ServiceContext } from '../../src/service/context.js';
-import { wrapMaterial } from '../../src/service/key-loading.js';
+import { wrapMaterial } from '../../src/service/key-versions.js';
 
 const key = { id: '1234abcd-12ab-34cd-56ef-1234567890ab', spec: 'AES_256' } as const;
 const contextWith = (wrap: () => Promise<Uint8Array>) => ({ rootOfTrust: { wrap } }) as unknown as ServiceContext;

@@ -5,7 +5,9 @@ import { keySpec } from '../../core/key-specs.js';
 import { generateKeyMaterial } from '../../core/key-material.js';
 import * as repo from '../../store/repositories/index.js';
 import { defineOperation } from '../define-operation.js';
-import { keyMetadata, newKeyRecord, wrapMaterial } from '../key-loading.js';
+import { newKeyRecord } from '../key-loading.js';
+import { keyMetadata } from '../key-metadata.js';
+import { wrapMaterial } from '../key-versions.js';
 import { allowedAlgorithmsOf, checkConstraints, checkPolicy, checkTags, refuseUnsupported } from '../rules.js';
 
 export const createKey = defineOperation(createKeyOperation, { access: 'manage', states: null }, async (ctx, input) => {

@@ -14,15 +14,9 @@ import { isSymmetric, keySpec, type KeySpecEntry } from '../../core/key-specs.js
 import { exposeSecret } from '../../core/secret-bytes.js';
 import * as repo from '../../store/repositories/index.js';
 import { defineOperation } from '../define-operation.js';
-import {
-  checkUse,
-  countUse,
-  keyMetadata,
-  latestMaterial,
-  loadKey,
-  newKeyRecord,
-  wrapMaterial,
-} from '../key-loading.js';
+import { checkUse, countUse, loadKey, newKeyRecord } from '../key-loading.js';
+import { keyMetadata } from '../key-metadata.js';
+import { latestMaterial, wrapMaterial } from '../key-versions.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { checkTags } from '../rules.js';

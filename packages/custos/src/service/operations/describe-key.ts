@@ -1,7 +1,8 @@
 // DescribeKey: a key's metadata, in any state.
 import { describeKeyOperation } from '@custos/contract';
 import { defineOperation } from '../define-operation.js';
-import { keyMetadata, loadKey } from '../key-loading.js';
+import { loadKey } from '../key-loading.js';
+import { keyMetadata } from '../key-metadata.js';
 import { ANY } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
 

@@ -5,7 +5,8 @@ import { privateJwk, privatePem } from '../../core/key-material.js';
 import { isSymmetric, specEntry } from '../../core/key-specs.js';
 import { defineOperation } from '../define-operation.js';
 import { keyArn } from '../key-ref.js';
-import { getVersion, loadKey, supportedAlgorithms, unwrapVersion } from '../key-loading.js';
+import { loadKey, supportedAlgorithms } from '../key-loading.js';
+import { getVersion, unwrapVersion } from '../key-versions.js';
 import { USABLE } from '../lifecycle.js';
 
 const PRIVATE_KEY_OPS = {

@@ -3,7 +3,8 @@
 import { generateMacOperation } from '@custos/contract';
 import { hmacGenerate } from '../../core/algorithms/hmac.js';
 import { defineOperation } from '../define-operation.js';
-import { checkUse, countUse, latestMaterial, loadKey } from '../key-loading.js';
+import { checkUse, countUse, loadKey } from '../key-loading.js';
+import { latestMaterial } from '../key-versions.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';

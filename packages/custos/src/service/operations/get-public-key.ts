@@ -4,7 +4,8 @@ import { publicJwk } from '../../core/key-material.js';
 import { specEntry } from '../../core/key-specs.js';
 import { defineOperation } from '../define-operation.js';
 import { keyArn } from '../key-ref.js';
-import { getVersion, loadKey, supportedAlgorithms } from '../key-loading.js';
+import { loadKey, supportedAlgorithms } from '../key-loading.js';
+import { getVersion } from '../key-versions.js';
 import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
 

@@ -3,7 +3,8 @@
 import { signOperation } from '@custos/contract';
 import { sign as signMessage } from '../../core/algorithms/signature.js';
 import { defineOperation } from '../define-operation.js';
-import { checkUse, countUse, latestPrivateKey, loadKey } from '../key-loading.js';
+import { checkUse, countUse, loadKey } from '../key-loading.js';
+import { latestPrivateKey } from '../key-versions.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';

@@ -4,7 +4,8 @@ import { specEntry } from '../../core/key-specs.js';
 import * as repo from '../../store/repositories/index.js';
 import type { KeyRecord } from '../../store/types.js';
 import { defineOperation } from '../define-operation.js';
-import { keyMetadata, loadKey } from '../key-loading.js';
+import { loadKey } from '../key-loading.js';
+import { keyMetadata } from '../key-metadata.js';
 import { LIVE } from '../lifecycle.js';
 import { checkConstraints } from '../rules.js';
 

@@ -3,7 +3,8 @@
 import { VerificationFailedError, verifyOperation } from '@custos/contract';
 import { verify as verifySignature } from '../../core/algorithms/signature.js';
 import { defineOperation } from '../define-operation.js';
-import { checkUse, countUse, getVersion, loadKey } from '../key-loading.js';
+import { checkUse, countUse, loadKey } from '../key-loading.js';
+import { getVersion } from '../key-versions.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { requirePublicKey } from '../require-public-key.js';
