@@ -1,6 +1,6 @@
 // The file root of trust: a 256-bit root key in a file (mode 0600), plain or sealed with a passphrase (scrypt).
 // Must not import store, service or api.
-import { randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
+import { hkdfSync, randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { link, open, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -8,7 +8,7 @@ import { ConflictError, InternalError, ValidationError } from '@custos/contract'
 import { aesGcmDecrypt, aesGcmEncrypt, GCM_IV_BYTES, GCM_TAG_BYTES } from '../../core/algorithms/aes-gcm.js';
 import { hmacGenerate } from '../../core/algorithms/hmac.js';
 import { exposeSecret, SecretBytes } from '../../core/secret-bytes.js';
-import type { RootOfTrust } from '../root-of-trust.js';
+import type { DerivedKeyPurpose, RootOfTrust } from '../root-of-trust.js';
 
 /*
  * Root key file, version 1 (JSON; a released layout is never edited):
@@ -20,6 +20,8 @@ import type { RootOfTrust } from '../root-of-trust.js';
  *   aad = sealedAad(...)), so editing the KDF parameters fails the tag instead of weakening the seal.
  *
  * wrap() output, format 1:  0x01 | iv (12) | AES-256-GCM ciphertext | tag (16), with the caller's aad.
+ *
+ * deriveKey(purpose) = HKDF-SHA-256(ikm = root key, salt = DERIVE_SALT, info = purpose, 32 bytes) (RFC 5869).
  */
 
 export interface FileRootOfTrustOptions {
@@ -40,6 +42,7 @@ const FORMAT = 'custos-root-key';
 const ROOT_KEY_BYTES = 32;
 const WRAP_FORMAT_V1 = 0x01;
 const KCV_LABEL = new TextEncoder().encode('custos root key check value');
+const DERIVE_SALT = new TextEncoder().encode('custos root key derivation v1');
 const DEFAULT_SCRYPT_N = 2 ** 17;
 const SCRYPT_R = 8;
 const SCRYPT_P = 1;
@@ -336,6 +339,11 @@ class FileRootOfTrust implements RootOfTrust {
     } catch (cause) {
       throw new InternalError('stored key material failed to unwrap: wrong root key or corrupted record', { cause });
     }
+  }
+
+  async deriveKey(purpose: DerivedKeyPurpose): Promise<SecretBytes> {
+    const derived = hkdfSync('sha256', exposeSecret(this.#key()), DERIVE_SALT, purpose, ROOT_KEY_BYTES);
+    return SecretBytes.adopt(new Uint8Array(derived));
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import * as m001 from './001-initial.js';
 import * as m002 from './002-audit-indexes.js';
 import * as m003 from './003-tokens.js';
 import * as m004 from './004-access-keys.js';
+import * as m005 from './005-untrusted-storage.js';
 
 export interface Migration {
   readonly name: string;
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '002-audit-indexes', up: m002.up },
   { name: '003-tokens', up: m003.up },
   { name: '004-access-keys', up: m004.up },
+  { name: '005-untrusted-storage', up: m005.up },
 ];
 
 const TABLE = 'custos_migrations';

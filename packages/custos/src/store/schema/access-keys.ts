@@ -12,6 +12,8 @@ export interface AccessKeysTable {
   created_at: Int64;
   revoked_at: Int64 | null;
   last_used_at: Int64 | null;
+  /** MAC of the row's authenticated fields under a root-derived key (store/integrity.ts); NULL only before migration 005's rows are established. */
+  row_mac: string | null;
 }
 
 export type AccessKeyRow = Selectable<AccessKeysTable>;

@@ -8,6 +8,8 @@ export interface AliasesTable {
   key_id: string;
   created_at: Int64;
   updated_at: Int64;
+  /** MAC of the row's authenticated fields under a root-derived key (store/integrity.ts); NULL only before migration 005's rows are established. */
+  row_mac: string | null;
 }
 
 export type AliasRow = Selectable<AliasesTable>;

@@ -18,6 +18,8 @@ export interface AuditLogTable {
   details: string | null;
   prev_hash: string;
   hash: string;
+  /** 1: unkeyed SHA-256 chain (before migration 005); 2: HMAC-SHA-256 under a root-derived key. */
+  chain: ColumnType<number, number | undefined, never>;
 }
 
 export type AuditRow = Selectable<AuditLogTable>;

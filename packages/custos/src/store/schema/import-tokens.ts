@@ -12,6 +12,8 @@ export interface ImportTokensTable {
   public_key: Bytes;
   created_at: Int64;
   expires_at: Int64;
+  /** MAC of the row's authenticated fields under a root-derived key (store/integrity.ts); NULL only before migration 005's rows are established. */
+  row_mac: string | null;
 }
 
 export type ImportTokenRow = Selectable<ImportTokensTable>;

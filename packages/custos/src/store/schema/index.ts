@@ -2,6 +2,7 @@
 // Must not import service or api; row types never leave the store.
 import type { AccessKeysTable } from './access-keys.js';
 import type { AliasesTable } from './aliases.js';
+import type { AuditCheckpointsTable } from './audit-checkpoints.js';
 import type { ApiTokensTable } from './api-tokens.js';
 import type { AuditLogTable } from './audit-log.js';
 import type { ImportTokensTable } from './import-tokens.js';
@@ -9,6 +10,7 @@ import type { KeyTagsTable } from './key-tags.js';
 import type { KeyVersionsTable } from './key-versions.js';
 import type { KeysTable } from './keys.js';
 import type { MetaTable } from './meta.js';
+import type { RequestReplaysTable } from './request-replays.js';
 
 export interface Database {
   keys: KeysTable;
@@ -20,11 +22,14 @@ export interface Database {
   meta: MetaTable;
   api_tokens: ApiTokensTable;
   access_keys: AccessKeysTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  request_replays: RequestReplaysTable;
 }
 
 export type * from './access-keys.js';
 export type * from './aliases.js';
 export type * from './api-tokens.js';
+export type * from './audit-checkpoints.js';
 export type * from './audit-log.js';
 export type * from './columns.js';
 export type * from './import-tokens.js';
@@ -32,3 +37,4 @@ export type * from './key-tags.js';
 export type * from './key-versions.js';
 export type * from './keys.js';
 export type * from './meta.js';
+export type * from './request-replays.js';

@@ -13,6 +13,8 @@ export interface KeyVersionsTable {
   encryption_count: Int64;
   /** Check value of the material (not secret); survives destroyMaterial. */
   material_check: string | null;
+  /** MAC of the row's authenticated fields under a root-derived key (store/integrity.ts); NULL only before migration 005's rows are established. */
+  row_mac: string | null;
 }
 
 export type KeyVersionRow = Selectable<KeyVersionsTable>;
