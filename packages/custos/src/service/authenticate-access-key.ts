@@ -4,6 +4,7 @@ import { AuthenticationError, type Caller } from '@custos/contract';
 import { SecretBytes } from '../core/secret-bytes.js';
 import * as repo from '../store/repositories/index.js';
 import type { ServiceContext } from './context.js';
+import { guardIntegrity } from './integrity/failure.js';
 import { secretAad } from './operations/create-access-key.js';
 
 /** The exact shape of an access key id: anything else is refused before any lookup. */
@@ -31,7 +32,9 @@ export async function authenticateAccessKey(
   accessKeyId: string,
 ): Promise<AuthenticatedAccessKey> {
   if (typeof accessKeyId !== 'string' || !ACCESS_KEY_ID_PATTERN.test(accessKeyId)) throw new AuthenticationError();
-  const record = await repo.accessKeys.get(context.store.db, accessKeyId);
+  const record = await guardIntegrity(context, 'AuthenticateAccessKey', () =>
+    repo.accessKeys.get(context.store.db, accessKeyId),
+  );
   if (!record || record.revokedAt) throw new AuthenticationError();
   const secretAccessKey = await context.rootOfTrust.unwrap(record.wrappedSecret, secretAad(record.id));
   return {

@@ -1,10 +1,12 @@
-// Bearer-token authentication: a token → the Caller it stands for. Lookups go by SHA-256 hash and are cached for
-// a few seconds; a revoke drops cache entries at once, on this node and (through the store's change
+// Bearer-token authentication: a token → the Caller it stands for. Lookups go by the token's keyed hash and are
+// cached (by its SHA-256) for a few seconds; a revoke drops cache entries at once, on this node and (through the store's change
 // notifications) on every other node. Must not import api.
 import { AuthenticationError, type Caller } from '@custos/contract';
 import * as repo from '../store/repositories/index.js';
 import type { ServiceContext } from './context.js';
-import { hashToken, TOKEN_PATTERN } from './operations/create-token.js';
+import { guardIntegrity } from './integrity/failure.js';
+import { TokenHasher } from './integrity/keys.js';
+import { TOKEN_PATTERN } from './operations/create-token.js';
 
 interface CacheEntry {
   readonly tokenId: string;
@@ -41,9 +43,12 @@ export class TokenAuthenticator {
   async authenticate(token: string): Promise<Caller> {
     const hit = this.authenticateCached(token);
     if (hit) return hit;
-    const hash = hashToken(token);
+    const hash = TokenHasher.digest(token);
     this.#cache.delete(hash);
-    const record = await repo.tokens.getByHash(this.context.store.db, hash);
+    const stored = this.context.tokenHasher.stored(hash);
+    const record = await guardIntegrity(this.context, 'Authenticate', () =>
+      repo.tokens.getByHash(this.context.store.db, stored),
+    );
     if (!record || record.revokedAt) throw new AuthenticationError();
     const entry: CacheEntry = {
       tokenId: record.id,
@@ -62,7 +67,7 @@ export class TokenAuthenticator {
    */
   authenticateCached(token: string): Caller | undefined {
     if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) throw new AuthenticationError();
-    const entry = this.#cache.get(hashToken(token));
+    const entry = this.#cache.get(TokenHasher.digest(token));
     return entry && entry.cachedUntil > Date.now() ? this.#admit(entry) : undefined;
   }
 

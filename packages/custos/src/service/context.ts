@@ -7,6 +7,7 @@ import type { AuditWriter } from './audit/group-commit.js';
 import type { AuditSink } from './audit/worker-sink.js';
 import type { KeyCache } from './cache.js';
 import type { EncryptionCounters } from './counters.js';
+import type { TokenHasher } from './integrity/keys.js';
 import type { RunningOperation } from './lifecycle.js';
 
 export interface ServiceConfig {
@@ -40,6 +41,8 @@ export interface Logger {
 export interface BaseServiceContext {
   readonly store: Store;
   readonly rootOfTrust: RootOfTrust;
+  /** The keyed hash API tokens are stored under (a key derived from the root of trust). */
+  readonly tokenHasher: TokenHasher;
   readonly config: ServiceConfig;
   readonly now: () => Date;
   readonly logger: Logger;

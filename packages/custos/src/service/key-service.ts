@@ -16,6 +16,7 @@ import { inProcessSink } from './audit/worker-sink.js';
 import { DEFAULT_KEY_CACHE, KeyCache } from './cache.js';
 import { EncryptionCounters } from './counters.js';
 import type { AuditSlot, BaseServiceContext, OpContext, ServiceConfig, ServiceContext } from './context.js';
+import { integrityFailureOf, logIntegrityFailure } from './integrity/failure.js';
 import { parseKeyRef } from './key-ref.js';
 import type { InternalOperation, Runnable, ServiceOperation } from './define-operation.js';
 import { ACCESS_KEEPS_KEYS, ROLE_GRANTS, type RunningOperation } from './lifecycle.js';
@@ -81,6 +82,11 @@ export class KeyService {
       await this.writeAudit(ctx, 'allowed', null);
       return result;
     } catch (error) {
+      const failure = integrityFailureOf(error);
+      if (failure !== undefined) {
+        logIntegrityFailure(this.context, failure, { requestId, operation: operation.name });
+        audit.details = { ...audit.details, integrityFailure: failure };
+      }
       const kmsError = this.toKmsError(error, operation.name, requestId);
       if (kmsError.code === 'ACCESS_DENIED' && audit.keyId === null)
         audit.keyId = namedKeyId(input, this.context.config);
@@ -109,6 +115,8 @@ export class KeyService {
 
   private toKmsError(error: unknown, operation: string, requestId: string): KmsError {
     if (error instanceof KmsError) return error;
+    // Logged by #execute, with the row: the caller learns nothing about it.
+    if (integrityFailureOf(error) !== undefined) return new InternalError(`internal error (request ${requestId})`);
     if (isUnavailable(error)) {
       this.context.logger.error({ err: error, requestId, operation }, 'store unavailable');
       return new UnavailableError(`the key store is unavailable; retry later (request ${requestId})`);

@@ -21,6 +21,8 @@ import { runMaintenance, type MaintenanceReport } from './jobs/maintenance.js';
 import { TokenAuthenticator } from './authenticate.js';
 import { authenticateAccessKey, type AuthenticatedAccessKey } from './authenticate-access-key.js';
 import { workerSink, workerSinkAvailable } from './audit/worker-sink.js';
+import { establishRowIntegrity, rowIntegrityEstablished } from './integrity/establish.js';
+import { loadIntegrityKeys, type TokenHasher } from './integrity/keys.js';
 import { KeyService, SYSTEM_CALLER } from './key-service.js';
 import { storeOptions } from './store-options.js';
 import type { ServiceOperation } from './define-operation.js';
@@ -122,6 +124,7 @@ export class LocalKms implements Kms {
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     let store: Store | undefined;
     let rootOfTrust: RootOfTrust | undefined;
+    let tokenHasher: TokenHasher;
     try {
       // Not migrated on open: a store bound to another root key is refused before anything is written.
       store = await openStore(selected, { dataDir: options.dataDir, migrate: false });
@@ -135,6 +138,7 @@ export class LocalKms implements Kms {
       await refuseOtherRootOfTrust(store, rootOfTrust);
       await migrateToLatest(store.db, store.dialect);
       await bindRootOfTrust(store, rootOfTrust);
+      tokenHasher = await loadIntegrityKeys(rootOfTrust, store);
     } catch (error) {
       await store?.close();
       await rootOfTrust?.close();
@@ -146,11 +150,22 @@ export class LocalKms implements Kms {
     const service = new KeyService({
       store,
       rootOfTrust,
+      tokenHasher,
       ...(auditSink ? { auditSink } : {}),
       config: { ...DEFAULT_CONFIG, ...options.config },
       now: options.now ?? (() => new Date()),
       logger: options.logger ?? consoleLogger,
     });
+    try {
+      // The first start after migration 005: authenticate the rows that are there (once, audited).
+      if (!(await rowIntegrityEstablished(store.db)))
+        await service.runInternal(establishRowIntegrity, {}, SYSTEM_CALLER);
+    } catch (error) {
+      await service.close();
+      await store.close();
+      await rootOfTrust.close();
+      throw error;
+    }
     return new LocalKms(service, options.defaultCaller ?? LOCAL_ADMIN, options.maintenanceIntervalMs ?? 60_000);
   }
 

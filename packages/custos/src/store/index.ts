@@ -5,6 +5,7 @@ export { openSqliteStore } from './sqlite.js';
 export { openStore, sqliteFile, type StoreOptions } from './options.js';
 export { openSqliteAuditAppender } from './sqlite-audit-appender.js';
 export type { Db, Store } from './store.js';
+export { RowIntegrityError } from './integrity.js';
 export { isUnavailable, isUniqueViolation, lockInTransaction, tableExists } from './dialect.js';
 export { appliedMigrations, migrateTo, migrateToLatest, MIGRATIONS } from './migrations/index.js';
 export type { Database } from './schema/index.js';

@@ -2,6 +2,7 @@
 // Must not import service or api.
 import type { Kysely } from 'kysely';
 import type { StoreDialect } from './dialect.js';
+import { RowIntegrity } from './integrity.js';
 import type { Database } from './schema/index.js';
 
 /** What every repository function takes first: the root database or a transaction. */
@@ -25,6 +26,8 @@ export type Db = Kysely<Database>;
 export interface Store {
   readonly db: Db;
   readonly dialect: StoreDialect;
+  /** The row MACs' key holder: the service installs the root-derived key before any authenticated row is used. */
+  readonly integrity: RowIntegrity;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
@@ -62,11 +65,15 @@ const SINGLE_NODE: StoreCluster = {
 };
 
 /** Wraps a Kysely instance as a Store (shared by the SQLite and PostgreSQL openers). */
-export function createStore(db: Db, dialect: StoreDialect, cluster: StoreCluster = SINGLE_NODE): Store {
+export function createStore(raw: Db, dialect: StoreDialect, cluster: StoreCluster = SINGLE_NODE): Store {
   let closed = false;
+  const integrity = new RowIntegrity();
+  // Every handle the store gives out, and every transaction made from it, carries the integrity plugin.
+  const db = raw.withPlugin(integrity);
   return {
     db,
     dialect,
+    integrity,
     transaction: (fn) => db.transaction().execute(fn),
     publishKeyChange: (keyId) => cluster.publishKeyChange(keyId),
     onKeyChange: (listener) => cluster.onKeyChange(listener),

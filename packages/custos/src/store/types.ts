@@ -90,7 +90,10 @@ export interface ImportTokenRecord {
   readonly expiresAt: Date;
 }
 
-/** A REST API bearer token: only the SHA-256 hex of the token is stored (`tokenHash`), never the token. */
+/**
+ * A REST API bearer token: only a keyed hash of the token is stored (`tokenHash`: HMAC under a root-derived key of
+ * the token's SHA-256 hex, see service/integrity/keys.ts), never the token.
+ */
 export interface TokenRecord {
   readonly id: string;
   readonly principal: string;

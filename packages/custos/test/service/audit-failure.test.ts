@@ -3,16 +3,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RootOfTrust } from '../../src/keystore/root-of-trust.js';
 import { DEFAULT_CONFIG } from '../../src/service/context.js';
+import type { TokenHasher } from '../../src/service/integrity/keys.js';
 import { KeyService } from '../../src/service/key-service.js';
 import { SERVICE_OPERATIONS } from '../../src/service/operations/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
+import { withRowKey } from '../helpers/row-key.js';
 
 describe('an audit write that fails', () => {
   let store: Store;
   let service: KeyService | undefined;
   beforeEach(async () => {
-    store = await openSqliteStore(':memory:');
+    store = withRowKey(await openSqliteStore(':memory:'));
   });
   afterEach(async () => {
     await service?.close();
@@ -24,6 +26,7 @@ describe('an audit write that fails', () => {
     service = new KeyService({
       store,
       rootOfTrust: {} as RootOfTrust, // GenerateRandom never reaches it
+      tokenHasher: {} as TokenHasher, // nor any token
       auditSink: { commit: () => Promise.reject(new Error('disk full')), close: async () => undefined },
       config: DEFAULT_CONFIG,
       now: () => new Date(),
@@ -47,6 +50,7 @@ describe('an audit write that fails', () => {
     service = new KeyService({
       store,
       rootOfTrust: {} as RootOfTrust,
+      tokenHasher: {} as TokenHasher,
       auditSink: { commit: async () => undefined, close: async () => undefined },
       config: DEFAULT_CONFIG,
       now: () => {

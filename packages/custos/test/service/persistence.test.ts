@@ -11,9 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord, Kms } from '@custos/contract';
 import { LocalKms, wrapForImport } from '../../src/index.js';
 import * as auditLog from '../../src/service/audit/audit-log.js';
-import { MIGRATIONS, aliases, keys, migrateTo, openSqliteStore, type Database } from '../../src/store/index.js';
+import { MIGRATIONS, migrateTo, openSqliteStore, type Database } from '../../src/store/index.js';
 import { openTestKms, text, utf8, type TestKms } from './helpers.js';
-import { keyRecord } from '../helpers/key-records.js';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 
 const SqliteDatabase = sqliteDriver();
@@ -234,20 +233,15 @@ describe('persistence: the data directory', () => {
       await migrateTo(db, 'sqlite', MIGRATIONS[0]!.name);
       const keyId = '3b0f6a0e-7c1d-4e25-9a8b-5d6c7e8f9a0b';
       const at = new Date('2024-01-02T03:04:05.000Z');
+      // What an older Custos wrote: plain rows, no MACs (those come with migration 005 and the first start after it).
+      const ms = at.getTime();
       await db.transaction().execute(async (tx) => {
-        await keys.insert(
-          tx,
-          keyRecord({
-            id: keyId,
-            state: 'PendingImport',
-            origin: 'EXTERNAL',
-            description: 'written by an older Custos',
-            createdAt: at,
-            updatedAt: at,
-            latestVersion: 0,
-          }),
-        );
-        await aliases.insert(tx, { name: 'alias/old-schema', keyId, createdAt: at, updatedAt: at });
+        await sql`insert into keys (id, spec, usage, state, origin, protection_level, description, exportable,
+          created_at, updated_at, latest_version, rotation_enabled, use_count)
+          values (${keyId}, 'SYMMETRIC_DEFAULT', 'ENCRYPT_DECRYPT', 'PendingImport', 'EXTERNAL', 'SOFTWARE',
+          'written by an older Custos', 0, ${ms}, ${ms}, 0, 0, 0)`.execute(tx);
+        await sql`insert into aliases (name, key_id, created_at, updated_at)
+          values ('alias/old-schema', ${keyId}, ${ms}, ${ms})`.execute(tx);
         await auditLog.append(tx, {
           time: at,
           principal: 'old:admin',

@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { LocalKms, wrapForImport } from '../../src/index.js';
 import type { LocalKmsOptions } from '../../src/service/local-kms.js';
 import { openPostgresStore, type Store } from '../../src/store/index.js';
+import { withRowKey } from '../helpers/row-key.js';
 import { describePostgres, dropSchema, PG_URL, testSchemaName } from '../store/pg.js';
 import { TestClock, text, utf8 } from './helpers.js';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
@@ -65,7 +66,7 @@ async function openPgKms(more: Partial<LocalKmsOptions> = {}): Promise<PgKms> {
 
 /** A raw store on the same schema, to look at the tables. */
 async function rawStore(schema: string): Promise<Store> {
-  return openPostgresStore(PG_URL, { schema, migrate: false, poolSize: 2 });
+  return withRowKey(await openPostgresStore(PG_URL, { schema, migrate: false, poolSize: 2 }));
 }
 
 async function tableCounts(store: Store): Promise<Record<string, number>> {

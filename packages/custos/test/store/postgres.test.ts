@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   appliedMigrations,
+  integrity,
   isUniqueViolation,
   keys,
   keyVersions,
@@ -18,18 +19,20 @@ import {
   type Db,
   type PostgresStoreOptions,
   type Store,
+  RowIntegrityError,
 } from '../../src/store/index.js';
 import * as auditLog from '../../src/service/audit/audit-log.js';
 import { describePostgres, dropSchema, PG_URL, testSchemaName } from './pg.js';
 import { keyRecord } from '../helpers/key-records.js';
 import { describeStore } from './store-suite.js';
+import { insertLegacyKeyRow, legacyKeyRecord, withRowKey } from '../helpers/row-key.js';
 
 const describePg = describePostgres('PostgreSQL store tests');
 
 describePg('postgres', () => {
   describeStore('postgres', async () => {
     const schema = testSchemaName();
-    const store = await openPostgresStore(PG_URL, { schema });
+    const store = withRowKey(await openPostgresStore(PG_URL, { schema }));
     return {
       store,
       async cleanup() {
@@ -66,7 +69,7 @@ describePg('postgres store', () => {
     return schema;
   };
   const open = async (schema: string, options: Omit<PostgresStoreOptions, 'schema'> = {}): Promise<Store> => {
-    const store = await openPostgresStore(PG_URL, { schema, ...options });
+    const store = withRowKey(await openPostgresStore(PG_URL, { schema, ...options }));
     opened.push(store);
     return store;
   };
@@ -123,7 +126,7 @@ describePg('postgres store', () => {
       const schema = newSchema();
       const url = new URL(PG_URL);
       url.searchParams.set('options', '-c search_path=public');
-      const store = await openPostgresStore(url.toString(), { schema });
+      const store = withRowKey(await openPostgresStore(url.toString(), { schema }));
       opened.push(store);
       expect((await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]?.s).toBe(schema);
       expect(await appliedMigrations(store.db)).toEqual(migrationNames);
@@ -152,7 +155,7 @@ describePg('postgres store', () => {
     });
 
     it('close ends the pool; closing twice is harmless', async () => {
-      const store = await openPostgresStore(PG_URL, { schema: newSchema() });
+      const store = withRowKey(await openPostgresStore(PG_URL, { schema: newSchema() }));
       await store.close();
       await store.close();
       await expect(keys.get(store.db, randomUUID())).rejects.toThrow();
@@ -320,9 +323,12 @@ describePg('postgres store', () => {
       const schema = newSchema();
       const old = await open(schema, { migrate: false });
       expect(await migrateTo(old.db, 'postgres', '001-initial')).toEqual(['001-initial']);
-      const key = keyRecord({ state: 'Disabled' });
-      await keys.insert(old.db, key);
+      const key = legacyKeyRecord(randomUUID(), new Date('2025-01-02T03:04:05Z'));
+      await insertLegacyKeyRow(old.db, key.id, key.createdAt);
       const store = await open(schema);
+      // Migrated, but not yet authenticated: the row is refused until the service establishes its MAC.
+      await expect(keys.get(store.db, key.id)).rejects.toBeInstanceOf(RowIntegrityError);
+      await store.transaction((tx) => integrity.establishRowMacs(tx, (digest) => digest));
       expect(await keys.get(store.db, key.id)).toEqual(key);
       expect(await appliedMigrations(store.db)).toEqual(migrationNames);
       const { rows } = await sql<{

@@ -8,6 +8,7 @@ import { chainEntries } from '../../src/service/audit/chain.js';
 import { openSqliteAuditAppender, openSqliteStore, type Store } from '../../src/store/index.js';
 import * as repo from '../../src/store/repositories/index.js';
 import type { AuditEntry } from '../../src/store/types.js';
+import { withRowKey } from '../helpers/row-key.js';
 
 const entry = (i: number, extra: Partial<AuditEntry> = {}): AuditEntry => ({
   time: new Date(1_700_000_000_000 + i),
@@ -29,7 +30,7 @@ describe('openSqliteAuditAppender', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'custos-appender-'));
     file = join(dir, 'custos.db');
-    store = await openSqliteStore(file);
+    store = withRowKey(await openSqliteStore(file));
   });
   afterEach(async () => {
     await store.close();

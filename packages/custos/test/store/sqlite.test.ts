@@ -1,5 +1,6 @@
 // Runs the store contract on a temporary SQLite file, plus what only SQLite has: pragmas, file mode, migrations.
 // Must not import service or api.
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   appliedMigrations,
+  integrity,
   keys,
   meta,
   migrateTo,
@@ -16,15 +18,17 @@ import {
   openSqliteStore,
   type Database,
   type Store,
+  RowIntegrityError,
 } from '../../src/store/index.js';
 import { keyRecord } from '../helpers/key-records.js';
 import { describeStore } from './store-suite.js';
+import { insertLegacyKeyRow, legacyKeyRecord, withRowKey } from '../helpers/row-key.js';
 
 const SqliteDatabase = sqliteDriver();
 
 describeStore('sqlite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'custos-store-'));
-  const store = await openSqliteStore(join(dir, 'custos.db'));
+  const store = withRowKey(await openSqliteStore(join(dir, 'custos.db')));
   return {
     store,
     async cleanup() {
@@ -38,7 +42,7 @@ describe('sqlite store', () => {
   let dir: string;
   const opened: Store[] = [];
   const open = async (file = join(dir, 'custos.db')) => {
-    const store = await openSqliteStore(file);
+    const store = withRowKey(await openSqliteStore(file));
     opened.push(store);
     return store;
   };
@@ -98,13 +102,16 @@ describe('sqlite store', () => {
     const file = join(dir, 'old.db');
     const old = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SqliteDatabase(file) }) });
     expect(await migrateTo(old, 'sqlite', '001-initial')).toEqual(['001-initial']);
-    const key = keyRecord({ state: 'Disabled' });
-    await keys.insert(old, key);
+    const key = legacyKeyRecord(randomUUID(), new Date('2025-01-02T03:04:05Z'));
+    await insertLegacyKeyRow(old, key.id, key.createdAt);
     const indexesBefore = await indexNames(old);
     expect(indexesBefore).not.toContain('audit_log_key_id_idx');
     await old.destroy();
 
     const store = await open(file);
+    // Migrated, but not yet authenticated: the row is refused until the service establishes its MAC.
+    await expect(keys.get(store.db, key.id)).rejects.toBeInstanceOf(RowIntegrityError);
+    await store.transaction((tx) => integrity.establishRowMacs(tx, (digest) => digest));
     expect(await keys.get(store.db, key.id)).toEqual(key);
     expect(await appliedMigrations(store.db)).toEqual(MIGRATIONS.map((m) => m.name));
     const indexes = await indexNames(store.db);
@@ -133,7 +140,7 @@ describe('sqlite store', () => {
   });
 
   it('migrate: false leaves a new database empty; meta.peek reads nothing there without failing', async () => {
-    const store = await openSqliteStore(join(dir, 'empty.db'), { migrate: false });
+    const store = withRowKey(await openSqliteStore(join(dir, 'empty.db'), { migrate: false }));
     opened.push(store);
     expect(await meta.peek(store.db, 'root')).toBeUndefined();
     const { rows } = await sql`select name from sqlite_master`.execute(store.db);

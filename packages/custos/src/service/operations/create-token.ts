@@ -1,26 +1,23 @@
-// CreateToken (Custos): a bearer token of the REST API. Tokens are `cst_` + base64url(32 random bytes); only their
-// SHA-256 hex is stored (a 256-bit random secret needs no slow hash: there is nothing to brute-force). Must not import api.
+// CreateToken (Custos): a bearer token of the REST API. Tokens are `cst_` + base64url(32 random bytes); only a keyed
+// hash of their SHA-256 is stored (integrity/keys.ts: a 256-bit random secret needs no slow hash, and without the
+// root of trust nobody can make a row a token will match). Must not import api.
 import {
   createTokenOperation,
   ValidationError,
   type CreateTokenRequest,
   type CreateTokenResponse,
 } from '@custos/contract';
-import { hash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../store/index.js';
 import * as repo from '../../store/repositories/index.js';
 import type { TokenRecord } from '../../store/types.js';
 import type { OpContext } from '../context.js';
 import { defineOperation } from '../define-operation.js';
+import { TokenHasher } from '../integrity/keys.js';
 
 const TOKEN_PREFIX = 'cst_';
 /** The exact shape of a token: anything else is refused before any lookup. */
 export const TOKEN_PATTERN = /^cst_[A-Za-z0-9_-]{43}$/;
-
-/** The SHA-256 hex of a token: what the store keeps and looks up. */
-export function hashToken(token: string): string {
-  return hash('sha256', token, 'hex'); // one-shot: no Hash object per request
-}
 
 function newToken(): string {
   return TOKEN_PREFIX + randomBytes(32).toString('base64url');
@@ -35,7 +32,7 @@ export async function insertToken(ctx: OpContext, tx: Db, input: CreateTokenRequ
     id,
     principal: input.principal ?? `token:${id}`,
     roles: [...new Set(input.roles)],
-    tokenHash: hashToken(token),
+    tokenHash: ctx.tokenHasher.stored(TokenHasher.digest(token)),
     description: input.description ?? '',
     createdAt: now,
     expiresAt: input.expiresAt ?? null,

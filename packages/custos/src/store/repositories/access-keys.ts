@@ -6,10 +6,17 @@ import type { AccessKeyRow } from '../schema/index.js';
 import type { Db } from '../store.js';
 import type { AccessKeyRecord, Page } from '../types.js';
 import { bytes, ms, msOrNull, toDate, toDateOrNull } from './convert.js';
+import { checkRow, withMac } from './authenticated.js';
 import { revokeCredential, touchCredential } from './credentials.js';
 import { listByCreation, type PageRequest } from './page.js';
 
 /** The mapper: one row → one AccessKeyRecord. */
+/** The mapper for rows read through `db`: the row's MAC checked, then one row → one AccessKeyRecord. */
+const reader =
+  (db: Db) =>
+  (row: AccessKeyRow): AccessKeyRecord =>
+    toRecord(checkRow(db, 'access_keys', row.id, row));
+
 function toRecord(row: AccessKeyRow): AccessKeyRecord {
   return {
     id: row.id,
@@ -28,16 +35,18 @@ export async function insert(db: Db, record: AccessKeyRecord): Promise<void> {
   try {
     await db
       .insertInto('access_keys')
-      .values({
-        id: record.id,
-        principal: record.principal,
-        roles: JSON.stringify(record.roles),
-        wrapped_secret: record.wrappedSecret,
-        description: record.description,
-        created_at: ms(record.createdAt),
-        revoked_at: msOrNull(record.revokedAt),
-        last_used_at: msOrNull(record.lastUsedAt),
-      })
+      .values(
+        withMac(db, 'access_keys', {
+          id: record.id,
+          principal: record.principal,
+          roles: JSON.stringify(record.roles),
+          wrapped_secret: record.wrappedSecret,
+          description: record.description,
+          created_at: ms(record.createdAt),
+          revoked_at: msOrNull(record.revokedAt),
+          last_used_at: msOrNull(record.lastUsedAt),
+        }),
+      )
       .execute();
   } catch (err) {
     if (isUniqueViolation(err)) throw new ConflictError(`access key ${record.id} already exists`);
@@ -48,7 +57,7 @@ export async function insert(db: Db, record: AccessKeyRecord): Promise<void> {
 /** The access key with this id, revoked or not (the service decides). */
 export async function get(db: Db, id: string): Promise<AccessKeyRecord | undefined> {
   const row = await db.selectFrom('access_keys').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toRecord(row);
+  return row && reader(db)(row);
 }
 
 /** Marks the access key revoked at `at` unless it already is; returns false if it does not exist or was revoked. */
@@ -63,5 +72,5 @@ export function touch(db: Db, id: string, at: Date): Promise<void> {
 
 /** AccessKeyRecords oldest first; invalid `after` → INVALID_MARKER. */
 export function list(db: Db, request: PageRequest): Promise<Page<AccessKeyRecord>> {
-  return listByCreation(db, 'access_keys', request, toRecord);
+  return listByCreation(db, 'access_keys', request, reader(db));
 }

@@ -5,10 +5,17 @@ import type { AliasRow } from '../schema/index.js';
 import type { Db } from '../store.js';
 import { isUniqueViolation } from '../dialect.js';
 import type { AliasRecord, Page } from '../types.js';
+import { checkRow, updateRow, withMac } from './authenticated.js';
 import { ms, toDate } from './convert.js';
 import { checkLimit, decodeCursor, toPage, type PageRequest } from './page.js';
 
 /** The mapper: one row → one AliasRecord. */
+/** The mapper for rows read through `db`: the row's MAC checked, then one row → one AliasRecord. */
+const reader =
+  (db: Db) =>
+  (row: AliasRow): AliasRecord =>
+    toRecord(checkRow(db, 'aliases', row.name, row));
+
 function toRecord(row: AliasRow): AliasRecord {
   return { name: row.name, keyId: row.key_id, createdAt: toDate(row.created_at), updatedAt: toDate(row.updated_at) };
 }
@@ -18,12 +25,14 @@ export async function insert(db: Db, record: AliasRecord): Promise<void> {
   try {
     await db
       .insertInto('aliases')
-      .values({
-        name: record.name,
-        key_id: record.keyId,
-        created_at: ms(record.createdAt),
-        updated_at: ms(record.updatedAt),
-      })
+      .values(
+        withMac(db, 'aliases', {
+          name: record.name,
+          key_id: record.keyId,
+          created_at: ms(record.createdAt),
+          updated_at: ms(record.updatedAt),
+        }),
+      )
       .execute();
   } catch (err) {
     if (isUniqueViolation(err)) throw new ConflictError(`alias ${record.name} already exists`);
@@ -33,17 +42,12 @@ export async function insert(db: Db, record: AliasRecord): Promise<void> {
 
 export async function get(db: Db, name: string): Promise<AliasRecord | undefined> {
   const row = await db.selectFrom('aliases').selectAll().where('name', '=', name).executeTakeFirst();
-  return row && toRecord(row);
+  return row && reader(db)(row);
 }
 
 /** Points the alias at another key; returns false if the alias does not exist. */
 export async function update(db: Db, name: string, keyId: string, updatedAt: Date): Promise<boolean> {
-  const result = await db
-    .updateTable('aliases')
-    .set({ key_id: keyId, updated_at: ms(updatedAt) })
-    .where('name', '=', name)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return updateRow(db, 'aliases', { name }, () => ({ key_id: keyId, updated_at: ms(updatedAt) }));
 }
 
 /** Deletes the alias; returns whether it existed. */
@@ -55,7 +59,7 @@ export async function remove(db: Db, name: string): Promise<boolean> {
 /** The key's aliases, ordered by name. */
 export async function listByKey(db: Db, keyId: string): Promise<AliasRecord[]> {
   const rows = await db.selectFrom('aliases').selectAll().where('key_id', '=', keyId).orderBy('name').execute();
-  return rows.map(toRecord);
+  return rows.map(reader(db));
 }
 
 export interface AliasPageRequest extends PageRequest {
@@ -75,7 +79,7 @@ export async function list(db: Db, request: AliasPageRequest): Promise<Page<Alia
     .orderBy('name')
     .limit(limit + 1)
     .execute();
-  return toPage(rows, limit, toRecord, (row) => row.name);
+  return toPage(rows, limit, reader(db), (row) => row.name);
 }
 
 /** Deletes every alias of the key (when it is destroyed); returns how many. */

@@ -4,6 +4,7 @@ import type { WrappingAlgorithm, WrappingKeySpec } from '@custos/contract';
 import type { ImportTokenRow } from '../schema/index.js';
 import type { Db } from '../store.js';
 import type { ImportTokenRecord } from '../types.js';
+import { checkRow, withMac } from './authenticated.js';
 import { bytes, ms, toDate } from './convert.js';
 
 /** The mapper: one row → one ImportTokenRecord. */
@@ -23,23 +24,25 @@ function toRecord(row: ImportTokenRow): ImportTokenRecord {
 export async function insert(db: Db, record: ImportTokenRecord): Promise<void> {
   await db
     .insertInto('import_tokens')
-    .values({
-      id: record.id,
-      key_id: record.keyId,
-      wrapping_key_spec: record.wrappingKeySpec,
-      wrapping_algorithm: record.wrappingAlgorithm,
-      wrapped_private_key: record.wrappedPrivateKey,
-      public_key: record.publicKey,
-      created_at: ms(record.createdAt),
-      expires_at: ms(record.expiresAt),
-    })
+    .values(
+      withMac(db, 'import_tokens', {
+        id: record.id,
+        key_id: record.keyId,
+        wrapping_key_spec: record.wrappingKeySpec,
+        wrapping_algorithm: record.wrappingAlgorithm,
+        wrapped_private_key: record.wrappedPrivateKey,
+        public_key: record.publicKey,
+        created_at: ms(record.createdAt),
+        expires_at: ms(record.expiresAt),
+      }),
+    )
     .execute();
 }
 
 /** The token by id, expired or not (the service checks `expiresAt`). */
 export async function get(db: Db, id: string): Promise<ImportTokenRecord | undefined> {
   const row = await db.selectFrom('import_tokens').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toRecord(row);
+  return row && toRecord(checkRow(db, 'import_tokens', row.id, row));
 }
 
 /** Deletes every token of the key (after a successful import, or when the key is deleted); returns how many. */

@@ -5,10 +5,17 @@ import { sql } from 'kysely';
 import type { KeyVersionRow } from '../schema/index.js';
 import type { Db } from '../store.js';
 import type { KeyVersionRecord, Page } from '../types.js';
+import { checkRow, updateRow, withMac } from './authenticated.js';
 import { bytesOrNull, ms, num, toDate } from './convert.js';
 import { checkLimit, decodeCursor, toPage, type PageRequest } from './page.js';
 
 /** The mapper: one row → one KeyVersionRecord. */
+/** The mapper for rows read through `db`: the row's MAC checked, then one row → one KeyVersionRecord. */
+const reader =
+  (db: Db) =>
+  (row: KeyVersionRow): KeyVersionRecord =>
+    toRecord(checkRow(db, 'key_versions', `${row.key_id}/${row.version}`, row));
+
 function toRecord(row: KeyVersionRow): KeyVersionRecord {
   return {
     keyId: row.key_id,
@@ -25,16 +32,18 @@ function toRecord(row: KeyVersionRow): KeyVersionRecord {
 export async function insert(db: Db, record: KeyVersionRecord): Promise<void> {
   await db
     .insertInto('key_versions')
-    .values({
-      key_id: record.keyId,
-      version: record.version,
-      wrapped_material: record.wrappedMaterial,
-      public_key: record.publicKey,
-      created_at: ms(record.createdAt),
-      rotation_type: record.rotationType,
-      encryption_count: record.encryptionCount,
-      material_check: record.materialCheck ?? null,
-    })
+    .values(
+      withMac(db, 'key_versions', {
+        key_id: record.keyId,
+        version: record.version,
+        wrapped_material: record.wrappedMaterial,
+        public_key: record.publicKey,
+        created_at: ms(record.createdAt),
+        rotation_type: record.rotationType,
+        encryption_count: record.encryptionCount,
+        material_check: record.materialCheck ?? null,
+      }),
+    )
     .execute();
 }
 
@@ -45,7 +54,7 @@ export async function get(db: Db, keyId: string, version: number): Promise<KeyVe
     .where('key_id', '=', keyId)
     .where('version', '=', version)
     .executeTakeFirst();
-  return row && toRecord(row);
+  return row && reader(db)(row);
 }
 
 /** The highest version of the key, or undefined when it has none (PendingImport). */
@@ -57,13 +66,13 @@ export async function latest(db: Db, keyId: string): Promise<KeyVersionRecord | 
     .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row && toRecord(row);
+  return row && reader(db)(row);
 }
 
 /** Every version of the key, oldest first. */
 export async function list(db: Db, keyId: string): Promise<KeyVersionRecord[]> {
   const rows = await db.selectFrom('key_versions').selectAll().where('key_id', '=', keyId).orderBy('version').execute();
-  return rows.map(toRecord);
+  return rows.map(reader(db));
 }
 
 const isVersionCursor = (v: unknown): v is number => Number.isSafeInteger(v);
@@ -77,7 +86,7 @@ export async function listPaged(db: Db, keyId: string, request: PageRequest): Pr
     .orderBy('version')
     .limit(limit + 1)
     .execute();
-  return toPage(rows, limit, toRecord, (row) => row.version);
+  return toPage(rows, limit, reader(db), (row) => row.version);
 }
 
 /**
@@ -101,16 +110,16 @@ export async function incrementEncryptionCount(db: Db, keyId: string, version: n
  * expired). Throws NOT_FOUND if the version does not exist.
  */
 export async function setMaterial(db: Db, keyId: string, version: number, wrappedMaterial: Uint8Array): Promise<void> {
-  const result = await db
-    .updateTable('key_versions')
-    .set({ wrapped_material: wrappedMaterial })
-    .where('key_id', '=', keyId)
-    .where('version', '=', version)
-    .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) throw new NotFoundError(`key version ${keyId}/${version} not found`);
+  const found = await updateRow(db, 'key_versions', { key_id: keyId, version }, () => ({
+    wrapped_material: wrappedMaterial,
+  }));
+  if (!found) throw new NotFoundError(`key version ${keyId}/${version} not found`);
 }
 
 /** Destroys the key's material: wrapped_material becomes NULL for every version (public keys and check values stay). */
 export async function destroyMaterial(db: Db, keyId: string): Promise<void> {
-  await db.updateTable('key_versions').set({ wrapped_material: null }).where('key_id', '=', keyId).execute();
+  const versions = await db.selectFrom('key_versions').select('version').where('key_id', '=', keyId).execute();
+  for (const { version } of versions) {
+    await updateRow(db, 'key_versions', { key_id: keyId, version }, () => ({ wrapped_material: null }));
+  }
 }

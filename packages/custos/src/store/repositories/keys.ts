@@ -9,17 +9,22 @@ import {
   type Origin,
   type ProtectionLevel,
 } from '@custos/contract';
-import { sql } from 'kysely';
 import { dialectOf } from '../dialect.js';
 import type { KeyRow, KeyRowUpdate, NewKeyRow } from '../schema/index.js';
 import type { Db } from '../store.js';
 import type { KeyRecord, Page } from '../types.js';
+import { checkRow, updateRow, withMac } from './authenticated.js';
 import { flag, ms, msOrNull, num, numOrNull, toDate, toDateOrNull } from './convert.js';
 import { listByCreation, type PageRequest } from './page.js';
 
 export type KeyPatch = Partial<Omit<KeyRecord, 'id' | 'createdAt'>>;
 
-/** The mapper: one row → one KeyRecord. */
+/** The mapper for rows read through `db`: the row's MAC checked, then one row → one KeyRecord. */
+const reader =
+  (db: Db) =>
+  (row: KeyRow): KeyRecord =>
+    toRecord(checkRow(db, 'keys', row.id, row));
+
 function toRecord(row: KeyRow): KeyRecord {
   return {
     id: row.id,
@@ -94,13 +99,16 @@ function toColumns(patch: KeyPatch): KeyRowUpdate {
 
 export async function insert(db: Db, record: KeyRecord): Promise<void> {
   const { id, createdAt, ...fields } = record;
-  const row = { id, created_at: ms(createdAt), ...toColumns(fields) } as NewKeyRow;
-  await db.insertInto('keys').values(row).execute();
+  const row = { id, created_at: ms(createdAt), ...toColumns(fields) } as Omit<NewKeyRow, 'row_mac'>;
+  await db
+    .insertInto('keys')
+    .values(withMac(db, 'keys', row))
+    .execute();
 }
 
 export async function get(db: Db, id: string): Promise<KeyRecord | undefined> {
   const row = await db.selectFrom('keys').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toRecord(row);
+  return row && reader(db)(row);
 }
 
 /**
@@ -115,7 +123,7 @@ export async function getForUpdate(db: Db, id: string): Promise<KeyRecord | unde
   let query = db.selectFrom('keys').selectAll().where('id', '=', id);
   if (dialectOf(db) === 'postgres') query = query.forUpdate();
   const row = await query.executeTakeFirst();
-  return row && toRecord(row);
+  return row && reader(db)(row);
 }
 
 /**
@@ -125,12 +133,12 @@ export async function getForUpdate(db: Db, id: string): Promise<KeyRecord | unde
 export async function update(db: Db, id: string, patch: KeyPatch): Promise<void> {
   const columns = toColumns(patch);
   if (Object.keys(columns).length === 0) return;
-  await db.updateTable('keys').set(columns).where('id', '=', id).execute();
+  await updateRow(db, 'keys', { id }, () => columns);
 }
 
 /** KeyRecords oldest first; invalid `after` → INVALID_MARKER. */
 export function list(db: Db, request: PageRequest): Promise<Page<KeyRecord>> {
-  return listByCreation(db, 'keys', request, toRecord);
+  return listByCreation(db, 'keys', request, reader(db));
 }
 
 /** Keys of one keyring (MOSIP application id / reference id), oldest first. */
@@ -143,7 +151,7 @@ export async function findByKeyring(db: Db, applicationId: string, referenceId: 
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return rows.map(toRecord);
+  return rows.map(reader(db));
 }
 
 /** PendingDeletion keys whose deletion date has come. */
@@ -156,7 +164,7 @@ export async function listDueForDeletion(db: Db, now: Date): Promise<KeyRecord[]
     .orderBy('deletion_date')
     .orderBy('id')
     .execute();
-  return rows.map(toRecord);
+  return rows.map(reader(db));
 }
 
 /** Enabled keys with automatic rotation whose next rotation time has come. */
@@ -170,7 +178,7 @@ export async function listDueForRotation(db: Db, now: Date): Promise<KeyRecord[]
     .orderBy('next_rotation_at')
     .orderBy('id')
     .execute();
-  return rows.map(toRecord);
+  return rows.map(reader(db));
 }
 
 /** Keys whose imported material has expired and still holds material (not Destroyed, PendingDeletion or PendingImport). */
@@ -183,7 +191,7 @@ export async function listExpiredMaterial(db: Db, now: Date): Promise<KeyRecord[
     .orderBy('material_expires_at')
     .orderBy('id')
     .execute();
-  return rows.map(toRecord);
+  return rows.map(reader(db));
 }
 
 /** Number of keys per state; states with no key are absent. */
@@ -200,16 +208,17 @@ export async function countByState(db: Db): Promise<Record<string, number>> {
  * Counts one use of the key, atomically, unless that would exceed its limit: the stored
  * `max_uses` always applies, and `maxUses` (the caller's view of it; null = no extra limit)
  * too. Returns false when the limit is reached or the key does not exist, true when counted.
- * One UPDATE with the check in its WHERE clause, so concurrent calls cannot overshoot.
+ * A compare-and-set on the authenticated row, so concurrent calls cannot overshoot.
  * @example if (!(await keys.incrementUseCount(tx, key.id, key.maxUses))) throw new LimitExceededError(...)
  */
 export async function incrementUseCount(db: Db, id: string, maxUses: number | null): Promise<boolean> {
-  let query = db
-    .updateTable('keys')
-    .set({ use_count: sql`use_count + 1` })
-    .where('id', '=', id)
-    .where((eb) => eb.or([eb('max_uses', 'is', null), eb('use_count', '<', eb.ref('max_uses'))]));
-  if (maxUses !== null) query = query.where('use_count', '<', maxUses);
-  const result = await query.executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  // The count is authenticated with the row: read it, check the limits, write count + 1 with the new MAC only if
+  // the row is still the one read (a concurrent use makes this one read again), so no two uses take one slot.
+  return updateRow(db, 'keys', { id }, (row) => {
+    const count = num(row.use_count as KeyRow['use_count']);
+    const stored = row.max_uses as KeyRow['max_uses'];
+    if (stored !== null && count >= num(stored)) return null;
+    if (maxUses !== null && count >= maxUses) return null;
+    return { use_count: count + 1 };
+  });
 }

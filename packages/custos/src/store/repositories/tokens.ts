@@ -1,4 +1,4 @@
-// Repository for REST API tokens (TokenRecord): looked up by the SHA-256 hex of the token, never by the token.
+// Repository for REST API tokens (TokenRecord): looked up by the token's keyed hash, never by the token.
 // Must not import service or api; rows are mapped to records here and never returned.
 import { ConflictError, type Role } from '@custos/contract';
 import { isUniqueViolation } from '../dialect.js';
@@ -6,10 +6,17 @@ import type { ApiTokenRow } from '../schema/index.js';
 import type { Db } from '../store.js';
 import type { Page, TokenRecord } from '../types.js';
 import { ms, msOrNull, num, toDate, toDateOrNull } from './convert.js';
+import { checkRow, withMac } from './authenticated.js';
 import { revokeCredential, touchCredential } from './credentials.js';
 import { listByCreation, type PageRequest } from './page.js';
 
 /** The mapper: one row → one TokenRecord. */
+/** The mapper for rows read through `db`: the row's MAC checked, then one row → one TokenRecord. */
+const reader =
+  (db: Db) =>
+  (row: ApiTokenRow): TokenRecord =>
+    toRecord(checkRow(db, 'api_tokens', row.id, row));
+
 function toRecord(row: ApiTokenRow): TokenRecord {
   return {
     id: row.id,
@@ -29,17 +36,19 @@ export async function insert(db: Db, record: TokenRecord): Promise<void> {
   try {
     await db
       .insertInto('api_tokens')
-      .values({
-        id: record.id,
-        principal: record.principal,
-        roles: JSON.stringify(record.roles),
-        token_hash: record.tokenHash,
-        description: record.description,
-        created_at: ms(record.createdAt),
-        expires_at: msOrNull(record.expiresAt),
-        revoked_at: msOrNull(record.revokedAt),
-        last_used_at: msOrNull(record.lastUsedAt),
-      })
+      .values(
+        withMac(db, 'api_tokens', {
+          id: record.id,
+          principal: record.principal,
+          roles: JSON.stringify(record.roles),
+          token_hash: record.tokenHash,
+          description: record.description,
+          created_at: ms(record.createdAt),
+          expires_at: msOrNull(record.expiresAt),
+          revoked_at: msOrNull(record.revokedAt),
+          last_used_at: msOrNull(record.lastUsedAt),
+        }),
+      )
       .execute();
   } catch (err) {
     if (isUniqueViolation(err)) throw new ConflictError(`token ${record.id} already exists`);
@@ -49,13 +58,13 @@ export async function insert(db: Db, record: TokenRecord): Promise<void> {
 
 export async function get(db: Db, id: string): Promise<TokenRecord | undefined> {
   const row = await db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toRecord(row);
+  return row && reader(db)(row);
 }
 
-/** The token whose SHA-256 hex is `tokenHash`, revoked or expired or not (the service decides). */
+/** The token stored under the keyed hash `tokenHash`, revoked or expired or not (the service decides). */
 export async function getByHash(db: Db, tokenHash: string): Promise<TokenRecord | undefined> {
   const row = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-  return row && toRecord(row);
+  return row && reader(db)(row);
 }
 
 /** How many tokens exist, revoked and expired included (0 means a fresh store: the server bootstraps one). */
@@ -79,5 +88,5 @@ export function touch(db: Db, id: string, at: Date): Promise<void> {
 
 /** TokenRecords oldest first; invalid `after` → INVALID_MARKER. */
 export function list(db: Db, request: PageRequest): Promise<Page<TokenRecord>> {
-  return listByCreation(db, 'api_tokens', request, toRecord);
+  return listByCreation(db, 'api_tokens', request, reader(db));
 }

@@ -11,6 +11,7 @@ import { inProcessSink, type AuditSink } from '../../../src/service/audit/worker
 import { openSqliteStore, type Store } from '../../../src/store/index.js';
 import * as repo from '../../../src/store/repositories/index.js';
 import type { AuditEntry } from '../../../src/store/types.js';
+import { withRowKey } from '../../helpers/row-key.js';
 
 const DIST_SINK = new URL('../../../dist/service/audit/worker-sink.js', import.meta.url);
 
@@ -54,7 +55,7 @@ describe('AuditWriter', () => {
   let store: Store;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'custos-audit-'));
-    store = await openSqliteStore(join(dir, 'custos.db'));
+    store = withRowKey(await openSqliteStore(join(dir, 'custos.db')));
   });
   afterEach(async () => {
     await store.close();

@@ -1,0 +1,171 @@
+// Row integrity: every row that governs access carries a MAC (`row_mac`) of its authenticated columns, under a key
+// derived from the root of trust, checked on every read and recomputed on every write (DESIGN: storage is
+// untrusted). Must not import service, keystore or api: the service hands the key in (`setKey`).
+//
+// MAC format, version 1 (a released format is never edited):
+//   row_mac = "m1." + base64url(HMAC-SHA-256(key, JSON.stringify([table, [column, value], ...])))
+// over the table's authenticated columns in the order of AUTHENTICATED_COLUMNS, each value as text: NULL stays
+// null, bytes become {"b": base64}, numbers and strings their decimal or own text (PostgreSQL returns int8 as a
+// string and SQLite as a number: both give the same text).
+import { createHmac, timingSafeEqual, type KeyObject, createSecretKey } from 'node:crypto';
+import { InternalError } from '@custos/contract';
+import type {
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+} from 'kysely';
+import type { UnknownRow } from 'kysely';
+import type { AnyKysely } from './dialect.js';
+import type { Database } from './schema/index.js';
+
+/**
+ * The authenticated columns of each table, in MAC order. Left out, on purpose: counters a hot path bumps with SQL
+ * arithmetic (`key_versions.encryption_count`), and the last-use times of credentials (`last_used_at`), which decide
+ * nothing. A column added to a table is unauthenticated until it is added here (with a new MAC version).
+ */
+export const AUTHENTICATED_COLUMNS = {
+  keys: [
+    'id',
+    'spec',
+    'usage',
+    'state',
+    'origin',
+    'protection_level',
+    'description',
+    'exportable',
+    'created_at',
+    'updated_at',
+    'deletion_date',
+    'pending_window_days',
+    'latest_version',
+    'rotation_enabled',
+    'rotation_period_days',
+    'next_rotation_at',
+    'allowed_algorithms',
+    'not_before',
+    'not_after',
+    'max_uses',
+    'use_count',
+    'material_expires_at',
+    'application_id',
+    'reference_id',
+    'policy',
+  ],
+  key_versions: [
+    'key_id',
+    'version',
+    'wrapped_material',
+    'public_key',
+    'created_at',
+    'rotation_type',
+    'material_check',
+  ],
+  aliases: ['name', 'key_id', 'created_at', 'updated_at'],
+  api_tokens: ['id', 'principal', 'roles', 'token_hash', 'description', 'created_at', 'expires_at', 'revoked_at'],
+  access_keys: ['id', 'principal', 'roles', 'wrapped_secret', 'description', 'created_at', 'revoked_at'],
+  import_tokens: [
+    'id',
+    'key_id',
+    'wrapping_key_spec',
+    'wrapping_algorithm',
+    'wrapped_private_key',
+    'public_key',
+    'created_at',
+    'expires_at',
+  ],
+} as const satisfies { [T in keyof Database]?: readonly (keyof Database[T] & string)[] };
+
+export type AuthenticatedTable = keyof typeof AUTHENTICATED_COLUMNS;
+
+/**
+ * The column values of a row of `T` that its MAC covers (more columns may be present; they are ignored). A column
+ * left out counts as NULL, as the database stores it (these tables have no column defaults).
+ */
+export type AuthenticatedRow<T extends AuthenticatedTable> = Readonly<Partial<Record<(typeof AUTHENTICATED_COLUMNS)[T][number], unknown>>>;
+
+const MAC_PREFIX = 'm1.';
+
+/**
+ * A stored row failed its MAC (edited, forged, copied from another row, or written without the root of trust).
+ * Not a KmsError: the service logs which row, audits the failure and answers INTERNAL.
+ */
+export class RowIntegrityError extends Error {
+  override readonly name = 'RowIntegrityError';
+  constructor(
+    readonly table: AuthenticatedTable,
+    readonly rowId: string,
+  ) {
+    super(`row integrity check failed: ${table} ${rowId}`);
+  }
+}
+
+/** Text of one column value for the MAC (see the format above). */
+function canonical(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Uint8Array)
+    return { b: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  throw new InternalError(`row integrity: a column value of type ${typeof value} cannot be authenticated`);
+}
+
+/**
+ * Holds the row key and computes and checks row MACs. A Kysely plugin that changes no query: it rides along on
+ * the store's handle and every transaction made from it, so a repository finds it from the `db` it is given
+ * (`rowIntegrity(db)`).
+ */
+export class RowIntegrity implements KyselyPlugin {
+  #key: KeyObject | undefined;
+
+  /** Installs the row key (derived from the root of trust); the bytes are copied into a KeyObject. */
+  setKey(key: Uint8Array): void {
+    this.#key = createSecretKey(key);
+  }
+
+  /** Forgets the key: reads and writes of authenticated rows fail until `setKey` again (a sealed server). */
+  clearKey(): void {
+    this.#key = undefined;
+  }
+
+  /** The MAC of `row` as a row of `table`. */
+  mac<T extends AuthenticatedTable>(table: T, row: AuthenticatedRow<T>): string {
+    if (this.#key === undefined) throw new InternalError('the row integrity key is not loaded');
+    const columns: readonly string[] = AUTHENTICATED_COLUMNS[table];
+    const values = row as Record<string, unknown>;
+    const text = JSON.stringify([table, ...columns.map((column) => [column, canonical(values[column])])]);
+    return MAC_PREFIX + createHmac('sha256', this.#key).update(text).digest('base64url');
+  }
+
+  /**
+   * Throws RowIntegrityError unless `storedMac` is the MAC of `row` (a NULL MAC fails too).
+   * @example rowIntegrity(db).check('keys', row.id, row, row.row_mac);
+   */
+  check<T extends AuthenticatedTable>(
+    table: T,
+    rowId: string,
+    row: AuthenticatedRow<T>,
+    storedMac: string | null,
+  ): void {
+    if (storedMac === null) throw new RowIntegrityError(table, rowId);
+    const expected = Buffer.from(this.mac(table, row));
+    const stored = Buffer.from(storedMac);
+    if (stored.length !== expected.length || !timingSafeEqual(stored, expected))
+      throw new RowIntegrityError(table, rowId);
+  }
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return args.node;
+  }
+
+  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return Promise.resolve(args.result);
+  }
+}
+
+/** The RowIntegrity of the store `db` belongs to (INTERNAL when the handle was not made by `createStore`). */
+export function rowIntegrity(db: AnyKysely): RowIntegrity {
+  for (const plugin of db.getExecutor().plugins) if (plugin instanceof RowIntegrity) return plugin;
+  throw new InternalError('this database handle has no row integrity (open it through openStore)');
+}
