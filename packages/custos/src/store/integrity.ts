@@ -81,9 +81,11 @@ export type AuthenticatedTable = keyof typeof AUTHENTICATED_COLUMNS;
 
 /**
  * The column values of a row of `T` that its MAC covers (more columns may be present; they are ignored). A column
- * left out counts as NULL, as the database stores it (these tables have no column defaults).
+ * left out counts as NULL: inserts write every authenticated column, so none is left to a column default.
  */
-export type AuthenticatedRow<T extends AuthenticatedTable> = Readonly<Partial<Record<(typeof AUTHENTICATED_COLUMNS)[T][number], unknown>>>;
+export type AuthenticatedRow<T extends AuthenticatedTable> = Readonly<
+  Partial<Record<(typeof AUTHENTICATED_COLUMNS)[T][number], unknown>>
+>;
 
 const MAC_PREFIX = 'm1.';
 
