@@ -8,7 +8,7 @@ import { keyRecord } from './key-records.js';
 type AnyKysely = Kysely<any>;
 
 /** A fixed row key for tests: any 32 bytes serve. */
-export const TEST_ROW_KEY = new Uint8Array(32).fill(7);
+const TEST_ROW_KEY = new Uint8Array(32).fill(7);
 
 /** The store, with the test row key installed. */
 export function withRowKey<S extends Store>(store: S): S {

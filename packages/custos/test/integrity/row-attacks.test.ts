@@ -60,7 +60,9 @@ function postgres(): Backend {
       await client.connect();
       await client.query(`set search_path to "${schema}"`);
       return {
-        run: async (statement, ...params) => void (await client.query(numbered(statement), params)),
+        run: async (statement, ...params) => {
+          await client.query(numbered(statement), params);
+        },
         one: async <T>(statement: string, ...params: unknown[]) =>
           (await client.query(numbered(statement), params)).rows[0] as T,
         close: () => client.end(),

@@ -12,7 +12,7 @@ import * as repo from '../../store/repositories/index.js';
 import { defineInternalOperation } from '../define-operation.js';
 
 /** The meta key recording that every authenticated row has its MAC (value: the MAC format, 'v1'). */
-export const ROW_INTEGRITY_MARKER = 'row_integrity';
+const ROW_INTEGRITY_MARKER = 'row_integrity';
 
 /** Whether the store's rows are already authenticated (the usual case: a store made by this release, or upgraded). */
 export async function rowIntegrityEstablished(db: Db): Promise<boolean> {
