@@ -9,3 +9,4 @@ export * as audit from './audit.js';
 export * as meta from './meta.js';
 export * as tokens from './tokens.js';
 export * as accessKeys from './access-keys.js';
+export * as requestReplays from './request-replays.js';
