@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EnableKeyCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { describePostgres, dropSchema, PG_URL, testSchemaName } from '../store/pg.js';
@@ -85,12 +86,25 @@ function replayTests(setup: () => Setup): void {
     }
   });
 
+  it('lets the AWS SDK repeat an operation at once: it signs each call anew (amz-sdk-invocation-id)', async () => {
+    const client = setup().server.client(admin);
+    try {
+      const replies = await Promise.all(
+        [1, 2, 3, 4].map(() => client.send(new EnableKeyCommand({ KeyId: keyId })).then(() => 'ok')),
+      );
+      expect(replies).toEqual(['ok', 'ok', 'ok', 'ok']);
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('accepts a fresh signing of the same operation (a new date, so a new signature)', async () => {
     const { server, replayUrl } = setup();
-    const first = await sign('DisableKey', { KeyId: keyId }, new Date(Date.now() - 2000));
+    // Minutes in the past, where no other test signs (they sign at "now"), so no signature here can be theirs.
+    const first = await sign('DisableKey', { KeyId: keyId }, new Date(Date.now() - 10 * 60_000));
     expect(await awsErrorType(await sendAwsRequest(server.url, first))).toBeUndefined();
     await server.admin.enableKey({ keyId });
-    const again = await sign('DisableKey', { KeyId: keyId }, new Date(Date.now() - 1000));
+    const again = await sign('DisableKey', { KeyId: keyId }, new Date(Date.now() - 9 * 60_000));
     expect(again.headers.authorization).not.toBe(first.headers.authorization);
     expect(await awsErrorType(await sendAwsRequest(replayUrl, again))).toBeUndefined();
     expect(await state()).toBe('Disabled');
