@@ -98,12 +98,14 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
       request.caller = { ...state.verified.caller, requestId: request.id };
     },
     // The secret is wiped once the signature is checked; these cover requests that end before (body too large,
-    // client gone).
-    onResponse: async (request) => {
+    // client gone). Callback style: they run on every AWS request.
+    onResponse: (request, _reply, done) => {
       discard(request);
+      done();
     },
-    onRequestAbort: async (request) => {
+    onRequestAbort: (request, done) => {
       discard(request);
+      done();
     },
     handler: async (request, reply) => {
       const caller = request.caller;
