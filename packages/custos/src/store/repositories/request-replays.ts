@@ -1,5 +1,6 @@
 // Repository for the replay guard of signed AWS requests (`request_replays`): the digests of signed requests that
 // already ran an operation changing state, each kept until its signature expires. Must not import service or api.
+import type { RequestReplayRow } from '../schema/index.js';
 import type { Db } from '../store.js';
 import { ms } from './convert.js';
 
@@ -9,7 +10,7 @@ import { ms } from './convert.js';
  * @example if (!(await requestReplays.record(db, digest, expiresAt))) throw ...
  */
 export async function record(db: Db, digest: string, expiresAt: Date): Promise<boolean> {
-  const inserted = await db
+  const inserted: Pick<RequestReplayRow, 'digest'> | undefined = await db
     .insertInto('request_replays')
     .values({ digest, expires_at: ms(expiresAt) })
     .onConflict((oc) => oc.column('digest').doNothing())
