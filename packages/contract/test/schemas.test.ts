@@ -7,6 +7,7 @@ import {
   CreateKeyRequest,
   DecryptRequest,
   DeriveKeyRequest,
+  EncryptionContext,
   EncryptRequest,
   GenerateDataKeyRequest,
   GenerateRandomRequest,
@@ -92,6 +93,31 @@ describe('Encrypt and Decrypt', () => {
     bad(EncryptRequest, { keyId: 'k', plaintext: bytes(1), encryptionContext: { n: 1 } });
     bad(EncryptRequest, { keyId: '', plaintext: bytes(1) });
     bad(EncryptRequest, { plaintext: bytes(1) });
+  });
+
+  it('rejects an encryption context with a lone surrogate in a key or a value; surrogate pairs are fine', () => {
+    const lone = ['\ud800', '\udfff', 'a\udbffb', '\ud83d\ude00\ud800', '\ude00\ud83d'];
+    for (const s of lone) {
+      bad(EncryptionContext, { tenant: s });
+      bad(EncryptionContext, { [s]: 'x' });
+      bad(DecryptRequest, { ciphertextBlob: bytes(1), encryptionContext: { tenant: s } });
+      bad(GenerateDataKeyRequest, { keyId: 'k', encryptionContext: { [s]: 'x' } });
+    }
+    ok(EncryptionContext, {});
+    ok(EncryptionContext, { tenant: '\u{1F600}', ['\u{10FFFF}']: '\u{10000}', '': '', plain: 'é\uffff\ue000' });
+  });
+
+  /** A string survives UTF-8 only if it is well-formed UTF-16 (a lone surrogate becomes U+FFFD). */
+  const wellFormed = (s: string): boolean => Buffer.from(s, 'utf8').toString('utf8') === s;
+
+  it('means the same by its pattern with and without the u flag (TypeBox compiles without, ajv with)', () => {
+    const schema = EncryptionContext as unknown as { patternProperties: Record<string, unknown> };
+    const [pattern] = Object.keys(schema.patternProperties);
+    const samples = ['', 'acme', '\u{1F600}', '\ud800', '\udfff', 'a\ud83d', '\ude00\ud83d', '\ud83d\ude00\ud83d'];
+    for (const sample of samples) {
+      expect(new RegExp(pattern!, 'u').test(sample), JSON.stringify(sample)).toBe(new RegExp(pattern!).test(sample));
+      expect(new RegExp(pattern!).test(sample), JSON.stringify(sample)).toBe(wellFormed(sample));
+    }
   });
 
   it('accepts Decrypt without a key id and rejects a ciphertext over 6144 bytes', () => {

@@ -90,8 +90,19 @@ export const KeyIdString = Type.String({ minLength: 1, maxLength: 2048 });
 /** `alias/` then letters, digits, `/`, `_`, `-` (AWS AliasName, max 256). That `alias/aws/` is reserved is a service rule. */
 export const AliasName = Type.String({ minLength: 7, maxLength: 256, pattern: '^alias/[a-zA-Z0-9/_-]+$' });
 
-/** AWS EncryptionContext: a string map bound to the ciphertext as additional data. */
-export const EncryptionContext = Type.Record(Type.String(), Type.String());
+/**
+ * A string that is well-formed UTF-16: every surrogate is half of a pair. A lone surrogate has no UTF-8 form (it
+ * would be encoded as U+FFFD, so "\ud800" and "\udfff" would become the same bytes). The pattern means the same
+ * with and without the `u` flag (TypeBox compiles it without, JSON Schema validators such as ajv with).
+ */
+const WELL_FORMED_UTF16 = '^(?:[^\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$';
+const WellFormedString = Type.String({ pattern: WELL_FORMED_UTF16 });
+
+/**
+ * AWS EncryptionContext: a string map bound to the ciphertext as additional data (its canonical UTF-8 encoding).
+ * Keys and values must be well-formed UTF-16 (no lone surrogates), so that distinct contexts never encode alike.
+ */
+export const EncryptionContext = Type.Record(WellFormedString, WellFormedString, { additionalProperties: false });
 export type EncryptionContext = Static<typeof EncryptionContext>;
 
 /** AWS Tag. */

@@ -29,6 +29,7 @@ import type { ServiceOperation } from './define-operation.js';
 import { bootstrapToken, type BootstrapTokenInput } from './operations/bootstrap-token.js';
 import { SERVICE_OPERATIONS } from './operations/index.js';
 import { readMetrics, type StoreMetrics } from './operations/read-metrics.js';
+import { recordSignedRequest } from './replay-guard.js';
 
 export interface LocalKmsOptions {
   /** Directory holding `custos.db` (with a SQLite store) and `root.key`; created (mode 0700) on first use. */
@@ -259,6 +260,17 @@ export class LocalKms implements Kms {
     this.#authenticator.forget(input.tokenId);
     return result;
   };
+
+  /**
+   * The replay guard of signed requests (service-level, not a Kms operation; the AWS protocol calls it once the
+   * signature verified): false when `operation` (AWS name) changes state and a request with this signature digest
+   * already ran, on any node sharing the store, before its signature expires at `expiresAt`. See replay-guard.ts.
+   * @example if (!(await kms.recordSignedRequest('DisableKey', sha256hex(signature), expiresAt))) refuse();
+   */
+  recordSignedRequest(operation: string, digest: string, expiresAt: Date): Promise<boolean> {
+    if (this.#closed) return Promise.reject(new InternalError('this LocalKms is closed'));
+    return recordSignedRequest(this.#service.context, operation, digest, expiresAt);
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { AuthenticationError, InternalError, type Caller } from '@custos/contract';
 import { exposeSecret, SecretBytes } from '../../src/core/secret-bytes.js';
 import { AwsProtocolError } from '../../src/api/aws/protocol-errors.js';
-import { verifySigV4, type AccessKeyLookup, type SignedRequest } from '../../src/api/aws/sigv4.js';
+import { checkSigV4Head, verifySigV4, type AccessKeyLookup, type SignedRequest } from '../../src/api/aws/sigv4.js';
 
 const ID = 'AKIACUSTOSABCDEFGHIJ';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
@@ -80,8 +80,8 @@ async function failure(request: SignedRequest, region = 'us-east-1', now = NOW):
   throw new Error('expected the signature to be refused');
 }
 
-const verify = (request: SignedRequest, now = NOW) =>
-  verifySigV4(request, { region: 'us-east-1', lookup, now: () => now });
+const verify = async (request: SignedRequest, now = NOW): Promise<Caller> =>
+  (await verifySigV4(request, { region: 'us-east-1', lookup, now: () => now })).caller;
 
 describe('verifySigV4', () => {
   it('accepts a request signed as the AWS SDK signs it, and returns the access key caller', async () => {
@@ -205,6 +205,84 @@ describe('verifySigV4', () => {
         'IncompleteSignatureException',
       );
     }
+  });
+
+  it('refuses a request whose target, content type or any x-amz-* header is not signed (IncompleteSignatureException)', async () => {
+    const request = await signed({ headers: { 'x-amz-security-token': 'session' } });
+    const auth = request.headers.authorization!;
+    expect(auth).toMatch(
+      /SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token;x-amz-target,/,
+    );
+    const cases: [string, string][] = [
+      ['x-amz-target', 'X-Amz-Target'],
+      ['content-type', 'Content-Type'],
+      ['x-amz-security-token', 'X-Amz-Security-Token'],
+      ['x-amz-content-sha256', 'X-Amz-Content-Sha256'],
+    ];
+    for (const [name, shown] of cases) {
+      // The same signature over the other headers, with `name` left out of SignedHeaders but still sent.
+      const authorization = auth.replace(
+        /SignedHeaders=([^,]+)/,
+        (_m, list: string) =>
+          `SignedHeaders=${list
+            .split(';')
+            .filter((h) => h !== name)
+            .join(';')}`,
+      );
+      const error = await failure({ ...request, headers: { ...request.headers, authorization } });
+      expect(error.exception, name).toBe('IncompleteSignatureException');
+      expect(error.message).toBe(`'${shown}' must be a 'SignedHeader' in the AWS Authorization.`);
+    }
+  });
+
+  it('accepts a request without content type or target headers when the rest is signed (the route refuses it later)', async () => {
+    const request = await signed();
+    const { 'content-type': _type, 'x-amz-target': _target, ...headers } = request.headers;
+    const authorization = request.headers.authorization!.replace(
+      /SignedHeaders=[^,]+/,
+      'SignedHeaders=host;x-amz-content-sha256;x-amz-date',
+    );
+    // Not signed over these headers: the signature no longer matches, but the signed-header rule is met.
+    const error = await failure({ ...request, headers: { ...headers, authorization } });
+    expect(error.exception).toBe('InvalidSignatureException');
+  });
+
+  it('answers the signature and when it expires (X-Amz-Date + 15 minutes), which identify the request for the replay guard', async () => {
+    const request = await signed();
+    const verified = await verifySigV4(request, { region: 'us-east-1', lookup, now: () => NOW });
+    expect(verified.signature).toBe(/Signature=([0-9a-f]{64})/.exec(request.headers.authorization!)![1]);
+    expect(verified.expiresAt).toEqual(new Date(NOW.getTime() + 15 * MIN));
+  });
+
+  it('checks the headers before the body is read; a request without credentials fails without any lookup', async () => {
+    let lookups = 0;
+    const counting: AccessKeyLookup = async (id) => {
+      lookups += 1;
+      return lookup(id);
+    };
+    const { body: _body, ...head } = await signed();
+    const pending = await checkSigV4Head(head, { region: 'us-east-1', lookup: counting, now: () => NOW });
+    expect(lookups).toBe(1);
+    expect((await pending.verifyBody(Buffer.from('{"KeyId":"alias/a"}'))).caller).toEqual(CALLER);
+    const { authorization: _a, ...anonymous } = head.headers;
+    await expect(
+      checkSigV4Head({ ...head, headers: anonymous }, { region: 'us-east-1', lookup: counting, now: () => NOW }),
+    ).rejects.toMatchObject({ exception: 'MissingAuthenticationTokenException' });
+    expect(lookups).toBe(1);
+  });
+
+  it('wipes the secret when a pending check is discarded instead of finished', async () => {
+    const secrets: SecretBytes[] = [];
+    const keeping: AccessKeyLookup = async (id) => {
+      const result = await lookup(id);
+      secrets.push(result.secretAccessKey);
+      return result;
+    };
+    const { body: _body, ...head } = await signed();
+    const pending = await checkSigV4Head(head, { region: 'us-east-1', lookup: keeping, now: () => NOW });
+    pending.discard();
+    pending.discard();
+    expect(() => exposeSecret(secrets[0]!)).toThrow(/wipe/);
   });
 
   it('records a use only when the signature verifies', async () => {

@@ -1,14 +1,16 @@
 // The AWS KMS JSON 1.1 endpoint: one `POST /` route where `X-Amz-Target: TrentService.<Operation>` picks a handler
-// from targets.ts, requests are authenticated by SigV4 with Custos access keys, and every failure is answered in
-// AWS's error shape. Encapsulated (not fastify-plugin): its body parser and error handler apply to this route only.
-// Must not be imported by service, store, keystore or core.
+// from targets.ts, requests are authenticated by SigV4 with Custos access keys (their headers before the body is
+// read, then the signature over the body), exact replays of signed requests that change state are refused, and every
+// failure is answered in AWS's error shape. Encapsulated (not fastify-plugin): its body parser and error handler
+// apply to this route only. Must not be imported by service, store, keystore or core.
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InternalError, type Caller, type ErrorCode, type Kms } from '@custos/contract';
 import type { SecretBytes } from '../../core/secret-bytes.js';
 import { describeError } from '../plugins/errors.js';
 import { AWS_EXCEPTION } from './errors.js';
 import { AwsProtocolError, type AwsProtocolException } from './protocol-errors.js';
-import { verifySigV4 } from './sigv4.js';
+import { checkSigV4Head, type PendingSignature, type VerifiedRequest } from './sigv4.js';
 import { TARGETS } from './targets.js';
 
 /** What the AWS endpoint needs of the service: the Kms, access key lookup, and the region ARNs and scopes name. */
@@ -16,6 +18,8 @@ interface AwsKmsService extends Kms {
   authenticateAccessKey(
     accessKeyId: string,
   ): Promise<{ caller: Caller; secretAccessKey: SecretBytes; recordUse(): Promise<void> }>;
+  /** The replay guard: false when this signed request (by digest) already ran an operation that changes state. */
+  recordSignedRequest(operation: string, digest: string, expiresAt: Date): Promise<boolean>;
   readonly config: { readonly region: string };
 }
 
@@ -44,6 +48,12 @@ interface AwsBody {
   readonly raw: Buffer;
 }
 
+/** Where a request is in its SigV4 check: its headers passed (the secret is held), then its signature verified. */
+interface SignatureState {
+  pending?: PendingSignature;
+  verified?: VerifiedRequest;
+}
+
 /**
  * Registers `POST /` for AWS SDKs and the AWS CLI (`--endpoint-url`).
  * @example void app.register(awsPlugin, { kms });
@@ -60,23 +70,47 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
 
   app.setErrorHandler((error, request, reply) => sendAwsError(request, reply, error));
 
+  const signatures = new WeakMap<FastifyRequest, SignatureState>();
+  const discard = (request: FastifyRequest): void => {
+    signatures.get(request)?.pending?.discard();
+  };
+
   app.route({
     method: 'POST',
     url: '/',
-    // `public`: the REST API's bearer-token hook stands aside; SigV4 authenticates this route (preValidation below).
+    // `public`: the REST API's bearer-token hook stands aside; SigV4 authenticates this route (the hooks below).
     config: { public: true, operation: 'AwsKms' },
     schema: { hide: true },
-    preValidation: async (request) => {
-      const raw = (request.body as AwsBody | undefined)?.raw ?? Buffer.alloc(0);
-      const caller = await verifySigV4(
-        { method: request.method, url: request.raw.url ?? request.url, headers: request.headers, body: raw },
+    // Before the body is read: a request without a well-formed, fully signed Authorization from a known access key
+    // is refused here, so that nobody unauthenticated makes the server buffer (or wait for) a body.
+    onRequest: async (request) => {
+      const pending = await checkSigV4Head(
+        { method: request.method, url: request.raw.url ?? request.url, headers: request.headers },
         { region, lookup: (id) => kms.authenticateAccessKey(id), ...(options.now ? { now: options.now } : {}) },
       );
-      request.caller = { ...caller, requestId: request.id };
+      signatures.set(request, { pending });
+    },
+    preValidation: async (request) => {
+      const state = signatures.get(request);
+      if (!state?.pending) throw new InternalError('the AWS route ran without its header check');
+      const raw = (request.body as AwsBody | undefined)?.raw ?? Buffer.alloc(0);
+      state.verified = await state.pending.verifyBody(raw);
+      request.caller = { ...state.verified.caller, requestId: request.id };
+    },
+    // The secret is wiped once the signature is checked; these cover requests that end before (body too large,
+    // client gone). Callback style: they run on every AWS request.
+    onResponse: (request, _reply, done) => {
+      discard(request);
+      done();
+    },
+    onRequestAbort: (request, done) => {
+      discard(request);
+      done();
     },
     handler: async (request, reply) => {
       const caller = request.caller;
-      if (!caller) throw new InternalError('the AWS route ran without its signature check');
+      const verified = signatures.get(request)?.verified;
+      if (!caller || !verified) throw new InternalError('the AWS route ran without its signature check');
       const targetName = header(request, 'x-amz-target');
       if (!targetName?.startsWith(TARGET_PREFIX)) {
         throw new AwsProtocolError('UnknownOperationException', 'X-Amz-Target must name a TrentService operation');
@@ -87,8 +121,10 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
           'UnsupportedOperationException',
           `${targetName.slice(TARGET_PREFIX.length)} is not supported by Custos`,
         );
-      request.operation = targetName.slice(TARGET_PREFIX.length); // the metrics label: a name from TARGETS only
+      const operation = targetName.slice(TARGET_PREFIX.length);
+      request.operation = operation; // the metrics label: a name from TARGETS only
       const body = parseBody(request);
+      await refuseReplay(kms, operation, verified);
       const result = await target(kms, body, caller);
       return reply
         .code(200)
@@ -97,6 +133,22 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
         .send(Buffer.from(JSON.stringify(result ?? {}), 'utf8')); // a Buffer: no charset appended, as AWS answers
     },
   });
+}
+
+/**
+ * The exact bytes of a signed request that changes state run once (issue 12): anyone who sees a signed DisableKey
+ * could otherwise send it again, to any node, for as long as its signature is accepted (15 minutes). The service
+ * decides which operations change state, and remembers the signature's digest, across nodes, until it expires.
+ * Read-only and cryptographic requests may be repeated. A client that means to repeat an operation signs it again
+ * (a new date, or the SDK's per-attempt headers, make a new signature).
+ */
+async function refuseReplay(kms: AwsKmsService, operation: string, verified: VerifiedRequest): Promise<void> {
+  const digest = createHash('sha256').update(verified.signature).digest('hex');
+  if (await kms.recordSignedRequest(operation, digest, verified.expiresAt)) return;
+  throw new AwsProtocolError(
+    'InvalidSignatureException',
+    'Signature already used: this request changes state and was already received. Sign it again to repeat it.',
+  );
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {
@@ -155,6 +207,9 @@ function sendAwsError(request: FastifyRequest, reply: FastifyReply, error: unkno
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code, awsType: type }, 'request refused');
   request.errorCode = code;
+  // Refused before its body was read (unauthenticated, or too large): close the connection rather than read the
+  // rest of a body nobody will use, which may never end.
+  if (!request.raw.complete) void reply.header('connection', 'close');
   return reply
     .code(status)
     .header('content-type', AWS_CONTENT_TYPE)

@@ -1,6 +1,7 @@
-// AWS Signature Version 4 verification of AWS protocol requests: parse the Authorization header, check the date
-// and the credential scope, look up the access key, recompute the signature with @smithy/signature-v4 over the
-// signed headers and the raw body, and compare in constant time. Must not import service, store or keystore.
+// AWS Signature Version 4 verification of AWS protocol requests, in two steps: from the headers alone (before any
+// body byte is read) parse the Authorization header, check what it signs, the date and the credential scope, and
+// look up the access key; then recompute the signature with @smithy/signature-v4 over the signed headers and the
+// raw body, and compare in constant time. Must not import service, store or keystore.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Hash } from '@smithy/hash-node';
@@ -45,21 +46,45 @@ interface ParsedAuthorization {
   readonly signature: string;
 }
 
+/** A request verified by its signature: who sent it, and what identifies this exact request. */
+export interface VerifiedRequest {
+  readonly caller: Caller;
+  /** The request's signature (hex): two requests with the same signature are the same bytes, replayed. */
+  readonly signature: string;
+  /** When the signature stops being accepted: its X-Amz-Date plus the allowed clock skew. */
+  readonly expiresAt: Date;
+}
+
 /**
- * The caller of a SigV4-signed request, or an AwsProtocolError named as AWS names the failure
- * (MissingAuthenticationTokenException, IncompleteSignatureException, InvalidSignatureException,
- * UnrecognizedClientException).
+ * A request whose headers passed every check that needs no body (Authorization, signed headers, date, scope, a
+ * known access key): `verifyBody` finishes the check once the body is read. Holds the access key's secret until
+ * `verifyBody` or `discard` (call one of them, whatever happens).
+ */
+export interface PendingSignature {
+  verifyBody(body: Uint8Array): Promise<VerifiedRequest>;
+  /** Wipes the secret without verifying (the request ended before its body was read). Idempotent. */
+  discard(): void;
+}
+
+/** The request without its body: method, raw URL (path and query), headers (lower-case names). */
+export type RequestHead = Omit<SignedRequest, 'body'>;
+
+/**
+ * The checks of a SigV4-signed request that need no body, and the access key's lookup; an AwsProtocolError named as
+ * AWS names the failure (MissingAuthenticationTokenException, IncompleteSignatureException,
+ * InvalidSignatureException, UnrecognizedClientException). A request that fails here need not have its body read.
  *
  * @example
- * const caller = await verifySigV4({ method: 'POST', url: '/', headers: req.headers, body: rawBody }, { region, lookup });
+ * const pending = await checkSigV4Head({ method: 'POST', url: '/', headers: req.headers }, { region, lookup });
+ * const { caller } = await pending.verifyBody(rawBody);
  */
-export async function verifySigV4(request: SignedRequest, options: SigV4Options): Promise<Caller> {
-  const header = single(request.headers.authorization);
+export async function checkSigV4Head(head: RequestHead, options: SigV4Options): Promise<PendingSignature> {
+  const header = single(head.headers.authorization);
   if (header === undefined)
     throw new AwsProtocolError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   const auth = parseAuthorization(header);
 
-  const amzDate = single(request.headers['x-amz-date']);
+  const amzDate = single(head.headers['x-amz-date']);
   if (amzDate === undefined || !auth.signedHeaders.includes('x-amz-date')) {
     throw new AwsProtocolError(
       'IncompleteSignatureException',
@@ -67,16 +92,10 @@ export async function verifySigV4(request: SignedRequest, options: SigV4Options)
     );
   }
   const signingDate = parseAmzDate(amzDate);
-  if (!auth.signedHeaders.includes('host')) {
-    throw new AwsProtocolError(
-      'IncompleteSignatureException',
-      "'Host' must be a 'SignedHeader' in the AWS Authorization.",
-    );
-  }
+  checkSignedHeaders(head.headers, auth.signedHeaders);
 
   checkScope(auth, amzDate, options.region);
   checkClock(signingDate, amzDate, (options.now ?? (() => new Date()))());
-  checkPayloadHash(request, auth.signedHeaders);
 
   let found: Awaited<ReturnType<AccessKeyLookup>>;
   try {
@@ -91,27 +110,78 @@ export async function verifySigV4(request: SignedRequest, options: SigV4Options)
     throw error;
   }
 
-  let expected: string;
-  try {
-    // Smithy's signer takes the secret as a string (which cannot be wiped); the SecretBytes copy is wiped here.
-    expected = await expectedSignature(
-      request,
-      auth,
-      signingDate,
-      Buffer.from(exposeSecret(found.secretAccessKey)).toString('utf8'),
-      options.region,
-    );
-  } finally {
+  const discard = (): void => {
     found.secretAccessKey.wipe();
+  };
+  return {
+    discard,
+    async verifyBody(body) {
+      const request: SignedRequest = { ...head, body };
+      let expected: string;
+      try {
+        checkPayloadHash(request, auth.signedHeaders);
+        // Smithy's signer takes the secret as a string (which cannot be wiped); the SecretBytes copy is wiped here.
+        expected = await expectedSignature(
+          request,
+          auth,
+          signingDate,
+          Buffer.from(exposeSecret(found.secretAccessKey)).toString('utf8'),
+          options.region,
+        );
+      } finally {
+        discard();
+      }
+      if (!constantTimeEqual(expected, auth.signature)) {
+        throw new AwsProtocolError(
+          'InvalidSignatureException',
+          'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+        );
+      }
+      await found.recordUse?.();
+      return {
+        caller: found.caller,
+        signature: auth.signature,
+        expiresAt: new Date(signingDate.getTime() + MAX_CLOCK_SKEW_MS),
+      };
+    },
+  };
+}
+
+/**
+ * The caller of a SigV4-signed request (both steps of checkSigV4Head at once), or an AwsProtocolError named as AWS
+ * names the failure.
+ *
+ * @example
+ * const { caller } = await verifySigV4({ method: 'POST', url: '/', headers: req.headers, body: rawBody }, { region, lookup });
+ */
+export async function verifySigV4(request: SignedRequest, options: SigV4Options): Promise<VerifiedRequest> {
+  const pending = await checkSigV4Head(request, options);
+  return pending.verifyBody(request.body);
+}
+
+/**
+ * What the signature must cover (AWS SigV4: `host`, and every `x-amz-*` header the request carries, which includes
+ * `x-amz-target`, the operation; and `content-type`, which says how the body is read). Otherwise anyone who sees
+ * the request could change the unsigned part: a DescribeKey signed over `host;x-amz-date` alone would become any
+ * other operation with the same body.
+ */
+function checkSignedHeaders(headers: IncomingHttpHeaders, signed: readonly string[]): void {
+  const amz = Object.keys(headers).filter((name) => name.startsWith('x-amz-'));
+  for (const name of ['host', 'x-amz-target', 'content-type', ...amz]) {
+    if (name === 'host' || headers[name] !== undefined) {
+      if (!signed.includes(name)) {
+        throw new AwsProtocolError(
+          'IncompleteSignatureException',
+          `'${displayName(name)}' must be a 'SignedHeader' in the AWS Authorization.`,
+        );
+      }
+    }
   }
-  if (!constantTimeEqual(expected, auth.signature)) {
-    throw new AwsProtocolError(
-      'InvalidSignatureException',
-      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
-    );
-  }
-  await found.recordUse?.();
-  return found.caller;
+}
+
+/** `x-amz-target` → `X-Amz-Target`, as AWS spells header names in its messages. */
+function displayName(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, letter: string) => dash + letter.toUpperCase());
 }
 
 /** `AWS4-HMAC-SHA256 Credential=<id>/<date>/<region>/<service>/aws4_request, SignedHeaders=a;b, Signature=<hex>`. */

@@ -10,3 +10,4 @@ export * as meta from './meta.js';
 export * as tokens from './tokens.js';
 export * as accessKeys from './access-keys.js';
 export * as integrity from './integrity.js';
+export * as requestReplays from './request-replays.js';
