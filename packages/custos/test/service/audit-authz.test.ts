@@ -93,9 +93,20 @@ describe('audit: one record per call', () => {
       wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
       wrappingKeySpec: 'RSA_2048',
     });
-    const encryptedKeyMaterial = wrapForImport('RSAES_OAEP_SHA_256', params.publicKey, randomBytes(32));
+    const material = randomBytes(32);
+    const encryptedKeyMaterial = wrapForImport('RSAES_OAEP_SHA_256', params.publicKey, material);
     await t.kms.importKeyMaterial({ keyId, importToken: params.importToken, encryptedKeyMaterial });
-    return { keyId, importToken: params.importToken, encryptedKeyMaterial };
+    // Import tokens are single-use: a re-import of the same material takes a token of its own.
+    const again = await t.kms.getParametersForImport({
+      keyId,
+      wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+      wrappingKeySpec: 'RSA_2048',
+    });
+    return {
+      keyId,
+      importToken: again.importToken,
+      encryptedKeyMaterial: wrapForImport('RSAES_OAEP_SHA_256', again.publicKey, material),
+    };
   }
 
   /** A valid call of every operation; setup calls happen here, before the audit mark. */
