@@ -471,6 +471,28 @@ describe('authorisation by role', () => {
     },
   );
 
+  it('exportKey of an exportable key is denied to a key user and a key admin (audited as denied); an admin may', async () => {
+    const exportable = (await t.kms.createKey({ exportable: true }, ADMIN)).keyMetadata.keyId;
+    for (const caller of [KEY_USER, KEY_ADMIN]) {
+      await expectKmsError(t.kms.exportKey({ keyId: exportable, format: 'JWK' }, caller), 'ACCESS_DENIED');
+      expect(await lastRecord()).toMatchObject({
+        principal: caller.principal,
+        operation: 'ExportKey',
+        keyId: exportable,
+        outcome: 'denied',
+        errorCode: 'ACCESS_DENIED',
+      });
+    }
+    const { jwk } = await t.kms.exportKey({ keyId: exportable, format: 'JWK' }, ADMIN);
+    expect(jwk?.kty).toBe('oct');
+    expect(await lastRecord()).toMatchObject({
+      principal: 'alice',
+      operation: 'ExportKey',
+      keyId: exportable,
+      outcome: 'allowed',
+    });
+  });
+
   it('a denied record names the key the caller asked for by id or key ARN, without resolving aliases', async () => {
     const arn = (await t.kms.describeKey({ keyId })).keyMetadata.arn;
     const unknown = '00000000-0000-4000-8000-000000000000';
