@@ -22,7 +22,11 @@ async function params(kms: Kms, keyId: string) {
   return kms.getParametersForImport({ keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' });
 }
 
-function describeSingleUse(name: string, open: () => Promise<Under>, describeFn: typeof describe = describe): void {
+function describeSingleUse(
+  name: string,
+  open: () => Promise<Under>,
+  describeFn: ReturnType<typeof describePostgres> = describe,
+): void {
   describeFn(`import tokens are single-use (${name})`, () => {
     let u: Under;
     beforeAll(async () => {
