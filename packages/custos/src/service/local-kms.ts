@@ -222,10 +222,14 @@ export class LocalKms implements Kms {
     return this.#service.runInternal(readMetrics, {}, caller);
   }
 
-  /** Resolves when the store answers a query (readiness probe). */
+  /**
+   * Resolves when the store answers a query and takes writes (readiness probe): after a call failed because the
+   * store was unavailable (a full disk), only once a probe write commits again (see store-health.ts).
+   */
   async checkReady(): Promise<void> {
     if (this.#closed) throw new InternalError('this LocalKms is closed');
-    await repo.meta.get(this.#service.context.store.db, ROOT_KEY_CHECK);
+    const store = this.#service.context.store;
+    await this.#service.storeHealth.check(store, () => repo.meta.get(store.db, ROOT_KEY_CHECK));
   }
 
   /** Runs a Kms operation for `caller` (the default caller when none is named). */

@@ -28,7 +28,7 @@ export interface SqliteStoreOptions {
  */
 export async function openSqliteStore(filename: string, options: SqliteStoreOptions = {}): Promise<Store> {
   const database = openSqliteDatabase(filename);
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(database) });
   try {
     if (options.migrate !== false) await migrateToLatest(db, 'sqlite');
   } catch (err) {
@@ -65,12 +65,29 @@ export function openSqliteDatabase(filename: string): SqliteDatabase {
  * Transactions take the write lock at BEGIN (BEGIN IMMEDIATE), so they wait out another connection's write
  * (busy_timeout) instead of failing with SQLITE_BUSY when a read-then-write transaction finds its snapshot
  * overtaken — the audit worker thread writes on a second connection (service/audit/worker-sink.ts).
+ *
+ * ROLLBACK only when a transaction is still open: on SQLITE_FULL (disk full), SQLITE_IOERR, SQLITE_NOMEM and some
+ * SQLITE_BUSY, SQLite rolls the transaction back by itself (https://www.sqlite.org/lang_transaction.html, "Response
+ * To Errors Within A Transaction"), and Kysely's unconditional ROLLBACK then fails with "cannot rollback - no
+ * transaction is active" — an error that replaced the real one, so a full disk surfaced as INTERNAL with its cause
+ * lost instead of as UNAVAILABLE.
  */
 class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #database: SqliteDatabase;
+
+  constructor(database: SqliteDatabase) {
+    super({ database });
+    this.#database = database;
+  }
+
   override createDriver(): Driver {
     const driver = super.createDriver();
+    const database = this.#database;
     driver.beginTransaction = async (connection: DatabaseConnection): Promise<void> => {
       await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    driver.rollbackTransaction = async (connection: DatabaseConnection): Promise<void> => {
+      if (database.inTransaction) await connection.executeQuery(CompiledQuery.raw('rollback'));
     };
     return driver;
   }
