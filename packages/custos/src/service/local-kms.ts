@@ -85,7 +85,7 @@ export interface LocalKms extends KmsOperations {}
  * The Kms interface in-process.
  *
  * @example
- * const kms = await LocalKms.open({ dataDir: './data' });
+ * const kms = await LocalKms.open({ dataDir: './app-keys' });
  * const { keyMetadata } = await kms.createKey({ description: 'orders' });
  * const { ciphertextBlob } = await kms.encrypt({ keyId: keyMetadata.keyId, plaintext: new TextEncoder().encode('hi') });
  * await kms.close();
@@ -116,15 +116,19 @@ export class LocalKms implements Kms {
     }
   }
 
-  /** Opens (creating on first use) a data directory. */
+  /**
+   * Opens (creating on first use) a data directory. A SQLite store is held by one process at a time: one that a
+   * running server or another LocalKms holds is refused with UNAVAILABLE naming the holder; `close` releases it.
+   */
   static async open(options: LocalKmsOptions): Promise<LocalKms> {
     const selected = storeOptions(options);
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     let store: Store | undefined;
     let rootOfTrust: RootOfTrust | undefined;
     try {
-      // Not migrated on open: a store bound to another root key is refused before anything is written.
-      store = await openStore(selected, { dataDir: options.dataDir, migrate: false });
+      // Not migrated on open: a store bound to another root key is refused before anything is written. Locked: a
+      // SQLite store another process (a running server) holds is refused, naming it (store/data-dir-lock.ts).
+      store = await openStore(selected, { dataDir: options.dataDir, migrate: false, lock: true });
       // A store already bound to a root key never gets a new root key made for it: a missing file is an error.
       const bound = (await repo.meta.peek(store.db, ROOT_KEY_CHECK)) !== undefined;
       rootOfTrust = await openFileRootOfTrust({
