@@ -123,7 +123,7 @@ export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstan
       return { status: 'ok' };
     } catch (error) {
       request.log.warn({ err: error }, 'not ready');
-      return sendError(request, reply, new UnavailableError('the store is not answering or cannot write'));
+      return sendError(request, reply, new UnavailableError('the store is not answering'));
     }
   });
 
