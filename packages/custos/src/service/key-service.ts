@@ -21,6 +21,7 @@ import { parseKeyRef } from './key-ref.js';
 import type { InternalOperation, Runnable, ServiceOperation } from './define-operation.js';
 import { ACCESS_KEEPS_KEYS, ROLE_GRANTS, type RunningOperation } from './lifecycle.js';
 import { publishKeyChange } from './key-change.js';
+import { StoreHealth } from './store-health.js';
 import { isUnavailable } from '../store/index.js';
 
 /** The principal background jobs act as. */
@@ -28,6 +29,8 @@ export const SYSTEM_CALLER: Caller = { principal: 'custos:system', roles: ['admi
 
 export class KeyService {
   readonly context: ServiceContext;
+  /** Whether the store takes writes (GET /readyz): every call failing as UNAVAILABLE reports here. */
+  readonly storeHealth = new StoreHealth();
   readonly #unsubscribe: () => void;
 
   constructor(base: BaseServiceContext) {
@@ -118,6 +121,7 @@ export class KeyService {
     // Logged by #execute, with the row: the caller learns nothing about it.
     if (integrityFailureOf(error) !== undefined) return new InternalError(`internal error (request ${requestId})`);
     if (isUnavailable(error)) {
+      this.storeHealth.noteUnavailable(error);
       this.context.logger.error({ err: error, requestId, operation }, 'store unavailable');
       return new UnavailableError(`the key store is unavailable; retry later (request ${requestId})`);
     }

@@ -15,6 +15,9 @@ export const ACCESS_KEEPS_KEYS = {
   audit: true,
   tokens: false,
   monitor: true,
+  // Reading a key's plaintext material out (ExportKey): a right of its own, so that using a key never implies
+  // taking it away; only `admin` holds it by default.
+  export: true,
 } as const;
 export type Access = keyof typeof ACCESS_KEEPS_KEYS;
 

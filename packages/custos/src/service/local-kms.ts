@@ -88,7 +88,7 @@ export interface LocalKms extends KmsOperations {}
  * The Kms interface in-process.
  *
  * @example
- * const kms = await LocalKms.open({ dataDir: './data' });
+ * const kms = await LocalKms.open({ dataDir: './app-keys' });
  * const { keyMetadata } = await kms.createKey({ description: 'orders' });
  * const { ciphertextBlob } = await kms.encrypt({ keyId: keyMetadata.keyId, plaintext: new TextEncoder().encode('hi') });
  * await kms.close();
@@ -119,7 +119,10 @@ export class LocalKms implements Kms {
     }
   }
 
-  /** Opens (creating on first use) a data directory. */
+  /**
+   * Opens (creating on first use) a data directory. A SQLite store is held by one process at a time: one that a
+   * running server or another LocalKms holds is refused with UNAVAILABLE naming the holder; `close` releases it.
+   */
   static async open(options: LocalKmsOptions): Promise<LocalKms> {
     const selected = storeOptions(options);
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
@@ -127,8 +130,9 @@ export class LocalKms implements Kms {
     let rootOfTrust: RootOfTrust | undefined;
     let tokenHasher: TokenHasher;
     try {
-      // Not migrated on open: a store bound to another root key is refused before anything is written.
-      store = await openStore(selected, { dataDir: options.dataDir, migrate: false });
+      // Not migrated on open: a store bound to another root key is refused before anything is written. Locked: a
+      // SQLite store another process (a running server) holds is refused, naming it (store/data-dir-lock.ts).
+      store = await openStore(selected, { dataDir: options.dataDir, migrate: false, lock: true });
       // A store already bound to a root key never gets a new root key made for it: a missing file is an error.
       const bound = (await repo.meta.peek(store.db, ROOT_KEY_CHECK)) !== undefined;
       rootOfTrust = await openFileRootOfTrust({
@@ -238,10 +242,14 @@ export class LocalKms implements Kms {
     return this.#service.runInternal(readMetrics, {}, caller);
   }
 
-  /** Resolves when the store answers a query (readiness probe). */
+  /**
+   * Resolves when the store answers a query and takes writes (readiness probe): after a call failed because the
+   * store was unavailable (a full disk), only once a probe write commits again (see store-health.ts).
+   */
   async checkReady(): Promise<void> {
     if (this.#closed) throw new InternalError('this LocalKms is closed');
-    await repo.meta.get(this.#service.context.store.db, ROOT_KEY_CHECK);
+    const store = this.#service.context.store;
+    await this.#service.storeHealth.check(store, () => repo.meta.get(store.db, ROOT_KEY_CHECK));
   }
 
   /** Runs a Kms operation for `caller` (the default caller when none is named). */

@@ -56,8 +56,13 @@ export async function lockInTransaction(db: AnyKysely, name: string): Promise<vo
   if (dialectOf(db) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`custos:${name}`}))`.execute(db);
 }
 
-/** Node socket errors meaning the database could not be reached or the connection broke. */
+/**
+ * Node errors meaning the database could not be reached or the connection broke, or that the disk is full (ENOSPC,
+ * EDQUOT: a write fails until space is freed; nothing was written, so a retry later succeeds).
+ */
 const UNAVAILABLE_ERRNO = new Set([
+  'ENOSPC',
+  'EDQUOT',
   'ECONNREFUSED',
   'ECONNRESET',
   'ECONNABORTED',
@@ -68,15 +73,24 @@ const UNAVAILABLE_ERRNO = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
 ]);
-/** SQLSTATEs of a server going away: admin_shutdown, crash_shutdown, cannot_connect_now (class 08 is checked apart). */
-const UNAVAILABLE_SQLSTATE = new Set(['57P01', '57P02', '57P03']);
+/**
+ * SQLSTATEs of a server going away: admin_shutdown, crash_shutdown, cannot_connect_now (class 08 is checked apart);
+ * and of its disk being full: disk_full (53100).
+ */
+const UNAVAILABLE_SQLSTATE = new Set(['57P01', '57P02', '57P03', '53100']);
+/**
+ * better-sqlite3's codes for a disk that is full (SQLITE_FULL: SQLite has rolled the transaction back, nothing was
+ * written) — the embedded store's only way of being "unavailable".
+ */
+const UNAVAILABLE_SQLITE = new Set(['SQLITE_FULL']);
 /** pg's own messages for a broken or unobtainable connection (they carry no code). */
 const UNAVAILABLE_MESSAGE =
   /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)/i;
 
 /**
  * True when `err` says the database is unreachable or the connection was lost (server down or restarting,
- * failover, network, pool connection timeout) rather than that the request itself is wrong: the one place
+ * failover, network, pool connection timeout), or that its disk is full, rather than that the request itself is
+ * wrong: the one place
  * that decides which store failures callers see as UNAVAILABLE (retryable) instead of INTERNAL. Looks through
  * `cause` and AggregateError's `errors` (Node's connect to every address of a host).
  */
@@ -90,7 +104,10 @@ export function isUnavailable(err: unknown, depth = 0): boolean {
   };
   if (
     typeof code === 'string' &&
-    (UNAVAILABLE_ERRNO.has(code) || UNAVAILABLE_SQLSTATE.has(code) || /^08[0-9A-Z]{3}$/.test(code))
+    (UNAVAILABLE_ERRNO.has(code) ||
+      UNAVAILABLE_SQLSTATE.has(code) ||
+      UNAVAILABLE_SQLITE.has(code) ||
+      /^08[0-9A-Z]{3}$/.test(code))
   )
     return true;
   if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;

@@ -32,16 +32,17 @@ export function sqliteFile(options: StoreOptions, dataDir: string): string | und
 
 /**
  * Opens the store `options` selects (a SQLite file defaults to `<dataDir>/custos.db`) and, unless `migrate` is
- * false, migrates it to the latest schema.
+ * false, migrates it to the latest schema. With `lock`, a SQLite store is opened only if no other process holds it
+ * (see data-dir-lock.ts); PostgreSQL stores are shared by design and ignore it.
  * @example const store = await openStore({ kind: 'sqlite' }, { dataDir: './data' });
  */
 export async function openStore(
   options: StoreOptions,
-  at: { readonly dataDir: string; readonly migrate?: boolean },
+  at: { readonly dataDir: string; readonly migrate?: boolean; readonly lock?: boolean },
 ): Promise<Store> {
   const migrate = at.migrate ?? true;
   const file = sqliteFile(options, at.dataDir);
-  if (file !== undefined) return openSqliteStore(file, { migrate });
+  if (file !== undefined) return openSqliteStore(file, { migrate, lock: at.lock ?? false });
   if (options.kind !== 'postgres') throw new ValidationError(`unknown store kind: ${JSON.stringify(options.kind)}`);
   return openPostgresStore(options.url, {
     migrate,

@@ -3,6 +3,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CompiledQuery, Kysely, SqliteDialect, type DatabaseConnection, type Driver } from 'kysely';
+import { acquireDataDirLock } from './data-dir-lock.js';
 import { migrateToLatest } from './migrations/index.js';
 import { sqliteDriver, type SqliteDatabase } from './sqlite-driver.js';
 import type { Database } from './schema/index.js';
@@ -14,6 +15,12 @@ export interface SqliteStoreOptions {
    * `migrateToLatest(store.db, 'sqlite')` itself (LocalKms checks the root key binding first).
    */
   readonly migrate?: boolean;
+  /**
+   * Take the store's lock (data-dir-lock.ts) before opening it, released by `close`: a store another process (or
+   * another locked open in this one) holds is refused with UNAVAILABLE naming the holder. LocalKms sets it; default
+   * false (tools and tests that look at a store beside its owner).
+   */
+  readonly lock?: boolean;
 }
 
 /**
@@ -27,15 +34,34 @@ export interface SqliteStoreOptions {
  * @example const store = await openSqliteStore('/var/lib/custos/custos.db');
  */
 export async function openSqliteStore(filename: string, options: SqliteStoreOptions = {}): Promise<Store> {
-  const database = openSqliteDatabase(filename);
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+  const lock = options.lock && filename !== ':memory:' ? acquireDataDirLock(filename) : undefined;
+  let store: Store;
   try {
-    if (options.migrate !== false) await migrateToLatest(db, 'sqlite');
+    const database = openSqliteDatabase(filename);
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(database) });
+    try {
+      if (options.migrate !== false) await migrateToLatest(db, 'sqlite');
+    } catch (err) {
+      await db.destroy();
+      throw err;
+    }
+    store = createStore(db, 'sqlite');
   } catch (err) {
-    await db.destroy();
+    lock?.release();
     throw err;
   }
-  return createStore(db, 'sqlite');
+  if (!lock) return store;
+  // Released once the database is closed (its WAL checkpointed), not before: the next holder finds it at rest.
+  return {
+    ...store,
+    async close() {
+      try {
+        await store.close();
+      } finally {
+        lock.release();
+      }
+    },
+  };
 }
 
 /** Opens (creating if needed) the database file with the pragmas and file modes described at openSqliteStore. */
@@ -65,12 +91,29 @@ export function openSqliteDatabase(filename: string): SqliteDatabase {
  * Transactions take the write lock at BEGIN (BEGIN IMMEDIATE), so they wait out another connection's write
  * (busy_timeout) instead of failing with SQLITE_BUSY when a read-then-write transaction finds its snapshot
  * overtaken — the audit worker thread writes on a second connection (service/audit/worker-sink.ts).
+ *
+ * ROLLBACK only when a transaction is still open: on SQLITE_FULL (disk full), SQLITE_IOERR, SQLITE_NOMEM and some
+ * SQLITE_BUSY, SQLite rolls the transaction back by itself (https://www.sqlite.org/lang_transaction.html, "Response
+ * To Errors Within A Transaction"), and Kysely's unconditional ROLLBACK then fails with "cannot rollback - no
+ * transaction is active" — an error that replaced the real one, so a full disk surfaced as INTERNAL with its cause
+ * lost instead of as UNAVAILABLE.
  */
 class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #database: SqliteDatabase;
+
+  constructor(database: SqliteDatabase) {
+    super({ database });
+    this.#database = database;
+  }
+
   override createDriver(): Driver {
     const driver = super.createDriver();
+    const database = this.#database;
     driver.beginTransaction = async (connection: DatabaseConnection): Promise<void> => {
       await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    driver.rollbackTransaction = async (connection: DatabaseConnection): Promise<void> => {
+      if (database.inTransaction) await connection.executeQuery(CompiledQuery.raw('rollback'));
     };
     return driver;
   }

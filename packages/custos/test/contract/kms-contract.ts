@@ -774,6 +774,19 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         await expectKmsError(user.listAuditRecords(), 'ACCESS_DENIED', AccessDeniedError);
       });
 
+      it('exporting is a right of its own: a key-user and a key-admin get ACCESS_DENIED on an exportable key, an admin exports it', async () => {
+        const keyId = await createId({ exportable: true });
+        for (const role of ['key-user', 'key-admin'] as const) {
+          const caller = await under.asRole(role);
+          await expectKmsError(caller.exportKey({ keyId, format: 'JWK' }), 'ACCESS_DENIED', AccessDeniedError);
+        }
+        // The key-user may still use it.
+        const user = await under.asRole('key-user');
+        await user.encrypt({ keyId, plaintext: utf8('usable, not exportable by a user') });
+        const { jwk } = await (await under.asRole('admin')).exportKey({ keyId, format: 'JWK' });
+        expect(jwk?.kty).toBe('oct');
+      });
+
       it('a key-admin manages keys but may not use them: ACCESS_DENIED', async () => {
         const admin = await under.asRole('key-admin');
         const { keyMetadata } = await admin.createKey({ description: 'by key-admin' });

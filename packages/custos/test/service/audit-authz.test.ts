@@ -93,9 +93,20 @@ describe('audit: one record per call', () => {
       wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
       wrappingKeySpec: 'RSA_2048',
     });
-    const encryptedKeyMaterial = wrapForImport('RSAES_OAEP_SHA_256', params.publicKey, randomBytes(32));
+    const material = randomBytes(32);
+    const encryptedKeyMaterial = wrapForImport('RSAES_OAEP_SHA_256', params.publicKey, material);
     await t.kms.importKeyMaterial({ keyId, importToken: params.importToken, encryptedKeyMaterial });
-    return { keyId, importToken: params.importToken, encryptedKeyMaterial };
+    // Import tokens are single-use: a re-import of the same material takes a token of its own.
+    const again = await t.kms.getParametersForImport({
+      keyId,
+      wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+      wrappingKeySpec: 'RSA_2048',
+    });
+    return {
+      keyId,
+      importToken: again.importToken,
+      encryptedKeyMaterial: wrapForImport('RSAES_OAEP_SHA_256', again.publicKey, material),
+    };
   }
 
   /** A valid call of every operation; setup calls happen here, before the audit mark. */
@@ -459,6 +470,28 @@ describe('authorisation by role', () => {
       });
     },
   );
+
+  it('exportKey of an exportable key is denied to a key user and a key admin (audited as denied); an admin may', async () => {
+    const exportable = (await t.kms.createKey({ exportable: true }, ADMIN)).keyMetadata.keyId;
+    for (const caller of [KEY_USER, KEY_ADMIN]) {
+      await expectKmsError(t.kms.exportKey({ keyId: exportable, format: 'JWK' }, caller), 'ACCESS_DENIED');
+      expect(await lastRecord()).toMatchObject({
+        principal: caller.principal,
+        operation: 'ExportKey',
+        keyId: exportable,
+        outcome: 'denied',
+        errorCode: 'ACCESS_DENIED',
+      });
+    }
+    const { jwk } = await t.kms.exportKey({ keyId: exportable, format: 'JWK' }, ADMIN);
+    expect(jwk?.kty).toBe('oct');
+    expect(await lastRecord()).toMatchObject({
+      principal: 'alice',
+      operation: 'ExportKey',
+      keyId: exportable,
+      outcome: 'allowed',
+    });
+  });
 
   it('a denied record names the key the caller asked for by id or key ARN, without resolving aliases', async () => {
     const arn = (await t.kms.describeKey({ keyId })).keyMetadata.arn;

@@ -263,10 +263,20 @@ describe('lifecycle: every operation in every key state', () => {
         wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
         wrappingKeySpec: 'RSA_2048',
       });
+      const material = randomBytes(32);
       importToken = params.importToken;
-      wrappedMaterial = wrapForImport('RSAES_OAEP_SHA_256', params.publicKey, randomBytes(32));
-      if (state !== 'PendingImport')
+      wrappedMaterial = wrapForImport('RSAES_OAEP_SHA_256', params.publicKey, material);
+      if (state !== 'PendingImport') {
         await kms.importKeyMaterial({ keyId, importToken, encryptedKeyMaterial: wrappedMaterial });
+        // Import tokens are single-use: the re-import under test gets a token of its own, with the same material.
+        const again = await kms.getParametersForImport({
+          keyId,
+          wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+          wrappingKeySpec: 'RSA_2048',
+        });
+        importToken = again.importToken;
+        wrappedMaterial = wrapForImport('RSAES_OAEP_SHA_256', again.publicKey, material);
+      }
     }
     const usable = state !== 'PendingImport';
     const fakeBlob = new Uint8Array([
@@ -468,8 +478,17 @@ describe('lifecycle: transitions and describeKey fields', () => {
     expect(md.pendingDeletionWindowInDays).toBe(7);
     await t.kms.cancelKeyDeletion({ keyId });
     expect((await describe_(keyId)).keyState).toBe('PendingImport');
-    // The same material brings it back, and the old ciphertext decrypts again.
-    await t.kms.importKeyMaterial({ keyId, importToken: params.importToken, encryptedKeyMaterial });
+    // The same material brings it back (under a new token: tokens are single-use), and the old ciphertext decrypts.
+    const again = await t.kms.getParametersForImport({
+      keyId,
+      wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+      wrappingKeySpec: 'RSA_2048',
+    });
+    await t.kms.importKeyMaterial({
+      keyId,
+      importToken: again.importToken,
+      encryptedKeyMaterial: wrapForImport('RSAES_OAEP_SHA_256', again.publicKey, material),
+    });
     expect((await describe_(keyId)).keyState).toBe('Enabled');
     expect(text((await t.kms.decrypt({ ciphertextBlob })).plaintext)).toBe('kept');
   });

@@ -31,6 +31,8 @@ port.on('message', (batch: Batch | 'close') => {
       id: batch.id,
       ok: false,
       message: error instanceof Error ? error.message : String(error),
+      // SQLITE_FULL and the like: the service maps a full disk to UNAVAILABLE by this code (store/dialect.ts).
+      code: (error as { code?: unknown } | null)?.code,
     });
   }
 });

@@ -33,6 +33,8 @@ interface Reply {
   readonly id?: number;
   readonly ok?: boolean;
   readonly message?: string;
+  /** The failure's error code (better-sqlite3's `SQLITE_FULL`, …), carried across the thread. */
+  readonly code?: unknown;
   readonly ready?: boolean;
 }
 
@@ -56,7 +58,7 @@ export async function workerSink(filename: string): Promise<AuditSink> {
         const waiter = pending.get(reply.id);
         pending.delete(reply.id);
         if (reply.ok) waiter?.resolve();
-        else waiter?.reject(new Error(`audit commit failed: ${reply.message}`));
+        else waiter?.reject(Object.assign(new Error(`audit commit failed: ${reply.message}`), { code: reply.code }));
       });
       const fail = (error: Error) => {
         reject(error);

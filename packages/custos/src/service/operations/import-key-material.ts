@@ -76,6 +76,13 @@ export const importKeyMaterial = defineOperation(
       const current = await lockKey(tx, key.id);
       assertStateAllows(ctx.operation, effectiveState(ctx, current));
       await assertSameMaterial(tx, current, check);
+      // Single-use (docs/errors.md): the token is spent in this transaction, so only a committed import spends it,
+      // and of two imports racing with one token exactly one commits.
+      if (!(await repo.importTokens.consume(tx, tokenId, key.id, ctx.now())))
+        throw new ValidationError(
+          'the import token is not valid for this key, or was already used',
+          'INVALID_IMPORT_TOKEN',
+        );
       if (current.latestVersion === 0) {
         await repo.keyVersions.insert(tx, {
           keyId: key.id,

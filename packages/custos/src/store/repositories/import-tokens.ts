@@ -45,7 +45,25 @@ export async function get(db: Db, id: string): Promise<ImportTokenRecord | undef
   return row && toRecord(checkRow(db, 'import_tokens', row.id, row));
 }
 
-/** Deletes every token of the key (after a successful import, or when the key is deleted); returns how many. */
+/**
+ * Spends the token: deletes it if it belongs to `keyId` and has not expired at `now`; returns whether this call
+ * deleted it. Run it in the import's transaction, so the token is spent exactly when the import commits: of two
+ * imports racing with one token, the second finds no row (on PostgreSQL after waiting for the first's row lock).
+ * The row goes rather than being marked used: its wrapping private key is of no further use, and once deleted
+ * not even the database and the root key together can unwrap key material captured on its way in.
+ * @example if (!(await importTokens.consume(tx, tokenId, keyId, now))) throw new ValidationError('...', 'INVALID_IMPORT_TOKEN');
+ */
+export async function consume(db: Db, id: string, keyId: string, now: Date): Promise<boolean> {
+  const result = await db
+    .deleteFrom('import_tokens')
+    .where('id', '=', id)
+    .where('key_id', '=', keyId)
+    .where('expires_at', '>', ms(now))
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Deletes every token of the key (when the key is destroyed); returns how many. */
 export async function removeForKey(db: Db, keyId: string): Promise<number> {
   const result = await db.deleteFrom('import_tokens').where('key_id', '=', keyId).executeTakeFirst();
   return Number(result.numDeletedRows);
