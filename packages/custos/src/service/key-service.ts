@@ -116,7 +116,12 @@ export class KeyService {
     }
   }
 
-  private toKmsError(error: unknown, operation: string, requestId: string): KmsError {
+  /**
+   * The error a caller sees for `error`: a KmsError as it is; a store that cannot be reached (or is full) as
+   * UNAVAILABLE; anything else INTERNAL, logged with the request id. Also for service-level calls outside an
+   * operation (the AWS replay guard).
+   */
+  toKmsError(error: unknown, operation: string, requestId: string): KmsError {
     if (error instanceof KmsError) return error;
     // Logged by #execute, with the row: the caller learns nothing about it.
     if (integrityFailureOf(error) !== undefined) return new InternalError(`internal error (request ${requestId})`);

@@ -1,5 +1,6 @@
 // LocalKms: the Kms interface in-process — a store (SQLite in the data directory, or PostgreSQL), a root key file, the KeyService.
 // Must not import api.
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -277,7 +278,10 @@ export class LocalKms implements Kms {
    */
   recordSignedRequest(operation: string, digest: string, expiresAt: Date): Promise<boolean> {
     if (this.#closed) return Promise.reject(new InternalError('this LocalKms is closed'));
-    return recordSignedRequest(this.#service.context, operation, digest, expiresAt);
+    return recordSignedRequest(this.#service.context, operation, digest, expiresAt).catch((error: unknown) => {
+      // A full disk or a lost database is UNAVAILABLE here too (and /readyz hears of it), not INTERNAL.
+      throw this.#service.toKmsError(error, operation, randomUUID());
+    });
   }
 }
 
