@@ -2,7 +2,7 @@
 // plus the per-call caller and audit slot. Must not import api.
 import type { Caller } from '@custos/contract';
 import type { RootOfTrust } from '../keystore/root-of-trust.js';
-import type { Store } from '../store/index.js';
+import type { Db, Store } from '../store/index.js';
 import type { AuditWriter } from './audit/group-commit.js';
 import type { AuditSink } from './audit/worker-sink.js';
 import type { KeyCache } from './cache.js';
@@ -59,6 +59,8 @@ export interface AuditSlot {
   keyId: string | null;
   keyVersion: number | null;
   details: Record<string, unknown> | null;
+  /** Set once the 'allowed' record has committed with the change (`OpContext.transaction`): not written again. */
+  written: boolean;
 }
 
 export interface OpContext extends ServiceContext {
@@ -67,4 +69,12 @@ export interface OpContext extends ServiceContext {
   readonly caller: Caller;
   readonly requestId: string;
   readonly audit: AuditSlot;
+  /**
+   * Runs `fn` in one store transaction and appends this call's 'allowed' audit record (keyId, version and details
+   * as `audit` holds them when `fn` resolves) in the same transaction: the change and its record commit together
+   * or not at all (issue 12). Handlers that change state use this, never `store.transaction` (a lint rule); one
+   * per call (a second throws INTERNAL).
+   * @example await ctx.transaction(async (tx) => { await repo.keys.update(tx, id, patch); });
+   */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
 }

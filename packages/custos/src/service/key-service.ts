@@ -11,6 +11,7 @@ import {
   type ContractOperation,
 } from '@custos/contract';
 import type { Static } from '@sinclair/typebox';
+import { appendBatch } from './audit/audit-log.js';
 import { AuditWriter } from './audit/group-commit.js';
 import { inProcessSink } from './audit/worker-sink.js';
 import { DEFAULT_KEY_CACHE, KeyCache } from './cache.js';
@@ -20,7 +21,7 @@ import { parseKeyRef } from './key-ref.js';
 import type { InternalOperation, Runnable, ServiceOperation } from './define-operation.js';
 import { ACCESS_KEEPS_KEYS, ROLE_GRANTS, type RunningOperation } from './lifecycle.js';
 import { publishKeyChange } from './key-change.js';
-import { isUnavailable } from '../store/index.js';
+import { isUnavailable, type AuditEntry, type Db } from '../store/index.js';
 
 /** The principal background jobs act as. */
 export const SYSTEM_CALLER: Caller = { principal: 'custos:system', roles: ['admin'] };
@@ -67,18 +68,20 @@ export class KeyService {
   /** The only way into the service layer: authorise, validate, handle, audit, convert errors. */
   async #execute<In, Out>(operation: Runnable<In, Out>, input: unknown, caller: Caller): Promise<Out> {
     const requestId = caller.requestId ?? randomUUID();
-    const audit: AuditSlot = { keyId: null, keyVersion: null, details: null };
+    const audit: AuditSlot = { keyId: null, keyVersion: null, details: null, written: false };
     // The service context as prototype, not copied: an object spread with extra fields costs microseconds per call.
     const ctx = Object.create(this.context) as { -readonly [K in keyof OpContext]: OpContext[K] };
     ctx.operation = operation;
     ctx.caller = caller;
     ctx.requestId = requestId;
     ctx.audit = audit;
+    ctx.transaction = (fn) => this.#auditedTransaction(ctx, fn);
     try {
       authorise(operation, caller);
       operation.validate(input);
       const result = await this.#handle(ctx, operation, input);
-      await this.writeAudit(ctx, 'allowed', null);
+      // A change committed its record with it (ctx.transaction); everything else goes through group commit.
+      if (!audit.written) await this.writeAudit(ctx, 'allowed', null);
       return result;
     } catch (error) {
       const kmsError = this.toKmsError(error, operation.name, requestId);
@@ -92,6 +95,21 @@ export class KeyService {
       }
       throw kmsError;
     }
+  }
+
+  /**
+   * OpContext.transaction: `fn`, then this call's 'allowed' record, in one transaction. An audit insert that fails
+   * rolls the change back, and the caller gets the error (INTERNAL or UNAVAILABLE).
+   */
+  async #auditedTransaction<T>(ctx: OpContext, fn: (tx: Db) => Promise<T>): Promise<T> {
+    if (ctx.audit.written) throw new InternalError(`${ctx.operation.name} committed its change twice`);
+    const result = await ctx.store.transaction(async (tx) => {
+      const value = await fn(tx);
+      await appendBatch(tx, [auditEntry(ctx, 'allowed', null)]);
+      return value;
+    });
+    ctx.audit.written = true;
+    return result;
   }
 
   /** Runs the handler; an operation that may change a key drops it from the cache whatever the outcome. */
@@ -118,18 +136,23 @@ export class KeyService {
   }
 
   private writeAudit(ctx: OpContext, outcome: AuditOutcome, errorCode: string | null): Promise<void> {
-    return ctx.auditWriter.append({
-      time: ctx.now(),
-      principal: ctx.caller.principal,
-      operation: ctx.operation.name,
-      keyId: ctx.audit.keyId,
-      keyVersion: ctx.audit.keyVersion,
-      outcome,
-      errorCode,
-      requestId: ctx.requestId,
-      details: ctx.audit.details,
-    });
+    return ctx.auditWriter.append(auditEntry(ctx, outcome, errorCode));
   }
+}
+
+/** This call's audit record, as its slot holds it now. */
+function auditEntry(ctx: OpContext, outcome: AuditOutcome, errorCode: string | null): AuditEntry {
+  return {
+    time: ctx.now(),
+    principal: ctx.caller.principal,
+    operation: ctx.operation.name,
+    keyId: ctx.audit.keyId,
+    keyVersion: ctx.audit.keyVersion,
+    outcome,
+    errorCode,
+    requestId: ctx.requestId,
+    details: ctx.audit.details,
+  };
 }
 
 function authorise(operation: RunningOperation, caller: Caller): void {
