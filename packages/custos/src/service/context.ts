@@ -45,6 +45,8 @@ export interface BaseServiceContext {
   readonly logger: Logger;
   /** Where audit batches are committed; default in-process through `store`. */
   readonly auditSink?: AuditSink;
+  /** The audit chain's HMAC key, when the opener has derived it already; else derived on first use. */
+  readonly auditChainKey?: Uint8Array;
 }
 
 /** Plus the per-process state KeyService owns: the key cache, encryption counters and the audit writer. */
@@ -52,6 +54,8 @@ export interface ServiceContext extends BaseServiceContext {
   readonly cache: KeyCache;
   readonly counters: EncryptionCounters;
   readonly auditWriter: AuditWriter;
+  /** The audit chain's HMAC key (`deriveKey('audit-chain')`), derived once. Never logged. */
+  readonly chainKey: () => Promise<Uint8Array>;
 }
 
 /** What an operation reports for its audit record (the wrapper writes it). */

@@ -12,6 +12,7 @@ import {
 } from '@custos/contract';
 import type { Static } from '@sinclair/typebox';
 import { appendBatch } from './audit/audit-log.js';
+import { deriveChainKey } from './audit/audit-keys.js';
 import { AuditWriter } from './audit/group-commit.js';
 import { inProcessSink } from './audit/worker-sink.js';
 import { DEFAULT_KEY_CACHE, KeyCache } from './cache.js';
@@ -32,11 +33,14 @@ export class KeyService {
 
   constructor(base: BaseServiceContext) {
     const cache = new KeyCache({ ...DEFAULT_KEY_CACHE, ttlMs: base.config.keyCacheTtlMs });
+    let derived: Promise<Uint8Array> | undefined = base.auditChainKey && Promise.resolve(base.auditChainKey);
+    const chainKey = () => (derived ??= deriveChainKey(base.rootOfTrust));
     this.context = {
       ...base,
       cache,
       counters: new EncryptionCounters(),
-      auditWriter: new AuditWriter(base.auditSink ?? inProcessSink(base.store)),
+      auditWriter: new AuditWriter(base.auditSink ?? inProcessSink(base.store, chainKey)),
+      chainKey,
     };
     // Other nodes' changes (PostgreSQL): drop the key, or everything when the listener may have missed some.
     this.#unsubscribe = base.store.onKeyChange((keyId) => {
@@ -103,9 +107,10 @@ export class KeyService {
    */
   async #auditedTransaction<T>(ctx: OpContext, fn: (tx: Db) => Promise<T>): Promise<T> {
     if (ctx.audit.written) throw new InternalError(`${ctx.operation.name} committed its change twice`);
+    const key = await ctx.chainKey();
     const result = await ctx.store.transaction(async (tx) => {
       const value = await fn(tx);
-      await appendBatch(tx, [auditEntry(ctx, 'allowed', null)]);
+      await appendBatch(tx, [auditEntry(ctx, 'allowed', null)], key);
       return value;
     });
     ctx.audit.written = true;

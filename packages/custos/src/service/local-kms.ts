@@ -20,6 +20,7 @@ import { DEFAULT_CONFIG, type Logger, type ServiceConfig } from './context.js';
 import { runMaintenance, type MaintenanceReport } from './jobs/maintenance.js';
 import { TokenAuthenticator } from './authenticate.js';
 import { authenticateAccessKey, type AuthenticatedAccessKey } from './authenticate-access-key.js';
+import { deriveChainKey } from './audit/audit-keys.js';
 import { workerSink, workerSinkAvailable } from './audit/worker-sink.js';
 import { KeyService, SYSTEM_CALLER } from './key-service.js';
 import { storeOptions } from './store-options.js';
@@ -142,10 +143,13 @@ export class LocalKms implements Kms {
     }
     // SQLite from the compiled package: durable audit commits on a worker thread (see audit/worker-sink.ts).
     const auditFile = sqliteFile(selected, options.dataDir);
-    const auditSink = auditFile !== undefined && workerSinkAvailable() ? await workerSink(auditFile) : undefined;
+    const auditChainKey = await deriveChainKey(rootOfTrust);
+    const auditSink =
+      auditFile !== undefined && workerSinkAvailable() ? await workerSink(auditFile, auditChainKey) : undefined;
     const service = new KeyService({
       store,
       rootOfTrust,
+      auditChainKey,
       ...(auditSink ? { auditSink } : {}),
       config: { ...DEFAULT_CONFIG, ...options.config },
       now: options.now ?? (() => new Date()),

@@ -248,17 +248,21 @@ describe('persistence: the data directory', () => {
           }),
         );
         await aliases.insert(tx, { name: 'alias/old-schema', keyId, createdAt: at, updatedAt: at });
-        await auditLog.append(tx, {
-          time: at,
-          principal: 'old:admin',
-          operation: 'CreateKey',
-          keyId,
-          keyVersion: null,
-          outcome: 'allowed',
-          errorCode: null,
-          requestId: 'old-request',
-          details: null,
-        });
+        await auditLog.append(
+          tx,
+          {
+            time: at,
+            principal: 'old:admin',
+            operation: 'CreateKey',
+            keyId,
+            keyVersion: null,
+            outcome: 'allowed',
+            errorCode: null,
+            requestId: 'old-request',
+            details: null,
+          },
+          null,
+        );
       });
       await db.destroy();
 

@@ -8,6 +8,6 @@ export const verifyAuditChain = defineOperation(
   verifyAuditChainOperation,
   { access: 'audit', states: null },
   async (ctx, _input) => {
-    return verifyChain(ctx.store.db);
+    return verifyChain(ctx.store.db, await ctx.chainKey());
   },
 );

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { dialectOf } from '../dialect.js';
 import type { AuditRow } from '../schema/index.js';
 import type { Db } from '../store.js';
-import type { AuditOutcome, AuditRecord, ChainedAuditEntry } from '../types.js';
+import type { AuditChainScheme, AuditOutcome, AuditRecord, ChainedAuditEntry } from '../types.js';
 import { num, toDate } from './convert.js';
 
 /** PostgreSQL advisory lock key serialising appends across nodes ('audit'). */
@@ -46,12 +46,16 @@ function toChained(row: AuditRow): ChainedAuditEntry & { readonly seq: number } 
     details: row.details,
     prevHash: row.prev_hash,
     hash: row.hash,
+    chain: row.chain as AuditChainScheme,
   };
 }
 
-/** The row for one entry (fields written out: a spread with extra fields is slow here). */
+/**
+ * The row for one entry (fields written out: a spread with extra fields is slow here). Scheme 1 is the column's
+ * default and is left to it, so that tests can build an old-format log in a database from before migration 005.
+ */
 function toRow(e: ChainedAuditEntry) {
-  return {
+  const row = {
     time: e.time,
     principal: e.principal,
     operation: e.operation,
@@ -63,7 +67,10 @@ function toRow(e: ChainedAuditEntry) {
     details: e.details,
     prev_hash: e.prevHash,
     hash: e.hash,
+    chain: undefined as AuditChainScheme | undefined,
   };
+  if (e.chain !== 1) row.chain = e.chain;
+  return row;
 }
 
 /**
