@@ -1,5 +1,6 @@
 // What every operation is handed: the store, the root of trust, the clock and the settings,
 // plus the per-call caller and audit slot. Must not import api.
+import type { KeyObject } from 'node:crypto';
 import type { Caller } from '@custos/contract';
 import type { RootOfTrust } from '../keystore/root-of-trust.js';
 import type { Db, Store } from '../store/index.js';
@@ -47,6 +48,8 @@ export interface BaseServiceContext {
   readonly auditSink?: AuditSink;
   /** The audit chain's HMAC key, when the opener has derived it already; else derived on first use. */
   readonly auditChainKey?: Uint8Array;
+  /** Where the signed audit checkpoints are, for VerifyAuditChain (LocalKms sets it; absent, none are checked). */
+  readonly auditCheckpoints?: { readonly publicKey: KeyObject; readonly file: string };
 }
 
 /** Plus the per-process state KeyService owns: the key cache, encryption counters and the audit writer. */

@@ -14,7 +14,7 @@ import type { Static } from '@sinclair/typebox';
 import { appendBatch } from './audit/audit-log.js';
 import { deriveChainKey } from './audit/audit-keys.js';
 import { AuditWriter } from './audit/group-commit.js';
-import { inProcessSink } from './audit/worker-sink.js';
+import { inProcessSink, type AuditSink } from './audit/worker-sink.js';
 import { DEFAULT_KEY_CACHE, KeyCache } from './cache.js';
 import { EncryptionCounters } from './counters.js';
 import type { AuditSlot, BaseServiceContext, OpContext, ServiceConfig, ServiceContext } from './context.js';
@@ -30,6 +30,8 @@ export const SYSTEM_CALLER: Caller = { principal: 'custos:system', roles: ['admi
 export class KeyService {
   readonly context: ServiceContext;
   readonly #unsubscribe: () => void;
+  /** Told how many audit records each commit appended (the checkpointer counts them). */
+  onAuditAppended: (count: number) => void = () => undefined;
 
   constructor(base: BaseServiceContext) {
     const cache = new KeyCache({ ...DEFAULT_KEY_CACHE, ttlMs: base.config.keyCacheTtlMs });
@@ -39,7 +41,7 @@ export class KeyService {
       ...base,
       cache,
       counters: new EncryptionCounters(),
-      auditWriter: new AuditWriter(base.auditSink ?? inProcessSink(base.store, chainKey)),
+      auditWriter: new AuditWriter(this.#counted(base.auditSink ?? inProcessSink(base.store, chainKey))),
       chainKey,
     };
     // Other nodes' changes (PostgreSQL): drop the key, or everything when the listener may have missed some.
@@ -47,6 +49,17 @@ export class KeyService {
       if (keyId === null) cache.clear();
       else cache.invalidateKey(keyId);
     });
+  }
+
+  /** The sink, reporting each committed batch's size to onAuditAppended. */
+  #counted(sink: AuditSink): AuditSink {
+    return {
+      commit: async (entries) => {
+        await sink.commit(entries);
+        this.onAuditAppended(entries.length);
+      },
+      close: () => sink.close(),
+    };
   }
 
   /** Writes every queued audit record and releases the audit sink; call before closing the store. */
@@ -114,6 +127,7 @@ export class KeyService {
       return value;
     });
     ctx.audit.written = true;
+    this.onAuditAppended(1);
     return result;
   }
 

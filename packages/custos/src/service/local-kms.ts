@@ -21,6 +21,14 @@ import { runMaintenance, type MaintenanceReport } from './jobs/maintenance.js';
 import { TokenAuthenticator } from './authenticate.js';
 import { authenticateAccessKey, type AuthenticatedAccessKey } from './authenticate-access-key.js';
 import { deriveChainKey } from './audit/audit-keys.js';
+import {
+  Checkpointer,
+  checkCheckpoints,
+  DEFAULT_CHECKPOINT_EVERY_RECORDS,
+  deriveSigningKey,
+  MAX_CHECKPOINT_INTERVAL_MS,
+} from './audit/checkpoints.js';
+import { acceptAuditMismatch } from './operations/accept-audit-mismatch.js';
 import { workerSink, workerSinkAvailable } from './audit/worker-sink.js';
 import { KeyService, SYSTEM_CALLER } from './key-service.js';
 import { storeOptions } from './store-options.js';
@@ -63,6 +71,16 @@ export interface LocalKmsOptions {
   readonly logger?: Logger;
   /** How often background maintenance runs (ms); 0 turns it off (call `runMaintenance()` yourself). Default 60 s. */
   readonly maintenanceIntervalMs?: number;
+  /**
+   * Signed audit checkpoints (docs/audit.md): the file they are appended to (default `<dataDir>/audit-checkpoints`;
+   * each node of a PostgreSQL cluster keeps its own), and how often (every 1000 records or 60 s, at most 60 s).
+   */
+  readonly auditCheckpoints?: { readonly file?: string; readonly everyRecords?: number; readonly everyMs?: number };
+  /**
+   * Open even though the audit log does not match its last checkpoint (truncated, deleted or rewritten): the
+   * mismatch is logged and audited (AcceptAuditMismatch), and a new checkpoint is signed. Default: refuse to open.
+   */
+  readonly acceptAuditMismatch?: boolean;
 }
 
 /** The embedded administrator. */
@@ -97,10 +115,15 @@ export class LocalKms implements Kms {
   readonly #defaultCaller: Caller;
   readonly #timer: NodeJS.Timeout | undefined;
   readonly #authenticator: TokenAuthenticator;
+  readonly #checkpointer: Checkpointer;
   #closed = false;
 
-  private constructor(service: KeyService, defaultCaller: Caller, intervalMs: number) {
+  private constructor(service: KeyService, defaultCaller: Caller, intervalMs: number, checkpointer: Checkpointer) {
     this.#service = service;
+    this.#checkpointer = checkpointer;
+    service.onAuditAppended = (count) => {
+      checkpointer.noteAppended(count);
+    };
     this.#defaultCaller = defaultCaller;
     this.#authenticator = new TokenAuthenticator(service.context);
     // The operation methods, generated from the service registry as RemoteKms's are from the contract's, except
@@ -141,21 +164,52 @@ export class LocalKms implements Kms {
       await rootOfTrust?.close();
       throw error;
     }
+    const auditChainKey = await deriveChainKey(rootOfTrust);
+    const signing = await deriveSigningKey(rootOfTrust);
+    const checkpointFile = options.auditCheckpoints?.file ?? join(options.dataDir, 'audit-checkpoints');
+    // Before anything is written: the log must still hold what the last checkpoints signed.
+    const check = await checkCheckpoints(store.db, auditChainKey, signing.publicKey, checkpointFile);
+    if (!check.ok && options.acceptAuditMismatch !== true) {
+      await store.close();
+      await rootOfTrust.close();
+      throw new InternalError(
+        `the audit log does not match its last checkpoint (${check.where}, record ${String(check.seq)}): ` +
+          `${check.reason}; refusing to open. To open anyway (audited), pass acceptAuditMismatch ` +
+          '(custos server --audit-accept-mismatch); see docs/audit.md',
+      );
+    }
     // SQLite from the compiled package: durable audit commits on a worker thread (see audit/worker-sink.ts).
     const auditFile = sqliteFile(selected, options.dataDir);
-    const auditChainKey = await deriveChainKey(rootOfTrust);
     const auditSink =
       auditFile !== undefined && workerSinkAvailable() ? await workerSink(auditFile, auditChainKey) : undefined;
     const service = new KeyService({
       store,
       rootOfTrust,
       auditChainKey,
+      auditCheckpoints: { publicKey: signing.publicKey, file: checkpointFile },
       ...(auditSink ? { auditSink } : {}),
       config: { ...DEFAULT_CONFIG, ...options.config },
       now: options.now ?? (() => new Date()),
       logger: options.logger ?? consoleLogger,
     });
-    return new LocalKms(service, options.defaultCaller ?? LOCAL_ADMIN, options.maintenanceIntervalMs ?? 60_000);
+    const checkpointer = new Checkpointer(
+      store,
+      signing.privateKey,
+      {
+        file: checkpointFile,
+        everyRecords: options.auditCheckpoints?.everyRecords ?? DEFAULT_CHECKPOINT_EVERY_RECORDS,
+        everyMs: options.auditCheckpoints?.everyMs ?? MAX_CHECKPOINT_INTERVAL_MS,
+      },
+      service.context.now,
+      service.context.logger,
+    );
+    if (!check.ok) {
+      service.context.logger.error({ ...check }, 'audit log does not match its last checkpoint; opened anyway');
+      await service.runInternal(acceptAuditMismatch, check, SYSTEM_CALLER);
+      await checkpointer.checkpoint(); // the new anchor
+    }
+    const intervalMs = options.maintenanceIntervalMs ?? 60_000;
+    return new LocalKms(service, options.defaultCaller ?? LOCAL_ADMIN, intervalMs, checkpointer);
   }
 
   /** The service settings (the region and account of key ARNs, which the AWS protocol's SigV4 scope names too). */
@@ -174,6 +228,7 @@ export class LocalKms implements Kms {
     if (this.#timer) clearInterval(this.#timer);
     await this.#authenticator.drain();
     await this.#service.close();
+    await this.#checkpointer.close(); // every record is written: sign the final head
     this.#service.context.cache.clear();
     await this.#service.context.store.close();
     await this.#service.context.rootOfTrust.close();

@@ -32,18 +32,26 @@ export async function appendBatch(db: Db, entries: readonly AuditEntry[], key: C
 export type ChainVerification =
   { readonly ok: true; readonly count: number } | { readonly ok: false; readonly brokenAt: number };
 
+/** A trusted point of the chain to verify from: the record `seq` (not itself checked) had `hash`. */
+export interface ChainAnchor {
+  readonly seq: number;
+  readonly hash: string;
+  /** Whether that record was keyed (chain 2): then no SHA-256 record may follow. */
+  readonly keyed: boolean;
+}
+
 /**
- * Recomputes every hash in seq order. `brokenAt` is the seq of the first record whose prevHash
+ * Recomputes every hash in seq order (after `from`, when given). `brokenAt` is the seq of the first record whose prevHash
  * is not the previous record's hash (a record before it was deleted or rewritten), whose hash
  * does not match its content under its scheme (it was edited), or that is an unkeyed (scheme 1) record after the
  * first keyed one (someone without the key re-chained the tail with SHA-256). Deleting the newest records is not
  * detectable from the chain alone: that needs the head anchored elsewhere (checkpoints).
  */
-export async function verifyChain(db: Db, key: ChainKey): Promise<ChainVerification> {
-  let expectedPrev = GENESIS_HASH;
+export async function verifyChain(db: Db, key: ChainKey, from?: ChainAnchor): Promise<ChainVerification> {
+  let expectedPrev = from?.hash ?? GENESIS_HASH;
   let count = 0;
-  let keyed = false;
-  let after: number | undefined;
+  let keyed = from?.keyed ?? false;
+  let after: number | undefined = from?.seq;
   for (;;) {
     const stored = await audit.listChained(db, after, VERIFY_BATCH);
     for (const entry of stored) {

@@ -3,7 +3,7 @@
 import { InternalError } from '@custos/contract';
 import { sql } from 'kysely';
 import { dialectOf } from '../dialect.js';
-import type { AuditRow } from '../schema/index.js';
+import type { AuditCheckpointRow, AuditRow } from '../schema/index.js';
 import type { Db } from '../store.js';
 import type { AuditChainScheme, AuditOutcome, AuditRecord, ChainedAuditEntry } from '../types.js';
 import { num, toDate } from './convert.js';
@@ -141,4 +141,53 @@ export async function listChained(
   if (after !== undefined) q = q.where('seq', '>', after);
   const rows = await q.orderBy('seq').limit(limit).execute();
   return rows.map(toChained);
+}
+
+/** The newest record's seq and hash (null for an empty log), read without a lock (for checkpoints). */
+export async function head(db: Db): Promise<{ readonly seq: number; readonly hash: string } | null> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { seq: num(row.seq), hash: row.hash } : null;
+}
+
+/** The record with this seq exactly as stored, or undefined. */
+export async function getChained(
+  db: Db,
+  seq: number,
+): Promise<(ChainedAuditEntry & { readonly seq: number }) | undefined> {
+  const row = await db.selectFrom('audit_log').selectAll().where('seq', '=', seq).executeTakeFirst();
+  return row && toChained(row);
+}
+
+/** A signed head of the chain (service/audit/checkpoints.ts signs it; the store keeps it as given). */
+export interface AuditCheckpointRecord {
+  readonly seq: number;
+  readonly hash: string;
+  /** Unix ms. */
+  readonly time: number;
+  /** Base64 Ed25519 signature. */
+  readonly signature: string;
+}
+
+/** Keeps a checkpoint; one per seq (two nodes signing the same head keep the first). */
+export async function insertCheckpoint(db: Db, checkpoint: AuditCheckpointRecord): Promise<void> {
+  await db
+    .insertInto('audit_checkpoints')
+    .values(checkpoint)
+    .onConflict((oc) => oc.column('seq').doNothing())
+    .execute();
+}
+
+/** The checkpoint with the greatest seq, or undefined. */
+export async function latestCheckpoint(db: Db): Promise<AuditCheckpointRecord | undefined> {
+  const row = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return row && toCheckpoint(row);
+}
+
+function toCheckpoint(row: AuditCheckpointRow): AuditCheckpointRecord {
+  return { seq: num(row.seq), hash: row.hash, time: num(row.time), signature: row.signature };
 }
