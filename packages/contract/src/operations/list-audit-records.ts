@@ -29,6 +29,8 @@ export const ListAuditRecordsRequest = Type.Object(
     limit: Type.Optional(Limit),
     /** Only records of this key (id or ARN). */
     keyId: Type.Optional(KeyIdString),
+    /** Only the newest `last` records (still oldest first, no `nextAfter`); not with `after` or `limit`. */
+    last: Type.Optional(Limit),
   },
   { additionalProperties: false },
 );

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RemoteKms } from '@custos/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/index.js';
-import { freePort, spawnCli } from './helpers.js';
+import { errorCode, freePort, spawnCli, startTestServer } from './helpers.js';
 
 let root: string;
 beforeAll(async () => {
@@ -86,5 +86,32 @@ describe('custos server and audit checkpoints', { timeout: 60_000 }, () => {
     expect(await healthy(again)).toBe(true);
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
+  });
+
+  it('audit verify exits 0 on an intact log and 1 with AUDIT_CHAIN_BROKEN on a cut one; audit --last n', async () => {
+    const t = await startTestServer();
+    try {
+      for (let i = 0; i < 3; i++) await t.kms.createKey({ description: `k${String(i)}` });
+      const ok = await t.run(['audit', 'verify']);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stdout.toString()).toMatch(/audit log intact: \d+ records/);
+
+      const last = await t.run(['audit', '--last', '2', '--json']);
+      expect(last.code, last.stderr).toBe(0);
+      const { records } = JSON.parse(last.stdout.toString()) as { records: { seq: number }[] };
+      const all = (await t.kms.listAuditRecords({ limit: 1000 })).records;
+      expect(records.map((r) => r.seq)).toEqual(all.slice(-3, -1).map((r) => r.seq)); // before this listing's record
+      const usage = await t.run(['audit', '--last', '2', '--limit', '3']);
+      expect(usage.code).toBe(2);
+
+      const store = await openSqliteStore(join(t.dir, 'custos.db'), { migrate: false });
+      await store.db.updateTable('audit_log').set({ principal: 'someone-else' }).where('seq', '=', 2).execute();
+      await store.close();
+      const broken = await t.run(['audit', 'verify']);
+      expect(broken.code).toBe(1);
+      expect(errorCode(broken)).toBe('AUDIT_CHAIN_BROKEN');
+    } finally {
+      await t.stop();
+    }
   });
 });

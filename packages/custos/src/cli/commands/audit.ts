@@ -1,15 +1,18 @@
-// `custos audit`: the hash-chained audit log, oldest first; --follow polls for new records until Ctrl-C.
+// `custos audit`: the hash-chained audit log, oldest first (--last n: the newest n); --follow polls for new records
+// until Ctrl-C; `custos audit verify` checks the chain and the signed checkpoints.
 // Must not import the store, service or api.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditRecord, Kms } from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { addGlobalOptions, integer, withKms } from '../options.js';
+import { CliError } from '../errors.js';
 import { cell, printJson, printTable, toJson } from '../output.js';
 
 interface AuditOptions {
   key?: string;
   limit?: number;
   after?: number;
+  last?: number;
   follow?: boolean;
   interval: number;
 }
@@ -57,6 +60,11 @@ export function registerAudit(program: Command): void {
         integer('--after', 0, Number.MAX_SAFE_INTEGER),
       ),
     )
+    .addOption(
+      new Option('--last <n>', 'only the newest n records')
+        .argParser(integer('--last', 1, 1000))
+        .conflicts(['limit', 'after']),
+    )
     .option('--follow', 'poll for new records every second until interrupted')
     .addOption(
       new Option('--interval <ms>', 'poll interval for --follow')
@@ -66,7 +74,10 @@ export function registerAudit(program: Command): void {
     );
   addGlobalOptions(cmd).action((o: AuditOptions, c: Command) =>
     withKms(c, async (kms, g) => {
-      const first = await fetchRecords(kms, o, o.after ?? 0, o.limit);
+      const first =
+        o.last === undefined
+          ? await fetchRecords(kms, o, o.after ?? 0, o.limit)
+          : (await kms.listAuditRecords({ last: o.last, ...(o.key && { keyId: o.key }) })).records;
       if (!o.follow) {
         if (g.json) printJson({ records: first });
         else printTable(first, COLUMNS);
@@ -94,6 +105,17 @@ export function registerAudit(program: Command): void {
       } finally {
         process.off('SIGINT', onSigint);
       }
+    }),
+  );
+  addGlobalOptions(
+    cmd.command('verify').description('check the audit chain and the signed checkpoints: exit 0 if intact, 1 if not'),
+  ).action((_o: unknown, c: Command) =>
+    withKms(c, async (kms, g) => {
+      const result = await kms.verifyAuditChain();
+      if (g.json) printJson(result);
+      if (!result.ok)
+        throw new CliError('AUDIT_CHAIN_BROKEN', `the audit log is broken at record ${String(result.brokenAt)}`);
+      if (!g.json) process.stdout.write(`audit log intact: ${String(result.count)} records\n`);
     }),
   );
 }

@@ -1,6 +1,6 @@
 // ListAuditRecords (Custos): the hash-chained audit log, oldest first, after a sequence number.
 // Must not import api.
-import { listAuditRecordsOperation, type ListAuditRecordsResponse } from '@custos/contract';
+import { listAuditRecordsOperation, ValidationError, type ListAuditRecordsResponse } from '@custos/contract';
 import * as repo from '../../store/repositories/index.js';
 import { defineOperation } from '../define-operation.js';
 import { findKey } from '../key-loading.js';
@@ -9,10 +9,15 @@ export const listAuditRecords = defineOperation(
   listAuditRecordsOperation,
   { access: 'audit', states: null },
   async (ctx, input) => {
-    const limit = input.limit ?? 100;
+    if (input.last !== undefined && (input.after !== undefined || input.limit !== undefined))
+      throw new ValidationError('last cannot be combined with after or limit');
     const keyId = input.keyId ? (await findKey(ctx, ctx.store.db, input.keyId)).id : undefined;
+    ctx.audit.details = input.last !== undefined ? { last: input.last } : null;
+    const limit = input.last ?? input.limit ?? 100;
     const records = await repo.audit.list(ctx.store.db, {
-      limit: limit + 1,
+      // The newest page has nothing after it: no extra record to look for.
+      limit: input.last ?? limit + 1,
+      newest: input.last !== undefined,
       ...(input.after !== undefined ? { after: input.after } : {}),
       ...(keyId ? { keyId } : {}),
     });

@@ -16,6 +16,6 @@ export const verifyAuditChain = defineOperation(
     // The chain alone cannot see a cut tail or a log re-chained from scratch: the signed checkpoints can.
     const { publicKey, file } = ctx.auditCheckpoints;
     const check = await checkCheckpoints(ctx.store.db, key, publicKey, file);
-    return check.ok ? chain : { ok: false as const, brokenAt: check.seq };
+    return check.ok ? chain : { ok: false as const, brokenAt: Math.max(1, check.seq) };
   },
 );

@@ -115,6 +115,8 @@ export interface AuditQuery {
   readonly keyId?: string | undefined;
   readonly principal?: string | undefined;
   readonly operation?: string | undefined;
+  /** The newest `limit` records instead of the oldest (still returned in ascending seq order). */
+  readonly newest?: boolean | undefined;
 }
 
 /** Records in ascending seq order, filtered; page with `after` = last seq seen. */
@@ -125,9 +127,10 @@ export async function list(db: Db, query: AuditQuery): Promise<AuditRecord[]> {
   if (query.principal !== undefined) q = q.where('principal', '=', query.principal);
   if (query.operation !== undefined) q = q.where('operation', '=', query.operation);
   const rows = await q
-    .orderBy('seq')
+    .orderBy('seq', query.newest ? 'desc' : 'asc')
     .limit(Math.max(0, Math.trunc(query.limit)))
     .execute();
+  if (query.newest) rows.reverse();
   return rows.map(toRecord);
 }
 
