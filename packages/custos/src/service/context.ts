@@ -59,6 +59,8 @@ export interface ServiceContext extends BaseServiceContext {
   readonly auditWriter: AuditWriter;
   /** The audit chain's HMAC key (`deriveKey('audit-chain')`), derived once. Never logged. */
   readonly chainKey: () => Promise<Uint8Array>;
+  /** The key of ListAuditRecords follow cursors (`deriveKey('audit-receipt')`), derived once. Never logged. */
+  readonly followKey: () => Promise<Uint8Array>;
 }
 
 /** What an operation reports for its audit record (the wrapper writes it). */
@@ -66,7 +68,10 @@ export interface AuditSlot {
   keyId: string | null;
   keyVersion: number | null;
   details: Record<string, unknown> | null;
-  /** Set once the 'allowed' record has committed with the change (`OpContext.transaction`): not written again. */
+  /**
+   * Set once the 'allowed' record has committed with the change (`OpContext.transaction`), or when an audited call
+   * before covers this one (a ListAuditRecords poll under its follow cursor): nothing more is written.
+   */
   written: boolean;
 }
 

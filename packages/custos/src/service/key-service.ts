@@ -13,6 +13,7 @@ import {
 import type { Static } from '@sinclair/typebox';
 import { appendBatch } from './audit/audit-log.js';
 import { deriveChainKey } from './audit/audit-keys.js';
+import { deriveCursorKey } from './audit/follow-cursor.js';
 import { AuditWriter } from './audit/group-commit.js';
 import { inProcessSink, type AuditSink } from './audit/worker-sink.js';
 import { DEFAULT_KEY_CACHE, KeyCache } from './cache.js';
@@ -37,12 +38,15 @@ export class KeyService {
     const cache = new KeyCache({ ...DEFAULT_KEY_CACHE, ttlMs: base.config.keyCacheTtlMs });
     let derived: Promise<Uint8Array> | undefined = base.auditChainKey && Promise.resolve(base.auditChainKey);
     const chainKey = () => (derived ??= deriveChainKey(base.rootOfTrust));
+    let cursorKey: Promise<Uint8Array> | undefined;
+    const followKey = () => (cursorKey ??= deriveCursorKey(base.rootOfTrust));
     this.context = {
       ...base,
       cache,
       counters: new EncryptionCounters(),
       auditWriter: new AuditWriter(this.#counted(base.auditSink ?? inProcessSink(base.store, chainKey))),
       chainKey,
+      followKey,
     };
     // Other nodes' changes (PostgreSQL): drop the key, or everything when the listener may have missed some.
     this.#unsubscribe = base.store.onKeyChange((keyId) => {

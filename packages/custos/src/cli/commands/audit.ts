@@ -29,18 +29,33 @@ const COLUMNS: readonly { header: string; value: (r: AuditRecord) => unknown }[]
   { header: 'REQUEST', value: (r) => r.requestId },
 ];
 
-/** Pages through records after `after`, up to `limit` in all (every record if no limit). */
+/** A --follow session: its cursor once the first poll (audited) has started the follow. */
+interface FollowState {
+  cursor?: string;
+}
+
+/**
+ * Pages through records after `after`, up to `limit` in all (every record if no limit). With `follow`, the pages
+ * start (then carry) a follow cursor, so that the server audits the follow once, not every poll.
+ */
 async function fetchRecords(
   kms: Kms,
   o: AuditOptions,
   after: number,
   limit: number | undefined,
+  follow?: FollowState,
 ): Promise<AuditRecord[]> {
   const out: AuditRecord[] = [];
   let cursor: number | undefined = after;
   while (cursor !== undefined && (limit === undefined || out.length < limit)) {
     const want = limit === undefined ? 1000 : Math.min(1000, limit - out.length);
-    const page = await kms.listAuditRecords({ after: cursor, limit: want, ...(o.key && { keyId: o.key }) });
+    const page = await kms.listAuditRecords({
+      after: cursor,
+      limit: want,
+      ...(o.key && { keyId: o.key }),
+      ...(follow && (follow.cursor === undefined ? { follow: true } : { followCursor: follow.cursor })),
+    });
+    if (follow && page.followCursor !== undefined) follow.cursor = page.followCursor;
     out.push(...page.records);
     cursor = page.records.length === 0 ? undefined : page.nextAfter;
   }
@@ -93,12 +108,13 @@ export function registerAudit(program: Command): void {
         stop.abort();
       };
       process.once('SIGINT', onSigint);
+      const state: FollowState = {};
       try {
         // Until Ctrl-C: the abort ends the sleep early, and the loop on the check after it.
         for (;;) {
           await sleep(o.interval, undefined, { signal: stop.signal }).catch(() => undefined);
           if (stop.signal.aborted) break;
-          const records = await fetchRecords(kms, o, after, undefined);
+          const records = await fetchRecords(kms, o, after, undefined, state);
           records.forEach(print);
           after = records.at(-1)?.seq ?? after;
         }
