@@ -107,6 +107,11 @@ describe('custos server and audit checkpoints', { timeout: 60_000 }, () => {
       const store = await openSqliteStore(join(t.dir, 'custos.db'), { migrate: false });
       await store.db.updateTable('audit_log').set({ principal: 'someone-else' }).where('seq', '=', 2).execute();
       await store.close();
+      const prune = await t.run(['audit', 'prune', '--before', '2000-01-01']);
+      expect(prune.code, prune.stderr).toBe(0);
+      expect(prune.stdout.toString()).toMatch(/nothing to prune/);
+      expect((await t.run(['audit', 'prune', '--before', 'yesterday'])).code).toBe(2);
+
       const broken = await t.run(['audit', 'verify']);
       expect(broken.code).toBe(1);
       expect(errorCode(broken)).toBe('AUDIT_CHAIN_BROKEN');

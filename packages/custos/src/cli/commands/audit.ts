@@ -3,7 +3,7 @@
 // Must not import the store, service or api.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditRecord, Kms } from '@custos/contract';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { addGlobalOptions, integer, withKms } from '../options.js';
 import { CliError } from '../errors.js';
 import { cell, printJson, printTable, toJson } from '../output.js';
@@ -134,4 +134,29 @@ export function registerAudit(program: Command): void {
       if (!g.json) process.stdout.write(`audit log intact: ${String(result.count)} records\n`);
     }),
   );
+  addGlobalOptions(
+    cmd
+      .command('prune')
+      .description('delete the records older than a date that a signed checkpoint covers (the chain stays verifiable)')
+      .addOption(new Option('--before <date>', 'an ISO 8601 date or time').argParser(isoDate).makeOptionMandatory()),
+  ).action((o: { before: Date }, c: Command) =>
+    withKms(c, async (kms, g) => {
+      const result = await kms.pruneAuditRecords({ before: o.before });
+      if (g.json) printJson(result);
+      else
+        process.stdout.write(
+          result.keptFrom === undefined
+            ? 'nothing to prune: no checkpoint is older than that date\n'
+            : `pruned ${String(result.pruned)} records; the log now starts at record ${String(result.keptFrom)}\n`,
+        );
+    }),
+  );
+}
+
+/** `--before`: an ISO 8601 date or date-time. */
+function isoDate(value: string): Date {
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError(`expects an ISO 8601 date such as 2026-01-31, got '${value}'`);
+  return date;
 }

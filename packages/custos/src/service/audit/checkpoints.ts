@@ -7,8 +7,8 @@ import { exposeSecret } from '../../core/secret-bytes.js';
 import type { RootOfTrust } from '../../keystore/root-of-trust.js';
 import { audit, type Db, type Store } from '../../store/index.js';
 import type { Logger } from '../context.js';
-import { verifyChain } from './audit-log.js';
-import type { ChainKey } from './chain.js';
+import { verifyChain, type ChainVerification } from './audit-log.js';
+import { GENESIS_HASH, type ChainKey } from './chain.js';
 
 type AuditCheckpointRecord = audit.AuditCheckpointRecord;
 
@@ -166,7 +166,12 @@ async function checkOne(
   const fail = (reason: string): CheckpointCheck => ({ ok: false, seq: c.seq, where, reason });
   if (!checkpointSigned(publicKey, c)) return fail('the checkpoint signature is not valid');
   const record = await audit.getChained(db, c.seq);
-  if (!record) return fail(`audit record ${String(c.seq)} is missing (the log was truncated or deleted)`);
+  if (!record) {
+    // A checkpoint older than the log's verified prune anchor: its record was pruned, not lost.
+    const first = await audit.firstChained(db);
+    if (first && first.seq > c.seq && (await verifyLog(db, chainKey, publicKey)).ok) return { ok: true };
+    return fail(`audit record ${String(c.seq)} is missing (the log was truncated or deleted)`);
+  }
   if (record.hash !== c.hash) return fail(`audit record ${String(c.seq)} has another hash (the log was rewritten)`);
   const after = await verifyChain(db, chainKey, { seq: c.seq, hash: c.hash, keyed: record.chain !== 1 });
   if (!after.ok) return fail(`the chain after the checkpoint breaks at record ${String(after.brokenAt)}`);
@@ -196,4 +201,23 @@ export async function checkCheckpoints(
   const inDb = await audit.latestCheckpoint(db);
   if (inDb) return checkOne(db, chainKey, publicKey, inDb, 'database');
   return { ok: true };
+}
+
+/**
+ * The whole log's chain, from genesis or, after PruneAuditRecords, from its anchor: a first record that does not
+ * follow genesis must carry a signed checkpoint (its seq and hash) and be named (`keptFrom`) by an allowed
+ * PruneAuditRecords record of the verified chain after it; otherwise the records before it were deleted by someone
+ * else, and the log is broken at it.
+ */
+export async function verifyLog(db: Db, chainKey: ChainKey, publicKey: KeyObject): Promise<ChainVerification> {
+  const first = await audit.firstChained(db);
+  if (!first || first.prevHash === GENESIS_HASH) return verifyChain(db, chainKey);
+  const broken: ChainVerification = { ok: false, brokenAt: first.seq };
+  const anchor = await audit.checkpointAt(db, first.seq);
+  if (anchor?.hash !== first.hash || !checkpointSigned(publicKey, anchor)) return broken;
+  const rest = await verifyChain(db, chainKey, { seq: first.seq, hash: first.hash, keyed: first.chain !== 1 });
+  if (!rest.ok) return rest;
+  const prunes = await audit.detailsOf(db, 'PruneAuditRecords', first.seq);
+  const named = prunes.some((d) => d !== null && (JSON.parse(d) as { keptFrom?: unknown }).keptFrom === first.seq);
+  return named ? { ok: true, count: rest.count + 1 } : broken;
 }

@@ -3,7 +3,7 @@
 // Must not import api.
 import { verifyAuditChainOperation } from '@custos/contract';
 import { verifyChain } from '../audit/audit-log.js';
-import { checkCheckpoints } from '../audit/checkpoints.js';
+import { checkCheckpoints, verifyLog } from '../audit/checkpoints.js';
 import { defineOperation } from '../define-operation.js';
 
 export const verifyAuditChain = defineOperation(
@@ -11,10 +11,12 @@ export const verifyAuditChain = defineOperation(
   { access: 'audit', states: null },
   async (ctx, _input) => {
     const key = await ctx.chainKey();
-    const chain = await verifyChain(ctx.store.db, key);
-    if (!chain.ok || !ctx.auditCheckpoints) return chain;
-    // The chain alone cannot see a cut tail or a log re-chained from scratch: the signed checkpoints can.
+    if (!ctx.auditCheckpoints) return verifyChain(ctx.store.db, key);
     const { publicKey, file } = ctx.auditCheckpoints;
+    // From genesis, or from the signed anchor of a prune.
+    const chain = await verifyLog(ctx.store.db, key, publicKey);
+    if (!chain.ok) return chain;
+    // The chain alone cannot see a cut tail or a log re-chained from scratch: the signed checkpoints can.
     const check = await checkCheckpoints(ctx.store.db, key, publicKey, file);
     return check.ok ? chain : { ok: false as const, brokenAt: Math.max(1, check.seq) };
   },

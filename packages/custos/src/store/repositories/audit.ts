@@ -194,3 +194,46 @@ export async function latestCheckpoint(db: Db): Promise<AuditCheckpointRecord | 
 function toCheckpoint(row: AuditCheckpointRow): AuditCheckpointRecord {
   return { seq: num(row.seq), hash: row.hash, time: num(row.time), signature: row.signature };
 }
+
+/** The checkpoint at this seq, or undefined. */
+export async function checkpointAt(db: Db, seq: number): Promise<AuditCheckpointRecord | undefined> {
+  const row = await db.selectFrom('audit_checkpoints').selectAll().where('seq', '=', seq).executeTakeFirst();
+  return row && toCheckpoint(row);
+}
+
+/** The newest checkpoint whose record is older than `beforeMs` (and still in the log), or undefined. */
+export async function checkpointBefore(db: Db, beforeMs: number): Promise<AuditCheckpointRecord | undefined> {
+  const row = await db
+    .selectFrom('audit_checkpoints')
+    .innerJoin('audit_log', 'audit_log.seq', 'audit_checkpoints.seq')
+    .selectAll('audit_checkpoints')
+    .where('audit_log.time', '<', beforeMs)
+    .orderBy('audit_checkpoints.seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && toCheckpoint(row);
+}
+
+/** Deletes every record with a smaller seq; returns how many. */
+export async function deleteBefore(db: Db, seq: number): Promise<number> {
+  const result = await db.deleteFrom('audit_log').where('seq', '<', seq).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** The oldest record exactly as stored, or undefined for an empty log. */
+export async function firstChained(db: Db): Promise<(ChainedAuditEntry & { readonly seq: number }) | undefined> {
+  const [first] = await listChained(db, undefined, 1);
+  return first;
+}
+
+/** The details (as stored) of every allowed record of `operation` after seq `after`. */
+export async function detailsOf(db: Db, operation: string, after: number): Promise<(string | null)[]> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .select('details')
+    .where('operation', '=', operation)
+    .where('outcome', '=', 'allowed')
+    .where('seq', '>', after)
+    .execute();
+  return rows.map((r) => r.details);
+}
