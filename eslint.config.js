@@ -108,6 +108,19 @@ export default defineConfig(
   },
   ...Object.entries(FORBIDDEN_LAYERS).flatMap(([layer, forbidden]) => layerRules(layer, forbidden)),
   {
+    // Issue 12: a change commits with its audit record. Operations open transactions through ctx.transaction.
+    files: ['packages/custos/src/service/operations/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.property.name='store'][property.name='transaction']",
+          message: 'Use ctx.transaction: it commits the audit record with the change (docs/audit.md).',
+        },
+      ],
+    },
+  },
+  {
     files: ['packages/contract/src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

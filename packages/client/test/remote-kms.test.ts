@@ -438,6 +438,7 @@ describe('RemoteKms retries', () => {
         'updateKeyConstraints',
         'tagResource',
         'untagResource',
+        'pruneAuditRecords',
       ].sort(),
     );
   });

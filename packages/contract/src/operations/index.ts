@@ -50,6 +50,7 @@ export * from './update-alias.js';
 export * from './update-key-constraints.js';
 export * from './update-key-description.js';
 export * from './verify.js';
+export * from './prune-audit-records.js';
 export * from './verify-audit-chain.js';
 export * from './verify-mac.js';
 
@@ -102,6 +103,7 @@ import { updateAliasOperation } from './update-alias.js';
 import { updateKeyConstraintsOperation } from './update-key-constraints.js';
 import { updateKeyDescriptionOperation } from './update-key-description.js';
 import { verifyOperation } from './verify.js';
+import { pruneAuditRecordsOperation } from './prune-audit-records.js';
 import { verifyAuditChainOperation } from './verify-audit-chain.js';
 import { verifyMacOperation } from './verify-mac.js';
 
@@ -229,6 +231,8 @@ export const OPERATIONS = operationTable({
   listAuditRecords: listAuditRecordsOperation,
   /** Recomputes the audit hash chain; `brokenAt` is the first seq that does not match. */
   verifyAuditChain: verifyAuditChainOperation,
+  /** Deletes the records older than a date that a signed checkpoint covers; the chain stays verifiable. */
+  pruneAuditRecords: pruneAuditRecordsOperation,
 
   // API tokens (Custos)
 

@@ -29,6 +29,15 @@ export const ListAuditRecordsRequest = Type.Object(
     limit: Type.Optional(Limit),
     /** Only records of this key (id or ARN). */
     keyId: Type.Optional(KeyIdString),
+    /** Only the newest `last` records (still oldest first, no `nextAfter`); not with `after` or `limit`. */
+    last: Type.Optional(Limit),
+    /**
+     * Start following the log: this call is audited as usual and its reply carries `followCursor`. Polls that pass
+     * the cursor (same caller, `after` at or past the point the follow started) are not audited one by one: the
+     * audited start covers them until the cursor expires (an hour; a poll then is audited and gets a new cursor).
+     */
+    follow: Type.Optional(Type.Boolean()),
+    followCursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
   },
   { additionalProperties: false },
 );
@@ -39,6 +48,8 @@ export const ListAuditRecordsResponse = Type.Object({
   records: Type.Array(AuditRecord),
   /** Pass as `after` for the next page; absent on the last. */
   nextAfter: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** With `follow`, or a poll whose cursor expired: the cursor for the next polls. */
+  followCursor: Type.Optional(Type.String()),
 });
 export type ListAuditRecordsResponse = Static<typeof ListAuditRecordsResponse>;
 

@@ -42,6 +42,10 @@ export interface ServerOptions {
   awsRegion?: string;
   /** The 12-digit account id of key ARNs (default `000000000000`). */
   awsAccountId?: string;
+  /** The file signed audit checkpoints are appended to; default `<dataDir>/audit-checkpoints` (docs/audit.md). */
+  auditCheckpointFile?: string;
+  /** Start even if the audit log does not match its last checkpoint (audited as AcceptAuditMismatch). */
+  acceptAuditMismatch?: boolean;
 }
 
 export interface RunningServer {
@@ -155,6 +159,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
     ...(options.rootKeyFile !== undefined ? { rootKeyFile: options.rootKeyFile } : {}),
     ...(options.store !== undefined ? { store: options.store } : {}),
+    ...(options.auditCheckpointFile !== undefined
+      ? { auditCheckpoints: { ...options.kmsOptions?.auditCheckpoints, file: options.auditCheckpointFile } }
+      : {}),
+    ...(options.acceptAuditMismatch === true ? { acceptAuditMismatch: true } : {}),
   });
   try {
     const adminTokenFile = join(options.dataDir, ADMIN_TOKEN_FILE);

@@ -1,8 +1,9 @@
 // What every operation is handed: the store, the root of trust, the clock and the settings,
 // plus the per-call caller and audit slot. Must not import api.
+import type { KeyObject } from 'node:crypto';
 import type { Caller } from '@custos/contract';
 import type { RootOfTrust } from '../keystore/root-of-trust.js';
-import type { Store } from '../store/index.js';
+import type { Db, Store } from '../store/index.js';
 import type { AuditWriter } from './audit/group-commit.js';
 import type { AuditSink } from './audit/worker-sink.js';
 import type { KeyCache } from './cache.js';
@@ -48,6 +49,10 @@ export interface BaseServiceContext {
   readonly logger: Logger;
   /** Where audit batches are committed; default in-process through `store`. */
   readonly auditSink?: AuditSink;
+  /** The audit chain's HMAC key, when the opener has derived it already; else derived on first use. */
+  readonly auditChainKey?: Uint8Array;
+  /** Where the signed audit checkpoints are, for VerifyAuditChain (LocalKms sets it; absent, none are checked). */
+  readonly auditCheckpoints?: { readonly publicKey: KeyObject; readonly file: string };
 }
 
 /** Plus the per-process state KeyService owns: the key cache, encryption counters and the audit writer. */
@@ -55,6 +60,10 @@ export interface ServiceContext extends BaseServiceContext {
   readonly cache: KeyCache;
   readonly counters: EncryptionCounters;
   readonly auditWriter: AuditWriter;
+  /** The audit chain's HMAC key (`deriveKey('audit-chain')`), derived once. Never logged. */
+  readonly chainKey: () => Promise<Uint8Array>;
+  /** The key of ListAuditRecords follow cursors (`deriveKey('audit-receipt')`), derived once. Never logged. */
+  readonly followKey: () => Promise<Uint8Array>;
 }
 
 /** What an operation reports for its audit record (the wrapper writes it). */
@@ -62,6 +71,11 @@ export interface AuditSlot {
   keyId: string | null;
   keyVersion: number | null;
   details: Record<string, unknown> | null;
+  /**
+   * Set once the 'allowed' record has committed with the change (`OpContext.transaction`), or when an audited call
+   * before covers this one (a ListAuditRecords poll under its follow cursor): nothing more is written.
+   */
+  written: boolean;
 }
 
 export interface OpContext extends ServiceContext {
@@ -70,4 +84,12 @@ export interface OpContext extends ServiceContext {
   readonly caller: Caller;
   readonly requestId: string;
   readonly audit: AuditSlot;
+  /**
+   * Runs `fn` in one store transaction and appends this call's 'allowed' audit record (keyId, version and details
+   * as `audit` holds them when `fn` resolves) in the same transaction: the change and its record commit together
+   * or not at all (issue 12). Handlers that change state use this, never `store.transaction` (a lint rule); one
+   * per call (a second throws INTERNAL).
+   * @example await ctx.transaction(async (tx) => { await repo.keys.update(tx, id, patch); });
+   */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
 }

@@ -11,8 +11,11 @@ import {
   type ContractOperation,
 } from '@custos/contract';
 import type { Static } from '@sinclair/typebox';
+import { appendBatch } from './audit/audit-log.js';
+import { deriveChainKey } from './audit/audit-keys.js';
+import { deriveCursorKey } from './audit/follow-cursor.js';
 import { AuditWriter } from './audit/group-commit.js';
-import { inProcessSink } from './audit/worker-sink.js';
+import { inProcessSink, type AuditSink } from './audit/worker-sink.js';
 import { DEFAULT_KEY_CACHE, KeyCache } from './cache.js';
 import { EncryptionCounters } from './counters.js';
 import type { AuditSlot, BaseServiceContext, OpContext, ServiceConfig, ServiceContext } from './context.js';
@@ -22,7 +25,7 @@ import type { InternalOperation, Runnable, ServiceOperation } from './define-ope
 import { ACCESS_KEEPS_KEYS, ROLE_GRANTS, type RunningOperation } from './lifecycle.js';
 import { publishKeyChange } from './key-change.js';
 import { StoreHealth } from './store-health.js';
-import { isUnavailable } from '../store/index.js';
+import { isUnavailable, type AuditEntry, type Db } from '../store/index.js';
 
 /** The principal background jobs act as. */
 export const SYSTEM_CALLER: Caller = { principal: 'custos:system', roles: ['admin'] };
@@ -32,20 +35,39 @@ export class KeyService {
   /** Whether the store takes writes (GET /readyz): every call failing as UNAVAILABLE reports here. */
   readonly storeHealth = new StoreHealth();
   readonly #unsubscribe: () => void;
+  /** Told how many audit records each commit appended (the checkpointer counts them). */
+  onAuditAppended: (count: number) => void = () => undefined;
 
   constructor(base: BaseServiceContext) {
     const cache = new KeyCache({ ...DEFAULT_KEY_CACHE, ttlMs: base.config.keyCacheTtlMs });
+    let derived: Promise<Uint8Array> | undefined = base.auditChainKey && Promise.resolve(base.auditChainKey);
+    const chainKey = () => (derived ??= deriveChainKey(base.rootOfTrust));
+    let cursorKey: Promise<Uint8Array> | undefined;
+    const followKey = () => (cursorKey ??= deriveCursorKey(base.rootOfTrust));
     this.context = {
       ...base,
       cache,
       counters: new EncryptionCounters(),
-      auditWriter: new AuditWriter(base.auditSink ?? inProcessSink(base.store)),
+      auditWriter: new AuditWriter(this.#counted(base.auditSink ?? inProcessSink(base.store, chainKey))),
+      chainKey,
+      followKey,
     };
     // Other nodes' changes (PostgreSQL): drop the key, or everything when the listener may have missed some.
     this.#unsubscribe = base.store.onKeyChange((keyId) => {
       if (keyId === null) cache.clear();
       else cache.invalidateKey(keyId);
     });
+  }
+
+  /** The sink, reporting each committed batch's size to onAuditAppended. */
+  #counted(sink: AuditSink): AuditSink {
+    return {
+      commit: async (entries) => {
+        await sink.commit(entries);
+        this.onAuditAppended(entries.length);
+      },
+      close: () => sink.close(),
+    };
   }
 
   /** Writes every queued audit record and releases the audit sink; call before closing the store. */
@@ -71,18 +93,20 @@ export class KeyService {
   /** The only way into the service layer: authorise, validate, handle, audit, convert errors. */
   async #execute<In, Out>(operation: Runnable<In, Out>, input: unknown, caller: Caller): Promise<Out> {
     const requestId = caller.requestId ?? randomUUID();
-    const audit: AuditSlot = { keyId: null, keyVersion: null, details: null };
+    const audit: AuditSlot = { keyId: null, keyVersion: null, details: null, written: false };
     // The service context as prototype, not copied: an object spread with extra fields costs microseconds per call.
     const ctx = Object.create(this.context) as { -readonly [K in keyof OpContext]: OpContext[K] };
     ctx.operation = operation;
     ctx.caller = caller;
     ctx.requestId = requestId;
     ctx.audit = audit;
+    ctx.transaction = (fn) => this.#auditedTransaction(ctx, fn);
     try {
       authorise(operation, caller);
       operation.validate(input);
       const result = await this.#handle(ctx, operation, input);
-      await this.writeAudit(ctx, 'allowed', null);
+      // A change committed its record with it (ctx.transaction); everything else goes through group commit.
+      if (!audit.written) await this.writeAudit(ctx, 'allowed', null);
       return result;
     } catch (error) {
       const failure = integrityFailureOf(error);
@@ -101,6 +125,23 @@ export class KeyService {
       }
       throw kmsError;
     }
+  }
+
+  /**
+   * OpContext.transaction: `fn`, then this call's 'allowed' record, in one transaction. An audit insert that fails
+   * rolls the change back, and the caller gets the error (INTERNAL or UNAVAILABLE).
+   */
+  async #auditedTransaction<T>(ctx: OpContext, fn: (tx: Db) => Promise<T>): Promise<T> {
+    if (ctx.audit.written) throw new InternalError(`${ctx.operation.name} committed its change twice`);
+    const key = await ctx.chainKey();
+    const result = await ctx.store.transaction(async (tx) => {
+      const value = await fn(tx);
+      await appendBatch(tx, [auditEntry(ctx, 'allowed', null)], key);
+      return value;
+    });
+    ctx.audit.written = true;
+    this.onAuditAppended(1);
+    return result;
   }
 
   /** Runs the handler; an operation that may change a key drops it from the cache whatever the outcome. */
@@ -135,18 +176,23 @@ export class KeyService {
   }
 
   private writeAudit(ctx: OpContext, outcome: AuditOutcome, errorCode: string | null): Promise<void> {
-    return ctx.auditWriter.append({
-      time: ctx.now(),
-      principal: ctx.caller.principal,
-      operation: ctx.operation.name,
-      keyId: ctx.audit.keyId,
-      keyVersion: ctx.audit.keyVersion,
-      outcome,
-      errorCode,
-      requestId: ctx.requestId,
-      details: ctx.audit.details,
-    });
+    return ctx.auditWriter.append(auditEntry(ctx, outcome, errorCode));
   }
+}
+
+/** This call's audit record, as its slot holds it now. */
+function auditEntry(ctx: OpContext, outcome: AuditOutcome, errorCode: string | null): AuditEntry {
+  return {
+    time: ctx.now(),
+    principal: ctx.caller.principal,
+    operation: ctx.operation.name,
+    keyId: ctx.audit.keyId,
+    keyVersion: ctx.audit.keyVersion,
+    outcome,
+    errorCode,
+    requestId: ctx.requestId,
+    details: ctx.audit.details,
+  };
 }
 
 function authorise(operation: RunningOperation, caller: Caller): void {

@@ -21,6 +21,15 @@ import { DEFAULT_CONFIG, type Logger, type ServiceConfig } from './context.js';
 import { runMaintenance, type MaintenanceReport } from './jobs/maintenance.js';
 import { TokenAuthenticator } from './authenticate.js';
 import { authenticateAccessKey, type AuthenticatedAccessKey } from './authenticate-access-key.js';
+import { deriveChainKey } from './audit/audit-keys.js';
+import {
+  Checkpointer,
+  checkCheckpoints,
+  DEFAULT_CHECKPOINT_EVERY_RECORDS,
+  deriveSigningKey,
+  MAX_CHECKPOINT_INTERVAL_MS,
+} from './audit/checkpoints.js';
+import { acceptAuditMismatch } from './operations/accept-audit-mismatch.js';
 import { workerSink, workerSinkAvailable } from './audit/worker-sink.js';
 import { establishRowIntegrity, rowIntegrityEstablished } from './integrity/establish.js';
 import { loadIntegrityKeys, type TokenHasher } from './integrity/keys.js';
@@ -66,6 +75,16 @@ export interface LocalKmsOptions {
   readonly logger?: Logger;
   /** How often background maintenance runs (ms); 0 turns it off (call `runMaintenance()` yourself). Default 60 s. */
   readonly maintenanceIntervalMs?: number;
+  /**
+   * Signed audit checkpoints (docs/audit.md): the file they are appended to (default `<dataDir>/audit-checkpoints`;
+   * each node of a PostgreSQL cluster keeps its own), and how often (every 1000 records or 60 s, at most 60 s).
+   */
+  readonly auditCheckpoints?: { readonly file?: string; readonly everyRecords?: number; readonly everyMs?: number };
+  /**
+   * Open even though the audit log does not match its last checkpoint (truncated, deleted or rewritten): the
+   * mismatch is logged and audited (AcceptAuditMismatch), and a new checkpoint is signed. Default: refuse to open.
+   */
+  readonly acceptAuditMismatch?: boolean;
 }
 
 /** The embedded administrator. */
@@ -100,10 +119,15 @@ export class LocalKms implements Kms {
   readonly #defaultCaller: Caller;
   readonly #timer: NodeJS.Timeout | undefined;
   readonly #authenticator: TokenAuthenticator;
+  readonly #checkpointer: Checkpointer;
   #closed = false;
 
-  private constructor(service: KeyService, defaultCaller: Caller, intervalMs: number) {
+  private constructor(service: KeyService, defaultCaller: Caller, intervalMs: number, checkpointer: Checkpointer) {
     this.#service = service;
+    this.#checkpointer = checkpointer;
+    service.onAuditAppended = (count) => {
+      checkpointer.noteAppended(count);
+    };
     this.#defaultCaller = defaultCaller;
     this.#authenticator = new TokenAuthenticator(service.context);
     // The operation methods, generated from the service registry as RemoteKms's are from the contract's, except
@@ -150,29 +174,62 @@ export class LocalKms implements Kms {
       await rootOfTrust?.close();
       throw error;
     }
-    // SQLite from the compiled package: durable audit commits on a worker thread (see audit/worker-sink.ts).
-    const auditFile = sqliteFile(selected, options.dataDir);
-    const auditSink = auditFile !== undefined && workerSinkAvailable() ? await workerSink(auditFile) : undefined;
-    const service = new KeyService({
-      store,
-      rootOfTrust,
-      tokenHasher,
-      ...(auditSink ? { auditSink } : {}),
-      config: { ...DEFAULT_CONFIG, ...options.config },
-      now: options.now ?? (() => new Date()),
-      logger: options.logger ?? consoleLogger,
-    });
+    let service: KeyService | undefined;
     try {
+      const auditChainKey = await deriveChainKey(rootOfTrust);
+      const signing = await deriveSigningKey(rootOfTrust);
+      const checkpointFile = options.auditCheckpoints?.file ?? join(options.dataDir, 'audit-checkpoints');
+      // Before anything is written: the log must still hold what the last checkpoints signed.
+      const check = await checkCheckpoints(store.db, auditChainKey, signing.publicKey, checkpointFile);
+      if (!check.ok && options.acceptAuditMismatch !== true) {
+        throw new InternalError(
+          `the audit log does not match its last checkpoint (${check.where}, record ${String(check.seq)}): ` +
+            `${check.reason}; refusing to open. To open anyway (audited), pass acceptAuditMismatch ` +
+            '(custos server --audit-accept-mismatch); see docs/audit.md',
+        );
+      }
+      // SQLite from the compiled package: durable audit commits on a worker thread (see audit/worker-sink.ts).
+      const auditFile = sqliteFile(selected, options.dataDir);
+      const auditSink =
+        auditFile !== undefined && workerSinkAvailable() ? await workerSink(auditFile, auditChainKey) : undefined;
+      service = new KeyService({
+        store,
+        rootOfTrust,
+        tokenHasher,
+        auditChainKey,
+        auditCheckpoints: { publicKey: signing.publicKey, file: checkpointFile },
+        ...(auditSink ? { auditSink } : {}),
+        config: { ...DEFAULT_CONFIG, ...options.config },
+        now: options.now ?? (() => new Date()),
+        logger: options.logger ?? consoleLogger,
+      });
       // The first start after migration 005: authenticate the rows that are there (once, audited).
       if (!(await rowIntegrityEstablished(store.db)))
         await service.runInternal(establishRowIntegrity, {}, SYSTEM_CALLER);
+      const checkpointer = new Checkpointer(
+        store,
+        signing.privateKey,
+        {
+          file: checkpointFile,
+          everyRecords: options.auditCheckpoints?.everyRecords ?? DEFAULT_CHECKPOINT_EVERY_RECORDS,
+          everyMs: options.auditCheckpoints?.everyMs ?? MAX_CHECKPOINT_INTERVAL_MS,
+        },
+        service.context.now,
+        service.context.logger,
+      );
+      if (!check.ok) {
+        service.context.logger.error({ ...check }, 'audit log does not match its last checkpoint; opened anyway');
+        await service.runInternal(acceptAuditMismatch, check, SYSTEM_CALLER);
+        await checkpointer.checkpoint(); // the new anchor
+      }
+      const intervalMs = options.maintenanceIntervalMs ?? 60_000;
+      return new LocalKms(service, options.defaultCaller ?? LOCAL_ADMIN, intervalMs, checkpointer);
     } catch (error) {
-      await service.close();
+      await service?.close();
       await store.close();
       await rootOfTrust.close();
       throw error;
     }
-    return new LocalKms(service, options.defaultCaller ?? LOCAL_ADMIN, options.maintenanceIntervalMs ?? 60_000);
   }
 
   /** The service settings (the region and account of key ARNs, which the AWS protocol's SigV4 scope names too). */
@@ -191,6 +248,7 @@ export class LocalKms implements Kms {
     if (this.#timer) clearInterval(this.#timer);
     await this.#authenticator.drain();
     await this.#service.close();
+    await this.#checkpointer.close(); // every record is written: sign the final head
     this.#service.context.cache.clear();
     await this.#service.context.store.close();
     await this.#service.context.rootOfTrust.close();

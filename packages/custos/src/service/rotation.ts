@@ -5,7 +5,8 @@ import { generateKeyMaterial } from '../core/key-material.js';
 import { isSymmetric, specEntry } from '../core/key-specs.js';
 import * as repo from '../store/repositories/index.js';
 import type { KeyRecord } from '../store/types.js';
-import type { ServiceContext } from './context.js';
+import type { Db } from '../store/index.js';
+import type { OpContext, ServiceContext } from './context.js';
 import { lockKey } from './key-loading.js';
 import { wrapMaterial } from './key-versions.js';
 import { publishKeyChange } from './key-change.js';
@@ -28,52 +29,68 @@ export function assertRotatable(key: KeyRecord): void {
   if (reason) throw new UnsupportedError(reason);
 }
 
+/** How a rotation runs its transaction: the store's, or an operation's audited one (`auditedRotation`). */
+type RotationTransaction = (fn: (tx: Db) => Promise<KeyRecord>) => Promise<KeyRecord>;
+
+/**
+ * The transaction of a rotation that is the operation itself (RotateKeyOnDemand, AutoRotateKey): its audit record,
+ * naming the new version, commits with the version (issue 12).
+ */
+export function auditedRotation(ctx: OpContext): RotationTransaction {
+  return (fn) =>
+    ctx.transaction(async (tx) => {
+      const rotated = await fn(tx);
+      ctx.audit.keyVersion = rotated.latestVersion;
+      return rotated;
+    });
+}
+
 /**
  * Adds version latest+1. With `expectedLatest`, a rotation that lost a race (someone else already added that
- * version) does not add another: the caller gets the current key.
+ * version) does not add another: the caller gets the current key. `transaction` defaults to the store's (the
+ * encryption bound, inside a cryptographic call whose record goes through group commit).
  */
 export async function rotateKey(
   ctx: ServiceContext,
   keyId: string,
   type: 'AUTOMATIC' | 'ON_DEMAND',
   expectedLatest?: number,
+  transaction: RotationTransaction = (fn) => ctx.store.transaction(fn),
 ): Promise<KeyRecord> {
   const before = await repo.keys.get(ctx.store.db, keyId);
   if (!before) throw new NotFoundError(`key not found: ${keyId}`, 'KEY_NOT_FOUND');
   assertRotatable(before);
   const generated = await generateKeyMaterial(specEntry(before.spec));
   // Wiped by wrapMaterial, or here when the rotation lost its race or failed before wrapping.
-  const rotated = await ctx.store
-    .transaction(async (tx) => {
-      // Locked (PostgreSQL: SELECT ... FOR UPDATE) so that concurrent rotations on any node add contiguous versions.
-      const key = await lockKey(tx, keyId);
-      if (expectedLatest !== undefined && key.latestVersion !== expectedLatest) return key;
-      const now = ctx.now();
-      const version = key.latestVersion + 1;
-      const wrapped = await wrapMaterial(ctx, key, version, generated.material);
-      await repo.keyVersions.insert(tx, {
-        keyId,
-        version,
-        wrappedMaterial: wrapped,
-        publicKey: generated.publicKey ?? null,
-        createdAt: now,
-        rotationType: type,
-        encryptionCount: 0,
-      });
-      // AWS RotateKeyOnDemand: on-demand rotations do not change the automatic rotation schedule.
-      const nextRotationAt =
-        type === 'AUTOMATIC' && key.rotationEnabled && key.rotationPeriodDays
-          ? new Date(now.getTime() + key.rotationPeriodDays * DAY_MS)
-          : key.nextRotationAt;
-      await repo.keys.update(tx, keyId, { latestVersion: version, nextRotationAt, updatedAt: now });
-      // Before the commit too, so no encryption picks the old version from the cache after it; KeyService drops
-      // the key again once the operation is over.
-      ctx.cache.invalidateKey(keyId);
-      return { ...key, latestVersion: version, nextRotationAt, updatedAt: now };
-    })
-    .finally(() => {
-      generated.material.wipe();
+  const rotated = await transaction(async (tx) => {
+    // Locked (PostgreSQL: SELECT ... FOR UPDATE) so that concurrent rotations on any node add contiguous versions.
+    const key = await lockKey(tx, keyId);
+    if (expectedLatest !== undefined && key.latestVersion !== expectedLatest) return key;
+    const now = ctx.now();
+    const version = key.latestVersion + 1;
+    const wrapped = await wrapMaterial(ctx, key, version, generated.material);
+    await repo.keyVersions.insert(tx, {
+      keyId,
+      version,
+      wrappedMaterial: wrapped,
+      publicKey: generated.publicKey ?? null,
+      createdAt: now,
+      rotationType: type,
+      encryptionCount: 0,
     });
+    // AWS RotateKeyOnDemand: on-demand rotations do not change the automatic rotation schedule.
+    const nextRotationAt =
+      type === 'AUTOMATIC' && key.rotationEnabled && key.rotationPeriodDays
+        ? new Date(now.getTime() + key.rotationPeriodDays * DAY_MS)
+        : key.nextRotationAt;
+    await repo.keys.update(tx, keyId, { latestVersion: version, nextRotationAt, updatedAt: now });
+    // Before the commit too, so no encryption picks the old version from the cache after it; KeyService drops
+    // the key again once the operation is over.
+    ctx.cache.invalidateKey(keyId);
+    return { ...key, latestVersion: version, nextRotationAt, updatedAt: now };
+  }).finally(() => {
+    generated.material.wipe();
+  });
   // Committed: the other nodes drop the key as well (the encryption bound rotates inside Encrypt, which KeyService
   // does not treat as a key change).
   await publishKeyChange(ctx, keyId);

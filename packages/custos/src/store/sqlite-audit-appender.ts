@@ -26,11 +26,12 @@ const COLUMNS = [
   ['details', 'details'],
   ['prev_hash', 'prevHash'],
   ['hash', 'hash'],
+  ['chain', 'chain'],
 ] as const satisfies readonly (readonly [string, keyof ChainedAuditEntry])[];
 
 /**
  * Opens an appender on the (migrated) SQLite store at `filename`; fails at once if the audit table is missing.
- * @example const appender = openSqliteAuditAppender(file); appender.append((head) => chainEntries(head, entries));
+ * @example const appender = openSqliteAuditAppender(file); appender.append((head) => chainEntries(head, entries, key));
  */
 export function openSqliteAuditAppender(filename: string): AuditAppender {
   const database = openSqliteDatabase(filename);

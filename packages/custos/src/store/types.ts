@@ -153,7 +153,12 @@ export interface ChainedAuditEntry {
   readonly details: string | null;
   readonly prevHash: string;
   readonly hash: string;
+  /** 1: unkeyed SHA-256 (records before issue 12); 2: HMAC-SHA-256 under the root-derived audit-chain key. */
+  readonly chain: AuditChainScheme;
 }
+
+/** How an audit record is linked to the one before it (the `audit_log.chain` column). */
+export type AuditChainScheme = 1 | 2;
 
 export interface AuditRecord extends AuditEntry {
   readonly seq: number;

@@ -203,6 +203,7 @@ describe('audit: one record per call', () => {
     updateKeyConstraints: async () => ({ input: { keyId: k.aes, maxUses: 100000 }, keyId: k.aes }),
     listAuditRecords: async () => ({ input: { limit: 1 }, keyId: null }),
     verifyAuditChain: async () => ({ input: {}, keyId: null }),
+    pruneAuditRecords: async () => ({ input: { before: new Date(0) }, keyId: null }),
     createToken: async () => ({ input: { roles: ['key-user'], description: 'audited' }, keyId: null }),
     listTokens: async () => ({ input: {}, keyId: null }),
     revokeToken: async () => {
@@ -417,6 +418,7 @@ describe('authorisation by role', () => {
     ['putKeyPolicy', () => ({ keyId, policy: '{}' })],
     ['listAuditRecords', () => ({})],
     ['verifyAuditChain', () => ({})],
+    ['pruneAuditRecords', () => ({ before: new Date() })],
   ] as [Method, () => unknown][])(
     'a key user calling %s gets ACCESS_DENIED, audited as denied, and nothing changes',
     async (method, input) => {

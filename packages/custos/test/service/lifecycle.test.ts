@@ -69,6 +69,7 @@ const BUILDERS: Record<string, Builder> = {
   listKeys: { kind: null, build: () => ({}) },
   generateRandom: { kind: null, build: () => ({ numberOfBytes: 16 }) },
   verifyAuditChain: { kind: null, build: () => ({}) },
+  pruneAuditRecords: { kind: null, build: () => ({ before: new Date(0) }) },
   createToken: { kind: null, build: () => ({ roles: ['key-user'] }) },
   listTokens: { kind: null, build: () => ({}) },
   revokeToken: {
@@ -177,6 +178,7 @@ const EXPECT: Record<string, Row | 'ok'> = {
   listKeys: 'ok',
   generateRandom: 'ok',
   verifyAuditChain: 'ok',
+  pruneAuditRecords: 'ok',
   createToken: 'ok',
   listTokens: 'ok',
   revokeToken: 'ok',

@@ -242,17 +242,21 @@ describe('persistence: the data directory', () => {
           'written by an older Custos', 0, ${ms}, ${ms}, 0, 0, 0)`.execute(tx);
         await sql`insert into aliases (name, key_id, created_at, updated_at)
           values ('alias/old-schema', ${keyId}, ${ms}, ${ms})`.execute(tx);
-        await auditLog.append(tx, {
-          time: at,
-          principal: 'old:admin',
-          operation: 'CreateKey',
-          keyId,
-          keyVersion: null,
-          outcome: 'allowed',
-          errorCode: null,
-          requestId: 'old-request',
-          details: null,
-        });
+        await auditLog.append(
+          tx,
+          {
+            time: at,
+            principal: 'old:admin',
+            operation: 'CreateKey',
+            keyId,
+            keyVersion: null,
+            outcome: 'allowed',
+            errorCode: null,
+            requestId: 'old-request',
+            details: null,
+          },
+          null,
+        );
       });
       await db.destroy();
 

@@ -26,6 +26,7 @@ import { describePostgres, dropSchema, PG_URL, testSchemaName } from './pg.js';
 import { keyRecord } from '../helpers/key-records.js';
 import { describeStore } from './store-suite.js';
 import { insertLegacyKeyRow, legacyKeyRecord, withRowKey } from '../helpers/row-key.js';
+import { TEST_CHAIN_KEY } from '../helpers/audit.js';
 
 const describePg = describePostgres('PostgreSQL store tests');
 
@@ -384,12 +385,12 @@ describePg('postgres store', () => {
         Array.from({ length: 20 }, (_, i) =>
           store.transaction(async (tx) => {
             pids.add(await backendPid(tx));
-            return auditLog.append(tx, entry(i));
+            return auditLog.append(tx, entry(i), TEST_CHAIN_KEY);
           }),
         ),
       );
       expect(pids.size).toBeGreaterThan(1);
-      expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 20 });
+      expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 20 });
       const bySeq = [...records].sort((x, y) => x.seq - y.seq);
       for (let i = 1; i < bySeq.length; i++) expect(bySeq[i]!.prevHash).toBe(bySeq[i - 1]!.hash);
     });
@@ -401,12 +402,12 @@ describePg('postgres store', () => {
         Array.from({ length: 16 }, (_, i) => {
           const node = i % 2 === 0 ? a : b;
           return node.transaction(async (tx) => {
-            if (i % 4 < 2) await auditLog.append(tx, entry(i));
-            else await auditLog.appendMany(tx, [entry(i), entry(i + 100)]);
+            if (i % 4 < 2) await auditLog.append(tx, entry(i), TEST_CHAIN_KEY);
+            else await auditLog.appendMany(tx, [entry(i), entry(i + 100)], TEST_CHAIN_KEY);
           });
         }),
       );
-      expect(await auditLog.verifyChain(a.db)).toEqual({ ok: true, count: 24 });
+      expect(await auditLog.verifyChain(a.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 24 });
     });
 
     it('two transactions inserting the same key version: one wins, the other gets a unique violation', async () => {

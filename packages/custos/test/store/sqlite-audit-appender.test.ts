@@ -9,6 +9,7 @@ import { openSqliteAuditAppender, openSqliteStore, type Store } from '../../src/
 import * as repo from '../../src/store/repositories/index.js';
 import type { AuditEntry } from '../../src/store/types.js';
 import { withRowKey } from '../helpers/row-key.js';
+import { TEST_CHAIN_KEY } from '../helpers/audit.js';
 
 const entry = (i: number, extra: Partial<AuditEntry> = {}): AuditEntry => ({
   time: new Date(1_700_000_000_000 + i),
@@ -38,13 +39,13 @@ describe('openSqliteAuditAppender', () => {
   });
 
   it('continues the chain of the repository path, with the same records', async () => {
-    await store.transaction((tx) => auditLog.appendBatch(tx, [entry(0), entry(1)]));
+    await store.transaction((tx) => auditLog.appendBatch(tx, [entry(0), entry(1)], TEST_CHAIN_KEY));
     const appender = openSqliteAuditAppender(file);
-    appender.append((head) => chainEntries(head, [entry(2), entry(3), entry(4)]));
+    appender.append((head) => chainEntries(head, [entry(2), entry(3), entry(4)], TEST_CHAIN_KEY));
     appender.close();
-    await store.transaction((tx) => auditLog.appendBatch(tx, [entry(5)]));
+    await store.transaction((tx) => auditLog.appendBatch(tx, [entry(5)], TEST_CHAIN_KEY));
 
-    expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 6 });
+    expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 6 });
     const records = await repo.audit.list(store.db, { limit: 10 });
     expect(records.map((r) => r.requestId)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5']);
     for (const [i, record] of records.entries()) {
@@ -55,13 +56,13 @@ describe('openSqliteAuditAppender', () => {
 
   it('writes nothing of a batch that fails part way', async () => {
     const appender = openSqliteAuditAppender(file);
-    appender.append((head) => chainEntries(head, [entry(0)]));
+    appender.append((head) => chainEntries(head, [entry(0)], TEST_CHAIN_KEY));
     const bad = entry(2, { principal: null as unknown as string }); // NOT NULL
     expect(() => {
-      appender.append((head) => chainEntries(head, [entry(1), bad]));
+      appender.append((head) => chainEntries(head, [entry(1), bad], TEST_CHAIN_KEY));
     }).toThrow(/NOT NULL/);
     appender.close();
-    expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 1 });
+    expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 1 });
   });
 
   it('fails at open on a database without the audit table', () => {

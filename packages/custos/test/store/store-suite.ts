@@ -1,7 +1,7 @@
 // The store contract, run against every dialect: describeStore('sqlite', open) and describeStore('postgres', open).
 // Must not import api; exercises every repository function through the public store surface, the audit log through
 // the service's chain (service/audit/audit-log.ts), which builds every entry the store persists.
-import { randomUUID, createHash } from 'node:crypto';
+import { randomUUID, createHmac } from 'node:crypto';
 import { ConflictError, KmsError, ValidationError } from '@custos/contract';
 import { sql } from 'kysely';
 import * as auditLog from '../../src/service/audit/audit-log.js';
@@ -25,6 +25,7 @@ import {
   type TokenRecord,
 } from '../../src/store/index.js';
 import { keyRecord, keyVersionRecord } from '../helpers/key-records.js';
+import { TEST_CHAIN_KEY } from '../helpers/audit.js';
 
 export interface OpenedStore {
   readonly store: Store;
@@ -603,10 +604,10 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
     });
 
     describe('audit', () => {
-      const append = (entry: AuditEntry) => store.transaction((tx) => auditLog.append(tx, entry));
+      const append = (entry: AuditEntry) => store.transaction((tx) => auditLog.append(tx, entry, TEST_CHAIN_KEY));
 
       it('append outside a transaction fails with INTERNAL', async () => {
-        expect(await codeOf(auditLog.append(store.db, makeEntry()))).toBe('INTERNAL');
+        expect(await codeOf(auditLog.append(store.db, makeEntry(), TEST_CHAIN_KEY))).toBe('INTERNAL');
       });
 
       it('chains records: the first prevHash is 64 zeros, each next prevHash is the previous hash', async () => {
@@ -619,7 +620,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         expect(first.details).toEqual({ a: [1, { y: null, z: true }], b: 1 });
       });
 
-      it('hashes SHA-256(prevHash || canonical JSON of the fields), as documented (a released format)', async () => {
+      it('hashes HMAC-SHA-256(key, prevHash || canonical JSON of the fields), as documented (chain 2)', async () => {
         const entry = makeEntry({ time: at(123), keyVersion: 2, details: { b: 1, a: 'x' } });
         const record = await append(entry);
         const canonical = JSON.stringify([
@@ -633,7 +634,9 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
           entry.requestId,
           '{"a":"x","b":1}',
         ]);
-        expect(record.hash).toBe(createHash('sha256').update('0'.repeat(64)).update(canonical).digest('hex'));
+        expect(record.hash).toBe(
+          createHmac('sha256', TEST_CHAIN_KEY).update('0'.repeat(64)).update(canonical).digest('hex'),
+        );
       });
 
       it('round-trips every field through list', async () => {
@@ -654,17 +657,17 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
       it('appendMany chains a batch in order', async () => {
         await append(makeEntry());
         const batch = await store.transaction((tx) =>
-          auditLog.appendMany(tx, [
-            makeEntry({ operation: 'A' }),
-            makeEntry({ operation: 'B' }),
-            makeEntry({ operation: 'C' }),
-          ]),
+          auditLog.appendMany(
+            tx,
+            [makeEntry({ operation: 'A' }), makeEntry({ operation: 'B' }), makeEntry({ operation: 'C' })],
+            TEST_CHAIN_KEY,
+          ),
         );
         expect(batch.map((r) => r.operation)).toEqual(['A', 'B', 'C']);
         expect(batch[1]?.prevHash).toBe(batch[0]?.hash);
         expect(batch[2]?.prevHash).toBe(batch[1]?.hash);
-        expect(await store.transaction((tx) => auditLog.appendMany(tx, []))).toEqual([]);
-        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 4 });
+        expect(await store.transaction((tx) => auditLog.appendMany(tx, [], TEST_CHAIN_KEY))).toEqual([]);
+        expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 4 });
       });
 
       it('list filters by key, principal and operation and pages by seq', async () => {
@@ -694,48 +697,48 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
       });
 
       it('verifyChain accepts an empty log and an intact chain', async () => {
-        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 0 });
+        expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 0 });
         for (let i = 0; i < 5; i++) await append(makeEntry({ details: { i } }));
-        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 5 });
+        expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 5 });
       });
 
       it('verifyChain detects an edited record', async () => {
         const records: number[] = [];
         for (let i = 0; i < 5; i++) records.push((await append(makeEntry())).seq);
         await sql`update audit_log set principal = ${'mallory'} where seq = ${records[2]}`.execute(store.db);
-        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: false, brokenAt: records[2] });
+        expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: false, brokenAt: records[2] });
       });
 
       it('verifyChain detects edited details', async () => {
         const seqs: number[] = [];
         for (let i = 0; i < 3; i++) seqs.push((await append(makeEntry({ details: { amount: i } }))).seq);
         await sql`update audit_log set details = ${'{"amount":99}'} where seq = ${seqs[1]}`.execute(store.db);
-        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: false, brokenAt: seqs[1] });
+        expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: false, brokenAt: seqs[1] });
       });
 
       it('verifyChain detects a deleted record at the record after it', async () => {
         const seqs: number[] = [];
         for (let i = 0; i < 5; i++) seqs.push((await append(makeEntry())).seq);
         await sql`delete from audit_log where seq = ${seqs[1]}`.execute(store.db);
-        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: false, brokenAt: seqs[2] });
+        expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: false, brokenAt: seqs[2] });
       });
 
       it('verifyChain detects a deleted first record', async () => {
         const seqs: number[] = [];
         for (let i = 0; i < 3; i++) seqs.push((await append(makeEntry())).seq);
         await sql`delete from audit_log where seq = ${seqs[0]}`.execute(store.db);
-        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: false, brokenAt: seqs[1] });
+        expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: false, brokenAt: seqs[1] });
       });
 
       it('verifyChain walks chains longer than one batch', async () => {
         const entries = Array.from({ length: 1203 }, (_, i) => makeEntry({ details: { i } }));
-        await store.transaction((tx) => auditLog.appendMany(tx, entries));
-        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 1203 });
+        await store.transaction((tx) => auditLog.appendMany(tx, entries, TEST_CHAIN_KEY));
+        expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 1203 });
       });
 
       it('concurrent appends in separate transactions keep one chain', async () => {
         await Promise.all(Array.from({ length: 20 }, (_, i) => append(makeEntry({ details: { i } }))));
-        expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 20 });
+        expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 20 });
       });
     });
 

@@ -1,15 +1,18 @@
-// `custos audit`: the hash-chained audit log, oldest first; --follow polls for new records until Ctrl-C.
+// `custos audit`: the hash-chained audit log, oldest first (--last n: the newest n); --follow polls for new records
+// until Ctrl-C; `custos audit verify` checks the chain and the signed checkpoints.
 // Must not import the store, service or api.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditRecord, Kms } from '@custos/contract';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { addGlobalOptions, integer, withKms } from '../options.js';
+import { CliError } from '../errors.js';
 import { cell, printJson, printTable, toJson } from '../output.js';
 
 interface AuditOptions {
   key?: string;
   limit?: number;
   after?: number;
+  last?: number;
   follow?: boolean;
   interval: number;
 }
@@ -26,18 +29,33 @@ const COLUMNS: readonly { header: string; value: (r: AuditRecord) => unknown }[]
   { header: 'REQUEST', value: (r) => r.requestId },
 ];
 
-/** Pages through records after `after`, up to `limit` in all (every record if no limit). */
+/** A --follow session: its cursor once the first poll (audited) has started the follow. */
+interface FollowState {
+  cursor?: string;
+}
+
+/**
+ * Pages through records after `after`, up to `limit` in all (every record if no limit). With `follow`, the pages
+ * start (then carry) a follow cursor, so that the server audits the follow once, not every poll.
+ */
 async function fetchRecords(
   kms: Kms,
   o: AuditOptions,
   after: number,
   limit: number | undefined,
+  follow?: FollowState,
 ): Promise<AuditRecord[]> {
   const out: AuditRecord[] = [];
   let cursor: number | undefined = after;
   while (cursor !== undefined && (limit === undefined || out.length < limit)) {
     const want = limit === undefined ? 1000 : Math.min(1000, limit - out.length);
-    const page = await kms.listAuditRecords({ after: cursor, limit: want, ...(o.key && { keyId: o.key }) });
+    const page = await kms.listAuditRecords({
+      after: cursor,
+      limit: want,
+      ...(o.key && { keyId: o.key }),
+      ...(follow && (follow.cursor === undefined ? { follow: true } : { followCursor: follow.cursor })),
+    });
+    if (follow && page.followCursor !== undefined) follow.cursor = page.followCursor;
     out.push(...page.records);
     cursor = page.records.length === 0 ? undefined : page.nextAfter;
   }
@@ -57,6 +75,11 @@ export function registerAudit(program: Command): void {
         integer('--after', 0, Number.MAX_SAFE_INTEGER),
       ),
     )
+    .addOption(
+      new Option('--last <n>', 'only the newest n records')
+        .argParser(integer('--last', 1, 1000))
+        .conflicts(['limit', 'after']),
+    )
     .option('--follow', 'poll for new records every second until interrupted')
     .addOption(
       new Option('--interval <ms>', 'poll interval for --follow')
@@ -66,7 +89,10 @@ export function registerAudit(program: Command): void {
     );
   addGlobalOptions(cmd).action((o: AuditOptions, c: Command) =>
     withKms(c, async (kms, g) => {
-      const first = await fetchRecords(kms, o, o.after ?? 0, o.limit);
+      const first =
+        o.last === undefined
+          ? await fetchRecords(kms, o, o.after ?? 0, o.limit)
+          : (await kms.listAuditRecords({ last: o.last, ...(o.key && { keyId: o.key }) })).records;
       if (!o.follow) {
         if (g.json) printJson({ records: first });
         else printTable(first, COLUMNS);
@@ -82,12 +108,13 @@ export function registerAudit(program: Command): void {
         stop.abort();
       };
       process.once('SIGINT', onSigint);
+      const state: FollowState = {};
       try {
         // Until Ctrl-C: the abort ends the sleep early, and the loop on the check after it.
         for (;;) {
           await sleep(o.interval, undefined, { signal: stop.signal }).catch(() => undefined);
           if (stop.signal.aborted) break;
-          const records = await fetchRecords(kms, o, after, undefined);
+          const records = await fetchRecords(kms, o, after, undefined, state);
           records.forEach(print);
           after = records.at(-1)?.seq ?? after;
         }
@@ -96,4 +123,40 @@ export function registerAudit(program: Command): void {
       }
     }),
   );
+  addGlobalOptions(
+    cmd.command('verify').description('check the audit chain and the signed checkpoints: exit 0 if intact, 1 if not'),
+  ).action((_o: unknown, c: Command) =>
+    withKms(c, async (kms, g) => {
+      const result = await kms.verifyAuditChain();
+      if (g.json) printJson(result);
+      if (!result.ok)
+        throw new CliError('AUDIT_CHAIN_BROKEN', `the audit log is broken at record ${String(result.brokenAt)}`);
+      if (!g.json) process.stdout.write(`audit log intact: ${String(result.count)} records\n`);
+    }),
+  );
+  addGlobalOptions(
+    cmd
+      .command('prune')
+      .description('delete the records older than a date that a signed checkpoint covers (the chain stays verifiable)')
+      .addOption(new Option('--before <date>', 'an ISO 8601 date or time').argParser(isoDate).makeOptionMandatory()),
+  ).action((o: { before: Date }, c: Command) =>
+    withKms(c, async (kms, g) => {
+      const result = await kms.pruneAuditRecords({ before: o.before });
+      if (g.json) printJson(result);
+      else
+        process.stdout.write(
+          result.keptFrom === undefined
+            ? 'nothing to prune: no checkpoint is older than that date\n'
+            : `pruned ${String(result.pruned)} records; the log now starts at record ${String(result.keptFrom)}\n`,
+        );
+    }),
+  );
+}
+
+/** `--before`: an ISO 8601 date or date-time. */
+function isoDate(value: string): Date {
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError(`expects an ISO 8601 date such as 2026-01-31, got '${value}'`);
+  return date;
 }

@@ -30,6 +30,7 @@ export interface ServerSettings {
   rateLimit?: string;
   awsRegion?: string;
   awsAccountId?: string;
+  auditCheckpointFile?: string;
 }
 
 /** One row per setting: flag, environment variable, default, help. The one table flags, env and config derive from. */
@@ -133,6 +134,12 @@ const SETTINGS: readonly {
     flag: '--aws-account-id <id>',
     env: 'CUSTOS_AWS_ACCOUNT_ID',
     help: 'account in key ARNs (default 000000000000)',
+  },
+  {
+    key: 'auditCheckpointFile',
+    flag: '--audit-checkpoint-file <file>',
+    env: 'CUSTOS_AUDIT_CHECKPOINT_FILE',
+    help: 'file the signed audit checkpoints are appended to, outside the database (default <data-dir>/audit-checkpoints)',
   },
 ];
 
@@ -251,6 +258,7 @@ export function serverOptions(s: ServerSettings): ServerOptions {
     ...(s.bodyLimit !== undefined && { bodyLimitBytes: parseSize(s.bodyLimit, '--body-limit') }),
     ...(s.logLevel !== undefined && { logLevel: s.logLevel }),
     ...(s.rateLimit !== undefined && { rateLimitPerMinute: parseCount(s.rateLimit, '--rate-limit') }),
+    ...(s.auditCheckpointFile !== undefined && { auditCheckpointFile: s.auditCheckpointFile }),
   };
 }
 
@@ -265,8 +273,17 @@ export function registerServer(program: Command): void {
       'CUSTOS_CONFIG',
     ),
   );
-  cmd.action(async (_o: unknown, c: Command) => {
-    const options = serverOptions(resolveSettings(c));
+  // A one-off operator decision, so a flag only: from the environment or a config file it would accept every later
+  // mismatch unseen (docs/audit.md).
+  cmd.option(
+    '--audit-accept-mismatch',
+    'start even if the audit log does not match its last checkpoint (audited; see docs/audit.md)',
+  );
+  cmd.action(async (o: { auditAcceptMismatch?: boolean }, c: Command) => {
+    const options = {
+      ...serverOptions(resolveSettings(c)),
+      ...(o.auditAcceptMismatch === true && { acceptAuditMismatch: true }),
+    };
     const { startServer, installSignalHandlers } = await import('../../api/server.js');
     const server = await startServer(options).catch((err: unknown) => {
       // A malformed setting (e.g. --listen) is the command line's fault: exit 2 like other usage errors.

@@ -1,7 +1,15 @@
 // The audit log's hash chain, a released format: canonical encoding, hash, genesis, linking entries, verifying.
-// Must not import api; the store persists the chained entries this module builds and never computes a hash.
-import { hash } from 'node:crypto';
+// Scheme 1 (records before issue 12): SHA-256; scheme 2: HMAC-SHA-256 under the root-derived `audit-chain` key, so
+// that nobody without the root key can recompute the chain after an edit. Must not import api; the store persists
+// the chained entries this module builds and never computes a hash.
+import { createHmac, hash } from 'node:crypto';
 import type { AuditEntry, ChainedAuditEntry } from '../../store/index.js';
+
+/**
+ * The key new records are chained under (`RootOfTrust.deriveKey('audit-chain')`, 32 bytes), or null for scheme 1,
+ * which only tests that build an old-format log and the verification of old records use. Never logged.
+ */
+export type ChainKey = Uint8Array | null;
 
 /** The prevHash of the first record. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -28,10 +36,15 @@ function sortedKeys(_key: string, value: unknown): unknown {
 }
 
 /**
- * hash = SHA-256 hex of prevHash followed by the canonical JSON of the entry, fields in this fixed
- * order, time as an ISO 8601 string, details as their canonical JSON text (as stored).
+ * hash = SHA-256 hex (scheme 1) or HMAC-SHA-256 hex under `key` (scheme 2) of prevHash followed by the canonical
+ * JSON of the entry, fields in this fixed order, time as an ISO 8601 string, details as their canonical JSON text
+ * (as stored). The scheme itself is not hashed: a record relabelled to the other scheme fails either way.
  */
-function chainHash(prevHash: string, e: Omit<ChainedAuditEntry, 'prevHash' | 'hash'>): string {
+function chainHash(
+  prevHash: string,
+  e: Omit<ChainedAuditEntry, 'prevHash' | 'hash' | 'chain'>,
+  key: Uint8Array | null,
+): string {
   const canonical = JSON.stringify([
     new Date(e.time).toISOString(),
     e.principal,
@@ -43,11 +56,14 @@ function chainHash(prevHash: string, e: Omit<ChainedAuditEntry, 'prevHash' | 'ha
     e.requestId,
     e.details,
   ]);
-  return hash('sha256', prevHash + canonical, 'hex');
+  if (key === null) return hash('sha256', prevHash + canonical, 'hex');
+  return createHmac('sha256', key)
+    .update(prevHash + canonical)
+    .digest('hex');
 }
 
 /** The entry chained after `prevHash` (fields written out: a spread with extra fields is slow here). */
-function chained(prevHash: string, entry: AuditEntry): ChainedAuditEntry {
+function chained(prevHash: string, entry: AuditEntry, key: ChainKey): ChainedAuditEntry {
   const link = {
     time: entry.time.getTime(),
     principal: entry.principal,
@@ -60,25 +76,32 @@ function chained(prevHash: string, entry: AuditEntry): ChainedAuditEntry {
     details: entry.details === null ? null : canonicalJson(entry.details),
     prevHash,
     hash: '',
+    chain: key === null ? (1 as const) : (2 as const),
   };
-  link.hash = chainHash(prevHash, link); // reads the entry's fields by name, never prevHash or hash
+  link.hash = chainHash(prevHash, link, key); // reads the entry's fields by name, never prevHash, hash or chain
   return link;
 }
 
 /**
- * The entries, in order, chained after `head` (the newest stored hash; null for an empty log).
- * @example const head = await repo.audit.lockedHead(tx); await repo.audit.insert(tx, chainEntries(head, entries));
+ * The entries, in order, chained after `head` (the newest stored hash; null for an empty log) under `key`.
+ * @example const head = await repo.audit.lockedHead(tx); await repo.audit.insert(tx, chainEntries(head, entries, key));
  */
-export function chainEntries(head: string | null, entries: readonly AuditEntry[]): ChainedAuditEntry[] {
+export function chainEntries(head: string | null, entries: readonly AuditEntry[], key: ChainKey): ChainedAuditEntry[] {
   let prevHash = head ?? GENESIS_HASH;
   return entries.map((entry) => {
-    const link = chained(prevHash, entry);
+    const link = chained(prevHash, entry, key);
     prevHash = link.hash;
     return link;
   });
 }
 
-/** Whether a stored entry follows `expectedPrev` and its hash matches its content. */
-export function linksAfter(expectedPrev: string, stored: ChainedAuditEntry): boolean {
-  return stored.prevHash === expectedPrev && chainHash(stored.prevHash, stored) === stored.hash;
+/**
+ * Whether a stored entry follows `expectedPrev` and its hash matches its content under its scheme (scheme 2 needs
+ * `key`: without it, a keyed record does not verify).
+ */
+export function linksAfter(expectedPrev: string, stored: ChainedAuditEntry, key: ChainKey): boolean {
+  if (stored.prevHash !== expectedPrev) return false;
+  if (stored.chain === 1) return chainHash(stored.prevHash, stored, null) === stored.hash;
+  // Any other value read from the database is held to the keyed scheme.
+  return key !== null && chainHash(stored.prevHash, stored, key) === stored.hash;
 }

@@ -16,7 +16,8 @@ const port = parentPort;
 // Loaded on the main thread by mistake, there is no port to answer on: fail loudly rather than hang the sink.
 if (!port) throw new InternalError('sqlite-audit-worker.js runs as a worker thread only');
 
-const appender = openSqliteAuditAppender((workerData as { filename: string }).filename);
+const { filename, chainKey } = workerData as { filename: string; chainKey: Uint8Array };
+const appender = openSqliteAuditAppender(filename);
 port.on('message', (batch: Batch | 'close') => {
   if (batch === 'close') {
     appender.close();
@@ -24,7 +25,7 @@ port.on('message', (batch: Batch | 'close') => {
   }
   try {
     const entries = unpackEntries(batch.packed);
-    appender.append((head) => chainEntries(head, entries));
+    appender.append((head) => chainEntries(head, entries, chainKey));
     port.postMessage({ id: batch.id, ok: true });
   } catch (error) {
     port.postMessage({

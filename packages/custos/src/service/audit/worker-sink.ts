@@ -15,9 +15,13 @@ export interface AuditSink {
   close(): Promise<void>;
 }
 
-export function inProcessSink(store: Store): AuditSink {
+/** Commits through `store` (PostgreSQL; tests from source), chaining under `chainKey`. */
+export function inProcessSink(store: Store, chainKey: () => Promise<Uint8Array>): AuditSink {
   return {
-    commit: (entries) => store.transaction((tx) => appendBatch(tx, entries)),
+    commit: async (entries) => {
+      const key = await chainKey();
+      await store.transaction((tx) => appendBatch(tx, entries, key));
+    },
     close: async () => undefined,
   };
 }
@@ -39,14 +43,15 @@ interface Reply {
 }
 
 /** Commits on a worker thread's SQLite connection; a worker that dies fails its batches and is restarted. */
-export async function workerSink(filename: string): Promise<AuditSink> {
+export async function workerSink(filename: string, chainKey: Uint8Array): Promise<AuditSink> {
   let worker: Worker | undefined;
   let ready: Promise<void> | undefined;
   let nextId = 1;
   const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
 
   const start = (): Promise<void> => {
-    const w = new Worker(WORKER, { workerData: { filename } });
+    // The key crosses as bytes in workerData (a copy for the worker's chain), never in a message or a log.
+    const w = new Worker(WORKER, { workerData: { filename, chainKey } });
     worker = w;
     ready = new Promise<void>((resolve, reject) => {
       w.on('message', (reply: Reply) => {

@@ -23,7 +23,8 @@ export const establishRowIntegrity = defineInternalOperation(
   'EstablishRowIntegrity',
   { access: 'manage', states: null },
   async (ctx, _input: Record<string, never>): Promise<boolean> => {
-    const rows = await ctx.store.transaction(async (tx) => {
+    // With its audit record, in one transaction (the record says how many rows of each table were authenticated).
+    const rows = await ctx.transaction(async (tx) => {
       // Nodes starting together on one PostgreSQL database: one establishes, the others then see the marker.
       await lockInTransaction(tx, 'row-integrity');
       if (await rowIntegrityEstablished(tx)) return null;
@@ -34,10 +35,9 @@ export const establishRowIntegrity = defineInternalOperation(
       }
       const done = await repo.integrity.establishRowMacs(tx, (digest) => ctx.tokenHasher.stored(digest));
       await repo.meta.set(tx, ROW_INTEGRITY_MARKER, 'v1');
+      ctx.audit.details = { rows: done };
       return done;
     });
-    if (rows === null) return false;
-    ctx.audit.details = { rows };
-    return true;
+    return rows !== null;
   },
 );

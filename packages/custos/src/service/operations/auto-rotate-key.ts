@@ -3,7 +3,7 @@
 import { defineInternalOperation } from '../define-operation.js';
 import { loadKey } from '../key-loading.js';
 import { USABLE } from '../lifecycle.js';
-import { rotateKey } from '../rotation.js';
+import { auditedRotation, rotateKey } from '../rotation.js';
 import type { JobKeyInput } from './destroy-key.js';
 
 /** Automatic rotation when the period has passed (the same rotation RotateKeyOnDemand makes). */
@@ -13,8 +13,7 @@ export const autoRotateKey = defineInternalOperation(
   async (ctx, input: JobKeyInput): Promise<Record<string, never>> => {
     const key = await loadKey(ctx, ctx.store.db, input.keyId);
     if (!key.rotationEnabled || !key.nextRotationAt || key.nextRotationAt > ctx.now()) return {};
-    const rotated = await rotateKey(ctx, key.id, 'AUTOMATIC', key.latestVersion);
-    ctx.audit.keyVersion = rotated.latestVersion;
+    await rotateKey(ctx, key.id, 'AUTOMATIC', key.latestVersion, auditedRotation(ctx));
     return {};
   },
 );

@@ -20,7 +20,7 @@ export const bootstrapToken = defineInternalOperation(
   'BootstrapToken',
   { access: 'tokens', states: null },
   async (ctx, input: BootstrapTokenInput): Promise<CreateTokenResponse | undefined> => {
-    const created = await ctx.store.transaction(async (tx) => {
+    const created = await ctx.transaction(async (tx) => {
       // Nodes starting together on one PostgreSQL database: one creates the token, the others then see it.
       await lockInTransaction(tx, 'bootstrap-token');
       if ((await repo.tokens.count(tx)) > 0) return undefined;
@@ -30,8 +30,8 @@ export const bootstrapToken = defineInternalOperation(
         description: 'created at first start',
       });
       await input.persist(created);
-      return created;
+      return auditToken(ctx, created);
     });
-    return created && auditToken(ctx, created);
+    return created;
   },
 );

@@ -12,7 +12,7 @@ export const cancelKeyDeletion = defineOperation(
   cancelKeyDeletionOperation,
   { access: 'manage', states: S('PendingDeletion') },
   async (ctx, input) => {
-    const id = await ctx.store.transaction(async (tx) => {
+    const id = await ctx.transaction(async (tx) => {
       const key = await loadKey(ctx, tx, input.keyId);
       const latest = key.latestVersion > 0 ? await repo.keyVersions.get(tx, key.id, key.latestVersion) : undefined;
       const state = latest?.wrappedMaterial ? 'Disabled' : 'PendingImport';

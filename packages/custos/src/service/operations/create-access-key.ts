@@ -54,8 +54,8 @@ export const createAccessKey = defineOperation(
       revokedAt: null,
       lastUsedAt: null,
     };
-    await ctx.store.transaction((tx) => repo.accessKeys.insert(tx, record));
     ctx.audit.details = { accessKeyId: id, principal: record.principal, roles: record.roles };
+    await ctx.transaction((tx) => repo.accessKeys.insert(tx, record));
     return {
       accessKeyId: id,
       secretAccessKey: secret,

@@ -25,12 +25,12 @@ export const createAlias = defineOperation(
   { access: 'manage', states: LIVE },
   async (ctx, input) => {
     checkAliasName(input.aliasName);
-    await ctx.store.transaction(async (tx) => {
+    ctx.audit.details = { aliasName: input.aliasName };
+    await ctx.transaction(async (tx) => {
       const key = await loadTarget(ctx, tx, input.targetKeyId);
       const now = ctx.now();
       await repo.aliases.insert(tx, { name: input.aliasName, keyId: key.id, createdAt: now, updatedAt: now });
     });
-    ctx.audit.details = { aliasName: input.aliasName };
     return {};
   },
 );

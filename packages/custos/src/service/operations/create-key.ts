@@ -52,7 +52,10 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
     policy: input.policy ?? null,
   });
   const wrapped = generated ? await wrapMaterial(ctx, key, 1, generated.material) : null;
-  await ctx.store.transaction(async (tx) => {
+  ctx.audit.keyId = id;
+  ctx.audit.keyVersion = wrapped ? 1 : null;
+  ctx.audit.details = { keySpec: spec.name, keyUsage: usage, origin };
+  await ctx.transaction(async (tx) => {
     await repo.keys.insert(tx, key);
     if (wrapped) {
       await repo.keyVersions.insert(tx, {
@@ -67,8 +70,5 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
     }
     if (input.tags?.length) await repo.tags.put(tx, id, input.tags);
   });
-  ctx.audit.keyId = id;
-  ctx.audit.keyVersion = wrapped ? 1 : null;
-  ctx.audit.details = { keySpec: spec.name, keyUsage: usage, origin };
   return { keyMetadata: keyMetadata(ctx, key) };
 });

@@ -50,7 +50,7 @@ export async function insertToken(ctx: OpContext, tx: Db, input: CreateTokenRequ
   };
 }
 
-/** The audit record's details for a token: set once its transaction has committed (a rolled-back id would mislead). */
+/** The audit record's details for a token: set inside its transaction, whose audit record then names it. */
 export function auditToken(ctx: OpContext, created: CreateTokenResponse): CreateTokenResponse {
   ctx.audit.details = { tokenId: created.tokenId, principal: created.principal, roles: [...created.roles] };
   return created;
@@ -60,6 +60,6 @@ export const createToken = defineOperation(
   createTokenOperation,
   { access: 'tokens', states: null },
   async (ctx, input) => {
-    return auditToken(ctx, await ctx.store.transaction((tx) => insertToken(ctx, tx, input)));
+    return ctx.transaction(async (tx) => auditToken(ctx, await insertToken(ctx, tx, input)));
   },
 );

@@ -10,13 +10,13 @@ export const deleteAlias = defineOperation(
   { access: 'manage', states: null },
   async (ctx, input) => {
     checkAliasName(input.aliasName);
-    await ctx.store.transaction(async (tx) => {
+    ctx.audit.details = { aliasName: input.aliasName };
+    await ctx.transaction(async (tx) => {
       const alias = await repo.aliases.get(tx, input.aliasName);
       if (!alias) throw new NotFoundError(`alias not found: ${input.aliasName}`, 'ALIAS_NOT_FOUND');
       ctx.audit.keyId = alias.keyId;
       await repo.aliases.remove(tx, input.aliasName);
     });
-    ctx.audit.details = { aliasName: input.aliasName };
     return {};
   },
 );

@@ -19,7 +19,7 @@ export const deleteImportedKeyMaterial = defineOperation(
   { access: 'manage', states: S('Enabled', 'Disabled', 'PendingDeletion', 'PendingImport') },
   async (ctx, input) => {
     refuseUnsupported(input, ['keyMaterialId']);
-    const id = await ctx.store.transaction(async (tx) => {
+    const id = await ctx.transaction(async (tx) => {
       const key = await loadKey(ctx, tx, input.keyId);
       assertExternal(key);
       await removeMaterial(ctx, tx, key);

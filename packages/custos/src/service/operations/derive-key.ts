@@ -93,7 +93,8 @@ export const deriveKey = defineOperation(deriveKeyOperation, { access: 'use', st
     exportable: request.exportable ?? false,
   });
   const wrapped = await wrapMaterial(ctx, created, 1, derived);
-  await ctx.store.transaction(async (tx) => {
+  ctx.audit.details = { ...ctx.audit.details, derivedKeyId: created.id };
+  await ctx.transaction(async (tx) => {
     await repo.keys.insert(tx, created);
     await repo.keyVersions.insert(tx, {
       keyId: created.id,
@@ -106,6 +107,5 @@ export const deriveKey = defineOperation(deriveKeyOperation, { access: 'use', st
     });
     if (request.tags?.length) await repo.tags.put(tx, created.id, request.tags);
   });
-  ctx.audit.details = { ...ctx.audit.details, derivedKeyId: created.id };
   return { keyId: keyArn(ctx.config, key.id), keyMetadata: keyMetadata(ctx, created) };
 });

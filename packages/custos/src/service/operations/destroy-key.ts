@@ -26,7 +26,7 @@ export const destroyKey = defineInternalOperation(
   'DestroyKey',
   { access: 'manage', states: S('PendingDeletion') },
   async (ctx, input: JobKeyInput): Promise<Record<string, never>> => {
-    await ctx.store.transaction(async (tx) => {
+    await ctx.transaction(async (tx) => {
       const key = await loadLocked(ctx, tx, input.keyId);
       if (key.deletionDate && key.deletionDate > ctx.now()) return;
       await repo.keyVersions.destroyMaterial(tx, key.id);

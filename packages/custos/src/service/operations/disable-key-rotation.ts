@@ -11,7 +11,7 @@ export const disableKeyRotation = defineOperation(
   disableKeyRotationOperation,
   { access: 'manage', states: USABLE },
   async (ctx, input) => {
-    await ctx.store.transaction(async (tx) => {
+    await ctx.transaction(async (tx) => {
       const key = await loadKey(ctx, tx, input.keyId);
       assertRotatable(key);
       await repo.keys.update(tx, key.id, { rotationEnabled: false, nextRotationAt: null, updatedAt: ctx.now() });

@@ -20,7 +20,7 @@ export const enableKeyRotation = defineOperation(
     if (!Number.isInteger(period) || period < MIN_PERIOD || period > MAX_PERIOD) {
       throw new ValidationError(`rotationPeriodInDays must be an integer from ${MIN_PERIOD} to ${MAX_PERIOD}`);
     }
-    await ctx.store.transaction(async (tx) => {
+    await ctx.transaction(async (tx) => {
       const key = await loadKey(ctx, tx, input.keyId);
       assertRotatable(key);
       const now = ctx.now();

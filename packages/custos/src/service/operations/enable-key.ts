@@ -8,7 +8,7 @@ import { loadKey } from '../key-loading.js';
 import { WITH_MATERIAL } from '../lifecycle.js';
 
 export async function setEnabled(ctx: OpContext, keyId: string, state: KeyState): Promise<void> {
-  await ctx.store.transaction(async (tx) => {
+  await ctx.transaction(async (tx) => {
     const key = await loadKey(ctx, tx, keyId);
     if (key.state !== state) await repo.keys.update(tx, key.id, { state, updatedAt: ctx.now() });
   });

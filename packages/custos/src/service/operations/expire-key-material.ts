@@ -10,7 +10,7 @@ export const expireKeyMaterial = defineInternalOperation(
   // Expired material already reads as PendingImport (key-loading.ts effectiveState); the job then deletes it.
   { access: 'manage', states: S('Enabled', 'Disabled', 'PendingImport') },
   async (ctx, input: JobKeyInput): Promise<Record<string, never>> => {
-    await ctx.store.transaction(async (tx) => {
+    await ctx.transaction(async (tx) => {
       const key = await loadLocked(ctx, tx, input.keyId);
       if (!key.materialExpiresAt || key.materialExpiresAt > ctx.now()) return;
       await removeMaterial(ctx, tx, key);

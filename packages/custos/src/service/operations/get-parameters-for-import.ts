@@ -52,17 +52,19 @@ export const getParametersForImport = defineOperation(
       pair.material.wipe();
     });
     const publicKey = requirePublicKey(pair.publicKey, `a generated ${input.wrappingKeySpec} pair`);
-    await repo.importTokens.insert(ctx.store.db, {
-      id,
-      keyId: key.id,
-      wrappingKeySpec: input.wrappingKeySpec,
-      wrappingAlgorithm: input.wrappingAlgorithm,
-      wrappedPrivateKey,
-      publicKey,
-      createdAt: now,
-      expiresAt,
-    });
     ctx.audit.details = { wrappingAlgorithm: input.wrappingAlgorithm, wrappingKeySpec: input.wrappingKeySpec };
+    await ctx.transaction((tx) =>
+      repo.importTokens.insert(tx, {
+        id,
+        keyId: key.id,
+        wrappingKeySpec: input.wrappingKeySpec,
+        wrappingAlgorithm: input.wrappingAlgorithm,
+        wrappedPrivateKey,
+        publicKey,
+        createdAt: now,
+        expiresAt,
+      }),
+    );
     return {
       keyId: keyArn(ctx.config, key.id),
       importToken: encodeToken(id),

@@ -70,7 +70,9 @@ export const importKeyMaterial = defineOperation(
     })();
     const check = materialCheckValue(validated.material);
     const wrapped = await wrapMaterial(ctx, key, 1, validated.material);
-    await ctx.store.transaction(async (tx) => {
+    ctx.audit.keyVersion = 1;
+    ctx.audit.details = { expires: expiresAt !== null };
+    await ctx.transaction(async (tx) => {
       // Locked (PostgreSQL: SELECT ... FOR UPDATE) and re-checked: two imports, or an import racing a deletion or
       // expiry on another node, apply one after the other to the state the previous one left.
       const current = await lockKey(tx, key.id);
@@ -104,8 +106,6 @@ export const importKeyMaterial = defineOperation(
         updatedAt: ctx.now(),
       });
     });
-    ctx.audit.keyVersion = 1;
-    ctx.audit.details = { expires: expiresAt !== null };
     return { keyId: keyArn(ctx.config, key.id) };
   },
 );

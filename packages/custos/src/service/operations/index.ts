@@ -51,6 +51,7 @@ import { updateAlias } from './update-alias.js';
 import { updateKeyConstraints } from './update-key-constraints.js';
 import { updateKeyDescription } from './update-key-description.js';
 import { verify } from './verify.js';
+import { pruneAuditRecords } from './prune-audit-records.js';
 import { verifyAuditChain } from './verify-audit-chain.js';
 import { verifyMac } from './verify-mac.js';
 
@@ -103,6 +104,7 @@ export const SERVICE_OPERATIONS = {
   putKeyPolicy,
   listAuditRecords,
   verifyAuditChain,
+  pruneAuditRecords,
   createToken,
   listTokens,
   revokeToken,

@@ -16,7 +16,7 @@ export const putKeyPolicy = defineOperation(
     refuseUnsupported(input, ['bypassPolicyLockoutSafetyCheck']);
     checkPolicyName(input.policyName);
     checkPolicy(input.policy);
-    await ctx.store.transaction(async (tx) => {
+    await ctx.transaction(async (tx) => {
       const key = await loadKey(ctx, tx, input.keyId);
       await repo.keys.update(tx, key.id, { policy: input.policy, updatedAt: ctx.now() });
     });

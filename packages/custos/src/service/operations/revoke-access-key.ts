@@ -10,7 +10,7 @@ export const revokeAccessKey = defineOperation(
   { access: 'tokens', states: null },
   async (ctx, input) => {
     ctx.audit.details = { accessKeyId: input.accessKeyId };
-    await ctx.store.transaction(async (tx) => {
+    await ctx.transaction(async (tx) => {
       const key = await repo.accessKeys.get(tx, input.accessKeyId);
       if (!key) throw new NotFoundError(`access key not found: ${input.accessKeyId}`);
       await repo.accessKeys.revoke(tx, key.id, ctx.now());

@@ -9,12 +9,12 @@ export const revokeToken = defineOperation(
   revokeTokenOperation,
   { access: 'tokens', states: null },
   async (ctx, input) => {
-    await ctx.store.transaction(async (tx) => {
+    ctx.audit.details = { tokenId: input.tokenId };
+    await ctx.transaction(async (tx) => {
       const token = await repo.tokens.get(tx, input.tokenId);
       if (!token) throw new NotFoundError(`token not found: ${input.tokenId}`);
       await repo.tokens.revoke(tx, token.id, ctx.now());
     });
-    ctx.audit.details = { tokenId: input.tokenId };
     return {};
   },
 );

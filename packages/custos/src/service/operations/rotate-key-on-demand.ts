@@ -5,15 +5,14 @@ import { defineOperation } from '../define-operation.js';
 import { loadKey } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
-import { rotateKey } from '../rotation.js';
+import { auditedRotation, rotateKey } from '../rotation.js';
 
 export const rotateKeyOnDemand = defineOperation(
   rotateKeyOnDemandOperation,
   { access: 'manage', states: USABLE },
   async (ctx, input) => {
     const key = await loadKey(ctx, ctx.store.db, input.keyId);
-    const rotated = await rotateKey(ctx, key.id, 'ON_DEMAND');
-    ctx.audit.keyVersion = rotated.latestVersion;
+    await rotateKey(ctx, key.id, 'ON_DEMAND', undefined, auditedRotation(ctx));
     return { keyId: keyArn(ctx.config, key.id) };
   },
 );

@@ -20,7 +20,7 @@ export const scheduleKeyDeletion = defineOperation(
       throw new ValidationError(`pendingWindowInDays must be an integer from ${min} to ${MAX_PENDING_WINDOW_DAYS}`);
     }
     const deletionDate = new Date(ctx.now().getTime() + days * DAY_MS);
-    const id = await ctx.store.transaction(async (tx) => {
+    const id = await ctx.transaction(async (tx) => {
       const key = await loadKey(ctx, tx, input.keyId);
       await repo.keys.update(tx, key.id, {
         state: 'PendingDeletion',

@@ -12,7 +12,7 @@ export const tagResource = defineOperation(
   { access: 'manage', states: LIVE },
   async (ctx, input) => {
     checkTags(input.tags);
-    await ctx.store.transaction(async (tx) => {
+    await ctx.transaction(async (tx) => {
       const key = await loadKey(ctx, tx, input.keyId);
       await repo.tags.put(tx, key.id, input.tags);
       // Checked after the upsert, inside the transaction: the throw rolls the upsert back.

@@ -10,7 +10,7 @@ export const untagResource = defineOperation(
   untagResourceOperation,
   { access: 'manage', states: LIVE },
   async (ctx, input) => {
-    await ctx.store.transaction(async (tx) => {
+    await ctx.transaction(async (tx) => {
       const key = await loadKey(ctx, tx, input.keyId);
       await repo.tags.remove(tx, key.id, input.tagKeys);
     });

@@ -15,7 +15,8 @@ export const updateAlias = defineOperation(
   { access: 'manage', states: LIVE },
   async (ctx, input) => {
     checkAliasName(input.aliasName);
-    await ctx.store.transaction(async (tx) => {
+    ctx.audit.details = { aliasName: input.aliasName };
+    await ctx.transaction(async (tx) => {
       const alias = await repo.aliases.get(tx, input.aliasName);
       if (!alias) throw new NotFoundError(`alias not found: ${input.aliasName}`, 'ALIAS_NOT_FOUND');
       const current = await findKey(ctx, tx, alias.keyId);
@@ -25,7 +26,6 @@ export const updateAlias = defineOperation(
       }
       await repo.aliases.update(tx, input.aliasName, key.id, ctx.now());
     });
-    ctx.audit.details = { aliasName: input.aliasName };
     return {};
   },
 );

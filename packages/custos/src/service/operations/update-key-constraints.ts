@@ -13,7 +13,7 @@ export const updateKeyConstraints = defineOperation(
   updateKeyConstraintsOperation,
   { access: 'manage', states: LIVE },
   async (ctx, input) => {
-    const updated = await ctx.store.transaction(async (tx) => {
+    const updated = await ctx.transaction(async (tx) => {
       const key = await loadKey(ctx, tx, input.keyId);
       checkConstraints(specEntry(key.spec), key.usage, input, key);
       const patch: Partial<KeyRecord> = {

@@ -9,7 +9,7 @@ export const updateKeyDescription = defineOperation(
   updateKeyDescriptionOperation,
   { access: 'manage', states: LIVE },
   async (ctx, input) => {
-    await ctx.store.transaction(async (tx) => {
+    await ctx.transaction(async (tx) => {
       const key = await loadKey(ctx, tx, input.keyId);
       await repo.keys.update(tx, key.id, { description: input.description, updatedAt: ctx.now() });
     });

@@ -1,13 +1,23 @@
-// VerifyAuditChain (Custos): recomputes the audit hash chain and names the first record that does not match.
+// VerifyAuditChain (Custos): recomputes the audit hash chain and names the first record that does not match, then
+// checks the log against the last signed checkpoint (brokenAt: the checkpoint's seq when the log does not match it).
 // Must not import api.
 import { verifyAuditChainOperation } from '@custos/contract';
 import { verifyChain } from '../audit/audit-log.js';
+import { checkCheckpoints, verifyLog } from '../audit/checkpoints.js';
 import { defineOperation } from '../define-operation.js';
 
 export const verifyAuditChain = defineOperation(
   verifyAuditChainOperation,
   { access: 'audit', states: null },
   async (ctx, _input) => {
-    return verifyChain(ctx.store.db);
+    const key = await ctx.chainKey();
+    if (!ctx.auditCheckpoints) return verifyChain(ctx.store.db, key);
+    const { publicKey, file } = ctx.auditCheckpoints;
+    // From genesis, or from the signed anchor of a prune.
+    const chain = await verifyLog(ctx.store.db, key, publicKey);
+    if (!chain.ok) return chain;
+    // The chain alone cannot see a cut tail or a log re-chained from scratch: the signed checkpoints can.
+    const check = await checkCheckpoints(ctx.store.db, key, publicKey, file);
+    return check.ok ? chain : { ok: false as const, brokenAt: Math.max(1, check.seq) };
   },
 );

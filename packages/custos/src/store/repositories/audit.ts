@@ -3,9 +3,9 @@
 import { InternalError } from '@custos/contract';
 import { sql } from 'kysely';
 import { dialectOf } from '../dialect.js';
-import type { AuditRow } from '../schema/index.js';
+import type { AuditCheckpointRow, AuditRow } from '../schema/index.js';
 import type { Db } from '../store.js';
-import type { AuditOutcome, AuditRecord, ChainedAuditEntry } from '../types.js';
+import type { AuditChainScheme, AuditOutcome, AuditRecord, ChainedAuditEntry } from '../types.js';
 import { num, toDate } from './convert.js';
 
 /** PostgreSQL advisory lock key serialising appends across nodes ('audit'). */
@@ -46,12 +46,16 @@ function toChained(row: AuditRow): ChainedAuditEntry & { readonly seq: number } 
     details: row.details,
     prevHash: row.prev_hash,
     hash: row.hash,
+    chain: row.chain as AuditChainScheme,
   };
 }
 
-/** The row for one entry (fields written out: a spread with extra fields is slow here). */
+/**
+ * The row for one entry (fields written out: a spread with extra fields is slow here). Scheme 1 is the column's
+ * default and is left to it, so that tests can build an old-format log in a database from before migration 005.
+ */
 function toRow(e: ChainedAuditEntry) {
-  return {
+  const row = {
     time: e.time,
     principal: e.principal,
     operation: e.operation,
@@ -63,7 +67,10 @@ function toRow(e: ChainedAuditEntry) {
     details: e.details,
     prev_hash: e.prevHash,
     hash: e.hash,
+    chain: undefined as AuditChainScheme | undefined,
   };
+  if (e.chain !== 1) row.chain = e.chain;
+  return row;
 }
 
 /**
@@ -108,6 +115,8 @@ export interface AuditQuery {
   readonly keyId?: string | undefined;
   readonly principal?: string | undefined;
   readonly operation?: string | undefined;
+  /** The newest `limit` records instead of the oldest (still returned in ascending seq order). */
+  readonly newest?: boolean | undefined;
 }
 
 /** Records in ascending seq order, filtered; page with `after` = last seq seen. */
@@ -118,9 +127,10 @@ export async function list(db: Db, query: AuditQuery): Promise<AuditRecord[]> {
   if (query.principal !== undefined) q = q.where('principal', '=', query.principal);
   if (query.operation !== undefined) q = q.where('operation', '=', query.operation);
   const rows = await q
-    .orderBy('seq')
+    .orderBy('seq', query.newest ? 'desc' : 'asc')
     .limit(Math.max(0, Math.trunc(query.limit)))
     .execute();
+  if (query.newest) rows.reverse();
   return rows.map(toRecord);
 }
 
@@ -134,4 +144,96 @@ export async function listChained(
   if (after !== undefined) q = q.where('seq', '>', after);
   const rows = await q.orderBy('seq').limit(limit).execute();
   return rows.map(toChained);
+}
+
+/** The newest record's seq and hash (null for an empty log), read without a lock (for checkpoints). */
+export async function head(db: Db): Promise<{ readonly seq: number; readonly hash: string } | null> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { seq: num(row.seq), hash: row.hash } : null;
+}
+
+/** The record with this seq exactly as stored, or undefined. */
+export async function getChained(
+  db: Db,
+  seq: number,
+): Promise<(ChainedAuditEntry & { readonly seq: number }) | undefined> {
+  const row = await db.selectFrom('audit_log').selectAll().where('seq', '=', seq).executeTakeFirst();
+  return row && toChained(row);
+}
+
+/** A signed head of the chain (service/audit/checkpoints.ts signs it; the store keeps it as given). */
+export interface AuditCheckpointRecord {
+  readonly seq: number;
+  readonly hash: string;
+  /** Unix ms. */
+  readonly time: number;
+  /** Base64 Ed25519 signature. */
+  readonly signature: string;
+}
+
+/** Keeps a checkpoint; one per seq (two nodes signing the same head keep the first). */
+export async function insertCheckpoint(db: Db, checkpoint: AuditCheckpointRecord): Promise<void> {
+  await db
+    .insertInto('audit_checkpoints')
+    .values(checkpoint)
+    .onConflict((oc) => oc.column('seq').doNothing())
+    .execute();
+}
+
+/** The checkpoint with the greatest seq, or undefined. */
+export async function latestCheckpoint(db: Db): Promise<AuditCheckpointRecord | undefined> {
+  const row = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return row && toCheckpoint(row);
+}
+
+function toCheckpoint(row: AuditCheckpointRow): AuditCheckpointRecord {
+  return { seq: num(row.seq), hash: row.hash, time: num(row.time), signature: row.signature };
+}
+
+/** The checkpoint at this seq, or undefined. */
+export async function checkpointAt(db: Db, seq: number): Promise<AuditCheckpointRecord | undefined> {
+  const row = await db.selectFrom('audit_checkpoints').selectAll().where('seq', '=', seq).executeTakeFirst();
+  return row && toCheckpoint(row);
+}
+
+/** The newest checkpoint whose record is older than `beforeMs` (and still in the log), or undefined. */
+export async function checkpointBefore(db: Db, beforeMs: number): Promise<AuditCheckpointRecord | undefined> {
+  const row = await db
+    .selectFrom('audit_checkpoints')
+    .innerJoin('audit_log', 'audit_log.seq', 'audit_checkpoints.seq')
+    .selectAll('audit_checkpoints')
+    .where('audit_log.time', '<', beforeMs)
+    .orderBy('audit_checkpoints.seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && toCheckpoint(row);
+}
+
+/** Deletes every record with a smaller seq; returns how many. */
+export async function deleteBefore(db: Db, seq: number): Promise<number> {
+  const result = await db.deleteFrom('audit_log').where('seq', '<', seq).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** The oldest record exactly as stored, or undefined for an empty log. */
+export async function firstChained(db: Db): Promise<(ChainedAuditEntry & { readonly seq: number }) | undefined> {
+  const [first] = await listChained(db, undefined, 1);
+  return first;
+}
+
+/** The details (as stored) of every allowed record of `operation` after seq `after`. */
+export async function detailsOf(db: Db, operation: string, after: number): Promise<(string | null)[]> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .select('details')
+    .where('operation', '=', operation)
+    .where('outcome', '=', 'allowed')
+    .where('seq', '>', after)
+    .execute();
+  return rows.map((r) => r.details);
 }

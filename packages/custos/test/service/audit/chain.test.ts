@@ -79,7 +79,7 @@ describe('chainEntries', () => {
   const GOLDEN_2 = '3780db85ed88eec5e17c60159a031096fc5846cef4d7ebe9aa83e06d01570bff';
 
   it('hashes as the released format did: fixed golden hashes from genesis', () => {
-    expect(chainEntries(null, [first, second])).toEqual([
+    expect(chainEntries(null, [first, second], null)).toEqual([
       {
         time: 1767323045678,
         principal: 'admin',
@@ -92,6 +92,7 @@ describe('chainEntries', () => {
         details: '{"a":"é","b":[1,{"c":"x","d":null}]}',
         prevHash: GENESIS_HASH,
         hash: GOLDEN_1,
+        chain: 1,
       },
       {
         time: 0,
@@ -105,13 +106,14 @@ describe('chainEntries', () => {
         details: null,
         prevHash: GOLDEN_1,
         hash: GOLDEN_2,
+        chain: 1,
       },
     ]);
   });
 
   it('chains after a given head as after the record that has it', () => {
-    expect(chainEntries(GOLDEN_1, [second])[0]?.hash).toBe(GOLDEN_2);
-    expect(chainEntries(GENESIS_HASH, [first])[0]?.hash).toBe(GOLDEN_1);
-    expect(chainEntries(null, [])).toEqual([]);
+    expect(chainEntries(GOLDEN_1, [second], null)[0]?.hash).toBe(GOLDEN_2);
+    expect(chainEntries(GENESIS_HASH, [first], null)[0]?.hash).toBe(GOLDEN_1);
+    expect(chainEntries(null, [], null)).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import { openSqliteStore, type Store } from '../../../src/store/index.js';
 import * as repo from '../../../src/store/repositories/index.js';
 import type { AuditEntry } from '../../../src/store/types.js';
 import { withRowKey } from '../../helpers/row-key.js';
+import { TEST_CHAIN_KEY, testChainKey } from '../../helpers/audit.js';
 
 const DIST_SINK = new URL('../../../dist/service/audit/worker-sink.js', import.meta.url);
 
@@ -63,7 +64,7 @@ describe('AuditWriter', () => {
   });
 
   it('commits records that arrive together in one transaction, and each is on disk when its promise resolves', async () => {
-    const sink = counting(inProcessSink(store));
+    const sink = counting(inProcessSink(store, testChainKey));
     const writer = new AuditWriter(sink);
     await Promise.all(
       Array.from({ length: 50 }, async (_, i) => {
@@ -73,12 +74,12 @@ describe('AuditWriter', () => {
       }),
     );
     expect(sink.commits).toBeLessThan(5);
-    expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 50 });
+    expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 50 });
   });
 
   it('rejects every record of a batch whose transaction failed, and goes on with later ones', async () => {
     let fail = true;
-    const inner = inProcessSink(store);
+    const inner = inProcessSink(store, testChainKey);
     const writer = new AuditWriter({
       commit: (e) => (fail ? Promise.reject(new Error('disk full')) : inner.commit(e)),
       close: () => inner.close(),
@@ -91,7 +92,7 @@ describe('AuditWriter', () => {
   });
 
   it('splits what queued up into transactions of at most maxBatch records; a failed one rejects only its own records', async () => {
-    const inner = inProcessSink(store);
+    const inner = inProcessSink(store, testChainKey);
     const batches: string[][] = [];
     const writer = new AuditWriter(
       {
@@ -115,11 +116,11 @@ describe('AuditWriter', () => {
       const { workerSink } = (await import(
         DIST_SINK.href
       )) as typeof import('../../../src/service/audit/worker-sink.js');
-      const sink = await workerSink(join(dir, 'custos.db'));
+      const sink = await workerSink(join(dir, 'custos.db'), TEST_CHAIN_KEY);
       const writer = new AuditWriter(sink);
       await Promise.all(Array.from({ length: 200 }, (_, i) => writer.append(entry(i))));
       // Written by the worker, visible to this connection as soon as the promises resolved.
-      expect(await auditLog.verifyChain(store.db)).toEqual({ ok: true, count: 200 });
+      expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 200 });
       await writer.close();
     },
   );
@@ -130,7 +131,7 @@ describe('AuditWriter', () => {
       const { workerSink } = (await import(
         DIST_SINK.href
       )) as typeof import('../../../src/service/audit/worker-sink.js');
-      await expect(workerSink('/dev/null/custos.db')).rejects.toThrow();
+      await expect(workerSink('/dev/null/custos.db', TEST_CHAIN_KEY)).rejects.toThrow();
     },
   );
 });
