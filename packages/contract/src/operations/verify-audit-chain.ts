@@ -14,6 +14,21 @@ export const VerifyAuditChainResponse = Type.Object({
   ok: Type.Boolean(),
   count: Type.Optional(Type.Integer({ minimum: 0 })),
   brokenAt: Type.Optional(Type.Integer({ minimum: 1 })),
+  /**
+   * Rows the audit log shows to be older than their last recorded change (put back from a backup or an earlier
+   * copy: docs/threat-model.md): a key whose row predates its last audited change, a token or access key the log
+   * says was revoked. Present (and `ok` false) only when there are some.
+   */
+  staleRows: Type.Optional(
+    Type.Array(
+      Type.Object({
+        table: Type.Union([Type.Literal('keys'), Type.Literal('api_tokens'), Type.Literal('access_keys')]),
+        row: Type.String(),
+        /** The audit record the row contradicts. */
+        seq: Type.Integer({ minimum: 1 }),
+      }),
+    ),
+  ),
 });
 export type VerifyAuditChainResponse = Static<typeof VerifyAuditChainResponse>;
 

@@ -25,6 +25,7 @@ import type { InternalOperation, Runnable, ServiceOperation } from './define-ope
 import { ACCESS_KEEPS_KEYS, ROLE_GRANTS, type RunningOperation } from './lifecycle.js';
 import { publishKeyChange } from './key-change.js';
 import { StoreHealth } from './store-health.js';
+import * as repo from '../store/repositories/index.js';
 import { isUnavailable, type AuditEntry, type Db } from '../store/index.js';
 
 /** The principal background jobs act as. */
@@ -136,6 +137,7 @@ export class KeyService {
     const key = await ctx.chainKey();
     const result = await ctx.store.transaction(async (tx) => {
       const value = await fn(tx);
+      await noteKeyRow(ctx, tx);
       await appendBatch(tx, [auditEntry(ctx, 'allowed', null)], key);
       return value;
     });
@@ -193,6 +195,16 @@ function auditEntry(ctx: OpContext, outcome: AuditOutcome, errorCode: string | n
     requestId: ctx.requestId,
     details: ctx.audit.details,
   };
+}
+
+/**
+ * The key row's `updated_at` as this change commits it, in the change's audit record (`details.keyRowAt`), so that
+ * a key row put back from an earlier moment shows as older than the log says it is (integrity/freshness.ts).
+ */
+async function noteKeyRow(ctx: OpContext, tx: Db): Promise<void> {
+  if (ctx.audit.keyId === null) return;
+  const key = await repo.keys.get(tx, ctx.audit.keyId);
+  if (key) ctx.audit.details = { ...ctx.audit.details, keyRowAt: key.updatedAt.getTime() };
 }
 
 function authorise(operation: RunningOperation, caller: Caller): void {

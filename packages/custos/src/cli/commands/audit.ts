@@ -129,6 +129,13 @@ export function registerAudit(program: Command): void {
     withKms(c, async (kms, g) => {
       const result = await kms.verifyAuditChain();
       if (g.json) printJson(result);
+      if (!result.ok && result.staleRows !== undefined) {
+        const rows = result.staleRows.map((r) => `${r.table} ${r.row} (older than record ${String(r.seq)})`);
+        throw new CliError(
+          'AUDIT_STALE_ROWS',
+          `the audit log is intact, but these rows are older than their last audited change (put back?): ${rows.join('; ')}`,
+        );
+      }
       if (!result.ok)
         throw new CliError('AUDIT_CHAIN_BROKEN', `the audit log is broken at record ${String(result.brokenAt)}`);
       if (!g.json) process.stdout.write(`audit log intact: ${String(result.count)} records\n`);
