@@ -72,11 +72,11 @@ export async function findStaleRows(db: Db): Promise<StaleRow[]> {
   }
   for (const [tokenId, seq] of expected.revokedTokens) {
     const token = await repo.tokens.get(db, tokenId);
-    if (token && token.revokedAt === null) stale.push({ table: 'api_tokens', row: tokenId, seq });
+    if (token?.revokedAt === null) stale.push({ table: 'api_tokens', row: tokenId, seq });
   }
   for (const [accessKeyId, seq] of expected.revokedAccessKeys) {
     const accessKey = await repo.accessKeys.get(db, accessKeyId);
-    if (accessKey && accessKey.revokedAt === null) stale.push({ table: 'access_keys', row: accessKeyId, seq });
+    if (accessKey?.revokedAt === null) stale.push({ table: 'access_keys', row: accessKeyId, seq });
   }
   return stale;
 }
