@@ -24,7 +24,7 @@ async function errorOf(promise: Promise<unknown>): Promise<{ code?: string; mess
 function everything(err: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = err, i = 0; e !== undefined && i < 5; e = (e as { cause?: unknown }).cause, i++) {
-    parts.push(String(e), (e as Error).stack ?? '', JSON.stringify(e) ?? '');
+    parts.push((e as Error).message, (e as Error).stack ?? '', JSON.stringify(e) ?? '');
   }
   return parts.join('\n');
 }
