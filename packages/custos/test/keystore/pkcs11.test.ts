@@ -1,6 +1,11 @@
 // The PKCS#11 root of trust on SoftHSM2: the shared RootOfTrust suite, then what only an HSM root has — the key in the
 // token and never extractable, found again by label, derivation in the token, and its error paths (never the PIN).
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exposeSecret, SecretBytes } from '../../src/core/secret-bytes.js';
 import type { DerivedKeyPurpose, RootOfTrust } from '../../src/keystore/root-of-trust.js';
 import { openPkcs11RootOfTrust, type Pkcs11RootOfTrustOptions } from '../../src/keystore/pkcs11/index.js';
@@ -244,5 +249,30 @@ describeSoftHsm('the PKCS#11 root of trust')('PKCS#11 root of trust (SoftHSM2)',
     // The other roots of the process are unaffected.
     const material = SecretBytes.random(16);
     expect((await rot.unwrap(await rot.wrap(material, aad), aad)).equals(material)).toBe(true);
+  });
+});
+
+describe('pkcs11js, the optional dependency', () => {
+  it('is never loaded by a server on the file root (a machine without a compiler runs it)', () => {
+    const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+    const script = `
+      import { createRequire } from 'node:module';
+      import { mkdtempSync } from 'node:fs';
+      import { tmpdir } from 'node:os';
+      import { join } from 'node:path';
+      const { LocalKms } = await import(${JSON.stringify(dist)});
+      const kms = await LocalKms.open({ dataDir: mkdtempSync(join(tmpdir(), 'custos-nop11-')), maintenanceIntervalMs: 0 });
+      await kms.createKey({});
+      await kms.close();
+      const loaded = Object.keys(createRequire(import.meta.url).cache).filter((p) => p.includes('pkcs11js'));
+      process.stdout.write(JSON.stringify(loaded));`;
+    const file = join(mkdtempSync(join(tmpdir(), 'custos-nop11-script-')), 'probe.mjs');
+    writeFileSync(file, script);
+    try {
+      const out = execFileSync(process.execPath, [file], { encoding: 'utf8' });
+      expect(JSON.parse(out)).toEqual([]);
+    } finally {
+      rmSync(dirname(file), { recursive: true, force: true });
+    }
   });
 });
