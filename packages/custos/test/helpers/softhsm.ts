@@ -14,7 +14,7 @@ const MODULE_CANDIDATES = [
 ];
 
 /** The SoftHSM2 module library, when installed. */
-export const SOFTHSM_MODULE = MODULE_CANDIDATES.find((p) => existsSync(p));
+const SOFTHSM_MODULE = MODULE_CANDIDATES.find((p) => existsSync(p));
 
 function hasUtil(): boolean {
   try {
@@ -51,7 +51,7 @@ export function describeSoftHsm(what: string): typeof describe | typeof describe
 }
 
 /** The module path (call only inside a describeSoftHsm block). */
-export function softHsmModule(): string {
+function softHsmModule(): string {
   if (SOFTHSM_MODULE === undefined) throw new Error('softhsm2 is not installed');
   return SOFTHSM_MODULE;
 }
@@ -59,7 +59,7 @@ export function softHsmModule(): string {
 let dir: string | undefined;
 
 /** This process's SoftHSM2 directory; sets SOFTHSM2_CONF (for this process and the children it spawns). */
-export function softHsmDir(): string {
+function softHsmDir(): string {
   if (dir === undefined) {
     dir = mkdtempSync(join(tmpdir(), 'custos-softhsm-'));
     mkdirSync(join(dir, 'tokens'));

@@ -19,7 +19,7 @@ import type * as Pkcs11js from 'pkcs11js';
 export type Pkcs11Lib = typeof Pkcs11js;
 
 /** What the PKCS#11 root needs installed; said whenever the module is missing. */
-export const PKCS11JS_HINT =
+const PKCS11JS_HINT =
   'the PKCS#11 root of trust needs the optional package pkcs11js, which is not installed (it compiles on install: ' +
   'install g++, make and python3, then run `npm install pkcs11js` where Custos is installed)';
 
@@ -136,7 +136,7 @@ function wrongPin(): KmsError {
 }
 
 /** The CKR_ name of a pkcs11js error, or 'NATIVE_ERROR'. pkcs11js's messages carry no arguments (no PIN). */
-export function ckrName(err: unknown): string {
+function ckrName(err: unknown): string {
   const message = err instanceof Error ? err.message : '';
   return /^CKR_[A-Z0-9_]+/.exec(message)?.[0] ?? 'NATIVE_ERROR';
 }
