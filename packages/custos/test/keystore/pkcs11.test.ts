@@ -243,6 +243,8 @@ describeSoftHsm('the PKCS#11 root of trust')('PKCS#11 root of trust (SoftHSM2)',
       ];
       expect(errors.map((e) => e.code)).toEqual(['UNAVAILABLE', 'UNAVAILABLE', 'UNAVAILABLE']);
       for (const err of errors) expect(everything(err)).not.toContain(PIN);
+      // Each later call tries to reconnect (SoftHSM2 lists its tokens only when initialised, so it stays gone here).
+      expect((await errorOf(gone.unwrap(blob, aad))).code).toBe('UNAVAILABLE');
     } finally {
       await gone.close();
     }
