@@ -1,5 +1,6 @@
 // One benchmark target in its own process, so the load generator does not share its event loop:
-// `node child.js baseline`, or `node child.js custos <dataDir> [<databaseUrl> <schema> <rootKeyFile>]`.
+// `node child.js baseline`, `node child.js custos <dataDir> [<databaseUrl> <schema> <rootKeyFile>]`, or
+// `node child.js custos-root <dataDir> <keyCacheTtlMs> [<module> <tokenLabel> <pinFile>]` (file root, or PKCS#11).
 // Prints one JSON line { url, token? } when ready (a second node on a shared database has no token file).
 import { buildBaseline } from './baseline.js';
 
@@ -12,6 +13,22 @@ if (which === 'baseline') {
   const app = buildBaseline();
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   process.stdout.write(`${JSON.stringify({ url })}\n`);
+} else if (which === 'custos-root' && dataDir && databaseUrl) {
+  // The root-of-trust comparison: argv holds the cache TTL and, for the PKCS#11 root, module, token label, PIN file.
+  const [ttl, module, tokenLabel, pinFile] = process.argv.slice(4);
+  const { startServer } = (await import(SERVER_MODULE.href)) as typeof import('../src/api/server.js');
+  const { readFile } = await import('node:fs/promises');
+  const server = await startServer({
+    dataDir,
+    listen: '127.0.0.1:0',
+    logger: false,
+    kmsOptions: { config: { keyCacheTtlMs: Number(ttl) } },
+    ...(module && tokenLabel && pinFile
+      ? { rootOfTrust: { kind: 'pkcs11', module, tokenLabel, pin: (await readFile(pinFile, 'utf8')).trim() } }
+      : {}),
+  });
+  process.stdout.write(`${JSON.stringify({ url: server.url, token: server.adminToken })}\n`);
+  process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
 } else if (which === 'custos' && dataDir) {
   const { startServer } = (await import(SERVER_MODULE.href)) as typeof import('../src/api/server.js');
   const server = await startServer({

@@ -10,13 +10,16 @@
 // because of more work per request and one that misses because requests wait (for their audit commit) look alike
 // in requests/s but not here.
 // Then encrypt and sign again on PostgreSQL: one node, and two nodes sharing the database (load split evenly).
+// Then the roots of trust: encrypt 1 KiB and sign P-256 with a software key under the file root and under a PKCS#11
+// root (SoftHSM2, a token made for the run), each with the key cache off (every request unwraps its key: first use)
+// and on (cached), and the ratio to the file root's figure (BENCH_PKCS11=off skips; skipped when softhsm2 is absent).
 // Settings: BENCH_DURATION (s per run, default 4), BENCH_ROUNDS (default 5), BENCH_WARMUP (s, default 1; 0 skips),
 // BENCH_CONNECTIONS (default 64), BENCH_OPS (comma list), BENCH_POSTGRES_URL (default
 // postgres://postgres@127.0.0.1:5432/test; 'off' skips the PostgreSQL runs).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -345,6 +348,66 @@ if (POSTGRES_URL !== 'off') {
   }
 }
 
+const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
+const rootRows: string[][] = [];
+if (process.env.BENCH_PKCS11 !== 'off') {
+  const dir = await mkdtemp(join(tmpdir(), 'custos-bench-hsm-'));
+  try {
+    if (!existsSync(SOFTHSM_MODULE)) throw new Error(`${SOFTHSM_MODULE} is missing (apt-get install softhsm2)`);
+    await mkdir(join(dir, 'tokens'));
+    const conf = join(dir, 'softhsm2.conf');
+    await writeFile(conf, `directories.tokendir = ${join(dir, 'tokens')}\nobjectstore.backend = file\n`);
+    process.env.SOFTHSM2_CONF = conf; // inherited by the targets
+    const pin = randomBytes(8).toString('hex');
+    await writeFile(join(dir, 'pin'), pin, { mode: 0o600 });
+    execFileSync('softhsm2-util', ['--init-token', '--free', '--label', 'bench', '--so-pin', pin, '--pin', pin], {
+      stdio: 'ignore',
+    });
+    const hsmArgs = [SOFTHSM_MODULE, 'bench', join(dir, 'pin')];
+    const figures = new Map<string, Result>();
+    for (const [root, extra] of [
+      ['file root', []],
+      ['HSM root', hsmArgs],
+    ] as const) {
+      for (const [cache, ttl] of [
+        ['first use', '0'],
+        ['cached', '60000'],
+      ] as const) {
+        const target = await startTarget([
+          'custos-root',
+          join(dir, `${root}-${cache}`.replace(/ /g, '-')),
+          ttl,
+          ...extra,
+        ]);
+        try {
+          const keys = await keysFor(target, false);
+          for (const scenario of scenarios.filter((s) => s.name.startsWith('encrypt') || s.name.startsWith('sign'))) {
+            if (WARMUP_SECONDS > 0)
+              await load(target, scenario.path(keys), scenario.body(keys), CONNECTIONS, WARMUP_SECONDS);
+            const result = await load(target, scenario.path(keys), scenario.body(keys));
+            figures.set(`${root}|${cache}|${scenario.name}`, result);
+            const file = figures.get(`file root|${cache}|${scenario.name}`);
+            rootRows.push([
+              `${root}, ${scenario.name}, ${cache}`,
+              result.rps.toFixed(0),
+              `${result.p99} ms`,
+              file ? (result.rps / file.rps).toFixed(2) : '-',
+              String(result.errors),
+            ]);
+          }
+        } finally {
+          await stop(target);
+        }
+      }
+    }
+    console.error('done: roots of trust');
+  } catch (error) {
+    console.error(`root-of-trust runs skipped: ${(error as Error).message}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** Prints a table with columns as wide as their widest cell. */
 function printTable(header: string[], body: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => nth(r, i).length)));
@@ -377,4 +440,9 @@ printTable(['operation', 'custos CPU', 'custos busy', 'ceiling CPU', 'ceiling bu
 if (pgRows.length > 0) {
   console.log('');
   printTable(['PostgreSQL', '1 node req/s', '1 node p99', '2 nodes req/s', '2 nodes p99', 'errors'], pgRows);
+}
+if (rootRows.length > 0) {
+  console.log('');
+  console.log('Software keys under each root of trust: key cache off (every request unwraps: first use) and on');
+  printTable(['root, operation, cache', 'req/s', 'p99', 'vs file root', 'errors'], rootRows);
 }

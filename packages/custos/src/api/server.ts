@@ -21,6 +21,8 @@ export interface ServerOptions {
   passphrase?: string;
   /** Root key file; default `<dataDir>/root.key`. Every node sharing one database must be given the same file. */
   rootKeyFile?: string;
+  /** The root of trust, passed to LocalKms as it is: default the root key file (`rootKeyFile`, `passphrase`). */
+  rootOfTrust?: LocalKmsOptions['rootOfTrust'];
   /** The store, passed to LocalKms as it is: default SQLite in `<dataDir>/custos.db`. */
   store?: LocalKmsOptions['store'];
   /** PEM files: with both, the server speaks HTTPS. */
@@ -163,6 +165,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ? { auditCheckpoints: { ...options.kmsOptions?.auditCheckpoints, file: options.auditCheckpointFile } }
       : {}),
     ...(options.acceptAuditMismatch === true ? { acceptAuditMismatch: true } : {}),
+    ...(options.rootOfTrust !== undefined ? { rootOfTrust: options.rootOfTrust } : {}),
   });
   try {
     const adminTokenFile = join(options.dataDir, ADMIN_TOKEN_FILE);

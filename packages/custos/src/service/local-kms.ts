@@ -1,4 +1,5 @@
-// LocalKms: the Kms interface in-process — a store (SQLite in the data directory, or PostgreSQL), a root key file, the KeyService.
+// LocalKms: the Kms interface in-process — a store (SQLite in the data directory, or PostgreSQL), a root of trust (a
+// root key file, or a key in a PKCS#11 token), the KeyService.
 // Must not import api.
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import {
 } from '@custos/contract';
 import type { Static } from '@sinclair/typebox';
 import { openFileRootOfTrust } from '../keystore/file/index.js';
+import { openPkcs11RootOfTrust, type Pkcs11RootOfTrustOptions } from '../keystore/pkcs11/index.js';
 import type { RootOfTrust } from '../keystore/root-of-trust.js';
 import { migrateToLatest, openStore, sqliteFile, type Store, type StoreOptions } from '../store/index.js';
 import * as repo from '../store/repositories/index.js';
@@ -63,6 +65,13 @@ export interface LocalKmsOptions {
   readonly databaseConnectionTimeoutMs?: number;
   /** @deprecated Use `store`'s `statementTimeoutMs`. PostgreSQL: the longest a statement may run (ms). */
   readonly databaseStatementTimeoutMs?: number;
+  /**
+   * The root of trust: the root key file (the default: `rootKeyFile`, `passphrase`), or `{ kind: 'pkcs11', module,
+   * tokenLabel, pin, keyLabel?, sessions? }`: a non-extractable AES-256 key in an HSM token, generated there on the
+   * first start of a new store (needs the optional package pkcs11js). Only the module named here is ever loaded.
+   * @example await LocalKms.open({ dataDir, rootOfTrust: { kind: 'pkcs11', module: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'custos', pin } });
+   */
+  readonly rootOfTrust?: RootOfTrustSettings;
   /** Seals a new root key file with this passphrase (scrypt), or opens a sealed one. */
   readonly passphrase?: string;
   /** Root key file path; default `<dataDir>/root.key`. */
@@ -86,6 +95,11 @@ export interface LocalKmsOptions {
    */
   readonly acceptAuditMismatch?: boolean;
 }
+
+/** Which root of trust a data directory or cluster uses (see {@link LocalKmsOptions.rootOfTrust}). */
+export type RootOfTrustSettings =
+  | { readonly kind: 'file' }
+  | ({ readonly kind: 'pkcs11' } & Omit<Pkcs11RootOfTrustOptions, 'create' | 'expectedKeyCheckValue'>);
 
 /** The embedded administrator. */
 export const LOCAL_ADMIN: Caller = { principal: 'local:admin', roles: ['admin'] };
@@ -159,12 +173,7 @@ export class LocalKms implements Kms {
       // SQLite store another process (a running server) holds is refused, naming it (store/data-dir-lock.ts).
       store = await openStore(selected, { dataDir: options.dataDir, migrate: false, lock: true });
       // A store already bound to a root key never gets a new root key made for it: a missing file is an error.
-      const bound = (await repo.meta.peek(store.db, ROOT_KEY_CHECK)) !== undefined;
-      rootOfTrust = await openFileRootOfTrust({
-        path: options.rootKeyFile ?? join(options.dataDir, 'root.key'),
-        create: !bound,
-        ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
-      });
+      rootOfTrust = await openRootOfTrust(options, await repo.meta.peek(store.db, ROOT_KEY_CHECK));
       await refuseOtherRootOfTrust(store, rootOfTrust);
       await migrateToLatest(store.db, store.dialect);
       await bindRootOfTrust(store, rootOfTrust);
@@ -341,6 +350,26 @@ export class LocalKms implements Kms {
       throw this.#service.toKmsError(error, operation, randomUUID());
     });
   }
+}
+
+/** Opens the chosen root of trust; `recorded` is the check value the store is bound to, if any. */
+function openRootOfTrust(options: LocalKmsOptions, recorded: string | undefined): Promise<RootOfTrust> {
+  const settings = options.rootOfTrust ?? { kind: 'file' };
+  if (settings.kind === 'pkcs11') {
+    if (options.passphrase !== undefined || options.rootKeyFile !== undefined)
+      throw new ValidationError('passphrase and rootKeyFile are for the file root of trust, not pkcs11');
+    const { kind: _kind, ...pkcs11 } = settings;
+    return openPkcs11RootOfTrust({
+      ...pkcs11,
+      create: recorded === undefined,
+      ...(recorded !== undefined ? { expectedKeyCheckValue: recorded } : {}),
+    });
+  }
+  return openFileRootOfTrust({
+    path: options.rootKeyFile ?? join(options.dataDir, 'root.key'),
+    create: recorded === undefined,
+    ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 // `custos server`: settings from flag > environment > --config JSON file > default, mapped onto startServer's options.
 // Must not import the store or service; imports the api dynamically, inside the action, so other commands load fast.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { isKmsError } from '@custos/contract';
 import { type Command, Option } from 'commander';
 // Types only (erased at runtime; the layer rule allows no more): what this command builds for startServer.
@@ -17,6 +18,11 @@ export interface ServerSettings {
   listen: string;
   passphraseFile?: string;
   rootKeyFile?: string;
+  rootOfTrust?: string;
+  pkcs11Module?: string;
+  pkcs11TokenLabel?: string;
+  pkcs11PinFile?: string;
+  pkcs11KeyLabel?: string;
   databaseUrl?: string;
   databaseSchema?: string;
   databasePoolSize?: string;
@@ -66,6 +72,36 @@ const SETTINGS: readonly {
     flag: '--root-key-file <file>',
     env: 'CUSTOS_ROOT_KEY_FILE',
     help: 'root key file (default <data-dir>/root.key); the same file on every node of one database',
+  },
+  {
+    key: 'rootOfTrust',
+    flag: '--root-of-trust <kind>',
+    env: 'CUSTOS_ROOT_OF_TRUST',
+    help: 'where the root key lives: file (the root key file) or pkcs11 (a non-extractable key in an HSM token)',
+  },
+  {
+    key: 'pkcs11Module',
+    flag: '--pkcs11-module <path.so>',
+    env: 'CUSTOS_PKCS11_MODULE',
+    help: 'PKCS#11 module library (e.g. /usr/lib/softhsm/libsofthsm2.so); the only one the server loads',
+  },
+  {
+    key: 'pkcs11TokenLabel',
+    flag: '--pkcs11-token-label <label>',
+    env: 'CUSTOS_PKCS11_TOKEN_LABEL',
+    help: 'label of the PKCS#11 token holding the root key',
+  },
+  {
+    key: 'pkcs11PinFile',
+    flag: '--pkcs11-pin-file <file>',
+    env: 'CUSTOS_PKCS11_PIN_FILE',
+    help: "file holding the PKCS#11 token's user PIN",
+  },
+  {
+    key: 'pkcs11KeyLabel',
+    flag: '--pkcs11-key-label <label>',
+    env: 'CUSTOS_PKCS11_KEY_LABEL',
+    help: 'label of the root key in the token (default custos-root-key; made on the first start)',
   },
   {
     key: 'databaseUrl',
@@ -207,14 +243,49 @@ function resolveSettings(cmd: Command): ServerSettings {
   return out as ServerSettings;
 }
 
-/** Reads the passphrase file: its content without one trailing newline. */
 /** The store part of startServer's options (the store's own StoreOptions, which this layer may not import). */
 type StoreOptions = NonNullable<ServerOptions['store']>;
 
-function readPassphrase(path: string): string {
-  const text = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
-  if (text.length === 0) throw new UsageError(`passphrase file '${path}' is empty`);
+/** Reads a secret file (passphrase, PIN): its content without one trailing newline. The content is never shown. */
+function readSecretFile(path: string, what: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new UsageError(`cannot read ${what} file '${path}' (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
+  if (text.length === 0) throw new UsageError(`${what} file '${path}' is empty`);
   return text;
+}
+
+/** The root of trust the settings select: the root key file (the default) or a PKCS#11 token. */
+function rootOfTrustOptions(s: ServerSettings): Pick<ServerOptions, 'rootOfTrust' | 'passphrase' | 'rootKeyFile'> {
+  const pkcs11Given = [s.pkcs11Module, s.pkcs11TokenLabel, s.pkcs11PinFile, s.pkcs11KeyLabel].some(
+    (v) => v !== undefined,
+  );
+  if (s.rootOfTrust === undefined || s.rootOfTrust === 'file') {
+    if (pkcs11Given) throw new UsageError('the --pkcs11-* settings need --root-of-trust pkcs11');
+    return {
+      ...(s.passphraseFile !== undefined && { passphrase: readSecretFile(s.passphraseFile, 'passphrase') }),
+      ...(s.rootKeyFile !== undefined && { rootKeyFile: s.rootKeyFile }),
+    };
+  }
+  if (s.rootOfTrust !== 'pkcs11')
+    throw new UsageError(`--root-of-trust must be file or pkcs11, got '${s.rootOfTrust}'`);
+  if (s.passphraseFile !== undefined || s.rootKeyFile !== undefined)
+    throw new UsageError('--passphrase-file and --root-key-file are for --root-of-trust file');
+  if (s.pkcs11Module === undefined || s.pkcs11TokenLabel === undefined || s.pkcs11PinFile === undefined)
+    throw new UsageError('--root-of-trust pkcs11 needs --pkcs11-module, --pkcs11-token-label and --pkcs11-pin-file');
+  return {
+    rootOfTrust: {
+      kind: 'pkcs11',
+      // Relative to the working directory, like every path setting; the keystore loads absolute paths only.
+      module: resolve(s.pkcs11Module),
+      tokenLabel: s.pkcs11TokenLabel,
+      pin: readSecretFile(s.pkcs11PinFile, 'PKCS#11 PIN'),
+      ...(s.pkcs11KeyLabel !== undefined && { keyLabel: s.pkcs11KeyLabel }),
+    },
+  };
 }
 
 /** The store the settings select, built once here and passed through startServer and LocalKms to the store. */
@@ -248,8 +319,7 @@ export function serverOptions(s: ServerSettings): ServerOptions {
     dataDir: s.dataDir,
     listen: s.listen,
     store: storeOptions(s),
-    ...(s.passphraseFile !== undefined && { passphrase: readPassphrase(s.passphraseFile) }),
-    ...(s.rootKeyFile !== undefined && { rootKeyFile: s.rootKeyFile }),
+    ...rootOfTrustOptions(s),
     ...(s.awsRegion !== undefined && { awsRegion: s.awsRegion }),
     ...(s.awsAccountId !== undefined && { awsAccountId: s.awsAccountId }),
     ...(s.tlsCert !== undefined && { tlsCert: s.tlsCert }),
