@@ -79,7 +79,7 @@ describeSoftHsm('the PKCS#11 root of trust')('PKCS#11 root of trust (SoftHSM2)',
   it('keeps the root key in the token: sensitive, never extractable, its value unreadable', async () => {
     const module = acquireModule(token.module);
     const { lib, p11 } = module;
-    const slot = p11.C_GetSlotList(true).find((s) => p11.C_GetTokenInfo(s).label.trimEnd() === token.label)!;
+    const slot = p11.C_GetSlotList(true).find((s: Buffer) => p11.C_GetTokenInfo(s).label.trimEnd() === token.label)!;
     const session = p11.C_OpenSession(slot, lib.CKF_SERIAL_SESSION);
     try {
       p11.C_FindObjectsInit(session, [{ type: lib.CKA_LABEL, value: 'custos-root-key' }]);
@@ -93,7 +93,7 @@ describeSoftHsm('the PKCS#11 root of trust')('PKCS#11 root of trust (SoftHSM2)',
         { type: lib.CKA_NEVER_EXTRACTABLE },
         { type: lib.CKA_VALUE_LEN },
       ]);
-      expect(attrs.map((a) => a.value[0])).toEqual([1, 1, 0, 1, 32]);
+      expect(attrs.map((a: { value?: Buffer }) => a.value?.[0])).toEqual([1, 1, 0, 1, 32]);
       expect(() => p11.C_GetAttributeValue(session, key!, [{ type: lib.CKA_VALUE }])).toThrow(
         /CKR_ATTRIBUTE_SENSITIVE/,
       );
@@ -174,7 +174,7 @@ describeSoftHsm('the PKCS#11 root of trust')('PKCS#11 root of trust (SoftHSM2)',
   it('refuses a key under the label that was imported (extractable, known outside the token)', async () => {
     const module = acquireModule(token.module);
     const { lib, p11 } = module;
-    const slot = p11.C_GetSlotList(true).find((s) => p11.C_GetTokenInfo(s).label.trimEnd() === token.label)!;
+    const slot = p11.C_GetSlotList(true).find((s: Buffer) => p11.C_GetTokenInfo(s).label.trimEnd() === token.label)!;
     const session = p11.C_OpenSession(slot, lib.CKF_SERIAL_SESSION | lib.CKF_RW_SESSION);
     try {
       p11.C_CreateObject(session, [

@@ -155,7 +155,9 @@ function checkKeyAttributes(
   } catch (err) {
     throw fromPkcs11(err, 'C_GetAttributeValue');
   }
-  const [len, sensitive, extractable, alwaysSensitive, neverExtractable, id] = attrs.map((a) => a.value);
+  const [len, sensitive, extractable, alwaysSensitive, neverExtractable, id] = attrs.map(
+    (a: Pkcs11js.Attribute): Buffer | undefined => a.value as Buffer | undefined,
+  );
   const flag = (b: Buffer | undefined): boolean => b !== undefined && b.length > 0 && b[0] !== 0;
   if (ulong(len) !== 32 || !flag(sensitive) || flag(extractable) || !flag(alwaysSensitive) || !flag(neverExtractable))
     throw new ValidationError(
