@@ -1,9 +1,10 @@
 // DESIGN: nothing is acknowledged before its audit record is durable. When the audit write fails, the operation's
 // result is withheld: the caller gets INTERNAL (no detail), and both failed writes reach the log.
+import { createSecretKey } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RootOfTrust } from '../../src/keystore/root-of-trust.js';
 import { DEFAULT_CONFIG } from '../../src/service/context.js';
-import type { TokenHasher } from '../../src/service/integrity/keys.js';
+import { TokenHasher } from '../../src/service/integrity/keys.js';
 import { KeyService } from '../../src/service/key-service.js';
 import { SERVICE_OPERATIONS } from '../../src/service/operations/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
@@ -26,7 +27,7 @@ describe('an audit write that fails', () => {
     service = new KeyService({
       store,
       rootOfTrust: {} as RootOfTrust, // GenerateRandom never reaches it
-      tokenHasher: {} as TokenHasher, // nor any token
+      tokenHasher: new TokenHasher(createSecretKey(new Uint8Array(32))), // no token is used
       auditSink: { commit: () => Promise.reject(new Error('disk full')), close: async () => undefined },
       config: DEFAULT_CONFIG,
       now: () => new Date(),
@@ -50,7 +51,7 @@ describe('an audit write that fails', () => {
     service = new KeyService({
       store,
       rootOfTrust: {} as RootOfTrust,
-      tokenHasher: {} as TokenHasher,
+      tokenHasher: new TokenHasher(createSecretKey(new Uint8Array(32))),
       auditSink: { commit: async () => undefined, close: async () => undefined },
       config: DEFAULT_CONFIG,
       now: () => {
