@@ -51,7 +51,7 @@ describe('an audit write that fails', () => {
       store,
       rootOfTrust: {} as RootOfTrust,
       tokenHasher: {} as TokenHasher,
-      auditSink: { commit: async () => undefined, close: async () => undefined },
+      auditSink: { commit: async () => ({ firstSeq: 1, hashes: [] }), close: async () => undefined },
       config: DEFAULT_CONFIG,
       now: () => {
         throw new Error('clock broken'); // read only by the audit write, synchronously
