@@ -131,7 +131,7 @@ export function registerAudit(program: Command): void {
       .option(
         '--receipt <receipt>',
         'also check an audit receipt (x-custos-receipt), or @file of receipts one a line; repeatable',
-        (value: string, previous: string[] = []) => [...previous, value],
+        (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
       ),
   ).action((o: { receipt?: string[] }, c: Command) =>
     withKms(c, async (kms, g) => {
