@@ -121,8 +121,9 @@ export class RemoteKms implements Kms {
     for (let attempt = 0; ; attempt += 1) {
       const last = !canRepeat || attempt >= this.#retries || this.#closed;
       let reply: HttpReply;
+      let response: Response;
       try {
-        const response = await send(this.#base + call.path, {
+        response = await send(this.#base + call.path, {
           method: call.method,
           headers,
           ...(call.body !== undefined ? { body: call.body } : {}),
@@ -144,7 +145,11 @@ export class RemoteKms implements Kms {
         await sleep(backoffDelay(attempt, this.#baseDelayMs, this.#maxDelayMs));
         continue;
       }
-      return decodeReply(operation, reply, requestId);
+      const result = decodeReply(operation, reply, requestId);
+      // Decoded: a 2xx reply. Its audit receipt, when the caller asked for receipts and the server sent one.
+      const receipt = caller?.onReceipt && receiptOf(response);
+      if (receipt) caller.onReceipt?.(receipt);
+      return result;
     }
   }
 
@@ -165,6 +170,11 @@ export class RemoteKms implements Kms {
     error.requestId = requestId;
     return error;
   }
+}
+
+/** The reply's `x-custos-receipt` header (an audit receipt), or undefined. */
+function receiptOf(response: Response): string | undefined {
+  return response.headers.get('x-custos-receipt') ?? undefined;
 }
 
 /** The endpoint without a trailing slash; http(s) only, no query or fragment. */

@@ -15,6 +15,12 @@ export interface Caller {
   principal: string;
   roles: readonly Role[];
   requestId?: string;
+  /**
+   * Called with the call's audit receipt (docs/audit.md, `r1.…`) once a successful call's record is committed,
+   * before the call resolves; never for a refused or failed call. Unset (the default), no receipt is made. LocalKms
+   * makes it; RemoteKms passes on the reply's `x-custos-receipt` header. Must not throw. Not part of the schema.
+   */
+  onReceipt?: (receipt: string) => void;
 }
 
 /** Schema of {@link Caller}, for code that receives one from outside (tests, tooling). */

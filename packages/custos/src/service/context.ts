@@ -64,6 +64,8 @@ export interface ServiceContext extends BaseServiceContext {
   readonly chainKey: () => Promise<Uint8Array>;
   /** The key of ListAuditRecords follow cursors (`deriveKey('audit-receipt')`), derived once. Never logged. */
   readonly followKey: () => Promise<Uint8Array>;
+  /** The key of audit receipts: the same derived key (its own MAC label, audit/receipts.ts). Never logged. */
+  readonly receiptKey: () => Promise<Uint8Array>;
 }
 
 /** What an operation reports for its audit record (the wrapper writes it). */
@@ -76,6 +78,8 @@ export interface AuditSlot {
    * before covers this one (a ListAuditRecords poll under its follow cursor): nothing more is written.
    */
   written: boolean;
+  /** The record `OpContext.transaction` committed (for the call's receipt), or null. */
+  committed: { readonly seq: number; readonly hash: string; readonly time: number } | null;
 }
 
 export interface OpContext extends ServiceContext {

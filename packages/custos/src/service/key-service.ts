@@ -15,6 +15,7 @@ import { appendBatch } from './audit/audit-log.js';
 import { deriveChainKey } from './audit/audit-keys.js';
 import { deriveCursorKey } from './audit/follow-cursor.js';
 import { AuditWriter } from './audit/group-commit.js';
+import { issueReceipt } from './audit/receipts.js';
 import { inProcessSink, type AuditSink } from './audit/worker-sink.js';
 import { DEFAULT_KEY_CACHE, KeyCache } from './cache.js';
 import { EncryptionCounters } from './counters.js';
@@ -52,6 +53,7 @@ export class KeyService {
       auditWriter: new AuditWriter(this.#counted(base.auditSink ?? inProcessSink(base.store, chainKey))),
       chainKey,
       followKey,
+      receiptKey: followKey,
     };
     // Other nodes' changes (PostgreSQL): drop the key, or everything when the listener may have missed some.
     this.#unsubscribe = base.store.onKeyChange((keyId) => {
@@ -64,8 +66,9 @@ export class KeyService {
   #counted(sink: AuditSink): AuditSink {
     return {
       commit: async (entries) => {
-        await sink.commit(entries);
+        const committed = await sink.commit(entries);
         this.onAuditAppended(entries.length);
+        return committed;
       },
       close: () => sink.close(),
     };
@@ -94,7 +97,7 @@ export class KeyService {
   /** The only way into the service layer: authorise, validate, handle, audit, convert errors. */
   async #execute<In, Out>(operation: Runnable<In, Out>, input: unknown, caller: Caller): Promise<Out> {
     const requestId = caller.requestId ?? randomUUID();
-    const audit: AuditSlot = { keyId: null, keyVersion: null, details: null, written: false };
+    const audit: AuditSlot = { keyId: null, keyVersion: null, details: null, written: false, committed: null };
     // The service context as prototype, not copied: an object spread with extra fields costs microseconds per call.
     const ctx = Object.create(this.context) as { -readonly [K in keyof OpContext]: OpContext[K] };
     ctx.operation = operation;
@@ -102,13 +105,15 @@ export class KeyService {
     ctx.requestId = requestId;
     ctx.audit = audit;
     ctx.transaction = (fn) => this.#auditedTransaction(ctx, fn);
+    let result: Out;
     try {
       authorise(operation, caller);
       operation.validate(input);
-      const result = await this.#handle(ctx, operation, input);
+      result = await this.#handle(ctx, operation, input);
       // A change committed its record with it (ctx.transaction); everything else goes through group commit.
-      if (!audit.written) await this.writeAudit(ctx, 'allowed', null);
-      return result;
+      if (caller.onReceipt) {
+        if (!audit.written) audit.committed = await this.#writeAllowed(ctx);
+      } else if (!audit.written) await this.writeAudit(ctx, 'allowed', null);
     } catch (error) {
       const failure = integrityFailureOf(error);
       if (failure !== undefined) {
@@ -126,6 +131,23 @@ export class KeyService {
       }
       throw kmsError;
     }
+    // Outside the try: the record is committed, so the call has succeeded whatever the callback does.
+    if (caller.onReceipt && audit.committed) {
+      const { seq, hash, time } = audit.committed;
+      const statement = { seq, hash, requestId, operation: operation.name, keyId: audit.keyId, time };
+      caller.onReceipt(issueReceipt(await ctx.receiptKey(), statement));
+    }
+    return result;
+  }
+
+  /** The call's 'allowed' record through group commit, and where it went (for its receipt). */
+  async #writeAllowed(ctx: OpContext): Promise<NonNullable<AuditSlot['committed']>> {
+    const entry = auditEntry(ctx, 'allowed', null);
+    const queued = ctx.auditWriter.enqueue(entry);
+    const batch = await queued.committed;
+    const hash = batch.hashes[queued.index];
+    if (hash === undefined) throw new InternalError('the audit batch has no hash for a record it committed');
+    return { seq: batch.firstSeq + queued.index, hash, time: entry.time.getTime() };
   }
 
   /**
@@ -135,13 +157,17 @@ export class KeyService {
   async #auditedTransaction<T>(ctx: OpContext, fn: (tx: Db) => Promise<T>): Promise<T> {
     if (ctx.audit.written) throw new InternalError(`${ctx.operation.name} committed its change twice`);
     const key = await ctx.chainKey();
+    let committed: AuditSlot['committed'] = null;
     const result = await ctx.store.transaction(async (tx) => {
       const value = await fn(tx);
       await noteKeyRow(ctx, tx);
-      await appendBatch(tx, [auditEntry(ctx, 'allowed', null)], key);
+      const entry = auditEntry(ctx, 'allowed', null);
+      const batch = await appendBatch(tx, [entry], key);
+      committed = { seq: batch.firstSeq, hash: batch.hashes[0] ?? '', time: entry.time.getTime() };
       return value;
     });
     ctx.audit.written = true;
+    ctx.audit.committed = committed;
     this.onAuditAppended(1);
     return result;
   }
@@ -177,7 +203,7 @@ export class KeyService {
     return new InternalError(`internal error (request ${requestId})`);
   }
 
-  private writeAudit(ctx: OpContext, outcome: AuditOutcome, errorCode: string | null): Promise<void> {
+  private writeAudit(ctx: OpContext, outcome: AuditOutcome, errorCode: string | null): Promise<unknown> {
     return ctx.auditWriter.append(auditEntry(ctx, outcome, errorCode));
   }
 }

@@ -7,9 +7,10 @@ import type { ChainedAuditEntry } from './types.js';
 export interface AuditAppender {
   /**
    * In one durable transaction (BEGIN IMMEDIATE): reads the chain's head (null for an empty log), inserts the
-   * entries `chain` builds after it, in order.
+   * entries `chain` builds after it, in order. Returns the seq the database gave the first one (the others follow it
+   * one by one: one connection, one transaction).
    */
-  append(chain: (head: string | null) => readonly ChainedAuditEntry[]): void;
+  append(chain: (head: string | null) => readonly ChainedAuditEntry[]): number;
   close(): void;
 }
 
@@ -42,12 +43,15 @@ export function openSqliteAuditAppender(filename: string): AuditAppender {
       `insert into audit_log (${COLUMNS.map(([column]) => column).join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`,
     );
     const append = database.transaction((chain: (head: string | null) => readonly ChainedAuditEntry[]) => {
-      for (const entry of chain(head.get()?.hash ?? null)) insert.run(COLUMNS.map(([, field]) => entry[field]));
+      let first = 0;
+      for (const entry of chain(head.get()?.hash ?? null)) {
+        const seq = Number(insert.run(COLUMNS.map(([, field]) => entry[field])).lastInsertRowid);
+        first ||= seq;
+      }
+      return first;
     });
     return {
-      append: (chain) => {
-        append.immediate(chain);
-      },
+      append: (chain) => append.immediate(chain),
       close: () => database.close(),
     };
   } catch (error) {

@@ -52,7 +52,7 @@ describe('an audit write that fails', () => {
       store,
       rootOfTrust: {} as RootOfTrust,
       tokenHasher: new TokenHasher(createSecretKey(new Uint8Array(32))),
-      auditSink: { commit: async () => undefined, close: async () => undefined },
+      auditSink: { commit: async () => ({ firstSeq: 1, hashes: [] }), close: async () => undefined },
       config: DEFAULT_CONFIG,
       now: () => {
         throw new Error('clock broken'); // read only by the audit write, synchronously

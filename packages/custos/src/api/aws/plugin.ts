@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InternalError, type Caller, type ErrorCode, type Kms } from '@custos/contract';
 import type { SecretBytes } from '../../core/secret-bytes.js';
 import { describeError } from '../plugins/errors.js';
+import { RECEIPT_HEADER } from '../routes/v1/operations.js';
 import { AWS_EXCEPTION } from './errors.js';
 import { AwsProtocolError, type AwsProtocolException } from './protocol-errors.js';
 import { checkSigV4Head, type PendingSignature, type VerifiedRequest } from './sigv4.js';
@@ -125,6 +126,8 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
       request.operation = operation; // the metrics label: a name from TARGETS only
       const body = parseBody(request);
       await refuseReplay(kms, operation, verified);
+      // As on /v1: a successful call's reply carries the receipt of its audit record.
+      caller.onReceipt = (receipt) => void reply.header(RECEIPT_HEADER, receipt);
       const result = await target(kms, body, caller);
       return reply
         .code(200)

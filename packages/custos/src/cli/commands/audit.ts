@@ -6,6 +6,7 @@ import type { AuditRecord, Kms } from '@custos/contract';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { addGlobalOptions, integer, withKms } from '../options.js';
 import { CliError } from '../errors.js';
+import { describeReceipts, invalidReceipts, readReceiptArgs, verifyWithReceipts } from './audit-receipts.js';
 import { cell, printJson, printTable, toJson } from '../output.js';
 
 interface AuditOptions {
@@ -124,11 +125,20 @@ export function registerAudit(program: Command): void {
     }),
   );
   addGlobalOptions(
-    cmd.command('verify').description('check the audit chain and the signed checkpoints: exit 0 if intact, 1 if not'),
-  ).action((_o: unknown, c: Command) =>
+    cmd
+      .command('verify')
+      .description('check the audit chain and the signed checkpoints: exit 0 if intact, 1 if not')
+      .option(
+        '--receipt <receipt>',
+        'also check an audit receipt (x-custos-receipt), or @file of receipts one a line; repeatable',
+        (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+      ),
+  ).action((o: { receipt?: string[] }, c: Command) =>
     withKms(c, async (kms, g) => {
-      const result = await kms.verifyAuditChain();
+      const receipts = await readReceiptArgs(o.receipt ?? []);
+      const result = receipts.length > 0 ? await verifyWithReceipts(kms, receipts) : await kms.verifyAuditChain();
       if (g.json) printJson(result);
+      else if (result.receipts) process.stdout.write(describeReceipts(receipts, result.receipts));
       if (!result.ok && result.staleRows !== undefined) {
         const rows = result.staleRows.map((r) => `${r.table} ${r.row} (older than record ${String(r.seq)})`);
         throw new CliError(
@@ -138,6 +148,8 @@ export function registerAudit(program: Command): void {
       }
       if (!result.ok)
         throw new CliError('AUDIT_CHAIN_BROKEN', `the audit log is broken at record ${String(result.brokenAt)}`);
+      const invalid = invalidReceipts(result.receipts ?? []);
+      if (invalid) throw invalid;
       if (!g.json) process.stdout.write(`audit log intact: ${String(result.count)} records\n`);
     }),
   );

@@ -23,10 +23,28 @@ export async function appendMany(db: Db, entries: readonly AuditEntry[], key: Ch
   return audit.insert(db, chainEntries(await audit.lockedHead(db), entries, key));
 }
 
-/** `appendMany` for group commit: the same rows, without reading them back. */
-export async function appendBatch(db: Db, entries: readonly AuditEntry[], key: ChainKey): Promise<void> {
-  if (entries.length === 0) return;
-  await audit.insertBatch(db, chainEntries(await audit.lockedHead(db), entries, key));
+/**
+ * Where a committed batch went: its entries have seqs `firstSeq`, `firstSeq + 1`, … and these hashes, in order (what
+ * each caller's receipt names; the callers of one batch share this one object and know their index).
+ */
+export interface CommittedBatch {
+  readonly firstSeq: number;
+  readonly hashes: readonly string[];
+}
+
+/**
+ * `appendMany` for group commit and for a change's own record: the same rows, reading back only their seqs. Throws
+ * INTERNAL (rolling the transaction back) if the database did not number them consecutively, which the append
+ * lock rules out.
+ */
+export async function appendBatch(db: Db, entries: readonly AuditEntry[], key: ChainKey): Promise<CommittedBatch> {
+  if (entries.length === 0) return { firstSeq: 0, hashes: [] };
+  const chained = chainEntries(await audit.lockedHead(db), entries, key);
+  const seqs = await audit.insertBatch(db, chained);
+  const firstSeq = seqs[0] ?? 0;
+  if (seqs.length !== chained.length || seqs.some((seq, i) => seq !== firstSeq + i))
+    throw new InternalError('the audit log numbered a batch out of order');
+  return { firstSeq, hashes: chained.map((entry) => entry.hash) };
 }
 
 export type ChainVerification =

@@ -2,20 +2,30 @@
 // one, and each caller's promise resolves only after its record's transaction has committed (DESIGN: anything
 // acknowledged is durable). Must not import api.
 import type { AuditEntry } from '../../store/types.js';
+import type { CommittedBatch } from './audit-log.js';
 import type { AuditSink } from './worker-sink.js';
 
 /** The records that will be committed together, and the one promise their callers share. */
 interface Batch {
   readonly entries: AuditEntry[];
-  readonly committed: Promise<void>;
-  resolve(): void;
+  readonly committed: Promise<CommittedBatch>;
+  resolve(batch: CommittedBatch): void;
   reject(error: unknown): void;
 }
 
+/**
+ * A queued record: the promise its batch's callers share, and its index in the batch (its seq is `firstSeq + index`,
+ * its hash `hashes[index]`).
+ */
+export interface QueuedRecord {
+  readonly committed: Promise<CommittedBatch>;
+  readonly index: number;
+}
+
 function newBatch(): Batch {
-  let resolve!: () => void;
+  let resolve!: (batch: CommittedBatch) => void;
   let reject!: (error: unknown) => void;
-  const committed = new Promise<void>((res, rej) => {
+  const committed = new Promise<CommittedBatch>((res, rej) => {
     resolve = res;
     reject = rej;
   });
@@ -33,15 +43,20 @@ export class AuditWriter {
   ) {}
 
   /**
-   * Resolves once the record is committed; rejects if its transaction failed. Records queued together share one
-   * promise (no promise per record on the request path).
+   * Resolves once the record is committed, with its batch's seqs and hashes; rejects if its transaction failed.
+   * Records queued together share one promise (no promise per record on the request path).
    */
-  append(entry: AuditEntry): Promise<void> {
+  append(entry: AuditEntry): Promise<CommittedBatch> {
+    return this.enqueue(entry).committed;
+  }
+
+  /** `append`, also telling the caller where its record is in the batch (for its receipt). */
+  enqueue(entry: AuditEntry): QueuedRecord {
     let batch = this.#queue[this.#queue.length - 1];
     if (!batch || batch.entries.length >= this.maxBatch) this.#queue.push((batch = newBatch()));
-    batch.entries.push(entry);
+    const index = batch.entries.push(entry) - 1;
     this.#flushing ??= this.#flushSoon();
-    return batch.committed;
+    return { committed: batch.committed, index };
   }
 
   /** Waits until every queued record is written. */
@@ -68,8 +83,7 @@ export class AuditWriter {
     try {
       for (let batch = this.#queue.shift(); batch; batch = this.#queue.shift()) {
         try {
-          await this.sink.commit(batch.entries);
-          batch.resolve();
+          batch.resolve(await this.sink.commit(batch.entries));
         } catch (error) {
           batch.reject(error);
         }

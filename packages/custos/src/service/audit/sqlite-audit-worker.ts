@@ -25,8 +25,14 @@ port.on('message', (batch: Batch | 'close') => {
   }
   try {
     const entries = unpackEntries(batch.packed);
-    appender.append((head) => chainEntries(head, entries, chainKey));
-    port.postMessage({ id: batch.id, ok: true });
+    let hashes: string[] = [];
+    const firstSeq = appender.append((head) => {
+      const chained = chainEntries(head, entries, chainKey);
+      hashes = chained.map((entry) => entry.hash);
+      return chained;
+    });
+    // Each caller's receipt names its record's seq and hash: the batch's first seq and the hashes, in order.
+    port.postMessage({ id: batch.id, ok: true, firstSeq, hashes });
   } catch (error) {
     port.postMessage({
       id: batch.id,

@@ -6,12 +6,12 @@ import { Worker } from 'node:worker_threads';
 import { InternalError } from '@custos/contract';
 import type { Store } from '../../store/index.js';
 import type { AuditEntry } from '../../store/types.js';
-import { appendBatch } from './audit-log.js';
+import { appendBatch, type CommittedBatch } from './audit-log.js';
 import { packEntries } from './packed-entries.js';
 
 export interface AuditSink {
-  /** Resolves once every entry is committed, in order, as one transaction. */
-  commit(entries: AuditEntry[]): Promise<void>;
+  /** Resolves once every entry is committed, in order, as one transaction, with their seqs and hashes. */
+  commit(entries: AuditEntry[]): Promise<CommittedBatch>;
   close(): Promise<void>;
 }
 
@@ -20,7 +20,7 @@ export function inProcessSink(store: Store, chainKey: () => Promise<Uint8Array>)
   return {
     commit: async (entries) => {
       const key = await chainKey();
-      await store.transaction((tx) => appendBatch(tx, entries, key));
+      return store.transaction((tx) => appendBatch(tx, entries, key));
     },
     close: async () => undefined,
   };
@@ -40,6 +40,9 @@ interface Reply {
   /** The failure's error code (better-sqlite3's `SQLITE_FULL`, …), carried across the thread. */
   readonly code?: unknown;
   readonly ready?: boolean;
+  /** A committed batch's first seq and hashes. */
+  readonly firstSeq?: number;
+  readonly hashes?: string[];
 }
 
 /** Commits on a worker thread's SQLite connection; a worker that dies fails its batches and is restarted. */
@@ -47,7 +50,7 @@ export async function workerSink(filename: string, chainKey: Uint8Array): Promis
   let worker: Worker | undefined;
   let ready: Promise<void> | undefined;
   let nextId = 1;
-  const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (batch: CommittedBatch) => void; reject: (e: Error) => void }>();
 
   const start = (): Promise<void> => {
     // The key crosses as bytes in workerData (a copy for the worker's chain), never in a message or a log.
@@ -62,7 +65,7 @@ export async function workerSink(filename: string, chainKey: Uint8Array): Promis
         if (reply.id === undefined) return; // every reply but the ready signal names its batch
         const waiter = pending.get(reply.id);
         pending.delete(reply.id);
-        if (reply.ok) waiter?.resolve();
+        if (reply.ok) waiter?.resolve({ firstSeq: reply.firstSeq ?? 0, hashes: reply.hashes ?? [] });
         else waiter?.reject(Object.assign(new Error(`audit commit failed: ${reply.message}`), { code: reply.code }));
       });
       const fail = (error: Error) => {
@@ -88,7 +91,7 @@ export async function workerSink(filename: string, chainKey: Uint8Array): Promis
       // The worker died after it came up: the batches it held have failed, and this one fails the same way.
       if (!w) throw new InternalError('the audit worker exited');
       const id = nextId++;
-      const done = new Promise<void>((resolve, reject) => {
+      const done = new Promise<CommittedBatch>((resolve, reject) => {
         pending.set(id, { resolve, reject });
       });
       w.postMessage({ id, packed: packEntries(entries) });

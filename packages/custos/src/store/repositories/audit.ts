@@ -99,13 +99,21 @@ export async function insert(db: Db, entries: readonly ChainedAuditEntry[]): Pro
   return records;
 }
 
-/** `insert` for group commit: the same rows, without reading them back. */
-export async function insertBatch(db: Db, entries: readonly ChainedAuditEntry[]): Promise<void> {
-  for (let i = 0; i < entries.length; i += ROWS_PER_INSERT)
-    await db
+/**
+ * `insert` for group commit: the same rows, reading back only their seqs (in the entries' order: the appends are
+ * serialised by `lockedHead`'s lock, so the database assigns them ascending as the rows are inserted).
+ */
+export async function insertBatch(db: Db, entries: readonly ChainedAuditEntry[]): Promise<number[]> {
+  const seqs: number[] = [];
+  for (let i = 0; i < entries.length; i += ROWS_PER_INSERT) {
+    const rows = await db
       .insertInto('audit_log')
       .values(entries.slice(i, i + ROWS_PER_INSERT).map(toRow))
+      .returning('seq')
       .execute();
+    for (const row of rows.map((r) => num(r.seq)).sort((a, b) => a - b)) seqs.push(row);
+  }
+  return seqs;
 }
 
 export interface AuditQuery {

@@ -20,6 +20,9 @@ import {
 import type { LocalKms } from '../../../service/local-kms.js';
 import { replyEncoder } from './reply-encoder.js';
 
+/** The reply header that carries a successful call's audit receipt (REST and AWS protocol alike). */
+export const RECEIPT_HEADER = 'x-custos-receipt';
+
 /** Operations that create a resource (createKey, createAlias, createToken, …) answer 201 Created; all others 200. */
 export function successStatus(method: OperationMethod): 200 | 201 {
   return method.startsWith('create') ? 201 : 200;
@@ -82,8 +85,11 @@ export async function operationRoutes(app: FastifyInstance, options: { kms: Loca
       config: { operation: OPERATIONS[method].name },
       schema: { hide: true },
       handler: async (request, reply) => {
-        if (!request.caller) throw new AuthenticationError();
-        const result = await call(operationInput(method, route, request), request.caller);
+        const caller = request.caller;
+        if (!caller) throw new AuthenticationError();
+        // Every successful call's reply carries the receipt of its audit record (docs/audit.md).
+        caller.onReceipt = (receipt) => void reply.header(RECEIPT_HEADER, receipt);
+        const result = await call(operationInput(method, route, request), caller);
         return reply.code(status).send(encode(result));
       },
     });
