@@ -3,10 +3,17 @@
 // Must not import the store, service or api.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditRecord, Kms } from '@custos/contract';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { addGlobalOptions, integer, withKms } from '../options.js';
 import { CliError } from '../errors.js';
 import { cell, printJson, printTable, toJson } from '../output.js';
+import {
+  addVerifyFileOptions,
+  isoDate,
+  registerAuditExport,
+  verifyExportAction,
+  type VerifyFileOptions,
+} from './audit-export.js';
 
 interface AuditOptions {
   key?: string;
@@ -123,16 +130,20 @@ export function registerAudit(program: Command): void {
       }
     }),
   );
-  addGlobalOptions(
-    cmd.command('verify').description('check the audit chain and the signed checkpoints: exit 0 if intact, 1 if not'),
-  ).action((_o: unknown, c: Command) =>
-    withKms(c, async (kms, g) => {
-      const result = await kms.verifyAuditChain();
-      if (g.json) printJson(result);
-      if (!result.ok)
-        throw new CliError('AUDIT_CHAIN_BROKEN', `the audit log is broken at record ${String(result.brokenAt)}`);
-      if (!g.json) process.stdout.write(`audit log intact: ${String(result.count)} records\n`);
-    }),
+  addVerifyFileOptions(
+    addGlobalOptions(
+      cmd.command('verify').description('check the audit chain and the signed checkpoints: exit 0 if intact, 1 if not'),
+    ),
+  ).action((o: VerifyFileOptions, c: Command) =>
+    o.file !== undefined
+      ? verifyExportAction({ ...o, file: o.file }, c)
+      : withKms(c, async (kms, g) => {
+          const result = await kms.verifyAuditChain();
+          if (g.json) printJson(result);
+          if (!result.ok)
+            throw new CliError('AUDIT_CHAIN_BROKEN', `the audit log is broken at record ${String(result.brokenAt)}`);
+          if (!g.json) process.stdout.write(`audit log intact: ${String(result.count)} records\n`);
+        }),
   );
   addGlobalOptions(
     cmd
@@ -151,12 +162,5 @@ export function registerAudit(program: Command): void {
         );
     }),
   );
-}
-
-/** `--before`: an ISO 8601 date or date-time. */
-function isoDate(value: string): Date {
-  const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime()))
-    throw new InvalidArgumentError(`expects an ISO 8601 date such as 2026-01-31, got '${value}'`);
-  return date;
+  registerAuditExport(cmd);
 }
