@@ -24,7 +24,7 @@ export function isoDate(value: string): Date {
 }
 
 /** What an export wrote. */
-interface ExportSummary {
+export interface ExportSummary {
   records: number;
   checkpoints: number;
   first?: number | undefined;
@@ -35,7 +35,7 @@ interface ExportSummary {
  * The export as lines: a header, then per page its checkpoints and its records, one JSON object each. Pages are
  * fetched as the file is written, so neither side holds the log.
  */
-async function* exportLines(kms: Kms, before: Date, summary: ExportSummary): AsyncGenerator<Buffer> {
+export async function* exportLines(kms: Kms, before: Date, summary: ExportSummary): AsyncGenerator<Buffer> {
   let after: number | undefined;
   let through: number | undefined;
   for (;;) {
