@@ -12,7 +12,7 @@ import { GENESIS_HASH, linksAfter, type ChainKey } from './chain.js';
 import { checkpointSigned } from './checkpoints.js';
 
 /** The first line's `format`: the export file layout, version 1 (a released layout is never edited). */
-export const EXPORT_FORMAT = 'custos-audit-export/v1';
+const EXPORT_FORMAT = 'custos-audit-export/v1';
 
 /**
  * What was checked. "signatures": every checkpoint is signed by the pinned key, the records' seqs are consecutive,
@@ -20,7 +20,7 @@ export const EXPORT_FORMAT = 'custos-audit-export/v1';
  * record is checkpointed; a record's content between checkpoints is not authenticated (its keyed hash needs the
  * root key). "chain": all of that, and every record's hash recomputed under the `audit-chain` key.
  */
-export type VerificationLevel = 'signatures' | 'chain';
+type VerificationLevel = 'signatures' | 'chain';
 
 /** The outcome: counts and the covered range, or the first problem with its line (1-based) in the file. */
 export type ExportVerification =
