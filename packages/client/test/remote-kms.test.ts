@@ -439,6 +439,7 @@ describe('RemoteKms retries', () => {
         'tagResource',
         'untagResource',
         'pruneAuditRecords',
+        'exportAuditRecords',
       ].sort(),
     );
   });

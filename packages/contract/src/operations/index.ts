@@ -32,6 +32,8 @@ export * from './get-public-key.js';
 export * from './import-key-material.js';
 export * from './list-access-keys.js';
 export * from './list-aliases.js';
+export * from './export-audit-records.js';
+export * from './get-audit-public-key.js';
 export * from './list-audit-records.js';
 export * from './list-key-rotations.js';
 export * from './list-keys.js';
@@ -85,6 +87,8 @@ import { getPublicKeyOperation } from './get-public-key.js';
 import { importKeyMaterialOperation } from './import-key-material.js';
 import { listAccessKeysOperation } from './list-access-keys.js';
 import { listAliasesOperation } from './list-aliases.js';
+import { exportAuditRecordsOperation } from './export-audit-records.js';
+import { getAuditPublicKeyOperation } from './get-audit-public-key.js';
 import { listAuditRecordsOperation } from './list-audit-records.js';
 import { listKeyRotationsOperation } from './list-key-rotations.js';
 import { listKeysOperation } from './list-keys.js';
@@ -233,6 +237,10 @@ export const OPERATIONS = operationTable({
   verifyAuditChain: verifyAuditChainOperation,
   /** Deletes the records older than a date that a signed checkpoint covers; the chain stays verifiable. */
   pruneAuditRecords: pruneAuditRecordsOperation,
+  /** One page of the log as stored, with its signed checkpoints, for offline verification (up to a prune's anchor). */
+  exportAuditRecords: exportAuditRecordsOperation,
+  /** The Ed25519 public key that signs the audit checkpoints (PEM, JWK, fingerprint), to pin for offline checks. */
+  getAuditPublicKey: getAuditPublicKeyOperation,
 
   // API tokens (Custos)
 

@@ -204,6 +204,8 @@ describe('audit: one record per call', () => {
     listAuditRecords: async () => ({ input: { limit: 1 }, keyId: null }),
     verifyAuditChain: async () => ({ input: {}, keyId: null }),
     pruneAuditRecords: async () => ({ input: { before: new Date(0) }, keyId: null }),
+    exportAuditRecords: async () => ({ input: { before: new Date(0) }, keyId: null }),
+    getAuditPublicKey: async () => ({ input: {}, keyId: null }),
     createToken: async () => ({ input: { roles: ['key-user'], description: 'audited' }, keyId: null }),
     listTokens: async () => ({ input: {}, keyId: null }),
     revokeToken: async () => {
@@ -419,6 +421,8 @@ describe('authorisation by role', () => {
     ['listAuditRecords', () => ({})],
     ['verifyAuditChain', () => ({})],
     ['pruneAuditRecords', () => ({ before: new Date() })],
+    ['exportAuditRecords', () => ({ before: new Date() })],
+    ['getAuditPublicKey', () => ({})],
   ] as [Method, () => unknown][])(
     'a key user calling %s gets ACCESS_DENIED, audited as denied, and nothing changes',
     async (method, input) => {

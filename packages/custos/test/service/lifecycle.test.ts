@@ -70,6 +70,8 @@ const BUILDERS: Record<string, Builder> = {
   generateRandom: { kind: null, build: () => ({ numberOfBytes: 16 }) },
   verifyAuditChain: { kind: null, build: () => ({}) },
   pruneAuditRecords: { kind: null, build: () => ({ before: new Date(0) }) },
+  exportAuditRecords: { kind: null, build: () => ({ before: new Date(0) }) },
+  getAuditPublicKey: { kind: null, build: () => ({}) },
   createToken: { kind: null, build: () => ({ roles: ['key-user'] }) },
   listTokens: { kind: null, build: () => ({}) },
   revokeToken: {
@@ -179,6 +181,8 @@ const EXPECT: Record<string, Row | 'ok'> = {
   generateRandom: 'ok',
   verifyAuditChain: 'ok',
   pruneAuditRecords: 'ok',
+  exportAuditRecords: 'ok',
+  getAuditPublicKey: 'ok',
   createToken: 'ok',
   listTokens: 'ok',
   revokeToken: 'ok',

@@ -3,11 +3,18 @@
 // Must not import the store, service or api.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditRecord, Kms } from '@custos/contract';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { addGlobalOptions, integer, withKms } from '../options.js';
 import { CliError } from '../errors.js';
 import { describeReceipts, invalidReceipts, readReceiptArgs, verifyWithReceipts } from './audit-receipts.js';
 import { cell, printJson, printTable, toJson } from '../output.js';
+import {
+  addVerifyFileOptions,
+  isoDate,
+  registerAuditExport,
+  verifyExportAction,
+  type VerifyFileOptions,
+} from './audit-export.js';
 
 interface AuditOptions {
   key?: string;
@@ -124,34 +131,38 @@ export function registerAudit(program: Command): void {
       }
     }),
   );
-  addGlobalOptions(
-    cmd
-      .command('verify')
-      .description('check the audit chain and the signed checkpoints: exit 0 if intact, 1 if not')
-      .option(
-        '--receipt <receipt>',
-        'also check an audit receipt (x-custos-receipt), or @file of receipts one a line; repeatable',
-        (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
-      ),
-  ).action((o: { receipt?: string[] }, c: Command) =>
-    withKms(c, async (kms, g) => {
-      const receipts = await readReceiptArgs(o.receipt ?? []);
-      const result = receipts.length > 0 ? await verifyWithReceipts(kms, receipts) : await kms.verifyAuditChain();
-      if (g.json) printJson(result);
-      else if (result.receipts) process.stdout.write(describeReceipts(receipts, result.receipts));
-      if (!result.ok && result.staleRows !== undefined) {
-        const rows = result.staleRows.map((r) => `${r.table} ${r.row} (older than record ${String(r.seq)})`);
-        throw new CliError(
-          'AUDIT_STALE_ROWS',
-          `the audit log is intact, but these rows are older than their last audited change (put back?): ${rows.join('; ')}`,
-        );
-      }
-      if (!result.ok)
-        throw new CliError('AUDIT_CHAIN_BROKEN', `the audit log is broken at record ${String(result.brokenAt)}`);
-      const invalid = invalidReceipts(result.receipts ?? []);
-      if (invalid) throw invalid;
-      if (!g.json) process.stdout.write(`audit log intact: ${String(result.count)} records\n`);
-    }),
+  addVerifyFileOptions(
+    addGlobalOptions(
+      cmd
+        .command('verify')
+        .description('check the audit chain and the signed checkpoints: exit 0 if intact, 1 if not')
+        .option(
+          '--receipt <receipt>',
+          'also check an audit receipt (x-custos-receipt), or @file of receipts one a line; repeatable',
+          (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+        ),
+    ),
+  ).action((o: VerifyFileOptions & { receipt?: string[] }, c: Command) =>
+    o.file !== undefined
+      ? verifyExportAction({ ...o, file: o.file }, c)
+      : withKms(c, async (kms, g) => {
+          const receipts = await readReceiptArgs(o.receipt ?? []);
+          const result = receipts.length > 0 ? await verifyWithReceipts(kms, receipts) : await kms.verifyAuditChain();
+          if (g.json) printJson(result);
+          else if (result.receipts) process.stdout.write(describeReceipts(receipts, result.receipts));
+          if (!result.ok && result.staleRows !== undefined) {
+            const rows = result.staleRows.map((r) => `${r.table} ${r.row} (older than record ${String(r.seq)})`);
+            throw new CliError(
+              'AUDIT_STALE_ROWS',
+              `the audit log is intact, but these rows are older than their last audited change (put back?): ${rows.join('; ')}`,
+            );
+          }
+          if (!result.ok)
+            throw new CliError('AUDIT_CHAIN_BROKEN', `the audit log is broken at record ${String(result.brokenAt)}`);
+          const invalid = invalidReceipts(result.receipts ?? []);
+          if (invalid) throw invalid;
+          if (!g.json) process.stdout.write(`audit log intact: ${String(result.count)} records\n`);
+        }),
   );
   addGlobalOptions(
     cmd
@@ -170,12 +181,5 @@ export function registerAudit(program: Command): void {
         );
     }),
   );
-}
-
-/** `--before`: an ISO 8601 date or date-time. */
-function isoDate(value: string): Date {
-  const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime()))
-    throw new InvalidArgumentError(`expects an ISO 8601 date such as 2026-01-31, got '${value}'`);
-  return date;
+  registerAuditExport(cmd);
 }

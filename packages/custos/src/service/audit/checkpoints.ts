@@ -53,8 +53,8 @@ function signCheckpoint(privateKey: KeyObject, head: Omit<AuditCheckpointRecord,
   return { ...head, signature: sign(null, statement(head), privateKey).toString('base64') };
 }
 
-/** Whether the checkpoint's signature is good under `publicKey`. */
-function checkpointSigned(publicKey: KeyObject, c: AuditCheckpointRecord): boolean {
+/** Whether the checkpoint's signature is good under `publicKey` (also the offline verifier's check). */
+export function checkpointSigned(publicKey: KeyObject, c: AuditCheckpointRecord): boolean {
   try {
     return verify(null, statement(c), publicKey, Buffer.from(c.signature, 'base64'));
   } catch {

@@ -33,6 +33,8 @@ import { getPublicKey } from './get-public-key.js';
 import { importKeyMaterial } from './import-key-material.js';
 import { listAccessKeys } from './list-access-keys.js';
 import { listAliases } from './list-aliases.js';
+import { exportAuditRecords } from './export-audit-records.js';
+import { getAuditPublicKey } from './get-audit-public-key.js';
 import { listAuditRecords } from './list-audit-records.js';
 import { listKeyRotations } from './list-key-rotations.js';
 import { listKeys } from './list-keys.js';
@@ -105,6 +107,8 @@ export const SERVICE_OPERATIONS = {
   listAuditRecords,
   verifyAuditChain,
   pruneAuditRecords,
+  exportAuditRecords,
+  getAuditPublicKey,
   createToken,
   listTokens,
   revokeToken,

@@ -154,6 +154,19 @@ export async function listChained(
   return rows.map(toChained);
 }
 
+/** Up to `limit` entries with seq after `after` (from the start when undefined) and at most `through`, as stored. */
+export async function listChainedThrough(
+  db: Db,
+  after: number | undefined,
+  through: number,
+  limit: number,
+): Promise<(ChainedAuditEntry & { readonly seq: number })[]> {
+  let q = db.selectFrom('audit_log').selectAll().where('seq', '<=', through);
+  if (after !== undefined) q = q.where('seq', '>', after);
+  const rows = await q.orderBy('seq').limit(limit).execute();
+  return rows.map(toChained);
+}
+
 /** The newest record's seq and hash (null for an empty log), read without a lock (for checkpoints). */
 export async function head(db: Db): Promise<{ readonly seq: number; readonly hash: string } | null> {
   const row = await db
@@ -191,6 +204,18 @@ export async function insertCheckpoint(db: Db, checkpoint: AuditCheckpointRecord
     .values(checkpoint)
     .onConflict((oc) => oc.column('seq').doNothing())
     .execute();
+}
+
+/** The checkpoints with seq from `from` to `to` (inclusive), in seq order. */
+export async function checkpointsBetween(db: Db, from: number, to: number): Promise<AuditCheckpointRecord[]> {
+  const rows = await db
+    .selectFrom('audit_checkpoints')
+    .selectAll()
+    .where('seq', '>=', from)
+    .where('seq', '<=', to)
+    .orderBy('seq')
+    .execute();
+  return rows.map(toCheckpoint);
 }
 
 /** The checkpoint with the greatest seq, or undefined. */
