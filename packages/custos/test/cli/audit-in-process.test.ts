@@ -42,7 +42,7 @@ describe('custos audit, in-process', () => {
     process.stdout.write = ((chunk: string | Uint8Array) => {
       out.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
       return true;
-    }) as typeof process.stdout.write;
+    });
     try {
       await buildProgram().parseAsync([...args, '--endpoint', server.url, '--token', server.adminToken!], {
         from: 'user',
