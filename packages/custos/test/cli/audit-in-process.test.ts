@@ -39,10 +39,10 @@ describe('custos audit, in-process', () => {
   async function custos(...args: string[]): Promise<string> {
     const out: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string | Uint8Array) => {
+    process.stdout.write = (chunk: string | Uint8Array) => {
       out.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
       return true;
-    });
+    };
     try {
       await buildProgram().parseAsync([...args, '--endpoint', server.url, '--token', server.adminToken!], {
         from: 'user',
