@@ -55,7 +55,9 @@ export class SealGate {
     this.#kms = kms;
     this.#unsealer = unsealer;
     const config = kms?.config ?? unsealer?.config;
-    this.view = new Proxy({} as LocalKms, {
+    // The target is never read: every property comes from the trap.
+    const target: unknown = Object.create(null);
+    this.view = new Proxy(target as LocalKms, {
       get: (_target, property) => {
         if (property === 'config') return this.#kms?.config ?? config;
         if (typeof property !== 'string' || property === 'then') return undefined;
