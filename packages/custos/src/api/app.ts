@@ -127,7 +127,9 @@ export function buildApp(service: LocalKms | SealGate, options: AppOptions = {})
   }
   void app.register(openApiPlugin);
 
-  app.get('/healthz', { config: { public: true, servesSealed: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { public: true, servesSealed: true }, schema: { hide: true } }, async () => ({
+    status: 'ok',
+  }));
   app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
     try {
       await kms.checkReady();

@@ -2,13 +2,7 @@
 // gate collects unseal shares, opens LocalKms at the threshold, and closes it again on seal; every route reaches
 // the service through the gate's view, which answers SEALED while there is none. Must not be imported by service,
 // store, keystore or core.
-import {
-  InternalError,
-  UnavailableError,
-  UnsupportedError,
-  ValidationError,
-  type Caller,
-} from '@custos/contract';
+import { InternalError, UnavailableError, UnsupportedError, ValidationError, type Caller } from '@custos/contract';
 import type { LocalKms, RootOfTrustKind } from '../service/local-kms.js';
 
 /** GET /v1/sys/seal-status. Never a share, nor anything derived from one. */

@@ -3,14 +3,9 @@
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError } from '@custos/contract';
-import {
-  createShamirRootKeyFile,
-  readShamirHeader,
-  shareIndex,
-  type ShamirHeader,
-} from '../keystore/shamir/index.js';
+import { createShamirRootKeyFile } from '../keystore/shamir/index.js';
 
-export { readShamirHeader, shareIndex, type ShamirHeader };
+export { readShamirHeader, shareIndex } from '../keystore/shamir/index.js';
 
 /** Where a data directory's root key file is unless one is named (LocalKms's default too). */
 export function rootKeyFilePath(dataDir: string, rootKeyFile?: string): string {

@@ -92,7 +92,12 @@ describePostgres('two Shamir-rooted nodes on one PostgreSQL database')('two node
 
   it('unseals each node on its own: one serves while the other is still sealed, and sealing one leaves the other', async () => {
     const rootKeyFile = join(root, 'cluster-root.key');
-    const { unsealShares } = await initShamir({ dataDir: join(root, 'cluster-init'), rootKeyFile, shares: 3, threshold: 2 });
+    const { unsealShares } = await initShamir({
+      dataDir: join(root, 'cluster-init'),
+      rootKeyFile,
+      shares: 3,
+      threshold: 2,
+    });
     const start = (name: string): Promise<RunningServer> =>
       startServer({
         dataDir: join(root, name),

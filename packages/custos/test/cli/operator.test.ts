@@ -60,7 +60,16 @@ describe('custos operator', { timeout: 120_000 }, () => {
     const again = await runCli(['operator', 'init', '--data-dir', dataDir, '--shares', '3', '--threshold', '2']);
     expect([again.code, errorCode(again)]).toEqual([1, 'ALREADY_EXISTS']);
     expect(await readFile(join(dataDir, 'root.key'), 'utf8')).toBe(file);
-    const text = await runCli(['operator', 'init', '--data-dir', join(root, 'text'), '--shares', '2', '--threshold', '2']);
+    const text = await runCli([
+      'operator',
+      'init',
+      '--data-dir',
+      join(root, 'text'),
+      '--shares',
+      '2',
+      '--threshold',
+      '2',
+    ]);
     expect(text.stdout.toString()).toMatch(/^share 1: custos-share-v1\.[0-9a-f]{32}\.\S+\nshare 2: /);
   });
 

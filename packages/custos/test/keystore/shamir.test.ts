@@ -75,12 +75,15 @@ describe('the Shamir root key file', () => {
     ['a short root id', (s: string) => s.replace(/\.[0-9a-f]{32}\./, '.abc.')],
     ['a truncated share', (s: string) => s.slice(0, -4)],
     ['junk in the base64url', (s: string) => `${s.slice(0, -2)}*${s.slice(-1)}`],
-    ['index 0', (s: string) => {
-      const [p, r, e] = s.split('.') as [string, string, string];
-      const bytes = Buffer.from(e, 'base64url');
-      bytes[32] = 0;
-      return `${p}.${r}.${bytes.toString('base64url')}`;
-    }],
+    [
+      'index 0',
+      (s: string) => {
+        const [p, r, e] = s.split('.') as [string, string, string];
+        const bytes = Buffer.from(e, 'base64url');
+        bytes[32] = 0;
+        return `${p}.${r}.${bytes.toString('base64url')}`;
+      },
+    ],
   ])('refuses a share with %s (INVALID_SHARE), without echoing it', async (_what, alter) => {
     const bad = alter(shares[0]!);
     const error = await openShamirRootOfTrust(path, [bad, shares[1]!, shares[2]!]).then(
@@ -88,7 +91,7 @@ describe('the Shamir root key file', () => {
       (e: unknown) => e as Error & { code: string },
     );
     expect(error.code).toBe('INVALID_SHARE');
-    expect(error.message).not.toContain(bad.split('.')[2]?.slice(0, 8) || '\u0000');
+    expect(error.message).not.toMatch(/[A-Za-z0-9_-]{20,}/); // no share, nor a part of one
   });
 
   it('refuses a foreign share, a duplicate, too few shares and a wrong share, each with its code', async () => {
@@ -137,7 +140,10 @@ describe('the Shamir root key file', () => {
       [256, 2],
       [2.5, 2],
     ] as const) {
-      await expectKmsError(createShamirRootKeyFile(join(dir, `bad-${n}-${t}.key`), { shares: n, threshold: t }), 'VALIDATION_ERROR');
+      await expectKmsError(
+        createShamirRootKeyFile(join(dir, `bad-${n}-${t}.key`), { shares: n, threshold: t }),
+        'VALIDATION_ERROR',
+      );
       await expect(readFile(join(dir, `bad-${n}-${t}.key`))).rejects.toThrow();
     }
     const before = await readFile(path, 'utf8');

@@ -19,7 +19,9 @@ interface SealStatus {
 async function post(cmd: Command, path: string, body: unknown, needsToken: boolean): Promise<SealStatus> {
   const { endpoint, token } = resolveConnection(globalOptions(cmd));
   if (needsToken && token === undefined)
-    throw new UsageError('no token: pass an admin --token, set CUSTOS_TOKEN, or run where <data-dir>/admin.token exists');
+    throw new UsageError(
+      'no token: pass an admin --token, set CUSTOS_TOKEN, or run where <data-dir>/admin.token exists',
+    );
   const res = await fetch(new URL(path, endpoint), {
     method: 'POST',
     headers: {

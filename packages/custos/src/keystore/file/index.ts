@@ -239,7 +239,9 @@ async function parseRootKey(text: string, passphrase: string | undefined): Promi
   }
   if (!isRecord(doc)) throw malformed('not a JSON object');
   if (doc.format === FORMAT && doc.seal === 'shamir')
-    throw new ValidationError('the root key file is sealed by Shamir shares: use the shamir root of trust and unseal it');
+    throw new ValidationError(
+      'the root key file is sealed by Shamir shares: use the shamir root of trust and unseal it',
+    );
   if (doc.format !== FORMAT || doc.version !== 1) throw malformed(`format must be "${FORMAT}" version 1`);
   if (doc.sealed === false) {
     expectFields(doc, ['format', 'version', 'sealed', 'key']);

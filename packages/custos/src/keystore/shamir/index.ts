@@ -195,11 +195,9 @@ export async function openShamirRootOfTrust(path: string, shares: readonly strin
     try {
       return rootOfTrustFromKey(SecretBytes.adopt(aesGcmDecrypt(unsealKey, file.sealed, shamirAad(file))));
     } catch (cause) {
-      throw new ValidationError(
-        'the unseal shares do not open the root key: one of them is wrong',
-        'WRONG_SHARES',
-        { cause },
-      );
+      throw new ValidationError('the unseal shares do not open the root key: one of them is wrong', 'WRONG_SHARES', {
+        cause,
+      });
     } finally {
       unsealKey.wipe();
     }
