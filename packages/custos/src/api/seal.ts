@@ -29,6 +29,13 @@ const sealedError = (): UnavailableError =>
     'SEALED',
   );
 
+/** The LocalKms methods the API calls that return no promise. */
+const SYNC_METHODS = new Set(['authenticateCached']);
+
+function throwSealed(): never {
+  throw sealedError();
+}
+
 /**
  * Holds the service, or the shares collected so far. Unseal attempts run one at a time.
  * @example const gate = SealGate.sealed(unsealer); const app = buildApp(gate); await gate.unseal(share);
@@ -169,7 +176,8 @@ export class SealGate {
 
   #call(method: string, args: unknown[]): unknown {
     const kms = this.#kms;
-    if (!kms) throw sealedError();
+    // As the method would have failed: a throw from the synchronous one, a rejection from the others.
+    if (!kms) return SYNC_METHODS.has(method) ? throwSealed() : Promise.reject(sealedError());
     const fn = (kms as unknown as Record<string, unknown>)[method];
     if (typeof fn !== 'function') throw new InternalError(`LocalKms has no method ${method}`);
     const result: unknown = (fn as (...a: unknown[]) => unknown).apply(kms, args);

@@ -7,9 +7,10 @@ import { RemoteKms } from '@custos/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 import { buildApp } from '../../src/api/app.js';
+import { SealGate } from '../../src/api/seal.js';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { LocalKms } from '../../src/service/local-kms.js';
-import { initShamir } from '../../src/service/shamir.js';
+import { initShamir, shareIndex } from '../../src/service/shamir.js';
 import { describePostgres, dropSchema, PG_URL, testSchemaName } from '../store/pg.js';
 
 let root: string;
@@ -66,6 +67,37 @@ describe('the seal routes', () => {
       });
     } finally {
       await server.close();
+    }
+  });
+
+  it('seal waits for the calls in flight: each call started before it completes, later ones get SEALED', async () => {
+    const dataDir = join(root, 'in-flight');
+    const { unsealShares } = await initShamir({ dataDir, shares: 2, threshold: 2 });
+    const gate = SealGate.sealed({
+      threshold: 2,
+      config: { region: 'us-east-1' } as LocalKms['config'],
+      shareIndex: (share) => shareIndex({ rootId: unsealShares[0]!.split('.')[1]!, shares: 2, threshold: 2 }, share),
+      open: (shares) =>
+        LocalKms.open({ dataDir, rootOfTrust: { kind: 'shamir', unsealShares: shares }, maintenanceIntervalMs: 0 }),
+    });
+    try {
+      for (const share of unsealShares) await gate.unseal(share);
+      const kms = gate.view;
+      const { keyId } = (await kms.createKey({})).keyMetadata;
+      const encrypt = (i: number) => kms.encrypt({ keyId, plaintext: new Uint8Array([i]) });
+      const before = Array.from({ length: 40 }, (_, i) => encrypt(i));
+      const sealed = gate.seal({ principal: 'ops', roles: ['admin'] });
+      // Started while the seal is being audited: admitted, and then waited for, or refused with SEALED.
+      const during = Array.from({ length: 40 }, (_, i) => encrypt(i));
+      const results = await Promise.allSettled([...before, ...during]);
+      expect(results.slice(0, 40).filter((r) => r.status === 'rejected')).toEqual([]);
+      const refused = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code: string }).code] : []));
+      expect(refused.filter((code) => code !== 'SEALED')).toEqual([]);
+      expect(refused.length).toBeLessThan(40); // some were admitted before the gate closed
+      expect((await sealed).sealed).toBe(true);
+      await expectKmsError(kms.encrypt({ keyId, plaintext: new Uint8Array([1]) }), 'SEALED');
+    } finally {
+      await gate.close();
     }
   });
 

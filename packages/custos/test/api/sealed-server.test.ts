@@ -167,6 +167,9 @@ describe('a server on the Shamir root of trust', () => {
       ]);
       const everything = `${JSON.stringify(rows)}\n${logLines.join('')}`;
       expect(logLines.length).toBeGreaterThan(10);
+      // Being sealed is a state, not a failure: no error line for the calls it refused.
+      expect(logLines.filter((line) => (JSON.parse(line) as { level: number }).level >= 50)).toEqual([]);
+      expect(logLines.some((line) => line.includes('"code":"SEALED"'))).toBe(true);
       for (const share of [...shares, ...foreign]) {
         expect(everything).not.toContain(share);
         expect(everything).not.toContain(share.split('.')[2]);
