@@ -191,6 +191,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let gate: SealGate;
   let created: string | undefined;
   if (options.rootOfTrust?.kind === 'shamir') {
+    if (options.passphrase !== undefined)
+      throw new ValidationError('a passphrase is for the file root of trust, not shamir (it is unsealed with shares)');
     const header = await readShamirHeader(rootKeyFilePath(options.dataDir, options.rootKeyFile));
     gate = SealGate.sealed({
       threshold: header.threshold,

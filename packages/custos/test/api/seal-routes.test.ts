@@ -54,6 +54,15 @@ describe('the seal routes', () => {
     }
   });
 
+  it('refuses to start sealed without a Shamir root key file, or with a passphrase (VALIDATION_ERROR)', async () => {
+    const start = (dataDir: string, extra: { passphrase?: string } = {}) =>
+      startServer({ dataDir, listen: '127.0.0.1:0', logger: false, rootOfTrust: { kind: 'shamir' }, ...extra });
+    await expectKmsError(start(join(root, 'no-init')), 'VALIDATION_ERROR');
+    const dataDir = join(root, 'with-passphrase');
+    await initShamir({ dataDir, shares: 2, threshold: 2 });
+    await expectKmsError(start(dataDir, { passphrase: 'secret' }), 'VALIDATION_ERROR');
+  });
+
   it('reports unsealed for the file root, which cannot be sealed (UNSUPPORTED), and unseal changes nothing', async () => {
     const server = await startServer({ dataDir: join(root, 'file'), listen: '127.0.0.1:0', logger: false });
     try {
