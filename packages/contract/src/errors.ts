@@ -35,6 +35,12 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'PAYLOAD_TOO_LARGE',
   'UNAVAILABLE',
+  'SEALED',
+  'INVALID_SHARE',
+  'FOREIGN_SHARE',
+  'DUPLICATE_SHARE',
+  'TOO_FEW_SHARES',
+  'WRONG_SHARES',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -72,6 +78,11 @@ export class ValidationError extends KmsError {
       | 'INCORRECT_KEY_MATERIAL'
       | 'INCORRECT_KEY'
       | 'PAYLOAD_TOO_LARGE'
+      | 'INVALID_SHARE'
+      | 'FOREIGN_SHARE'
+      | 'DUPLICATE_SHARE'
+      | 'TOO_FEW_SHARES'
+      | 'WRONG_SHARES'
     > = 'VALIDATION_ERROR',
     options?: { cause?: unknown },
   ) {
@@ -172,8 +183,13 @@ export class InternalError extends KmsError {
  * can be retried.
  */
 export class UnavailableError extends KmsError {
-  constructor(message = 'the service is unavailable', options?: { cause?: unknown }) {
-    super('UNAVAILABLE', message, options);
+  constructor(
+    message = 'the service is unavailable',
+    options?: { cause?: unknown },
+    /** `SEALED`: the server is up but sealed (its root of trust awaits unseal shares); retry once it is unsealed. */
+    code: Extract<ErrorCode, 'UNAVAILABLE' | 'SEALED'> = 'UNAVAILABLE',
+  ) {
+    super(code, message, options);
   }
 }
 
@@ -210,6 +226,12 @@ export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
   UNAUTHENTICATED: (m) => new AuthenticationError(m),
   PAYLOAD_TOO_LARGE: (m) => new ValidationError(m, 'PAYLOAD_TOO_LARGE'),
   UNAVAILABLE: (m) => new UnavailableError(m),
+  SEALED: (m) => new UnavailableError(m, undefined, 'SEALED'),
+  INVALID_SHARE: (m) => new ValidationError(m, 'INVALID_SHARE'),
+  FOREIGN_SHARE: (m) => new ValidationError(m, 'FOREIGN_SHARE'),
+  DUPLICATE_SHARE: (m) => new ValidationError(m, 'DUPLICATE_SHARE'),
+  TOO_FEW_SHARES: (m) => new ValidationError(m, 'TOO_FEW_SHARES'),
+  WRONG_SHARES: (m) => new ValidationError(m, 'WRONG_SHARES'),
 };
 
 /** Rebuilds the right error class from a code received over the wire; unknown codes become INTERNAL. */

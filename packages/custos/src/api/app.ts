@@ -15,6 +15,8 @@ import { requestId } from './plugins/logger.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { openApiPlugin } from './plugins/openapi.js';
 import { operationRoutes } from './routes/v1/operations.js';
+import { sysRoutes } from './routes/sys.js';
+import { SealGate } from './seal.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,17 +34,23 @@ export interface AppOptions {
   readonly rateLimitPerMinute?: number;
   /** Serve HTTPS with these options (cert, key, and for mutual TLS ca + requestCert + rejectUnauthorized). */
   readonly https?: HttpsServerOptions;
+  /** Unseal attempts (POST /v1/sys/unseal) per minute per client address; default 20. */
+  readonly unsealPerMinute?: number;
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const DEFAULT_UNSEAL_PER_MINUTE = 20;
 
 /**
- * The REST API app for `kms`. The caller owns `kms`: closing the app does not close it.
+ * The REST API app for `kms`, or for the service behind a seal gate (api/seal.ts: a sealed server). The caller owns
+ * `kms` (or the gate): closing the app does not close it.
  * @example
  * const app = buildApp(kms, {});
  * const res = await app.inject({ method: 'GET', url: '/v1/keys', headers: { authorization: `Bearer ${token}` } });
  */
-export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstance {
+export function buildApp(service: LocalKms | SealGate, options: AppOptions = {}): FastifyInstance {
+  const gate = service instanceof SealGate ? service : SealGate.unsealed(service);
+  const kms = gate.view;
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     ...(options.https ? { https: options.https } : {}),
@@ -96,7 +104,10 @@ export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstan
   void app.register(errorsPlugin);
   void app.register(authPlugin, {
     kms,
-    refuse: () => (draining ? new UnavailableError('the server is shutting down') : undefined),
+    refuse: (request) => {
+      if (draining) return new UnavailableError('the server is shutting down');
+      return gate.sealed && request.routeOptions.config.servesSealed !== true ? gate.sealedError() : undefined;
+    },
   });
   void app.register(metricsPlugin, { kms });
   if (options.rateLimitPerMinute !== undefined && options.rateLimitPerMinute > 0) {
@@ -116,7 +127,9 @@ export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstan
   }
   void app.register(openApiPlugin);
 
-  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { public: true, servesSealed: true }, schema: { hide: true } }, async () => ({
+    status: 'ok',
+  }));
   app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
     try {
       await kms.checkReady();
@@ -127,6 +140,7 @@ export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstan
     }
   });
 
+  void app.register(sysRoutes, { gate, unsealPerMinute: options.unsealPerMinute ?? DEFAULT_UNSEAL_PER_MINUTE });
   void app.register(operationRoutes, { kms });
   void app.register(awsPlugin, { kms }); // POST /: the AWS KMS JSON protocol, SigV4-authenticated (marks its route public to the bearer hook)
   return app;

@@ -8,8 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { InternalError, ValidationError } from '@custos/contract';
 import type { Logger } from 'pino';
-import { LocalKms, type LocalKmsOptions } from '../service/local-kms.js';
+import { LocalKms, type LocalKmsOptions, type RootOfTrustSettings } from '../service/local-kms.js';
+import { DEFAULT_CONFIG } from '../service/context.js';
+import { readShamirHeader, rootKeyFilePath, shareIndex } from '../service/shamir.js';
 import { buildApp } from './app.js';
+import { SealGate } from './seal.js';
 import { createLogger, type LoggerOptions } from './plugins/logger.js';
 
 export interface ServerOptions {
@@ -21,8 +24,13 @@ export interface ServerOptions {
   passphrase?: string;
   /** Root key file; default `<dataDir>/root.key`. Every node sharing one database must be given the same file. */
   rootKeyFile?: string;
-  /** The root of trust, passed to LocalKms as it is: default the root key file (`rootKeyFile`, `passphrase`). */
-  rootOfTrust?: LocalKmsOptions['rootOfTrust'];
+  /**
+   * The root of trust, passed to LocalKms as it is: default the root key file (`rootKeyFile`, `passphrase`).
+   * `{ kind: 'shamir' }`: the server starts sealed and opens the store once unsealed (POST /v1/sys/unseal).
+   */
+  rootOfTrust?: Exclude<RootOfTrustSettings, { kind: 'shamir' }> | { kind: 'shamir' };
+  /** Unseal attempts per minute per client address (default 20; beyond it 429 LIMIT_EXCEEDED). */
+  unsealPerMinute?: number;
   /** The store, passed to LocalKms as it is: default SQLite in `<dataDir>/custos.db`. */
   store?: LocalKmsOptions['store'];
   /** PEM files: with both, the server speaks HTTPS. */
@@ -55,7 +63,7 @@ export interface RunningServer {
   url: string;
   /** `<dataDir>/admin.token`: the first admin token (mode 0600), written at the first start only. */
   adminTokenFile: string;
-  /** The admin token, only when this start created it. */
+  /** The admin token, only when this start created it (a sealed server creates it when first unsealed). */
   adminToken?: string;
   /** Stops accepting connections, waits for in-flight requests, then closes LocalKms. Idempotent. */
   close(): Promise<void>;
@@ -137,7 +145,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     options.logger === false
       ? undefined
       : createLogger({ level: options.logLevel ?? 'info', ...(options.logger ?? {}) });
-  const kms = await LocalKms.open({
+  const kmsOptions: LocalKmsOptions = {
     ...(logger
       ? {
           logger: {
@@ -165,18 +173,45 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ? { auditCheckpoints: { ...options.kmsOptions?.auditCheckpoints, file: options.auditCheckpointFile } }
       : {}),
     ...(options.acceptAuditMismatch === true ? { acceptAuditMismatch: true } : {}),
-    ...(options.rootOfTrust !== undefined ? { rootOfTrust: options.rootOfTrust } : {}),
-  });
+  };
+  const adminTokenFile = join(options.dataDir, ADMIN_TOKEN_FILE);
+  /** Opens LocalKms and, on a fresh store, creates the first admin token (in its file, never in a log line). */
+  const openKms = async (rootOfTrust: RootOfTrustSettings | undefined): Promise<{ kms: LocalKms; token?: string }> => {
+    const kms = await LocalKms.open({ ...kmsOptions, ...(rootOfTrust !== undefined ? { rootOfTrust } : {}) });
+    try {
+      const created = await kms.bootstrapAdminToken((token) => writeTokenFile(adminTokenFile, token.token));
+      if (created)
+        logger?.info({ file: adminTokenFile }, 'created the first admin token; it is in this file (mode 0600)');
+      return { kms, ...(created ? { token: created.token } : {}) };
+    } catch (error) {
+      await kms.close();
+      throw error;
+    }
+  };
+  let gate: SealGate;
+  let created: string | undefined;
+  if (options.rootOfTrust?.kind === 'shamir') {
+    if (options.passphrase !== undefined)
+      throw new ValidationError('a passphrase is for the file root of trust, not shamir (it is unsealed with shares)');
+    const header = await readShamirHeader(rootKeyFilePath(options.dataDir, options.rootKeyFile));
+    gate = SealGate.sealed({
+      threshold: header.threshold,
+      config: { ...DEFAULT_CONFIG, ...kmsOptions.config },
+      shareIndex: (share) => shareIndex(header, share),
+      open: async (unsealShares) => (await openKms({ kind: 'shamir', unsealShares })).kms,
+    });
+    logger?.info({ threshold: header.threshold }, 'sealed: unseal with custos operator unseal');
+  } else {
+    const opened = await openKms(options.rootOfTrust);
+    gate = SealGate.unsealed(opened.kms);
+    created = opened.token;
+  }
   try {
-    const adminTokenFile = join(options.dataDir, ADMIN_TOKEN_FILE);
-    const created = await kms.bootstrapAdminToken((token) => writeTokenFile(adminTokenFile, token.token));
-    if (created)
-      logger?.info({ file: adminTokenFile }, 'created the first admin token; it is in this file (mode 0600)');
-
-    const app = buildApp(kms, {
+    const app = buildApp(gate, {
       ...(logger ? { logger } : {}),
       ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
       ...(options.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+      ...(options.unsealPerMinute !== undefined ? { unsealPerMinute: options.unsealPerMinute } : {}),
       ...(https ? { https } : {}),
     });
     try {
@@ -190,20 +225,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return {
       url: `${https ? 'https' : 'http'}://${urlHost(host)}:${address.port}`,
       adminTokenFile,
-      ...(created ? { adminToken: created.token } : {}),
+      ...(created !== undefined ? { adminToken: created } : {}),
       close() {
         closing ??= (async () => {
           try {
             await app.close(); // stops listening, lets in-flight requests finish
           } finally {
-            await kms.close();
+            await gate.close();
           }
         })();
         return closing;
       },
     };
   } catch (error) {
-    await kms.close();
+    await gate.close();
     throw error;
   }
 }

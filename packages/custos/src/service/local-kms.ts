@@ -16,6 +16,7 @@ import {
 import type { Static } from '@sinclair/typebox';
 import { openFileRootOfTrust } from '../keystore/file/index.js';
 import { openPkcs11RootOfTrust, type Pkcs11RootOfTrustOptions } from '../keystore/pkcs11/index.js';
+import { openShamirRootOfTrust } from '../keystore/shamir/index.js';
 import type { RootOfTrust } from '../keystore/root-of-trust.js';
 import { migrateToLatest, openStore, sqliteFile, type Store, type StoreOptions } from '../store/index.js';
 import * as repo from '../store/repositories/index.js';
@@ -42,6 +43,8 @@ import { bootstrapToken, type BootstrapTokenInput } from './operations/bootstrap
 import { SERVICE_OPERATIONS } from './operations/index.js';
 import { readMetrics, type StoreMetrics } from './operations/read-metrics.js';
 import { recordSignedRequest } from './replay-guard.js';
+import { sealing, unsealed } from './operations/seal.js';
+import { rootKeyFilePath } from './shamir.js';
 
 export interface LocalKmsOptions {
   /** Directory holding `custos.db` (with a SQLite store) and `root.key`; created (mode 0700) on first use. */
@@ -70,6 +73,8 @@ export interface LocalKmsOptions {
    * tokenLabel, pin, keyLabel?, sessions? }`: a non-extractable AES-256 key in an HSM token, generated there on the
    * first start of a new store (needs the optional package pkcs11js). Only the module named here is ever loaded.
    * @example await LocalKms.open({ dataDir, rootOfTrust: { kind: 'pkcs11', module: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'custos', pin } });
+   * `{ kind: 'shamir', unsealShares }` opens a root key file sealed by Shamir shares (`custos operator init`) with
+   * at least its threshold of them; the file must exist (it is never created here).
    */
   readonly rootOfTrust?: RootOfTrustSettings;
   /** Seals a new root key file with this passphrase (scrypt), or opens a sealed one. */
@@ -99,7 +104,11 @@ export interface LocalKmsOptions {
 /** Which root of trust a data directory or cluster uses (see {@link LocalKmsOptions.rootOfTrust}). */
 export type RootOfTrustSettings =
   | { readonly kind: 'file' }
-  | ({ readonly kind: 'pkcs11' } & Omit<Pkcs11RootOfTrustOptions, 'create' | 'expectedKeyCheckValue'>);
+  | ({ readonly kind: 'pkcs11' } & Omit<Pkcs11RootOfTrustOptions, 'create' | 'expectedKeyCheckValue'>)
+  | { readonly kind: 'shamir'; readonly unsealShares: readonly string[] };
+
+/** The kinds of root of trust (`custos server --root-of-trust`). */
+export type RootOfTrustKind = RootOfTrustSettings['kind'];
 
 /** The embedded administrator. */
 export const LOCAL_ADMIN: Caller = { principal: 'local:admin', roles: ['admin'] };
@@ -134,10 +143,19 @@ export class LocalKms implements Kms {
   readonly #timer: NodeJS.Timeout | undefined;
   readonly #authenticator: TokenAuthenticator;
   readonly #checkpointer: Checkpointer;
+  /** Which root of trust this store was opened with (GET /v1/sys/seal-status reports it). */
+  readonly rootOfTrustKind: RootOfTrustKind;
   #closed = false;
 
-  private constructor(service: KeyService, defaultCaller: Caller, intervalMs: number, checkpointer: Checkpointer) {
+  private constructor(
+    service: KeyService,
+    defaultCaller: Caller,
+    intervalMs: number,
+    checkpointer: Checkpointer,
+    rootOfTrustKind: RootOfTrustKind,
+  ) {
     this.#service = service;
+    this.rootOfTrustKind = rootOfTrustKind;
     this.#checkpointer = checkpointer;
     service.onAuditAppended = (count) => {
       checkpointer.noteAppended(count);
@@ -232,7 +250,8 @@ export class LocalKms implements Kms {
         await checkpointer.checkpoint(); // the new anchor
       }
       const intervalMs = options.maintenanceIntervalMs ?? 60_000;
-      return new LocalKms(service, options.defaultCaller ?? LOCAL_ADMIN, intervalMs, checkpointer);
+      const kind = options.rootOfTrust?.kind ?? 'file';
+      return new LocalKms(service, options.defaultCaller ?? LOCAL_ADMIN, intervalMs, checkpointer, kind);
     } catch (error) {
       await service?.close();
       await store.close();
@@ -320,6 +339,21 @@ export class LocalKms implements Kms {
     await this.#service.storeHealth.check(store, () => repo.meta.get(store.db, ROOT_KEY_CHECK));
   }
 
+  /** Audits a sealed server's root key entering memory: the first record of a node that just unsealed. */
+  async recordUnseal(): Promise<void> {
+    if (this.#closed) throw new InternalError('this LocalKms is closed');
+    await this.#service.runInternal(unsealed, { rootOfTrust: this.rootOfTrustKind }, SYSTEM_CALLER);
+  }
+
+  /**
+   * Audits, before a node seals, its root key leaving memory at `caller`'s request: ACCESS_DENIED (and the caller
+   * must not seal) unless the caller may (the admin role).
+   */
+  async recordSeal(caller: Caller): Promise<void> {
+    if (this.#closed) throw new InternalError('this LocalKms is closed');
+    await this.#service.runInternal(sealing, { rootOfTrust: this.rootOfTrustKind }, caller);
+  }
+
   /** Runs a Kms operation for `caller` (the default caller when none is named). */
   #run<Row extends ContractOperation>(
     operation: ServiceOperation<Row>,
@@ -365,8 +399,13 @@ function openRootOfTrust(options: LocalKmsOptions, recorded: string | undefined)
       ...(recorded !== undefined ? { expectedKeyCheckValue: recorded } : {}),
     });
   }
+  if (settings.kind === 'shamir') {
+    if (options.passphrase !== undefined)
+      throw new ValidationError('a passphrase is for the file root of trust, not shamir (it is opened with shares)');
+    return openShamirRootOfTrust(rootKeyFilePath(options.dataDir, options.rootKeyFile), settings.unsealShares);
+  }
   return openFileRootOfTrust({
-    path: options.rootKeyFile ?? join(options.dataDir, 'root.key'),
+    path: rootKeyFilePath(options.dataDir, options.rootKeyFile),
     create: recorded === undefined,
     ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
   });

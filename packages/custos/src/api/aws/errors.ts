@@ -33,4 +33,12 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   UNAUTHENTICATED: 'UnrecognizedClientException',
   PAYLOAD_TOO_LARGE: 'ValidationException',
   UNAVAILABLE: 'DependencyTimeoutException',
+  // AWS's "the KMS key was not available; you can retry the request" (HTTP 500): AWS SDKs retry every 500/503.
+  SEALED: 'KeyUnavailableException',
+  // The unseal route is REST only; these names are for completeness.
+  INVALID_SHARE: 'ValidationException',
+  FOREIGN_SHARE: 'ValidationException',
+  DUPLICATE_SHARE: 'ValidationException',
+  TOO_FEW_SHARES: 'ValidationException',
+  WRONG_SHARES: 'ValidationException',
 };

@@ -207,7 +207,7 @@ function describeAwsError(
 function sendAwsError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
   const requestId = request.id;
   const { status, type, message, code } = describeAwsError(error, requestId);
-  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  if (status >= 500 && code !== 'SEALED') request.log.error({ err: error }, 'request failed');
   else request.log.info({ code, awsType: type }, 'request refused');
   request.errorCode = code;
   // Refused before its body was read (unauthenticated, or too large): close the connection rather than read the

@@ -27,8 +27,11 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 
 export interface AuthPluginOptions {
   readonly kms: LocalKms;
-  /** Checked first on every request, public routes included: an error to answer with instead (a closing server). */
-  readonly refuse?: () => Error | undefined;
+  /**
+   * Checked first on every request, public routes included: an error to answer with instead (a closing server, a
+   * sealed one).
+   */
+  readonly refuse?: (request: FastifyRequest) => Error | undefined;
 }
 
 export const authPlugin = fp(
@@ -39,7 +42,7 @@ export const authPlugin = fp(
     };
     // Callback style, and no promise at all when the token is cached: this runs on every request.
     app.addHook('onRequest', (request, _reply, done) => {
-      const refused = options.refuse?.();
+      const refused = options.refuse?.(request);
       if (refused) {
         done(refused);
         return;

@@ -71,7 +71,8 @@ export function describeError(error: unknown): { status: number; code: ErrorCode
 /** Sends the error body (also used by the not-found handler and Fastify's framework-error hook). */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
   const { status, code, message } = describeError(error);
-  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  // SEALED is a state, not a failure: every call to a sealed server gets it, so it is no error line.
+  if (status >= 500 && code !== 'SEALED') request.log.error({ err: error }, 'request failed');
   else request.log.info({ code }, 'request refused');
   request.errorCode = code;
   void reply.header('x-request-id', request.id); // onSend sets it too; framework errors may be answered outside the hooks

@@ -77,7 +77,9 @@ const SETTINGS: readonly {
     key: 'rootOfTrust',
     flag: '--root-of-trust <kind>',
     env: 'CUSTOS_ROOT_OF_TRUST',
-    help: 'where the root key lives: file (the root key file) or pkcs11 (a non-extractable key in an HSM token)',
+    help:
+      'where the root key lives: file (the root key file), shamir (the root key file sealed by Shamir shares: the ' +
+      'server starts sealed; see custos operator) or pkcs11 (a non-extractable key in an HSM token)',
   },
   {
     key: 'pkcs11Module',
@@ -258,7 +260,7 @@ function readSecretFile(path: string, what: string): string {
   return text;
 }
 
-/** The root of trust the settings select: the root key file (the default) or a PKCS#11 token. */
+/** The root of trust the settings select: the root key file (the default), Shamir-sealed, or a PKCS#11 token. */
 function rootOfTrustOptions(s: ServerSettings): Pick<ServerOptions, 'rootOfTrust' | 'passphrase' | 'rootKeyFile'> {
   const pkcs11Given = [s.pkcs11Module, s.pkcs11TokenLabel, s.pkcs11PinFile, s.pkcs11KeyLabel].some(
     (v) => v !== undefined,
@@ -270,8 +272,14 @@ function rootOfTrustOptions(s: ServerSettings): Pick<ServerOptions, 'rootOfTrust
       ...(s.rootKeyFile !== undefined && { rootKeyFile: s.rootKeyFile }),
     };
   }
+  if (s.rootOfTrust === 'shamir') {
+    if (pkcs11Given) throw new UsageError('the --pkcs11-* settings need --root-of-trust pkcs11');
+    if (s.passphraseFile !== undefined)
+      throw new UsageError('--passphrase-file is for --root-of-trust file (shamir unseals with shares)');
+    return { rootOfTrust: { kind: 'shamir' }, ...(s.rootKeyFile !== undefined && { rootKeyFile: s.rootKeyFile }) };
+  }
   if (s.rootOfTrust !== 'pkcs11')
-    throw new UsageError(`--root-of-trust must be file or pkcs11, got '${s.rootOfTrust}'`);
+    throw new UsageError(`--root-of-trust must be file, shamir or pkcs11, got '${s.rootOfTrust}'`);
   if (s.passphraseFile !== undefined || s.rootKeyFile !== undefined)
     throw new UsageError('--passphrase-file and --root-key-file are for --root-of-trust file');
   if (s.pkcs11Module === undefined || s.pkcs11TokenLabel === undefined || s.pkcs11PinFile === undefined)
@@ -361,5 +369,7 @@ export function registerServer(program: Command): void {
     });
     installSignalHandlers(server);
     process.stderr.write(`custos: listening on ${server.url} (admin token in ${server.adminTokenFile})\n`);
+    if (options.rootOfTrust?.kind === 'shamir')
+      process.stderr.write('custos: sealed: unseal it with custos operator unseal (its threshold of shares)\n');
   });
 }

@@ -158,7 +158,7 @@ async function serialize(root: SecretBytes, passphrase: string | undefined, N: n
 }
 
 /** Writes `text` at `path` atomically and without ever replacing an existing file (link(2) fails with EEXIST). */
-async function writeNewFile(path: string, text: string): Promise<void> {
+export async function writeNewFile(path: string, text: string): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
   const fh = await open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
@@ -202,7 +202,8 @@ export async function createFileRootKey(options: Omit<FileRootOfTrustOptions, 'c
   return new FileRootOfTrust(root);
 }
 
-async function readRootKeyFile(path: string): Promise<string | undefined> {
+/** The file's text (undefined when it does not exist); refused when it is not a regular file or is not mode 0600. */
+export async function readRootKeyFile(path: string): Promise<string | undefined> {
   let fh;
   try {
     fh = await open(path, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
@@ -237,6 +238,10 @@ async function parseRootKey(text: string, passphrase: string | undefined): Promi
     throw malformed('not JSON');
   }
   if (!isRecord(doc)) throw malformed('not a JSON object');
+  if (doc.format === FORMAT && doc.seal === 'shamir')
+    throw new ValidationError(
+      'the root key file is sealed by Shamir shares: use the shamir root of trust and unseal it',
+    );
   if (doc.format !== FORMAT || doc.version !== 1) throw malformed(`format must be "${FORMAT}" version 1`);
   if (doc.sealed === false) {
     expectFields(doc, ['format', 'version', 'sealed', 'key']);
@@ -298,6 +303,15 @@ export async function openFileRootOfTrust(options: FileRootOfTrustOptions): Prom
     }
   }
   return new FileRootOfTrust(await parseRootKey(text, options.passphrase));
+}
+
+/**
+ * The root of trust of a root key already in memory (a Shamir-sealed file, once unsealed): the same wrapping and
+ * derived keys as a root key file holding that key. Takes ownership of `root` (wiped on close).
+ * @example const rot = rootOfTrustFromKey(SecretBytes.adopt(unsealed));
+ */
+export function rootOfTrustFromKey(root: SecretBytes): RootOfTrust {
+  return new FileRootOfTrust(root);
 }
 
 class FileRootOfTrust implements RootOfTrust {

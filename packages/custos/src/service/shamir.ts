@@ -1,0 +1,38 @@
+// What the service offers about the Shamir root of trust beyond LocalKms.open: the offline `operator init` of a data
+// directory, and the checks a sealed server makes on each share before it has enough. Must not import api.
+import { access, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConflictError } from '@custos/contract';
+import { createShamirRootKeyFile } from '../keystore/shamir/index.js';
+
+export { readShamirHeader, shareIndex } from '../keystore/shamir/index.js';
+
+/** Where a data directory's root key file is unless one is named (LocalKms's default too). */
+export function rootKeyFilePath(dataDir: string, rootKeyFile?: string): string {
+  return rootKeyFile ?? join(dataDir, 'root.key');
+}
+
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * `custos operator init`: on a data directory with no root key file and no SQLite store, creates the Shamir-sealed
+ * root key file and returns its unseal shares (stored nowhere). ALREADY_EXISTS, with nothing written, otherwise.
+ * @example const { unsealShares } = await initShamir({ dataDir: 'data', shares: 5, threshold: 3 });
+ */
+export async function initShamir(options: {
+  readonly dataDir: string;
+  readonly rootKeyFile?: string;
+  readonly shares: number;
+  readonly threshold: number;
+}): Promise<{ unsealShares: string[] }> {
+  const path = rootKeyFilePath(options.dataDir, options.rootKeyFile);
+  if (await exists(join(options.dataDir, 'custos.db')))
+    throw new ConflictError(`${options.dataDir} already holds a store (custos.db): init is for a new data directory`);
+  if (await exists(path)) throw new ConflictError(`a root key file already exists: ${path}`);
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  return createShamirRootKeyFile(path, { shares: options.shares, threshold: options.threshold });
+}
