@@ -58,11 +58,17 @@ export class SealGate {
     const config = kms?.config ?? unsealer?.config;
     // The target is never read: every property comes from the trap.
     const target: unknown = Object.create(null);
+    const methods = new Map<string, (...args: unknown[]) => unknown>(); // one function per method, not per call
     this.view = new Proxy(target as LocalKms, {
       get: (_target, property) => {
         if (property === 'config') return this.#kms?.config ?? config;
         if (typeof property !== 'string' || property === 'then') return undefined;
-        return (...args: unknown[]) => this.#call(property, args);
+        let method = methods.get(property);
+        if (!method) {
+          method = (...args: unknown[]) => this.#call(property, args);
+          methods.set(property, method);
+        }
+        return method;
       },
     });
   }
