@@ -9,6 +9,7 @@ import { registerDataKey } from './commands/data-key.js';
 import { registerDecrypt } from './commands/decrypt.js';
 import { registerEncrypt } from './commands/encrypt.js';
 import { registerKey } from './commands/key.js';
+import { registerRootCommands } from './commands/operator-root.js';
 import { registerPublicKey } from './commands/public-key.js';
 import { registerRandom } from './commands/random.js';
 import { registerServer } from './commands/server.js';
@@ -55,6 +56,8 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
   registerToken(program);
   registerAccessKey(program);
   registerAudit(program);
+  // The operator group (merged with the seal commands' operator.ts at merge time).
+  registerRootCommands(program.command('operator').description('operate the server: its root of trust'));
   return program;
 }
 

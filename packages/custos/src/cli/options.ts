@@ -51,7 +51,7 @@ export function globalOptions(cmd: Command): GlobalOptions {
 }
 
 /** Endpoint and token: flag, then environment, then default (the token: the data directory's admin token file). */
-function resolveConnection(
+export function resolveConnection(
   opts: GlobalOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): { endpoint: string; token?: string } {

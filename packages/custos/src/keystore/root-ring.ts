@@ -89,7 +89,9 @@ export class RootRing implements RootOfTrust {
     if (bytes.length !== DERIVED_PURPOSES.length * DERIVED_BYTES)
       throw new InternalError('the carried-forward derived keys have the wrong length');
     this.#wipeDerived();
-    this.#derived = new Map(DERIVED_PURPOSES.map((p, i) => [p, bytes.slice(i * DERIVED_BYTES, (i + 1) * DERIVED_BYTES)]));
+    this.#derived = new Map(
+      DERIVED_PURPOSES.map((p, i) => [p, bytes.slice(i * DERIVED_BYTES, (i + 1) * DERIVED_BYTES)]),
+    );
   }
 
   /** Every derived key, concatenated in {@link DERIVED_PURPOSES} order (to carry them forward). The caller wipes it. */

@@ -87,8 +87,7 @@ export async function openRootRing(options: RootOptions, store: Store): Promise<
     const now = await repo.meta.get(store.db, ROOT_KEY_CHECK).catch(() => undefined);
     const next = await readRotation(store.db).catch(() => undefined);
     const unknown =
-      (now !== undefined && !ring.holds(now)) ||
-      (next?.state === 'rewrapping' && !ring.holds(next.to.keyCheckValue));
+      (now !== undefined && !ring.holds(now)) || (next?.state === 'rewrapping' && !ring.holds(next.to.keyCheckValue));
     if (unknown)
       throw new UnavailableError(
         'the root key was rotated and this node does not hold the new root key: give it the new root key ' +

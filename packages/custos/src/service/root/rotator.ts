@@ -2,7 +2,7 @@
 // serving, binds the store to it and destroys the old one. Every step is recorded in the store before the next one
 // starts and is idempotent, so a re-run after a crash at any point finishes the job (see docs/root-of-trust.md).
 // Must not import api.
-import { ConflictError, InternalError, isKmsError, type Caller } from '@custos/contract';
+import { ConflictError, InternalError, isKmsError, ValidationError, type Caller } from '@custos/contract';
 import type { RootRing } from '../../keystore/root-ring.js';
 import { lockInTransaction, type Db } from '../../store/index.js';
 import * as repo from '../../store/repositories/index.js';
@@ -119,6 +119,8 @@ export class RootRotator {
           `a ${record.operation} to a ${record.to.kind} root is in progress (state ${record.state}): re-run it to finish it first`,
         );
     } else {
+      if (requested?.kind === this.#place.kind)
+        throw new ValidationError(`the root is already a ${requested.kind} root: rotate it instead (RotateRoot)`);
       record = await this.#begin(caller, operation, target);
     }
     if (record.state === 'rewrapping') {
@@ -167,7 +169,8 @@ export class RootRotator {
 
   /** Re-wraps every row not yet under the root `kcv`, each one compare-and-set, until none is left. */
   async #rewrapAll(kcv: string): Promise<void> {
-    if (this.#ring.writeKeyCheckValue !== kcv) throw new InternalError('the root ring does not wrap under the next root');
+    if (this.#ring.writeKeyCheckValue !== kcv)
+      throw new InternalError('the root ring does not wrap under the next root');
     for (const column of WRAPPED_COLUMNS) this.#total += await repo.rootRewrap.countPending(this.#db, column, kcv);
     for (const column of WRAPPED_COLUMNS) {
       for (;;) {

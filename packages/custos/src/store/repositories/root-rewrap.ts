@@ -36,9 +36,9 @@ function pending(db: AnyKysely, target: WrappedColumn, kcv: string) {
 
 /** How many rows of `target` are not yet wrapped under the root `kcv`. */
 export async function countPending(db: Db, target: WrappedColumn, kcv: string): Promise<number> {
-  const row = (await pending(db, target, kcv)
+  const row = await pending(db, target, kcv)
     .select((eb) => eb.fn.countAll().as('n'))
-    .executeTakeFirstOrThrow()) as { n: number | string | bigint };
+    .executeTakeFirstOrThrow();
   return num(row.n);
 }
 
@@ -49,11 +49,8 @@ export async function listPending(db: Db, target: WrappedColumn, kcv: string, li
   if (target.joinKeys === true) query = query.innerJoin('keys', 'keys.id', `${target.table}.key_id`);
   const extra = target.extra ?? [];
   const columns = [...target.key.map((c) => `${target.table}.${c}`), ...extra, `${target.table}.${target.column}`];
-  const rows = (await query
-    .select(columns)
-    .orderBy(target.key.map((c) => `${target.table}.${c}`))
-    .limit(limit)
-    .execute()) as Record<string, unknown>[];
+  for (const c of target.key) query = query.orderBy(`${target.table}.${c}`);
+  const rows = (await query.select(columns).limit(limit).execute()) as Record<string, unknown>[];
   return rows.map((row) => {
     const out: Record<string, string | number> = {};
     for (const c of [...target.key, ...extra.map((e) => e.slice(e.indexOf('.') + 1))]) {
