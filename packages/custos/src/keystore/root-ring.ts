@@ -21,17 +21,20 @@ const DERIVED_BYTES = 32;
 export const DERIVED_KEYS_AAD = new TextEncoder().encode(`custos/derived-keys/v1\n${DERIVED_PURPOSES.join(',')}`);
 
 /**
- * Told when no held root key unwraps a blob: it may throw a clearer error (UNAVAILABLE: the root was rotated and
- * this node does not hold the new root key). Returning leaves the generic unwrap failure.
+ * Brings the ring up to the store's root keys (another node rotated the root): it may add the next root key, or
+ * throw UNAVAILABLE when this node cannot hold it. Called before each wrap (when set: stores shared by several
+ * nodes) and when no held root key unwraps a blob.
  */
-export type UnwrapMissHook = () => Promise<void>;
+export type CatchUpHook = () => Promise<void>;
 
 export class RootRing implements RootOfTrust {
   /** Current root first; during a rotation the next root is `#next`. */
   #current: RootOfTrust;
   #next: RootOfTrust | undefined;
   #derived: Map<DerivedKeyPurpose, Uint8Array> | undefined;
-  onUnwrapMiss: UnwrapMissHook | undefined;
+  /** See {@link CatchUpHook}; before each wrap only when `checkBeforeWrap`. */
+  catchUp: CatchUpHook | undefined;
+  checkBeforeWrap = false;
 
   constructor(current: RootOfTrust) {
     this.#current = current;
@@ -109,24 +112,41 @@ export class RootRing implements RootOfTrust {
     }
   }
 
-  wrap(material: SecretBytes, aad: Uint8Array): Promise<Uint8Array> {
+  async wrap(material: SecretBytes, aad: Uint8Array): Promise<Uint8Array> {
+    if (this.checkBeforeWrap) await this.catchUp?.();
     return (this.#next ?? this.#current).wrap(material, aad);
   }
 
   /** Unwraps under the next root first (what a rotation has re-wrapped), then the current one. */
   async unwrap(wrapped: Uint8Array, aad: Uint8Array): Promise<SecretBytes> {
-    const roots = this.#next ? [this.#next, this.#current] : [this.#current];
+    const held = this.#held();
+    const first = await this.#tryUnwrap(wrapped, aad);
+    if (first.ok) return first.secret;
+    await this.catchUp?.();
+    if (this.#held() === held) throw first.failure;
+    const second = await this.#tryUnwrap(wrapped, aad); // caught up with a root key another node made
+    if (second.ok) return second.secret;
+    throw second.failure;
+  }
+
+  #held(): string {
+    return `${this.#current.keyCheckValue}/${this.#next?.keyCheckValue ?? ''}`;
+  }
+
+  async #tryUnwrap(
+    wrapped: Uint8Array,
+    aad: Uint8Array,
+  ): Promise<{ ok: true; secret: SecretBytes } | { ok: false; failure: unknown }> {
     let failure: unknown;
-    for (const root of roots) {
+    for (const root of this.#next ? [this.#next, this.#current] : [this.#current]) {
       try {
-        return await root.unwrap(wrapped, aad);
+        return { ok: true, secret: await root.unwrap(wrapped, aad) };
       } catch (err) {
         if (err instanceof UnavailableError) throw err; // a token out of reach: retryable, not a wrong key
         failure = err;
       }
     }
-    await this.onUnwrapMiss?.();
-    throw failure;
+    return { ok: false, failure };
   }
 
   deriveKey(purpose: DerivedKeyPurpose): Promise<SecretBytes> {

@@ -259,7 +259,9 @@ export function readSecretFile(path: string, what: string): string {
 }
 
 /** The root of trust the settings select: the root key file (the default) or a PKCS#11 token. */
-export function rootOfTrustOptions(s: ServerSettings): Pick<ServerOptions, 'rootOfTrust' | 'passphrase' | 'rootKeyFile'> {
+export function rootOfTrustOptions(
+  s: ServerSettings,
+): Pick<ServerOptions, 'rootOfTrust' | 'passphrase' | 'rootKeyFile'> {
   const pkcs11Given = [s.pkcs11Module, s.pkcs11TokenLabel, s.pkcs11PinFile, s.pkcs11KeyLabel].some(
     (v) => v !== undefined,
   );

@@ -82,17 +82,36 @@ export async function openRootRing(options: RootOptions, store: Store): Promise<
     await ring.close();
     throw err;
   }
-  // Another node rotated the root: a row wrapped under a root this node does not hold is retryable, not corrupt.
-  ring.onUnwrapMiss = async () => {
-    const now = await repo.meta.get(store.db, ROOT_KEY_CHECK).catch(() => undefined);
-    const next = await readRotation(store.db).catch(() => undefined);
-    const unknown =
-      (now !== undefined && !ring.holds(now)) || (next?.state === 'rewrapping' && !ring.holds(next.to.keyCheckValue));
-    if (unknown)
-      throw new UnavailableError(
-        'the root key was rotated and this node does not hold the new root key: give it the new root key ' +
-          '(file: the new root.key; pkcs11: the same token) and restart it, or re-run the rotation; retry',
-      );
-  };
+  ring.catchUp = catchUpHook(ring, place, store);
+  ring.checkBeforeWrap = store.dialect === 'postgres'; // a single-process SQLite store has no other node
   return ring;
+}
+
+/**
+ * Another node rotated the root (PostgreSQL): hold its next root key when this node can open it (the same token;
+ * a file put in place as root.key.next), adopt it once the store is bound to it; otherwise UNAVAILABLE, retryable,
+ * never a generic decryption failure. One catch-up at a time.
+ */
+function catchUpHook(ring: RootRing, place: RootPlace, store: Store): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  const catchUp = async (): Promise<void> => {
+    const now = await repo.meta.get(store.db, ROOT_KEY_CHECK);
+    const rotation = await readRotation(store.db);
+    const next = rotation?.state === 'rewrapping' ? rotation.to.keyCheckValue : undefined;
+    for (const kcv of [next, now]) {
+      if (kcv === undefined || ring.holds(kcv)) continue;
+      const found = rotation?.to.kind === place.kind ? await place.open(kcv).catch(() => undefined) : undefined;
+      if (found === undefined)
+        throw new UnavailableError(
+          `the root key was rotated (now ${kcv}) and this node does not hold the new root key: give it the new ` +
+            'root key (file: the new root.key; pkcs11: the same token) and restart it; retry',
+        );
+      await ring.addNext(found);
+    }
+    if (now !== undefined && ring.nextKeyCheckValue === now) await ring.promote(); // it finished elsewhere
+  };
+  return () =>
+    (running ??= catchUp().finally(() => {
+      running = undefined;
+    }));
 }
