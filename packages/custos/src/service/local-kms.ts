@@ -192,7 +192,7 @@ export class LocalKms implements Kms {
       // SQLite store another process (a running server) holds is refused, naming it (store/data-dir-lock.ts).
       store = await openStore(selected, { dataDir: options.dataDir, migrate: false, lock: true });
       // A store already bound to a root key never gets a new root key made for it: a missing file is an error.
-      // With a root rotation under way, both root keys (root-of-trust.md "Rotating the root key").
+      // With a root rotation under way, both root keys (README, "Rotating the root key").
       rootOfTrust = await openRootRing(options, store);
       await refuseOtherRootOfTrust(store, rootOfTrust);
       await migrateToLatest(store.db, store.dialect);

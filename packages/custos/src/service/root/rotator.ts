@@ -1,6 +1,6 @@
 // RotateRoot and MigrateRoot: makes a new root key, re-wraps every wrapped column under it while the service keeps
 // serving, binds the store to it and destroys the old one. Every step is recorded in the store before the next one
-// starts and is idempotent, so a re-run after a crash at any point finishes the job (see docs/root-of-trust.md).
+// starts and is idempotent, so a re-run after a crash at any point finishes the job (README, "Rotating the root key").
 // Must not import api.
 import { ConflictError, InternalError, isKmsError, ValidationError, type Caller } from '@custos/contract';
 import type { RootRing } from '../../keystore/root-ring.js';
