@@ -7,7 +7,7 @@ import { exposeSecret, SecretBytes } from '../core/secret-bytes.js';
 import type { DerivedKeyPurpose, RootOfTrust } from './root-of-trust.js';
 
 /** Every derived purpose, in the order the carried-forward blob holds them (a released order is never edited). */
-export const DERIVED_PURPOSES: readonly DerivedKeyPurpose[] = [
+const DERIVED_PURPOSES: readonly DerivedKeyPurpose[] = [
   'row-integrity',
   'token-hash',
   'audit-chain',

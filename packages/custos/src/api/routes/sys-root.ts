@@ -5,7 +5,7 @@ import { AuthenticationError } from '@custos/contract';
 import type { FastifyInstance } from 'fastify';
 import type { LocalKms } from '../../service/local-kms.js';
 
-export const ROTATE_ROOT_PATH = '/v1/sys/rotate-root';
+const ROTATE_ROOT_PATH = '/v1/sys/rotate-root';
 
 export async function sysRootRoutes(app: FastifyInstance, options: { kms: LocalKms }): Promise<void> {
   const { kms } = options;

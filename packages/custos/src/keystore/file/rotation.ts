@@ -18,7 +18,7 @@ export interface FileRootPaths {
 }
 
 export const nextPath = (path: string): string => `${path}.next`;
-export const retiredPath = (path: string): string => `${path}.retired`;
+const retiredPath = (path: string): string => `${path}.retired`;
 
 async function exists(path: string): Promise<boolean> {
   try {

@@ -36,7 +36,7 @@ export function placeOf(options: RootOptions): RootPlace {
   });
 }
 
-export const rootKeyPath = (options: RootOptions): string => options.rootKeyFile ?? join(options.dataDir, 'root.key');
+const rootKeyPath = (options: RootOptions): string => options.rootKeyFile ?? join(options.dataDir, 'root.key');
 
 /** Opens the chosen root of trust; `recorded` is the check value the store is bound to, if any. */
 function openRootOfTrust(options: RootOptions, recorded: string | undefined): Promise<RootOfTrust> {

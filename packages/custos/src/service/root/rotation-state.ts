@@ -6,7 +6,7 @@ import { SecretBytes } from '../../core/secret-bytes.js';
 import * as repo from '../../store/repositories/index.js';
 import type { Db } from '../../store/index.js';
 
-export const ROTATION_KEY = 'root_rotation';
+const ROTATION_KEY = 'root_rotation';
 const DERIVED_KEYS_KEY = 'root_derived_keys';
 
 /** The kinds of root a data directory or cluster can move to here (shamir is added at merge). */
@@ -17,7 +17,7 @@ export type RootKind = 'file' | 'pkcs11';
  * - `finishing`: every row is under the next root and the store is bound to it; the old root is being destroyed.
  * - `done`: the old root is gone.
  */
-export type RotationStateName = 'rewrapping' | 'finishing' | 'done';
+type RotationStateName = 'rewrapping' | 'finishing' | 'done';
 
 /** Where a PKCS#11 root lives (no PIN: the PIN is never stored). */
 export interface Pkcs11Place {
