@@ -380,6 +380,16 @@ export class LocalKms implements Kms {
     );
   }
 
+  /**
+   * RotateRoot started in the background (POST /v1/sys/rotate-root): refused at once for a non-admin or while a
+   * migration is in progress; otherwise answers with the progress, and the outcome is in rootRotationStatus.
+   */
+  async startRotateRoot(caller: Caller): Promise<RotationProgress> {
+    if (this.#closed) throw new InternalError('this LocalKms is closed');
+    requireAdmin(caller);
+    return this.#rotator.start(caller);
+  }
+
   /** The root rotation's progress (admin). */
   async rootRotationStatus(caller: Caller): Promise<RotationProgress> {
     if (this.#closed) throw new InternalError('this LocalKms is closed');

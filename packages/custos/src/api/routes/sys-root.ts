@@ -19,12 +19,8 @@ export async function sysRootRoutes(app: FastifyInstance, options: { kms: LocalK
     async (request, reply) => {
       const caller = request.caller;
       if (!caller) throw new AuthenticationError();
-      const status = await kms.rootRotationStatus(caller); // ACCESS_DENIED before anything starts
-      // Runs on after this reply; its outcome is in GET's `state` and `error` (and in the log and audit records).
-      kms.rotateRoot(caller).catch((err: unknown) => {
-        request.log.error({ err }, 'root rotation failed; re-run it to resume');
-      });
-      return reply.code(202).send({ ...status, running: true });
+      // Runs on after this reply; its outcome is in GET's `state` and `error` (and in the audit records).
+      return reply.code(202).send(await kms.startRotateRoot(caller));
     },
   );
 }

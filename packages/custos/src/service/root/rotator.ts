@@ -56,6 +56,15 @@ const recordPhase = (name: RotationRecord['operation']) =>
   });
 const PHASES = { RotateRoot: recordPhase('RotateRoot'), MigrateRoot: recordPhase('MigrateRoot') };
 
+/** A rotation in progress of another operation or to another kind of root must be finished first. */
+function refuseConflict(record: RotationRecord | undefined, operation: RotationRecord['operation'], kind: string): void {
+  if (record === undefined || record.state === 'done') return;
+  if (record.operation !== operation || record.to.kind !== kind)
+    throw new ConflictError(
+      `a ${record.operation} to a ${record.to.kind} root is in progress (state ${record.state}): re-run it to finish it first`,
+    );
+}
+
 export class RootRotator {
   readonly #service: KeyService;
   readonly #ring: RootRing;
@@ -97,6 +106,7 @@ export class RootRotator {
     this.#running ??= this.#run(caller, target)
       .catch((err: unknown) => {
         this.#error = { code: isKmsError(err) ? err.code : 'INTERNAL', message: (err as Error).message };
+        this.#service.context.logger.error({ ...this.#error }, 'root rotation failed; re-run it to resume');
         throw err;
       })
       .finally(() => {
@@ -104,6 +114,16 @@ export class RootRotator {
       });
     await this.#running;
     return this.status();
+  }
+
+  /**
+   * Starts or resumes a rotation in the background and answers at once with its progress; a conflicting one in
+   * progress (a migration) is refused here, before anything starts. The outcome is in {@link status}.
+   */
+  async start(caller: Caller): Promise<RotationProgress> {
+    refuseConflict(await readRotation(this.#db), 'RotateRoot', this.#place.kind);
+    this.run(caller).catch(() => undefined); // recorded in `error`, logged by the caller's server
+    return { ...(await this.status()), running: true };
   }
 
   async #run(caller: Caller, requested: RootPlace | undefined): Promise<void> {
@@ -114,10 +134,7 @@ export class RootRotator {
     let record = await readRotation(this.#db);
     const target = requested ?? this.#place;
     if (record !== undefined && record.state !== 'done') {
-      if (record.operation !== operation || record.to.kind !== target.kind)
-        throw new ConflictError(
-          `a ${record.operation} to a ${record.to.kind} root is in progress (state ${record.state}): re-run it to finish it first`,
-        );
+      refuseConflict(record, operation, target.kind);
     } else {
       if (requested?.kind === this.#place.kind)
         throw new ValidationError(`the root is already a ${requested.kind} root: rotate it instead (RotateRoot)`);
