@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 import { LocalKms, LOCAL_ADMIN, type LocalKmsOptions } from '../../src/service/local-kms.js';
+import { sqliteDriver } from '../../src/store/sqlite-driver.js';
 import { describeSoftHsm, makeToken, type TestToken } from '../helpers/softhsm.js';
 import { utf8 } from './helpers.js';
 
@@ -108,5 +109,16 @@ describeSoftHsm('root rotation on a PKCS#11 root')('root rotation and migration 
     kms = await open({ passphrase: 'back to a file' });
     expect((await kms.decrypt({ ciphertextBlob })).plaintext).toEqual(utf8('moved'));
     expect((await kms.verifyAuditChain({})).ok).toBe(true);
+    // Audited at start and finish of each migration; neither the PIN nor the passphrase is in a record.
+    const db = new (sqliteDriver())(join(dir!, 'custos.db'), { readonly: true });
+    try {
+      const rows = db.prepare(`select * from audit_log where operation = 'MigrateRoot'`).all();
+      expect(rows).toHaveLength(4);
+      const text = JSON.stringify(rows);
+      expect(text).not.toContain(PIN);
+      expect(text).not.toContain('back to a file');
+    } finally {
+      db.close();
+    }
   });
 });

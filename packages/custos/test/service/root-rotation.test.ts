@@ -50,6 +50,7 @@ describe.each([
     const { token } = await kms.createToken({ roles: ['key-user'] });
     const access = await kms.createAccessKey({ roles: ['key-user'] });
     const before = await readFile(join(t.dir, 'root.key'), 'utf8');
+    const { fingerprint } = await kms.getAuditPublicKey({});
 
     // Calls in a loop during the rotation: none fails.
     let stop = false;
@@ -85,6 +86,8 @@ describe.each([
     expect(await after.authenticate(token)).toMatchObject({ roles: ['key-user'] });
     expect((await after.authenticateAccessKey(access.accessKeyId)).caller.roles).toEqual(['key-user']);
     expect((await after.verifyAuditChain({})).ok).toBe(true);
+    // The checkpoint signing key verifiers pinned is the same (derived keys are carried forward).
+    expect((await after.getAuditPublicKey({})).fingerprint).toBe(fingerprint);
     // Audited at the start and at the finish, with check values and kinds, never key material.
     const records = (await after.listAuditRecords({ limit: 1000 })).records.filter((r) => r.operation === 'RotateRoot');
     expect(records.map((r) => r.outcome)).toEqual(['allowed', 'allowed']);
@@ -114,6 +117,44 @@ describe.each([
     }
     const reopened = await t.reopen();
     await expectKmsError(reopened.describeKey({ keyId }), 'INTERNAL');
+  });
+
+  it('a row that does not unwrap stops the rotation (INTERNAL) with nothing destroyed; fixed, a re-run finishes', async () => {
+    t = await openTestKms(extra);
+    const good = (await t.kms.createKey({})).keyMetadata.keyId;
+    const bad = (await t.kms.createKey({})).keyMetadata.keyId;
+    const { ciphertextBlob } = await t.kms.encrypt({ keyId: good, plaintext: utf8('kept') });
+    const edit = (fn: (db: InstanceType<ReturnType<typeof sqliteDriver>>) => void): void => {
+      const db = new (sqliteDriver())(join(t!.dir, 'custos.db'));
+      try {
+        fn(db);
+      } finally {
+        db.close();
+      }
+    };
+    let original: Buffer | undefined;
+    edit((db) => {
+      const row = db.prepare('select wrapped_material from key_versions where key_id = ?').get(bad) as {
+        wrapped_material: Buffer;
+      };
+      original = Buffer.from(row.wrapped_material);
+      const broken = Buffer.from(original);
+      broken[broken.length - 1]! ^= 1;
+      db.prepare('update key_versions set wrapped_material = ? where key_id = ?').run(broken, bad);
+    });
+    await expectKmsError(t.kms.rotateRoot(LOCAL_ADMIN), 'INTERNAL');
+    const status = await t.kms.rootRotationStatus(LOCAL_ADMIN);
+    expect(status).toMatchObject({ state: 'rewrapping', running: false, error: { code: 'INTERNAL' } });
+    expect((await readdir(t.dir)).filter((f) => f.startsWith('root.key')).sort()).toEqual([
+      'root.key',
+      'root.key.next',
+    ]);
+    expect((await t.kms.decrypt({ ciphertextBlob })).plaintext).toEqual(utf8('kept'));
+    edit((db) => db.prepare('update key_versions set wrapped_material = ? where key_id = ?').run(original, bad));
+    const kms = await t.reopen(); // both roots held across a restart
+    expect((await kms.decrypt({ ciphertextBlob })).plaintext).toEqual(utf8('kept'));
+    expect(await kms.rotateRoot(LOCAL_ADMIN)).toMatchObject({ state: 'done', error: null });
+    await kms.encrypt({ keyId: bad, plaintext: utf8('usable again') });
   });
 
   it('is for administrators only', async () => {
