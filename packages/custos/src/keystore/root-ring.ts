@@ -23,9 +23,9 @@ export const DERIVED_KEYS_AAD = new TextEncoder().encode(`custos/derived-keys/v1
 /**
  * Brings the ring up to the store's root keys (another node rotated the root): it may add the next root key, or
  * throw UNAVAILABLE when this node cannot hold it. Called before each wrap (when set: stores shared by several
- * nodes) and when no held root key unwraps a blob.
+ * nodes; a recent check may stand) and when no held root key unwraps a blob (`fresh`: always asks the store).
  */
-export type CatchUpHook = () => Promise<void>;
+export type CatchUpHook = (fresh: boolean) => Promise<void>;
 
 export class RootRing implements RootOfTrust {
   /** Current root first; during a rotation the next root is `#next`. */
@@ -113,7 +113,7 @@ export class RootRing implements RootOfTrust {
   }
 
   async wrap(material: SecretBytes, aad: Uint8Array): Promise<Uint8Array> {
-    if (this.checkBeforeWrap) await this.catchUp?.();
+    if (this.checkBeforeWrap) await this.catchUp?.(false);
     return (this.#next ?? this.#current).wrap(material, aad);
   }
 
@@ -122,7 +122,7 @@ export class RootRing implements RootOfTrust {
     const held = this.#held();
     const first = await this.#tryUnwrap(wrapped, aad);
     if (first.ok) return first.secret;
-    await this.catchUp?.();
+    await this.catchUp?.(true);
     if (this.#held() === held) throw first.failure;
     const second = await this.#tryUnwrap(wrapped, aad); // caught up with a root key another node made
     if (second.ok) return second.secret;

@@ -35,6 +35,7 @@ describePostgres('root rotation on two PostgreSQL nodes')('root rotation with tw
     await copyFile(join(dir, 'a', 'root.key'), join(dir, 'b', 'root.key'));
     let b = await open('b');
     try {
+      await b.createKey({}); // B has checked the store's root moments before the rotation
       const { keyId } = (await a.createKey({})).keyMetadata;
       const { ciphertextBlob } = await a.encrypt({ keyId, plaintext: utf8('shared') });
       await a.rotateRoot(LOCAL_ADMIN);

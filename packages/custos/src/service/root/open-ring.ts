@@ -15,6 +15,9 @@ import { readRotation } from './rotation-state.js';
 
 export const ROOT_KEY_CHECK = 'root_key_check_value';
 
+/** How long a catch-up that found nothing new is trusted (see catchUpHook). */
+const CHECK_TTL_MS = 1000;
+
 /** What the opener needs of LocalKmsOptions. */
 export interface RootOptions {
   readonly dataDir: string;
@@ -92,7 +95,7 @@ export async function openRootRing(options: RootOptions, store: Store): Promise<
  * a file put in place as root.key.next), adopt it once the store is bound to it; otherwise UNAVAILABLE, retryable,
  * never a generic decryption failure. One catch-up at a time.
  */
-function catchUpHook(ring: RootRing, place: RootPlace, store: Store): () => Promise<void> {
+function catchUpHook(ring: RootRing, place: RootPlace, store: Store): (fresh: boolean) => Promise<void> {
   let running: Promise<void> | undefined;
   const catchUp = async (): Promise<void> => {
     const now = await repo.meta.get(store.db, ROOT_KEY_CHECK);
@@ -110,8 +113,23 @@ function catchUpHook(ring: RootRing, place: RootPlace, store: Store): () => Prom
     }
     if (now !== undefined && ring.nextKeyCheckValue === now) await ring.promote(); // it finished elsewhere
   };
-  return () =>
-    (running ??= catchUp().finally(() => {
-      running = undefined;
-    }));
+  // A check that found nothing new holds for CHECK_TTL_MS: a wrap inside a transaction then rarely needs a second
+  // pooled connection, and concurrent callers share one check.
+  let checkedAt = 0;
+  return (fresh) => {
+    if (!fresh && Date.now() - checkedAt < CHECK_TTL_MS) return Promise.resolve();
+    return (running ??= catchUp()
+      .then(
+        () => {
+          checkedAt = Date.now();
+        },
+        (err: unknown) => {
+          checkedAt = 0; // behind the store: every later wrap asks again
+          throw err;
+        },
+      )
+      .finally(() => {
+        running = undefined;
+      }));
+  };
 }
