@@ -22,19 +22,24 @@ export const DERIVED_KEYS_AAD = new TextEncoder().encode(`custos/derived-keys/v1
 
 /**
  * Brings the ring up to the store's root keys (another node rotated the root): it may add the next root key, or
- * throw UNAVAILABLE when this node cannot hold it. Called before each wrap (when set: stores shared by several
- * nodes; a recent check may stand) and when no held root key unwraps a blob (`fresh`: always asks the store).
+ * throw UNAVAILABLE when this node cannot hold it. Called when no held root key unwraps a blob.
  */
-export type CatchUpHook = (fresh: boolean) => Promise<void>;
+export type CatchUpHook = () => Promise<void>;
 
 export class RootRing implements RootOfTrust {
   /** Current root first; during a rotation the next root is `#next`. */
   #current: RootOfTrust;
   #next: RootOfTrust | undefined;
   #derived: Map<DerivedKeyPurpose, Uint8Array> | undefined;
-  /** See {@link CatchUpHook}; before each wrap only when `checkBeforeWrap`. */
+  /** See {@link CatchUpHook}. */
   catchUp: CatchUpHook | undefined;
-  checkBeforeWrap = false;
+  /**
+   * Set (by a periodic check of a store shared by several nodes) while the store is bound to, or rotating to, a
+   * root key this ring does not hold: every wrap is refused with it, so nothing is wrapped under a root left behind.
+   */
+  behind: UnavailableError | undefined;
+  /** Run once by close (stops the periodic check). */
+  onClose: (() => void) | undefined;
 
   constructor(current: RootOfTrust) {
     this.#current = current;
@@ -113,7 +118,7 @@ export class RootRing implements RootOfTrust {
   }
 
   async wrap(material: SecretBytes, aad: Uint8Array): Promise<Uint8Array> {
-    if (this.checkBeforeWrap) await this.catchUp?.(false);
+    if (this.behind) throw this.behind;
     return (this.#next ?? this.#current).wrap(material, aad);
   }
 
@@ -122,7 +127,7 @@ export class RootRing implements RootOfTrust {
     const held = this.#held();
     const first = await this.#tryUnwrap(wrapped, aad);
     if (first.ok) return first.secret;
-    await this.catchUp?.(true);
+    await this.catchUp?.();
     if (this.#held() === held) throw first.failure;
     const second = await this.#tryUnwrap(wrapped, aad); // caught up with a root key another node made
     if (second.ok) return second.secret;
@@ -161,6 +166,8 @@ export class RootRing implements RootOfTrust {
   }
 
   async close(): Promise<void> {
+    this.onClose?.();
+    this.onClose = undefined;
     this.#wipeDerived();
     const next = this.#next;
     this.#next = undefined;

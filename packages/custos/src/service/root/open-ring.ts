@@ -15,8 +15,8 @@ import { readRotation } from './rotation-state.js';
 
 export const ROOT_KEY_CHECK = 'root_key_check_value';
 
-/** How long a catch-up that found nothing new is trusted (see catchUpHook). */
-const CHECK_TTL_MS = 1000;
+/** How often a node on a shared store checks whether another node rotated the root. */
+const CHECK_EVERY_MS = 1000;
 
 /** What the opener needs of LocalKmsOptions. */
 export interface RootOptions {
@@ -85,8 +85,19 @@ export async function openRootRing(options: RootOptions, store: Store): Promise<
     await ring.close();
     throw err;
   }
-  ring.catchUp = catchUpHook(ring, place, store);
-  ring.checkBeforeWrap = store.dialect === 'postgres'; // a single-process SQLite store has no other node
+  const catchUp = catchUpHook(ring, place, store);
+  ring.catchUp = catchUp;
+  if (store.dialect === 'postgres') {
+    // Other nodes may rotate the root: check every CHECK_EVERY_MS (never inside a request's transaction, so a wrap
+    // never waits for a pooled connection), and refuse wraps while behind.
+    const timer = setInterval(() => {
+      catchUp().catch(() => undefined); // sets or clears ring.behind
+    }, CHECK_EVERY_MS);
+    timer.unref();
+    ring.onClose = () => {
+      clearInterval(timer);
+    };
+  }
   return ring;
 }
 
@@ -95,15 +106,21 @@ export async function openRootRing(options: RootOptions, store: Store): Promise<
  * a file put in place as root.key.next), adopt it once the store is bound to it; otherwise UNAVAILABLE, retryable,
  * never a generic decryption failure. One catch-up at a time.
  */
-function catchUpHook(ring: RootRing, place: RootPlace, store: Store): (fresh: boolean) => Promise<void> {
+function catchUpHook(ring: RootRing, place: RootPlace, store: Store): () => Promise<void> {
   let running: Promise<void> | undefined;
+  /** Root keys looked for here and not found: not looked for again (a passphrase costs an scrypt) until a restart. */
+  const missing = new Set<string>();
   const catchUp = async (): Promise<void> => {
     const now = await repo.meta.get(store.db, ROOT_KEY_CHECK);
     const rotation = await readRotation(store.db);
     const next = rotation?.state === 'rewrapping' ? rotation.to.keyCheckValue : undefined;
     for (const kcv of [next, now]) {
       if (kcv === undefined || ring.holds(kcv)) continue;
-      const found = rotation?.to.kind === place.kind ? await place.open(kcv).catch(() => undefined) : undefined;
+      const found =
+        rotation?.to.kind === place.kind && !missing.has(kcv)
+          ? await place.open(kcv).catch(() => undefined)
+          : undefined;
+      if (found === undefined) missing.add(kcv);
       if (found === undefined)
         throw new UnavailableError(
           `the root key was rotated (now ${kcv}) and this node does not hold the new root key: give it the new ` +
@@ -113,23 +130,18 @@ function catchUpHook(ring: RootRing, place: RootPlace, store: Store): (fresh: bo
     }
     if (now !== undefined && ring.nextKeyCheckValue === now) await ring.promote(); // it finished elsewhere
   };
-  // A check that found nothing new holds for CHECK_TTL_MS: a wrap inside a transaction then rarely needs a second
-  // pooled connection, and concurrent callers share one check.
-  let checkedAt = 0;
-  return (fresh) => {
-    if (!fresh && Date.now() - checkedAt < CHECK_TTL_MS) return Promise.resolve();
-    return (running ??= catchUp()
+  return () =>
+    (running ??= catchUp()
       .then(
         () => {
-          checkedAt = Date.now();
+          ring.behind = undefined;
         },
         (err: unknown) => {
-          checkedAt = 0; // behind the store: every later wrap asks again
+          if (err instanceof UnavailableError) ring.behind = err;
           throw err;
         },
       )
       .finally(() => {
         running = undefined;
       }));
-  };
 }
