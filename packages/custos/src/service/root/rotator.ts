@@ -57,7 +57,11 @@ const recordPhase = (name: RotationRecord['operation']) =>
 const PHASES = { RotateRoot: recordPhase('RotateRoot'), MigrateRoot: recordPhase('MigrateRoot') };
 
 /** A rotation in progress of another operation or to another kind of root must be finished first. */
-function refuseConflict(record: RotationRecord | undefined, operation: RotationRecord['operation'], kind: string): void {
+function refuseConflict(
+  record: RotationRecord | undefined,
+  operation: RotationRecord['operation'],
+  kind: string,
+): void {
   if (record === undefined || record.state === 'done') return;
   if (record.operation !== operation || record.to.kind !== kind)
     throw new ConflictError(
