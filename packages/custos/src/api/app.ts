@@ -17,6 +17,7 @@ import { openApiPlugin } from './plugins/openapi.js';
 import { operationRoutes } from './routes/v1/operations.js';
 import { sysRoutes } from './routes/sys.js';
 import { SealGate } from './seal.js';
+import { sysRootRoutes } from './routes/sys-root.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -143,6 +144,7 @@ export function buildApp(service: LocalKms | SealGate, options: AppOptions = {})
 
   void app.register(sysRoutes, { gate, unsealPerMinute: options.unsealPerMinute ?? DEFAULT_UNSEAL_PER_MINUTE });
   void app.register(operationRoutes, { kms });
+  void app.register(sysRootRoutes, { kms });
   void app.register(awsPlugin, { kms }); // POST /: the AWS KMS JSON protocol, SigV4-authenticated (marks its route public to the bearer hook)
   return app;
 }

@@ -10,6 +10,7 @@ import { registerDecrypt } from './commands/decrypt.js';
 import { registerEncrypt } from './commands/encrypt.js';
 import { registerKey } from './commands/key.js';
 import { registerOperator } from './commands/operator.js';
+import { registerRootCommands } from './commands/operator-root.js';
 import { registerPublicKey } from './commands/public-key.js';
 import { registerRandom } from './commands/random.js';
 import { registerServer } from './commands/server.js';
@@ -56,7 +57,7 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
   registerToken(program);
   registerAccessKey(program);
   registerAudit(program);
-  registerOperator(program);
+  registerRootCommands(registerOperator(program));
   return program;
 }
 

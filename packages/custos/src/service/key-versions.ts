@@ -9,7 +9,7 @@ import type { KeyRecord, KeyVersionRecord } from '../store/types.js';
 import type { OpContext, ServiceContext } from './context.js';
 
 /** Additional data binding wrapped material to its key, version and spec (DESIGN: "Key version"). */
-function materialAad(keyId: string, version: number, spec: string): Uint8Array {
+export function materialAad(keyId: string, version: number, spec: string): Uint8Array {
   return new TextEncoder().encode(`custos/key-material/v1\n${keyId}\n${version}\n${spec}`);
 }
 

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  AccessDeniedError,
   InternalError,
   ValidationError,
   type Caller,
@@ -14,10 +15,9 @@ import {
   type KmsOperations,
 } from '@custos/contract';
 import type { Static } from '@sinclair/typebox';
-import { openFileRootOfTrust } from '../keystore/file/index.js';
-import { openPkcs11RootOfTrust, type Pkcs11RootOfTrustOptions } from '../keystore/pkcs11/index.js';
-import { openShamirRootOfTrust } from '../keystore/shamir/index.js';
+import type { Pkcs11RootOfTrustOptions } from '../keystore/pkcs11/index.js';
 import type { RootOfTrust } from '../keystore/root-of-trust.js';
+import type { RootRing } from '../keystore/root-ring.js';
 import { migrateToLatest, openStore, sqliteFile, type Store, type StoreOptions } from '../store/index.js';
 import * as repo from '../store/repositories/index.js';
 import { DEFAULT_CONFIG, type Logger, type ServiceConfig } from './context.js';
@@ -44,7 +44,10 @@ import { SERVICE_OPERATIONS } from './operations/index.js';
 import { readMetrics, type StoreMetrics } from './operations/read-metrics.js';
 import { recordSignedRequest } from './replay-guard.js';
 import { sealing, unsealed } from './operations/seal.js';
-import { rootKeyFilePath } from './shamir.js';
+import { openRootRing, placeOf, ROOT_KEY_CHECK } from './root/open-ring.js';
+import { filePlace, pkcs11Place } from './root/root-places.js';
+import { loadDerivedKeys } from './root/rotation-state.js';
+import { RootRotator, type RotationProgress } from './root/rotator.js';
 
 export interface LocalKmsOptions {
   /** Directory holding `custos.db` (with a SQLite store) and `root.key`; created (mode 0700) on first use. */
@@ -113,7 +116,10 @@ export type RootOfTrustKind = RootOfTrustSettings['kind'];
 /** The embedded administrator. */
 export const LOCAL_ADMIN: Caller = { principal: 'local:admin', roles: ['admin'] };
 
-const ROOT_KEY_CHECK = 'root_key_check_value';
+/** Where a migration moves the root (MigrateRoot). The secrets in it are never logged, stored or audited. */
+export type RootTarget =
+  | { readonly kind: 'file'; readonly rootKeyFile?: string; readonly passphrase?: string }
+  | ({ readonly kind: 'pkcs11' } & Omit<Pkcs11RootOfTrustOptions, 'create' | 'expectedKeyCheckValue' | 'generate'>);
 
 const consoleLogger: Logger = {
   error: (details, message) => {
@@ -145,6 +151,8 @@ export class LocalKms implements Kms {
   readonly #checkpointer: Checkpointer;
   /** Which root of trust this store was opened with (GET /v1/sys/seal-status reports it). */
   readonly rootOfTrustKind: RootOfTrustKind;
+  readonly #rotator: RootRotator;
+  readonly #dataDir: string;
   #closed = false;
 
   private constructor(
@@ -153,9 +161,13 @@ export class LocalKms implements Kms {
     intervalMs: number,
     checkpointer: Checkpointer,
     rootOfTrustKind: RootOfTrustKind,
+    rotator: RootRotator,
+    dataDir: string,
   ) {
     this.#service = service;
     this.rootOfTrustKind = rootOfTrustKind;
+    this.#rotator = rotator;
+    this.#dataDir = dataDir;
     this.#checkpointer = checkpointer;
     service.onAuditAppended = (count) => {
       checkpointer.noteAppended(count);
@@ -184,17 +196,20 @@ export class LocalKms implements Kms {
     const selected = storeOptions(options);
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     let store: Store | undefined;
-    let rootOfTrust: RootOfTrust | undefined;
+    let rootOfTrust: RootRing | undefined;
     let tokenHasher: TokenHasher;
     try {
       // Not migrated on open: a store bound to another root key is refused before anything is written. Locked: a
       // SQLite store another process (a running server) holds is refused, naming it (store/data-dir-lock.ts).
       store = await openStore(selected, { dataDir: options.dataDir, migrate: false, lock: true });
       // A store already bound to a root key never gets a new root key made for it: a missing file is an error.
-      rootOfTrust = await openRootOfTrust(options, await repo.meta.peek(store.db, ROOT_KEY_CHECK));
+      // With a root rotation under way, both root keys (README, "Rotating the root key").
+      rootOfTrust = await openRootRing(options, store);
       await refuseOtherRootOfTrust(store, rootOfTrust);
       await migrateToLatest(store.db, store.dialect);
       await bindRootOfTrust(store, rootOfTrust);
+      // After a first rotation: the keys derived from the first root, carried forward (they never change).
+      await loadDerivedKeys(store.db, rootOfTrust);
       tokenHasher = await loadIntegrityKeys(rootOfTrust, store);
     } catch (error) {
       await store?.close();
@@ -251,7 +266,16 @@ export class LocalKms implements Kms {
       }
       const intervalMs = options.maintenanceIntervalMs ?? 60_000;
       const kind = options.rootOfTrust?.kind ?? 'file';
-      return new LocalKms(service, options.defaultCaller ?? LOCAL_ADMIN, intervalMs, checkpointer, kind);
+      const rotator = new RootRotator(service, rootOfTrust, placeOf(options));
+      return new LocalKms(
+        service,
+        options.defaultCaller ?? LOCAL_ADMIN,
+        intervalMs,
+        checkpointer,
+        kind,
+        rotator,
+        options.dataDir,
+      );
     } catch (error) {
       await service?.close();
       await store.close();
@@ -354,6 +378,53 @@ export class LocalKms implements Kms {
     await this.#service.runInternal(sealing, { rootOfTrust: this.rootOfTrustKind }, caller);
   }
 
+  /**
+   * RotateRoot (admin): makes a new root key where the current one lives, re-wraps every wrapped column under it
+   * while calls keep being served, binds the store to it and destroys the old one; resolves when done. Resumes an
+   * interrupted rotation. The derived keys (row MACs, token hashes, audit chain and signing) never change.
+   * @example await kms.rotateRoot(adminCaller);
+   */
+  async rotateRoot(caller: Caller): Promise<RotationProgress> {
+    if (this.#closed) throw new InternalError('this LocalKms is closed');
+    requireAdmin(caller);
+    return this.#rotator.run(caller);
+  }
+
+  /**
+   * MigrateRoot (admin): as rotateRoot, to a root of another kind (`target`); later starts must name the new root.
+   * @example await kms.migrateRoot({ kind: 'pkcs11', module, tokenLabel, pin }, adminCaller);
+   */
+  async migrateRoot(target: RootTarget, caller: Caller): Promise<RotationProgress> {
+    if (this.#closed) throw new InternalError('this LocalKms is closed');
+    requireAdmin(caller);
+    if (target.kind === 'pkcs11') {
+      const { kind: _kind, ...pkcs11 } = target;
+      return this.#rotator.run(caller, pkcs11Place(pkcs11));
+    }
+    const path = target.rootKeyFile ?? join(this.#dataDir, 'root.key');
+    return this.#rotator.run(
+      caller,
+      filePlace({ path, ...(target.passphrase !== undefined ? { passphrase: target.passphrase } : {}) }),
+    );
+  }
+
+  /**
+   * RotateRoot started in the background (POST /v1/sys/rotate-root): refused at once for a non-admin or while a
+   * migration is in progress; otherwise answers with the progress, and the outcome is in rootRotationStatus.
+   */
+  async startRotateRoot(caller: Caller): Promise<RotationProgress> {
+    if (this.#closed) throw new InternalError('this LocalKms is closed');
+    requireAdmin(caller);
+    return this.#rotator.start(caller);
+  }
+
+  /** The root rotation's progress (admin). */
+  async rootRotationStatus(caller: Caller): Promise<RotationProgress> {
+    if (this.#closed) throw new InternalError('this LocalKms is closed');
+    requireAdmin(caller);
+    return this.#rotator.status();
+  }
+
   /** Runs a Kms operation for `caller` (the default caller when none is named). */
   #run<Row extends ContractOperation>(
     operation: ServiceOperation<Row>,
@@ -386,31 +457,6 @@ export class LocalKms implements Kms {
   }
 }
 
-/** Opens the chosen root of trust; `recorded` is the check value the store is bound to, if any. */
-function openRootOfTrust(options: LocalKmsOptions, recorded: string | undefined): Promise<RootOfTrust> {
-  const settings = options.rootOfTrust ?? { kind: 'file' };
-  if (settings.kind === 'pkcs11') {
-    if (options.passphrase !== undefined || options.rootKeyFile !== undefined)
-      throw new ValidationError('passphrase and rootKeyFile are for the file root of trust, not pkcs11');
-    const { kind: _kind, ...pkcs11 } = settings;
-    return openPkcs11RootOfTrust({
-      ...pkcs11,
-      create: recorded === undefined,
-      ...(recorded !== undefined ? { expectedKeyCheckValue: recorded } : {}),
-    });
-  }
-  if (settings.kind === 'shamir') {
-    if (options.passphrase !== undefined)
-      throw new ValidationError('a passphrase is for the file root of trust, not shamir (it is opened with shares)');
-    return openShamirRootOfTrust(rootKeyFilePath(options.dataDir, options.rootKeyFile), settings.unsealShares);
-  }
-  return openFileRootOfTrust({
-    path: rootKeyFilePath(options.dataDir, options.rootKeyFile),
-    create: recorded === undefined,
-    ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
-  });
-}
-
 /**
  * A store belongs to one root key: the first open records the root key's check value, and a later open with a
  * different root key is refused before anything is written (DESIGN: no node ever writes under a wrong root).
@@ -427,6 +473,11 @@ async function bindRootOfTrust(store: Store, rootOfTrust: RootOfTrust): Promise<
 async function refuseOtherRootOfTrust(store: Store, rootOfTrust: RootOfTrust): Promise<void> {
   const recorded = await repo.meta.peek(store.db, ROOT_KEY_CHECK);
   if (recorded !== undefined && recorded !== rootOfTrust.keyCheckValue) throw differentRootKey();
+}
+
+/** Root rotation and migration are for administrators only (no key-admin: they touch every key). */
+function requireAdmin(caller: Caller): void {
+  if (!caller.roles.includes('admin')) throw new AccessDeniedError('rotating the root key needs the admin role');
 }
 
 function differentRootKey(): ValidationError {

@@ -249,7 +249,7 @@ function resolveSettings(cmd: Command): ServerSettings {
 type StoreOptions = NonNullable<ServerOptions['store']>;
 
 /** Reads a secret file (passphrase, PIN): its content without one trailing newline. The content is never shown. */
-function readSecretFile(path: string, what: string): string {
+export function readSecretFile(path: string, what: string): string {
   let text: string;
   try {
     text = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
@@ -261,7 +261,9 @@ function readSecretFile(path: string, what: string): string {
 }
 
 /** The root of trust the settings select: the root key file (the default), Shamir-sealed, or a PKCS#11 token. */
-function rootOfTrustOptions(s: ServerSettings): Pick<ServerOptions, 'rootOfTrust' | 'passphrase' | 'rootKeyFile'> {
+export function rootOfTrustOptions(
+  s: ServerSettings,
+): Pick<ServerOptions, 'rootOfTrust' | 'passphrase' | 'rootKeyFile'> {
   const pkcs11Given = [s.pkcs11Module, s.pkcs11TokenLabel, s.pkcs11PinFile, s.pkcs11KeyLabel].some(
     (v) => v !== undefined,
   );
@@ -297,7 +299,7 @@ function rootOfTrustOptions(s: ServerSettings): Pick<ServerOptions, 'rootOfTrust
 }
 
 /** The store the settings select, built once here and passed through startServer and LocalKms to the store. */
-function storeOptions(s: ServerSettings): StoreOptions {
+export function storeOptions(s: ServerSettings): StoreOptions {
   if (s.databaseUrl === undefined) {
     const pgOnly = [s.databaseSchema, s.databasePoolSize, s.databaseConnectionTimeout, s.databaseStatementTimeout];
     if (pgOnly.some((v) => v !== undefined))

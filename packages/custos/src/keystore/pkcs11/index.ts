@@ -64,6 +64,11 @@ export interface Pkcs11RootOfTrustOptions {
   readonly create?: boolean;
   /** The check value a store recorded: among several keys with the label, the one to use. */
   readonly expectedKeyCheckValue?: string;
+  /**
+   * Generate a new root key under the label even when keys have it already, and use the new one (a root rotation:
+   * the store's recorded check value tells the keys apart on later starts).
+   */
+  readonly generate?: boolean;
 }
 
 const DEFAULT_KEY_LABEL = 'custos-root-key';
@@ -218,6 +223,11 @@ async function selectKey(
   options: Pkcs11RootOfTrustOptions,
 ): Promise<{ key: Pkcs11js.Handle; kcv: string }> {
   const label = options.keyLabel ?? DEFAULT_KEY_LABEL;
+  if (options.generate === true) {
+    const key = await generateKey(module, session, label);
+    checkKeyAttributes(module, session, key, label);
+    return { key, kcv: await checkValue(module, session, key) };
+  }
   let made: Pkcs11js.Handle | undefined;
   let found = findKeys(module, session, label);
   if (found.length === 0) {
@@ -279,7 +289,9 @@ function disconnect(conn: Connection): void {
  * with the label → NOT_FOUND; PIN refused → UNAUTHENTICATED; token unreachable → UNAVAILABLE.
  * @example const rot = await openPkcs11RootOfTrust({ module: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'custos', pin, create: true });
  */
-export async function openPkcs11RootOfTrust(options: Pkcs11RootOfTrustOptions): Promise<RootOfTrust> {
+export async function openPkcs11RootOfTrust(
+  options: Pkcs11RootOfTrustOptions,
+): Promise<RootOfTrust & { destroy(): Promise<void> }> {
   checkOptions(options);
   const { conn, kcv } = await connect(options);
   return new Pkcs11RootOfTrust(options, conn, kcv);
@@ -294,7 +306,7 @@ class Pkcs11RootOfTrust implements RootOfTrust {
 
   constructor(options: Pkcs11RootOfTrustOptions, conn: Connection, kcv: string) {
     // Only what reconnecting needs; the PIN stays here, in no error and no log.
-    this.#options = { ...options, create: false, expectedKeyCheckValue: kcv };
+    this.#options = { ...options, create: false, generate: false, expectedKeyCheckValue: kcv };
     this.#conn = conn;
     this.keyCheckValue = kcv;
   }
@@ -406,6 +418,18 @@ class Pkcs11RootOfTrust implements RootOfTrust {
       k2.fill(0);
       return out;
     });
+  }
+
+  /** Destroys this root key in the token (a finished root rotation), then closes. Idempotent across restarts. */
+  async destroy(): Promise<void> {
+    await this.#run('C_DestroyObject', async ({ module, key }, session) => {
+      try {
+        module.p11.C_DestroyObject(session, key);
+      } catch (err) {
+        throw isUnreachable(err) ? err : fromPkcs11(err, 'C_DestroyObject');
+      }
+    });
+    await this.close();
   }
 
   async close(): Promise<void> {

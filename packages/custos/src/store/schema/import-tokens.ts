@@ -14,6 +14,8 @@ export interface ImportTokensTable {
   expires_at: Int64;
   /** MAC of the row's authenticated fields under a root-derived key (store/integrity.ts); NULL only before migration 005's rows are established. */
   row_mac: string | null;
+  /** Check value of the root key that wrapped this row's material (migration 008); NULL = not recorded. Not in the row MAC: it only tells a root rotation what is left to re-wrap. */
+  root_kcv: string | null;
 }
 
 export type ImportTokenRow = Selectable<ImportTokensTable>;
