@@ -35,6 +35,10 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'PAYLOAD_TOO_LARGE',
   'UNAVAILABLE',
+  'INVALID_CERTIFICATE',
+  'CERTIFICATE_KEY_MISMATCH',
+  'CERTIFICATE_NOT_TRUSTED',
+  'ISSUER_NOT_CA',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -72,6 +76,9 @@ export class ValidationError extends KmsError {
       | 'INCORRECT_KEY_MATERIAL'
       | 'INCORRECT_KEY'
       | 'PAYLOAD_TOO_LARGE'
+      | 'INVALID_CERTIFICATE'
+      | 'CERTIFICATE_KEY_MISMATCH'
+      | 'CERTIFICATE_NOT_TRUSTED'
     > = 'VALIDATION_ERROR',
     options?: { cause?: unknown },
   ) {
@@ -95,7 +102,7 @@ export class InvalidStateError extends KmsError {
     message: string,
     code: Extract<
       ErrorCode,
-      'KEY_DISABLED' | 'INVALID_KEY_STATE' | 'KEY_NOT_YET_VALID' | 'KEY_EXPIRED'
+      'KEY_DISABLED' | 'INVALID_KEY_STATE' | 'KEY_NOT_YET_VALID' | 'KEY_EXPIRED' | 'ISSUER_NOT_CA'
     > = 'INVALID_KEY_STATE',
   ) {
     super(code, message);
@@ -210,6 +217,10 @@ export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
   UNAUTHENTICATED: (m) => new AuthenticationError(m),
   PAYLOAD_TOO_LARGE: (m) => new ValidationError(m, 'PAYLOAD_TOO_LARGE'),
   UNAVAILABLE: (m) => new UnavailableError(m),
+  INVALID_CERTIFICATE: (m) => new ValidationError(m, 'INVALID_CERTIFICATE'),
+  CERTIFICATE_KEY_MISMATCH: (m) => new ValidationError(m, 'CERTIFICATE_KEY_MISMATCH'),
+  CERTIFICATE_NOT_TRUSTED: (m) => new ValidationError(m, 'CERTIFICATE_NOT_TRUSTED'),
+  ISSUER_NOT_CA: (m) => new InvalidStateError(m, 'ISSUER_NOT_CA'),
 };
 
 /** Rebuilds the right error class from a code received over the wire; unknown codes become INTERNAL. */

@@ -33,4 +33,8 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   UNAUTHENTICATED: 'UnrecognizedClientException',
   PAYLOAD_TOO_LARGE: 'ValidationException',
   UNAVAILABLE: 'DependencyTimeoutException',
+  INVALID_CERTIFICATE: 'ValidationException',
+  CERTIFICATE_KEY_MISMATCH: 'ValidationException',
+  CERTIFICATE_NOT_TRUSTED: 'ValidationException',
+  ISSUER_NOT_CA: 'KMSInvalidStateException',
 };
