@@ -4,7 +4,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { contractOperation } from '../operation.js';
 import { KeyIdString, SigningAlgorithmSchema } from '../schemas/common.js';
-import { Pem, SubjectAltNames, SubjectName } from '../schemas/certificates.js';
+import { SubjectAltNames, SubjectName } from '../schemas/certificates.js';
 
 /** CreateCsr request. */
 export const CreateCsrRequest = Type.Object(
