@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { webcrypto } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { keyUsage } from '../../src/core/certificates/issue.js';
 import { x509 } from '../../src/core/certificates/x509.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -16,7 +17,7 @@ export interface OutsideCa {
   readonly pem: string;
 }
 
-export const pemOf = (cert: x509.X509Certificate | x509.Pkcs10CertificateRequest): string =>
+const pemOf = (cert: x509.X509Certificate | x509.Pkcs10CertificateRequest): string =>
   `${cert.toString('pem')}\n`;
 
 /** Options of a certificate made outside Custos. */
@@ -36,17 +37,16 @@ export interface OutsideOptions {
 
 /** Makes a certificate (and, when no public key is given, its key pair) signed by `issuer` or by itself. */
 export async function outsideCertificate(options: OutsideOptions): Promise<OutsideCa> {
-  const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']);
   const publicKey = options.publicKey ? options.publicKey.slice().buffer : keys.publicKey;
   const ca = options.ca ?? true;
   const now = Date.now();
   const signer = options.issuer?.keys ?? keys;
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(ca, ca ? options.pathLength : undefined, true),
-    new x509.KeyUsagesExtension(
-      ca ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature,
-      true,
-    ),
+    ca
+      ? keyUsage(x509.KeyUsageFlags.keyCertSign, x509.KeyUsageFlags.cRLSign)
+      : keyUsage(x509.KeyUsageFlags.digitalSignature),
     await x509.SubjectKeyIdentifierExtension.create(publicKey),
     await x509.AuthorityKeyIdentifierExtension.create(signer.publicKey),
   ];
