@@ -17,9 +17,10 @@ export function registerTrust(program: Command): void {
   addGlobalOptions(add).action((o: { in: string; domain?: string }, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const [certificate, ...more] = readPemBlocks(o.in, '--in');
-      if (more.length > 0) throw new CliError('VALIDATION_ERROR', `--in: ${o.in} holds more than one certificate`);
+      if (certificate === undefined || more.length > 0)
+        throw new CliError('VALIDATION_ERROR', `--in: ${o.in} must hold exactly one certificate`);
       const anchor = await kms.addTrustedCertificate({
-        certificate: certificate!,
+        certificate,
         ...(o.domain && { domain: o.domain }),
       });
       const { certificate: _pem, ...shown } = anchor;
