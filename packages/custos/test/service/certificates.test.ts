@@ -52,6 +52,15 @@ describe('certificates in the service', () => {
     expect(openssl('verify', '-CAfile', files.edroot!, files.edleaf!).status).toBe(0);
   });
 
+  it('a self-signed certificate with a pathLength but no isCa is refused, and nothing is stored', async () => {
+    const keyId = (await t.kms.createKey({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' })).keyMetadata.keyId;
+    await expectKmsError(
+      t.kms.createSelfSignedCertificate({ keyId, subject: 'CN=x', validityDays: 1, pathLength: 0 }),
+      'VALIDATION_ERROR',
+    );
+    await expectKmsError(t.kms.getKeyCertificate({ keyId }), 'NOT_FOUND');
+  });
+
   it('key certificates and trust anchors survive a restart', async () => {
     await t.reopen();
     expect((await t.kms.getKeyCertificate({ keyId: leaf })).certificateChain).toEqual(leafChain);
