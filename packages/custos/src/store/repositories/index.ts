@@ -12,3 +12,5 @@ export * as accessKeys from './access-keys.js';
 export * as integrity from './integrity.js';
 export * as requestReplays from './request-replays.js';
 export * as rootRewrap from './root-rewrap.js';
+export * as keyCertificates from './key-certificates.js';
+export * as trustedCertificates from './trusted-certificates.js';
