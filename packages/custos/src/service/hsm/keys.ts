@@ -33,20 +33,27 @@ export function hsmKeyKind(request: HsmKeyRequest): TokenKeyKind {
   if (request.exportable)
     throw new UnsupportedError('HSM-protected keys never leave the token: exportable is not supported');
   const family = spec.family.name;
-  const usages = USAGES[family] ?? [];
-  if (!usages.includes(usage))
+  const kind = kindOfSpec(spec);
+  if (kind === undefined)
+    throw new UnsupportedError(
+      `HSM-protected keys cannot have spec ${spec.name}: the token serves AES-256, HMAC, RSA 2048/3072/4096 and EC P-256/P-384`,
+    );
+  if (!(USAGES[family] ?? []).includes(usage))
     throw new UnsupportedError(
       `HSM-protected ${spec.name} keys cannot have usage ${usage} (the token does not serve it)`,
     );
+  return kind;
+}
+
+function kindOfSpec(spec: KeySpecEntry): TokenKeyKind | undefined {
+  const family = spec.family.name;
   if (family === 'aes' && spec.keyBytes === 32) return { type: 'aes', bytes: 32 };
   if (family === 'hmac' && spec.keyBytes !== undefined) return { type: 'hmac', bytes: spec.keyBytes };
   if (family === 'rsa' && (spec.modulusBits === 2048 || spec.modulusBits === 3072 || spec.modulusBits === 4096))
     return { type: 'rsa', bits: spec.modulusBits };
   const crv = 'crv' in spec.family ? spec.family.crv : undefined;
   if (family === 'ec' && (crv === 'P-256' || crv === 'P-384')) return { type: 'ec', curve: crv };
-  throw new UnsupportedError(
-    `HSM-protected keys cannot have spec ${spec.name}: the token serves AES-256, HMAC, RSA 2048/3072/4096 and EC P-256/P-384`,
-  );
+  return undefined;
 }
 
 /** Whether the key's material lives in a token. */
