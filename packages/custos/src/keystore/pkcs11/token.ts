@@ -41,6 +41,7 @@ const DEFAULT_SESSIONS = 4;
 interface Connection {
   readonly module: LoadedModule;
   readonly serial: string;
+  readonly slot: Pkcs11js.Handle;
   readonly pool: SessionPool;
   /** Key object handles by hex CKA_ID; handles are per connection, so the cache goes with it. */
   readonly handles: Map<string, Pkcs11js.Handle>;
@@ -62,7 +63,7 @@ function connect(options: Pkcs11TokenOptions): Connection {
     const slot = findSlot(module, options.tokenLabel);
     pool = SessionPool.open(module, slot.slot, options.sessions ?? DEFAULT_SESSIONS);
     login(module, pool.first, slot.serial, options.pin);
-    return { module, serial: slot.serial, pool, handles: new Map() };
+    return { module, serial: slot.serial, slot: slot.slot, pool, handles: new Map() };
   } catch (err) {
     pool?.close();
     releaseModule(module);
@@ -159,7 +160,12 @@ export class Pkcs11Token {
       try {
         return await this.run(call, async (c) => {
           const key = cached ?? findObject(c, id, cls);
-          if (key === undefined) throw missing();
+          if (key === undefined) {
+            // Not found: the object is gone, or the whole token is (SoftHSM2 then finds nothing, and its token
+            // info fails with CKR_GENERAL_ERROR): only the first is the object's fault.
+            c.p11.C_GetTokenInfo(conn.slot);
+            throw missing();
+          }
           conn.handles.set(cacheKey, key);
           return fn(c, key);
         });
