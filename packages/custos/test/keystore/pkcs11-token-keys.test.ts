@@ -21,6 +21,7 @@ import {
   type TokenKey,
 } from '../../src/keystore/pkcs11/token-keys.js';
 import {
+  tokenCanOaep,
   tokenGcmDecrypt,
   tokenGcmEncrypt,
   tokenHmac,
@@ -169,6 +170,10 @@ describeSoftHsm('keys in a Pkcs11Token')('keys in a Pkcs11Token (SoftHSM2)', () 
     expect(await codeOf(tokenOaepDecrypt(token, pair.id, 'sha256', oaep('sha256')))).toBe('UNSUPPORTED');
     expect(await codeOf(tokenOaepDecrypt(token, pair.id, 'sha1', oaep('sha256')))).toBe('INVALID_CIPHERTEXT');
     expect(await codeOf(tokenOaepDecrypt(token, pair.id, 'sha1', randomBytes(256)))).toBe('INVALID_CIPHERTEXT');
+    // The probe createKey uses says the same, and leaves the session usable.
+    expect(await tokenCanOaep(token, pair.id, 'sha1')).toBe(true);
+    expect(await tokenCanOaep(token, pair.id, 'sha256')).toBe(false);
+    expect(Buffer.from(await tokenOaepDecrypt(token, pair.id, 'sha1', oaep('sha1')))).toEqual(secret);
     expect(await destroyTokenKey(token, pair.id)).toBe(2);
   });
 

@@ -206,3 +206,25 @@ export async function tokenHmac(
     return new Uint8Array(await p11.C_SignAsync(session, Buffer.from(message), Buffer.alloc(DIGEST_BYTES[hash])));
   });
 }
+
+/**
+ * Whether the token does RSA-OAEP with `hash` for the private key `id` (C_DecryptInit accepts the parameters; the
+ * operation it starts is ended at once with a one-byte input, which fails).
+ */
+export async function tokenCanOaep(token: Pkcs11Token, id: string, hash: 'sha1' | 'sha256'): Promise<boolean> {
+  return token.withKey(id, 'private', 'C_DecryptInit', missing(token, id), async ({ lib, p11, session }, key) => {
+    const parameter: Pkcs11js.RsaOAEP = {
+      type: lib.CK_PARAMS_RSA_OAEP,
+      ...hashMechanism(lib, hash),
+      source: CKZ_DATA_SPECIFIED,
+    };
+    try {
+      p11.C_DecryptInit(session, { mechanism: lib.CKM_RSA_PKCS_OAEP, parameter }, key);
+    } catch (err) {
+      if (/^CKR_(ARGUMENTS_BAD|MECHANISM_PARAM_INVALID|MECHANISM_INVALID)/.test((err as Error).message)) return false;
+      throw err;
+    }
+    await p11.C_DecryptAsync(session, Buffer.alloc(1), Buffer.alloc(1024)).catch(() => undefined);
+    return true;
+  });
+}

@@ -2,6 +2,8 @@
 // is missing), making a version's key object in the token, and destroying a key's objects. Must not import api.
 import { UnsupportedError, type KeyUsage, type Origin } from '@custos/contract';
 import type { KeySpecEntry } from '../../core/key-specs.js';
+import { HASH_OF } from '../../core/algorithms/digests.js';
+import { tokenCanOaep } from '../../keystore/pkcs11/token-crypto.js';
 import { destroyTokenKey, generateTokenKey, type TokenKeyKind } from '../../keystore/pkcs11/token-keys.js';
 import type { KeyRecord, KeyVersionRecord } from '../../store/types.js';
 import type { ServiceContext } from '../context.js';
@@ -22,6 +24,18 @@ const USAGES: Record<string, readonly KeyUsage[]> = {
   rsa: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'],
   ec: ['SIGN_VERIFY'],
 };
+
+/** The RSA-OAEP algorithms a key of `spec` and `usage` may use, given its allowed algorithms (null: all). */
+export function oaepAlgorithmsOf(
+  spec: KeySpecEntry,
+  usage: KeyUsage,
+  allowed: readonly string[] | null,
+): RsaOaepAlgorithm[] {
+  if (usage !== 'ENCRYPT_DECRYPT') return [];
+  return spec.encryption.filter(
+    (a): a is RsaOaepAlgorithm => a !== 'SYMMETRIC_DEFAULT' && (allowed === null || allowed.includes(a)),
+  );
+}
 
 /** The token object a version of `spec` needs; UNSUPPORTED naming what the token cannot do. */
 export function hsmKeyKind(request: HsmKeyRequest): TokenKeyKind {
@@ -61,9 +75,13 @@ export function isHsmKey(key: Pick<KeyRecord, 'protectionLevel'>): boolean {
   return key.protectionLevel === 'HSM';
 }
 
+/** The RSA-OAEP algorithms a key may decrypt with; the token is asked for each when the key is made. */
+type RsaOaepAlgorithm = 'RSAES_OAEP_SHA_1' | 'RSAES_OAEP_SHA_256';
+
 /**
- * Makes version `version`'s key object in the token for `keyStoreId` (null = the root's token). The caller stores
- * the returned fields; if that fails, it calls {@link destroyHsmObject} so nothing is left in the token.
+ * Makes version `version`'s key object in the token for `keyStoreId` (null = the root's token), after checking that
+ * the token does each of `oaep` with it (UNSUPPORTED naming the one it does not, the object destroyed again). The
+ * caller stores the returned fields; if that fails, it calls {@link destroyHsmObject} so nothing is left in the token.
  */
 export async function createHsmObject(
   ctx: ServiceContext,
@@ -71,9 +89,22 @@ export async function createHsmObject(
   version: number,
   kind: TokenKeyKind,
   keyStoreId: string | null,
+  oaep: readonly RsaOaepAlgorithm[] = [],
 ): Promise<Pick<KeyVersionRecord, 'tokenObjectId' | 'customKeyStoreId' | 'publicKey'>> {
   const token = await hsmTokenFor(ctx, keyStoreId);
   const made = await generateTokenKey(token, kind, `custos ${key.id} v${version}`);
+  try {
+    for (const algorithm of oaep) {
+      if (!(await tokenCanOaep(token, made.id, HASH_OF[algorithm])))
+        throw new UnsupportedError(
+          `the PKCS#11 token '${token.tokenLabel}' cannot do ${algorithm}: create the key with ` +
+            `usageConstraints.allowedAlgorithms naming only the encryption algorithms the token does`,
+        );
+    }
+  } catch (err) {
+    await destroyTokenKey(token, made.id).catch(() => undefined);
+    throw err;
+  }
   return { tokenObjectId: made.id, customKeyStoreId: keyStoreId, publicKey: made.publicKey };
 }
 

@@ -8,7 +8,7 @@ import { defineOperation } from '../define-operation.js';
 import { newKeyRecord } from '../key-loading.js';
 import { keyMetadata } from '../key-metadata.js';
 import { wrapMaterial } from '../key-versions.js';
-import { createHsmObject, destroyHsmObject, hsmKeyKind } from '../hsm/keys.js';
+import { createHsmObject, destroyHsmObject, hsmKeyKind, oaepAlgorithmsOf } from '../hsm/keys.js';
 import { allowedAlgorithmsOf, checkConstraints, checkPolicy, checkTags, refuseUnsupported } from '../rules.js';
 
 export const createKey = defineOperation(createKeyOperation, { access: 'manage', states: null }, async (ctx, input) => {
@@ -40,7 +40,16 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
   const now = ctx.now();
   const id = randomUUID();
   const generated = origin === 'AWS_KMS' && !hsmKind ? await generateKeyMaterial(spec) : undefined;
-  const hsmObject = hsmKind ? await createHsmObject(ctx, { id }, 1, hsmKind, null) : undefined;
+  const hsmObject = hsmKind
+    ? await createHsmObject(
+        ctx,
+        { id },
+        1,
+        hsmKind,
+        null,
+        oaepAlgorithmsOf(spec, usage, allowedAlgorithmsOf(constraints)),
+      )
+    : undefined;
   const hasMaterial = generated !== undefined || hsmObject !== undefined;
   const key = newKeyRecord(now, {
     id,

@@ -197,8 +197,20 @@ describeSoftHsm('HSM-protected keys')('HSM-protected keys (LocalKms, SoftHSM2 ro
     },
   );
 
-  it('decrypts RSA-OAEP SHA-1 in the token; SHA-256, which SoftHSM2 cannot do, is UNSUPPORTED naming it', async () => {
-    const keyId = await create({ keySpec: 'RSA_2048', keyUsage: 'ENCRYPT_DECRYPT' });
+  it('decrypts RSA-OAEP in the token; SoftHSM2 does SHA-1 only, so a key allowing SHA-256 is refused at createKey', async () => {
+    const before = await allObjects();
+    const refused = await create({ keySpec: 'RSA_2048', keyUsage: 'ENCRYPT_DECRYPT' }).catch(
+      (e: unknown) => e as Error & { code: string },
+    );
+    expect(refused).toMatchObject({ code: 'UNSUPPORTED' });
+    expect((refused as Error).message).toMatch(/cannot do RSAES_OAEP_SHA_256/);
+    expect(await allObjects()).toBe(before); // the probed object is destroyed again
+
+    const keyId = await create({
+      keySpec: 'RSA_2048',
+      keyUsage: 'ENCRYPT_DECRYPT',
+      usageConstraints: { allowedAlgorithms: ['RSAES_OAEP_SHA_1'] },
+    });
     const { publicKey } = await kms.getPublicKey({ keyId });
     const spki = createPublicKey({ key: Buffer.from(publicKey), format: 'der', type: 'spki' });
     const secret = randomBytes(32);
@@ -206,18 +218,16 @@ describeSoftHsm('HSM-protected keys')('HSM-protected keys (LocalKms, SoftHSM2 ro
     const out = await kms.decrypt({ keyId, ciphertextBlob: nodeCt, encryptionAlgorithm: 'RSAES_OAEP_SHA_1' });
     expect(Buffer.from(out.plaintext)).toEqual(secret);
     const viaKms = await kms.encrypt({ keyId, plaintext: secret, encryptionAlgorithm: 'RSAES_OAEP_SHA_1' });
-    expect(
-      Buffer.from(
-        (await kms.decrypt({ keyId, ciphertextBlob: viaKms.ciphertextBlob, encryptionAlgorithm: 'RSAES_OAEP_SHA_1' }))
-          .plaintext,
-      ),
-    ).toEqual(secret);
-    const sha256 = await kms.encrypt({ keyId, plaintext: secret, encryptionAlgorithm: 'RSAES_OAEP_SHA_256' });
-    const err = await kms
-      .decrypt({ keyId, ciphertextBlob: sha256.ciphertextBlob, encryptionAlgorithm: 'RSAES_OAEP_SHA_256' })
-      .catch((e: unknown) => e as Error & { code: string });
-    expect(err).toMatchObject({ code: 'UNSUPPORTED' });
-    expect((err as Error).message).toMatch(/RSA-OAEP with sha256/);
+    const back = await kms.decrypt({
+      keyId,
+      ciphertextBlob: viaKms.ciphertextBlob,
+      encryptionAlgorithm: 'RSAES_OAEP_SHA_1',
+    });
+    expect(Buffer.from(back.plaintext)).toEqual(secret);
+    await expectKmsError(
+      kms.decrypt({ keyId, ciphertextBlob: randomBytes(256), encryptionAlgorithm: 'RSAES_OAEP_SHA_1' }),
+      'INVALID_CIPHERTEXT',
+    );
   });
 
   it('refuses, with UNSUPPORTED naming what is missing, what the token cannot do, and makes nothing', async () => {
