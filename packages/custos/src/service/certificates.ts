@@ -12,7 +12,9 @@ import type { Db } from '../store/index.js';
 import type { KeyRecord } from '../store/types.js';
 import type { OpContext, ServiceContext } from './context.js';
 import { checkUse, countUse } from './key-loading.js';
-import { getVersion, latestPrivateKey } from './key-versions.js';
+import { hsmSign } from './hsm/crypto.js';
+import { isHsmKey } from './hsm/keys.js';
+import { getVersion, latestPrivateKey, latestVersion } from './key-versions.js';
 import { requirePublicKey } from './require-public-key.js';
 
 /** The trust store domain when a request names none. */
@@ -50,7 +52,10 @@ export async function keySigner(
     algorithm,
     publicKey,
     async sign(message) {
-      const signature = signMessage(spec, algorithm, await latestPrivateKey(ctx, key), message, 'RAW');
+      // An HSM-protected key signs in its token, as Sign does.
+      const signature = isHsmKey(key)
+        ? await hsmSign(ctx, spec, await latestVersion(ctx, key), algorithm, message, 'RAW')
+        : signMessage(spec, algorithm, await latestPrivateKey(ctx, key), message, 'RAW');
       await countUse(ctx.store.db, key);
       return signature;
     },

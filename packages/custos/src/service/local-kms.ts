@@ -18,6 +18,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Pkcs11RootOfTrustOptions } from '../keystore/pkcs11/index.js';
 import type { RootOfTrust } from '../keystore/root-of-trust.js';
 import type { RootRing } from '../keystore/root-ring.js';
+import { HsmTokens } from './hsm/tokens.js';
 import { migrateToLatest, openStore, sqliteFile, type Store, type StoreOptions } from '../store/index.js';
 import * as repo from '../store/repositories/index.js';
 import { DEFAULT_CONFIG, type Logger, type ServiceConfig } from './context.js';
@@ -237,6 +238,7 @@ export class LocalKms implements Kms {
       service = new KeyService({
         store,
         rootOfTrust,
+        hsmTokens: hsmTokensOf(options),
         tokenHasher,
         auditChainKey,
         auditCheckpoints: { publicKey: signing.publicKey, file: checkpointFile },
@@ -278,6 +280,7 @@ export class LocalKms implements Kms {
       );
     } catch (error) {
       await service?.close();
+      await service?.context.hsmTokens?.close();
       await store.close();
       await rootOfTrust.close();
       throw error;
@@ -303,6 +306,7 @@ export class LocalKms implements Kms {
     await this.#checkpointer.close(); // every record is written: sign the final head
     this.#service.context.cache.clear();
     await this.#service.context.store.close();
+    await this.#service.context.hsmTokens?.close();
     await this.#service.context.rootOfTrust.close();
   }
 
@@ -455,6 +459,14 @@ export class LocalKms implements Kms {
       throw this.#service.toKmsError(error, operation, randomUUID());
     });
   }
+}
+
+/** The tokens of HSM-protected keys: the root of trust's token when the root is PKCS#11 (opened on first use). */
+function hsmTokensOf(options: LocalKmsOptions): HsmTokens {
+  const settings = options.rootOfTrust;
+  if (settings?.kind !== 'pkcs11') return new HsmTokens(undefined);
+  const { module, tokenLabel, pin, sessions } = settings;
+  return new HsmTokens({ module, tokenLabel, pin, ...(sessions === undefined ? {} : { sessions }) });
 }
 
 /**

@@ -102,6 +102,23 @@ describeSoftHsm('root rotation on a PKCS#11 root')('root rotation and migration 
     kms = await open({ rootOfTrust: pkcs11(migrateToken) });
     expect((await kms.decrypt({ ciphertextBlob })).plaintext).toEqual(utf8('moved'));
 
+    // An HSM-protected key in the root's token would be stranded by moving away: refused until it is destroyed.
+    const hsmKey = (await kms.createKey({ protectionLevel: 'HSM' })).keyMetadata.keyId;
+    const stranded = await expectKmsError(
+      kms.migrateRoot({ kind: 'file', passphrase: 'back to a file' }, LOCAL_ADMIN),
+      'INVALID_KEY_STATE',
+    );
+    expect(stranded.message).toMatch(/HSM-protected keys/);
+    await kms.scheduleKeyDeletion({ keyId: hsmKey, pendingWindowInDays: 7 });
+    await expectKmsError(
+      kms.migrateRoot({ kind: 'file', passphrase: 'back to a file' }, LOCAL_ADMIN),
+      'INVALID_KEY_STATE',
+    );
+    await kms.close();
+    kms = await open({ rootOfTrust: pkcs11(migrateToken), now: () => new Date(Date.now() + 8 * 24 * 3600 * 1000) });
+    await kms.runMaintenance(); // destroys the key's token object
+    await kms.close();
+    kms = await open({ rootOfTrust: pkcs11(migrateToken) });
     const toFile = await kms.migrateRoot({ kind: 'file', passphrase: 'back to a file' }, LOCAL_ADMIN);
     expect(toFile).toMatchObject({ state: 'done', operation: 'MigrateRoot' });
     expect(rootObjects(migrateToken)).toBe(0);

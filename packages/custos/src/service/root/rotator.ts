@@ -2,7 +2,14 @@
 // serving, binds the store to it and destroys the old one. Every step is recorded in the store before the next one
 // starts and is idempotent, so a re-run after a crash at any point finishes the job (README, "Rotating the root key").
 // Must not import api.
-import { ConflictError, InternalError, isKmsError, ValidationError, type Caller } from '@custos/contract';
+import {
+  ConflictError,
+  InternalError,
+  InvalidStateError,
+  isKmsError,
+  ValidationError,
+  type Caller,
+} from '@custos/contract';
 import type { RootRing } from '../../keystore/root-ring.js';
 import { lockInTransaction, type Db } from '../../store/index.js';
 import * as repo from '../../store/repositories/index.js';
@@ -142,6 +149,12 @@ export class RootRotator {
     } else {
       if (requested?.kind === this.#place.kind)
         throw new ValidationError(`the root is already a ${requested.kind} root: rotate it instead (RotateRoot)`);
+      // HSM-protected keys on the root's own token are used through the root's settings: moving away strands them.
+      if (requested !== undefined && this.#place.kind === 'pkcs11' && (await repo.keyVersions.anyOnRootToken(this.#db)))
+        throw new InvalidStateError(
+          "HSM-protected keys live in the root of trust's token: migrating the root away from it would leave them " +
+            'unusable; delete them first (once destroyed they no longer count), or keep the PKCS#11 root',
+        );
       record = await this.#begin(caller, operation, target);
     }
     if (record.state === 'rewrapping') {
