@@ -11,3 +11,4 @@ export * as tokens from './tokens.js';
 export * as accessKeys from './access-keys.js';
 export * as integrity from './integrity.js';
 export * as requestReplays from './request-replays.js';
+export * as customKeyStores from './custom-key-stores.js';

@@ -15,6 +15,7 @@ const PRIMARY_KEYS: Readonly<Record<AuthenticatedTable, readonly string[]>> = {
   api_tokens: ['id'],
   access_keys: ['id'],
   import_tokens: ['id'],
+  custom_key_stores: ['id'],
 };
 
 /**
