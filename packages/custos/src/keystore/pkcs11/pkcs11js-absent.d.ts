@@ -48,6 +48,8 @@ export declare const CKK_AES: number;
 export declare const CKM_AES_CMAC: number;
 export declare const CKM_AES_GCM: number;
 export declare const CKM_AES_KEY_GEN: number;
+export declare const CKO_PRIVATE_KEY: number;
+export declare const CKO_PUBLIC_KEY: number;
 export declare const CKO_SECRET_KEY: number;
 export declare const CKU_USER: number;
 export declare const CK_PARAMS_AES_GCM_v240: number;
