@@ -72,6 +72,11 @@ export interface LocalKmsOptions {
    * @example await LocalKms.open({ dataDir, rootOfTrust: { kind: 'pkcs11', module: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'custos', pin } });
    */
   readonly rootOfTrust?: RootOfTrustSettings;
+  /**
+   * The PKCS#11 module library (absolute path) the custom key stores' tokens are opened on; default the root of
+   * trust's module when the root is PKCS#11. The only library they ever load: a client names a token, never a path.
+   */
+  readonly hsmModule?: string;
   /** Seals a new root key file with this passphrase (scrypt), or opens a sealed one. */
   readonly passphrase?: string;
   /** Root key file path; default `<dataDir>/root.key`. */
@@ -209,6 +214,7 @@ export class LocalKms implements Kms {
         auditCheckpoints: { publicKey: signing.publicKey, file: checkpointFile },
         ...(auditSink ? { auditSink } : {}),
         config: { ...DEFAULT_CONFIG, ...options.config },
+        ...hsmModuleOf(options),
         now: options.now ?? (() => new Date()),
         logger: options.logger ?? consoleLogger,
       });
@@ -353,6 +359,12 @@ export class LocalKms implements Kms {
 }
 
 /** Opens the chosen root of trust; `recorded` is the check value the store is bound to, if any. */
+/** The module custom key stores use: `hsmModule`, else the PKCS#11 root's module (none with a file root). */
+function hsmModuleOf(options: LocalKmsOptions): { hsmModule?: string } {
+  if (options.hsmModule !== undefined) return { hsmModule: options.hsmModule };
+  return options.rootOfTrust?.kind === 'pkcs11' ? { hsmModule: options.rootOfTrust.module } : {};
+}
+
 function openRootOfTrust(options: LocalKmsOptions, recorded: string | undefined): Promise<RootOfTrust> {
   const settings = options.rootOfTrust ?? { kind: 'file' };
   if (settings.kind === 'pkcs11') {
