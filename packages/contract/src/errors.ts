@@ -90,7 +90,10 @@ export class ValidationError extends KmsError {
 export class NotFoundError extends KmsError {
   constructor(
     message: string,
-    code: Extract<ErrorCode, 'KEY_NOT_FOUND' | 'ALIAS_NOT_FOUND' | 'NOT_FOUND' | 'CUSTOM_KEY_STORE_NOT_FOUND'> = 'NOT_FOUND',
+    code: Extract<
+      ErrorCode,
+      'KEY_NOT_FOUND' | 'ALIAS_NOT_FOUND' | 'NOT_FOUND' | 'CUSTOM_KEY_STORE_NOT_FOUND'
+    > = 'NOT_FOUND',
   ) {
     super(code, message);
   }
@@ -161,7 +164,10 @@ export class UnsupportedError extends KmsError {
 export class ConflictError extends KmsError {
   constructor(
     message: string,
-    code: Extract<ErrorCode, 'ALREADY_EXISTS' | 'CUSTOM_KEY_STORE_NAME_IN_USE' | 'CLOUD_HSM_CLUSTER_IN_USE'> = 'ALREADY_EXISTS',
+    code: Extract<
+      ErrorCode,
+      'ALREADY_EXISTS' | 'CUSTOM_KEY_STORE_NAME_IN_USE' | 'CLOUD_HSM_CLUSTER_IN_USE'
+    > = 'ALREADY_EXISTS',
   ) {
     super(code, message);
   }

@@ -39,8 +39,7 @@ function connectionErrorCode(err: KmsError): ConnectionErrorCode | undefined {
 
 /** The outcome of a connection attempt. */
 export type ConnectOutcome =
-  | { readonly connected: true }
-  | { readonly connected: false; readonly errorCode: ConnectionErrorCode };
+  { readonly connected: true } | { readonly connected: false; readonly errorCode: ConnectionErrorCode };
 
 /** One per node (KeyService owns it). */
 export class KeyStoreRegistry {

@@ -20,7 +20,11 @@ export const connectCustomKeyStore = defineOperation(
     const outcome = await ctx.keyStores.connect(store, ctx.rootOfTrust);
     const state = outcome.connected ? 'CONNECTED' : 'FAILED';
     const errorCode = outcome.connected ? null : outcome.errorCode;
-    ctx.audit.details = { customKeyStoreId: id, connectionState: state, ...(errorCode ? { connectionErrorCode: errorCode } : {}) };
+    ctx.audit.details = {
+      customKeyStoreId: id,
+      connectionState: state,
+      ...(errorCode ? { connectionErrorCode: errorCode } : {}),
+    };
     if (store.connectionState === state) return {};
     try {
       await ctx.transaction(async (tx) => {
@@ -28,7 +32,8 @@ export const connectCustomKeyStore = defineOperation(
           connectionState: state,
           connectionErrorCode: errorCode,
         });
-        if (!result) throw new InvalidStateError(`custom key store ${id} was deleted meanwhile`, 'CUSTOM_KEY_STORE_INVALID_STATE');
+        if (!result)
+          throw new InvalidStateError(`custom key store ${id} was deleted meanwhile`, 'CUSTOM_KEY_STORE_INVALID_STATE');
         if (!result.updated)
           throw new InvalidStateError(`custom key store ${id} failed meanwhile`, 'CUSTOM_KEY_STORE_INVALID_STATE');
       });

@@ -28,7 +28,11 @@ export const createCustomKeyStore = defineOperation(
     } finally {
       secret.wipe();
     }
-    ctx.audit.details = { customKeyStoreId: id, customKeyStoreName: input.customKeyStoreName, cloudHsmClusterId: tokenLabel };
+    ctx.audit.details = {
+      customKeyStoreId: id,
+      customKeyStoreName: input.customKeyStoreName,
+      cloudHsmClusterId: tokenLabel,
+    };
     await ctx.transaction((tx) =>
       repo.customKeyStores.insert(tx, {
         id,

@@ -28,16 +28,43 @@ function toRecord(row: CustomKeyStoreRow): CustomKeyStoreRecord {
   };
 }
 
-/** Which unique column a violation hit: the name, else the token label. */
-async function conflict(db: Db, name: string, tokenLabel: string): Promise<ConflictError> {
-  const byName = await db.selectFrom('custom_key_stores').select('id').where('name', '=', name).executeTakeFirst();
-  return byName
-    ? new ConflictError(`a custom key store is already named '${name}'`, 'CUSTOM_KEY_STORE_NAME_IN_USE')
-    : new ConflictError(`another custom key store uses the token '${tokenLabel}'`, 'CLOUD_HSM_CLUSTER_IN_USE');
+const nameInUse = (name: string): ConflictError =>
+  new ConflictError(`a custom key store is already named '${name}'`, 'CUSTOM_KEY_STORE_NAME_IN_USE');
+const tokenInUse = (label: string): ConflictError =>
+  new ConflictError(`another custom key store uses the token '${label}'`, 'CLOUD_HSM_CLUSTER_IN_USE');
+
+/**
+ * Refuses a name or token label another store (not `id`) has. Checked before writing, since after a failed statement
+ * PostgreSQL accepts no more queries in the transaction; the unique indexes still catch a concurrent writer.
+ */
+async function checkUnique(
+  db: Db,
+  id: string,
+  name: string | undefined,
+  tokenLabel: string | undefined,
+): Promise<void> {
+  if (name !== undefined) {
+    const row = await db.selectFrom('custom_key_stores').select('id').where('name', '=', name).executeTakeFirst();
+    if (row && row.id !== id) throw nameInUse(name);
+  }
+  if (tokenLabel !== undefined) {
+    const row = await db
+      .selectFrom('custom_key_stores')
+      .select('id')
+      .where('token_label', '=', tokenLabel)
+      .executeTakeFirst();
+    if (row && row.id !== id) throw tokenInUse(tokenLabel);
+  }
+}
+
+/** A concurrent writer took the name or the label (the driver's message names the column on both dialects). */
+function violation(err: unknown, name: string, tokenLabel: string): ConflictError {
+  return /token_label/.test(String((err as Error).message)) ? tokenInUse(tokenLabel) : nameInUse(name);
 }
 
 /** Inserts the store; CUSTOM_KEY_STORE_NAME_IN_USE or CLOUD_HSM_CLUSTER_IN_USE when its name or token is taken. */
 export async function insert(db: Db, record: CustomKeyStoreRecord): Promise<void> {
+  await checkUnique(db, record.id, record.name, record.tokenLabel);
   try {
     await db
       .insertInto('custom_key_stores')
@@ -55,7 +82,7 @@ export async function insert(db: Db, record: CustomKeyStoreRecord): Promise<void
       )
       .execute();
   } catch (err) {
-    if (isUniqueViolation(err)) throw await conflict(db, record.name, record.tokenLabel);
+    if (isUniqueViolation(err)) throw violation(err, record.name, record.tokenLabel);
     throw err;
   }
 }
@@ -91,6 +118,7 @@ export async function update(
   allowed: (current: CustomKeyStoreRecord) => boolean,
   patch: CustomKeyStorePatch,
 ): Promise<{ readonly updated: boolean; readonly record: CustomKeyStoreRecord } | undefined> {
+  await checkUnique(db, id, patch.name, patch.tokenLabel);
   let current: CustomKeyStoreRecord | undefined;
   let ok = false;
   try {
@@ -108,7 +136,7 @@ export async function update(
     });
   } catch (err) {
     if (isUniqueViolation(err) && current)
-      throw await conflict(db, patch.name ?? current.name, patch.tokenLabel ?? current.tokenLabel);
+      throw violation(err, patch.name ?? current.name, patch.tokenLabel ?? current.tokenLabel);
     throw err;
   }
   return current && { updated: ok, record: current };
