@@ -440,6 +440,9 @@ describe('RemoteKms retries', () => {
         'untagResource',
         'pruneAuditRecords',
         'exportAuditRecords',
+        'connectCustomKeyStore',
+        'disconnectCustomKeyStore',
+        'updateCustomKeyStore',
       ].sort(),
     );
   });

@@ -20,6 +20,8 @@ type Kind = 'aes' | 'aesExportable' | 'hmac' | 'sign' | 'agree' | 'derive' | 'ex
 
 const STATES: readonly KeyState[] = ['Enabled', 'Disabled', 'PendingDeletion', 'PendingImport', 'Destroyed'];
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** A custom key store id no store has. */
+const NO_STORE = 'cks-0123456789abcdef0';
 
 const KIND_SPEC: Record<Kind, CreateKeyRequest> = {
   aes: { keySpec: 'SYMMETRIC_DEFAULT' },
@@ -84,6 +86,21 @@ const BUILDERS: Record<string, Builder> = {
     kind: null,
     build: async ({ kms }) => ({ accessKeyId: (await kms.createAccessKey({ roles: ['key-user'] })).accessKeyId }),
   },
+  // Custom key stores hold no key of these states; this server has no PKCS#11 module (test/service/hsm covers them).
+  createCustomKeyStore: {
+    kind: null,
+    build: () => ({
+      customKeyStoreName: 'lc',
+      cloudHsmClusterId: 'lc',
+      keyStorePassword: 'lc-pin',
+      trustAnchorCertificate: 'x',
+    }),
+  },
+  describeCustomKeyStores: { kind: null, build: () => ({}) },
+  connectCustomKeyStore: { kind: null, build: () => ({ customKeyStoreId: NO_STORE }) },
+  disconnectCustomKeyStore: { kind: null, build: () => ({ customKeyStoreId: NO_STORE }) },
+  updateCustomKeyStore: { kind: null, build: () => ({ customKeyStoreId: NO_STORE, newCustomKeyStoreName: 'lc' }) },
+  deleteCustomKeyStore: { kind: null, build: () => ({ customKeyStoreId: NO_STORE }) },
   describeKey: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
   updateKeyDescription: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, description: 'changed' }) },
   enableKey: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
@@ -189,6 +206,12 @@ const EXPECT: Record<string, Row | 'ok'> = {
   createAccessKey: 'ok',
   listAccessKeys: 'ok',
   revokeAccessKey: 'ok',
+  createCustomKeyStore: 'UNSUPPORTED',
+  describeCustomKeyStores: 'ok',
+  connectCustomKeyStore: 'CUSTOM_KEY_STORE_NOT_FOUND',
+  disconnectCustomKeyStore: 'CUSTOM_KEY_STORE_NOT_FOUND',
+  updateCustomKeyStore: 'CUSTOM_KEY_STORE_NOT_FOUND',
+  deleteCustomKeyStore: 'CUSTOM_KEY_STORE_NOT_FOUND',
   describeKey: READ,
   updateKeyDescription: MANAGE,
   enableKey: TOGGLE,
@@ -356,7 +379,6 @@ describe('lifecycle: every operation in every key state', () => {
       expect(expected, `no expectation for ${method}`).toBeDefined();
       if (builder!.kind === null || expected === 'ok') {
         expect(builder!.kind).toBeNull();
-        expect(expected).toBe('ok');
         const f = {
           keyId: '',
           alias: '',
@@ -366,6 +388,12 @@ describe('lifecycle: every operation in every key state', () => {
           importToken: new Uint8Array(),
           wrappedMaterial: new Uint8Array(),
         };
+        // Operations on no key succeed, except the custom key store ones on this server without a PKCS#11 module.
+        if (expected !== 'ok') {
+          expect(method).toMatch(/CustomKeyStore/);
+          await expectKmsError(call(method, await builder!.build(await context('aes', f))), expected as ErrorCode);
+          return;
+        }
         const result = await call(method, await builder!.build(await context('aes', f)));
         expect(schemaErrors(method, result)).toEqual([]);
         return;
