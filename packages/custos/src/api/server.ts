@@ -23,6 +23,8 @@ export interface ServerOptions {
   rootKeyFile?: string;
   /** The root of trust, passed to LocalKms as it is: default the root key file (`rootKeyFile`, `passphrase`). */
   rootOfTrust?: LocalKmsOptions['rootOfTrust'];
+  /** The PKCS#11 module custom key stores use (LocalKms `hsmModule`): default the PKCS#11 root's module. */
+  hsmModule?: string;
   /** The store, passed to LocalKms as it is: default SQLite in `<dataDir>/custos.db`. */
   store?: LocalKmsOptions['store'];
   /** PEM files: with both, the server speaks HTTPS. */
@@ -166,6 +168,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       : {}),
     ...(options.acceptAuditMismatch === true ? { acceptAuditMismatch: true } : {}),
     ...(options.rootOfTrust !== undefined ? { rootOfTrust: options.rootOfTrust } : {}),
+    ...(options.hsmModule !== undefined ? { hsmModule: options.hsmModule } : {}),
   });
   try {
     const adminTokenFile = join(options.dataDir, ADMIN_TOKEN_FILE);

@@ -25,12 +25,17 @@ export const CUSTOS_ONLY_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * AWS request fields of features Custos does not have (custom key stores, Nitro Enclaves attestation, dry-run
+ * AWS request fields of features Custos does not have (external key stores, Nitro Enclaves attestation, dry-run
  * modifiers): refused with UNSUPPORTED (UnsupportedOperationException) rather than as unknown fields.
  */
 const UNSUPPORTED_AWS_FIELDS: ReadonlySet<string> = new Set([
   'CustomKeyStoreId',
   'XksKeyId',
+  'XksProxyUriEndpoint',
+  'XksProxyUriPath',
+  'XksProxyVpcEndpointServiceName',
+  'XksProxyAuthenticationCredential',
+  'XksProxyConnectivity',
   'Recipient',
   'DryRunModifiers',
 ]);
