@@ -125,13 +125,15 @@ export class Pkcs11Token {
    */
   async run<T>(call: string, fn: (c: TokenCall) => Promise<T>): Promise<T> {
     const conn = this.#connection();
-    const session = await conn.pool.acquire();
+    let session = await conn.pool.acquire();
     try {
       return await fn({ lib: conn.module.lib, p11: conn.module.p11, session });
     } catch (err) {
       const failure = isKmsError(err) ? err : tokenFailure(err, call);
       // A handle the token no longer knows means that object is gone, not the token.
       if ((isUnreachable(err) || failure.code === 'UNAVAILABLE') && !staleHandle(failure)) this.#drop(conn);
+      // A failed call may leave its operation active on the session (PKCS#11 2.40 has no C_SessionCancel).
+      else session = conn.pool.renew(session);
       throw failure;
     } finally {
       conn.pool.release(session);
