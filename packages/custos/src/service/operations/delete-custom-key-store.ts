@@ -19,6 +19,12 @@ export const deleteCustomKeyStore = defineOperation(
           `custom key store ${id} is ${result.record.connectionState}: disconnect it before deleting it`,
           'CUSTOM_KEY_STORE_INVALID_STATE',
         );
+      // In the same transaction: a refusal rolls the delete back.
+      if (await repo.keyVersions.anyInKeyStore(tx, id))
+        throw new InvalidStateError(
+          `custom key store ${id} holds keys: schedule their deletion and wait for it first`,
+          'CUSTOM_KEY_STORE_HAS_KEYS',
+        );
     });
     await ctx.keyStores.disconnect(id);
     return {};
