@@ -9,6 +9,7 @@ import { registerDataKey } from './commands/data-key.js';
 import { registerDecrypt } from './commands/decrypt.js';
 import { registerEncrypt } from './commands/encrypt.js';
 import { registerKey } from './commands/key.js';
+import { registerKeyStore } from './commands/key-store.js';
 import { registerPublicKey } from './commands/public-key.js';
 import { registerRandom } from './commands/random.js';
 import { registerServer } from './commands/server.js';
@@ -54,6 +55,7 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
   registerRandom(program);
   registerToken(program);
   registerAccessKey(program);
+  registerKeyStore(program);
   registerAudit(program);
   return program;
 }
