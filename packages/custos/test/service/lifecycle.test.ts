@@ -192,7 +192,8 @@ const MANAGE = row('ok', 'ok', IKS, 'ok', IKS);
 /** EnableKey/DisableKey: need material (AWS [5] pending import, [3] pending deletion). */
 const TOGGLE = row('ok', 'ok', IKS, IKS, IKS);
 
-const EXPECT: Record<string, Row | 'ok'> = {
+/** Per key state; `'ok'` or an error code for an operation on no key. */
+const EXPECT: Record<string, Row | Outcome> = {
   createKey: 'ok',
   listKeys: 'ok',
   generateRandom: 'ok',
@@ -389,9 +390,9 @@ describe('lifecycle: every operation in every key state', () => {
           wrappedMaterial: new Uint8Array(),
         };
         // Operations on no key succeed, except the custom key store ones on this server without a PKCS#11 module.
-        if (expected !== 'ok') {
+        if (typeof expected === 'string' && expected !== 'ok') {
           expect(method).toMatch(/CustomKeyStore/);
-          await expectKmsError(call(method, await builder!.build(await context('aes', f))), expected as ErrorCode);
+          await expectKmsError(call(method, await builder!.build(await context('aes', f))), expected);
           return;
         }
         const result = await call(method, await builder!.build(await context('aes', f)));

@@ -59,7 +59,7 @@ async function checkUnique(
 
 /** A concurrent writer took the name or the label (the driver's message names the column on both dialects). */
 function violation(err: unknown, name: string, tokenLabel: string): ConflictError {
-  return /token_label/.test(String((err as Error).message)) ? tokenInUse(tokenLabel) : nameInUse(name);
+  return (err as Error).message.includes('token_label') ? tokenInUse(tokenLabel) : nameInUse(name);
 }
 
 /** Inserts the store; CUSTOM_KEY_STORE_NAME_IN_USE or CLOUD_HSM_CLUSTER_IN_USE when its name or token is taken. */
