@@ -17,6 +17,7 @@ import type { Static } from '@sinclair/typebox';
 import { openFileRootOfTrust } from '../keystore/file/index.js';
 import { openPkcs11RootOfTrust, type Pkcs11RootOfTrustOptions } from '../keystore/pkcs11/index.js';
 import type { RootOfTrust } from '../keystore/root-of-trust.js';
+import { HsmTokens } from './hsm/tokens.js';
 import { migrateToLatest, openStore, sqliteFile, type Store, type StoreOptions } from '../store/index.js';
 import * as repo from '../store/repositories/index.js';
 import { DEFAULT_CONFIG, type Logger, type ServiceConfig } from './context.js';
@@ -209,6 +210,7 @@ export class LocalKms implements Kms {
       service = new KeyService({
         store,
         rootOfTrust,
+        hsmTokens: hsmTokensOf(options),
         tokenHasher,
         auditChainKey,
         auditCheckpoints: { publicKey: signing.publicKey, file: checkpointFile },
@@ -241,6 +243,7 @@ export class LocalKms implements Kms {
       return new LocalKms(service, options.defaultCaller ?? LOCAL_ADMIN, intervalMs, checkpointer);
     } catch (error) {
       await service?.close();
+      await service?.context.hsmTokens?.close();
       await store.close();
       await rootOfTrust.close();
       throw error;
@@ -266,6 +269,7 @@ export class LocalKms implements Kms {
     await this.#checkpointer.close(); // every record is written: sign the final head
     this.#service.context.cache.clear();
     await this.#service.context.store.close();
+    await this.#service.context.hsmTokens?.close();
     await this.#service.context.rootOfTrust.close();
   }
 
@@ -358,13 +362,21 @@ export class LocalKms implements Kms {
   }
 }
 
-/** Opens the chosen root of trust; `recorded` is the check value the store is bound to, if any. */
 /** The module custom key stores use: `hsmModule`, else the PKCS#11 root's module (none with a file root). */
 function hsmModuleOf(options: LocalKmsOptions): { hsmModule?: string } {
   if (options.hsmModule !== undefined) return { hsmModule: options.hsmModule };
   return options.rootOfTrust?.kind === 'pkcs11' ? { hsmModule: options.rootOfTrust.module } : {};
 }
 
+/** The tokens of HSM-protected keys: the root of trust's token when the root is PKCS#11 (opened on first use). */
+function hsmTokensOf(options: LocalKmsOptions): HsmTokens {
+  const settings = options.rootOfTrust;
+  if (settings?.kind !== 'pkcs11') return new HsmTokens(undefined);
+  const { module, tokenLabel, pin, sessions } = settings;
+  return new HsmTokens({ module, tokenLabel, pin, ...(sessions === undefined ? {} : { sessions }) });
+}
+
+/** Opens the chosen root of trust; `recorded` is the check value the store is bound to, if any. */
 function openRootOfTrust(options: LocalKmsOptions, recorded: string | undefined): Promise<RootOfTrust> {
   const settings = options.rootOfTrust ?? { kind: 'file' };
   if (settings.kind === 'pkcs11') {

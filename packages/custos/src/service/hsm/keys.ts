@@ -1,0 +1,81 @@
+// HSM-protected keys: which specs and settings a token can serve (refused at CreateKey with UNSUPPORTED, naming what
+// is missing), making a version's key object in the token, and destroying a key's objects. Must not import api.
+import { UnsupportedError, type KeyUsage, type Origin } from '@custos/contract';
+import type { KeySpecEntry } from '../../core/key-specs.js';
+import { destroyTokenKey, generateTokenKey, type TokenKeyKind } from '../../keystore/pkcs11/token-keys.js';
+import type { KeyRecord, KeyVersionRecord } from '../../store/types.js';
+import type { ServiceContext } from '../context.js';
+import { hsmTokenFor } from './tokens.js';
+
+/** What CreateKey asks for, as far as the token is concerned. */
+export interface HsmKeyRequest {
+  readonly spec: KeySpecEntry;
+  readonly usage: KeyUsage;
+  readonly origin: Origin;
+  readonly exportable: boolean;
+}
+
+/** The usages the token serves per family. */
+const USAGES: Record<string, readonly KeyUsage[]> = {
+  aes: ['ENCRYPT_DECRYPT'],
+  hmac: ['GENERATE_VERIFY_MAC'],
+  rsa: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'],
+  ec: ['SIGN_VERIFY'],
+};
+
+/** The token object a version of `spec` needs; UNSUPPORTED naming what the token cannot do. */
+export function hsmKeyKind(request: HsmKeyRequest): TokenKeyKind {
+  const { spec, usage } = request;
+  if (request.origin !== 'AWS_KMS')
+    throw new UnsupportedError(
+      `HSM-protected keys are generated in the token: origin ${request.origin} is not supported`,
+    );
+  if (request.exportable)
+    throw new UnsupportedError('HSM-protected keys never leave the token: exportable is not supported');
+  const family = spec.family.name;
+  const usages = USAGES[family] ?? [];
+  if (!usages.includes(usage))
+    throw new UnsupportedError(
+      `HSM-protected ${spec.name} keys cannot have usage ${usage} (the token does not serve it)`,
+    );
+  if (family === 'aes' && spec.keyBytes === 32) return { type: 'aes', bytes: 32 };
+  if (family === 'hmac' && spec.keyBytes !== undefined) return { type: 'hmac', bytes: spec.keyBytes };
+  if (family === 'rsa' && (spec.modulusBits === 2048 || spec.modulusBits === 3072 || spec.modulusBits === 4096))
+    return { type: 'rsa', bits: spec.modulusBits };
+  const crv = 'crv' in spec.family ? spec.family.crv : undefined;
+  if (family === 'ec' && (crv === 'P-256' || crv === 'P-384')) return { type: 'ec', curve: crv };
+  throw new UnsupportedError(
+    `HSM-protected keys cannot have spec ${spec.name}: the token serves AES-256, HMAC, RSA 2048/3072/4096 and EC P-256/P-384`,
+  );
+}
+
+/** Whether the key's material lives in a token. */
+export function isHsmKey(key: Pick<KeyRecord, 'protectionLevel'>): boolean {
+  return key.protectionLevel === 'HSM';
+}
+
+/**
+ * Makes version `version`'s key object in the token for `keyStoreId` (null = the root's token). The caller stores
+ * the returned fields; if that fails, it calls {@link destroyHsmObject} so nothing is left in the token.
+ */
+export async function createHsmObject(
+  ctx: ServiceContext,
+  key: Pick<KeyRecord, 'id'>,
+  version: number,
+  kind: TokenKeyKind,
+  keyStoreId: string | null,
+): Promise<Pick<KeyVersionRecord, 'tokenObjectId' | 'customKeyStoreId' | 'publicKey'>> {
+  const token = await hsmTokenFor(ctx, keyStoreId);
+  const made = await generateTokenKey(token, kind, `custos ${key.id} v${version}`);
+  return { tokenObjectId: made.id, customKeyStoreId: keyStoreId, publicKey: made.publicKey };
+}
+
+/** Destroys one version's key object (idempotent: an object already gone is fine). */
+export async function destroyHsmObject(
+  ctx: ServiceContext,
+  version: Pick<KeyVersionRecord, 'tokenObjectId' | 'customKeyStoreId'>,
+): Promise<void> {
+  if (!version.tokenObjectId) return;
+  const token = await hsmTokenFor(ctx, version.customKeyStoreId ?? null);
+  await destroyTokenKey(token, version.tokenObjectId);
+}
