@@ -52,7 +52,7 @@ export class KeyService {
       cache,
       counters: new EncryptionCounters(),
       auditWriter: new AuditWriter(this.#counted(base.auditSink ?? inProcessSink(base.store, chainKey))),
-      keyStores: new KeyStoreRegistry(base.hsmModule),
+      keyStores: new KeyStoreRegistry(base.hsmModule, base.config.keyCacheTtlMs),
       chainKey,
       followKey,
       receiptKey: followKey,

@@ -29,7 +29,6 @@ export const CUSTOS_ONLY_FIELDS: ReadonlySet<string> = new Set([
  * modifiers): refused with UNSUPPORTED (UnsupportedOperationException) rather than as unknown fields.
  */
 const UNSUPPORTED_AWS_FIELDS: ReadonlySet<string> = new Set([
-  'CustomKeyStoreId',
   'XksKeyId',
   'XksProxyUriEndpoint',
   'XksProxyUriPath',

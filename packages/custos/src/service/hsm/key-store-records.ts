@@ -1,10 +1,16 @@
 // What the custom key store operations share: loading a store by id, its list entry (with this node's view of the
 // connection), new ids and the trust anchor check. Must not import api.
 import { randomBytes, X509Certificate } from 'node:crypto';
-import { NotFoundError, ValidationError, type CustomKeyStoresListEntry } from '@custos/contract';
+import {
+  NotFoundError,
+  ValidationError,
+  type CreateKeyRequest,
+  type CustomKeyStoresListEntry,
+  type KeyMetadata,
+} from '@custos/contract';
 import * as repo from '../../store/repositories/index.js';
 import type { Db } from '../../store/index.js';
-import type { CustomKeyStoreRecord } from '../../store/types.js';
+import type { CustomKeyStoreRecord, KeyRecord } from '../../store/types.js';
 import type { ServiceContext } from '../context.js';
 
 /** The store with this id, or CUSTOM_KEY_STORE_NOT_FOUND. */
@@ -63,4 +69,31 @@ export function keyStoreEntry(ctx: ServiceContext, store: CustomKeyStoreRecord):
     ...(state === 'FAILED' && errorCode ? { connectionErrorCode: errorCode } : {}),
     creationDate: store.createdAt,
   };
+}
+
+/**
+ * The custom key store CreateKey makes the key in, or null. As on AWS, `customKeyStoreId` and origin AWS_CLOUDHSM go
+ * together (VALIDATION_ERROR otherwise), and such a key is HSM-protected.
+ */
+export function customKeyStoreOf(input: CreateKeyRequest): string | null {
+  const id = input.customKeyStoreId;
+  if (id === undefined && input.origin !== 'AWS_CLOUDHSM') return null;
+  if (id === undefined || input.origin !== 'AWS_CLOUDHSM')
+    throw new ValidationError('a key in a custom key store needs both CustomKeyStoreId and Origin AWS_CLOUDHSM');
+  if (input.protectionLevel === 'SOFTWARE')
+    throw new ValidationError('a key in a custom key store is HSM-protected: protectionLevel SOFTWARE does not apply');
+  return id;
+}
+
+/** KeyMetadata's CustomKeyStoreId and CloudHsmClusterId (the token label) of a key in a custom key store. */
+export async function keyStoreFields(
+  db: Db,
+  key: KeyRecord,
+): Promise<Pick<KeyMetadata, 'customKeyStoreId' | 'cloudHsmClusterId'>> {
+  if (key.origin !== 'AWS_CLOUDHSM') return {};
+  const version = await repo.keyVersions.get(db, key.id, Math.max(1, key.latestVersion));
+  const storeId = version?.customKeyStoreId;
+  if (!storeId) return {};
+  const store = await repo.customKeyStores.get(db, storeId);
+  return { customKeyStoreId: storeId, ...(store ? { cloudHsmClusterId: store.tokenLabel } : {}) };
 }

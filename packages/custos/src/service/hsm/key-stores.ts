@@ -48,10 +48,17 @@ export class KeyStoreRegistry {
   readonly #opening = new Map<string, Promise<ConnectOutcome>>();
   /** Lazy connections that failed on this node, by store id (Describe shows the store FAILED here). */
   readonly #failures = new Map<string, ConnectionErrorCode>();
+  /** When each open store's row was last seen CONNECTED. */
+  readonly #checkedAt = new Map<string, number>();
+  readonly #ttlMs: number;
 
-  /** `module`: the PKCS#11 library from the server's settings; undefined when none is configured. */
-  constructor(module: string | undefined) {
+  /**
+   * `module`: the PKCS#11 library from the server's settings, undefined when none is configured; `ttlMs`: how long a
+   * store's CONNECTED row is trusted before it is read again (0: on every use).
+   */
+  constructor(module: string | undefined, ttlMs: number) {
     this.#module = module;
+    this.#ttlMs = ttlMs;
   }
 
   /** The configured module; UNSUPPORTED when the server has none. */
@@ -111,12 +118,24 @@ export class KeyStoreRegistry {
   }
 
   /**
-   * The open token of a store its row says is CONNECTED, connecting this node lazily. A store not CONNECTED, or one
-   * this node cannot connect to, is CUSTOM_KEY_STORE_INVALID_STATE; a token this node still holds for a store
-   * disconnected elsewhere is closed.
+   * The open token of a store its row says is CONNECTED, connecting this node lazily. The row is read again at most
+   * every `ttlMs` (the key cache's bound on staleness across nodes). A store not CONNECTED, or one this node cannot
+   * connect to, is CUSTOM_KEY_STORE_INVALID_STATE; a token this node still holds for a store disconnected elsewhere
+   * is closed.
    */
-  async token(store: CustomKeyStoreRecord | undefined, rootOfTrust: RootOfTrust): Promise<Pkcs11Token> {
-    if (!store) throw new NotFoundError('no such custom key store', 'CUSTOM_KEY_STORE_NOT_FOUND');
+  async token(
+    storeId: string,
+    load: () => Promise<CustomKeyStoreRecord | undefined>,
+    rootOfTrust: RootOfTrust,
+  ): Promise<Pkcs11Token> {
+    const open = this.#tokens.get(storeId);
+    const checked = this.#checkedAt.get(storeId);
+    if (open && checked !== undefined && Date.now() - checked < this.#ttlMs) return open;
+    const store = await load();
+    if (!store) {
+      await this.disconnect(storeId);
+      throw new NotFoundError(`custom key store not found: ${storeId}`, 'CUSTOM_KEY_STORE_NOT_FOUND');
+    }
     if (store.connectionState !== 'CONNECTED') {
       await this.disconnect(store.id);
       throw new InvalidStateError(
@@ -131,12 +150,14 @@ export class KeyStoreRegistry {
         `custom key store ${store.id} could not connect on this node (${outcome.connected ? 'closed' : outcome.errorCode})`,
         'CUSTOM_KEY_STORE_INVALID_STATE',
       );
+    this.#checkedAt.set(store.id, Date.now());
     return token;
   }
 
   /** Closes this node's token of the store, if open (calls in flight finish first). */
   async disconnect(storeId: string): Promise<void> {
     this.#failures.delete(storeId);
+    this.#checkedAt.delete(storeId);
     const token = this.#tokens.get(storeId);
     if (!token) return;
     this.#tokens.delete(storeId);

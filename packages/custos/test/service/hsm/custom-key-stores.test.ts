@@ -22,6 +22,8 @@ describeSoftHsm('custom key stores')('custom key stores on PKCS#11 tokens (Local
   let kms: LocalKms;
   const logged: string[] = [];
   let n = 0;
+  /** Moves the service's clock (deletion windows). */
+  let clockOffsetMs = 0;
   /** A fresh token for one test (made before the module loads: SoftHSM2 lists its tokens at C_Initialize). */
   const nextToken = (): TestToken => tokens[n++]!;
   const create = async (token: TestToken, pin = STORE_PIN, name = `store-${token.label}`) =>
@@ -38,12 +40,14 @@ describeSoftHsm('custom key stores')('custom key stores on PKCS#11 tokens (Local
 
   beforeAll(async () => {
     root = makeToken(ROOT_PIN);
-    tokens = Array.from({ length: 12 }, () => makeToken(STORE_PIN));
+    tokens = Array.from({ length: 14 }, () => makeToken(STORE_PIN));
     dataDir = await mkdtemp(join(tmpdir(), 'custos-cks-'));
     kms = await LocalKms.open({
       dataDir,
       rootOfTrust: { kind: 'pkcs11', module: root.module, tokenLabel: root.label, pin: root.pin },
       maintenanceIntervalMs: 0,
+      now: () => new Date(Date.now() + clockOffsetMs),
+      config: { keyCacheTtlMs: 0 },
       logger: { error: (details, message) => void logged.push(message, JSON.stringify(details)) },
     });
   });
@@ -223,6 +227,116 @@ describeSoftHsm('custom key stores')('custom key stores on PKCS#11 tokens (Local
     await expectKmsError(kms.updateCustomKeyStore({ customKeyStoreId: 'cks-0123456789abcdef0' }), 'VALIDATION_ERROR');
     const names = (await kms.describeCustomKeyStores({})).customKeyStores.map((s) => s.customKeyStoreName);
     expect(names).not.toContain('bad');
+  });
+
+  it('CreateKey in a CONNECTED store makes the key in its token: Encrypt/Decrypt, Sign, DescribeKey fields', async () => {
+    const token = nextToken();
+    const id = await create(token, STORE_PIN, 'keys-here');
+    await expectKmsError(
+      kms.createKey({ customKeyStoreId: id, origin: 'AWS_CLOUDHSM' }),
+      'CUSTOM_KEY_STORE_INVALID_STATE', // DISCONNECTED
+    );
+    await kms.connectCustomKeyStore({ customKeyStoreId: id });
+    const { keyMetadata } = await kms.createKey({
+      customKeyStoreId: id,
+      origin: 'AWS_CLOUDHSM',
+      description: 'in the store',
+    });
+    expect(keyMetadata).toMatchObject({
+      origin: 'AWS_CLOUDHSM',
+      customKeyStoreId: id,
+      cloudHsmClusterId: token.label,
+      protectionLevel: 'HSM',
+      keySpec: 'SYMMETRIC_DEFAULT',
+      keyState: 'Enabled',
+    });
+    const { keyId } = keyMetadata;
+    expect((await kms.describeKey({ keyId })).keyMetadata).toMatchObject({
+      origin: 'AWS_CLOUDHSM',
+      customKeyStoreId: id,
+      cloudHsmClusterId: token.label,
+    });
+    const plaintext = new TextEncoder().encode('kept in the token');
+    const { ciphertextBlob } = await kms.encrypt({ keyId, plaintext, encryptionContext: { app: 'x' } });
+    expect((await kms.decrypt({ ciphertextBlob, encryptionContext: { app: 'x' } })).plaintext).toEqual(plaintext);
+    await expectKmsError(kms.decrypt({ ciphertextBlob, encryptionContext: { app: 'y' } }), 'INVALID_CIPHERTEXT');
+    // What the token serves beyond AES: an ECDSA key.
+    const signer = (
+      await kms.createKey({
+        customKeyStoreId: id,
+        origin: 'AWS_CLOUDHSM',
+        keySpec: 'ECC_NIST_P256',
+        keyUsage: 'SIGN_VERIFY',
+      })
+    ).keyMetadata.keyId;
+    const { signature } = await kms.sign({ keyId: signer, message: plaintext, signingAlgorithm: 'ECDSA_SHA_256' });
+    expect(
+      (await kms.verify({ keyId: signer, message: plaintext, signature, signingAlgorithm: 'ECDSA_SHA_256' }))
+        .signatureValid,
+    ).toBe(true);
+    // As on AWS, keys in a custom key store do not rotate.
+    await expectKmsError(kms.rotateKeyOnDemand({ keyId }), 'UNSUPPORTED');
+    // Disconnected, its keys cannot be used (the row is read again: keyCacheTtlMs 0); connected again, they can.
+    await kms.disconnectCustomKeyStore({ customKeyStoreId: id });
+    await expectKmsError(kms.encrypt({ keyId, plaintext }), 'CUSTOM_KEY_STORE_INVALID_STATE');
+    await expectKmsError(
+      kms.decrypt({ ciphertextBlob, encryptionContext: { app: 'x' } }),
+      'CUSTOM_KEY_STORE_INVALID_STATE',
+    );
+    expect((await kms.describeKey({ keyId })).keyMetadata.customKeyStoreId).toBe(id);
+    // While it holds keys, a store cannot be deleted; once they are destroyed, it can.
+    await expectKmsError(kms.deleteCustomKeyStore({ customKeyStoreId: id }), 'CUSTOM_KEY_STORE_HAS_KEYS');
+    await kms.connectCustomKeyStore({ customKeyStoreId: id });
+    expect((await kms.decrypt({ ciphertextBlob, encryptionContext: { app: 'x' } })).plaintext).toEqual(plaintext);
+    for (const k of [keyId, signer]) await kms.scheduleKeyDeletion({ keyId: k, pendingWindowInDays: 7 });
+    clockOffsetMs = 8 * 24 * 60 * 60 * 1000;
+    try {
+      await kms.runMaintenance();
+    } finally {
+      clockOffsetMs = 0;
+    }
+    expect((await kms.describeKey({ keyId })).keyMetadata.keyState).toBe('Destroyed');
+    await kms.disconnectCustomKeyStore({ customKeyStoreId: id });
+    await kms.deleteCustomKeyStore({ customKeyStoreId: id });
+    await expectKmsError(kms.describeCustomKeyStores({ customKeyStoreId: id }), 'CUSTOM_KEY_STORE_NOT_FOUND');
+  });
+
+  it('CreateKey refuses a store id without origin AWS_CLOUDHSM (and the reverse), SOFTWARE protection, an unknown store, a spec the token lacks', async () => {
+    const id = await create(nextToken(), STORE_PIN, 'create-key-refusals');
+    await kms.connectCustomKeyStore({ customKeyStoreId: id });
+    await expectKmsError(kms.createKey({ customKeyStoreId: id }), 'VALIDATION_ERROR');
+    await expectKmsError(kms.createKey({ customKeyStoreId: id, origin: 'AWS_KMS' }), 'VALIDATION_ERROR');
+    await expectKmsError(kms.createKey({ origin: 'AWS_CLOUDHSM' }), 'VALIDATION_ERROR');
+    await expectKmsError(
+      kms.createKey({ customKeyStoreId: id, origin: 'AWS_CLOUDHSM', protectionLevel: 'SOFTWARE' }),
+      'VALIDATION_ERROR',
+    );
+    await expectKmsError(
+      kms.createKey({ customKeyStoreId: 'cks-0123456789abcdef0', origin: 'AWS_CLOUDHSM' }),
+      'CUSTOM_KEY_STORE_NOT_FOUND',
+    );
+    await expectKmsError(
+      kms.createKey({
+        customKeyStoreId: id,
+        origin: 'AWS_CLOUDHSM',
+        keySpec: 'ECC_NIST_EDWARDS25519',
+        keyUsage: 'SIGN_VERIFY',
+      }),
+      'UNSUPPORTED',
+    );
+    await expectKmsError(
+      kms.createKey({ customKeyStoreId: id, origin: 'AWS_CLOUDHSM', exportable: true }),
+      'UNSUPPORTED',
+    );
+    const { keys } = await kms.listKeys({});
+    const inStore = [];
+    for (const k of keys) {
+      const { keyMetadata } = await kms.describeKey({ keyId: k.keyId });
+      if (keyMetadata.customKeyStoreId === id) inStore.push(k.keyId);
+    }
+    expect(inStore).toEqual([]); // nothing half-made
+    await kms.disconnectCustomKeyStore({ customKeyStoreId: id });
+    await kms.deleteCustomKeyStore({ customKeyStoreId: id });
   });
 
   it('refuses key store operations on a server with no PKCS#11 module (UNSUPPORTED)', async () => {
