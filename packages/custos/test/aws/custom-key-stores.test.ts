@@ -6,6 +6,11 @@ import { Writable } from 'node:stream';
 import {
   ConnectCustomKeyStoreCommand,
   CreateCustomKeyStoreCommand,
+  CreateKeyCommand,
+  DecryptCommand,
+  DescribeKeyCommand,
+  EncryptCommand,
+  GenerateDataKeyCommand,
   DeleteCustomKeyStoreCommand,
   DescribeCustomKeyStoresCommand,
   DisconnectCustomKeyStoreCommand,
@@ -28,7 +33,7 @@ describeSoftHsm('custom key stores over the AWS SDK')('custom key stores through
 
   beforeAll(async () => {
     const root = makeToken('71345-aws-root-pin');
-    tokens = Array.from({ length: 4 }, () => makeToken(STORE_PIN));
+    tokens = Array.from({ length: 5 }, () => makeToken(STORE_PIN));
     server = await startAwsServer({
       rootOfTrust: { kind: 'pkcs11', module: root.module, tokenLabel: root.label, pin: root.pin },
       logger: {
@@ -123,7 +128,7 @@ describeSoftHsm('custom key stores over the AWS SDK')('custom key stores through
 
   it('refuses a name or token in use, EXTERNAL_KEY_STORE, a bad trust anchor, and any field naming a library', async () => {
     await create(tokens[2]!, 'aws-taken');
-    await expectAws(create(tokens[3]!, 'aws-taken'), 'CustomKeyStoreNameInUseException');
+    await expectAws(create(tokens[4]!, 'aws-taken'), 'CustomKeyStoreNameInUseException');
     await expectAws(create(tokens[2]!, 'aws-other'), 'CloudHsmClusterInUseException');
     await expectAws(
       client.send(
@@ -149,7 +154,7 @@ describeSoftHsm('custom key stores over the AWS SDK')('custom key stores through
       client.send(
         new CreateCustomKeyStoreCommand({
           CustomKeyStoreName: 'aws-bad-anchor',
-          CloudHsmClusterId: tokens[3]!.label,
+          CloudHsmClusterId: tokens[4]!.label,
           KeyStorePassword: STORE_PIN,
           TrustAnchorCertificate: 'not a certificate',
         }),
@@ -160,7 +165,7 @@ describeSoftHsm('custom key stores over the AWS SDK')('custom key stores through
     for (const field of ['Module', 'Pkcs11Module', 'HsmModule', 'ModulePath', 'Library']) {
       const reply = await signedFetch(server.url, credentials, 'TrentService.CreateCustomKeyStore', {
         CustomKeyStoreName: `aws-lib-${field}`,
-        CloudHsmClusterId: tokens[3]!.label,
+        CloudHsmClusterId: tokens[4]!.label,
         KeyStorePassword: STORE_PIN,
         TrustAnchorCertificate: TRUST_ANCHOR,
         [field]: '/tmp/evil.so',
@@ -174,6 +179,50 @@ describeSoftHsm('custom key stores over the AWS SDK')('custom key stores through
     expect(
       names.filter((n) => n!.startsWith('aws-lib-') || n === 'aws-bad-anchor' || n!.startsWith('aws-xks')),
     ).toEqual([]);
+  });
+
+  it('CreateKey with CustomKeyStoreId and Origin AWS_CLOUDHSM, Encrypt/Decrypt with it, DescribeKey fields, CustomKeyStoreHasCMKsException', async () => {
+    const token = tokens[3]!;
+    const { CustomKeyStoreId: id } = await create(token, 'aws-keys');
+    await expectAws(
+      client.send(new CreateKeyCommand({ CustomKeyStoreId: id, Origin: 'AWS_CLOUDHSM' })),
+      'CustomKeyStoreInvalidStateException',
+    );
+    await client.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: id }));
+    const { KeyMetadata: created } = await client.send(
+      new CreateKeyCommand({ CustomKeyStoreId: id, Origin: 'AWS_CLOUDHSM', Description: 'in a token' }),
+    );
+    expect(created).toMatchObject({ Origin: 'AWS_CLOUDHSM', CustomKeyStoreId: id, CloudHsmClusterId: token.label });
+    const keyId = created!.KeyId!;
+    const { KeyMetadata: described } = await client.send(new DescribeKeyCommand({ KeyId: keyId }));
+    expect(described).toMatchObject({
+      Origin: 'AWS_CLOUDHSM',
+      CustomKeyStoreId: id,
+      CloudHsmClusterId: token.label,
+      KeySpec: 'SYMMETRIC_DEFAULT',
+      KeyState: 'Enabled',
+    });
+    expect(described).not.toHaveProperty('ProtectionLevel'); // a Custos field, native API only
+    const plaintext = new TextEncoder().encode('through the AWS SDK, in the token');
+    const { CiphertextBlob } = await client.send(
+      new EncryptCommand({ KeyId: keyId, Plaintext: plaintext, EncryptionContext: { tenant: 'a' } }),
+    );
+    const decrypted = await client.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: { tenant: 'a' } }));
+    expect(decrypted.Plaintext).toEqual(plaintext);
+    expect(decrypted.KeyId).toBe(created!.Arn);
+    const dataKey = await client.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' }));
+    expect((await client.send(new DecryptCommand({ CiphertextBlob: dataKey.CiphertextBlob }))).Plaintext).toEqual(
+      dataKey.Plaintext,
+    );
+    await client.send(new DisconnectCustomKeyStoreCommand({ CustomKeyStoreId: id }));
+    await expectAws(
+      client.send(new DeleteCustomKeyStoreCommand({ CustomKeyStoreId: id })),
+      'CustomKeyStoreHasCMKsException',
+    );
+    await expectAws(
+      client.send(new EncryptCommand({ KeyId: keyId, Plaintext: plaintext })),
+      'CustomKeyStoreInvalidStateException',
+    );
   });
 
   it('puts the PIN in no answer and no log line', async () => {
