@@ -26,6 +26,7 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
   // The schema admits AWS_KMS, EXTERNAL and AWS_CLOUDHSM (with a custom key store); EXTERNAL_KEY_STORE fails validation.
   const origin = input.origin ?? 'AWS_KMS';
   const keyStoreId = customKeyStoreOf(input);
+  if (keyStoreId !== null) ctx.keyStores.requireModule(); // UNSUPPORTED on a server with no PKCS#11 module
   const constraints = input.usageConstraints ?? {};
   checkConstraints(spec, usage, constraints);
   checkPolicy(input.policy);
