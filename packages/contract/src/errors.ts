@@ -45,6 +45,12 @@ export const ERROR_CODES = [
   'CERTIFICATE_KEY_MISMATCH',
   'CERTIFICATE_NOT_TRUSTED',
   'ISSUER_NOT_CA',
+  'CUSTOM_KEY_STORE_NOT_FOUND',
+  'CUSTOM_KEY_STORE_NAME_IN_USE',
+  'CLOUD_HSM_CLUSTER_IN_USE',
+  'CUSTOM_KEY_STORE_INVALID_STATE',
+  'CUSTOM_KEY_STORE_HAS_KEYS',
+  'INCORRECT_TRUST_ANCHOR',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -90,6 +96,7 @@ export class ValidationError extends KmsError {
       | 'INVALID_CERTIFICATE'
       | 'CERTIFICATE_KEY_MISMATCH'
       | 'CERTIFICATE_NOT_TRUSTED'
+      | 'INCORRECT_TRUST_ANCHOR'
     > = 'VALIDATION_ERROR',
     options?: { cause?: unknown },
   ) {
@@ -101,7 +108,10 @@ export class ValidationError extends KmsError {
 export class NotFoundError extends KmsError {
   constructor(
     message: string,
-    code: Extract<ErrorCode, 'KEY_NOT_FOUND' | 'ALIAS_NOT_FOUND' | 'NOT_FOUND'> = 'NOT_FOUND',
+    code: Extract<
+      ErrorCode,
+      'KEY_NOT_FOUND' | 'ALIAS_NOT_FOUND' | 'NOT_FOUND' | 'CUSTOM_KEY_STORE_NOT_FOUND'
+    > = 'NOT_FOUND',
   ) {
     super(code, message);
   }
@@ -114,6 +124,12 @@ export class InvalidStateError extends KmsError {
     code: Extract<
       ErrorCode,
       'KEY_DISABLED' | 'INVALID_KEY_STATE' | 'KEY_NOT_YET_VALID' | 'KEY_EXPIRED' | 'ISSUER_NOT_CA'
+      | 'KEY_DISABLED'
+      | 'INVALID_KEY_STATE'
+      | 'KEY_NOT_YET_VALID'
+      | 'KEY_EXPIRED'
+      | 'CUSTOM_KEY_STORE_INVALID_STATE'
+      | 'CUSTOM_KEY_STORE_HAS_KEYS'
     > = 'INVALID_KEY_STATE',
   ) {
     super(code, message);
@@ -163,10 +179,16 @@ export class UnsupportedError extends KmsError {
   }
 }
 
-/** The resource already exists (alias name, key id). */
+/** The resource already exists (alias name, key id, custom key store name or token). */
 export class ConflictError extends KmsError {
-  constructor(message: string) {
-    super('ALREADY_EXISTS', message);
+  constructor(
+    message: string,
+    code: Extract<
+      ErrorCode,
+      'ALREADY_EXISTS' | 'CUSTOM_KEY_STORE_NAME_IN_USE' | 'CLOUD_HSM_CLUSTER_IN_USE'
+    > = 'ALREADY_EXISTS',
+  ) {
+    super(code, message);
   }
 }
 
@@ -243,6 +265,12 @@ export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
   CERTIFICATE_KEY_MISMATCH: (m) => new ValidationError(m, 'CERTIFICATE_KEY_MISMATCH'),
   CERTIFICATE_NOT_TRUSTED: (m) => new ValidationError(m, 'CERTIFICATE_NOT_TRUSTED'),
   ISSUER_NOT_CA: (m) => new InvalidStateError(m, 'ISSUER_NOT_CA'),
+  CUSTOM_KEY_STORE_NOT_FOUND: (m) => new NotFoundError(m, 'CUSTOM_KEY_STORE_NOT_FOUND'),
+  CUSTOM_KEY_STORE_NAME_IN_USE: (m) => new ConflictError(m, 'CUSTOM_KEY_STORE_NAME_IN_USE'),
+  CLOUD_HSM_CLUSTER_IN_USE: (m) => new ConflictError(m, 'CLOUD_HSM_CLUSTER_IN_USE'),
+  CUSTOM_KEY_STORE_INVALID_STATE: (m) => new InvalidStateError(m, 'CUSTOM_KEY_STORE_INVALID_STATE'),
+  CUSTOM_KEY_STORE_HAS_KEYS: (m) => new InvalidStateError(m, 'CUSTOM_KEY_STORE_HAS_KEYS'),
+  INCORRECT_TRUST_ANCHOR: (m) => new ValidationError(m, 'INCORRECT_TRUST_ANCHOR'),
 };
 
 /** Rebuilds the right error class from a code received over the wire; unknown codes become INTERNAL. */

@@ -93,6 +93,24 @@ export type Origin = (typeof ORIGINS)[number];
 export const PROTECTION_LEVELS = ['SOFTWARE', 'HSM'] as const;
 export type ProtectionLevel = (typeof PROTECTION_LEVELS)[number];
 
+/** Custom key store kinds (AWS names): Custos maps AWS_CLOUDHSM onto a PKCS#11 token; EXTERNAL_KEY_STORE is refused. */
+export const CUSTOM_KEY_STORE_TYPES = ['AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE'] as const;
+export type CustomKeyStoreType = (typeof CUSTOM_KEY_STORE_TYPES)[number];
+
+/** A custom key store's connection state (AWS DescribeCustomKeyStores). */
+export const CONNECTION_STATES = ['CONNECTED', 'CONNECTING', 'DISCONNECTED', 'DISCONNECTING', 'FAILED'] as const;
+export type ConnectionState = (typeof CONNECTION_STATES)[number];
+
+/** Why a custom key store is FAILED (the AWS values Custos can meet on a PKCS#11 token). */
+export const CONNECTION_ERROR_CODES = [
+  'INVALID_CREDENTIALS',
+  'CLUSTER_NOT_FOUND',
+  'USER_LOCKED_OUT',
+  'NETWORK_ERRORS',
+  'INTERNAL_ERROR',
+] as const;
+export type ConnectionErrorCode = (typeof CONNECTION_ERROR_CODES)[number];
+
 export const MESSAGE_TYPES = ['RAW', 'DIGEST'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 

@@ -64,7 +64,7 @@ describe('CreateKey', () => {
     bad(CreateKeyRequest, { keySpec: 'RSA_1024' });
     bad(CreateKeyRequest, { keyUsage: 'ENCRYPT' });
     bad(CreateKeyRequest, { multiRegion: 'yes' }); // true validates; the service refuses it as UNSUPPORTED
-    bad(CreateKeyRequest, { origin: 'AWS_CLOUDHSM' });
+    bad(CreateKeyRequest, { origin: 'EXTERNAL_KEY_STORE' }); // AWS_CLOUDHSM validates: the service pairs it with a store
     bad(CreateKeyRequest, { tags: [{ tagKey: '', tagValue: 'x' }] });
     bad(CreateKeyRequest, { usageConstraints: { maxUses: 0 } });
     bad(CreateKeyRequest, { usageConstraints: { allowedAlgorithms: ['MD5'] } });
@@ -217,6 +217,6 @@ describe('OPERATIONS', () => {
         : request.additionalProperties === false;
       expect(closed, method).toBe(true);
     }
-    expect(Object.keys(OPERATIONS)).toHaveLength(62);
+    expect(Object.keys(OPERATIONS)).toHaveLength(68);
   });
 });

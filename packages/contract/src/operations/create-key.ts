@@ -15,6 +15,7 @@ import {
   literalUnion,
 } from '../schemas/common.js';
 import { contractOperation } from '../operation.js';
+import { CustomKeyStoreId } from '../schemas/custom-key-stores.js';
 
 /** CreateKey request. */
 export const CreateKeyRequest = Type.Object(
@@ -25,8 +26,13 @@ export const CreateKeyRequest = Type.Object(
     /** Deprecated by AWS; the service treats it as keySpec. */
     customerMasterKeySpec: Type.Optional(KeySpecSchema),
     keySpec: Type.Optional(KeySpecSchema),
-    /** AWS_CLOUDHSM and EXTERNAL_KEY_STORE need custom key stores, which Custos does not have. */
-    origin: Type.Optional(literalUnion(['AWS_KMS', 'EXTERNAL'])),
+    /**
+     * AWS_CLOUDHSM: generated in the PKCS#11 token of the custom key store `customKeyStoreId` (both or neither).
+     * EXTERNAL_KEY_STORE (external key stores) is not supported.
+     */
+    origin: Type.Optional(literalUnion(['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM'])),
+    /** The custom key store (a PKCS#11 token) to make the key in; it must be CONNECTED. */
+    customKeyStoreId: Type.Optional(CustomKeyStoreId),
     tags: Type.Optional(Type.Array(Tag)),
     /** Accepted so that AWS tools validate; any effect is a service rule. */
     bypassPolicyLockoutSafetyCheck: Type.Optional(Type.Boolean()),

@@ -64,6 +64,12 @@ export * from './issue-certificate.js';
 export * from './list-trusted-certificates.js';
 export * from './set-key-certificate.js';
 export * from './verify-certificate-chain.js';
+export * from './connect-custom-key-store.js';
+export * from './create-custom-key-store.js';
+export * from './delete-custom-key-store.js';
+export * from './describe-custom-key-stores.js';
+export * from './disconnect-custom-key-store.js';
+export * from './update-custom-key-store.js';
 
 import { operationTable } from '../operation.js';
 import { cancelKeyDeletionOperation } from './cancel-key-deletion.js';
@@ -128,6 +134,12 @@ import { issueCertificateOperation } from './issue-certificate.js';
 import { listTrustedCertificatesOperation } from './list-trusted-certificates.js';
 import { setKeyCertificateOperation } from './set-key-certificate.js';
 import { verifyCertificateChainOperation } from './verify-certificate-chain.js';
+import { connectCustomKeyStoreOperation } from './connect-custom-key-store.js';
+import { createCustomKeyStoreOperation } from './create-custom-key-store.js';
+import { deleteCustomKeyStoreOperation } from './delete-custom-key-store.js';
+import { describeCustomKeyStoresOperation } from './describe-custom-key-stores.js';
+import { disconnectCustomKeyStoreOperation } from './disconnect-custom-key-store.js';
+import { updateCustomKeyStoreOperation } from './update-custom-key-store.js';
 
 /**
  * Every `Kms` method (except `close`) by method name: its row (wire name, schemas, route, retry safety, AWS). The
@@ -301,6 +313,20 @@ export const OPERATIONS = operationTable({
   deleteTrustedCertificate: deleteTrustedCertificateOperation,
   /** Builds and checks a path from a chain's leaf to a trust anchor; a failing chain is an answer, not an error. */
   verifyCertificateChain: verifyCertificateChainOperation,
+  // Custom key stores (AWS KMS; on Custos a PKCS#11 token of the server's configured module)
+
+  /** A custom key store on a PKCS#11 token (`cloudHsmClusterId` = token label, `keyStorePassword` = its PIN). */
+  createCustomKeyStore: createCustomKeyStoreOperation,
+  /** The custom key stores and their connection state, paged, or one by id or name. */
+  describeCustomKeyStores: describeCustomKeyStoresOperation,
+  /** Connects a custom key store to its token (FAILED with a ConnectionErrorCode when the token refuses). */
+  connectCustomKeyStore: connectCustomKeyStoreOperation,
+  /** Disconnects a custom key store: its keys are unusable until it is connected again. */
+  disconnectCustomKeyStore: disconnectCustomKeyStoreOperation,
+  /** Changes a DISCONNECTED store's name, PIN or token label. */
+  updateCustomKeyStore: updateCustomKeyStoreOperation,
+  /** Deletes a DISCONNECTED custom key store that holds no keys. */
+  deleteCustomKeyStore: deleteCustomKeyStoreOperation,
 });
 
 /** A `Kms` method name that is an operation: `'createKey' | 'encrypt' | ...`. */

@@ -248,6 +248,9 @@ export const KeyMetadata = Type.Object({
   pendingDeletionWindowInDays: Type.Optional(Type.Integer({ minimum: 1 })),
   expirationModel: Type.Optional(ExpirationModelSchema),
   currentKeyMaterialId: Type.Optional(Type.String()),
+  /** The custom key store holding the key (origin AWS_CLOUDHSM), and its token's label. */
+  customKeyStoreId: Type.Optional(Type.String()),
+  cloudHsmClusterId: Type.Optional(Type.String()),
   // Custos fields
   exportable: Type.Boolean(),
   derivationAlgorithms: Type.Optional(Type.Array(DerivationAlgorithmSchema)),

@@ -31,6 +31,8 @@ export interface ServerOptions {
   rootOfTrust?: Exclude<RootOfTrustSettings, { kind: 'shamir' }> | { kind: 'shamir' };
   /** Unseal attempts per minute per client address (default 20; beyond it 429 LIMIT_EXCEEDED). */
   unsealPerMinute?: number;
+  /** The PKCS#11 module custom key stores use (LocalKms `hsmModule`): default the PKCS#11 root's module. */
+  hsmModule?: string;
   /** The store, passed to LocalKms as it is: default SQLite in `<dataDir>/custos.db`. */
   store?: LocalKmsOptions['store'];
   /** PEM files: with both, the server speaks HTTPS. */
@@ -173,6 +175,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ? { auditCheckpoints: { ...options.kmsOptions?.auditCheckpoints, file: options.auditCheckpointFile } }
       : {}),
     ...(options.acceptAuditMismatch === true ? { acceptAuditMismatch: true } : {}),
+    ...(options.hsmModule !== undefined ? { hsmModule: options.hsmModule } : {}),
   };
   const adminTokenFile = join(options.dataDir, ADMIN_TOKEN_FILE);
   /** Opens LocalKms and, on a fresh store, creates the first admin token (in its file, never in a log line). */

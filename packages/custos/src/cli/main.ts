@@ -11,6 +11,7 @@ import { registerEncrypt } from './commands/encrypt.js';
 import { registerKey } from './commands/key.js';
 import { registerOperator } from './commands/operator.js';
 import { registerRootCommands } from './commands/operator-root.js';
+import { registerKeyStore } from './commands/key-store.js';
 import { registerPublicKey } from './commands/public-key.js';
 import { registerRandom } from './commands/random.js';
 import { registerServer } from './commands/server.js';
@@ -57,6 +58,7 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
   registerRandom(program);
   registerToken(program);
   registerAccessKey(program);
+  registerKeyStore(program);
   registerAudit(program);
   registerRootCommands(registerOperator(program));
   registerTrust(program);

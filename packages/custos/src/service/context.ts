@@ -8,6 +8,7 @@ import type { Db, Store } from '../store/index.js';
 import type { AuditWriter } from './audit/group-commit.js';
 import type { AuditSink } from './audit/worker-sink.js';
 import type { KeyCache } from './cache.js';
+import type { KeyStoreRegistry } from './hsm/key-stores.js';
 import type { EncryptionCounters } from './counters.js';
 import type { TokenHasher } from './integrity/keys.js';
 import type { RunningOperation } from './lifecycle.js';
@@ -54,6 +55,8 @@ export interface BaseServiceContext {
   readonly auditChainKey?: Uint8Array;
   /** Where the signed audit checkpoints are, for VerifyAuditChain (LocalKms sets it; absent, none are checked). */
   readonly auditCheckpoints?: { readonly publicKey: KeyObject; readonly file: string };
+  /** The PKCS#11 module custom key stores open their tokens on (the server's settings only); none: no key stores. */
+  readonly hsmModule?: string;
   /** The PKCS#11 tokens HSM-protected keys live in (service/hsm/tokens.ts); absent, HSM keys are UNSUPPORTED. */
   readonly hsmTokens?: HsmTokens;
 }
@@ -63,6 +66,8 @@ export interface ServiceContext extends BaseServiceContext {
   readonly cache: KeyCache;
   readonly counters: EncryptionCounters;
   readonly auditWriter: AuditWriter;
+  /** The custom key stores this node has connected (their tokens). */
+  readonly keyStores: KeyStoreRegistry;
   /** The audit chain's HMAC key (`deriveKey('audit-chain')`), derived once. Never logged. */
   readonly chainKey: () => Promise<Uint8Array>;
   /** The key of ListAuditRecords follow cursors (`deriveKey('audit-receipt')`), derived once. Never logged. */

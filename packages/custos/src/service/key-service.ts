@@ -19,6 +19,7 @@ import { issueReceipt } from './audit/receipts.js';
 import { inProcessSink, type AuditSink } from './audit/worker-sink.js';
 import { DEFAULT_KEY_CACHE, KeyCache } from './cache.js';
 import { EncryptionCounters } from './counters.js';
+import { KeyStoreRegistry } from './hsm/key-stores.js';
 import type { AuditSlot, BaseServiceContext, OpContext, ServiceConfig, ServiceContext } from './context.js';
 import { integrityFailureOf, logIntegrityFailure } from './integrity/failure.js';
 import { parseKeyRef } from './key-ref.js';
@@ -51,6 +52,7 @@ export class KeyService {
       cache,
       counters: new EncryptionCounters(),
       auditWriter: new AuditWriter(this.#counted(base.auditSink ?? inProcessSink(base.store, chainKey))),
+      keyStores: new KeyStoreRegistry(base.hsmModule, base.config.keyCacheTtlMs),
       chainKey,
       followKey,
       receiptKey: followKey,
@@ -74,10 +76,11 @@ export class KeyService {
     };
   }
 
-  /** Writes every queued audit record and releases the audit sink; call before closing the store. */
-  close(): Promise<void> {
+  /** Closes the custom key stores' tokens, writes every queued audit record and releases the audit sink; call before closing the store. */
+  async close(): Promise<void> {
     this.#unsubscribe();
-    return this.context.auditWriter.close();
+    await this.context.keyStores.close();
+    await this.context.auditWriter.close();
   }
 
   /** Runs a Kms operation for `caller`, its input checked against the row's request schema first. */

@@ -81,6 +81,11 @@ export interface LocalKmsOptions {
    * at least its threshold of them; the file must exist (it is never created here).
    */
   readonly rootOfTrust?: RootOfTrustSettings;
+  /**
+   * The PKCS#11 module library (absolute path) the custom key stores' tokens are opened on; default the root of
+   * trust's module when the root is PKCS#11. The only library they ever load: a client names a token, never a path.
+   */
+  readonly hsmModule?: string;
   /** Seals a new root key file with this passphrase (scrypt), or opens a sealed one. */
   readonly passphrase?: string;
   /** Root key file path; default `<dataDir>/root.key`. */
@@ -244,6 +249,7 @@ export class LocalKms implements Kms {
         auditCheckpoints: { publicKey: signing.publicKey, file: checkpointFile },
         ...(auditSink ? { auditSink } : {}),
         config: { ...DEFAULT_CONFIG, ...options.config },
+        ...hsmModuleOf(options),
         now: options.now ?? (() => new Date()),
         logger: options.logger ?? consoleLogger,
       });
@@ -459,6 +465,12 @@ export class LocalKms implements Kms {
       throw this.#service.toKmsError(error, operation, randomUUID());
     });
   }
+}
+
+/** The module custom key stores use: `hsmModule`, else the PKCS#11 root's module (none with a file root). */
+function hsmModuleOf(options: LocalKmsOptions): { hsmModule?: string } {
+  if (options.hsmModule !== undefined) return { hsmModule: options.hsmModule };
+  return options.rootOfTrust?.kind === 'pkcs11' ? { hsmModule: options.rootOfTrust.module } : {};
 }
 
 /** The tokens of HSM-protected keys: the root of trust's token when the root is PKCS#11 (opened on first use). */

@@ -20,7 +20,9 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export function whyNotRotatable(key: KeyRecord): string | undefined {
   if (!isSymmetric(specEntry(key.spec))) return 'only symmetric (AES and HMAC) keys can be rotated';
-  if (key.origin !== 'AWS_KMS') return 'keys with imported key material cannot be rotated';
+  if (key.origin === 'EXTERNAL') return 'keys with imported key material cannot be rotated';
+  // As on AWS: neither automatic nor on-demand rotation for keys in a custom key store.
+  if (key.origin === 'AWS_CLOUDHSM') return 'keys in a custom key store cannot be rotated';
   return undefined;
 }
 

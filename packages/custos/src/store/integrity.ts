@@ -89,6 +89,16 @@ export const AUTHENTICATED_COLUMNS = {
     'certificate',
     'created_at',
   ],
+  custom_key_stores: [
+    'id',
+    'name',
+    'token_label',
+    'wrapped_pin',
+    'trust_anchor',
+    'connection_state',
+    'connection_error_code',
+    'created_at',
+  ],
 } as const satisfies { [T in keyof Database]?: readonly (keyof Database[T] & string)[] };
 
 export type AuthenticatedTable = keyof typeof AUTHENTICATED_COLUMNS;

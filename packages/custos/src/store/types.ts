@@ -3,6 +3,7 @@
 import type {
   Algorithm,
   AuditOutcome,
+  ConnectionErrorCode,
   KeySpec,
   KeyState,
   KeyUsage,
@@ -127,6 +128,23 @@ export interface AccessKeyRecord {
   readonly createdAt: Date;
   readonly revokedAt: Date | null;
   readonly lastUsedAt: Date | null;
+}
+
+/** The desired connection state of a custom key store (CONNECTING and DISCONNECTING are never stored). */
+export type StoredConnectionState = 'CONNECTED' | 'DISCONNECTED' | 'FAILED';
+
+export interface CustomKeyStoreRecord {
+  readonly id: string; // 'cks-' + 17 hex characters
+  readonly name: string;
+  /** The PKCS#11 token's label (AWS CloudHsmClusterId). */
+  readonly tokenLabel: string;
+  /** The token's user PIN, wrapped by the root of trust (aad: service/hsm/key-stores.ts keyStorePinAad). */
+  readonly wrappedPin: Uint8Array;
+  readonly trustAnchor: string;
+  readonly connectionState: StoredConnectionState;
+  /** Why the last connection failed (AWS ConnectionErrorCode), with FAILED only. */
+  readonly connectionErrorCode: ConnectionErrorCode | null;
+  readonly createdAt: Date;
 }
 
 export type { AuditOutcome };

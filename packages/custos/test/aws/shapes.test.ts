@@ -96,8 +96,14 @@ describe('fromAws (requests)', () => {
     );
   });
 
-  it('refuses AWS fields of features Custos lacks with UNSUPPORTED (custom key stores, enclave recipients)', () => {
-    expect(codeOf(() => fromAws(OPERATIONS.createKey.request, { CustomKeyStoreId: 'cks-1' }))).toBe('UNSUPPORTED');
+  it('refuses AWS fields of features Custos lacks with UNSUPPORTED (external key stores, random from a key store, enclave recipients)', () => {
+    expect(fromAws(OPERATIONS.createKey.request, { CustomKeyStoreId: 'cks-1', Origin: 'AWS_CLOUDHSM' })).toEqual({
+      customKeyStoreId: 'cks-1',
+      origin: 'AWS_CLOUDHSM',
+    });
+    expect(codeOf(() => fromAws(OPERATIONS.createCustomKeyStore.request, { XksProxyUriPath: '/x' }))).toBe(
+      'UNSUPPORTED',
+    );
     expect(codeOf(() => fromAws(OPERATIONS.createKey.request, { XksKeyId: 'x' }))).toBe('UNSUPPORTED');
     expect(codeOf(() => fromAws(OPERATIONS.decrypt.request, { CiphertextBlob: 'aGk=', Recipient: {} }))).toBe(
       'UNSUPPORTED',
@@ -214,6 +220,6 @@ describe('targets', () => {
       .filter((m) => OPERATIONS[m].aws)
       .map((m) => `TrentService.${OPERATIONS[m].name}`);
     expect(Object.keys(TARGETS).sort()).toEqual(aws.sort());
-    expect(Object.keys(TARGETS)).toHaveLength(39);
+    expect(Object.keys(TARGETS)).toHaveLength(45);
   });
 });

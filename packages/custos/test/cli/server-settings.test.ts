@@ -1,7 +1,7 @@
 // `custos server` settings → startServer options: the mapping itself (no process needed).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConfigFile, serverOptions } from '../../src/cli/commands/server.js';
 
@@ -30,6 +30,14 @@ describe('custos server settings', () => {
       kind: 'postgres',
       url: 'postgres://db/custos',
     });
+  });
+
+  it('passes --hsm-module on as an absolute path, and nothing without it', () => {
+    expect(serverOptions({ ...base, hsmModule: 'lib/p11.so' }).hsmModule).toBe(resolve('lib/p11.so'));
+    expect(serverOptions({ ...base, hsmModule: '/usr/lib/softhsm/libsofthsm2.so' }).hsmModule).toBe(
+      '/usr/lib/softhsm/libsofthsm2.so',
+    );
+    expect(serverOptions(base)).not.toHaveProperty('hsmModule');
   });
 
   it('selects the SQLite store in the data directory without --database-url', () => {

@@ -50,6 +50,11 @@ export function describeSoftHsm(what: string): typeof describe | typeof describe
   return describe.skip;
 }
 
+/** Whether SoftHSM2 and pkcs11js are here, for a single case in a file that otherwise needs neither. */
+export function softHsmAvailable(): boolean {
+  return MISSING === undefined;
+}
+
 /** The module path (call only inside a describeSoftHsm block). */
 function softHsmModule(): string {
   if (SOFTHSM_MODULE === undefined) throw new Error('softhsm2 is not installed');

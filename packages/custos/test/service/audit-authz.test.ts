@@ -1,6 +1,7 @@
 // Audit and authorisation through LocalKms: one hash-chained record per call (allowed, failed or denied) with the
 // caller, operation, key, version and request id; no secrets in the audit log; what each role may do.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sqliteDriver } from '../../src/store/sqlite-driver.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { OPERATIONS, type AuditRecord, type Caller, type ErrorCode, type Kms } f
 import { wrapForImport } from '../../src/index.js';
 import { openTestKms, utf8, type TestKms } from './helpers.js';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
+import { makeToken, softHsmAvailable, type TestToken } from '../helpers/softhsm.js';
 
 const SqliteDatabase = sqliteDriver();
 
@@ -56,6 +58,9 @@ interface Prepared {
 }
 
 const message = utf8('audited message');
+const TRUST_ANCHOR = readFileSync(new URL('../fixtures/trust-anchor.pem', import.meta.url), 'utf8');
+/** ConnectCustomKeyStore loads the PKCS#11 module: that one case needs SoftHSM2 (the others only a configured path). */
+const NEEDS_TOKEN: ReadonlySet<Method> = new Set(['connectCustomKeyStore']);
 const peer = new Uint8Array(
   generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }),
 );
@@ -64,8 +69,10 @@ describe('audit: one record per call', () => {
   let t: TestKms;
   let k: Keys;
   let n = 0;
+  let token: TestToken | undefined;
   beforeAll(async () => {
-    t = await openTestKms();
+    token = softHsmAvailable() ? makeToken() : undefined;
+    t = await openTestKms({ hsmModule: token?.module ?? '/usr/lib/softhsm/libsofthsm2.so' });
     const kms = t.kms;
     const create = async (input: Parameters<Kms['createKey']>[0]) => (await kms.createKey(input)).keyMetadata.keyId;
     const aes = await create({});
@@ -107,6 +114,18 @@ describe('audit: one record per call', () => {
       importToken: again.importToken,
       encryptedKeyMaterial: wrapForImport('RSAES_OAEP_SHA_256', again.publicKey, material),
     };
+  }
+
+  /** A new DISCONNECTED custom key store, on the test token when `real` (ConnectCustomKeyStore then connects). */
+  async function keyStore(real = false): Promise<string> {
+    const id = ++n;
+    const { customKeyStoreId } = await t.kms.createCustomKeyStore({
+      customKeyStoreName: `audit-store-${id}`,
+      cloudHsmClusterId: real && token ? token.label : `audit-token-${id}`,
+      keyStorePassword: token?.pin ?? 'audit-pin',
+      trustAnchorCertificate: TRUST_ANCHOR,
+    });
+    return customKeyStoreId;
   }
 
   /** A valid call of every operation; setup calls happen here, before the audit mark. */
@@ -248,6 +267,23 @@ describe('audit: one record per call', () => {
       return { input: { id }, keyId: null };
     },
     verifyCertificateChain: async () => ({ input: { certificateChain: [await selfSigned()] }, keyId: null }),
+    createCustomKeyStore: async () => ({
+      input: {
+        customKeyStoreName: `audit-store-${++n}`,
+        cloudHsmClusterId: `audit-token-${n}`,
+        keyStorePassword: 'audit-pin',
+        trustAnchorCertificate: TRUST_ANCHOR,
+      },
+      keyId: null,
+    }),
+    describeCustomKeyStores: async () => ({ input: {}, keyId: null }),
+    connectCustomKeyStore: async () => ({ input: { customKeyStoreId: await keyStore(true) }, keyId: null }),
+    disconnectCustomKeyStore: async () => ({ input: { customKeyStoreId: await keyStore() }, keyId: null }),
+    updateCustomKeyStore: async () => ({
+      input: { customKeyStoreId: await keyStore(), newCustomKeyStoreName: `audit-renamed-${++n}` },
+      keyId: null,
+    }),
+    deleteCustomKeyStore: async () => ({ input: { customKeyStoreId: await keyStore() }, keyId: null }),
   };
 
   /** A fresh self-signed certificate of a fresh key (made before the audit mark). */
@@ -267,7 +303,8 @@ describe('audit: one record per call', () => {
   }
 
   for (const method of METHODS) {
-    it(`${method} appends exactly one 'allowed' record naming caller, operation, key and request id`, async () => {
+    const test = NEEDS_TOKEN.has(method) && !softHsmAvailable() ? it.skip : it;
+    test(`${method} appends exactly one 'allowed' record naming caller, operation, key and request id`, async () => {
       const prepared = await PREPARE[method]();
       const requestId = `req-${method}-${randomBytes(4).toString('hex')}`;
       const from = await mark();

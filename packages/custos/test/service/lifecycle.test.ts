@@ -20,6 +20,8 @@ type Kind = 'aes' | 'aesExportable' | 'hmac' | 'sign' | 'signCa' | 'agree' | 'de
 
 const STATES: readonly KeyState[] = ['Enabled', 'Disabled', 'PendingDeletion', 'PendingImport', 'Destroyed'];
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** A custom key store id no store has. */
+const NO_STORE = 'cks-0123456789abcdef0';
 
 const KIND_SPEC: Record<Kind, CreateKeyRequest> = {
   aes: { keySpec: 'SYMMETRIC_DEFAULT' },
@@ -88,6 +90,21 @@ const BUILDERS: Record<string, Builder> = {
     kind: null,
     build: async ({ kms }) => ({ accessKeyId: (await kms.createAccessKey({ roles: ['key-user'] })).accessKeyId }),
   },
+  // Custom key stores hold no key of these states; this server has no PKCS#11 module (test/service/hsm covers them).
+  createCustomKeyStore: {
+    kind: null,
+    build: () => ({
+      customKeyStoreName: 'lc',
+      cloudHsmClusterId: 'lc',
+      keyStorePassword: 'lc-pin',
+      trustAnchorCertificate: 'x',
+    }),
+  },
+  describeCustomKeyStores: { kind: null, build: () => ({}) },
+  connectCustomKeyStore: { kind: null, build: () => ({ customKeyStoreId: NO_STORE }) },
+  disconnectCustomKeyStore: { kind: null, build: () => ({ customKeyStoreId: NO_STORE }) },
+  updateCustomKeyStore: { kind: null, build: () => ({ customKeyStoreId: NO_STORE, newCustomKeyStoreName: 'lc' }) },
+  deleteCustomKeyStore: { kind: null, build: () => ({ customKeyStoreId: NO_STORE }) },
   describeKey: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
   updateKeyDescription: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, description: 'changed' }) },
   enableKey: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
@@ -218,7 +235,8 @@ const MANAGE = row('ok', 'ok', IKS, 'ok', IKS);
 /** EnableKey/DisableKey: need material (AWS [5] pending import, [3] pending deletion). */
 const TOGGLE = row('ok', 'ok', IKS, IKS, IKS);
 
-const EXPECT: Record<string, Row | 'ok'> = {
+/** Per key state; `'ok'` or an error code for an operation on no key. */
+const EXPECT: Record<string, Row | Outcome> = {
   createKey: 'ok',
   listKeys: 'ok',
   generateRandom: 'ok',
@@ -232,6 +250,12 @@ const EXPECT: Record<string, Row | 'ok'> = {
   createAccessKey: 'ok',
   listAccessKeys: 'ok',
   revokeAccessKey: 'ok',
+  createCustomKeyStore: 'UNSUPPORTED',
+  describeCustomKeyStores: 'ok',
+  connectCustomKeyStore: 'CUSTOM_KEY_STORE_NOT_FOUND',
+  disconnectCustomKeyStore: 'CUSTOM_KEY_STORE_NOT_FOUND',
+  updateCustomKeyStore: 'CUSTOM_KEY_STORE_NOT_FOUND',
+  deleteCustomKeyStore: 'CUSTOM_KEY_STORE_NOT_FOUND',
   describeKey: READ,
   updateKeyDescription: MANAGE,
   enableKey: TOGGLE,
@@ -415,7 +439,6 @@ describe('lifecycle: every operation in every key state', () => {
       expect(expected, `no expectation for ${method}`).toBeDefined();
       if (builder!.kind === null || expected === 'ok') {
         expect(builder!.kind).toBeNull();
-        expect(expected).toBe('ok');
         const f = {
           keyId: '',
           alias: '',
@@ -426,6 +449,12 @@ describe('lifecycle: every operation in every key state', () => {
           wrappedMaterial: new Uint8Array(),
           certificate: '',
         };
+        // Operations on no key succeed, except the custom key store ones on this server without a PKCS#11 module.
+        if (typeof expected === 'string' && expected !== 'ok') {
+          expect(method).toMatch(/CustomKeyStore/);
+          await expectKmsError(call(method, await builder!.build(await context('aes', f))), expected);
+          return;
+        }
         const result = await call(method, await builder!.build(await context('aes', f)));
         expect(schemaErrors(method, result)).toEqual([]);
         return;

@@ -45,4 +45,10 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   CERTIFICATE_KEY_MISMATCH: 'ValidationException',
   CERTIFICATE_NOT_TRUSTED: 'ValidationException',
   ISSUER_NOT_CA: 'KMSInvalidStateException',
+  CUSTOM_KEY_STORE_NOT_FOUND: 'CustomKeyStoreNotFoundException',
+  CUSTOM_KEY_STORE_NAME_IN_USE: 'CustomKeyStoreNameInUseException',
+  CLOUD_HSM_CLUSTER_IN_USE: 'CloudHsmClusterInUseException',
+  CUSTOM_KEY_STORE_INVALID_STATE: 'CustomKeyStoreInvalidStateException',
+  CUSTOM_KEY_STORE_HAS_KEYS: 'CustomKeyStoreHasCMKsException',
+  INCORRECT_TRUST_ANCHOR: 'IncorrectTrustAnchorException',
 };

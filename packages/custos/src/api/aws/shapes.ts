@@ -25,12 +25,18 @@ export const CUSTOS_ONLY_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * AWS request fields of features Custos does not have (custom key stores, Nitro Enclaves attestation, dry-run
- * modifiers): refused with UNSUPPORTED (UnsupportedOperationException) rather than as unknown fields.
+ * AWS request fields of features Custos does not have (external key stores, random bytes from a custom key store,
+ * Nitro Enclaves attestation, dry-run modifiers): refused with UNSUPPORTED (UnsupportedOperationException) rather than
+ * as unknown fields. A field an operation's schema has (CreateKey's CustomKeyStoreId) is never looked up here.
  */
 const UNSUPPORTED_AWS_FIELDS: ReadonlySet<string> = new Set([
   'CustomKeyStoreId',
   'XksKeyId',
+  'XksProxyUriEndpoint',
+  'XksProxyUriPath',
+  'XksProxyVpcEndpointServiceName',
+  'XksProxyAuthenticationCredential',
+  'XksProxyConnectivity',
   'Recipient',
   'DryRunModifiers',
 ]);

@@ -23,6 +23,7 @@ export interface ServerSettings {
   pkcs11TokenLabel?: string;
   pkcs11PinFile?: string;
   pkcs11KeyLabel?: string;
+  hsmModule?: string;
   databaseUrl?: string;
   databaseSchema?: string;
   databasePoolSize?: string;
@@ -104,6 +105,12 @@ const SETTINGS: readonly {
     flag: '--pkcs11-key-label <label>',
     env: 'CUSTOS_PKCS11_KEY_LABEL',
     help: 'label of the root key in the token (default custos-root-key; made on the first start)',
+  },
+  {
+    key: 'hsmModule',
+    flag: '--hsm-module <path.so>',
+    env: 'CUSTOS_HSM_MODULE',
+    help: "PKCS#11 module library the custom key stores' tokens are opened on (default the --pkcs11-module of a PKCS#11 root)",
   },
   {
     key: 'databaseUrl',
@@ -330,6 +337,8 @@ export function serverOptions(s: ServerSettings): ServerOptions {
     listen: s.listen,
     store: storeOptions(s),
     ...rootOfTrustOptions(s),
+    // Relative to the working directory, like every path setting; the keystore loads absolute paths only.
+    ...(s.hsmModule !== undefined && { hsmModule: resolve(s.hsmModule) }),
     ...(s.awsRegion !== undefined && { awsRegion: s.awsRegion }),
     ...(s.awsAccountId !== undefined && { awsAccountId: s.awsAccountId }),
     ...(s.tlsCert !== undefined && { tlsCert: s.tlsCert }),

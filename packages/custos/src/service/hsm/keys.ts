@@ -6,6 +6,7 @@ import { HASH_OF } from '../../core/algorithms/digests.js';
 import { tokenCanOaep } from '../../keystore/pkcs11/token-crypto.js';
 import { destroyTokenKey, generateTokenKey, type TokenKeyKind } from '../../keystore/pkcs11/token-keys.js';
 import type { KeyRecord, KeyVersionRecord } from '../../store/types.js';
+import type { Db } from '../../store/index.js';
 import type { ServiceContext } from '../context.js';
 import { hsmTokenFor } from './tokens.js';
 
@@ -40,7 +41,8 @@ export function oaepAlgorithmsOf(
 /** The token object a version of `spec` needs; UNSUPPORTED naming what the token cannot do. */
 export function hsmKeyKind(request: HsmKeyRequest): TokenKeyKind {
   const { spec, usage } = request;
-  if (request.origin !== 'AWS_KMS')
+  // AWS_KMS (the root's token) and AWS_CLOUDHSM (a custom key store's token) are both generated in a token.
+  if (request.origin === 'EXTERNAL')
     throw new UnsupportedError(
       `HSM-protected keys are generated in the token: origin ${request.origin} is not supported`,
     );
@@ -108,12 +110,16 @@ export async function createHsmObject(
   return { tokenObjectId: made.id, customKeyStoreId: keyStoreId, publicKey: made.publicKey };
 }
 
-/** Destroys one version's key object (idempotent: an object already gone is fine). */
+/**
+ * Destroys one version's key object (idempotent: an object already gone is fine). Inside a transaction, pass it as
+ * `db`: a custom key store's row is read through it (SQLite has one connection, which the transaction holds).
+ */
 export async function destroyHsmObject(
   ctx: ServiceContext,
   version: Pick<KeyVersionRecord, 'tokenObjectId' | 'customKeyStoreId'>,
+  db: Db = ctx.store.db,
 ): Promise<void> {
   if (!version.tokenObjectId) return;
-  const token = await hsmTokenFor(ctx, version.customKeyStoreId ?? null);
+  const token = await hsmTokenFor(ctx, version.customKeyStoreId ?? null, db);
   await destroyTokenKey(token, version.tokenObjectId);
 }

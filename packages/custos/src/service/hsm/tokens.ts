@@ -1,8 +1,10 @@
-// Which PKCS#11 token holds an HSM-protected key: the one decision, behind hsmTokenFor. Today the only token is the
-// root of trust's (when the root is PKCS#11), opened as a Pkcs11Token of its own on first use; custom key stores
-// plug in here (a non-null key store id). Must not import api.
+// Which PKCS#11 token holds an HSM-protected key: the one decision, behind hsmTokenFor. The root of trust's token
+// (when the root is PKCS#11), opened as a Pkcs11Token of its own on first use, or a custom key store's token (a
+// non-null key store id), which this node's KeyStoreRegistry opens. Must not import api.
 import { UnsupportedError } from '@custos/contract';
 import { openPkcs11Token, type Pkcs11Token, type Pkcs11TokenOptions } from '../../keystore/pkcs11/token.js';
+import type { Db } from '../../store/index.js';
+import * as repo from '../../store/repositories/index.js';
 import type { ServiceContext } from '../context.js';
 
 /** The tokens HSM-protected keys use; LocalKms makes it from its settings and closes it. */
@@ -49,12 +51,18 @@ function noToken(): UnsupportedError {
 }
 
 /**
- * The token for a key in `keyStoreId`; null = the root of trust's token. UNSUPPORTED when there is none.
+ * The token for a key in `keyStoreId`; null = the root of trust's token. UNSUPPORTED when there is none; a custom
+ * key store that does not exist or is not CONNECTED: CUSTOM_KEY_STORE_NOT_FOUND or CUSTOM_KEY_STORE_INVALID_STATE.
+ * Inside a transaction pass it as `db`: the store's row is read through it.
  * @example const token = await hsmTokenFor(ctx, version.customKeyStoreId ?? null);
  */
-export function hsmTokenFor(ctx: ServiceContext, keyStoreId: string | null): Promise<Pkcs11Token> {
+export function hsmTokenFor(
+  ctx: ServiceContext,
+  keyStoreId: string | null,
+  db: Db = ctx.store.db,
+): Promise<Pkcs11Token> {
   if (keyStoreId !== null)
-    return Promise.reject(new UnsupportedError(`custom key store ${keyStoreId} is not available on this server`));
+    return ctx.keyStores.token(keyStoreId, () => repo.customKeyStores.get(db, keyStoreId), ctx.rootOfTrust);
   if (!ctx.hsmTokens) return Promise.reject(noToken());
   return ctx.hsmTokens.rootToken();
 }

@@ -9,6 +9,7 @@ import { newKeyRecord } from '../key-loading.js';
 import { keyMetadata } from '../key-metadata.js';
 import { wrapMaterial } from '../key-versions.js';
 import { createHsmObject, destroyHsmObject, hsmKeyKind, oaepAlgorithmsOf } from '../hsm/keys.js';
+import { customKeyStoreOf, keyStoreFields } from '../hsm/key-store-records.js';
 import { allowedAlgorithmsOf, checkConstraints, checkPolicy, checkTags, refuseUnsupported } from '../rules.js';
 
 export const createKey = defineOperation(createKeyOperation, { access: 'manage', states: null }, async (ctx, input) => {
@@ -22,8 +23,10 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
   const usage = input.keyUsage ?? defaultUsage;
   if (!usage) throw new InternalError(`${spec.name} lists no usage`);
   if (!spec.usages.includes(usage)) throw new ValidationError(`a ${spec.name} key cannot have usage ${usage}`);
-  // The schema admits only AWS_KMS and EXTERNAL (AWS's AWS_CLOUDHSM and EXTERNAL_KEY_STORE fail validation).
+  // The schema admits AWS_KMS, EXTERNAL and AWS_CLOUDHSM (with a custom key store); EXTERNAL_KEY_STORE fails validation.
   const origin = input.origin ?? 'AWS_KMS';
+  const keyStoreId = customKeyStoreOf(input);
+  if (keyStoreId !== null) ctx.keyStores.requireModule(); // UNSUPPORTED on a server with no PKCS#11 module
   const constraints = input.usageConstraints ?? {};
   checkConstraints(spec, usage, constraints);
   checkPolicy(input.policy);
@@ -32,7 +35,7 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
     throw new ValidationError('a keyring needs both applicationId and referenceId');
   }
 
-  const protectionLevel = input.protectionLevel ?? 'SOFTWARE';
+  const protectionLevel = keyStoreId !== null ? 'HSM' : (input.protectionLevel ?? 'SOFTWARE');
   // HSM: every check before the token makes anything (UNSUPPORTED names what the token cannot do).
   const hsmKind =
     protectionLevel === 'HSM' ? hsmKeyKind({ spec, usage, origin, exportable: input.exportable ?? false }) : undefined;
@@ -40,13 +43,14 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
   const now = ctx.now();
   const id = randomUUID();
   const generated = origin === 'AWS_KMS' && !hsmKind ? await generateKeyMaterial(spec) : undefined;
+  // In a custom key store: its token, which must be CONNECTED (CUSTOM_KEY_STORE_INVALID_STATE otherwise).
   const hsmObject = hsmKind
     ? await createHsmObject(
         ctx,
         { id },
         1,
         hsmKind,
-        null,
+        keyStoreId,
         oaepAlgorithmsOf(spec, usage, allowedAlgorithmsOf(constraints)),
       )
     : undefined;
@@ -72,7 +76,13 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
   const wrapped = generated ? await wrapMaterial(ctx, key, 1, generated.material) : null;
   ctx.audit.keyId = id;
   ctx.audit.keyVersion = hasMaterial ? 1 : null;
-  ctx.audit.details = { keySpec: spec.name, keyUsage: usage, origin, ...(hsmObject ? { protectionLevel } : {}) };
+  ctx.audit.details = {
+    keySpec: spec.name,
+    keyUsage: usage,
+    origin,
+    ...(hsmObject ? { protectionLevel } : {}),
+    ...(keyStoreId !== null ? { customKeyStoreId: keyStoreId } : {}),
+  };
   try {
     await ctx.transaction(async (tx) => {
       await repo.keys.insert(tx, key);
@@ -97,5 +107,5 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
     if (hsmObject) await destroyHsmObject(ctx, hsmObject).catch(() => undefined);
     throw err;
   }
-  return { keyMetadata: keyMetadata(ctx, key) };
+  return { keyMetadata: { ...keyMetadata(ctx, key), ...(await keyStoreFields(ctx.store.db, key)) } };
 });

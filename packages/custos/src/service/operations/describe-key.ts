@@ -1,6 +1,7 @@
 // DescribeKey: a key's metadata, in any state.
 import { describeKeyOperation } from '@custos/contract';
 import { defineOperation } from '../define-operation.js';
+import { keyStoreFields } from '../hsm/key-store-records.js';
 import { loadKey } from '../key-loading.js';
 import { keyMetadata } from '../key-metadata.js';
 import { ANY } from '../lifecycle.js';
@@ -12,6 +13,6 @@ export const describeKey = defineOperation(
   async (ctx, input) => {
     refuseUnsupported(input, ['grantTokens']);
     const key = await loadKey(ctx, ctx.store.db, input.keyId);
-    return { keyMetadata: keyMetadata(ctx, key) };
+    return { keyMetadata: { ...keyMetadata(ctx, key), ...(await keyStoreFields(ctx.store.db, key)) } };
   },
 );

@@ -33,7 +33,7 @@ export const destroyKey = defineInternalOperation(
       // HSM-protected: the token objects go first (idempotent), so a failure here leaves the key PendingDeletion for
       // the next run, never a Destroyed key whose material still sits in the token.
       if (isHsmKey(key))
-        for (const version of await repo.keyVersions.list(tx, key.id)) await destroyHsmObject(ctx, version);
+        for (const version of await repo.keyVersions.list(tx, key.id)) await destroyHsmObject(ctx, version, tx);
       await repo.keyVersions.destroyMaterial(tx, key.id);
       await repo.aliases.removeForKey(tx, key.id);
       await repo.importTokens.removeForKey(tx, key.id);

@@ -3,6 +3,12 @@
 // import them. Must not import api.
 import type { OPERATIONS, OperationMethod } from '@custos/contract';
 import type { ServiceOperation } from '../define-operation.js';
+import { createCustomKeyStore } from './create-custom-key-store.js';
+import { describeCustomKeyStores } from './describe-custom-key-stores.js';
+import { connectCustomKeyStore } from './connect-custom-key-store.js';
+import { disconnectCustomKeyStore } from './disconnect-custom-key-store.js';
+import { updateCustomKeyStore } from './update-custom-key-store.js';
+import { deleteCustomKeyStore } from './delete-custom-key-store.js';
 import { cancelKeyDeletion } from './cancel-key-deletion.js';
 import { createAccessKey } from './create-access-key.js';
 import { createAlias } from './create-alias.js';
@@ -133,4 +139,10 @@ export const SERVICE_OPERATIONS = {
   listTrustedCertificates,
   deleteTrustedCertificate,
   verifyCertificateChain,
+  createCustomKeyStore,
+  describeCustomKeyStores,
+  connectCustomKeyStore,
+  disconnectCustomKeyStore,
+  updateCustomKeyStore,
+  deleteCustomKeyStore,
 } as const satisfies ServiceOperations;

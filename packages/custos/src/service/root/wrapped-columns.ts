@@ -1,6 +1,7 @@
 // Every column the root of trust wraps, with the additional data it was wrapped with: what a root rotation
 // re-wraps. A new wrapped column (a custom key store's token PIN) is one more entry. Must not import api.
 import type { WrappedColumn } from '../../store/repositories/root-rewrap.js';
+import { keyStorePinAad } from '../hsm/key-stores.js';
 import { materialAad } from '../key-versions.js';
 import { secretAad } from '../operations/create-access-key.js';
 import { tokenAad } from '../operations/get-parameters-for-import.js';
@@ -29,5 +30,11 @@ export const WRAPPED_COLUMNS: readonly WrappedColumn[] = [
     key: ['id'],
     extra: ['import_tokens.key_id'],
     aad: ({ columns }) => tokenAad(str(columns.id), str(columns.key_id)),
+  },
+  {
+    table: 'custom_key_stores',
+    column: 'wrapped_pin',
+    key: ['id'],
+    aad: ({ columns }) => keyStorePinAad(str(columns.id)),
   },
 ];

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { StoreDialect } from '../dialect.js';
 
 /** The tables with a column wrapped by the root of trust. */
-const WRAPPED_TABLES = ['key_versions', 'access_keys', 'import_tokens'];
+const WRAPPED_TABLES = ['key_versions', 'access_keys', 'import_tokens', 'custom_key_stores'];
 
 export async function up(db: Kysely<unknown>, _dialect: StoreDialect): Promise<void> {
   for (const table of WRAPPED_TABLES) {

@@ -8,6 +8,7 @@ import * as m003 from './003-tokens.js';
 import * as m004 from './004-access-keys.js';
 import * as m005 from './005-untrusted-storage.js';
 import * as m006 from './006-hsm-keys.js';
+import * as m007 from './007-custom-key-stores.js';
 import * as m008 from './008-root-rotation.js';
 import * as m009 from './009-certificates.js';
 
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '004-access-keys', up: m004.up },
   { name: '005-untrusted-storage', up: m005.up },
   { name: '006-hsm-keys', up: m006.up },
+  { name: '007-custom-key-stores', up: m007.up },
   { name: '008-root-rotation', up: m008.up },
   { name: '009-certificates', up: m009.up },
 ];

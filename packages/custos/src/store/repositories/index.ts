@@ -14,3 +14,4 @@ export * as requestReplays from './request-replays.js';
 export * as rootRewrap from './root-rewrap.js';
 export * as keyCertificates from './key-certificates.js';
 export * as trustedCertificates from './trusted-certificates.js';
+export * as customKeyStores from './custom-key-stores.js';

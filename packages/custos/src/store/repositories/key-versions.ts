@@ -134,12 +134,16 @@ export async function destroyMaterial(db: Db, keyId: string): Promise<void> {
   }
 }
 
-/** Whether any key version lives in the custom key store's token (such a key store cannot be deleted). */
+/**
+ * Whether any key version lives in the custom key store's token (such a key store cannot be deleted). A destroyed
+ * version (its token object id cleared) keeps its store id for DescribeKey but no longer holds the store.
+ */
 export async function anyInKeyStore(db: Db, customKeyStoreId: string): Promise<boolean> {
   const row = await db
     .selectFrom('key_versions')
     .select('key_id')
     .where('custom_key_store_id', '=', customKeyStoreId)
+    .where('token_object_id', 'is not', null)
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;

@@ -56,7 +56,7 @@ export function toPage<R, T>(
 }
 
 /** Tables paged in creation order, with (created_at, id) as the cursor. */
-type CreationOrdered = 'keys' | 'api_tokens' | 'access_keys';
+type CreationOrdered = 'keys' | 'api_tokens' | 'access_keys' | 'custom_key_stores';
 type CreationCursor = [number, string];
 const isCreationCursor = (v: unknown): v is CreationCursor =>
   Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string';

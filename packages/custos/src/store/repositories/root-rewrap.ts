@@ -9,7 +9,7 @@ import { bytes, num } from './convert.js';
 
 /** One wrapped column: its table, the columns naming a row, and the additional data it was wrapped with. */
 export interface WrappedColumn {
-  readonly table: AuthenticatedTable & ('key_versions' | 'access_keys' | 'import_tokens');
+  readonly table: AuthenticatedTable & ('key_versions' | 'access_keys' | 'import_tokens' | 'custom_key_stores');
   readonly column: string;
   readonly key: readonly string[];
   /** More columns the additional data needs, qualified (`keys.spec`: the joined key's spec). */

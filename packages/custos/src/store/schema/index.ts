@@ -5,6 +5,7 @@ import type { AliasesTable } from './aliases.js';
 import type { AuditCheckpointsTable } from './audit-checkpoints.js';
 import type { ApiTokensTable } from './api-tokens.js';
 import type { AuditLogTable } from './audit-log.js';
+import type { CustomKeyStoresTable } from './custom-key-stores.js';
 import type { ImportTokensTable } from './import-tokens.js';
 import type { KeyCertificatesTable } from './key-certificates.js';
 import type { KeyTagsTable } from './key-tags.js';
@@ -28,6 +29,7 @@ export interface Database {
   request_replays: RequestReplaysTable;
   key_certificates: KeyCertificatesTable;
   trusted_certificates: TrustedCertificatesTable;
+  custom_key_stores: CustomKeyStoresTable;
 }
 
 export type * from './access-keys.js';
@@ -36,6 +38,7 @@ export type * from './api-tokens.js';
 export type * from './audit-checkpoints.js';
 export type * from './audit-log.js';
 export type * from './columns.js';
+export type * from './custom-key-stores.js';
 export type * from './import-tokens.js';
 export type * from './key-certificates.js';
 export type * from './key-tags.js';
