@@ -3,6 +3,8 @@ export * from './names.js';
 export * from './caller.js';
 export * from './schemas/common.js';
 export * from './schemas/certificates.js';
+export * from './schemas/jose.js';
+export * from './jwk-facade.js';
 export * from './operations/index.js';
 export type * from './kms.js';
 export * from './wire.js';

@@ -37,6 +37,8 @@ export const CreateKeyRequest = Type.Object(
     usageConstraints: Type.Optional(UsageConstraintsInput),
     /** Custos: MOSIP-style application id / reference id addressing. */
     keyring: Type.Optional(Keyring),
+    /** Custos: show the public JWK in GET /.well-known/jwks.json (enabled signing keys only). Default false. */
+    publishJwk: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

@@ -9,7 +9,9 @@ import {
   ValidationError,
   type Caller,
   type ContractOperation,
+  jwkFacade,
   type CreateTokenResponse,
+  type JwkFacade,
   type Kms,
   type KmsOperations,
 } from '@custos/contract';
@@ -135,6 +137,8 @@ export class LocalKms implements Kms {
   readonly #authenticator: TokenAuthenticator;
   readonly #checkpointer: Checkpointer;
   #closed = false;
+  /** The generic KMS seed's interface over this LocalKms (keys as JWKs, JOSE signatures, compact JWE). */
+  readonly jwk: JwkFacade = jwkFacade(this);
 
   private constructor(service: KeyService, defaultCaller: Caller, intervalMs: number, checkpointer: Checkpointer) {
     this.#service = service;

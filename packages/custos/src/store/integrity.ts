@@ -6,7 +6,9 @@
 //   row_mac = "m1." + base64url(HMAC-SHA-256(key, JSON.stringify([table, [column, value], ...])))
 // over the table's authenticated columns in the order of AUTHENTICATED_COLUMNS, each value as text: NULL stays
 // null, bytes become {"b": base64}, numbers and strings their decimal or own text (PostgreSQL returns int8 as a
-// string and SQLite as a number: both give the same text).
+// string and SQLite as a number: both give the same text). Columns added to a table after its rows were first
+// MAC'd (LATER_COLUMNS) follow, each only while it differs from the value rows held before it existed: rows written
+// before keep their MAC, and a change to such a column needs a new one (an extension: every earlier MAC still holds).
 import { createHmac, timingSafeEqual, type KeyObject, createSecretKey } from 'node:crypto';
 import { InternalError } from '@custos/contract';
 import type {
@@ -92,6 +94,14 @@ export const AUTHENTICATED_COLUMNS = {
 export type AuthenticatedTable = keyof typeof AUTHENTICATED_COLUMNS;
 
 /**
+ * Authenticated columns added to a table after its rows were MAC'd, with the value (as MAC text) every row held
+ * before the column existed: the MAC covers such a column only when it holds another value. Append only.
+ */
+export const LATER_COLUMNS: { readonly [T in AuthenticatedTable]?: Readonly<Record<string, string>> } = {
+  keys: { publish_jwk: '0' }, // migration 010: whether /.well-known/jwks.json shows the key
+};
+
+/**
  * The column values of a row of `T` that its MAC covers (more columns may be present; they are ignored). A column
  * left out counts as NULL: inserts write every authenticated column, so none is left to a column default.
  */
@@ -148,7 +158,11 @@ export class RowIntegrity implements KyselyPlugin {
     if (this.#key === undefined) throw new InternalError('the row integrity key is not loaded');
     const columns: readonly string[] = AUTHENTICATED_COLUMNS[table];
     const values = row as Record<string, unknown>;
-    const text = JSON.stringify([table, ...columns.map((column) => [column, canonical(values[column])])]);
+    const later = Object.entries(LATER_COLUMNS[table] ?? {}).flatMap(([column, before]) => {
+      const value = canonical(values[column]);
+      return value === null || value === before ? [] : [[column, value]];
+    });
+    const text = JSON.stringify([table, ...columns.map((column) => [column, canonical(values[column])]), ...later]);
     return MAC_PREFIX + createHmac('sha256', this.#key).update(text).digest('base64url');
   }
 

@@ -8,6 +8,7 @@ import * as m003 from './003-tokens.js';
 import * as m004 from './004-access-keys.js';
 import * as m005 from './005-untrusted-storage.js';
 import * as m009 from './009-certificates.js';
+import * as m010 from './010-publish-jwk.js';
 
 export interface Migration {
   readonly name: string;
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '004-access-keys', up: m004.up },
   { name: '005-untrusted-storage', up: m005.up },
   { name: '009-certificates', up: m009.up },
+  { name: '010-publish-jwk', up: m010.up },
 ];
 
 const TABLE = 'custos_migrations';
