@@ -15,6 +15,7 @@ import { requestId } from './plugins/logger.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { openApiPlugin } from './plugins/openapi.js';
 import { operationRoutes } from './routes/v1/operations.js';
+import { wellKnownRoutes } from './routes/well-known.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -128,6 +129,7 @@ export function buildApp(kms: LocalKms, options: AppOptions = {}): FastifyInstan
   });
 
   void app.register(operationRoutes, { kms });
+  void app.register(wellKnownRoutes, { kms }); // GET /.well-known/jwks.json, public
   void app.register(awsPlugin, { kms }); // POST /: the AWS KMS JSON protocol, SigV4-authenticated (marks its route public to the bearer hook)
   return app;
 }

@@ -11,6 +11,7 @@ import {
   type ContractOperation,
   jwkFacade,
   type CreateTokenResponse,
+  type Jwk,
   type JwkFacade,
   type Kms,
   type KmsOperations,
@@ -43,6 +44,7 @@ import type { ServiceOperation } from './define-operation.js';
 import { bootstrapToken, type BootstrapTokenInput } from './operations/bootstrap-token.js';
 import { SERVICE_OPERATIONS } from './operations/index.js';
 import { readMetrics, type StoreMetrics } from './operations/read-metrics.js';
+import { jwksOf } from './operations/list-jwks.js';
 import { recordSignedRequest } from './replay-guard.js';
 
 export interface LocalKmsOptions {
@@ -312,6 +314,16 @@ export class LocalKms implements Kms {
   readMetrics(caller: Caller): Promise<StoreMetrics> {
     if (this.#closed) return Promise.reject(new InternalError('this LocalKms is closed'));
     return this.#service.runInternal(readMetrics, {}, caller);
+  }
+
+  /**
+   * The JWK Set GET /.well-known/jwks.json serves without a token: the enabled signing keys marked publishJwk
+   * (service-level, not a Kms operation, and not audited: it is public data, and public callers must not be able to
+   * fill the audit log). Each row is checked against its MAC as any read is.
+   */
+  publishedJwks(): Promise<{ keys: Jwk[] }> {
+    if (this.#closed) return Promise.reject(new InternalError('this LocalKms is closed'));
+    return jwksOf(this.#service.context, { published: true }).then((keys) => ({ keys }));
   }
 
   /**

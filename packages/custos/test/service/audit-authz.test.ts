@@ -238,7 +238,10 @@ describe('audit: one record per call', () => {
       const { csr } = await t.kms.createCsr({ keyId: k.sign, subject: 'CN=audit leaf' });
       return { input: { keyId: ca, csr, validityDays: 1 }, keyId: ca };
     },
-    addTrustedCertificate: async () => ({ input: { certificate: await selfSigned(), domain: `audit-${++n}` }, keyId: null }),
+    addTrustedCertificate: async () => ({
+      input: { certificate: await selfSigned(), domain: `audit-${++n}` },
+      keyId: null,
+    }),
     listTrustedCertificates: async () => ({ input: {}, keyId: null }),
     deleteTrustedCertificate: async () => {
       const { id } = await t.kms.addTrustedCertificate({ certificate: await selfSigned(), domain: `audit-${++n}` });

@@ -81,7 +81,10 @@ export function signingCrypto(signer: CertificateSigner): SigningCrypto {
       const signature = await signer.sign(bytes);
       if (algorithm.name !== 'ECDSA') return copy(signature);
       // x509 wants WebCrypto's r‖s; its own formatter turns the DER signature into that (never DER by hand).
-      const web = new x509.AsnEcSignatureFormatter().toWebSignature(algorithm as unknown as EcKeyAlgorithm, copy(signature));
+      const web = new x509.AsnEcSignatureFormatter().toWebSignature(
+        algorithm as unknown as EcKeyAlgorithm,
+        copy(signature),
+      );
       if (web === null) throw new UnsupportedError(`${signer.spec.name}: x509 cannot format this signature`);
       return web;
     },
@@ -94,7 +97,9 @@ export function signingCrypto(signer: CertificateSigner): SigningCrypto {
   const proxy = new Proxy(subtle, {
     get(target, property: keyof SubtleCrypto) {
       const value = own[property] ?? target[property];
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(own[property] ? own : target) : value;
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(own[property] ? own : target)
+        : value;
     },
   });
   const crypto = {

@@ -1,7 +1,13 @@
 // JOSE algorithm names (RFC 7518, 8037, 8812) ↔ Custos specs and algorithms, derived from the key families' `joseAlg`
 // (never a list of its own), and JOSE's signature form (RFC 7518 §3.4: ECDSA as raw r‖s). Pure; must not import
 // store, service or api.
-import { UnsupportedError, ValidationError, type Algorithm, type KeyUsage, type SigningAlgorithm } from '@custos/contract';
+import {
+  UnsupportedError,
+  ValidationError,
+  type Algorithm,
+  type KeyUsage,
+  type SigningAlgorithm,
+} from '@custos/contract';
 import { jwkAlg } from '../jwk.js';
 import { KEY_SPEC_ENTRIES, algorithmsFor, type KeySpecEntry } from '../key-specs.js';
 

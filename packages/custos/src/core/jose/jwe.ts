@@ -34,7 +34,9 @@ export function dirEncrypt(key: SecretBytes, header: Readonly<Record<string, unk
 
 /** RSA-OAEP-256 + A256GCM to an RSA public key (jose makes the CEK and IV). */
 export function rsaOaepEncryptJwe(publicKey: KeyObject, kid: string, plaintext: Uint8Array): Promise<string> {
-  return new CompactEncrypt(plaintext).setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid }).encrypt(publicKey);
+  return new CompactEncrypt(plaintext)
+    .setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid })
+    .encrypt(publicKey);
 }
 
 /** The parts of a compact JWE; INVALID_CIPHERTEXT when it is not one, or names `zip` or `crit` (not supported). */
@@ -43,7 +45,9 @@ export function parseJwe(jwe: string): JweParts {
   if (parts.length !== 5) throw new InvalidCiphertextError();
   const [encodedHeader = '', encryptedKey = '', iv = '', ciphertext = '', tag = ''] = parts;
   try {
-    const header: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(base64url.decode(encodedHeader)));
+    const header: unknown = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(base64url.decode(encodedHeader)),
+    );
     if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new InvalidCiphertextError();
     if ('zip' in header || 'crit' in header) throw new InvalidCiphertextError();
     return {

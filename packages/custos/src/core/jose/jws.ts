@@ -51,7 +51,9 @@ export function jwsProtectedHeader(jws: string): Record<string, unknown> | undef
   const [encodedHeader, , , extra] = jws.split('.');
   if (encodedHeader === undefined || extra !== undefined || jws.split('.').length !== 3) return undefined;
   try {
-    const header: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(base64url.decode(encodedHeader)));
+    const header: unknown = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(base64url.decode(encodedHeader)),
+    );
     return header !== null && typeof header === 'object' && !Array.isArray(header)
       ? (header as Record<string, unknown>)
       : undefined;

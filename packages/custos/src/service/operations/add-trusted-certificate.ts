@@ -25,7 +25,12 @@ export const addTrustedCertificate = defineOperation(
       certificate: pemOf(certificate),
       createdAt: ctx.now(),
     };
-    ctx.audit.details = { id: record.id, domain: record.domain, subject: record.subject, thumbprint: record.thumbprint };
+    ctx.audit.details = {
+      id: record.id,
+      domain: record.domain,
+      subject: record.subject,
+      thumbprint: record.thumbprint,
+    };
     await ctx.transaction((tx) => repo.trustedCertificates.insert(tx, record));
     return trustedCertificateOf(record);
   },

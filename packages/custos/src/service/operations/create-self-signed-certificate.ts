@@ -35,7 +35,12 @@ export const createSelfSignedCertificate = defineOperation(
     );
     const pem = pemOf(certificate);
     const prints = thumbprints(certificate);
-    ctx.audit.details = { subject: certificate.subject, isCa, serial: certificate.serialNumber, thumbprint: prints.sha256 };
+    ctx.audit.details = {
+      subject: certificate.subject,
+      isCa,
+      serial: certificate.serialNumber,
+      thumbprint: prints.sha256,
+    };
     await ctx.transaction(async (tx) => {
       await lockKey(tx, key.id); // writers of one key's certificate take turns
       await repo.keyCertificates.put(tx, { keyId: key.id, keyVersion: key.latestVersion, chain: [pem] }, ctx.now());

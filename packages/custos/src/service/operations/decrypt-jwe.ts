@@ -36,24 +36,31 @@ async function rsaCek(ctx: OpContext, key: KeyRecord, parts: JweParts): Promise<
 async function dirKey(ctx: OpContext, key: KeyRecord, spec: KeySpecEntry, parts: JweParts): Promise<SecretBytes> {
   const enc = spec.family.joseAlg(spec, 'SYMMETRIC_DEFAULT');
   if (parts.header.alg !== 'dir' || enc === undefined || parts.header.enc !== enc) throw new InvalidCiphertextError();
-  if (parts.encryptedKey.length !== 0 || !Number.isSafeInteger(parts.header.kver)) throw new InvalidCiphertextError();
+  // kver names the key version (Custos's JWEs); a JWE made elsewhere with the exported key has none: the latest.
+  const kver = parts.header.kver ?? key.latestVersion;
+  if (parts.encryptedKey.length !== 0 || typeof kver !== 'number' || !Number.isSafeInteger(kver))
+    throw new InvalidCiphertextError();
   checkUse(ctx, key, 'ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT', false);
-  const version = await findVersion(ctx, key, parts.header.kver as number);
+  const version = await findVersion(ctx, key, kver);
   if (version === undefined) throw new InvalidCiphertextError();
   ctx.audit.keyVersion = version.version;
   return unwrapVersion(ctx, key, version);
 }
 
-export const decryptJwe = defineOperation(decryptJweOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
-  const key = await loadKey(ctx, ctx.store.db, input.keyId);
-  const spec = specEntry(key.spec);
-  const parts = parseJwe(input.jwe);
-  if (parts.header.kid !== undefined && parts.header.kid !== key.id) throw new InvalidCiphertextError();
-  ctx.audit.details = { alg: typeof parts.header.alg === 'string' ? parts.header.alg : null };
-  const cek = spec.family.material === 'pkcs8' ? await rsaCek(ctx, key, parts) : await dirKey(ctx, key, spec, parts);
-  try {
-    return { plaintext: jweContentDecrypt(cek, parts) };
-  } finally {
-    cek.wipe(); // the CEK, or this call's copy of the key's material
-  }
-});
+export const decryptJwe = defineOperation(
+  decryptJweOperation,
+  { access: 'use', states: USABLE },
+  async (ctx, input) => {
+    const key = await loadKey(ctx, ctx.store.db, input.keyId);
+    const spec = specEntry(key.spec);
+    const parts = parseJwe(input.jwe);
+    if (parts.header.kid !== undefined && parts.header.kid !== key.id) throw new InvalidCiphertextError();
+    ctx.audit.details = { alg: typeof parts.header.alg === 'string' ? parts.header.alg : null };
+    const cek = spec.family.material === 'pkcs8' ? await rsaCek(ctx, key, parts) : await dirKey(ctx, key, spec, parts);
+    try {
+      return { plaintext: jweContentDecrypt(cek, parts) };
+    } finally {
+      cek.wipe(); // the CEK, or this call's copy of the key's material
+    }
+  },
+);

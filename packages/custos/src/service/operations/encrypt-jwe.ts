@@ -10,32 +10,39 @@ import { checkUse, countUse, loadKey } from '../key-loading.js';
 import { latestMaterial } from '../key-versions.js';
 import { USABLE } from '../lifecycle.js';
 
-export const encryptJwe = defineOperation(encryptJweOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
-  const key = await loadKey(ctx, ctx.store.db, input.keyId);
-  const spec = specEntry(key.spec);
-  if (spec.family.material === 'pkcs8') {
-    checkUse(ctx, key, 'ENCRYPT_DECRYPT', 'RSAES_OAEP_SHA_256', true);
-    ctx.audit.details = { alg: 'RSA-OAEP-256', enc: 'A256GCM' };
-    const jwe = await rsaOaepEncryptJwe(await publicKeyObjectOf(ctx, key), key.id, input.plaintext);
+export const encryptJwe = defineOperation(
+  encryptJweOperation,
+  { access: 'use', states: USABLE },
+  async (ctx, input) => {
+    const key = await loadKey(ctx, ctx.store.db, input.keyId);
+    const spec = specEntry(key.spec);
+    if (spec.family.material === 'pkcs8') {
+      checkUse(ctx, key, 'ENCRYPT_DECRYPT', 'RSAES_OAEP_SHA_256', true);
+      ctx.audit.details = { alg: 'RSA-OAEP-256', enc: 'A256GCM' };
+      const jwe = await rsaOaepEncryptJwe(await publicKeyObjectOf(ctx, key), key.id, input.plaintext);
+      await countUse(ctx.store.db, key);
+      return { jwe };
+    }
+    checkUse(ctx, key, 'ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT', true);
+    const enc = spec.family.joseAlg(spec, 'SYMMETRIC_DEFAULT');
+    if (enc === undefined)
+      throw new ValidationError(`a ${key.spec} key has no JWE content encryption`, 'INVALID_KEY_USAGE');
     await countUse(ctx.store.db, key);
+    const { version, material } = await latestMaterial(ctx, key);
+    ctx.audit.details = { alg: 'dir', enc };
+    // Random IVs under one version are bounded as Encrypt bounds them (SP 800-38D §8.3); Encrypt rotates past it.
+    if ((await ctx.counters.next(ctx.store.db, key.id, version.version)) > ctx.config.maxEncryptionsPerVersion) {
+      material.wipe();
+      throw new LimitExceededError(
+        'the key version has reached its encryption bound: rotate the key (or Encrypt once)',
+      );
+    }
+    let jwe: string;
+    try {
+      jwe = dirEncrypt(material, { alg: 'dir', enc, kid: key.id, kver: version.version }, input.plaintext);
+    } finally {
+      material.wipe();
+    }
     return { jwe };
-  }
-  checkUse(ctx, key, 'ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT', true);
-  const enc = spec.family.joseAlg(spec, 'SYMMETRIC_DEFAULT');
-  if (enc === undefined) throw new ValidationError(`a ${key.spec} key has no JWE content encryption`, 'INVALID_KEY_USAGE');
-  await countUse(ctx.store.db, key);
-  const { version, material } = await latestMaterial(ctx, key);
-  ctx.audit.details = { alg: 'dir', enc };
-  // Random IVs under one version are bounded as Encrypt bounds them (SP 800-38D §8.3); Encrypt rotates past it.
-  if ((await ctx.counters.next(ctx.store.db, key.id, version.version)) > ctx.config.maxEncryptionsPerVersion) {
-    material.wipe();
-    throw new LimitExceededError('the key version has reached its encryption bound: rotate the key (or Encrypt once)');
-  }
-  let jwe: string;
-  try {
-    jwe = dirEncrypt(material, { alg: 'dir', enc, kid: key.id, kver: version.version }, input.plaintext);
-  } finally {
-    material.wipe();
-  }
-  return { jwe };
-});
+  },
+);

@@ -9,7 +9,15 @@ import {
 } from '@custos/contract';
 import { createCertificate } from '../../core/certificates/issue.js';
 import { caRightsProblem, pathLengthOf, validityProblem } from '../../core/certificates/path.js';
-import { parseCertificate, parseCsr, pemOf, samePublicKey, spkiOf, thumbprints, x509 } from '../../core/certificates/x509.js';
+import {
+  parseCertificate,
+  parseCsr,
+  pemOf,
+  samePublicKey,
+  spkiOf,
+  thumbprints,
+  x509,
+} from '../../core/certificates/x509.js';
 import * as repo from '../../store/repositories/index.js';
 import { keySigner } from '../certificates.js';
 import { defineOperation } from '../define-operation.js';
@@ -39,7 +47,9 @@ async function checkedCsr(pem: string): Promise<x509.Pkcs10CertificateRequest> {
   try {
     valid = await csr.verify();
   } catch (cause) {
-    throw new ValidationError("the CSR's key or signature algorithm is not supported", 'INVALID_CERTIFICATE', { cause });
+    throw new ValidationError("the CSR's key or signature algorithm is not supported", 'INVALID_CERTIFICATE', {
+      cause,
+    });
   }
   if (!valid) throw new VerificationFailedError('INVALID_SIGNATURE');
   return csr;
@@ -85,7 +95,12 @@ export const issueCertificate = defineOperation(
     );
     const pem = pemOf(certificate);
     const prints = thumbprints(certificate);
-    ctx.audit.details = { subject: certificate.subject, isCa, serial: certificate.serialNumber, thumbprint: prints.sha256 };
+    ctx.audit.details = {
+      subject: certificate.subject,
+      isCa,
+      serial: certificate.serialNumber,
+      thumbprint: prints.sha256,
+    };
     return {
       keyId: keyArn(ctx.config, key.id),
       certificate: pem,

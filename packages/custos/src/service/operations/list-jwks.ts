@@ -17,8 +17,7 @@ export async function jwksOf(ctx: ServiceContext, filter: repo.keys.JwksFilter):
 }
 
 export const listJwks = defineOperation(listJwksOperation, { access: 'read', states: null }, async (ctx, input) => {
-  if (input.tagValue !== undefined && input.tagKey === undefined)
-    throw new ValidationError('tagValue needs tagKey');
+  if (input.tagValue !== undefined && input.tagKey === undefined) throw new ValidationError('tagValue needs tagKey');
   return {
     keys: await jwksOf(ctx, {
       ...(input.tagKey !== undefined ? { tagKey: input.tagKey } : {}),

@@ -23,4 +23,3 @@ export const signJws = defineOperation(signJwsOperation, { access: 'use', states
   const { signature } = await joseSign(ctx, key, alg, parts.input);
   return { jws: compactJws(parts, signature, input.detached === true) };
 });
-

@@ -11,7 +11,10 @@ export const signJwt = defineOperation(signJwtOperation, { access: 'use', states
   const { alg } = joseAlgorithmOf(key, undefined);
   const iat = Math.floor(ctx.now().getTime() / 1000);
   const claims = { ...input.claims, iat, ...(input.expiresIn !== undefined ? { exp: iat + input.expiresIn } : {}) };
-  const parts = signingInput(jwsHeader({ typ: 'JWT' }, { alg, kid: key.id }), new TextEncoder().encode(JSON.stringify(claims)));
+  const parts = signingInput(
+    jwsHeader({ typ: 'JWT' }, { alg, kid: key.id }),
+    new TextEncoder().encode(JSON.stringify(claims)),
+  );
   const { signature } = await joseSign(ctx, key, alg, parts.input);
   return { jwt: compactJws(parts, signature, false) };
 });

@@ -8,13 +8,17 @@ import { joseAlgorithmOf } from '../jose/sign-with-key.js';
 import { checkUse, loadKey } from '../key-loading.js';
 import { USABLE } from '../lifecycle.js';
 
-export const verifyJose = defineOperation(verifyJoseOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
-  const key = await loadKey(ctx, ctx.store.db, input.keyId);
-  const { spec, alg, algorithm } = joseAlgorithmOf(key, input.alg);
-  checkUse(ctx, key, 'SIGN_VERIFY', algorithm, false);
-  ctx.audit.details = { alg };
-  const signature = fromJoseSignature(spec, input.signature);
-  if (signature === undefined) return { valid: false };
-  const publicKey = await publicKeyOf(ctx, key);
-  return { valid: verifySignature(spec, algorithm, publicKey, input.message, 'RAW', signature) };
-});
+export const verifyJose = defineOperation(
+  verifyJoseOperation,
+  { access: 'use', states: USABLE },
+  async (ctx, input) => {
+    const key = await loadKey(ctx, ctx.store.db, input.keyId);
+    const { spec, alg, algorithm } = joseAlgorithmOf(key, input.alg);
+    checkUse(ctx, key, 'SIGN_VERIFY', algorithm, false);
+    ctx.audit.details = { alg };
+    const signature = fromJoseSignature(spec, input.signature);
+    if (signature === undefined) return { valid: false };
+    const publicKey = await publicKeyOf(ctx, key);
+    return { valid: verifySignature(spec, algorithm, publicKey, input.message, 'RAW', signature) };
+  },
+);
