@@ -210,7 +210,7 @@ export function describeJwkContract(name: string, make: () => Promise<KmsUnderTe
         ['RS256', { ...privateJwk('rsa', { modulusLength: 2048 }), alg: 'RS256' }, 'RS256'],
       ];
       for (const [, given, alg] of cases) {
-        const { kid: id, jwk } = await kms.jwk.importPrivateKey(given as Jwk);
+        const { kid: id, jwk } = await kms.jwk.importPrivateKey(given);
         expect(jwk).toMatchObject({ kid: id, alg, ...(given.x ? { x: given.x } : { n: given.n }) });
         expect(jwk.d).toBeUndefined();
         expect((await kms.describeKey({ keyId: id })).keyMetadata.origin).toBe('EXTERNAL');
@@ -222,9 +222,9 @@ export function describeJwkContract(name: string, make: () => Promise<KmsUnderTe
     it('importPrivateKey refuses a public, malformed or mismatched JWK', async () => {
       const ec = privateJwk('ec', { namedCurve: 'P-256' });
       const { d: _d, ...publicOnly } = ec;
-      await expectKmsError(kms.jwk.importPrivateKey(publicOnly as Jwk), 'INVALID_KEY_MATERIAL', ValidationError);
+      await expectKmsError(kms.jwk.importPrivateKey(publicOnly), 'INVALID_KEY_MATERIAL', ValidationError);
       await expectKmsError(
-        kms.jwk.importPrivateKey({ ...ec, d: 'AAAA' } as Jwk),
+        kms.jwk.importPrivateKey({ ...ec, d: 'AAAA' }),
         'INVALID_KEY_MATERIAL',
         ValidationError,
       );
@@ -235,14 +235,14 @@ export function describeJwkContract(name: string, make: () => Promise<KmsUnderTe
         ValidationError,
       );
       await expectKmsError(
-        kms.jwk.importPrivateKey({ ...ec, alg: 'ES384' } as Jwk),
+        kms.jwk.importPrivateKey({ ...ec, alg: 'ES384' }),
         'INVALID_KEY_USAGE',
         ValidationError,
       );
-      await expectKmsError(kms.jwk.importPrivateKey({ ...ec, alg: 'XX1' } as Jwk), 'UNSUPPORTED', UnsupportedError);
+      await expectKmsError(kms.jwk.importPrivateKey({ ...ec, alg: 'XX1' }), 'UNSUPPORTED', UnsupportedError);
       // An RSA key could sign or encrypt with any of eight algorithms: it must say which.
       await expectKmsError(
-        kms.jwk.importPrivateKey(privateJwk('rsa', { modulusLength: 2048 }) as Jwk),
+        kms.jwk.importPrivateKey(privateJwk('rsa', { modulusLength: 2048 })),
         'VALIDATION_ERROR',
         ValidationError,
       );

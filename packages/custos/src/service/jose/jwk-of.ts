@@ -61,5 +61,5 @@ export async function publicJwkOf(ctx: ServiceContext, key: KeyRecord, publicKey
     keyOps: PUBLIC_KEY_OPS[key.usage],
   });
   const x5c = await x5cOf(ctx, key);
-  return (x5c ? { ...jwk, x5c } : jwk) as Jwk;
+  return (x5c ? { ...jwk, x5c } : jwk);
 }
