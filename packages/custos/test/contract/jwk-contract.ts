@@ -2,7 +2,7 @@
 // JWT and JOSE signature Custos makes is verified by jose with the key's JWK as served, and jose's own JWEs are
 // opened by Custos (and Custos's by jose, with an exported key). Bad input: unknown alg, an alg the key cannot do,
 // a public or malformed JWK, a non-exportable key, tampered JWS parts, a header that overrides alg or kid.
-import { generateKeyPairSync } from 'node:crypto';
+import { X509Certificate, generateKeyPairSync } from 'node:crypto';
 import {
   CompactEncrypt,
   base64url,
@@ -223,22 +223,14 @@ export function describeJwkContract(name: string, make: () => Promise<KmsUnderTe
       const ec = privateJwk('ec', { namedCurve: 'P-256' });
       const { d: _d, ...publicOnly } = ec;
       await expectKmsError(kms.jwk.importPrivateKey(publicOnly), 'INVALID_KEY_MATERIAL', ValidationError);
-      await expectKmsError(
-        kms.jwk.importPrivateKey({ ...ec, d: 'AAAA' }),
-        'INVALID_KEY_MATERIAL',
-        ValidationError,
-      );
+      await expectKmsError(kms.jwk.importPrivateKey({ ...ec, d: 'AAAA' }), 'INVALID_KEY_MATERIAL', ValidationError);
       await expectKmsError(kms.jwk.importPrivateKey({ kty: 'EC', d: 'x' }), 'INVALID_KEY_MATERIAL', ValidationError);
       await expectKmsError(
         kms.jwk.importPrivateKey({ kty: 'oct', k: 'AAAA' }),
         'INVALID_KEY_MATERIAL',
         ValidationError,
       );
-      await expectKmsError(
-        kms.jwk.importPrivateKey({ ...ec, alg: 'ES384' }),
-        'INVALID_KEY_USAGE',
-        ValidationError,
-      );
+      await expectKmsError(kms.jwk.importPrivateKey({ ...ec, alg: 'ES384' }), 'INVALID_KEY_USAGE', ValidationError);
       await expectKmsError(kms.jwk.importPrivateKey({ ...ec, alg: 'XX1' }), 'UNSUPPORTED', UnsupportedError);
       // An RSA key could sign or encrypt with any of eight algorithms: it must say which.
       await expectKmsError(
@@ -315,6 +307,22 @@ export function describeJwkContract(name: string, make: () => Promise<KmsUnderTe
       expect(keyMetadata.keyState).toBe('PendingDeletion');
       expect(keyMetadata.pendingDeletionWindowInDays).toBe(7);
       expect((await kms.jwk.getPublicKeys()).map((j) => j.kid)).not.toContain(id);
+    });
+
+    it('a key with a certificate carries x5c in its JWK and, when asked, in its JWS header; without one includeX5c is refused', async () => {
+      const { kid: id } = await kms.jwk.generateKeyPair('ES256');
+      await expectKmsError(kms.signJws({ keyId: id, payload: 'aGk', includeX5c: true }), 'VALIDATION_ERROR');
+      expect((await kms.jwk.getPublicKey(id)).x5c).toBeUndefined();
+      const { certificate } = await kms.createSelfSignedCertificate({ keyId: id, subject: 'CN=jwk', validityDays: 1 });
+      const der = new X509Certificate(certificate).raw.toString('base64');
+      const jwk = await kms.jwk.getPublicKey(id);
+      expect(jwk.x5c).toEqual([der]);
+      expect((await kms.getPublicKey({ keyId: id })).jwk.x5c).toEqual([der]);
+      expect((await kms.jwk.getPublicKeys()).find((j) => j.kid === id)?.x5c).toEqual([der]);
+      const { jws } = await kms.signJws({ keyId: id, payload: 'aGk', includeX5c: true });
+      expect(decodeProtectedHeader(jws).x5c).toEqual([der]);
+      await expect(compactVerify(jws, await joseKey(jwk, 'ES256'))).resolves.toBeDefined();
+      expect((await kms.verifyJws({ jws })).valid).toBe(true);
     });
 
     it('listJwks filters by tag (keyrings have no filter yet)', async () => {
