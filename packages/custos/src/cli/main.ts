@@ -14,6 +14,7 @@ import { registerRandom } from './commands/random.js';
 import { registerServer } from './commands/server.js';
 import { registerSign } from './commands/sign.js';
 import { registerToken } from './commands/token.js';
+import { registerTrust } from './commands/trust.js';
 import { EXIT_USAGE, reportError } from './errors.js';
 import { addGlobalOptions } from './options.js';
 
@@ -55,6 +56,7 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
   registerToken(program);
   registerAccessKey(program);
   registerAudit(program);
+  registerTrust(program);
   return program;
 }
 

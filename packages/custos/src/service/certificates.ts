@@ -66,14 +66,14 @@ export async function trustAnchors(db: Db, domain: string): Promise<x509.X509Cer
 /**
  * SetKeyCertificate's checks: the leaf certifies `publicKey` (CERTIFICATE_KEY_MISMATCH otherwise); one self-signed
  * certificate must carry a valid self-signature and be within its validity period; any other chain must verify to
- * an anchor of `domain` (CERTIFICATE_NOT_TRUSTED otherwise).
+ * an anchor of `domain` (CERTIFICATE_NOT_TRUSTED otherwise). Returns the leaf.
  */
 export async function checkKeyChain(
   ctx: OpContext,
   chain: readonly x509.X509Certificate[],
   publicKey: Uint8Array,
   domain: string,
-): Promise<void> {
+): Promise<x509.X509Certificate> {
   const leaf = chain[0];
   if (!leaf) throw new ValidationError('the chain is empty', 'INVALID_CERTIFICATE');
   if (!samePublicKey(spkiOf(leaf), publicKey))
@@ -82,7 +82,7 @@ export async function checkKeyChain(
   if (chain.length === 1 && (await leaf.isSelfSigned())) {
     const problem = validityProblem(leaf, now);
     if (problem) throw new ValidationError(problem.detail, 'CERTIFICATE_NOT_TRUSTED');
-    return;
+    return leaf;
   }
   const verdict = await verifyChain(chain, await trustAnchors(ctx.store.db, domain), now);
   if (!verdict.valid)
@@ -90,4 +90,5 @@ export async function checkKeyChain(
       `the chain does not verify in trust domain ${domain}: ${verdict.detail ?? 'unknown reason'}`,
       'CERTIFICATE_NOT_TRUSTED',
     );
+  return leaf;
 }

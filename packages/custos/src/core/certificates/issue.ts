@@ -41,10 +41,17 @@ export interface Issuer {
   readonly signer: CertificateSigner;
 }
 
+/** keyUsage bits (RFC 5280 §4.2.1.3), critical. */
+export function keyUsage(...flags: x509.KeyUsageFlags[]): x509.KeyUsagesExtension {
+  const bits = flags.reduce((all, flag) => all | flag, 0);
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- KeyUsageFlags is a bit-flag enum: x509 takes the OR of its members, a number to TypeScript
+  return new x509.KeyUsagesExtension(bits, true);
+}
+
 /** A serial number of 16 random bytes, positive (RFC 5280 §4.1.2.2: at most 20 octets, non-negative). */
 function randomSerial(): string {
   const bytes = randomBytes(16);
-  bytes[0] = (bytes[0]! & 0x7f) | 0x01; // positive, and 16 octets long in DER (no leading zero to strip)
+  bytes.writeUInt8((bytes.readUInt8(0) & 0x7f) | 0x01, 0); // positive, and 16 octets long in DER (no leading zero to strip)
   return bytes.toString('hex');
 }
 
@@ -67,11 +74,11 @@ export async function createCertificate(issuer: Issuer, request: CertificateRequ
       (await keyIdentifier(new Uint8Array(issuer.certificate.publicKey.rawData))))
     : subjectKeyId;
   const usages = request.isCa
-    ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature
-    : x509.KeyUsageFlags.digitalSignature;
+    ? keyUsage(x509.KeyUsageFlags.keyCertSign, x509.KeyUsageFlags.cRLSign, x509.KeyUsageFlags.digitalSignature)
+    : keyUsage(x509.KeyUsageFlags.digitalSignature);
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(request.isCa, request.isCa ? request.pathLength : undefined, true),
-    new x509.KeyUsagesExtension(usages, true),
+    usages,
     new x509.SubjectKeyIdentifierExtension(subjectKeyId),
     new x509.AuthorityKeyIdentifierExtension(authorityKeyId),
   ];

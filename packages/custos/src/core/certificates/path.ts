@@ -66,11 +66,13 @@ export async function verifyChain(
     return { valid: false, path: [element(leaf)], reason: 'MALFORMED', detail };
   }
   const anchorAt = built.findIndex((cert) => pinned.has(thumbprints(cert).sha256));
-  if (anchorAt < 0) {
-    const last = built[built.length - 1]!;
-    const detail = (await last.isSelfSigned())
-      ? `the chain ends at ${last.subject}, which is not a trust anchor of this domain`
-      : `no issuer of ${last.subject} was found among the chain and the trust anchors`;
+  const last = built.at(-1);
+  if (anchorAt < 0 || !last) {
+    const detail = !last
+      ? 'the path is empty'
+      : (await last.isSelfSigned())
+        ? `the chain ends at ${last.subject}, which is not a trust anchor of this domain`
+        : `no issuer of ${last.subject} was found among the chain and the trust anchors`;
     return { valid: false, path: built.map(element), reason: 'UNTRUSTED', detail };
   }
   const path = built.slice(0, anchorAt + 1);
@@ -85,8 +87,8 @@ export async function verifyChain(
     if (problem) return fail(problem.reason, problem.detail);
   }
   // Issuers are path[1..]; below path[i] are i - 1 CA certificates before the leaf (RFC 5280 §4.2.1.9).
-  for (let i = 1; i < path.length; i++) {
-    const issuer = path[i]!;
+  for (const [i, issuer] of path.entries()) {
+    if (i === 0) continue;
     const problem = caRightsProblem(issuer);
     if (problem) return fail('NOT_A_CA', problem);
     const limit = pathLengthOf(issuer);

@@ -72,34 +72,29 @@ export function signingCrypto(signer: CertificateSigner): SigningCrypto {
   const privateKey = stand('private', ['sign']);
   const publicKey = stand('public', ['verify']);
   const subtle = webcrypto.subtle as unknown as SubtleCrypto;
-  const own: Partial<SubtleCrypto> = {
-    async sign(alg, key, data) {
-      if (key !== privateKey) return subtle.sign(alg, key, data);
-      const bytes = ArrayBuffer.isView(data)
-        ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-        : new Uint8Array(data);
-      const signature = await signer.sign(bytes);
-      if (algorithm.name !== 'ECDSA') return copy(signature);
-      // x509 wants WebCrypto's r‖s; its own formatter turns the DER signature into that (never DER by hand).
-      const web = new x509.AsnEcSignatureFormatter().toWebSignature(
-        algorithm as unknown as EcKeyAlgorithm,
-        copy(signature),
-      );
-      if (web === null) throw new UnsupportedError(`${signer.spec.name}: x509 cannot format this signature`);
-      return web;
-    },
-    // An overload set: a plain function stands in for every overload.
-    exportKey: ((format: KeyFormat, key: CryptoKey) =>
-      key === publicKey && format === 'spki'
-        ? Promise.resolve(copy(signer.publicKey))
-        : subtle.exportKey(format, key)) as SubtleCrypto['exportKey'],
+  const sign = async (alg: AlgorithmIdentifier, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer> => {
+    if (key !== privateKey) return subtle.sign(alg, key, data);
+    const bytes = ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
+    const signature = await signer.sign(bytes);
+    if (algorithm.name !== 'ECDSA') return copy(signature);
+    // x509 wants WebCrypto's r‖s; its own formatter turns the DER signature into that (never DER by hand).
+    const web = new x509.AsnEcSignatureFormatter().toWebSignature(algorithm, copy(signature));
+    if (web === null) throw new UnsupportedError(`${signer.spec.name}: x509 cannot format this signature`);
+    return web;
   };
+  const exportKey = (format: KeyFormat, key: CryptoKey): Promise<unknown> =>
+    key === publicKey && format === 'spki' ? Promise.resolve(copy(signer.publicKey)) : subtle.exportKey(format, key);
+  const overrides = new Map<PropertyKey, unknown>([
+    ['sign', sign],
+    ['exportKey', exportKey],
+  ]);
   const proxy = new Proxy(subtle, {
-    get(target, property: keyof SubtleCrypto) {
-      const value = own[property] ?? target[property];
-      return typeof value === 'function'
-        ? (value as (...a: unknown[]) => unknown).bind(own[property] ? own : target)
-        : value;
+    get(target, property) {
+      if (overrides.has(property)) return overrides.get(property);
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
   const crypto = {

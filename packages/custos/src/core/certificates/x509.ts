@@ -71,14 +71,9 @@ export function subjectAltNameExtension(names: readonly string[]): x509.SubjectA
   }
 }
 
-/** The DER of a certificate, as bytes. */
-export function der(cert: x509.X509Certificate): Uint8Array {
-  return new Uint8Array(cert.rawData);
-}
-
 /** SHA-1 and SHA-256 of the certificate's DER, lower-case hex (what `openssl x509 -fingerprint` shows, without colons). */
 export function thumbprints(cert: x509.X509Certificate): { sha1: string; sha256: string } {
-  const bytes = der(cert);
+  const bytes = new Uint8Array(cert.rawData);
   return {
     sha1: createHash('sha1').update(bytes).digest('hex'),
     sha256: createHash('sha256').update(bytes).digest('hex'),

@@ -17,10 +17,10 @@ export const setKeyCertificate = defineOperation(
     const publicKey = await latestPublicKey(ctx, key);
     const chain = parseChain(input.certificateChain);
     const domain = input.domain ?? DEFAULT_TRUST_DOMAIN;
-    await checkKeyChain(ctx, chain, publicKey, domain);
-    const leaf = thumbprints(chain[0]!);
+    const leaf = await checkKeyChain(ctx, chain, publicKey, domain);
+    const prints = thumbprints(leaf);
     ctx.audit.keyVersion = key.latestVersion;
-    ctx.audit.details = { subject: chain[0]!.subject, thumbprint: leaf.sha256, domain };
+    ctx.audit.details = { subject: leaf.subject, thumbprint: prints.sha256, domain };
     await ctx.transaction(async (tx) => {
       await lockKey(tx, key.id); // writers of one key's certificate take turns
       await repo.keyCertificates.put(
@@ -29,6 +29,6 @@ export const setKeyCertificate = defineOperation(
         ctx.now(),
       );
     });
-    return { keyId: keyArn(ctx.config, key.id), thumbprints: leaf };
+    return { keyId: keyArn(ctx.config, key.id), thumbprints: prints };
   },
 );
