@@ -2,7 +2,7 @@
 // certificate chain), the algorithms it allows, and its public KeyObject. Must not import api.
 import type { KeyObject } from 'node:crypto';
 import { ValidationError, type Algorithm, type Jwk, type KeyUsage } from '@custos/contract';
-import { parseCertificate, der } from '../../core/certificates/x509.js';
+import { parseCertificate } from '../../core/certificates/x509.js';
 import { publicJwk } from '../../core/key-material.js';
 import { publicKeyObject } from '../../core/key-objects.js';
 import { specEntry, type KeySpecEntry } from '../../core/key-specs.js';
@@ -46,7 +46,7 @@ export async function publicKeyObjectOf(ctx: ServiceContext, key: KeyRecord): Pr
 /** The key's certificate chain as JWK `x5c` (RFC 7517 §4.7: base64 DER, leaf first), or undefined without one. */
 export async function x5cOf(ctx: ServiceContext, key: KeyRecord): Promise<string[] | undefined> {
   const chain = await certificateChainOf(ctx, key.id);
-  return chain?.map((pem) => Buffer.from(der(parseCertificate(pem))).toString('base64'));
+  return chain?.map((pem) => Buffer.from(parseCertificate(pem).rawData).toString('base64'));
 }
 
 /**
@@ -61,5 +61,5 @@ export async function publicJwkOf(ctx: ServiceContext, key: KeyRecord, publicKey
     keyOps: PUBLIC_KEY_OPS[key.usage],
   });
   const x5c = await x5cOf(ctx, key);
-  return (x5c ? { ...jwk, x5c } : jwk);
+  return x5c ? { ...jwk, x5c } : jwk;
 }
