@@ -8,6 +8,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerDataKey } from './commands/data-key.js';
 import { registerDecrypt } from './commands/decrypt.js';
 import { registerEncrypt } from './commands/encrypt.js';
+import { registerJose } from './commands/jose.js';
 import { registerKey } from './commands/key.js';
 import { registerPublicKey } from './commands/public-key.js';
 import { registerRandom } from './commands/random.js';
@@ -57,6 +58,7 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
   registerAccessKey(program);
   registerAudit(program);
   registerTrust(program);
+  registerJose(program);
   return program;
 }
 

@@ -7,6 +7,7 @@ import { addGlobalOptions, aliasName, collectKeyValue, integer, listAll, withKms
 import { type Column, printFields, printResult, printTable } from '../output.js';
 import { listAllAliases, registerKeyAlias } from './key-alias.js';
 import { registerKeyCertificate } from './key-certificate.js';
+import { registerKeyJwk } from './key-jwk.js';
 import { registerKeyTag } from './key-tag.js';
 
 interface CreateOptions {
@@ -202,4 +203,5 @@ export function registerKey(program: Command): void {
   registerKeyAlias(key);
   registerKeyTag(key);
   registerKeyCertificate(key);
+  registerKeyJwk(key);
 }
