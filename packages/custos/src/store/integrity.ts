@@ -97,7 +97,7 @@ export type AuthenticatedTable = keyof typeof AUTHENTICATED_COLUMNS;
  * Authenticated columns added to a table after its rows were MAC'd, with the value (as MAC text) every row held
  * before the column existed: the MAC covers such a column only when it holds another value. Append only.
  */
-export const LATER_COLUMNS: Readonly<Partial<Record<AuthenticatedTable, Readonly<Record<string, string>>>>> = {
+const LATER_COLUMNS: Readonly<Partial<Record<AuthenticatedTable, Readonly<Record<string, string>>>>> = {
   keys: { publish_jwk: '0' }, // migration 010: whether /.well-known/jwks.json shows the key
 };
 

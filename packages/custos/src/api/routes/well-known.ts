@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { LocalKms } from '../../service/local-kms.js';
 
 /** How long verifiers and caches may keep the set (a key unpublished or disabled drops out within this). */
-export const JWKS_MAX_AGE_SECONDS = 300;
+const JWKS_MAX_AGE_SECONDS = 300;
 
 export async function wellKnownRoutes(app: FastifyInstance, options: { kms: LocalKms }): Promise<void> {
   app.get('/.well-known/jwks.json', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {

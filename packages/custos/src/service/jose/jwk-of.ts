@@ -17,7 +17,7 @@ import { requirePublicKey } from '../require-public-key.js';
  * JWK key_ops of a public key by usage (RFC 7517 §4.3). A key-agreement key has none: jose hands key_ops to
  * WebCrypto, which refuses any usage on an ECDH public key.
  */
-export const PUBLIC_KEY_OPS: Record<KeyUsage, readonly string[]> = {
+const PUBLIC_KEY_OPS: Record<KeyUsage, readonly string[]> = {
   ENCRYPT_DECRYPT: ['encrypt', 'wrapKey'],
   SIGN_VERIFY: ['verify'],
   KEY_AGREEMENT: [],
