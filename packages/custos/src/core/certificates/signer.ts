@@ -3,6 +3,12 @@
 // sign path), so the private key never leaves the service. Everything else goes to Node's WebCrypto.
 // Pure: no store, service or api.
 import { webcrypto } from 'node:crypto';
+
+type CryptoKey = webcrypto.CryptoKey;
+type Algorithm = webcrypto.Algorithm;
+/** The crypto and key types as x509's declarations name them (the DOM's, where they exist). */
+type X509Crypto = NonNullable<Parameters<typeof x509.X509CertificateGenerator.create>[1]>;
+type X509Key = x509.X509CertificateCreateWithKeyParams['signingKey'];
 import { UnsupportedError, type SigningAlgorithm } from '@custos/contract';
 import { DIGEST_BYTES, HASH_OF } from '../algorithms/digests.js';
 import type { KeySpecEntry } from '../key-specs.js';
@@ -57,9 +63,9 @@ function webAlgorithm(spec: KeySpecEntry, algorithm: SigningAlgorithm): Algorith
 
 /** The WebCrypto-shaped pieces x509's generators take: a crypto provider and the key pair it recognises. */
 export interface SigningCrypto {
-  readonly crypto: Crypto;
-  readonly privateKey: CryptoKey;
-  readonly publicKey: CryptoKey;
+  readonly crypto: X509Crypto;
+  readonly privateKey: X509Key;
+  readonly publicKey: X509Key;
   readonly algorithm: Algorithm;
 }
 
@@ -68,11 +74,20 @@ const copy = (bytes: Uint8Array): ArrayBuffer => bytes.slice().buffer;
 /** A crypto whose `subtle.sign` and `subtle.exportKey('spki')` answer for `signer`'s stand-in keys. */
 export function signingCrypto(signer: CertificateSigner): SigningCrypto {
   const algorithm = webAlgorithm(signer.spec, signer.algorithm);
-  const stand = (type: KeyType, usages: KeyUsage[]): CryptoKey => ({ algorithm, type, extractable: false, usages });
+  const stand = (type: webcrypto.KeyType, usages: webcrypto.KeyUsage[]): CryptoKey => ({
+    algorithm,
+    type,
+    extractable: false,
+    usages,
+  });
   const privateKey = stand('private', ['sign']);
   const publicKey = stand('public', ['verify']);
-  const subtle = webcrypto.subtle as unknown as SubtleCrypto;
-  const sign = async (alg: AlgorithmIdentifier, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer> => {
+  const subtle = webcrypto.subtle;
+  const sign = async (
+    alg: webcrypto.AlgorithmIdentifier,
+    key: CryptoKey,
+    data: webcrypto.BufferSource,
+  ): Promise<ArrayBuffer> => {
     if (key !== privateKey) return subtle.sign(alg, key, data);
     const bytes = ArrayBuffer.isView(data)
       ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
@@ -84,8 +99,10 @@ export function signingCrypto(signer: CertificateSigner): SigningCrypto {
     if (web === null) throw new UnsupportedError(`${signer.spec.name}: x509 cannot format this signature`);
     return web;
   };
-  const exportKey = (format: KeyFormat, key: CryptoKey): Promise<unknown> =>
-    key === publicKey && format === 'spki' ? Promise.resolve(copy(signer.publicKey)) : subtle.exportKey(format, key);
+  const exportKey = (format: webcrypto.KeyFormat, key: CryptoKey): Promise<unknown> => {
+    if (key === publicKey && format === 'spki') return Promise.resolve(copy(signer.publicKey));
+    return format === 'jwk' ? subtle.exportKey(format, key) : subtle.exportKey(format, key);
+  };
   const overrides = new Map<PropertyKey, unknown>([
     ['sign', sign],
     ['exportKey', exportKey],
@@ -101,6 +118,6 @@ export function signingCrypto(signer: CertificateSigner): SigningCrypto {
     subtle: proxy,
     getRandomValues: <T extends ArrayBufferView | null>(array: T): T => webcrypto.getRandomValues(array as never),
     randomUUID: () => webcrypto.randomUUID(),
-  } as unknown as Crypto;
+  } as unknown as X509Crypto;
   return { crypto, privateKey, publicKey, algorithm };
 }
