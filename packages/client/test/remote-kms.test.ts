@@ -440,6 +440,21 @@ describe('RemoteKms retries', () => {
         'untagResource',
         'pruneAuditRecords',
         'exportAuditRecords',
+        // Certificates (a repeat replaces a certificate with an equivalent one, or makes another signature).
+        'createCsr',
+        'createSelfSignedCertificate',
+        'issueCertificate',
+        'setKeyCertificate',
+        'verifyCertificateChain',
+        // JWK and JOSE: fresh signatures and ciphertexts, checks, and a flag set to a value.
+        'signJws',
+        'signJwt',
+        'verifyJws',
+        'signJose',
+        'verifyJose',
+        'encryptJwe',
+        'decryptJwe',
+        'updateKeyPublishJwk',
       ].sort(),
     );
   });

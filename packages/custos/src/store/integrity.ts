@@ -97,16 +97,21 @@ export type AuthenticatedTable = keyof typeof AUTHENTICATED_COLUMNS;
  * Authenticated columns added to a table after its rows were MAC'd, with the value (as MAC text) every row held
  * before the column existed: the MAC covers such a column only when it holds another value. Append only.
  */
-const LATER_COLUMNS: Readonly<Partial<Record<AuthenticatedTable, Readonly<Record<string, string>>>>> = {
+const LATER_COLUMNS = {
   keys: { publish_jwk: '0' }, // migration 010: whether /.well-known/jwks.json shows the key
-};
+} as const satisfies { [T in AuthenticatedTable]?: Readonly<Partial<Record<keyof Database[T] & string, string>>> };
+
+/** The later columns of a table (none for most). */
+type LaterColumn<T extends AuthenticatedTable> = T extends keyof typeof LATER_COLUMNS
+  ? keyof (typeof LATER_COLUMNS)[T]
+  : never;
 
 /**
  * The column values of a row of `T` that its MAC covers (more columns may be present; they are ignored). A column
  * left out counts as NULL: inserts write every authenticated column, so none is left to a column default.
  */
 export type AuthenticatedRow<T extends AuthenticatedTable> = Readonly<
-  Partial<Record<(typeof AUTHENTICATED_COLUMNS)[T][number], unknown>>
+  Partial<Record<(typeof AUTHENTICATED_COLUMNS)[T][number] | LaterColumn<T>, unknown>>
 >;
 
 const MAC_PREFIX = 'm1.';
@@ -158,7 +163,8 @@ export class RowIntegrity implements KyselyPlugin {
     if (this.#key === undefined) throw new InternalError('the row integrity key is not loaded');
     const columns: readonly string[] = AUTHENTICATED_COLUMNS[table];
     const values = row as Record<string, unknown>;
-    const later = Object.entries(LATER_COLUMNS[table] ?? {}).flatMap(([column, before]) => {
+    const byTable: Partial<Record<AuthenticatedTable, Readonly<Record<string, string>>>> = LATER_COLUMNS;
+    const later = Object.entries(byTable[table] ?? {}).flatMap(([column, before]) => {
       const value = canonical(values[column]);
       return value === null || value === before ? [] : [[column, value]];
     });
