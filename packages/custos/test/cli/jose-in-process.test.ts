@@ -85,6 +85,14 @@ describe('custos key jwk, jwks, jws and jwt, in-process', () => {
     expect((JSON.parse(await custos('jwks', '--tag', 'app=billing')) as { keys: Jwk[] }).keys).toHaveLength(0);
   });
 
+  it('key create --publish-jwk publishes the new key', async () => {
+    const created = JSON.parse(
+      await custos('key', 'create', '--spec', 'ECC_NIST_P256', '--usage', 'SIGN_VERIFY', '--publish-jwk', '--json'),
+    ) as { keyId: string };
+    const { keys } = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: Jwk[] };
+    expect(keys.map((k) => k.kid)).toContain(created.keyId);
+  });
+
   it('jwt sign makes a JWT that jose verifies from /.well-known/jwks.json', async () => {
     await custos('key', 'jwk', kid, '--publish');
     const jwt = (

@@ -16,6 +16,7 @@ interface CreateOptions {
   description?: string;
   alias?: string;
   exportable?: boolean;
+  publishJwk?: boolean;
   origin?: 'AWS_KMS' | 'EXTERNAL';
   tag?: Record<string, string>;
 }
@@ -89,6 +90,7 @@ export function registerKey(program: Command): void {
     .option('--description <text>', 'description')
     .option('--alias <alias>', 'also create this alias (alias/name or name)')
     .option('--exportable', 'allow ExportKey of the key material (audited)')
+    .option('--publish-jwk', 'show the public JWK at /.well-known/jwks.json (signing keys)')
     .addOption(
       new Option('--origin <origin>', 'AWS_KMS (generated here) or EXTERNAL (import material later)').choices([
         'AWS_KMS',
@@ -103,6 +105,7 @@ export function registerKey(program: Command): void {
         ...(o.usage && { keyUsage: o.usage }),
         ...(o.description !== undefined && { description: o.description }),
         ...(o.exportable && { exportable: true }),
+        ...(o.publishJwk && { publishJwk: true }),
         ...(o.origin && { origin: o.origin }),
         ...(o.tag && { tags: Object.entries(o.tag).map(([tagKey, tagValue]) => ({ tagKey, tagValue })) }),
       });
