@@ -440,11 +440,10 @@ describe('RemoteKms retries', () => {
         'untagResource',
         'pruneAuditRecords',
         'exportAuditRecords',
-        // Certificates (a repeat replaces a certificate with an equivalent one, or makes another signature).
         'createCsr',
+        'setKeyCertificate',
         'createSelfSignedCertificate',
         'issueCertificate',
-        'setKeyCertificate',
         'verifyCertificateChain',
         // JWK and JOSE: fresh signatures and ciphertexts, checks, and a flag set to a value.
         'signJws',
