@@ -5,8 +5,10 @@ import {
   KmsError,
   OPERATIONS,
   UnavailableError,
+  jwkFacade,
   ValidationError,
   type Caller,
+  type JwkFacade,
   type Kms,
   type OperationMethod,
 } from '@custos/contract';
@@ -73,6 +75,8 @@ export class RemoteKms implements Kms {
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
   #closed = false;
+  /** The generic KMS seed's interface over this RemoteKms (keys as JWKs, JOSE signatures, compact JWE). */
+  readonly jwk: JwkFacade = jwkFacade(this);
 
   constructor(options: RemoteKmsOptions) {
     this.#base = baseUrl(options.endpoint);

@@ -448,6 +448,15 @@ describe('RemoteKms retries', () => {
         'connectCustomKeyStore',
         'disconnectCustomKeyStore',
         'updateCustomKeyStore',
+        // JWK and JOSE: fresh signatures and ciphertexts, checks, and a flag set to a value.
+        'signJws',
+        'signJwt',
+        'verifyJws',
+        'signJose',
+        'verifyJose',
+        'encryptJwe',
+        'decryptJwe',
+        'updateKeyPublishJwk',
       ].sort(),
     );
   });

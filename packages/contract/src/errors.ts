@@ -123,11 +123,15 @@ export class InvalidStateError extends KmsError {
     message: string,
     code: Extract<
       ErrorCode,
-      'KEY_DISABLED' | 'INVALID_KEY_STATE' | 'KEY_NOT_YET_VALID' | 'KEY_EXPIRED' | 'ISSUER_NOT_CA'
       | 'KEY_DISABLED'
       | 'INVALID_KEY_STATE'
       | 'KEY_NOT_YET_VALID'
       | 'KEY_EXPIRED'
+      | 'ISSUER_NOT_CA'
+       
+       
+       
+       
       | 'CUSTOM_KEY_STORE_INVALID_STATE'
       | 'CUSTOM_KEY_STORE_HAS_KEYS'
     > = 'INVALID_KEY_STATE',

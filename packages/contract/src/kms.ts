@@ -4,6 +4,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Caller } from './caller.js';
 import type { OPERATIONS } from './operations/index.js';
 import type { ContractOperation } from './operation.js';
+import type { JwkFacade } from './jwk-facade.js';
 
 /**
  * The method an operation's row stands for: the request's static type in (optional when no field is required), the
@@ -44,6 +45,8 @@ export type KmsOperations = { -readonly [M in keyof typeof OPERATIONS]: KmsMetho
  * );
  */
 export interface Kms extends KmsOperations {
+  /** The generic KMS seed's interface: keys as JWKs, JOSE signatures, compact JWE (see {@link JwkFacade}). */
+  readonly jwk: JwkFacade;
   /** Releases the store, key caches and connections; the instance is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -5,8 +5,8 @@ import type { Caller, Kms, OPERATIONS, OperationMethod } from '../src/index.js';
 type Ops = typeof OPERATIONS;
 
 describe('Kms', () => {
-  it('has exactly one method per OPERATIONS entry, plus close', () => {
-    expectTypeOf<Exclude<keyof Kms, 'close'>>().toEqualTypeOf<OperationMethod>();
+  it('has exactly one method per OPERATIONS entry, plus close and the jwk facade', () => {
+    expectTypeOf<Exclude<keyof Kms, 'close' | 'jwk'>>().toEqualTypeOf<OperationMethod>();
   });
 
   it('takes and returns the Static types of the table schemas, with the caller last', () => {

@@ -49,6 +49,8 @@ export const CreateKeyRequest = Type.Object(
      * never leaves the token); default `SOFTWARE`. Not an AWS CreateKey field.
      */
     protectionLevel: Type.Optional(ProtectionLevelSchema),
+    /** Custos: show the public JWK in GET /.well-known/jwks.json (enabled signing keys only). Default false. */
+    publishJwk: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

@@ -58,6 +58,18 @@ export * from './verify-mac.js';
 export * from './add-trusted-certificate.js';
 export * from './create-csr.js';
 export * from './create-self-signed-certificate.js';
+export * from './get-jwk.js';
+export * from './list-jwks.js';
+export * from './update-key-publish-jwk.js';
+export * from './sign-jws.js';
+export * from './sign-jwt.js';
+export * from './verify-jws.js';
+export * from './generate-jwk-key-pair.js';
+export * from './import-jwk.js';
+export * from './sign-jose.js';
+export * from './verify-jose.js';
+export * from './encrypt-jwe.js';
+export * from './decrypt-jwe.js';
 export * from './delete-trusted-certificate.js';
 export * from './get-key-certificate.js';
 export * from './issue-certificate.js';
@@ -129,6 +141,18 @@ import { addTrustedCertificateOperation } from './add-trusted-certificate.js';
 import { createCsrOperation } from './create-csr.js';
 import { createSelfSignedCertificateOperation } from './create-self-signed-certificate.js';
 import { deleteTrustedCertificateOperation } from './delete-trusted-certificate.js';
+import { getJwkOperation } from './get-jwk.js';
+import { listJwksOperation } from './list-jwks.js';
+import { updateKeyPublishJwkOperation } from './update-key-publish-jwk.js';
+import { signJwsOperation } from './sign-jws.js';
+import { signJwtOperation } from './sign-jwt.js';
+import { verifyJwsOperation } from './verify-jws.js';
+import { generateJwkKeyPairOperation } from './generate-jwk-key-pair.js';
+import { importJwkOperation } from './import-jwk.js';
+import { signJoseOperation } from './sign-jose.js';
+import { verifyJoseOperation } from './verify-jose.js';
+import { encryptJweOperation } from './encrypt-jwe.js';
+import { decryptJweOperation } from './decrypt-jwe.js';
 import { getKeyCertificateOperation } from './get-key-certificate.js';
 import { issueCertificateOperation } from './issue-certificate.js';
 import { listTrustedCertificatesOperation } from './list-trusted-certificates.js';
@@ -327,6 +351,33 @@ export const OPERATIONS = operationTable({
   updateCustomKeyStore: updateCustomKeyStoreOperation,
   /** Deletes a DISCONNECTED custom key store that holds no keys. */
   deleteCustomKeyStore: deleteCustomKeyStoreOperation,
+
+  // JWK and JOSE (Custos)
+
+  /** The public JWK of an asymmetric key (kid, kty, crv, alg, key_ops, and x5c when it has a certificate). */
+  getJwk: getJwkOperation,
+  /** A JWK Set of the enabled asymmetric keys, optionally those with a tag. */
+  listJwks: listJwksOperation,
+  /** Whether the key's public JWK is served without a token at /.well-known/jwks.json. */
+  updateKeyPublishJwk: updateKeyPublishJwkOperation,
+  /** A compact JWS of a payload, signed by the key (alg and kid from the key). */
+  signJws: signJwsOperation,
+  /** A JWT of a claims set (iat, exp, kid set by Custos). */
+  signJwt: signJwtOperation,
+  /** Checks a JWS or JWT with the key its kid names; a bad one is `valid: false`. */
+  verifyJws: verifyJwsOperation,
+  /** A new key named by its JOSE algorithm (the jwk facade's generateKeyPair). */
+  generateJwkKeyPair: generateJwkKeyPairOperation,
+  /** Imports a private JWK in plaintext (origin EXTERNAL), unless the server forbids it. */
+  importJwk: importJwkOperation,
+  /** The JOSE-form signature of a message (raw r‖s for ES*). */
+  signJose: signJoseOperation,
+  /** Checks a JOSE-form signature of a message. */
+  verifyJose: verifyJoseOperation,
+  /** A compact JWE: RSA-OAEP-256 or dir, with A256GCM. */
+  encryptJwe: encryptJweOperation,
+  /** The plaintext of a compact JWE made for the key. */
+  decryptJwe: decryptJweOperation,
 });
 
 /** A `Kms` method name that is an operation: `'createKey' | 'encrypt' | ...`. */

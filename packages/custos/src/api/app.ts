@@ -18,6 +18,7 @@ import { operationRoutes } from './routes/v1/operations.js';
 import { sysRoutes } from './routes/sys.js';
 import { SealGate } from './seal.js';
 import { sysRootRoutes } from './routes/sys-root.js';
+import { wellKnownRoutes } from './routes/well-known.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -145,6 +146,7 @@ export function buildApp(service: LocalKms | SealGate, options: AppOptions = {})
   void app.register(sysRoutes, { gate, unsealPerMinute: options.unsealPerMinute ?? DEFAULT_UNSEAL_PER_MINUTE });
   void app.register(operationRoutes, { kms });
   void app.register(sysRootRoutes, { kms });
+  void app.register(wellKnownRoutes, { kms }); // GET /.well-known/jwks.json, public
   void app.register(awsPlugin, { kms }); // POST /: the AWS KMS JSON protocol, SigV4-authenticated (marks its route public to the bearer hook)
   return app;
 }

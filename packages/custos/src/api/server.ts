@@ -54,6 +54,8 @@ export interface ServerOptions {
   awsRegion?: string;
   /** The 12-digit account id of key ARNs (default `000000000000`). */
   awsAccountId?: string;
+  /** Whether ImportJwk (the jwk facade's importPrivateKey) accepts private keys sent in plaintext (default true). */
+  allowPlaintextImport?: boolean;
   /** The file signed audit checkpoints are appended to; default `<dataDir>/audit-checkpoints` (docs/audit.md). */
   auditCheckpointFile?: string;
   /** Start even if the audit log does not match its last checkpoint (audited as AcceptAuditMismatch). */
@@ -158,12 +160,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         }
       : {}),
     ...options.kmsOptions,
-    ...(options.awsRegion !== undefined || options.awsAccountId !== undefined
+    ...(options.awsRegion !== undefined ||
+    options.awsAccountId !== undefined ||
+    options.allowPlaintextImport !== undefined
       ? {
           config: {
             ...options.kmsOptions?.config,
             ...(options.awsRegion !== undefined ? { region: options.awsRegion } : {}),
             ...(options.awsAccountId !== undefined ? { accountId: options.awsAccountId } : {}),
+            ...(options.allowPlaintextImport !== undefined
+              ? { allowPlaintextImport: options.allowPlaintextImport }
+              : {}),
           },
         }
       : {}),

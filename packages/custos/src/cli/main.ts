@@ -8,6 +8,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerDataKey } from './commands/data-key.js';
 import { registerDecrypt } from './commands/decrypt.js';
 import { registerEncrypt } from './commands/encrypt.js';
+import { registerJose } from './commands/jose.js';
 import { registerKey } from './commands/key.js';
 import { registerOperator } from './commands/operator.js';
 import { registerRootCommands } from './commands/operator-root.js';
@@ -62,6 +63,7 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
   registerAudit(program);
   registerRootCommands(registerOperator(program));
   registerTrust(program);
+  registerJose(program);
   return program;
 }
 

@@ -25,6 +25,8 @@ export interface ServiceConfig {
   readonly importTokenTtlMs: number;
   /** How long the hot path may serve a key from memory (bounds staleness across nodes); 0 disables the cache. */
   readonly keyCacheTtlMs: number;
+  /** Whether ImportJwk (the jwk facade's importPrivateKey) may import private keys sent in plaintext. */
+  readonly allowPlaintextImport: boolean;
 }
 
 export const DEFAULT_CONFIG: ServiceConfig = {
@@ -34,6 +36,7 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   maxEncryptionsPerVersion: 2 ** 30,
   importTokenTtlMs: 24 * 60 * 60 * 1000,
   keyCacheTtlMs: 5_000,
+  allowPlaintextImport: true,
 };
 
 export interface Logger {

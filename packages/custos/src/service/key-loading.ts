@@ -164,6 +164,7 @@ export function newKeyRecord(
     applicationId: null,
     referenceId: null,
     policy: null,
+    publishJwk: false,
     ...fields,
   };
 }

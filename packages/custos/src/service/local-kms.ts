@@ -10,7 +10,10 @@ import {
   ValidationError,
   type Caller,
   type ContractOperation,
+  jwkFacade,
   type CreateTokenResponse,
+  type Jwk,
+  type JwkFacade,
   type Kms,
   type KmsOperations,
 } from '@custos/contract';
@@ -43,6 +46,7 @@ import type { ServiceOperation } from './define-operation.js';
 import { bootstrapToken, type BootstrapTokenInput } from './operations/bootstrap-token.js';
 import { SERVICE_OPERATIONS } from './operations/index.js';
 import { readMetrics, type StoreMetrics } from './operations/read-metrics.js';
+import { jwksOf } from './operations/list-jwks.js';
 import { recordSignedRequest } from './replay-guard.js';
 import { sealing, unsealed } from './operations/seal.js';
 import { openRootRing, placeOf, ROOT_KEY_CHECK } from './root/open-ring.js';
@@ -160,6 +164,8 @@ export class LocalKms implements Kms {
   readonly #rotator: RootRotator;
   readonly #dataDir: string;
   #closed = false;
+  /** The generic KMS seed's interface over this LocalKms (keys as JWKs, JOSE signatures, compact JWE). */
+  readonly jwk: JwkFacade = jwkFacade(this);
 
   private constructor(
     service: KeyService,
@@ -361,6 +367,16 @@ export class LocalKms implements Kms {
   readMetrics(caller: Caller): Promise<StoreMetrics> {
     if (this.#closed) return Promise.reject(new InternalError('this LocalKms is closed'));
     return this.#service.runInternal(readMetrics, {}, caller);
+  }
+
+  /**
+   * The JWK Set GET /.well-known/jwks.json serves without a token: the enabled signing keys marked publishJwk
+   * (service-level, not a Kms operation, and not audited: it is public data, and public callers must not be able to
+   * fill the audit log). Each row is checked against its MAC as any read is.
+   */
+  publishedJwks(): Promise<{ keys: Jwk[] }> {
+    if (this.#closed) return Promise.reject(new InternalError('this LocalKms is closed'));
+    return jwksOf(this.#service.context, { published: true }).then((keys) => ({ keys }));
   }
 
   /**

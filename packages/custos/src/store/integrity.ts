@@ -6,7 +6,9 @@
 //   row_mac = "m1." + base64url(HMAC-SHA-256(key, JSON.stringify([table, [column, value], ...])))
 // over the table's authenticated columns in the order of AUTHENTICATED_COLUMNS, each value as text: NULL stays
 // null, bytes become {"b": base64}, numbers and strings their decimal or own text (PostgreSQL returns int8 as a
-// string and SQLite as a number: both give the same text).
+// string and SQLite as a number: both give the same text). Columns added to a table after its rows were first
+// MAC'd (LATER_COLUMNS) follow, each only while it differs from the value rows held before it existed: rows written
+// before keep their MAC, and a change to such a column needs a new one (an extension: every earlier MAC still holds).
 import { createHmac, timingSafeEqual, type KeyObject, createSecretKey } from 'node:crypto';
 import { InternalError } from '@custos/contract';
 import type {
@@ -114,11 +116,24 @@ const OMITTED_WHEN_NULL: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Authenticated columns added to a table after its rows were MAC'd, with the value (as MAC text) every row held
+ * before the column existed: the MAC covers such a column only when it holds another value. Append only.
+ */
+const LATER_COLUMNS = {
+  keys: { publish_jwk: '0' }, // migration 010: whether /.well-known/jwks.json shows the key
+} as const satisfies { [T in AuthenticatedTable]?: Readonly<Partial<Record<keyof Database[T] & string, string>>> };
+
+/** The later columns of a table (none for most). */
+type LaterColumn<T extends AuthenticatedTable> = T extends keyof typeof LATER_COLUMNS
+  ? keyof (typeof LATER_COLUMNS)[T]
+  : never;
+
+/**
  * The column values of a row of `T` that its MAC covers (more columns may be present; they are ignored). A column
  * left out counts as NULL: inserts write every authenticated column, so none is left to a column default.
  */
 export type AuthenticatedRow<T extends AuthenticatedTable> = Readonly<
-  Partial<Record<(typeof AUTHENTICATED_COLUMNS)[T][number], unknown>>
+  Partial<Record<(typeof AUTHENTICATED_COLUMNS)[T][number] | LaterColumn<T>, unknown>>
 >;
 
 const MAC_PREFIX = 'm1.';
@@ -170,12 +185,18 @@ export class RowIntegrity implements KyselyPlugin {
     if (this.#key === undefined) throw new InternalError('the row integrity key is not loaded');
     const columns: readonly string[] = AUTHENTICATED_COLUMNS[table];
     const values = row as Record<string, unknown>;
+    const byTable: Partial<Record<AuthenticatedTable, Readonly<Record<string, string>>>> = LATER_COLUMNS;
+    const later = Object.entries(byTable[table] ?? {}).flatMap(([column, before]) => {
+      const value = canonical(values[column]);
+      return value === null || value === before ? [] : [[column, value]];
+    });
     const text = JSON.stringify([
       table,
       ...columns.flatMap((column) => {
         const value = canonical(values[column]);
         return value === null && OMITTED_WHEN_NULL.has(`${table}.${column}`) ? [] : [[column, value]];
       }),
+      ...later,
     ]);
     return MAC_PREFIX + createHmac('sha256', this.#key).update(text).digest('base64url');
   }

@@ -46,6 +46,8 @@ export interface KeyRecord {
   readonly referenceId: string | null;
   /** Key policy document, stored and returned as given (JSON text). */
   readonly policy: string | null;
+  /** Whether the public JWK is served without a token at /.well-known/jwks.json (enabled signing keys only). */
+  readonly publishJwk: boolean;
 }
 
 export interface KeyVersionRecord {

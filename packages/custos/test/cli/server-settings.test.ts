@@ -55,6 +55,13 @@ describe('custos server settings', () => {
     });
   });
 
+  it('maps --plaintext-import allow|deny onto allowPlaintextImport and refuses anything else', () => {
+    expect(serverOptions({ ...base, plaintextImport: 'allow' })).toMatchObject({ allowPlaintextImport: true });
+    expect(serverOptions({ ...base, plaintextImport: 'deny' })).toMatchObject({ allowPlaintextImport: false });
+    expect(serverOptions(base)).not.toHaveProperty('allowPlaintextImport');
+    expect(() => serverOptions({ ...base, plaintextImport: 'yes' })).toThrow(/allow or deny/);
+  });
+
   it('refuses database settings without --database-url, and a timeout that is not a count', () => {
     expect(() => serverOptions({ ...base, databaseStatementTimeout: '100' })).toThrow(/database-url/);
     expect(() => serverOptions({ ...base, databaseUrl: 'postgres://db', databaseConnectionTimeout: 'soon' })).toThrow();

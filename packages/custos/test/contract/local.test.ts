@@ -3,8 +3,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OPERATIONS, type Caller, type Kms, type Role } from '@custos/contract';
+import { OPERATIONS, jwkFacade, type Caller, type Kms, type KmsOperations, type Role } from '@custos/contract';
 import { LocalKms } from '../../src/service/local-kms.js';
+import { describeJwkContract } from './jwk-contract.js';
 import { describeKmsContract } from './kms-contract.js';
 
 /** `kms` acting as `caller` whenever a call names no caller of its own. */
@@ -19,10 +20,11 @@ function actingAs(kms: Kms, caller: Caller): Kms {
         ),
     ]),
   );
-  return { ...methods, close: () => Promise.resolve() } as unknown as Kms;
+  const operations = methods as unknown as KmsOperations;
+  return { ...operations, jwk: jwkFacade(operations), close: () => Promise.resolve() };
 }
 
-describeKmsContract('LocalKms', async () => {
+async function makeLocal() {
   const dataDir = await mkdtemp(join(tmpdir(), 'custos-contract-'));
   const kms = await LocalKms.open({ dataDir, maintenanceIntervalMs: 0, logger: { error: () => undefined } });
   return {
@@ -33,4 +35,7 @@ describeKmsContract('LocalKms', async () => {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
-});
+}
+
+describeKmsContract('LocalKms', makeLocal);
+describeJwkContract('LocalKms', makeLocal);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteKms } from '@custos/client';
 import { AuthenticationError, NotFoundError, UnavailableError, type Role } from '@custos/contract';
 import { startServer } from '../../src/api/server.js';
+import { describeJwkContract } from './jwk-contract.js';
 import { describeKmsContract, type KmsUnderTest } from './kms-contract.js';
 import { kmsRejection } from '../../../contract/test/helpers/expect-kms-error.js';
 
@@ -41,6 +42,7 @@ async function startRemote(): Promise<KmsUnderTest & { url: string }> {
 }
 
 describeKmsContract('RemoteKms', startRemote);
+describeJwkContract('RemoteKms', startRemote);
 
 describe('RemoteKms against a real server', () => {
   let remote: Awaited<ReturnType<typeof startRemote>>;

@@ -37,6 +37,7 @@ export function keyRecord(overrides: Partial<KeyRecord> = {}): KeyRecord {
     applicationId: null,
     referenceId: null,
     policy: null,
+    publishJwk: false,
     ...overrides,
   };
 }

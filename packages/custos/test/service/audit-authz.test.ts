@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sqliteDriver } from '../../src/store/sqlite-driver.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPERATIONS, type AuditRecord, type Caller, type ErrorCode, type Kms } from '@custos/contract';
+import { OPERATIONS, type AuditRecord, type Caller, type ErrorCode, type Jwk, type Kms } from '@custos/contract';
 import { wrapForImport } from '../../src/index.js';
 import { openTestKms, utf8, type TestKms } from './helpers.js';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
@@ -284,6 +284,30 @@ describe('audit: one record per call', () => {
       keyId: null,
     }),
     deleteCustomKeyStore: async () => ({ input: { customKeyStoreId: await keyStore() }, keyId: null }),
+    getJwk: async () => ({ input: { keyId: k.sign }, keyId: k.sign }),
+    listJwks: async () => ({ input: {}, keyId: null }),
+    updateKeyPublishJwk: async () => ({ input: { keyId: k.sign, publishJwk: true }, keyId: k.sign }),
+    signJws: async () => ({ input: { keyId: k.sign, payload: 'aGk' }, keyId: k.sign }),
+    signJwt: async () => ({ input: { keyId: k.sign, claims: { sub: 'audit' } }, keyId: k.sign }),
+    verifyJws: async () => {
+      const { jws } = await t.kms.signJws({ keyId: k.sign, payload: 'aGk' });
+      return { input: { jws }, keyId: k.sign };
+    },
+    generateJwkKeyPair: async () => ({ input: { alg: 'ES256' }, keyId: (r) => (r as { kid: string }).kid }),
+    importJwk: async () => ({
+      input: { jwk: generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) },
+      keyId: (r) => (r as { kid: string }).kid,
+    }),
+    signJose: async () => ({ input: { keyId: k.sign, message }, keyId: k.sign }),
+    verifyJose: async () => {
+      const { signature } = await t.kms.signJose({ keyId: k.sign, message });
+      return { input: { keyId: k.sign, message, signature }, keyId: k.sign };
+    },
+    encryptJwe: async () => ({ input: { keyId: k.aes, plaintext: message }, keyId: k.aes }),
+    decryptJwe: async () => {
+      const { jwe } = await t.kms.encryptJwe({ keyId: k.aes, plaintext: message });
+      return { input: { keyId: k.aes, jwe }, keyId: k.aes };
+    },
   };
 
   /** A fresh self-signed certificate of a fresh key (made before the audit mark). */
@@ -433,6 +457,13 @@ describe('audit: one record per call', () => {
     secrets.push(Buffer.from(token));
     const { secretAccessKey } = await t.kms.createAccessKey({ roles: ['admin'] });
     secrets.push(Buffer.from(secretAccessKey));
+    // The jwk facade: a private JWK imported in plaintext, and a JWE's plaintext.
+    const privateJwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+    await t.kms.jwk.importPrivateKey(privateJwk as Jwk);
+    secrets.push(Buffer.from(privateJwk.d!, 'base64url'), Buffer.from(privateJwk.d!));
+    const jwePlaintext = randomBytes(40);
+    await t.kms.jwk.decrypt(k.aes, await t.kms.jwk.encrypt(k.aes, jwePlaintext));
+    secrets.push(jwePlaintext);
 
     const listed = JSON.stringify(await allAudit(t.kms));
     const raw = new SqliteDatabase(join(t.dir, 'custos.db'), { readonly: true });

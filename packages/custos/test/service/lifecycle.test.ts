@@ -195,6 +195,39 @@ const BUILDERS: Record<string, Builder> = {
     kind: null,
     build: async ({ kms }) => ({ certificateChain: [await lifecycleCertificate(kms)] }),
   },
+  getJwk: { kind: 'sign', build: ({ f }) => ({ keyId: f.keyId }) },
+  listJwks: { kind: null, build: () => ({}) },
+  updateKeyPublishJwk: { kind: 'sign', build: ({ f }) => ({ keyId: f.keyId, publishJwk: true }) },
+  signJws: { kind: 'sign', build: ({ f }) => ({ keyId: f.keyId, payload: 'aGk' }) },
+  signJwt: { kind: 'sign', build: ({ f }) => ({ keyId: f.keyId, claims: { sub: 'lifecycle' } }) },
+  // A JWS naming the key (its signature is not valid: verifying it is still a use of the key).
+  verifyJws: {
+    kind: 'sign',
+    build: ({ f }) => ({
+      jws: `${Buffer.from(JSON.stringify({ alg: 'ES256', kid: f.keyId })).toString('base64url')}.aGk.${Buffer.from(
+        f.signature,
+      ).toString('base64url')}`,
+    }),
+  },
+  generateJwkKeyPair: { kind: null, build: () => ({ alg: 'ES256' }) },
+  importJwk: {
+    kind: null,
+    build: () => ({ jwk: generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) }),
+  },
+  signJose: { kind: 'sign', build: ({ f }) => ({ keyId: f.keyId, message }) },
+  verifyJose: { kind: 'sign', build: ({ f }) => ({ keyId: f.keyId, message, signature: randomBytes(64) }) },
+  encryptJwe: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, plaintext: message }) },
+  // A JWE made while the key was usable when it still is; else a well-formed one the state check refuses first.
+  decryptJwe: {
+    kind: 'aes',
+    build: async ({ kms, f }) => ({
+      keyId: f.keyId,
+      jwe: await kms.encryptJwe({ keyId: f.keyId, plaintext: message }).then(
+        (r) => r.jwe,
+        () => 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA',
+      ),
+    }),
+  },
 };
 
 /** A fresh Enabled signing key's CSR. */
@@ -310,6 +343,18 @@ const EXPECT: Record<string, Row | Outcome> = {
   listTrustedCertificates: 'ok',
   deleteTrustedCertificate: 'ok',
   verifyCertificateChain: 'ok',
+  getJwk: USE,
+  listJwks: 'ok',
+  updateKeyPublishJwk: MANAGE,
+  signJws: USE,
+  signJwt: USE,
+  verifyJws: USE,
+  generateJwkKeyPair: 'ok',
+  importJwk: 'ok',
+  signJose: USE,
+  verifyJose: USE,
+  encryptJwe: USE,
+  decryptJwe: USE,
 };
 
 const METHODS = Object.keys(OPERATIONS) as Method[];

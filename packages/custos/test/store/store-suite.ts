@@ -136,9 +136,35 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
           applicationId: 'REGISTRATION',
           referenceId: 'ref-1',
           policy: '{"Version":"2012-10-17"}',
+          publishJwk: true,
         });
         await keys.insert(store.db, key);
         expect(await keys.get(store.db, key.id)).toEqual(key);
+      });
+
+      it('listForJwks: enabled keys only; published signing keys; by tag and tag value', async () => {
+        const signing = await insertKey({ spec: 'ECC_NIST_P256', usage: 'SIGN_VERIFY', publishJwk: true });
+        const agreement = await insertKey({ spec: 'ECC_NIST_P256', usage: 'KEY_AGREEMENT', publishJwk: true });
+        const unpublished = await insertKey({ spec: 'ECC_NIST_P256', usage: 'SIGN_VERIFY' });
+        const disabled = await insertKey({
+          spec: 'ECC_NIST_P256',
+          usage: 'SIGN_VERIFY',
+          publishJwk: true,
+          state: 'Disabled',
+        });
+        const tag = `t-${randomUUID()}`;
+        await tags.put(store.db, agreement.id, [{ tagKey: tag, tagValue: 'blue' }]);
+        const ids = async (filter: Parameters<typeof keys.listForJwks>[1]) =>
+          (await keys.listForJwks(store.db, filter)).map((k) => k.id);
+        const published = await ids({ published: true });
+        expect(published).toContain(signing.id);
+        for (const absent of [agreement.id, unpublished.id, disabled.id]) expect(published).not.toContain(absent);
+        const all = await ids({});
+        expect(all).toEqual(expect.arrayContaining([signing.id, agreement.id, unpublished.id]));
+        expect(all).not.toContain(disabled.id);
+        expect(await ids({ tagKey: tag })).toEqual([agreement.id]);
+        expect(await ids({ tagKey: tag, tagValue: 'blue' })).toEqual([agreement.id]);
+        expect(await ids({ tagKey: tag, tagValue: 'red' })).toEqual([]);
       });
 
       it('round-trips a record with every optional field null', async () => {
@@ -167,6 +193,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
           deletionDate: at(99),
           maxUses: null,
           exportable: true,
+          publishJwk: true,
         });
         expect(await keys.get(store.db, key.id)).toEqual({
           ...key,
@@ -177,6 +204,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
           deletionDate: at(99),
           maxUses: null,
           exportable: true,
+          publishJwk: true,
         });
       });
 

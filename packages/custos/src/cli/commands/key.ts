@@ -16,6 +16,7 @@ import { addGlobalOptions, aliasName, collectKeyValue, integer, listAll, withKms
 import { type Column, printFields, printResult, printTable } from '../output.js';
 import { listAllAliases, registerKeyAlias } from './key-alias.js';
 import { registerKeyCertificate } from './key-certificate.js';
+import { registerKeyJwk } from './key-jwk.js';
 import { registerKeyTag } from './key-tag.js';
 
 interface CreateOptions {
@@ -24,6 +25,7 @@ interface CreateOptions {
   description?: string;
   alias?: string;
   exportable?: boolean;
+  publishJwk?: boolean;
   origin?: 'AWS_KMS' | 'EXTERNAL';
   protection?: ProtectionLevel;
   tag?: Record<string, string>;
@@ -98,6 +100,7 @@ export function registerKey(program: Command): void {
     .option('--description <text>', 'description')
     .option('--alias <alias>', 'also create this alias (alias/name or name)')
     .option('--exportable', 'allow ExportKey of the key material (audited)')
+    .option('--publish-jwk', 'show the public JWK at /.well-known/jwks.json (signing keys)')
     .addOption(
       new Option('--origin <origin>', 'AWS_KMS (generated here) or EXTERNAL (import material later)').choices([
         'AWS_KMS',
@@ -118,6 +121,7 @@ export function registerKey(program: Command): void {
         ...(o.usage && { keyUsage: o.usage }),
         ...(o.description !== undefined && { description: o.description }),
         ...(o.exportable && { exportable: true }),
+        ...(o.publishJwk && { publishJwk: true }),
         ...(o.origin && { origin: o.origin }),
         ...(o.protection && { protectionLevel: o.protection }),
         ...(o.tag && { tags: Object.entries(o.tag).map(([tagKey, tagValue]) => ({ tagKey, tagValue })) }),
@@ -219,4 +223,5 @@ export function registerKey(program: Command): void {
   registerKeyAlias(key);
   registerKeyTag(key);
   registerKeyCertificate(key);
+  registerKeyJwk(key);
 }

@@ -38,6 +38,7 @@ export interface ServerSettings {
   awsRegion?: string;
   awsAccountId?: string;
   auditCheckpointFile?: string;
+  plaintextImport?: string;
 }
 
 /** One row per setting: flag, environment variable, default, help. The one table flags, env and config derive from. */
@@ -185,6 +186,13 @@ const SETTINGS: readonly {
     flag: '--audit-checkpoint-file <file>',
     env: 'CUSTOS_AUDIT_CHECKPOINT_FILE',
     help: 'file the signed audit checkpoints are appended to, outside the database (default <data-dir>/audit-checkpoints)',
+  },
+  {
+    key: 'plaintextImport',
+    flag: '--plaintext-import <allow|deny>',
+    env: 'CUSTOS_PLAINTEXT_IMPORT',
+    fallback: 'allow',
+    help: 'whether private JWKs may be imported in plaintext (the jwk facade importPrivateKey, POST /v1/jwk/import)',
   },
 ];
 
@@ -348,7 +356,15 @@ export function serverOptions(s: ServerSettings): ServerOptions {
     ...(s.logLevel !== undefined && { logLevel: s.logLevel }),
     ...(s.rateLimit !== undefined && { rateLimitPerMinute: parseCount(s.rateLimit, '--rate-limit') }),
     ...(s.auditCheckpointFile !== undefined && { auditCheckpointFile: s.auditCheckpointFile }),
+    ...(s.plaintextImport !== undefined && {
+      allowPlaintextImport: allowOrDeny(s.plaintextImport, '--plaintext-import'),
+    }),
   };
+}
+
+function allowOrDeny(value: string, name: string): boolean {
+  if (value !== 'allow' && value !== 'deny') throw new UsageError(`${name} must be allow or deny, got '${value}'`);
+  return value === 'allow';
 }
 
 export function registerServer(program: Command): void {

@@ -77,6 +77,11 @@ export function isHsmKey(key: Pick<KeyRecord, 'protectionLevel'>): boolean {
   return key.protectionLevel === 'HSM';
 }
 
+/** UNSUPPORTED for an operation the token does not serve yet (`what`), on an HSM-protected key. */
+export function refuseHsmKey(key: Pick<KeyRecord, 'protectionLevel'>, what: string): void {
+  if (isHsmKey(key)) throw new UnsupportedError(`${what} is not supported on HSM-protected keys yet`);
+}
+
 /** The RSA-OAEP algorithms a key may decrypt with; the token is asked for each when the key is made. */
 type RsaOaepAlgorithm = 'RSAES_OAEP_SHA_1' | 'RSAES_OAEP_SHA_256';
 

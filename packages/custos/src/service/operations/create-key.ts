@@ -72,6 +72,7 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
     applicationId: input.keyring?.applicationId ?? null,
     referenceId: input.keyring?.referenceId ?? null,
     policy: input.policy ?? null,
+    publishJwk: input.publishJwk ?? false,
   });
   const wrapped = generated ? await wrapMaterial(ctx, key, 1, generated.material) : null;
   ctx.audit.keyId = id;

@@ -1,22 +1,13 @@
 // GetPublicKey: SPKI DER (as AWS) and a JWK with kid, kty, crv, alg and key_ops.
-import { ValidationError, getPublicKeyOperation, type GetPublicKeyResponse, type KeyUsage } from '@custos/contract';
-import { publicJwk } from '../../core/key-material.js';
+import { ValidationError, getPublicKeyOperation, type GetPublicKeyResponse } from '@custos/contract';
 import { specEntry } from '../../core/key-specs.js';
 import { defineOperation } from '../define-operation.js';
+import { publicJwkOf } from '../jose/jwk-of.js';
 import { keyArn } from '../key-ref.js';
 import { loadKey, supportedAlgorithms } from '../key-loading.js';
 import { getVersion } from '../key-versions.js';
 import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
-
-/** JWK key_ops for a public key by usage (RFC 7517 4.3). */
-const PUBLIC_KEY_OPS: Record<KeyUsage, readonly string[]> = {
-  ENCRYPT_DECRYPT: ['encrypt', 'wrapKey'],
-  SIGN_VERIFY: ['verify'],
-  KEY_AGREEMENT: [],
-  GENERATE_VERIFY_MAC: [],
-  DERIVE_KEY: [],
-};
 
 /** Readable by key administrators too (AWS: kms:GetPublicKey), but only while the key is Enabled. */
 const rule = { access: 'read', states: USABLE } as const;
@@ -28,12 +19,8 @@ export const getPublicKey = defineOperation(getPublicKeyOperation, rule, async (
   const version = await getVersion(ctx, key, key.latestVersion);
   if (!version.publicKey) throw new ValidationError(`a ${key.spec} key has no public key`, 'INVALID_KEY_USAGE');
   ctx.audit.keyVersion = version.version;
-  // The JWK's alg comes from the key's family and the algorithms it allows (core/jwk.ts).
-  const jwk = publicJwk(spec, version.publicKey, {
-    kid: key.id,
-    algorithms: key.allowedAlgorithms ?? supportedAlgorithms(spec, key.usage),
-    keyOps: PUBLIC_KEY_OPS[key.usage],
-  });
+  // The JWK's alg comes from the key's family and the algorithms it allows (core/jwk.ts); x5c from its certificate.
+  const jwk = await publicJwkOf(ctx, key, version.publicKey);
   const list = supportedAlgorithms(spec, key.usage);
   return {
     keyId: keyArn(ctx.config, key.id),

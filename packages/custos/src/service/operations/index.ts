@@ -71,6 +71,18 @@ import { issueCertificate } from './issue-certificate.js';
 import { listTrustedCertificates } from './list-trusted-certificates.js';
 import { setKeyCertificate } from './set-key-certificate.js';
 import { verifyCertificateChain } from './verify-certificate-chain.js';
+import { getJwk } from './get-jwk.js';
+import { listJwks } from './list-jwks.js';
+import { updateKeyPublishJwk } from './update-key-publish-jwk.js';
+import { signJws } from './sign-jws.js';
+import { signJwt } from './sign-jwt.js';
+import { verifyJws } from './verify-jws.js';
+import { generateJwkKeyPair } from './generate-jwk-key-pair.js';
+import { importJwk } from './import-jwk.js';
+import { signJose } from './sign-jose.js';
+import { verifyJose } from './verify-jose.js';
+import { encryptJwe } from './encrypt-jwe.js';
+import { decryptJwe } from './decrypt-jwe.js';
 
 /** What the registry must be: for every Kms method, the definition branded by that method's own row. */
 export type ServiceOperations = { readonly [M in OperationMethod]: ServiceOperation<(typeof OPERATIONS)[M]> };
@@ -145,4 +157,16 @@ export const SERVICE_OPERATIONS = {
   disconnectCustomKeyStore,
   updateCustomKeyStore,
   deleteCustomKeyStore,
+  getJwk,
+  listJwks,
+  updateKeyPublishJwk,
+  signJws,
+  signJwt,
+  verifyJws,
+  generateJwkKeyPair,
+  importJwk,
+  signJose,
+  verifyJose,
+  encryptJwe,
+  decryptJwe,
 } as const satisfies ServiceOperations;

@@ -11,6 +11,7 @@ import * as m006 from './006-hsm-keys.js';
 import * as m007 from './007-custom-key-stores.js';
 import * as m008 from './008-root-rotation.js';
 import * as m009 from './009-certificates.js';
+import * as m010 from './010-publish-jwk.js';
 
 export interface Migration {
   readonly name: string;
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '007-custom-key-stores', up: m007.up },
   { name: '008-root-rotation', up: m008.up },
   { name: '009-certificates', up: m009.up },
+  { name: '010-publish-jwk', up: m010.up },
 ];
 
 const TABLE = 'custos_migrations';

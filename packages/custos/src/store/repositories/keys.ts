@@ -52,6 +52,7 @@ function toRecord(row: KeyRow): KeyRecord {
     applicationId: row.application_id,
     referenceId: row.reference_id,
     policy: row.policy,
+    publishJwk: row.publish_jwk !== 0,
   };
 }
 
@@ -83,6 +84,7 @@ const WRITERS: { [K in keyof Writable]-?: FieldWriter<K> } = {
   applicationId: (v) => ({ application_id: v }),
   referenceId: (v) => ({ reference_id: v }),
   policy: (v) => ({ policy: v }),
+  publishJwk: (v) => ({ publish_jwk: flag(v) }),
 };
 
 function toColumns(patch: KeyPatch): KeyRowUpdate {
@@ -151,6 +153,36 @@ export async function findByKeyring(db: Db, applicationId: string, referenceId: 
     .orderBy('created_at')
     .orderBy('id')
     .execute();
+  return rows.map(reader(db));
+}
+
+/** Which keys `listForJwks` returns: published signing keys only, or those with a tag (and tag value). */
+export interface JwksFilter {
+  readonly published?: boolean;
+  readonly tagKey?: string;
+  readonly tagValue?: string;
+}
+
+/** The most keys one JWK Set lists. */
+export const MAX_JWKS_KEYS = 1000;
+
+/**
+ * Enabled keys of the usages asymmetric keys have (the caller drops symmetric ones), oldest first, at most MAX_JWKS_KEYS: with `published`, only the signing
+ * keys marked publishJwk; with `tagKey`, only keys with that tag (and `tagValue`).
+ */
+export async function listForJwks(db: Db, filter: JwksFilter): Promise<KeyRecord[]> {
+  let query = db
+    .selectFrom('keys')
+    .selectAll()
+    .where('state', '=', 'Enabled')
+    .where('usage', 'in', ['SIGN_VERIFY', 'KEY_AGREEMENT', 'ENCRYPT_DECRYPT']);
+  if (filter.published === true) query = query.where('publish_jwk', '=', 1).where('usage', '=', 'SIGN_VERIFY');
+  if (filter.tagKey !== undefined) {
+    let tagged = db.selectFrom('key_tags').select('key_id').where('tag_key', '=', filter.tagKey);
+    if (filter.tagValue !== undefined) tagged = tagged.where('tag_value', '=', filter.tagValue);
+    query = query.where('id', 'in', tagged);
+  }
+  const rows = await query.orderBy('created_at').orderBy('id').limit(MAX_JWKS_KEYS).execute();
   return rows.map(reader(db));
 }
 

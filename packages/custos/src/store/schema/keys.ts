@@ -30,6 +30,8 @@ export interface KeysTable {
   application_id: string | null;
   reference_id: string | null;
   policy: string | null;
+  /** Whether GET /.well-known/jwks.json shows the key's public JWK (migration 010; authenticated, LATER_COLUMNS). */
+  publish_jwk: Flag;
   /** MAC of the row's authenticated fields under a root-derived key (store/integrity.ts); NULL only before migration 005's rows are established. */
   row_mac: string | null;
 }

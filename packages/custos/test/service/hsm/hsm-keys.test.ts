@@ -7,6 +7,7 @@ import { constants, createPublicKey, publicEncrypt, randomBytes, verify, createH
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { importJWK, jwtVerify, type JWK } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CreateKeyRequest } from '@custos/contract';
 import { expectKmsError } from '../../../../contract/test/helpers/expect-kms-error.js';
@@ -220,6 +221,17 @@ describeSoftHsm('HSM-protected keys')('HSM-protected keys (LocalKms, SoftHSM2 ro
       await rm(dir, { recursive: true, force: true });
     }
     expect(versions(keyId)[0]!.wrapped_material).toBeNull();
+  });
+
+  it('signs JWTs with an HSM key in the token (jose verifies them); JWE on an HSM key is refused UNSUPPORTED', async () => {
+    const keyId = await create({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' });
+    const { jwt } = await kms.signJwt({ keyId, claims: { sub: 'hsm' }, expiresIn: 60 });
+    const { jwk } = await kms.getJwk({ keyId });
+    const { payload, protectedHeader } = await jwtVerify(jwt, await importJWK(jwk as JWK, 'ES256'));
+    expect(payload.sub).toBe('hsm');
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: jwk.kid });
+    const aesKey = await create({});
+    await expectKmsError(kms.encryptJwe({ keyId: aesKey, plaintext: new Uint8Array(3) }), 'UNSUPPORTED');
   });
 
   it('decrypts RSA-OAEP in the token; SoftHSM2 does SHA-1 only, so a key allowing SHA-256 is refused at createKey', async () => {
