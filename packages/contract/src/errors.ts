@@ -128,10 +128,6 @@ export class InvalidStateError extends KmsError {
       | 'KEY_NOT_YET_VALID'
       | 'KEY_EXPIRED'
       | 'ISSUER_NOT_CA'
-       
-       
-       
-       
       | 'CUSTOM_KEY_STORE_INVALID_STATE'
       | 'CUSTOM_KEY_STORE_HAS_KEYS'
     > = 'INVALID_KEY_STATE',
