@@ -44,8 +44,8 @@ import { SERVICE_OPERATIONS } from './operations/index.js';
 import { readMetrics, type StoreMetrics } from './operations/read-metrics.js';
 import { recordSignedRequest } from './replay-guard.js';
 import { sealing, unsealed } from './operations/seal.js';
-import { openRootRing, placeOf, ROOT_KEY_CHECK } from './root/open-ring.js';
-import { filePlace, pkcs11Place } from './root/root-places.js';
+import { openRootRing, ROOT_KEY_CHECK } from './root/open-ring.js';
+import { filePlace, pkcs11Place, shamirTargetPlace, type RootPlace } from './root/root-places.js';
 import { loadDerivedKeys } from './root/rotation-state.js';
 import { RootRotator, type RotationProgress } from './root/rotator.js';
 
@@ -119,7 +119,9 @@ export const LOCAL_ADMIN: Caller = { principal: 'local:admin', roles: ['admin'] 
 /** Where a migration moves the root (MigrateRoot). The secrets in it are never logged, stored or audited. */
 export type RootTarget =
   | { readonly kind: 'file'; readonly rootKeyFile?: string; readonly passphrase?: string }
-  | ({ readonly kind: 'pkcs11' } & Omit<Pkcs11RootOfTrustOptions, 'create' | 'expectedKeyCheckValue' | 'generate'>);
+  | ({ readonly kind: 'pkcs11' } & Omit<Pkcs11RootOfTrustOptions, 'create' | 'expectedKeyCheckValue' | 'generate'>)
+  /** Its root.key.next is made first (api/root-migration.ts), so its shares were shown before any row moves. */
+  | { readonly kind: 'shamir'; readonly unsealShares: readonly string[]; readonly rootKeyFile?: string };
 
 const consoleLogger: Logger = {
   error: (details, message) => {
@@ -197,6 +199,7 @@ export class LocalKms implements Kms {
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     let store: Store | undefined;
     let rootOfTrust: RootRing | undefined;
+    let place: RootPlace | undefined;
     let tokenHasher: TokenHasher;
     try {
       // Not migrated on open: a store bound to another root key is refused before anything is written. Locked: a
@@ -204,7 +207,7 @@ export class LocalKms implements Kms {
       store = await openStore(selected, { dataDir: options.dataDir, migrate: false, lock: true });
       // A store already bound to a root key never gets a new root key made for it: a missing file is an error.
       // With a root rotation under way, both root keys (README, "Rotating the root key").
-      rootOfTrust = await openRootRing(options, store);
+      ({ ring: rootOfTrust, place } = await openRootRing(options, store));
       await refuseOtherRootOfTrust(store, rootOfTrust);
       await migrateToLatest(store.db, store.dialect);
       await bindRootOfTrust(store, rootOfTrust);
@@ -266,7 +269,7 @@ export class LocalKms implements Kms {
       }
       const intervalMs = options.maintenanceIntervalMs ?? 60_000;
       const kind = options.rootOfTrust?.kind ?? 'file';
-      const rotator = new RootRotator(service, rootOfTrust, placeOf(options));
+      const rotator = new RootRotator(service, rootOfTrust, place);
       return new LocalKms(
         service,
         options.defaultCaller ?? LOCAL_ADMIN,
@@ -304,6 +307,7 @@ export class LocalKms implements Kms {
     this.#service.context.cache.clear();
     await this.#service.context.store.close();
     await this.#service.context.rootOfTrust.close();
+    this.#rotator.close();
   }
 
   /**
@@ -402,6 +406,7 @@ export class LocalKms implements Kms {
       return this.#rotator.run(caller, pkcs11Place(pkcs11));
     }
     const path = target.rootKeyFile ?? join(this.#dataDir, 'root.key');
+    if (target.kind === 'shamir') return this.#rotator.run(caller, await shamirTargetPlace(path, target.unsealShares));
     return this.#rotator.run(
       caller,
       filePlace({ path, ...(target.passphrase !== undefined ? { passphrase: target.passphrase } : {}) }),
