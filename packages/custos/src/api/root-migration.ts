@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ConflictError, ValidationError } from '@custos/contract';
 import { LOCAL_ADMIN, LocalKms, type LocalKmsOptions, type RootTarget } from '../service/local-kms.js';
 import type { RotationProgress } from '../service/root/rotator.js';
-import { createShamirMigrationTarget } from '../service/shamir.js';
+import { createShamirMigrationTarget, refuseShamirMigrationLeftover } from '../service/shamir.js';
 
 export type { RootTarget, RotationProgress };
 
@@ -43,12 +43,14 @@ export interface MigrateRootOptions {
  */
 export async function migrateRootOffline(options: MigrateRootOptions): Promise<RotationProgress> {
   const { target, onProgress, everyMs, rootOfTrust, passphrase, rootKeyFile, store, dataDir } = options;
+  if ('onShares' in target) await refuseShamirMigrationLeftover(target.rootKeyFile ?? join(dataDir, 'root.key'));
   const kms = await LocalKms.open({
     dataDir,
     ...(store !== undefined && { store }),
     ...(rootOfTrust !== undefined && { rootOfTrust }),
     ...(passphrase !== undefined && { passphrase }),
     ...(rootKeyFile !== undefined && { rootKeyFile }),
+    ...(!('onShares' in target) && { migrationTarget: target }),
     maintenanceIntervalMs: 0,
   });
   try {

@@ -53,6 +53,11 @@ export interface LocalKmsOptions {
   /** Directory holding `custos.db` (with a SQLite store) and `root.key`; created (mode 0700) on first use. */
   readonly dataDir: string;
   /**
+   * The target of an interrupted MigrateRoot being resumed (api/root-migration.ts): the ring holds its next root key
+   * from the start, since the store's carried-forward keys are already wrapped under it.
+   */
+  readonly migrationTarget?: RootTarget;
+  /**
    * The store: `{ kind: 'sqlite' }` (the default, `<dataDir>/custos.db`) or `{ kind: 'postgres', url, schema?,
    * poolSize?, connectionTimeoutMs?, statementTimeoutMs? }` (shared by many nodes). Not with the database* fields.
    * @example await LocalKms.open({ dataDir: './data', store: { kind: 'postgres', url: 'postgres://db/custos' } });
@@ -112,6 +117,17 @@ export type RootOfTrustSettings =
 
 /** The kinds of root of trust (`custos server --root-of-trust`). */
 export type RootOfTrustKind = RootOfTrustSettings['kind'];
+
+/** Where a migration to `target` puts the root. */
+async function targetPlace(target: RootTarget, dataDir: string): Promise<RootPlace> {
+  if (target.kind === 'pkcs11') {
+    const { kind: _kind, ...pkcs11 } = target;
+    return pkcs11Place(pkcs11);
+  }
+  const path = target.rootKeyFile ?? join(dataDir, 'root.key');
+  if (target.kind === 'shamir') return shamirTargetPlace(path, target.unsealShares);
+  return filePlace({ path, ...(target.passphrase !== undefined ? { passphrase: target.passphrase } : {}) });
+}
 
 /** The embedded administrator. */
 export const LOCAL_ADMIN: Caller = { principal: 'local:admin', roles: ['admin'] };
@@ -207,7 +223,8 @@ export class LocalKms implements Kms {
       store = await openStore(selected, { dataDir: options.dataDir, migrate: false, lock: true });
       // A store already bound to a root key never gets a new root key made for it: a missing file is an error.
       // With a root rotation under way, both root keys (README, "Rotating the root key").
-      ({ ring: rootOfTrust, place } = await openRootRing(options, store));
+      const target = options.migrationTarget && (await targetPlace(options.migrationTarget, options.dataDir));
+      ({ ring: rootOfTrust, place } = await openRootRing(options, store, target));
       await refuseOtherRootOfTrust(store, rootOfTrust);
       await migrateToLatest(store.db, store.dialect);
       await bindRootOfTrust(store, rootOfTrust);
@@ -401,16 +418,7 @@ export class LocalKms implements Kms {
   async migrateRoot(target: RootTarget, caller: Caller): Promise<RotationProgress> {
     if (this.#closed) throw new InternalError('this LocalKms is closed');
     requireAdmin(caller);
-    if (target.kind === 'pkcs11') {
-      const { kind: _kind, ...pkcs11 } = target;
-      return this.#rotator.run(caller, pkcs11Place(pkcs11));
-    }
-    const path = target.rootKeyFile ?? join(this.#dataDir, 'root.key');
-    if (target.kind === 'shamir') return this.#rotator.run(caller, await shamirTargetPlace(path, target.unsealShares));
-    return this.#rotator.run(
-      caller,
-      filePlace({ path, ...(target.passphrase !== undefined ? { passphrase: target.passphrase } : {}) }),
-    );
+    return this.#rotator.run(caller, await targetPlace(target, this.#dataDir));
   }
 
   /**

@@ -37,6 +37,18 @@ export async function initShamir(options: {
   return createShamirRootKeyFile(path, { shares: options.shares, threshold: options.threshold });
 }
 
+/** CONFLICT when a root.key.next from an interrupted `migrate-root --to shamir` is there (before the store opens). */
+export async function refuseShamirMigrationLeftover(rootKeyFile: string): Promise<void> {
+  if (await exists(`${rootKeyFile}.next`)) throw leftover(`${rootKeyFile}.next`);
+}
+
+const leftover = (next: string): ConflictError =>
+  new ConflictError(
+    `${next} exists: an earlier migrate-root --to shamir was interrupted. If it printed its unseal shares, ` +
+      'resume it with them (--shamir-share-file <file>, one share per line); if it printed none, no key was ' +
+      `re-wrapped under it yet: delete ${next} and run the command again`,
+  );
+
 /**
  * `custos operator migrate-root --to shamir`, its first step: writes root.key.next sealed under a NEW unseal key and
  * returns its shares, before any row is re-wrapped under it. A root.key.next already there is never replaced
@@ -52,10 +64,6 @@ export async function createShamirMigrationTarget(
     return await createShamirRootKeyFile(next, counts);
   } catch (cause) {
     if (!(cause instanceof ConflictError)) throw cause;
-    throw new ConflictError(
-      `${next} exists: an earlier migrate-root --to shamir was interrupted. If it printed its unseal shares, ` +
-        'resume it with them (--shamir-share-file <file>, one share per line); if it printed none, no key was ' +
-        `re-wrapped under it yet: delete ${next} and run the command again`,
-    );
+    throw leftover(next);
   }
 }

@@ -81,29 +81,33 @@ function openRootOfTrust(options: RootOptions, place: RootPlace, recorded: strin
  * next file, or the same token). A migration's target it cannot open (a token named only in the operator's command)
  * is opened again by the operator's re-run.
  */
-export async function openRootRing(options: RootOptions, store: Store): Promise<{ ring: RootRing; place: RootPlace }> {
+export async function openRootRing(
+  options: RootOptions,
+  store: Store,
+  migrationTarget?: RootPlace,
+): Promise<{ ring: RootRing; place: RootPlace }> {
   const recorded = await repo.meta.peek(store.db, ROOT_KEY_CHECK);
   const rotation = await readRotation(store.db);
-  const place = await placeOf(options);
+  let place: RootPlace | undefined;
   let ring: RootRing | undefined;
   try {
+    place = await placeOf(options);
+    // Where the rotation's next root is: here, or (a migration resumed) the target the operator names again.
+    const nextPlace = [place, migrationTarget].find((p) => p !== undefined && p.kind === rotation?.to.kind);
     let current: RootOfTrust | undefined;
-    if (
-      recorded !== undefined &&
-      rotation !== undefined &&
-      rotation.state !== 'done' &&
-      rotation.to.kind === place.kind
-    )
-      current = await place.open(recorded); // root.key.next, when the crash came before the rename
+    if (recorded !== undefined && rotation !== undefined && rotation.state !== 'done' && nextPlace)
+      current = await nextPlace.open(recorded); // root.key.next, when the crash came before the rename
     ring = new RootRing(current ?? (await openRootOfTrust(options, place, recorded)));
-    if (rotation?.state === 'rewrapping' && rotation.to.kind === place.kind && !ring.holds(rotation.to.keyCheckValue)) {
-      const next = await place.open(rotation.to.keyCheckValue);
+    if (rotation?.state === 'rewrapping' && nextPlace && !ring.holds(rotation.to.keyCheckValue)) {
+      const next = await nextPlace.open(rotation.to.keyCheckValue);
       if (next) await ring.addNext(next);
     }
   } catch (err) {
     await ring?.close();
-    place.close?.();
+    place?.close?.();
     throw err;
+  } finally {
+    migrationTarget?.close?.(); // its root key, if needed, is in the ring now; the migration makes its own place
   }
   const catchUp = catchUpHook(ring, place, store);
   ring.catchUp = catchUp;
