@@ -66,7 +66,7 @@ function setLastMaterial(dataDir: string, material?: Uint8Array): Uint8Array {
       .prepare('select key_id, version, wrapped_material from key_versions order by key_id desc, version desc limit 1')
       .get() as { key_id: string; version: number; wrapped_material: Uint8Array };
     const damaged = Buffer.from(row.wrapped_material);
-    damaged[damaged.length - 1] ^= 1;
+    damaged.writeUInt8(damaged.readUInt8(damaged.length - 1) ^ 1, damaged.length - 1);
     db.prepare('update key_versions set wrapped_material = ? where key_id = ? and version = ?').run(
       material ?? damaged,
       row.key_id,

@@ -201,7 +201,7 @@ describe('rotate-root under the Shamir root of trust', () => {
         )
         .get() as { key_id: string; version: number; wrapped_material: Uint8Array };
       const damaged = Buffer.from(row.wrapped_material);
-      damaged[damaged.length - 1] ^= 1;
+      damaged.writeUInt8(damaged.readUInt8(damaged.length - 1) ^ 1, damaged.length - 1);
       db.prepare('update key_versions set wrapped_material = ? where key_id = ? and version = ?').run(
         damaged,
         row.key_id,

@@ -3,7 +3,7 @@
 // the flags to start the server with afterwards. No secret is ever part of a message here.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { RootTarget } from '../../api/root-migration.js';
+import type { NewShamirTarget, RootTarget } from '../../api/root-migration.js';
 import { UsageError } from '../errors.js';
 import { readAllBounded } from '../io.js';
 import { readSecretFile, rootOfTrustOptions, type ServerSettings } from './server.js';
@@ -30,15 +30,10 @@ export interface MigrateOptions {
 }
 
 /** A new Shamir root: how many shares to make (printed once, before any key is re-wrapped). */
-export interface NewShamir {
-  readonly kind: 'shamir';
-  readonly shares: number;
-  readonly threshold: number;
-  readonly rootKeyFile?: string;
-}
+type NewShamir = Omit<NewShamirTarget, 'onShares'>;
 
 /** Unseal shares, one per line (blank lines ignored), from a file or, for `-`, from stdin. Never echoed. */
-export async function readShares(file: string, flag: string): Promise<string[]> {
+async function readShares(file: string, flag: string): Promise<string[]> {
   let text: string;
   if (file === '-') text = (await readAllBounded(process.stdin, 64 * 1024, 'the shares on stdin')).toString('utf8');
   else

@@ -82,7 +82,7 @@ async function sealOf(path: string): Promise<unknown> {
  * Opens the root key file at `path` if it exists and is of `format`'s kind (a migration between two kinds of root
  * key file leaves one of each: each place opens, promotes and destroys only its own), undefined otherwise.
  */
-export async function openIfPresent(format: RootFileFormat, path: string): Promise<RootOfTrust | undefined> {
+async function openIfPresent(format: RootFileFormat, path: string): Promise<RootOfTrust | undefined> {
   if (!(await exists(path))) return undefined;
   if ((await sealOf(path)) !== format.seal) return undefined;
   return format.open(path);
