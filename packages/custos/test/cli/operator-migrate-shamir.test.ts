@@ -164,6 +164,13 @@ describe('custos operator migrate-root --to shamir, in-process', () => {
     expect(shares).toHaveLength(2);
     expect(out).toMatch(/^root migrated to shamir/m);
     expect(out).toContain('start the server from now on with: --root-of-trust shamir');
+    const from = ['operator', 'migrate-root', '--data-dir', dataDir, '--to', 'file', '--from-shamir-share-file'];
+    await writeFile(join(dir, 'empty.shares'), '\n\n');
+    await expect(custos(...from, join(dir, 'empty.shares'))).rejects.toThrow(/no unseal share in it/);
+    await expect(custos(...from, join(dir, 'missing.shares'))).rejects.toThrow(/cannot read .*ENOENT/);
+    await expect(custos(...from, join(dir, 'empty.shares'), '--from-passphrase-file', 'p')).rejects.toThrow(
+      /names a Shamir root/,
+    );
     await writeFile(join(dir, 'round-trip.shares'), `${shares.join('\n')}\n`);
     const back = await custos(
       'operator',
