@@ -49,14 +49,19 @@ import { readMetrics, type StoreMetrics } from './operations/read-metrics.js';
 import { jwksOf } from './operations/list-jwks.js';
 import { recordSignedRequest } from './replay-guard.js';
 import { sealing, unsealed } from './operations/seal.js';
-import { openRootRing, placeOf, ROOT_KEY_CHECK } from './root/open-ring.js';
-import { filePlace, pkcs11Place } from './root/root-places.js';
+import { openRootRing, ROOT_KEY_CHECK } from './root/open-ring.js';
+import { filePlace, pkcs11Place, shamirTargetPlace, type RootPlace } from './root/root-places.js';
 import { loadDerivedKeys } from './root/rotation-state.js';
 import { RootRotator, type RotationProgress } from './root/rotator.js';
 
 export interface LocalKmsOptions {
   /** Directory holding `custos.db` (with a SQLite store) and `root.key`; created (mode 0700) on first use. */
   readonly dataDir: string;
+  /**
+   * The target of an interrupted MigrateRoot being resumed (api/root-migration.ts): the ring holds its next root key
+   * from the start, since the store's carried-forward keys are already wrapped under it.
+   */
+  readonly migrationTarget?: RootTarget;
   /**
    * The store: `{ kind: 'sqlite' }` (the default, `<dataDir>/custos.db`) or `{ kind: 'postgres', url, schema?,
    * poolSize?, connectionTimeoutMs?, statementTimeoutMs? }` (shared by many nodes). Not with the database* fields.
@@ -123,13 +128,26 @@ export type RootOfTrustSettings =
 /** The kinds of root of trust (`custos server --root-of-trust`). */
 export type RootOfTrustKind = RootOfTrustSettings['kind'];
 
+/** Where a migration to `target` puts the root. */
+async function targetPlace(target: RootTarget, dataDir: string): Promise<RootPlace> {
+  if (target.kind === 'pkcs11') {
+    const { kind: _kind, ...pkcs11 } = target;
+    return pkcs11Place(pkcs11);
+  }
+  const path = target.rootKeyFile ?? join(dataDir, 'root.key');
+  if (target.kind === 'shamir') return shamirTargetPlace(path, target.unsealShares);
+  return filePlace({ path, ...(target.passphrase !== undefined ? { passphrase: target.passphrase } : {}) });
+}
+
 /** The embedded administrator. */
 export const LOCAL_ADMIN: Caller = { principal: 'local:admin', roles: ['admin'] };
 
 /** Where a migration moves the root (MigrateRoot). The secrets in it are never logged, stored or audited. */
 export type RootTarget =
   | { readonly kind: 'file'; readonly rootKeyFile?: string; readonly passphrase?: string }
-  | ({ readonly kind: 'pkcs11' } & Omit<Pkcs11RootOfTrustOptions, 'create' | 'expectedKeyCheckValue' | 'generate'>);
+  | ({ readonly kind: 'pkcs11' } & Omit<Pkcs11RootOfTrustOptions, 'create' | 'expectedKeyCheckValue' | 'generate'>)
+  /** Its root.key.next is made first (api/root-migration.ts), so its shares were shown before any row moves. */
+  | { readonly kind: 'shamir'; readonly unsealShares: readonly string[]; readonly rootKeyFile?: string };
 
 const consoleLogger: Logger = {
   error: (details, message) => {
@@ -209,6 +227,7 @@ export class LocalKms implements Kms {
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     let store: Store | undefined;
     let rootOfTrust: RootRing | undefined;
+    let place: RootPlace | undefined;
     let tokenHasher: TokenHasher;
     try {
       // Not migrated on open: a store bound to another root key is refused before anything is written. Locked: a
@@ -216,7 +235,8 @@ export class LocalKms implements Kms {
       store = await openStore(selected, { dataDir: options.dataDir, migrate: false, lock: true });
       // A store already bound to a root key never gets a new root key made for it: a missing file is an error.
       // With a root rotation under way, both root keys (README, "Rotating the root key").
-      rootOfTrust = await openRootRing(options, store);
+      const target = options.migrationTarget && (await targetPlace(options.migrationTarget, options.dataDir));
+      ({ ring: rootOfTrust, place } = await openRootRing(options, store, target));
       await refuseOtherRootOfTrust(store, rootOfTrust);
       await migrateToLatest(store.db, store.dialect);
       await bindRootOfTrust(store, rootOfTrust);
@@ -280,7 +300,7 @@ export class LocalKms implements Kms {
       }
       const intervalMs = options.maintenanceIntervalMs ?? 60_000;
       const kind = options.rootOfTrust?.kind ?? 'file';
-      const rotator = new RootRotator(service, rootOfTrust, placeOf(options));
+      const rotator = new RootRotator(service, rootOfTrust, place);
       return new LocalKms(
         service,
         options.defaultCaller ?? LOCAL_ADMIN,
@@ -320,6 +340,7 @@ export class LocalKms implements Kms {
     await this.#service.context.store.close();
     await this.#service.context.hsmTokens?.close();
     await this.#service.context.rootOfTrust.close();
+    this.#rotator.close();
   }
 
   /**
@@ -423,15 +444,7 @@ export class LocalKms implements Kms {
   async migrateRoot(target: RootTarget, caller: Caller): Promise<RotationProgress> {
     if (this.#closed) throw new InternalError('this LocalKms is closed');
     requireAdmin(caller);
-    if (target.kind === 'pkcs11') {
-      const { kind: _kind, ...pkcs11 } = target;
-      return this.#rotator.run(caller, pkcs11Place(pkcs11));
-    }
-    const path = target.rootKeyFile ?? join(this.#dataDir, 'root.key');
-    return this.#rotator.run(
-      caller,
-      filePlace({ path, ...(target.passphrase !== undefined ? { passphrase: target.passphrase } : {}) }),
-    );
+    return this.#rotator.run(caller, await targetPlace(target, this.#dataDir));
   }
 
   /**

@@ -36,3 +36,34 @@ export async function initShamir(options: {
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   return createShamirRootKeyFile(path, { shares: options.shares, threshold: options.threshold });
 }
+
+/** CONFLICT when a root.key.next from an interrupted `migrate-root --to shamir` is there (before the store opens). */
+export async function refuseShamirMigrationLeftover(rootKeyFile: string): Promise<void> {
+  if (await exists(`${rootKeyFile}.next`)) throw leftover(`${rootKeyFile}.next`);
+}
+
+const leftover = (next: string): ConflictError =>
+  new ConflictError(
+    `${next} exists: an earlier migrate-root --to shamir was interrupted. If it printed its unseal shares, ` +
+      'resume it with them (--shamir-share-file <file>, one share per line); if it printed none, no key was ' +
+      `re-wrapped under it yet: delete ${next} and run the command again`,
+  );
+
+/**
+ * `custos operator migrate-root --to shamir`, its first step: writes root.key.next sealed under a NEW unseal key and
+ * returns its shares, before any row is re-wrapped under it. A root.key.next already there is never replaced
+ * (CONFLICT, naming what to do): it comes from an interrupted run, whose shares were printed if any row moved.
+ * @example const { unsealShares } = await createShamirMigrationTarget('data/root.key', { shares: 5, threshold: 3 });
+ */
+export async function createShamirMigrationTarget(
+  rootKeyFile: string,
+  counts: { readonly shares: number; readonly threshold: number },
+): Promise<{ unsealShares: string[] }> {
+  const next = `${rootKeyFile}.next`;
+  try {
+    return await createShamirRootKeyFile(next, counts);
+  } catch (cause) {
+    if (!(cause instanceof ConflictError)) throw cause;
+    throw leftover(next);
+  }
+}

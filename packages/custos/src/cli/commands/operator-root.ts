@@ -1,15 +1,15 @@
 // `custos operator rotate-root` (through the running server: POST then GET /v1/sys/rotate-root until done, with a
-// progress bar on a terminal) and `custos operator migrate-root --to file|pkcs11` (on a stopped data directory or
+// progress bar on a terminal) and `custos operator migrate-root --to file|pkcs11|shamir` (on a stopped data directory or
 // cluster: the new root is named on this command line, never in a request). Must not import the store or service;
 // imports the api dynamically, inside the action.
-import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 // Types only (erased at runtime): what this command builds for migrateRootOffline and what it reports.
-import type { RootTarget, RotationProgress } from '../../api/root-migration.js';
+import type { RotationProgress } from '../../api/root-migration.js';
 import { CliError, UsageError } from '../errors.js';
-import { addGlobalOptions, DEFAULT_DATA_DIR, globalOptions, resolveConnection } from '../options.js';
+import { addGlobalOptions, DEFAULT_DATA_DIR, globalOptions, integer, resolveConnection } from '../options.js';
 import { printJson } from '../output.js';
-import { readSecretFile, rootOfTrustOptions, storeOptions, type ServerSettings } from './server.js';
+import { migration, type MigrateOptions } from './operator-root-settings.js';
+import { rootOfTrustOptions, storeOptions } from './server.js';
 
 const POLL_MS = 250;
 
@@ -44,8 +44,9 @@ async function progressView(json: boolean): Promise<{ update(p: RotationProgress
   };
 }
 
-function report(p: RotationProgress, json: boolean, after: string): void {
+function report(p: RotationProgress, json: boolean, after: string, quiet = false): void {
   if (p.error) throw new CliError(p.error.code, `${p.error.message} (re-run the command to resume)`);
+  if (quiet) return;
   if (json) printJson(p);
   else
     process.stdout.write(`${after} (new key check value ${p.newKeyCheckValue ?? '-'}, ${String(p.done)} re-wrapped)\n`);
@@ -99,80 +100,48 @@ async function rotate(cmd: Command, o: { status?: boolean; wait: boolean }): Pro
   report(p, json, 'root key rotated');
 }
 
-interface MigrateOptions {
-  to: 'file' | 'pkcs11';
-  rootKeyFile?: string;
-  passphraseFile?: string;
-  fromPassphraseFile?: string;
-  pkcs11Module?: string;
-  pkcs11TokenLabel?: string;
-  pkcs11PinFile?: string;
-  pkcs11KeyLabel?: string;
-  fromPkcs11Module?: string;
-  fromPkcs11TokenLabel?: string;
-  fromPkcs11PinFile?: string;
-  fromPkcs11KeyLabel?: string;
-  databaseUrl?: string;
-  databaseSchema?: string;
-}
-
-/** The current root (`--from-*`, `--root-key-file`) and the target (`--pkcs11-*` or `--passphrase-file`). */
-function migration(o: MigrateOptions, dataDir: string): { source: ServerSettings; target: RootTarget; flags: string } {
-  const base = { dataDir, listen: '', ...(o.databaseUrl !== undefined && { databaseUrl: o.databaseUrl }) };
-  const withSchema = { ...base, ...(o.databaseSchema !== undefined && { databaseSchema: o.databaseSchema }) };
-  if (o.to === 'pkcs11') {
-    const settings: ServerSettings = { ...withSchema, rootOfTrust: 'pkcs11' };
-    if (o.pkcs11Module !== undefined) settings.pkcs11Module = o.pkcs11Module;
-    if (o.pkcs11TokenLabel !== undefined) settings.pkcs11TokenLabel = o.pkcs11TokenLabel;
-    if (o.pkcs11PinFile !== undefined) settings.pkcs11PinFile = o.pkcs11PinFile;
-    if (o.pkcs11KeyLabel !== undefined) settings.pkcs11KeyLabel = o.pkcs11KeyLabel;
-    const target = rootOfTrustOptions(settings).rootOfTrust;
-    if (target?.kind !== 'pkcs11') throw new UsageError('--to pkcs11 needs the --pkcs11-* options');
-    const source: ServerSettings = { ...withSchema, rootOfTrust: 'file' };
-    if (o.fromPassphraseFile !== undefined) source.passphraseFile = o.fromPassphraseFile;
-    if (o.rootKeyFile !== undefined) source.rootKeyFile = o.rootKeyFile;
-    const flags =
-      `--root-of-trust pkcs11 --pkcs11-module ${resolve(target.module)} --pkcs11-token-label ${target.tokenLabel} ` +
-      `--pkcs11-pin-file <file>${target.keyLabel !== undefined ? ` --pkcs11-key-label ${target.keyLabel}` : ''}` +
-      ' (and no --passphrase-file or --root-key-file)';
-    return { source, target, flags };
-  }
-  const source: ServerSettings = { ...withSchema, rootOfTrust: 'pkcs11' };
-  if (o.fromPkcs11Module !== undefined) source.pkcs11Module = o.fromPkcs11Module;
-  if (o.fromPkcs11TokenLabel !== undefined) source.pkcs11TokenLabel = o.fromPkcs11TokenLabel;
-  if (o.fromPkcs11PinFile !== undefined) source.pkcs11PinFile = o.fromPkcs11PinFile;
-  if (o.fromPkcs11KeyLabel !== undefined) source.pkcs11KeyLabel = o.fromPkcs11KeyLabel;
-  const target: RootTarget = {
-    kind: 'file',
-    ...(o.rootKeyFile !== undefined && { rootKeyFile: o.rootKeyFile }),
-    ...(o.passphraseFile !== undefined && { passphrase: readSecretFile(o.passphraseFile, 'passphrase') }),
-  };
-  const flags =
-    `--root-of-trust file${o.passphraseFile !== undefined ? ' --passphrase-file <file>' : ''}` +
-    `${o.rootKeyFile !== undefined ? ` --root-key-file ${o.rootKeyFile}` : ''} (and no --pkcs11-* options)`;
-  return { source, target, flags };
+/** Prints a new Shamir root's shares, once (as `custos operator init` does), before any key is re-wrapped. */
+function printShares(json: boolean, created: { unsealShares: string[]; threshold: number }): void {
+  process.stderr.write(
+    `custos: these ${String(created.unsealShares.length)} unseal shares of the NEW root key are shown ONCE and ` +
+      `stored nowhere; any ${String(created.threshold)} of them unseal the server. Keep them before anything else: ` +
+      'an interrupted migration is resumed with them (--shamir-share-file).\n',
+  );
+  if (json) printJson({ unsealShares: created.unsealShares, threshold: created.threshold });
+  else
+    process.stdout.write(`${created.unsealShares.map((share, i) => `share ${String(i + 1)}: ${share}`).join('\n')}\n`);
 }
 
 async function migrate(cmd: Command, o: MigrateOptions): Promise<void> {
   const g = globalOptions(cmd);
   const json = g.json === true;
-  const { source, target, flags } = migration(o, g.dataDir ?? process.env.CUSTOS_DATA_DIR ?? DEFAULT_DATA_DIR);
+  const dataDir = g.dataDir ?? process.env.CUSTOS_DATA_DIR ?? DEFAULT_DATA_DIR;
+  const { source, unsealShares, target, flags } = await migration(o, dataDir);
   const { rootOfTrust, ...fileRoot } = rootOfTrustOptions(source);
-  // The source is a file or a pkcs11 root (migration() names it); a Shamir root would need its shares here.
-  if (rootOfTrust?.kind === 'shamir') throw new UsageError('migrate-root cannot move a Shamir root yet');
   const open = {
     dataDir: source.dataDir,
     store: storeOptions(source),
     ...fileRoot,
-    ...(rootOfTrust !== undefined && { rootOfTrust }),
+    ...(rootOfTrust !== undefined && {
+      rootOfTrust:
+        rootOfTrust.kind === 'shamir' ? { kind: 'shamir' as const, unsealShares: unsealShares ?? [] } : rootOfTrust,
+    }),
   };
   const { migrateRootOffline } = await import('../../api/root-migration.js');
+  const creates = 'shares' in target;
   const view = await progressView(json);
   let p: RotationProgress;
   try {
     p = await migrateRootOffline({
       ...open,
-      target,
+      target: creates
+        ? {
+            ...target,
+            onShares: (created) => {
+              printShares(json, created);
+            },
+          }
+        : target,
       onProgress: (q) => {
         view.update(q);
       },
@@ -180,7 +149,8 @@ async function migrate(cmd: Command, o: MigrateOptions): Promise<void> {
   } finally {
     view.stop();
   }
-  report(p, json, `root migrated to ${o.to}`);
+  // Under --json a new Shamir root's one document is its shares (printed first); the outcome is the exit status.
+  report(p, json, `root migrated to ${o.to}`, json && creates);
   if (!json) process.stdout.write(`start the server from now on with: ${flags}\n`);
 }
 
@@ -196,7 +166,9 @@ export function registerRootCommands(operator: Command): void {
   const migrateCmd = operator
     .command('migrate-root')
     .description('move a stopped data directory or cluster to another kind of root of trust (re-run to resume)')
-    .addOption(new Option('--to <kind>', 'the new root of trust').choices(['file', 'pkcs11']).makeOptionMandatory())
+    .addOption(
+      new Option('--to <kind>', 'the new root of trust').choices(['file', 'pkcs11', 'shamir']).makeOptionMandatory(),
+    )
     .option('--root-key-file <file>', 'the root key file (default <data-dir>/root.key), on either side')
     .option('--passphrase-file <file>', '--to file: seal the new root key file with this passphrase')
     .option('--pkcs11-module <path.so>', '--to pkcs11: the PKCS#11 module library')
@@ -208,6 +180,10 @@ export function registerRootCommands(operator: Command): void {
     .option('--from-pkcs11-token-label <label>', '--to file: the current token')
     .option('--from-pkcs11-pin-file <file>', "--to file: file holding the current token's user PIN")
     .option('--from-pkcs11-key-label <label>', '--to file: the current root key label')
+    .option('--shares <n>', '--to shamir: unseal shares to make, printed ONCE (2..255)', integer('--shares', 2, 255))
+    .option('--threshold <t>', '--to shamir: shares needed to unseal (2..shares)', integer('--threshold', 2, 255))
+    .option('--shamir-share-file <file>', '--to shamir: resume an interrupted run with the shares it printed')
+    .option('--from-shamir-share-file <file>', 'the current root is shamir: its shares, one per line (- for stdin)')
     .option('--database-url <url>', 'PostgreSQL store (stop every node first)')
     .option('--database-schema <name>', "PostgreSQL schema of Custos's tables");
   addGlobalOptions(migrateCmd).action((o: MigrateOptions, c: Command) => migrate(c, o));

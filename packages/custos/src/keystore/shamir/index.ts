@@ -51,6 +51,33 @@ function checkCounts(shares: unknown, threshold: unknown): void {
     );
 }
 
+/** Writes a root key file sealing `root` under `unsealKey` with `header` (never replacing one: ALREADY_EXISTS). */
+async function writeSealedFile(
+  path: string,
+  header: ShamirHeader,
+  unsealKey: SecretBytes,
+  root: SecretBytes,
+): Promise<void> {
+  const sealed = aesGcmEncrypt(unsealKey, exposeSecret(root), shamirAad(header));
+  const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+  const text = JSON.stringify(
+    {
+      format: FORMAT,
+      version: VERSION,
+      seal: 'shamir',
+      rootId: header.rootId,
+      shares: header.shares,
+      threshold: header.threshold,
+      iv: b64(sealed.iv),
+      ciphertext: b64(sealed.ciphertext),
+      tag: b64(sealed.tag),
+    },
+    null,
+    2,
+  );
+  await writeNewFile(path, text);
+}
+
 /**
  * Creates a Shamir-sealed root key file at `path` (never replacing one: ALREADY_EXISTS) with a fresh root key, and
  * returns the unseal shares, which exist nowhere else. VALIDATION_ERROR unless 2 <= threshold <= shares <= 255.
@@ -70,7 +97,6 @@ export async function createShamirRootKeyFile(
   const unsealKey = SecretBytes.random(KEY_BYTES);
   let parts: Uint8Array[] = [];
   try {
-    const sealed = aesGcmEncrypt(unsealKey, exposeSecret(root), shamirAad(header));
     // The library checks a Uint8Array by its constructor: hand it a plain copy, wiped below.
     const secret = new Uint8Array(exposeSecret(unsealKey));
     try {
@@ -78,21 +104,7 @@ export async function createShamirRootKeyFile(
     } finally {
       secret.fill(0);
     }
-    const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
-    const text = JSON.stringify(
-      {
-        format: FORMAT,
-        version: VERSION,
-        seal: 'shamir',
-        ...header,
-        iv: b64(sealed.iv),
-        ciphertext: b64(sealed.ciphertext),
-        tag: b64(sealed.tag),
-      },
-      null,
-      2,
-    );
-    await writeNewFile(path, text);
+    await writeSealedFile(path, header, unsealKey, root);
     return { unsealShares: parts.map((share) => encodeShare(header.rootId, share)) };
   } finally {
     root.wipe();
@@ -170,38 +182,100 @@ export function shareIndex(header: ShamirHeader, text: unknown): number {
 }
 
 /**
- * Opens the Shamir-sealed root key file at `path` with `shares`: INVALID_SHARE, FOREIGN_SHARE, DUPLICATE_SHARE or
- * TOO_FEW_SHARES before anything is combined, WRONG_SHARES when the combined key does not open the file.
- * @example const rot = await openShamirRootOfTrust('data/root.key', [share1, share3, share4]);
+ * The unseal key of a Shamir-sealed root key file, rebuilt from shares and held while the root is open, so that a
+ * rotated root key can be sealed under it (the operators' shares stay valid: rotating the root key is not a rekey).
+ * Every file it opens or writes has its header (same root id, shares and threshold). `wipe` drops it.
  */
-export async function openShamirRootOfTrust(path: string, shares: readonly string[]): Promise<RootOfTrust> {
-  const file = await readShamirFile(path);
-  const parsed: ParsedShare[] = [];
-  try {
-    for (const text of shares) {
-      const share = parseShare(text);
-      parsed.push(share);
-      if (share.rootId !== file.rootId)
-        throw new ValidationError('an unseal share belongs to another root key (another Custos)', 'FOREIGN_SHARE');
-      if (parsed.some((other) => other !== share && other.index === share.index))
-        throw new ValidationError('the same unseal share was given twice', 'DUPLICATE_SHARE');
-    }
-    if (parsed.length < file.threshold)
-      throw new ValidationError(
-        `${String(parsed.length)} unseal shares given; this root key needs ${String(file.threshold)}`,
-        'TOO_FEW_SHARES',
-      );
-    const unsealKey = SecretBytes.adopt(await combine(parsed.map((share) => share.bytes)));
+export class ShamirUnsealKey {
+  readonly header: ShamirHeader;
+  readonly #key: SecretBytes;
+
+  private constructor(header: ShamirHeader, key: SecretBytes) {
+    this.header = header;
+    this.#key = key;
+  }
+
+  /**
+   * Rebuilds the unseal key of the file at `path` from `shares`: INVALID_SHARE, FOREIGN_SHARE, DUPLICATE_SHARE or
+   * TOO_FEW_SHARES before anything is combined, WRONG_SHARES when the combined key does not open the file.
+   * @example const key = await ShamirUnsealKey.fromShares('data/root.key', [share1, share3, share4]);
+   */
+  static async fromShares(path: string, shares: readonly string[]): Promise<ShamirUnsealKey> {
+    const file = await readShamirFile(path);
+    const parsed: ParsedShare[] = [];
     try {
-      return rootOfTrustFromKey(SecretBytes.adopt(aesGcmDecrypt(unsealKey, file.sealed, shamirAad(file))));
+      for (const text of shares) {
+        const share = parseShare(text);
+        parsed.push(share);
+        if (share.rootId !== file.rootId)
+          throw new ValidationError('an unseal share belongs to another root key (another Custos)', 'FOREIGN_SHARE');
+        if (parsed.some((other) => other !== share && other.index === share.index))
+          throw new ValidationError('the same unseal share was given twice', 'DUPLICATE_SHARE');
+      }
+      if (parsed.length < file.threshold)
+        throw new ValidationError(
+          `${String(parsed.length)} unseal shares given; this root key needs ${String(file.threshold)}`,
+          'TOO_FEW_SHARES',
+        );
+      const key = new ShamirUnsealKey(
+        { rootId: file.rootId, shares: file.shares, threshold: file.threshold },
+        SecretBytes.adopt(await combine(parsed.map((share) => share.bytes))),
+      );
+      try {
+        key.#decrypt(file).wipe();
+      } catch (err) {
+        key.wipe();
+        throw err;
+      }
+      return key;
+    } finally {
+      for (const share of parsed) share.bytes.fill(0);
+    }
+  }
+
+  #decrypt(file: ShamirFile): SecretBytes {
+    if (file.rootId !== this.header.rootId)
+      throw new ValidationError('the root key file belongs to another set of unseal shares', 'FOREIGN_SHARE');
+    try {
+      return SecretBytes.adopt(aesGcmDecrypt(this.#key, file.sealed, shamirAad(file)));
     } catch (cause) {
       throw new ValidationError('the unseal shares do not open the root key: one of them is wrong', 'WRONG_SHARES', {
         cause,
       });
-    } finally {
-      unsealKey.wipe();
     }
+  }
+
+  /** Opens the root key file at `path`, sealed under this unseal key. */
+  async open(path: string): Promise<RootOfTrust> {
+    return rootOfTrustFromKey(this.#decrypt(await readShamirFile(path)));
+  }
+
+  /** Writes a new root key, sealed under this unseal key with the same header, at `path` (never replacing one). */
+  async create(path: string): Promise<RootOfTrust> {
+    const root = SecretBytes.random(KEY_BYTES);
+    try {
+      await writeSealedFile(path, this.header, this.#key, root);
+    } catch (err) {
+      root.wipe();
+      throw err;
+    }
+    return rootOfTrustFromKey(root);
+  }
+
+  wipe(): void {
+    this.#key.wipe();
+  }
+}
+
+/**
+ * Opens the Shamir-sealed root key file at `path` with `shares` (errors as {@link ShamirUnsealKey.fromShares}).
+ * @example const rot = await openShamirRootOfTrust('data/root.key', [share1, share3, share4]);
+ */
+export async function openShamirRootOfTrust(path: string, shares: readonly string[]): Promise<RootOfTrust> {
+  const key = await ShamirUnsealKey.fromShares(path, shares);
+  try {
+    return await key.open(path);
   } finally {
-    for (const share of parsed) share.bytes.fill(0);
+    key.wipe();
   }
 }

@@ -3,15 +3,15 @@
 // that every key stays usable after a crash at any point. The rotation itself waits for the operator's re-run.
 // Must not import api.
 import { join } from 'node:path';
-import { UnavailableError, UnsupportedError, ValidationError } from '@custos/contract';
+import { UnavailableError, ValidationError } from '@custos/contract';
 import { openFileRootOfTrust } from '../../keystore/file/index.js';
 import { openPkcs11RootOfTrust } from '../../keystore/pkcs11/index.js';
-import { openShamirRootOfTrust } from '../../keystore/shamir/index.js';
+import { ShamirUnsealKey } from '../../keystore/shamir/index.js';
 import type { RootOfTrust } from '../../keystore/root-of-trust.js';
 import { RootRing } from '../../keystore/root-ring.js';
 import * as repo from '../../store/repositories/index.js';
 import type { Store } from '../../store/index.js';
-import { filePlace, pkcs11Place, type Pkcs11PlaceOptions, type RootPlace } from './root-places.js';
+import { filePlace, pkcs11Place, shamirPlace, type Pkcs11PlaceOptions, type RootPlace } from './root-places.js';
 import { readRotation } from './rotation-state.js';
 
 export const ROOT_KEY_CHECK = 'root_key_check_value';
@@ -30,50 +30,43 @@ export interface RootOptions {
   readonly rootKeyFile?: string;
 }
 
-/** The place of the root the options name. */
-export function placeOf(options: RootOptions): RootPlace {
+/**
+ * The place of the root the options name. A Shamir root's unseal key is rebuilt from the shares here (FOREIGN_SHARE,
+ * TOO_FEW_SHARES, WRONG_SHARES...) and held by the place until it is closed.
+ */
+async function placeOf(options: RootOptions): Promise<RootPlace> {
   const settings = options.rootOfTrust ?? { kind: 'file' };
   if (settings.kind === 'pkcs11') {
+    if (options.passphrase !== undefined || options.rootKeyFile !== undefined)
+      throw new ValidationError('passphrase and rootKeyFile are for the file root of trust, not pkcs11');
     const { kind: _kind, ...pkcs11 } = settings;
     return pkcs11Place(pkcs11);
   }
-  if (settings.kind === 'shamir') return shamirPlace();
+  if (settings.kind === 'shamir') {
+    if (options.passphrase !== undefined)
+      throw new ValidationError('a passphrase is for the file root of trust, not shamir (it is opened with shares)');
+    const path = rootKeyPath(options);
+    return shamirPlace(path, await ShamirUnsealKey.fromShares(path, settings.unsealShares));
+  }
   return filePlace({
     path: rootKeyPath(options),
     ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
   });
 }
 
-/** A Shamir root cannot be rotated in place yet: its next root key would have to be sealed under the same shares. */
-function shamirPlace(): RootPlace {
-  const refuse = (): Promise<never> =>
-    Promise.reject(
-      new UnsupportedError(
-        'rotating a Shamir-sealed root key is not supported yet; migrate it to a file or pkcs11 root instead',
-      ),
-    );
-  return { kind: 'file', createNext: refuse, open: () => Promise.resolve(undefined), promote: refuse, destroy: refuse };
-}
-
 const rootKeyPath = (options: RootOptions): string => options.rootKeyFile ?? join(options.dataDir, 'root.key');
 
-/** Opens the chosen root of trust; `recorded` is the check value the store is bound to, if any. */
-function openRootOfTrust(options: RootOptions, recorded: string | undefined): Promise<RootOfTrust> {
+/** Opens the chosen root of trust (at `place`); `recorded` is the check value the store is bound to, if any. */
+function openRootOfTrust(options: RootOptions, place: RootPlace, recorded: string | undefined): Promise<RootOfTrust> {
+  if (place.openCurrent !== undefined) return place.openCurrent(); // shamir: root.key under the held unseal key
   const settings = options.rootOfTrust ?? { kind: 'file' };
   if (settings.kind === 'pkcs11') {
-    if (options.passphrase !== undefined || options.rootKeyFile !== undefined)
-      throw new ValidationError('passphrase and rootKeyFile are for the file root of trust, not pkcs11');
     const { kind: _kind, ...pkcs11 } = settings;
     return openPkcs11RootOfTrust({
       ...pkcs11,
       create: recorded === undefined,
       ...(recorded !== undefined ? { expectedKeyCheckValue: recorded } : {}),
     });
-  }
-  if (settings.kind === 'shamir') {
-    if (options.passphrase !== undefined)
-      throw new ValidationError('a passphrase is for the file root of trust, not shamir (it is opened with shares)');
-    return openShamirRootOfTrust(rootKeyPath(options), settings.unsealShares);
   }
   return openFileRootOfTrust({
     path: rootKeyPath(options),
@@ -88,26 +81,37 @@ function openRootOfTrust(options: RootOptions, recorded: string | undefined): Pr
  * next file, or the same token). A migration's target it cannot open (a token named only in the operator's command)
  * is opened again by the operator's re-run.
  */
-export async function openRootRing(options: RootOptions, store: Store): Promise<RootRing> {
+export async function openRootRing(
+  options: RootOptions,
+  store: Store,
+  migrationTarget?: RootPlace,
+): Promise<{ ring: RootRing; place: RootPlace }> {
   const recorded = await repo.meta.peek(store.db, ROOT_KEY_CHECK);
   const rotation = await readRotation(store.db);
-  const place = placeOf(options);
-  let current: RootOfTrust | undefined;
-  if (recorded !== undefined && rotation !== undefined && rotation.state !== 'done' && rotation.to.kind === place.kind)
-    current = await place.open(recorded); // root.key.next, when the crash came before the rename
-  current ??= await openRootOfTrust(options, recorded);
-  const ring = new RootRing(current);
+  let place: RootPlace | undefined;
+  let ring: RootRing | undefined;
   try {
-    if (rotation?.state === 'rewrapping' && rotation.to.kind === place.kind && !ring.holds(rotation.to.keyCheckValue)) {
-      const next = await place.open(rotation.to.keyCheckValue);
+    place = await placeOf(options);
+    // Where the rotation's next root is: here, or (a migration resumed) the target the operator names again.
+    const nextPlace = [place, migrationTarget].find((p) => p !== undefined && p.kind === rotation?.to.kind);
+    let current: RootOfTrust | undefined;
+    if (recorded !== undefined && rotation !== undefined && rotation.state !== 'done' && nextPlace)
+      current = await nextPlace.open(recorded); // root.key.next, when the crash came before the rename
+    ring = new RootRing(current ?? (await openRootOfTrust(options, place, recorded)));
+    if (rotation?.state === 'rewrapping' && nextPlace && !ring.holds(rotation.to.keyCheckValue)) {
+      const next = await nextPlace.open(rotation.to.keyCheckValue);
       if (next) await ring.addNext(next);
     }
   } catch (err) {
-    await ring.close();
+    await ring?.close();
+    place?.close?.();
     throw err;
+  } finally {
+    migrationTarget?.close?.(); // its root key, if needed, is in the ring now; the migration makes its own place
   }
   const catchUp = catchUpHook(ring, place, store);
   ring.catchUp = catchUp;
+  let stopChecks = (): void => undefined;
   if (store.dialect === 'postgres') {
     // Other nodes may rotate the root: check every CHECK_EVERY_MS (never inside a request's transaction, so a wrap
     // never waits for a pooled connection), and refuse wraps while behind.
@@ -115,11 +119,15 @@ export async function openRootRing(options: RootOptions, store: Store): Promise<
       catchUp().catch(() => undefined); // sets or clears ring.behind
     }, CHECK_EVERY_MS);
     timer.unref();
-    ring.onClose = () => {
+    stopChecks = () => {
       clearInterval(timer);
     };
   }
-  return ring;
+  ring.onClose = () => {
+    stopChecks();
+    place.close?.(); // a Shamir root's unseal key leaves memory with the root
+  };
+  return { ring, place };
 }
 
 /**

@@ -3,15 +3,19 @@
 // is one more place. Must not import api.
 import { ValidationError } from '@custos/contract';
 import {
-  createNextFileRoot,
-  destroyFileRoot,
+  createNextRoot,
   nextPath,
-  openIfPresent,
-  promoteNextFileRoot,
+  destroyRoot,
+  fileRootFormat,
+  openRootWithCheckValue,
+  promoteNextRoot,
   type FileRootPaths,
+  type RootFileFormat,
 } from '../../keystore/file/rotation.js';
 import { openPkcs11RootOfTrust, type Pkcs11RootOfTrustOptions } from '../../keystore/pkcs11/index.js';
+import { access } from 'node:fs/promises';
 import type { RootOfTrust } from '../../keystore/root-of-trust.js';
+import { ShamirUnsealKey } from '../../keystore/shamir/index.js';
 import type { Pkcs11Place, RootKind } from './rotation-state.js';
 
 export interface RootPlace {
@@ -26,23 +30,57 @@ export interface RootPlace {
   promote(): Promise<void>;
   /** Destroys the root key `kcv`, if it is here. */
   destroy(kcv: string): Promise<void>;
+  /** Opens the root key later starts open, with what the place holds (shamir: root.key under its unseal key). */
+  openCurrent?(): Promise<RootOfTrust>;
+  /** Drops what the place holds in memory (a Shamir root's unseal key). */
+  close?(): void;
+}
+
+/** A root kept in a root key file at `path`, of one kind (`format`). */
+function rootFilePlace(kind: RootKind, path: string, format: RootFileFormat): RootPlace {
+  return {
+    kind,
+    createNext: () => createNextRoot(format, path),
+    open: (kcv) => openRootWithCheckValue(format, path, kcv),
+    promote: () => promoteNextRoot(path),
+    destroy: (kcv) => destroyRoot(format, path, kcv),
+  };
 }
 
 export function filePlace(paths: FileRootPaths): RootPlace {
-  return {
-    kind: 'file',
-    createNext: () => createNextFileRoot(paths),
-    open: async (kcv) => {
-      for (const path of [nextPath(paths.path), paths.path]) {
-        const root = await openIfPresent(paths, path);
-        if (root?.keyCheckValue === kcv) return root;
-        await root?.close();
-      }
-      return undefined;
-    },
-    promote: () => promoteNextFileRoot(paths),
-    destroy: (kcv) => destroyFileRoot(paths, kcv),
+  return rootFilePlace('file', paths.path, fileRootFormat(paths));
+}
+
+/**
+ * A Shamir root: its next root key is sealed under the same unseal key (`unsealKey`, held while the root is open and
+ * wiped by `close`), so the operators' shares open it too.
+ */
+export function shamirPlace(path: string, unsealKey: ShamirUnsealKey): RootPlace {
+  const format: RootFileFormat = {
+    seal: 'shamir',
+    open: (file) => unsealKey.open(file),
+    create: (file) => unsealKey.create(file),
   };
+  return {
+    ...rootFilePlace('shamir', path, format),
+    openCurrent: () => unsealKey.open(path),
+    close: () => {
+      unsealKey.wipe();
+    },
+  };
+}
+
+/**
+ * A migration's Shamir target: its root.key.next (made, and its shares shown, before the migration started) or, once
+ * renamed, root.key, opened with `shares` (FOREIGN_SHARE, TOO_FEW_SHARES, WRONG_SHARES... as an unseal).
+ */
+export async function shamirTargetPlace(path: string, shares: readonly string[]): Promise<RootPlace> {
+  const next = nextPath(path);
+  const file = await access(next).then(
+    () => next,
+    () => path,
+  );
+  return shamirPlace(path, await ShamirUnsealKey.fromShares(file, shares));
 }
 
 export type Pkcs11PlaceOptions = Omit<Pkcs11RootOfTrustOptions, 'create' | 'expectedKeyCheckValue' | 'generate'>;

@@ -9,8 +9,8 @@ import type { Db } from '../../store/index.js';
 const ROTATION_KEY = 'root_rotation';
 const DERIVED_KEYS_KEY = 'root_derived_keys';
 
-/** The kinds of root a data directory or cluster can move to here (shamir is added at merge). */
-export type RootKind = 'file' | 'pkcs11';
+/** The kinds of root a data directory or cluster can move to. */
+export type RootKind = 'file' | 'pkcs11' | 'shamir';
 
 /**
  * - `rewrapping`: the next root exists and every service wraps under it; rows are being re-wrapped.

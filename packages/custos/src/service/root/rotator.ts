@@ -137,7 +137,20 @@ export class RootRotator {
     return { ...(await this.status()), running: true };
   }
 
+  /** Drops what the current place holds (a Shamir root's unseal key). */
+  close(): void {
+    this.#place.close?.();
+  }
+
   async #run(caller: Caller, requested: RootPlace | undefined): Promise<void> {
+    try {
+      await this.#runTo(caller, requested);
+    } finally {
+      if (requested !== undefined && requested !== this.#place) requested.close?.(); // not adopted: it failed
+    }
+  }
+
+  async #runTo(caller: Caller, requested: RootPlace | undefined): Promise<void> {
     this.#error = null;
     this.#total = 0;
     this.#done = 0;
@@ -167,6 +180,7 @@ export class RootRotator {
     // finishing: make the new root the one later starts open, destroy the old one, record it done.
     await target.promote();
     await (record.from.kind === this.#place.kind ? this.#place : target).destroy(record.from.keyCheckValue);
+    if (target !== this.#place) this.#place.close?.(); // a Shamir source's unseal key
     this.#place = target;
     await writeRotation(this.#db, { ...record, state: 'done', finishedAt: this.#service.context.now().toISOString() });
   }
