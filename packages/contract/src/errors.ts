@@ -41,6 +41,10 @@ export const ERROR_CODES = [
   'DUPLICATE_SHARE',
   'TOO_FEW_SHARES',
   'WRONG_SHARES',
+  'INVALID_CERTIFICATE',
+  'CERTIFICATE_KEY_MISMATCH',
+  'CERTIFICATE_NOT_TRUSTED',
+  'ISSUER_NOT_CA',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -83,6 +87,9 @@ export class ValidationError extends KmsError {
       | 'DUPLICATE_SHARE'
       | 'TOO_FEW_SHARES'
       | 'WRONG_SHARES'
+      | 'INVALID_CERTIFICATE'
+      | 'CERTIFICATE_KEY_MISMATCH'
+      | 'CERTIFICATE_NOT_TRUSTED'
     > = 'VALIDATION_ERROR',
     options?: { cause?: unknown },
   ) {
@@ -106,7 +113,7 @@ export class InvalidStateError extends KmsError {
     message: string,
     code: Extract<
       ErrorCode,
-      'KEY_DISABLED' | 'INVALID_KEY_STATE' | 'KEY_NOT_YET_VALID' | 'KEY_EXPIRED'
+      'KEY_DISABLED' | 'INVALID_KEY_STATE' | 'KEY_NOT_YET_VALID' | 'KEY_EXPIRED' | 'ISSUER_NOT_CA'
     > = 'INVALID_KEY_STATE',
   ) {
     super(code, message);
@@ -232,6 +239,10 @@ export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
   DUPLICATE_SHARE: (m) => new ValidationError(m, 'DUPLICATE_SHARE'),
   TOO_FEW_SHARES: (m) => new ValidationError(m, 'TOO_FEW_SHARES'),
   WRONG_SHARES: (m) => new ValidationError(m, 'WRONG_SHARES'),
+  INVALID_CERTIFICATE: (m) => new ValidationError(m, 'INVALID_CERTIFICATE'),
+  CERTIFICATE_KEY_MISMATCH: (m) => new ValidationError(m, 'CERTIFICATE_KEY_MISMATCH'),
+  CERTIFICATE_NOT_TRUSTED: (m) => new ValidationError(m, 'CERTIFICATE_NOT_TRUSTED'),
+  ISSUER_NOT_CA: (m) => new InvalidStateError(m, 'ISSUER_NOT_CA'),
 };
 
 /** Rebuilds the right error class from a code received over the wire; unknown codes become INTERNAL. */

@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './names.js';
 export * from './caller.js';
 export * from './schemas/common.js';
+export * from './schemas/certificates.js';
 export * from './operations/index.js';
 export type * from './kms.js';
 export * from './wire.js';

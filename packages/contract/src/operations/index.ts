@@ -55,6 +55,15 @@ export * from './verify.js';
 export * from './prune-audit-records.js';
 export * from './verify-audit-chain.js';
 export * from './verify-mac.js';
+export * from './add-trusted-certificate.js';
+export * from './create-csr.js';
+export * from './create-self-signed-certificate.js';
+export * from './delete-trusted-certificate.js';
+export * from './get-key-certificate.js';
+export * from './issue-certificate.js';
+export * from './list-trusted-certificates.js';
+export * from './set-key-certificate.js';
+export * from './verify-certificate-chain.js';
 
 import { operationTable } from '../operation.js';
 import { cancelKeyDeletionOperation } from './cancel-key-deletion.js';
@@ -110,6 +119,15 @@ import { verifyOperation } from './verify.js';
 import { pruneAuditRecordsOperation } from './prune-audit-records.js';
 import { verifyAuditChainOperation } from './verify-audit-chain.js';
 import { verifyMacOperation } from './verify-mac.js';
+import { addTrustedCertificateOperation } from './add-trusted-certificate.js';
+import { createCsrOperation } from './create-csr.js';
+import { createSelfSignedCertificateOperation } from './create-self-signed-certificate.js';
+import { deleteTrustedCertificateOperation } from './delete-trusted-certificate.js';
+import { getKeyCertificateOperation } from './get-key-certificate.js';
+import { issueCertificateOperation } from './issue-certificate.js';
+import { listTrustedCertificatesOperation } from './list-trusted-certificates.js';
+import { setKeyCertificateOperation } from './set-key-certificate.js';
+import { verifyCertificateChainOperation } from './verify-certificate-chain.js';
 
 /**
  * Every `Kms` method (except `close`) by method name: its row (wire name, schemas, route, retry safety, AWS). The
@@ -259,6 +277,30 @@ export const OPERATIONS = operationTable({
   listAccessKeys: listAccessKeysOperation,
   /** Revokes an access key: it stops authenticating at once. */
   revokeAccessKey: revokeAccessKeyOperation,
+
+  // Certificates for keys (Custos)
+
+  /** A PKCS#10 request for an asymmetric signing key, signed by the key in Custos. */
+  createCsr: createCsrOperation,
+  /** Stores a certificate chain for a key: its leaf must certify the key, and the chain verify to a trust anchor. */
+  setKeyCertificate: setKeyCertificateOperation,
+  /** The key's certificate chain and its leaf's thumbprints. */
+  getKeyCertificate: getKeyCertificateOperation,
+  /** A self-signed certificate of a key (a CA root with `isCa`), stored as the key's certificate. */
+  createSelfSignedCertificate: createSelfSignedCertificateOperation,
+  /** Signs a CSR with a key whose certificate is a CA certificate (Custos as a CA). */
+  issueCertificate: issueCertificateOperation,
+
+  // Trust store (Custos)
+
+  /** Pins a certificate as a trust anchor of a domain. */
+  addTrustedCertificate: addTrustedCertificateOperation,
+  /** The trust anchors, of one domain or all, paged. */
+  listTrustedCertificates: listTrustedCertificatesOperation,
+  /** Unpins a trust anchor. */
+  deleteTrustedCertificate: deleteTrustedCertificateOperation,
+  /** Builds and checks a path from a chain's leaf to a trust anchor; a failing chain is an answer, not an error. */
+  verifyCertificateChain: verifyCertificateChainOperation,
 });
 
 /** A `Kms` method name that is an operation: `'createKey' | 'encrypt' | ...`. */

@@ -15,6 +15,7 @@ import { registerRandom } from './commands/random.js';
 import { registerServer } from './commands/server.js';
 import { registerSign } from './commands/sign.js';
 import { registerToken } from './commands/token.js';
+import { registerTrust } from './commands/trust.js';
 import { EXIT_USAGE, reportError } from './errors.js';
 import { addGlobalOptions } from './options.js';
 
@@ -57,6 +58,7 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
   registerAccessKey(program);
   registerAudit(program);
   registerOperator(program);
+  registerTrust(program);
   return program;
 }
 

@@ -75,6 +75,18 @@ export const AUTHENTICATED_COLUMNS = {
     'created_at',
     'expires_at',
   ],
+  key_certificates: ['key_id', 'key_version', 'chain', 'created_at', 'updated_at'],
+  trusted_certificates: [
+    'id',
+    'domain',
+    'thumbprint',
+    'subject',
+    'issuer',
+    'not_before',
+    'not_after',
+    'certificate',
+    'created_at',
+  ],
 } as const satisfies { [T in keyof Database]?: readonly (keyof Database[T] & string)[] };
 
 export type AuthenticatedTable = keyof typeof AUTHENTICATED_COLUMNS;

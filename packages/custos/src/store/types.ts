@@ -171,3 +171,29 @@ export interface Page<T> {
   /** Opaque cursor for the next page; null when this is the last. */
   readonly next: string | null;
 }
+
+/** A key's certificate chain (key_certificates). */
+export interface KeyCertificateRecord {
+  readonly keyId: string;
+  /** The key version whose public key the leaf certifies. */
+  readonly keyVersion: number;
+  /** PEM certificates, leaf first. */
+  readonly chain: readonly string[];
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** A trust anchor of the trust store (trusted_certificates). */
+export interface TrustedCertificateRecord {
+  readonly id: string;
+  readonly domain: string;
+  /** SHA-256 of the certificate's DER, lower-case hex. */
+  readonly thumbprint: string;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** PEM. */
+  readonly certificate: string;
+  readonly createdAt: Date;
+}

@@ -218,7 +218,44 @@ describe('audit: one record per call', () => {
       const { accessKeyId } = await t.kms.createAccessKey({ roles: ['key-user'] });
       return { input: { accessKeyId }, keyId: null };
     },
+    createCsr: async () => ({ input: { keyId: k.sign, subject: 'CN=audit' }, keyId: k.sign }),
+    setKeyCertificate: async () => {
+      const keyId = await fresh({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' });
+      const { certificate } = await t.kms.createSelfSignedCertificate({ keyId, subject: 'CN=audit', validityDays: 1 });
+      return { input: { keyId, certificateChain: [certificate] }, keyId };
+    },
+    getKeyCertificate: async () => {
+      await t.kms.createSelfSignedCertificate({ keyId: k.sign, subject: 'CN=audit', validityDays: 1 });
+      return { input: { keyId: k.sign }, keyId: k.sign };
+    },
+    createSelfSignedCertificate: async () => ({
+      input: { keyId: k.sign, subject: 'CN=audit', validityDays: 1 },
+      keyId: k.sign,
+    }),
+    issueCertificate: async () => {
+      const ca = await fresh({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' });
+      await t.kms.createSelfSignedCertificate({ keyId: ca, subject: 'CN=audit CA', validityDays: 1, isCa: true });
+      const { csr } = await t.kms.createCsr({ keyId: k.sign, subject: 'CN=audit leaf' });
+      return { input: { keyId: ca, csr, validityDays: 1 }, keyId: ca };
+    },
+    addTrustedCertificate: async () => ({
+      input: { certificate: await selfSigned(), domain: `audit-${++n}` },
+      keyId: null,
+    }),
+    listTrustedCertificates: async () => ({ input: {}, keyId: null }),
+    deleteTrustedCertificate: async () => {
+      const { id } = await t.kms.addTrustedCertificate({ certificate: await selfSigned(), domain: `audit-${++n}` });
+      return { input: { id }, keyId: null };
+    },
+    verifyCertificateChain: async () => ({ input: { certificateChain: [await selfSigned()] }, keyId: null }),
   };
+
+  /** A fresh self-signed certificate of a fresh key (made before the audit mark). */
+  async function selfSigned(): Promise<string> {
+    const keyId = await fresh({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' });
+    return (await t.kms.createSelfSignedCertificate({ keyId, subject: 'CN=anchor', validityDays: 1, isCa: true }))
+      .certificate;
+  }
 
   /** The seq of the newest record, read without leaving a record in between that we would miss. */
   async function mark(): Promise<number> {

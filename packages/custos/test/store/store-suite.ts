@@ -11,18 +11,22 @@ import {
   aliases,
   audit,
   importTokens,
+  keyCertificates,
   keys,
   keyVersions,
   lockInTransaction,
   meta,
   tags,
   tokens,
+  trustedCertificates,
+  RowIntegrityError,
   type AccessKeyRecord,
   type AuditEntry,
   type Db,
   type KeyRecord,
   type Store,
   type TokenRecord,
+  type TrustedCertificateRecord,
 } from '../../src/store/index.js';
 import { keyRecord, keyVersionRecord } from '../helpers/key-records.js';
 import { TEST_CHAIN_KEY } from '../helpers/audit.js';
@@ -780,6 +784,69 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         const err = await accessKeys.insert(store.db, accessKey(record.id, at(6))).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(ConflictError);
         expect((err as ConflictError).code).toBe('ALREADY_EXISTS');
+      });
+    });
+
+    describe('keyCertificates', () => {
+      it('round-trips a chain, replaces it keeping its creation time, and refuses a tampered row', async () => {
+        const key = await insertKey();
+        expect(await keyCertificates.get(store.db, key.id)).toBeUndefined();
+        await keyCertificates.put(store.db, { keyId: key.id, keyVersion: 1, chain: ['leaf', 'root'] }, at(1));
+        expect(await keyCertificates.get(store.db, key.id)).toEqual({
+          keyId: key.id,
+          keyVersion: 1,
+          chain: ['leaf', 'root'],
+          createdAt: at(1),
+          updatedAt: at(1),
+        });
+        await keyCertificates.put(store.db, { keyId: key.id, keyVersion: 2, chain: ['other'] }, at(5));
+        expect(await keyCertificates.get(store.db, key.id)).toMatchObject({
+          keyVersion: 2,
+          chain: ['other'],
+          createdAt: at(1),
+          updatedAt: at(5),
+        });
+        await sql`update key_certificates set chain = ${JSON.stringify(['swapped'])}`.execute(store.db);
+        await expect(keyCertificates.get(store.db, key.id)).rejects.toBeInstanceOf(RowIntegrityError);
+      });
+    });
+
+    describe('trustedCertificates', () => {
+      const anchor = (id: string, domain: string, createdAt: Date): TrustedCertificateRecord => ({
+        id,
+        domain,
+        thumbprint: `thumb-${id}`,
+        subject: `CN=${id}`,
+        issuer: `CN=${id}`,
+        notBefore: at(0),
+        notAfter: at(DAY),
+        certificate: `pem ${id}`,
+        createdAt,
+      });
+
+      it('round-trips, lists by domain and in pages, refuses a duplicate, removes, and refuses a tampered row', async () => {
+        await trustedCertificates.insert(store.db, anchor('a', 'd1', at(1)));
+        await trustedCertificates.insert(store.db, anchor('b', 'd2', at(2)));
+        await trustedCertificates.insert(store.db, anchor('c', 'd1', at(3)));
+        expect(await trustedCertificates.inDomain(store.db, 'd1')).toEqual([
+          anchor('a', 'd1', at(1)),
+          anchor('c', 'd1', at(3)),
+        ]);
+        const first = await trustedCertificates.list(store.db, { limit: 2 });
+        expect(first.items.map((r) => r.id)).toEqual(['a', 'b']);
+        const rest = await trustedCertificates.list(store.db, { limit: 2, after: first.next! });
+        expect(rest).toEqual({ items: [anchor('c', 'd1', at(3))], next: null });
+        expect((await trustedCertificates.list(store.db, { limit: 10, domain: 'd2' })).items.map((r) => r.id)).toEqual([
+          'b',
+        ]);
+        expect(await codeOf(trustedCertificates.list(store.db, { limit: 1, after: 'x' }))).toBe('INVALID_MARKER');
+        expect(
+          await codeOf(trustedCertificates.insert(store.db, { ...anchor('a2', 'd1', at(4)), thumbprint: 'thumb-a' })),
+        ).toBe('ALREADY_EXISTS');
+        expect(await trustedCertificates.remove(store.db, 'a')).toBe(true);
+        expect(await trustedCertificates.remove(store.db, 'a')).toBe(false);
+        await sql`update trusted_certificates set domain = 'd1' where id = 'b'`.execute(store.db);
+        await expect(trustedCertificates.inDomain(store.db, 'd1')).rejects.toBeInstanceOf(RowIntegrityError);
       });
     });
 

@@ -41,4 +41,8 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   DUPLICATE_SHARE: 'ValidationException',
   TOO_FEW_SHARES: 'ValidationException',
   WRONG_SHARES: 'ValidationException',
+  INVALID_CERTIFICATE: 'ValidationException',
+  CERTIFICATE_KEY_MISMATCH: 'ValidationException',
+  CERTIFICATE_NOT_TRUSTED: 'ValidationException',
+  ISSUER_NOT_CA: 'KMSInvalidStateException',
 };

@@ -6,6 +6,7 @@ import { CliError } from '../errors.js';
 import { addGlobalOptions, aliasName, collectKeyValue, integer, listAll, withKms } from '../options.js';
 import { type Column, printFields, printResult, printTable } from '../output.js';
 import { listAllAliases, registerKeyAlias } from './key-alias.js';
+import { registerKeyCertificate } from './key-certificate.js';
 import { registerKeyTag } from './key-tag.js';
 
 interface CreateOptions {
@@ -77,7 +78,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 }
 
 export function registerKey(program: Command): void {
-  const key = program.command('key').description('manage keys, their aliases and tags');
+  const key = program.command('key').description('manage keys, their aliases, tags and certificates');
 
   const create = key
     .command('create')
@@ -200,4 +201,5 @@ export function registerKey(program: Command): void {
 
   registerKeyAlias(key);
   registerKeyTag(key);
+  registerKeyCertificate(key);
 }

@@ -56,6 +56,15 @@ import { verify } from './verify.js';
 import { pruneAuditRecords } from './prune-audit-records.js';
 import { verifyAuditChain } from './verify-audit-chain.js';
 import { verifyMac } from './verify-mac.js';
+import { addTrustedCertificate } from './add-trusted-certificate.js';
+import { createCsr } from './create-csr.js';
+import { createSelfSignedCertificate } from './create-self-signed-certificate.js';
+import { deleteTrustedCertificate } from './delete-trusted-certificate.js';
+import { getKeyCertificate } from './get-key-certificate.js';
+import { issueCertificate } from './issue-certificate.js';
+import { listTrustedCertificates } from './list-trusted-certificates.js';
+import { setKeyCertificate } from './set-key-certificate.js';
+import { verifyCertificateChain } from './verify-certificate-chain.js';
 
 /** What the registry must be: for every Kms method, the definition branded by that method's own row. */
 export type ServiceOperations = { readonly [M in OperationMethod]: ServiceOperation<(typeof OPERATIONS)[M]> };
@@ -115,4 +124,13 @@ export const SERVICE_OPERATIONS = {
   createAccessKey,
   listAccessKeys,
   revokeAccessKey,
+  createCsr,
+  setKeyCertificate,
+  getKeyCertificate,
+  createSelfSignedCertificate,
+  issueCertificate,
+  addTrustedCertificate,
+  listTrustedCertificates,
+  deleteTrustedCertificate,
+  verifyCertificateChain,
 } as const satisfies ServiceOperations;

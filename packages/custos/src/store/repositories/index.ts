@@ -11,3 +11,5 @@ export * as tokens from './tokens.js';
 export * as accessKeys from './access-keys.js';
 export * as integrity from './integrity.js';
 export * as requestReplays from './request-replays.js';
+export * as keyCertificates from './key-certificates.js';
+export * as trustedCertificates from './trusted-certificates.js';

@@ -15,6 +15,8 @@ const PRIMARY_KEYS: Readonly<Record<AuthenticatedTable, readonly string[]>> = {
   api_tokens: ['id'],
   access_keys: ['id'],
   import_tokens: ['id'],
+  key_certificates: ['key_id'],
+  trusted_certificates: ['id'],
 };
 
 /**

@@ -6,11 +6,13 @@ import type { AuditCheckpointsTable } from './audit-checkpoints.js';
 import type { ApiTokensTable } from './api-tokens.js';
 import type { AuditLogTable } from './audit-log.js';
 import type { ImportTokensTable } from './import-tokens.js';
+import type { KeyCertificatesTable } from './key-certificates.js';
 import type { KeyTagsTable } from './key-tags.js';
 import type { KeyVersionsTable } from './key-versions.js';
 import type { KeysTable } from './keys.js';
 import type { MetaTable } from './meta.js';
 import type { RequestReplaysTable } from './request-replays.js';
+import type { TrustedCertificatesTable } from './trusted-certificates.js';
 
 export interface Database {
   keys: KeysTable;
@@ -24,6 +26,8 @@ export interface Database {
   access_keys: AccessKeysTable;
   audit_checkpoints: AuditCheckpointsTable;
   request_replays: RequestReplaysTable;
+  key_certificates: KeyCertificatesTable;
+  trusted_certificates: TrustedCertificatesTable;
 }
 
 export type * from './access-keys.js';
@@ -33,8 +37,10 @@ export type * from './audit-checkpoints.js';
 export type * from './audit-log.js';
 export type * from './columns.js';
 export type * from './import-tokens.js';
+export type * from './key-certificates.js';
 export type * from './key-tags.js';
 export type * from './key-versions.js';
 export type * from './keys.js';
 export type * from './meta.js';
 export type * from './request-replays.js';
+export type * from './trusted-certificates.js';

@@ -1,0 +1,35 @@
+// The certificate and trust store contract on LocalKms (a temporary data directory).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OPERATIONS, type Caller, type Kms, type Role } from '@custos/contract';
+import { LocalKms } from '../../src/service/local-kms.js';
+import { describeCertificatesContract } from './certificates-contract.js';
+
+/** `kms` acting as `caller` whenever a call names no caller of its own. */
+function actingAs(kms: Kms, caller: Caller): Kms {
+  const methods = Object.fromEntries(
+    Object.keys(OPERATIONS).map((operation) => [
+      operation,
+      (input: unknown, own?: Caller) =>
+        (kms as unknown as Record<string, (i: unknown, c: Caller) => Promise<unknown>>)[operation]!(
+          input,
+          own ?? caller,
+        ),
+    ]),
+  );
+  return { ...methods, close: () => Promise.resolve() } as unknown as Kms;
+}
+
+describeCertificatesContract('LocalKms', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'custos-certs-local-'));
+  const kms = await LocalKms.open({ dataDir, maintenanceIntervalMs: 0, logger: { error: () => undefined } });
+  return {
+    kms,
+    asRole: (role: Role) => Promise.resolve(actingAs(kms, { principal: `certs:${role}`, roles: [role] })),
+    async cleanup() {
+      await kms.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+});
