@@ -11,8 +11,9 @@
 // in requests/s but not here.
 // Then encrypt and sign again on PostgreSQL: one node, and two nodes sharing the database (load split evenly).
 // Then the roots of trust: encrypt 1 KiB and sign P-256 with a software key under the file root and under a PKCS#11
-// root (SoftHSM2, a token made for the run), each with the key cache off (every request unwraps its key: first use)
-// and on (cached), and the ratio to the file root's figure (BENCH_PKCS11=off skips; skipped when softhsm2 is absent).
+// root (SoftHSM2, a token made for the run), and with an HSM-protected key (in that token) under the PKCS#11 root,
+// each with the key cache off (every request unwraps its key, or reads its version: first use) and on (cached), and
+// the ratio to the file root's software-key figure (BENCH_PKCS11=off skips; skipped when softhsm2 is absent).
 // Settings: BENCH_DURATION (s per run, default 4), BENCH_ROUNDS (default 5), BENCH_WARMUP (s, default 1; 0 skips),
 // BENCH_CONNECTIONS (default 64), BENCH_OPS (comma list), BENCH_POSTGRES_URL (default
 // postgres://postgres@127.0.0.1:5432/test; 'off' skips the PostgreSQL runs).
@@ -219,7 +220,7 @@ function cpuCells(result: Result): string[] {
     : ['-', '-'];
 }
 
-async function keysFor(target: Target, baseline: boolean): Promise<Keys> {
+async function keysFor(target: Target, baseline: boolean, protectionLevel?: 'HSM'): Promise<Keys> {
   if (baseline) {
     const res = await fetch(`${target.url}/blob`);
     return {
@@ -228,10 +229,15 @@ async function keysFor(target: Target, baseline: boolean): Promise<Keys> {
       blob: ((await res.json()) as { ciphertextBlob: string }).ciphertextBlob,
     };
   }
-  const aes = (await post(target, '/v1/keys', { keySpec: 'SYMMETRIC_DEFAULT' })) as unknown as {
+  const level = protectionLevel ? { protectionLevel } : {};
+  const aes = (await post(target, '/v1/keys', { keySpec: 'SYMMETRIC_DEFAULT', ...level })) as unknown as {
     keyMetadata: { keyId: string };
   };
-  const ecc = (await post(target, '/v1/keys', { keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' })) as unknown as {
+  const ecc = (await post(target, '/v1/keys', {
+    keySpec: 'ECC_NIST_P256',
+    keyUsage: 'SIGN_VERIFY',
+    ...level,
+  })) as unknown as {
     keyMetadata: { keyId: string };
   };
   const { ciphertextBlob } = await post(target, `/v1/keys/${aes.keyMetadata.keyId}/encrypt`, { plaintext: KIB });
@@ -380,20 +386,25 @@ if (process.env.BENCH_PKCS11 !== 'off') {
           ...extra,
         ]);
         try {
-          const keys = await keysFor(target, false);
-          for (const scenario of scenarios.filter((s) => s.name.startsWith('encrypt') || s.name.startsWith('sign'))) {
-            if (WARMUP_SECONDS > 0)
-              await load(target, scenario.path(keys), scenario.body(keys), CONNECTIONS, WARMUP_SECONDS);
-            const result = await load(target, scenario.path(keys), scenario.body(keys));
-            figures.set(`${root}|${cache}|${scenario.name}`, result);
-            const file = figures.get(`file root|${cache}|${scenario.name}`);
-            rootRows.push([
-              `${root}, ${scenario.name}, ${cache}`,
-              result.rps.toFixed(0),
-              `${result.p99} ms`,
-              file ? (result.rps / file.rps).toFixed(2) : '-',
-              String(result.errors),
-            ]);
+          // Under the HSM root, HSM-protected keys too (made and used in the token); the ratio is always to the
+          // file root's software key in the same cache setting.
+          const kinds = root === 'HSM root' ? (['software key', 'HSM key'] as const) : (['software key'] as const);
+          for (const kind of kinds) {
+            const keys = await keysFor(target, false, kind === 'HSM key' ? 'HSM' : undefined);
+            for (const scenario of scenarios.filter((s) => s.name.startsWith('encrypt') || s.name.startsWith('sign'))) {
+              if (WARMUP_SECONDS > 0)
+                await load(target, scenario.path(keys), scenario.body(keys), CONNECTIONS, WARMUP_SECONDS);
+              const result = await load(target, scenario.path(keys), scenario.body(keys));
+              figures.set(`${root}|${kind}|${cache}|${scenario.name}`, result);
+              const file = figures.get(`file root|software key|${cache}|${scenario.name}`);
+              rootRows.push([
+                `${root}, ${kind}, ${scenario.name}, ${cache}`,
+                result.rps.toFixed(0),
+                `${result.p99} ms`,
+                file ? (result.rps / file.rps).toFixed(2) : '-',
+                String(result.errors),
+              ]);
+            }
           }
         } finally {
           await stop(target);
@@ -443,6 +454,9 @@ if (pgRows.length > 0) {
 }
 if (rootRows.length > 0) {
   console.log('');
-  console.log('Software keys under each root of trust: key cache off (every request unwraps: first use) and on');
-  printTable(['root, operation, cache', 'req/s', 'p99', 'vs file root', 'errors'], rootRows);
+  console.log(
+    'Software keys under each root of trust, and HSM-protected keys (SoftHSM2: the cost of the PKCS#11 path, not of a ' +
+      'real HSM): key cache off (first use) and on',
+  );
+  printTable(['root, key, operation, cache', 'req/s', 'p99', 'vs file root', 'errors'], rootRows);
 }

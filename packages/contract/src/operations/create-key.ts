@@ -9,6 +9,7 @@ import {
   KeyUsageSchema,
   Keyring,
   Policy,
+  ProtectionLevelSchema,
   Tag,
   UsageConstraintsInput,
   literalUnion,
@@ -37,6 +38,11 @@ export const CreateKeyRequest = Type.Object(
     usageConstraints: Type.Optional(UsageConstraintsInput),
     /** Custos: MOSIP-style application id / reference id addressing. */
     keyring: Type.Optional(Keyring),
+    /**
+     * Custos: `HSM` generates the key inside the PKCS#11 token of the root of trust and uses it there (its material
+     * never leaves the token); default `SOFTWARE`. Not an AWS CreateKey field.
+     */
+    protectionLevel: Type.Optional(ProtectionLevelSchema),
   },
   { additionalProperties: false },
 );

@@ -3,6 +3,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Caller } from '@custos/contract';
 import type { RootOfTrust } from '../keystore/root-of-trust.js';
+import type { HsmTokens } from './hsm/tokens.js';
 import type { Db, Store } from '../store/index.js';
 import type { AuditWriter } from './audit/group-commit.js';
 import type { AuditSink } from './audit/worker-sink.js';
@@ -53,6 +54,8 @@ export interface BaseServiceContext {
   readonly auditChainKey?: Uint8Array;
   /** Where the signed audit checkpoints are, for VerifyAuditChain (LocalKms sets it; absent, none are checked). */
   readonly auditCheckpoints?: { readonly publicKey: KeyObject; readonly file: string };
+  /** The PKCS#11 tokens HSM-protected keys live in (service/hsm/tokens.ts); absent, HSM keys are UNSUPPORTED. */
+  readonly hsmTokens?: HsmTokens;
 }
 
 /** Plus the per-process state KeyService owns: the key cache, encryption counters and the audit writer. */

@@ -15,7 +15,16 @@ import type { KeyRecord } from '../store/types.js';
 import type { OpContext } from './context.js';
 import { requirePublicKey } from './require-public-key.js';
 import { admitKey, cachedKey, checkUse, countUse, findKey, loadKey } from './key-loading.js';
-import { cachedMaterial, findVersion, getVersion, latestMaterial, unwrapVersion } from './key-versions.js';
+import {
+  cachedMaterial,
+  findVersion,
+  getVersion,
+  latestMaterial,
+  latestVersion,
+  unwrapVersion,
+} from './key-versions.js';
+import { hsmGcmDecrypt, hsmGcmEncrypt, hsmOaepDecrypt } from './hsm/crypto.js';
+import { isHsmKey } from './hsm/keys.js';
 import { rotateKey, whyNotRotatable } from './rotation.js';
 
 export type Context = Record<string, string> | undefined;
@@ -49,12 +58,15 @@ export async function encryptWithKey(
   await countUse(ctx.store.db, key);
   let current = key;
   for (let attempt = 0; ; attempt++) {
-    const { version, material } = await latestMaterial(ctx, current);
+    // HSM-protected keys: the version only; the AES-GCM step runs in the token.
+    const { version, material } = isHsmKey(current)
+      ? { version: await latestVersion(ctx, current), material: undefined }
+      : await latestMaterial(ctx, current);
     const count = await ctx.counters.next(ctx.store.db, current.id, version.version);
     if (count > ctx.config.maxEncryptionsPerVersion) {
       // SP 800-38D 8.3: bound random-IV encryptions per key; rotate and encrypt under the new version. Concurrent
       // encryptions may use up the new version too, so check again (each pass sees a strictly newer version).
-      material.wipe();
+      material?.wipe();
       if (attempt >= MAX_BOUND_ROTATIONS)
         throw new LimitExceededError('the key is rotating faster than it can be used; retry');
       // Imported material cannot rotate: the bound is a hard limit (encrypt under a new key), not an UNSUPPORTED call.
@@ -67,10 +79,13 @@ export async function encryptWithKey(
     }
     try {
       const header = { keyId: current.id, version: version.version };
-      const { iv, ciphertext, tag } = aesGcmEncrypt(material, plaintext, ciphertextAad(header, context));
+      const aad = ciphertextAad(header, context);
+      const { iv, ciphertext, tag } = material
+        ? aesGcmEncrypt(material, plaintext, aad)
+        : await hsmGcmEncrypt(ctx, version, plaintext, aad);
       return encodeCiphertext({ keyId: header.keyId, version: header.version, iv, ciphertext, tag });
     } finally {
-      material.wipe();
+      material?.wipe();
     }
   }
 }
@@ -98,6 +113,10 @@ export async function decryptBlob(
     const alg = algorithm as Exclude<EncryptionAlgorithm, 'SYMMETRIC_DEFAULT'>;
     checkUse(ctx, requested, 'ENCRYPT_DECRYPT', alg, false);
     await countUse(ctx.store.db, requested);
+    if (isHsmKey(requested)) {
+      const version = await latestVersion(ctx, requested);
+      return { key: requested, plaintext: await hsmOaepDecrypt(ctx, version, alg, blob), algorithm: alg };
+    }
     const { material } = await latestMaterial(ctx, requested);
     try {
       return { key: requested, plaintext: rsaOaepDecrypt(alg, material, blob), algorithm: alg };
@@ -115,6 +134,10 @@ export async function decryptBlob(
   if (!version) throw new InvalidCiphertextError();
   ctx.audit.keyVersion = version.version;
   await countUse(ctx.store.db, key);
+  if (isHsmKey(key)) {
+    const plaintext = await hsmGcmDecrypt(ctx, version, parsed, ciphertextAad(parsed, context));
+    return { key, plaintext, algorithm: 'SYMMETRIC_DEFAULT' };
+  }
   const material = cachedMaterial(ctx, key, version) ?? (await unwrapVersion(ctx, key, version));
   try {
     return {

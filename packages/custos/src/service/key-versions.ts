@@ -1,6 +1,6 @@
 // A key's versions and their material: wrapping under the root of trust, unwrapping through the key cache, the
 // parsed private key. Must not import api. The one place material is wrapped and unwrapped for key versions.
-import { InvalidStateError } from '@custos/contract';
+import { InternalError, InvalidStateError } from '@custos/contract';
 import { PreparedPrivateKey } from '../core/key-objects.js';
 import { specEntry } from '../core/key-specs.js';
 import type { SecretBytes } from '../core/secret-bytes.js';
@@ -45,6 +45,11 @@ export async function unwrapVersion(
   key: KeyRecord,
   version: KeyVersionRecord,
 ): Promise<SecretBytes> {
+  // An HSM-protected version has no material outside its token: its operations go to service/hsm, never here.
+  if (key.protectionLevel === 'HSM')
+    throw new InternalError(
+      `version ${version.version} of ${key.id} is HSM-protected: its material never leaves the token`,
+    );
   if (!version.wrappedMaterial) throw new InvalidStateError('the key material of this version is not available');
   const hit = cachedMaterial(ctx, key, version);
   if (hit) return hit;
@@ -114,4 +119,11 @@ export async function latestMaterial(
   const version = ctx.cache.version(key.id, key.latestVersion) ?? (await getVersion(ctx, key, key.latestVersion));
   ctx.audit.keyVersion = version.version;
   return { version, material: cachedMaterial(ctx, key, version) ?? (await unwrapVersion(ctx, key, version)) };
+}
+
+/** The newest version's record (through the key cache), noted for the audit record: HSM keys' way in. */
+export async function latestVersion(ctx: OpContext, key: KeyRecord): Promise<KeyVersionRecord> {
+  const version = ctx.cache.version(key.id, key.latestVersion) ?? (await getVersion(ctx, key, key.latestVersion));
+  ctx.audit.keyVersion = version.version;
+  return version;
 }

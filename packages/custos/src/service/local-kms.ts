@@ -18,6 +18,7 @@ import { openFileRootOfTrust } from '../keystore/file/index.js';
 import { openPkcs11RootOfTrust, type Pkcs11RootOfTrustOptions } from '../keystore/pkcs11/index.js';
 import { openShamirRootOfTrust } from '../keystore/shamir/index.js';
 import type { RootOfTrust } from '../keystore/root-of-trust.js';
+import { HsmTokens } from './hsm/tokens.js';
 import { migrateToLatest, openStore, sqliteFile, type Store, type StoreOptions } from '../store/index.js';
 import * as repo from '../store/repositories/index.js';
 import { DEFAULT_CONFIG, type Logger, type ServiceConfig } from './context.js';
@@ -222,6 +223,7 @@ export class LocalKms implements Kms {
       service = new KeyService({
         store,
         rootOfTrust,
+        hsmTokens: hsmTokensOf(options),
         tokenHasher,
         auditChainKey,
         auditCheckpoints: { publicKey: signing.publicKey, file: checkpointFile },
@@ -254,6 +256,7 @@ export class LocalKms implements Kms {
       return new LocalKms(service, options.defaultCaller ?? LOCAL_ADMIN, intervalMs, checkpointer, kind);
     } catch (error) {
       await service?.close();
+      await service?.context.hsmTokens?.close();
       await store.close();
       await rootOfTrust.close();
       throw error;
@@ -279,6 +282,7 @@ export class LocalKms implements Kms {
     await this.#checkpointer.close(); // every record is written: sign the final head
     this.#service.context.cache.clear();
     await this.#service.context.store.close();
+    await this.#service.context.hsmTokens?.close();
     await this.#service.context.rootOfTrust.close();
   }
 
@@ -387,6 +391,14 @@ export class LocalKms implements Kms {
 }
 
 /** Opens the chosen root of trust; `recorded` is the check value the store is bound to, if any. */
+/** The tokens of HSM-protected keys: the root of trust's token when the root is PKCS#11 (opened on first use). */
+function hsmTokensOf(options: LocalKmsOptions): HsmTokens {
+  const settings = options.rootOfTrust;
+  if (settings?.kind !== 'pkcs11') return new HsmTokens(undefined);
+  const { module, tokenLabel, pin, sessions } = settings;
+  return new HsmTokens({ module, tokenLabel, pin, ...(sessions === undefined ? {} : { sessions }) });
+}
+
 function openRootOfTrust(options: LocalKmsOptions, recorded: string | undefined): Promise<RootOfTrust> {
   const settings = options.rootOfTrust ?? { kind: 'file' };
   if (settings.kind === 'pkcs11') {

@@ -61,6 +61,8 @@ export const AUTHENTICATED_COLUMNS = {
     'created_at',
     'rotation_type',
     'material_check',
+    'custom_key_store_id',
+    'token_object_id',
   ],
   aliases: ['name', 'key_id', 'created_at', 'updated_at'],
   api_tokens: ['id', 'principal', 'roles', 'token_hash', 'description', 'created_at', 'expires_at', 'revoked_at'],
@@ -90,6 +92,16 @@ export const AUTHENTICATED_COLUMNS = {
 } as const satisfies { [T in keyof Database]?: readonly (keyof Database[T] & string)[] };
 
 export type AuthenticatedTable = keyof typeof AUTHENTICATED_COLUMNS;
+
+/**
+ * Columns added to AUTHENTICATED_COLUMNS after migration 005 (`table.column`): in the MAC text only when not NULL,
+ * so the MACs of rows written before them stay valid. They are still authenticated: giving a NULL one a value, or
+ * NULLing one that had a value, changes the text and fails the MAC.
+ */
+const OMITTED_WHEN_NULL: ReadonlySet<string> = new Set([
+  'key_versions.custom_key_store_id',
+  'key_versions.token_object_id',
+]);
 
 /**
  * The column values of a row of `T` that its MAC covers (more columns may be present; they are ignored). A column
@@ -148,7 +160,13 @@ export class RowIntegrity implements KyselyPlugin {
     if (this.#key === undefined) throw new InternalError('the row integrity key is not loaded');
     const columns: readonly string[] = AUTHENTICATED_COLUMNS[table];
     const values = row as Record<string, unknown>;
-    const text = JSON.stringify([table, ...columns.map((column) => [column, canonical(values[column])])]);
+    const text = JSON.stringify([
+      table,
+      ...columns.flatMap((column) => {
+        const value = canonical(values[column]);
+        return value === null && OMITTED_WHEN_NULL.has(`${table}.${column}`) ? [] : [[column, value]];
+      }),
+    ]);
     return MAC_PREFIX + createHmac('sha256', this.#key).update(text).digest('base64url');
   }
 

@@ -64,6 +64,13 @@ export interface KeyVersionRecord {
    * destroyed so a re-import can be recognised as the same material; null/absent when not recorded.
    */
   readonly materialCheck?: string | null;
+  /**
+   * HSM-protected versions: the hex CKA_ID of the key object in the token (no wrapped material is stored); null for
+   * software versions and once the object is destroyed.
+   */
+  readonly tokenObjectId?: string | null;
+  /** HSM-protected versions: the custom key store whose token holds the object; null = the root of trust's token. */
+  readonly customKeyStoreId?: string | null;
 }
 
 export interface AliasRecord {

@@ -56,6 +56,8 @@ export function keyVersionRecord(
     rotationType: version === 1 ? null : 'ON_DEMAND',
     encryptionCount: 0,
     materialCheck: null,
+    tokenObjectId: null,
+    customKeyStoreId: null,
     ...overrides,
   };
 }

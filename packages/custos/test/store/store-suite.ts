@@ -379,6 +379,25 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         expect(await keyVersions.get(store.db, key.id, 2)).toBeUndefined();
       });
 
+      it("keeps an HSM version's token object id and key store, clears the id on destroy, finds keys by store", async () => {
+        const key = await insertKey();
+        const hsm = keyVersionRecord(key.id, 1, {
+          wrappedMaterial: null,
+          tokenObjectId: 'a1'.repeat(16),
+          customKeyStoreId: 'cks-0123456789abcdef0',
+        });
+        await keyVersions.insert(store.db, hsm);
+        expect(await keyVersions.get(store.db, key.id, 1)).toEqual(hsm);
+        expect(await keyVersions.anyInKeyStore(store.db, 'cks-0123456789abcdef0')).toBe(true);
+        expect(await keyVersions.anyInKeyStore(store.db, 'cks-fffffffffffffffff')).toBe(false);
+        await keyVersions.destroyMaterial(store.db, key.id);
+        expect(await keyVersions.get(store.db, key.id, 1)).toMatchObject({
+          wrappedMaterial: null,
+          tokenObjectId: null,
+          customKeyStoreId: 'cks-0123456789abcdef0',
+        });
+      });
+
       it("setMaterial replaces one version's material, keeping the check value; NOT_FOUND when missing", async () => {
         const key = await insertKey({ origin: 'EXTERNAL' });
         await keyVersions.insert(store.db, keyVersionRecord(key.id, 1, { materialCheck: 'ab'.repeat(32) }));

@@ -1,6 +1,15 @@
 // `custos key ...`: create, list, describe, enable, disable, rotate, schedule-deletion, cancel-deletion; alias and tag subgroups.
 // Must not import the store, service or api.
-import { KEY_SPECS, KEY_USAGES, type KeyMetadata, type KeySpec, type KeyUsage, type Kms } from '@custos/contract';
+import {
+  KEY_SPECS,
+  KEY_USAGES,
+  PROTECTION_LEVELS,
+  type KeyMetadata,
+  type KeySpec,
+  type KeyUsage,
+  type Kms,
+  type ProtectionLevel,
+} from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { CliError } from '../errors.js';
 import { addGlobalOptions, aliasName, collectKeyValue, integer, listAll, withKms } from '../options.js';
@@ -16,6 +25,7 @@ interface CreateOptions {
   alias?: string;
   exportable?: boolean;
   origin?: 'AWS_KMS' | 'EXTERNAL';
+  protection?: ProtectionLevel;
   tag?: Record<string, string>;
 }
 
@@ -94,6 +104,12 @@ export function registerKey(program: Command): void {
         'EXTERNAL',
       ]),
     )
+    .addOption(
+      new Option(
+        '--protection <level>',
+        'SOFTWARE (default) or HSM: generated and used inside the PKCS#11 token of the root of trust',
+      ).choices(PROTECTION_LEVELS),
+    )
     .option('--tag <key=value>', 'tag (repeatable)', collectKeyValue);
   addGlobalOptions(create).action((o: CreateOptions, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
@@ -103,6 +119,7 @@ export function registerKey(program: Command): void {
         ...(o.description !== undefined && { description: o.description }),
         ...(o.exportable && { exportable: true }),
         ...(o.origin && { origin: o.origin }),
+        ...(o.protection && { protectionLevel: o.protection }),
         ...(o.tag && { tags: Object.entries(o.tag).map(([tagKey, tagValue]) => ({ tagKey, tagValue })) }),
       });
       if (o.alias !== undefined) {

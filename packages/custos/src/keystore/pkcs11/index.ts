@@ -11,8 +11,8 @@ import {
   isUnreachable,
   login,
   logout,
+  findSlot,
   releaseModule,
-  tokenNotFound,
   type LoadedModule,
 } from './module.js';
 import { SessionPool } from './session-pool.js';
@@ -90,29 +90,6 @@ function checkOptions(options: Pkcs11RootOfTrustOptions): void {
     throw new ValidationError('the PKCS#11 key label must be a non-empty string');
   const n = options.sessions ?? DEFAULT_SESSIONS;
   if (!Number.isSafeInteger(n) || n < 1 || n > 64) throw new ValidationError('PKCS#11 sessions must be 1..64');
-}
-
-/** The slot holding the token labelled `label` (found by label: slot ids are not stable). */
-function findSlot(module: LoadedModule, label: string): { slot: Pkcs11js.Handle; serial: string } {
-  let slots: Pkcs11js.Handle[];
-  try {
-    slots = module.p11.C_GetSlotList(true);
-  } catch (err) {
-    throw fromPkcs11(err, 'C_GetSlotList');
-  }
-  const matches = slots.flatMap((slot) => {
-    try {
-      const info = module.p11.C_GetTokenInfo(slot);
-      return info.label.trimEnd() === label ? [{ slot, serial: info.serialNumber.trimEnd() }] : [];
-    } catch {
-      return []; // a slot whose token went away between the two calls
-    }
-  });
-  const [match, ...others] = matches;
-  if (match === undefined) throw tokenNotFound(module.path, label);
-  if (others.length > 0)
-    throw new ValidationError(`${matches.length} PKCS#11 tokens are labelled '${label}' in ${module.path}: rename one`);
-  return match;
 }
 
 /** Every secret AES key object labelled `label`. */

@@ -179,6 +179,29 @@ export function fromPkcs11(err: unknown, call: string): KmsError {
 }
 
 /** The token with this label is not in any slot of the module. */
-export function tokenNotFound(path: string, label: string): KmsError {
+function tokenNotFound(path: string, label: string): KmsError {
   return new NotFoundError(`no PKCS#11 token labelled '${label}' in ${path}`);
+}
+
+/** The slot holding the token labelled `label` (found by label: slot ids are not stable). */
+export function findSlot(module: LoadedModule, label: string): { slot: Pkcs11js.Handle; serial: string } {
+  let slots: Pkcs11js.Handle[];
+  try {
+    slots = module.p11.C_GetSlotList(true);
+  } catch (err) {
+    throw fromPkcs11(err, 'C_GetSlotList');
+  }
+  const matches = slots.flatMap((slot) => {
+    try {
+      const info = module.p11.C_GetTokenInfo(slot);
+      return info.label.trimEnd() === label ? [{ slot, serial: info.serialNumber.trimEnd() }] : [];
+    } catch {
+      return []; // a slot whose token went away between the two calls
+    }
+  });
+  const [match, ...others] = matches;
+  if (match === undefined) throw tokenNotFound(module.path, label);
+  if (others.length > 0)
+    throw new ValidationError(`${matches.length} PKCS#11 tokens are labelled '${label}' in ${module.path}: rename one`);
+  return match;
 }

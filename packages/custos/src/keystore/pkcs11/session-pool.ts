@@ -6,15 +6,22 @@ import { fromPkcs11, type LoadedModule } from './module.js';
 /** Sessions opened on one slot; `acquire` waits for a free one. */
 export class SessionPool {
   readonly #module: LoadedModule;
-  readonly #all: readonly Pkcs11js.Handle[];
+  readonly #all: Pkcs11js.Handle[];
+  readonly #slot: Pkcs11js.Handle;
   /** A session for setup, before the pool is shared. */
   readonly first: Pkcs11js.Handle;
   readonly #idle: Pkcs11js.Handle[];
   readonly #waiting: ((session: Pkcs11js.Handle) => void)[] = [];
   readonly #onIdle: (() => void)[] = [];
 
-  private constructor(module: LoadedModule, first: Pkcs11js.Handle, sessions: Pkcs11js.Handle[]) {
+  private constructor(
+    module: LoadedModule,
+    slot: Pkcs11js.Handle,
+    first: Pkcs11js.Handle,
+    sessions: Pkcs11js.Handle[],
+  ) {
     this.#module = module;
+    this.#slot = slot;
     this.first = first;
     this.#all = sessions;
     this.#idle = [...sessions];
@@ -33,7 +40,7 @@ export class SessionPool {
     }
     const [first] = sessions;
     if (first === undefined) throw new Error('a session pool needs at least one session');
-    return new SessionPool(module, first, sessions);
+    return new SessionPool(module, slot, first, sessions);
   }
 
   acquire(): Promise<Pkcs11js.Handle> {
@@ -50,6 +57,25 @@ export class SessionPool {
     }
     this.#idle.push(session);
     if (this.#idle.length === this.#all.length) for (const fn of this.#onIdle.splice(0)) fn();
+  }
+
+  /**
+   * Replaces a session in use whose state is unknown (a call failed half-way and may have left an operation active)
+   * by a fresh one on the same slot, opened before the old one is closed so that the login survives. Release the
+   * returned session, not the old one. When the token refuses a new session, the old one is kept.
+   */
+  renew(session: Pkcs11js.Handle): Pkcs11js.Handle {
+    const { lib, p11 } = this.#module;
+    let fresh: Pkcs11js.Handle;
+    try {
+      fresh = p11.C_OpenSession(this.#slot, lib.CKF_SERIAL_SESSION | lib.CKF_RW_SESSION);
+    } catch {
+      return session;
+    }
+    closeQuietly(this.#module, session);
+    const at = this.#all.indexOf(session);
+    if (at >= 0) this.#all[at] = fresh;
+    return fresh;
   }
 
   /** Calls `fn` once no session is in use (at once if none is). */

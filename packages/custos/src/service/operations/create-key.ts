@@ -8,6 +8,7 @@ import { defineOperation } from '../define-operation.js';
 import { newKeyRecord } from '../key-loading.js';
 import { keyMetadata } from '../key-metadata.js';
 import { wrapMaterial } from '../key-versions.js';
+import { createHsmObject, destroyHsmObject, hsmKeyKind, oaepAlgorithmsOf } from '../hsm/keys.js';
 import { allowedAlgorithmsOf, checkConstraints, checkPolicy, checkTags, refuseUnsupported } from '../rules.js';
 
 export const createKey = defineOperation(createKeyOperation, { access: 'manage', states: null }, async (ctx, input) => {
@@ -31,16 +32,33 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
     throw new ValidationError('a keyring needs both applicationId and referenceId');
   }
 
+  const protectionLevel = input.protectionLevel ?? 'SOFTWARE';
+  // HSM: every check before the token makes anything (UNSUPPORTED names what the token cannot do).
+  const hsmKind =
+    protectionLevel === 'HSM' ? hsmKeyKind({ spec, usage, origin, exportable: input.exportable ?? false }) : undefined;
+
   const now = ctx.now();
   const id = randomUUID();
-  const generated = origin === 'AWS_KMS' ? await generateKeyMaterial(spec) : undefined;
+  const generated = origin === 'AWS_KMS' && !hsmKind ? await generateKeyMaterial(spec) : undefined;
+  const hsmObject = hsmKind
+    ? await createHsmObject(
+        ctx,
+        { id },
+        1,
+        hsmKind,
+        null,
+        oaepAlgorithmsOf(spec, usage, allowedAlgorithmsOf(constraints)),
+      )
+    : undefined;
+  const hasMaterial = generated !== undefined || hsmObject !== undefined;
   const key = newKeyRecord(now, {
     id,
     spec: spec.name,
     usage,
-    state: generated ? 'Enabled' : 'PendingImport',
+    state: hasMaterial ? 'Enabled' : 'PendingImport',
     origin,
-    latestVersion: generated ? 1 : 0,
+    protectionLevel,
+    latestVersion: hasMaterial ? 1 : 0,
     description: input.description ?? '',
     exportable: input.exportable ?? false,
     allowedAlgorithms: allowedAlgorithmsOf(constraints),
@@ -53,22 +71,31 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
   });
   const wrapped = generated ? await wrapMaterial(ctx, key, 1, generated.material) : null;
   ctx.audit.keyId = id;
-  ctx.audit.keyVersion = wrapped ? 1 : null;
-  ctx.audit.details = { keySpec: spec.name, keyUsage: usage, origin };
-  await ctx.transaction(async (tx) => {
-    await repo.keys.insert(tx, key);
-    if (wrapped) {
-      await repo.keyVersions.insert(tx, {
-        keyId: id,
-        version: 1,
-        wrappedMaterial: wrapped,
-        publicKey: generated?.publicKey ?? null,
-        createdAt: now,
-        rotationType: null,
-        encryptionCount: 0,
-      });
-    }
-    if (input.tags?.length) await repo.tags.put(tx, id, input.tags);
-  });
+  ctx.audit.keyVersion = hasMaterial ? 1 : null;
+  ctx.audit.details = { keySpec: spec.name, keyUsage: usage, origin, ...(hsmObject ? { protectionLevel } : {}) };
+  try {
+    await ctx.transaction(async (tx) => {
+      await repo.keys.insert(tx, key);
+      if (hasMaterial) {
+        await repo.keyVersions.insert(tx, {
+          keyId: id,
+          version: 1,
+          wrappedMaterial: wrapped,
+          publicKey: hsmObject?.publicKey ?? generated?.publicKey ?? null,
+          createdAt: now,
+          rotationType: null,
+          encryptionCount: 0,
+          ...(hsmObject
+            ? { tokenObjectId: hsmObject.tokenObjectId, customKeyStoreId: hsmObject.customKeyStoreId }
+            : {}),
+        });
+      }
+      if (input.tags?.length) await repo.tags.put(tx, id, input.tags);
+    });
+  } catch (err) {
+    // Nothing half-written: the token object of a key the store never recorded is destroyed again.
+    if (hsmObject) await destroyHsmObject(ctx, hsmObject).catch(() => undefined);
+    throw err;
+  }
   return { keyMetadata: keyMetadata(ctx, key) };
 });

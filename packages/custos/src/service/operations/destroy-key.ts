@@ -7,6 +7,7 @@ import type { OpContext } from '../context.js';
 import { defineInternalOperation } from '../define-operation.js';
 import { loadKey } from '../key-loading.js';
 import { S } from '../lifecycle.js';
+import { destroyHsmObject, isHsmKey } from '../hsm/keys.js';
 
 export interface JobKeyInput {
   readonly keyId: string;
@@ -29,6 +30,10 @@ export const destroyKey = defineInternalOperation(
     await ctx.transaction(async (tx) => {
       const key = await loadLocked(ctx, tx, input.keyId);
       if (key.deletionDate && key.deletionDate > ctx.now()) return;
+      // HSM-protected: the token objects go first (idempotent), so a failure here leaves the key PendingDeletion for
+      // the next run, never a Destroyed key whose material still sits in the token.
+      if (isHsmKey(key))
+        for (const version of await repo.keyVersions.list(tx, key.id)) await destroyHsmObject(ctx, version);
       await repo.keyVersions.destroyMaterial(tx, key.id);
       await repo.aliases.removeForKey(tx, key.id);
       await repo.importTokens.removeForKey(tx, key.id);

@@ -4,7 +4,9 @@ import { generateMacOperation } from '@custos/contract';
 import { hmacGenerate } from '../../core/algorithms/hmac.js';
 import { defineOperation } from '../define-operation.js';
 import { checkUse, countUse, loadKey } from '../key-loading.js';
-import { latestMaterial } from '../key-versions.js';
+import { latestMaterial, latestVersion } from '../key-versions.js';
+import { hsmMac } from '../hsm/crypto.js';
+import { isHsmKey } from '../hsm/keys.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
@@ -17,6 +19,10 @@ export const generateMac = defineOperation(
     const key = await loadKey(ctx, ctx.store.db, input.keyId);
     checkUse(ctx, key, 'GENERATE_VERIFY_MAC', input.macAlgorithm, true);
     await countUse(ctx.store.db, key);
+    if (isHsmKey(key)) {
+      const mac = await hsmMac(ctx, await latestVersion(ctx, key), input.macAlgorithm, input.message);
+      return { keyId: keyArn(ctx.config, key.id), mac, macAlgorithm: input.macAlgorithm };
+    }
     const { material } = await latestMaterial(ctx, key);
     try {
       return {

@@ -4,7 +4,9 @@ import { signOperation } from '@custos/contract';
 import { sign as signMessage } from '../../core/algorithms/signature.js';
 import { defineOperation } from '../define-operation.js';
 import { checkUse, countUse, loadKey } from '../key-loading.js';
-import { latestPrivateKey } from '../key-versions.js';
+import { latestPrivateKey, latestVersion } from '../key-versions.js';
+import { hsmSign } from '../hsm/crypto.js';
+import { isHsmKey } from '../hsm/keys.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
@@ -13,8 +15,10 @@ export const sign = defineOperation(signOperation, { access: 'use', states: USAB
   refuseUnsupported(input, ['grantTokens', 'dryRun']);
   const key = await loadKey(ctx, ctx.store.db, input.keyId);
   const spec = checkUse(ctx, key, 'SIGN_VERIFY', input.signingAlgorithm, true);
-  const privateKey = await latestPrivateKey(ctx, key);
-  const signature = signMessage(spec, input.signingAlgorithm, privateKey, input.message, input.messageType ?? 'RAW');
+  const messageType = input.messageType ?? 'RAW';
+  const signature = isHsmKey(key)
+    ? await hsmSign(ctx, spec, await latestVersion(ctx, key), input.signingAlgorithm, input.message, messageType)
+    : signMessage(spec, input.signingAlgorithm, await latestPrivateKey(ctx, key), input.message, messageType);
   // Counted once the request has proved valid (a bad DIGEST is refused, not a use); past the limit the signature is dropped.
   await countUse(ctx.store.db, key);
   ctx.audit.details = { signingAlgorithm: input.signingAlgorithm };

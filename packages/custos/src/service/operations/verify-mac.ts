@@ -6,6 +6,8 @@ import * as repo from '../../store/repositories/index.js';
 import { defineOperation } from '../define-operation.js';
 import { checkUse, countUse, loadKey } from '../key-loading.js';
 import { unwrapVersion } from '../key-versions.js';
+import { hsmMacMatches } from '../hsm/crypto.js';
+import { isHsmKey } from '../hsm/keys.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
@@ -17,6 +19,14 @@ export const verifyMac = defineOperation(verifyMacOperation, { access: 'use', st
   await countUse(ctx.store.db, key);
   const versions = await repo.keyVersions.list(ctx.store.db, key.id);
   for (const version of [...versions].reverse()) {
+    if (isHsmKey(key)) {
+      if (!version.tokenObjectId) continue;
+      if (await hsmMacMatches(ctx, version, input.macAlgorithm, input.message, input.mac)) {
+        ctx.audit.keyVersion = version.version;
+        return { keyId: keyArn(ctx.config, key.id), macValid: true, macAlgorithm: input.macAlgorithm };
+      }
+      continue;
+    }
     if (!version.wrappedMaterial) continue;
     const material = await unwrapVersion(ctx, key, version);
     try {

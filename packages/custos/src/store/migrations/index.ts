@@ -7,6 +7,7 @@ import * as m002 from './002-audit-indexes.js';
 import * as m003 from './003-tokens.js';
 import * as m004 from './004-access-keys.js';
 import * as m005 from './005-untrusted-storage.js';
+import * as m006 from './006-hsm-keys.js';
 import * as m009 from './009-certificates.js';
 
 export interface Migration {
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '003-tokens', up: m003.up },
   { name: '004-access-keys', up: m004.up },
   { name: '005-untrusted-storage', up: m005.up },
+  { name: '006-hsm-keys', up: m006.up },
   { name: '009-certificates', up: m009.up },
 ];
 

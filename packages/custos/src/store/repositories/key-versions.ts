@@ -26,6 +26,8 @@ function toRecord(row: KeyVersionRow): KeyVersionRecord {
     rotationType: row.rotation_type as KeyVersionRecord['rotationType'],
     encryptionCount: num(row.encryption_count),
     materialCheck: row.material_check,
+    tokenObjectId: row.token_object_id,
+    customKeyStoreId: row.custom_key_store_id,
   };
 }
 
@@ -42,6 +44,8 @@ export async function insert(db: Db, record: KeyVersionRecord): Promise<void> {
         rotation_type: record.rotationType,
         encryption_count: record.encryptionCount,
         material_check: record.materialCheck ?? null,
+        token_object_id: record.tokenObjectId ?? null,
+        custom_key_store_id: record.customKeyStoreId ?? null,
       }),
     )
     .execute();
@@ -116,10 +120,27 @@ export async function setMaterial(db: Db, keyId: string, version: number, wrappe
   if (!found) throw new NotFoundError(`key version ${keyId}/${version} not found`);
 }
 
-/** Destroys the key's material: wrapped_material becomes NULL for every version (public keys and check values stay). */
+/**
+ * Destroys the key's material: wrapped_material becomes NULL for every version, and so does an HSM version's
+ * token_object_id (its token object is destroyed by the caller first); public keys and check values stay.
+ */
 export async function destroyMaterial(db: Db, keyId: string): Promise<void> {
   const versions = await db.selectFrom('key_versions').select('version').where('key_id', '=', keyId).execute();
   for (const { version } of versions) {
-    await updateRow(db, 'key_versions', { key_id: keyId, version }, () => ({ wrapped_material: null }));
+    await updateRow(db, 'key_versions', { key_id: keyId, version }, () => ({
+      wrapped_material: null,
+      token_object_id: null,
+    }));
   }
+}
+
+/** Whether any key version lives in the custom key store's token (such a key store cannot be deleted). */
+export async function anyInKeyStore(db: Db, customKeyStoreId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('key_versions')
+    .select('key_id')
+    .where('custom_key_store_id', '=', customKeyStoreId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

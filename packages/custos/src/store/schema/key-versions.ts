@@ -15,6 +15,10 @@ export interface KeyVersionsTable {
   material_check: string | null;
   /** MAC of the row's authenticated fields under a root-derived key (store/integrity.ts); NULL only before migration 005's rows are established. */
   row_mac: string | null;
+  /** The key store whose token holds an HSM version's key object; NULL = the root of trust's token (migration 006). */
+  custom_key_store_id: string | null;
+  /** Hex CKA_ID of an HSM version's key object in its token; NULL for software versions (migration 006). */
+  token_object_id: string | null;
 }
 
 export type KeyVersionRow = Selectable<KeyVersionsTable>;
