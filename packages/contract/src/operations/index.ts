@@ -56,6 +56,10 @@ export * from './prune-audit-records.js';
 export * from './verify-audit-chain.js';
 export * from './verify-mac.js';
 export * from './add-trusted-certificate.js';
+export * from './attest-key.js';
+export * from './create-attestation-csr.js';
+export * from './get-attestation-roots.js';
+export * from './set-attestation-chain.js';
 export * from './create-csr.js';
 export * from './create-self-signed-certificate.js';
 export * from './delete-trusted-certificate.js';
@@ -128,6 +132,10 @@ import { issueCertificateOperation } from './issue-certificate.js';
 import { listTrustedCertificatesOperation } from './list-trusted-certificates.js';
 import { setKeyCertificateOperation } from './set-key-certificate.js';
 import { verifyCertificateChainOperation } from './verify-certificate-chain.js';
+import { attestKeyOperation } from './attest-key.js';
+import { createAttestationCsrOperation } from './create-attestation-csr.js';
+import { getAttestationRootsOperation } from './get-attestation-roots.js';
+import { setAttestationChainOperation } from './set-attestation-chain.js';
 
 /**
  * Every `Kms` method (except `close`) by method name: its row (wire name, schemas, route, retry safety, AWS). The
@@ -301,6 +309,17 @@ export const OPERATIONS = operationTable({
   deleteTrustedCertificate: deleteTrustedCertificateOperation,
   /** Builds and checks a path from a chain's leaf to a trust anchor; a failing chain is an answer, not an error. */
   verifyCertificateChain: verifyCertificateChainOperation,
+
+  // Key attestation (Custos)
+
+  /** The attestation identity's certificate (X.509 keys) or JWS (secret keys) of a key's properties and a challenge. */
+  attestKey: attestKeyOperation,
+  /** The trust anchors verifiers pin for this Custos's attestations. */
+  getAttestationRoots: getAttestationRootsOperation,
+  /** A PKCS#10 request for the attestation key, for an operator's CA. */
+  createAttestationCsr: createAttestationCsrOperation,
+  /** Replaces the attestation identity's chain with one from an operator's CA (the leaf must certify its key). */
+  setAttestationChain: setAttestationChainOperation,
 });
 
 /** A `Kms` method name that is an operation: `'createKey' | 'encrypt' | ...`. */

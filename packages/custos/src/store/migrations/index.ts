@@ -9,6 +9,7 @@ import * as m004 from './004-access-keys.js';
 import * as m005 from './005-untrusted-storage.js';
 import * as m006 from './006-hsm-keys.js';
 import * as m009 from './009-certificates.js';
+import * as m011 from './011-attestation.js';
 
 export interface Migration {
   readonly name: string;
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '005-untrusted-storage', up: m005.up },
   { name: '006-hsm-keys', up: m006.up },
   { name: '009-certificates', up: m009.up },
+  { name: '011-attestation', up: m011.up },
 ];
 
 const TABLE = 'custos_migrations';

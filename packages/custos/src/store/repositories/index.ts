@@ -13,3 +13,4 @@ export * as integrity from './integrity.js';
 export * as requestReplays from './request-replays.js';
 export * as keyCertificates from './key-certificates.js';
 export * as trustedCertificates from './trusted-certificates.js';
+export * as attestationIdentity from './attestation-identity.js';

@@ -17,6 +17,7 @@ const PRIMARY_KEYS: Readonly<Record<AuthenticatedTable, readonly string[]>> = {
   import_tokens: ['id'],
   key_certificates: ['key_id'],
   trusted_certificates: ['id'],
+  attestation_identity: ['id'],
 };
 
 /**
