@@ -13,12 +13,7 @@ import type { SecretBytes } from '../core/secret-bytes.js';
  *   root keeps that key in its token instead).
  */
 export type DerivedKeyPurpose =
-  | 'row-integrity'
-  | 'token-hash'
-  | 'audit-chain'
-  | 'audit-signing'
-  | 'audit-receipt'
-  | 'attestation-signing';
+  'row-integrity' | 'token-hash' | 'audit-chain' | 'audit-signing' | 'audit-receipt' | 'attestation-signing';
 
 export interface RootOfTrust {
   /** A stable, non-secret identifier of the root key (e.g. HMAC of a fixed label), to detect a different root key. */

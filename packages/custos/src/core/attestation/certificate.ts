@@ -33,7 +33,10 @@ export function identitySigner(identity: AttestationIdentity): CertificateSigner
     algorithm: 'ECDSA_SHA_256',
     publicKey: identity.publicKey,
     async sign(message) {
-      const der = new x509.AsnEcSignatureFormatter().toAsnSignature(ES256, (await identity.sign(message)).slice().buffer);
+      const der = new x509.AsnEcSignatureFormatter().toAsnSignature(
+        ES256,
+        (await identity.sign(message)).slice().buffer,
+      );
       if (der === null) throw new Error('the attestation signature cannot be formatted');
       return new Uint8Array(der);
     },

@@ -44,9 +44,7 @@ async function checkPath(
 }
 
 function checkChallenge(properties: AttestedProperties, challengeHex: string): string | null {
-  return properties.challenge === challengeHex.toLowerCase()
-    ? null
-    : 'the attestation was made for another challenge';
+  return properties.challenge === challengeHex.toLowerCase() ? null : 'the attestation was made for another challenge';
 }
 
 async function verifyCertificateChain(
@@ -82,7 +80,8 @@ async function verifyJws(
   let x5c: string[];
   try {
     const header = decodeProtectedHeader(jws);
-    if (header.alg !== 'ES256' || header.typ !== ATTESTATION_JWS_TYPE) return fail('the JWS is not a Custos attestation');
+    if (header.alg !== 'ES256' || header.typ !== ATTESTATION_JWS_TYPE)
+      return fail('the JWS is not a Custos attestation');
     x5c = header.x5c ?? [];
   } catch {
     return fail('the JWS is malformed');

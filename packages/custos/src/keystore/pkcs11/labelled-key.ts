@@ -20,7 +20,7 @@ function findByLabel({ lib, p11, session }: TokenCall, label: string): TokenKey 
     { type: lib.CKA_KEY_TYPE, value: lib.CKK_EC },
     { type: lib.CKA_LABEL, value: label },
   ])
-    .map((handle) => p11.C_GetAttributeValue(session, handle, [{ type: lib.CKA_ID }])[0]?.value?.toString('hex'))
+    .map((handle) => p11.C_GetAttributeValue(session, handle, [{ type: lib.CKA_ID }])[0]?.value.toString('hex'))
     .filter((id): id is string => id !== undefined)
     .sort();
   // Two nodes generating at once may leave two pairs: every node takes the same one, the smallest CKA_ID.

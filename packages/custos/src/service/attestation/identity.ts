@@ -57,7 +57,12 @@ async function tokenIdentity(ctx: ServiceContext): Promise<AttestationIdentity> 
     publicKey: key.publicKey,
     // SoftHSM2 has no CKM_ECDSA_SHA256: hash here, CKM_ECDSA on the digest in the token (specs/pkcs11.md).
     sign: async (message) =>
-      tokenSignDigest(await hsm.rootToken(), key.id, { scheme: 'ecdsa' }, createHash('sha256').update(message).digest()),
+      tokenSignDigest(
+        await hsm.rootToken(),
+        key.id,
+        { scheme: 'ecdsa' },
+        createHash('sha256').update(message).digest(),
+      ),
   };
 }
 

@@ -24,7 +24,12 @@ export const attestKey = defineOperation(
     const keyId = keyArn(ctx.config, key.id);
     if (version.publicKey === null) {
       ctx.audit.details = { format: 'JWS' };
-      return { keyId, format: 'JWS', certificateChain: identityChain, jws: await attestationJws(identity, chain, properties) };
+      return {
+        keyId,
+        format: 'JWS',
+        certificateChain: identityChain,
+        jws: await attestationJws(identity, chain, properties),
+      };
     }
     const [issuer] = chain;
     if (!issuer) throw new InternalError('the attestation chain is empty');
