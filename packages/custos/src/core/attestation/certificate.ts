@@ -8,6 +8,7 @@ import { createCertificate, keyUsage } from '../certificates/issue.js';
 import { signingCrypto, type CertificateSigner } from '../certificates/signer.js';
 import { x509 } from '../certificates/x509.js';
 import { specEntry } from '../key-specs.js';
+import { encodeOid } from './oid.js';
 import { ATTESTATION_EXTENSION_OID, encodeProperties, type AttestedProperties } from './properties.js';
 
 /** The attestation identity: an ECDSA P-256 key held by the root of trust. */
@@ -75,6 +76,27 @@ function serial(): string {
 }
 
 /**
+ * @peculiar/x509 re-parses each extension while it builds a certificate, and asn1js turns a 128-bit arc into
+ * `{hex}` on parsing and drops it on encoding: the certificate would say `2.25`. So the certificate is built with a
+ * stand-in OID of the same encoded length (arcs small enough for asn1js), and the stand-in's bytes are replaced by
+ * the real OID's bytes in the TBS before it is signed and in the certificate after: same lengths, so the DER stays
+ * well formed and the signature covers the real OID. The stand-in never leaves this module.
+ */
+const REAL_OID = Buffer.from(encodeOid(ATTESTATION_EXTENSION_OID));
+const STAND_IN_OID = `2.25${'.127'.repeat(REAL_OID.length - 3)}`;
+const STAND_IN = Buffer.from(encodeOid(STAND_IN_OID));
+if (STAND_IN.length !== REAL_OID.length) throw new Error("the stand-in OID must encode to the real one's length");
+
+/** `der` with its one stand-in OID replaced by the real OID (an error if there is not exactly one). */
+function realOid(der: Uint8Array): Uint8Array {
+  const bytes = Buffer.from(der);
+  const at = bytes.indexOf(STAND_IN);
+  if (at < 0 || bytes.indexOf(STAND_IN, at + 1) >= 0) throw new Error('the attestation extension was not found once');
+  REAL_OID.copy(bytes, at);
+  return new Uint8Array(bytes);
+}
+
+/**
  * The attestation certificate of a key pair: its public key, subject CN=<key id>, issued by the identity's
  * certificate `issuer`, with the properties in the non-critical extension ATTESTATION_EXTENSION_OID.
  */
@@ -86,7 +108,8 @@ export async function attestationCertificate(
   usage: KeyUsage,
   now: Date,
 ): Promise<x509.X509Certificate> {
-  const signer = identitySigner(identity);
+  const base = identitySigner(identity);
+  const signer = { ...base, sign: (tbs: Uint8Array) => base.sign(realOid(tbs)) };
   const { crypto, privateKey, algorithm } = signingCrypto(signer);
   const issuerKeyId = issuer.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
   const extensions: x509.Extension[] = [
@@ -94,10 +117,10 @@ export async function attestationCertificate(
     keyUsage(...LEAF_USAGE[usage]),
     await x509.SubjectKeyIdentifierExtension.create(publicKey.slice().buffer),
     ...(issuerKeyId ? [new x509.AuthorityKeyIdentifierExtension(issuerKeyId)] : []),
-    new x509.Extension(ATTESTATION_EXTENSION_OID, false, encodeProperties(properties).slice().buffer),
+    new x509.Extension(STAND_IN_OID, false, encodeProperties(properties).slice().buffer),
   ];
   const notAfter = Math.min(now.getTime() + LEAF_VALIDITY_MS, issuer.notAfter.getTime());
-  return x509.X509CertificateGenerator.create(
+  const built = await x509.X509CertificateGenerator.create(
     {
       serialNumber: serial(),
       subject: new x509.Name([{ CN: [properties.keyId] }, { O: ['Custos key attestation'] }]),
@@ -111,6 +134,7 @@ export async function attestationCertificate(
     },
     crypto,
   );
+  return new x509.X509Certificate(realOid(new Uint8Array(built.rawData)).slice().buffer);
 }
 
 /**

@@ -6,6 +6,7 @@ import { compactVerify, decodeProtectedHeader } from 'jose';
 import { verifyChain } from '../certificates/path.js';
 import { x509 } from '../certificates/x509.js';
 import { ATTESTATION_JWS_TYPE } from './certificate.js';
+import { extensionValue } from './oid.js';
 import { ATTESTATION_EXTENSION_OID, decodeProperties, type AttestedProperties } from './properties.js';
 
 /** What a verification found: the properties, or why not. */
@@ -59,11 +60,11 @@ async function verifyCertificateChain(
   if (!leaf) return fail('the chain is empty');
   const pathProblem = await checkPath(chain, roots, now);
   if (pathProblem) return fail(pathProblem);
-  const extension = leaf.extensions.find((e) => e.type === ATTESTATION_EXTENSION_OID);
+  const extension = extensionValue(leaf, ATTESTATION_EXTENSION_OID);
   if (!extension) return fail('the leaf certificate carries no Custos attestation extension');
   let properties: AttestedProperties;
   try {
-    properties = decodeProperties(new Uint8Array(extension.value));
+    properties = decodeProperties(extension);
   } catch {
     return fail('the attestation extension is malformed');
   }
