@@ -440,6 +440,11 @@ describe('RemoteKms retries', () => {
         'untagResource',
         'pruneAuditRecords',
         'exportAuditRecords',
+        'createCsr',
+        'setKeyCertificate',
+        'createSelfSignedCertificate',
+        'issueCertificate',
+        'verifyCertificateChain',
       ].sort(),
     );
   });

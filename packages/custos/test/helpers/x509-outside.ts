@@ -17,8 +17,7 @@ export interface OutsideCa {
   readonly pem: string;
 }
 
-const pemOf = (cert: x509.X509Certificate | x509.Pkcs10CertificateRequest): string =>
-  `${cert.toString('pem')}\n`;
+const pemOf = (cert: x509.X509Certificate | x509.Pkcs10CertificateRequest): string => `${cert.toString('pem')}\n`;
 
 /** Options of a certificate made outside Custos. */
 export interface OutsideOptions {

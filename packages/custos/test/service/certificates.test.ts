@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InternalError } from '@custos/contract';
 import { sqliteDriver } from '../../src/store/sqlite-driver.js';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
+import { openssl, pemFiles } from '../helpers/x509-outside.js';
 import { openTestKms, type TestKms } from './helpers.js';
 
 describe('certificates in the service', () => {
@@ -30,6 +31,35 @@ describe('certificates in the service', () => {
     await t.kms.setKeyCertificate({ keyId: leaf, certificateChain: leafChain, domain: 'clock' });
   });
   afterAll(async () => t?.cleanup());
+
+  it('an Ed25519 CA issues for an RSA-PSS-signed CSR; the trust store and openssl accept the chain', async () => {
+    const ed = (await t.kms.createKey({ keySpec: 'ECC_NIST_EDWARDS25519', keyUsage: 'SIGN_VERIFY' })).keyMetadata.keyId;
+    const rsa = (await t.kms.createKey({ keySpec: 'RSA_2048', keyUsage: 'SIGN_VERIFY' })).keyMetadata.keyId;
+    const root = await t.kms.createSelfSignedCertificate({
+      keyId: ed,
+      subject: 'CN=Ed Root',
+      validityDays: 5,
+      isCa: true,
+    });
+    await t.kms.addTrustedCertificate({ certificate: root.certificate, domain: 'ed' });
+    const { csr } = await t.kms.createCsr({ keyId: rsa, subject: 'CN=pss', signingAlgorithm: 'RSASSA_PSS_SHA_512' });
+    const issued = await t.kms.issueCertificate({ keyId: ed, csr, validityDays: 2 });
+    await t.kms.setKeyCertificate({ keyId: rsa, certificateChain: issued.certificateChain, domain: 'ed' });
+    expect(
+      (await t.kms.verifyCertificateChain({ certificateChain: issued.certificateChain, domain: 'ed' })).valid,
+    ).toBe(true);
+    const files = pemFiles(t.dir, { edroot: root.certificate, edleaf: issued.certificate });
+    expect(openssl('verify', '-CAfile', files.edroot!, files.edleaf!).status).toBe(0);
+  });
+
+  it('a self-signed certificate with a pathLength but no isCa is refused, and nothing is stored', async () => {
+    const keyId = (await t.kms.createKey({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' })).keyMetadata.keyId;
+    await expectKmsError(
+      t.kms.createSelfSignedCertificate({ keyId, subject: 'CN=x', validityDays: 1, pathLength: 0 }),
+      'VALIDATION_ERROR',
+    );
+    await expectKmsError(t.kms.getKeyCertificate({ keyId }), 'NOT_FOUND');
+  });
 
   it('key certificates and trust anchors survive a restart', async () => {
     await t.reopen();

@@ -1,7 +1,7 @@
 // The key state machine through LocalKms: every operation of the Kms interface on a key in every state
 // (expectations written from AWS KMS "Key states of AWS KMS keys", not from lifecycle.ts), the transitions,
 // describeKey's state fields, the pending window, and the sweep that destroys material for good.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { sqliteDriver } from '../../src/store/sqlite-driver.js';
 import { Value } from '@sinclair/typebox/value';
@@ -16,7 +16,7 @@ const SqliteDatabase = sqliteDriver();
 
 type Method = keyof typeof OPERATIONS;
 type Outcome = 'ok' | ErrorCode;
-type Kind = 'aes' | 'aesExportable' | 'hmac' | 'sign' | 'agree' | 'derive' | 'external';
+type Kind = 'aes' | 'aesExportable' | 'hmac' | 'sign' | 'signCa' | 'agree' | 'derive' | 'external';
 
 const STATES: readonly KeyState[] = ['Enabled', 'Disabled', 'PendingDeletion', 'PendingImport', 'Destroyed'];
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -26,6 +26,8 @@ const KIND_SPEC: Record<Kind, CreateKeyRequest> = {
   aesExportable: { keySpec: 'SYMMETRIC_DEFAULT', exportable: true },
   hmac: { keySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC' },
   sign: { keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' },
+  // A signing key with a self-signed CA certificate, made while it was usable.
+  signCa: { keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' },
   agree: { keySpec: 'ECC_NIST_P256', keyUsage: 'KEY_AGREEMENT' },
   derive: { keySpec: 'AES_256', keyUsage: 'DERIVE_KEY' },
   external: { keySpec: 'AES_256', keyUsage: 'ENCRYPT_DECRYPT', origin: 'EXTERNAL' },
@@ -40,6 +42,8 @@ interface Fixture {
   readonly mac: Uint8Array;
   readonly importToken: Uint8Array;
   readonly wrappedMaterial: Uint8Array;
+  /** signCa: the key's own certificate (PEM); otherwise a placeholder. */
+  readonly certificate: string;
 }
 
 interface BuildContext {
@@ -148,7 +152,46 @@ const BUILDERS: Record<string, Builder> = {
   exportKey: { kind: 'aesExportable', build: ({ f }) => ({ keyId: f.keyId, format: 'JWK' }) },
   updateKeyConstraints: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, maxUses: 1000 }) },
   listAuditRecords: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
+  createCsr: { kind: 'sign', build: ({ f }) => ({ keyId: f.keyId, subject: 'CN=lifecycle' }) },
+  setKeyCertificate: { kind: 'signCa', build: ({ f }) => ({ keyId: f.keyId, certificateChain: [f.certificate] }) },
+  getKeyCertificate: { kind: 'signCa', build: ({ f }) => ({ keyId: f.keyId }) },
+  createSelfSignedCertificate: {
+    kind: 'sign',
+    build: ({ f }) => ({ keyId: f.keyId, subject: 'CN=lifecycle', validityDays: 1 }),
+  },
+  issueCertificate: {
+    kind: 'signCa',
+    build: async ({ kms, f }) => ({ keyId: f.keyId, csr: await lifecycleCsr(kms), validityDays: 1 }),
+  },
+  addTrustedCertificate: {
+    kind: null,
+    build: async ({ kms }) => ({ certificate: await lifecycleCertificate(kms), domain: `lc-${randomUUID()}` }),
+  },
+  listTrustedCertificates: { kind: null, build: () => ({}) },
+  deleteTrustedCertificate: {
+    kind: null,
+    build: async ({ kms }) => ({
+      id: (await kms.addTrustedCertificate({ certificate: await lifecycleCertificate(kms), domain: 'lc-delete' })).id,
+    }),
+  },
+  verifyCertificateChain: {
+    kind: null,
+    build: async ({ kms }) => ({ certificateChain: [await lifecycleCertificate(kms)] }),
+  },
 };
+
+/** A fresh Enabled signing key's CSR. */
+async function lifecycleCsr(kms: LocalKms): Promise<string> {
+  const { keyId } = (await kms.createKey(KIND_SPEC.sign)).keyMetadata;
+  return (await kms.createCsr({ keyId, subject: 'CN=lifecycle leaf' })).csr;
+}
+
+/** A fresh self-signed CA certificate. */
+async function lifecycleCertificate(kms: LocalKms): Promise<string> {
+  const { keyId } = (await kms.createKey(KIND_SPEC.sign)).keyMetadata;
+  return (await kms.createSelfSignedCertificate({ keyId, subject: 'CN=lifecycle CA', validityDays: 1, isCa: true }))
+    .certificate;
+}
 
 // ---- The expectation table, from AWS KMS's key state table (Destroyed is Custos's state after the sweep). ----
 const IKS = 'INVALID_KEY_STATE';
@@ -232,6 +275,17 @@ const EXPECT: Record<string, Row | 'ok'> = {
   exportKey: USE,
   updateKeyConstraints: MANAGE,
   listAuditRecords: READ,
+  createCsr: USE,
+  // Needs the key's public key: a key with material, as EnableKey/DisableKey.
+  setKeyCertificate: TOGGLE,
+  // A read of what is stored; a PendingImport key never had a certificate made.
+  getKeyCertificate: row('ok', 'ok', 'ok', 'NOT_FOUND', 'ok'),
+  createSelfSignedCertificate: USE,
+  issueCertificate: USE,
+  addTrustedCertificate: 'ok',
+  listTrustedCertificates: 'ok',
+  deleteTrustedCertificate: 'ok',
+  verifyCertificateChain: 'ok',
 };
 
 const METHODS = Object.keys(OPERATIONS) as Method[];
@@ -285,6 +339,11 @@ describe('lifecycle: every operation in every key state', () => {
       }
     }
     const usable = state !== 'PendingImport';
+    const certificate =
+      usable && kind === 'signCa'
+        ? (await kms.createSelfSignedCertificate({ keyId, subject: 'CN=lifecycle CA', validityDays: 30, isCa: true }))
+            .certificate
+        : 'placeholder';
     const fakeBlob = new Uint8Array([
       1,
       ...Buffer.from(keyId.replaceAll('-', ''), 'hex'),
@@ -299,7 +358,7 @@ describe('lifecycle: every operation in every key state', () => {
         ? (await kms.encrypt({ keyId, plaintext: message })).ciphertextBlob
         : fakeBlob;
     const signature =
-      usable && kind === 'sign'
+      usable && (kind === 'sign' || kind === 'signCa')
         ? (await kms.sign({ keyId, message, signingAlgorithm: 'ECDSA_SHA_256' })).signature
         : randomBytes(64);
     const mac =
@@ -315,7 +374,7 @@ describe('lifecycle: every operation in every key state', () => {
       expect(report.destroyed).toBeGreaterThanOrEqual(1);
     }
     expect((await kms.describeKey({ keyId })).keyMetadata.keyState).toBe(state);
-    return { keyId, alias, blob, signature, mac, importToken, wrappedMaterial };
+    return { keyId, alias, blob, signature, mac, importToken, wrappedMaterial, certificate };
   }
 
   async function context(kind: Kind, f: Fixture): Promise<BuildContext> {
@@ -365,6 +424,7 @@ describe('lifecycle: every operation in every key state', () => {
           mac: new Uint8Array(),
           importToken: new Uint8Array(),
           wrappedMaterial: new Uint8Array(),
+          certificate: '',
         };
         const result = await call(method, await builder!.build(await context('aes', f)));
         expect(schemaErrors(method, result)).toEqual([]);
