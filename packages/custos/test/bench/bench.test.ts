@@ -61,14 +61,17 @@ describe('npm run bench', () => {
         expect(Number(/^(\d+) %$/.exec(busy!)![1]), row).toBeGreaterThan(0);
       }
     }
-    // The roots of trust (SoftHSM2 where installed): a software key under the file root and the HSM root, first use
-    // and cached, with no failed request.
+    // The roots of trust (SoftHSM2 where installed): a software key under the file root and the HSM root, and an
+    // HSM-protected key under the HSM root, first use and cached, with no failed request.
     if (existsSync('/usr/lib/softhsm/libsofthsm2.so')) {
       const rootRows = stdout.split('\n').filter((line) => /^(file|HSM) root, /.test(line));
+      const kinds = { 'file root': ['software key'], 'HSM root': ['software key', 'HSM key'] };
       expect(rootRows.map((row) => row.split(/\s{2,}/)[0])).toEqual(
-        ['file root', 'HSM root'].flatMap((root) =>
+        (['file root', 'HSM root'] as const).flatMap((root) =>
           ['first use', 'cached'].flatMap((cache) =>
-            ['encrypt 1 KiB', 'sign ECDSA P-256'].map((op) => `${root}, ${op}, ${cache}`),
+            kinds[root].flatMap((kind) =>
+              ['encrypt 1 KiB', 'sign ECDSA P-256'].map((op) => `${root}, ${kind}, ${op}, ${cache}`),
+            ),
           ),
         ),
       );

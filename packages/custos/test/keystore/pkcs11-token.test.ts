@@ -98,6 +98,28 @@ describeSoftHsm('Pkcs11Token')('Pkcs11Token (SoftHSM2)', () => {
     }
   });
 
+  it('replaces a session a failed call left with an operation active, keeping the login (pool of one)', async () => {
+    const token = await openPkcs11Token(opts(a, { sessions: 1 }));
+    try {
+      const startEncrypt = ({ lib, p11, session }: TokenCall): Promise<never> => {
+        const key = p11.C_GenerateKey(session, { mechanism: lib.CKM_AES_KEY_GEN }, [
+          { type: lib.CKA_TOKEN, value: false },
+          { type: lib.CKA_VALUE_LEN, value: 32 },
+          { type: lib.CKA_ENCRYPT, value: true },
+        ]);
+        p11.C_EncryptInit(session, { mechanism: lib.CKM_AES_ECB }, key);
+        // A raw PKCS#11 failure with the encryption still active on the session (as a bad argument leaves it).
+        return Promise.reject(Object.assign(new Error('CKR_ARGUMENTS_BAD'), { code: 7 }));
+      };
+      expect((await errorOf(token.run('C_Encrypt', startEncrypt))).message).toMatch(/CKR_ARGUMENTS_BAD/);
+      // Same pool slot, a fresh session: a new operation starts (CKR_OPERATION_ACTIVE otherwise), still logged in.
+      expect((await errorOf(token.run('C_Encrypt', startEncrypt))).message).toMatch(/CKR_ARGUMENTS_BAD/);
+      expect(await tokenInfo(token)).toEqual({ user: true });
+    } finally {
+      await token.close();
+    }
+  });
+
   it('shares one login between two tokens opened on the same token, and closing one leaves the other working', async () => {
     const first = await openPkcs11Token(opts(b));
     const second = await openPkcs11Token(opts(b));

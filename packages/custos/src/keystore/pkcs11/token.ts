@@ -133,8 +133,10 @@ export class Pkcs11Token {
       const failure = isKmsError(err) ? err : tokenFailure(err, call);
       // A handle the token no longer knows means that object is gone, not the token.
       if ((isUnreachable(err) || failure.code === 'UNAVAILABLE') && !staleHandle(failure)) this.#drop(conn);
-      // A failed call may leave its operation active on the session (PKCS#11 2.40 has no C_SessionCancel).
-      else session = conn.pool.renew(session);
+      // A PKCS#11 call that failed may leave its operation active on the session (PKCS#11 2.40 has no
+      // C_SessionCancel): a fresh session replaces it. Domain errors (a tag that did not verify, an object not found)
+      // are thrown once the token's operation is over, and keep the session.
+      else if (!isKmsError(err)) session = conn.pool.renew(session);
       throw failure;
     } finally {
       conn.pool.release(session);
