@@ -445,6 +445,9 @@ describe('RemoteKms retries', () => {
         'createSelfSignedCertificate',
         'issueCertificate',
         'verifyCertificateChain',
+        'attestKey',
+        'createAttestationCsr',
+        'setAttestationChain',
       ].sort(),
     );
   });
