@@ -4,10 +4,11 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { contractOperation } from '../operation.js';
 import { Pem } from '../schemas/certificates.js';
+import type { EmptyObject } from '../schemas/common.js';
 
 /** GetAttestationRoots request (none). */
 export const GetAttestationRootsRequest = Type.Object({}, { additionalProperties: false });
-export type GetAttestationRootsRequest = Static<typeof GetAttestationRootsRequest>;
+export type GetAttestationRootsRequest = EmptyObject;
 
 /** GetAttestationRoots response. */
 export const GetAttestationRootsResponse = Type.Object({

@@ -99,7 +99,7 @@ describe('key attestation, in-process CLI against a real server', () => {
     // The leaf certifies the key's own public key.
     const { publicKey } = await admin.getPublicKey({ keyId: signKey });
     const leaf = new x509.X509Certificate(pems[0]!);
-    expect(Buffer.from(leaf.publicKey.rawData).equals(Buffer.from(publicKey!))).toBe(true);
+    expect(Buffer.from(leaf.publicKey.rawData).equals(Buffer.from(publicKey))).toBe(true);
     const human = await custos(
       'attestation',
       'verify',
@@ -257,7 +257,9 @@ describe('key attestation, in-process CLI against a real server', () => {
   });
 
   it('takes a chain from an operator CA made with openssl (csr, set-chain), refusing a leaf for another key and a chain that does not verify', async () => {
-    const ok = (r: { status: number | null; stderr: string }) => expect(r.status, r.stderr).toBe(0);
+    const ok = (r: { status: number | null; stderr: string }) => {
+      expect(r.status, r.stderr).toBe(0);
+    };
     ok(
       openssl(
         'req',
@@ -286,7 +288,7 @@ describe('key attestation, in-process CLI against a real server', () => {
       'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,digitalSignature\n',
     );
     await custos('operator', 'attestation', 'csr', '--out', file('att.csr'));
-    const issue = (csr: string, out: string, ca = 'ca') =>
+    const issue = (csr: string, out: string, ca = 'ca') => {
       ok(
         openssl(
           'x509',
@@ -306,6 +308,7 @@ describe('key attestation, in-process CLI against a real server', () => {
           out,
         ),
       );
+    };
     issue(file('att.csr'), file('att.pem'));
 
     // Refused: a leaf certifying another key (an openssl CSR of a fresh key).

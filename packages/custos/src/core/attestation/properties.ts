@@ -13,10 +13,10 @@ export const ATTESTATION_EXTENSION_OID = '2.25.292275241983431536734232649673878
 export const ATTESTATION_VERSION = 1;
 
 /** Where the key material came from: HUKS's "key flag" values (1 import, 2 generate, 3 agree, 4 derive). */
-export const KEY_ORIGINS = { IMPORTED: 1, GENERATED: 2, AGREED: 3, DERIVED: 4 } as const;
+const KEY_ORIGINS = { IMPORTED: 1, GENERATED: 2, AGREED: 3, DERIVED: 4 } as const;
 export type KeyOrigin = keyof typeof KEY_ORIGINS;
-export const PROTECTION_LEVELS = { SOFTWARE: 1, HSM: 2 } as const;
-export type AttestedProtection = keyof typeof PROTECTION_LEVELS;
+const PROTECTION_LEVELS = { SOFTWARE: 1, HSM: 2 } as const;
+type AttestedProtection = keyof typeof PROTECTION_LEVELS;
 
 /** What an attestation says about a key (the same fields in the extension and in the JWS payload). */
 export interface AttestedProperties {

@@ -17,7 +17,7 @@ export type AttestationVerdict =
 const fail = (reason: string): AttestationVerdict => ({ valid: false, reason });
 
 /** A compact JWS is three base64url parts; anything else is taken as PEM. */
-export function isCompactJws(text: string): boolean {
+function isCompactJws(text: string): boolean {
   return /^[\w-]+\.[\w-]+\.[\w-]+$/.test(text.trim());
 }
 

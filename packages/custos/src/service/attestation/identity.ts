@@ -16,7 +16,7 @@ import type { ServiceContext } from '../context.js';
 export const ATTESTATION_KEY_LABEL = 'custos-attestation';
 
 /** The private scalar from the derived seed: 48 bytes (HKDF-Expand) reduced by noble's mapHashToField (FIPS 186-5 A.2). */
-export function derivedAttestationKey(seed: Uint8Array): KeyObject {
+function derivedAttestationKey(seed: Uint8Array): KeyObject {
   const wide = new Uint8Array(hkdfSync('sha256', seed, new Uint8Array(0), 'custos attestation key v1', 48));
   const d = mapHashToField(wide, p256.Point.Fn.ORDER);
   const point = p256.getPublicKey(d, false); // 0x04 ‖ x ‖ y

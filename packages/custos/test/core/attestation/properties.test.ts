@@ -15,7 +15,9 @@ import {
 import { verifyAttestation } from '../../../src/core/attestation/verify.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'custos-attest-core-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function openssl(...args: string[]): string {
   const r = spawnSync('openssl', args, { encoding: 'utf8' });
@@ -75,7 +77,7 @@ describe('attestation encoding', () => {
     expect(() => decodeProperties(der.subarray(0, der.length - 3))).toThrow();
     expect(() => decodeProperties(Uint8Array.from([0x30, 0x00]))).toThrow();
     const badOrigin = Buffer.from(der);
-    badOrigin[badOrigin.indexOf(Buffer.from([0x0a, 0x01, 0x01]))! + 2] = 9;
+    badOrigin[badOrigin.indexOf(Buffer.from([0x0a, 0x01, 0x01])) + 2] = 9;
     expect(() => decodeProperties(badOrigin)).toThrow(/unknown origin/);
   });
 
