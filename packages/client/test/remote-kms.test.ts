@@ -457,6 +457,9 @@ describe('RemoteKms retries', () => {
         'encryptJwe',
         'decryptJwe',
         'updateKeyPublishJwk',
+        'attestKey',
+        'createAttestationCsr',
+        'setAttestationChain',
       ].sort(),
     );
   });

@@ -56,6 +56,10 @@ export * from './prune-audit-records.js';
 export * from './verify-audit-chain.js';
 export * from './verify-mac.js';
 export * from './add-trusted-certificate.js';
+export * from './attest-key.js';
+export * from './create-attestation-csr.js';
+export * from './get-attestation-roots.js';
+export * from './set-attestation-chain.js';
 export * from './create-csr.js';
 export * from './create-self-signed-certificate.js';
 export * from './get-jwk.js';
@@ -164,6 +168,10 @@ import { deleteCustomKeyStoreOperation } from './delete-custom-key-store.js';
 import { describeCustomKeyStoresOperation } from './describe-custom-key-stores.js';
 import { disconnectCustomKeyStoreOperation } from './disconnect-custom-key-store.js';
 import { updateCustomKeyStoreOperation } from './update-custom-key-store.js';
+import { attestKeyOperation } from './attest-key.js';
+import { createAttestationCsrOperation } from './create-attestation-csr.js';
+import { getAttestationRootsOperation } from './get-attestation-roots.js';
+import { setAttestationChainOperation } from './set-attestation-chain.js';
 
 /**
  * Every `Kms` method (except `close`) by method name: its row (wire name, schemas, route, retry safety, AWS). The
@@ -378,6 +386,17 @@ export const OPERATIONS = operationTable({
   encryptJwe: encryptJweOperation,
   /** The plaintext of a compact JWE made for the key. */
   decryptJwe: decryptJweOperation,
+
+  // Key attestation (Custos)
+
+  /** The attestation identity's certificate (X.509 keys) or JWS (secret keys) of a key's properties and a challenge. */
+  attestKey: attestKeyOperation,
+  /** The trust anchors verifiers pin for this Custos's attestations. */
+  getAttestationRoots: getAttestationRootsOperation,
+  /** A PKCS#10 request for the attestation key, for an operator's CA. */
+  createAttestationCsr: createAttestationCsrOperation,
+  /** Replaces the attestation identity's chain with one from an operator's CA (the leaf must certify its key). */
+  setAttestationChain: setAttestationChainOperation,
 });
 
 /** A `Kms` method name that is an operation: `'createKey' | 'encrypt' | ...`. */

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAccessKey } from './commands/access-key.js';
+import { registerAttestation } from './commands/attestation.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDataKey } from './commands/data-key.js';
 import { registerDecrypt } from './commands/decrypt.js';
@@ -64,6 +65,7 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
   registerRootCommands(registerOperator(program));
   registerTrust(program);
   registerJose(program);
+  registerAttestation(program);
   return program;
 }
 

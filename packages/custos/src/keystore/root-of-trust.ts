@@ -9,8 +9,11 @@ import type { SecretBytes } from '../core/secret-bytes.js';
  * - `audit-chain`: the HMAC linking each audit record to the one before.
  * - `audit-signing`: the seed of the Ed25519 key that signs audit checkpoints.
  * - `audit-receipt`: the HMAC of the receipts handed to callers.
+ * - `attestation-signing`: the seed of the ECDSA P-256 attestation key (file, passphrase and Shamir roots; a PKCS#11
+ *   root keeps that key in its token instead).
  */
-export type DerivedKeyPurpose = 'row-integrity' | 'token-hash' | 'audit-chain' | 'audit-signing' | 'audit-receipt';
+export type DerivedKeyPurpose =
+  'row-integrity' | 'token-hash' | 'audit-chain' | 'audit-signing' | 'audit-receipt' | 'attestation-signing';
 
 export interface RootOfTrust {
   /** A stable, non-secret identifier of the root key (e.g. HMAC of a fixed label), to detect a different root key. */

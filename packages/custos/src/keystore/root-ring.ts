@@ -13,6 +13,7 @@ const DERIVED_PURPOSES: readonly DerivedKeyPurpose[] = [
   'audit-chain',
   'audit-signing',
   'audit-receipt',
+  'attestation-signing',
 ];
 
 const DERIVED_BYTES = 32;

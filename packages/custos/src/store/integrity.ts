@@ -101,6 +101,7 @@ export const AUTHENTICATED_COLUMNS = {
     'connection_error_code',
     'created_at',
   ],
+  attestation_identity: ['id', 'public_key', 'chain', 'created_at', 'updated_at'],
 } as const satisfies { [T in keyof Database]?: readonly (keyof Database[T] & string)[] };
 
 export type AuthenticatedTable = keyof typeof AUTHENTICATED_COLUMNS;

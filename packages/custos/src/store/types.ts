@@ -210,6 +210,16 @@ export interface KeyCertificateRecord {
   readonly updatedAt: Date;
 }
 
+/** The attestation identity's certificate chain (one per Custos). */
+export interface AttestationChainRecord {
+  /** SPKI DER of the attestation key the chain's first certificate certifies. */
+  readonly publicKey: Uint8Array;
+  /** PEM certificates: the identity's own first, the root verifiers pin last. */
+  readonly chain: readonly string[];
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
 /** A trust anchor of the trust store (trusted_certificates). */
 export interface TrustedCertificateRecord {
   readonly id: string;

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS, type AuditRecord, type Caller, type ErrorCode, type Jwk, type Kms } from '@custos/contract';
 import { wrapForImport } from '../../src/index.js';
 import { openTestKms, utf8, type TestKms } from './helpers.js';
+import { parseCertificate } from '../../src/core/certificates/x509.js';
+import { outsideCertificate } from '../helpers/x509-outside.js';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 import { makeToken, softHsmAvailable, type TestToken } from '../helpers/softhsm.js';
 
@@ -307,6 +309,17 @@ describe('audit: one record per call', () => {
     decryptJwe: async () => {
       const { jwe } = await t.kms.encryptJwe({ keyId: k.aes, plaintext: message });
       return { input: { keyId: k.aes, jwe }, keyId: k.aes };
+    },
+    attestKey: async () => ({ input: { keyId: k.sign, challenge: randomBytes(16) }, keyId: k.sign }),
+    getAttestationRoots: async () => ({ input: {}, keyId: null }),
+    createAttestationCsr: async () => ({ input: {}, keyId: null }),
+    setAttestationChain: async () => {
+      // An operator's CA issues a CA certificate for the attestation key (read from the default root).
+      const [root] = (await t.kms.getAttestationRoots({})).certificates;
+      const publicKey = new Uint8Array(parseCertificate(root!).publicKey.rawData);
+      const ca = await outsideCertificate({ subject: 'CN=operator CA' });
+      const leaf = await outsideCertificate({ subject: 'CN=attestation', issuer: ca, publicKey, pathLength: 0 });
+      return { input: { certificateChain: [leaf.pem, ca.pem] }, keyId: null };
     },
   };
 

@@ -10,6 +10,8 @@ import { OPERATIONS, type CreateKeyRequest, type ErrorCode, type KeyState } from
 import { wrapForImport } from '../../src/index.js';
 import type { LocalKms } from '../../src/service/local-kms.js';
 import { openTestKms, text, utf8, type TestKms } from './helpers.js';
+import { parseCertificate } from '../../src/core/certificates/x509.js';
+import { outsideCertificate } from '../helpers/x509-outside.js';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 
 const SqliteDatabase = sqliteDriver();
@@ -228,6 +230,20 @@ const BUILDERS: Record<string, Builder> = {
       ),
     }),
   },
+  attestKey: { kind: 'sign', build: ({ f }) => ({ keyId: f.keyId, challenge: new Uint8Array(16) }) },
+  getAttestationRoots: { kind: null, build: () => ({}) },
+  createAttestationCsr: { kind: null, build: () => ({}) },
+  setAttestationChain: {
+    kind: null,
+    build: async ({ kms }) => {
+      const [root] = (await kms.getAttestationRoots({})).certificates;
+      const publicKey = new Uint8Array(parseCertificate(root!).publicKey.rawData);
+      // Valid for years: the test's clock runs ahead to walk the deletion windows.
+      const ca = await outsideCertificate({ subject: 'CN=lifecycle operator CA', toDays: 3650 });
+      const leaf = await outsideCertificate({ subject: 'CN=attestation', issuer: ca, publicKey, toDays: 3650 });
+      return { certificateChain: [leaf.pem, ca.pem] };
+    },
+  },
 };
 
 /** A fresh Enabled signing key's CSR. */
@@ -355,6 +371,11 @@ const EXPECT: Record<string, Row | Outcome> = {
   verifyJose: USE,
   encryptJwe: USE,
   decryptJwe: USE,
+  // Its properties include the state: a key with material, Enabled or Disabled.
+  attestKey: TOGGLE,
+  getAttestationRoots: 'ok',
+  createAttestationCsr: 'ok',
+  setAttestationChain: 'ok',
 };
 
 const METHODS = Object.keys(OPERATIONS) as Method[];

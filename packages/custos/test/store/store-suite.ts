@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   accessKeys,
   aliases,
+  attestationIdentity,
   audit,
   importTokens,
   keyCertificates,
@@ -855,6 +856,29 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         });
         await sql`update key_certificates set chain = ${JSON.stringify(['swapped'])}`.execute(store.db);
         await expect(keyCertificates.get(store.db, key.id)).rejects.toBeInstanceOf(RowIntegrityError);
+      });
+    });
+
+    describe('attestationIdentity', () => {
+      it('keeps the first chain unless told to replace it, keeps its creation time, and refuses a tampered row', async () => {
+        expect(await attestationIdentity.get(store.db)).toBeUndefined();
+        const publicKey = Uint8Array.from([1, 2, 3]);
+        await attestationIdentity.put(store.db, { publicKey, chain: ['root'] }, at(1), false);
+        await attestationIdentity.put(store.db, { publicKey, chain: ['second'] }, at(2), false); // a second node's
+        expect(await attestationIdentity.get(store.db)).toEqual({
+          publicKey,
+          chain: ['root'],
+          createdAt: at(1),
+          updatedAt: at(1),
+        });
+        await attestationIdentity.put(store.db, { publicKey, chain: ['ca', 'operator root'] }, at(5), true);
+        expect(await attestationIdentity.get(store.db)).toMatchObject({
+          chain: ['ca', 'operator root'],
+          createdAt: at(1),
+          updatedAt: at(5),
+        });
+        await sql`update attestation_identity set chain = ${JSON.stringify(['swapped'])}`.execute(store.db);
+        await expect(attestationIdentity.get(store.db)).rejects.toBeInstanceOf(RowIntegrityError);
       });
     });
 

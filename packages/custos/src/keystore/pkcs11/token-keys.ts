@@ -98,7 +98,7 @@ async function generatePair(
 }
 
 /** SPKI DER from CKA_EC_POINT (a DER OCTET STRING holding the uncompressed point), through node's JWK import. */
-function ecSpki(
+export function ecSpki(
   lib: Pkcs11Lib,
   p11: Pkcs11js.PKCS11,
   session: Pkcs11js.Handle,

@@ -63,6 +63,10 @@ import { pruneAuditRecords } from './prune-audit-records.js';
 import { verifyAuditChain } from './verify-audit-chain.js';
 import { verifyMac } from './verify-mac.js';
 import { addTrustedCertificate } from './add-trusted-certificate.js';
+import { attestKey } from './attest-key.js';
+import { createAttestationCsr } from './create-attestation-csr.js';
+import { getAttestationRoots } from './get-attestation-roots.js';
+import { setAttestationChain } from './set-attestation-chain.js';
 import { createCsr } from './create-csr.js';
 import { createSelfSignedCertificate } from './create-self-signed-certificate.js';
 import { deleteTrustedCertificate } from './delete-trusted-certificate.js';
@@ -150,6 +154,10 @@ export const SERVICE_OPERATIONS = {
   addTrustedCertificate,
   listTrustedCertificates,
   deleteTrustedCertificate,
+  attestKey,
+  getAttestationRoots,
+  createAttestationCsr,
+  setAttestationChain,
   verifyCertificateChain,
   createCustomKeyStore,
   describeCustomKeyStores,

@@ -12,6 +12,7 @@ import * as m007 from './007-custom-key-stores.js';
 import * as m008 from './008-root-rotation.js';
 import * as m009 from './009-certificates.js';
 import * as m010 from './010-publish-jwk.js';
+import * as m011 from './011-attestation.js';
 
 export interface Migration {
   readonly name: string;
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '008-root-rotation', up: m008.up },
   { name: '009-certificates', up: m009.up },
   { name: '010-publish-jwk', up: m010.up },
+  { name: '011-attestation', up: m011.up },
 ];
 
 const TABLE = 'custos_migrations';

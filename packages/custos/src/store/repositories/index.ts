@@ -15,3 +15,4 @@ export * as rootRewrap from './root-rewrap.js';
 export * as keyCertificates from './key-certificates.js';
 export * as trustedCertificates from './trusted-certificates.js';
 export * as customKeyStores from './custom-key-stores.js';
+export * as attestationIdentity from './attestation-identity.js';

@@ -18,6 +18,7 @@ const PRIMARY_KEYS: Readonly<Record<AuthenticatedTable, readonly string[]>> = {
   key_certificates: ['key_id'],
   trusted_certificates: ['id'],
   custom_key_stores: ['id'],
+  attestation_identity: ['id'],
 };
 
 /**

@@ -2,6 +2,7 @@
 // Must not import service or api; row types never leave the store.
 import type { AccessKeysTable } from './access-keys.js';
 import type { AliasesTable } from './aliases.js';
+import type { AttestationIdentityTable } from './attestation-identity.js';
 import type { AuditCheckpointsTable } from './audit-checkpoints.js';
 import type { ApiTokensTable } from './api-tokens.js';
 import type { AuditLogTable } from './audit-log.js';
@@ -30,11 +31,13 @@ export interface Database {
   key_certificates: KeyCertificatesTable;
   trusted_certificates: TrustedCertificatesTable;
   custom_key_stores: CustomKeyStoresTable;
+  attestation_identity: AttestationIdentityTable;
 }
 
 export type * from './access-keys.js';
 export type * from './aliases.js';
 export type * from './api-tokens.js';
+export type * from './attestation-identity.js';
 export type * from './audit-checkpoints.js';
 export type * from './audit-log.js';
 export type * from './columns.js';
