@@ -23,7 +23,7 @@ export default defineConfig({
       reporter: ['text-summary', 'json-summary'],
       // Measured on the full suite, rounded down; they only go up. Before issue 11 (2026-12-03): 78.38 / 76.51 /
       // 73.49 / 80.04; after it (the bench out of src/, the new tests): 81.95 / 77.88 / 77.23 / 83.99.
-      thresholds: { statements: 81, branches: 77, functions: 77, lines: 83 },
+      thresholds: { statements: 88, branches: 81, functions: 87, lines: 90 },
     },
   },
 });
