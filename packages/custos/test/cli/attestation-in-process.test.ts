@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteKms } from '@custos/client';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { CliError } from '../../src/cli/errors.js';
-import { buildProgram } from '../../src/cli/main.js';
+import { custosAgainst } from '../helpers/cli-in-process.js';
 import {
   ATTESTATION_EXTENSION_OID,
   decodeProperties,
@@ -47,22 +47,8 @@ describe('key attestation, in-process CLI against a real server', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function custos(...args: string[]): Promise<string> {
-    const out: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = (chunk: string | Uint8Array) => {
-      out.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    };
-    try {
-      await buildProgram().parseAsync([...args, '--endpoint', server.url, '--token', server.adminToken!], {
-        from: 'user',
-      });
-    } finally {
-      process.stdout.write = write;
-    }
-    return out.join('');
-  }
+  /** Runs `custos <args>` against the server; resolves to what it printed, rejects with its error. */
+  const custos = custosAgainst(() => server);
   const failure = async (run: Promise<unknown>): Promise<{ code?: string; message?: string }> =>
     run.then(
       () => ({}),

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteKms } from '@custos/client';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { CliError } from '../../src/cli/errors.js';
-import { buildProgram } from '../../src/cli/main.js';
+import { custosAgainst } from '../helpers/cli-in-process.js';
 import { isoDate } from '../../src/cli/commands/audit-export.js';
 import { describeReceipts, invalidReceipts, readReceiptArgs } from '../../src/cli/commands/audit-receipts.js';
 
@@ -36,22 +36,7 @@ describe('custos audit, in-process', () => {
   });
 
   /** Runs `custos <args>` against the server; resolves to what it printed, rejects with its error. */
-  async function custos(...args: string[]): Promise<string> {
-    const out: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = (chunk: string | Uint8Array) => {
-      out.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    };
-    try {
-      await buildProgram().parseAsync([...args, '--endpoint', server.url, '--token', server.adminToken!], {
-        from: 'user',
-      });
-    } finally {
-      process.stdout.write = write;
-    }
-    return out.join('');
-  }
+  const custos = custosAgainst(() => server);
 
   it('verify: intact; with receipts, one by one and from a file; an altered one is refused', async () => {
     expect(await custos('audit', 'verify')).toMatch(/^audit log intact: \d+ records/m);

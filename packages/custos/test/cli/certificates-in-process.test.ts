@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteKms } from '@custos/client';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { CliError, UsageError } from '../../src/cli/errors.js';
-import { buildProgram } from '../../src/cli/main.js';
+import { custosAgainst } from '../helpers/cli-in-process.js';
 import { openssl } from '../helpers/x509-outside.js';
 
 describe('custos key certificate and custos trust, in-process', () => {
@@ -35,22 +35,7 @@ describe('custos key certificate and custos trust, in-process', () => {
   });
 
   /** Runs `custos <args>` against the server; resolves to what it printed, rejects with its error. */
-  async function custos(...args: string[]): Promise<string> {
-    const out: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = (chunk: string | Uint8Array) => {
-      out.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    };
-    try {
-      await buildProgram().parseAsync([...args, '--endpoint', server.url, '--token', server.adminToken!], {
-        from: 'user',
-      });
-    } finally {
-      process.stdout.write = write;
-    }
-    return out.join('');
-  }
+  const custos = custosAgainst(() => server);
   const codeOf = async (run: Promise<unknown>) => {
     const error = await run.then(
       () => undefined,

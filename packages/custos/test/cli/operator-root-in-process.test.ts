@@ -8,25 +8,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RemoteKms } from '@custos/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/api/server.js';
-import { buildProgram } from '../../src/cli/main.js';
+import { runCustos } from '../helpers/cli-in-process.js';
 import { LocalKms } from '../../src/service/local-kms.js';
 import { describeSoftHsm, makeToken, type TestToken } from '../helpers/softhsm.js';
 
 /** Runs `custos <args>`; resolves to what it printed on stdout, rejects with its error. */
-async function custos(...args: string[]): Promise<string> {
-  const out: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (chunk: string | Uint8Array) => {
-    out.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
-  try {
-    await buildProgram().parseAsync(args, { from: 'user' });
-  } finally {
-    process.stdout.write = write;
-  }
-  return out.join('');
-}
+const custos = (...args: string[]): Promise<string> => runCustos(args);
 
 describe('custos operator rotate-root, in-process', () => {
   let dir: string;
