@@ -5,7 +5,7 @@ import { ValidationError, type SigningAlgorithm } from '@custos/contract';
 import { sign as signMessage } from '../core/algorithms/signature.js';
 import { verifyChain, validityProblem } from '../core/certificates/path.js';
 import { defaultCertificateAlgorithm, type CertificateSigner } from '../core/certificates/signer.js';
-import { parseCertificate, samePublicKey, spkiOf, type x509 } from '../core/certificates/x509.js';
+import { parseCertificate, pemOf, samePublicKey, spkiOf, thumbprints, type x509 } from '../core/certificates/x509.js';
 import { specEntry } from '../core/key-specs.js';
 import * as repo from '../store/repositories/index.js';
 import type { Db } from '../store/index.js';
@@ -96,4 +96,20 @@ export async function checkKeyChain(
       'CERTIFICATE_NOT_TRUSTED',
     );
   return leaf;
+}
+
+/** A certificate Custos just made: its PEM and thumbprints, with what its audit record says of it (no bytes). */
+export function madeCertificate(
+  ctx: OpContext,
+  certificate: x509.X509Certificate,
+  isCa: boolean,
+): { pem: string; prints: { sha1: string; sha256: string } } {
+  const prints = thumbprints(certificate);
+  ctx.audit.details = {
+    subject: certificate.subject,
+    isCa,
+    serial: certificate.serialNumber,
+    thumbprint: prints.sha256,
+  };
+  return { pem: pemOf(certificate), prints };
 }

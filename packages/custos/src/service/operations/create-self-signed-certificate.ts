@@ -2,9 +2,9 @@
 // certificate (a CA root when isCa). Must not import api.
 import { ValidationError, createSelfSignedCertificateOperation } from '@custos/contract';
 import { createCertificate } from '../../core/certificates/issue.js';
-import { pemOf, subjectAltNameExtension, thumbprints } from '../../core/certificates/x509.js';
+import { subjectAltNameExtension } from '../../core/certificates/x509.js';
 import * as repo from '../../store/repositories/index.js';
-import { keySigner } from '../certificates.js';
+import { keySigner, madeCertificate } from '../certificates.js';
 import { defineOperation } from '../define-operation.js';
 import { loadKey, lockKey } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
@@ -33,14 +33,7 @@ export const createSelfSignedCertificate = defineOperation(
         now: ctx.now(),
       },
     );
-    const pem = pemOf(certificate);
-    const prints = thumbprints(certificate);
-    ctx.audit.details = {
-      subject: certificate.subject,
-      isCa,
-      serial: certificate.serialNumber,
-      thumbprint: prints.sha256,
-    };
+    const { pem, prints } = madeCertificate(ctx, certificate, isCa);
     await ctx.transaction(async (tx) => {
       await lockKey(tx, key.id); // writers of one key's certificate take turns
       await repo.keyCertificates.put(tx, { keyId: key.id, keyVersion: key.latestVersion, chain: [pem] }, ctx.now());

@@ -9,17 +9,9 @@ import {
 } from '@custos/contract';
 import { createCertificate } from '../../core/certificates/issue.js';
 import { caRightsProblem, pathLengthOf, validityProblem } from '../../core/certificates/path.js';
-import {
-  parseCertificate,
-  parseCsr,
-  pemOf,
-  samePublicKey,
-  spkiOf,
-  thumbprints,
-  x509,
-} from '../../core/certificates/x509.js';
+import { parseCertificate, parseCsr, samePublicKey, spkiOf, x509 } from '../../core/certificates/x509.js';
 import * as repo from '../../store/repositories/index.js';
-import { keySigner } from '../certificates.js';
+import { keySigner, madeCertificate } from '../certificates.js';
 import { defineOperation } from '../define-operation.js';
 import { loadKey } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
@@ -93,14 +85,7 @@ export const issueCertificate = defineOperation(
         now: ctx.now(),
       },
     );
-    const pem = pemOf(certificate);
-    const prints = thumbprints(certificate);
-    ctx.audit.details = {
-      subject: certificate.subject,
-      isCa,
-      serial: certificate.serialNumber,
-      thumbprint: prints.sha256,
-    };
+    const { pem, prints } = madeCertificate(ctx, certificate, isCa);
     return {
       keyId: keyArn(ctx.config, key.id),
       certificate: pem,
