@@ -1,5 +1,5 @@
 // LocalKms: the Kms interface in-process — a store (SQLite in the data directory, or PostgreSQL), a root of trust (a
-// root key file, or a key in a PKCS#11 token), the KeyService.
+// root key file, plain, passphrase- or Shamir-sealed, or a key in a PKCS#11 token: local-kms-roots.ts), the KeyService.
 // Must not import api.
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import {
   AccessDeniedError,
   InternalError,
-  ValidationError,
   type Caller,
   type ContractOperation,
   jwkFacade,
@@ -18,10 +17,7 @@ import {
   type KmsOperations,
 } from '@custos/contract';
 import type { Static } from '@sinclair/typebox';
-import type { Pkcs11RootOfTrustOptions } from '../keystore/pkcs11/index.js';
-import type { RootOfTrust } from '../keystore/root-of-trust.js';
 import type { RootRing } from '../keystore/root-ring.js';
-import { HsmTokens } from './hsm/tokens.js';
 import { migrateToLatest, openStore, sqliteFile, type Store, type StoreOptions } from '../store/index.js';
 import * as repo from '../store/repositories/index.js';
 import { DEFAULT_CONFIG, type Logger, type ServiceConfig } from './context.js';
@@ -50,9 +46,21 @@ import { jwksOf } from './operations/list-jwks.js';
 import { recordSignedRequest } from './replay-guard.js';
 import { sealing, unsealed } from './operations/seal.js';
 import { openRootRing, ROOT_KEY_CHECK } from './root/open-ring.js';
-import { filePlace, pkcs11Place, shamirTargetPlace, type RootPlace } from './root/root-places.js';
 import { loadDerivedKeys } from './root/rotation-state.js';
+import type { RootPlace } from './root/root-places.js';
 import { RootRotator, type RotationProgress } from './root/rotator.js';
+import {
+  bindRootOfTrust,
+  hsmModuleOf,
+  hsmTokensOf,
+  refuseOtherRootOfTrust,
+  targetPlace,
+  type RootOfTrustKind,
+  type RootOfTrustSettings,
+  type RootTarget,
+} from './local-kms-roots.js';
+
+export type { RootOfTrustKind, RootOfTrustSettings, RootTarget } from './local-kms-roots.js';
 
 export interface LocalKmsOptions {
   /** Directory holding `custos.db` (with a SQLite store) and `root.key`; created (mode 0700) on first use. */
@@ -119,35 +127,8 @@ export interface LocalKmsOptions {
   readonly acceptAuditMismatch?: boolean;
 }
 
-/** Which root of trust a data directory or cluster uses (see {@link LocalKmsOptions.rootOfTrust}). */
-export type RootOfTrustSettings =
-  | { readonly kind: 'file' }
-  | ({ readonly kind: 'pkcs11' } & Omit<Pkcs11RootOfTrustOptions, 'create' | 'expectedKeyCheckValue'>)
-  | { readonly kind: 'shamir'; readonly unsealShares: readonly string[] };
-
-/** The kinds of root of trust (`custos server --root-of-trust`). */
-export type RootOfTrustKind = RootOfTrustSettings['kind'];
-
-/** Where a migration to `target` puts the root. */
-async function targetPlace(target: RootTarget, dataDir: string): Promise<RootPlace> {
-  if (target.kind === 'pkcs11') {
-    const { kind: _kind, ...pkcs11 } = target;
-    return pkcs11Place(pkcs11);
-  }
-  const path = target.rootKeyFile ?? join(dataDir, 'root.key');
-  if (target.kind === 'shamir') return shamirTargetPlace(path, target.unsealShares);
-  return filePlace({ path, ...(target.passphrase !== undefined ? { passphrase: target.passphrase } : {}) });
-}
-
 /** The embedded administrator. */
 export const LOCAL_ADMIN: Caller = { principal: 'local:admin', roles: ['admin'] };
-
-/** Where a migration moves the root (MigrateRoot). The secrets in it are never logged, stored or audited. */
-export type RootTarget =
-  | { readonly kind: 'file'; readonly rootKeyFile?: string; readonly passphrase?: string }
-  | ({ readonly kind: 'pkcs11' } & Omit<Pkcs11RootOfTrustOptions, 'create' | 'expectedKeyCheckValue' | 'generate'>)
-  /** Its root.key.next is made first (api/root-migration.ts), so its shares were shown before any row moves. */
-  | { readonly kind: 'shamir'; readonly unsealShares: readonly string[]; readonly rootKeyFile?: string };
 
 const consoleLogger: Logger = {
   error: (details, message) => {
@@ -496,45 +477,7 @@ export class LocalKms implements Kms {
   }
 }
 
-/** The module custom key stores use: `hsmModule`, else the PKCS#11 root's module (none with a file root). */
-function hsmModuleOf(options: LocalKmsOptions): { hsmModule?: string } {
-  if (options.hsmModule !== undefined) return { hsmModule: options.hsmModule };
-  return options.rootOfTrust?.kind === 'pkcs11' ? { hsmModule: options.rootOfTrust.module } : {};
-}
-
-/** The tokens of HSM-protected keys: the root of trust's token when the root is PKCS#11 (opened on first use). */
-function hsmTokensOf(options: LocalKmsOptions): HsmTokens {
-  const settings = options.rootOfTrust;
-  if (settings?.kind !== 'pkcs11') return new HsmTokens(undefined);
-  const { module, tokenLabel, pin, sessions } = settings;
-  return new HsmTokens({ module, tokenLabel, pin, ...(sessions === undefined ? {} : { sessions }) });
-}
-
-/**
- * A store belongs to one root key: the first open records the root key's check value, and a later open with a
- * different root key is refused before anything is written (DESIGN: no node ever writes under a wrong root).
- */
-async function bindRootOfTrust(store: Store, rootOfTrust: RootOfTrust): Promise<void> {
-  // Insert-if-absent, then compare: of two nodes racing on an empty database, the second sees the first's value.
-  const recorded = await store.transaction((tx) =>
-    repo.meta.setIfAbsent(tx, ROOT_KEY_CHECK, rootOfTrust.keyCheckValue),
-  );
-  if (recorded !== rootOfTrust.keyCheckValue) throw differentRootKey();
-}
-
-/** Before migrating: an initialised store (its meta table holds a check value) bound to another root key is refused. Reads only. */
-async function refuseOtherRootOfTrust(store: Store, rootOfTrust: RootOfTrust): Promise<void> {
-  const recorded = await repo.meta.peek(store.db, ROOT_KEY_CHECK);
-  if (recorded !== undefined && recorded !== rootOfTrust.keyCheckValue) throw differentRootKey();
-}
-
 /** Root rotation and migration are for administrators only (no key-admin: they touch every key). */
 function requireAdmin(caller: Caller): void {
   if (!caller.roles.includes('admin')) throw new AccessDeniedError('rotating the root key needs the admin role');
-}
-
-function differentRootKey(): ValidationError {
-  return new ValidationError(
-    'this store (data directory or database) was initialised with a different root key; refusing to open it',
-  );
 }
