@@ -16,10 +16,10 @@
 // is refused (the lock is held: a worker whose primary has died must not run) and that the recorded holder id is the
 // one it was given, and holds nothing itself; it exits when its primary does (the cluster's disconnect).
 import { randomUUID } from 'node:crypto';
-import { chmodSync, closeSync, openSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { UnavailableError } from '@custos/contract';
+import { ensurePrivateFile } from './private-file.js';
 import { sqliteDriver, type SqliteDatabase } from './sqlite-driver.js';
 
 /** Who holds a store: recorded in its lock file. */
@@ -78,8 +78,7 @@ function heldBy(databaseFile: string, holder: LockHolder | undefined): Unavailab
 export function acquireDataDirLock(databaseFile: string): DataDirLock {
   const file = resolve(databaseFile);
   const path = `${file}.lock`;
-  closeSync(openSync(path, 'a', 0o600));
-  chmodSync(path, 0o600);
+  ensurePrivateFile(path);
   const Database = sqliteDriver();
   // timeout 0: a held lock answers SQLITE_BUSY at once instead of after better-sqlite3's default 5 s.
   const database = new Database(path, { timeout: 0 });

@@ -1,10 +1,11 @@
 // Opens the embedded SQLite store (better-sqlite3): durable pragmas, owner-only file mode, migrations.
 // Must not import service or api.
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CompiledQuery, Kysely, SqliteDialect, type DatabaseConnection, type Driver } from 'kysely';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { migrateToLatest } from './migrations/index.js';
+import { ensurePrivateFile } from './private-file.js';
 import { sqliteDriver, type SqliteDatabase } from './sqlite-driver.js';
 import type { Database } from './schema/index.js';
 import { createStore, type Store } from './store.js';
@@ -70,8 +71,7 @@ export function openSqliteDatabase(filename: string): SqliteDatabase {
   if (!inMemory) {
     const path = resolve(filename);
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    closeSync(openSync(path, 'a', 0o600));
-    chmodSync(path, 0o600);
+    ensurePrivateFile(path);
   }
   const Database = sqliteDriver();
   const database = new Database(filename);
