@@ -4,6 +4,7 @@ import { DATA_KEY_SPECS, type DataKeySpec } from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { addGlobalOptions, collectKeyValue, withKms } from '../options.js';
 import { printFields, printResult } from '../output.js';
+import { serves } from '../serves.js';
 
 interface DataKeyOptions {
   key: string;
@@ -12,8 +13,7 @@ interface DataKeyOptions {
 }
 
 export function registerDataKey(program: Command): void {
-  const cmd = program
-    .command('data-key')
+  const cmd = serves(program.command('data-key'), 'generateDataKey')
     .description('generate a data key: its plaintext and its ciphertext blob under a key, base64')
     .requiredOption('--key <id|alias>', 'key id, ARN or alias of a symmetric ENCRYPT_DECRYPT key')
     .addOption(new Option('--spec <spec>', 'data key spec').choices(DATA_KEY_SPECS).default('AES_256'))

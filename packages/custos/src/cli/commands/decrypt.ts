@@ -10,6 +10,7 @@ import {
 import { type Command, Option } from 'commander';
 import { openInput, openOutput, withProgress, writeAll } from '../io.js';
 import { addGlobalOptions, collectKeyValue, withKms } from '../options.js';
+import { serves } from '../serves.js';
 
 interface DecryptOptions {
   context?: Record<string, string>;
@@ -20,8 +21,7 @@ interface DecryptOptions {
 }
 
 export function registerDecrypt(program: Command): void {
-  const cmd = program
-    .command('decrypt')
+  const cmd = serves(program.command('decrypt'), 'decrypt')
     .description('decrypt what `custos encrypt` wrote (either form), from stdin (or --in) to stdout (or --out)')
     .option('--context <key=value>', 'encryption context entry given at encryption (repeatable)', collectKeyValue)
     .option('--key <id|alias>', 'require this key (the ciphertext names its key; needed for RSA keys)')

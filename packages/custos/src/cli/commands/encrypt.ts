@@ -5,6 +5,7 @@ import { ENCRYPTION_ALGORITHMS, MAX_MESSAGE_BYTES, type EncryptionAlgorithm } fr
 import { type Command, Option } from 'commander';
 import { guardBinaryOutput, openInput, openOutput, readAllBounded, withProgress, writeAll } from '../io.js';
 import { addGlobalOptions, collectKeyValue, withKms } from '../options.js';
+import { serves } from '../serves.js';
 
 /** The most plaintext one Encrypt call takes (AWS KMS Encrypt); larger inputs use the envelope stream. */
 /** Input up to this size goes in one Encrypt call (the contract's plaintext limit). */
@@ -20,8 +21,7 @@ interface EncryptOptions {
 }
 
 export function registerEncrypt(program: Command): void {
-  const cmd = program
-    .command('encrypt')
+  const cmd = serves(program.command('encrypt'), 'encrypt')
     .description(
       `encrypt stdin (or --in) under a key: up to ${ENCRYPT_LIMIT} bytes in one Encrypt call (the output is the KMS blob), larger inputs under a fresh data key in the CSTE envelope stream`,
     )

@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { openOutput, writeAll } from '../io.js';
 import { addGlobalOptions, withKms } from '../options.js';
 import { toJson } from '../output.js';
+import { serves } from '../serves.js';
 
 interface KeyJwkOptions {
   publish?: boolean;
@@ -13,8 +14,7 @@ interface KeyJwkOptions {
 }
 
 export function registerKeyJwk(key: Command): void {
-  const cmd = key
-    .command('jwk')
+  const cmd = serves(key.command('jwk'), 'getJwk', 'updateKeyPublishJwk')
     .description("print the key's public JWK; --publish / --unpublish set whether /.well-known/jwks.json shows it")
     .argument('<key>', 'key id, ARN or alias of an asymmetric key')
     .option('--publish', 'show the key in /.well-known/jwks.json (enabled signing keys)')

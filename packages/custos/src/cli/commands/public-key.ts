@@ -4,6 +4,7 @@ import { type Command, Option } from 'commander';
 import { openOutput, writeAll } from '../io.js';
 import { addGlobalOptions, withKms } from '../options.js';
 import { toJson } from '../output.js';
+import { serves } from '../serves.js';
 
 /** PEM of a SubjectPublicKeyInfo (RFC 7468 §13): base64 in 64-character lines between the labels. */
 function spkiToPem(der: Uint8Array): string {
@@ -21,8 +22,7 @@ interface PublicKeyOptions {
 }
 
 export function registerPublicKey(program: Command): void {
-  const cmd = program
-    .command('public-key')
+  const cmd = serves(program.command('public-key'), 'getPublicKey')
     .description('print the public key of an asymmetric key')
     .requiredOption('--key <id|alias>', 'key id, ARN or alias')
     .addOption(new Option('--format <format>', 'pem (SPKI) or jwk').choices(['pem', 'jwk']).default('pem'))

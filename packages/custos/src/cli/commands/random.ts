@@ -4,6 +4,7 @@ import { type Command, Option } from 'commander';
 import { MAX_RANDOM_BYTES } from '@custos/contract';
 import { guardBinaryOutput, openOutput, writeAll } from '../io.js';
 import { addGlobalOptions, integer, withKms } from '../options.js';
+import { serves } from '../serves.js';
 
 /** GenerateRandom returns at most MAX_RANDOM_BYTES per call; larger requests take several. */
 const PER_CALL = MAX_RANDOM_BYTES;
@@ -17,8 +18,7 @@ interface RandomOptions {
 }
 
 export function registerRandom(program: Command): void {
-  const cmd = program
-    .command('random')
+  const cmd = serves(program.command('random'), 'generateRandom')
     .description('random bytes from the server CSPRNG')
     .addOption(
       new Option('--bytes <n>', `how many bytes (1..${MAX_BYTES})`)
