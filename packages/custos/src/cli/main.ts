@@ -20,6 +20,11 @@ import { registerServer } from './commands/server.js';
 import { registerSign } from './commands/sign.js';
 import { registerToken } from './commands/token.js';
 import { registerTrust } from './commands/trust.js';
+import { registerDataKeyPair } from './commands/data-key-pair.js';
+import { registerDerive } from './commands/derive.js';
+import { registerJoseKeys } from './commands/jose-keys.js';
+import { registerMac } from './commands/mac.js';
+import { registerReEncrypt } from './commands/re-encrypt.js';
 import { EXIT_USAGE, reportError } from './errors.js';
 import { addGlobalOptions } from './options.js';
 
@@ -66,6 +71,12 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
   registerTrust(program);
   registerJose(program);
   registerAttestation(program);
+  // Every operation from the CLI (issue 18)
+  registerReEncrypt(program);
+  registerDataKeyPair(program);
+  registerMac(program);
+  registerDerive(program);
+  registerJoseKeys(program);
   return program;
 }
 

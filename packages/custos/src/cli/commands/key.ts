@@ -18,6 +18,10 @@ import { type Column, printFields, printResult, printTable } from '../output.js'
 import { listAllAliases, registerKeyAlias } from './key-alias.js';
 import { registerKeyCertificate } from './key-certificate.js';
 import { registerKeyJwk } from './key-jwk.js';
+import { registerKeyImport } from './key-import.js';
+import { registerKeyPolicy } from './key-policy.js';
+import { registerKeyRotation } from './key-rotation.js';
+import { registerKeySettings } from './key-settings.js';
 import { registerKeyTag } from './key-tag.js';
 import { serves } from '../serves.js';
 
@@ -219,4 +223,8 @@ export function registerKey(program: Command): void {
   registerKeyTag(key);
   registerKeyCertificate(key);
   registerKeyJwk(key);
+  registerKeySettings(key);
+  registerKeyRotation(key);
+  registerKeyImport(key);
+  registerKeyPolicy(key);
 }
