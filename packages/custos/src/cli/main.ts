@@ -2,7 +2,8 @@
 // The `custos` command: builds the commander program from commands/*, runs it, turns failures into one line and an exit code.
 // Must not import the store or service; the api only inside `custos server`, dynamically (other commands load fast).
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
+import { CustosCommand } from './custos-command.js';
 import { registerAccessKey } from './commands/access-key.js';
 import { registerAttestation } from './commands/attestation.js';
 import { registerAudit } from './commands/audit.js';
@@ -39,7 +40,7 @@ function version(): string {
 
 /** The program; settings given here (exit override, output) are inherited by every subcommand made with `.command()`. */
 export function buildProgram(): Command {
-  const program = new Command('custos')
+  const program = new CustosCommand('custos')
     .description('Custos: a self-hosted Key Management Service (server and client)')
     .version(version(), '-V, --version')
     .enablePositionalOptions() // options before the command belong to `custos`, after it to the command
@@ -105,4 +106,9 @@ export async function run(argv: readonly string[]): Promise<number> {
 
 // Exit by setting the code and letting stdout drain; long-running commands (server, audit --follow)
 // resolve only when they are done.
+// A closed output pipe (`custos key list --json | head -0`) ends the command quietly: nobody reads what is left.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 process.exitCode = await run(process.argv.slice(2));

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { CliError, UsageError } from '../errors.js';
 import { openInput, openOutput, readAllBounded, writeAll } from '../io.js';
 import { addGlobalOptions, integer, splitKeyValue, withKms } from '../options.js';
-import { printJson, toJson } from '../output.js';
+import { printJson, textOrJson, toJson } from '../output.js';
 import { serves } from '../serves.js';
 
 /** A JSON object given inline or as @file. */
@@ -86,15 +86,15 @@ function registerJws(program: Command): void {
     .option('--out <file>', 'write the JWS to a file (default stdout)');
   addGlobalOptions(sign).action(async (o: JwsSignOptions, c: Command) => {
     const payload = await readAllBounded(openInput(o.in).stream, MAX_JOSE_BYTES, 'the payload');
-    await withKms(c, async (kms) => {
-      const { jws: compact } = await kms.signJws({
+    await withKms(c, async (kms, g) => {
+      const result = await kms.signJws({
         keyId: o.key,
         payload: base64url(payload),
         ...(o.header !== undefined && { protectedHeader: jsonObject(o.header, '--header') }),
         ...(o.detached && { detached: true }),
         ...(o.x5c && { includeX5c: true }),
       });
-      await writeAll(openOutput(o.out), [Buffer.from(`${compact}\n`, 'utf8')]);
+      await writeAll(openOutput(o.out), [textOrJson(g.json, result, `${result.jws}\n`)]);
     });
   });
 
@@ -126,13 +126,13 @@ function registerJwt(program: Command): void {
     .option('--out <file>', 'write the JWT to a file (default stdout)');
   addGlobalOptions(sign).action(async (o: JwtSignOptions, c: Command) => {
     const claims = jsonObject(o.claims, '--claims');
-    await withKms(c, async (kms) => {
-      const { jwt: token } = await kms.signJwt({
+    await withKms(c, async (kms, g) => {
+      const result = await kms.signJwt({
         keyId: o.key,
         claims,
         ...(o.expiresIn !== undefined && { expiresIn: o.expiresIn }),
       });
-      await writeAll(openOutput(o.out), [Buffer.from(`${token}\n`, 'utf8')]);
+      await writeAll(openOutput(o.out), [textOrJson(g.json, result, `${result.jwt}\n`)]);
     });
   });
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { openOutput, writeAll } from '../io.js';
 import { addGlobalOptions, withKms } from '../options.js';
-import { toJson } from '../output.js';
+import { textOrJson, toJson } from '../output.js';
 import { serves } from '../serves.js';
 
 interface KeyJwkOptions {
@@ -21,11 +21,11 @@ export function registerKeyJwk(key: Command): void {
     .option('--unpublish', 'stop showing it there')
     .option('--out <file>', 'write the JWK to a file (default stdout)');
   addGlobalOptions(cmd).action((keyId: string, o: KeyJwkOptions, c: Command) =>
-    withKms(c, async (kms) => {
+    withKms(c, async (kms, g) => {
       if (o.publish && o.unpublish) throw new UsageError('--publish and --unpublish exclude each other');
       if (o.publish || o.unpublish) await kms.updateKeyPublishJwk({ keyId, publishJwk: o.publish === true });
-      const { jwk } = await kms.getJwk({ keyId });
-      await writeAll(openOutput(o.out), [Buffer.from(`${toJson(jwk)}\n`, 'utf8')]);
+      const result = await kms.getJwk({ keyId });
+      await writeAll(openOutput(o.out), [textOrJson(g.json, result, `${toJson(result.jwk)}\n`)]);
     }),
   );
 }
