@@ -1,6 +1,6 @@
 // `custos server`: settings from flag > environment > --config JSON file > default, mapped onto startServer's options.
 // Must not import the store or service; imports the api dynamically, inside the action, so other commands load fast.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isKmsError } from '@custos/contract';
 import { type Command, Option } from 'commander';
@@ -367,6 +367,18 @@ function allowOrDeny(value: string, name: string): boolean {
   return value === 'allow';
 }
 
+/**
+ * Where the admin token is, as far as this start knows: the first start on a store writes it to its data directory;
+ * a later node on a shared database has no such file (the token is in the first node's directory).
+ */
+function adminTokenNote(server: { adminToken?: string; adminTokenFile: string }, root: string | undefined): string {
+  if (server.adminToken !== undefined || existsSync(server.adminTokenFile))
+    return `admin token in ${server.adminTokenFile}`;
+  if (root === 'shamir')
+    return `a new store's first admin token is written to ${server.adminTokenFile} when it is first unsealed`;
+  return `no admin token file here: ${server.adminTokenFile} does not exist, this store's first admin token was written to the data directory of the server that created it; or use a token made with custos token create`;
+}
+
 export function registerServer(program: Command): void {
   const cmd = program.command('server').description('run the Custos server (REST API) on a data directory');
   for (const s of SETTINGS)
@@ -395,7 +407,7 @@ export function registerServer(program: Command): void {
       throw isKmsError(err) && err.code === 'VALIDATION_ERROR' ? new UsageError(err.message) : err;
     });
     installSignalHandlers(server);
-    process.stderr.write(`custos: listening on ${server.url} (admin token in ${server.adminTokenFile})\n`);
+    process.stderr.write(`custos: listening on ${server.url} (${adminTokenNote(server, options.rootOfTrust?.kind)})\n`);
     if (options.rootOfTrust?.kind === 'shamir')
       process.stderr.write('custos: sealed: unseal it with custos operator unseal (its threshold of shares)\n');
   });
