@@ -9,9 +9,14 @@ import { addGlobalOptions, integer, withKms } from '../options.js';
 import { printFields, printJson, printResult, toJson } from '../output.js';
 import { serves } from '../serves.js';
 
-/** `none` clears a constraint (null on the wire); anything else goes through `parse`. */
-function orNone<T>(parse: (value: string) => T): (value: string) => T | null {
-  return (value) => (value === 'none' ? null : parse(value));
+/** `none` clears a constraint (null on the wire, mapped by {@link cleared}: commander turns a null value into ''). */
+function orNone<T>(parse: (value: string) => T): (value: string) => T | 'none' {
+  return (value) => (value === 'none' ? 'none' : parse(value));
+}
+
+/** The wire value of an option given: null for `none`. */
+function cleared<T>(value: T | 'none'): T | null {
+  return value === 'none' ? null : value;
 }
 
 function date(option: string): (value: string) => Date {
@@ -30,10 +35,10 @@ function algorithms(value: string): Algorithm[] {
 }
 
 interface ConstraintOptions {
-  allowedAlgorithms?: Algorithm[] | null;
-  notBefore?: Date | null;
-  notAfter?: Date | null;
-  maxUses?: number | null;
+  allowedAlgorithms?: Algorithm[] | 'none';
+  notBefore?: Date | 'none';
+  notAfter?: Date | 'none';
+  maxUses?: number | 'none';
 }
 
 function printConstraints(m: KeyMetadata): void {
@@ -76,10 +81,10 @@ export function registerKeySettings(key: Command): void {
     withKms(c, async (kms, g) => {
       const { keyMetadata } = await kms.updateKeyConstraints({
         keyId,
-        ...(o.allowedAlgorithms !== undefined && { allowedAlgorithms: o.allowedAlgorithms }),
-        ...(o.notBefore !== undefined && { notBefore: o.notBefore }),
-        ...(o.notAfter !== undefined && { notAfter: o.notAfter }),
-        ...(o.maxUses !== undefined && { maxUses: o.maxUses }),
+        ...(o.allowedAlgorithms !== undefined && { allowedAlgorithms: cleared(o.allowedAlgorithms) }),
+        ...(o.notBefore !== undefined && { notBefore: cleared(o.notBefore) }),
+        ...(o.notAfter !== undefined && { notAfter: cleared(o.notAfter) }),
+        ...(o.maxUses !== undefined && { maxUses: cleared(o.maxUses) }),
       });
       printResult(g.json, keyMetadata, printConstraints);
     }),
