@@ -45,10 +45,3 @@ export function readFileOption(path: string, option: string): Buffer {
     throw new UsageError(`${option}: cannot read ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`);
   }
 }
-
-/** Bytes given as base64 text, a usage error naming the option otherwise. */
-export function base64Option(value: string, option: string): Buffer {
-  const text = value.trim();
-  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) throw new UsageError(`${option} is not base64`);
-  return Buffer.from(text, 'base64');
-}

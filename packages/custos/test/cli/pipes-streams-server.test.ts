@@ -25,7 +25,9 @@ function runClosingStdout(args: string[], readBytes: number) {
   });
   if (readBytes === 0) child.stdout!.destroy();
   return new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    child.on('close', (code) => resolve({ code, stderr }));
+    child.on('close', (code) => {
+      resolve({ code, stderr });
+    });
   });
 }
 
@@ -106,7 +108,9 @@ describe('the CLI as a process', { timeout: 120_000 }, () => {
           resolve();
         }
       }, 25);
-      child.on('exit', () => reject(new Error(`server exited: ${stderr}`)));
+      child.on('exit', () => {
+        reject(new Error(`server exited: ${stderr}`));
+      });
     });
     expect(stderr).toContain(`admin token in ${join(t.dir, 'own', 'admin.token')}`);
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

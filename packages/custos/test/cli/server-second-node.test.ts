@@ -31,7 +31,9 @@ async function startNode(dir: string, rootKeyFile: string): Promise<string> {
       const line = stderr.split('\n').find((l) => l.includes('listening on'));
       if (line !== undefined) resolve(line);
     });
-    child.on('exit', (code) => reject(new Error(`custos server exited ${String(code)}: ${stderr}`)));
+    child.on('exit', (code) => {
+      reject(new Error(`custos server exited ${String(code)}: ${stderr}`));
+    });
   });
 }
 

@@ -90,7 +90,8 @@ export function registerDerive(program: Command): void {
     .option('--force', 'with --bytes: write raw bytes even to a terminal');
   addGlobalOptions(derive).action((o: DeriveKeyOptions, c: Command) =>
     withKms(c, async (kms, g) => {
-      if ((o.bytes === undefined) === (o.storeAs === undefined))
+      const { bytes, storeAs } = o;
+      if ((bytes === undefined) === (storeAs === undefined))
         throw new UsageError('give exactly one of --bytes <n> and --store-as <spec>');
       const base = {
         keyId: o.key,
@@ -111,7 +112,7 @@ export function registerDerive(program: Command): void {
         printResult(g.json, r, (x) => process.stdout.write(`${x.keyMetadata?.keyId ?? '-'}  ${o.storeAs ?? ''}\n`));
         return;
       }
-      const r = await kms.deriveKey({ ...base, numberOfBytes: o.bytes! });
+      const r = await kms.deriveKey({ ...base, numberOfBytes: bytes ?? 0 });
       const plaintext = r.plaintext ?? new Uint8Array();
       try {
         await writeResult(g.json, o, r, plaintext, 'raw derived bytes', 0o600);

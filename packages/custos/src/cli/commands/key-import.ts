@@ -114,9 +114,10 @@ export function registerKeyImport(key: Command): void {
     .addOption(new Option('--expiration-model <model>', 'whether the material expires').choices(EXPIRATION_MODELS));
   addGlobalOptions(wrappingOptions(imp)).action((keyId: string, o: ImportOptions, c: Command) =>
     withKms(c, async (kms, g) => {
-      if ((o.material === undefined) === (o.encryptedMaterial === undefined))
+      const { encryptedMaterial, importToken: tokenFile } = o;
+      if ((o.material === undefined) === (encryptedMaterial === undefined))
         throw new UsageError('give either --material or --encrypted-material (with --import-token)');
-      if ((o.encryptedMaterial === undefined) !== (o.importToken === undefined))
+      if ((encryptedMaterial === undefined) !== (tokenFile === undefined))
         throw new UsageError('--encrypted-material and --import-token go together');
       let encryptedKeyMaterial: Buffer;
       let importToken: Uint8Array;
@@ -136,9 +137,11 @@ export function registerKeyImport(key: Command): void {
         } finally {
           material.fill(0);
         }
+      } else if (encryptedMaterial !== undefined && tokenFile !== undefined) {
+        encryptedKeyMaterial = readFileOption(encryptedMaterial, '--encrypted-material');
+        importToken = readFileOption(tokenFile, '--import-token');
       } else {
-        encryptedKeyMaterial = readFileOption(o.encryptedMaterial!, '--encrypted-material');
-        importToken = readFileOption(o.importToken!, '--import-token');
+        return; // excluded above
       }
       const r = await kms.importKeyMaterial({
         keyId,

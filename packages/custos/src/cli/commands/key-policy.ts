@@ -11,7 +11,7 @@ import { serves } from '../serves.js';
 const MAX_POLICY_BYTES = 32_768;
 
 /** The policy key's policy commands hang under (`key policy ...`); other policy commands may join it. */
-export function keyPolicyGroup(key: Command): Command {
+function keyPolicyGroup(key: Command): Command {
   return key.commands.find((c) => c.name() === 'policy') ?? key.command('policy').description('the key policy');
 }
 

@@ -110,7 +110,10 @@ export function registerKeySettings(key: Command): void {
           format: o.format,
           ...(o.keyVersion !== undefined && { keyVersion: o.keyVersion }),
         });
-        if (g.json && o.out === undefined) return printJson(result);
+        if (g.json && o.out === undefined) {
+          printJson(result);
+          return;
+        }
         const text = g.json ? toJson(result) : (result.pem ?? toJson(result.jwk));
         await writeAll(openOutput(o.out, 0o600), [Buffer.from(text.endsWith('\n') ? text : `${text}\n`, 'utf8')]);
       }),
