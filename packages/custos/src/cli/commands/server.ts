@@ -1,6 +1,6 @@
 // `custos server`: settings from flag > environment > --config JSON file > default, mapped onto startServer's options.
 // Must not import the store or service; imports the api dynamically, inside the action, so other commands load fast.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isKmsError } from '@custos/contract';
 import { type Command, Option } from 'commander';
@@ -8,6 +8,7 @@ import { type Command, Option } from 'commander';
 import type { ServerOptions } from '../../api/server.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_DATA_DIR } from '../options.js';
+import { adminTokenNote } from './server-admin-token.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
@@ -365,18 +366,6 @@ export function serverOptions(s: ServerSettings): ServerOptions {
 function allowOrDeny(value: string, name: string): boolean {
   if (value !== 'allow' && value !== 'deny') throw new UsageError(`${name} must be allow or deny, got '${value}'`);
   return value === 'allow';
-}
-
-/**
- * Where the admin token is, as far as this start knows: the first start on a store writes it to its data directory;
- * a later node on a shared database has no such file (the token is in the first node's directory).
- */
-function adminTokenNote(server: { adminToken?: string; adminTokenFile: string }, root: string | undefined): string {
-  if (server.adminToken !== undefined || existsSync(server.adminTokenFile))
-    return `admin token in ${server.adminTokenFile}`;
-  if (root === 'shamir')
-    return `a new store's first admin token is written to ${server.adminTokenFile} when it is first unsealed`;
-  return `no admin token file here: ${server.adminTokenFile} does not exist, this store's first admin token was written to the data directory of the server that created it; or use a token made with custos token create`;
 }
 
 export function registerServer(program: Command): void {
