@@ -243,6 +243,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           } finally {
             await gate.close();
           }
+          logger?.info('drained: in-flight requests finished, store and root of trust closed');
         })();
         return closing;
       },

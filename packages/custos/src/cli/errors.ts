@@ -56,7 +56,6 @@ function describeError(err: unknown): { code: string; message: string; exitCode:
   const netCode = systemCode(cause) ?? systemCode(err);
   if (netCode && UNREACHABLE.has(netCode))
     return { code: 'UNAVAILABLE', message: `cannot reach the server (${netCode})`, exitCode: EXIT_FAILURE };
-  if (netCode === 'EPIPE') return { code: 'IO_ERROR', message: 'output closed early (EPIPE)', exitCode: EXIT_FAILURE };
   if (netCode?.startsWith('E') && err instanceof Error)
     return { code: 'IO_ERROR', message: err.message, exitCode: EXIT_FAILURE };
   const message = err instanceof Error ? err.message : String(err);
@@ -71,6 +70,8 @@ function formatError(err: unknown): string {
 
 /** Prints the error line (plus the stack when CUSTOS_DEBUG=1) and returns the exit status. */
 export function reportError(err: unknown): number {
+  // The output pipe closed under a write (`| head`): nobody reads what is left, nothing to report.
+  if (systemCode(err) === 'EPIPE' || systemCode((err as { cause?: unknown } | null)?.cause) === 'EPIPE') return 0;
   process.stderr.write(`${formatError(err)}\n`);
   if (process.env.CUSTOS_DEBUG === '1' && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   return describeError(err).exitCode;

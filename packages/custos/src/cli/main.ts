@@ -2,7 +2,8 @@
 // The `custos` command: builds the commander program from commands/*, runs it, turns failures into one line and an exit code.
 // Must not import the store or service; the api only inside `custos server`, dynamically (other commands load fast).
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
+import { CustosCommand } from './custos-command.js';
 import { registerAccessKey } from './commands/access-key.js';
 import { registerAttestation } from './commands/attestation.js';
 import { registerAudit } from './commands/audit.js';
@@ -20,6 +21,11 @@ import { registerServer } from './commands/server.js';
 import { registerSign } from './commands/sign.js';
 import { registerToken } from './commands/token.js';
 import { registerTrust } from './commands/trust.js';
+import { registerDataKeyPair } from './commands/data-key-pair.js';
+import { registerDerive } from './commands/derive.js';
+import { registerJoseKeys } from './commands/jose-keys.js';
+import { registerMac } from './commands/mac.js';
+import { registerReEncrypt } from './commands/re-encrypt.js';
 import { EXIT_USAGE, reportError } from './errors.js';
 import { addGlobalOptions } from './options.js';
 
@@ -34,7 +40,7 @@ function version(): string {
 
 /** The program; settings given here (exit override, output) are inherited by every subcommand made with `.command()`. */
 export function buildProgram(): Command {
-  const program = new Command('custos')
+  const program = new CustosCommand('custos')
     .description('Custos: a self-hosted Key Management Service (server and client)')
     .version(version(), '-V, --version')
     .enablePositionalOptions() // options before the command belong to `custos`, after it to the command
@@ -66,6 +72,12 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
   registerTrust(program);
   registerJose(program);
   registerAttestation(program);
+  // Every operation from the CLI (issue 18)
+  registerReEncrypt(program);
+  registerDataKeyPair(program);
+  registerMac(program);
+  registerDerive(program);
+  registerJoseKeys(program);
   return program;
 }
 
@@ -94,4 +106,9 @@ export async function run(argv: readonly string[]): Promise<number> {
 
 // Exit by setting the code and letting stdout drain; long-running commands (server, audit --follow)
 // resolve only when they are done.
+// A closed output pipe (`custos key list --json | head -0`) ends the command quietly: nobody reads what is left.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 process.exitCode = await run(process.argv.slice(2));

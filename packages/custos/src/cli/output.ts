@@ -66,3 +66,8 @@ export function printResult<T>(json: boolean | undefined, value: T, human: (valu
   if (json) printJson(value);
   else human(value);
 }
+
+/** What a text-writing command (a JWS, a PEM, a JWK) writes: its text, or under --json the whole result as JSON. */
+export function textOrJson(json: boolean | undefined, value: unknown, text: string): Buffer {
+  return Buffer.from(json ? `${toJson(value)}\n` : text, 'utf8');
+}

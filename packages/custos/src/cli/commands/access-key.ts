@@ -4,6 +4,7 @@ import { ROLES, type Role } from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { addGlobalOptions, collectRole, listAll, withKms } from '../options.js';
 import { printFields, printResult, printTable } from '../output.js';
+import { serves } from '../serves.js';
 
 interface CreateOptions {
   role: Role[];
@@ -14,8 +15,7 @@ interface CreateOptions {
 export function registerAccessKey(program: Command): void {
   const accessKey = program.command('access-key').description('manage AWS access keys (for AWS SDKs and the AWS CLI)');
 
-  const create = accessKey
-    .command('create')
+  const create = serves(accessKey.command('create'), 'createAccessKey')
     .description('create an access key pair; the secret is printed once and cannot be shown again')
     .addOption(
       new Option('--role <role>', `role (repeatable): ${ROLES.join(', ')}`)
@@ -43,7 +43,9 @@ export function registerAccessKey(program: Command): void {
     }),
   );
 
-  const list = accessKey.command('list').description('list access keys (never their secrets)');
+  const list = serves(accessKey.command('list'), 'listAccessKeys').description(
+    'list access keys (never their secrets)',
+  );
   addGlobalOptions(list).action((_o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const accessKeys = await listAll(
@@ -64,8 +66,7 @@ export function registerAccessKey(program: Command): void {
     }),
   );
 
-  const revoke = accessKey
-    .command('revoke')
+  const revoke = serves(accessKey.command('revoke'), 'revokeAccessKey')
     .description('revoke an access key: it stops authenticating at once')
     .argument('<accessKeyId>', 'the access key id');
   addGlobalOptions(revoke).action((accessKeyId: string, _o: unknown, cmd: Command) =>

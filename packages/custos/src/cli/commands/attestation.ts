@@ -6,6 +6,7 @@ import { CliError, UsageError } from '../errors.js';
 import { addGlobalOptions, globalOptions, withKms } from '../options.js';
 import { printJson, printResult } from '../output.js';
 import { readPemBlocks, readText, writePem } from './pem-files.js';
+import { serves } from '../serves.js';
 
 /** A challenge as hex on the command line: 16..128 bytes (the server checks the length again). */
 function challengeBytes(hex: string): Buffer {
@@ -14,8 +15,7 @@ function challengeBytes(hex: string): Buffer {
 }
 
 function registerKeyAttest(key: Command): void {
-  const attest = key
-    .command('attest')
+  const attest = serves(key.command('attest'), 'attestKey')
     .description('attest a key: an X.509 chain of its public key (key pairs) or a JWS (secret keys), leaf first')
     .requiredOption('--key <id|alias>', 'key id, ARN or alias')
     .requiredOption('--challenge <hex>', "the verifier's challenge, 16..128 bytes as hex")
@@ -35,8 +35,7 @@ function registerAttestationCommands(program: Command): void {
     .command('attestation')
     .description("key attestation: this server's trust anchors, and verifying an attestation");
 
-  const roots = attestation
-    .command('roots')
+  const roots = serves(attestation.command('roots'), 'getAttestationRoots')
     .description('the attestation trust anchors a verifier pins (PEM)')
     .option('--out <file>', 'write the PEM to a file (default stdout)');
   addGlobalOptions(roots).action((o: { out?: string }, cmd: Command) =>
@@ -77,8 +76,7 @@ function registerOperatorAttestation(operator: Command): void {
     .command('attestation')
     .description("the attestation identity's certificate chain (admin): a CSR for your CA, then set-chain");
 
-  const csr = attestation
-    .command('csr')
+  const csr = serves(attestation.command('csr'), 'createAttestationCsr')
     .description('a PKCS#10 request for the attestation key, for your CA to issue a CA certificate')
     .option('--subject <dn>', 'subject name (default "CN=Custos attestation")')
     .option('--out <file>', 'write the PEM to a file (default stdout)');
@@ -90,8 +88,7 @@ function registerOperatorAttestation(operator: Command): void {
     }),
   );
 
-  const setChain = attestation
-    .command('set-chain')
+  const setChain = serves(attestation.command('set-chain'), 'setAttestationChain')
     .description("replace the identity's chain (leaf = the attestation key's CA certificate ... your root)")
     .requiredOption('--in <file>', 'the PEM chain, leaf first, ending at your self-signed root');
   addGlobalOptions(setChain).action((o: { in: string }, cmd: Command) =>

@@ -11,6 +11,7 @@ import { CliError, UsageError } from '../errors.js';
 import { openOutput, writeAll } from '../io.js';
 import { addGlobalOptions, globalOptions, withKms } from '../options.js';
 import { printJson } from '../output.js';
+import { serves } from '../serves.js';
 
 /** The export file's first line names its layout (service/audit/offline-verify.ts reads it; never edited). */
 const EXPORT_FORMAT = 'custos-audit-export/v1';
@@ -135,8 +136,7 @@ function readPassphrase(path: string): string {
 /** Adds `export` and `public-key` under `custos audit`. */
 export function registerAuditExport(audit: Command): void {
   addGlobalOptions(
-    audit
-      .command('export')
+    serves(audit.command('export'), 'exportAuditRecords')
       .description(
         'write the records older than a date, up to the anchor a prune with that date keeps, as JSON lines with ' +
           'their signed checkpoints (verify with: custos audit verify --file)',
@@ -159,8 +159,7 @@ export function registerAuditExport(audit: Command): void {
     }),
   );
   addGlobalOptions(
-    audit
-      .command('public-key')
+    serves(audit.command('public-key'), 'getAuditPublicKey')
       .description('print (or --out: write) the public key that signs the audit checkpoints, to pin for verify --file')
       .option('--out <file>', 'write the SPKI PEM to this file'),
   ).action((o: { out?: string }, c: Command) =>

@@ -15,6 +15,7 @@ import {
   verifyExportAction,
   type VerifyFileOptions,
 } from './audit-export.js';
+import { serves } from '../serves.js';
 
 interface AuditOptions {
   key?: string;
@@ -71,8 +72,7 @@ async function fetchRecords(
 }
 
 export function registerAudit(program: Command): void {
-  const cmd = program
-    .command('audit')
+  const cmd = serves(program.command('audit'), 'listAuditRecords')
     .description('list audit records, oldest first (--follow: keep printing new ones until Ctrl-C)')
     .option('--key <key>', 'only the records of this key')
     .addOption(
@@ -133,8 +133,7 @@ export function registerAudit(program: Command): void {
   );
   addVerifyFileOptions(
     addGlobalOptions(
-      cmd
-        .command('verify')
+      serves(cmd.command('verify'), 'verifyAuditChain')
         .description('check the audit chain and the signed checkpoints: exit 0 if intact, 1 if not')
         .option(
           '--receipt <receipt>',
@@ -165,8 +164,7 @@ export function registerAudit(program: Command): void {
         }),
   );
   addGlobalOptions(
-    cmd
-      .command('prune')
+    serves(cmd.command('prune'), 'pruneAuditRecords')
       .description('delete the records older than a date that a signed checkpoint covers (the chain stays verifiable)')
       .addOption(new Option('--before <date>', 'an ISO 8601 date or time').argParser(isoDate).makeOptionMandatory()),
   ).action((o: { before: Date }, c: Command) =>

@@ -4,9 +4,11 @@ import { ByteReader, encryptStream } from '@custos/client/stream';
 import { ENCRYPTION_ALGORITHMS, MAX_MESSAGE_BYTES, type EncryptionAlgorithm } from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { guardBinaryOutput, openInput, openOutput, readAllBounded, withProgress, writeAll } from '../io.js';
-import { addGlobalOptions, collectKeyValue, withKms } from '../options.js';
+import { addGlobalOptions, collectKeyValue, globalOptions, withKms } from '../options.js';
+import { UsageError } from '../errors.js';
+import { textOrJson } from '../output.js';
+import { serves } from '../serves.js';
 
-/** The most plaintext one Encrypt call takes (AWS KMS Encrypt); larger inputs use the envelope stream. */
 /** Input up to this size goes in one Encrypt call (the contract's plaintext limit). */
 const ENCRYPT_LIMIT = MAX_MESSAGE_BYTES;
 
@@ -20,8 +22,7 @@ interface EncryptOptions {
 }
 
 export function registerEncrypt(program: Command): void {
-  const cmd = program
-    .command('encrypt')
+  const cmd = serves(program.command('encrypt'), 'encrypt')
     .description(
       `encrypt stdin (or --in) under a key: up to ${ENCRYPT_LIMIT} bytes in one Encrypt call (the output is the KMS blob), larger inputs under a fresh data key in the CSTE envelope stream`,
     )
@@ -39,11 +40,30 @@ export function registerEncrypt(program: Command): void {
 }
 
 async function encrypt(o: EncryptOptions, cmd: Command): Promise<void> {
-  guardBinaryOutput(o.out, o.force, 'binary ciphertext');
+  const json = globalOptions(cmd).json;
+  if (!json) guardBinaryOutput(o.out, o.force, 'binary ciphertext');
   const input = openInput(o.in);
   const source = withProgress(input.stream, input.size);
   const encryptionContext = o.context;
   await withKms(cmd, async (kms) => {
+    if (json) {
+      // One Encrypt call, its result as JSON (the blob as base64); a stream is bytes, and has no JSON form.
+      const plaintext = await readAllBounded(
+        source,
+        ENCRYPT_LIMIT,
+        'the input (--json encrypts in one Encrypt call; drop --json for the envelope stream)',
+      );
+      if (plaintext.length === 0)
+        throw new UsageError('--json encrypts in one Encrypt call, which needs 1 byte or more');
+      const result = await kms.encrypt({
+        keyId: o.key,
+        plaintext,
+        ...(o.algorithm && { encryptionAlgorithm: o.algorithm }),
+        ...(encryptionContext && { encryptionContext }),
+      });
+      const text = textOrJson(true, result, '');
+      return writeAll(openOutput(o.out), [text]);
+    }
     if (o.algorithm !== undefined && o.algorithm !== 'SYMMETRIC_DEFAULT') {
       const plaintext = await readAllBounded(source, ENCRYPT_LIMIT, 'the input');
       const { ciphertextBlob } = await kms.encrypt({

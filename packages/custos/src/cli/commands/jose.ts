@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { CliError, UsageError } from '../errors.js';
 import { openInput, openOutput, readAllBounded, writeAll } from '../io.js';
 import { addGlobalOptions, integer, splitKeyValue, withKms } from '../options.js';
-import { printJson, toJson } from '../output.js';
+import { printJson, textOrJson, toJson } from '../output.js';
+import { serves } from '../serves.js';
 
 /** A JSON object given inline or as @file. */
 function jsonObject(value: string, what: string): Record<string, unknown> {
@@ -57,8 +58,7 @@ interface JwtSignOptions {
 }
 
 function registerJwks(program: Command): void {
-  const cmd = program
-    .command('jwks')
+  const cmd = serves(program.command('jwks'), 'listJwks')
     .description('print the JWK Set of the enabled asymmetric keys (keyrings have no filter yet: filter by tag)')
     .option('--tag <key[=value]>', 'only keys with this tag (and value)');
   addGlobalOptions(cmd).action((o: { tag?: string }, c: Command) =>
@@ -76,8 +76,7 @@ function registerJwks(program: Command): void {
 
 function registerJws(program: Command): void {
   const jws = program.command('jws').description('JSON Web Signatures (RFC 7515) with Custos keys');
-  const sign = jws
-    .command('sign')
+  const sign = serves(jws.command('sign'), 'signJws')
     .description('sign stdin (or --in) as a compact JWS; alg and kid are the key’s')
     .requiredOption('--key <id|alias>', 'key id, ARN or alias of a SIGN_VERIFY key')
     .option('--in <file>', 'the payload (default stdin)')
@@ -87,20 +86,19 @@ function registerJws(program: Command): void {
     .option('--out <file>', 'write the JWS to a file (default stdout)');
   addGlobalOptions(sign).action(async (o: JwsSignOptions, c: Command) => {
     const payload = await readAllBounded(openInput(o.in).stream, MAX_JOSE_BYTES, 'the payload');
-    await withKms(c, async (kms) => {
-      const { jws: compact } = await kms.signJws({
+    await withKms(c, async (kms, g) => {
+      const result = await kms.signJws({
         keyId: o.key,
         payload: base64url(payload),
         ...(o.header !== undefined && { protectedHeader: jsonObject(o.header, '--header') }),
         ...(o.detached && { detached: true }),
         ...(o.x5c && { includeX5c: true }),
       });
-      await writeAll(openOutput(o.out), [Buffer.from(`${compact}\n`, 'utf8')]);
+      await writeAll(openOutput(o.out), [textOrJson(g.json, result, `${result.jws}\n`)]);
     });
   });
 
-  const verify = jws
-    .command('verify')
+  const verify = serves(jws.command('verify'), 'verifyJws')
     .description(
       'verify a compact JWS or JWT from stdin (or --in) with the key its kid names: exit 0 if valid, 1 if not',
     )
@@ -120,8 +118,7 @@ function registerJws(program: Command): void {
 
 function registerJwt(program: Command): void {
   const jwt = program.command('jwt').description('JSON Web Tokens (RFC 7519) signed by Custos keys');
-  const sign = jwt
-    .command('sign')
+  const sign = serves(jwt.command('sign'), 'signJwt')
     .description('sign a claims set as a JWT (iat set by Custos, exp with --expires-in, kid and alg the key’s)')
     .requiredOption('--key <id|alias>', 'key id, ARN or alias of a SIGN_VERIFY key')
     .requiredOption('--claims <json|@file>', 'the claims, a JSON object')
@@ -129,13 +126,13 @@ function registerJwt(program: Command): void {
     .option('--out <file>', 'write the JWT to a file (default stdout)');
   addGlobalOptions(sign).action(async (o: JwtSignOptions, c: Command) => {
     const claims = jsonObject(o.claims, '--claims');
-    await withKms(c, async (kms) => {
-      const { jwt: token } = await kms.signJwt({
+    await withKms(c, async (kms, g) => {
+      const result = await kms.signJwt({
         keyId: o.key,
         claims,
         ...(o.expiresIn !== undefined && { expiresIn: o.expiresIn }),
       });
-      await writeAll(openOutput(o.out), [Buffer.from(`${token}\n`, 'utf8')]);
+      await writeAll(openOutput(o.out), [textOrJson(g.json, result, `${result.jwt}\n`)]);
     });
   });
 }

@@ -4,6 +4,7 @@ import type { AliasListEntry, Kms } from '@custos/contract';
 import type { Command } from 'commander';
 import { addGlobalOptions, aliasName, listAll, withKms } from '../options.js';
 import { printResult, printTable } from '../output.js';
+import { serves } from '../serves.js';
 
 /** Every alias (all pages), optionally of one key. */
 export function listAllAliases(kms: Kms, keyId?: string): Promise<AliasListEntry[]> {
@@ -27,8 +28,7 @@ function done(json: boolean | undefined, result: Record<string, unknown>, line: 
 export function registerKeyAlias(key: Command): void {
   const alias = key.command('alias').description('manage aliases (alias/name)');
 
-  const create = alias
-    .command('create')
+  const create = serves(alias.command('create'), 'createAlias')
     .description('create an alias for a key')
     .argument('<alias>', 'alias/name or name')
     .argument('<key>', 'key id, ARN or alias');
@@ -40,8 +40,7 @@ export function registerKeyAlias(key: Command): void {
     }),
   );
 
-  const update = alias
-    .command('update')
+  const update = serves(alias.command('update'), 'updateAlias')
     .description('point an alias at another key')
     .argument('<alias>', 'alias/name or name')
     .argument('<key>', 'key id, ARN or alias');
@@ -53,8 +52,7 @@ export function registerKeyAlias(key: Command): void {
     }),
   );
 
-  const del = alias
-    .command('delete')
+  const del = serves(alias.command('delete'), 'deleteAlias')
     .description('delete an alias (never the key)')
     .argument('<alias>', 'alias/name or name');
   addGlobalOptions(del).action((name: string, _o: unknown, cmd: Command) =>
@@ -65,7 +63,9 @@ export function registerKeyAlias(key: Command): void {
     }),
   );
 
-  const list = alias.command('list').description('list aliases').option('--key <key>', 'only the aliases of this key');
+  const list = serves(alias.command('list'), 'listAliases')
+    .description('list aliases')
+    .option('--key <key>', 'only the aliases of this key');
   addGlobalOptions(list).action((o: { key?: string }, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const aliases = await listAllAliases(kms, o.key);

@@ -5,6 +5,7 @@ import { type Command, Option } from 'commander';
 import { addGlobalOptions, integer, withKms } from '../options.js';
 import { printJson } from '../output.js';
 import { collect, readPemBlocks, readText, writePem } from './pem-files.js';
+import { serves } from '../serves.js';
 
 interface SigningOptions {
   key: string;
@@ -47,7 +48,9 @@ const DAYS = integer('--days', 1, 36500);
 const PATH_LENGTH = integer('--path-length', 0, 16);
 
 export function registerKeyCertificate(key: Command): void {
-  const csr = signing(key.command('csr').description('make a PKCS#10 certificate request signed by the key'))
+  const csr = signing(
+    serves(key.command('csr'), 'createCsr').description('make a PKCS#10 certificate request signed by the key'),
+  )
     .requiredOption('--subject <dn>', 'subject name, e.g. "CN=orders,O=Acme"')
     .option('--san <name>', 'subject alternative name: DNS:…, IP:…, email:…, URI:… (repeatable)', collect);
   addGlobalOptions(csr).action((o: CsrOptions, cmd: Command) =>
@@ -65,8 +68,7 @@ export function registerKeyCertificate(key: Command): void {
 
   const certificate = key.command('certificate').description("a key's certificate chain; Custos as a CA");
 
-  const set = certificate
-    .command('set')
+  const set = serves(certificate.command('set'), 'setKeyCertificate')
     .description("store the key's certificate chain (leaf first; checked against the trust store)")
     .requiredOption('--key <id|alias>', 'key id, ARN or alias')
     .requiredOption('--in <file>', 'PEM file: the leaf certificate, then its intermediates')
@@ -83,8 +85,7 @@ export function registerKeyCertificate(key: Command): void {
     }),
   );
 
-  const get = certificate
-    .command('get')
+  const get = serves(certificate.command('get'), 'getKeyCertificate')
     .description("write the key's certificate chain as PEM (leaf first)")
     .requiredOption('--key <id|alias>', 'key id, ARN or alias')
     .option('--out <file>', 'write the chain to a file (default stdout)');
@@ -97,7 +98,9 @@ export function registerKeyCertificate(key: Command): void {
   );
 
   const selfSigned = signing(
-    certificate.command('self-signed').description("make a self-signed certificate and store it as the key's"),
+    serves(certificate.command('self-signed'), 'createSelfSignedCertificate').description(
+      "make a self-signed certificate and store it as the key's",
+    ),
   )
     .requiredOption('--subject <dn>', 'subject name, e.g. "CN=Acme Root CA,O=Acme"')
     .requiredOption('--days <n>', 'validity in days', DAYS)
@@ -121,7 +124,9 @@ export function registerKeyCertificate(key: Command): void {
   );
 
   const issue = signing(
-    certificate.command('issue').description("sign a CSR with the key, whose certificate must be a CA's"),
+    serves(certificate.command('issue'), 'issueCertificate').description(
+      "sign a CSR with the key, whose certificate must be a CA's",
+    ),
   )
     .requiredOption('--csr <file>', 'the PEM certificate request')
     .requiredOption('--days <n>', 'validity in days', DAYS)

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { openOutput, writeAll } from '../io.js';
 import { addGlobalOptions, withKms } from '../options.js';
-import { toJson } from '../output.js';
+import { textOrJson, toJson } from '../output.js';
+import { serves } from '../serves.js';
 
 interface KeyJwkOptions {
   publish?: boolean;
@@ -13,19 +14,18 @@ interface KeyJwkOptions {
 }
 
 export function registerKeyJwk(key: Command): void {
-  const cmd = key
-    .command('jwk')
+  const cmd = serves(key.command('jwk'), 'getJwk', 'updateKeyPublishJwk')
     .description("print the key's public JWK; --publish / --unpublish set whether /.well-known/jwks.json shows it")
     .argument('<key>', 'key id, ARN or alias of an asymmetric key')
     .option('--publish', 'show the key in /.well-known/jwks.json (enabled signing keys)')
     .option('--unpublish', 'stop showing it there')
     .option('--out <file>', 'write the JWK to a file (default stdout)');
   addGlobalOptions(cmd).action((keyId: string, o: KeyJwkOptions, c: Command) =>
-    withKms(c, async (kms) => {
+    withKms(c, async (kms, g) => {
       if (o.publish && o.unpublish) throw new UsageError('--publish and --unpublish exclude each other');
       if (o.publish || o.unpublish) await kms.updateKeyPublishJwk({ keyId, publishJwk: o.publish === true });
-      const { jwk } = await kms.getJwk({ keyId });
-      await writeAll(openOutput(o.out), [Buffer.from(`${toJson(jwk)}\n`, 'utf8')]);
+      const result = await kms.getJwk({ keyId });
+      await writeAll(openOutput(o.out), [textOrJson(g.json, result, `${toJson(result.jwk)}\n`)]);
     }),
   );
 }

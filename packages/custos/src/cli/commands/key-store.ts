@@ -8,6 +8,7 @@ import { CliError, UsageError } from '../errors.js';
 import { readAllBounded } from '../io.js';
 import { addGlobalOptions, listAll, withKms } from '../options.js';
 import { printFields, printResult, printTable } from '../output.js';
+import { serves } from '../serves.js';
 
 /** A PIN is short; anything longer is a mistake (the wrong file). */
 const MAX_PIN_BYTES = 1024;
@@ -67,8 +68,7 @@ export function registerKeyStore(program: Command): void {
     .command('key-store')
     .description('manage custom key stores (AWS CloudHSM key stores; on Custos, PKCS#11 tokens of --hsm-module)');
 
-  const create = keyStore
-    .command('create')
+  const create = serves(keyStore.command('create'), 'createCustomKeyStore')
     .description('create a custom key store on a PKCS#11 token (DISCONNECTED until connected)')
     .requiredOption('--name <name>', 'a unique friendly name')
     .requiredOption('--token-label <label>', "the PKCS#11 token's label (AWS CloudHsmClusterId)")
@@ -86,8 +86,7 @@ export function registerKeyStore(program: Command): void {
     }),
   );
 
-  const describe = keyStore
-    .command('describe')
+  const describe = serves(keyStore.command('describe'), 'describeCustomKeyStores')
     .description('describe one custom key store (by id or --name), or all')
     .argument('[customKeyStoreId]', 'the store id (cks-...)')
     .option('--name <name>', 'the store name');
@@ -118,8 +117,7 @@ export function registerKeyStore(program: Command): void {
     }),
   );
 
-  const connect = keyStore
-    .command('connect')
+  const connect = serves(keyStore.command('connect'), 'connectCustomKeyStore')
     .description('connect a custom key store to its token; exits 1 with the ConnectionErrorCode if it FAILED')
     .argument('<customKeyStoreId>', 'the store id');
   addGlobalOptions(connect).action((id: string, _o: unknown, cmd: Command) =>
@@ -135,8 +133,7 @@ export function registerKeyStore(program: Command): void {
     }),
   );
 
-  const disconnect = keyStore
-    .command('disconnect')
+  const disconnect = serves(keyStore.command('disconnect'), 'disconnectCustomKeyStore')
     .description('disconnect a custom key store: its keys cannot be used until it is connected again')
     .argument('<customKeyStoreId>', 'the store id');
   addGlobalOptions(disconnect).action((id: string, _o: unknown, cmd: Command) =>
@@ -148,8 +145,7 @@ export function registerKeyStore(program: Command): void {
     }),
   );
 
-  const update = keyStore
-    .command('update')
+  const update = serves(keyStore.command('update'), 'updateCustomKeyStore')
     .description("change a DISCONNECTED store's name, token label or PIN")
     .argument('<customKeyStoreId>', 'the store id')
     .option('--name <name>', 'a new name')
@@ -175,8 +171,7 @@ export function registerKeyStore(program: Command): void {
     }),
   );
 
-  const remove = keyStore
-    .command('delete')
+  const remove = serves(keyStore.command('delete'), 'deleteCustomKeyStore')
     .description('delete a DISCONNECTED custom key store that holds no keys (the token is left as it is)')
     .argument('<customKeyStoreId>', 'the store id');
   addGlobalOptions(remove).action((id: string, _o: unknown, cmd: Command) =>

@@ -4,12 +4,12 @@ import type { Tag } from '@custos/contract';
 import type { Command } from 'commander';
 import { addGlobalOptions, listAll, splitKeyValue, withKms } from '../options.js';
 import { printResult, printTable } from '../output.js';
+import { serves } from '../serves.js';
 
 export function registerKeyTag(key: Command): void {
   const tag = key.command('tag').description('manage the tags of a key');
 
-  const add = tag
-    .command('add')
+  const add = serves(tag.command('add'), 'tagResource')
     .description('add or overwrite tags')
     .argument('<key>', 'key id, ARN or alias')
     .argument('<tags...>', 'key=value pairs');
@@ -24,8 +24,7 @@ export function registerKeyTag(key: Command): void {
     });
   });
 
-  const remove = tag
-    .command('remove')
+  const remove = serves(tag.command('remove'), 'untagResource')
     .description('remove tags by key')
     .argument('<key>', 'key id, ARN or alias')
     .argument('<tagKeys...>', 'tag keys');
@@ -38,7 +37,9 @@ export function registerKeyTag(key: Command): void {
     }),
   );
 
-  const list = tag.command('list').description('list the tags of a key').argument('<key>', 'key id, ARN or alias');
+  const list = serves(tag.command('list'), 'listResourceTags')
+    .description('list the tags of a key')
+    .argument('<key>', 'key id, ARN or alias');
   addGlobalOptions(list).action((keyId: string, _o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const tags = await listAll(

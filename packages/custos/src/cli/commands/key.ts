@@ -8,6 +8,7 @@ import {
   type KeySpec,
   type KeyUsage,
   type Kms,
+  type OperationMethod,
   type ProtectionLevel,
 } from '@custos/contract';
 import { type Command, Option } from 'commander';
@@ -17,7 +18,12 @@ import { type Column, printFields, printResult, printTable } from '../output.js'
 import { listAllAliases, registerKeyAlias } from './key-alias.js';
 import { registerKeyCertificate } from './key-certificate.js';
 import { registerKeyJwk } from './key-jwk.js';
+import { registerKeyImport } from './key-import.js';
+import { registerKeyPolicy } from './key-policy.js';
+import { registerKeyRotation } from './key-rotation.js';
+import { registerKeySettings } from './key-settings.js';
 import { registerKeyTag } from './key-tag.js';
+import { serves } from '../serves.js';
 
 interface CreateOptions {
   spec?: KeySpec;
@@ -92,8 +98,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 export function registerKey(program: Command): void {
   const key = program.command('key').description('manage keys, their aliases, tags and certificates');
 
-  const create = key
-    .command('create')
+  const create = serves(key.command('create'), 'createKey')
     .description('create a key')
     .addOption(new Option('--spec <spec>', 'key spec (default SYMMETRIC_DEFAULT)').choices(KEY_SPECS))
     .addOption(new Option('--usage <usage>', 'key usage (default: the spec’s first usage)').choices(KEY_USAGES))
@@ -142,7 +147,7 @@ export function registerKey(program: Command): void {
     }),
   );
 
-  const list = key.command('list').description('list keys (with spec, state and aliases)');
+  const list = serves(key.command('list'), 'listKeys').description('list keys (with spec, state and aliases)');
   addGlobalOptions(list).action((_o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const keys = await listAll(
@@ -169,8 +174,7 @@ export function registerKey(program: Command): void {
     }),
   );
 
-  const describe = key
-    .command('describe')
+  const describe = serves(key.command('describe'), 'describeKey')
     .description('show a key’s metadata')
     .argument('<key>', 'key id, ARN or alias');
   addGlobalOptions(describe).action((keyId: string, _o: unknown, cmd: Command) =>
@@ -179,25 +183,20 @@ export function registerKey(program: Command): void {
     }),
   );
 
-  const simple: readonly (readonly [string, string, (kms: Kms, keyId: string) => Promise<unknown>])[] = [
-    ['enable', 'enable a Disabled key', (kms, keyId) => kms.enableKey({ keyId })],
-    ['disable', 'disable an Enabled key', (kms, keyId) => kms.disableKey({ keyId })],
-    ['rotate', 'add a new key version now (RotateKeyOnDemand)', (kms, keyId) => kms.rotateKeyOnDemand({ keyId })],
-    [
-      'cancel-deletion',
-      'take a key out of PendingDeletion (it becomes Disabled)',
-      (kms, keyId) => kms.cancelKeyDeletion({ keyId }),
-    ],
-  ];
-  for (const [name, description, call] of simple) {
-    const cmd = key.command(name).description(description).argument('<key>', 'key id, ARN or alias');
+  const simple = [
+    ['enable', 'enable a Disabled key', 'enableKey'],
+    ['disable', 'disable an Enabled key', 'disableKey'],
+    ['rotate', 'add a new key version now (RotateKeyOnDemand)', 'rotateKeyOnDemand'],
+    ['cancel-deletion', 'take a key out of PendingDeletion (it becomes Disabled)', 'cancelKeyDeletion'],
+  ] as const satisfies readonly (readonly [string, string, OperationMethod])[];
+  for (const [name, description, method] of simple) {
+    const cmd = serves(key.command(name), method).description(description).argument('<key>', 'key id, ARN or alias');
     addGlobalOptions(cmd).action((keyId: string, _o: unknown, c: Command) =>
-      withKms(c, (kms, g) => changeState(kms, keyId, g.json, () => call(kms, keyId))),
+      withKms(c, (kms, g) => changeState(kms, keyId, g.json, () => kms[method]({ keyId }))),
     );
   }
 
-  const schedule = key
-    .command('schedule-deletion')
+  const schedule = serves(key.command('schedule-deletion'), 'scheduleKeyDeletion')
     .description('schedule a key for deletion after a waiting period')
     .argument('<key>', 'key id, ARN or alias')
     .addOption(
@@ -224,4 +223,8 @@ export function registerKey(program: Command): void {
   registerKeyTag(key);
   registerKeyCertificate(key);
   registerKeyJwk(key);
+  registerKeySettings(key);
+  registerKeyRotation(key);
+  registerKeyImport(key);
+  registerKeyPolicy(key);
 }

@@ -3,7 +3,9 @@
 import { type Command, Option } from 'commander';
 import { MAX_RANDOM_BYTES } from '@custos/contract';
 import { guardBinaryOutput, openOutput, writeAll } from '../io.js';
-import { addGlobalOptions, integer, withKms } from '../options.js';
+import { addGlobalOptions, globalOptions, integer, withKms } from '../options.js';
+import { textOrJson } from '../output.js';
+import { serves } from '../serves.js';
 
 /** GenerateRandom returns at most MAX_RANDOM_BYTES per call; larger requests take several. */
 const PER_CALL = MAX_RANDOM_BYTES;
@@ -17,8 +19,7 @@ interface RandomOptions {
 }
 
 export function registerRandom(program: Command): void {
-  const cmd = program
-    .command('random')
+  const cmd = serves(program.command('random'), 'generateRandom')
     .description('random bytes from the server CSPRNG')
     .addOption(
       new Option('--bytes <n>', `how many bytes (1..${MAX_BYTES})`)
@@ -29,14 +30,19 @@ export function registerRandom(program: Command): void {
     .option('--out <file>', 'write to a file (default stdout)')
     .option('--force', 'write raw bytes even to a terminal');
   addGlobalOptions(cmd).action((o: RandomOptions, c: Command) => {
-    if (o.format === 'raw') guardBinaryOutput(o.out, o.force, 'raw random bytes');
+    const json = globalOptions(c).json;
+    if (o.format === 'raw' && !json) guardBinaryOutput(o.out, o.force, 'raw random bytes');
     return withKms(c, async (kms) => {
       const parts: Uint8Array[] = [];
       for (let left = o.bytes; left > 0; left -= PER_CALL) {
         parts.push((await kms.generateRandom({ numberOfBytes: Math.min(left, PER_CALL) })).plaintext);
       }
       const bytes = Buffer.concat(parts);
-      const out = o.format === 'raw' ? bytes : Buffer.from(`${bytes.toString(o.format)}\n`, 'utf8');
+      const out = json
+        ? textOrJson(true, { plaintext: bytes }, '')
+        : o.format === 'raw'
+          ? bytes
+          : Buffer.from(`${bytes.toString(o.format)}\n`, 'utf8');
       await writeAll(openOutput(o.out, 0o600), [out]);
     });
   });

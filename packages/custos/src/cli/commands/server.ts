@@ -8,6 +8,7 @@ import { type Command, Option } from 'commander';
 import type { ServerOptions } from '../../api/server.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_DATA_DIR } from '../options.js';
+import { adminTokenNote } from './server-admin-token.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
@@ -395,7 +396,7 @@ export function registerServer(program: Command): void {
       throw isKmsError(err) && err.code === 'VALIDATION_ERROR' ? new UsageError(err.message) : err;
     });
     installSignalHandlers(server);
-    process.stderr.write(`custos: listening on ${server.url} (admin token in ${server.adminTokenFile})\n`);
+    process.stderr.write(`custos: listening on ${server.url} (${adminTokenNote(server, options.rootOfTrust?.kind)})\n`);
     if (options.rootOfTrust?.kind === 'shamir')
       process.stderr.write('custos: sealed: unseal it with custos operator unseal (its threshold of shares)\n');
   });

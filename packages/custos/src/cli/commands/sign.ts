@@ -13,6 +13,7 @@ import { CliError } from '../errors.js';
 import { guardBinaryOutput, openInput, openOutput, readAllBounded, writeAll } from '../io.js';
 import { addGlobalOptions, globalOptions, withKms } from '../options.js';
 import { printJson } from '../output.js';
+import { serves } from '../serves.js';
 
 /** The largest message Sign and Verify take (AWS KMS); hash a longer one and pass --message-type DIGEST. */
 
@@ -53,7 +54,9 @@ async function readMessage(path: string | undefined): Promise<Buffer> {
 
 export function registerSign(program: Command): void {
   const sign = messageOptions(
-    program.command('sign').description('sign stdin (or --in); writes the raw signature to stdout (or --out)'),
+    serves(program.command('sign'), 'sign').description(
+      'sign stdin (or --in); writes the raw signature to stdout (or --out)',
+    ),
   )
     .option('--out <file>', 'write the signature to a file (default stdout)')
     .option('--force', 'write the binary signature even to a terminal');
@@ -74,7 +77,9 @@ export function registerSign(program: Command): void {
   });
 
   const verify = messageOptions(
-    program.command('verify').description('verify a signature of stdin (or --in): exit 0 if valid, 1 if not'),
+    serves(program.command('verify'), 'verify').description(
+      'verify a signature of stdin (or --in): exit 0 if valid, 1 if not',
+    ),
   ).requiredOption('--signature-file <file>', 'the raw signature bytes');
   addGlobalOptions(verify).action(async (o: VerifyOptions, cmd: Command) => {
     const signature = readFileSync(o.signatureFile);

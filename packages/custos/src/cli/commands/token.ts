@@ -5,6 +5,7 @@ import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { addGlobalOptions, collectRole, listAll, withKms } from '../options.js';
 import { printFields, printResult, printTable } from '../output.js';
+import { serves } from '../serves.js';
 
 interface CreateOptions {
   role: Role[];
@@ -36,8 +37,7 @@ function expiry(o: CreateOptions, now = Date.now()): Date | undefined {
 export function registerToken(program: Command): void {
   const token = program.command('token').description('manage bearer tokens');
 
-  const create = token
-    .command('create')
+  const create = serves(token.command('create'), 'createToken')
     .description('create a token; it is printed once and cannot be shown again')
     .addOption(
       new Option('--role <role>', `role (repeatable): ${ROLES.join(', ')}`)
@@ -70,7 +70,7 @@ export function registerToken(program: Command): void {
     });
   });
 
-  const list = token.command('list').description('list tokens (never their secrets)');
+  const list = serves(token.command('list'), 'listTokens').description('list tokens (never their secrets)');
   addGlobalOptions(list).action((_o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const tokens = await listAll(
@@ -92,8 +92,7 @@ export function registerToken(program: Command): void {
     }),
   );
 
-  const revoke = token
-    .command('revoke')
+  const revoke = serves(token.command('revoke'), 'revokeToken')
     .description('revoke a token')
     .argument('<tokenId>', 'the token id (not the token)');
   addGlobalOptions(revoke).action((tokenId: string, _o: unknown, cmd: Command) =>

@@ -5,12 +5,12 @@ import { CliError } from '../errors.js';
 import { addGlobalOptions, listAll, withKms } from '../options.js';
 import { printFields, printJson, printResult, printTable } from '../output.js';
 import { readPemBlocks } from './pem-files.js';
+import { serves } from '../serves.js';
 
 export function registerTrust(program: Command): void {
   const trust = program.command('trust').description('the trust store: pinned CA certificates per domain');
 
-  const add = trust
-    .command('add')
+  const add = serves(trust.command('add'), 'addTrustedCertificate')
     .description('pin a certificate as a trust anchor')
     .requiredOption('--in <file>', 'PEM file with one certificate')
     .option('--domain <domain>', 'trust domain (default "default")');
@@ -30,7 +30,9 @@ export function registerTrust(program: Command): void {
     }),
   );
 
-  const list = trust.command('list').description('list trust anchors').option('--domain <domain>', 'only this domain');
+  const list = serves(trust.command('list'), 'listTrustedCertificates')
+    .description('list trust anchors')
+    .option('--domain <domain>', 'only this domain');
   addGlobalOptions(list).action((o: { domain?: string }, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const anchors = await listAll(
@@ -50,7 +52,9 @@ export function registerTrust(program: Command): void {
     }),
   );
 
-  const remove = trust.command('delete').description('unpin a trust anchor').argument('<id>', 'anchor id');
+  const remove = serves(trust.command('delete'), 'deleteTrustedCertificate')
+    .description('unpin a trust anchor')
+    .argument('<id>', 'anchor id');
   addGlobalOptions(remove).action((id: string, _o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       await kms.deleteTrustedCertificate({ id });
@@ -58,8 +62,7 @@ export function registerTrust(program: Command): void {
     }),
   );
 
-  const verify = trust
-    .command('verify')
+  const verify = serves(trust.command('verify'), 'verifyCertificateChain')
     .description('verify a chain to a trust anchor: exit 0 if valid, 1 with the reason if not')
     .requiredOption('--in <file>', 'PEM file: the leaf certificate, then its intermediates')
     .option('--domain <domain>', 'trust domain (default "default")');
