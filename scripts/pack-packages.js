@@ -1,13 +1,14 @@
-// `npm run pack` (after `npm run build`): the published packages as installable tarballs in dist-packages/.
+// `npm run pack` (after `npm run build`): the published packages as installable tarballs in dist-packages/ (or in the
+// folder given as the one argument: node scripts/pack-packages.js <dir>).
 // The contract is packed too, and each dependent names the exact version packed beside it, so an application installs
 // the tarballs together (`npm install dist-packages/*.tgz`) and npm resolves every @custos dependency from the files,
 // never from a registry. Refuses (exit 1) a dependent that names another version than the one packed.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const OUT = join(ROOT, 'dist-packages');
+const OUT = process.argv[2] ? resolve(process.argv[2]) : join(ROOT, 'dist-packages');
 // In dependency order; the names of the workspace folders.
 const PACKAGES = ['contract', 'client', 'custos'];
 
@@ -31,7 +32,7 @@ const stdout = execFileSync('npm', ['pack', ...workspaces, '--pack-destination',
   cwd: ROOT,
   encoding: 'utf8',
 });
-const files = JSON.parse(stdout).map((p) => join('dist-packages', p.filename));
+const files = JSON.parse(stdout).map((p) => join(OUT, p.filename));
 process.stdout.write(
-  `${files.join('\n')}\n\ninstall them together, e.g.:\n  npm install ${files.map((f) => join(ROOT, f)).join(' ')}\n`,
+  `${files.map((f) => relative(process.cwd(), f)).join('\n')}\n\ninstall them together:\n  npm install ${files.join(' ')}\n`,
 );
