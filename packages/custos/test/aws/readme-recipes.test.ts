@@ -84,6 +84,16 @@ describe.skipIf(MISSING)("the README's AWS CLI and boto3 recipes", { timeout: 12
     });
   }
 
+  /** The exit code and stderr of a command that must fail. */
+  function failure(command: Promise<unknown>): Promise<{ code: number; stderr: string }> {
+    return command.then(
+      () => {
+        throw new Error('the command succeeded');
+      },
+      (e: unknown) => e as { code: number; stderr: string },
+    );
+  }
+
   async function recipe(cli: string): Promise<void> {
     const { stdout } = await shell('bash aws-cli.sh', cli);
     expect(stdout).toBe('card 4111…\n');
@@ -104,9 +114,7 @@ describe.skipIf(MISSING)("the README's AWS CLI and boto3 recipes", { timeout: 12
 
   it('AWS CLI 2.9 and boto3 1.26 ignore AWS_ENDPOINT_URL_KMS (they would go to real AWS); boto3 ignores AWS_REGION', async () => {
     const onlyEnv = { AWS_ENDPOINT_URL_KMS: server.url, AWS_DEFAULT_REGION: undefined, AWS_REGION: 'eu-west-3' };
-    const cli = await shell('aws kms list-keys --cli-connect-timeout 1 --debug', DEBIAN_AWS, onlyEnv).catch(
-      (e: { stderr: string }) => e,
-    );
+    const cli = await failure(shell('aws kms list-keys --cli-connect-timeout 1 --debug', DEBIAN_AWS, onlyEnv));
     expect(cli.stderr).toContain('https://kms.eu-west-3.amazonaws.com');
     const boto = await shell(
       `${DEBIAN_PYTHON} -c "import boto3; print(boto3.client('kms', region_name='eu-west-3').meta.endpoint_url)"`,
@@ -114,8 +122,8 @@ describe.skipIf(MISSING)("the README's AWS CLI and boto3 recipes", { timeout: 12
       onlyEnv,
     );
     expect(boto.stdout.trim()).toBe('https://kms.eu-west-3.amazonaws.com');
-    const noRegion = await shell(`${DEBIAN_PYTHON} -c "import boto3; boto3.client('kms')"`, DEBIAN_AWS, onlyEnv).catch(
-      (e: { stderr: string }) => e,
+    const noRegion = await failure(
+      shell(`${DEBIAN_PYTHON} -c "import boto3; boto3.client('kms')"`, DEBIAN_AWS, onlyEnv),
     );
     expect(noRegion.stderr).toContain('You must specify a region');
   });
@@ -125,15 +133,13 @@ describe.skipIf(MISSING)("the README's AWS CLI and boto3 recipes", { timeout: 12
     const env = { AWS_ENDPOINT_URL_KMS: server.url, AWS_DEFAULT_REGION: 'us-east-1', AWS_REGION: undefined };
     expect(JSON.parse((await shell('aws kms list-keys', v1!, env)).stdout)).toHaveProperty('Keys');
     const regionOnly = { ...env, AWS_DEFAULT_REGION: undefined, AWS_REGION: 'us-east-1' };
-    const refused = await shell('aws kms list-keys', v1!, regionOnly).catch((e: { stderr: string }) => e);
+    const refused = await failure(shell('aws kms list-keys', v1!, regionOnly));
     expect(refused.stderr).toContain('You must specify a region');
   });
 
   it('AWS CLI 2.9 and boto3 1.26 lack RotateKeyOnDemand, ListKeyRotations and DeriveSharedSecret', async () => {
     for (const op of ['rotate-key-on-demand', 'list-key-rotations', 'derive-shared-secret']) {
-      const refused = await shell(`aws kms ${op} --key-id alias/none`, DEBIAN_AWS).catch(
-        (e: { code: number; stderr: string }) => e,
-      );
+      const refused = await failure(shell(`aws kms ${op} --key-id alias/none`, DEBIAN_AWS));
       expect(refused).toMatchObject({ code: 252 });
       expect(refused.stderr).toContain('Invalid choice');
     }

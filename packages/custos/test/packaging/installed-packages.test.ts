@@ -27,9 +27,7 @@ const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 
 /** The environment of a shell outside this checkout: no CUSTOS_*, no npm_* set by `npm test` around vitest. */
 function outsideEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
-  const env = cleanEnv(extra);
-  for (const key of Object.keys(env)) if (/^npm_/i.test(key)) delete env[key];
-  return env;
+  return Object.fromEntries(Object.entries(cleanEnv(extra)).filter(([key]) => !/^npm_/i.test(key)));
 }
 
 let work: string;
