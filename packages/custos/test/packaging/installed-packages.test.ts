@@ -66,7 +66,7 @@ beforeAll(async () => {
   app = join(work, 'my-app');
   await mkdir(app);
   const packed = join(work, 'packed');
-  await run(process.execPath, [join(ROOT, 'scripts/pack-packages.js'), packed], { cwd: ROOT });
+  await run(process.execPath, [join(ROOT, 'scripts/pack-packages.js'), packed], { cwd: ROOT, env: outsideEnv() });
   // In dependency order, as the script packs them; npm resolves each @custos dependency from its neighbours.
   const tarballs = ['custos-contract-0.1.0.tgz', 'custos-client-0.1.0.tgz', 'custos-0.1.0.tgz'];
   expect((await readdir(packed)).sort()).toEqual([...tarballs].sort());
