@@ -170,6 +170,20 @@ describe('toAws (responses)', () => {
     });
   });
 
+  it('leaves out PendingDeletionWindowInDays for a key pending deletion: AWS sends it for PendingReplicaDeletion only', () => {
+    const pending = { ...metadata, enabled: false, keyState: 'PendingDeletion', deletionDate: T };
+    const out = toAws(OPERATIONS.describeKey.response, {
+      keyMetadata: { ...pending, pendingDeletionWindowInDays: 7 },
+    }) as { KeyMetadata: Record<string, unknown> };
+    expect(out.KeyMetadata).toMatchObject({ KeyState: 'PendingDeletion', DeletionDate: T.getTime() / 1000 });
+    expect(out.KeyMetadata).not.toHaveProperty('PendingDeletionWindowInDays');
+    // The one state AWS documents it for (a replica key waiting on its primary), which Custos has no key in.
+    const replica = toAws(OPERATIONS.describeKey.response, {
+      keyMetadata: { ...pending, keyState: 'PendingReplicaDeletion', pendingDeletionWindowInDays: 7 },
+    }) as { KeyMetadata: Record<string, unknown> };
+    expect(replica.KeyMetadata.PendingDeletionWindowInDays).toBe(7);
+  });
+
   it('encodes bytes as base64 and leaves out the JWK of GetPublicKey and fields the schema does not list', () => {
     const out = toAws(OPERATIONS.getPublicKey.response, {
       keyId: 'arn',

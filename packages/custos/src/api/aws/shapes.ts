@@ -25,6 +25,16 @@ export const CUSTOS_ONLY_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Response fields AWS sends only in some states (AWS KMS API Reference, KeyMetadata): `PendingDeletionWindowInDays` is
+ * for a multi-Region replica key whose deletion waits on its primary, `KeyState` `PendingReplicaDeletion`, a state
+ * Custos never has. A key of Custos pending deletion shows its `DeletionDate`, as AWS shows it; the window stays on
+ * the native API's `keyMetadata`.
+ */
+const AWS_FIELD_CONDITIONS: Readonly<Record<string, (object: Readonly<Record<string, unknown>>) => boolean>> = {
+  pendingDeletionWindowInDays: (object) => object.keyState === 'PendingReplicaDeletion',
+};
+
+/**
  * AWS request fields of features Custos does not have (external key stores, random bytes from a custom key store,
  * Nitro Enclaves attestation, dry-run modifiers): refused with UNSUPPORTED (UnsupportedOperationException) rather than
  * as unknown fields. A field an operation's schema has (CreateKey's CustomKeyStoreId) is never looked up here.
@@ -120,7 +130,8 @@ export function fromAws(schema: TSchema, value: unknown, path = ''): unknown {
 
 /**
  * A contract result → the AWS response value, guided by `schema`: field names become AWS's, bytes become base64,
- * dates become epoch seconds; Custos-only fields and fields the schema does not list are left out.
+ * dates become epoch seconds; Custos-only fields, fields the schema does not list and fields AWS sends only in another
+ * state (AWS_FIELD_CONDITIONS) are left out.
  *
  * @example
  * toAws(OPERATIONS.encrypt.response, { keyId: arn, ciphertextBlob, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' });
@@ -134,8 +145,10 @@ export function toAws(schema: TSchema, value: unknown): unknown {
         return toAwsScalar(value);
       const props = (schema.properties ?? {}) as Record<string, TSchema>;
       const out: Record<string, unknown> = {};
-      for (const [field, v] of Object.entries(value)) {
+      const object = value as Readonly<Record<string, unknown>>;
+      for (const [field, v] of Object.entries(object)) {
         if (v === undefined || CUSTOS_ONLY_FIELDS.has(field) || !props[field]) continue;
+        if (AWS_FIELD_CONDITIONS[field]?.(object) === false) continue;
         out[awsName(field)] = toAws(props[field], v);
       }
       return out;
