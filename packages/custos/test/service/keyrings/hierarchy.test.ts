@@ -32,8 +32,16 @@ describe('keyrings: the hierarchy', () => {
   });
 
   it('encrypts and decrypts in MOSIP bytes', async () => {
-    const { ciphertext } = await t.kms.keyringEncrypt({ applicationId: 'REGISTRATION', referenceId: '10001', data: utf8('hello') });
-    const { plaintext } = await t.kms.keyringDecrypt({ applicationId: 'REGISTRATION', referenceId: '10001', ciphertext });
+    const { ciphertext } = await t.kms.keyringEncrypt({
+      applicationId: 'REGISTRATION',
+      referenceId: '10001',
+      data: utf8('hello'),
+    });
+    const { plaintext } = await t.kms.keyringDecrypt({
+      applicationId: 'REGISTRATION',
+      referenceId: '10001',
+      ciphertext,
+    });
     expect(text(plaintext)).toBe('hello');
   });
 });
