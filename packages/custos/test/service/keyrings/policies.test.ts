@@ -19,7 +19,11 @@ describe('keyrings: policies', () => {
   afterAll(async () => t?.cleanup());
 
   it('puts, gets, lists and deletes a policy; every change is audited', async () => {
-    const { policy } = await t.kms.putKeyringPolicy({ applicationId: 'PARTNER_X', validityDays: 365, preExpireDays: 30 });
+    const { policy } = await t.kms.putKeyringPolicy({
+      applicationId: 'PARTNER_X',
+      validityDays: 365,
+      preExpireDays: 30,
+    });
     expect(policy).toEqual({
       applicationId: 'PARTNER_X',
       validityDays: 365,
@@ -77,7 +81,12 @@ describe('keyrings: policies', () => {
   });
 
   it('accessAllowed names the principals that may use a keyring; others get KEYRING_ACCESS_NOT_ALLOWED', async () => {
-    await t.kms.putKeyringPolicy({ applicationId: 'ONLY_ALICE', validityDays: 100, preExpireDays: 10, accessAllowed: 'carol, alice' });
+    await t.kms.putKeyringPolicy({
+      applicationId: 'ONLY_ALICE',
+      validityDays: 100,
+      preExpireDays: 10,
+      accessAllowed: 'carol, alice',
+    });
     const ring = { applicationId: 'ONLY_ALICE', referenceId: '1' };
     const { ciphertext } = await t.kms.keyringEncrypt({ ...ring, data: utf8('x') }, ALICE);
     await expectKmsError(t.kms.keyringDecrypt({ ...ring, ciphertext }, BOB), 'KEYRING_ACCESS_NOT_ALLOWED');
@@ -86,7 +95,12 @@ describe('keyrings: policies', () => {
   });
 
   it('a policy row edited in the database is never used (INTERNAL)', async () => {
-    await t.kms.putKeyringPolicy({ applicationId: 'EDITED', validityDays: 100, preExpireDays: 10, accessAllowed: 'alice' });
+    await t.kms.putKeyringPolicy({
+      applicationId: 'EDITED',
+      validityDays: 100,
+      preExpireDays: 10,
+      accessAllowed: 'alice',
+    });
     const db = new SqliteDatabase(join(t.dir, 'custos.db'));
     try {
       db.prepare("update keyring_policies set access_allowed = 'NA' where application_id = 'EDITED'").run();
@@ -94,6 +108,9 @@ describe('keyrings: policies', () => {
       db.close();
     }
     await expectKmsError(t.kms.getKeyringPolicy({ applicationId: 'EDITED' }), 'INTERNAL');
-    await expectKmsError(t.kms.keyringEncrypt({ applicationId: 'EDITED', referenceId: '1', data: utf8('x') }, BOB), 'INTERNAL');
+    await expectKmsError(
+      t.kms.keyringEncrypt({ applicationId: 'EDITED', referenceId: '1', data: utf8('x') }, BOB),
+      'INTERNAL',
+    );
   });
 });

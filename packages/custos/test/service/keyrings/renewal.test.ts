@@ -72,7 +72,10 @@ describe('keyrings: renewal, revoke and force', () => {
       t.kms.revokeKeyringKey({ applicationId: 'REGISTRATION', referenceId: 'never-used' }),
       'KEYRING_KEY_NOT_FOUND',
     );
-    await expectKmsError(t.kms.revokeKeyringKey({ applicationId: 'NOPE', referenceId: '1' }), 'KEYRING_POLICY_NOT_FOUND');
+    await expectKmsError(
+      t.kms.revokeKeyringKey({ applicationId: 'NOPE', referenceId: '1' }),
+      'KEYRING_POLICY_NOT_FOUND',
+    );
   });
 
   it('force replaces the Module key and re-certifies the Base keys below it; old ciphertext still decrypts', async () => {
@@ -99,7 +102,11 @@ describe('keyrings: renewal, revoke and force', () => {
     const master = await t.kms.getKeyringCertificate(MASTER);
     const root = await t.kms.getKeyringCertificate({ applicationId: 'ROOT' });
     t.clock.advanceMs(1000);
-    const forced = await t.kms.generateKeyringMasterKey({ applicationId: 'ROOT', objectType: 'CERTIFICATE', force: true });
+    const forced = await t.kms.generateKeyringMasterKey({
+      applicationId: 'ROOT',
+      objectType: 'CERTIFICATE',
+      force: true,
+    });
     expect(forced.keyId).not.toBe(root.keyId);
     const again = await t.kms.getKeyringCertificate(MASTER);
     expect(again.keyId).toBe(master.keyId);
@@ -108,10 +115,7 @@ describe('keyrings: renewal, revoke and force', () => {
     const csr = await t.kms.generateKeyringMasterKey({ ...MASTER, objectType: 'CSR' });
     expect(csr.csr).toContain('BEGIN CERTIFICATE REQUEST');
     expect(csr.keyId).toBe(master.keyId);
-    await expectKmsError(
-      t.kms.generateKeyringMasterKey({ ...RING, objectType: 'CERTIFICATE' }),
-      'VALIDATION_ERROR',
-    );
+    await expectKmsError(t.kms.generateKeyringMasterKey({ ...RING, objectType: 'CERTIFICATE' }), 'VALIDATION_ERROR');
   });
 
   it('GenerateKeyringSymmetricKey keeps a current AES key unless forced', async () => {
@@ -124,7 +128,8 @@ describe('keyrings: renewal, revoke and force', () => {
     expect(forced.keyId).not.toBe(first.keyId);
     const { keyMetadata } = await t.kms.describeKey({ keyId: forced.keyId });
     expect(keyMetadata.keySpec).toBe('AES_256');
-    const blob = (await t.kms.encrypt({ keyId: 'keyring/KERNEL/IDENTITY_CACHE', plaintext: utf8('aes') })).ciphertextBlob;
+    const blob = (await t.kms.encrypt({ keyId: 'keyring/KERNEL/IDENTITY_CACHE', plaintext: utf8('aes') }))
+      .ciphertextBlob;
     expect(text((await t.kms.decrypt({ ciphertextBlob: blob })).plaintext)).toBe('aes');
   });
 });
