@@ -36,7 +36,7 @@ import {
 } from './rings.js';
 
 /** How keyring certificates are signed (MOSIP: SHA256withRSA). */
-export const KEYRING_SIGNING = 'RSASSA_PKCS1_V1_5_SHA_256';
+const KEYRING_SIGNING = 'RSASSA_PKCS1_V1_5_SHA_256';
 const SPEC = keySpec('RSA_2048');
 
 /** A level of the hierarchy as the generation of the level below needs it. */
@@ -61,7 +61,7 @@ interface Made {
 }
 
 /** What one call makes, and what it saw of each keyring it made a key for (to detect another node's key). */
-export class Plan {
+class Plan {
   readonly made: Made[] = [];
   readonly recertified: Recertified[] = [];
   readonly seen = new Map<string, { ring: Ring; ids: Set<string> }>();
@@ -111,12 +111,7 @@ async function resolve(
 }
 
 /** A level whose key exists: its certificate from its entry, its chain from the key's certificate chain. */
-export async function existingLevel(
-  ctx: OpContext,
-  ring: Ring,
-  entry: KeyringKeyRecord,
-  key: KeyRecord,
-): Promise<Level> {
+async function existingLevel(ctx: OpContext, ring: Ring, entry: KeyringKeyRecord, key: KeyRecord): Promise<Level> {
   const pem = entry.certificate ?? '';
   const stored = await repo.keyCertificates.get(ctx.store.db, key.id);
   const certificate = parseCertificate(pem, `the certificate of keyring ${ring.applicationId}/${ring.referenceId}`);

@@ -12,9 +12,9 @@ import { requirePolicy } from './policies.js';
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The application whose keyring is the root key. */
-export const ROOT_APP = 'ROOT';
+const ROOT_APP = 'ROOT';
 /** The policy Base keys' validity comes from (MOSIP KeymanagerConstant.BASE_KEY_POLICY_CONST). */
-export const BASE_POLICY = 'BASE';
+const BASE_POLICY = 'BASE';
 
 /** The level a keyring's own keys have. */
 export type RingLevel = Extract<KeyringKeyKind, 'ROOT' | 'MASTER' | 'BASE'>;

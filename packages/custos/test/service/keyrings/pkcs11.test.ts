@@ -65,7 +65,7 @@ describeSoftHsm('keyrings with a PKCS#11 root')('keyrings with a PKCS#11 root (S
     const { ciphertext } = await kms.keyringEncrypt({ ...RING, data: utf8('through the token') });
     expect(text((await kms.keyringDecrypt({ ...RING, ciphertext })).plaintext)).toBe('through the token');
     const { csr } = await kms.generateKeyringMasterKey({ applicationId: 'REGISTRATION', objectType: 'CSR' });
-    const files = pemFiles(dir, { csr });
+    const files = pemFiles(dir, { csr: csr! });
     const verified = openssl('req', '-verify', '-noout', '-in', files.csr!);
     expect(verified.status).toBe(0);
     expect(verified.stdout + verified.stderr).toMatch(/verify OK/);

@@ -17,8 +17,9 @@ describe('keyrings: renewal, revoke and force', () => {
   });
   afterEach(async () => t?.cleanup());
 
-  const decrypts = async (ciphertext: Uint8Array, expected: string) =>
+  const decrypts = async (ciphertext: Uint8Array, expected: string): Promise<void> => {
     expect(text((await t.kms.keyringDecrypt({ ...RING, ciphertext })).plaintext)).toBe(expected);
+  };
 
   it('a Base key is replaced at its next use once past expiry − preExpireDays (BASE 730/30), not a day before', async () => {
     const first = await t.kms.getKeyringCertificate(RING);
