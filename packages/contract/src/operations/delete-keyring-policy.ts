@@ -2,6 +2,7 @@
 // Must not import anything but TypeBox and the contract's schemas, names and operation row.
 import { type Static, Type } from '@sinclair/typebox';
 import { contractOperation } from '../operation.js';
+import type { EmptyObject } from '../schemas/common.js';
 import { ApplicationId } from '../schemas/keyrings.js';
 
 /** DeleteKeyringPolicy request. */
@@ -13,7 +14,7 @@ export type DeleteKeyringPolicyRequest = Static<typeof DeleteKeyringPolicyReques
 
 /** DeleteKeyringPolicy response. */
 export const DeleteKeyringPolicyResponse = Type.Object({});
-export type DeleteKeyringPolicyResponse = Static<typeof DeleteKeyringPolicyResponse>;
+export type DeleteKeyringPolicyResponse = EmptyObject;
 
 /** The DeleteKeyringPolicy operation: DELETE /v1/keyrings/policies/:applicationId (Custos only). */
 export const deleteKeyringPolicyOperation = contractOperation({

@@ -2,11 +2,12 @@
 // Must not import anything but TypeBox and the contract's schemas, names and operation row.
 import { type Static, Type } from '@sinclair/typebox';
 import { contractOperation } from '../operation.js';
+import type { EmptyObject } from '../schemas/common.js';
 import { KeyringPolicy } from '../schemas/keyrings.js';
 
 /** ListKeyringPolicies request. */
 export const ListKeyringPoliciesRequest = Type.Object({}, { additionalProperties: false });
-export type ListKeyringPoliciesRequest = Static<typeof ListKeyringPoliciesRequest>;
+export type ListKeyringPoliciesRequest = EmptyObject;
 
 /** ListKeyringPolicies response, ordered by application id. */
 export const ListKeyringPoliciesResponse = Type.Object({ policies: Type.Array(KeyringPolicy) });

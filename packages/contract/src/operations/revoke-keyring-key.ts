@@ -2,6 +2,7 @@
 // a new one. Must not import anything but TypeBox and the contract's schemas, names and operation row.
 import { type Static, Type } from '@sinclair/typebox';
 import { contractOperation } from '../operation.js';
+import type { EmptyObject } from '../schemas/common.js';
 import { ApplicationId, ReferenceId } from '../schemas/keyrings.js';
 
 /** RevokeKeyringKey request. */
@@ -13,7 +14,7 @@ export type RevokeKeyringKeyRequest = Static<typeof RevokeKeyringKeyRequest>;
 
 /** RevokeKeyringKey response. */
 export const RevokeKeyringKeyResponse = Type.Object({});
-export type RevokeKeyringKeyResponse = Static<typeof RevokeKeyringKeyResponse>;
+export type RevokeKeyringKeyResponse = EmptyObject;
 
 /** The RevokeKeyringKey operation: POST /v1/keyrings/:applicationId/revoke (Custos only). */
 export const revokeKeyringKeyOperation = contractOperation({

@@ -2,6 +2,7 @@
 // key (after CreateKeyringCsr); its public key must be the key's. Must not import anything but TypeBox and schemas.
 import { type Static, Type } from '@sinclair/typebox';
 import { contractOperation } from '../operation.js';
+import type { EmptyObject } from '../schemas/common.js';
 import { Pem } from '../schemas/certificates.js';
 import { ApplicationId, ReferenceId } from '../schemas/keyrings.js';
 
@@ -14,7 +15,7 @@ export type UploadKeyringCertificateRequest = Static<typeof UploadKeyringCertifi
 
 /** UploadKeyringCertificate response. */
 export const UploadKeyringCertificateResponse = Type.Object({});
-export type UploadKeyringCertificateResponse = Static<typeof UploadKeyringCertificateResponse>;
+export type UploadKeyringCertificateResponse = EmptyObject;
 
 /** The UploadKeyringCertificate operation: POST /v1/keyrings/:applicationId/certificate (Custos only). */
 export const uploadKeyringCertificateOperation = contractOperation({

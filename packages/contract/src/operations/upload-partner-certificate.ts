@@ -2,6 +2,7 @@
 // key here; keyring encryption for that keyring then uses it. Must not import anything but TypeBox and schemas.
 import { type Static, Type } from '@sinclair/typebox';
 import { contractOperation } from '../operation.js';
+import type { EmptyObject } from '../schemas/common.js';
 import { Pem } from '../schemas/certificates.js';
 import { ApplicationId, ReferenceId } from '../schemas/keyrings.js';
 
@@ -14,7 +15,7 @@ export type UploadPartnerCertificateRequest = Static<typeof UploadPartnerCertifi
 
 /** UploadPartnerCertificate response. */
 export const UploadPartnerCertificateResponse = Type.Object({});
-export type UploadPartnerCertificateResponse = Static<typeof UploadPartnerCertificateResponse>;
+export type UploadPartnerCertificateResponse = EmptyObject;
 
 /** The UploadPartnerCertificate operation: POST /v1/keyrings/:applicationId/partner-certificate (Custos only). */
 export const uploadPartnerCertificateOperation = contractOperation({
