@@ -34,11 +34,12 @@ const MOSIP_CODE: Partial<Record<ErrorCode, string>> = {
   INTERNAL: KER_INTERNAL,
 };
 
-/** An error the MOSIP API itself raises, with its MOSIP code (always answered on HTTP 200). */
+/** An error the MOSIP API itself raises, with its MOSIP code (answered on HTTP 200 unless `status` says otherwise). */
 export class MosipError extends Error {
   constructor(
     readonly errorCode: string,
     message: string,
+    readonly status = 200,
   ) {
     super(message);
     this.name = 'MosipError';
@@ -55,7 +56,7 @@ export const invalidField = (field: string, why: string): MosipError =>
 
 /** What to answer for a thrown value: HTTP status, MOSIP code, message. */
 export function mosipErrorOf(error: unknown): { status: number; errorCode: string; message: string } {
-  if (error instanceof MosipError) return { status: 200, errorCode: error.errorCode, message: error.message };
+  if (error instanceof MosipError) return { status: error.status, errorCode: error.errorCode, message: error.message };
   if (error instanceof KmsError) {
     const errorCode = MOSIP_CODE[error.code] ?? `KER-CUSTOS-${error.code}`;
     const httpStatus = HTTP_STATUS[error.code];

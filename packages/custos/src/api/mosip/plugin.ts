@@ -71,7 +71,7 @@ export async function mosipPlugin(app: FastifyInstance, options: { kms: Kms }): 
     sendMosipError(
       request,
       reply,
-      new MosipError(KER_NOT_SERVED, `${request.url} is not a MOSIP key manager endpoint`),
+      new MosipError(KER_NOT_SERVED, `${request.url} is not a MOSIP key manager endpoint`, 404),
     ),
   );
 
