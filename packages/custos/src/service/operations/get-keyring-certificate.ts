@@ -1,9 +1,11 @@
-// GetKeyringCertificate (Custos, MOSIP key manager): not yet implemented. Must not import api.
-import { UnsupportedError, getKeyringCertificateOperation } from '@custos/contract';
+// GetKeyringCertificate (Custos, MOSIP key manager): the current key's certificate, generated on first use. Must not import api; the logic lives in service/keyrings/.
+import { getKeyringCertificateOperation } from '@custos/contract';
 import { defineOperation } from '../define-operation.js';
+import { currentCertificate } from '../keyrings/certificates.js';
+import { ringOf } from '../keyrings/rings.js';
 
 export const getKeyringCertificate = defineOperation(
   getKeyringCertificateOperation,
   { access: 'read', states: null },
-  (_ctx, _input) => Promise.reject(new UnsupportedError('GetKeyringCertificate is not implemented yet')),
+  (ctx, input) => currentCertificate(ctx, ringOf(input)),
 );

@@ -1,9 +1,10 @@
-// GetKeyringPolicy (Custos, MOSIP key manager): not yet implemented. Must not import api.
-import { UnsupportedError, getKeyringPolicyOperation } from '@custos/contract';
+// GetKeyringPolicy (Custos, MOSIP key manager): one keyring policy. Must not import api; the logic lives in service/keyrings/.
+import { getKeyringPolicyOperation } from '@custos/contract';
 import { defineOperation } from '../define-operation.js';
+import { policyOut, requirePolicy } from '../keyrings/policies.js';
 
 export const getKeyringPolicy = defineOperation(
   getKeyringPolicyOperation,
   { access: 'read', states: null },
-  (_ctx, _input) => Promise.reject(new UnsupportedError('GetKeyringPolicy is not implemented yet')),
+  async (ctx, input) => ({ policy: policyOut(await requirePolicy(ctx.store.db, input.applicationId)) }),
 );
