@@ -4,7 +4,7 @@
 // imported by service, store, keystore or core.
 import { createHash, X509Certificate } from 'node:crypto';
 import { flattenedVerify } from 'jose';
-import type { Caller, Kms, SigningAlgorithm } from '@custos/contract';
+import { KmsError, type Caller, type Kms, type SigningAlgorithm } from '@custos/contract';
 import { invalidField } from './mosip-errors.js';
 
 /** The JWS algorithms MOSIP signs with (SignatureConstant: PS256 for jwsSign, RS256 for jwtSign). */
@@ -91,19 +91,25 @@ export function parseCompactJws(text: string, detachedPayload: Uint8Array | unde
   return { header: h, protectedPart, payloadPart, signature, alg: h.alg };
 }
 
-/** Checks the JWS with the keyring key `keyId` (kms.verify: authorised and audited). */
+/** Checks the JWS with the keyring key `keyId` (kms.verify: authorised and audited); a bad signature is false. */
 export async function verifyWithKms(kms: Kms, caller: Caller, keyId: string, jws: ParsedJws): Promise<boolean> {
-  const { signatureValid } = await kms.verify(
-    {
-      keyId,
-      message: signingDigest(jws.protectedPart, jws.payloadPart),
-      messageType: 'DIGEST',
-      signature: new Uint8Array(Buffer.from(jws.signature, 'base64url')),
-      signingAlgorithm: SIGNING_ALGORITHM[jws.alg],
-    },
-    caller,
-  );
-  return signatureValid;
+  try {
+    const { signatureValid } = await kms.verify(
+      {
+        keyId,
+        message: signingDigest(jws.protectedPart, jws.payloadPart),
+        messageType: 'DIGEST',
+        signature: new Uint8Array(Buffer.from(jws.signature, 'base64url')),
+        signingAlgorithm: SIGNING_ALGORITHM[jws.alg],
+      },
+      caller,
+    );
+    return signatureValid;
+  } catch (error) {
+    // Verify answers a signature that does not match with INVALID_SIGNATURE (as AWS KMS): for MOSIP that is `false`.
+    if (error instanceof KmsError && error.code === 'INVALID_SIGNATURE') return false;
+    throw error;
+  }
 }
 
 /** Checks the JWS with a certificate's public key (jose; a bad signature is false, not an error). */
