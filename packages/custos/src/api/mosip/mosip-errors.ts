@@ -5,9 +5,9 @@ import { KmsError, type ErrorCode } from '@custos/contract';
 import { HTTP_STATUS } from '../errors/http-status.js';
 
 /** MOSIP's code for validation failures: "<field> should not be null or empty". */
-export const KER_VALIDATION = 'KER-KMS-005';
+const KER_VALIDATION = 'KER-KMS-005';
 /** Anything unexpected: HTTP 500, as MOSIP's handler answers an unhandled exception. */
-export const KER_INTERNAL = 'KER-KMS-500';
+const KER_INTERNAL = 'KER-KMS-500';
 /** Chosen by Custos for a MOSIP endpoint it does not serve (MOSIP has no such code; 501 as HTTP's Not Implemented). */
 export const KER_NOT_SERVED = 'KER-KMS-501';
 /** Signing with a Base key (jwtSign, jwsSign): SignatureServiceImpl.getSigningCertificate. */

@@ -65,7 +65,8 @@ export function parseModuleWrapped(blob: Uint8Array): ModuleWrapped {
   );
   const n = bytes.readUInt16BE(2);
   const ivAt = HEADER_BYTES + n;
-  if (algorithm === undefined || bytes.length <= ivAt + GCM_IV_BYTES + GCM_TAG_BYTES) throw new InvalidCiphertextError();
+  if (algorithm === undefined || bytes.length <= ivAt + GCM_IV_BYTES + GCM_TAG_BYTES)
+    throw new InvalidCiphertextError();
   return {
     algorithm,
     wrappedKey: blob.subarray(HEADER_BYTES, ivAt),

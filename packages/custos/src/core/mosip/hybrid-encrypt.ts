@@ -56,7 +56,7 @@ export function mosipThumbprint(certificate: MosipCertificate): Uint8Array {
 }
 
 /** RSA-OAEP with SHA-256 and MGF1-SHA-256 (node:crypto uses `oaepHash` for both), empty label. */
-export function wrapSessionKey(publicKey: KeyObject, sessionKey: SecretBytes): Uint8Array {
+function wrapSessionKey(publicKey: KeyObject, sessionKey: SecretBytes): Uint8Array {
   return new Uint8Array(
     publicEncrypt(
       { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },

@@ -2,7 +2,12 @@
 // keyring's certificate is chosen for encryption (its current Base key, generated on first use, or the partner
 // certificate uploaded for it), and for decryption the private key the thumbprint names among every generation.
 // Must not import api.
-import { NotFoundError, ValidationError, type KeyringDecryptRequest, type KeyringEncryptRequest } from '@custos/contract';
+import {
+  NotFoundError,
+  ValidationError,
+  type KeyringDecryptRequest,
+  type KeyringEncryptRequest,
+} from '@custos/contract';
 import { rsaOaepDecrypt } from '../../core/algorithms/rsa.js';
 import { mosipDecrypt } from '../../core/mosip/hybrid-decrypt.js';
 import { mosipEncrypt } from '../../core/mosip/hybrid-encrypt.js';

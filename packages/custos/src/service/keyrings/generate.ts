@@ -24,7 +24,16 @@ import { newKeyRecord } from '../key-loading.js';
 import { getVersion, latestPrivateKey, wrapMaterial } from '../key-versions.js';
 import { currentGeneration } from './current.js';
 import { recertifyBelow, type Recertified } from './recertify.js';
-import { DAY_MS, levelOf, parentOf, subjectOf, thumbprintOf, uniqueIdentifier, validityPolicy, type Ring } from './rings.js';
+import {
+  DAY_MS,
+  levelOf,
+  parentOf,
+  subjectOf,
+  thumbprintOf,
+  uniqueIdentifier,
+  validityPolicy,
+  type Ring,
+} from './rings.js';
 
 /** How keyring certificates are signed (MOSIP: SHA256withRSA). */
 export const KEYRING_SIGNING = 'RSASSA_PKCS1_V1_5_SHA_256';
@@ -134,13 +143,17 @@ async function makeLevel(
   const now = ctx.now();
   const id = randomUUID();
   // A Base certificate does not outlive the Module certificate that signs it.
-  const days = parent ? Math.min(validityDays, (parent.entry.expiresAt.getTime() - now.getTime()) / DAY_MS) : validityDays;
+  const days = parent
+    ? Math.min(validityDays, (parent.entry.expiresAt.getTime() - now.getTime()) / DAY_MS)
+    : validityDays;
   const hsm = level !== 'BASE' && ctx.hsmTokens?.hasRootToken === true;
   const usage: KeyUsage = level === 'BASE' ? 'ENCRYPT_DECRYPT' : 'SIGN_VERIFY';
   const { version, signer } = hsm
     ? await tokenKey(ctx, id, now)
     : await softwareKey(ctx, id, now, level === 'BASE' ? parent : null);
-  const issuer = parent ? { certificate: parent.certificate, signer: await parent.signer() } : { certificate: null, signer };
+  const issuer = parent
+    ? { certificate: parent.certificate, signer: await parent.signer() }
+    : { certificate: null, signer };
   const certificate = await createCertificate(issuer, {
     publicKey: signer.publicKey,
     subject: subjectOf(ring, subject),
@@ -296,7 +309,8 @@ async function write(ctx: OpContext, plan: Plan): Promise<boolean> {
     }
     for (const r of plan.recertified) {
       await repo.keyringKeys.insert(tx, r.entry);
-      if (r.entry.keyId) await repo.keyCertificates.put(tx, { keyId: r.entry.keyId, keyVersion: 1, chain: [...r.chain] }, now);
+      if (r.entry.keyId)
+        await repo.keyCertificates.put(tx, { keyId: r.entry.keyId, keyVersion: 1, chain: [...r.chain] }, now);
     }
     ctx.audit.details = {
       ...ctx.audit.details,

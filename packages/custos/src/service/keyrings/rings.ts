@@ -45,10 +45,7 @@ export function levelOf(ring: Ring): RingLevel {
 
 /** Master keys MOSIP refuses to encrypt with (CryptomanagerUtils.validateKeyIdentifierIds): KER-CRY-011. */
 export function isMasterForEncryption(ring: Ring): boolean {
-  return (
-    levelOf(ring) !== 'BASE' ||
-    (ring.applicationId === 'KERNEL' && ring.referenceId === 'IDENTITY_CACHE')
-  );
+  return levelOf(ring) !== 'BASE' || (ring.applicationId === 'KERNEL' && ring.referenceId === 'IDENTITY_CACHE');
 }
 
 /** The ring that certifies (and, for Base keys, wraps) the keys of `ring`; null for the root. */
@@ -75,15 +72,16 @@ export function isCurrent(entry: KeyringKeyRecord, preExpireDays: number, now: D
 
 /** Upper-hex SHA-256 of a PEM certificate's DER (MOSIP cert_thumbprint). */
 export function thumbprintOf(pem: string): string {
-  return createHash('sha256').update(new Uint8Array(parseCertificate(pem).rawData)).digest('hex').toUpperCase();
+  return createHash('sha256')
+    .update(new Uint8Array(parseCertificate(pem).rawData))
+    .digest('hex')
+    .toUpperCase();
 }
 
 /** MOSIP's uni_ident: upper-hex SHA-1 of `appId_refId_MM-dd-yyyy` (KeymanagerUtil.getUniqueIdentifier), or of the thumbprint for uploads. */
 export function uniqueIdentifier(ring: Ring, at: Date | string): string {
   const tail =
-    typeof at === 'string'
-      ? at
-      : `${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())}-${String(at.getUTCFullYear())}`;
+    typeof at === 'string' ? at : `${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())}-${String(at.getUTCFullYear())}`;
   return createHash('sha1').update(`${ring.applicationId}_${ring.referenceId}_${tail}`).digest('hex').toUpperCase();
 }
 

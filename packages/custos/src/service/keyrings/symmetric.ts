@@ -50,7 +50,15 @@ export async function generateKeyringSymmetricKey(
   } else {
     const generated = await generateKeyMaterial(SPEC);
     const wrapped = await wrapMaterial(ctx, { id, spec: SPEC.name }, 1, generated.material);
-    version = { keyId: id, version: 1, wrappedMaterial: wrapped, publicKey: null, createdAt: now, rotationType: null, encryptionCount: 0 };
+    version = {
+      keyId: id,
+      version: 1,
+      wrappedMaterial: wrapped,
+      publicKey: null,
+      createdAt: now,
+      rotationType: null,
+      encryptionCount: 0,
+    };
   }
   const key = newKeyRecord(now, {
     id,

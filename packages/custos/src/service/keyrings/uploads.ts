@@ -15,7 +15,10 @@ function rsaCertificate(pem: string): string {
   const certificate = pemOf(parseCertificate(pem));
   const key = new X509Certificate(certificate).publicKey;
   if (key.asymmetricKeyType !== 'rsa' || (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048)
-    throw new ValidationError('a keyring certificate must certify an RSA key of 2048 bits or more', 'INVALID_CERTIFICATE');
+    throw new ValidationError(
+      'a keyring certificate must certify an RSA key of 2048 bits or more',
+      'INVALID_CERTIFICATE',
+    );
   return certificate;
 }
 

@@ -2,6 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CompactSign } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MOSIP_ENDPOINTS, MOSIP_NOT_SERVED } from '../../../src/api/mosip/plugin.js';
 import { openTestApp, type TestApp } from '../helpers.js';
 import { listen, MOSIP_TIME, mosipError, MosipClient, mosipNow, ok, urlB64 } from './mosip-client.js';
 
@@ -86,6 +87,15 @@ describe('MOSIP API: envelopes, validation, errors and endpoints Custos does not
       401,
     );
     mosipError(await new MosipClient(base, 'nope').post('/zkEncrypt', {}), 'KER-ATH-401', 401);
+    for (const endpoint of MOSIP_ENDPOINTS) {
+      const path = endpoint.path.replace(':objectType', 'CERTIFICATE');
+      const anonymous = new MosipClient(base, undefined);
+      mosipError(
+        await anonymous.call(endpoint.method, path, endpoint.method === 'GET' ? undefined : {}),
+        'KER-ATH-401',
+        401,
+      );
+    }
     const auditor = new MosipClient(base, await t.token('monitor'));
     const request = { dataToSign: urlB64('{}'), certificateData: partnerCert };
     mosipError(await auditor.post('/jwtVerify', { ...request, jwtSignatureData: 'a.b.c' }), 'KER-KMS-005');
@@ -100,6 +110,11 @@ describe('MOSIP API: envelopes, validation, errors and endpoints Custos does not
     for (const path of ['/zkEncrypt', '/zkDecrypt', '/pdf/sign', '/jwtEncrypt', '/generateArgon2Hash', '/jwtSign/v2']) {
       const message = mosipError(await mosip.post(path, {}), 'KER-KMS-501');
       expect(message).toContain('not served by Custos');
+    }
+    for (const path of MOSIP_NOT_SERVED) {
+      const concrete = path.replace(':objectType', 'CSR');
+      for (const method of ['GET', 'POST', 'PUT'] as const)
+        mosipError(await mosip.call(method, concrete, {}), 'KER-KMS-501');
     }
     mosipError(await mosip.call('POST', '/zkReEncryptRandomKey', undefined, { encryptedKey: 'x' }), 'KER-KMS-501');
     mosipError(await mosip.get('/getCertificateChain', {}), 'KER-KMS-501');
