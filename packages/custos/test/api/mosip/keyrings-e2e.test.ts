@@ -68,6 +68,11 @@ describeJce('the MOSIP API end to end')('MOSIP API end to end: a MOSIP client, t
       expect(ok(await decrypt({ ...REG, data: sealed.data, ...extra })).data).toBe(data);
       mosipError(await decrypt({ ...REG, data: sealed.data }), 'KER-CRY-003');
     }
+    // every MOSIP call went through the Kms: audited under the token's principal
+    const { records } = await t.kms.listAuditRecords({ last: 50 }, { principal: 'admin', roles: ['admin'] });
+    const ops = records.map((r) => r.operation);
+    expect(ops).toContain('KeyringEncrypt');
+    expect(ops).toContain('KeyringDecrypt');
     // standard base64 input is read too
     const std = Buffer.from(plain.data, 'base64url').toString('base64');
     expect(ok(await decrypt({ ...REG, data: std })).data).toBe(data);

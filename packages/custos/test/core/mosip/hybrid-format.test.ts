@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { InvalidCiphertextError, ValidationError } from '@custos/contract';
 import { expectKmsError } from '../../../../contract/test/helpers/expect-kms-error.js';
@@ -108,6 +108,18 @@ describe('MOSIP hybrid format: layouts', () => {
       dataPart: KEY_SPLITTER,
     });
     expect(parseMosipCiphertext(withSplitter).dataPart).toEqual(KEY_SPLITTER);
+  });
+
+  it('a bare RSA public key (KeyObject) makes the no-thumbprint form only', async () => {
+    const publicKey = new X509Certificate(goldenCertificatePem).publicKey;
+    const bytes = mosipEncrypt(publicKey, data, { prependThumbprint: false });
+    expect(parseMosipCiphertext(bytes).thumbprint).toBeNull();
+    expect(await decrypt(bytes)).toEqual(data);
+    expect(() => mosipEncrypt(publicKey, data)).toThrow(ValidationError);
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    expect(() => mosipEncrypt(privateKey, data, { prependThumbprint: false })).toThrow(ValidationError);
+    const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey;
+    expect(() => mosipEncrypt(small, data, { prependThumbprint: false })).toThrow(ValidationError);
   });
 
   it('only the no-salt, no-aad layout carries VER_R2', () => {
