@@ -86,9 +86,3 @@ export async function masterKey(
   const csr = await createCsr(await ringSigner(ctx, level.key), subjectOf(ring, input.subject));
   return { csr: pemOf(csr), ...dates };
 }
-
-/** The current generation of `ring` without generating (maintenance asks whether one is due). */
-export async function hasCurrent(ctx: OpContext, ring: Ring): Promise<boolean> {
-  const { preExpireDays } = await validityPolicy(ctx.store.db, ring);
-  return (await currentGeneration(ctx.store.db, ring, [levelOf(ring)], preExpireDays, ctx.now())) !== undefined;
-}

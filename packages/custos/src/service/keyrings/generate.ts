@@ -82,6 +82,7 @@ export async function ensureLevel(ctx: OpContext, ring: Ring, options: EnsureOpt
   const level = await resolve(ctx, ring, plan, options.force === true, options.subject);
   if (options.force === true) plan.recertified.push(...(await recertifyBelow(ctx, level)));
   if (plan.made.length === 0) return level;
+  ctx.audit.keyId = level.key.id; // the record committed with the keys names the one asked for
   const lost = await write(ctx, plan);
   if (!lost) return level;
   // Another node made this keyring's key first: ours is dropped, theirs is current.

@@ -12,7 +12,7 @@ function toRecord(db: Db, row: KeyringPolicyRow): KeyringPolicyRecord {
     applicationId: row.application_id,
     validityDays: row.validity_days,
     preExpireDays: row.pre_expire_days,
-    active: Number(row.active) === 1,
+    active: row.active === 1,
     accessAllowed: row.access_allowed,
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
