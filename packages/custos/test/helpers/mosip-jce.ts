@@ -22,7 +22,7 @@ export function describeJce(what: string): typeof describe | typeof describe.ski
 }
 
 /** Options of one harness call: base64 aad and salt, and the release-1.2.0 form without thumbprint. */
-export interface JceOptions {
+interface JceOptions {
   readonly aad?: string | undefined;
   readonly salt?: string | undefined;
   readonly noThumbprint?: boolean;

@@ -1,7 +1,7 @@
 // MOSIP 1.2 hybrid encryption for a certificate: a fresh AES-256 session key wrapped with RSA-OAEP (SHA-256,
 // MGF1-SHA-256, empty label) for the certificate's public key, the thumbprint and the data part (CryptomanagerServiceImpl
 // .encrypt). Pure; must not import store, keystore, service or api.
-import { constants, createHash, publicEncrypt, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { constants, createHash, KeyObject, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
 import { ValidationError } from '@custos/contract';
 import { x509 } from '../certificates/x509.js';
 import { exposeSecret, SecretBytes } from '../secret-bytes.js';
@@ -45,6 +45,10 @@ function rsaPublicKey(der: Uint8Array): KeyObject {
   } catch (cause) {
     throw new ValidationError('the certificate is not valid', 'INVALID_CERTIFICATE', { cause });
   }
+  return checkRsa(key);
+}
+
+function checkRsa(key: KeyObject): KeyObject {
   if (key.asymmetricKeyType !== 'rsa' || (key.asymmetricKeyDetails?.modulusLength ?? 0) < RSA_MIN_BITS)
     throw new ValidationError('MOSIP encryption needs an RSA certificate of 2048 bits or more', 'INVALID_CERTIFICATE');
   return key;
@@ -56,7 +60,7 @@ export function mosipThumbprint(certificate: MosipCertificate): Uint8Array {
 }
 
 /** RSA-OAEP with SHA-256 and MGF1-SHA-256 (node:crypto uses `oaepHash` for both), empty label. */
-export function wrapSessionKey(publicKey: KeyObject, sessionKey: SecretBytes): Uint8Array {
+function wrapSessionKey(publicKey: KeyObject, sessionKey: SecretBytes): Uint8Array {
   return new Uint8Array(
     publicEncrypt(
       { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
@@ -66,23 +70,38 @@ export function wrapSessionKey(publicKey: KeyObject, sessionKey: SecretBytes): U
 }
 
 /**
- * Encrypts `data` for `certificate` in MOSIP 1.2's bytes (not base64: `encodeMosipBase64` makes the API's text).
+ * Encrypts `data` for a certificate (or, without thumbprint, a bare RSA public key) in MOSIP 1.2's bytes (not base64: `encodeMosipBase64` makes the API's text).
  * @example const bytes = mosipEncrypt(partnerPem, new TextEncoder().encode('hello'), { aad });
  */
 export function mosipEncrypt(
-  certificate: MosipCertificate,
+  recipient: MosipCertificate | KeyObject,
   data: Uint8Array,
   options: MosipEncryptOptions = {},
 ): Uint8Array {
-  const der = certificateDer(certificate);
-  const publicKey = rsaPublicKey(der);
+  let publicKey: KeyObject;
+  let thumbprint: Uint8Array | null = null;
+  if (recipient instanceof KeyObject) {
+    // A bare public key has no certificate, hence no thumbprint: only release 1.2.0's form can name it.
+    if (options.prependThumbprint !== false)
+      throw new ValidationError(
+        'a public key without its certificate needs prependThumbprint false',
+        'VALIDATION_ERROR',
+      );
+    if (recipient.type !== 'public')
+      throw new ValidationError('the recipient must be a public key', 'INVALID_PUBLIC_KEY');
+    publicKey = checkRsa(recipient);
+  } else {
+    const der = certificateDer(recipient);
+    publicKey = rsaPublicKey(der);
+    if (options.prependThumbprint !== false) thumbprint = mosipThumbprint(der);
+  }
   const random = options.random ?? ((n: number) => new Uint8Array(randomBytes(n)));
   const sessionKey = options.sessionKey ?? SecretBytes.adopt(random(SESSION_KEY_BYTES));
   try {
     const { versioned, dataPart } = sealDataPart(sessionKey, data, options, random);
     return assembleMosipCiphertext({
       versioned,
-      thumbprint: options.prependThumbprint === false ? null : mosipThumbprint(der),
+      thumbprint,
       encryptedKey: wrapSessionKey(publicKey, sessionKey),
       dataPart,
     });

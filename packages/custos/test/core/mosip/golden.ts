@@ -24,7 +24,7 @@ export const golden = JSON.parse(fixture('golden.json')) as {
   readonly vectors: readonly GoldenVector[];
 };
 export const goldenCertificatePem = fixture('golden-cert.pem');
-export const goldenPrivateKey = createPrivateKey(fixture('golden-key.pem'));
+const goldenPrivateKey = createPrivateKey(fixture('golden-key.pem'));
 
 export const b64 = (text: string | undefined): Uint8Array | undefined =>
   text === undefined ? undefined : new Uint8Array(Buffer.from(text, 'base64'));

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { InvalidCiphertextError, ValidationError } from '@custos/contract';
 import { expectKmsError } from '../../../../contract/test/helpers/expect-kms-error.js';
@@ -10,7 +10,7 @@ import { mosipEncrypt, mosipThumbprint } from '../../../src/core/mosip/hybrid-en
 import { assembleMosipCiphertext, parseMosipCiphertext } from '../../../src/core/mosip/hybrid-layout.js';
 import { decodeMosipBase64, encodeMosipBase64 } from '../../../src/core/mosip/mosip-base64.js';
 import { SecretBytes } from '../../../src/core/secret-bytes.js';
-import { b64, golden, goldenCertificatePem, goldenUnwrap, type GoldenVector } from './golden.js';
+import { b64, golden, goldenCertificatePem, goldenUnwrap } from './golden.js';
 
 const sessionKey = (): SecretBytes => SecretBytes.from(b64(golden.sessionKey) ?? new Uint8Array());
 const unwrap = (_tp: Uint8Array | null, ek: Uint8Array): Promise<SecretBytes> => {
@@ -20,8 +20,10 @@ const unwrap = (_tp: Uint8Array | null, ek: Uint8Array): Promise<SecretBytes> =>
     return Promise.reject(new InvalidCiphertextError({ cause }));
   }
 };
-const decrypt = (bytes: Uint8Array, v: Partial<GoldenVector> = {}): Promise<Uint8Array> =>
-  mosipDecrypt(bytes, { aad: b64(v.aad), salt: b64(v.salt) }, unwrap);
+const decrypt = (
+  bytes: Uint8Array,
+  v: { aad?: string | undefined; salt?: string | undefined } = {},
+): Promise<Uint8Array> => mosipDecrypt(bytes, { aad: b64(v.aad), salt: b64(v.salt) }, unwrap);
 const bytesOf = (text: string): Uint8Array => decodeMosipBase64(text) ?? new Uint8Array();
 const hex = (b: Uint8Array | null): string =>
   Buffer.from(b ?? new Uint8Array())
@@ -106,6 +108,18 @@ describe('MOSIP hybrid format: layouts', () => {
       dataPart: KEY_SPLITTER,
     });
     expect(parseMosipCiphertext(withSplitter).dataPart).toEqual(KEY_SPLITTER);
+  });
+
+  it('a bare RSA public key (KeyObject) makes the no-thumbprint form only', async () => {
+    const publicKey = new X509Certificate(goldenCertificatePem).publicKey;
+    const bytes = mosipEncrypt(publicKey, data, { prependThumbprint: false });
+    expect(parseMosipCiphertext(bytes).thumbprint).toBeNull();
+    expect(await decrypt(bytes)).toEqual(data);
+    expect(() => mosipEncrypt(publicKey, data)).toThrow(ValidationError);
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    expect(() => mosipEncrypt(privateKey, data, { prependThumbprint: false })).toThrow(ValidationError);
+    const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey;
+    expect(() => mosipEncrypt(small, data, { prependThumbprint: false })).toThrow(ValidationError);
   });
 
   it('only the no-salt, no-aad layout carries VER_R2', () => {
