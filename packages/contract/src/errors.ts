@@ -51,6 +51,14 @@ export const ERROR_CODES = [
   'CUSTOM_KEY_STORE_INVALID_STATE',
   'CUSTOM_KEY_STORE_HAS_KEYS',
   'INCORRECT_TRUST_ANCHOR',
+  // Keyrings (MOSIP key manager; the MOSIP code each one answers as on /v1/keymanager in a comment)
+  'KEYRING_POLICY_NOT_FOUND', // KER-KMS-002
+  'KEYRING_MASTER_KEY_USE', // KER-CRY-011
+  'KEYRING_KEY_NOT_FOUND', // KER-KMS-025
+  'KEYRING_CERTIFICATE_MISMATCH', // KER-KMS-014
+  'KEYRING_UPLOAD_REFUSED', // KER-KMS-015
+  'KEYRING_REVOKE_REFUSED', // KER-KMS-021
+  'KEYRING_ACCESS_NOT_ALLOWED', // KER-CRY-012
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -97,6 +105,8 @@ export class ValidationError extends KmsError {
       | 'CERTIFICATE_KEY_MISMATCH'
       | 'CERTIFICATE_NOT_TRUSTED'
       | 'INCORRECT_TRUST_ANCHOR'
+      | 'KEYRING_MASTER_KEY_USE'
+      | 'KEYRING_CERTIFICATE_MISMATCH'
     > = 'VALIDATION_ERROR',
     options?: { cause?: unknown },
   ) {
@@ -110,7 +120,12 @@ export class NotFoundError extends KmsError {
     message: string,
     code: Extract<
       ErrorCode,
-      'KEY_NOT_FOUND' | 'ALIAS_NOT_FOUND' | 'NOT_FOUND' | 'CUSTOM_KEY_STORE_NOT_FOUND'
+      | 'KEY_NOT_FOUND'
+      | 'ALIAS_NOT_FOUND'
+      | 'NOT_FOUND'
+      | 'CUSTOM_KEY_STORE_NOT_FOUND'
+      | 'KEYRING_POLICY_NOT_FOUND'
+      | 'KEYRING_KEY_NOT_FOUND'
     > = 'NOT_FOUND',
   ) {
     super(code, message);
@@ -130,6 +145,8 @@ export class InvalidStateError extends KmsError {
       | 'ISSUER_NOT_CA'
       | 'CUSTOM_KEY_STORE_INVALID_STATE'
       | 'CUSTOM_KEY_STORE_HAS_KEYS'
+      | 'KEYRING_UPLOAD_REFUSED'
+      | 'KEYRING_REVOKE_REFUSED'
     > = 'INVALID_KEY_STATE',
   ) {
     super(code, message);
@@ -138,8 +155,12 @@ export class InvalidStateError extends KmsError {
 
 /** The caller is not allowed to do this. */
 export class AccessDeniedError extends KmsError {
-  constructor(message = 'access denied') {
-    super('ACCESS_DENIED', message);
+  constructor(
+    message = 'access denied',
+    /** `KEYRING_ACCESS_NOT_ALLOWED`: a keyring's policy is inactive or does not list the caller. */
+    code: Extract<ErrorCode, 'ACCESS_DENIED' | 'KEYRING_ACCESS_NOT_ALLOWED'> = 'ACCESS_DENIED',
+  ) {
+    super(code, message);
   }
 }
 
@@ -271,6 +292,13 @@ export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
   CUSTOM_KEY_STORE_INVALID_STATE: (m) => new InvalidStateError(m, 'CUSTOM_KEY_STORE_INVALID_STATE'),
   CUSTOM_KEY_STORE_HAS_KEYS: (m) => new InvalidStateError(m, 'CUSTOM_KEY_STORE_HAS_KEYS'),
   INCORRECT_TRUST_ANCHOR: (m) => new ValidationError(m, 'INCORRECT_TRUST_ANCHOR'),
+  KEYRING_POLICY_NOT_FOUND: (m) => new NotFoundError(m, 'KEYRING_POLICY_NOT_FOUND'),
+  KEYRING_MASTER_KEY_USE: (m) => new ValidationError(m, 'KEYRING_MASTER_KEY_USE'),
+  KEYRING_KEY_NOT_FOUND: (m) => new NotFoundError(m, 'KEYRING_KEY_NOT_FOUND'),
+  KEYRING_CERTIFICATE_MISMATCH: (m) => new ValidationError(m, 'KEYRING_CERTIFICATE_MISMATCH'),
+  KEYRING_UPLOAD_REFUSED: (m) => new InvalidStateError(m, 'KEYRING_UPLOAD_REFUSED'),
+  KEYRING_REVOKE_REFUSED: (m) => new InvalidStateError(m, 'KEYRING_REVOKE_REFUSED'),
+  KEYRING_ACCESS_NOT_ALLOWED: (m) => new AccessDeniedError(m, 'KEYRING_ACCESS_NOT_ALLOWED'),
 };
 
 /** Rebuilds the right error class from a code received over the wire; unknown codes become INTERNAL. */

@@ -86,6 +86,20 @@ export * from './delete-custom-key-store.js';
 export * from './describe-custom-key-stores.js';
 export * from './disconnect-custom-key-store.js';
 export * from './update-custom-key-store.js';
+export * from './list-keyring-policies.js';
+export * from './get-keyring-policy.js';
+export * from './put-keyring-policy.js';
+export * from './delete-keyring-policy.js';
+export * from './generate-keyring-master-key.js';
+export * from './get-keyring-certificate.js';
+export * from './list-keyring-certificates.js';
+export * from './create-keyring-csr.js';
+export * from './upload-keyring-certificate.js';
+export * from './upload-partner-certificate.js';
+export * from './generate-keyring-symmetric-key.js';
+export * from './revoke-keyring-key.js';
+export * from './keyring-encrypt.js';
+export * from './keyring-decrypt.js';
 
 import { operationTable } from '../operation.js';
 import { cancelKeyDeletionOperation } from './cancel-key-deletion.js';
@@ -172,6 +186,20 @@ import { attestKeyOperation } from './attest-key.js';
 import { createAttestationCsrOperation } from './create-attestation-csr.js';
 import { getAttestationRootsOperation } from './get-attestation-roots.js';
 import { setAttestationChainOperation } from './set-attestation-chain.js';
+import { listKeyringPoliciesOperation } from './list-keyring-policies.js';
+import { getKeyringPolicyOperation } from './get-keyring-policy.js';
+import { putKeyringPolicyOperation } from './put-keyring-policy.js';
+import { deleteKeyringPolicyOperation } from './delete-keyring-policy.js';
+import { generateKeyringMasterKeyOperation } from './generate-keyring-master-key.js';
+import { getKeyringCertificateOperation } from './get-keyring-certificate.js';
+import { listKeyringCertificatesOperation } from './list-keyring-certificates.js';
+import { createKeyringCsrOperation } from './create-keyring-csr.js';
+import { uploadKeyringCertificateOperation } from './upload-keyring-certificate.js';
+import { uploadPartnerCertificateOperation } from './upload-partner-certificate.js';
+import { generateKeyringSymmetricKeyOperation } from './generate-keyring-symmetric-key.js';
+import { revokeKeyringKeyOperation } from './revoke-keyring-key.js';
+import { keyringEncryptOperation } from './keyring-encrypt.js';
+import { keyringDecryptOperation } from './keyring-decrypt.js';
 
 /**
  * Every `Kms` method (except `close`) by method name: its row (wire name, schemas, route, retry safety, AWS). The
@@ -397,6 +425,36 @@ export const OPERATIONS = operationTable({
   createAttestationCsr: createAttestationCsrOperation,
   /** Replaces the attestation identity's chain with one from an operator's CA (the leaf must certify its key). */
   setAttestationChain: setAttestationChainOperation,
+  // Keyrings (Custos; MOSIP key manager)
+
+  /** Every keyring policy (MOSIP key_policy_def), by application id. */
+  listKeyringPolicies: listKeyringPoliciesOperation,
+  /** One keyring policy. */
+  getKeyringPolicy: getKeyringPolicyOperation,
+  /** Creates or replaces a keyring policy. */
+  putKeyringPolicy: putKeyringPolicyOperation,
+  /** Removes a keyring policy (its keys stay and keep decrypting). */
+  deleteKeyringPolicy: deleteKeyringPolicyOperation,
+  /** The ROOT key or an application's Module key, with its certificate or a CSR; `force` replaces it and re-certifies the keys below. */
+  generateKeyringMasterKey: generateKeyringMasterKeyOperation,
+  /** The certificate of a keyring's current key (generated on first use when the policy allows). */
+  getKeyringCertificate: getKeyringCertificateOperation,
+  /** Every generation's certificate of a keyring, newest first. */
+  listKeyringCertificates: listKeyringCertificatesOperation,
+  /** A PKCS#10 request for a keyring's current key. */
+  createKeyringCsr: createKeyringCsrOperation,
+  /** An external CA's certificate for a keyring's current key (its public key must match). */
+  uploadKeyringCertificate: uploadKeyringCertificateOperation,
+  /** A partner's certificate (no private key here): keyring encryption for that keyring uses it. */
+  uploadPartnerCertificate: uploadPartnerCertificateOperation,
+  /** An AES-256 key in a keyring. */
+  generateKeyringSymmetricKey: generateKeyringSymmetricKeyOperation,
+  /** Expires a keyring's current Base key at once. */
+  revokeKeyringKey: revokeKeyringKeyOperation,
+  /** MOSIP hybrid encryption (RSA-OAEP + AES-256-GCM) for a keyring's current Base key or partner certificate. */
+  keyringEncrypt: keyringEncryptOperation,
+  /** Decrypts MOSIP hybrid bytes with the keyring key the thumbprint names (any generation), or the current key. */
+  keyringDecrypt: keyringDecryptOperation,
 });
 
 /** A `Kms` method name that is an operation: `'createKey' | 'encrypt' | ...`. */

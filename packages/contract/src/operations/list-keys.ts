@@ -1,9 +1,10 @@
-// ListKeys (AWS KMS ListKeys): every key, paged.
+// ListKeys (AWS KMS ListKeys): every key, paged; Custos filters by keyring (applicationId, referenceId).
 // Must not import anything but TypeBox and the contract's schemas, names and operation row.
 
 import { type Static, Type } from '@sinclair/typebox';
 import { Limit, Marker } from '../schemas/common.js';
 import { contractOperation } from '../operation.js';
+import { ApplicationId, ReferenceId } from '../schemas/keyrings.js';
 
 /** AWS KeyListEntry. */
 export const KeyListEntry = Type.Object({ keyId: Type.String(), keyArn: Type.String() });
@@ -14,6 +15,10 @@ export const ListKeysRequest = Type.Object(
   {
     limit: Type.Optional(Limit),
     marker: Type.Optional(Marker),
+    /** Custos: only the keys of this keyring application id (MOSIP). */
+    applicationId: Type.Optional(ApplicationId),
+    /** Custos: with applicationId, only the keys of this reference id ("" = the master key). */
+    referenceId: Type.Optional(ReferenceId),
   },
   { additionalProperties: false },
 );

@@ -13,6 +13,7 @@ import { authPlugin, bearerToken } from './plugins/auth.js';
 import { errorsPlugin, sendError } from './plugins/errors.js';
 import { requestId } from './plugins/logger.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { MOSIP_PREFIX, mosipPlugin } from './mosip/plugin.js';
 import { openApiPlugin } from './plugins/openapi.js';
 import { operationRoutes } from './routes/v1/operations.js';
 import { sysRoutes } from './routes/sys.js';
@@ -147,6 +148,7 @@ export function buildApp(service: LocalKms | SealGate, options: AppOptions = {})
   void app.register(operationRoutes, { kms });
   void app.register(sysRootRoutes, { kms });
   void app.register(wellKnownRoutes, { kms }); // GET /.well-known/jwks.json, public
+  void app.register(mosipPlugin, { kms, prefix: MOSIP_PREFIX }); // /v1/keymanager: MOSIP's Key Manager API (docs/mosip.md)
   void app.register(awsPlugin, { kms }); // POST /: the AWS KMS JSON protocol, SigV4-authenticated (marks its route public to the bearer hook)
   return app;
 }

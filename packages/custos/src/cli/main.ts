@@ -12,6 +12,7 @@ import { registerDecrypt } from './commands/decrypt.js';
 import { registerEncrypt } from './commands/encrypt.js';
 import { registerJose } from './commands/jose.js';
 import { registerKey } from './commands/key.js';
+import { registerKeyring } from './commands/keyring.js';
 import { registerOperator } from './commands/operator.js';
 import { registerRootCommands } from './commands/operator-root.js';
 import { registerKeyStore } from './commands/key-store.js';
@@ -78,6 +79,7 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
   registerMac(program);
   registerDerive(program);
   registerJoseKeys(program);
+  registerKeyring(program);
   return program;
 }
 

@@ -15,6 +15,7 @@ import type { Db } from '../store/index.js';
 import type { KeyRecord } from '../store/types.js';
 import type { OpContext, ServiceContext } from './context.js';
 import { parseKeyRef } from './key-ref.js';
+import { keyringKeyId } from './keyrings/key-ref.js';
 import { assertStateAllows } from './lifecycle.js';
 
 /**
@@ -27,7 +28,8 @@ export async function findKey(ctx: ServiceContext, db: Db, reference: string, ca
   const ref = parseKeyRef(reference, ctx.config);
   const epoch = ctx.cache.epoch;
   let id: string;
-  if (ref.kind === 'alias') {
+  if (ref.kind === 'keyring') id = await keyringKeyId(db, ref, ctx.now());
+  else if (ref.kind === 'alias') {
     const target = cached ? ctx.cache.alias(ref.name) : undefined;
     if (target) id = target;
     else {
@@ -49,6 +51,7 @@ export async function findKey(ctx: ServiceContext, db: Db, reference: string, ca
  */
 export function cachedKey(ctx: ServiceContext, reference: string): KeyRecord | undefined {
   const ref = parseKeyRef(reference, ctx.config);
+  if (ref.kind === 'keyring') return undefined; // the current key changes with time: always read
   const id = ref.kind === 'alias' ? ctx.cache.alias(ref.name) : ref.id;
   return id === undefined ? undefined : ctx.cache.key(id);
 }

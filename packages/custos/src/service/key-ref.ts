@@ -1,4 +1,4 @@
-// Parses the ways a caller can name a key (id, key ARN, alias name, alias ARN) and formats ARNs.
+// Parses the ways a caller can name a key (id, key ARN, alias name, alias ARN, keyring reference) and formats ARNs.
 // Must not import api.
 import { NotFoundError, ValidationError } from '@custos/contract';
 import { isUuid } from '../core/uuid.js';
@@ -7,7 +7,13 @@ import type { ServiceConfig } from './context.js';
 const ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
 const ARN = /^arn:aws[a-z-]*:kms:([^:]*):([^:]*):(key|alias)\/(.+)$/;
 
-export type KeyRef = { readonly kind: 'id'; readonly id: string } | { readonly kind: 'alias'; readonly name: string };
+/** `keyring/<APP>/<REF>` (the current key of a keyring) or `keyring/<APP>` (its master key; ROOT: the root key). */
+const KEYRING = /^keyring\/([A-Za-z0-9_.-]{1,36})(?:\/([A-Za-z0-9_.-]{1,128}))?$/;
+
+export type KeyRef =
+  | { readonly kind: 'id'; readonly id: string }
+  | { readonly kind: 'alias'; readonly name: string }
+  | { readonly kind: 'keyring'; readonly applicationId: string; readonly referenceId: string };
 
 /** Parses a key reference; an ARN for another region or account names no key here. */
 export function parseKeyRef(value: string, config: ServiceConfig): KeyRef {
@@ -22,6 +28,11 @@ export function parseKeyRef(value: string, config: ServiceConfig): KeyRef {
   if (value.startsWith('alias/')) {
     if (!ALIAS.test(value)) throw new ValidationError(`invalid alias name: ${value}`, 'INVALID_ALIAS_NAME');
     return { kind: 'alias', name: value };
+  }
+  if (value.startsWith('keyring/')) {
+    const ring = KEYRING.exec(value);
+    if (!ring) throw new ValidationError(`invalid keyring reference: ${value}`);
+    return { kind: 'keyring', applicationId: ring[1] ?? '', referenceId: ring[2] ?? '' };
   }
   throw new NotFoundError(`key not found: ${value}`, 'KEY_NOT_FOUND');
 }

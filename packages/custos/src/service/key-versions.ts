@@ -3,10 +3,13 @@
 import { InternalError, InvalidStateError } from '@custos/contract';
 import { PreparedPrivateKey } from '../core/key-objects.js';
 import { specEntry } from '../core/key-specs.js';
-import type { SecretBytes } from '../core/secret-bytes.js';
+import { rsaOaepDecrypt } from '../core/algorithms/rsa.js';
+import { moduleWrapAad, openModuleWrapped, parseModuleWrapped } from '../core/keyrings/module-wrap.js';
+import { exposeSecret, SecretBytes } from '../core/secret-bytes.js';
 import * as repo from '../store/repositories/index.js';
 import type { KeyRecord, KeyVersionRecord } from '../store/types.js';
 import type { OpContext, ServiceContext } from './context.js';
+import { hsmOaepDecrypt } from './hsm/crypto.js';
 
 /** Additional data binding wrapped material to its key, version and spec (DESIGN: "Key version"). */
 export function materialAad(keyId: string, version: number, spec: string): Uint8Array {
@@ -54,12 +57,49 @@ export async function unwrapVersion(
   const hit = cachedMaterial(ctx, key, version);
   if (hit) return hit;
   const epoch = ctx.cache.epoch;
-  const material = await ctx.rootOfTrust.unwrap(
+  const unwrapped = await ctx.rootOfTrust.unwrap(
     version.wrappedMaterial,
     materialAad(key.id, version.version, key.spec),
   );
+  const material = version.wrappingKeyId
+    ? await openUnderModuleKey(ctx, key, version, version.wrappingKeyId, unwrapped)
+    : unwrapped;
   ctx.cache.putMaterial(epoch, key.id, version.version, material);
   return material;
+}
+
+/**
+ * The second level of a keyring Base key (core/keyrings/module-wrap.ts): what the root unwrapped is sealed under the
+ * Module key `moduleKeyId` (its version 1: keyring keys are never rotated, each generation is a key of its own), whose
+ * RSA key opens the AES key — in its token when the Module key is HSM-protected. `inner` is wiped.
+ */
+async function openUnderModuleKey(
+  ctx: ServiceContext,
+  key: KeyRecord,
+  version: KeyVersionRecord,
+  moduleKeyId: string,
+  inner: SecretBytes,
+): Promise<SecretBytes> {
+  try {
+    const parts = parseModuleWrapped(exposeSecret(inner));
+    const moduleKey = await repo.keys.get(ctx.store.db, moduleKeyId);
+    if (!moduleKey) throw new InternalError(`the Module key ${moduleKeyId} of ${key.id} has no row`);
+    const moduleVersion = await getVersion(ctx, moduleKey, 1);
+    let aesKey: SecretBytes;
+    if (moduleKey.protectionLevel === 'HSM') {
+      aesKey = SecretBytes.adopt(await hsmOaepDecrypt(ctx, moduleVersion, parts.algorithm, parts.wrappedKey));
+    } else {
+      const modulePrivate = await unwrapVersion(ctx, moduleKey, moduleVersion);
+      try {
+        aesKey = SecretBytes.adopt(rsaOaepDecrypt(parts.algorithm, modulePrivate, parts.wrappedKey));
+      } finally {
+        modulePrivate.wipe();
+      }
+    }
+    return openModuleWrapped(parts, aesKey, moduleWrapAad(key.id, version.version, moduleKeyId));
+  } finally {
+    inner.wipe();
+  }
 }
 
 /**

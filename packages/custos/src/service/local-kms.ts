@@ -36,6 +36,7 @@ import { acceptAuditMismatch } from './operations/accept-audit-mismatch.js';
 import { workerSink, workerSinkAvailable } from './audit/worker-sink.js';
 import { establishRowIntegrity, rowIntegrityEstablished } from './integrity/establish.js';
 import { loadIntegrityKeys, type TokenHasher } from './integrity/keys.js';
+import { keyringPoliciesSeeded, seedKeyringPolicies } from './keyrings/seed-policies.js';
 import { KeyService, SYSTEM_CALLER } from './key-service.js';
 import { storeOptions } from './store-options.js';
 import type { ServiceOperation } from './define-operation.js';
@@ -263,6 +264,8 @@ export class LocalKms implements Kms {
       // The first start after migration 005: authenticate the rows that are there (once, audited).
       if (!(await rowIntegrityEstablished(store.db)))
         await service.runInternal(establishRowIntegrity, {}, SYSTEM_CALLER);
+      // The first start after migration 012: MOSIP's default keyring policies (once, audited).
+      if (!(await keyringPoliciesSeeded(store.db))) await service.runInternal(seedKeyringPolicies, {}, SYSTEM_CALLER);
       const checkpointer = new Checkpointer(
         store,
         signing.privateKey,

@@ -65,6 +65,7 @@ export const AUTHENTICATED_COLUMNS = {
     'material_check',
     'custom_key_store_id',
     'token_object_id',
+    'wrapping_key_id',
   ],
   aliases: ['name', 'key_id', 'created_at', 'updated_at'],
   api_tokens: ['id', 'principal', 'roles', 'token_hash', 'description', 'created_at', 'expires_at', 'revoked_at'],
@@ -102,6 +103,28 @@ export const AUTHENTICATED_COLUMNS = {
     'created_at',
   ],
   attestation_identity: ['id', 'public_key', 'chain', 'created_at', 'updated_at'],
+  keyring_policies: [
+    'application_id',
+    'validity_days',
+    'pre_expire_days',
+    'active',
+    'access_allowed',
+    'created_at',
+    'updated_at',
+  ],
+  keyring_keys: [
+    'id',
+    'application_id',
+    'reference_id',
+    'kind',
+    'key_id',
+    'certificate',
+    'thumbprint',
+    'unique_identifier',
+    'generated_at',
+    'expires_at',
+    'created_at',
+  ],
 } as const satisfies { [T in keyof Database]?: readonly (keyof Database[T] & string)[] };
 
 export type AuthenticatedTable = keyof typeof AUTHENTICATED_COLUMNS;
@@ -114,6 +137,7 @@ export type AuthenticatedTable = keyof typeof AUTHENTICATED_COLUMNS;
 const OMITTED_WHEN_NULL: ReadonlySet<string> = new Set([
   'key_versions.custom_key_store_id',
   'key_versions.token_object_id',
+  'key_versions.wrapping_key_id', // migration 012
 ]);
 
 /**

@@ -74,6 +74,8 @@ export interface KeyVersionRecord {
   readonly tokenObjectId?: string | null;
   /** HSM-protected versions: the custom key store whose token holds the object; null = the root of trust's token. */
   readonly customKeyStoreId?: string | null;
+  /** Keyring Base keys: the Module key whose RSA key wraps the material inside the root's wrapping; null otherwise. */
+  readonly wrappingKeyId?: string | null;
 }
 
 export interface AliasRecord {
@@ -232,5 +234,35 @@ export interface TrustedCertificateRecord {
   readonly notAfter: Date;
   /** PEM. */
   readonly certificate: string;
+  readonly createdAt: Date;
+}
+
+/** A keyring policy (MOSIP key_policy_def). */
+export interface KeyringPolicyRecord {
+  readonly applicationId: string;
+  readonly validityDays: number;
+  readonly preExpireDays: number;
+  readonly active: boolean;
+  /** 'NA' = any caller, else a comma list of principals. */
+  readonly accessAllowed: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** What a keyring entry holds: the ROOT key, a Module (master) key, a Base key, a partner's certificate, an AES key. */
+export type KeyringKeyKind = 'ROOT' | 'MASTER' | 'BASE' | 'PARTNER' | 'SYMMETRIC';
+
+/** One generation of a keyring's key (MOSIP key_alias). */
+export interface KeyringKeyRecord {
+  readonly id: string;
+  readonly applicationId: string;
+  readonly referenceId: string;
+  readonly kind: KeyringKeyKind;
+  readonly keyId: string | null;
+  readonly certificate: string | null;
+  readonly thumbprint: string | null;
+  readonly uniqueIdentifier: string;
+  readonly generatedAt: Date;
+  readonly expiresAt: Date;
   readonly createdAt: Date;
 }

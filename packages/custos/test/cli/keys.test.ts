@@ -88,6 +88,21 @@ describe.concurrent('custos key', { timeout: 120_000 }, () => {
     }
   });
 
+  it('key list --app/--ref lists the keys of a keyring; key describe takes keyring/<APP>/<REF>', async () => {
+    const base = (await t.kms.getKeyringCertificate({ applicationId: 'RESIDENT', referenceId: 'cli' })).keyId;
+    const master = (await t.kms.getKeyringCertificate({ applicationId: 'RESIDENT' })).keyId;
+    const ring = json<{ keys: { keyId: string }[] }>(
+      await t.run(['key', 'list', '--app', 'RESIDENT', '--ref', 'cli', '--json']),
+    );
+    expect(ring.keys.map((k) => k.keyId)).toEqual([base]);
+    const app = json<{ keys: { keyId: string }[] }>(await t.run(['key', 'list', '--app', 'RESIDENT', '--json']));
+    expect(app.keys.map((k) => k.keyId).sort()).toEqual([base, master].sort());
+    const described = json<{ keyId: string }>(await t.run(['key', 'describe', 'keyring/RESIDENT/cli', '--json']));
+    expect(described.keyId).toBe(base);
+    const refOnly = await t.run(['key', 'list', '--ref', 'cli', '--json']);
+    expect(errorCode(refOnly)).toBe('VALIDATION_ERROR');
+  });
+
   it('key describe shows fields for people and metadata for scripts', async () => {
     const id = await createKey({ description: 'described' });
     const human = await t.run(['key', 'describe', id]);

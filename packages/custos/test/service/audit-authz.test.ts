@@ -321,6 +321,60 @@ describe('audit: one record per call', () => {
       const leaf = await outsideCertificate({ subject: 'CN=attestation', issuer: ca, publicKey, pathLength: 0 });
       return { input: { certificateChain: [leaf.pem, ca.pem] }, keyId: null };
     },
+    // Keyrings (MOSIP): what exists is made before the mark, so the call itself writes its one record.
+    listKeyringPolicies: async () => ({ input: {}, keyId: null }),
+    getKeyringPolicy: async () => ({ input: { applicationId: 'REGISTRATION' }, keyId: null }),
+    putKeyringPolicy: async () => ({
+      input: { applicationId: `AUDIT_${++n}`, validityDays: 30, preExpireDays: 1 },
+      keyId: null,
+    }),
+    deleteKeyringPolicy: async () => {
+      const applicationId = `AUDIT_${++n}`;
+      await t.kms.putKeyringPolicy({ applicationId, validityDays: 30, preExpireDays: 1 });
+      return { input: { applicationId }, keyId: null };
+    },
+    generateKeyringMasterKey: async () => ({
+      input: { applicationId: 'RESIDENT', objectType: 'CSR', force: true },
+      keyId: (r) => (r as { keyId: string }).keyId,
+    }),
+    getKeyringCertificate: async () => ({
+      input: { applicationId: 'REGISTRATION', referenceId: `audit-${++n}` },
+      keyId: (r) => (r as { keyId: string }).keyId,
+    }),
+    listKeyringCertificates: async () => ({ input: { applicationId: 'REGISTRATION' }, keyId: null }),
+    createKeyringCsr: async () => {
+      const ring = { applicationId: 'REGISTRATION', referenceId: 'audit' };
+      return { input: ring, keyId: (await t.kms.getKeyringCertificate(ring)).keyId };
+    },
+    uploadKeyringCertificate: async () => {
+      const ring = { applicationId: 'REGISTRATION', referenceId: 'audit' };
+      const { keyId, certificate } = await t.kms.getKeyringCertificate(ring);
+      return { input: { ...ring, certificate }, keyId };
+    },
+    uploadPartnerCertificate: async () => {
+      const partner = await t.kms.getKeyringCertificate({ applicationId: 'ID_REPO', referenceId: `audit-${++n}` });
+      return {
+        input: { applicationId: 'RESIDENT', referenceId: 'partner', certificate: partner.certificate },
+        keyId: null,
+      };
+    },
+    generateKeyringSymmetricKey: async () => ({
+      input: { applicationId: 'KERNEL', referenceId: `audit-${++n}` },
+      keyId: (r) => (r as { keyId: string }).keyId,
+    }),
+    revokeKeyringKey: async () => {
+      const ring = { applicationId: 'PMS', referenceId: `audit-${++n}` };
+      return { input: ring, keyId: (await t.kms.getKeyringCertificate(ring)).keyId };
+    },
+    keyringEncrypt: async () => {
+      const ring = { applicationId: 'REGISTRATION', referenceId: 'audit' };
+      return { input: { ...ring, data: message }, keyId: (await t.kms.getKeyringCertificate(ring)).keyId };
+    },
+    keyringDecrypt: async () => {
+      const ring = { applicationId: 'REGISTRATION', referenceId: 'audit' };
+      const { ciphertext } = await t.kms.keyringEncrypt({ ...ring, data: message });
+      return { input: { ...ring, ciphertext }, keyId: (await t.kms.getKeyringCertificate(ring)).keyId };
+    },
   };
 
   /** A fresh self-signed certificate of a fresh key (made before the audit mark). */

@@ -243,6 +243,52 @@ const BUILDERS: Record<string, Builder> = {
       const leaf = await outsideCertificate({ subject: 'CN=attestation', issuer: ca, publicKey, toDays: 3650 });
       return { certificateChain: [leaf.pem, ca.pem] };
     },
+  }, // Keyrings (MOSIP): operations on no key, each called once and must succeed.
+  listKeyringPolicies: { kind: null, build: () => ({}) },
+  getKeyringPolicy: { kind: null, build: () => ({ applicationId: 'REGISTRATION' }) },
+  putKeyringPolicy: { kind: null, build: () => ({ applicationId: 'LC_PUT', validityDays: 30, preExpireDays: 1 }) },
+  deleteKeyringPolicy: {
+    kind: null,
+    build: async ({ kms }) => {
+      await kms.putKeyringPolicy({ applicationId: 'LC_DELETE', validityDays: 30, preExpireDays: 1 });
+      return { applicationId: 'LC_DELETE' };
+    },
+  },
+  generateKeyringMasterKey: { kind: null, build: () => ({ applicationId: 'RESIDENT', objectType: 'CERTIFICATE' }) },
+  getKeyringCertificate: { kind: null, build: () => ({ applicationId: 'REGISTRATION', referenceId: 'lc' }) },
+  listKeyringCertificates: { kind: null, build: () => ({ applicationId: 'REGISTRATION' }) },
+  createKeyringCsr: { kind: null, build: () => ({ applicationId: 'REGISTRATION', referenceId: 'lc' }) },
+  uploadKeyringCertificate: {
+    kind: null,
+    build: async ({ kms }) => {
+      const ring = { applicationId: 'REGISTRATION', referenceId: 'lc-upload' };
+      return { ...ring, certificate: (await kms.getKeyringCertificate(ring)).certificate };
+    },
+  },
+  uploadPartnerCertificate: {
+    kind: null,
+    build: async ({ kms }) => ({
+      applicationId: 'RESIDENT',
+      referenceId: 'lc-partner',
+      certificate: (await kms.getKeyringCertificate({ applicationId: 'ID_REPO', referenceId: 'lc' })).certificate,
+    }),
+  },
+  generateKeyringSymmetricKey: { kind: null, build: () => ({ applicationId: 'KERNEL', referenceId: 'lc-sym' }) },
+  revokeKeyringKey: {
+    kind: null,
+    build: async ({ kms }) => {
+      const ring = { applicationId: 'PMS', referenceId: 'lc-revoke' };
+      await kms.getKeyringCertificate(ring);
+      return ring;
+    },
+  },
+  keyringEncrypt: { kind: null, build: () => ({ applicationId: 'REGISTRATION', referenceId: 'lc', data: message }) },
+  keyringDecrypt: {
+    kind: null,
+    build: async ({ kms }) => {
+      const ring = { applicationId: 'REGISTRATION', referenceId: 'lc-decrypt' };
+      return { ...ring, ciphertext: (await kms.keyringEncrypt({ ...ring, data: message })).ciphertext };
+    },
   },
 };
 
@@ -376,6 +422,20 @@ const EXPECT: Record<string, Row | Outcome> = {
   getAttestationRoots: 'ok',
   createAttestationCsr: 'ok',
   setAttestationChain: 'ok',
+  listKeyringPolicies: 'ok',
+  getKeyringPolicy: 'ok',
+  putKeyringPolicy: 'ok',
+  deleteKeyringPolicy: 'ok',
+  generateKeyringMasterKey: 'ok',
+  getKeyringCertificate: 'ok',
+  listKeyringCertificates: 'ok',
+  createKeyringCsr: 'ok',
+  uploadKeyringCertificate: 'ok',
+  uploadPartnerCertificate: 'ok',
+  generateKeyringSymmetricKey: 'ok',
+  revokeKeyringKey: 'ok',
+  keyringEncrypt: 'ok',
+  keyringDecrypt: 'ok',
 };
 
 const METHODS = Object.keys(OPERATIONS) as Method[];

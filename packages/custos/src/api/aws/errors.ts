@@ -51,4 +51,11 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   CUSTOM_KEY_STORE_INVALID_STATE: 'CustomKeyStoreInvalidStateException',
   CUSTOM_KEY_STORE_HAS_KEYS: 'CustomKeyStoreHasCMKsException',
   INCORRECT_TRUST_ANCHOR: 'IncorrectTrustAnchorException',
+  KEYRING_POLICY_NOT_FOUND: 'NotFoundException',
+  KEYRING_MASTER_KEY_USE: 'InvalidKeyUsageException',
+  KEYRING_KEY_NOT_FOUND: 'NotFoundException',
+  KEYRING_CERTIFICATE_MISMATCH: 'ValidationException',
+  KEYRING_UPLOAD_REFUSED: 'KMSInvalidStateException',
+  KEYRING_REVOKE_REFUSED: 'KMSInvalidStateException',
+  KEYRING_ACCESS_NOT_ALLOWED: 'AccessDeniedException',
 };

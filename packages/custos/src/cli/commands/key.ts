@@ -147,11 +147,18 @@ export function registerKey(program: Command): void {
     }),
   );
 
-  const list = serves(key.command('list'), 'listKeys').description('list keys (with spec, state and aliases)');
-  addGlobalOptions(list).action((_o: unknown, cmd: Command) =>
+  const list = serves(key.command('list'), 'listKeys')
+    .description('list keys (with spec, state and aliases)')
+    .option('--app <applicationId>', 'only the keys of this keyring application id (MOSIP)')
+    .option('--ref <referenceId>', 'with --app: only the keys of this reference id ("" = the master key)');
+  addGlobalOptions(list).action((o: { app?: string; ref?: string }, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
+      const ring = {
+        ...(o.app !== undefined ? { applicationId: o.app } : {}),
+        ...(o.ref !== undefined ? { referenceId: o.ref } : {}),
+      };
       const keys = await listAll(
-        (marker) => kms.listKeys({ limit: 1000, ...(marker && { marker }) }),
+        (marker) => kms.listKeys({ limit: 1000, ...ring, ...(marker && { marker }) }),
         (page) => page.keys,
       );
       if (g.json) {

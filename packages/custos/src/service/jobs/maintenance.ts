@@ -1,5 +1,5 @@
 // Background maintenance: destroy keys past their pending window, rotate keys whose period has passed,
-// remove imported material past its expiry, drop expired import tokens. Each key is handled through the
+// remove imported material past its expiry, renew keyring keys past expiry − preExpireDays, drop expired import tokens. Each key is handled through the
 // same audited operations as a caller's request. Must not import api.
 import * as repo from '../../store/repositories/index.js';
 import type { KeyService } from '../key-service.js';
@@ -7,11 +7,14 @@ import { SYSTEM_CALLER } from '../key-service.js';
 import { autoRotateKey } from '../operations/auto-rotate-key.js';
 import { destroyKey } from '../operations/destroy-key.js';
 import { expireKeyMaterial } from '../operations/expire-key-material.js';
+import { dueKeyrings, renewKeyringKey } from '../keyrings/renew.js';
 
 export interface MaintenanceReport {
   destroyed: number;
   rotated: number;
   expired: number;
+  /** Keyrings whose next key was generated (their key was past expiry − preExpireDays). */
+  renewed: number;
   failed: number;
   /** True when another node (sharing the PostgreSQL database) was running maintenance, so this run did nothing. */
   skipped?: boolean;
@@ -24,14 +27,14 @@ export interface MaintenanceReport {
  */
 export async function runMaintenance(service: KeyService): Promise<MaintenanceReport> {
   const outcome = await service.context.store.tryExclusive('maintenance', () => maintain(service));
-  return outcome.ran ? outcome.value : { destroyed: 0, rotated: 0, expired: 0, failed: 0, skipped: true };
+  return outcome.ran ? outcome.value : { destroyed: 0, rotated: 0, expired: 0, renewed: 0, failed: 0, skipped: true };
 }
 
 async function maintain(service: KeyService): Promise<MaintenanceReport> {
   const { store, now, logger } = service.context;
   const at = now();
-  const report: MaintenanceReport = { destroyed: 0, rotated: 0, expired: 0, failed: 0 };
-  const jobs: [keyof Omit<MaintenanceReport, 'failed'>, typeof destroyKey, { id: string }[]][] = [
+  const report: MaintenanceReport = { destroyed: 0, rotated: 0, expired: 0, renewed: 0, failed: 0 };
+  const jobs: [keyof Omit<MaintenanceReport, 'failed' | 'renewed'>, typeof destroyKey, { id: string }[]][] = [
     ['destroyed', destroyKey, await repo.keys.listDueForDeletion(store.db, at)],
     ['rotated', autoRotateKey, await repo.keys.listDueForRotation(store.db, at)],
     ['expired', expireKeyMaterial, await repo.keys.listExpiredMaterial(store.db, at)],
@@ -45,6 +48,16 @@ async function maintain(service: KeyService): Promise<MaintenanceReport> {
         report.failed++;
         logger.error({ err, operation: operation.name, keyId: key.id }, 'maintenance job failed');
       }
+    }
+  }
+  // Keyring keys past expiry − preExpireDays (MOSIP's renewal), parents first.
+  for (const ring of await dueKeyrings(service.context)) {
+    try {
+      await service.runInternal(renewKeyringKey, ring, SYSTEM_CALLER);
+      report.renewed++;
+    } catch (err) {
+      report.failed++;
+      logger.error({ err, operation: renewKeyringKey.name, ...ring }, 'maintenance job failed');
     }
   }
   await repo.importTokens.removeExpired(store.db, at);

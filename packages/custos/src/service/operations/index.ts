@@ -91,7 +91,21 @@ import { decryptJwe } from './decrypt-jwe.js';
 /** What the registry must be: for every Kms method, the definition branded by that method's own row. */
 export type ServiceOperations = { readonly [M in OperationMethod]: ServiceOperation<(typeof OPERATIONS)[M]> };
 
-/** The definition of each Kms operation, by method name: what LocalKms generates its methods from. */
+/** The definition of each Kms operation, by method name: what LocalKms generates its methods from. */ import { listKeyringPolicies } from './list-keyring-policies.js';
+import { getKeyringPolicy } from './get-keyring-policy.js';
+import { putKeyringPolicy } from './put-keyring-policy.js';
+import { deleteKeyringPolicy } from './delete-keyring-policy.js';
+import { generateKeyringMasterKey } from './generate-keyring-master-key.js';
+import { getKeyringCertificate } from './get-keyring-certificate.js';
+import { listKeyringCertificates } from './list-keyring-certificates.js';
+import { createKeyringCsr } from './create-keyring-csr.js';
+import { uploadKeyringCertificate } from './upload-keyring-certificate.js';
+import { uploadPartnerCertificate } from './upload-partner-certificate.js';
+import { generateKeyringSymmetricKey } from './generate-keyring-symmetric-key.js';
+import { revokeKeyringKey } from './revoke-keyring-key.js';
+import { keyringEncrypt } from './keyring-encrypt.js';
+import { keyringDecrypt } from './keyring-decrypt.js';
+
 export const SERVICE_OPERATIONS = {
   createKey,
   describeKey,
@@ -177,4 +191,19 @@ export const SERVICE_OPERATIONS = {
   verifyJose,
   encryptJwe,
   decryptJwe,
+  // Keyrings (MOSIP)
+  listKeyringPolicies,
+  getKeyringPolicy,
+  putKeyringPolicy,
+  deleteKeyringPolicy,
+  generateKeyringMasterKey,
+  getKeyringCertificate,
+  listKeyringCertificates,
+  createKeyringCsr,
+  uploadKeyringCertificate,
+  uploadPartnerCertificate,
+  generateKeyringSymmetricKey,
+  revokeKeyringKey,
+  keyringEncrypt,
+  keyringDecrypt,
 } as const satisfies ServiceOperations;

@@ -1,4 +1,4 @@
-// ListJwks: a JWK Set of the enabled asymmetric keys, optionally those with a tag (keyrings have no filter yet).
+// ListJwks: a JWK Set of the enabled asymmetric keys, optionally those with a tag or of a keyring.
 import { ValidationError, listJwksOperation, type Jwk } from '@custos/contract';
 import { specEntry } from '../../core/key-specs.js';
 import * as repo from '../../store/repositories/index.js';
@@ -18,10 +18,14 @@ export async function jwksOf(ctx: ServiceContext, filter: repo.keys.JwksFilter):
 
 export const listJwks = defineOperation(listJwksOperation, { access: 'read', states: null }, async (ctx, input) => {
   if (input.tagValue !== undefined && input.tagKey === undefined) throw new ValidationError('tagValue needs tagKey');
+  if (input.referenceId !== undefined && input.applicationId === undefined)
+    throw new ValidationError('referenceId needs applicationId');
   return {
     keys: await jwksOf(ctx, {
       ...(input.tagKey !== undefined ? { tagKey: input.tagKey } : {}),
       ...(input.tagValue !== undefined ? { tagValue: input.tagValue } : {}),
+      ...(input.applicationId !== undefined ? { applicationId: input.applicationId } : {}),
+      ...(input.referenceId !== undefined ? { referenceId: input.referenceId } : {}),
     }),
   };
 });

@@ -19,6 +19,8 @@ const PRIMARY_KEYS: Readonly<Record<AuthenticatedTable, readonly string[]>> = {
   trusted_certificates: ['id'],
   custom_key_stores: ['id'],
   attestation_identity: ['id'],
+  keyring_policies: ['application_id'],
+  keyring_keys: ['id'],
 };
 
 /**

@@ -28,6 +28,7 @@ function toRecord(row: KeyVersionRow): KeyVersionRecord {
     materialCheck: row.material_check,
     tokenObjectId: row.token_object_id,
     customKeyStoreId: row.custom_key_store_id,
+    wrappingKeyId: row.wrapping_key_id,
   };
 }
 
@@ -46,6 +47,7 @@ export async function insert(db: Db, record: KeyVersionRecord): Promise<void> {
         material_check: record.materialCheck ?? null,
         token_object_id: record.tokenObjectId ?? null,
         custom_key_store_id: record.customKeyStoreId ?? null,
+        wrapping_key_id: record.wrappingKeyId ?? null,
       }),
     )
     .execute();

@@ -138,9 +138,18 @@ export async function update(db: Db, id: string, patch: KeyPatch): Promise<void>
   await updateRow(db, 'keys', { id }, () => columns);
 }
 
-/** KeyRecords oldest first; invalid `after` → INVALID_MARKER. */
-export function list(db: Db, request: PageRequest): Promise<Page<KeyRecord>> {
-  return listByCreation(db, 'keys', request, reader(db));
+/** Which keys `list` returns: all, or those of one application id (and reference id). */
+export interface KeyFilter {
+  readonly applicationId?: string;
+  readonly referenceId?: string;
+}
+
+/** KeyRecords oldest first, of a keyring when `filter` names one; invalid `after` → INVALID_MARKER. */
+export function list(db: Db, request: PageRequest, filter: KeyFilter = {}): Promise<Page<KeyRecord>> {
+  return listByCreation(db, 'keys', request, reader(db), {
+    ...(filter.applicationId !== undefined ? { application_id: filter.applicationId } : {}),
+    ...(filter.referenceId !== undefined ? { reference_id: filter.referenceId } : {}),
+  });
 }
 
 /** Keys of one keyring (MOSIP application id / reference id), oldest first. */
@@ -161,6 +170,8 @@ export interface JwksFilter {
   readonly published?: boolean;
   readonly tagKey?: string;
   readonly tagValue?: string;
+  readonly applicationId?: string;
+  readonly referenceId?: string;
 }
 
 /** The most keys one JWK Set lists. */
@@ -168,7 +179,8 @@ export const MAX_JWKS_KEYS = 1000;
 
 /**
  * Enabled keys of the usages asymmetric keys have (the caller drops symmetric ones), oldest first, at most MAX_JWKS_KEYS: with `published`, only the signing
- * keys marked publishJwk; with `tagKey`, only keys with that tag (and `tagValue`).
+ * keys marked publishJwk; with `tagKey`, only keys with that tag (and `tagValue`); with `applicationId` (and
+ * `referenceId`), only the keys of that keyring.
  */
 export async function listForJwks(db: Db, filter: JwksFilter): Promise<KeyRecord[]> {
   let query = db
@@ -182,6 +194,8 @@ export async function listForJwks(db: Db, filter: JwksFilter): Promise<KeyRecord
     if (filter.tagValue !== undefined) tagged = tagged.where('tag_value', '=', filter.tagValue);
     query = query.where('id', 'in', tagged);
   }
+  if (filter.applicationId !== undefined) query = query.where('application_id', '=', filter.applicationId);
+  if (filter.referenceId !== undefined) query = query.where('reference_id', '=', filter.referenceId);
   const rows = await query.orderBy('created_at').orderBy('id').limit(MAX_JWKS_KEYS).execute();
   return rows.map(reader(db));
 }

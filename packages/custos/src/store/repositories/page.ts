@@ -62,7 +62,7 @@ const isCreationCursor = (v: unknown): v is CreationCursor =>
   Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string';
 
 /**
- * One page of `table` ordered by (created_at, id), oldest first; `after` is the previous page's `next`
+ * One page of `table` ordered by (created_at, id), oldest first, of the rows whose columns hold `equals`; `after` is the previous page's `next`
  * (invalid → INVALID_MARKER). The query is built on an untyped handle because the table is a parameter;
  * the caller's `map` gets the table's row type back.
  */
@@ -71,9 +71,11 @@ export async function listByCreation<T extends CreationOrdered, R>(
   table: T,
   request: PageRequest,
   map: (row: Selectable<Database[T]>) => R,
+  equals: Readonly<Record<string, string>> = {},
 ): Promise<Page<R>> {
   const limit = checkLimit(request.limit);
   let query = (db as AnyKysely).selectFrom(table).selectAll();
+  for (const [column, value] of Object.entries(equals)) query = query.where(column, '=', value);
   if (request.after !== undefined) {
     const [createdAt, id] = decodeCursor(request.after, isCreationCursor);
     query = query.where((eb) =>

@@ -12,6 +12,8 @@ import type { KeyCertificatesTable } from './key-certificates.js';
 import type { KeyTagsTable } from './key-tags.js';
 import type { KeyVersionsTable } from './key-versions.js';
 import type { KeysTable } from './keys.js';
+import type { KeyringKeysTable } from './keyring-keys.js';
+import type { KeyringPoliciesTable } from './keyring-policies.js';
 import type { MetaTable } from './meta.js';
 import type { RequestReplaysTable } from './request-replays.js';
 import type { TrustedCertificatesTable } from './trusted-certificates.js';
@@ -32,6 +34,8 @@ export interface Database {
   trusted_certificates: TrustedCertificatesTable;
   custom_key_stores: CustomKeyStoresTable;
   attestation_identity: AttestationIdentityTable;
+  keyring_policies: KeyringPoliciesTable;
+  keyring_keys: KeyringKeysTable;
 }
 
 export type * from './access-keys.js';
@@ -47,6 +51,8 @@ export type * from './key-certificates.js';
 export type * from './key-tags.js';
 export type * from './key-versions.js';
 export type * from './keys.js';
+export type * from './keyring-keys.js';
+export type * from './keyring-policies.js';
 export type * from './meta.js';
 export type * from './request-replays.js';
 export type * from './trusted-certificates.js';

@@ -21,6 +21,8 @@ export interface KeyVersionsTable {
   token_object_id: string | null;
   /** Check value of the root key that wrapped this row's material (migration 008); NULL = not recorded. Not in the row MAC: it only tells a root rotation what is left to re-wrap. */
   root_kcv: string | null;
+  /** Keyring Base keys: the Module key whose RSA key wraps this version's material inside the root's wrapping (migration 012); NULL otherwise. */
+  wrapping_key_id: string | null;
 }
 
 export type KeyVersionRow = Selectable<KeyVersionsTable>;
