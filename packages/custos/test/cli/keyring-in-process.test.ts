@@ -65,11 +65,32 @@ describeJce('custos keyring')('custos keyring, in-process', () => {
     const after = JSON.parse(await custos('keyring', 'policy', 'list', '--json')) as { applicationId: string }[];
     expect(after.map((p) => p.applicationId)).toContain('PARTNERS');
     expect(await custos('keyring', 'policy', 'list')).toMatch(/APPLICATION\s+VALIDITY DAYS/);
+    const one = JSON.parse(await custos('keyring', 'policy', 'get', 'PARTNERS', '--json')) as Record<string, unknown>;
+    expect(one).toMatchObject({ applicationId: 'PARTNERS', preExpireDays: 30, accessAllowed: 'NA' });
+    expect(await custos('keyring', 'policy', 'get', 'PARTNERS')).toMatch(/Pre-expire days\s+30/);
     await custos('keyring', 'policy', 'delete', 'PARTNERS');
+    expect(await codeOf(custos('keyring', 'policy', 'get', 'PARTNERS'))).toBe('KEYRING_POLICY_NOT_FOUND');
     expect(await codeOf(custos('keyring', 'policy', 'delete', 'PARTNERS'))).toBe('KEYRING_POLICY_NOT_FOUND');
     expect(
       await codeOf(custos('keyring', 'policy', 'set', 'X', '--validity-days', '0', '--pre-expire-days', '1')),
     ).toBeDefined();
+  });
+
+  it('symmetric-key makes an AES-256 key once, keeps it without --force and replaces it with --force', async () => {
+    const first = JSON.parse(
+      await custos('keyring', 'symmetric-key', '--app', 'REGISTRATION', '--ref', 'SYM1', '--json'),
+    ) as { keyId: string; generated: boolean };
+    expect(first.generated).toBe(true);
+    const again = JSON.parse(
+      await custos('keyring', 'symmetric-key', '--app', 'REGISTRATION', '--ref', 'SYM1', '--json'),
+    ) as { keyId: string; generated: boolean };
+    expect(again).toEqual({ keyId: first.keyId, generated: false });
+    expect(await custos('keyring', 'symmetric-key', '--app', 'REGISTRATION', '--ref', 'SYM1', '--force')).toMatch(
+      /^generated /,
+    );
+    expect(await codeOf(custos('keyring', 'symmetric-key', '--app', 'NO_SUCH_APP', '--ref', 'X'))).toBe(
+      'KEYRING_POLICY_NOT_FOUND',
+    );
   });
 
   it('certificate, --all, generate-master, csr, upload-certificate, revoke', async () => {

@@ -2,6 +2,7 @@
 // encrypt reads the plaintext from stdin/--in and prints the text; decrypt reads the text (base64url or base64) and
 // writes the plaintext bytes. Must not import the store, service, core or api.
 import type { Command } from 'commander';
+import { serves } from '../serves.js';
 import { CliError, UsageError } from '../errors.js';
 import { guardBinaryOutput, openInput, openOutput, readAllBounded, writeAll } from '../io.js';
 import { addGlobalOptions, withKms } from '../options.js';
@@ -49,7 +50,7 @@ function cryptoOptions(cmd: Command): Command {
 }
 
 export function registerKeyringCrypto(keyring: Command): void {
-  const encrypt = cryptoOptions(keyring.command('encrypt')).description(
+  const encrypt = cryptoOptions(serves(keyring.command('encrypt'), 'keyringEncrypt')).description(
     "encrypt stdin (or --in) for a keyring's current key or partner certificate, in MOSIP's format (base64url text)",
   );
   addGlobalOptions(encrypt).action((o: CryptoOptions, cmd: Command) =>
@@ -61,7 +62,7 @@ export function registerKeyringCrypto(keyring: Command): void {
     }),
   );
 
-  const decrypt = cryptoOptions(keyring.command('decrypt'))
+  const decrypt = cryptoOptions(serves(keyring.command('decrypt'), 'keyringDecrypt'))
     .description("decrypt MOSIP's format (base64url or base64 text on stdin or --in) with the keyring's keys")
     .option('--force', 'write binary plaintext even to a terminal');
   addGlobalOptions(decrypt).action((o: CryptoOptions, cmd: Command) =>

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { KeyringCertificate } from '@custos/contract';
 import { addGlobalOptions, integer, withKms } from '../options.js';
 import { printFields, printJson, printResult, printTable } from '../output.js';
+import { serves } from '../serves.js';
 import { readPemBlocks } from './pem-files.js';
 import { registerKeyringCrypto } from './keyring-crypto.js';
 import { keyringOf, keyringOptions, type KeyringOptions } from './keyring-options.js';
@@ -42,7 +43,7 @@ function subjectOf(o: SubjectOptions): { subject?: Record<string, string> } {
 
 function registerPolicy(keyring: Command): void {
   const policy = keyring.command('policy').description('key policies per application id (MOSIP key_policy_def)');
-  const list = policy.command('list').description('list key policies');
+  const list = serves(policy.command('list'), 'listKeyringPolicies').description('list key policies');
   addGlobalOptions(list).action((_o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const { policies } = await kms.listKeyringPolicies({});
@@ -57,8 +58,7 @@ function registerPolicy(keyring: Command): void {
       });
     }),
   );
-  const set = policy
-    .command('set')
+  const set = serves(policy.command('set'), 'putKeyringPolicy')
     .description('create or replace a key policy')
     .argument('<applicationId>', 'application id')
     .requiredOption('--validity-days <n>', 'validity of a new key, in days', integer('--validity-days', 1, 32767))
@@ -88,7 +88,26 @@ function registerPolicy(keyring: Command): void {
         });
       }),
   );
-  const remove = policy.command('delete').description('delete a key policy').argument('<applicationId>');
+  const get = serves(policy.command('get'), 'getKeyringPolicy')
+    .description('show the key policy of an application id')
+    .argument('<applicationId>');
+  addGlobalOptions(get).action((applicationId: string, _o: unknown, cmd: Command) =>
+    withKms(cmd, async (kms, g) => {
+      const { policy: found } = await kms.getKeyringPolicy({ applicationId });
+      printResult(g.json, found, (p) => {
+        printFields([
+          ['Application', p.applicationId],
+          ['Validity days', p.validityDays],
+          ['Pre-expire days', p.preExpireDays],
+          ['Active', p.active],
+          ['Access allowed', p.accessAllowed],
+        ]);
+      });
+    }),
+  );
+  const remove = serves(policy.command('delete'), 'deleteKeyringPolicy')
+    .description('delete a key policy')
+    .argument('<applicationId>');
   addGlobalOptions(remove).action((applicationId: string, _o: unknown, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       await kms.deleteKeyringPolicy({ applicationId });
@@ -104,7 +123,9 @@ const printCertificate = (json: boolean | undefined, c: KeyringCertificate): voi
 };
 
 function registerKeys(keyring: Command): void {
-  const certificate = keyringOptions(keyring.command('certificate'))
+  const certificate = keyringOptions(
+    serves(keyring.command('certificate'), 'getKeyringCertificate', 'listKeyringCertificates'),
+  )
     .description("the certificate of a keyring's current key (generated on first use); --all: every generation")
     .option('--all', 'every generation, newest first');
   addGlobalOptions(certificate).action((o: KeyringOptions & { all?: boolean }, cmd: Command) =>
@@ -121,7 +142,7 @@ function registerKeys(keyring: Command): void {
     }),
   );
 
-  const master = subjectOptions(keyringOptions(keyring.command('generate-master')))
+  const master = subjectOptions(keyringOptions(serves(keyring.command('generate-master'), 'generateKeyringMasterKey')))
     .description('generate (or with --force replace) the ROOT key or an application master key')
     .option('--force', 'replace the current key and re-certify the keys below it')
     .option('--csr', 'answer a CSR instead of the certificate');
@@ -138,7 +159,9 @@ function registerKeys(keyring: Command): void {
       }),
   );
 
-  const csr = subjectOptions(keyringOptions(keyring.command('csr'))).description("a CSR for a keyring's current key");
+  const csr = subjectOptions(keyringOptions(serves(keyring.command('csr'), 'createKeyringCsr'))).description(
+    "a CSR for a keyring's current key",
+  );
   addGlobalOptions(csr).action((o: KeyringOptions & SubjectOptions, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const made = await kms.createKeyringCsr({ ...keyringOf(o), ...subjectOf(o) });
@@ -150,7 +173,12 @@ function registerKeys(keyring: Command): void {
     ['upload-certificate', "a CA's certificate for the keyring's own key (after csr)"],
     ['upload-partner-certificate', "a partner's certificate to encrypt for (MOSIP uploadOtherDomainCertificate)"],
   ] as const) {
-    const upload = keyringOptions(keyring.command(name))
+    const upload = keyringOptions(
+      serves(
+        keyring.command(name),
+        name === 'upload-certificate' ? 'uploadKeyringCertificate' : 'uploadPartnerCertificate',
+      ),
+    )
       .description(`upload ${what}`)
       .requiredOption('--in <file>', 'PEM file with one certificate');
     addGlobalOptions(upload).action((o: KeyringOptions & { in: string }, cmd: Command) =>
@@ -164,8 +192,23 @@ function registerKeys(keyring: Command): void {
     );
   }
 
-  const revoke = keyring
-    .command('revoke')
+  const symmetric = serves(keyring.command('symmetric-key'), 'generateKeyringSymmetricKey')
+    .description('an AES-256 key in a keyring (MOSIP generateSymmetricKey); kept unless --force')
+    .requiredOption('--app <applicationId>', 'application id')
+    .requiredOption('--ref <referenceId>', 'reference id')
+    .option('--force', 'replace the current symmetric key');
+  addGlobalOptions(symmetric).action((o: { app: string; ref: string; force?: boolean }, cmd: Command) =>
+    withKms(cmd, async (kms, g) => {
+      const made = await kms.generateKeyringSymmetricKey({
+        applicationId: o.app,
+        referenceId: o.ref,
+        ...(o.force && { force: true }),
+      });
+      printResult(g.json, made, (m) => process.stdout.write(`${m.generated ? 'generated' : 'kept'} ${m.keyId}\n`));
+    }),
+  );
+
+  const revoke = serves(keyring.command('revoke'), 'revokeKeyringKey')
     .description("expire a keyring's current key now (the next use generates a new one)")
     .requiredOption('--app <applicationId>', 'application id')
     .requiredOption('--ref <referenceId>', 'reference id');
