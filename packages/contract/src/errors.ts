@@ -51,6 +51,8 @@ export const ERROR_CODES = [
   'CUSTOM_KEY_STORE_INVALID_STATE',
   'CUSTOM_KEY_STORE_HAS_KEYS',
   'INCORRECT_TRUST_ANCHOR',
+  'INVALID_GRANT_TOKEN',
+  'INVALID_GRANT_ID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -97,6 +99,8 @@ export class ValidationError extends KmsError {
       | 'CERTIFICATE_KEY_MISMATCH'
       | 'CERTIFICATE_NOT_TRUSTED'
       | 'INCORRECT_TRUST_ANCHOR'
+      | 'INVALID_GRANT_TOKEN'
+      | 'INVALID_GRANT_ID'
     > = 'VALIDATION_ERROR',
     options?: { cause?: unknown },
   ) {
@@ -271,6 +275,8 @@ export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
   CUSTOM_KEY_STORE_INVALID_STATE: (m) => new InvalidStateError(m, 'CUSTOM_KEY_STORE_INVALID_STATE'),
   CUSTOM_KEY_STORE_HAS_KEYS: (m) => new InvalidStateError(m, 'CUSTOM_KEY_STORE_HAS_KEYS'),
   INCORRECT_TRUST_ANCHOR: (m) => new ValidationError(m, 'INCORRECT_TRUST_ANCHOR'),
+  INVALID_GRANT_TOKEN: (m) => new ValidationError(m, 'INVALID_GRANT_TOKEN'),
+  INVALID_GRANT_ID: (m) => new ValidationError(m, 'INVALID_GRANT_ID'),
 };
 
 /** Rebuilds the right error class from a code received over the wire; unknown codes become INTERNAL. */

@@ -86,6 +86,11 @@ export * from './delete-custom-key-store.js';
 export * from './describe-custom-key-stores.js';
 export * from './disconnect-custom-key-store.js';
 export * from './update-custom-key-store.js';
+export * from './create-grant.js';
+export * from './list-grants.js';
+export * from './list-retirable-grants.js';
+export * from './retire-grant.js';
+export * from './revoke-grant.js';
 
 import { operationTable } from '../operation.js';
 import { cancelKeyDeletionOperation } from './cancel-key-deletion.js';
@@ -172,6 +177,11 @@ import { attestKeyOperation } from './attest-key.js';
 import { createAttestationCsrOperation } from './create-attestation-csr.js';
 import { getAttestationRootsOperation } from './get-attestation-roots.js';
 import { setAttestationChainOperation } from './set-attestation-chain.js';
+import { createGrantOperation } from './create-grant.js';
+import { listGrantsOperation } from './list-grants.js';
+import { listRetirableGrantsOperation } from './list-retirable-grants.js';
+import { retireGrantOperation } from './retire-grant.js';
+import { revokeGrantOperation } from './revoke-grant.js';
 
 /**
  * Every `Kms` method (except `close`) by method name: its row (wire name, schemas, route, retry safety, AWS). The
@@ -397,6 +407,19 @@ export const OPERATIONS = operationTable({
   createAttestationCsr: createAttestationCsrOperation,
   /** Replaces the attestation identity's chain with one from an operator's CA (the leaf must certify its key). */
   setAttestationChain: setAttestationChainOperation,
+
+  // Grants (AWS KMS)
+
+  /** Lets a principal use a key for some operations, optionally under encryption context constraints. */
+  createGrant: createGrantOperation,
+  /** The grants of a key, optionally one grant or one grantee's, paged. */
+  listGrants: listGrantsOperation,
+  /** The grants, on any key, that name a principal as retiring principal, paged. */
+  listRetirableGrants: listRetirableGrantsOperation,
+  /** Deletes a grant named by its token or by key and grant id (retiring principal, grantee, key managers). */
+  retireGrant: retireGrantOperation,
+  /** Deletes a grant of a key (key managers). */
+  revokeGrant: revokeGrantOperation,
 });
 
 /** A `Kms` method name that is an operation: `'createKey' | 'encrypt' | ...`. */

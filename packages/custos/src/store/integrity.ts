@@ -102,6 +102,17 @@ export const AUTHENTICATED_COLUMNS = {
     'created_at',
   ],
   attestation_identity: ['id', 'public_key', 'chain', 'created_at', 'updated_at'],
+  grants: [
+    'id',
+    'key_id',
+    'grantee_principal',
+    'retiring_principal',
+    'operations',
+    'constraints',
+    'name',
+    'issuing_principal',
+    'created_at',
+  ],
 } as const satisfies { [T in keyof Database]?: readonly (keyof Database[T] & string)[] };
 
 export type AuthenticatedTable = keyof typeof AUTHENTICATED_COLUMNS;

@@ -51,4 +51,6 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   CUSTOM_KEY_STORE_INVALID_STATE: 'CustomKeyStoreInvalidStateException',
   CUSTOM_KEY_STORE_HAS_KEYS: 'CustomKeyStoreHasCMKsException',
   INCORRECT_TRUST_ANCHOR: 'IncorrectTrustAnchorException',
+  INVALID_GRANT_TOKEN: 'InvalidGrantTokenException',
+  INVALID_GRANT_ID: 'InvalidGrantIdException',
 };

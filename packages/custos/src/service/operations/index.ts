@@ -9,6 +9,11 @@ import { connectCustomKeyStore } from './connect-custom-key-store.js';
 import { disconnectCustomKeyStore } from './disconnect-custom-key-store.js';
 import { updateCustomKeyStore } from './update-custom-key-store.js';
 import { deleteCustomKeyStore } from './delete-custom-key-store.js';
+import { createGrant } from './create-grant.js';
+import { listGrants } from './list-grants.js';
+import { listRetirableGrants } from './list-retirable-grants.js';
+import { retireGrant } from './retire-grant.js';
+import { revokeGrant } from './revoke-grant.js';
 import { cancelKeyDeletion } from './cancel-key-deletion.js';
 import { createAccessKey } from './create-access-key.js';
 import { createAlias } from './create-alias.js';
@@ -165,6 +170,11 @@ export const SERVICE_OPERATIONS = {
   disconnectCustomKeyStore,
   updateCustomKeyStore,
   deleteCustomKeyStore,
+  createGrant,
+  listGrants,
+  listRetirableGrants,
+  retireGrant,
+  revokeGrant,
   getJwk,
   listJwks,
   updateKeyPublishJwk,

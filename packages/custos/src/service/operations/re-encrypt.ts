@@ -6,9 +6,11 @@ import { loadKey } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
+import { checkGrantTokens } from '../grants/grant-token.js';
 
 export const reEncrypt = defineOperation(reEncryptOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
-  refuseUnsupported(input, ['grantTokens', 'dryRun']);
+  refuseUnsupported(input, ['dryRun']);
+  checkGrantTokens(ctx, input.grantTokens);
   const source = await decryptBlob(
     ctx,
     input.ciphertextBlob,
