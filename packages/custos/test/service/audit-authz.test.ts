@@ -286,6 +286,20 @@ describe('audit: one record per call', () => {
       keyId: null,
     }),
     deleteCustomKeyStore: async () => ({ input: { customKeyStoreId: await keyStore() }, keyId: null }),
+    createGrant: async () => ({
+      input: { keyId: k.aes, granteePrincipal: 'grantee', operations: ['Encrypt'] },
+      keyId: k.aes,
+    }),
+    listGrants: async () => ({ input: { keyId: k.aes }, keyId: k.aes }),
+    listRetirableGrants: async () => ({ input: { retiringPrincipal: 'retirer' }, keyId: null }),
+    retireGrant: async () => {
+      const { grantToken } = await t.kms.createGrant({ keyId: k.aes, granteePrincipal: 'g', operations: ['Decrypt'] });
+      return { input: { grantToken }, keyId: k.aes };
+    },
+    revokeGrant: async () => {
+      const { grantId } = await t.kms.createGrant({ keyId: k.aes, granteePrincipal: 'g', operations: ['Decrypt'] });
+      return { input: { keyId: k.aes, grantId }, keyId: k.aes };
+    },
     getJwk: async () => ({ input: { keyId: k.sign }, keyId: k.sign }),
     listJwks: async () => ({ input: {}, keyId: null }),
     updateKeyPublishJwk: async () => ({ input: { keyId: k.sign, publishJwk: true }, keyId: k.sign }),

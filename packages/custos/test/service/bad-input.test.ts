@@ -175,9 +175,9 @@ describe('bad input', () => {
         'INVALID_KEY_USAGE',
       ],
       [
-        'encrypt with non-empty grantTokens',
+        'encrypt with a grant token Custos did not issue',
         (kms) => kms.encrypt({ keyId: aes, plaintext: utf8('x'), grantTokens: ['g'] }),
-        'UNSUPPORTED',
+        'INVALID_GRANT_TOKEN',
       ],
       [
         'encrypt with dryRun true',
@@ -191,9 +191,9 @@ describe('bad input', () => {
         'INVALID_KEY_USAGE',
       ],
       [
-        'decrypt with non-empty grantTokens',
+        'decrypt with a grant token Custos did not issue',
         (kms) => kms.decrypt({ ciphertextBlob: randomBytes(60), grantTokens: ['g'] }),
-        'UNSUPPORTED',
+        'INVALID_GRANT_TOKEN',
       ],
       ['describeKey with a garbage key id', (kms) => kms.describeKey({ keyId: 'garbage' }), 'KEY_NOT_FOUND'],
       ['describeKey with an almost-UUID', (kms) => kms.describeKey({ keyId: `${aes.slice(0, -1)}z` }), 'KEY_NOT_FOUND'],
@@ -213,9 +213,9 @@ describe('bad input', () => {
         'VALIDATION_ERROR',
       ],
       [
-        'describeKey with non-empty grantTokens',
+        'describeKey with a grant token Custos did not issue',
         (kms) => kms.describeKey({ keyId: aes, grantTokens: ['g'] }),
-        'UNSUPPORTED',
+        'INVALID_GRANT_TOKEN',
       ],
       [
         'generateDataKey with both keySpec and numberOfBytes',

@@ -48,6 +48,8 @@ interface Fixture {
   readonly wrappedMaterial: Uint8Array;
   /** signCa: the key's own certificate (PEM); otherwise a placeholder. */
   readonly certificate: string;
+  /** A grant made on the key while it was live (RetireGrant, RevokeGrant). */
+  readonly grantId: string;
 }
 
 interface BuildContext {
@@ -117,6 +119,14 @@ const BUILDERS: Record<string, Builder> = {
   updateAlias: { kind: 'aes', build: async (c) => ({ aliasName: await c.anchorAlias(), targetKeyId: c.f.keyId }) },
   deleteAlias: { kind: 'aes', build: ({ f }) => ({ aliasName: f.alias }) },
   listAliases: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
+  createGrant: {
+    kind: 'aes',
+    build: ({ f }) => ({ keyId: f.keyId, granteePrincipal: 'lc', operations: ['Encrypt'] }),
+  },
+  listGrants: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
+  listRetirableGrants: { kind: null, build: () => ({ retiringPrincipal: 'lc' }) },
+  retireGrant: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, grantId: f.grantId }) },
+  revokeGrant: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, grantId: f.grantId }) },
   tagResource: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, tags: [{ tagKey: 'team', tagValue: 'blue' }] }) },
   untagResource: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, tagKeys: ['team'] }) },
   listResourceTags: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
@@ -316,6 +326,12 @@ const EXPECT: Record<string, Row | Outcome> = {
   // DeleteAlias never looks at the key; the sweep removed a destroyed key's aliases.
   deleteAlias: row('ok', 'ok', 'ok', 'ok', 'ALIAS_NOT_FOUND'),
   listAliases: READ,
+  // AWS: CreateGrant on Enabled, Disabled and PendingImport keys; grants are listed, retired and revoked in any state.
+  createGrant: MANAGE,
+  listGrants: READ,
+  listRetirableGrants: 'ok',
+  retireGrant: READ,
+  revokeGrant: READ,
   tagResource: MANAGE,
   untagResource: MANAGE,
   listResourceTags: READ,
@@ -405,6 +421,7 @@ describe('lifecycle: every operation in every key state', () => {
     const keyId = keyMetadata.keyId;
     const alias = uniqueAlias();
     await kms.createAlias({ aliasName: alias, targetKeyId: keyId });
+    const { grantId } = await kms.createGrant({ keyId, granteePrincipal: 'lc', operations: ['DescribeKey'] });
     let importToken: Uint8Array = new Uint8Array([1, ...randomBytes(16)]);
     let wrappedMaterial: Uint8Array = randomBytes(256);
     if (kind === 'external') {
@@ -464,7 +481,7 @@ describe('lifecycle: every operation in every key state', () => {
       expect(report.destroyed).toBeGreaterThanOrEqual(1);
     }
     expect((await kms.describeKey({ keyId })).keyMetadata.keyState).toBe(state);
-    return { keyId, alias, blob, signature, mac, importToken, wrappedMaterial, certificate };
+    return { keyId, alias, blob, signature, mac, importToken, wrappedMaterial, certificate, grantId };
   }
 
   async function context(kind: Kind, f: Fixture): Promise<BuildContext> {
@@ -514,6 +531,7 @@ describe('lifecycle: every operation in every key state', () => {
           importToken: new Uint8Array(),
           wrappedMaterial: new Uint8Array(),
           certificate: '',
+          grantId: '',
         };
         // Operations on no key succeed, except the custom key store ones on this server without a PKCS#11 module.
         if (typeof expected === 'string' && expected !== 'ok') {
