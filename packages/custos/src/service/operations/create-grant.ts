@@ -8,8 +8,8 @@ import { defineOperation } from '../define-operation.js';
 import { checkGrant, sameConstraints, type CheckedGrant } from '../grants/grant-rules.js';
 import { checkGrantTokens, issueGrantToken } from '../grants/grant-token.js';
 import { callerArn, grantPrincipal } from '../grants/principals.js';
-import { loadKey, lockKey } from '../key-loading.js';
-import { LIVE } from '../lifecycle.js';
+import { effectiveState, loadKey, lockKey } from '../key-loading.js';
+import { assertStateAllows, LIVE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
 
 /** The most grants one key holds (AWS allows 50,000; Custos reads a key's grants whole into its cache). */
@@ -27,10 +27,12 @@ export const createGrant = defineOperation(
       input.retiringPrincipal === undefined
         ? null
         : grantPrincipal(ctx.config, input.retiringPrincipal, 'RetiringPrincipal');
+    // Authorised outside the transaction: the grants that may allow it are read through the store's own handle.
+    const key = await loadKey(ctx, ctx.store.db, input.keyId);
+    const checked = checkGrant(key, input.operations, input.constraints);
     const grantId = await ctx.transaction(async (tx) => {
-      const key = await loadKey(ctx, tx, input.keyId);
-      const checked = checkGrant(key, input.operations, input.constraints);
-      await lockKey(tx, key.id); // one CreateGrant per key at a time: the name lookup and the count hold
+      // One CreateGrant per key at a time (the name lookup and the count hold), on a key still in a state that allows it.
+      assertStateAllows(ctx.operation, effectiveState(ctx, await lockKey(tx, key.id)));
       const asked = { granteePrincipal: grantee, retiringPrincipal: retiring, ...checked };
       if (input.name !== undefined) {
         const same = (await repo.grants.withName(tx, key.id, input.name)).find((g) => sameGrant(g, asked));

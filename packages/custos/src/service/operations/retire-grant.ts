@@ -5,8 +5,8 @@ import * as repo from '../../store/repositories/index.js';
 import { defineOperation } from '../define-operation.js';
 import type { OpContext } from '../context.js';
 import { checkGrantId, readGrantToken } from '../grants/grant-token.js';
-import { assertMayRetire } from '../grants/retire-rights.js';
-import { findKey, loadKey } from '../key-loading.js';
+import { admitRetire } from '../grants/retire-rights.js';
+import { findKey } from '../key-loading.js';
 import { ANY } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
 
@@ -17,13 +17,13 @@ export const retireGrant = defineOperation(
   async (ctx, input) => {
     refuseUnsupported(input, ['dryRun']);
     const { grantId, keyId } = await namedGrant(ctx, input);
+    // Authorised outside the transaction: key authorization may read the key's grants through the store's handle.
+    const grant = await repo.grants.get(ctx.store.db, grantId);
+    if (!grant || (keyId !== undefined && grant.keyId !== keyId)) throw new NotFoundError('grant not found');
+    await admitRetire(ctx, ctx.store.db, grant);
+    ctx.audit.details = { grantId };
     await ctx.transaction(async (tx) => {
-      const grant = await repo.grants.get(tx, grantId);
-      if (!grant || (keyId !== undefined && grant.keyId !== keyId)) throw new NotFoundError('grant not found');
-      await loadKey(ctx, tx, grant.keyId); // the audit record names the key; every node drops its cached grants
-      assertMayRetire(ctx.config, ctx.caller, grant);
-      ctx.audit.details = { grantId };
-      if (!(await repo.grants.remove(tx, grantId))) throw new NotFoundError('grant not found');
+      if (!(await repo.grants.remove(tx, grantId))) throw new NotFoundError('grant not found'); // retired meanwhile
     });
     return {};
   },

@@ -14,12 +14,12 @@ export const revokeGrant = defineOperation(
   async (ctx, input) => {
     refuseUnsupported(input, ['dryRun']);
     const grantId = checkGrantId(input.grantId);
+    const key = await loadKey(ctx, ctx.store.db, input.keyId);
+    const grant = await repo.grants.get(ctx.store.db, grantId);
+    if (!grant || grant.keyId !== key.id) throw new NotFoundError('grant not found');
+    ctx.audit.details = { grantId };
     await ctx.transaction(async (tx) => {
-      const key = await loadKey(ctx, tx, input.keyId);
-      const grant = await repo.grants.get(tx, grantId);
-      if (!grant || grant.keyId !== key.id) throw new NotFoundError('grant not found');
-      ctx.audit.details = { grantId };
-      if (!(await repo.grants.remove(tx, grantId))) throw new NotFoundError('grant not found');
+      if (!(await repo.grants.remove(tx, grantId))) throw new NotFoundError('grant not found'); // revoked meanwhile
     });
     return {};
   },
