@@ -51,4 +51,5 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   CUSTOM_KEY_STORE_INVALID_STATE: 'CustomKeyStoreInvalidStateException',
   CUSTOM_KEY_STORE_HAS_KEYS: 'CustomKeyStoreHasCMKsException',
   INCORRECT_TRUST_ANCHOR: 'IncorrectTrustAnchorException',
+  MALFORMED_POLICY_DOCUMENT: 'MalformedPolicyDocumentException',
 };
