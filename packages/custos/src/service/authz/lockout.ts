@@ -24,7 +24,9 @@ export function checkLockout(ctx: OpContext, key: KeyRecord, policy: string, byp
     principal: ctx.caller.principal,
     accountId: ctx.config.accountId,
     keyArn: keyArn(ctx.config, key.id),
-    rolesAllow: ctx.caller.roles.some((role) => Object.hasOwn(ROLE_GRANTS, role) && ROLE_GRANTS[role].includes('manage')),
+    rolesAllow: ctx.caller.roles.some(
+      (role) => Object.hasOwn(ROLE_GRANTS, role) && ROLE_GRANTS[role].includes('manage'),
+    ),
     facts: requestFacts(ctx, key, PUT_KEY_POLICY),
   });
   if (decision !== 'allow')
