@@ -15,9 +15,10 @@ export const putKeyPolicy = defineOperation(
   { access: 'manage', states: S('Enabled', 'Disabled', 'PendingDeletion', 'PendingImport') },
   async (ctx, input) => {
     checkPolicyName(input.policyName);
-    checkPolicy(input.policy, ctx.config.accountId);
     await ctx.transaction(async (tx) => {
+      // Authorised first (loadKey), then the document checked: a refused caller learns nothing of it.
       const key = await loadKey(ctx, tx, input.keyId);
+      checkPolicy(input.policy, ctx.config.accountId);
       checkLockout(ctx, key, input.policy, input.bypassPolicyLockoutSafetyCheck ?? false);
       await repo.keys.update(tx, key.id, { policy: input.policy, updatedAt: ctx.now() });
     });
