@@ -51,6 +51,7 @@ export const ERROR_CODES = [
   'CUSTOM_KEY_STORE_INVALID_STATE',
   'CUSTOM_KEY_STORE_HAS_KEYS',
   'INCORRECT_TRUST_ANCHOR',
+  'MALFORMED_POLICY_DOCUMENT',
   'INVALID_GRANT_TOKEN',
   'INVALID_GRANT_ID',
 ] as const;
@@ -89,6 +90,7 @@ export class ValidationError extends KmsError {
       | 'EXPIRED_IMPORT_TOKEN'
       | 'INCORRECT_KEY_MATERIAL'
       | 'INCORRECT_KEY'
+      | 'MALFORMED_POLICY_DOCUMENT'
       | 'PAYLOAD_TOO_LARGE'
       | 'INVALID_SHARE'
       | 'FOREIGN_SHARE'
@@ -99,6 +101,7 @@ export class ValidationError extends KmsError {
       | 'CERTIFICATE_KEY_MISMATCH'
       | 'CERTIFICATE_NOT_TRUSTED'
       | 'INCORRECT_TRUST_ANCHOR'
+      | 'MALFORMED_POLICY_DOCUMENT'
       | 'INVALID_GRANT_TOKEN'
       | 'INVALID_GRANT_ID'
     > = 'VALIDATION_ERROR',
@@ -275,6 +278,7 @@ export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
   CUSTOM_KEY_STORE_INVALID_STATE: (m) => new InvalidStateError(m, 'CUSTOM_KEY_STORE_INVALID_STATE'),
   CUSTOM_KEY_STORE_HAS_KEYS: (m) => new InvalidStateError(m, 'CUSTOM_KEY_STORE_HAS_KEYS'),
   INCORRECT_TRUST_ANCHOR: (m) => new ValidationError(m, 'INCORRECT_TRUST_ANCHOR'),
+  MALFORMED_POLICY_DOCUMENT: (m) => new ValidationError(m, 'MALFORMED_POLICY_DOCUMENT'),
   INVALID_GRANT_TOKEN: (m) => new ValidationError(m, 'INVALID_GRANT_TOKEN'),
   INVALID_GRANT_ID: (m) => new ValidationError(m, 'INVALID_GRANT_ID'),
 };

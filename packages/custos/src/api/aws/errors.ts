@@ -51,6 +51,7 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   CUSTOM_KEY_STORE_INVALID_STATE: 'CustomKeyStoreInvalidStateException',
   CUSTOM_KEY_STORE_HAS_KEYS: 'CustomKeyStoreHasCMKsException',
   INCORRECT_TRUST_ANCHOR: 'IncorrectTrustAnchorException',
+  MALFORMED_POLICY_DOCUMENT: 'MalformedPolicyDocumentException',
   INVALID_GRANT_TOKEN: 'InvalidGrantTokenException',
   INVALID_GRANT_ID: 'InvalidGrantIdException',
 };

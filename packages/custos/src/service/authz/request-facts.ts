@@ -77,7 +77,6 @@ export function requestFacts(
     'aws:sourceip': () => ctx.caller.sourceIp,
     'aws:currenttime': () => ctx.now().toISOString(),
     'aws:epochtime': () => String(Math.floor(ctx.now().getTime() / 1000)),
-    'aws:securetransport': () => undefined,
   };
   return {
     principalArn: arn,
