@@ -16,6 +16,7 @@ import { addGlobalOptions, aliasName, collectKeyValue, integer, listAll, withKms
 import { type Column, printFields, printResult, printTable } from '../output.js';
 import { listAllAliases, registerKeyAlias } from './key-alias.js';
 import { registerKeyCertificate } from './key-certificate.js';
+import { registerKeyGrant } from './key-grant.js';
 import { registerKeyJwk } from './key-jwk.js';
 import { registerKeyPolicy } from './key-policy.js';
 import { registerKeyTag } from './key-tag.js';
@@ -226,4 +227,5 @@ export function registerKey(program: Command): void {
   registerKeyCertificate(key);
   registerKeyJwk(key);
   registerKeyPolicy(key);
+  registerKeyGrant(key);
 }

@@ -186,7 +186,6 @@ describe('checkGrant (CreateGrant rules)', () => {
     const key = keyRecord({ spec, usage });
     expect(checkGrant(key, allowed, undefined).operations).toHaveLength(allowed.length);
     for (const operation of refused) expect(() => checkGrant(key, [operation], undefined)).toThrow(/cannot allow/);
-    if (spec !== 'SYMMETRIC_DEFAULT')
-      expect(() => checkGrant(key, ['DescribeKey'], { encryptionContextEquals: {} })).toThrow(/symmetric encryption/);
+    expect(() => checkGrant(key, ['DescribeKey'], { encryptionContextEquals: {} })).toThrow(/symmetric encryption/);
   });
 });
