@@ -101,7 +101,6 @@ export class ValidationError extends KmsError {
       | 'CERTIFICATE_KEY_MISMATCH'
       | 'CERTIFICATE_NOT_TRUSTED'
       | 'INCORRECT_TRUST_ANCHOR'
-      | 'MALFORMED_POLICY_DOCUMENT'
       | 'INVALID_GRANT_TOKEN'
       | 'INVALID_GRANT_ID'
     > = 'VALIDATION_ERROR',

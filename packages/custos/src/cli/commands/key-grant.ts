@@ -68,12 +68,12 @@ export function registerKeyGrant(key: Command): void {
         ...(constraints && { constraints }),
         ...(o.name !== undefined && { name: o.name }),
       });
-      printResult(g.json, result, (r) =>
+      printResult(g.json, result, (r) => {
         printFields([
           ['grant id', r.grantId],
           ['grant token', r.grantToken],
-        ]),
-      );
+        ]);
+      });
     }),
   );
 
@@ -93,29 +93,23 @@ export function registerKeyGrant(key: Command): void {
       if ((keyId === undefined) === (o.retiringPrincipal === undefined))
         throw new UsageError('give a key, or --retiring-principal (not both)');
       return withKms(cmd, async (kms, g) => {
-        const grants =
-          keyId === undefined
-            ? await listAll(
-                (marker) =>
-                  kms.listRetirableGrants({
-                    retiringPrincipal: o.retiringPrincipal!,
-                    limit: 100,
-                    ...(marker && { marker }),
-                  }),
-                (page) => page.grants,
-              )
-            : await listAll(
-                (marker) =>
-                  kms.listGrants({
-                    keyId,
-                    limit: 100,
-                    ...(marker && { marker }),
-                    ...(o.grantId !== undefined && { grantId: o.grantId }),
-                    ...(o.grantee !== undefined && { granteePrincipal: o.grantee }),
-                  }),
-                (page) => page.grants,
-              );
-        printResult(g.json, { grants }, (r) => printGrants(r.grants));
+        const grants = await listAll(
+          (marker) => {
+            const page = { limit: 100, ...(marker && { marker }) };
+            if (keyId === undefined)
+              return kms.listRetirableGrants({ retiringPrincipal: o.retiringPrincipal ?? '', ...page });
+            return kms.listGrants({
+              keyId,
+              ...page,
+              ...(o.grantId !== undefined && { grantId: o.grantId }),
+              ...(o.grantee !== undefined && { granteePrincipal: o.grantee }),
+            });
+          },
+          (page) => page.grants,
+        );
+        printResult(g.json, { grants }, (r) => {
+          printGrants(r.grants);
+        });
       });
     },
   );

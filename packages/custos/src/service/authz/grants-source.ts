@@ -64,6 +64,6 @@ function grantView(grant: GrantRecord): GrantView {
     granteePrincipal: grant.granteePrincipal,
     retiringPrincipal: grant.retiringPrincipal,
     operations: grant.operations,
-    constraints: grant.constraints as GrantView['constraints'],
+    constraints: grant.constraints,
   };
 }

@@ -5,7 +5,7 @@ import type { GrantOperation } from '@custos/contract';
 import type { GrantConstraintsRecord } from '../../store/types.js';
 
 /** The grant operations whose requests carry an encryption context: constraints apply to these only. */
-export const CONTEXT_OPERATIONS: ReadonlySet<GrantOperation> = new Set<GrantOperation>([
+const CONTEXT_OPERATIONS: ReadonlySet<GrantOperation> = new Set<GrantOperation>([
   'Encrypt',
   'Decrypt',
   'ReEncryptFrom',

@@ -15,7 +15,7 @@ const MAC_BYTES = 32;
 const TOKEN_BYTES = ID_BYTES + NONCE_BYTES + MAC_BYTES;
 
 /** The grant ids CreateGrant makes: 64 lower-case hex digits. */
-export const GRANT_ID = /^[0-9a-f]{64}$/;
+const GRANT_ID = /^[0-9a-f]{64}$/;
 
 /** The MAC of one token: the token key (TokenHasher) over a text no API token digest (64 hex digits) can equal. */
 function mac(ctx: ServiceContext, grantId: string, nonce: Buffer): Buffer {

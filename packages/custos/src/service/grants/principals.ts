@@ -1,18 +1,19 @@
 // Principals as grants name them: IAM ARNs of the server's account (`arn:aws:iam::<account>:user/<principal>`, or
 // `role/<principal>`), matched against the caller's principal. Must not import api or store.
 import { ValidationError, type Caller } from '@custos/contract';
+import { accountRootArn as rootArn, principalArn } from '../authz/principals.js';
 import type { ServiceConfig } from '../context.js';
 
 const IAM_ARN = /^arn:aws:iam::([0-9]{12}):(user|role)\/(.+)$/;
 
 /** The ARN a caller is known by in grants (the `user/` form). */
 export function callerArn(config: ServiceConfig, caller: Pick<Caller, 'principal'>): string {
-  return `arn:aws:iam::${config.accountId}:user/${caller.principal}`;
+  return principalArn(config.accountId, caller.principal);
 }
 
 /** The account's root ARN (AWS GrantListEntry.IssuingAccount). */
 export function accountRootArn(config: ServiceConfig): string {
-  return `arn:aws:iam::${config.accountId}:root`;
+  return rootArn(config.accountId);
 }
 
 /**
@@ -24,7 +25,7 @@ export function accountRootArn(config: ServiceConfig): string {
 export function grantPrincipal(config: ServiceConfig, value: string, field: string): string {
   if (!value.startsWith('arn:')) return callerArn(config, { principal: value });
   const match = IAM_ARN.exec(value);
-  if (!match || match[1] !== config.accountId)
+  if (match?.[1] !== config.accountId)
     throw new ValidationError(
       `${field} must be arn:aws:iam::${config.accountId}:user/<principal> or role/<principal>, or a principal name`,
     );

@@ -9,7 +9,7 @@ import { assertStateAllows } from '../lifecycle.js';
 import { namesCaller } from './principals.js';
 
 /** Whether the grant itself lets the caller retire it. */
-export function grantLetsRetire(ctx: OpContext, grant: GrantRecord): boolean {
+function grantLetsRetire(ctx: OpContext, grant: GrantRecord): boolean {
   return (
     namesCaller(ctx.config, ctx.caller, grant.retiringPrincipal) ||
     (grant.operations.includes('RetireGrant') && namesCaller(ctx.config, ctx.caller, grant.granteePrincipal))

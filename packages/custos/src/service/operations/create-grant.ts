@@ -13,7 +13,7 @@ import { assertStateAllows, LIVE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
 
 /** The most grants one key holds (AWS allows 50,000; Custos reads a key's grants whole into its cache). */
-export const MAX_GRANTS_PER_KEY = 1000;
+const MAX_GRANTS_PER_KEY = 1000;
 
 export const createGrant = defineOperation(
   createGrantOperation,

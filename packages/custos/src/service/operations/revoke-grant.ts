@@ -16,7 +16,7 @@ export const revokeGrant = defineOperation(
     const grantId = checkGrantId(input.grantId);
     const key = await loadKey(ctx, ctx.store.db, input.keyId);
     const grant = await repo.grants.get(ctx.store.db, grantId);
-    if (!grant || grant.keyId !== key.id) throw new NotFoundError('grant not found');
+    if (grant?.keyId !== key.id) throw new NotFoundError('grant not found');
     ctx.audit.details = { grantId };
     await ctx.transaction(async (tx) => {
       if (!(await repo.grants.remove(tx, grantId))) throw new NotFoundError('grant not found'); // revoked meanwhile

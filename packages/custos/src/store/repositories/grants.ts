@@ -89,7 +89,7 @@ export async function countForKey(db: Db, keyId: string): Promise<number> {
     .select((eb) => eb.fn.countAll().as('count'))
     .where('key_id', '=', keyId)
     .executeTakeFirstOrThrow();
-  return num(row.count as number | string);
+  return num(row.count);
 }
 
 /** Deletes the grant; false when there was none with this id. */
