@@ -63,18 +63,24 @@ export function loadKey(ctx: OpContext, db: Db, reference: string, action?: stri
   const cached = db === ctx.store.db && ctx.operation.access === 'use';
   const hit = cached ? cachedKey(ctx, reference) : undefined;
   return hit
-    ? admitKey(ctx, hit, action)
-    : findKey(ctx, db, reference, cached).then((key) => admitKey(ctx, key, action));
+    ? admitKey(ctx, hit, action, db)
+    : findKey(ctx, db, reference, cached).then((key) => admitKey(ctx, key, action, db));
 }
 
 /**
  * The checks of loadKey for a key already found: records it in the audit slot, authorises the call on it (key
  * policy, roles, grants: authz/authorize-key.ts; `action` overrides the operation's `kms:` action) and checks its
- * state allows the call's operation. No promise unless the key's grants must be read.
+ * state allows the call's operation. No promise unless the key's grants or aliases must be read (through `db`: the
+ * call's transaction, if it is in one).
  */
-export function admitKey(ctx: OpContext, key: KeyRecord, action?: string): KeyRecord | Promise<KeyRecord> {
+export function admitKey(
+  ctx: OpContext,
+  key: KeyRecord,
+  action?: string,
+  db: Db = ctx.store.db,
+): KeyRecord | Promise<KeyRecord> {
   ctx.audit.keyId = key.id;
-  const authorised = authorizeKey(ctx, key, action);
+  const authorised = authorizeKey(ctx, key, action, db);
   if (authorised) return authorised.then(() => admitted(ctx, key));
   return admitted(ctx, key);
 }
