@@ -38,9 +38,11 @@ export function grantsForKey(ctx: OpContext, keyId: string): readonly GrantView[
   const cached = ctx.cache.grants(keyId);
   if (cached && tokenGrantIds(ctx).every((id) => cached.some((grant) => grant.grantId === id))) return cached;
   const epoch = ctx.cache.epoch;
-  return repo.grants.forKey(ctx.store.db, keyId).then((records) => {
+  const db = ctx.store.db; // the call's transaction, when it authorises inside one (authorize-key.ts)
+  return repo.grants.forKey(db, keyId).then((records) => {
     const views = records.map(grantView);
-    ctx.cache.putGrants(epoch, keyId, views);
+    // What a transaction read is not cached: it may yet roll back.
+    if (!db.isTransaction) ctx.cache.putGrants(epoch, keyId, views);
     return views;
   });
 }
