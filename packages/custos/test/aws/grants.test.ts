@@ -1,6 +1,6 @@
 // Grants through the AWS SDK for JavaScript against a real server: CreateGrant, ListGrants, ListRetirableGrants,
-// RetireGrant, RevokeGrant, and Encrypt/Decrypt as a grantee whose access key gives it no key rights (the `monitor`
-// role only), with grant tokens and constraints; AWS exception names for every refusal.
+// RetireGrant, RevokeGrant, and Encrypt/Decrypt as a grantee whose access key has no role at all, with grant tokens
+// and constraints; AWS exception names for every refusal.
 import {
   CreateGrantCommand,
   CreateKeyCommand,
@@ -27,8 +27,9 @@ describe('grants over the AWS KMS protocol (AWS SDK)', () => {
   beforeAll(async () => {
     server = await startAwsServer();
     admin = server.client(await server.accessKey(['admin'], 'aws-admin'));
-    grantee = server.client(await server.accessKey(['monitor'], 'aws-grantee'));
-    retirer = server.client(await server.accessKey(['monitor'], 'aws-retirer'));
+    // Access keys with no role at all: whatever they do with a key, a grant (or the key policy) gave them.
+    grantee = server.client(await server.accessKey([], 'aws-grantee'));
+    retirer = server.client(await server.accessKey([], 'aws-retirer'));
   });
   afterAll(async () => server.close());
 
