@@ -38,8 +38,8 @@ describe('custos key grant, in-process', () => {
   });
 
   it('create → use as the grantee → list → retire by the retiring principal; revoke', async () => {
-    const { token: billing } = await admin.createToken({ roles: ['monitor'], principal: 'cli-billing' });
-    const { token: ops } = await admin.createToken({ roles: ['monitor'], principal: 'cli-ops' });
+    const { token: billing } = await admin.createToken({ roles: [], principal: 'cli-billing' });
+    const { token: ops } = await admin.createToken({ roles: [], principal: 'cli-ops' });
     expect(
       await codeOf(
         custosAs(billing, 'encrypt', '--key', keyId, '--in', join(dir, 'plain.txt'), '--out', join(dir, 'blob.bin')),

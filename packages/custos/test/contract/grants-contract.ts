@@ -1,6 +1,6 @@
 // The grants contract: one suite for LocalKms and RemoteKms (grants-local.test.ts, grants-remote.test.ts).
 // CreateGrant, ListGrants, ListRetirableGrants, RetireGrant and RevokeGrant, Name idempotency, grant tokens, who may
-// retire and revoke, and every refusal by its code. A grantee here holds only the `monitor` role: no key rights of
+// retire and revoke, and every refusal by its code. A grantee here holds no role at all: no key rights of
 // its own, so whatever it does with a key, a grant gave it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -44,9 +44,9 @@ export function describeGrantsContract(name: string, make: () => Promise<GrantsU
     beforeAll(async () => {
       under = await make();
       kms = under.kms;
-      grantee = await under.as(who('grantee'), ['monitor']);
-      retirer = await under.as(who('retirer'), ['monitor']);
-      stranger = await under.as(who('stranger'), ['monitor']);
+      grantee = await under.as(who('grantee'), []);
+      retirer = await under.as(who('retirer'), []);
+      stranger = await under.as(who('stranger'), []);
       keyUser = await under.as(who('app'), ['key-user']);
     });
     afterAll(async () => under.cleanup());
