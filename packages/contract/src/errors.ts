@@ -59,6 +59,9 @@ export const ERROR_CODES = [
   'KEYRING_UPLOAD_REFUSED', // KER-KMS-015
   'KEYRING_REVOKE_REFUSED', // KER-KMS-021
   'KEYRING_ACCESS_NOT_ALLOWED', // KER-CRY-012
+  'MALFORMED_POLICY_DOCUMENT',
+  'INVALID_GRANT_TOKEN',
+  'INVALID_GRANT_ID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -95,6 +98,7 @@ export class ValidationError extends KmsError {
       | 'EXPIRED_IMPORT_TOKEN'
       | 'INCORRECT_KEY_MATERIAL'
       | 'INCORRECT_KEY'
+      | 'MALFORMED_POLICY_DOCUMENT'
       | 'PAYLOAD_TOO_LARGE'
       | 'INVALID_SHARE'
       | 'FOREIGN_SHARE'
@@ -107,6 +111,8 @@ export class ValidationError extends KmsError {
       | 'INCORRECT_TRUST_ANCHOR'
       | 'KEYRING_MASTER_KEY_USE'
       | 'KEYRING_CERTIFICATE_MISMATCH'
+      | 'INVALID_GRANT_TOKEN'
+      | 'INVALID_GRANT_ID'
     > = 'VALIDATION_ERROR',
     options?: { cause?: unknown },
   ) {
@@ -299,6 +305,9 @@ export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
   KEYRING_UPLOAD_REFUSED: (m) => new InvalidStateError(m, 'KEYRING_UPLOAD_REFUSED'),
   KEYRING_REVOKE_REFUSED: (m) => new InvalidStateError(m, 'KEYRING_REVOKE_REFUSED'),
   KEYRING_ACCESS_NOT_ALLOWED: (m) => new AccessDeniedError(m, 'KEYRING_ACCESS_NOT_ALLOWED'),
+  MALFORMED_POLICY_DOCUMENT: (m) => new ValidationError(m, 'MALFORMED_POLICY_DOCUMENT'),
+  INVALID_GRANT_TOKEN: (m) => new ValidationError(m, 'INVALID_GRANT_TOKEN'),
+  INVALID_GRANT_ID: (m) => new ValidationError(m, 'INVALID_GRANT_ID'),
 };
 
 /** Rebuilds the right error class from a code received over the wire; unknown codes become INTERNAL. */

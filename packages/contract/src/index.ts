@@ -4,6 +4,7 @@ export * from './caller.js';
 export * from './schemas/common.js';
 export * from './schemas/certificates.js';
 export * from './schemas/custom-key-stores.js';
+export * from './schemas/grants.js';
 export * from './schemas/jose.js';
 export * from './schemas/keyrings.js';
 export * from './jwk-facade.js';

@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { tenStatementPolicy } from './key-policy.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 4);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
@@ -84,13 +85,21 @@ interface Scenario {
 }
 interface Keys {
   aes: string;
+  /** An AES key with a ten-statement policy with conditions (key-policy.ts). */
+  aesPolicy: string;
   ecc: string;
   blob: string;
 }
 
 const KIB = randomBytes(1024).toString('base64');
+const POLICY_ROW = 'encrypt 1 KiB, 10-statement policy';
 const SCENARIOS: Scenario[] = [
   { name: 'encrypt 1 KiB', path: (k) => `/v1/keys/${k.aes}/encrypt`, body: () => ({ plaintext: KIB }) },
+  {
+    name: POLICY_ROW,
+    path: (k) => `/v1/keys/${k.aesPolicy}/encrypt`,
+    body: () => ({ plaintext: KIB }),
+  },
   { name: 'decrypt 1 KiB', path: () => '/v1/decrypt', body: (k) => ({ ciphertextBlob: k.blob }) },
   {
     name: 'sign ECDSA P-256',
@@ -225,6 +234,7 @@ async function keysFor(target: Target, baseline: boolean, protectionLevel?: 'HSM
     const res = await fetch(`${target.url}/blob`);
     return {
       aes: 'baseline',
+      aesPolicy: 'baseline',
       ecc: 'baseline',
       blob: ((await res.json()) as { ciphertextBlob: string }).ciphertextBlob,
     };
@@ -240,9 +250,17 @@ async function keysFor(target: Target, baseline: boolean, protectionLevel?: 'HSM
   })) as unknown as {
     keyMetadata: { keyId: string };
   };
+  const aesPolicy = (await post(target, '/v1/keys', { ...level, policy: tenStatementPolicy() })) as unknown as {
+    keyMetadata: { keyId: string };
+  };
   const { ciphertextBlob } = await post(target, `/v1/keys/${aes.keyMetadata.keyId}/encrypt`, { plaintext: KIB });
   if (ciphertextBlob === undefined) throw new Error('Encrypt answered without a ciphertextBlob');
-  return { aes: aes.keyMetadata.keyId, ecc: ecc.keyMetadata.keyId, blob: ciphertextBlob };
+  return {
+    aes: aes.keyMetadata.keyId,
+    aesPolicy: aesPolicy.keyMetadata.keyId,
+    ecc: ecc.keyMetadata.keyId,
+    blob: ciphertextBlob,
+  };
 }
 
 const only = process.env.BENCH_OPS?.split(',');
@@ -445,6 +463,14 @@ printTable(
   ],
   rows,
 );
+const policyRow = rows.find((r) => r[0] === POLICY_ROW);
+const defaultRow = rows.find((r) => r[0] === 'encrypt 1 KiB');
+if (policyRow && defaultRow)
+  console.log(
+    `key policy: encrypt with a ten-statement policy with conditions / with the default policy = ${(
+      Number(policyRow[1]) / Number(defaultRow[1])
+    ).toFixed(2)} (req/s, same run)`,
+  );
 console.log('');
 console.log('CPU per request, event loop / whole process (medians), and how busy the event loop was');
 printTable(['operation', 'custos CPU', 'custos busy', 'ceiling CPU', 'ceiling busy'], cpuRows);

@@ -26,6 +26,7 @@ export * from './generate-data-key-without-plaintext.js';
 export * from './generate-mac.js';
 export * from './generate-random.js';
 export * from './get-key-policy.js';
+export * from './list-key-policies.js';
 export * from './get-key-rotation-status.js';
 export * from './get-parameters-for-import.js';
 export * from './get-public-key.js';
@@ -100,6 +101,11 @@ export * from './generate-keyring-symmetric-key.js';
 export * from './revoke-keyring-key.js';
 export * from './keyring-encrypt.js';
 export * from './keyring-decrypt.js';
+export * from './create-grant.js';
+export * from './list-grants.js';
+export * from './list-retirable-grants.js';
+export * from './retire-grant.js';
+export * from './revoke-grant.js';
 
 import { operationTable } from '../operation.js';
 import { cancelKeyDeletionOperation } from './cancel-key-deletion.js';
@@ -126,6 +132,7 @@ import { generateDataKeyWithoutPlaintextOperation } from './generate-data-key-wi
 import { generateMacOperation } from './generate-mac.js';
 import { generateRandomOperation } from './generate-random.js';
 import { getKeyPolicyOperation } from './get-key-policy.js';
+import { listKeyPoliciesOperation } from './list-key-policies.js';
 import { getKeyRotationStatusOperation } from './get-key-rotation-status.js';
 import { getParametersForImportOperation } from './get-parameters-for-import.js';
 import { getPublicKeyOperation } from './get-public-key.js';
@@ -200,6 +207,11 @@ import { generateKeyringSymmetricKeyOperation } from './generate-keyring-symmetr
 import { revokeKeyringKeyOperation } from './revoke-keyring-key.js';
 import { keyringEncryptOperation } from './keyring-encrypt.js';
 import { keyringDecryptOperation } from './keyring-decrypt.js';
+import { createGrantOperation } from './create-grant.js';
+import { listGrantsOperation } from './list-grants.js';
+import { listRetirableGrantsOperation } from './list-retirable-grants.js';
+import { retireGrantOperation } from './retire-grant.js';
+import { revokeGrantOperation } from './revoke-grant.js';
 
 /**
  * Every `Kms` method (except `close`) by method name: its row (wire name, schemas, route, retry safety, AWS). The
@@ -316,8 +328,10 @@ export const OPERATIONS = operationTable({
 
   /** The key policy document. */
   getKeyPolicy: getKeyPolicyOperation,
-  /** Replaces the key policy document. */
+  /** Replaces the key policy document (validated; refused if it would lock the caller out, unless bypassed). */
   putKeyPolicy: putKeyPolicyOperation,
+  /** The names of the key's policies: `["default"]`. */
+  listKeyPolicies: listKeyPoliciesOperation,
 
   // Audit
 
@@ -455,6 +469,19 @@ export const OPERATIONS = operationTable({
   keyringEncrypt: keyringEncryptOperation,
   /** Decrypts MOSIP hybrid bytes with the keyring key the thumbprint names (any generation), or the current key. */
   keyringDecrypt: keyringDecryptOperation,
+
+  // Grants (AWS KMS)
+
+  /** Lets a principal use a key for some operations, optionally under encryption context constraints. */
+  createGrant: createGrantOperation,
+  /** The grants of a key, optionally one grant or one grantee's, paged. */
+  listGrants: listGrantsOperation,
+  /** The grants, on any key, that name a principal as retiring principal, paged. */
+  listRetirableGrants: listRetirableGrantsOperation,
+  /** Deletes a grant named by its token or by key and grant id (retiring principal, grantee, key managers). */
+  retireGrant: retireGrantOperation,
+  /** Deletes a grant of a key (key managers). */
+  revokeGrant: revokeGrantOperation,
 });
 
 /** A `Kms` method name that is an operation: `'createKey' | 'encrypt' | ...`. */

@@ -4,6 +4,7 @@
 import type { PreparedPrivateKey } from '../core/key-objects.js';
 import { SecretBytes, exposeSecret } from '../core/secret-bytes.js';
 import type { KeyRecord, KeyVersionRecord } from '../store/types.js';
+import type { GrantView } from './authz/grants-source.js';
 
 interface Entry<T> {
   readonly value: T;
@@ -25,6 +26,8 @@ export class KeyCache {
   readonly #versions = new Map<string, Entry<KeyVersionRecord>>();
   readonly #materials = new Map<string, Entry<SecretBytes>>();
   readonly #prepared = new Map<string, Entry<PreparedPrivateKey>>();
+  /** The grants of a key (`<keyId>:grants`): dropped with the key, so every grant change reaches every node. */
+  readonly #grants = new Map<string, Entry<readonly GrantView[]>>();
   /**
    * Bumped by every invalidation. A reader notes it before going to the store and may fill the cache only if
    * it has not moved, so a read that raced a change cannot put the old record back.
@@ -60,6 +63,13 @@ export class KeyCache {
     this.#put(epoch, this.#prepared, `${keyId}:${version}`, prepared);
   }
 
+  grants(keyId: string): readonly GrantView[] | undefined {
+    return this.#get(this.#grants, `${keyId}:grants`);
+  }
+  putGrants(epoch: number, keyId: string, grants: readonly GrantView[]): void {
+    this.#put(epoch, this.#grants, `${keyId}:grants`, grants);
+  }
+
   putKey(epoch: number, key: KeyRecord): void {
     this.#put(epoch, this.#keys, key.id, key);
   }
@@ -78,7 +88,10 @@ export class KeyCache {
   invalidateKey(id: string): void {
     this.#epoch++;
     this.#keys.delete(id);
-    for (const map of [this.#versions, this.#materials, this.#prepared] as Map<string, Entry<unknown>>[]) {
+    for (const map of [this.#versions, this.#materials, this.#prepared, this.#grants] as Map<
+      string,
+      Entry<unknown>
+    >[]) {
       for (const k of map.keys()) if (k.startsWith(`${id}:`)) this.#delete(map, k);
     }
     this.#aliases.clear();
@@ -90,6 +103,7 @@ export class KeyCache {
     this.#aliases.clear();
     this.#versions.clear();
     this.#prepared.clear();
+    this.#grants.clear();
     for (const k of [...this.#materials.keys()]) this.#delete(this.#materials, k);
   }
 

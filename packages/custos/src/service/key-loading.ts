@@ -17,6 +17,7 @@ import type { OpContext, ServiceContext } from './context.js';
 import { parseKeyRef } from './key-ref.js';
 import { keyringKeyId } from './keyrings/key-ref.js';
 import { assertStateAllows } from './lifecycle.js';
+import { authorizeKey } from './authz/authorize-key.js';
 
 /**
  * Resolves a key reference to its record, or KEY_NOT_FOUND / ALIAS_NOT_FOUND. With `cached`, the record may come
@@ -60,16 +61,34 @@ export function cachedKey(ctx: ServiceContext, reference: string): KeyRecord | u
  * Resolves a key for the operation the call runs as (`ctx.operation`), checks its state, and records it in the
  * audit slot. A key in the cache comes back as it is, without a promise (the hot path); await the result either way.
  */
-export function loadKey(ctx: OpContext, db: Db, reference: string): KeyRecord | Promise<KeyRecord> {
+export function loadKey(ctx: OpContext, db: Db, reference: string, action?: string): KeyRecord | Promise<KeyRecord> {
   // Only cryptographic use reads through the cache, and only outside a transaction.
   const cached = db === ctx.store.db && ctx.operation.access === 'use';
   const hit = cached ? cachedKey(ctx, reference) : undefined;
-  return hit ? admitKey(ctx, hit) : findKey(ctx, db, reference, cached).then((key) => admitKey(ctx, key));
+  return hit
+    ? admitKey(ctx, hit, action, db)
+    : findKey(ctx, db, reference, cached).then((key) => admitKey(ctx, key, action, db));
 }
 
-/** The checks of loadKey for a key already found: records it in the audit slot and checks its state allows the call's operation. */
-export function admitKey(ctx: OpContext, key: KeyRecord): KeyRecord {
+/**
+ * The checks of loadKey for a key already found: records it in the audit slot, authorises the call on it (key
+ * policy, roles, grants: authz/authorize-key.ts; `action` overrides the operation's `kms:` action) and checks its
+ * state allows the call's operation. No promise unless the key's grants or aliases must be read (through `db`: the
+ * call's transaction, if it is in one).
+ */
+export function admitKey(
+  ctx: OpContext,
+  key: KeyRecord,
+  action?: string,
+  db: Db = ctx.store.db,
+): KeyRecord | Promise<KeyRecord> {
   ctx.audit.keyId = key.id;
+  const authorised = authorizeKey(ctx, key, action, db);
+  if (authorised) return authorised.then(() => admitted(ctx, key));
+  return admitted(ctx, key);
+}
+
+function admitted(ctx: OpContext, key: KeyRecord): KeyRecord {
   assertStateAllows(ctx.operation, effectiveState(ctx, key));
   return key;
 }

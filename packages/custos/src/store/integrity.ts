@@ -125,6 +125,17 @@ export const AUTHENTICATED_COLUMNS = {
     'expires_at',
     'created_at',
   ],
+  grants: [
+    'id',
+    'key_id',
+    'grantee_principal',
+    'retiring_principal',
+    'operations',
+    'constraints',
+    'name',
+    'issuing_principal',
+    'created_at',
+  ],
 } as const satisfies { [T in keyof Database]?: readonly (keyof Database[T] & string)[] };
 
 export type AuthenticatedTable = keyof typeof AUTHENTICATED_COLUMNS;

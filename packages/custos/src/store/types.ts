@@ -266,3 +266,27 @@ export interface KeyringKeyRecord {
   readonly expiresAt: Date;
   readonly createdAt: Date;
 }
+
+/** A grant's encryption context constraints (AWS GrantConstraints). */
+export interface GrantConstraintsRecord {
+  readonly encryptionContextEquals?: Readonly<Record<string, string>>;
+  readonly encryptionContextSubset?: Readonly<Record<string, string>>;
+}
+
+/** An AWS KMS grant on a key (CreateGrant); retiring or revoking deletes it. */
+export interface GrantRecord {
+  /** 64 lower-case hex digits. */
+  readonly id: string;
+  readonly keyId: string;
+  /** IAM ARN of the principal the grant lets use the key. */
+  readonly granteePrincipal: string;
+  readonly retiringPrincipal: string | null;
+  /** AWS GrantOperation names. */
+  readonly operations: readonly string[];
+  readonly constraints: GrantConstraintsRecord | null;
+  /** The idempotency name, or null. */
+  readonly name: string | null;
+  /** IAM ARN of the principal that created the grant. */
+  readonly issuingPrincipal: string;
+  readonly createdAt: Date;
+}

@@ -103,8 +103,8 @@ describe('REST routes', () => {
     expectError(await get('/v1/keys?limit=1&limit=2'), 400, 'VALIDATION_ERROR');
     expectError(await get('/v1/keys?unknown=1'), 400, 'VALIDATION_ERROR');
     expectError(await get('/v1/keys?marker=not-a-marker'), 400, 'INVALID_MARKER');
-    // A single value for an array field is an array of one: the service then refuses grant tokens as unsupported.
-    expectError(await get(`/v1/keys/${keyId}?grantTokens=abc`), 400, 'UNSUPPORTED');
+    // A single value for an array field is an array of one: the service then refuses a grant token it did not issue.
+    expectError(await get(`/v1/keys/${keyId}?grantTokens=abc`), 400, 'INVALID_GRANT_TOKEN');
   });
 
   it('a body field that contradicts the path is refused; one that repeats it is accepted', async () => {

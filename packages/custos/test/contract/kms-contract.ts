@@ -896,12 +896,15 @@ export function describeKmsContract(name: string, make: () => Promise<KmsUnderTe
         await expectKmsError(kms.exportKey({ keyId: shared.aes, format: 'JWK' }), 'ACCESS_DENIED', AccessDeniedError);
       });
 
-      it('UNSUPPORTED (UnsupportedError) for grant tokens, and for a symmetric key exported as PEM', async () => {
+      it('INVALID_GRANT_TOKEN (ValidationError) for a grant token Custos did not issue', async () => {
         await expectKmsError(
           kms.encrypt({ keyId: shared.aes, plaintext: utf8('x'), grantTokens: ['grant'] }),
-          'UNSUPPORTED',
-          UnsupportedError,
+          'INVALID_GRANT_TOKEN',
+          ValidationError,
         );
+      });
+
+      it('UNSUPPORTED (UnsupportedError) for a symmetric key exported as PEM', async () => {
         const exportable = await createId({ exportable: true });
         await expectKmsError(kms.exportKey({ keyId: exportable, format: 'PEM' }), 'UNSUPPORTED', UnsupportedError);
       });

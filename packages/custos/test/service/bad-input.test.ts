@@ -71,7 +71,7 @@ describe('bad input', () => {
       ['a tag value of 257 characters', { tags: [{ tagKey: 'k', tagValue: 'v'.repeat(257) }] }, 'VALIDATION_ERROR'],
       ['a tag with an extra field', { tags: [{ tagKey: 'k', tagValue: 'v', extra: 1 }] }, 'VALIDATION_ERROR'],
       ['exportable as a string', { exportable: 'yes' }, 'VALIDATION_ERROR'],
-      ['a policy that is not JSON', { policy: 'allow all' }, 'VALIDATION_ERROR'],
+      ['a policy that is not JSON', { policy: 'allow all' }, 'MALFORMED_POLICY_DOCUMENT'],
       ['an empty policy', { policy: '' }, 'VALIDATION_ERROR'],
       [
         'a keyring with an empty referenceId',
@@ -102,10 +102,14 @@ describe('bad input', () => {
         'LIMIT_EXCEEDED',
       ],
       ['a reserved aws: tag', { tags: [{ tagKey: 'aws:owner', tagValue: 'x' }] }, 'VALIDATION_ERROR'],
+      ['a malformed policy', { policy: '{"Version":"2012-10-17"}' }, 'MALFORMED_POLICY_DOCUMENT'],
       [
-        'bypassPolicyLockoutSafetyCheck true (nothing to bypass)',
-        { bypassPolicyLockoutSafetyCheck: true },
-        'UNSUPPORTED',
+        'a policy that locks the creator out',
+        {
+          policy:
+            '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"kms:Encrypt","Resource":"*"}}',
+        },
+        'MALFORMED_POLICY_DOCUMENT',
       ],
     ];
     it.each(cases)('%s fails with %s', async (_name, input, code) => {
@@ -175,9 +179,9 @@ describe('bad input', () => {
         'INVALID_KEY_USAGE',
       ],
       [
-        'encrypt with non-empty grantTokens',
+        'encrypt with a grant token Custos did not issue',
         (kms) => kms.encrypt({ keyId: aes, plaintext: utf8('x'), grantTokens: ['g'] }),
-        'UNSUPPORTED',
+        'INVALID_GRANT_TOKEN',
       ],
       [
         'encrypt with dryRun true',
@@ -191,9 +195,9 @@ describe('bad input', () => {
         'INVALID_KEY_USAGE',
       ],
       [
-        'decrypt with non-empty grantTokens',
+        'decrypt with a grant token Custos did not issue',
         (kms) => kms.decrypt({ ciphertextBlob: randomBytes(60), grantTokens: ['g'] }),
-        'UNSUPPORTED',
+        'INVALID_GRANT_TOKEN',
       ],
       ['describeKey with a garbage key id', (kms) => kms.describeKey({ keyId: 'garbage' }), 'KEY_NOT_FOUND'],
       ['describeKey with an almost-UUID', (kms) => kms.describeKey({ keyId: `${aes.slice(0, -1)}z` }), 'KEY_NOT_FOUND'],
@@ -213,9 +217,9 @@ describe('bad input', () => {
         'VALIDATION_ERROR',
       ],
       [
-        'describeKey with non-empty grantTokens',
+        'describeKey with a grant token Custos did not issue',
         (kms) => kms.describeKey({ keyId: aes, grantTokens: ['g'] }),
-        'UNSUPPORTED',
+        'INVALID_GRANT_TOKEN',
       ],
       [
         'generateDataKey with both keySpec and numberOfBytes',

@@ -48,6 +48,8 @@ interface Fixture {
   readonly wrappedMaterial: Uint8Array;
   /** signCa: the key's own certificate (PEM); otherwise a placeholder. */
   readonly certificate: string;
+  /** A grant made on the key while it was live (RetireGrant, RevokeGrant). */
+  readonly grantId: string;
 }
 
 interface BuildContext {
@@ -117,6 +119,14 @@ const BUILDERS: Record<string, Builder> = {
   updateAlias: { kind: 'aes', build: async (c) => ({ aliasName: await c.anchorAlias(), targetKeyId: c.f.keyId }) },
   deleteAlias: { kind: 'aes', build: ({ f }) => ({ aliasName: f.alias }) },
   listAliases: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
+  createGrant: {
+    kind: 'aes',
+    build: ({ f }) => ({ keyId: f.keyId, granteePrincipal: 'lc', operations: ['Encrypt'] }),
+  },
+  listGrants: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
+  listRetirableGrants: { kind: null, build: () => ({ retiringPrincipal: 'lc' }) },
+  retireGrant: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, grantId: f.grantId }) },
+  revokeGrant: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, grantId: f.grantId }) },
   tagResource: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, tags: [{ tagKey: 'team', tagValue: 'blue' }] }) },
   untagResource: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, tagKeys: ['team'] }) },
   listResourceTags: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
@@ -164,9 +174,21 @@ const BUILDERS: Record<string, Builder> = {
   },
   deleteImportedKeyMaterial: { kind: 'external', build: ({ f }) => ({ keyId: f.keyId }) },
   getKeyPolicy: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
+  listKeyPolicies: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
   putKeyPolicy: {
     kind: 'aes',
-    build: ({ f }) => ({ keyId: f.keyId, policy: '{"Version":"2012-10-17","Statement":[]}' }),
+    build: ({ f }) => ({
+      keyId: f.keyId,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+      }),
+    }),
   },
   exportKey: { kind: 'aesExportable', build: ({ f }) => ({ keyId: f.keyId, format: 'JWK' }) },
   updateKeyConstraints: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, maxUses: 1000 }) },
@@ -362,6 +384,12 @@ const EXPECT: Record<string, Row | Outcome> = {
   // DeleteAlias never looks at the key; the sweep removed a destroyed key's aliases.
   deleteAlias: row('ok', 'ok', 'ok', 'ok', 'ALIAS_NOT_FOUND'),
   listAliases: READ,
+  // AWS: CreateGrant on Enabled, Disabled and PendingImport keys; grants are listed, retired and revoked in any state.
+  createGrant: MANAGE,
+  listGrants: READ,
+  listRetirableGrants: 'ok',
+  retireGrant: READ,
+  revokeGrant: READ,
   tagResource: MANAGE,
   untagResource: MANAGE,
   listResourceTags: READ,
@@ -389,6 +417,7 @@ const EXPECT: Record<string, Row | Outcome> = {
   // AWS: allowed while PendingDeletion (the state stays PendingDeletion); no effect while PendingImport.
   deleteImportedKeyMaterial: row('ok', 'ok', 'ok', 'ok', IKS),
   getKeyPolicy: READ,
+  listKeyPolicies: READ,
   // AWS: PutKeyPolicy works in every state, PendingDeletion included.
   putKeyPolicy: row('ok', 'ok', 'ok', 'ok', IKS),
   exportKey: USE,
@@ -465,6 +494,7 @@ describe('lifecycle: every operation in every key state', () => {
     const keyId = keyMetadata.keyId;
     const alias = uniqueAlias();
     await kms.createAlias({ aliasName: alias, targetKeyId: keyId });
+    const { grantId } = await kms.createGrant({ keyId, granteePrincipal: 'lc', operations: ['DescribeKey'] });
     let importToken: Uint8Array = new Uint8Array([1, ...randomBytes(16)]);
     let wrappedMaterial: Uint8Array = randomBytes(256);
     if (kind === 'external') {
@@ -524,7 +554,7 @@ describe('lifecycle: every operation in every key state', () => {
       expect(report.destroyed).toBeGreaterThanOrEqual(1);
     }
     expect((await kms.describeKey({ keyId })).keyMetadata.keyState).toBe(state);
-    return { keyId, alias, blob, signature, mac, importToken, wrappedMaterial, certificate };
+    return { keyId, alias, blob, signature, mac, importToken, wrappedMaterial, certificate, grantId };
   }
 
   async function context(kind: Kind, f: Fixture): Promise<BuildContext> {
@@ -574,6 +604,7 @@ describe('lifecycle: every operation in every key state', () => {
           importToken: new Uint8Array(),
           wrappedMaterial: new Uint8Array(),
           certificate: '',
+          grantId: '',
         };
         // Operations on no key succeed, except the custom key store ones on this server without a PKCS#11 module.
         if (typeof expected === 'string' && expected !== 'ok') {

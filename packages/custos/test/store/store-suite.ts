@@ -11,6 +11,7 @@ import {
   aliases,
   attestationIdentity,
   audit,
+  grants,
   importTokens,
   keyCertificates,
   keys,
@@ -24,6 +25,7 @@ import {
   type AccessKeyRecord,
   type AuditEntry,
   type Db,
+  type GrantRecord,
   type KeyRecord,
   type Store,
   type TokenRecord,
@@ -918,6 +920,58 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         expect(await trustedCertificates.remove(store.db, 'a')).toBe(false);
         await sql`update trusted_certificates set domain = 'd1' where id = 'b'`.execute(store.db);
         await expect(trustedCertificates.inDomain(store.db, 'd1')).rejects.toBeInstanceOf(RowIntegrityError);
+      });
+    });
+
+    describe('grants', () => {
+      const grant = (id: string, keyId: string, createdAt: Date, more: Partial<GrantRecord> = {}): GrantRecord => ({
+        id: id.padEnd(64, '0'),
+        keyId,
+        granteePrincipal: 'arn:aws:iam::000000000000:user/app',
+        retiringPrincipal: null,
+        operations: ['Encrypt'],
+        constraints: null,
+        name: null,
+        issuingPrincipal: 'arn:aws:iam::000000000000:user/admin',
+        createdAt,
+        ...more,
+      });
+
+      it('round-trips, lists per key (filtered, paged) and per retiring principal, counts, removes, refuses a tampered row', async () => {
+        const [k1, k2] = [await insertKey(), await insertKey()];
+        const full = grant('a', k1.id, at(1), {
+          retiringPrincipal: 'arn:aws:iam::000000000000:role/ops',
+          operations: ['Encrypt', 'Decrypt', 'RetireGrant'],
+          constraints: { encryptionContextEquals: { a: '1' }, encryptionContextSubset: { b: '2' } },
+          name: 'n1',
+        });
+        await grants.insert(store.db, full);
+        await grants.insert(store.db, grant('b', k1.id, at(2), { name: 'n1' }));
+        await grants.insert(store.db, grant('c', k2.id, at(3), { retiringPrincipal: full.retiringPrincipal }));
+        expect(await grants.get(store.db, full.id)).toEqual(full);
+        expect(await grants.get(store.db, 'f'.repeat(64))).toBeUndefined();
+        expect(await codeOf(grants.insert(store.db, full))).toBe('ALREADY_EXISTS');
+        expect((await grants.forKey(store.db, k1.id)).map((g) => g.id[0])).toEqual(['a', 'b']);
+        expect((await grants.withName(store.db, k1.id, 'n1')).map((g) => g.id[0])).toEqual(['a', 'b']);
+        expect(await grants.countForKey(store.db, k1.id)).toBe(2);
+        const first = await grants.list(store.db, { keyId: k1.id }, { limit: 1 });
+        const rest = await grants.list(store.db, { keyId: k1.id }, { limit: 1, after: first.next! });
+        expect([...first.items, ...rest.items].map((g) => g.id[0])).toEqual(['a', 'b']);
+        expect(rest.next).toBeNull();
+        const byGrantee = await grants.list(store.db, { keyId: k1.id, granteePrincipal: 'nobody' }, { limit: 5 });
+        expect(byGrantee.items).toEqual([]);
+        const byId = await grants.list(store.db, { keyId: k1.id, grantId: full.id }, { limit: 5 });
+        expect(byId.items).toEqual([full]);
+        const retirable = await grants.list(store.db, { retiringPrincipal: full.retiringPrincipal! }, { limit: 5 });
+        expect(retirable.items.map((g) => g.id[0])).toEqual(['a', 'c']);
+        expect(await codeOf(grants.list(store.db, { keyId: k1.id }, { limit: 1, after: 'x' }))).toBe('INVALID_MARKER');
+        expect(await grants.remove(store.db, grant('b', k1.id, at(0)).id)).toBe(true);
+        expect(await grants.remove(store.db, grant('b', k1.id, at(0)).id)).toBe(false);
+        // A grant moved to another key, or given more operations, fails its MAC and is never used.
+        await sql`update grants set key_id = ${k2.id} where id = ${full.id}`.execute(store.db);
+        await expect(grants.forKey(store.db, k2.id)).rejects.toBeInstanceOf(RowIntegrityError);
+        await sql`update grants set key_id = ${k1.id}, operations = '["Encrypt","Decrypt","Sign"]'`.execute(store.db);
+        await expect(grants.get(store.db, full.id)).rejects.toBeInstanceOf(RowIntegrityError);
       });
     });
 

@@ -58,4 +58,7 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   KEYRING_UPLOAD_REFUSED: 'KMSInvalidStateException',
   KEYRING_REVOKE_REFUSED: 'KMSInvalidStateException',
   KEYRING_ACCESS_NOT_ALLOWED: 'AccessDeniedException',
+  MALFORMED_POLICY_DOCUMENT: 'MalformedPolicyDocumentException',
+  INVALID_GRANT_TOKEN: 'InvalidGrantTokenException',
+  INVALID_GRANT_ID: 'InvalidGrantIdException',
 };

@@ -1,4 +1,5 @@
-// `custos key policy get|put`: a key's policy document (GetKeyPolicy, PutKeyPolicy), as AWS KMS spells it.
+// `custos key policy get|put|list`: a key's policy document (GetKeyPolicy, PutKeyPolicy, ListKeyPolicies), as AWS KMS
+// spells it (docs/authorization.md).
 // Must not import the store, service or api.
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
@@ -31,15 +32,25 @@ export function registerKeyPolicy(key: Command): void {
   );
 
   const put = serves(policy.command('put'), 'putKeyPolicy')
-    .description('replace the key policy with a JSON document from --in (or stdin)')
+    .description('replace the key policy with a JSON document from [file], --in (or stdin)')
     .argument('<key>', 'key id, ARN or alias')
+    .argument('[file]', 'the policy document (JSON); same as --in')
     .option('--in <file>', 'the policy document (default stdin)')
     .option('--policy-name <name>', 'the policy name (only "default")')
     .option('--bypass-policy-lockout-safety-check', 'allow a policy that locks the caller out');
   addGlobalOptions(put).action(
-    (keyId: string, o: { in?: string; policyName?: string; bypassPolicyLockoutSafetyCheck?: boolean }, c: Command) =>
+    (
+      keyId: string,
+      file: string | undefined,
+      o: { in?: string; policyName?: string; bypassPolicyLockoutSafetyCheck?: boolean },
+      c: Command,
+    ) =>
       withKms(c, async (kms, g) => {
-        const text = (await readAllBounded(openInput(o.in).stream, MAX_POLICY_BYTES, 'the policy')).toString('utf8');
+        if (file !== undefined && o.in !== undefined)
+          throw new UsageError('give the policy as [file] or --in, not both');
+        const text = (await readAllBounded(openInput(file ?? o.in).stream, MAX_POLICY_BYTES, 'the policy')).toString(
+          'utf8',
+        );
         try {
           JSON.parse(text);
         } catch {
@@ -54,5 +65,16 @@ export function registerKeyPolicy(key: Command): void {
         if (g.json) printJson({ keyId, policyName: o.policyName ?? 'default' });
         else process.stdout.write(`policy of ${keyId} replaced\n`);
       }),
+  );
+
+  const list = serves(policy.command('list'), 'listKeyPolicies')
+    .description('list the key policy names (AWS: only "default")')
+    .argument('<key>', 'key id, ARN or alias');
+  addGlobalOptions(list).action((keyId: string, _o: unknown, c: Command) =>
+    withKms(c, async (kms, g) => {
+      const { policyNames } = await kms.listKeyPolicies({ keyId });
+      if (g.json) printJson({ policyNames });
+      else process.stdout.write(`${policyNames.join('\n')}\n`);
+    }),
   );
 }

@@ -17,6 +17,7 @@ import { addGlobalOptions, aliasName, collectKeyValue, integer, listAll, withKms
 import { type Column, printFields, printResult, printTable } from '../output.js';
 import { listAllAliases, registerKeyAlias } from './key-alias.js';
 import { registerKeyCertificate } from './key-certificate.js';
+import { registerKeyGrant } from './key-grant.js';
 import { registerKeyJwk } from './key-jwk.js';
 import { registerKeyImport } from './key-import.js';
 import { registerKeyPolicy } from './key-policy.js';
@@ -234,4 +235,5 @@ export function registerKey(program: Command): void {
   registerKeyRotation(key);
   registerKeyImport(key);
   registerKeyPolicy(key);
+  registerKeyGrant(key);
 }

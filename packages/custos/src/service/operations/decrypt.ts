@@ -5,9 +5,11 @@ import { decryptBlob } from '../envelope.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
+import { checkGrantTokens } from '../grants/grant-token.js';
 
 export const decrypt = defineOperation(decryptOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
-  refuseUnsupported(input, ['grantTokens', 'dryRun']);
+  refuseUnsupported(input, ['dryRun']);
+  checkGrantTokens(ctx, input.grantTokens);
   const result = await decryptBlob(
     ctx,
     input.ciphertextBlob,

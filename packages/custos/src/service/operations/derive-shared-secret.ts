@@ -10,6 +10,7 @@ import { latestMaterial } from '../key-versions.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
+import { checkGrantTokens } from '../grants/grant-token.js';
 
 /** PEM and JWK arrive as UTF-8 text in the binary field; anything else is DER. */
 function peerKeyInput(bytes: Uint8Array): PublicKeyInput {
@@ -29,7 +30,8 @@ export const deriveSharedSecret = defineOperation(
   deriveSharedSecretOperation,
   { access: 'use', states: USABLE },
   async (ctx, input) => {
-    refuseUnsupported(input, ['grantTokens', 'dryRun']);
+    refuseUnsupported(input, ['dryRun']);
+    checkGrantTokens(ctx, input.grantTokens);
     const key = await loadKey(ctx, ctx.store.db, input.keyId);
     const spec = checkUse(ctx, key, 'KEY_AGREEMENT', input.keyAgreementAlgorithm, true);
     const peer = parsePublicKey(spec, peerKeyInput(input.publicKey));

@@ -5,13 +5,13 @@ import { keyStoreFields } from '../hsm/key-store-records.js';
 import { loadKey } from '../key-loading.js';
 import { keyMetadata } from '../key-metadata.js';
 import { ANY } from '../lifecycle.js';
-import { refuseUnsupported } from '../rules.js';
+import { checkGrantTokens } from '../grants/grant-token.js';
 
 export const describeKey = defineOperation(
   describeKeyOperation,
   { access: 'read', states: ANY },
   async (ctx, input) => {
-    refuseUnsupported(input, ['grantTokens']);
+    checkGrantTokens(ctx, input.grantTokens);
     const key = await loadKey(ctx, ctx.store.db, input.keyId);
     return { keyMetadata: { ...keyMetadata(ctx, key), ...(await keyStoreFields(ctx.store.db, key)) } };
   },

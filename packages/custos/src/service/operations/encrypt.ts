@@ -6,9 +6,11 @@ import { loadKey } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
+import { checkGrantTokens } from '../grants/grant-token.js';
 
 export const encrypt = defineOperation(encryptOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
-  refuseUnsupported(input, ['grantTokens', 'dryRun']);
+  refuseUnsupported(input, ['dryRun']);
+  checkGrantTokens(ctx, input.grantTokens);
   const key = await loadKey(ctx, ctx.store.db, input.keyId);
   const algorithm = input.encryptionAlgorithm ?? 'SYMMETRIC_DEFAULT';
   const ciphertextBlob = await encryptWithKey(ctx, key, input.plaintext, input.encryptionContext, algorithm);

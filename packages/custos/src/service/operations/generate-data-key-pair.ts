@@ -12,9 +12,11 @@ import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { requirePublicKey } from '../require-public-key.js';
 import { refuseUnsupported } from '../rules.js';
+import { checkGrantTokens } from '../grants/grant-token.js';
 
 export async function makePair(ctx: OpContext, input: GenerateDataKeyPairRequest) {
-  refuseUnsupported(input, ['grantTokens', 'dryRun']);
+  refuseUnsupported(input, ['dryRun']);
+  checkGrantTokens(ctx, input.grantTokens);
   const key = await loadKey(ctx, ctx.store.db, input.keyId);
   // Refuse before the (possibly slow, RSA) generation, not after it.
   checkUse(ctx, key, 'ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT', true);

@@ -15,6 +15,7 @@ import { loadKey } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
+import { checkGrantTokens } from '../grants/grant-token.js';
 
 /** Exactly one of keySpec and numberOfBytes; a data key spec names an AES key spec, whose size the table gives. */
 function dataKeyLength(input: GenerateDataKeyRequest): number {
@@ -29,7 +30,8 @@ function dataKeyLength(input: GenerateDataKeyRequest): number {
 }
 
 export async function makeDataKey(ctx: OpContext, input: GenerateDataKeyRequest) {
-  refuseUnsupported(input, ['grantTokens', 'dryRun']);
+  refuseUnsupported(input, ['dryRun']);
+  checkGrantTokens(ctx, input.grantTokens);
   const length = dataKeyLength(input);
   const key = await loadKey(ctx, ctx.store.db, input.keyId);
   const plaintext = new Uint8Array(randomBytes(length));

@@ -10,12 +10,14 @@ import { isHsmKey } from '../hsm/keys.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
+import { checkGrantTokens } from '../grants/grant-token.js';
 
 export const generateMac = defineOperation(
   generateMacOperation,
   { access: 'use', states: USABLE },
   async (ctx, input) => {
-    refuseUnsupported(input, ['grantTokens', 'dryRun']);
+    refuseUnsupported(input, ['dryRun']);
+    checkGrantTokens(ctx, input.grantTokens);
     const key = await loadKey(ctx, ctx.store.db, input.keyId);
     checkUse(ctx, key, 'GENERATE_VERIFY_MAC', input.macAlgorithm, true);
     await countUse(ctx.store.db, key);

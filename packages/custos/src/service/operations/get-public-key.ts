@@ -7,13 +7,13 @@ import { keyArn } from '../key-ref.js';
 import { loadKey, supportedAlgorithms } from '../key-loading.js';
 import { getVersion } from '../key-versions.js';
 import { USABLE } from '../lifecycle.js';
-import { refuseUnsupported } from '../rules.js';
+import { checkGrantTokens } from '../grants/grant-token.js';
 
 /** Readable by key administrators too (AWS: kms:GetPublicKey), but only while the key is Enabled. */
 const rule = { access: 'read', states: USABLE } as const;
 
 export const getPublicKey = defineOperation(getPublicKeyOperation, rule, async (ctx, input) => {
-  refuseUnsupported(input, ['grantTokens']);
+  checkGrantTokens(ctx, input.grantTokens);
   const key = await loadKey(ctx, ctx.store.db, input.keyId);
   const spec = specEntry(key.spec);
   const version = await getVersion(ctx, key, key.latestVersion);

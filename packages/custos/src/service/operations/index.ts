@@ -9,6 +9,11 @@ import { connectCustomKeyStore } from './connect-custom-key-store.js';
 import { disconnectCustomKeyStore } from './disconnect-custom-key-store.js';
 import { updateCustomKeyStore } from './update-custom-key-store.js';
 import { deleteCustomKeyStore } from './delete-custom-key-store.js';
+import { createGrant } from './create-grant.js';
+import { listGrants } from './list-grants.js';
+import { listRetirableGrants } from './list-retirable-grants.js';
+import { retireGrant } from './retire-grant.js';
+import { revokeGrant } from './revoke-grant.js';
 import { cancelKeyDeletion } from './cancel-key-deletion.js';
 import { createAccessKey } from './create-access-key.js';
 import { createAlias } from './create-alias.js';
@@ -33,6 +38,7 @@ import { generateDataKeyWithoutPlaintext } from './generate-data-key-without-pla
 import { generateMac } from './generate-mac.js';
 import { generateRandom } from './generate-random.js';
 import { getKeyPolicy } from './get-key-policy.js';
+import { listKeyPolicies } from './list-key-policies.js';
 import { getKeyRotationStatus } from './get-key-rotation-status.js';
 import { getParametersForImport } from './get-parameters-for-import.js';
 import { getPublicKey } from './get-public-key.js';
@@ -149,6 +155,7 @@ export const SERVICE_OPERATIONS = {
   deleteImportedKeyMaterial,
   getKeyPolicy,
   putKeyPolicy,
+  listKeyPolicies,
   listAuditRecords,
   verifyAuditChain,
   pruneAuditRecords,
@@ -179,6 +186,11 @@ export const SERVICE_OPERATIONS = {
   disconnectCustomKeyStore,
   updateCustomKeyStore,
   deleteCustomKeyStore,
+  createGrant,
+  listGrants,
+  listRetirableGrants,
+  retireGrant,
+  revokeGrant,
   getJwk,
   listJwks,
   updateKeyPublishJwk,

@@ -6,9 +6,11 @@ import { loadKey } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
+import { checkGrantTokens } from '../grants/grant-token.js';
 
 export const reEncrypt = defineOperation(reEncryptOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
-  refuseUnsupported(input, ['grantTokens', 'dryRun']);
+  refuseUnsupported(input, ['dryRun']);
+  checkGrantTokens(ctx, input.grantTokens);
   const source = await decryptBlob(
     ctx,
     input.ciphertextBlob,
@@ -17,7 +19,7 @@ export const reEncrypt = defineOperation(reEncryptOperation, { access: 'use', st
     input.sourceEncryptionAlgorithm,
   );
   try {
-    const destination = await loadKey(ctx, ctx.store.db, input.destinationKeyId);
+    const destination = await loadKey(ctx, ctx.store.db, input.destinationKeyId, 'kms:ReEncryptTo');
     const algorithm = input.destinationEncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT';
     const ciphertextBlob = await encryptWithKey(
       ctx,

@@ -10,9 +10,11 @@ import { isHsmKey } from '../hsm/keys.js';
 import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
+import { checkGrantTokens } from '../grants/grant-token.js';
 
 export const sign = defineOperation(signOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
-  refuseUnsupported(input, ['grantTokens', 'dryRun']);
+  refuseUnsupported(input, ['dryRun']);
+  checkGrantTokens(ctx, input.grantTokens);
   const key = await loadKey(ctx, ctx.store.db, input.keyId);
   const spec = checkUse(ctx, key, 'SIGN_VERIFY', input.signingAlgorithm, true);
   const messageType = input.messageType ?? 'RAW';

@@ -9,10 +9,12 @@ import { keyArn } from '../key-ref.js';
 import { USABLE } from '../lifecycle.js';
 import { requirePublicKey } from '../require-public-key.js';
 import { refuseUnsupported } from '../rules.js';
+import { checkGrantTokens } from '../grants/grant-token.js';
 
 /** As AWS: a signature that does not verify raises KMSInvalidSignatureException. */
 export const verify = defineOperation(verifyOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
-  refuseUnsupported(input, ['grantTokens', 'dryRun']);
+  refuseUnsupported(input, ['dryRun']);
+  checkGrantTokens(ctx, input.grantTokens);
   const key = await loadKey(ctx, ctx.store.db, input.keyId);
   const spec = checkUse(ctx, key, 'SIGN_VERIFY', input.signingAlgorithm, false);
   const version = await getVersion(ctx, key, key.latestVersion);

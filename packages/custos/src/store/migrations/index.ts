@@ -14,6 +14,7 @@ import * as m009 from './009-certificates.js';
 import * as m010 from './010-publish-jwk.js';
 import * as m011 from './011-attestation.js';
 import * as m012 from './012-keyrings.js';
+import * as m014 from './014-grants.js';
 
 export interface Migration {
   readonly name: string;
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '010-publish-jwk', up: m010.up },
   { name: '011-attestation', up: m011.up },
   { name: '012-keyrings', up: m012.up },
+  { name: '014-grants', up: m014.up },
 ];
 
 const TABLE = 'custos_migrations';

@@ -18,3 +18,4 @@ export * as customKeyStores from './custom-key-stores.js';
 export * as attestationIdentity from './attestation-identity.js';
 export * as keyringPolicies from './keyring-policies.js';
 export * as keyringKeys from './keyring-keys.js';
+export * as grants from './grants.js';

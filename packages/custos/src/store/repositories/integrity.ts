@@ -21,6 +21,7 @@ const PRIMARY_KEYS: Readonly<Record<AuthenticatedTable, readonly string[]>> = {
   attestation_identity: ['id'],
   keyring_policies: ['application_id'],
   keyring_keys: ['id'],
+  grants: ['id'],
 };
 
 /**

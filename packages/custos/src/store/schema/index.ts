@@ -7,6 +7,7 @@ import type { AuditCheckpointsTable } from './audit-checkpoints.js';
 import type { ApiTokensTable } from './api-tokens.js';
 import type { AuditLogTable } from './audit-log.js';
 import type { CustomKeyStoresTable } from './custom-key-stores.js';
+import type { GrantsTable } from './grants.js';
 import type { ImportTokensTable } from './import-tokens.js';
 import type { KeyCertificatesTable } from './key-certificates.js';
 import type { KeyTagsTable } from './key-tags.js';
@@ -36,6 +37,7 @@ export interface Database {
   attestation_identity: AttestationIdentityTable;
   keyring_policies: KeyringPoliciesTable;
   keyring_keys: KeyringKeysTable;
+  grants: GrantsTable;
 }
 
 export type * from './access-keys.js';
@@ -46,6 +48,7 @@ export type * from './audit-checkpoints.js';
 export type * from './audit-log.js';
 export type * from './columns.js';
 export type * from './custom-key-stores.js';
+export type * from './grants.js';
 export type * from './import-tokens.js';
 export type * from './key-certificates.js';
 export type * from './key-tags.js';
