@@ -5,6 +5,7 @@ export * from './schemas/common.js';
 export * from './schemas/certificates.js';
 export * from './schemas/custom-key-stores.js';
 export * from './schemas/jose.js';
+export * from './schemas/key-pins.js';
 export * from './jwk-facade.js';
 export * from './operations/index.js';
 export type * from './kms.js';

@@ -78,6 +78,8 @@ export * from './delete-trusted-certificate.js';
 export * from './get-key-certificate.js';
 export * from './issue-certificate.js';
 export * from './list-trusted-certificates.js';
+// Key PINs (key-pins)
+export * from './unblock-key-pin.js';
 export * from './set-key-certificate.js';
 export * from './verify-certificate-chain.js';
 export * from './connect-custom-key-store.js';
@@ -172,6 +174,8 @@ import { attestKeyOperation } from './attest-key.js';
 import { createAttestationCsrOperation } from './create-attestation-csr.js';
 import { getAttestationRootsOperation } from './get-attestation-roots.js';
 import { setAttestationChainOperation } from './set-attestation-chain.js';
+// Key PINs (key-pins)
+import { unblockKeyPinOperation } from './unblock-key-pin.js';
 
 /**
  * Every `Kms` method (except `close`) by method name: its row (wire name, schemas, route, retry safety, AWS). The
@@ -397,6 +401,11 @@ export const OPERATIONS = operationTable({
   createAttestationCsr: createAttestationCsrOperation,
   /** Replaces the attestation identity's chain with one from an operator's CA (the leaf must certify its key). */
   setAttestationChain: setAttestationChainOperation,
+
+  // Key PINs (Custos; SKS PIN policies)
+
+  /** Resets a PIN-protected key's failure counter: an admin without a PUK, a key user with the key's PUK (and a new PIN). */
+  unblockKeyPin: unblockKeyPinOperation,
 });
 
 /** A `Kms` method name that is an operation: `'createKey' | 'encrypt' | ...`. */

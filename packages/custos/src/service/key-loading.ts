@@ -16,6 +16,7 @@ import type { KeyRecord } from '../store/types.js';
 import type { OpContext, ServiceContext } from './context.js';
 import { parseKeyRef } from './key-ref.js';
 import { assertStateAllows } from './lifecycle.js';
+import { admitPin } from './key-pins/check-key-pin.js';
 
 /**
  * Resolves a key reference to its record, or KEY_NOT_FOUND / ALIAS_NOT_FOUND. With `cached`, the record may come
@@ -64,11 +65,14 @@ export function loadKey(ctx: OpContext, db: Db, reference: string): KeyRecord | 
   return hit ? admitKey(ctx, hit) : findKey(ctx, db, reference, cached).then((key) => admitKey(ctx, key));
 }
 
-/** The checks of loadKey for a key already found: records it in the audit slot and checks its state allows the call's operation. */
-export function admitKey(ctx: OpContext, key: KeyRecord): KeyRecord {
+/**
+ * The checks of loadKey for a key already found: records it in the audit slot, checks its state allows the call's
+ * operation, and, for a PIN-protected key, the call's PIN (a promise then; at once otherwise).
+ */
+export function admitKey(ctx: OpContext, key: KeyRecord): KeyRecord | Promise<KeyRecord> {
   ctx.audit.keyId = key.id;
   assertStateAllows(ctx.operation, effectiveState(ctx, key));
-  return key;
+  return admitPin(ctx, key);
 }
 
 /**
@@ -165,6 +169,7 @@ export function newKeyRecord(
     referenceId: null,
     policy: null,
     publishJwk: false,
+    pinProtected: false,
     ...fields,
   };
 }

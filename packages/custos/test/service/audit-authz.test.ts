@@ -321,6 +321,11 @@ describe('audit: one record per call', () => {
       const leaf = await outsideCertificate({ subject: 'CN=attestation', issuer: ca, publicKey, pathLength: 0 });
       return { input: { certificateChain: [leaf.pem, ca.pem] }, keyId: null };
     },
+    // Key PINs (key-pins): an admin unblock of a PIN-protected key.
+    unblockKeyPin: async () => {
+      const keyId = await fresh({ pinPolicy: { minLength: 4, maxLength: 8, format: 'numeric', retryLimit: 3 }, pin: '2468' });
+      return { input: { keyId }, keyId };
+    },
   };
 
   /** A fresh self-signed certificate of a fresh key (made before the audit mark). */

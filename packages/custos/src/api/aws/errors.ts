@@ -51,4 +51,11 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   CUSTOM_KEY_STORE_INVALID_STATE: 'CustomKeyStoreInvalidStateException',
   CUSTOM_KEY_STORE_HAS_KEYS: 'CustomKeyStoreHasCMKsException',
   INCORRECT_TRUST_ANCHOR: 'IncorrectTrustAnchorException',
+  // Key PINs (key-pins): AWS has no PINs; a missing or wrong one is a refusal, a blocked key a state.
+  KEY_PIN_REQUIRED: 'AccessDeniedException',
+  KEY_PIN_INVALID: 'AccessDeniedException',
+  KEY_PIN_BLOCKED: 'KMSInvalidStateException',
+  KEY_PUK_INVALID: 'AccessDeniedException',
+  KEY_PUK_BLOCKED: 'KMSInvalidStateException',
+  KEY_PIN_POLICY_VIOLATION: 'ValidationException',
 };

@@ -13,6 +13,7 @@ import * as m008 from './008-root-rotation.js';
 import * as m009 from './009-certificates.js';
 import * as m010 from './010-publish-jwk.js';
 import * as m011 from './011-attestation.js';
+import * as m015 from './015-key-pins.js';
 
 export interface Migration {
   readonly name: string;
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '009-certificates', up: m009.up },
   { name: '010-publish-jwk', up: m010.up },
   { name: '011-attestation', up: m011.up },
+  { name: '015-key-pins', up: m015.up },
 ];
 
 const TABLE = 'custos_migrations';

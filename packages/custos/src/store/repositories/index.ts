@@ -16,3 +16,4 @@ export * as keyCertificates from './key-certificates.js';
 export * as trustedCertificates from './trusted-certificates.js';
 export * as customKeyStores from './custom-key-stores.js';
 export * as attestationIdentity from './attestation-identity.js';
+export * as keyPins from './key-pins.js';

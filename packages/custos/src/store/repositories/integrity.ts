@@ -19,6 +19,7 @@ const PRIMARY_KEYS: Readonly<Record<AuthenticatedTable, readonly string[]>> = {
   trusted_certificates: ['id'],
   custom_key_stores: ['id'],
   attestation_identity: ['id'],
+  key_pins: ['key_id'],
 };
 
 /**

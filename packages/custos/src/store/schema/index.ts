@@ -15,6 +15,7 @@ import type { KeysTable } from './keys.js';
 import type { MetaTable } from './meta.js';
 import type { RequestReplaysTable } from './request-replays.js';
 import type { TrustedCertificatesTable } from './trusted-certificates.js';
+import type { KeyPinsTable } from './key-pins.js';
 
 export interface Database {
   keys: KeysTable;
@@ -32,6 +33,7 @@ export interface Database {
   trusted_certificates: TrustedCertificatesTable;
   custom_key_stores: CustomKeyStoresTable;
   attestation_identity: AttestationIdentityTable;
+  key_pins: KeyPinsTable;
 }
 
 export type * from './access-keys.js';
@@ -50,3 +52,4 @@ export type * from './keys.js';
 export type * from './meta.js';
 export type * from './request-replays.js';
 export type * from './trusted-certificates.js';
+export type * from './key-pins.js';
