@@ -323,7 +323,10 @@ describe('audit: one record per call', () => {
     },
     // Key PINs (key-pins): an admin unblock of a PIN-protected key.
     unblockKeyPin: async () => {
-      const keyId = await fresh({ pinPolicy: { minLength: 4, maxLength: 8, format: 'numeric', retryLimit: 3 }, pin: '2468' });
+      const keyId = await fresh({
+        pinPolicy: { minLength: 4, maxLength: 8, format: 'numeric', retryLimit: 3 },
+        pin: '2468',
+      });
       return { input: { keyId }, keyId };
     },
   };

@@ -40,7 +40,10 @@ const blocked = (): KeyPinError =>
 async function checkKeyPin(ctx: OpContext, key: KeyRecord): Promise<void> {
   const pin = ctx.caller.keyPin;
   if (pin === undefined || pin === '') {
-    throw new KeyPinError('the key is PIN-protected: send its PIN (body field pin or X-Custos-Key-Pin)', 'KEY_PIN_REQUIRED');
+    throw new KeyPinError(
+      'the key is PIN-protected: send its PIN (body field pin or X-Custos-Key-Pin)',
+      'KEY_PIN_REQUIRED',
+    );
   }
   const cache = pinCacheOf(ctx.cache);
   const entry = cache.entry(key.id, ctx.caller.principal, pin);
@@ -63,6 +66,8 @@ async function checkKeyPin(ctx: OpContext, key: KeyRecord): Promise<void> {
     cache.remember(entry, key.id, Date.now());
     return;
   }
+  // The next right PIN on this node takes the full path and resets the counter (the cache would skip that).
+  cache.forgetKey(key.id);
   const failed = await repo.keyPins.change(
     db,
     key.id,

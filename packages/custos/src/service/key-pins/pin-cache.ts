@@ -9,7 +9,8 @@ import type { KeyCache } from '../cache.js';
  * nor a hash a guesser could search is held), so it spares nobody who does not know the PIN; a wrong PIN always
  * takes the full, counted path. What it costs: for up to this long after the key is blocked, or its PIN changed, on
  * another node, a caller who did know the PIN may go on using it on this one (a change on this node forgets the
- * key's entries at once).
+ * key's entries at once). A wrong PIN forgets them too, so the next right PIN on this node resets the counter; a
+ * remembered success does not touch the store, so it resets nothing.
  */
 export const PIN_CACHE_TTL_MS = 15_000;
 const MAX_ENTRIES = 10_000;
@@ -21,7 +22,9 @@ export class PinCache {
 
   /** The entry name of (key, principal, PIN). */
   entry(keyId: string, principal: string, pin: string): string {
-    return createHmac('sha256', this.#secret).update(JSON.stringify([keyId, principal, pin])).digest('base64url');
+    return createHmac('sha256', this.#secret)
+      .update(JSON.stringify([keyId, principal, pin]))
+      .digest('base64url');
   }
 
   has(entry: string, now: number): boolean {

@@ -38,7 +38,12 @@ function peppered(hasher: TokenHasher, keyId: string, kind: SecretKind, secret: 
 }
 
 /** The stored form of a new PIN or PUK: `s1.<log2 N>.<r>.<p>.<salt>.<hash>` (base64url). */
-export async function hashSecret(hasher: TokenHasher, keyId: string, kind: SecretKind, secret: string): Promise<string> {
+export async function hashSecret(
+  hasher: TokenHasher,
+  keyId: string,
+  kind: SecretKind,
+  secret: string,
+): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const hash = await run(peppered(hasher, keyId, kind, secret), salt, PARAMS.logN, PARAMS.r, PARAMS.p);
   return [PREFIX, PARAMS.logN, PARAMS.r, PARAMS.p, salt.toString('base64url'), hash.toString('base64url')].join('.');

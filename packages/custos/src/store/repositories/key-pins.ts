@@ -37,7 +37,10 @@ export async function insert(db: Db, record: KeyPinRecord): Promise<void> {
     created_at: ms(record.createdAt),
     updated_at: ms(record.updatedAt),
   };
-  await db.insertInto('key_pins').values(withMac(db, 'key_pins', row)).execute();
+  await db
+    .insertInto('key_pins')
+    .values(withMac(db, 'key_pins', row))
+    .execute();
 }
 
 /** The key's PIN state, its MAC checked (RowIntegrityError otherwise); undefined when the key has none. */

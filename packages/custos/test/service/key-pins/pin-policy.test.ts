@@ -55,7 +55,12 @@ describe('PIN policies', () => {
     ['an ascending run under sequence', policy({ patternRestrictions: ['sequence'] }), '3456', false],
     ['a descending run under sequence', policy({ patternRestrictions: ['sequence'] }), '9876', false],
     ['no run under sequence', policy({ patternRestrictions: ['sequence'] }), '3457', true],
-    ['a letter run under sequence', policy({ format: 'alphanumeric', patternRestrictions: ['sequence'] }), 'abcd', false],
+    [
+      'a letter run under sequence',
+      policy({ format: 'alphanumeric', patternRestrictions: ['sequence'] }),
+      'abcd',
+      false,
+    ],
     ['a repeated digit under repeated', policy({ patternRestrictions: ['repeated'] }), '2582', false],
     ['no repeated digit under repeated', policy({ patternRestrictions: ['repeated'] }), '2581', true],
     [
