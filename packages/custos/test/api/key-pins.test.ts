@@ -102,14 +102,14 @@ describe('key PINs over HTTP', () => {
     /** An SDK client that adds X-Custos-Key-Pin before signing (build step) or after it (deserialize step). */
     async function client(pin: string, signed: boolean): Promise<KMSClient> {
       const kms = server.client(await server.accessKey(['key-user'], 'aws-app'));
-      kms.middlewareStack.add(
-        (next) => async (args) => {
-          const request = args.request as { headers: Record<string, string> };
-          request.headers['x-custos-key-pin'] = pin;
+      const addPin =
+        <A extends { request: unknown }, R>(next: (args: A) => Promise<R>) =>
+        async (args: A): Promise<R> => {
+          (args.request as { headers: Record<string, string> }).headers['x-custos-key-pin'] = pin;
           return next(args);
-        },
-        { step: signed ? 'build' : 'deserialize', name: 'custosKeyPin' },
-      );
+        };
+      if (signed) kms.middlewareStack.add(addPin, { step: 'build', name: 'custosKeyPin' });
+      else kms.middlewareStack.add(addPin, { step: 'deserialize', name: 'custosKeyPin' });
       return kms;
     }
 

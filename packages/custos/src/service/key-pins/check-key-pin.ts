@@ -33,9 +33,11 @@ const blocked = (): KeyPinError =>
   new KeyPinError('the key is blocked by wrong PINs: unblock it with its PUK or ask an admin', 'KEY_PIN_BLOCKED');
 
 /**
- * A try is reserved (the failure counter raised) before the PIN is compared, and given back only by a right PIN:
- * concurrent tries on any node each take one of the `retryLimit`, so no burst of guesses gets more than that many
- * comparisons. A right PIN resets the counter unless a wrong one has blocked the key meanwhile.
+ * The PIN row is read first (MAC checked: a reset counter or swapped hash is INTERNAL): a blocked key is refused at
+ * once. A success this node remembers for this key, principal, PIN and stored PIN hash (pin-cache.ts) skips scrypt.
+ * Otherwise a try is reserved (the failure counter raised) before the PIN is compared, and given back only by a right
+ * PIN: concurrent tries on any node each take one of the `retryLimit`, so no burst of guesses gets more than that
+ * many comparisons. A right PIN resets the counter unless a wrong one has blocked the key meanwhile.
  */
 async function checkKeyPin(ctx: OpContext, key: KeyRecord): Promise<void> {
   const pin = ctx.caller.keyPin;
@@ -45,37 +47,51 @@ async function checkKeyPin(ctx: OpContext, key: KeyRecord): Promise<void> {
       'KEY_PIN_REQUIRED',
     );
   }
-  const cache = pinCacheOf(ctx.cache);
-  const entry = cache.entry(key.id, ctx.caller.principal, pin);
-  if (cache.has(entry, Date.now())) return;
-
   const db = ctx.store.db; // never the call's transaction: a wrong try counts whatever the call does afterwards
+  const state = await repo.keyPins.get(db, key.id);
+  // The key row (MAC'd) says it has a PIN: a PIN row gone missing is tampering, never "no PIN needed".
+  if (state === undefined) throw new InternalError(`key ${key.id} is PIN-protected but its PIN row is missing`);
+  if (isBlocked(state)) throw blocked();
+  const cache = pinCacheOf(ctx.cache);
+  const entry = cache.entry(key.id, ctx.caller.principal, pin, state.pinHash);
+  if (cache.has(entry, Date.now())) {
+    if (state.pinFailures > 0) await resetFailures(ctx, key.id, state.pinHash);
+    return;
+  }
+
   const reserved = await repo.keyPins.change(
     db,
     key.id,
     (s) => (isBlocked(s) ? null : { pinFailures: s.pinFailures + 1 }),
     ctx.now(),
   );
-  // The key row (MAC'd) says it has a PIN: a PIN row gone missing is tampering, never "no PIN needed".
   if (reserved === undefined) throw new InternalError(`key ${key.id} is PIN-protected but its PIN row is missing`);
   if (reserved.written === null) throw blocked();
 
   if (await verifySecret(ctx.tokenHasher, key.id, 'pin', pin, reserved.before.pinHash)) {
-    const reset = await repo.keyPins.change(db, key.id, (s) => (s.blocked ? null : { pinFailures: 0 }), ctx.now());
-    if (reset === undefined || reset.written === null) throw blocked();
-    cache.remember(entry, key.id, Date.now());
+    await resetFailures(ctx, key.id, reserved.before.pinHash);
+    cache.remember(cache.entry(key.id, ctx.caller.principal, pin, reserved.before.pinHash), Date.now());
     return;
   }
-  // The next right PIN on this node takes the full path and resets the counter (the cache would skip that).
-  cache.forgetKey(key.id);
   const failed = await repo.keyPins.change(
     db,
     key.id,
     (s) => (!s.blocked && s.pinFailures >= s.policy.retryLimit ? { blocked: true } : null),
     ctx.now(),
   );
-  const state = failed?.before ?? reserved.before;
-  const left = state.policy.retryLimit - state.pinFailures;
-  if (state.blocked || left <= 0) throw blocked();
+  const after = failed?.before ?? reserved.before;
+  const left = after.policy.retryLimit - after.pinFailures;
+  if (after.blocked || left <= 0) throw blocked();
   throw new KeyPinError(`wrong PIN: ${left} ${left === 1 ? 'try' : 'tries'} left`, 'KEY_PIN_INVALID');
+}
+
+/** A right PIN resets the counter, unless the key was blocked (or its PIN changed) since it was checked. */
+async function resetFailures(ctx: OpContext, keyId: string, pinHash: string): Promise<void> {
+  const reset = await repo.keyPins.change(
+    ctx.store.db,
+    keyId,
+    (s) => (s.blocked || s.pinHash !== pinHash ? null : { pinFailures: 0 }),
+    ctx.now(),
+  );
+  if (reset === undefined || reset.written === null) throw blocked();
 }

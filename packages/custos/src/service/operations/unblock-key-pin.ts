@@ -5,7 +5,6 @@ import * as repo from '../../store/repositories/index.js';
 import type { OpContext } from '../context.js';
 import { defineOperation } from '../define-operation.js';
 import { loadKey } from '../key-loading.js';
-import { pinCacheOf } from '../key-pins/pin-cache.js';
 import { hashSecret, verifySecret } from '../key-pins/pin-hash.js';
 import { checkPin } from '../key-pins/pin-policy.js';
 import { LIVE, ROLE_GRANTS, type Access } from '../lifecycle.js';
@@ -50,7 +49,6 @@ export const unblockKeyPin = defineOperation(
       );
       if (pinHash !== undefined) ctx.audit.details = { ...ctx.audit.details, pinChanged: true };
     });
-    pinCacheOf(ctx.cache).forgetKey(key.id);
     return {};
   },
 );
