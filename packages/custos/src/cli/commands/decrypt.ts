@@ -9,7 +9,7 @@ import {
 } from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { openInput, openOutput, withProgress, writeAll } from '../io.js';
-import { addGlobalOptions, collectKeyValue, withKms } from '../options.js';
+import { addGlobalOptions, addPinFileOption, collectKeyValue, withKms } from '../options.js';
 
 interface DecryptOptions {
   context?: Record<string, string>;
@@ -28,7 +28,7 @@ export function registerDecrypt(program: Command): void {
     .option('--in <file>', 'read the ciphertext from a file (default stdin)')
     .option('--out <file>', 'write the plaintext to a file, created mode 0600 (default stdout)')
     .addOption(new Option('--algorithm <algorithm>', 'encryption algorithm (RSA keys)').choices(ENCRYPTION_ALGORITHMS));
-  addGlobalOptions(cmd).action((o: DecryptOptions, c: Command) => decrypt(o, c));
+  addGlobalOptions(addPinFileOption(cmd)).action((o: DecryptOptions, c: Command) => decrypt(o, c));
 }
 
 async function decrypt(o: DecryptOptions, cmd: Command): Promise<void> {

@@ -4,7 +4,7 @@ import { ByteReader, encryptStream } from '@custos/client/stream';
 import { ENCRYPTION_ALGORITHMS, MAX_MESSAGE_BYTES, type EncryptionAlgorithm } from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { guardBinaryOutput, openInput, openOutput, readAllBounded, withProgress, writeAll } from '../io.js';
-import { addGlobalOptions, collectKeyValue, withKms } from '../options.js';
+import { addGlobalOptions, addPinFileOption, collectKeyValue, withKms } from '../options.js';
 
 /** The most plaintext one Encrypt call takes (AWS KMS Encrypt); larger inputs use the envelope stream. */
 /** Input up to this size goes in one Encrypt call (the contract's plaintext limit). */
@@ -35,7 +35,7 @@ export function registerEncrypt(program: Command): void {
         ENCRYPTION_ALGORITHMS,
       ),
     );
-  addGlobalOptions(cmd).action((o: EncryptOptions, c: Command) => encrypt(o, c));
+  addGlobalOptions(addPinFileOption(cmd)).action((o: EncryptOptions, c: Command) => encrypt(o, c));
 }
 
 async function encrypt(o: EncryptOptions, cmd: Command): Promise<void> {
