@@ -15,6 +15,10 @@ export interface Caller {
   principal: string;
   roles: readonly Role[];
   requestId?: string;
+  /** The client's address as the API layer saw it (`aws:SourceIp` in key policies); unset in-process. */
+  sourceIp?: string;
+  /** The principal's tags (`aws:PrincipalTag/<key>` in key policies), from its token or access key. */
+  tags?: Readonly<Record<string, string>>;
   /**
    * Called with the call's audit receipt (docs/audit.md, `r1.…`) once a successful call's record is committed,
    * before the call resolves; never for a refused or failed call. Unset (the default), no receipt is made. LocalKms
@@ -34,6 +38,8 @@ export const Caller = Type.Object(
     principal: Type.String({ minLength: 1, maxLength: 256 }),
     roles: Type.Array(Type.Union(ROLES.map((role) => Type.Literal(role)))),
     requestId: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    sourceIp: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    tags: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.String({ maxLength: 256 }))),
     keyPin: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   },
   { additionalProperties: false },

@@ -51,6 +51,7 @@ export const ERROR_CODES = [
   'CUSTOM_KEY_STORE_INVALID_STATE',
   'CUSTOM_KEY_STORE_HAS_KEYS',
   'INCORRECT_TRUST_ANCHOR',
+  'MALFORMED_POLICY_DOCUMENT',
   // Key PINs (key-pins)
   'KEY_PIN_REQUIRED',
   'KEY_PIN_INVALID',
@@ -94,6 +95,7 @@ export class ValidationError extends KmsError {
       | 'EXPIRED_IMPORT_TOKEN'
       | 'INCORRECT_KEY_MATERIAL'
       | 'INCORRECT_KEY'
+      | 'MALFORMED_POLICY_DOCUMENT'
       | 'PAYLOAD_TOO_LARGE'
       | 'INVALID_SHARE'
       | 'FOREIGN_SHARE'
@@ -104,6 +106,7 @@ export class ValidationError extends KmsError {
       | 'CERTIFICATE_KEY_MISMATCH'
       | 'CERTIFICATE_NOT_TRUSTED'
       | 'INCORRECT_TRUST_ANCHOR'
+      | 'MALFORMED_POLICY_DOCUMENT'
       | 'KEY_PIN_POLICY_VIOLATION'
     > = 'VALIDATION_ERROR',
     options?: { cause?: unknown },
@@ -296,6 +299,7 @@ export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
   CUSTOM_KEY_STORE_INVALID_STATE: (m) => new InvalidStateError(m, 'CUSTOM_KEY_STORE_INVALID_STATE'),
   CUSTOM_KEY_STORE_HAS_KEYS: (m) => new InvalidStateError(m, 'CUSTOM_KEY_STORE_HAS_KEYS'),
   INCORRECT_TRUST_ANCHOR: (m) => new ValidationError(m, 'INCORRECT_TRUST_ANCHOR'),
+  MALFORMED_POLICY_DOCUMENT: (m) => new ValidationError(m, 'MALFORMED_POLICY_DOCUMENT'),
   // Key PINs (key-pins)
   KEY_PIN_REQUIRED: (m) => new KeyPinError(m, 'KEY_PIN_REQUIRED'),
   KEY_PIN_INVALID: (m) => new KeyPinError(m, 'KEY_PIN_INVALID'),

@@ -9,7 +9,8 @@ import { Description, RoleSchema } from '../schemas/common.js';
 /** CreateAccessKey request. `principal` defaults to `access-key:<accessKeyId>`. */
 export const CreateAccessKeyRequest = Type.Object(
   {
-    roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 3, uniqueItems: true }),
+    /** None: a principal that may do only what key policies and grants allow it (docs/authorization.md). */
+    roles: Type.Optional(Type.Array(RoleSchema, { maxItems: 3, uniqueItems: true })),
     principal: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' })),
     description: Type.Optional(Description),
   },

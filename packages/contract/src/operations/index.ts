@@ -26,6 +26,7 @@ export * from './generate-data-key-without-plaintext.js';
 export * from './generate-mac.js';
 export * from './generate-random.js';
 export * from './get-key-policy.js';
+export * from './list-key-policies.js';
 export * from './get-key-rotation-status.js';
 export * from './get-parameters-for-import.js';
 export * from './get-public-key.js';
@@ -114,6 +115,7 @@ import { generateDataKeyWithoutPlaintextOperation } from './generate-data-key-wi
 import { generateMacOperation } from './generate-mac.js';
 import { generateRandomOperation } from './generate-random.js';
 import { getKeyPolicyOperation } from './get-key-policy.js';
+import { listKeyPoliciesOperation } from './list-key-policies.js';
 import { getKeyRotationStatusOperation } from './get-key-rotation-status.js';
 import { getParametersForImportOperation } from './get-parameters-for-import.js';
 import { getPublicKeyOperation } from './get-public-key.js';
@@ -292,8 +294,10 @@ export const OPERATIONS = operationTable({
 
   /** The key policy document. */
   getKeyPolicy: getKeyPolicyOperation,
-  /** Replaces the key policy document. */
+  /** Replaces the key policy document (validated; refused if it would lock the caller out, unless bypassed). */
   putKeyPolicy: putKeyPolicyOperation,
+  /** The names of the key's policies: `["default"]`. */
+  listKeyPolicies: listKeyPoliciesOperation,
 
   // Audit
 

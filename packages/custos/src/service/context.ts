@@ -100,6 +100,13 @@ export interface OpContext extends ServiceContext {
   readonly requestId: string;
   readonly audit: AuditSlot;
   /**
+   * The request as validated (the operation's request type): what key policy conditions and grant constraints read
+   * (authz/request-facts.ts). Handlers read their typed `input` parameter instead.
+   */
+  readonly input: unknown;
+  /** How many keys this call has authorised (authz/authorize-key.ts): a key-targeted call that ends with 0 fails. */
+  readonly authz: { keysAuthorized: number };
+  /**
    * Runs `fn` in one store transaction and appends this call's 'allowed' audit record (keyId, version and details
    * as `audit` holds them when `fn` resolves) in the same transaction: the change and its record commit together
    * or not at all (issue 12). Handlers that change state use this, never `store.transaction` (a lint rule); one

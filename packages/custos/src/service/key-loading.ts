@@ -16,6 +16,7 @@ import type { KeyRecord } from '../store/types.js';
 import type { OpContext, ServiceContext } from './context.js';
 import { parseKeyRef } from './key-ref.js';
 import { assertStateAllows } from './lifecycle.js';
+import { authorizeKey } from './authz/authorize-key.js';
 import { admitPin } from './key-pins/check-key-pin.js';
 
 /**
@@ -58,19 +59,29 @@ export function cachedKey(ctx: ServiceContext, reference: string): KeyRecord | u
  * Resolves a key for the operation the call runs as (`ctx.operation`), checks its state, and records it in the
  * audit slot. A key in the cache comes back as it is, without a promise (the hot path); await the result either way.
  */
-export function loadKey(ctx: OpContext, db: Db, reference: string): KeyRecord | Promise<KeyRecord> {
+export function loadKey(ctx: OpContext, db: Db, reference: string, action?: string): KeyRecord | Promise<KeyRecord> {
   // Only cryptographic use reads through the cache, and only outside a transaction.
   const cached = db === ctx.store.db && ctx.operation.access === 'use';
   const hit = cached ? cachedKey(ctx, reference) : undefined;
-  return hit ? admitKey(ctx, hit) : findKey(ctx, db, reference, cached).then((key) => admitKey(ctx, key));
+  return hit
+    ? admitKey(ctx, hit, action)
+    : findKey(ctx, db, reference, cached).then((key) => admitKey(ctx, key, action));
 }
 
 /**
- * The checks of loadKey for a key already found: records it in the audit slot, checks its state allows the call's
- * operation, and, for a PIN-protected key, the call's PIN (a promise then; at once otherwise).
+ * The checks of loadKey for a key already found: records it in the audit slot, authorises the call on it (key
+ * policy, roles, grants: authz/authorize-key.ts; `action` overrides the operation's `kms:` action) and checks its
+ * state allows the call's operation, then, for a PIN-protected key, the call's PIN (key-pins/check-key-pin.ts). No
+ * promise unless the key's grants or PIN must be read.
  */
-export function admitKey(ctx: OpContext, key: KeyRecord): KeyRecord | Promise<KeyRecord> {
+export function admitKey(ctx: OpContext, key: KeyRecord, action?: string): KeyRecord | Promise<KeyRecord> {
   ctx.audit.keyId = key.id;
+  const authorised = authorizeKey(ctx, key, action);
+  if (authorised) return authorised.then(() => admitted(ctx, key));
+  return admitted(ctx, key);
+}
+
+function admitted(ctx: OpContext, key: KeyRecord): KeyRecord | Promise<KeyRecord> {
   assertStateAllows(ctx.operation, effectiveState(ctx, key));
   return admitPin(ctx, key);
 }

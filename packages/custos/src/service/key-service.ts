@@ -108,11 +108,16 @@ export class KeyService {
     ctx.requestId = requestId;
     ctx.audit = audit;
     ctx.transaction = (fn) => this.#auditedTransaction(ctx, fn);
+    ctx.input = input;
+    ctx.authz = { keysAuthorized: 0 };
     let result: Out;
     try {
       authorise(operation, caller);
       operation.validate(input);
       result = await this.#handle(ctx, operation, input);
+      // The safety net: a key-targeted call that never authorised its key is a bug, never a success.
+      if (operation.states !== null && ctx.authz.keysAuthorized === 0)
+        throw new InternalError(`${operation.name} finished without authorising its key`);
       // A change committed its record with it (ctx.transaction); everything else goes through group commit.
       if (caller.onReceipt) {
         if (!audit.written) audit.committed = await this.#writeAllowed(ctx);
@@ -236,8 +241,14 @@ async function noteKeyRow(ctx: OpContext, tx: Db): Promise<void> {
   if (key) ctx.audit.details = { ...ctx.audit.details, keyRowAt: key.updatedAt.getTime() };
 }
 
+/**
+ * The up-front check: roles alone decide operations on no key. A key-targeted operation goes on to its key, where the
+ * key policy, the roles and the grants decide (authz/authorize-key.ts, from admitKey), so that a principal with no
+ * role may use what a key policy or a grant gives it.
+ */
 function authorise(operation: RunningOperation, caller: Caller): void {
   const access = operation.access;
+  if (operation.states !== null) return;
   // Roles are typed for TypeScript callers only: a role this version does not know (or `constructor`) grants nothing.
   if (!caller.roles.some((role) => Object.hasOwn(ROLE_GRANTS, role) && ROLE_GRANTS[role].includes(access))) {
     throw new AccessDeniedError(`${caller.principal} may not call ${operation.name}`);

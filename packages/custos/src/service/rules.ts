@@ -2,6 +2,7 @@
 // Must not import api or store.
 import { LimitExceededError, UnsupportedError, ValidationError, type Algorithm, type KeyUsage } from '@custos/contract';
 import type { KeySpecEntry } from '../core/key-specs.js';
+import { compilePolicy } from './authz/policy-document.js';
 import { supportedAlgorithms } from './key-loading.js';
 
 export const MAX_TAGS_PER_KEY = 50;
@@ -19,18 +20,9 @@ export function checkTags(tags: readonly { tagKey: string; tagValue: string }[] 
   if (tags.length > MAX_TAGS_PER_KEY) throw new LimitExceededError(`a key can have at most ${MAX_TAGS_PER_KEY} tags`);
 }
 
-/** A key policy must be a JSON object (AWS: MalformedPolicyDocumentException); at most 32 KiB. */
-export function checkPolicy(policy: string | undefined): void {
-  if (policy === undefined) return;
-  if (policy.length > 32768) throw new ValidationError('the key policy exceeds 32768 characters');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(policy);
-  } catch {
-    throw new ValidationError('the key policy is not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw new ValidationError('the key policy must be a JSON object');
+/** A key policy must be a valid policy document for this account (MALFORMED_POLICY_DOCUMENT, authz/policy-document.ts). */
+export function checkPolicy(policy: string | undefined, accountId: string): void {
+  if (policy !== undefined) compilePolicy(policy, accountId);
 }
 
 export interface ConstraintsInput {

@@ -826,13 +826,21 @@ describe('key policy', () => {
     const initial = await kms.send(new GetKeyPolicyCommand({ KeyId: meta.KeyId, PolicyName: 'default' }));
     expect(initial.PolicyName).toBe('default');
     expect(JSON.parse(initial.Policy!)).toHaveProperty('Statement');
-    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [] });
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+    });
     await kms.send(new PutKeyPolicyCommand({ KeyId: meta.KeyId, PolicyName: 'default', Policy: policy }));
     expect((await kms.send(new GetKeyPolicyCommand({ KeyId: meta.KeyId }))).Policy).toBe(policy);
     await expectAws(kms.send(new GetKeyPolicyCommand({ KeyId: meta.KeyId, PolicyName: 'other' })), 'NotFoundException');
     await expectAws(
       kms.send(new PutKeyPolicyCommand({ KeyId: meta.KeyId, Policy: 'not json' })),
-      'ValidationException',
+      'MalformedPolicyDocumentException',
     );
   });
 });

@@ -420,28 +420,36 @@ describe('listKeys, descriptions and key policies', () => {
     expect(await t.kms.getKeyPolicy({ keyId, policyName: 'default' })).toEqual(initial);
     const policy = JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Deny', Action: 'kms:*', Resource: '*' }],
+      Statement: [{ Effect: 'Allow', Principal: { AWS: '000000000000' }, Action: 'kms:*', Resource: '*' }],
     });
     await t.kms.putKeyPolicy({ keyId, policy });
     expect(await t.kms.getKeyPolicy({ keyId })).toEqual({ policy, policyName: 'default' });
-    await t.kms.putKeyPolicy({ keyId, policyName: 'default', policy: '{}' });
-    expect((await t.kms.getKeyPolicy({ keyId })).policy).toBe('{}');
+    expect(await t.kms.listKeyPolicies({ keyId })).toEqual({ policyNames: ['default'], truncated: false });
+    await expectKmsError(t.kms.listKeyPolicies({ keyId, marker: 'x' }), 'INVALID_MARKER');
   });
 
   it('createKey with a policy stores it', async () => {
-    const policy = '{"Version":"2012-10-17","Statement":[]}';
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+    });
     const { keyId } = (await t.kms.createKey({ policy })).keyMetadata;
     expect((await t.kms.getKeyPolicy({ keyId })).policy).toBe(policy);
   });
 
-  it.each(['not json', '[1,2]', '"text"', '42', 'null', '{"unterminated":'])(
-    'a policy %j fails with VALIDATION_ERROR and is not stored',
+  it.each(['not json', '[1,2]', '"text"', '42', 'null', '{"unterminated":', '{}', '{"Statement":[]}'])(
+    'a policy %j fails with MALFORMED_POLICY_DOCUMENT and is not stored',
     async (policy) => {
       const { keyId } = (await t.kms.createKey({})).keyMetadata;
       const before = await t.kms.getKeyPolicy({ keyId });
-      await expectKmsError(t.kms.putKeyPolicy({ keyId, policy }), 'VALIDATION_ERROR');
+      await expectKmsError(t.kms.putKeyPolicy({ keyId, policy }), 'MALFORMED_POLICY_DOCUMENT');
       expect(await t.kms.getKeyPolicy({ keyId })).toEqual(before);
-      await expectKmsError(t.kms.createKey({ policy }), 'VALIDATION_ERROR');
+      await expectKmsError(t.kms.createKey({ policy }), 'MALFORMED_POLICY_DOCUMENT');
     },
   );
 

@@ -7,6 +7,7 @@ import { sqliteDriver } from '../../src/store/sqlite-driver.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS, type AuditRecord, type Caller, type ErrorCode, type Jwk, type Kms } from '@custos/contract';
 import { wrapForImport } from '../../src/index.js';
+import { SERVICE_OPERATIONS } from '../../src/service/operations/index.js';
 import { openTestKms, utf8, type TestKms } from './helpers.js';
 import { parseCertificate } from '../../src/core/certificates/x509.js';
 import { outsideCertificate } from '../helpers/x509-outside.js';
@@ -60,6 +61,11 @@ interface Prepared {
 }
 
 const message = utf8('audited message');
+const DEFAULT_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::000000000000:root' }, Action: 'kms:*', Resource: '*' },
+});
+const NOBODY_HERE: Caller = { principal: 'nobody', roles: [] };
 const TRUST_ANCHOR = readFileSync(new URL('../fixtures/trust-anchor.pem', import.meta.url), 'utf8');
 /** ConnectCustomKeyStore loads the PKCS#11 module: that one case needs SoftHSM2 (the others only a configured path). */
 const NEEDS_TOKEN: ReadonlySet<Method> = new Set(['connectCustomKeyStore']);
@@ -219,7 +225,8 @@ describe('audit: one record per call', () => {
       return { input: { keyId }, keyId };
     },
     getKeyPolicy: async () => ({ input: { keyId: k.aes }, keyId: k.aes }),
-    putKeyPolicy: async () => ({ input: { keyId: k.aes, policy: '{}' }, keyId: k.aes }),
+    putKeyPolicy: async () => ({ input: { keyId: k.aes, policy: DEFAULT_POLICY }, keyId: k.aes }),
+    listKeyPolicies: async () => ({ input: { keyId: k.aes }, keyId: k.aes }),
     exportKey: async () => ({ input: { keyId: k.aesExportable, format: 'JWK' }, keyId: k.aesExportable }),
     updateKeyConstraints: async () => ({ input: { keyId: k.aes, maxUses: 100000 }, keyId: k.aes }),
     listAuditRecords: async () => ({ input: { limit: 1 }, keyId: null }),
@@ -367,6 +374,19 @@ describe('audit: one record per call', () => {
         requestId,
       });
       expect(record!.seq).toBe(from + 1);
+    });
+  }
+
+  // Key-targeted operations go on to their key, where the key policy decides (AWS's default delegates to the roles).
+  for (const method of METHODS.filter((m) => SERVICE_OPERATIONS[m].states !== null)) {
+    const test = NEEDS_TOKEN.has(method) && !softHsmAvailable() ? it.skip : it;
+    test(`${method}: a caller with no roles is refused on a key with the default policy, audited as denied`, async () => {
+      const prepared = await PREPARE[method]();
+      await expectKmsError(call(t.kms, method, prepared.input, NOBODY_HERE), 'ACCESS_DENIED');
+      const [record] = (await t.kms.listAuditRecords({ after: (await mark()) - 2, limit: 1 }, ADMIN)).records;
+      expect(record).toMatchObject({ principal: 'nobody', operation: OPERATIONS[method].name, outcome: 'denied' });
+      // ReEncrypt is refused on its source key, the others on the key they name.
+      if (typeof prepared.keyId === 'string' && method !== 'reEncrypt') expect(record!.keyId).toBe(prepared.keyId);
     });
   }
 
@@ -625,7 +645,7 @@ describe('authorisation by role', () => {
     });
   });
 
-  it('a denied record names the key the caller asked for by id or key ARN, without resolving aliases', async () => {
+  it('a denied record names the key the caller was refused on; an unknown key is KEY_NOT_FOUND, as on AWS', async () => {
     const arn = (await t.kms.describeKey({ keyId })).keyMetadata.arn;
     const unknown = '00000000-0000-4000-8000-000000000000';
     // On a key of its own: the shared key must keep no alias (other tests list its aliases).
@@ -634,15 +654,14 @@ describe('authorisation by role', () => {
     const cases: [string, string | null][] = [
       [keyId.toUpperCase(), keyId],
       [arn, keyId],
-      [unknown, unknown], // no lookup: the refused caller learns nothing, the record still says what was asked
-      ['alias/named-when-denied', null], // an alias, left unresolved
-      ['arn:aws:kms:elsewhere:111122223333:key/' + keyId, null],
-      ['not a key', null],
+      ['alias/named-when-denied', aliased], // the key policy of the key the alias names decides
     ];
     for (const [named, recorded] of cases) {
       await expectKmsError(t.kms.encrypt({ keyId: named, plaintext: message }, KEY_ADMIN), 'ACCESS_DENIED');
       expect(await lastRecord(), named).toMatchObject({ operation: 'Encrypt', outcome: 'denied', keyId: recorded });
     }
+    for (const named of [unknown, 'arn:aws:kms:elsewhere:111122223333:key/' + keyId, 'not a key'])
+      await expectKmsError(t.kms.encrypt({ keyId: named, plaintext: message }, KEY_ADMIN), 'KEY_NOT_FOUND');
   });
 
   it('an admin can do everything: manage, use and audit', async () => {
@@ -654,18 +673,19 @@ describe('authorisation by role', () => {
     expect((await t.kms.verifyAuditChain({}, ADMIN)).ok).toBe(true);
   });
 
-  it('a caller with no roles is denied every operation, describeKey included, before its input is even looked at', async () => {
+  it('a caller with no roles is denied every operation on no key before its input is even looked at', async () => {
     const before = (await t.kms.verifyAuditChain({})).count!;
-    for (const method of METHODS) {
+    const noKey = METHODS.filter((m) => SERVICE_OPERATIONS[m].states === null);
+    for (const method of noKey) {
       await expectKmsError(call(t.kms, method, { keyId }, NOBODY), 'ACCESS_DENIED');
       await expectKmsError(call(t.kms, method, { nonsense: true }, NOBODY), 'ACCESS_DENIED');
     }
     const records = (await t.kms.listAuditRecords({ after: before + 1, limit: 1000 })).records;
-    expect(records).toHaveLength(METHODS.length * 2);
+    expect(records).toHaveLength(noKey.length * 2);
     expect(
       records.every((r) => r.principal === 'mallory' && r.outcome === 'denied' && r.errorCode === 'ACCESS_DENIED'),
     ).toBe(true);
-    expect(new Set(records.map((r) => r.operation))).toEqual(new Set(METHODS.map((m) => OPERATIONS[m].name)));
+    expect(new Set(records.map((r) => r.operation))).toEqual(new Set(noKey.map((m) => OPERATIONS[m].name)));
   });
 
   it('an unknown role grants nothing', async () => {

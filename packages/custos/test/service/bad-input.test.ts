@@ -71,7 +71,7 @@ describe('bad input', () => {
       ['a tag value of 257 characters', { tags: [{ tagKey: 'k', tagValue: 'v'.repeat(257) }] }, 'VALIDATION_ERROR'],
       ['a tag with an extra field', { tags: [{ tagKey: 'k', tagValue: 'v', extra: 1 }] }, 'VALIDATION_ERROR'],
       ['exportable as a string', { exportable: 'yes' }, 'VALIDATION_ERROR'],
-      ['a policy that is not JSON', { policy: 'allow all' }, 'VALIDATION_ERROR'],
+      ['a policy that is not JSON', { policy: 'allow all' }, 'MALFORMED_POLICY_DOCUMENT'],
       ['an empty policy', { policy: '' }, 'VALIDATION_ERROR'],
       [
         'a keyring with an empty referenceId',
@@ -102,10 +102,14 @@ describe('bad input', () => {
         'LIMIT_EXCEEDED',
       ],
       ['a reserved aws: tag', { tags: [{ tagKey: 'aws:owner', tagValue: 'x' }] }, 'VALIDATION_ERROR'],
+      ['a malformed policy', { policy: '{"Version":"2012-10-17"}' }, 'MALFORMED_POLICY_DOCUMENT'],
       [
-        'bypassPolicyLockoutSafetyCheck true (nothing to bypass)',
-        { bypassPolicyLockoutSafetyCheck: true },
-        'UNSUPPORTED',
+        'a policy that locks the creator out',
+        {
+          policy:
+            '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"kms:Encrypt","Resource":"*"}}',
+        },
+        'MALFORMED_POLICY_DOCUMENT',
       ],
     ];
     it.each(cases)('%s fails with %s', async (_name, input, code) => {

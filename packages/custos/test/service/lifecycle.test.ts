@@ -170,9 +170,21 @@ const BUILDERS: Record<string, Builder> = {
   },
   deleteImportedKeyMaterial: { kind: 'external', build: ({ f }) => ({ keyId: f.keyId }) },
   getKeyPolicy: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
+  listKeyPolicies: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
   putKeyPolicy: {
     kind: 'aes',
-    build: ({ f }) => ({ keyId: f.keyId, policy: '{"Version":"2012-10-17","Statement":[]}' }),
+    build: ({ f }) => ({
+      keyId: f.keyId,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+      }),
+    }),
   },
   exportKey: { kind: 'aesExportable', build: ({ f }) => ({ keyId: f.keyId, format: 'JWK' }) },
   updateKeyConstraints: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, maxUses: 1000 }) },
@@ -350,6 +362,7 @@ const EXPECT: Record<string, Row | Outcome> = {
   // AWS: allowed while PendingDeletion (the state stays PendingDeletion); no effect while PendingImport.
   deleteImportedKeyMaterial: row('ok', 'ok', 'ok', 'ok', IKS),
   getKeyPolicy: READ,
+  listKeyPolicies: READ,
   // AWS: PutKeyPolicy works in every state, PendingDeletion included.
   putKeyPolicy: row('ok', 'ok', 'ok', 'ok', IKS),
   exportKey: USE,

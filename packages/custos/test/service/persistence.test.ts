@@ -73,7 +73,18 @@ describe('persistence: close and reopen', () => {
     await kms.rotateKeyOnDemand({ keyId: aes });
     const v2 = (await kms.encrypt({ keyId: aes, plaintext: utf8('v2 data') })).ciphertextBlob;
     await kms.createAlias({ aliasName: 'alias/persisted', targetKeyId: aes });
-    await kms.putKeyPolicy({ keyId: aes, policy: '{"Statement":[]}' });
+    await kms.putKeyPolicy({
+      keyId: aes,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+      }),
+    });
     await kms.enableKeyRotation({ keyId: aes, rotationPeriodInDays: 100 });
     const hmac = (await kms.createKey({ keySpec: 'HMAC_384', keyUsage: 'GENERATE_VERIFY_MAC' })).keyMetadata.keyId;
     const mac = (await kms.generateMac({ keyId: hmac, message: utf8('m'), macAlgorithm: 'HMAC_SHA_384' })).mac;
@@ -99,7 +110,7 @@ describe('persistence: close and reopen', () => {
     expect(metaBefore.currentKeyVersion).toBe(2);
     expect(await reopened.getKeyRotationStatus({ keyId: aes })).toEqual(statusBefore);
     expect((await reopened.listResourceTags({ keyId: aes })).tags).toEqual([{ tagKey: 'env', tagValue: 'test' }]);
-    expect((await reopened.getKeyPolicy({ keyId: aes })).policy).toBe('{"Statement":[]}');
+    expect(JSON.parse((await reopened.getKeyPolicy({ keyId: aes })).policy)).toMatchObject({ Version: '2012-10-17' });
     expect(text((await reopened.decrypt({ ciphertextBlob: v1, encryptionContext: { a: '1' } })).plaintext)).toBe(
       'v1 data',
     );

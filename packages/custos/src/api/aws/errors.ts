@@ -51,6 +51,7 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   CUSTOM_KEY_STORE_INVALID_STATE: 'CustomKeyStoreInvalidStateException',
   CUSTOM_KEY_STORE_HAS_KEYS: 'CustomKeyStoreHasCMKsException',
   INCORRECT_TRUST_ANCHOR: 'IncorrectTrustAnchorException',
+  MALFORMED_POLICY_DOCUMENT: 'MalformedPolicyDocumentException',
   // Key PINs (key-pins): AWS has no PINs; a missing or wrong one is a refusal, a blocked key a state.
   KEY_PIN_REQUIRED: 'AccessDeniedException',
   KEY_PIN_INVALID: 'AccessDeniedException',

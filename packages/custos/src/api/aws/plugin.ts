@@ -97,7 +97,7 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
       if (!state?.pending) throw new InternalError('the AWS route ran without its header check');
       const raw = (request.body as AwsBody | undefined)?.raw ?? Buffer.alloc(0);
       state.verified = await state.pending.verifyBody(raw);
-      request.caller = { ...state.verified.caller, requestId: request.id };
+      request.caller = { ...state.verified.caller, requestId: request.id, sourceIp: request.ip };
     },
     // The secret is wiped once the signature is checked; these cover requests that end before (body too large,
     // client gone). Callback style: they run on every AWS request.

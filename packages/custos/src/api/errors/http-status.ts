@@ -49,6 +49,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   CUSTOM_KEY_STORE_INVALID_STATE: 409,
   CUSTOM_KEY_STORE_HAS_KEYS: 409,
   INCORRECT_TRUST_ANCHOR: 400,
+  MALFORMED_POLICY_DOCUMENT: 400,
   // Key PINs (key-pins): 403 like ACCESS_DENIED; a blocked key is 423 Locked (RFC 4918) until it is unblocked.
   KEY_PIN_REQUIRED: 403,
   KEY_PIN_INVALID: 403,

@@ -38,7 +38,7 @@ export const authPlugin = fp(
   async (app: FastifyInstance, options: AuthPluginOptions) => {
     /** Sets the request's caller (the service authorises it). */
     const admit = (request: FastifyRequest, caller: Caller): void => {
-      request.caller = { principal: caller.principal, roles: caller.roles, requestId: request.id };
+      request.caller = { ...caller, requestId: request.id, sourceIp: request.ip };
     };
     // Callback style, and no promise at all when the token is cached: this runs on every request.
     app.addHook('onRequest', (request, _reply, done) => {

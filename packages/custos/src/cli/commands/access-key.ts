@@ -6,7 +6,7 @@ import { addGlobalOptions, collectRole, listAll, withKms } from '../options.js';
 import { printFields, printResult, printTable } from '../output.js';
 
 interface CreateOptions {
-  role: Role[];
+  role?: Role[];
   principal?: string;
   description?: string;
 }
@@ -18,16 +18,17 @@ export function registerAccessKey(program: Command): void {
     .command('create')
     .description('create an access key pair; the secret is printed once and cannot be shown again')
     .addOption(
-      new Option('--role <role>', `role (repeatable): ${ROLES.join(', ')}`)
-        .argParser(collectRole)
-        .makeOptionMandatory(),
+      new Option(
+        '--role <role>',
+        `role (repeatable; none: only what key policies and grants allow): ${ROLES.join(', ')}`,
+      ).argParser(collectRole),
     )
     .option('--principal <name>', 'principal the key acts as (default: access-key:<id>)')
     .option('--description <text>', 'description');
   addGlobalOptions(create).action((o: CreateOptions, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const result = await kms.createAccessKey({
-        roles: o.role,
+        roles: o.role ?? [],
         ...(o.principal !== undefined && { principal: o.principal }),
         ...(o.description !== undefined && { description: o.description }),
       });

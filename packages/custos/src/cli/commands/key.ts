@@ -17,6 +17,7 @@ import { type Column, printFields, printResult, printTable } from '../output.js'
 import { listAllAliases, registerKeyAlias } from './key-alias.js';
 import { registerKeyCertificate } from './key-certificate.js';
 import { registerKeyJwk } from './key-jwk.js';
+import { registerKeyPolicy } from './key-policy.js';
 import { registerKeyTag } from './key-tag.js';
 
 interface CreateOptions {
@@ -224,4 +225,5 @@ export function registerKey(program: Command): void {
   registerKeyTag(key);
   registerKeyCertificate(key);
   registerKeyJwk(key);
+  registerKeyPolicy(key);
 }

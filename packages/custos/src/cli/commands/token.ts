@@ -7,7 +7,7 @@ import { addGlobalOptions, collectRole, listAll, withKms } from '../options.js';
 import { printFields, printResult, printTable } from '../output.js';
 
 interface CreateOptions {
-  role: Role[];
+  role?: Role[];
   principal?: string;
   description?: string;
   expiresAt?: string;
@@ -40,9 +40,10 @@ export function registerToken(program: Command): void {
     .command('create')
     .description('create a token; it is printed once and cannot be shown again')
     .addOption(
-      new Option('--role <role>', `role (repeatable): ${ROLES.join(', ')}`)
-        .argParser(collectRole)
-        .makeOptionMandatory(),
+      new Option(
+        '--role <role>',
+        `role (repeatable; none: only what key policies and grants allow): ${ROLES.join(', ')}`,
+      ).argParser(collectRole),
     )
     .option('--principal <name>', 'principal the token acts as (default: chosen by the server)')
     .option('--description <text>', 'description')
@@ -52,7 +53,7 @@ export function registerToken(program: Command): void {
     const expiresAt = expiry(o);
     return withKms(cmd, async (kms, g) => {
       const result = await kms.createToken({
-        roles: o.role,
+        roles: o.role ?? [],
         ...(o.principal !== undefined && { principal: o.principal }),
         ...(o.description !== undefined && { description: o.description }),
         ...(expiresAt && { expiresAt }),

@@ -47,7 +47,7 @@ export const createAccessKey = defineOperation(
     const record: AccessKeyRecord = {
       id,
       principal: input.principal ?? `access-key:${id}`,
-      roles: [...new Set(input.roles)],
+      roles: [...new Set(input.roles ?? [])],
       wrappedSecret,
       description: input.description ?? '',
       createdAt: now,

@@ -11,11 +11,11 @@ import { keyMetadata } from '../key-metadata.js';
 import { wrapMaterial } from '../key-versions.js';
 import { createHsmObject, destroyHsmObject, hsmKeyKind, oaepAlgorithmsOf } from '../hsm/keys.js';
 import { customKeyStoreOf, keyStoreFields } from '../hsm/key-store-records.js';
+import { checkLockout } from '../authz/lockout.js';
 import { allowedAlgorithmsOf, checkConstraints, checkPolicy, checkTags, refuseUnsupported } from '../rules.js';
 
 export const createKey = defineOperation(createKeyOperation, { access: 'manage', states: null }, async (ctx, input) => {
-  // Custos has no policy lockout safety check to bypass (PutKeyPolicy refuses the flag too).
-  refuseUnsupported(input, ['multiRegion', 'bypassPolicyLockoutSafetyCheck']);
+  refuseUnsupported(input, ['multiRegion']);
   if (input.keySpec && input.customerMasterKeySpec && input.keySpec !== input.customerMasterKeySpec) {
     throw new ValidationError('keySpec and customerMasterKeySpec differ');
   }
@@ -30,7 +30,7 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
   if (keyStoreId !== null) ctx.keyStores.requireModule(); // UNSUPPORTED on a server with no PKCS#11 module
   const constraints = input.usageConstraints ?? {};
   checkConstraints(spec, usage, constraints);
-  checkPolicy(input.policy);
+  checkPolicy(input.policy, ctx.config.accountId);
   checkTags(input.tags);
   if (input.keyring && (!input.keyring.applicationId || !input.keyring.referenceId)) {
     throw new ValidationError('a keyring needs both applicationId and referenceId');
@@ -43,6 +43,11 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
 
   const now = ctx.now();
   const id = randomUUID();
+  // AWS's lockout check, before anything is made: the creator must be able to put the key's policy afterwards.
+  if (input.policy !== undefined) {
+    const facts = newKeyRecord(now, { id, spec: spec.name, usage, state: 'Enabled', origin, latestVersion: 0 });
+    checkLockout(ctx, facts, input.policy, input.bypassPolicyLockoutSafetyCheck ?? false);
+  }
   const pinned = await newKeyPin(ctx, id, input, now); // checked before any material is made
   const generated = origin === 'AWS_KMS' && !hsmKind ? await generateKeyMaterial(spec) : undefined;
   // In a custom key store: its token, which must be CONNECTED (CUSTOM_KEY_STORE_INVALID_STATE otherwise).

@@ -31,7 +31,7 @@ export async function insertToken(ctx: OpContext, tx: Db, input: CreateTokenRequ
   const record: TokenRecord = {
     id,
     principal: input.principal ?? `token:${id}`,
-    roles: [...new Set(input.roles)],
+    roles: [...new Set(input.roles ?? [])],
     tokenHash: ctx.tokenHasher.stored(TokenHasher.digest(token)),
     description: input.description ?? '',
     createdAt: now,

@@ -1,11 +1,11 @@
-// GetKeyPolicy: the key policy document, stored and returned as given (enforcement comes with access control).
+// GetKeyPolicy: the key policy document, returned as put; AWS's default for a key that has none (docs/authorization.md).
 // Must not import api.
 import { getKeyPolicyOperation, NotFoundError } from '@custos/contract';
 import { defineOperation } from '../define-operation.js';
 import { loadKey } from '../key-loading.js';
 import { ANY } from '../lifecycle.js';
 
-const POLICY_NAME = 'default';
+export const POLICY_NAME = 'default';
 
 /** The policy a key has until one is put: the account's principals may do everything (AWS's default). */
 function defaultPolicy(accountId: string): string {

@@ -33,6 +33,7 @@ import { generateDataKeyWithoutPlaintext } from './generate-data-key-without-pla
 import { generateMac } from './generate-mac.js';
 import { generateRandom } from './generate-random.js';
 import { getKeyPolicy } from './get-key-policy.js';
+import { listKeyPolicies } from './list-key-policies.js';
 import { getKeyRotationStatus } from './get-key-rotation-status.js';
 import { getParametersForImport } from './get-parameters-for-import.js';
 import { getPublicKey } from './get-public-key.js';
@@ -137,6 +138,7 @@ export const SERVICE_OPERATIONS = {
   deleteImportedKeyMaterial,
   getKeyPolicy,
   putKeyPolicy,
+  listKeyPolicies,
   listAuditRecords,
   verifyAuditChain,
   pruneAuditRecords,

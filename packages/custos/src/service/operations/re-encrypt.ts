@@ -17,7 +17,7 @@ export const reEncrypt = defineOperation(reEncryptOperation, { access: 'use', st
     input.sourceEncryptionAlgorithm,
   );
   try {
-    const destination = await loadKey(ctx, ctx.store.db, input.destinationKeyId);
+    const destination = await loadKey(ctx, ctx.store.db, input.destinationKeyId, 'kms:ReEncryptTo');
     const algorithm = input.destinationEncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT';
     const ciphertextBlob = await encryptWithKey(
       ctx,

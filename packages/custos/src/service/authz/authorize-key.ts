@@ -1,0 +1,108 @@
+// The one place a key-targeted call is authorised (issue 16): the key policy, the caller's roles (identity policies)
+// and the key's grants decide; an explicit Deny wins. Called by admitKey once the key is known. Must not import api.
+import { AccessDeniedError } from '@custos/contract';
+import * as repo from '../../store/repositories/index.js';
+import type { KeyRecord } from '../../store/types.js';
+import type { OpContext } from '../context.js';
+import { keyArn } from '../key-ref.js';
+import { ROLE_GRANTS } from '../lifecycle.js';
+import { evaluatePolicy } from './evaluate.js';
+import { grantAllows } from './grant-match.js';
+import { grantsForKey, type GrantView } from './grants-source.js';
+import { compiledPolicyOf } from './policy-cache.js';
+import type { CompiledPolicy } from './policy-document.js';
+import { requestFacts, type RequestFacts } from './request-facts.js';
+
+/** AWS splits some operations into two actions on two keys; the first key a call admits takes the first. */
+const FIRST_ACTION: Readonly<Record<string, string>> = { ReEncrypt: 'kms:ReEncryptFrom' };
+
+/** The `kms:` action of the call's operation on the key it admits now (`action` overrides, e.g. kms:ReEncryptTo). */
+export function actionOf(ctx: OpContext, action?: string): string {
+  return action ?? FIRST_ACTION[ctx.operation.name] ?? `kms:${ctx.operation.name}`;
+}
+
+/** Whether the caller's roles (identity policies) allow the call's kind of access. */
+export function rolesAllow(ctx: OpContext): boolean {
+  const access = ctx.operation.access;
+  return ctx.caller.roles.some((role) => Object.hasOwn(ROLE_GRANTS, role) && ROLE_GRANTS[role].includes(access));
+}
+
+/**
+ * Decides whether the caller may run the call's operation on `key`: ACCESS_DENIED otherwise. No promise unless the
+ * grants or the key's aliases must be read. Every key-targeted call must come through here (KeyService fails it
+ * INTERNAL otherwise).
+ * @example await authorizeKey(ctx, key);
+ */
+export function authorizeKey(ctx: OpContext, key: KeyRecord, action?: string): void | Promise<void> {
+  // Internal operations (jobs, the first start) are the server acting on its own keys, as AWS services are.
+  if ('internal' in ctx.operation) return admitted(ctx);
+  const name = actionOf(ctx, action);
+  const roles = rolesAllow(ctx);
+  // No policy put: AWS's default (the account root may do kms:*), which delegates to the roles and denies nothing.
+  if (key.policy === null) return roles ? admitted(ctx) : viaGrants(ctx, key, name, requestFacts(ctx, key, name));
+  const policy = policyOf(ctx, key as KeyRecord & { readonly policy: string });
+  if (!policy.readsResourceAliases) return decide(ctx, key, name, policy, roles, []);
+  return repo.aliases.listByKey(ctx.store.db, key.id).then((aliases) =>
+    decide(
+      ctx,
+      key,
+      name,
+      policy,
+      roles,
+      aliases.map((alias) => alias.name),
+    ),
+  );
+}
+
+function policyOf(ctx: OpContext, key: KeyRecord & { readonly policy: string }): CompiledPolicy {
+  try {
+    return compiledPolicyOf(key, ctx.config.accountId);
+  } catch (error) {
+    // Fail closed: a stored policy this server cannot read (its account id changed) allows nothing.
+    ctx.logger.error({ err: error, keyId: key.id, requestId: ctx.requestId }, 'stored key policy does not compile');
+    throw new AccessDeniedError('the key policy is not valid on this server; an administrator must put it again');
+  }
+}
+
+function decide(
+  ctx: OpContext,
+  key: KeyRecord,
+  name: string,
+  policy: CompiledPolicy,
+  roles: boolean,
+  aliases: readonly string[],
+): void | Promise<void> {
+  const facts = requestFacts(ctx, key, name, aliases);
+  const request = {
+    action: name,
+    principal: ctx.caller.principal,
+    accountId: ctx.config.accountId,
+    keyArn: keyArn(ctx.config, key.id),
+    rolesAllow: roles,
+    facts,
+  };
+  const decision = evaluatePolicy(policy, request);
+  if (decision === 'deny') throw denied(ctx, name, 'the key policy denies it');
+  if (decision === 'allow') return admitted(ctx);
+  return viaGrants(ctx, key, name, facts);
+}
+
+/** The last chance: a grant of the key that allows the call (a Deny has already been ruled out). */
+function viaGrants(ctx: OpContext, key: KeyRecord, name: string, facts: RequestFacts): void | Promise<void> {
+  const check = (grants: readonly GrantView[]): void => {
+    const operation = name.slice(4);
+    if (!grants.some((grant) => grantAllows(grant, operation, facts)))
+      throw denied(ctx, name, "neither the key policy, the caller's roles nor a grant allow it");
+    admitted(ctx);
+  };
+  const grants = grantsForKey(ctx, key.id);
+  return Array.isArray(grants) ? check(grants) : (grants as Promise<readonly GrantView[]>).then(check);
+}
+
+function admitted(ctx: OpContext): void {
+  ctx.authz.keysAuthorized += 1;
+}
+
+function denied(ctx: OpContext, action: string, why: string): AccessDeniedError {
+  return new AccessDeniedError(`${ctx.caller.principal} may not call ${action} on this key: ${why}`);
+}
