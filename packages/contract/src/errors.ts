@@ -106,7 +106,6 @@ export class ValidationError extends KmsError {
       | 'CERTIFICATE_KEY_MISMATCH'
       | 'CERTIFICATE_NOT_TRUSTED'
       | 'INCORRECT_TRUST_ANCHOR'
-      | 'MALFORMED_POLICY_DOCUMENT'
       | 'KEY_PIN_POLICY_VIOLATION'
     > = 'VALIDATION_ERROR',
     options?: { cause?: unknown },

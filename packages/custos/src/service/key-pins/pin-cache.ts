@@ -11,7 +11,7 @@ import type { KeyCache } from '../cache.js';
  * on another node is blocked here too, and a remembered success resets the counter like any other. It saves scrypt
  * only (tens of milliseconds and 32 MiB per check).
  */
-export const PIN_CACHE_TTL_MS = 15_000;
+const PIN_CACHE_TTL_MS = 15_000;
 const MAX_ENTRIES = 10_000;
 
 export class PinCache {

@@ -23,7 +23,10 @@ export type SecretKind = 'pin' | 'puk';
 function run(password: string, salt: Buffer, logN: number, r: number, p: number): Promise<Buffer> {
   const options: ScryptOptions = { N: 2 ** logN, r, p, maxmem: 256 * 2 ** logN * r };
   return new Promise((resolve, reject) => {
-    scrypt(password, salt, HASH_BYTES, options, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(password, salt, HASH_BYTES, options, (error, key) => {
+      if (error) reject(error);
+      else resolve(key);
+    });
   });
 }
 

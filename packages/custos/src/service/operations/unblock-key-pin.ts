@@ -10,7 +10,7 @@ import { checkPin } from '../key-pins/pin-policy.js';
 import { LIVE, ROLE_GRANTS, type Access } from '../lifecycle.js';
 
 /** Wrong PUKs in a row before the PUK stops working (KEY_PUK_BLOCKED): then only an admin unblock helps. */
-export const PUK_RETRY_LIMIT = 10;
+const PUK_RETRY_LIMIT = 10;
 
 /** Whether the caller's roles grant `access` (the role gate lets in both kinds of caller: `read`). */
 function requireAccess(ctx: OpContext, access: Access, why: string): void {

@@ -31,11 +31,19 @@ describe('PIN policies', () => {
       'VALIDATION_ERROR',
     ],
   ])('refuses a policy with %s', (_name, p, code) => {
-    expect(codeOf(() => checkPinPolicy(p))).toBe(code);
+    expect(
+      codeOf(() => {
+        checkPinPolicy(p);
+      }),
+    ).toBe(code);
   });
 
   it('accepts a consistent policy', () => {
-    expect(codeOf(() => checkPinPolicy(policy({ patternRestrictions: ['sequence', 'repeated'] })))).toBeUndefined();
+    expect(
+      codeOf(() => {
+        checkPinPolicy(policy({ patternRestrictions: ['sequence', 'repeated'] }));
+      }),
+    ).toBeUndefined();
   });
 
   it.each<[string, PinPolicy, string, boolean]>([
@@ -88,7 +96,11 @@ describe('PIN policies', () => {
       true,
     ],
   ])('%s: accepted %s', (_name, p, pin, ok) => {
-    expect(codeOf(() => checkPin(p, pin))).toBe(ok ? undefined : 'KEY_PIN_POLICY_VIOLATION');
+    expect(
+      codeOf(() => {
+        checkPin(p, pin);
+      }),
+    ).toBe(ok ? undefined : 'KEY_PIN_POLICY_VIOLATION');
   });
 
   it('never puts the PIN in the error message', () => {

@@ -90,7 +90,7 @@ export async function operationRoutes(app: FastifyInstance, options: { kms: Loca
         if (!caller) throw new AuthenticationError();
         // Every successful call's reply carries the receipt of its audit record (docs/audit.md).
         caller.onReceipt = (receipt) => void reply.header(RECEIPT_HEADER, receipt);
-        const keyPin = takeKeyPin(request, OPERATIONS[method].request as TSchema); // Key PINs (key-pins)
+        const keyPin = takeKeyPin(request, OPERATIONS[method].request); // Key PINs (key-pins)
         if (keyPin !== undefined) caller.keyPin = keyPin;
         const result = await call(operationInput(method, route, request), caller);
         return reply.code(status).send(encode(result));
