@@ -2,6 +2,7 @@
 // OPERATIONS tables (the ones the server registers its routes from). Must not import anything but @custos/contract.
 import {
   InternalError,
+  KEY_PIN_HEADER,
   KmsError,
   OPERATIONS,
   UnavailableError,
@@ -31,6 +32,11 @@ export interface RemoteKmsOptions {
   readonly retryMaxDelayMs?: number;
   /** The fetch to use; default the global one. Tests inject a fake here. */
   readonly fetch?: typeof fetch;
+  /**
+   * The PIN sent with every call (`X-Custos-Key-Pin`) whose caller gives none, for PIN-protected keys (the CLI's
+   * `--pin-file`). A caller's `keyPin` wins. Printable ASCII.
+   */
+  readonly keyPin?: string;
 }
 
 const DEFAULTS = { timeoutMs: 30_000, retries: 2, retryBaseDelayMs: 100, retryMaxDelayMs: 2000 } as const;
@@ -74,6 +80,7 @@ export class RemoteKms implements Kms {
   readonly #retries: number;
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
+  readonly #keyPin: string | undefined;
   #closed = false;
   /** The generic KMS seed's interface over this RemoteKms (keys as JWKs, JOSE signatures, compact JWE). */
   readonly jwk: JwkFacade = jwkFacade(this);
@@ -89,6 +96,7 @@ export class RemoteKms implements Kms {
     this.#retries = count('retries', options.retries ?? DEFAULTS.retries);
     this.#baseDelayMs = count('retryBaseDelayMs', options.retryBaseDelayMs ?? DEFAULTS.retryBaseDelayMs);
     this.#maxDelayMs = count('retryMaxDelayMs', options.retryMaxDelayMs ?? DEFAULTS.retryMaxDelayMs);
+    this.#keyPin = options.keyPin === undefined ? undefined : checkedPin(options.keyPin);
   }
 
   static {
@@ -119,6 +127,8 @@ export class RemoteKms implements Kms {
       accept: 'application/json',
       'x-request-id': requestId,
       ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      // Key PINs: the PIN of a PIN-protected key, from the caller, else the default this RemoteKms was made with.
+      ...keyPinHeader(caller?.keyPin ?? this.#keyPin),
     };
     const canRepeat = isSafeToRepeat(operation);
     const send = this.#fetch; // called unbound: some fetch implementations refuse a foreign `this`
@@ -174,6 +184,17 @@ export class RemoteKms implements Kms {
     error.requestId = requestId;
     return error;
   }
+}
+
+/** A PIN must fit in a header: visible ASCII, as every PIN format is (contract schemas/key-pins.ts). */
+function checkedPin(pin: string): string {
+  if (!TOKEN.test(pin)) throw new ValidationError('a key PIN must be a non-empty string of visible ASCII characters');
+  return pin;
+}
+
+/** The `X-Custos-Key-Pin` header of a call, or none. */
+function keyPinHeader(pin: string | undefined): Record<string, string> {
+  return pin === undefined ? {} : { [KEY_PIN_HEADER]: checkedPin(pin) };
 }
 
 /** The reply's `x-custos-receipt` header (an audit receipt), or undefined. */

@@ -25,6 +25,11 @@ export interface Caller {
    * makes it; RemoteKms passes on the reply's `x-custos-receipt` header. Must not throw. Not part of the schema.
    */
   onReceipt?: (receipt: string) => void;
+  /**
+   * The PIN of the key this call uses, for keys created with a PIN policy (docs/authorization.md, "Key PINs"): the
+   * body field `pin` or the `X-Custos-Key-Pin` header over HTTP; RemoteKms sends it as that header. Never logged.
+   */
+  keyPin?: string;
 }
 
 /** Schema of {@link Caller}, for code that receives one from outside (tests, tooling). */
@@ -35,6 +40,7 @@ export const Caller = Type.Object(
     requestId: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
     sourceIp: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     tags: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.String({ maxLength: 256 }))),
+    keyPin: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   },
   { additionalProperties: false },
 );

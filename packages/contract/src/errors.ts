@@ -62,6 +62,13 @@ export const ERROR_CODES = [
   'MALFORMED_POLICY_DOCUMENT',
   'INVALID_GRANT_TOKEN',
   'INVALID_GRANT_ID',
+  // Key PINs (key-pins)
+  'KEY_PIN_REQUIRED',
+  'KEY_PIN_INVALID',
+  'KEY_PIN_BLOCKED',
+  'KEY_PUK_INVALID',
+  'KEY_PUK_BLOCKED',
+  'KEY_PIN_POLICY_VIOLATION',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -113,6 +120,7 @@ export class ValidationError extends KmsError {
       | 'KEYRING_CERTIFICATE_MISMATCH'
       | 'INVALID_GRANT_TOKEN'
       | 'INVALID_GRANT_ID'
+      | 'KEY_PIN_POLICY_VIOLATION'
     > = 'VALIDATION_ERROR',
     options?: { cause?: unknown },
   ) {
@@ -249,6 +257,23 @@ export class UnavailableError extends KmsError {
   }
 }
 
+/**
+ * A key's PIN (or PUK) is missing, wrong, or the key is blocked by wrong PINs (docs/authorization.md, "Key PINs"):
+ * the caller asks its user for the PIN, or unblocks the key. The message may say how many tries are left; it never
+ * holds the PIN.
+ */
+export class KeyPinError extends KmsError {
+  constructor(
+    message: string,
+    code: Extract<
+      ErrorCode,
+      'KEY_PIN_REQUIRED' | 'KEY_PIN_INVALID' | 'KEY_PIN_BLOCKED' | 'KEY_PUK_INVALID' | 'KEY_PUK_BLOCKED'
+    >,
+  ) {
+    super(code, message);
+  }
+}
+
 type ErrorFactory = (message: string) => KmsError;
 
 /** Which class carries each code: `errorFromCode` uses it to rebuild errors received over HTTP. */
@@ -308,6 +333,13 @@ export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
   MALFORMED_POLICY_DOCUMENT: (m) => new ValidationError(m, 'MALFORMED_POLICY_DOCUMENT'),
   INVALID_GRANT_TOKEN: (m) => new ValidationError(m, 'INVALID_GRANT_TOKEN'),
   INVALID_GRANT_ID: (m) => new ValidationError(m, 'INVALID_GRANT_ID'),
+  // Key PINs (key-pins)
+  KEY_PIN_REQUIRED: (m) => new KeyPinError(m, 'KEY_PIN_REQUIRED'),
+  KEY_PIN_INVALID: (m) => new KeyPinError(m, 'KEY_PIN_INVALID'),
+  KEY_PIN_BLOCKED: (m) => new KeyPinError(m, 'KEY_PIN_BLOCKED'),
+  KEY_PUK_INVALID: (m) => new KeyPinError(m, 'KEY_PUK_INVALID'),
+  KEY_PUK_BLOCKED: (m) => new KeyPinError(m, 'KEY_PUK_BLOCKED'),
+  KEY_PIN_POLICY_VIOLATION: (m) => new ValidationError(m, 'KEY_PIN_POLICY_VIOLATION'),
 };
 
 /** Rebuilds the right error class from a code received over the wire; unknown codes become INTERNAL. */

@@ -7,6 +7,7 @@ export * from './schemas/custom-key-stores.js';
 export * from './schemas/grants.js';
 export * from './schemas/jose.js';
 export * from './schemas/keyrings.js';
+export * from './schemas/key-pins.js';
 export * from './jwk-facade.js';
 export * from './operations/index.js';
 export type * from './kms.js';

@@ -16,6 +16,7 @@ import {
 } from '../schemas/common.js';
 import { contractOperation } from '../operation.js';
 import { CustomKeyStoreId } from '../schemas/custom-key-stores.js';
+import { Pin, PinPolicy, Puk } from '../schemas/key-pins.js';
 
 /** CreateKey request. */
 export const CreateKeyRequest = Type.Object(
@@ -51,6 +52,10 @@ export const CreateKeyRequest = Type.Object(
     protectionLevel: Type.Optional(ProtectionLevelSchema),
     /** Custos: show the public JWK in GET /.well-known/jwks.json (enabled signing keys only). Default false. */
     publishJwk: Type.Optional(Type.Boolean()),
+    /** Custos: every use of the key must carry a PIN (`pin`, checked against this policy); both or neither. */
+    pinPolicy: Type.Optional(PinPolicy),
+    /** Custos: the key's PIN, with `pinPolicy`. Never stored but as a salted scrypt hash. */
+    pin: Type.Optional(Pin),
   },
   { additionalProperties: false },
 );
@@ -59,6 +64,8 @@ export type CreateKeyRequest = Static<typeof CreateKeyRequest>;
 /** CreateKey response. */
 export const CreateKeyResponse = Type.Object({
   keyMetadata: KeyMetadata,
+  /** Custos: with `pinPolicy`, the key's PUK (unblocks it), returned only here: it cannot be read again. */
+  puk: Type.Optional(Puk),
 });
 export type CreateKeyResponse = Static<typeof CreateKeyResponse>;
 

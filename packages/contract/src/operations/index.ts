@@ -79,6 +79,8 @@ export * from './delete-trusted-certificate.js';
 export * from './get-key-certificate.js';
 export * from './issue-certificate.js';
 export * from './list-trusted-certificates.js';
+// Key PINs (key-pins)
+export * from './unblock-key-pin.js';
 export * from './set-key-certificate.js';
 export * from './verify-certificate-chain.js';
 export * from './connect-custom-key-store.js';
@@ -212,6 +214,8 @@ import { listGrantsOperation } from './list-grants.js';
 import { listRetirableGrantsOperation } from './list-retirable-grants.js';
 import { retireGrantOperation } from './retire-grant.js';
 import { revokeGrantOperation } from './revoke-grant.js';
+// Key PINs (key-pins)
+import { unblockKeyPinOperation } from './unblock-key-pin.js';
 
 /**
  * Every `Kms` method (except `close`) by method name: its row (wire name, schemas, route, retry safety, AWS). The
@@ -482,6 +486,11 @@ export const OPERATIONS = operationTable({
   retireGrant: retireGrantOperation,
   /** Deletes a grant of a key (key managers). */
   revokeGrant: revokeGrantOperation,
+
+  // Key PINs (Custos; SKS PIN policies)
+
+  /** Resets a PIN-protected key's failure counter: an admin without a PUK, a key user with the key's PUK (and a new PIN). */
+  unblockKeyPin: unblockKeyPinOperation,
 });
 
 /** A `Kms` method name that is an operation: `'createKey' | 'encrypt' | ...`. */

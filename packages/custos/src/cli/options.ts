@@ -17,6 +17,8 @@ export interface GlobalOptions {
   token?: string | undefined;
   dataDir?: string | undefined;
   json?: boolean | undefined;
+  /** Key PINs: the file holding the PIN of the (PIN-protected) key the command uses. */
+  pinFile?: string | undefined;
 }
 
 /**
@@ -46,6 +48,7 @@ export function globalOptions(cmd: Command): GlobalOptions {
     out.token ??= o.token;
     out.dataDir ??= o.dataDir;
     out.json ??= o.json;
+    out.pinFile ??= o.pinFile;
   }
   return out;
 }
@@ -86,7 +89,34 @@ function openKms(opts: GlobalOptions): Kms {
       `no token: pass --token, set CUSTOS_TOKEN, or run where <data-dir>/${ADMIN_TOKEN_FILE} exists (--data-dir, CUSTOS_DATA_DIR)`,
     );
   }
-  return new RemoteKms({ endpoint, token });
+  const keyPin = opts.pinFile === undefined ? undefined : readPinFile(opts.pinFile);
+  return new RemoteKms({ endpoint, token, ...(keyPin !== undefined && { keyPin }) });
+}
+
+/**
+ * Adds `--pin-file <file>` to a command that uses keys: the PIN of a PIN-protected key (docs/authorization.md, "Key
+ * PINs"), read from a file so that it appears in no shell history or process list.
+ * @example addGlobalOptions(addPinFileOption(program.command('encrypt')))
+ */
+export function addPinFileOption(cmd: Command): Command {
+  return cmd.addOption(
+    new Option('--pin-file <file>', "file whose first line is the key's PIN (keys created with a PIN policy)"),
+  );
+}
+
+/** The PIN in a --pin-file: its first line, without the line end. */
+function readPinFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`--pin-file: cannot read ${file}`);
+  }
+  const pin = text.split(/\r?\n/, 1)[0] ?? '';
+  if (!/^[\x21-\x7e]+$/.test(pin)) {
+    throw new UsageError('--pin-file: the first line must be the PIN (visible ASCII characters, no spaces)');
+  }
+  return pin;
 }
 
 /**

@@ -18,6 +18,7 @@ import { parseKeyRef } from './key-ref.js';
 import { keyringKeyId } from './keyrings/key-ref.js';
 import { assertStateAllows } from './lifecycle.js';
 import { authorizeKey } from './authz/authorize-key.js';
+import { admitPin } from './key-pins/check-key-pin.js';
 
 /**
  * Resolves a key reference to its record, or KEY_NOT_FOUND / ALIAS_NOT_FOUND. With `cached`, the record may come
@@ -73,8 +74,8 @@ export function loadKey(ctx: OpContext, db: Db, reference: string, action?: stri
 /**
  * The checks of loadKey for a key already found: records it in the audit slot, authorises the call on it (key
  * policy, roles, grants: authz/authorize-key.ts; `action` overrides the operation's `kms:` action) and checks its
- * state allows the call's operation. No promise unless the key's grants or aliases must be read (through `db`: the
- * call's transaction, if it is in one).
+ * state allows the call's operation, then, for a PIN-protected key, the call's PIN (key-pins/check-key-pin.ts). No
+ * promise unless the key's grants, aliases or PIN must be read (through `db`: the call's transaction, if it is in one).
  */
 export function admitKey(
   ctx: OpContext,
@@ -88,9 +89,9 @@ export function admitKey(
   return admitted(ctx, key);
 }
 
-function admitted(ctx: OpContext, key: KeyRecord): KeyRecord {
+function admitted(ctx: OpContext, key: KeyRecord): KeyRecord | Promise<KeyRecord> {
   assertStateAllows(ctx.operation, effectiveState(ctx, key));
-  return key;
+  return admitPin(ctx, key);
 }
 
 /**
@@ -187,6 +188,7 @@ export function newKeyRecord(
     referenceId: null,
     policy: null,
     publishJwk: false,
+    pinProtected: false,
     ...fields,
   };
 }

@@ -136,6 +136,17 @@ export const AUTHENTICATED_COLUMNS = {
     'issuing_principal',
     'created_at',
   ],
+  key_pins: [
+    'key_id',
+    'policy',
+    'pin_hash',
+    'puk_hash',
+    'pin_failures',
+    'puk_failures',
+    'blocked',
+    'created_at',
+    'updated_at',
+  ],
 } as const satisfies { [T in keyof Database]?: readonly (keyof Database[T] & string)[] };
 
 export type AuthenticatedTable = keyof typeof AUTHENTICATED_COLUMNS;
@@ -156,7 +167,7 @@ const OMITTED_WHEN_NULL: ReadonlySet<string> = new Set([
  * before the column existed: the MAC covers such a column only when it holds another value. Append only.
  */
 const LATER_COLUMNS = {
-  keys: { publish_jwk: '0' }, // migration 010: whether /.well-known/jwks.json shows the key
+  keys: { publish_jwk: '0', pin_protected: '0' }, // 010: /.well-known/jwks.json shows the key; 015: uses need its PIN
 } as const satisfies { [T in AuthenticatedTable]?: Readonly<Partial<Record<keyof Database[T] & string, string>>> };
 
 /** The later columns of a table (none for most). */

@@ -8,6 +8,7 @@ import type {
   KeyState,
   KeyUsage,
   Origin,
+  PinPolicy,
   ProtectionLevel,
   Role,
   WrappingAlgorithm,
@@ -48,6 +49,8 @@ export interface KeyRecord {
   readonly policy: string | null;
   /** Whether the public JWK is served without a token at /.well-known/jwks.json (enabled signing keys only). */
   readonly publishJwk: boolean;
+  /** Whether every use of the key needs its PIN (KeyPinRecord holds the policy, hashes and counters). */
+  readonly pinProtected: boolean;
 }
 
 export interface KeyVersionRecord {
@@ -289,4 +292,19 @@ export interface GrantRecord {
   /** IAM ARN of the principal that created the grant. */
   readonly issuingPrincipal: string;
   readonly createdAt: Date;
+}
+
+/** A PIN-protected key's PIN state (key_pins, migration 015): every field is row-MAC'd. */
+export interface KeyPinRecord {
+  readonly keyId: string;
+  readonly policy: PinPolicy;
+  /** Encoded salted scrypt hashes (service/key-pins/pin-hash.ts), never the PIN or PUK. */
+  readonly pinHash: string;
+  readonly pukHash: string;
+  /** Wrong PINs in a row, counting tries still being checked; at `policy.retryLimit` the key is blocked. */
+  readonly pinFailures: number;
+  readonly pukFailures: number;
+  readonly blocked: boolean;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
 }

@@ -38,6 +38,7 @@ export function keyRecord(overrides: Partial<KeyRecord> = {}): KeyRecord {
     referenceId: null,
     policy: null,
     publishJwk: false,
+    pinProtected: false,
     ...overrides,
   };
 }

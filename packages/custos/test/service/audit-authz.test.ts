@@ -395,6 +395,14 @@ describe('audit: one record per call', () => {
       const ring = { applicationId: 'REGISTRATION', referenceId: 'audit' };
       const { ciphertext } = await t.kms.keyringEncrypt({ ...ring, data: message });
       return { input: { ...ring, ciphertext }, keyId: (await t.kms.getKeyringCertificate(ring)).keyId };
+      },
+    // Key PINs (key-pins): an admin unblock of a PIN-protected key.
+    unblockKeyPin: async () => {
+      const keyId = await fresh({
+        pinPolicy: { minLength: 4, maxLength: 8, format: 'numeric', retryLimit: 3 },
+        pin: '2468',
+      });
+      return { input: { keyId }, keyId };
     },
   };
 

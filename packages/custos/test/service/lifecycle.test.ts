@@ -18,7 +18,7 @@ const SqliteDatabase = sqliteDriver();
 
 type Method = keyof typeof OPERATIONS;
 type Outcome = 'ok' | ErrorCode;
-type Kind = 'aes' | 'aesExportable' | 'hmac' | 'sign' | 'signCa' | 'agree' | 'derive' | 'external';
+type Kind = 'aes' | 'aesExportable' | 'hmac' | 'sign' | 'signCa' | 'agree' | 'derive' | 'external' | 'aesPin';
 
 const STATES: readonly KeyState[] = ['Enabled', 'Disabled', 'PendingDeletion', 'PendingImport', 'Destroyed'];
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -35,6 +35,12 @@ const KIND_SPEC: Record<Kind, CreateKeyRequest> = {
   agree: { keySpec: 'ECC_NIST_P256', keyUsage: 'KEY_AGREEMENT' },
   derive: { keySpec: 'AES_256', keyUsage: 'DERIVE_KEY' },
   external: { keySpec: 'AES_256', keyUsage: 'ENCRYPT_DECRYPT', origin: 'EXTERNAL' },
+  // Key PINs (key-pins): a PIN-protected key, for UnblockKeyPin.
+  aesPin: {
+    keySpec: 'SYMMETRIC_DEFAULT',
+    pinPolicy: { minLength: 4, maxLength: 8, format: 'numeric', retryLimit: 3 },
+    pin: '2468',
+  },
 };
 
 /** A key in one state, with what its builders need: an alias, and artifacts made while it was usable. */
@@ -255,6 +261,7 @@ const BUILDERS: Record<string, Builder> = {
   attestKey: { kind: 'sign', build: ({ f }) => ({ keyId: f.keyId, challenge: new Uint8Array(16) }) },
   getAttestationRoots: { kind: null, build: () => ({}) },
   createAttestationCsr: { kind: null, build: () => ({}) },
+  unblockKeyPin: { kind: 'aesPin', build: ({ f }) => ({ keyId: f.keyId }) },
   setAttestationChain: {
     kind: null,
     build: async ({ kms }) => {
@@ -465,6 +472,8 @@ const EXPECT: Record<string, Row | Outcome> = {
   revokeKeyringKey: 'ok',
   keyringEncrypt: 'ok',
   keyringDecrypt: 'ok',
+  // Key PINs (key-pins): a live key, as the other management calls.
+  unblockKeyPin: MANAGE,
 };
 
 const METHODS = Object.keys(OPERATIONS) as Method[];

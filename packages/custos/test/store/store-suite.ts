@@ -14,6 +14,7 @@ import {
   grants,
   importTokens,
   keyCertificates,
+  keyPins,
   keys,
   keyVersions,
   lockInTransaction,
@@ -858,6 +859,48 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         });
         await sql`update key_certificates set chain = ${JSON.stringify(['swapped'])}`.execute(store.db);
         await expect(keyCertificates.get(store.db, key.id)).rejects.toBeInstanceOf(RowIntegrityError);
+      });
+    });
+
+    // Key PINs (key-pins)
+    describe('keyPins', () => {
+      const pinRecord = (keyId: string) => ({
+        keyId,
+        policy: { minLength: 4, maxLength: 8, format: 'numeric' as const, retryLimit: 3 },
+        pinHash: 's1.15.8.1.salt.pin',
+        pukHash: 's1.15.8.1.salt.puk',
+        pinFailures: 0,
+        pukFailures: 0,
+        blocked: false,
+        createdAt: at(1),
+        updatedAt: at(1),
+      });
+
+      it('round-trips a PIN row, changes it by compare-and-set, and refuses a tampered counter', async () => {
+        const key = await insertKey({ pinProtected: true });
+        expect((await keys.get(store.db, key.id))?.pinProtected).toBe(true);
+        expect(await keyPins.get(store.db, key.id)).toBeUndefined();
+        await keyPins.insert(store.db, pinRecord(key.id));
+        expect(await keyPins.get(store.db, key.id)).toEqual(pinRecord(key.id));
+        const changed = await keyPins.change(store.db, key.id, (s) => ({ pinFailures: s.pinFailures + 2 }), at(2));
+        expect(changed?.before.pinFailures).toBe(0);
+        expect(await keyPins.get(store.db, key.id)).toMatchObject({ pinFailures: 2, updatedAt: at(2) });
+        const none = await keyPins.change(store.db, key.id, () => null, at(3));
+        expect(none?.written).toBeNull();
+        expect(await keyPins.change(store.db, randomUUID(), () => ({ blocked: true }), at(3))).toBeUndefined();
+        await sql`update key_pins set pin_failures = 0`.execute(store.db);
+        await expect(keyPins.get(store.db, key.id)).rejects.toBeInstanceOf(RowIntegrityError);
+      });
+
+      it('counts each of 20 concurrent increments once', async () => {
+        const key = await insertKey({ pinProtected: true });
+        await keyPins.insert(store.db, pinRecord(key.id));
+        await Promise.all(
+          Array.from({ length: 20 }, () =>
+            keyPins.change(store.db, key.id, (s) => ({ pinFailures: s.pinFailures + 1 }), at(2)),
+          ),
+        );
+        expect((await keyPins.get(store.db, key.id))?.pinFailures).toBe(20);
       });
     });
 

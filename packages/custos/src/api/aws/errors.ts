@@ -61,4 +61,11 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   MALFORMED_POLICY_DOCUMENT: 'MalformedPolicyDocumentException',
   INVALID_GRANT_TOKEN: 'InvalidGrantTokenException',
   INVALID_GRANT_ID: 'InvalidGrantIdException',
+  // Key PINs (key-pins): AWS has no PINs; a missing or wrong one is a refusal, a blocked key a state.
+  KEY_PIN_REQUIRED: 'AccessDeniedException',
+  KEY_PIN_INVALID: 'AccessDeniedException',
+  KEY_PIN_BLOCKED: 'KMSInvalidStateException',
+  KEY_PUK_INVALID: 'AccessDeniedException',
+  KEY_PUK_BLOCKED: 'KMSInvalidStateException',
+  KEY_PIN_POLICY_VIOLATION: 'ValidationException',
 };

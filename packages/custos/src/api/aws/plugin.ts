@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InternalError, type Caller, type ErrorCode, type Kms } from '@custos/contract';
 import type { SecretBytes } from '../../core/secret-bytes.js';
 import { describeError } from '../plugins/errors.js';
+import { headerPin } from '../routes/v1/key-pin.js';
 import { RECEIPT_HEADER } from '../routes/v1/operations.js';
 import { AWS_EXCEPTION } from './errors.js';
 import { AwsProtocolError, type AwsProtocolException } from './protocol-errors.js';
@@ -128,6 +129,8 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
       await refuseReplay(kms, operation, verified);
       // As on /v1: a successful call's reply carries the receipt of its audit record.
       caller.onReceipt = (receipt) => void reply.header(RECEIPT_HEADER, receipt);
+      const keyPin = headerPin(request); // Key PINs (key-pins): signed, sigv4.ts checkSignedHeaders
+      if (keyPin !== undefined) caller.keyPin = keyPin;
       const result = await target(kms, body, caller);
       return reply
         .code(200)

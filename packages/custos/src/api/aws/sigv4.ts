@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { KmsError, type Caller } from '@custos/contract';
+import { KEY_PIN_HEADER, KmsError, type Caller } from '@custos/contract';
 import { exposeSecret, type SecretBytes } from '../../core/secret-bytes.js';
 import { AwsProtocolError } from './protocol-errors.js';
 
@@ -167,7 +167,8 @@ export async function verifySigV4(request: SignedRequest, options: SigV4Options)
  */
 function checkSignedHeaders(headers: IncomingHttpHeaders, signed: readonly string[]): void {
   const amz = Object.keys(headers).filter((name) => name.startsWith('x-amz-'));
-  for (const name of ['host', 'x-amz-target', 'content-type', ...amz]) {
+  // A key's PIN (Key PINs) is signed too: unsigned, anyone on the path could swap it to spend the key's tries.
+  for (const name of ['host', 'x-amz-target', 'content-type', KEY_PIN_HEADER, ...amz]) {
     if (name === 'host' || headers[name] !== undefined) {
       if (!signed.includes(name)) {
         throw new AwsProtocolError(

@@ -59,4 +59,11 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   MALFORMED_POLICY_DOCUMENT: 400,
   INVALID_GRANT_TOKEN: 400,
   INVALID_GRANT_ID: 400,
+  // Key PINs (key-pins): 403 like ACCESS_DENIED; a blocked key is 423 Locked (RFC 4918) until it is unblocked.
+  KEY_PIN_REQUIRED: 403,
+  KEY_PIN_INVALID: 403,
+  KEY_PIN_BLOCKED: 423,
+  KEY_PUK_INVALID: 403,
+  KEY_PUK_BLOCKED: 423,
+  KEY_PIN_POLICY_VIOLATION: 400,
 };

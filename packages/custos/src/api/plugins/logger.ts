@@ -22,6 +22,18 @@ const REDACTED_PATHS = [
   '*.token',
   'plaintext',
   '*.plaintext',
+  // Key PINs (key-pins): a key's PIN and PUK, as a header or a field, never printed.
+  'req.headers["x-custos-key-pin"]',
+  'headers["x-custos-key-pin"]',
+  'request.headers["x-custos-key-pin"]',
+  'pin',
+  '*.pin',
+  'keyPin',
+  '*.keyPin',
+  'puk',
+  '*.puk',
+  'newPin',
+  '*.newPin',
 ];
 
 /**

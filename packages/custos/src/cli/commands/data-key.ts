@@ -2,7 +2,7 @@
 // Must not import the store, service or api.
 import { DATA_KEY_SPECS, type DataKeySpec } from '@custos/contract';
 import { type Command, Option } from 'commander';
-import { addGlobalOptions, collectKeyValue, withKms } from '../options.js';
+import { addGlobalOptions, addPinFileOption, collectKeyValue, withKms } from '../options.js';
 import { printFields, printResult } from '../output.js';
 import { serves } from '../serves.js';
 
@@ -20,7 +20,7 @@ export function registerDataKey(program: Command): void {
     .addOption(new Option('--spec <spec>', 'data key spec').choices(DATA_KEY_SPECS).default('AES_256'))
     .option('--context <key=value>', 'encryption context entry (repeatable)', collectKeyValue)
     .option('--without-plaintext', 'only the ciphertext blob (GenerateDataKeyWithoutPlaintext)');
-  addGlobalOptions(cmd).action((o: DataKeyOptions, c: Command) =>
+  addGlobalOptions(addPinFileOption(cmd)).action((o: DataKeyOptions, c: Command) =>
     withKms(c, async (kms, g) => {
       const request = { keyId: o.key, keySpec: o.spec, ...(o.context && { encryptionContext: o.context }) };
       if (o.withoutPlaintext) {

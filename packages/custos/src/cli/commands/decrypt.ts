@@ -13,7 +13,7 @@ import {
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { openInput, openOutput, withProgress, writeAll } from '../io.js';
-import { addGlobalOptions, collectKeyValue, integer, withKms } from '../options.js';
+import { addGlobalOptions, addPinFileOption, collectKeyValue, integer, withKms } from '../options.js';
 import { printJson } from '../output.js';
 import { serves } from '../serves.js';
 import { DEFAULT_HOLD_BYTES, writeVerifiedStream } from './decrypt-stream.js';
@@ -43,7 +43,7 @@ export function registerDecrypt(program: Command): void {
         .argParser(integer('--hold', 0, 2 ** 31))
         .default(DEFAULT_HOLD_BYTES, '64 MiB'),
     );
-  addGlobalOptions(cmd).action((o: DecryptOptions, c: Command) => decrypt(o, c));
+  addGlobalOptions(addPinFileOption(cmd)).action((o: DecryptOptions, c: Command) => decrypt(o, c));
 }
 
 /** A hint when the cause is knowable: an RSA key's ciphertext needs its algorithm named. */

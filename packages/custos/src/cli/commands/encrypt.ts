@@ -4,7 +4,7 @@ import { ByteReader, encryptStream } from '@custos/client/stream';
 import { ENCRYPTION_ALGORITHMS, MAX_MESSAGE_BYTES, type EncryptionAlgorithm } from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { guardBinaryOutput, openInput, openOutput, readAllBounded, withProgress, writeAll } from '../io.js';
-import { addGlobalOptions, collectKeyValue, globalOptions, withKms } from '../options.js';
+import { addGlobalOptions, addPinFileOption, collectKeyValue, globalOptions, withKms } from '../options.js';
 import { UsageError } from '../errors.js';
 import { textOrJson } from '../output.js';
 import { serves } from '../serves.js';
@@ -36,7 +36,7 @@ export function registerEncrypt(program: Command): void {
         ENCRYPTION_ALGORITHMS,
       ),
     );
-  addGlobalOptions(cmd).action((o: EncryptOptions, c: Command) => encrypt(o, c));
+  addGlobalOptions(addPinFileOption(cmd)).action((o: EncryptOptions, c: Command) => encrypt(o, c));
 }
 
 async function encrypt(o: EncryptOptions, cmd: Command): Promise<void> {

@@ -5,7 +5,7 @@ import { MAX_JOSE_BYTES } from '@custos/contract';
 import type { Command } from 'commander';
 import { CliError, UsageError } from '../errors.js';
 import { openInput, openOutput, readAllBounded, writeAll } from '../io.js';
-import { addGlobalOptions, integer, splitKeyValue, withKms } from '../options.js';
+import { addGlobalOptions, addPinFileOption, integer, splitKeyValue, withKms } from '../options.js';
 import { printJson, textOrJson, toJson } from '../output.js';
 import { serves } from '../serves.js';
 
@@ -84,7 +84,7 @@ function registerJws(program: Command): void {
     .option('--detached', 'leave the payload out of the JWS')
     .option('--x5c', "put the key's certificate chain in the x5c header")
     .option('--out <file>', 'write the JWS to a file (default stdout)');
-  addGlobalOptions(sign).action(async (o: JwsSignOptions, c: Command) => {
+  addGlobalOptions(addPinFileOption(sign)).action(async (o: JwsSignOptions, c: Command) => {
     const payload = await readAllBounded(openInput(o.in).stream, MAX_JOSE_BYTES, 'the payload');
     await withKms(c, async (kms, g) => {
       const result = await kms.signJws({
@@ -104,7 +104,7 @@ function registerJws(program: Command): void {
     )
     .option('--in <file>', 'the JWS (default stdin)')
     .option('--payload-file <file>', 'the payload of a detached JWS');
-  addGlobalOptions(verify).action(async (o: JwsVerifyOptions, c: Command) => {
+  addGlobalOptions(addPinFileOption(verify)).action(async (o: JwsVerifyOptions, c: Command) => {
     const compact = await readText(o.in, 'the JWS');
     const payload = o.payloadFile === undefined ? undefined : base64url(readFileSync(o.payloadFile));
     await withKms(c, async (kms, g) => {
@@ -124,7 +124,7 @@ function registerJwt(program: Command): void {
     .requiredOption('--claims <json|@file>', 'the claims, a JSON object')
     .option('--expires-in <seconds>', 'lifetime in seconds', integer('--expires-in', 1, 315_360_000))
     .option('--out <file>', 'write the JWT to a file (default stdout)');
-  addGlobalOptions(sign).action(async (o: JwtSignOptions, c: Command) => {
+  addGlobalOptions(addPinFileOption(sign)).action(async (o: JwtSignOptions, c: Command) => {
     const claims = jsonObject(o.claims, '--claims');
     await withKms(c, async (kms, g) => {
       const result = await kms.signJwt({

@@ -2,7 +2,7 @@
 // and Custos as a CA. Must not import the store, service, core or api.
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '@custos/contract';
 import { type Command, Option } from 'commander';
-import { addGlobalOptions, integer, withKms } from '../options.js';
+import { addGlobalOptions, addPinFileOption, integer, withKms } from '../options.js';
 import { printJson } from '../output.js';
 import { collect, readPemBlocks, readText, writePem } from './pem-files.js';
 import { serves } from '../serves.js';
@@ -53,7 +53,7 @@ export function registerKeyCertificate(key: Command): void {
   )
     .requiredOption('--subject <dn>', 'subject name, e.g. "CN=orders,O=Acme"')
     .option('--san <name>', 'subject alternative name: DNS:…, IP:…, email:…, URI:… (repeatable)', collect);
-  addGlobalOptions(csr).action((o: CsrOptions, cmd: Command) =>
+  addGlobalOptions(addPinFileOption(csr)).action((o: CsrOptions, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const result = await kms.createCsr({
         keyId: o.key,
@@ -107,7 +107,7 @@ export function registerKeyCertificate(key: Command): void {
     .option('--ca', 'a CA certificate (basicConstraints cA, keyCertSign)')
     .option('--path-length <n>', 'with --ca: how many CA certificates may follow below it', PATH_LENGTH)
     .option('--san <name>', 'subject alternative name (repeatable)', collect);
-  addGlobalOptions(selfSigned).action((o: SelfSignedOptions, cmd: Command) =>
+  addGlobalOptions(addPinFileOption(selfSigned)).action((o: SelfSignedOptions, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const result = await kms.createSelfSignedCertificate({
         keyId: o.key,
@@ -133,7 +133,7 @@ export function registerKeyCertificate(key: Command): void {
     .option('--ca', 'issue a CA certificate')
     .option('--path-length <n>', "with --ca: the issued CA's path length", PATH_LENGTH)
     .option('--chain', "write the issued certificate followed by the issuer's chain");
-  addGlobalOptions(issue).action((o: IssueOptions, cmd: Command) =>
+  addGlobalOptions(addPinFileOption(issue)).action((o: IssueOptions, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const result = await kms.issueCertificate({
         keyId: o.key,

@@ -11,7 +11,7 @@ import {
 import { type Command, Option } from 'commander';
 import { CliError } from '../errors.js';
 import { guardBinaryOutput, openInput, openOutput, readAllBounded, writeAll } from '../io.js';
-import { addGlobalOptions, globalOptions, withKms } from '../options.js';
+import { addGlobalOptions, addPinFileOption, globalOptions, withKms } from '../options.js';
 import { printJson } from '../output.js';
 import { serves } from '../serves.js';
 
@@ -60,7 +60,7 @@ export function registerSign(program: Command): void {
   )
     .option('--out <file>', 'write the signature to a file (default stdout)')
     .option('--force', 'write the binary signature even to a terminal');
-  addGlobalOptions(sign).action(async (o: SignOptions, cmd: Command) => {
+  addGlobalOptions(addPinFileOption(sign)).action(async (o: SignOptions, cmd: Command) => {
     const json = globalOptions(cmd).json;
     if (!json) guardBinaryOutput(o.out, o.force, 'a binary signature');
     const message = await readMessage(o.in);
@@ -81,7 +81,7 @@ export function registerSign(program: Command): void {
       'verify a signature of stdin (or --in): exit 0 if valid, 1 if not',
     ),
   ).requiredOption('--signature-file <file>', 'the raw signature bytes');
-  addGlobalOptions(verify).action(async (o: VerifyOptions, cmd: Command) => {
+  addGlobalOptions(addPinFileOption(verify)).action(async (o: VerifyOptions, cmd: Command) => {
     const signature = readFileSync(o.signatureFile);
     const message = await readMessage(o.in);
     await withKms(cmd, async (kms, g) => {

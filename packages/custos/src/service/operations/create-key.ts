@@ -6,6 +6,7 @@ import { generateKeyMaterial } from '../../core/key-material.js';
 import * as repo from '../../store/repositories/index.js';
 import { defineOperation } from '../define-operation.js';
 import { newKeyRecord } from '../key-loading.js';
+import { newKeyPin } from '../key-pins/new-key-pin.js';
 import { keyMetadata } from '../key-metadata.js';
 import { wrapMaterial } from '../key-versions.js';
 import { createHsmObject, destroyHsmObject, hsmKeyKind, oaepAlgorithmsOf } from '../hsm/keys.js';
@@ -47,6 +48,7 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
     const facts = newKeyRecord(now, { id, spec: spec.name, usage, state: 'Enabled', origin, latestVersion: 0 });
     checkLockout(ctx, facts, input.policy, input.bypassPolicyLockoutSafetyCheck ?? false);
   }
+  const pinned = await newKeyPin(ctx, id, input, now); // checked before any material is made
   const generated = origin === 'AWS_KMS' && !hsmKind ? await generateKeyMaterial(spec) : undefined;
   // In a custom key store: its token, which must be CONNECTED (CUSTOM_KEY_STORE_INVALID_STATE otherwise).
   const hsmObject = hsmKind
@@ -78,6 +80,7 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
     referenceId: input.keyring?.referenceId ?? null,
     policy: input.policy ?? null,
     publishJwk: input.publishJwk ?? false,
+    pinProtected: pinned !== undefined,
   });
   const wrapped = generated ? await wrapMaterial(ctx, key, 1, generated.material) : null;
   ctx.audit.keyId = id;
@@ -107,11 +110,13 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
         });
       }
       if (input.tags?.length) await repo.tags.put(tx, id, input.tags);
+      if (pinned) await repo.keyPins.insert(tx, pinned.record);
     });
   } catch (err) {
     // Nothing half-written: the token object of a key the store never recorded is destroyed again.
     if (hsmObject) await destroyHsmObject(ctx, hsmObject).catch(() => undefined);
     throw err;
   }
-  return { keyMetadata: { ...keyMetadata(ctx, key), ...(await keyStoreFields(ctx.store.db, key)) } };
+  const keyMetadataOut = { ...keyMetadata(ctx, key), ...(await keyStoreFields(ctx.store.db, key)) };
+  return { keyMetadata: keyMetadataOut, ...(pinned && { puk: pinned.puk }) };
 });

@@ -93,6 +93,8 @@ import { signJose } from './sign-jose.js';
 import { verifyJose } from './verify-jose.js';
 import { encryptJwe } from './encrypt-jwe.js';
 import { decryptJwe } from './decrypt-jwe.js';
+// Key PINs (key-pins)
+import { unblockKeyPin } from './unblock-key-pin.js';
 
 /** What the registry must be: for every Kms method, the definition branded by that method's own row. */
 export type ServiceOperations = { readonly [M in OperationMethod]: ServiceOperation<(typeof OPERATIONS)[M]> };
@@ -218,4 +220,6 @@ export const SERVICE_OPERATIONS = {
   revokeKeyringKey,
   keyringEncrypt,
   keyringDecrypt,
+  // Key PINs (key-pins)
+  unblockKeyPin,
 } as const satisfies ServiceOperations;

@@ -15,6 +15,7 @@ import * as m010 from './010-publish-jwk.js';
 import * as m011 from './011-attestation.js';
 import * as m012 from './012-keyrings.js';
 import * as m014 from './014-grants.js';
+import * as m015 from './015-key-pins.js';
 
 export interface Migration {
   readonly name: string;
@@ -36,6 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '011-attestation', up: m011.up },
   { name: '012-keyrings', up: m012.up },
   { name: '014-grants', up: m014.up },
+  { name: '015-key-pins', up: m015.up },
 ];
 
 const TABLE = 'custos_migrations';

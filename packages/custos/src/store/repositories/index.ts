@@ -19,3 +19,4 @@ export * as attestationIdentity from './attestation-identity.js';
 export * as keyringPolicies from './keyring-policies.js';
 export * as keyringKeys from './keyring-keys.js';
 export * as grants from './grants.js';
+export * as keyPins from './key-pins.js';

@@ -22,6 +22,7 @@ const PRIMARY_KEYS: Readonly<Record<AuthenticatedTable, readonly string[]>> = {
   keyring_policies: ['application_id'],
   keyring_keys: ['id'],
   grants: ['id'],
+  key_pins: ['key_id'],
 };
 
 /**

@@ -53,6 +53,7 @@ function toRecord(row: KeyRow): KeyRecord {
     referenceId: row.reference_id,
     policy: row.policy,
     publishJwk: row.publish_jwk !== 0,
+    pinProtected: row.pin_protected !== 0,
   };
 }
 
@@ -85,6 +86,7 @@ const WRITERS: { [K in keyof Writable]-?: FieldWriter<K> } = {
   referenceId: (v) => ({ reference_id: v }),
   policy: (v) => ({ policy: v }),
   publishJwk: (v) => ({ publish_jwk: flag(v) }),
+  pinProtected: (v) => ({ pin_protected: flag(v) }),
 };
 
 function toColumns(patch: KeyPatch): KeyRowUpdate {

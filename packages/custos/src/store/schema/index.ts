@@ -18,6 +18,7 @@ import type { KeyringPoliciesTable } from './keyring-policies.js';
 import type { MetaTable } from './meta.js';
 import type { RequestReplaysTable } from './request-replays.js';
 import type { TrustedCertificatesTable } from './trusted-certificates.js';
+import type { KeyPinsTable } from './key-pins.js';
 
 export interface Database {
   keys: KeysTable;
@@ -38,6 +39,7 @@ export interface Database {
   keyring_policies: KeyringPoliciesTable;
   keyring_keys: KeyringKeysTable;
   grants: GrantsTable;
+  key_pins: KeyPinsTable;
 }
 
 export type * from './access-keys.js';
@@ -59,3 +61,4 @@ export type * from './keyring-policies.js';
 export type * from './meta.js';
 export type * from './request-replays.js';
 export type * from './trusted-certificates.js';
+export type * from './key-pins.js';

@@ -32,6 +32,8 @@ export interface KeysTable {
   policy: string | null;
   /** Whether GET /.well-known/jwks.json shows the key's public JWK (migration 010; authenticated, LATER_COLUMNS). */
   publish_jwk: Flag;
+  /** Whether every use needs the key's PIN (migration 015; authenticated, LATER_COLUMNS; the PIN is in key_pins). */
+  pin_protected: Flag;
   /** MAC of the row's authenticated fields under a root-derived key (store/integrity.ts); NULL only before migration 005's rows are established. */
   row_mac: string | null;
 }

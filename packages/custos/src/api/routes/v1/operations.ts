@@ -18,6 +18,7 @@ import {
   type Route,
 } from '@custos/contract';
 import type { LocalKms } from '../../../service/local-kms.js';
+import { takeKeyPin } from './key-pin.js';
 import { replyEncoder } from './reply-encoder.js';
 
 /** The reply header that carries a successful call's audit receipt (REST and AWS protocol alike). */
@@ -89,6 +90,8 @@ export async function operationRoutes(app: FastifyInstance, options: { kms: Loca
         if (!caller) throw new AuthenticationError();
         // Every successful call's reply carries the receipt of its audit record (docs/audit.md).
         caller.onReceipt = (receipt) => void reply.header(RECEIPT_HEADER, receipt);
+        const keyPin = takeKeyPin(request, OPERATIONS[method].request); // Key PINs (key-pins)
+        if (keyPin !== undefined) caller.keyPin = keyPin;
         const result = await call(operationInput(method, route, request), caller);
         return reply.code(status).send(encode(result));
       },

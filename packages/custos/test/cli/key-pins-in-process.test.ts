@@ -1,0 +1,91 @@
+// `--pin-file` on the CLI commands that use keys, in-process against a real server: encrypt, decrypt, sign and
+// verify with a PIN-protected key work with the PIN file and fail with the key's PIN codes without it or with a
+// wrong one; an unreadable or malformed file is a usage error.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RemoteKms } from '@custos/client';
+import { startServer, type RunningServer } from '../../src/api/server.js';
+import { UsageError } from '../../src/cli/errors.js';
+import { custosAgainst } from '../helpers/cli-in-process.js';
+
+const PIN_FIELDS = {
+  pinPolicy: { minLength: 4, maxLength: 8, format: 'numeric', retryLimit: 5 },
+  pin: '2468',
+} as const;
+
+describe('custos --pin-file, in-process', () => {
+  let dir: string;
+  let server: RunningServer;
+  let aesKey: string;
+  let signKey: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'custos-cli-pins-'));
+    server = await startServer({
+      dataDir: join(dir, 'data'),
+      listen: '127.0.0.1:0',
+      logger: false,
+      kmsOptions: { maintenanceIntervalMs: 0 },
+    });
+    const admin = new RemoteKms({ endpoint: server.url, token: server.adminToken! });
+    aesKey = (await admin.createKey(PIN_FIELDS)).keyMetadata.keyId;
+    signKey = (await admin.createKey({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY', ...PIN_FIELDS })).keyMetadata
+      .keyId;
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const custos = custosAgainst(() => server);
+  const file = async (name: string, content: string) => {
+    const path = join(dir, name);
+    await writeFile(path, content);
+    return path;
+  };
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+  it('encrypt and decrypt with --pin-file; without it KEY_PIN_REQUIRED, with a wrong one KEY_PIN_INVALID', async () => {
+    const pinFile = await file('pin', '2468\n');
+    const input = await file('plain.txt', 'pinned secret');
+    const sealed = join(dir, 'sealed.bin');
+    const opened = join(dir, 'opened.txt');
+    expect(await failure(custos('encrypt', '--key', aesKey, '--in', input, '--out', sealed))).toMatchObject({
+      code: 'KEY_PIN_REQUIRED',
+    });
+    await custos('encrypt', '--key', aesKey, '--in', input, '--out', sealed, '--pin-file', pinFile);
+    const wrong = await file('wrong-pin', '1357');
+    expect(await failure(custos('decrypt', '--in', sealed, '--out', opened, '--pin-file', wrong))).toMatchObject({
+      code: 'KEY_PIN_INVALID',
+    });
+    await custos('decrypt', '--in', sealed, '--out', opened, '--pin-file', pinFile);
+    expect(await readFile(opened, 'utf8')).toBe('pinned secret');
+  });
+
+  it('sign and verify with --pin-file', async () => {
+    const pinFile = await file('pin-crlf', '2468\r\nignored second line\n');
+    const input = await file('message.txt', 'sign me');
+    const signature = join(dir, 'message.sig');
+    const sign = ['sign', '--key', signKey, '--algorithm', 'ECDSA_SHA_256', '--in', input, '--out', signature];
+    expect(await failure(custos(...sign))).toMatchObject({ code: 'KEY_PIN_REQUIRED' });
+    await custos(...sign, '--pin-file', pinFile);
+    const verify = ['verify', '--key', signKey, '--algorithm', 'ECDSA_SHA_256', '--in', input];
+    await custos(...verify, '--signature-file', signature, '--pin-file', pinFile);
+  });
+
+  it('an unreadable or malformed PIN file is a usage error, before any call', async () => {
+    const input = await file('plain2.txt', 'x');
+    const out = join(dir, 'x.bin');
+    for (const pinFile of [join(dir, 'missing'), await file('empty-pin', '\n'), await file('spaced', '24 68\n')]) {
+      const error = await failure(
+        custos('encrypt', '--key', aesKey, '--in', input, '--out', out, '--pin-file', pinFile),
+      );
+      expect(error).toBeInstanceOf(UsageError);
+    }
+  });
+});
