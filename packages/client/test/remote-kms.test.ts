@@ -460,6 +460,13 @@ describe('RemoteKms retries', () => {
         'attestKey',
         'createAttestationCsr',
         'setAttestationChain',
+        // Keyrings: a put of the same values, a CSR, uploads found again by thumbprint, fresh ciphertexts and a read.
+        'putKeyringPolicy',
+        'createKeyringCsr',
+        'uploadKeyringCertificate',
+        'uploadPartnerCertificate',
+        'keyringEncrypt',
+        'keyringDecrypt',
       ].sort(),
     );
   });

@@ -54,6 +54,8 @@ describe('OpenAPI and docs', () => {
     expect(list.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual([
       'query:limit',
       'query:marker',
+      'query:applicationId',
+      'query:referenceId',
     ]);
     expect(JSON.stringify(doc)).not.toMatch(/"type":"(Uint8Array|Date)"/);
   });

@@ -60,6 +60,7 @@ export function keyVersionRecord(
     materialCheck: null,
     tokenObjectId: null,
     customKeyStoreId: null,
+    wrappingKeyId: null,
     ...overrides,
   };
 }

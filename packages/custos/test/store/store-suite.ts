@@ -15,6 +15,8 @@ import {
   importTokens,
   keyCertificates,
   keyPins,
+  keyringKeys,
+  keyringPolicies,
   keys,
   keyVersions,
   lockInTransaction,
@@ -901,6 +903,51 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
           ),
         );
         expect((await keyPins.get(store.db, key.id))?.pinFailures).toBe(20);
+      });
+    });
+
+    describe('keyrings', () => {
+      it('round-trips policies (replace keeps the creation time) and refuses a tampered policy row', async () => {
+        const policy = { applicationId: 'APP', validityDays: 10, preExpireDays: 2, active: true, accessAllowed: 'NA' };
+        await keyringPolicies.put(store.db, policy, at(1));
+        await keyringPolicies.put(store.db, { ...policy, active: false }, at(3));
+        expect(await keyringPolicies.get(store.db, 'APP')).toEqual({
+          ...policy,
+          active: false,
+          createdAt: at(1),
+          updatedAt: at(3),
+        });
+        expect((await keyringPolicies.list(store.db)).map((p) => p.applicationId)).toContain('APP');
+        await sql`update keyring_policies set active = 1 where application_id = 'APP'`.execute(store.db);
+        await expect(keyringPolicies.get(store.db, 'APP')).rejects.toBeInstanceOf(RowIntegrityError);
+        expect(await keyringPolicies.remove(store.db, 'APP')).toBe(true);
+        expect(await keyringPolicies.remove(store.db, 'APP')).toBe(false);
+      });
+
+      it('round-trips generations newest first, finds them by thumbprint and kind, and refuses a tampered row', async () => {
+        const key = await insertKey();
+        const entry = (id: string, generatedAt: Date) => ({
+          id,
+          applicationId: 'APP',
+          referenceId: 'R',
+          kind: 'BASE' as const,
+          keyId: key.id,
+          certificate: `pem-${id}`,
+          thumbprint: `TP-${id}`,
+          uniqueIdentifier: 'U',
+          generatedAt,
+          expiresAt: at(100),
+          createdAt: generatedAt,
+        });
+        await keyringKeys.insert(store.db, entry('a', at(1)));
+        await keyringKeys.insert(store.db, entry('b', at(2)));
+        expect((await keyringKeys.ofKeyring(store.db, 'APP', 'R')).map((e) => e.id)).toEqual(['b', 'a']);
+        expect(await keyringKeys.byThumbprint(store.db, 'APP', 'R', 'TP-a')).toEqual([entry('a', at(1))]);
+        expect((await keyringKeys.ofKind(store.db, 'BASE')).map((e) => e.id)).toEqual(['b', 'a']);
+        expect(await keyringKeys.setExpiry(store.db, 'a', at(5))).toBe(true);
+        expect((await keyringKeys.byThumbprint(store.db, 'APP', 'R', 'TP-a'))[0]?.expiresAt).toEqual(at(5));
+        await sql`update keyring_keys set thumbprint = 'TP-b' where id = 'a'`.execute(store.db);
+        await expect(keyringKeys.ofKeyring(store.db, 'APP', 'R')).rejects.toBeInstanceOf(RowIntegrityError);
       });
     });
 
