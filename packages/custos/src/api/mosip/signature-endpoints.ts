@@ -66,11 +66,27 @@ async function sign(call: MosipCall, jws: boolean): Promise<unknown> {
 }
 
 /** TRUST_* as SignatureServiceImpl.validateTrust answers. */
-async function trustOf(kms: Kms, caller: Caller, fields: Fields, chain: string[]): Promise<string> {
-  if (fields.flag('validateTrust') !== true) return 'TRUST_NOT_VERIFIED';
-  const domain = fields.optional('domain') ?? '';
-  if (domain.trim() === '') return 'TRUST_NOT_VERIFIED_NO_DOMAIN';
-  const { valid } = await kms.verifyCertificateChain({ certificateChain: chain, domain }, caller);
+/**
+ * MOSIP's trustValid for `chain`. With `alwaysCheck` (a certificate the caller gave: its signature check needs no Kms
+ * call), the chain is checked through the Kms whatever validateTrust says, so that the call is authorised by the
+ * caller's rights and leaves its audit record like every other call; the answer still follows validateTrust/domain.
+ */
+async function trustOf(
+  kms: Kms,
+  caller: Caller,
+  fields: Fields,
+  chain: string[],
+  alwaysCheck: boolean,
+): Promise<string> {
+  const wanted = fields.flag('validateTrust') === true;
+  const domain = (fields.optional('domain') ?? '').trim();
+  if (!alwaysCheck && (!wanted || domain === '')) return wanted ? 'TRUST_NOT_VERIFIED_NO_DOMAIN' : 'TRUST_NOT_VERIFIED';
+  const { valid } = await kms.verifyCertificateChain(
+    { certificateChain: chain, ...(domain !== '' && { domain }) },
+    caller,
+  );
+  if (!wanted) return 'TRUST_NOT_VERIFIED';
+  if (domain === '') return 'TRUST_NOT_VERIFIED_NO_DOMAIN';
   return valid ? 'TRUST_CERT_PATH_VALID' : 'TRUST_CERT_PATH_NOT_VALID';
 }
 
@@ -114,7 +130,7 @@ async function jwtVerify({ kms, caller, fields }: MosipCall): Promise<unknown> {
   return {
     signatureValid,
     message: signatureValid ? 'Validation Successful' : 'Validation Failed',
-    trustValid: await trustOf(kms, caller, fields, trustChain),
+    trustValid: await trustOf(kms, caller, fields, trustChain, chain !== null),
   };
 }
 

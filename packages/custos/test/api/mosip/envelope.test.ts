@@ -176,4 +176,22 @@ describe('MOSIP API: envelopes, validation, errors and endpoints Custos does not
     expect(ok(await trust('MOSIPTEST'))).toMatchObject({ trustValid: 'TRUST_CERT_PATH_VALID' });
     mosipError(await mosip.post('/jwtVerify', { jwtSignatureData: good, certificateData: 'garbage' }), 'KER-KMS-013');
   });
+
+  it('jwtVerify with the caller’s certificate is authorised and audited like any call (it needs no key)', async () => {
+    const good = await jws('{"sub":"audited"}');
+    const monitor = new MosipClient(base, await t.token('monitor'));
+    mosipError(
+      await monitor.post('/jwtVerify', { jwtSignatureData: good, certificateData: partnerCert }),
+      'KER-ATH-403',
+      403,
+    );
+    const admin = { principal: 'admin', roles: ['admin' as const] };
+    const verifications = async () =>
+      (await t.kms.listAuditRecords({ last: 1000 }, admin)).records.filter(
+        (r) => r.operation === 'VerifyCertificateChain' && r.outcome === 'allowed',
+      ).length;
+    const before = await verifications();
+    ok(await mosip.post('/jwtVerify', { jwtSignatureData: good, certificateData: partnerCert }));
+    expect(await verifications()).toBe(before + 1);
+  });
 });
