@@ -16,7 +16,8 @@ import type { KeyringPolicyRecord } from '../../store/types.js';
 import type { OpContext } from '../context.js';
 import { ringPolicy } from './access.js';
 import { currentGeneration } from './current.js';
-import { ensureLevel, ringSigner, type Level } from './generate.js';
+import { ensureLevel, type Level } from './generate.js';
+import { ringSigner } from './key-pairs.js';
 import { certificateOut, levelOf, ringOf, subjectOf, validityPolicy, type Ring } from './rings.js';
 
 /** An inactive policy generates nothing (KEYRING_ACCESS_NOT_ALLOWED). */

@@ -5,24 +5,18 @@
 // Must not import api.
 import { randomUUID } from 'node:crypto';
 import type { KeyringSubject, KeyUsage } from '@custos/contract';
-import { sign } from '../../core/algorithms/signature.js';
 import { createCertificate } from '../../core/certificates/issue.js';
 import type { CertificateSigner } from '../../core/certificates/signer.js';
 import { parseCertificate, pemOf, type x509 } from '../../core/certificates/x509.js';
-import { moduleWrapAad, wrapUnderModuleKey } from '../../core/keyrings/module-wrap.js';
-import { generateKeyMaterial } from '../../core/key-material.js';
-import { PreparedPrivateKey } from '../../core/key-objects.js';
 import { keySpec } from '../../core/key-specs.js';
-import { SecretBytes } from '../../core/secret-bytes.js';
 import { lockInTransaction } from '../../store/index.js';
 import * as repo from '../../store/repositories/index.js';
 import type { KeyRecord, KeyVersionRecord, KeyringKeyRecord } from '../../store/types.js';
 import type { OpContext } from '../context.js';
-import { hsmSign } from '../hsm/crypto.js';
-import { createHsmObject, destroyHsmObject } from '../hsm/keys.js';
+import { destroyHsmObject } from '../hsm/keys.js';
 import { newKeyRecord } from '../key-loading.js';
-import { getVersion, latestPrivateKey, wrapMaterial } from '../key-versions.js';
 import { currentGeneration } from './current.js';
+import { ringSigner, softwareKey, tokenKey } from './key-pairs.js';
 import { recertifyBelow, type Recertified } from './recertify.js';
 import {
   DAY_MS,
@@ -35,8 +29,6 @@ import {
   type Ring,
 } from './rings.js';
 
-/** How keyring certificates are signed (MOSIP: SHA256withRSA). */
-const KEYRING_SIGNING = 'RSASSA_PKCS1_V1_5_SHA_256';
 const SPEC = keySpec('RSA_2048');
 
 /** A level of the hierarchy as the generation of the level below needs it. */
@@ -196,96 +188,6 @@ async function makeLevel(
     hsm,
     signer: () => Promise.resolve(signer),
   };
-}
-
-/**
- * A signer with a keyring key that exists (certificates of the level below, CSRs): the keyring's own use of its key,
- * so no usage check (a Base key, ENCRYPT_DECRYPT to callers, signs its CSR as MOSIP's does).
- */
-export async function ringSigner(ctx: OpContext, key: KeyRecord): Promise<CertificateSigner> {
-  const version = await getVersion(ctx, key, 1);
-  const publicKey = version.publicKey ?? new Uint8Array();
-  return {
-    spec: SPEC,
-    algorithm: KEYRING_SIGNING,
-    publicKey,
-    sign: async (message) =>
-      key.protectionLevel === 'HSM'
-        ? hsmSign(ctx, SPEC, version, KEYRING_SIGNING, message, 'RAW')
-        : sign(SPEC, KEYRING_SIGNING, await latestPrivateKey(ctx, key), message, 'RAW'),
-  };
-}
-
-/** A key pair made in the root's token: its version record and a signer in the token. */
-async function tokenKey(
-  ctx: OpContext,
-  id: string,
-  now: Date,
-): Promise<{ version: KeyVersionRecord; signer: CertificateSigner }> {
-  const made = await createHsmObject(ctx, { id }, 1, { type: 'rsa', bits: 2048 }, null);
-  const publicKey = made.publicKey ?? new Uint8Array();
-  const version: KeyVersionRecord = {
-    keyId: id,
-    version: 1,
-    wrappedMaterial: null,
-    publicKey,
-    createdAt: now,
-    rotationType: null,
-    encryptionCount: 0,
-    tokenObjectId: made.tokenObjectId ?? null,
-    customKeyStoreId: made.customKeyStoreId ?? null,
-  };
-  const signer: CertificateSigner = {
-    spec: SPEC,
-    algorithm: KEYRING_SIGNING,
-    publicKey,
-    sign: (message) => hsmSign(ctx, SPEC, version, KEYRING_SIGNING, message, 'RAW'),
-  };
-  return { version, signer };
-}
-
-/**
- * A software key pair: wrapped under the root of trust, and for a Base key first sealed under its Module key (the
- * second level, core/keyrings/module-wrap.ts: RSA-OAEP SHA-256, or SHA-1 for a Module key in a token).
- */
-async function softwareKey(
-  ctx: OpContext,
-  id: string,
-  now: Date,
-  moduleLevel: Level | null,
-): Promise<{ version: KeyVersionRecord; signer: CertificateSigner }> {
-  const generated = await generateKeyMaterial(SPEC);
-  const publicKey = generated.publicKey ?? new Uint8Array();
-  const prepared = PreparedPrivateKey.from(SPEC, generated.material);
-  let material = generated.material;
-  if (moduleLevel) {
-    const inner = wrapUnderModuleKey(
-      moduleLevel.publicKey,
-      moduleLevel.hsm ? 'RSAES_OAEP_SHA_1' : 'RSAES_OAEP_SHA_256',
-      generated.material,
-      moduleWrapAad(id, 1, moduleLevel.key.id),
-    );
-    generated.material.wipe();
-    material = SecretBytes.adopt(inner);
-  }
-  const wrapped = await wrapMaterial(ctx, { id, spec: SPEC.name }, 1, material);
-  const version: KeyVersionRecord = {
-    keyId: id,
-    version: 1,
-    wrappedMaterial: wrapped,
-    publicKey,
-    createdAt: now,
-    rotationType: null,
-    encryptionCount: 0,
-    wrappingKeyId: moduleLevel?.key.id ?? null,
-  };
-  const signer: CertificateSigner = {
-    spec: SPEC,
-    algorithm: KEYRING_SIGNING,
-    publicKey,
-    sign: (message) => Promise.resolve(sign(SPEC, KEYRING_SIGNING, prepared, message, 'RAW')),
-  };
-  return { version, signer };
 }
 
 /** Writes what the plan made, unless another node made a key for one of its keyrings meanwhile (then: true). */

@@ -8,7 +8,7 @@ import * as repo from '../../store/repositories/index.js';
 import type { KeyringKeyRecord } from '../../store/types.js';
 import type { OpContext } from '../context.js';
 import type { Level } from './generate.js';
-import { DAY_MS, isCurrent, thumbprintOf, uniqueIdentifier, validityPolicy } from './rings.js';
+import { DAY_MS, isCurrent, laterThan, thumbprintOf, uniqueIdentifier, validityPolicy } from './rings.js';
 
 /** A new certificate for a key below a replaced level, and its chain. */
 export interface Recertified {
@@ -52,7 +52,7 @@ export async function recertifyBelow(ctx: OpContext, level: Level): Promise<Rece
         certificate: pem,
         thumbprint,
         uniqueIdentifier: uniqueIdentifier(entry, thumbprint),
-        createdAt: now,
+        createdAt: laterThan(entry.createdAt, now),
       },
       chain: [pem, ...level.chain],
     });

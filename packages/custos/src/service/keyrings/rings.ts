@@ -137,3 +137,11 @@ export function certificateOut(entry: KeyringKeyRecord): KeyringCertificate {
     uniqueIdentifier: entry.uniqueIdentifier,
   };
 }
+
+/**
+ * The creation time of a new certificate row for a key that has one (re-certification, upload): after the old row's,
+ * even on a clock that has not moved, so that the newest-first order puts it first.
+ */
+export function laterThan(old: Date, now: Date): Date {
+  return now > old ? now : new Date(old.getTime() + 1);
+}

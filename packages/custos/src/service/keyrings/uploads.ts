@@ -8,7 +8,7 @@ import type { OpContext } from '../context.js';
 import { getVersion } from '../key-versions.js';
 import { ringPolicy } from './access.js';
 import { currentGeneration } from './current.js';
-import { levelOf, thumbprintOf, uniqueIdentifier, validityPolicy, type Ring } from './rings.js';
+import { laterThan, levelOf, thumbprintOf, uniqueIdentifier, validityPolicy, type Ring } from './rings.js';
 
 /** Parses one PEM certificate of an RSA key of 2048 bits or more (what MOSIP's hybrid format takes). */
 function rsaCertificate(pem: string): string {
@@ -48,7 +48,7 @@ export async function uploadKeyringCertificate(ctx: OpContext, ring: Ring, pem: 
       certificate,
       thumbprint,
       uniqueIdentifier: uniqueIdentifier(ring, thumbprint),
-      createdAt: now,
+      createdAt: laterThan(current.entry.createdAt, now),
     });
     await repo.keyCertificates.put(tx, { keyId: key.id, keyVersion: 1, chain: [certificate] }, now);
   });
