@@ -110,6 +110,8 @@ export interface TokenRecord {
   readonly roles: readonly Role[];
   readonly tokenHash: string;
   readonly description: string;
+  /** `aws:PrincipalTag/<key>` in key policies; null: none. */
+  readonly tags: Readonly<Record<string, string>> | null;
   readonly createdAt: Date;
   readonly expiresAt: Date | null;
   readonly revokedAt: Date | null;
@@ -127,6 +129,8 @@ export interface AccessKeyRecord {
   readonly roles: readonly Role[];
   readonly wrappedSecret: Uint8Array;
   readonly description: string;
+  /** `aws:PrincipalTag/<key>` in key policies; null: none. */
+  readonly tags: Readonly<Record<string, string>> | null;
   readonly createdAt: Date;
   readonly revokedAt: Date | null;
   readonly lastUsedAt: Date | null;

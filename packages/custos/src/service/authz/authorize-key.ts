@@ -14,11 +14,14 @@ import { compiledPolicyOf } from './policy-cache.js';
 import type { CompiledPolicy } from './policy-document.js';
 import { requestFacts, type RequestFacts } from './request-facts.js';
 
+/** An action a handler names for a key it admits, where it differs from its operation's (ReEncrypt's destination). */
+export type KeyAction = 'kms:ReEncryptTo';
+
 /** AWS splits some operations into two actions on two keys; the first key a call admits takes the first. */
 const FIRST_ACTION: Readonly<Record<string, string>> = { ReEncrypt: 'kms:ReEncryptFrom' };
 
 /** The `kms:` action of the call's operation on the key it admits now (`action` overrides, e.g. kms:ReEncryptTo). */
-export function actionOf(ctx: OpContext, action?: string): string {
+export function actionOf(ctx: OpContext, action?: KeyAction): string {
   return action ?? FIRST_ACTION[ctx.operation.name] ?? `kms:${ctx.operation.name}`;
 }
 
@@ -37,7 +40,7 @@ export function rolesAllow(ctx: OpContext): boolean {
 export function authorizeKey(
   ctx: OpContext,
   key: KeyRecord,
-  action?: string,
+  action?: KeyAction,
   db: Db = ctx.store.db,
 ): void | Promise<void> {
   // Internal operations (jobs, the first start) are the server acting on its own keys, as AWS services are.

@@ -13,6 +13,7 @@ import * as m008 from './008-root-rotation.js';
 import * as m009 from './009-certificates.js';
 import * as m010 from './010-publish-jwk.js';
 import * as m011 from './011-attestation.js';
+import * as m013 from './013-principal-tags.js';
 
 export interface Migration {
   readonly name: string;
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '009-certificates', up: m009.up },
   { name: '010-publish-jwk', up: m010.up },
   { name: '011-attestation', up: m011.up },
+  { name: '013-principal-tags', up: m013.up },
 ];
 
 const TABLE = 'custos_migrations';
