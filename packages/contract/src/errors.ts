@@ -88,7 +88,6 @@ export class ValidationError extends KmsError {
       | 'EXPIRED_IMPORT_TOKEN'
       | 'INCORRECT_KEY_MATERIAL'
       | 'INCORRECT_KEY'
-      | 'MALFORMED_POLICY_DOCUMENT'
       | 'PAYLOAD_TOO_LARGE'
       | 'INVALID_SHARE'
       | 'FOREIGN_SHARE'

@@ -21,12 +21,12 @@ afterAll(async () => {
 describe('custos key policy', { timeout: 120_000 }, () => {
   it('token and access-key create work with no --role; key policy put lets that principal encrypt; get and list', async () => {
     const created = await t.run(['token', 'create', '--principal', 'billing', '--tag', 'team=billing', '--json']);
-    expect(created.code, created.stderr.toString()).toBe(0);
+    expect(created.code, created.stderr).toBe(0);
     const tok = JSON.parse(created.stdout.toString()) as { token: string; roles: string[]; tags: object };
     expect(tok.roles).toEqual([]);
     expect(tok.tags).toEqual({ team: 'billing' });
     const ak = await t.run(['access-key', 'create', '--principal', 'billing', '--json']);
-    expect(ak.code, ak.stderr.toString()).toBe(0);
+    expect(ak.code, ak.stderr).toBe(0);
     expect((JSON.parse(ak.stdout.toString()) as { roles: string[] }).roles).toEqual([]);
 
     const keyId = (await t.kms.createKey({})).keyMetadata.keyId;
@@ -46,7 +46,7 @@ describe('custos key policy', { timeout: 120_000 }, () => {
       JSON.stringify({ Version: '2012-10-17', Statement: [statement('root'), statement('user/billing')] }),
     );
     const put = await t.run(['key', 'policy', 'put', keyId, file]);
-    expect(put.code, put.stderr.toString()).toBe(0);
+    expect(put.code, put.stderr).toBe(0);
     expect((await t.run(['encrypt', '--key', keyId], { input: 'x', env: asBilling })).code).toBe(0);
 
     const got = await t.run(['key', 'policy', 'get', keyId, '--json']);
@@ -58,6 +58,6 @@ describe('custos key policy', { timeout: 120_000 }, () => {
     const lockout = await t.run(['key', 'policy', 'put', keyId, file]);
     expect(errorCode(lockout)).toBe('MALFORMED_POLICY_DOCUMENT');
     const bypass = await t.run(['key', 'policy', 'put', keyId, file, '--bypass-policy-lockout-safety-check']);
-    expect(bypass.code, bypass.stderr.toString()).toBe(0);
+    expect(bypass.code, bypass.stderr).toBe(0);
   });
 });

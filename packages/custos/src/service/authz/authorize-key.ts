@@ -21,12 +21,12 @@ export type KeyAction = 'kms:ReEncryptTo';
 const FIRST_ACTION: Readonly<Record<string, string>> = { ReEncrypt: 'kms:ReEncryptFrom' };
 
 /** The `kms:` action of the call's operation on the key it admits now (`action` overrides, e.g. kms:ReEncryptTo). */
-export function actionOf(ctx: OpContext, action?: KeyAction): string {
+function actionOf(ctx: OpContext, action?: KeyAction): string {
   return action ?? FIRST_ACTION[ctx.operation.name] ?? `kms:${ctx.operation.name}`;
 }
 
 /** Whether the caller's roles (identity policies) allow the call's kind of access. */
-export function rolesAllow(ctx: OpContext): boolean {
+function rolesAllow(ctx: OpContext): boolean {
   const access = ctx.operation.access;
   return ctx.caller.roles.some((role) => Object.hasOwn(ROLE_GRANTS, role) && ROLE_GRANTS[role].includes(access));
 }
@@ -42,13 +42,20 @@ export function authorizeKey(
   key: KeyRecord,
   action?: KeyAction,
   db: Db = ctx.store.db,
-): void | Promise<void> {
+): undefined | Promise<void> {
   // Internal operations (jobs, the first start) are the server acting on its own keys, as AWS services are.
-  if ('internal' in ctx.operation) return admitted(ctx);
+  if ('internal' in ctx.operation) {
+    admitted(ctx);
+    return undefined;
+  }
   const name = actionOf(ctx, action);
   const roles = rolesAllow(ctx);
   // No policy put: AWS's default (the account root may do kms:*), which delegates to the roles and denies nothing.
-  if (key.policy === null) return roles ? admitted(ctx) : viaGrants(ctx, key, name, requestFacts(ctx, key, name), db);
+  if (key.policy === null) {
+    if (!roles) return viaGrants(ctx, key, name, requestFacts(ctx, key, name), db);
+    admitted(ctx);
+    return undefined;
+  }
   const policy = policyOf(ctx, key as KeyRecord & { readonly policy: string });
   const call: Call = { ctx, key, name, db };
   if (!policy.readsResourceAliases) return decide(call, policy, roles, []);
@@ -80,7 +87,12 @@ interface Call {
   readonly db: Db;
 }
 
-function decide(call: Call, policy: CompiledPolicy, roles: boolean, aliases: readonly string[]): void | Promise<void> {
+function decide(
+  call: Call,
+  policy: CompiledPolicy,
+  roles: boolean,
+  aliases: readonly string[],
+): undefined | Promise<void> {
   const { ctx, key, name, db } = call;
   const facts = requestFacts(ctx, key, name, aliases);
   const request = {
@@ -93,12 +105,21 @@ function decide(call: Call, policy: CompiledPolicy, roles: boolean, aliases: rea
   };
   const decision = evaluatePolicy(policy, request);
   if (decision === 'deny') throw denied(ctx, name, 'the key policy denies it');
-  if (decision === 'allow') return admitted(ctx);
+  if (decision === 'allow') {
+    admitted(ctx);
+    return undefined;
+  }
   return viaGrants(ctx, key, name, facts, db);
 }
 
 /** The last chance: a grant of the key that allows the call (a Deny has already been ruled out). */
-function viaGrants(ctx: OpContext, key: KeyRecord, name: string, facts: RequestFacts, db: Db): void | Promise<void> {
+function viaGrants(
+  ctx: OpContext,
+  key: KeyRecord,
+  name: string,
+  facts: RequestFacts,
+  db: Db,
+): undefined | Promise<void> {
   const check = (grants: readonly GrantView[]): void => {
     const operation = name.slice(4);
     if (!grants.some((grant) => grantAllows(grant, operation, facts)))
@@ -106,7 +127,9 @@ function viaGrants(ctx: OpContext, key: KeyRecord, name: string, facts: RequestF
     admitted(ctx);
   };
   const grants = grantsForKey(db === ctx.store.db ? ctx : inTransaction(ctx, db), key.id);
-  return Array.isArray(grants) ? check(grants) : (grants as Promise<readonly GrantView[]>).then(check);
+  if (!Array.isArray(grants)) return (grants as Promise<readonly GrantView[]>).then(check);
+  check(grants);
+  return undefined;
 }
 
 /**
@@ -118,6 +141,7 @@ function inTransaction(ctx: OpContext, tx: Db): OpContext {
   return Object.create(ctx, { store: { value: store } }) as OpContext;
 }
 
+/** Counts the key as authorised (KeyService's safety net reads the count). */
 function admitted(ctx: OpContext): void {
   ctx.authz.keysAuthorized += 1;
 }

@@ -20,8 +20,6 @@ export interface GrantView {
  * The live grants of `keyId` (a key id, never an alias). No promise when they are cached: this can be the hot path.
  * @example const grants = await grantsForKey(ctx, key.id);
  */
-export function grantsForKey(ctx: OpContext, keyId: string): readonly GrantView[] | Promise<readonly GrantView[]> {
-  void ctx;
-  void keyId;
+export function grantsForKey(_ctx: OpContext, _keyId: string): readonly GrantView[] | Promise<readonly GrantView[]> {
   return [];
 }

@@ -2,7 +2,7 @@
 // Must not import api or store.
 
 /** `arn:aws:iam::<account>:root`: the account, to which AWS's default key policy delegates. */
-export function accountRootArn(accountId: string): string {
+function accountRootArn(accountId: string): string {
   return `arn:aws:iam::${accountId}:root`;
 }
 
