@@ -120,10 +120,11 @@ export const TagKey = Type.String({ minLength: 1, maxLength: 128 });
 
 /** A principal's tags (tokens, access keys): at most 50, keys of 1–128 and values of at most 256 characters. */
 export const PrincipalTags = Type.Record(
-  Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\w.:/=+@-]+$' }),
+  Type.String({ pattern: '^[\\w.:/=+@-]{1,128}$' }),
   Type.String({ maxLength: 256 }),
   {
     maxProperties: 50,
+    additionalProperties: false,
   },
 );
 
