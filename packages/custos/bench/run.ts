@@ -337,7 +337,9 @@ if (POSTGRES_URL !== 'off') {
     nodeB.token = nodeA.token;
     try {
       const keys = await keysFor(nodeA, false);
-      for (const scenario of scenarios.filter((s) => s.name.startsWith('encrypt') || s.name.startsWith('sign'))) {
+      for (const scenario of scenarios.filter(
+        (s) => s.name !== POLICY_ROW && (s.name.startsWith('encrypt') || s.name.startsWith('sign')),
+      )) {
         const half = Math.max(1, Math.floor(CONNECTIONS / 2));
         if (WARMUP_SECONDS > 0) {
           await Promise.all([
@@ -409,7 +411,9 @@ if (process.env.BENCH_PKCS11 !== 'off') {
           const kinds = root === 'HSM root' ? (['software key', 'HSM key'] as const) : (['software key'] as const);
           for (const kind of kinds) {
             const keys = await keysFor(target, false, kind === 'HSM key' ? 'HSM' : undefined);
-            for (const scenario of scenarios.filter((s) => s.name.startsWith('encrypt') || s.name.startsWith('sign'))) {
+            for (const scenario of scenarios.filter(
+              (s) => s.name !== POLICY_ROW && (s.name.startsWith('encrypt') || s.name.startsWith('sign')),
+            )) {
               if (WARMUP_SECONDS > 0)
                 await load(target, scenario.path(keys), scenario.body(keys), CONNECTIONS, WARMUP_SECONDS);
               const result = await load(target, scenario.path(keys), scenario.body(keys));

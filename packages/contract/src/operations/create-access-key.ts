@@ -4,7 +4,7 @@
 
 import { type Static, Type } from '@sinclair/typebox';
 import { contractOperation } from '../operation.js';
-import { Description, RoleSchema } from '../schemas/common.js';
+import { Description, PrincipalTags, RoleSchema } from '../schemas/common.js';
 
 /** CreateAccessKey request. `principal` defaults to `access-key:<accessKeyId>`. */
 export const CreateAccessKeyRequest = Type.Object(
@@ -13,6 +13,8 @@ export const CreateAccessKeyRequest = Type.Object(
     roles: Type.Optional(Type.Array(RoleSchema, { maxItems: 3, uniqueItems: true })),
     principal: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' })),
     description: Type.Optional(Description),
+    /** The principal's tags: `aws:PrincipalTag/<key>` in key policies (docs/authorization.md). */
+    tags: Type.Optional(PrincipalTags),
   },
   { additionalProperties: false },
 );
@@ -27,6 +29,7 @@ export const CreateAccessKeyResponse = Type.Object({
   secretAccessKey: Type.String(),
   principal: Type.String(),
   roles: Type.Array(RoleSchema),
+  tags: Type.Optional(PrincipalTags),
   createdAt: Type.Date(),
 });
 export type CreateAccessKeyResponse = Static<typeof CreateAccessKeyResponse>;

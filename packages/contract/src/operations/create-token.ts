@@ -3,7 +3,7 @@
 
 import { type Static, Type } from '@sinclair/typebox';
 import { contractOperation } from '../operation.js';
-import { Description, RoleSchema } from '../schemas/common.js';
+import { Description, PrincipalTags, RoleSchema } from '../schemas/common.js';
 
 /** CreateToken request. `principal` defaults to `token:<tokenId>`. */
 export const CreateTokenRequest = Type.Object(
@@ -12,6 +12,8 @@ export const CreateTokenRequest = Type.Object(
     roles: Type.Optional(Type.Array(RoleSchema, { maxItems: 3, uniqueItems: true })),
     principal: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' })),
     description: Type.Optional(Description),
+    /** The principal's tags: `aws:PrincipalTag/<key>` in key policies (docs/authorization.md). */
+    tags: Type.Optional(PrincipalTags),
     expiresAt: Type.Optional(Type.Date()),
   },
   { additionalProperties: false },
@@ -24,6 +26,7 @@ export const CreateTokenResponse = Type.Object({
   token: Type.String(),
   principal: Type.String(),
   roles: Type.Array(RoleSchema),
+  tags: Type.Optional(PrincipalTags),
   createdAt: Type.Date(),
   expiresAt: Type.Optional(Type.Date()),
 });

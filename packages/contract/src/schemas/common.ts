@@ -118,6 +118,16 @@ export type Tag = Static<typeof Tag>;
 /** AWS TagKeyType (UntagResource). */
 export const TagKey = Type.String({ minLength: 1, maxLength: 128 });
 
+/** A principal's tags (tokens, access keys): at most 50, keys of 1–128 and values of at most 256 characters. */
+export const PrincipalTags = Type.Record(
+  Type.String({ pattern: '^[\\w.:/=+@-]{1,128}$' }),
+  Type.String({ maxLength: 256 }),
+  {
+    maxProperties: 50,
+    additionalProperties: false,
+  },
+);
+
 /** AWS DescriptionType: 0..8192. */
 export const Description = Type.String({ minLength: 0, maxLength: 8192 });
 

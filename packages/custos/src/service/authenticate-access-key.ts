@@ -38,7 +38,7 @@ export async function authenticateAccessKey(
   if (!record || record.revokedAt) throw new AuthenticationError();
   const secretAccessKey = await context.rootOfTrust.unwrap(record.wrappedSecret, secretAad(record.id));
   return {
-    caller: { principal: record.principal, roles: record.roles },
+    caller: { principal: record.principal, roles: record.roles, ...(record.tags ? { tags: record.tags } : {}) },
     secretAccessKey,
     async recordUse() {
       const now = context.now();

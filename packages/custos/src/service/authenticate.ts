@@ -52,7 +52,11 @@ export class TokenAuthenticator {
     if (!record || record.revokedAt) throw new AuthenticationError();
     const entry: CacheEntry = {
       tokenId: record.id,
-      caller: Object.freeze({ principal: record.principal, roles: record.roles }),
+      caller: Object.freeze({
+        principal: record.principal,
+        roles: record.roles,
+        ...(record.tags ? { tags: record.tags } : {}),
+      }),
       expiresAt: record.expiresAt,
       cachedUntil: Date.now() + AUTH_CACHE_TTL_MS,
     };

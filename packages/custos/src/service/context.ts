@@ -104,8 +104,11 @@ export interface OpContext extends ServiceContext {
    * (authz/request-facts.ts). Handlers read their typed `input` parameter instead.
    */
   readonly input: unknown;
-  /** How many keys this call has authorised (authz/authorize-key.ts): a key-targeted call that ends with 0 fails. */
-  readonly authz: { keysAuthorized: number };
+  /**
+   * How many keys this call has authorised (authz/authorize-key.ts): a key-targeted call that ends with 0 fails,
+   * unless it answered without naming any key (`answeredWithoutKey`, e.g. a JWS whose header does not parse).
+   */
+  readonly authz: { keysAuthorized: number; withoutKey: boolean };
   /**
    * Runs `fn` in one store transaction and appends this call's 'allowed' audit record (keyId, version and details
    * as `audit` holds them when `fn` resolves) in the same transaction: the change and its record commit together

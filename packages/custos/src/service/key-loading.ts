@@ -17,7 +17,7 @@ import type { OpContext, ServiceContext } from './context.js';
 import { parseKeyRef } from './key-ref.js';
 import { keyringKeyId } from './keyrings/key-ref.js';
 import { assertStateAllows } from './lifecycle.js';
-import { authorizeKey } from './authz/authorize-key.js';
+import { authorizeKey, type KeyAction } from './authz/authorize-key.js';
 import { admitPin } from './key-pins/check-key-pin.js';
 
 /**
@@ -62,7 +62,7 @@ export function cachedKey(ctx: ServiceContext, reference: string): KeyRecord | u
  * Resolves a key for the operation the call runs as (`ctx.operation`), checks its state, and records it in the
  * audit slot. A key in the cache comes back as it is, without a promise (the hot path); await the result either way.
  */
-export function loadKey(ctx: OpContext, db: Db, reference: string, action?: string): KeyRecord | Promise<KeyRecord> {
+export function loadKey(ctx: OpContext, db: Db, reference: string, action?: KeyAction): KeyRecord | Promise<KeyRecord> {
   // Only cryptographic use reads through the cache, and only outside a transaction.
   const cached = db === ctx.store.db && ctx.operation.access === 'use';
   const hit = cached ? cachedKey(ctx, reference) : undefined;
@@ -80,7 +80,7 @@ export function loadKey(ctx: OpContext, db: Db, reference: string, action?: stri
 export function admitKey(
   ctx: OpContext,
   key: KeyRecord,
-  action?: string,
+  action?: KeyAction,
   db: Db = ctx.store.db,
 ): KeyRecord | Promise<KeyRecord> {
   ctx.audit.keyId = key.id;

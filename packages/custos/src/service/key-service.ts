@@ -109,14 +109,14 @@ export class KeyService {
     ctx.audit = audit;
     ctx.transaction = (fn) => this.#auditedTransaction(ctx, fn);
     ctx.input = input;
-    ctx.authz = { keysAuthorized: 0 };
+    ctx.authz = { keysAuthorized: 0, withoutKey: false };
     let result: Out;
     try {
       authorise(operation, caller);
       operation.validate(input);
       result = await this.#handle(ctx, operation, input);
       // The safety net: a key-targeted call that never authorised its key is a bug, never a success.
-      if (operation.states !== null && ctx.authz.keysAuthorized === 0)
+      if (operation.states !== null && ctx.authz.keysAuthorized === 0 && !ctx.authz.withoutKey)
         throw new InternalError(`${operation.name} finished without authorising its key`);
       // A change committed its record with it (ctx.transaction); everything else goes through group commit.
       if (caller.onReceipt) {

@@ -68,8 +68,18 @@ export const AUTHENTICATED_COLUMNS = {
     'wrapping_key_id',
   ],
   aliases: ['name', 'key_id', 'created_at', 'updated_at'],
-  api_tokens: ['id', 'principal', 'roles', 'token_hash', 'description', 'created_at', 'expires_at', 'revoked_at'],
-  access_keys: ['id', 'principal', 'roles', 'wrapped_secret', 'description', 'created_at', 'revoked_at'],
+  api_tokens: [
+    'id',
+    'principal',
+    'roles',
+    'token_hash',
+    'description',
+    'created_at',
+    'expires_at',
+    'revoked_at',
+    'tags',
+  ],
+  access_keys: ['id', 'principal', 'roles', 'wrapped_secret', 'description', 'created_at', 'revoked_at', 'tags'],
   import_tokens: [
     'id',
     'key_id',
@@ -160,6 +170,8 @@ const OMITTED_WHEN_NULL: ReadonlySet<string> = new Set([
   'key_versions.custom_key_store_id',
   'key_versions.token_object_id',
   'key_versions.wrapping_key_id', // migration 012
+  'api_tokens.tags', // migration 013: a principal's tags (aws:PrincipalTag/...)
+  'access_keys.tags',
 ]);
 
 /**

@@ -115,6 +115,8 @@ export interface TokenRecord {
   readonly roles: readonly Role[];
   readonly tokenHash: string;
   readonly description: string;
+  /** `aws:PrincipalTag/<key>` in key policies; null: none. */
+  readonly tags: Readonly<Record<string, string>> | null;
   readonly createdAt: Date;
   readonly expiresAt: Date | null;
   readonly revokedAt: Date | null;
@@ -132,6 +134,8 @@ export interface AccessKeyRecord {
   readonly roles: readonly Role[];
   readonly wrappedSecret: Uint8Array;
   readonly description: string;
+  /** `aws:PrincipalTag/<key>` in key policies; null: none. */
+  readonly tags: Readonly<Record<string, string>> | null;
   readonly createdAt: Date;
   readonly revokedAt: Date | null;
   readonly lastUsedAt: Date | null;

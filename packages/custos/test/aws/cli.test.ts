@@ -66,8 +66,10 @@ describe('custos access-key', () => {
     client.destroy();
   });
 
-  it('create without --role or with an unknown role is a usage error; revoking an unknown key is NOT_FOUND', async () => {
-    expect((await t.run(['access-key', 'create'])).code).toBe(2);
+  it('create without --role makes a role-less key; an unknown role is a usage error; revoking an unknown key is NOT_FOUND', async () => {
+    const roleless = await t.run(['access-key', 'create', '--json']);
+    expect(roleless.code).toBe(0);
+    expect((JSON.parse(roleless.stdout.toString()) as { roles: string[] }).roles).toEqual([]);
     const bad = await t.run(['access-key', 'create', '--role', 'root']);
     expect(bad.code).toBe(2);
     expect(errorCode(bad)).toBe('USAGE');

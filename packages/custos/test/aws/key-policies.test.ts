@@ -85,6 +85,22 @@ describe('key policies on the AWS protocol', () => {
     await expectKmsError(native.encrypt({ keyId: fromElsewhere, plaintext: Plaintext }), 'ACCESS_DENIED');
   });
 
+  it('aws:PrincipalTag/<key> reads the tags an access key or token was created with', async () => {
+    const KeyId = await keyWith({
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'kms:Encrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:PrincipalTag/team': 'billing' } },
+    });
+    const tagged = await server.admin.createAccessKey({ principal: 'tagged', tags: { team: 'billing' } });
+    expect(tagged.tags).toEqual({ team: 'billing' });
+    await server.client(tagged).send(new EncryptCommand({ KeyId, Plaintext }));
+    await expectAws(roleless.send(new EncryptCommand({ KeyId, Plaintext })), 'AccessDeniedException');
+    const { token } = await server.admin.createToken({ principal: 'tagged-token', tags: { team: 'billing' } });
+    await new RemoteKms({ endpoint: server.url, token }).encrypt({ keyId: KeyId, plaintext: Plaintext });
+  });
+
   it('the lockout check and malformed documents answer MalformedPolicyDocumentException; the bypass flag works', async () => {
     const lockout = JSON.stringify({
       Version: '2012-10-17',

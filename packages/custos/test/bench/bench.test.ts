@@ -31,6 +31,7 @@ describe('npm run bench', () => {
       .filter((line) => /^(encrypt|decrypt|sign|generateDataKey)/.test(line));
     expect(rows.map((row) => row.split(/\s{2,}/)[0])).toEqual([
       'encrypt 1 KiB',
+      'encrypt 1 KiB, 10-statement policy',
       'decrypt 1 KiB',
       'sign ECDSA P-256',
       'generateDataKey',
@@ -47,7 +48,11 @@ describe('npm run bench', () => {
       .slice(cpuAt)
       .split('\n')
       .filter((line) => /^(encrypt|decrypt|sign|generateDataKey)/.test(line));
-    expect(cpuRows).toHaveLength(4);
+    expect(cpuRows).toHaveLength(5);
+    // The key policy's cost, from the same run (issue 16).
+    expect(stdout).toMatch(
+      /key policy: encrypt with a ten-statement policy with conditions \/ with the default policy = \d+\.\d\d/,
+    );
     for (const row of cpuRows) {
       const cells = row.trim().split(/\s{2,}/);
       if (process.platform !== 'linux') {

@@ -108,8 +108,8 @@ describe('access keys', () => {
     await t.kms.authenticateAccessKey(created.accessKeyId);
   });
 
-  it('refuses bad input with VALIDATION_ERROR: no roles, unknown role, unknown field', async () => {
-    await expectKmsError(t.kms.createAccessKey({ roles: [] }, ADMIN), 'VALIDATION_ERROR');
+  it('refuses bad input with VALIDATION_ERROR: duplicate role, unknown role, unknown field, bad tags', async () => {
+    await expectKmsError(t.kms.createAccessKey({ tags: { 'bad key!': 'x' } }, ADMIN), 'VALIDATION_ERROR');
     await expectKmsError(t.kms.createAccessKey({ roles: ['admin', 'admin'] }, ADMIN), 'VALIDATION_ERROR');
     await expectKmsError(t.kms.createAccessKey({ roles: ['root' as never] }, ADMIN), 'VALIDATION_ERROR');
     await expectKmsError(

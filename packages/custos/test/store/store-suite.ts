@@ -805,6 +805,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
       roles: ['key-user'],
       wrappedSecret: new Uint8Array([1, 2, 3, 250]),
       description: '',
+      tags: null,
       createdAt,
       revokedAt: null,
       lastUsedAt: null,
@@ -817,6 +818,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
       roles: ['key-user'],
       tokenHash: `${id.padEnd(8, '0')}${'ab'.repeat(28)}`,
       description: '',
+      tags: null,
       createdAt,
       expiresAt: null,
       revokedAt: null,
@@ -829,6 +831,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         const record = accessKey('AKIACUSTOSAAAAAAAAAA', at(5), {
           roles: ['admin', 'key-user'],
           description: 'ci',
+          tags: { team: 'billing', env: 'prod' },
           lastUsedAt: at(9),
         });
         await accessKeys.insert(store.db, record);
@@ -1077,6 +1080,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
         const record = token('t-full', at(5), {
           roles: ['admin', 'key-admin'],
           description: 'ci',
+          tags: { team: 'billing' },
           expiresAt: at(DAY),
           lastUsedAt: at(9),
         });

@@ -2,12 +2,13 @@
 // SDKs and the AWS CLI can use Custos. The secret is shown once, at creation. Must not import the store, service or api.
 import { ROLES, type Role } from '@custos/contract';
 import { type Command, Option } from 'commander';
-import { addGlobalOptions, collectRole, listAll, withKms } from '../options.js';
+import { addGlobalOptions, collectRole, listAll, withKms, collectKeyValue } from '../options.js';
 import { printFields, printResult, printTable } from '../output.js';
 import { serves } from '../serves.js';
 
 interface CreateOptions {
   role?: Role[];
+  tag?: Record<string, string>;
   principal?: string;
   description?: string;
 }
@@ -24,13 +25,15 @@ export function registerAccessKey(program: Command): void {
       ).argParser(collectRole),
     )
     .option('--principal <name>', 'principal the key acts as (default: access-key:<id>)')
-    .option('--description <text>', 'description');
+    .option('--description <text>', 'description')
+    .option('--tag <key=value>', 'principal tag (repeatable): aws:PrincipalTag/<key> in key policies', collectKeyValue);
   addGlobalOptions(create).action((o: CreateOptions, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const result = await kms.createAccessKey({
         roles: o.role ?? [],
         ...(o.principal !== undefined && { principal: o.principal }),
         ...(o.description !== undefined && { description: o.description }),
+        ...(o.tag !== undefined && { tags: o.tag }),
       });
       printResult(g.json, result, (r) => {
         printFields([

@@ -3,12 +3,13 @@
 import { ROLES, type Role } from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { addGlobalOptions, collectRole, listAll, withKms } from '../options.js';
+import { addGlobalOptions, collectRole, listAll, withKms, collectKeyValue } from '../options.js';
 import { printFields, printResult, printTable } from '../output.js';
 import { serves } from '../serves.js';
 
 interface CreateOptions {
   role?: Role[];
+  tag?: Record<string, string>;
   principal?: string;
   description?: string;
   expiresAt?: string;
@@ -47,6 +48,7 @@ export function registerToken(program: Command): void {
     )
     .option('--principal <name>', 'principal the token acts as (default: chosen by the server)')
     .option('--description <text>', 'description')
+    .option('--tag <key=value>', 'principal tag (repeatable): aws:PrincipalTag/<key> in key policies', collectKeyValue)
     .option('--expires-at <date>', 'expiry, ISO 8601')
     .option('--expires-in <duration>', 'expiry from now: 90m, 12h, 30d');
   addGlobalOptions(create).action((o: CreateOptions, cmd: Command) => {
@@ -56,6 +58,7 @@ export function registerToken(program: Command): void {
         roles: o.role ?? [],
         ...(o.principal !== undefined && { principal: o.principal }),
         ...(o.description !== undefined && { description: o.description }),
+        ...(o.tag !== undefined && { tags: o.tag }),
         ...(expiresAt && { expiresAt }),
       });
       printResult(g.json, result, (r) => {

@@ -16,7 +16,7 @@ export function compiledPolicyOf(key: KeyRecord & { readonly policy: string }, a
   const hit = byRecord.get(key);
   if (hit) return hit;
   let texts = byText.get(accountId);
-  if (!texts) byText.set(accountId, (texts = new Map()));
+  if (!texts) byText.set(accountId, (texts = new Map<string, CompiledPolicy>()));
   let compiled = texts.get(key.policy);
   if (!compiled) {
     compiled = compilePolicy(key.policy, accountId);

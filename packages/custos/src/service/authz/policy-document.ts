@@ -8,7 +8,7 @@ import { malformed } from './malformed.js';
 import { matchPrincipal } from './principals.js';
 
 /** One statement, compiled. `principals` are the entries of `Principal.AWS` (or `*`). */
-export interface CompiledStatement {
+interface CompiledStatement {
   readonly sid: string | undefined;
   readonly effect: 'Allow' | 'Deny';
   readonly principals: readonly string[];
@@ -37,7 +37,7 @@ const STATEMENT = new Set([
   'NotResource',
   'Condition',
 ]);
-export const MAX_POLICY_LENGTH = 32768;
+const MAX_POLICY_LENGTH = 32768;
 
 function strings(raw: unknown, where: string): readonly string[] {
   const list = Array.isArray(raw) ? (raw as unknown[]) : [raw];
@@ -116,7 +116,7 @@ function compileStatement(raw: unknown, index: number, accountId: string): Compi
   const actions = s.Action !== undefined ? compileActions(s.Action, `${where} Action`) : undefined;
   const notActions = s.NotAction !== undefined ? compileActions(s.NotAction, `${where} NotAction`) : undefined;
   return {
-    sid: s.Sid as string | undefined,
+    sid: s.Sid,
     effect: s.Effect,
     principals: compilePrincipal(s.Principal, accountId, where),
     appliesTo: actions ?? ((action) => !(notActions as (a: string) => boolean)(action)),

@@ -50,6 +50,7 @@ export const createAccessKey = defineOperation(
       roles: [...new Set(input.roles ?? [])],
       wrappedSecret,
       description: input.description ?? '',
+      tags: input.tags ?? null,
       createdAt: now,
       revokedAt: null,
       lastUsedAt: null,
@@ -61,6 +62,7 @@ export const createAccessKey = defineOperation(
       secretAccessKey: secret,
       principal: record.principal,
       roles: [...record.roles],
+      ...(record.tags ? { tags: { ...record.tags } } : {}),
       createdAt: now,
     };
   },

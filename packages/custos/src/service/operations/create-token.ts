@@ -34,6 +34,7 @@ export async function insertToken(ctx: OpContext, tx: Db, input: CreateTokenRequ
     roles: [...new Set(input.roles ?? [])],
     tokenHash: ctx.tokenHasher.stored(TokenHasher.digest(token)),
     description: input.description ?? '',
+    tags: input.tags ?? null,
     createdAt: now,
     expiresAt: input.expiresAt ?? null,
     revokedAt: null,
@@ -45,6 +46,7 @@ export async function insertToken(ctx: OpContext, tx: Db, input: CreateTokenRequ
     token,
     principal: record.principal,
     roles: [...record.roles],
+    ...(record.tags ? { tags: { ...record.tags } } : {}),
     createdAt: now,
     ...(record.expiresAt ? { expiresAt: record.expiresAt } : {}),
   };

@@ -2,6 +2,7 @@
 // a tampered one is `valid: false`, an unknown kid KEY_NOT_FOUND. Must not import api.
 import { ValidationError, verifyJwsOperation } from '@custos/contract';
 import { jwsProtectedHeader, verifyCompactJws } from '../../core/jose/jws.js';
+import { answeredWithoutKey } from '../authz/authorize-key.js';
 import { defineOperation } from '../define-operation.js';
 import { publicKeyObjectOf } from '../jose/jwk-of.js';
 import { joseAlgorithmOf } from '../jose/sign-with-key.js';
@@ -10,7 +11,10 @@ import { USABLE } from '../lifecycle.js';
 
 export const verifyJws = defineOperation(verifyJwsOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
   const header = jwsProtectedHeader(input.jws);
-  if (header === undefined) return { valid: false };
+  if (header === undefined) {
+    answeredWithoutKey(ctx); // no key named: nothing to authorise, nothing revealed
+    return { valid: false };
+  }
   if (typeof header.kid !== 'string' || header.kid === '')
     throw new ValidationError('the JWS header names no kid', 'VALIDATION_ERROR');
   const key = await loadKey(ctx, ctx.store.db, header.kid);

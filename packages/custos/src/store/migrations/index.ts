@@ -14,6 +14,7 @@ import * as m009 from './009-certificates.js';
 import * as m010 from './010-publish-jwk.js';
 import * as m011 from './011-attestation.js';
 import * as m012 from './012-keyrings.js';
+import * as m013 from './013-principal-tags.js';
 import * as m014 from './014-grants.js';
 import * as m015 from './015-key-pins.js';
 
@@ -36,6 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '010-publish-jwk', up: m010.up },
   { name: '011-attestation', up: m011.up },
   { name: '012-keyrings', up: m012.up },
+  { name: '013-principal-tags', up: m013.up },
   { name: '014-grants', up: m014.up },
   { name: '015-key-pins', up: m015.up },
 ];

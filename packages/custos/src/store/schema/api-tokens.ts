@@ -13,6 +13,8 @@ export interface ApiTokensTable {
   expires_at: Int64 | null;
   revoked_at: Int64 | null;
   last_used_at: Int64 | null;
+  /** The principal's tags as JSON text (migration 013); NULL: none. In the row MAC when not NULL. */
+  tags: string | null;
   /** MAC of the row's authenticated fields under a root-derived key (store/integrity.ts); NULL only before migration 005's rows are established. */
   row_mac: string | null;
 }
