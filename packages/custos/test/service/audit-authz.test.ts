@@ -395,7 +395,7 @@ describe('audit: one record per call', () => {
       const ring = { applicationId: 'REGISTRATION', referenceId: 'audit' };
       const { ciphertext } = await t.kms.keyringEncrypt({ ...ring, data: message });
       return { input: { ...ring, ciphertext }, keyId: (await t.kms.getKeyringCertificate(ring)).keyId };
-      },
+    },
     // Key PINs (key-pins): an admin unblock of a PIN-protected key.
     unblockKeyPin: async () => {
       const keyId = await fresh({
