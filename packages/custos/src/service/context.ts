@@ -2,6 +2,7 @@
 // plus the per-call caller and audit slot. Must not import api.
 import type { KeyObject } from 'node:crypto';
 import type { Caller } from '@custos/contract';
+import type { GrantView } from './authz/grants-source.js';
 import type { RootOfTrust } from '../keystore/root-of-trust.js';
 import type { HsmTokens } from './hsm/tokens.js';
 import type { Db, Store } from '../store/index.js';
@@ -108,7 +109,12 @@ export interface OpContext extends ServiceContext {
    * How many keys this call has authorised (authz/authorize-key.ts): a key-targeted call that ends with 0 fails,
    * unless it answered without naming any key (`answeredWithoutKey`, e.g. a JWS whose header does not parse).
    */
-  readonly authz: { keysAuthorized: number; withoutKey: boolean };
+  readonly authz: {
+    keysAuthorized: number;
+    withoutKey: boolean;
+    /** The grants that allowed the call, when only grants did (not the key policy or roles); else null. */
+    viaGrants: readonly GrantView[] | null;
+  };
   /**
    * Runs `fn` in one store transaction and appends this call's 'allowed' audit record (keyId, version and details
    * as `audit` holds them when `fn` resolves) in the same transaction: the change and its record commit together

@@ -109,7 +109,7 @@ export class KeyService {
     ctx.audit = audit;
     ctx.transaction = (fn) => this.#auditedTransaction(ctx, fn);
     ctx.input = input;
-    ctx.authz = { keysAuthorized: 0, withoutKey: false };
+    ctx.authz = { keysAuthorized: 0, withoutKey: false, viaGrants: null };
     let result: Out;
     try {
       authorise(operation, caller);

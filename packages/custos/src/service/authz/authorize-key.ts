@@ -122,8 +122,11 @@ function viaGrants(
 ): undefined | Promise<void> {
   const check = (grants: readonly GrantView[]): void => {
     const operation = name.slice(4);
-    if (!grants.some((grant) => grantAllows(grant, operation, facts)))
+    const allowing = grants.filter((grant) => grantAllows(grant, operation, facts));
+    if (allowing.length === 0)
       throw denied(ctx, name, "neither the key policy, the caller's roles nor a grant allow it");
+    // Only grants allowed it: what they allow bounds the call (CreateGrant gives no more than they hold).
+    ctx.authz.viaGrants = allowing;
     admitted(ctx);
   };
   const grants = grantsForKey(db === ctx.store.db ? ctx : inTransaction(ctx, db), key.id);

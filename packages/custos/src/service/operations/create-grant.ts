@@ -7,6 +7,7 @@ import type { GrantRecord } from '../../store/types.js';
 import { defineOperation } from '../define-operation.js';
 import { checkGrant, sameConstraints, type CheckedGrant } from '../grants/grant-rules.js';
 import { checkGrantTokens, issueGrantToken } from '../grants/grant-token.js';
+import { checkSubGrant } from '../grants/sub-grant.js';
 import { callerArn, grantPrincipal } from '../grants/principals.js';
 import { effectiveState, loadKey, lockKey } from '../key-loading.js';
 import { assertStateAllows, LIVE } from '../lifecycle.js';
@@ -30,6 +31,7 @@ export const createGrant = defineOperation(
     // Authorised outside the transaction: the grants that may allow it are read through the store's own handle.
     const key = await loadKey(ctx, ctx.store.db, input.keyId);
     const checked = checkGrant(key, input.operations, input.constraints);
+    if (ctx.authz.viaGrants) checkSubGrant(ctx.authz.viaGrants, checked);
     const grantId = await ctx.transaction(async (tx) => {
       // One CreateGrant per key at a time (the name lookup and the count hold), on a key still in a state that allows it.
       assertStateAllows(ctx.operation, effectiveState(ctx, await lockKey(tx, key.id)));

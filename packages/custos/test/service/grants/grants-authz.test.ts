@@ -65,6 +65,31 @@ describe('grants in key authorization (LocalKms)', () => {
     await t.kms.decrypt({ ciphertextBlob }, BILLING);
   });
 
+  it('a grantee who may CreateGrant only through a grant gives no more operations and no looser constraints', async () => {
+    const keyId = await newKey();
+    await t.kms.createGrant({
+      keyId,
+      granteePrincipal: 'billing',
+      operations: ['Encrypt', 'CreateGrant'],
+      constraints: { encryptionContextSubset: { team: 'blue' } },
+    });
+    const grant = (operations: GrantOperation[], constraints?: Record<string, Record<string, string>>) =>
+      t.kms.createGrant(
+        { keyId, granteePrincipal: 'payroll', operations, ...(constraints && { constraints }) },
+        BILLING,
+      );
+    // Within what the grant holds: the same operations, constraints as strict or stricter.
+    await grant(['Encrypt'], { encryptionContextSubset: { team: 'blue' } });
+    await grant(['Encrypt'], { encryptionContextSubset: { team: 'blue', app: 'pay' } });
+    await grant(['Encrypt'], { encryptionContextEquals: { team: 'blue' } });
+    // More operations, or looser constraints: refused.
+    await expectKmsError(grant(['Decrypt'], { encryptionContextSubset: { team: 'blue' } }), 'ACCESS_DENIED');
+    await expectKmsError(grant(['Encrypt']), 'ACCESS_DENIED');
+    await expectKmsError(grant(['Encrypt'], { encryptionContextSubset: { team: 'red' } }), 'ACCESS_DENIED');
+    // A caller allowed by its roles (the default policy) is not bounded by grants.
+    await t.kms.createGrant({ keyId, granteePrincipal: 'payroll', operations: ['Decrypt'] });
+  });
+
   it('audits CreateGrant with the grant id, and a refused RetireGrant as denied', async () => {
     const keyId = await newKey();
     const { grantId, grantToken } = await t.kms.createGrant({ keyId, granteePrincipal: 'x', operations: ['Encrypt'] });
