@@ -1,5 +1,6 @@
 // UnblockKeyPin: resets a PIN-protected key's failure counter — with no PUK by a caller with the `manage` right (an
-// admin), or with the key's PUK by a caller who may use the key, who may also set a new PIN. Must not import api.
+// admin), or with the key's PUK by a caller who may use the key (a key-user role under the default policy, or what the
+// key's own policy allows), who may also set a new PIN. Must not import api.
 import { AccessDeniedError, KeyPinError, unblockKeyPinOperation, ValidationError } from '@custos/contract';
 import * as repo from '../../store/repositories/index.js';
 import type { OpContext } from '../context.js';
@@ -25,10 +26,13 @@ export const unblockKeyPin = defineOperation(
   // `read` admits key users and key admins alike; the handler asks for `manage` (no PUK) or `use` (PUK).
   { access: 'read', states: LIVE },
   async (ctx, input) => {
-    if (input.puk === undefined) requireAccess(ctx, 'manage', 'unblock a key without its PUK');
-    else requireAccess(ctx, 'use', 'unblock a key it may not use');
     if (input.newPin !== undefined && input.puk === undefined) throw new ValidationError('newPin needs the puk');
+    // loadKey authorises kms:UnblockKeyPin on the key (its policy, roles, grants); then the way in asks for more.
     const key = await loadKey(ctx, ctx.store.db, input.keyId);
+    if (input.puk === undefined) requireAccess(ctx, 'manage', 'unblock a key without its PUK');
+    // With the PUK: under the default policy (which delegates to roles), a role that uses keys; a key policy of its
+    // own decides alone (it may allow kms:UnblockKeyPin to a principal with no role, who uses the key by it).
+    else if (key.policy === null) requireAccess(ctx, 'use', 'unblock a key it may not use');
     if (!key.pinProtected) throw new ValidationError('the key has no PIN');
     ctx.audit.details = { unblockedWith: input.puk === undefined ? 'admin' : 'puk', pinChanged: false };
 

@@ -150,6 +150,32 @@ describe('key PINs', () => {
       await encrypt(keyId, withPin(USER, '8642'));
     });
 
+    it('by a principal with no role whom the key policy lets use the key and unblock it, with the PUK', async () => {
+      const billing: Caller = { principal: 'billing', roles: [] };
+      const statement = (Sid: string, AWS: string, Action: string | string[]) => ({
+        Sid,
+        Effect: 'Allow',
+        Principal: { AWS },
+        Action,
+        Resource: '*',
+      });
+      const policy = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          statement('Root', 'arn:aws:iam::000000000000:root', 'kms:*'),
+          statement('Billing', 'arn:aws:iam::000000000000:user/billing', ['kms:Encrypt', 'kms:UnblockKeyPin']),
+        ],
+      });
+      const { keyId, puk } = await pinnedKey({ policy });
+      for (let i = 0; i < POLICY.retryLimit; i++) await encrypt(keyId, withPin(billing, '0000')).catch(() => undefined);
+      await expectKmsError(encrypt(keyId, withPin(billing, PIN)), 'KEY_PIN_BLOCKED');
+      await expectKmsError(t.kms.unblockKeyPin({ keyId }, billing), 'ACCESS_DENIED'); // no PUK: an admin's
+      await t.kms.unblockKeyPin({ keyId, puk }, billing);
+      await encrypt(keyId, withPin(billing, PIN));
+      // Another role-less principal the policy does not name gets nowhere, PUK or not.
+      await expectKmsError(t.kms.unblockKeyPin({ keyId, puk }, { principal: 'other', roles: [] }), 'ACCESS_DENIED');
+    });
+
     it('counts wrong PUKs: ten block the PUK, and only an admin unblock helps then', async () => {
       const { keyId, puk } = await blockedKey();
       const wrongPuk = puk === '0'.repeat(20) ? '1'.repeat(20) : '0'.repeat(20);
