@@ -105,16 +105,16 @@ export function addPinFileOption(cmd: Command): Command {
 }
 
 /** The PIN in a --pin-file: its first line, without the line end. */
-function readPinFile(file: string): string {
+export function readPinFile(file: string, option = '--pin-file'): string {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new UsageError(`--pin-file: cannot read ${file}`);
+    throw new UsageError(`${option}: cannot read ${file}`);
   }
   const pin = text.split(/\r?\n/, 1)[0] ?? '';
   if (!/^[\x21-\x7e]+$/.test(pin)) {
-    throw new UsageError('--pin-file: the first line must be the PIN (visible ASCII characters, no spaces)');
+    throw new UsageError(`${option}: the first line must be the PIN (visible ASCII characters, no spaces)`);
   }
   return pin;
 }

@@ -78,6 +78,58 @@ describe('custos --pin-file, in-process', () => {
     await custos(...verify, '--signature-file', signature, '--pin-file', pinFile);
   });
 
+  it('key create --pin-policy --new-pin-file makes a PIN key and prints its PUK once; --policy-file sets its policy', async () => {
+    const newPin = await file('new-pin', '97531\n');
+    const policy = await file(
+      'policy.json',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'Root',
+            Effect: 'Allow',
+            Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+            Action: 'kms:*',
+            Resource: '*',
+          },
+        ],
+      }),
+    );
+    const created = JSON.parse(
+      await custos(
+        'key',
+        'create',
+        '--json',
+        '--policy-file',
+        policy,
+        '--pin-policy',
+        '{"minLength":5,"maxLength":8,"format":"numeric","retryLimit":3}',
+        '--new-pin-file',
+        newPin,
+      ),
+    ) as { keyId: string; puk: string };
+    expect(created.puk).toMatch(/^[0-9]{20}$/);
+    const input = await file('plain3.txt', 'made by the CLI');
+    const out = join(dir, 'made.bin');
+    expect(await failure(custos('encrypt', '--key', created.keyId, '--in', input, '--out', out))).toMatchObject({
+      code: 'KEY_PIN_REQUIRED',
+    });
+    await custos('encrypt', '--key', created.keyId, '--in', input, '--out', out, '--pin-file', newPin);
+    expect(JSON.parse(await custos('key', 'policy', 'get', created.keyId, '--json')).policy).toContain('"Sid":"Root"');
+    // A PIN the policy refuses, or the two options apart, are refused before anything is made.
+    const short = await file('short-pin', '12\n');
+    const refused = custos(
+      'key',
+      'create',
+      '--pin-policy',
+      '{"minLength":5,"maxLength":8,"format":"numeric","retryLimit":3}',
+      '--new-pin-file',
+      short,
+    );
+    expect(await failure(refused)).toMatchObject({ code: 'KEY_PIN_POLICY_VIOLATION' });
+    expect(await failure(custos('key', 'create', '--new-pin-file', newPin))).toBeInstanceOf(UsageError);
+  });
+
   it('an unreadable or malformed PIN file is a usage error, before any call', async () => {
     const input = await file('plain2.txt', 'x');
     const out = join(dir, 'x.bin');

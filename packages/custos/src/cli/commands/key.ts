@@ -17,6 +17,7 @@ import { addGlobalOptions, aliasName, collectKeyValue, integer, listAll, withKms
 import { type Column, printFields, printResult, printTable } from '../output.js';
 import { listAllAliases, registerKeyAlias } from './key-alias.js';
 import { registerKeyCertificate } from './key-certificate.js';
+import { addCreateSecretOptions, createSecretsOf, type CreateSecretOptions } from './key-create-options.js';
 import { registerKeyGrant } from './key-grant.js';
 import { registerKeyJwk } from './key-jwk.js';
 import { registerKeyImport } from './key-import.js';
@@ -26,7 +27,7 @@ import { registerKeySettings } from './key-settings.js';
 import { registerKeyTag } from './key-tag.js';
 import { serves } from '../serves.js';
 
-interface CreateOptions {
+interface CreateOptions extends CreateSecretOptions {
   spec?: KeySpec;
   usage?: KeyUsage;
   description?: string;
@@ -120,9 +121,11 @@ export function registerKey(program: Command): void {
       ).choices(PROTECTION_LEVELS),
     )
     .option('--tag <key=value>', 'tag (repeatable)', collectKeyValue);
-  addGlobalOptions(create).action((o: CreateOptions, cmd: Command) =>
+  addGlobalOptions(addCreateSecretOptions(create)).action((o: CreateOptions, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
-      const { keyMetadata } = await kms.createKey({
+      const secrets = createSecretsOf(o);
+      const { keyMetadata, puk } = await kms.createKey({
+        ...secrets,
         ...(o.spec && { keySpec: o.spec }),
         ...(o.usage && { keyUsage: o.usage }),
         ...(o.description !== undefined && { description: o.description }),
@@ -144,7 +147,12 @@ export function registerKey(program: Command): void {
           );
         }
       }
-      printResult(g.json, keyMetadata, printMetadata);
+      // The PUK of a PIN-protected key is shown here once, never again.
+      if (g.json) printResult(true, puk === undefined ? keyMetadata : { ...keyMetadata, puk }, printMetadata);
+      else {
+        printMetadata(keyMetadata);
+        if (puk !== undefined) process.stdout.write(`PUK (shown once; keep it offline): ${puk}\n`);
+      }
     }),
   );
 
