@@ -130,6 +130,38 @@ describe('custos --pin-file, in-process', () => {
     expect(await failure(custos('key', 'create', '--new-pin-file', newPin))).toBeInstanceOf(UsageError);
   });
 
+  it('key unblock: with the PUK (and a new PIN), or as an admin; a wrong PUK is KEY_PUK_INVALID', async () => {
+    const pin = await file('unblock-pin', '55555\n');
+    const policy = '{"minLength":5,"maxLength":8,"format":"numeric","retryLimit":2}';
+    const made = JSON.parse(await custos('key', 'create', '--json', '--pin-policy', policy, '--new-pin-file', pin)) as {
+      keyId: string;
+      puk: string;
+    };
+    const input = await file('plain4.txt', 'x');
+    const out = join(dir, 'x4.bin');
+    const wrong = await file('wrong-5', '11111\n');
+    const encrypt = (pinFile: string) =>
+      custos('encrypt', '--key', made.keyId, '--in', input, '--out', out, '--pin-file', pinFile);
+    const block = async () => {
+      for (let i = 0; i < 2; i++) await failure(encrypt(wrong));
+      expect(await failure(encrypt(pin))).toMatchObject({ code: 'KEY_PIN_BLOCKED' });
+    };
+    await block();
+    const wrongPuk = await file('wrong-puk', `${made.puk === '0'.repeat(20) ? '1'.repeat(20) : '0'.repeat(20)}\n`);
+    expect(await failure(custos('key', 'unblock', made.keyId, '--puk-file', wrongPuk))).toMatchObject({
+      code: 'KEY_PUK_INVALID',
+    });
+    const puk = await file('puk', `${made.puk}\n`);
+    const newPin = await file('new-pin-2', '24680\n');
+    expect(await custos('key', 'unblock', made.keyId, '--puk-file', puk, '--new-pin-file', newPin)).toMatch(/new PIN/);
+    await encrypt(newPin);
+    expect(await failure(custos('key', 'unblock', made.keyId, '--new-pin-file', newPin))).toBeInstanceOf(UsageError);
+    await failure(encrypt(wrong));
+    await failure(encrypt(wrong));
+    await custos('key', 'unblock', made.keyId); // the admin's token: no PUK needed
+    await encrypt(newPin);
+  });
+
   it('an unreadable or malformed PIN file is a usage error, before any call', async () => {
     const input = await file('plain2.txt', 'x');
     const out = join(dir, 'x.bin');

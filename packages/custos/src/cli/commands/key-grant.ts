@@ -3,6 +3,7 @@
 import { GRANT_OPERATIONS, type GrantConstraints, type GrantListEntry, type GrantOperation } from '@custos/contract';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { serves } from '../serves.js';
 import { addGlobalOptions, collectKeyValue, listAll, withKms } from '../options.js';
 import { printFields, printResult, printTable } from '../output.js';
 
@@ -43,8 +44,7 @@ function printGrants(grants: readonly GrantListEntry[]): void {
 export function registerKeyGrant(key: Command): void {
   const grant = key.command('grant').description('manage the grants of a key');
 
-  const create = grant
-    .command('create')
+  const create = serves(grant.command('create'), 'createGrant')
     .description('let a principal use a key for some operations; prints the grant id and a grant token')
     .argument('<key>', 'key id, ARN or alias')
     .requiredOption('--grantee <principal>', 'the grantee: a principal name or arn:aws:iam::<account>:user/<name>')
@@ -77,8 +77,7 @@ export function registerKeyGrant(key: Command): void {
     }),
   );
 
-  const list = grant
-    .command('list')
+  const list = serves(grant.command('list'), 'listGrants', 'listRetirableGrants')
     .description("list a key's grants, or with --retiring-principal the grants a principal may retire")
     .argument('[key]', 'key id, ARN or alias')
     .option('--grant-id <id>', 'only this grant')
@@ -114,8 +113,7 @@ export function registerKeyGrant(key: Command): void {
     },
   );
 
-  const retire = grant
-    .command('retire')
+  const retire = serves(grant.command('retire'), 'retireGrant')
     .description('retire a grant, named by its token or by key and grant id')
     .argument('[key]', 'key id, ARN or alias (with --grant-id)')
     .option('--grant-token <token>', 'the grant token CreateGrant returned')
@@ -135,8 +133,7 @@ export function registerKeyGrant(key: Command): void {
     },
   );
 
-  const revoke = grant
-    .command('revoke')
+  const revoke = serves(grant.command('revoke'), 'revokeGrant')
     .description('revoke a grant of a key')
     .argument('<key>', 'key id, ARN or alias')
     .argument('<grantId>', 'the grant id');

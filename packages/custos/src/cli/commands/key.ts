@@ -25,6 +25,7 @@ import { registerKeyPolicy } from './key-policy.js';
 import { registerKeyRotation } from './key-rotation.js';
 import { registerKeySettings } from './key-settings.js';
 import { registerKeyTag } from './key-tag.js';
+import { registerKeyUnblock } from './key-unblock.js';
 import { serves } from '../serves.js';
 
 interface CreateOptions extends CreateSecretOptions {
@@ -244,4 +245,5 @@ export function registerKey(program: Command): void {
   registerKeyImport(key);
   registerKeyPolicy(key);
   registerKeyGrant(key);
+  registerKeyUnblock(key);
 }
