@@ -307,16 +307,22 @@ export function describeGrantsContract(name: string, make: () => Promise<GrantsU
       await kms.revokeGrant({ keyId: doomed, grantId: g.grantId });
     });
 
-    it('a key user may not create grants (a management right); a grantee given CreateGrant may', async () => {
+    it('a key user may not create grants (a management right); a grantee given CreateGrant may, within its grant', async () => {
       const keyId = await aes();
       await expectKmsError(
         keyUser.createGrant({ keyId, granteePrincipal: 'x', operations: ['Encrypt'] }),
         'ACCESS_DENIED',
         AccessDeniedError,
       );
-      await kms.createGrant({ keyId, granteePrincipal: who('grantee'), operations: ['CreateGrant'] });
+      await kms.createGrant({ keyId, granteePrincipal: who('grantee'), operations: ['CreateGrant', 'Encrypt'] });
       await grantee.createGrant({ keyId, granteePrincipal: who('stranger'), operations: ['Encrypt'] });
       await stranger.encrypt({ keyId, plaintext: utf8('x') });
+      // No more than it holds (AWS): Decrypt is not in the grantee's grant.
+      await expectKmsError(
+        grantee.createGrant({ keyId, granteePrincipal: who('stranger'), operations: ['Decrypt'] }),
+        'ACCESS_DENIED',
+        AccessDeniedError,
+      );
     });
   });
 }
