@@ -85,7 +85,9 @@ describe('keyrings: uploaded certificates', () => {
   it("a partner's certificate: KeyringEncrypt uses it, and the partner decrypts with its own private key", async () => {
     const partner = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const spki = new Uint8Array(partner.publicKey.export({ type: 'spki', format: 'der' }));
-    const certificate = await outsideCertificate({ subject: 'CN=partner', publicKey: spki, ca: false });
+    // Valid for a year: a certificate within BASE's 30 pre-expiry days is not current, and encryption would use a
+    // Base key of Custos's own instead.
+    const certificate = await outsideCertificate({ subject: 'CN=partner', publicKey: spki, ca: false, toDays: 365 });
     const ring = { applicationId: 'RESIDENT', referenceId: 'partner-1' };
     await t.kms.uploadPartnerCertificate({ ...ring, certificate: certificate.pem });
     await t.kms.uploadPartnerCertificate({ ...ring, certificate: certificate.pem }); // again: nothing new
