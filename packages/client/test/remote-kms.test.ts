@@ -467,6 +467,8 @@ describe('RemoteKms retries', () => {
         'uploadPartnerCertificate',
         'keyringEncrypt',
         'keyringDecrypt',
+        // Batches: only cryptographic operations, each safe to repeat.
+        'batch',
       ].sort(),
     );
   });

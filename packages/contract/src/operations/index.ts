@@ -89,6 +89,7 @@ export * from './delete-custom-key-store.js';
 export * from './describe-custom-key-stores.js';
 export * from './disconnect-custom-key-store.js';
 export * from './update-custom-key-store.js';
+export * from './batch.js';
 export * from './list-keyring-policies.js';
 export * from './get-keyring-policy.js';
 export * from './put-keyring-policy.js';
@@ -216,6 +217,8 @@ import { retireGrantOperation } from './retire-grant.js';
 import { revokeGrantOperation } from './revoke-grant.js';
 // Key PINs (key-pins)
 import { unblockKeyPinOperation } from './unblock-key-pin.js';
+// Batches (batch)
+import { batchOperation } from './batch.js';
 
 /**
  * Every `Kms` method (except `close`) by method name: its row (wire name, schemas, route, retry safety, AWS). The
@@ -491,6 +494,11 @@ export const OPERATIONS = operationTable({
 
   /** Resets a PIN-protected key's failure counter: an admin without a PUK, a key user with the key's PUK (and a new PIN). */
   unblockKeyPin: unblockKeyPinOperation,
+
+  // Batches (batch)
+
+  /** Up to 1,000 cryptographic calls (encrypt, decrypt, re-encrypt, data keys, sign, verify, MACs) in one request, each with its own result or error. */
+  batch: batchOperation,
 });
 
 /** A `Kms` method name that is an operation: `'createKey' | 'encrypt' | ...`. */

@@ -7,6 +7,7 @@ import { CustosCommand } from './custos-command.js';
 import { registerAccessKey } from './commands/access-key.js';
 import { registerAttestation } from './commands/attestation.js';
 import { registerAudit } from './commands/audit.js';
+import { registerBatch } from './commands/batch.js';
 import { registerDataKey } from './commands/data-key.js';
 import { registerDecrypt } from './commands/decrypt.js';
 import { registerEncrypt } from './commands/encrypt.js';
@@ -80,6 +81,7 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
   registerDerive(program);
   registerJoseKeys(program);
   registerKeyring(program);
+  registerBatch(program);
   return program;
 }
 

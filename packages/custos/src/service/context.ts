@@ -1,7 +1,7 @@
 // What every operation is handed: the store, the root of trust, the clock and the settings,
 // plus the per-call caller and audit slot. Must not import api.
 import type { KeyObject } from 'node:crypto';
-import type { Caller } from '@custos/contract';
+import type { BatchItem, BatchResult, Caller } from '@custos/contract';
 import type { GrantView } from './authz/grants-source.js';
 import type { RootOfTrust } from '../keystore/root-of-trust.js';
 import type { HsmTokens } from './hsm/tokens.js';
@@ -78,6 +78,11 @@ export interface ServiceContext extends BaseServiceContext {
   readonly followKey: () => Promise<Uint8Array>;
   /** The key of audit receipts: the same derived key (its own MAC label, audit/receipts.ts). Never logged. */
   readonly receiptKey: () => Promise<Uint8Array>;
+  /**
+   * Runs a Batch call's items, each as its own operation for the call's caller, and commits their audit records
+   * with the call's own (which it marks written): the results, in order, once all are durable (service/batch.ts).
+   */
+  readonly runBatch: (ctx: OpContext, items: readonly BatchItem[]) => Promise<BatchResult[]>;
 }
 
 /** What an operation reports for its audit record (the wrapper writes it). */

@@ -1,7 +1,7 @@
 // defineOperation: an operation's service definition (who may call it, in which key states, its handler), typed from
 // the contract row it serves. Must not import api or store.
 import { ValidationError, type ContractOperation } from '@custos/contract';
-import type { Static } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { OpContext } from './context.js';
 import type { OperationRule } from './lifecycle.js';
@@ -40,7 +40,8 @@ type RefuseAnyInput<H extends (ctx: OpContext, input: never) => unknown> = 0 ext
 /**
  * Defines a Kms operation from its contract row: `rule` says who may call it and in which key states (checked by
  * KeyService and by `loadKey`, which reads it from `ctx.operation`), `handler` does the work. The input is checked
- * against the row's request schema (compiled once, here) before the handler runs.
+ * against the row's request schema (compiled once, here) before the handler runs — or against `options.validate`,
+ * a looser schema, for an operation whose parts are checked one by one later (Batch: each item by its own operation).
  *
  * @example
  * export const describeKey = defineOperation(describeKeyOperation, { access: 'read', states: ANY }, async (ctx, input) => {
@@ -52,8 +53,9 @@ export function defineOperation<Row extends ContractOperation, H extends Handler
   row: Row,
   rule: OperationRule,
   handler: H & RefuseAnyInput<H>,
+  options: { readonly validate?: TSchema } = {},
 ): ServiceOperation<Row> {
-  const checker = TypeCompiler.Compile(row.request);
+  const checker = TypeCompiler.Compile(options.validate ?? row.request);
   const name = row.name;
   function validate(input: unknown): asserts input is Static<Row['request']> {
     if (checker.Check(input)) return;

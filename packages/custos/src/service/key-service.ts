@@ -7,11 +7,14 @@ import {
   KmsError,
   UnavailableError,
   type AuditOutcome,
+  type BatchItem,
+  type BatchResult,
   type Caller,
   type ContractOperation,
 } from '@custos/contract';
 import type { Static } from '@sinclair/typebox';
 import { appendBatch } from './audit/audit-log.js';
+import { runBatchItems, type ItemExecutor } from './batch.js';
 import { deriveChainKey } from './audit/audit-keys.js';
 import { deriveCursorKey } from './audit/follow-cursor.js';
 import { AuditWriter } from './audit/group-commit.js';
@@ -56,6 +59,7 @@ export class KeyService {
       chainKey,
       followKey,
       receiptKey: followKey,
+      runBatch: (ctx, items) => this.#runBatch(ctx, items),
     };
     // Other nodes' changes (PostgreSQL): drop the key, or everything when the listener may have missed some.
     this.#unsubscribe = base.store.onKeyChange((keyId) => {
@@ -97,8 +101,16 @@ export class KeyService {
     return this.#execute(operation, input, caller);
   }
 
-  /** The only way into the service layer: authorise, validate, handle, audit, convert errors. */
-  async #execute<In, Out>(operation: Runnable<In, Out>, input: unknown, caller: Caller): Promise<Out> {
+  /**
+   * The only way into the service layer: authorise, validate, handle, audit, convert errors. With `collect` (a
+   * batch item), the call's record goes to `collect` instead of the audit writer: the batch commits it.
+   */
+  async #execute<In, Out>(
+    operation: Runnable<In, Out>,
+    input: unknown,
+    caller: Caller,
+    collect?: (entry: AuditEntry) => void,
+  ): Promise<Out> {
     const requestId = caller.requestId ?? randomUUID();
     const audit: AuditSlot = { keyId: null, keyVersion: null, details: null, written: false, committed: null };
     // The service context as prototype, not copied: an object spread with extra fields costs microseconds per call.
@@ -119,7 +131,9 @@ export class KeyService {
       if (operation.states !== null && ctx.authz.keysAuthorized === 0 && !ctx.authz.withoutKey)
         throw new InternalError(`${operation.name} finished without authorising its key`);
       // A change committed its record with it (ctx.transaction); everything else goes through group commit.
-      if (caller.onReceipt) {
+      if (collect) {
+        if (!audit.written) collect(auditEntry(ctx, 'allowed', null));
+      } else if (caller.onReceipt) {
         if (!audit.written) audit.committed = await this.#writeAllowed(ctx);
       } else if (!audit.written) await this.writeAudit(ctx, 'allowed', null);
     } catch (error) {
@@ -131,8 +145,13 @@ export class KeyService {
       const kmsError = this.toKmsError(error, operation.name, requestId);
       if (kmsError.code === 'ACCESS_DENIED' && audit.keyId === null)
         audit.keyId = namedKeyId(input, this.context.config);
+      const outcome = kmsError.code === 'ACCESS_DENIED' ? 'denied' : 'failed';
+      if (collect) {
+        collect(auditEntry(ctx, outcome, kmsError.code));
+        throw kmsError;
+      }
       try {
-        await this.writeAudit(ctx, kmsError.code === 'ACCESS_DENIED' ? 'denied' : 'failed', kmsError.code);
+        await this.writeAudit(ctx, outcome, kmsError.code);
       } catch (auditError) {
         // Thrown or rejected alike: the caller gets the operation's own error, the log gets the audit's.
         this.context.logger.error({ err: auditError, requestId, operation: operation.name }, 'audit write failed');
@@ -146,6 +165,26 @@ export class KeyService {
       caller.onReceipt(issueReceipt(await ctx.receiptKey(), statement));
     }
     return result;
+  }
+
+  /**
+   * ServiceContext.runBatch: the items, each through #execute as its own operation, then their records and the batch
+   * call's own committed in one audit transaction; the call's record is then written (and its receipt covers all).
+   */
+  async #runBatch(ctx: OpContext, items: readonly BatchItem[]): Promise<BatchResult[]> {
+    const execute: ItemExecutor = (operation, input, caller, collect) =>
+      this.#execute(operation, input, caller, collect);
+    const { results, entries } = await runBatchItems(execute, items, ctx.caller);
+    const failed = results.reduce((n, result) => (result.error ? n + 1 : n), 0);
+    ctx.audit.details = { ...ctx.audit.details, items: items.length, failed };
+    const own = auditEntry(ctx, 'allowed', null);
+    const queued = ctx.auditWriter.enqueueTogether([own, ...entries]);
+    const batch = await queued.committed;
+    const hash = batch.hashes[queued.index];
+    if (hash === undefined) throw new InternalError('the audit batch has no hash for a record it committed');
+    ctx.audit.written = true;
+    ctx.audit.committed = { seq: batch.firstSeq + queued.index, hash, time: own.time.getTime() };
+    return results;
   }
 
   /** The call's 'allowed' record through group commit, and where it went (for its receipt). */

@@ -59,6 +59,18 @@ export class AuditWriter {
     return { committed: batch.committed, index };
   }
 
+  /**
+   * Queues `entries` in a batch of their own, however many (a Batch call's records), so that one transaction commits
+   * them all; tells where the first is. Records queued after may join that batch.
+   */
+  enqueueTogether(entries: readonly AuditEntry[]): QueuedRecord {
+    const batch = newBatch();
+    batch.entries.push(...entries);
+    this.#queue.push(batch);
+    this.#flushing ??= this.#flushSoon();
+    return { committed: batch.committed, index: 0 };
+  }
+
   /** Waits until every queued record is written. */
   async drain(): Promise<void> {
     while (this.#flushing) await this.#flushing;

@@ -14,6 +14,7 @@ import { listGrants } from './list-grants.js';
 import { listRetirableGrants } from './list-retirable-grants.js';
 import { retireGrant } from './retire-grant.js';
 import { revokeGrant } from './revoke-grant.js';
+import { batch } from './batch.js';
 import { cancelKeyDeletion } from './cancel-key-deletion.js';
 import { createAccessKey } from './create-access-key.js';
 import { createAlias } from './create-alias.js';
@@ -222,4 +223,6 @@ export const SERVICE_OPERATIONS = {
   keyringDecrypt,
   // Key PINs (key-pins)
   unblockKeyPin,
+  // Batches (batch)
+  batch,
 } as const satisfies ServiceOperations;
