@@ -236,6 +236,7 @@ describe('audit: one record per call', () => {
     getAuditPublicKey: async () => ({ input: {}, keyId: null }),
     createToken: async () => ({ input: { roles: ['key-user'], description: 'audited' }, keyId: null }),
     listTokens: async () => ({ input: {}, keyId: null }),
+    whoAmI: async () => ({ input: {}, keyId: null }),
     revokeToken: async () => {
       const { tokenId } = await t.kms.createToken({ roles: ['key-user'] });
       return { input: { tokenId }, keyId: null };
