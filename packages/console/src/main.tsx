@@ -4,6 +4,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './style.css';
+import { installBufferShim } from './buffer-shim.js';
 import { resume, signIn, signOut, type Session } from './session.js';
 import { ErrorBox, Field, PageTitle } from './ui.js';
 import { KeysPage } from './pages/keys.js';
@@ -171,5 +172,6 @@ function App() {
   );
 }
 
+installBufferShim();
 const root = document.getElementById('app');
 if (root) render(<App />, root);
