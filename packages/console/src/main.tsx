@@ -56,7 +56,9 @@ function SignIn({ onSession }: { onSession: (s: Session) => void }) {
             autoComplete="off"
             required
             value={token}
-            onInput={(e) => setToken(e.currentTarget.value)}
+            onInput={(e) => {
+              setToken(e.currentTarget.value);
+            }}
           />
         </Field>
         <button type="submit" disabled={busy}>
@@ -73,9 +75,9 @@ function NoRole({ session }: { session: Session }) {
     <section>
       <PageTitle>No role</PageTitle>
       <p role="status">
-        You are signed in as <strong>{session.me.principal}</strong>, but this token has no role. It may still use
-        what key policies and grants give it, but the console has nothing to show. Ask an administrator for a token
-        with a role (admin, key-admin, key-user or monitor).
+        You are signed in as <strong>{session.me.principal}</strong>, but this token has no role. It may still use what
+        key policies and grants give it, but the console has nothing to show. Ask an administrator for a token with a
+        role (admin, key-admin, key-user or monitor).
       </p>
     </section>
   );
@@ -95,7 +97,8 @@ function Page({ session, route }: { session: Session; route: string }) {
   const [head = 'keys', ...rest] = route.split('/');
   const [name = '', query = ''] = head.split('?');
   const params = new URLSearchParams(query);
-  if (name === 'keys' && rest.length > 0) return <KeyDetailPage session={session} keyId={decodeURIComponent(rest.join('/'))} />;
+  if (name === 'keys' && rest.length > 0)
+    return <KeyDetailPage session={session} keyId={decodeURIComponent(rest.join('/'))} />;
   const entry = NAV.find((n) => n.path === name);
   if (entry && !session.may(entry.needs)) return <NotPermitted needs={entry.needs} />;
   switch (name) {
@@ -130,7 +133,9 @@ function App() {
       requestAnimationFrame(() => document.getElementById('page-title')?.focus());
     };
     window.addEventListener('hashchange', onHash);
-    return () => window.removeEventListener('hashchange', onHash);
+    return () => {
+      window.removeEventListener('hashchange', onHash);
+    };
   }, []);
   if (resuming) return <p role="status">Loading…</p>;
   if (!session) return <SignIn onSession={setSession} />;

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 
 /** `CODE: message` for a KmsError, the message for anything else. */
-export function errorText(error: unknown): string {
+function errorText(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
@@ -27,7 +27,7 @@ export function StateBadge({ state }: { state: string }) {
   const symbol: Record<string, string> = {
     Enabled: '●',
     Disabled: '○',
-    PendingDeletion: '⌛',
+    PendingDeletion: '!',
     PendingImport: '…',
     Destroyed: '✕',
     allowed: '✓',
@@ -50,7 +50,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
       class="secondary"
       aria-label={label}
       onClick={() => {
-        void navigator.clipboard?.writeText(text).then(() => {
+        void navigator.clipboard.writeText(text).then(() => {
           setDone(true);
         });
       }}
@@ -71,7 +71,12 @@ export function Field({ label, children, hint }: { label: string; children: Comp
 }
 
 export function when(date: Date | undefined): string {
-  return date ? date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
+  return date
+    ? date
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z')
+    : '';
 }
 
 export function toBase64(bytes: Uint8Array): string {
@@ -108,7 +113,13 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | undefi
       live = false;
     };
   }, [...deps, tick]);
-  return [value, error, () => setTick((t) => t + 1)];
+  return [
+    value,
+    error,
+    () => {
+      setTick((t) => t + 1);
+    },
+  ];
 }
 
 /** The page's heading, focused on navigation so keyboard and screen-reader users land on it. */

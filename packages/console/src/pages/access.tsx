@@ -28,7 +28,9 @@ function RolesPicker({ roles, setRoles }: { roles: Role[]; setRoles: (r: Role[])
             type="checkbox"
             name={`role-${r}`}
             checked={roles.includes(r)}
-            onChange={(e) => setRoles(e.currentTarget.checked ? [...roles, r] : roles.filter((x) => x !== r))}
+            onChange={(e) => {
+              setRoles(e.currentTarget.checked ? [...roles, r] : roles.filter((x) => x !== r));
+            }}
           />
           {r}
         </label>
@@ -61,7 +63,13 @@ function Tokens({ session }: { session: Session }) {
       >
         <RolesPicker roles={roles} setRoles={setRoles} />
         <Field label="Token description">
-          <input name="tokenDescription" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+          <input
+            name="tokenDescription"
+            value={description}
+            onInput={(e) => {
+              setDescription(e.currentTarget.value);
+            }}
+          />
         </Field>
         <button type="submit">Create token</button>
       </form>
@@ -95,7 +103,9 @@ function Tokens({ session }: { session: Session }) {
                       type="button"
                       class="danger"
                       aria-label={`Revoke token ${t.tokenId}`}
-                      onClick={() => kms.revokeToken({ tokenId: t.tokenId }).then(reload, setError)}
+                      onClick={() => {
+                        kms.revokeToken({ tokenId: t.tokenId }).then(reload, setError);
+                      }}
                     >
                       Revoke
                     </button>
@@ -161,7 +171,9 @@ function AccessKeys({ session }: { session: Session }) {
                       type="button"
                       class="danger"
                       aria-label={`Revoke access key ${k.accessKeyId}`}
-                      onClick={() => kms.revokeAccessKey({ accessKeyId: k.accessKeyId }).then(reload, setError)}
+                      onClick={() => {
+                        kms.revokeAccessKey({ accessKeyId: k.accessKeyId }).then(reload, setError);
+                      }}
                     >
                       Revoke
                     </button>

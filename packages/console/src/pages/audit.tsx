@@ -16,7 +16,9 @@ function download(name: string, value: unknown): void {
   a.href = url;
   a.download = name;
   a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  setTimeout(() => {
+    URL.revokeObjectURL(url);
+  }, 1000);
 }
 
 export function AuditPage({ session, keyId: initialKey }: { session: Session; keyId: string }) {
@@ -41,7 +43,9 @@ export function AuditPage({ session, keyId: initialKey }: { session: Session; ke
 
   useEffect(() => {
     setError(undefined);
-    kms.listAuditRecords({ last: LOADED, ...(keyId !== '' && { keyId }) }).then((r) => setRecords(r.records), setError);
+    kms.listAuditRecords({ last: LOADED, ...(keyId !== '' && { keyId }) }).then((r) => {
+      setRecords(r.records);
+    }, setError);
   }, [keyId]);
 
   useEffect(() => {
@@ -101,17 +105,41 @@ export function AuditPage({ session, keyId: initialKey }: { session: Session; ke
         }}
       >
         <Field label="Key">
-          <input name="keyId" value={keyInput} onInput={(e) => setKeyInput(e.currentTarget.value)} />
+          <input
+            name="keyId"
+            value={keyInput}
+            onInput={(e) => {
+              setKeyInput(e.currentTarget.value);
+            }}
+          />
         </Field>
         <button type="submit">Load</button>
         <Field label="Principal">
-          <input name="principal" value={principal} onInput={(e) => setPrincipal(e.currentTarget.value)} />
+          <input
+            name="principal"
+            value={principal}
+            onInput={(e) => {
+              setPrincipal(e.currentTarget.value);
+            }}
+          />
         </Field>
         <Field label="Operation">
-          <input name="operation" value={operation} onInput={(e) => setOperation(e.currentTarget.value)} />
+          <input
+            name="operation"
+            value={operation}
+            onInput={(e) => {
+              setOperation(e.currentTarget.value);
+            }}
+          />
         </Field>
         <Field label="Outcome">
-          <select name="outcome" value={outcome} onChange={(e) => setOutcome(e.currentTarget.value)}>
+          <select
+            name="outcome"
+            value={outcome}
+            onChange={(e) => {
+              setOutcome(e.currentTarget.value);
+            }}
+          >
             <option value="">any</option>
             <option value="allowed">allowed</option>
             <option value="denied">denied</option>
@@ -119,16 +147,43 @@ export function AuditPage({ session, keyId: initialKey }: { session: Session; ke
           </select>
         </Field>
         <Field label="From">
-          <input name="from" type="datetime-local" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+          <input
+            name="from"
+            type="datetime-local"
+            value={from}
+            onInput={(e) => {
+              setFrom(e.currentTarget.value);
+            }}
+          />
         </Field>
         <Field label="To">
-          <input name="to" type="datetime-local" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+          <input
+            name="to"
+            type="datetime-local"
+            value={to}
+            onInput={(e) => {
+              setTo(e.currentTarget.value);
+            }}
+          />
         </Field>
         <label class="check">
-          <input type="checkbox" name="follow" checked={follow} onChange={(e) => setFollow(e.currentTarget.checked)} />
+          <input
+            type="checkbox"
+            name="follow"
+            checked={follow}
+            onChange={(e) => {
+              setFollow(e.currentTarget.checked);
+            }}
+          />
           Live follow
         </label>
-        <button type="button" class="secondary" onClick={() => download('custos-audit.json', shown)}>
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => {
+            download('custos-audit.json', shown);
+          }}
+        >
           Export shown (JSON)
         </button>
         {session.may('ExportAuditRecords') && (
@@ -136,7 +191,9 @@ export function AuditPage({ session, keyId: initialKey }: { session: Session; ke
             type="button"
             class="secondary"
             onClick={() => {
-              kms.exportAuditRecords({ before: new Date() }).then((r) => download('custos-audit-export.json', r), setError);
+              kms.exportAuditRecords({ before: new Date() }).then((r) => {
+                download('custos-audit-export.json', r);
+              }, setError);
             }}
           >
             Export verifiable

@@ -84,32 +84,79 @@ export function CreateKeyPage({ session }: { session: Session }) {
           </select>
         </Field>
         <Field label="Key spec" hint="only the specs that allow the chosen usage">
-          <select name="keySpec" value={spec} onChange={(e) => setSpec(e.currentTarget.value as KeySpec)}>
+          <select
+            name="keySpec"
+            value={spec}
+            onChange={(e) => {
+              setSpec(e.currentTarget.value as KeySpec);
+            }}
+          >
             {specs.map((s) => (
               <option value={s}>{s}</option>
             ))}
           </select>
         </Field>
         <Field label="Alias" hint="alias/<name>, optional">
-          <input name="alias" placeholder="alias/orders" value={alias} onInput={(e) => setAlias(e.currentTarget.value)} />
+          <input
+            name="alias"
+            placeholder="alias/orders"
+            value={alias}
+            onInput={(e) => {
+              setAlias(e.currentTarget.value);
+            }}
+          />
         </Field>
         <Field label="Description">
-          <input name="description" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+          <input
+            name="description"
+            value={description}
+            onInput={(e) => {
+              setDescription(e.currentTarget.value);
+            }}
+          />
         </Field>
         <Field label="Tags" hint="key=value, separated by commas or lines">
-          <textarea name="tags" rows={2} value={tags} onInput={(e) => setTags(e.currentTarget.value)} />
+          <textarea
+            name="tags"
+            rows={2}
+            value={tags}
+            onInput={(e) => {
+              setTags(e.currentTarget.value);
+            }}
+          />
         </Field>
         <fieldset>
           <legend>Constraints (optional)</legend>
           <Field label="Most uses">
-            <input name="maxUses" type="number" min="1" value={maxUses} onInput={(e) => setMaxUses(e.currentTarget.value)} />
+            <input
+              name="maxUses"
+              type="number"
+              min="1"
+              value={maxUses}
+              onInput={(e) => {
+                setMaxUses(e.currentTarget.value);
+              }}
+            />
           </Field>
           <Field label="Not after">
-            <input name="notAfter" type="datetime-local" value={notAfter} onInput={(e) => setNotAfter(e.currentTarget.value)} />
+            <input
+              name="notAfter"
+              type="datetime-local"
+              value={notAfter}
+              onInput={(e) => {
+                setNotAfter(e.currentTarget.value);
+              }}
+            />
           </Field>
         </fieldset>
         <Field label="Protection level" hint="HSM needs a PKCS#11 root of trust">
-          <select name="protectionLevel" value={protection} onChange={(e) => setProtection(e.currentTarget.value as '' | ProtectionLevel)}>
+          <select
+            name="protectionLevel"
+            value={protection}
+            onChange={(e) => {
+              setProtection(e.currentTarget.value as '' | ProtectionLevel);
+            }}
+          >
             <option value="">server default</option>
             <option value="SOFTWARE">SOFTWARE</option>
             <option value="HSM">HSM</option>

@@ -68,7 +68,9 @@ function Actions({ session, meta, reload }: { session: Session; meta: KeyMetadat
         setConfirm('');
         reload();
       },
-      (e: unknown) => setError(e),
+      (e: unknown) => {
+        setError(e);
+      },
     );
   };
   const state = meta.keyState;
@@ -106,7 +108,13 @@ function Actions({ session, meta, reload }: { session: Session; meta: KeyMetadat
           }}
         >
           <Field label="Description">
-            <input name="description" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+            <input
+              name="description"
+              value={description}
+              onInput={(e) => {
+                setDescription(e.currentTarget.value);
+              }}
+            />
           </Field>
           <button type="submit">Update description</button>
         </form>
@@ -124,10 +132,26 @@ function Actions({ session, meta, reload }: { session: Session; meta: KeyMetadat
           }}
         >
           <Field label="Deletion window (days)">
-            <input name="days" type="number" min="1" max="30" value={days} onInput={(e) => setDays(e.currentTarget.value)} />
+            <input
+              name="days"
+              type="number"
+              min="1"
+              max="30"
+              value={days}
+              onInput={(e) => {
+                setDays(e.currentTarget.value);
+              }}
+            />
           </Field>
           <Field label={`Type the key id to confirm deletion`}>
-            <input name="confirm" autoComplete="off" value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} />
+            <input
+              name="confirm"
+              autoComplete="off"
+              value={confirm}
+              onInput={(e) => {
+                setConfirm(e.currentTarget.value);
+              }}
+            />
           </Field>
           <button type="submit" class="danger" disabled={confirm !== keyId}>
             Schedule deletion

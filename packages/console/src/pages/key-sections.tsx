@@ -12,7 +12,7 @@ export function Versions({ session, keyId }: { session: Session; keyId: string }
     <section aria-labelledby="versions-h">
       <h2 id="versions-h">Versions</h2>
       <ErrorBox error={error} />
-      {data && data.rotations.length === 0 && <p>Never rotated: one version.</p>}
+      {data?.rotations.length === 0 && <p>Never rotated: one version.</p>}
       {data && data.rotations.length > 0 && (
         <table>
           <thead>
@@ -63,7 +63,9 @@ export function AliasesAndTags({ session, meta }: { session: Session; meta: KeyM
                 type="button"
                 class="link"
                 aria-label={`Delete alias ${a.aliasName}`}
-                onClick={() => act(() => kms.deleteAlias({ aliasName: a.aliasName }), reloadAliases)}
+                onClick={() => {
+                  act(() => kms.deleteAlias({ aliasName: a.aliasName }), reloadAliases);
+                }}
               >
                 ✕
               </button>
@@ -76,14 +78,23 @@ export function AliasesAndTags({ session, meta }: { session: Session; meta: KeyM
           class="inline"
           onSubmit={(e) => {
             e.preventDefault();
-            act(() => kms.createAlias({ aliasName: alias, targetKeyId: keyId }), () => {
-              setAlias('alias/');
-              reloadAliases();
-            });
+            act(
+              () => kms.createAlias({ aliasName: alias, targetKeyId: keyId }),
+              () => {
+                setAlias('alias/');
+                reloadAliases();
+              },
+            );
           }}
         >
           <Field label="New alias">
-            <input name="alias" value={alias} onInput={(e) => setAlias(e.currentTarget.value)} />
+            <input
+              name="alias"
+              value={alias}
+              onInput={(e) => {
+                setAlias(e.currentTarget.value);
+              }}
+            />
           </Field>
           <button type="submit">Add alias</button>
         </form>
@@ -97,7 +108,9 @@ export function AliasesAndTags({ session, meta }: { session: Session; meta: KeyM
                 type="button"
                 class="link"
                 aria-label={`Remove tag ${t.tagKey}`}
-                onClick={() => act(() => kms.untagResource({ keyId, tagKeys: [t.tagKey] }), reloadTags)}
+                onClick={() => {
+                  act(() => kms.untagResource({ keyId, tagKeys: [t.tagKey] }), reloadTags);
+                }}
               >
                 ✕
               </button>
@@ -110,18 +123,34 @@ export function AliasesAndTags({ session, meta }: { session: Session; meta: KeyM
           class="inline"
           onSubmit={(e) => {
             e.preventDefault();
-            act(() => kms.tagResource({ keyId, tags: [{ tagKey, tagValue }] }), () => {
-              setTagKey('');
-              setTagValue('');
-              reloadTags();
-            });
+            act(
+              () => kms.tagResource({ keyId, tags: [{ tagKey, tagValue }] }),
+              () => {
+                setTagKey('');
+                setTagValue('');
+                reloadTags();
+              },
+            );
           }}
         >
           <Field label="Tag key">
-            <input name="tagKey" required value={tagKey} onInput={(e) => setTagKey(e.currentTarget.value)} />
+            <input
+              name="tagKey"
+              required
+              value={tagKey}
+              onInput={(e) => {
+                setTagKey(e.currentTarget.value);
+              }}
+            />
           </Field>
           <Field label="Tag value">
-            <input name="tagValue" value={tagValue} onInput={(e) => setTagValue(e.currentTarget.value)} />
+            <input
+              name="tagValue"
+              value={tagValue}
+              onInput={(e) => {
+                setTagValue(e.currentTarget.value);
+              }}
+            />
           </Field>
           <button type="submit">Add tag</button>
         </form>
@@ -142,7 +171,11 @@ export function PublicKey({ session, meta }: { session: Session; meta: KeyMetada
     async () => (asymmetric && meta.currentKeyVersion > 0 ? session.kms.getPublicKey({ keyId }) : undefined),
     [keyId],
   );
-  const [cert] = useLoad(() => session.kms.getKeyCertificate({ keyId }).catch(() => undefined), [keyId]);
+  // A key with no certificate answers an error: nothing to show then.
+  const [cert] = useLoad(
+    async () => (asymmetric ? session.kms.getKeyCertificate({ keyId }).catch(() => undefined) : undefined),
+    [keyId],
+  );
   if (!asymmetric) return null;
   const pemText = pub ? pem(pub.publicKey) : '';
   const jwkText = pub ? JSON.stringify(pub.jwk, null, 2) : '';
@@ -183,10 +216,7 @@ export function PolicyAndGrants({ session, keyId }: { session: Session; keyId: s
     async () => (may('GetKeyPolicy') ? (await kms.getKeyPolicy({ keyId })).policy : undefined),
     [keyId],
   );
-  const [grants] = useLoad(
-    async () => (may('ListGrants') ? (await kms.listGrants({ keyId })).grants : []),
-    [keyId],
-  );
+  const [grants] = useLoad(async () => (may('ListGrants') ? (await kms.listGrants({ keyId })).grants : []), [keyId]);
   const [draft, setDraft] = useState<string | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [saved, setSaved] = useState(false);
@@ -265,7 +295,8 @@ export function PolicyAndGrants({ session, keyId }: { session: Session; keyId: s
 
 export function Usage({ session, keyId }: { session: Session; keyId: string }) {
   const [records, error] = useLoad(
-    async () => (session.may('ListAuditRecords') ? (await session.kms.listAuditRecords({ keyId, last: 20 })).records : undefined),
+    async () =>
+      session.may('ListAuditRecords') ? (await session.kms.listAuditRecords({ keyId, last: 20 })).records : undefined,
     [keyId],
   );
   if (records === undefined && error === undefined) return null;

@@ -70,7 +70,9 @@ export function KeyringsPage({ session }: { session: Session }) {
                     type="button"
                     class="secondary"
                     aria-expanded={open === p.applicationId}
-                    onClick={() => setOpen(open === p.applicationId ? undefined : p.applicationId)}
+                    onClick={() => {
+                      setOpen(open === p.applicationId ? undefined : p.applicationId);
+                    }}
                   >
                     {open === p.applicationId ? 'Hide keys' : 'Show keys'}
                   </button>

@@ -110,7 +110,14 @@ export function KeysPage({ session }: { session: Session }) {
         }}
       >
         <Field label="Search" hint="key id, alias/name, ARN, or tag key=value (this page)">
-          <input type="search" name="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
+          <input
+            type="search"
+            name="search"
+            value={search}
+            onInput={(e) => {
+              setSearch(e.currentTarget.value);
+            }}
+          />
         </Field>
         <button type="submit">Search</button>
         <Field label="Keyring (application id)">
@@ -124,7 +131,13 @@ export function KeysPage({ session }: { session: Session }) {
           />
         </Field>
         <Field label="State">
-          <select name="state" value={state} onChange={(e) => setState(e.currentTarget.value)}>
+          <select
+            name="state"
+            value={state}
+            onChange={(e) => {
+              setState(e.currentTarget.value);
+            }}
+          >
             <option value="">any</option>
             {['Enabled', 'Disabled', 'PendingDeletion', 'PendingImport', 'Destroyed'].map((s) => (
               <option value={s}>{s}</option>
@@ -132,7 +145,13 @@ export function KeysPage({ session }: { session: Session }) {
           </select>
         </Field>
         <Field label="Spec">
-          <select name="spec" value={spec} onChange={(e) => setSpec(e.currentTarget.value)}>
+          <select
+            name="spec"
+            value={spec}
+            onChange={(e) => {
+              setSpec(e.currentTarget.value);
+            }}
+          >
             <option value="">any</option>
             {distinct((r) => r.meta.keySpec).map((s) => (
               <option value={s}>{s}</option>
@@ -140,7 +159,13 @@ export function KeysPage({ session }: { session: Session }) {
           </select>
         </Field>
         <Field label="Usage">
-          <select name="usage" value={usage} onChange={(e) => setUsage(e.currentTarget.value)}>
+          <select
+            name="usage"
+            value={usage}
+            onChange={(e) => {
+              setUsage(e.currentTarget.value);
+            }}
+          >
             <option value="">any</option>
             {distinct((r) => r.meta.keyUsage).map((s) => (
               <option value={s}>{s}</option>
@@ -151,9 +176,7 @@ export function KeysPage({ session }: { session: Session }) {
       <ErrorBox error={error} />
       <div class="table-wrap">
         <table>
-          <caption>
-            {page === undefined ? 'Loading keys…' : `${rows.length} key(s) on this page`}
-          </caption>
+          <caption>{page === undefined ? 'Loading keys…' : `${rows.length} key(s) on this page`}</caption>
           <thead>
             <tr>
               {COLUMNS.map((c) => (
@@ -161,7 +184,9 @@ export function KeysPage({ session }: { session: Session }) {
                   <button
                     type="button"
                     class="link"
-                    onClick={() => setSort({ key: c.key, up: sort.key === c.key ? !sort.up : true })}
+                    onClick={() => {
+                      setSort({ key: c.key, up: sort.key === c.key ? !sort.up : true });
+                    }}
                   >
                     {c.label}
                     <span aria-hidden="true">{sort.key === c.key ? (sort.up ? ' ▲' : ' ▼') : ''}</span>
@@ -191,14 +216,22 @@ export function KeysPage({ session }: { session: Session }) {
         </table>
       </div>
       <nav class="pager" aria-label="Pages">
-        <button type="button" disabled={markers.length === 0} onClick={() => setMarkers(markers.slice(0, -1))}>
+        <button
+          type="button"
+          disabled={markers.length === 0}
+          onClick={() => {
+            setMarkers(markers.slice(0, -1));
+          }}
+        >
           Previous page
         </button>
         <span>Page {markers.length + 1}</span>
         <button
           type="button"
           disabled={page?.nextMarker === undefined}
-          onClick={() => page?.nextMarker !== undefined && setMarkers([...markers, page.nextMarker])}
+          onClick={() => {
+            if (page?.nextMarker !== undefined) setMarkers([...markers, page.nextMarker]);
+          }}
         >
           Next page
         </button>

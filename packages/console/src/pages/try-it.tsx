@@ -65,20 +65,40 @@ function Panel({ session, meta }: { session: Session; meta: KeyMetadata }) {
   return (
     <div class="stack">
       <Field label="Algorithm">
-        <select name="algorithm" value={algorithm} onChange={(e) => setAlgorithm(e.currentTarget.value)}>
+        <select
+          name="algorithm"
+          value={algorithm}
+          onChange={(e) => {
+            setAlgorithm(e.currentTarget.value);
+          }}
+        >
           {algorithms.map((a) => (
             <option value={a}>{a}</option>
           ))}
         </select>
       </Field>
       <Field label={meta.keyUsage === 'ENCRYPT_DECRYPT' ? 'Plaintext' : 'Message'}>
-        <textarea name="input" rows={3} value={input} onInput={(e) => setInput(e.currentTarget.value)} />
+        <textarea
+          name="input"
+          rows={3}
+          value={input}
+          onInput={(e) => {
+            setInput(e.currentTarget.value);
+          }}
+        />
       </Field>
       <button type="button" onClick={go(forward)}>
         {labels.forward}
       </button>
       <Field label={labels.out}>
-        <textarea name="output" rows={4} value={output} onInput={(e) => setOutput(e.currentTarget.value)} />
+        <textarea
+          name="output"
+          rows={4}
+          value={output}
+          onInput={(e) => {
+            setOutput(e.currentTarget.value);
+          }}
+        />
       </Field>
       {output !== '' && <CopyButton text={output} label={`Copy ${labels.out}`} />}
       <button type="button" onClick={go(back)} disabled={output === ''}>
@@ -108,7 +128,9 @@ export function TryItPage({ session, keyId: initial }: { session: Session; keyId
   const load = (id: string) => {
     setError(undefined);
     setMeta(undefined);
-    session.kms.describeKey({ keyId: id }).then((r) => setMeta(r.keyMetadata), setError);
+    session.kms.describeKey({ keyId: id }).then((r) => {
+      setMeta(r.keyMetadata);
+    }, setError);
   };
   useEffect(() => {
     if (initial !== '') load(initial);
@@ -124,7 +146,13 @@ export function TryItPage({ session, keyId: initial }: { session: Session; keyId
         }}
       >
         <Field label="Key" hint="key id, alias/name or ARN">
-          <input name="keyId" value={keyId} onInput={(e) => setKeyId(e.currentTarget.value)} />
+          <input
+            name="keyId"
+            value={keyId}
+            onInput={(e) => {
+              setKeyId(e.currentTarget.value);
+            }}
+          />
         </Field>
         <button type="submit">Choose key</button>
       </form>

@@ -5,11 +5,11 @@
 
 import { type Static, Type } from '@sinclair/typebox';
 import { contractOperation } from '../operation.js';
-import { RoleSchema } from '../schemas/common.js';
+import { RoleSchema, type EmptyObject } from '../schemas/common.js';
 
 /** WhoAmI request: nothing. */
 export const WhoAmIRequest = Type.Object({}, { additionalProperties: false });
-export type WhoAmIRequest = Static<typeof WhoAmIRequest>;
+export type WhoAmIRequest = EmptyObject;
 
 /** WhoAmI response. */
 export const WhoAmIResponse = Type.Object({

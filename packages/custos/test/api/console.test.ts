@@ -18,9 +18,17 @@ describe('GET /v1/whoami', () => {
   it('tells an admin who it is and that it may do everything', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v1/whoami', headers: bearer(t.admin) });
     expect(res.statusCode).toBe(200);
-    const me = res.json<{ principal: string; roles: string[]; access: string[]; operations: string[]; server: { version: string; node: string } }>();
+    const me = res.json<{
+      principal: string;
+      roles: string[];
+      access: string[];
+      operations: string[];
+      server: { version: string; node: string };
+    }>();
     expect(me.roles).toEqual(['admin']);
-    expect(me.access).toEqual(expect.arrayContaining(['manage', 'use', 'read', 'audit', 'tokens', 'monitor', 'export']));
+    expect(me.access).toEqual(
+      expect.arrayContaining(['manage', 'use', 'read', 'audit', 'tokens', 'monitor', 'export']),
+    );
     expect(me.operations).toEqual(expect.arrayContaining(['CreateKey', 'DisableKey', 'CreateToken', 'WhoAmI']));
     expect(me.server.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(me.server.node).toContain('/');
@@ -43,7 +51,11 @@ describe('GET /v1/whoami', () => {
   });
 
   it('refuses a wrong token with UNAUTHENTICATED; an answered call is audited', async () => {
-    expectError(await t.app.inject({ method: 'GET', url: '/v1/whoami', headers: bearer('cst_wrong') }), 401, 'UNAUTHENTICATED');
+    expectError(
+      await t.app.inject({ method: 'GET', url: '/v1/whoami', headers: bearer('cst_wrong') }),
+      401,
+      'UNAUTHENTICATED',
+    );
     const { records } = await t.kms.listAuditRecords({ last: 20 });
     expect(records.filter((r) => r.operation === 'WhoAmI' && r.outcome === 'allowed').length).toBeGreaterThanOrEqual(3);
   });

@@ -9,7 +9,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** Where the console is served. */
-export const CONSOLE_PREFIX = '/console';
+const CONSOLE_PREFIX = '/console';
 
 /** The built assets: packages/custos/console-dist (from dist/api/plugins/ as from src/api/plugins/). */
 const DEFAULT_ROOT = fileURLToPath(new URL('../../../console-dist/', import.meta.url));
@@ -74,7 +74,10 @@ export async function consolePlugin(app: FastifyInstance, options: ConsolePlugin
     schemaHide: true,
     // index.html must be fetched afresh (it names the hashed assets); the hashed assets may be cached for long.
     setHeaders: (reply, path) => {
-      void reply.header('cache-control', path.endsWith('index.html') ? 'no-store' : 'public, max-age=31536000, immutable');
+      void reply.header(
+        'cache-control',
+        path.endsWith('index.html') ? 'no-store' : 'public, max-age=31536000, immutable',
+      );
     },
   });
   app.get(CONSOLE_PREFIX, { schema: { hide: true } }, async (_request, reply) => reply.redirect(`${CONSOLE_PREFIX}/`));

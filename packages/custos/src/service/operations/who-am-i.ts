@@ -14,22 +14,26 @@ const VERSION = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-export const whoAmI = defineOperation(whoAmIOperation, { access: 'self', states: null }, async (ctx): Promise<WhoAmIResponse> => {
-  const granted = new Set<Access>(['self']);
-  for (const role of ctx.caller.roles) {
-    if (Object.hasOwn(ROLE_GRANTS, role)) for (const access of ROLE_GRANTS[role]) granted.add(access);
-  }
-  // Read when called, not when loaded: the registry imports this file.
-  const registry: readonly { readonly name: string; readonly access: Access }[] = Object.values(SERVICE_OPERATIONS);
-  const operations = registry
-    .filter((operation) => granted.has(operation.access))
-    .map((operation) => operation.name)
-    .sort();
-  return {
-    principal: ctx.caller.principal,
-    roles: [...ctx.caller.roles],
-    access: [...granted].filter((access) => access !== 'self').sort(),
-    operations,
-    server: { version: VERSION, node: `${hostname()}/${process.pid}` },
-  };
-});
+export const whoAmI = defineOperation(
+  whoAmIOperation,
+  { access: 'self', states: null },
+  async (ctx): Promise<WhoAmIResponse> => {
+    const granted = new Set<Access>(['self']);
+    for (const role of ctx.caller.roles) {
+      if (Object.hasOwn(ROLE_GRANTS, role)) for (const access of ROLE_GRANTS[role]) granted.add(access);
+    }
+    // Read when called, not when loaded: the registry imports this file.
+    const registry: readonly { readonly name: string; readonly access: Access }[] = Object.values(SERVICE_OPERATIONS);
+    const operations = registry
+      .filter((operation) => granted.has(operation.access))
+      .map((operation) => operation.name)
+      .sort();
+    return {
+      principal: ctx.caller.principal,
+      roles: [...ctx.caller.roles],
+      access: [...granted].filter((access) => access !== 'self').sort(),
+      operations,
+      server: { version: VERSION, node: `${hostname()}/${process.pid}` },
+    };
+  },
+);
