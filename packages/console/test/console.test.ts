@@ -197,7 +197,7 @@ describe.skipIf(!present)('the web console in Chromium', () => {
     await hasText(page.locator('.badge').first(), /Disabled/);
     const schedule = page.getByRole('button', { name: 'Schedule deletion' });
     expect(await schedule.isDisabled()).toBe(true);
-    await page.getByLabel('Type the key id to confirm deletion').fill(keyId);
+    await page.getByLabel('Type the key id or an alias to confirm deletion').fill(ALIAS);
     await schedule.click();
     await hasText(page.locator('.badge').first(), /PendingDeletion/);
     await shoot('key-detail');

@@ -1,6 +1,7 @@
 // Key detail: the key's metadata and constraints, and its actions (enable/disable, rotate, update description,
-// schedule and cancel deletion with a typed confirmation), shown only when the caller's roles permit them. The
-// versions, aliases, tags, policy, grants, public key, certificate and usage are in key-sections.tsx.
+// schedule and cancel deletion with a typed confirmation of the key id or an alias), shown only when the caller's
+// roles permit them. The versions, aliases, tags, policy, grants, public key, certificate and usage are in
+// key-sections.tsx.
 import type { KeyMetadata } from '@custos/client';
 import { useState } from 'preact/hooks';
 import type { Session } from '../session.js';
@@ -59,6 +60,8 @@ function Actions({ session, meta, reload }: { session: Session; meta: KeyMetadat
   const [days, setDays] = useState('7');
   const [confirm, setConfirm] = useState('');
   const keyId = meta.keyId;
+  const [aliases] = useLoad(async () => (await kms.listAliases({ keyId })).aliases.map((a) => a.aliasName), [keyId]);
+  const confirmed = confirm === keyId || (aliases ?? []).includes(confirm);
   const run = (what: string, action: () => Promise<unknown>) => () => {
     setError(undefined);
     setNotice('');
@@ -124,8 +127,8 @@ function Actions({ session, meta, reload }: { session: Session; meta: KeyMetadat
           class="inline danger-zone"
           onSubmit={(e) => {
             e.preventDefault();
-            if (confirm !== keyId) {
-              setError(new Error(`type the key id ${keyId} to confirm`));
+            if (!confirmed) {
+              setError(new Error(`type the key id ${keyId} or one of its aliases to confirm`));
               return;
             }
             run('Schedule deletion', () => kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: Number(days) }))();
@@ -143,7 +146,7 @@ function Actions({ session, meta, reload }: { session: Session; meta: KeyMetadat
               }}
             />
           </Field>
-          <Field label={`Type the key id to confirm deletion`}>
+          <Field label="Type the key id or an alias to confirm deletion">
             <input
               name="confirm"
               autoComplete="off"
@@ -153,7 +156,7 @@ function Actions({ session, meta, reload }: { session: Session; meta: KeyMetadat
               }}
             />
           </Field>
-          <button type="submit" class="danger" disabled={confirm !== keyId}>
+          <button type="submit" class="danger" disabled={!confirmed}>
             Schedule deletion
           </button>
         </form>
