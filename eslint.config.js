@@ -66,9 +66,9 @@ function layerRules(layer, forbidden) {
 }
 
 export default defineConfig(
-  globalIgnores(['**/dist/', '**/coverage/', '**/node_modules/']),
+  globalIgnores(['**/dist/', '**/coverage/', '**/node_modules/', 'packages/custos/console-dist/', 'test-output/']),
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [js.configs.recommended, tseslint.configs.strictTypeChecked, tseslint.configs.stylisticTypeChecked],
     languageOptions: {
       // One program for sources and tests: the root tsconfig maps the workspace packages to their sources.

@@ -19,7 +19,8 @@ export default defineConfig({
       provider: 'v8',
       // The CLI tests run the built dist/ in child processes, which v8 does not see from here: the figures count the
       // sources the tests import in-process.
-      include: ['packages/*/src/**/*.ts'],
+      // The console (packages/console, a browser app) is covered by its Chromium test, which v8 does not see from here.
+      include: ['packages/{contract,client,custos}/src/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
       // Measured on the full suite, rounded down; they only go up. Before issue 11 (2026-12-03): 78.38 / 76.51 /
       // 73.49 / 80.04; after it (the bench out of src/, the new tests): 81.95 / 77.88 / 77.23 / 83.99.

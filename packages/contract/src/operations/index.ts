@@ -40,6 +40,7 @@ export * from './list-key-rotations.js';
 export * from './list-keys.js';
 export * from './list-resource-tags.js';
 export * from './list-tokens.js';
+export * from './who-am-i.js';
 export * from './put-key-policy.js';
 export * from './re-encrypt.js';
 export * from './revoke-access-key.js';
@@ -149,6 +150,7 @@ import { listKeyRotationsOperation } from './list-key-rotations.js';
 import { listKeysOperation } from './list-keys.js';
 import { listResourceTagsOperation } from './list-resource-tags.js';
 import { listTokensOperation } from './list-tokens.js';
+import { whoAmIOperation } from './who-am-i.js';
 import { putKeyPolicyOperation } from './put-key-policy.js';
 import { reEncryptOperation } from './re-encrypt.js';
 import { revokeAccessKeyOperation } from './revoke-access-key.js';
@@ -359,6 +361,8 @@ export const OPERATIONS = operationTable({
   createToken: createTokenOperation,
   /** The API tokens (never the tokens themselves), paged. */
   listTokens: listTokensOperation,
+  /** The caller's principal, roles and what they permit. */
+  whoAmI: whoAmIOperation,
   /** Revokes a token: it stops authenticating at once. */
   revokeToken: revokeTokenOperation,
 

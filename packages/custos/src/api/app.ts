@@ -12,6 +12,7 @@ import { awsPlugin } from './aws/plugin.js';
 import { authPlugin, bearerToken } from './plugins/auth.js';
 import { errorsPlugin, sendError } from './plugins/errors.js';
 import { requestId } from './plugins/logger.js';
+import { consolePlugin } from './plugins/console.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { MOSIP_PREFIX, mosipPlugin } from './mosip/plugin.js';
 import { openApiPlugin } from './plugins/openapi.js';
@@ -130,6 +131,7 @@ export function buildApp(service: LocalKms | SealGate, options: AppOptions = {})
     });
   }
   void app.register(openApiPlugin);
+  void app.register(consolePlugin, {}); // /console: the web console (docs/console.md)
 
   app.get('/healthz', { config: { public: true, servesSealed: true }, schema: { hide: true } }, async () => ({
     status: 'ok',

@@ -22,6 +22,7 @@ import { registerRandom } from './commands/random.js';
 import { registerServer } from './commands/server.js';
 import { registerSign } from './commands/sign.js';
 import { registerToken } from './commands/token.js';
+import { registerWhoAmI } from './commands/whoami.js';
 import { registerTrust } from './commands/trust.js';
 import { registerDataKeyPair } from './commands/data-key-pair.js';
 import { registerDerive } from './commands/derive.js';
@@ -67,6 +68,7 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
   registerPublicKey(program);
   registerRandom(program);
   registerToken(program);
+  registerWhoAmI(program);
   registerAccessKey(program);
   registerKeyStore(program);
   registerAudit(program);

@@ -287,7 +287,7 @@ async function noteKeyRow(ctx: OpContext, tx: Db): Promise<void> {
  */
 function authorise(operation: RunningOperation, caller: Caller): void {
   const access = operation.access;
-  if (operation.states !== null) return;
+  if (operation.states !== null || access === 'self') return;
   // Roles are typed for TypeScript callers only: a role this version does not know (or `constructor`) grants nothing.
   if (!caller.roles.some((role) => Object.hasOwn(ROLE_GRANTS, role) && ROLE_GRANTS[role].includes(access))) {
     throw new AccessDeniedError(`${caller.principal} may not call ${operation.name}`);

@@ -18,6 +18,8 @@ export const ACCESS_KEEPS_KEYS = {
   // Reading a key's plaintext material out (ExportKey): a right of its own, so that using a key never implies
   // taking it away; only `admin` holds it by default.
   export: true,
+  // Asking who one is (WhoAmI): every authenticated caller may, whatever its roles (KeyService's authorise).
+  self: true,
 } as const;
 export type Access = keyof typeof ACCESS_KEEPS_KEYS;
 

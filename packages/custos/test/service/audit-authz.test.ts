@@ -237,6 +237,7 @@ describe('audit: one record per call', () => {
     getAuditPublicKey: async () => ({ input: {}, keyId: null }),
     createToken: async () => ({ input: { roles: ['key-user'], description: 'audited' }, keyId: null }),
     listTokens: async () => ({ input: {}, keyId: null }),
+    whoAmI: async () => ({ input: {}, keyId: null }),
     revokeToken: async () => {
       const { tokenId } = await t.kms.createToken({ roles: ['key-user'] });
       return { input: { tokenId }, keyId: null };
@@ -743,8 +744,12 @@ describe('authorisation by role', () => {
   });
 
   it('a caller with no roles is denied every operation on no key before its input is even looked at', async () => {
+    // WhoAmI (access `self`) answers every authenticated caller: it says who the caller is, and that it may do nothing.
+    const noKey = METHODS.filter(
+      (m) => SERVICE_OPERATIONS[m].states === null && SERVICE_OPERATIONS[m].access !== 'self',
+    );
+    expect(await t.kms.whoAmI({}, NOBODY)).toMatchObject({ principal: 'mallory', roles: [], operations: ['WhoAmI'] });
     const before = (await t.kms.verifyAuditChain({})).count!;
-    const noKey = METHODS.filter((m) => SERVICE_OPERATIONS[m].states === null);
     for (const method of noKey) {
       await expectKmsError(call(t.kms, method, { keyId }, NOBODY), 'ACCESS_DENIED');
       await expectKmsError(call(t.kms, method, { nonsense: true }, NOBODY), 'ACCESS_DENIED');

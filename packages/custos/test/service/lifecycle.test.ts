@@ -90,6 +90,7 @@ const BUILDERS: Record<string, Builder> = {
   getAuditPublicKey: { kind: null, build: () => ({}) },
   createToken: { kind: null, build: () => ({ roles: ['key-user'] }) },
   listTokens: { kind: null, build: () => ({}) },
+  whoAmI: { kind: null, build: () => ({}) },
   revokeToken: {
     kind: null,
     build: async ({ kms }) => ({ tokenId: (await kms.createToken({ roles: ['key-user'] })).tokenId }),
@@ -370,6 +371,7 @@ const EXPECT: Record<string, Row | Outcome> = {
   getAuditPublicKey: 'ok',
   createToken: 'ok',
   listTokens: 'ok',
+  whoAmI: 'ok',
   revokeToken: 'ok',
   createAccessKey: 'ok',
   listAccessKeys: 'ok',

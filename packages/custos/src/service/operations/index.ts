@@ -53,6 +53,7 @@ import { listKeyRotations } from './list-key-rotations.js';
 import { listKeys } from './list-keys.js';
 import { listResourceTags } from './list-resource-tags.js';
 import { listTokens } from './list-tokens.js';
+import { whoAmI } from './who-am-i.js';
 import { putKeyPolicy } from './put-key-policy.js';
 import { reEncrypt } from './re-encrypt.js';
 import { revokeAccessKey } from './revoke-access-key.js';
@@ -166,6 +167,7 @@ export const SERVICE_OPERATIONS = {
   getAuditPublicKey,
   createToken,
   listTokens,
+  whoAmI,
   revokeToken,
   createAccessKey,
   listAccessKeys,
