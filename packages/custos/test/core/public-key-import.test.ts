@@ -81,7 +81,10 @@ describe('importPublicKeyBytes', () => {
   it('refuses a compressed EC point with PUBLIC_KEY_NOT_CANONICAL', () => {
     const ecdh = createECDH('prime256v1');
     ecdh.generateKeys();
-    const info = AsnConvert.parse(spkiOf(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey), SubjectPublicKeyInfo);
+    const info = AsnConvert.parse(
+      spkiOf(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey),
+      SubjectPublicKeyInfo,
+    );
     info.subjectPublicKey = new Uint8Array(ecdh.getPublicKey(undefined, 'compressed')).buffer;
     expect(codeOf(new Uint8Array(AsnConvert.serialize(info)))).toBe('PUBLIC_KEY_NOT_CANONICAL');
   });
@@ -103,7 +106,10 @@ describe('importPublicKeyBytes', () => {
     const pkcs1 = String(rsa2048.export({ type: 'pkcs1', format: 'pem' }));
     expect(pkcs1).toContain('RSA PUBLIC KEY');
     expect(codeOf(text(pkcs1))).toBe('PUBLIC_KEY_PEM_TYPE');
-    const privatePem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+    const privatePem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    });
     expect(codeOf(text(String(privatePem)))).toBe('PUBLIC_KEY_PEM_TYPE');
   });
 
