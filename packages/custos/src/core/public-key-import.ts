@@ -53,7 +53,10 @@ function pemToDer(pem: string): Uint8Array {
   const match = PEM_BLOCK.exec(pem.trim() + '\n');
   if (!match) throw refuse('INVALID_PUBLIC_KEY', 'expected one PEM block');
   if (match[1] !== 'PUBLIC KEY')
-    throw refuse('PUBLIC_KEY_PEM_TYPE', `a '${match[1] ?? ''}' PEM block; expected 'PUBLIC KEY' (SubjectPublicKeyInfo)`);
+    throw refuse(
+      'PUBLIC_KEY_PEM_TYPE',
+      `a '${match[1] ?? ''}' PEM block; expected 'PUBLIC KEY' (SubjectPublicKeyInfo)`,
+    );
   const body = (match[2] ?? '').replace(/[\r\n]/g, '');
   const der = Buffer.from(body, 'base64');
   // Buffer's decoder skips bad characters silently; insist the text is exactly the encoding of the bytes.
@@ -73,7 +76,9 @@ function jwkToDer(text: string): Uint8Array {
   if (PRIVATE_JWK_FIELDS.some((field) => field in jwk))
     throw refuse('PUBLIC_KEY_PRIVATE_JWK', 'the JWK holds private key members; give the public key only');
   try {
-    return new Uint8Array(createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'der' }));
+    return new Uint8Array(
+      createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'der' }),
+    );
   } catch {
     throw refuse('INVALID_PUBLIC_KEY', 'the JWK cannot be parsed');
   }

@@ -1,7 +1,13 @@
 // Storing a derived secret as a new managed AES or HMAC key (DeriveKey's and DeriveSharedSecret's storeAs): the
 // request's checks, and the key row with its first version. Must not import api.
 import { randomUUID } from 'node:crypto';
-import { InternalError, ValidationError, type DeriveKeyStoreAs, type KeyMetadata, type KeyUsage } from '@custos/contract';
+import {
+  InternalError,
+  ValidationError,
+  type DeriveKeyStoreAs,
+  type KeyMetadata,
+  type KeyUsage,
+} from '@custos/contract';
 import { isSymmetric, keySpec, type KeySpecEntry } from '../core/key-specs.js';
 import type { SecretBytes } from '../core/secret-bytes.js';
 import * as repo from '../store/repositories/index.js';

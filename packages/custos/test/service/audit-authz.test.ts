@@ -555,7 +555,8 @@ describe('audit: one record per call', () => {
     secrets.push(Buffer.from(jwk!.k!, 'base64url'));
     secrets.push((await t.kms.generateRandom({ numberOfBytes: 32 })).plaintext);
     secrets.push(
-      (await t.kms.deriveSharedSecret({ keyId: k.agree, keyAgreementAlgorithm: 'ECDH', publicKey: peer })).sharedSecret!,
+      (await t.kms.deriveSharedSecret({ keyId: k.agree, keyAgreementAlgorithm: 'ECDH', publicKey: peer }))
+        .sharedSecret!,
     );
     secrets.push(
       (

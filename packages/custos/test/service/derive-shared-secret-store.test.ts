@@ -40,7 +40,9 @@ describe('DeriveSharedSecret storeAs', () => {
     const macKey = r.keyMetadata?.keyId ?? '';
     const message = utf8('authenticated by both sides');
     const { mac } = await t.kms.generateMac({ keyId: macKey, message, macAlgorithm: 'HMAC_SHA_256' });
-    const expected = createHmac('sha256', peerDerives(salt, info, 32)).update(message).digest();
+    const expected = createHmac('sha256', peerDerives(salt, info, 32))
+      .update(message)
+      .digest();
     expect(Buffer.from(mac).equals(expected)).toBe(true);
   });
 

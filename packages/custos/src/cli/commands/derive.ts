@@ -64,7 +64,9 @@ export function registerDerive(program: Command): void {
     )
     .requiredOption('--key <id|alias>', 'key id, ARN or alias of a KEY_AGREEMENT key')
     .requiredOption('--peer-public-key <file>', "the peer's public key, PEM or DER (SubjectPublicKeyInfo)")
-    .addOption(new Option('--store-as <spec>', 'store HKDF-SHA256 of the secret as a new key').choices(DERIVED_KEY_SPECS))
+    .addOption(
+      new Option('--store-as <spec>', 'store HKDF-SHA256 of the secret as a new key').choices(DERIVED_KEY_SPECS),
+    )
     .option('--salt <hex>', 'with --store-as: the HKDF salt, hex (default empty)', hex('--salt'))
     .option('--info <hex>', 'with --store-as: the HKDF info, hex (default empty)', hex('--info'))
     .option('--description <text>', 'with --store-as: the new key’s description')

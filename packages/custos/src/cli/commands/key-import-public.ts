@@ -22,7 +22,9 @@ export function registerKeyImportPublic(key: Command): void {
     .description('import a public key alone (SubjectPublicKeyInfo PEM or DER, or a public JWK): verify and encrypt')
     .requiredOption('--in <file>', 'the public key file: PEM (PUBLIC KEY), DER or JWK JSON')
     .addOption(
-      new Option('--usage <usage>', 'SIGN_VERIFY, or ENCRYPT_DECRYPT for RSA').choices(KEY_USAGES).makeOptionMandatory(),
+      new Option('--usage <usage>', 'SIGN_VERIFY, or ENCRYPT_DECRYPT for RSA')
+        .choices(KEY_USAGES)
+        .makeOptionMandatory(),
     )
     .addOption(new Option('--spec <spec>', 'the spec the key must have (default: the one it has)').choices(KEY_SPECS))
     .option('--description <text>', 'description')
