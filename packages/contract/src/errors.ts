@@ -69,6 +69,14 @@ export const ERROR_CODES = [
   'KEY_PUK_INVALID',
   'KEY_PUK_BLOCKED',
   'KEY_PIN_POLICY_VIOLATION',
+  // Public-key-only keys (ImportPublicKey)
+  'PUBLIC_KEY_ONLY',
+  'PUBLIC_KEY_NOT_CANONICAL',
+  'PUBLIC_KEY_EXPLICIT_CURVE',
+  'PUBLIC_KEY_RSA_SIZE',
+  'PUBLIC_KEY_RSA_EXPONENT',
+  'PUBLIC_KEY_PEM_TYPE',
+  'PUBLIC_KEY_PRIVATE_JWK',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -121,6 +129,13 @@ export class ValidationError extends KmsError {
       | 'INVALID_GRANT_TOKEN'
       | 'INVALID_GRANT_ID'
       | 'KEY_PIN_POLICY_VIOLATION'
+      | 'PUBLIC_KEY_ONLY'
+      | 'PUBLIC_KEY_NOT_CANONICAL'
+      | 'PUBLIC_KEY_EXPLICIT_CURVE'
+      | 'PUBLIC_KEY_RSA_SIZE'
+      | 'PUBLIC_KEY_RSA_EXPONENT'
+      | 'PUBLIC_KEY_PEM_TYPE'
+      | 'PUBLIC_KEY_PRIVATE_JWK'
     > = 'VALIDATION_ERROR',
     options?: { cause?: unknown },
   ) {
@@ -340,6 +355,13 @@ export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
   KEY_PUK_INVALID: (m) => new KeyPinError(m, 'KEY_PUK_INVALID'),
   KEY_PUK_BLOCKED: (m) => new KeyPinError(m, 'KEY_PUK_BLOCKED'),
   KEY_PIN_POLICY_VIOLATION: (m) => new ValidationError(m, 'KEY_PIN_POLICY_VIOLATION'),
+  PUBLIC_KEY_ONLY: (m) => new ValidationError(m, 'PUBLIC_KEY_ONLY'),
+  PUBLIC_KEY_NOT_CANONICAL: (m) => new ValidationError(m, 'PUBLIC_KEY_NOT_CANONICAL'),
+  PUBLIC_KEY_EXPLICIT_CURVE: (m) => new ValidationError(m, 'PUBLIC_KEY_EXPLICIT_CURVE'),
+  PUBLIC_KEY_RSA_SIZE: (m) => new ValidationError(m, 'PUBLIC_KEY_RSA_SIZE'),
+  PUBLIC_KEY_RSA_EXPONENT: (m) => new ValidationError(m, 'PUBLIC_KEY_RSA_EXPONENT'),
+  PUBLIC_KEY_PEM_TYPE: (m) => new ValidationError(m, 'PUBLIC_KEY_PEM_TYPE'),
+  PUBLIC_KEY_PRIVATE_JWK: (m) => new ValidationError(m, 'PUBLIC_KEY_PRIVATE_JWK'),
 };
 
 /** Rebuilds the right error class from a code received over the wire; unknown codes become INTERNAL. */

@@ -31,6 +31,7 @@ export * from './get-key-rotation-status.js';
 export * from './get-parameters-for-import.js';
 export * from './get-public-key.js';
 export * from './import-key-material.js';
+export * from './import-public-key.js';
 export * from './list-access-keys.js';
 export * from './list-aliases.js';
 export * from './export-audit-records.js';
@@ -179,6 +180,7 @@ import { signJwtOperation } from './sign-jwt.js';
 import { verifyJwsOperation } from './verify-jws.js';
 import { generateJwkKeyPairOperation } from './generate-jwk-key-pair.js';
 import { importJwkOperation } from './import-jwk.js';
+import { importPublicKeyOperation } from './import-public-key.js';
 import { signJoseOperation } from './sign-jose.js';
 import { verifyJoseOperation } from './verify-jose.js';
 import { encryptJweOperation } from './encrypt-jwe.js';
@@ -431,6 +433,7 @@ export const OPERATIONS = operationTable({
   generateJwkKeyPair: generateJwkKeyPairOperation,
   /** Imports a private JWK in plaintext (origin EXTERNAL), unless the server forbids it. */
   importJwk: importJwkOperation,
+  importPublicKey: importPublicKeyOperation,
   /** The JOSE-form signature of a message (raw r‖s for ES*). */
   signJose: signJoseOperation,
   /** Checks a JOSE-form signature of a message. */

@@ -269,5 +269,7 @@ export const KeyMetadata = Type.Object({
   protectionLevel: ProtectionLevelSchema,
   usageConstraints: UsageConstraints,
   keyring: Type.Optional(Keyring),
+  /** True for a public key imported alone (ImportPublicKey): verify and encrypt only; absent otherwise. */
+  publicKeyOnly: Type.Optional(Type.Boolean()),
 });
 export type KeyMetadata = Static<typeof KeyMetadata>;

@@ -19,6 +19,7 @@ import { keyringKeyId } from './keyrings/key-ref.js';
 import { assertStateAllows } from './lifecycle.js';
 import { authorizeKey, type KeyAction } from './authz/authorize-key.js';
 import { admitPin } from './key-pins/check-key-pin.js';
+import { checkPublicKeyOnly } from './public-key-only.js';
 
 /**
  * Resolves a key reference to its record, or KEY_NOT_FOUND / ALIAS_NOT_FOUND. With `cached`, the record may come
@@ -91,6 +92,7 @@ export function admitKey(
 
 function admitted(ctx: OpContext, key: KeyRecord): KeyRecord | Promise<KeyRecord> {
   assertStateAllows(ctx.operation, effectiveState(ctx, key));
+  checkPublicKeyOnly(ctx.operation, key);
   return admitPin(ctx, key);
 }
 
@@ -189,6 +191,7 @@ export function newKeyRecord(
     policy: null,
     publishJwk: false,
     pinProtected: false,
+    publicKeyOnly: false,
     ...fields,
   };
 }

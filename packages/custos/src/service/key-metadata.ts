@@ -51,5 +51,6 @@ export function keyMetadata(ctx: ServiceContext, key: KeyRecord): KeyMetadata {
     ...(key.applicationId !== null && key.referenceId !== null
       ? { keyring: { applicationId: key.applicationId, referenceId: key.referenceId } }
       : {}),
+    ...(key.publicKeyOnly ? { publicKeyOnly: true } : {}),
   } as KeyMetadata;
 }

@@ -10,6 +10,7 @@ import * as repo from '../store/repositories/index.js';
 import type { KeyRecord, KeyVersionRecord } from '../store/types.js';
 import type { OpContext, ServiceContext } from './context.js';
 import { hsmOaepDecrypt } from './hsm/crypto.js';
+import { publicKeyOnlyError } from './public-key-only.js';
 
 /** Additional data binding wrapped material to its key, version and spec (DESIGN: "Key version"). */
 export function materialAad(keyId: string, version: number, spec: string): Uint8Array {
@@ -53,6 +54,8 @@ export async function unwrapVersion(
     throw new InternalError(
       `version ${version.version} of ${key.id} is HSM-protected: its material never leaves the token`,
     );
+  // Defence in depth: loadKey already refuses every operation a public-key-only key does not allow.
+  if (key.publicKeyOnly) throw publicKeyOnlyError('this operation', key.id);
   if (!version.wrappedMaterial) throw new InvalidStateError('the key material of this version is not available');
   const hit = cachedMaterial(ctx, key, version);
   if (hit) return hit;

@@ -179,7 +179,8 @@ const OMITTED_WHEN_NULL: ReadonlySet<string> = new Set([
  * before the column existed: the MAC covers such a column only when it holds another value. Append only.
  */
 const LATER_COLUMNS = {
-  keys: { publish_jwk: '0', pin_protected: '0' }, // 010: /.well-known/jwks.json shows the key; 015: uses need its PIN
+  // 010: /.well-known/jwks.json shows the key; 015: uses need its PIN; 017: a public key alone (ImportPublicKey)
+  keys: { publish_jwk: '0', pin_protected: '0', public_key_only: '0' },
 } as const satisfies { [T in AuthenticatedTable]?: Readonly<Partial<Record<keyof Database[T] & string, string>>> };
 
 /** The later columns of a table (none for most). */

@@ -51,6 +51,8 @@ export interface KeyRecord {
   readonly publishJwk: boolean;
   /** Whether every use of the key needs its PIN (KeyPinRecord holds the policy, hashes and counters). */
   readonly pinProtected: boolean;
+  /** A public key alone (ImportPublicKey): its versions have a public key and no material; only public-key uses work. */
+  readonly publicKeyOnly: boolean;
 }
 
 export interface KeyVersionRecord {

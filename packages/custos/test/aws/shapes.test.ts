@@ -222,6 +222,8 @@ describe('toAws (responses)', () => {
         'keyVersion',
         'keyring',
         'protectionLevel',
+        'publicKeyOnly',
+        'storeAs',
         'usageConstraints',
       ].sort(),
     );

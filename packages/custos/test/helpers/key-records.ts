@@ -39,6 +39,7 @@ export function keyRecord(overrides: Partial<KeyRecord> = {}): KeyRecord {
     policy: null,
     publishJwk: false,
     pinProtected: false,
+    publicKeyOnly: false,
     ...overrides,
   };
 }

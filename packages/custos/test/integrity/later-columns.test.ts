@@ -31,4 +31,17 @@ describe('row MACs and later columns', () => {
       integrity.check('keys', 'k1', { ...row, publish_jwk: 0 }, published);
     }).toThrow(RowIntegrityError);
   });
+
+  it.each(['pin_protected', 'public_key_only'])('%s (migrations 015, 017) is covered the same way', (column) => {
+    const before = integrity.mac('keys', row);
+    expect(integrity.mac('keys', { ...row, [column]: 0 })).toBe(before);
+    const flagged = integrity.mac('keys', { ...row, [column]: 1 });
+    expect(flagged).not.toBe(before);
+    expect(() => {
+      integrity.check('keys', 'k1', { ...row, [column]: 0 }, flagged);
+    }).toThrow(RowIntegrityError);
+    expect(() => {
+      integrity.check('keys', 'k1', { ...row, [column]: 1 }, before);
+    }).toThrow(RowIntegrityError);
+  });
 });

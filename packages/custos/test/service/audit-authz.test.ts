@@ -323,6 +323,13 @@ describe('audit: one record per call', () => {
       input: { jwk: generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) },
       keyId: (r) => (r as { kid: string }).kid,
     }),
+    importPublicKey: async () => ({
+      input: {
+        publicKey: new Uint8Array(generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' })),
+        keyUsage: 'SIGN_VERIFY',
+      },
+      keyId: (r) => (r as { keyMetadata: { keyId: string } }).keyMetadata.keyId,
+    }),
     signJose: async () => ({ input: { keyId: k.sign, message }, keyId: k.sign }),
     verifyJose: async () => {
       const { signature } = await t.kms.signJose({ keyId: k.sign, message });
@@ -550,7 +557,8 @@ describe('audit: one record per call', () => {
     secrets.push(Buffer.from(jwk!.k!, 'base64url'));
     secrets.push((await t.kms.generateRandom({ numberOfBytes: 32 })).plaintext);
     secrets.push(
-      (await t.kms.deriveSharedSecret({ keyId: k.agree, keyAgreementAlgorithm: 'ECDH', publicKey: peer })).sharedSecret,
+      (await t.kms.deriveSharedSecret({ keyId: k.agree, keyAgreementAlgorithm: 'ECDH', publicKey: peer }))
+        .sharedSecret!,
     );
     secrets.push(
       (

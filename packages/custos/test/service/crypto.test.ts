@@ -718,7 +718,7 @@ describe('LocalKms cryptographic operations', () => {
               privateKey: peer.privateKey,
               publicKey: createPublicKey({ key: Buffer.from(publicKey), format: 'der', type: 'spki' }),
             });
-            expect(Buffer.from(res.sharedSecret).equals(expected)).toBe(true);
+            expect(Buffer.from(res.sharedSecret!).equals(expected)).toBe(true);
           });
         }
       }

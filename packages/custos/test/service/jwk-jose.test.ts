@@ -117,7 +117,7 @@ describe('JWKs through the service, read by jose', () => {
         keyAgreementAlgorithm: 'ECDH',
         publicKey: new Uint8Array(peer),
       });
-      expect(openContent(jwe, concatKdf(sharedSecret))).toBe('agreed');
+      expect(openContent(jwe, concatKdf(sharedSecret!))).toBe('agreed');
     });
   }
 });

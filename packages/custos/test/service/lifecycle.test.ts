@@ -245,6 +245,13 @@ const BUILDERS: Record<string, Builder> = {
     kind: null,
     build: () => ({ jwk: generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) }),
   },
+  importPublicKey: {
+    kind: null,
+    build: () => ({
+      publicKey: new Uint8Array(generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' })),
+      keyUsage: 'SIGN_VERIFY',
+    }),
+  },
   signJose: { kind: 'sign', build: ({ f }) => ({ keyId: f.keyId, message }) },
   verifyJose: { kind: 'sign', build: ({ f }) => ({ keyId: f.keyId, message, signature: randomBytes(64) }) },
   encryptJwe: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, plaintext: message }) },
@@ -451,6 +458,7 @@ const EXPECT: Record<string, Row | Outcome> = {
   verifyJws: USE,
   generateJwkKeyPair: 'ok',
   importJwk: 'ok',
+  importPublicKey: 'ok',
   signJose: USE,
   verifyJose: USE,
   encryptJwe: USE,

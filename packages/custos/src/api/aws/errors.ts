@@ -68,4 +68,12 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   KEY_PUK_INVALID: 'AccessDeniedException',
   KEY_PUK_BLOCKED: 'KMSInvalidStateException',
   KEY_PIN_POLICY_VIOLATION: 'ValidationException',
+  // Public-key-only keys: AWS answers UnsupportedOperationException for an operation a key cannot do.
+  PUBLIC_KEY_ONLY: 'UnsupportedOperationException',
+  PUBLIC_KEY_NOT_CANONICAL: 'ValidationException',
+  PUBLIC_KEY_EXPLICIT_CURVE: 'ValidationException',
+  PUBLIC_KEY_RSA_SIZE: 'ValidationException',
+  PUBLIC_KEY_RSA_EXPONENT: 'ValidationException',
+  PUBLIC_KEY_PEM_TYPE: 'ValidationException',
+  PUBLIC_KEY_PRIVATE_JWK: 'ValidationException',
 };

@@ -22,6 +22,8 @@ export const CUSTOS_ONLY_FIELDS: ReadonlySet<string> = new Set([
   'protectionLevel',
   'jwk',
   'keyVersion',
+  'publicKeyOnly', // KeyMetadata of an ImportPublicKey key
+  'storeAs', // DeriveSharedSecret: storing the agreement's result is Custos's
 ]);
 
 /**

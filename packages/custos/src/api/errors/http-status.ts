@@ -66,4 +66,12 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   KEY_PUK_INVALID: 403,
   KEY_PUK_BLOCKED: 423,
   KEY_PIN_POLICY_VIOLATION: 400,
+  // Public-key-only keys (ImportPublicKey): bad input, and a use that needs the private key Custos does not hold.
+  PUBLIC_KEY_ONLY: 400,
+  PUBLIC_KEY_NOT_CANONICAL: 400,
+  PUBLIC_KEY_EXPLICIT_CURVE: 400,
+  PUBLIC_KEY_RSA_SIZE: 400,
+  PUBLIC_KEY_RSA_EXPONENT: 400,
+  PUBLIC_KEY_PEM_TYPE: 400,
+  PUBLIC_KEY_PRIVATE_JWK: 400,
 };

@@ -46,22 +46,58 @@ interface DeriveKeyOptions extends BytesOut {
   exportable?: boolean;
 }
 
+interface SharedSecretOptions extends BytesOut {
+  key: string;
+  peerPublicKey: string;
+  storeAs?: DerivedKeySpec;
+  salt?: Buffer;
+  info?: Buffer;
+  description?: string;
+  exportable?: boolean;
+}
+
 export function registerDerive(program: Command): void {
   const shared = serves(program.command('derive-shared-secret'), 'deriveSharedSecret')
-    .description('ECDH between a KEY_AGREEMENT key and a peer public key; the raw shared secret to stdout (or --out)')
+    .description(
+      'ECDH between a KEY_AGREEMENT key and a peer public key: the raw shared secret to stdout (or --out), or with ' +
+        '--store-as a new key holding HKDF-SHA256 of it (the secret never leaves Custos)',
+    )
     .requiredOption('--key <id|alias>', 'key id, ARN or alias of a KEY_AGREEMENT key')
     .requiredOption('--peer-public-key <file>', "the peer's public key, PEM or DER (SubjectPublicKeyInfo)")
+    .addOption(
+      new Option('--store-as <spec>', 'store HKDF-SHA256 of the secret as a new key').choices(DERIVED_KEY_SPECS),
+    )
+    .option('--salt <hex>', 'with --store-as: the HKDF salt, hex (default empty)', hex('--salt'))
+    .option('--info <hex>', 'with --store-as: the HKDF info, hex (default empty)', hex('--info'))
+    .option('--description <text>', 'with --store-as: the new key’s description')
+    .option('--exportable', 'with --store-as: the new key may be exported')
     .option('--out <file>', 'write the secret to a file, created mode 0600 (default stdout)')
     .option('--force', 'write the raw secret even to a terminal');
-  addGlobalOptions(shared).action((o: BytesOut & { key: string; peerPublicKey: string }, c: Command) =>
+  addGlobalOptions(shared).action((o: SharedSecretOptions, c: Command) =>
     withKms(c, async (kms, g) => {
       const publicKey = peerKey(o.peerPublicKey);
-      const r = await kms.deriveSharedSecret({ keyId: o.key, keyAgreementAlgorithm: 'ECDH', publicKey });
-      try {
-        await writeResult(g.json, o, r, r.sharedSecret, 'a raw shared secret', 0o600);
-      } finally {
-        r.sharedSecret.fill(0);
+      const base = { keyId: o.key, keyAgreementAlgorithm: 'ECDH' as const, publicKey };
+      if (o.storeAs === undefined) {
+        if (o.salt || o.info || o.description !== undefined || o.exportable)
+          throw new UsageError('--salt, --info, --description and --exportable go with --store-as');
+        const r = await kms.deriveSharedSecret(base);
+        const secret = r.sharedSecret ?? new Uint8Array();
+        try {
+          await writeResult(g.json, o, r, secret, 'a raw shared secret', 0o600);
+        } finally {
+          secret.fill(0);
+        }
+        return;
       }
+      const storeAs = {
+        keySpec: o.storeAs,
+        ...(o.salt && { salt: o.salt }),
+        ...(o.info && { info: o.info }),
+        ...(o.description !== undefined && { description: o.description }),
+        ...(o.exportable && { exportable: true }),
+      };
+      const r = await kms.deriveSharedSecret({ ...base, storeAs });
+      printResult(g.json, r, (x) => process.stdout.write(`${x.keyMetadata?.keyId ?? '-'}  ${o.storeAs ?? ''}\n`));
     }),
   );
 

@@ -21,6 +21,7 @@ import { addCreateSecretOptions, createSecretsOf, type CreateSecretOptions } fro
 import { registerKeyGrant } from './key-grant.js';
 import { registerKeyJwk } from './key-jwk.js';
 import { registerKeyImport } from './key-import.js';
+import { registerKeyImportPublic } from './key-import-public.js';
 import { registerKeyPolicy } from './key-policy.js';
 import { registerKeyRotation } from './key-rotation.js';
 import { registerKeySettings } from './key-settings.js';
@@ -49,6 +50,7 @@ const DESCRIBE_FIELDS: readonly (readonly [string, (m: KeyMetadata) => unknown])
   ['KeyState', (m) => m.keyState],
   ['Description', (m) => m.description],
   ['Origin', (m) => m.origin],
+  ['PublicKeyOnly', (m) => m.publicKeyOnly],
   ['ProtectionLevel', (m) => m.protectionLevel],
   ['Exportable', (m) => m.exportable],
   ['CurrentKeyVersion', (m) => m.currentKeyVersion],
@@ -66,7 +68,7 @@ const DESCRIBE_FIELDS: readonly (readonly [string, (m: KeyMetadata) => unknown])
   ],
 ];
 
-function printMetadata(m: KeyMetadata): void {
+export function printMetadata(m: KeyMetadata): void {
   printFields(DESCRIBE_FIELDS.map(([label, get]) => [label, get(m)] as const));
 }
 
@@ -243,6 +245,7 @@ export function registerKey(program: Command): void {
   registerKeySettings(key);
   registerKeyRotation(key);
   registerKeyImport(key);
+  registerKeyImportPublic(key);
   registerKeyPolicy(key);
   registerKeyGrant(key);
   registerKeyUnblock(key);

@@ -15,7 +15,8 @@ export const cancelKeyDeletion = defineOperation(
     const id = await ctx.transaction(async (tx) => {
       const key = await loadKey(ctx, tx, input.keyId);
       const latest = key.latestVersion > 0 ? await repo.keyVersions.get(tx, key.id, key.latestVersion) : undefined;
-      const state = latest?.wrappedMaterial ? 'Disabled' : 'PendingImport';
+      // A public-key-only key never had material: its public key is what it holds.
+      const state = latest?.wrappedMaterial || key.publicKeyOnly ? 'Disabled' : 'PendingImport';
       await repo.keys.update(tx, key.id, { state, deletionDate: null, pendingWindowDays: null, updatedAt: ctx.now() });
       return key.id;
     });

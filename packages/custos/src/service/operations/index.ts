@@ -91,6 +91,7 @@ import { signJwt } from './sign-jwt.js';
 import { verifyJws } from './verify-jws.js';
 import { generateJwkKeyPair } from './generate-jwk-key-pair.js';
 import { importJwk } from './import-jwk.js';
+import { importPublicKey } from './import-public-key.js';
 import { signJose } from './sign-jose.js';
 import { verifyJose } from './verify-jose.js';
 import { encryptJwe } from './encrypt-jwe.js';
@@ -204,6 +205,7 @@ export const SERVICE_OPERATIONS = {
   verifyJws,
   generateJwkKeyPair,
   importJwk,
+  importPublicKey,
   signJose,
   verifyJose,
   encryptJwe,

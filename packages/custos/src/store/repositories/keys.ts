@@ -54,6 +54,7 @@ function toRecord(row: KeyRow): KeyRecord {
     policy: row.policy,
     publishJwk: row.publish_jwk !== 0,
     pinProtected: row.pin_protected !== 0,
+    publicKeyOnly: row.public_key_only !== 0,
   };
 }
 
@@ -87,6 +88,7 @@ const WRITERS: { [K in keyof Writable]-?: FieldWriter<K> } = {
   policy: (v) => ({ policy: v }),
   publishJwk: (v) => ({ publish_jwk: flag(v) }),
   pinProtected: (v) => ({ pin_protected: flag(v) }),
+  publicKeyOnly: (v) => ({ public_key_only: flag(v) }),
 };
 
 function toColumns(patch: KeyPatch): KeyRowUpdate {

@@ -34,6 +34,8 @@ export interface KeysTable {
   publish_jwk: Flag;
   /** Whether every use needs the key's PIN (migration 015; authenticated, LATER_COLUMNS; the PIN is in key_pins). */
   pin_protected: Flag;
+  /** Whether the key is a public key alone, with no private material (migration 017; authenticated, LATER_COLUMNS). */
+  public_key_only: Flag;
   /** MAC of the row's authenticated fields under a root-derived key (store/integrity.ts); NULL only before migration 005's rows are established. */
   row_mac: string | null;
 }
