@@ -24,6 +24,7 @@ import { registerToken } from './commands/token.js';
 import { registerTrust } from './commands/trust.js';
 import { registerDataKeyPair } from './commands/data-key-pair.js';
 import { registerDerive } from './commands/derive.js';
+import { registerDev } from './commands/dev.js';
 import { registerJoseKeys } from './commands/jose-keys.js';
 import { registerMac } from './commands/mac.js';
 import { registerReEncrypt } from './commands/re-encrypt.js';
@@ -80,6 +81,7 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
   registerDerive(program);
   registerJoseKeys(program);
   registerKeyring(program);
+  registerDev(program);
   return program;
 }
 

@@ -68,4 +68,6 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   KEY_PUK_INVALID: 'AccessDeniedException',
   KEY_PUK_BLOCKED: 'KMSInvalidStateException',
   KEY_PIN_POLICY_VIOLATION: 'ValidationException',
+  DEV_MODE_REQUIRED: 'UnsupportedOperationException',
+  DEV_MODE_MISMATCH: 'UnsupportedOperationException',
 };

@@ -66,4 +66,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   KEY_PUK_INVALID: 403,
   KEY_PUK_BLOCKED: 423,
   KEY_PIN_POLICY_VIOLATION: 400,
+  // Development mode: the server is not in the mode the call (or the data directory) needs.
+  DEV_MODE_REQUIRED: 409,
+  DEV_MODE_MISMATCH: 409,
 };
