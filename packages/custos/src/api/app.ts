@@ -44,7 +44,7 @@ export interface AppOptions {
 }
 
 /** The header a development server (custos server --dev) sends on every response, errors and AWS replies included. */
-export const DEV_MODE_HEADER = 'x-custos-mode';
+const DEV_MODE_HEADER = 'x-custos-mode';
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const DEFAULT_UNSEAL_PER_MINUTE = 20;

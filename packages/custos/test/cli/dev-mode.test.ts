@@ -65,7 +65,10 @@ let firstKeyId: string;
 function exitOf(proc: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
     if (proc.exitCode !== null) resolve(proc.exitCode);
-    else proc.on('exit', (code) => resolve(code));
+    else
+      proc.on('exit', (code) => {
+        resolve(code);
+      });
   });
 }
 
@@ -74,11 +77,22 @@ beforeAll(async () => {
   const seedFile = join(root, 'seed.yaml');
   await writeFile(seedFile, SEED_YAML);
   const port = await freePort();
-  child = spawnCli(['server', '--dev', '--dev-seed', SEED, '--dev-seed-file', seedFile, '--listen', `127.0.0.1:${port}`]);
+  child = spawnCli([
+    'server',
+    '--dev',
+    '--dev-seed',
+    SEED,
+    '--dev-seed-file',
+    seedFile,
+    '--listen',
+    `127.0.0.1:${port}`,
+  ]);
   child.stdout!.resume();
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
   const until = Date.now() + 60_000;
-  while (!/listening on/.test(stderr)) {
+  while (!stderr.includes('listening on')) {
     if (child.exitCode !== null || Date.now() > until) throw new Error(`dev server did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -232,8 +246,8 @@ describe('development mode refusals', { timeout: 120_000 }, () => {
       expect(r.code, r.stderr).toBe(2);
       expect(errorCode(r)).toBe('USAGE');
     }
-    expect(runs[0]!.stderr).toMatch(/loopback only/);
-    expect(runs[1]!.stderr).toMatch(/Metadata\.KeyId must be a UUID/);
+    expect(runs[0].stderr).toMatch(/loopback only/);
+    expect(runs[1].stderr).toMatch(/Metadata\.KeyId must be a UUID/);
     expect(existsSync(join(root, 'never'))).toBe(false);
   });
 });

@@ -10,9 +10,11 @@ import { serves } from '../serves.js';
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
 /** `90`, `90s`, `15m`, `2h`, `7d` → seconds; UsageError otherwise. */
-export function parseAdvance(value: string): number {
+function parseAdvance(value: string): number {
   const m = /^(\d+)([smhd]?)$/.exec(value.trim());
-  const seconds = m ? Number(m[1]) * UNIT_SECONDS[m[2] || 's']! : Number.NaN;
+  const seconds = m
+    ? Number(m[1]) * (UNIT_SECONDS[m[2] === '' || m[2] === undefined ? 's' : m[2]] ?? Number.NaN)
+    : Number.NaN;
   if (!Number.isSafeInteger(seconds) || seconds > MAX_DEV_CLOCK_ADVANCE_SECONDS)
     throw new UsageError(
       `--advance expects seconds, or a number with s, m, h or d (at most ${String(MAX_DEV_CLOCK_ADVANCE_SECONDS)} s), got '${value}'`,
@@ -21,7 +23,9 @@ export function parseAdvance(value: string): number {
 }
 
 export function registerDev(program: Command): void {
-  const dev = program.command('dev').description('development mode: calls for a server started with custos server --dev');
+  const dev = program
+    .command('dev')
+    .description('development mode: calls for a server started with custos server --dev');
   const clock = serves(dev.command('clock'), 'advanceDevClock')
     .description("move a development server's clock forward, then run maintenance (deletions, rotations, expiries)")
     .addOption(

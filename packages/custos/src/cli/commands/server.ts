@@ -1,9 +1,8 @@
 // `custos server`: settings from flag > environment > --config JSON file > default, mapped onto startServer's options.
 // Must not import the store or service; imports the api dynamically, inside the action, so other commands load fast.
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { isKmsError } from '@custos/contract';
 import { type Command, Option } from 'commander';
 // Types only (erased at runtime; the layer rule allows no more): what this command builds for startServer.
@@ -11,6 +10,7 @@ import type { ServerOptions } from '../../api/server.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_DATA_DIR } from '../options.js';
 import { adminTokenNote } from './server-admin-token.js';
+import { devSettings } from './server-dev.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
@@ -444,25 +444,4 @@ export function registerServer(program: Command): void {
     if (options.rootOfTrust?.kind === 'shamir')
       process.stderr.write('custos: sealed: unseal it with custos operator unseal (its threshold of shares)\n');
   });
-}
-
-/**
- * --dev: the development settings (seed, seed file, made absolute) taken out of the server settings, and a fresh
- * temporary data directory unless one was named. Loopback and the root of trust are startServer's checks.
- */
-async function devSettings(
-  s: ServerSettings,
-  dataDirDefaulted: boolean,
-): Promise<{ settings: ServerSettings; dev: NonNullable<ServerOptions['dev']>; temporary: boolean }> {
-  const { devSeed, devSeedFile, ...rest } = s;
-  if (devSeed === '') throw new UsageError('--dev-seed must not be empty');
-  const dataDir = dataDirDefaulted ? await mkdtemp(join(tmpdir(), 'custos-dev-')) : s.dataDir;
-  return {
-    settings: { ...rest, dataDir },
-    dev: {
-      ...(devSeed !== undefined && { seed: devSeed }),
-      ...(devSeedFile !== undefined && { seedFile: resolve(devSeedFile) }),
-    },
-    temporary: dataDirDefaulted,
-  };
 }

@@ -12,15 +12,15 @@ import { SecretBytes } from '../secret-bytes.js';
 const SALT = 'custos development mode';
 
 /** `length` bytes of HKDF-SHA-256 from the seed, for `info` (each use names its own info: domain separation). */
-export function devBytes(seed: Uint8Array, info: string, length: number): Uint8Array {
+function devBytes(seed: Uint8Array, info: string, length: number): Uint8Array {
   return new Uint8Array(hkdfSync('sha256', seed, SALT, info, length));
 }
 
 /** The n-th key id a store made with this seed creates: a version 4 UUID (RFC 9562 §5.4) from HKDF output. */
 export function devKeyId(seed: Uint8Array, n: number): string {
   const b = devBytes(seed, `key-id/${String(n)}`, 16);
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
+  b.set([((b[6] ?? 0) & 0x0f) | 0x40], 6);
+  b.set([((b[8] ?? 0) & 0x3f) | 0x80], 8);
   const hex = Buffer.from(b).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
@@ -105,7 +105,8 @@ async function rsaKey(spec: KeySpecEntry, seed: Uint8Array, info: string): Promi
     Buffer.from(devBytes(seed, `${info}/rsa/${String(block++)}`, needed)).toString('binary');
   const pair = await new Promise<forge.pki.rsa.KeyPair>((resolve, reject) => {
     forge.pki.rsa.generateKeyPair({ bits: spec.modulusBits, e: 0x10001, prng, workers: -1 }, (err, keys) => {
-      if (err) reject(err);
+      // forge's types say an Error, but it passes null on success.
+      if (err instanceof Error) reject(err);
       else resolve(keys);
     });
   });

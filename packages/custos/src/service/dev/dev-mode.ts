@@ -106,9 +106,7 @@ export class DevMode {
 
   /** Material for a key's version: derived from the seed, or random without one. */
   material(spec: KeySpecEntry, keyId: string, version: number): Promise<GeneratedKey> {
-    return this.#seed === undefined
-      ? generateKeyMaterial(spec)
-      : deriveKeyMaterial(spec, this.#seed, keyId, version);
+    return this.#seed === undefined ? generateKeyMaterial(spec) : deriveKeyMaterial(spec, this.#seed, keyId, version);
   }
 }
 

@@ -113,7 +113,9 @@ function seedKey(section: Section, entry: unknown, where: string, bad: (w: strin
   let material: SecretBytes[];
   try {
     material = symmetric
-      ? backingKeys(entry.BackingKeys, `${where}.BackingKeys`, bad).map((b) => spec.family.checkImport(spec, b).material)
+      ? backingKeys(entry.BackingKeys, `${where}.BackingKeys`, bad).map(
+          (b) => spec.family.checkImport(spec, b).material,
+        )
       : pem
         ? [spec.family.checkImport(spec, SecretBytes.from(pem.export({ type: 'pkcs8', format: 'der' }))).material]
         : [];
@@ -130,7 +132,13 @@ function seedKey(section: Section, entry: unknown, where: string, bad: (w: strin
   };
 }
 
-function specOf(section: Section, named: unknown, pem: KeyObject | undefined, where: string, bad: (w: string) => Error) {
+function specOf(
+  section: Section,
+  named: unknown,
+  pem: KeyObject | undefined,
+  where: string,
+  bad: (w: string) => Error,
+) {
   const rule = SECTIONS[section];
   let name: string = rule.fallback;
   if (named !== undefined) {

@@ -29,7 +29,9 @@ describe('readSeedFile', () => {
     const json = await file(
       JSON.stringify({
         Keys: {
-          Symmetric: { Aes: [{ Metadata: { KeyId: ID.toUpperCase() }, BackingKeys: ['00'.repeat(32), '11'.repeat(32)] }] },
+          Symmetric: {
+            Aes: [{ Metadata: { KeyId: ID.toUpperCase() }, BackingKeys: ['00'.repeat(32), '11'.repeat(32)] }],
+          },
           Asymmetric: { Ecc: [{ Metadata: { KeyId: '6b3c4d5e-2f3a-4b4c-9d5e-6f7a8b9c0d1e' }, PrivateKeyPem: ed }] },
         },
         Aliases: [{ AliasName: 'alias/a', TargetKeyId: ID }],
@@ -56,7 +58,11 @@ describe('readSeedFile', () => {
     ['an unknown section', '{"Keys":{"Symmetric":{"Des":[]}}}', /unknown field Keys\.Symmetric\.Des/],
     ['a KeyId that is no UUID', aes({ Metadata: { KeyId: 'k1' } }), /Metadata\.KeyId must be a UUID/],
     ['no Metadata', aes({ BackingKeys: ['00'] }), /Metadata must be an object/],
-    ['backing key of the wrong length', aes({ Metadata: { KeyId: ID }, BackingKeys: ['00'.repeat(16)] }), /expected 32 bytes/],
+    [
+      'backing key of the wrong length',
+      aes({ Metadata: { KeyId: ID }, BackingKeys: ['00'.repeat(16)] }),
+      /expected 32 bytes/,
+    ],
     ['backing key not hex', aes({ Metadata: { KeyId: ID }, BackingKeys: ['zz'] }), /BackingKeys\[0\] must be hex/],
     ['an unknown spec', aes({ Metadata: { KeyId: ID, KeySpec: 'AES_512' } }), /unknown key spec AES_512/],
     ['a spec in the wrong section', aes({ Metadata: { KeyId: ID, KeySpec: 'HMAC_256' } }), /does not belong/],
@@ -66,8 +72,16 @@ describe('readSeedFile', () => {
       JSON.stringify({ Keys: { Asymmetric: { Rsa: [{ Metadata: { KeyId: ID }, PrivateKeyPem: 'secret-ish' }] } } }),
       /PrivateKeyPem is not a PEM private key/,
     ],
-    ['the same key twice', JSON.stringify({ Keys: { Symmetric: { Aes: [{ Metadata: { KeyId: ID } }, { Metadata: { KeyId: ID } }] } } }), /listed twice/],
-    ['an alias without alias/', JSON.stringify({ Aliases: [{ AliasName: 'a', TargetKeyId: ID }] }), /AliasName must be/],
+    [
+      'the same key twice',
+      JSON.stringify({ Keys: { Symmetric: { Aes: [{ Metadata: { KeyId: ID } }, { Metadata: { KeyId: ID } }] } } }),
+      /listed twice/,
+    ],
+    [
+      'an alias without alias/',
+      JSON.stringify({ Aliases: [{ AliasName: 'a', TargetKeyId: ID }] }),
+      /AliasName must be/,
+    ],
   ];
   for (const [what, content, message] of BAD)
     it(`refuses ${what} with VALIDATION_ERROR`, async () => {
