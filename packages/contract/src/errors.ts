@@ -77,6 +77,9 @@ export const ERROR_CODES = [
   'PUBLIC_KEY_RSA_EXPONENT',
   'PUBLIC_KEY_PEM_TYPE',
   'PUBLIC_KEY_PRIVATE_JWK',
+  // Development mode (custos server --dev)
+  'DEV_MODE_REQUIRED',
+  'DEV_MODE_MISMATCH',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -289,6 +292,17 @@ export class KeyPinError extends KmsError {
   }
 }
 
+/**
+ * Development mode (custos server --dev, docs/dev-mode.md): a development-only call on a server not in development
+ * mode (DEV_MODE_REQUIRED), or a data directory opened in the other mode than the one it was made in
+ * (DEV_MODE_MISMATCH: a development store's keys derive from a known seed, so it never becomes a production one).
+ */
+export class DevModeError extends KmsError {
+  constructor(message: string, code: Extract<ErrorCode, 'DEV_MODE_REQUIRED' | 'DEV_MODE_MISMATCH'>) {
+    super(code, message);
+  }
+}
+
 type ErrorFactory = (message: string) => KmsError;
 
 /** Which class carries each code: `errorFromCode` uses it to rebuild errors received over HTTP. */
@@ -362,6 +376,8 @@ export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
   PUBLIC_KEY_RSA_EXPONENT: (m) => new ValidationError(m, 'PUBLIC_KEY_RSA_EXPONENT'),
   PUBLIC_KEY_PEM_TYPE: (m) => new ValidationError(m, 'PUBLIC_KEY_PEM_TYPE'),
   PUBLIC_KEY_PRIVATE_JWK: (m) => new ValidationError(m, 'PUBLIC_KEY_PRIVATE_JWK'),
+  DEV_MODE_REQUIRED: (m) => new DevModeError(m, 'DEV_MODE_REQUIRED'),
+  DEV_MODE_MISMATCH: (m) => new DevModeError(m, 'DEV_MODE_MISMATCH'),
 };
 
 /** Rebuilds the right error class from a code received over the wire; unknown codes become INTERNAL. */

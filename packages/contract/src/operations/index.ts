@@ -56,6 +56,7 @@ export * from './update-key-constraints.js';
 export * from './update-key-description.js';
 export * from './verify.js';
 export * from './prune-audit-records.js';
+export * from './advance-dev-clock.js';
 export * from './verify-audit-chain.js';
 export * from './verify-mac.js';
 export * from './add-trusted-certificate.js';
@@ -166,6 +167,7 @@ import { updateKeyConstraintsOperation } from './update-key-constraints.js';
 import { updateKeyDescriptionOperation } from './update-key-description.js';
 import { verifyOperation } from './verify.js';
 import { pruneAuditRecordsOperation } from './prune-audit-records.js';
+import { advanceDevClockOperation } from './advance-dev-clock.js';
 import { verifyAuditChainOperation } from './verify-audit-chain.js';
 import { verifyMacOperation } from './verify-mac.js';
 import { addTrustedCertificateOperation } from './add-trusted-certificate.js';
@@ -506,6 +508,10 @@ export const OPERATIONS = operationTable({
 
   /** Up to 1,000 cryptographic calls (encrypt, decrypt, re-encrypt, data keys, sign, verify, MACs) in one request, each with its own result or error. */
   batch: batchOperation,
+  // Development mode (Custos; custos server --dev)
+
+  /** Moves a development server's clock forward and runs maintenance (DEV_MODE_REQUIRED elsewhere). */
+  advanceDevClock: advanceDevClockOperation,
 });
 
 /** A `Kms` method name that is an operation: `'createKey' | 'encrypt' | ...`. */

@@ -40,7 +40,12 @@ export interface AppOptions {
   readonly https?: HttpsServerOptions;
   /** Unseal attempts (POST /v1/sys/unseal) per minute per client address; default 20. */
   readonly unsealPerMinute?: number;
+  /** Say `X-Custos-Mode: development` on every response (default: whether `service` is a development LocalKms). */
+  readonly devMode?: boolean;
 }
+
+/** The header a development server (custos server --dev) sends on every response, errors and AWS replies included. */
+const DEV_MODE_HEADER = 'x-custos-mode';
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const DEFAULT_UNSEAL_PER_MINUTE = 20;
@@ -73,6 +78,7 @@ export function buildApp(service: LocalKms | SealGate, options: AppOptions = {})
   }) as unknown as FastifyInstance;
 
   app.decorate('kms', kms);
+  const devMode = options.devMode ?? (!(service instanceof SealGate) && service.devMode);
 
   // Graceful close: server.close() only ends connections idle at that moment, so a keep-alive connection whose
   // request was in flight would hold close() open for the keep-alive timeout. While closing, each reply says
@@ -93,6 +99,7 @@ export function buildApp(service: LocalKms | SealGate, options: AppOptions = {})
   // Callback style: on every request an async hook costs a promise for nothing.
   app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
+    if (devMode) void reply.header(DEV_MODE_HEADER, 'development');
     if (draining) void reply.header('connection', 'close');
     done(null, payload);
   });

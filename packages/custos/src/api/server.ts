@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { InternalError, ValidationError } from '@custos/contract';
 import type { Logger } from 'pino';
 import { LocalKms, type LocalKmsOptions, type RootOfTrustSettings } from '../service/local-kms.js';
+import type { DevModeSettings } from '../service/dev/dev-mode.js';
 import { DEFAULT_CONFIG } from '../service/context.js';
 import { readShamirHeader, rootKeyFilePath, shareIndex } from '../service/shamir.js';
 import { buildApp } from './app.js';
@@ -60,7 +61,16 @@ export interface ServerOptions {
   auditCheckpointFile?: string;
   /** Start even if the audit log does not match its last checkpoint (audited as AcceptAuditMismatch). */
   acceptAuditMismatch?: boolean;
+  /**
+   * Development mode (docs/dev-mode.md): LocalKms's `dev` settings (seed, seed file), the movable clock, and
+   * `X-Custos-Mode: development` on every response. Loopback only; the root key file only; a data directory keeps
+   * the mode it was made in (DEV_MODE_MISMATCH otherwise).
+   */
+  dev?: DevModeSettings;
 }
+
+/** The hosts a development server may listen on: this machine only. */
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:54321`. */
@@ -144,6 +154,12 @@ async function tlsOptions(options: ServerOptions): Promise<HttpsServerOptions | 
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { host, port } = parseListen(options.listen ?? DEFAULT_LISTEN);
+  if (options.dev !== undefined) {
+    if (!LOOPBACK.has(host))
+      throw new ValidationError(`development mode listens on loopback only (127.0.0.1, ::1, localhost), not ${host}`);
+    if (options.rootOfTrust !== undefined && options.rootOfTrust.kind !== 'file')
+      throw new ValidationError('development mode uses the root key file (no shamir or pkcs11 root of trust)');
+  }
   const https = await tlsOptions(options);
   const logger: Logger | undefined =
     options.logger === false
@@ -183,6 +199,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       : {}),
     ...(options.acceptAuditMismatch === true ? { acceptAuditMismatch: true } : {}),
     ...(options.hsmModule !== undefined ? { hsmModule: options.hsmModule } : {}),
+    ...(options.dev !== undefined ? { dev: options.dev } : {}),
   };
   const adminTokenFile = join(options.dataDir, ADMIN_TOKEN_FILE);
   /** Opens LocalKms and, on a fresh store, creates the first admin token (in its file, never in a log line). */
@@ -223,7 +240,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...(options.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
       ...(options.unsealPerMinute !== undefined ? { unsealPerMinute: options.unsealPerMinute } : {}),
       ...(https ? { https } : {}),
+      devMode: options.dev !== undefined,
     });
+    if (options.dev !== undefined)
+      logger?.warn({ dataDir: options.dataDir }, 'development mode: not for production (movable clock, seeded keys)');
     try {
       await app.listen({ host, port });
     } catch (error) {

@@ -26,6 +26,7 @@ import { registerWhoAmI } from './commands/whoami.js';
 import { registerTrust } from './commands/trust.js';
 import { registerDataKeyPair } from './commands/data-key-pair.js';
 import { registerDerive } from './commands/derive.js';
+import { registerDev } from './commands/dev.js';
 import { registerJoseKeys } from './commands/jose-keys.js';
 import { registerMac } from './commands/mac.js';
 import { registerReEncrypt } from './commands/re-encrypt.js';
@@ -84,6 +85,7 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
   registerJoseKeys(program);
   registerKeyring(program);
   registerBatch(program);
+  registerDev(program);
   return program;
 }
 

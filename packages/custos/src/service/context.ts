@@ -13,6 +13,7 @@ import type { KeyStoreRegistry } from './hsm/key-stores.js';
 import type { EncryptionCounters } from './counters.js';
 import type { TokenHasher } from './integrity/keys.js';
 import type { RunningOperation } from './lifecycle.js';
+import type { DevMode } from './dev/dev-mode.js';
 
 export interface ServiceConfig {
   /** ARN parts: `arn:aws:kms:<region>:<accountId>:key/<id>`. */
@@ -63,6 +64,8 @@ export interface BaseServiceContext {
   readonly hsmModule?: string;
   /** The PKCS#11 tokens HSM-protected keys live in (service/hsm/tokens.ts); absent, HSM keys are UNSUPPORTED. */
   readonly hsmTokens?: HsmTokens;
+  /** Development mode (custos server --dev): its clock is `now`; key ids and material may derive from a seed. */
+  readonly dev?: DevMode;
 }
 
 /** Plus the per-process state KeyService owns: the key cache, encryption counters and the audit writer. */

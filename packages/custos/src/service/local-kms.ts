@@ -33,6 +33,9 @@ import {
   MAX_CHECKPOINT_INTERVAL_MS,
 } from './audit/checkpoints.js';
 import { acceptAuditMismatch } from './operations/accept-audit-mismatch.js';
+import { checkDevMarker, DevMode, type DevModeSettings, markDevStore } from './dev/dev-mode.js';
+import { readSeedFile, type SeedFile } from './dev/seed-file.js';
+import { seedDevKeys } from './dev/seed-keys.js';
 import { workerSink, workerSinkAvailable } from './audit/worker-sink.js';
 import { establishRowIntegrity, rowIntegrityEstablished } from './integrity/establish.js';
 import { loadIntegrityKeys, type TokenHasher } from './integrity/keys.js';
@@ -126,6 +129,13 @@ export interface LocalKmsOptions {
    * mismatch is logged and audited (AcceptAuditMismatch), and a new checkpoint is signed. Default: refuse to open.
    */
   readonly acceptAuditMismatch?: boolean;
+  /**
+   * Development mode (docs/dev-mode.md): the clock AdvanceDevClock moves, key ids and material derived from `seed`,
+   * keys and aliases from `seedFile`. A store made with it is marked, and refused without it (and a store made
+   * without it is refused with it): DEV_MODE_MISMATCH. Never for production.
+   * @example await LocalKms.open({ dataDir: tmp, dev: { seed: 'ci' } });
+   */
+  readonly dev?: DevModeSettings;
 }
 
 /** The embedded administrator. */
@@ -206,22 +216,29 @@ export class LocalKms implements Kms {
    */
   static async open(options: LocalKmsOptions): Promise<LocalKms> {
     const selected = storeOptions(options);
+    // A bad seed file is refused before the data directory is touched.
+    const seedFile = options.dev?.seedFile !== undefined ? await readSeedFile(options.dev.seedFile) : undefined;
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     let store: Store | undefined;
     let rootOfTrust: RootRing | undefined;
     let place: RootPlace | undefined;
     let tokenHasher: TokenHasher;
+    let dev: DevMode | undefined;
     try {
       // Not migrated on open: a store bound to another root key is refused before anything is written. Locked: a
       // SQLite store another process (a running server) holds is refused, naming it (store/data-dir-lock.ts).
       store = await openStore(selected, { dataDir: options.dataDir, migrate: false, lock: true });
+      // Development and production stores never open in the other mode (DEV_MODE_MISMATCH), checked first.
+      const { fresh } = await checkDevMarker(store.db, options.dev !== undefined);
       // A store already bound to a root key never gets a new root key made for it: a missing file is an error.
       // With a root rotation under way, both root keys (README, "Rotating the root key").
       const target = options.migrationTarget && (await targetPlace(options.migrationTarget, options.dataDir));
       ({ ring: rootOfTrust, place } = await openRootRing(options, store, target));
       await refuseOtherRootOfTrust(store, rootOfTrust);
       await migrateToLatest(store.db, store.dialect);
+      if (fresh && options.dev) await markDevStore(store.db); // before the store is bound: a crash cannot skip it
       await bindRootOfTrust(store, rootOfTrust);
+      dev = options.dev ? await DevMode.load(store.db, options.dev) : undefined;
       // After a first rotation: the keys derived from the first root, carried forward (they never change).
       await loadDerivedKeys(store.db, rootOfTrust);
       tokenHasher = await loadIntegrityKeys(rootOfTrust, store);
@@ -258,7 +275,8 @@ export class LocalKms implements Kms {
         ...(auditSink ? { auditSink } : {}),
         config: { ...DEFAULT_CONFIG, ...options.config },
         ...hsmModuleOf(options),
-        now: options.now ?? (() => new Date()),
+        now: options.now ?? dev?.now ?? (() => new Date()),
+        ...(dev ? { dev } : {}),
         logger: options.logger ?? consoleLogger,
       });
       // The first start after migration 005: authenticate the rows that are there (once, audited).
@@ -266,6 +284,7 @@ export class LocalKms implements Kms {
         await service.runInternal(establishRowIntegrity, {}, SYSTEM_CALLER);
       // The first start after migration 012: MOSIP's default keyring policies (once, audited).
       if (!(await keyringPoliciesSeeded(store.db))) await service.runInternal(seedKeyringPolicies, {}, SYSTEM_CALLER);
+      if (seedFile) await seedDevStore(service, seedFile);
       const checkpointer = new Checkpointer(
         store,
         signing.privateKey,
@@ -301,6 +320,11 @@ export class LocalKms implements Kms {
       await rootOfTrust.close();
       throw error;
     }
+  }
+
+  /** Whether this LocalKms runs in development mode (the server says so in every response). */
+  get devMode(): boolean {
+    return this.#service.context.dev !== undefined;
   }
 
   /** The service settings (the region and account of key ARNs, which the AWS protocol's SigV4 scope names too). */
@@ -465,6 +489,13 @@ export class LocalKms implements Kms {
     return result;
   };
 
+  /** As every operation, and then maintenance runs at the new time: windows the move passed close at once. */
+  advanceDevClock: Kms['advanceDevClock'] = async (input, caller) => {
+    const result = await this.#run(SERVICE_OPERATIONS.advanceDevClock, input, caller);
+    const { destroyed, rotated, expired, renewed, failed } = await this.runMaintenance();
+    return { ...result, maintenance: { destroyed, rotated, expired, renewed, failed } };
+  };
+
   /**
    * The replay guard of signed requests (service-level, not a Kms operation; the AWS protocol calls it once the
    * signature verified): false when `operation` (AWS name) changes state and a request with this signature digest
@@ -483,4 +514,13 @@ export class LocalKms implements Kms {
 /** Root rotation and migration are for administrators only (no key-admin: they touch every key). */
 function requireAdmin(caller: Caller): void {
   if (!caller.roles.includes('admin')) throw new AccessDeniedError('rotating the root key needs the admin role');
+}
+
+/** The seed file's keys (one audited SeedDevKeys), then its aliases (CreateAlias each; those already there stay). */
+async function seedDevStore(service: KeyService, seed: SeedFile): Promise<void> {
+  await service.runInternal(seedDevKeys, { keys: seed.keys }, SYSTEM_CALLER);
+  for (const alias of seed.aliases) {
+    const existing = await repo.aliases.get(service.context.store.db, alias.aliasName);
+    if (existing === undefined) await service.run(SERVICE_OPERATIONS.createAlias, alias, SYSTEM_CALLER);
+  }
 }

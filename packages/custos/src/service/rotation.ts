@@ -1,7 +1,6 @@
 // Rotation: append a version with fresh material. Used by RotateKeyOnDemand, the automatic-rotation job,
 // and the encryption bound. Must not import api.
 import { NotFoundError, UnsupportedError } from '@custos/contract';
-import { generateKeyMaterial } from '../core/key-material.js';
 import { isSymmetric, specEntry } from '../core/key-specs.js';
 import * as repo from '../store/repositories/index.js';
 import type { KeyRecord } from '../store/types.js';
@@ -11,6 +10,7 @@ import { lockKey } from './key-loading.js';
 import { wrapMaterial } from './key-versions.js';
 import { createHsmObject, destroyHsmObject, hsmKeyKind, isHsmKey } from './hsm/keys.js';
 import { publishKeyChange } from './key-change.js';
+import { newKeyMaterial } from './dev/dev-mode.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -78,7 +78,8 @@ export async function rotateKey(
   const spec = specEntry(before.spec);
   // HSM-protected: a new token object per version, in the token of the versions before it.
   const hsmObject = isHsmKey(before) ? await newHsmVersion(ctx, before) : undefined;
-  const generated = hsmObject ? undefined : await generateKeyMaterial(spec);
+  // The next version's number is only known inside the lock; development mode derives from the expected one.
+  const generated = hsmObject ? undefined : await newKeyMaterial(ctx, spec, keyId, before.latestVersion + 1);
   const outcome = { inserted: false };
   let committed = false;
   let rotated: KeyRecord;

@@ -270,6 +270,8 @@ const BUILDERS: Record<string, Builder> = {
   getAttestationRoots: { kind: null, build: () => ({}) },
   createAttestationCsr: { kind: null, build: () => ({}) },
   unblockKeyPin: { kind: 'aesPin', build: ({ f }) => ({ keyId: f.keyId }) },
+  // Development mode (the suite's LocalKms is in it): moving the clock by nothing.
+  advanceDevClock: { kind: null, build: () => ({ advanceSeconds: 0 }) },
   setAttestationChain: {
     kind: null,
     build: async ({ kms }) => {
@@ -484,6 +486,8 @@ const EXPECT: Record<string, Row | Outcome> = {
   keyringDecrypt: 'ok',
   // Key PINs (key-pins): a live key, as the other management calls.
   unblockKeyPin: MANAGE,
+  // Development mode: on no key.
+  advanceDevClock: 'ok',
 };
 
 const METHODS = Object.keys(OPERATIONS) as Method[];
@@ -498,7 +502,8 @@ describe('lifecycle: every operation in every key state', () => {
   let t: TestKms;
   let counter = 0;
   beforeAll(async () => {
-    t = await openTestKms();
+    // Development mode, for AdvanceDevClock; the clock stays the test's (`now` wins over the development clock).
+    t = await openTestKms({ dev: {} });
   });
   afterAll(async () => t.cleanup());
 

@@ -76,4 +76,6 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   PUBLIC_KEY_RSA_EXPONENT: 'ValidationException',
   PUBLIC_KEY_PEM_TYPE: 'ValidationException',
   PUBLIC_KEY_PRIVATE_JWK: 'ValidationException',
+  DEV_MODE_REQUIRED: 'UnsupportedOperationException',
+  DEV_MODE_MISMATCH: 'UnsupportedOperationException',
 };

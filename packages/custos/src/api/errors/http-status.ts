@@ -74,4 +74,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PUBLIC_KEY_RSA_EXPONENT: 400,
   PUBLIC_KEY_PEM_TYPE: 400,
   PUBLIC_KEY_PRIVATE_JWK: 400,
+  // Development mode: the server is not in the mode the call (or the data directory) needs.
+  DEV_MODE_REQUIRED: 409,
+  DEV_MODE_MISMATCH: 409,
 };

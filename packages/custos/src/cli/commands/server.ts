@@ -1,6 +1,7 @@
 // `custos server`: settings from flag > environment > --config JSON file > default, mapped onto startServer's options.
 // Must not import the store or service; imports the api dynamically, inside the action, so other commands load fast.
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isKmsError } from '@custos/contract';
 import { type Command, Option } from 'commander';
@@ -9,6 +10,7 @@ import type { ServerOptions } from '../../api/server.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_DATA_DIR } from '../options.js';
 import { adminTokenNote } from './server-admin-token.js';
+import { devSettings } from './server-dev.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
@@ -40,6 +42,8 @@ export interface ServerSettings {
   awsAccountId?: string;
   auditCheckpointFile?: string;
   plaintextImport?: string;
+  devSeed?: string;
+  devSeedFile?: string;
 }
 
 /** One row per setting: flag, environment variable, default, help. The one table flags, env and config derive from. */
@@ -195,6 +199,18 @@ const SETTINGS: readonly {
     fallback: 'allow',
     help: 'whether private JWKs may be imported in plaintext (the jwk facade importPrivateKey, POST /v1/jwk/import)',
   },
+  {
+    key: 'devSeed',
+    flag: '--dev-seed <seed>',
+    env: 'CUSTOS_DEV_SEED',
+    help: 'with --dev: derive key ids and material from this seed (the same seed gives the same keys run after run)',
+  },
+  {
+    key: 'devSeedFile',
+    flag: '--dev-seed-file <file>',
+    env: 'CUSTOS_DEV_SEED_FILE',
+    help: "with --dev: keys and aliases to create at start, in local-kms's format (JSON, or YAML for .yaml/.yml)",
+  },
 ];
 
 /** `1048576`, `512kb`, `1mb`, `1MiB` → bytes. */
@@ -246,13 +262,14 @@ export function readConfigFile(path: string): Partial<Record<keyof ServerSetting
  * The effective settings: a flag or environment variable (commander reports which), else the config
  * file, else the default. Relative paths are relative to the working directory, wherever they came from.
  */
-function resolveSettings(cmd: Command): ServerSettings {
+function resolveSettings(cmd: Command, defaulted = new Set<keyof ServerSettings>()): ServerSettings {
   const opts = cmd.opts<Partial<Record<keyof ServerSettings, string>> & { config?: string }>();
   const config = opts.config === undefined ? {} : readConfigFile(opts.config);
   const out: Partial<Record<keyof ServerSettings, string>> = {};
   for (const s of SETTINGS) {
     const source = cmd.getOptionValueSource(s.key);
     const value = source === 'cli' || source === 'env' ? opts[s.key] : (config[s.key] ?? s.fallback);
+    if (source !== 'cli' && source !== 'env' && config[s.key] === undefined) defaulted.add(s.key);
     if (value !== undefined) out[s.key] = value;
   }
   if (out.logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(out.logLevel)) {
@@ -341,6 +358,8 @@ export function storeOptions(s: ServerSettings): StoreOptions {
  * is startServer's rule (one place); the action reports its refusal as a usage error.
  */
 export function serverOptions(s: ServerSettings): ServerOptions {
+  if (s.devSeed !== undefined || s.devSeedFile !== undefined)
+    throw new UsageError('--dev-seed and --dev-seed-file need --dev');
   return {
     dataDir: s.dataDir,
     listen: s.listen,
@@ -385,17 +404,42 @@ export function registerServer(program: Command): void {
     '--audit-accept-mismatch',
     'start even if the audit log does not match its last checkpoint (audited; see docs/audit.md)',
   );
-  cmd.action(async (o: { auditAcceptMismatch?: boolean }, c: Command) => {
+  // A flag only, like the one above: a development store refuses to open without it, and a production one with it.
+  cmd.option(
+    '--dev',
+    'development mode: a temporary data directory (unless --data-dir), loopback only, a clock custos dev clock moves, ' +
+      'keys from --dev-seed/--dev-seed-file; never for production (docs/dev-mode.md)',
+  );
+  cmd.action(async (o: { auditAcceptMismatch?: boolean; dev?: boolean }, c: Command) => {
+    const defaulted = new Set<keyof ServerSettings>();
+    const settings = resolveSettings(c, defaulted);
+    const dev = o.dev === true ? await devSettings(settings, defaulted.has('dataDir')) : undefined;
     const options = {
-      ...serverOptions(resolveSettings(c)),
+      ...serverOptions(dev ? dev.settings : settings),
       ...(o.auditAcceptMismatch === true && { acceptAuditMismatch: true }),
+      ...(dev && { dev: dev.dev }),
     };
     const { startServer, installSignalHandlers } = await import('../../api/server.js');
-    const server = await startServer(options).catch((err: unknown) => {
+    const server = await startServer(options).catch(async (err: unknown) => {
+      if (dev?.temporary) await rm(options.dataDir, { recursive: true, force: true });
       // A malformed setting (e.g. --listen) is the command line's fault: exit 2 like other usage errors.
       throw isKmsError(err) && err.code === 'VALIDATION_ERROR' ? new UsageError(err.message) : err;
     });
-    installSignalHandlers(server);
+    installSignalHandlers(
+      dev?.temporary
+        ? {
+            close: async () => {
+              await server.close();
+              await rm(options.dataDir, { recursive: true, force: true });
+            },
+          }
+        : server,
+    );
+    if (dev)
+      process.stderr.write(
+        `custos: development mode (not for production): data directory ${options.dataDir}` +
+          `${dev.temporary ? ' (temporary: removed when the server stops)' : ''}; responses say X-Custos-Mode: development\n`,
+      );
     process.stderr.write(`custos: listening on ${server.url} (${adminTokenNote(server, options.rootOfTrust?.kind)})\n`);
     if (options.rootOfTrust?.kind === 'shamir')
       process.stderr.write('custos: sealed: unseal it with custos operator unseal (its threshold of shares)\n');

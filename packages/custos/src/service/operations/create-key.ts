@@ -2,9 +2,9 @@
 import { createKeyOperation, InternalError, ValidationError } from '@custos/contract';
 import { randomUUID } from 'node:crypto';
 import { keySpec } from '../../core/key-specs.js';
-import { generateKeyMaterial } from '../../core/key-material.js';
 import * as repo from '../../store/repositories/index.js';
 import { defineOperation } from '../define-operation.js';
+import { newKeyMaterial } from '../dev/dev-mode.js';
 import { newKeyRecord } from '../key-loading.js';
 import { newKeyPin } from '../key-pins/new-key-pin.js';
 import { keyMetadata } from '../key-metadata.js';
@@ -42,14 +42,17 @@ export const createKey = defineOperation(createKeyOperation, { access: 'manage',
     protectionLevel === 'HSM' ? hsmKeyKind({ spec, usage, origin, exportable: input.exportable ?? false }) : undefined;
 
   const now = ctx.now();
-  const id = randomUUID();
+  // Development mode with a seed: the id derives from it (dev/dev-mode.ts); otherwise random.
+  const id = ctx.dev
+    ? await ctx.dev.nextKeyId(async (taken) => (await repo.keys.get(ctx.store.db, taken)) !== undefined)
+    : randomUUID();
   // AWS's lockout check, before anything is made: the creator must be able to put the key's policy afterwards.
   if (input.policy !== undefined) {
     const facts = newKeyRecord(now, { id, spec: spec.name, usage, state: 'Enabled', origin, latestVersion: 0 });
     checkLockout(ctx, facts, input.policy, input.bypassPolicyLockoutSafetyCheck ?? false);
   }
   const pinned = await newKeyPin(ctx, id, input, now); // checked before any material is made
-  const generated = origin === 'AWS_KMS' && !hsmKind ? await generateKeyMaterial(spec) : undefined;
+  const generated = origin === 'AWS_KMS' && !hsmKind ? await newKeyMaterial(ctx, spec, id, 1) : undefined;
   // In a custom key store: its token, which must be CONNECTED (CUSTOM_KEY_STORE_INVALID_STATE otherwise).
   const hsmObject = hsmKind
     ? await createHsmObject(

@@ -68,6 +68,7 @@ import { updateKeyConstraints } from './update-key-constraints.js';
 import { updateKeyDescription } from './update-key-description.js';
 import { verify } from './verify.js';
 import { pruneAuditRecords } from './prune-audit-records.js';
+import { advanceDevClock } from './advance-dev-clock.js';
 import { verifyAuditChain } from './verify-audit-chain.js';
 import { verifyMac } from './verify-mac.js';
 import { addTrustedCertificate } from './add-trusted-certificate.js';
@@ -229,4 +230,6 @@ export const SERVICE_OPERATIONS = {
   unblockKeyPin,
   // Batches (batch)
   batch,
+  // Development mode (custos server --dev)
+  advanceDevClock,
 } as const satisfies ServiceOperations;
