@@ -29,6 +29,15 @@ const sealedError = (): UnavailableError =>
     'SEALED',
   );
 
+/**
+ * Where a worker of `custos server --workers N` tells the others (through its primary) of a share it accepted and of
+ * a seal, so that unsealing and sealing reach every worker (api/cluster/worker.ts).
+ */
+export interface SealRelay {
+  share(share: string): void;
+  sealed(): void;
+}
+
 /** The LocalKms methods the API calls that return no promise. */
 const SYNC_METHODS = new Set(['authenticateCached']);
 
@@ -49,6 +58,7 @@ export class SealGate {
   #inFlight = 0;
   #idle: (() => void)[] = [];
   #closed = false;
+  #relay: SealRelay | undefined;
   /** The service as every route sees it: each call goes to the open LocalKms, or fails with SEALED. */
   readonly view: LocalKms;
 
@@ -104,15 +114,21 @@ export class SealGate {
 
   /**
    * Adds one share. INVALID_SHARE and DUPLICATE_SHARE keep the progress; FOREIGN_SHARE and WRONG_SHARES (and any
-   * failure to open at the threshold) reset it. Unsealed already: the status, unchanged.
+   * failure to open at the threshold) reset it. Unsealed already: the status, unchanged. A share given here (not
+   * `relayed` from another worker) goes to the relay once collected.
    */
-  unseal(share: unknown): Promise<SealStatus> {
-    const next = this.#queue.then(() => this.#unsealOne(share));
+  unseal(share: unknown, from: { readonly relayed?: boolean } = {}): Promise<SealStatus> {
+    const next = this.#queue.then(() => this.#unsealOne(share, from.relayed === true));
     this.#queue = next.catch(() => undefined);
     return next;
   }
 
-  async #unsealOne(share: unknown): Promise<SealStatus> {
+  /** Sends this gate's accepted shares and seals to `relay` (a cluster worker's primary). */
+  relayTo(relay: SealRelay): void {
+    this.#relay = relay;
+  }
+
+  async #unsealOne(share: unknown, relayed: boolean): Promise<SealStatus> {
     const unsealer = this.#unsealer;
     if (this.#closed) throw new UnavailableError('the server is shutting down');
     if (this.#kms || !unsealer) return this.status();
@@ -127,6 +143,7 @@ export class SealGate {
       throw new ValidationError('this unseal share was already given; give another one', 'DUPLICATE_SHARE');
     this.#indexes.add(index);
     this.#shares.push(share as string);
+    if (!relayed) this.#relay?.share(share as string);
     if (this.#shares.length < unsealer.threshold) return this.status();
     const shares = this.#shares;
     this.#reset();
@@ -160,9 +177,24 @@ export class SealGate {
         );
       if (!kms) return this.status();
       await kms.recordSeal(caller);
+      this.#relay?.sealed();
       this.#kms = undefined;
       await this.#drained();
       await kms.close();
+      return this.status();
+    });
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Seals because another worker of this server was sealed (and audited it): drops the service and any shares. */
+  sealRelayed(): Promise<SealStatus> {
+    const next = this.#queue.then(async () => {
+      const kms = this.#kms;
+      this.#kms = undefined;
+      this.#reset();
+      await this.#drained();
+      await kms?.close();
       return this.status();
     });
     this.#queue = next.catch(() => undefined);

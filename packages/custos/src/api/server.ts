@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { InternalError, ValidationError } from '@custos/contract';
@@ -60,6 +61,10 @@ export interface ServerOptions {
   auditCheckpointFile?: string;
   /** Start even if the audit log does not match its last checkpoint (audited as AcceptAuditMismatch). */
   acceptAuditMismatch?: boolean;
+  /** A worker of `custos server --workers N`: every reply names the process (`x-custos-worker: <pid>`). */
+  workerPidHeader?: boolean;
+  /** Given the seal gate before the server listens (a cluster worker relays unseals and seals through it). */
+  onGate?: (gate: SealGate) => void;
 }
 
 export interface RunningServer {
@@ -216,6 +221,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     gate = SealGate.unsealed(opened.kms);
     created = opened.token;
   }
+  options.onGate?.(gate);
   try {
     const app = buildApp(gate, {
       ...(logger ? { logger } : {}),
@@ -224,6 +230,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...(options.unsealPerMinute !== undefined ? { unsealPerMinute: options.unsealPerMinute } : {}),
       ...(https ? { https } : {}),
     });
+    if (options.workerPidHeader === true) {
+      const pid = String(process.pid);
+      // Before Fastify's own listener, so the header is set before any reply is written.
+      app.server.prependListener('request', (_request, response: ServerResponse) => {
+        response.setHeader('x-custos-worker', pid);
+      });
+    }
     try {
       await app.listen({ host, port });
     } catch (error) {
