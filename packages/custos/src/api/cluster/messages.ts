@@ -14,15 +14,24 @@ export interface CloseMessage {
 }
 
 /**
- * A worker accepted an unseal share, or was sealed by an administrator: the primary relays it to every other worker
- * (and replays the shares of an unseal in progress, or of a completed unseal, to a worker that replaces one).
+ * A worker collected an unseal share, or was sealed by an administrator: the primary relays it (same `id`) to every
+ * other serving worker, which answers `applied`; once all have (or have exited), the primary answers the first worker
+ * `relayed`, and only then does it reply to its client. The primary replays the shares of an unseal (in progress or
+ * complete) to a worker that replaces one.
  */
 export interface SealMessage {
   readonly custos: 'unseal-share' | 'sealed';
+  readonly id: number;
   readonly share?: string;
 }
 
-export type WorkerMessage = ReadyMessage | SealMessage;
+/** A worker applied a relayed SealMessage (`applied`, to the primary), or all did (`relayed`, to its sender). */
+export interface SealAckMessage {
+  readonly custos: 'applied' | 'relayed';
+  readonly id: number;
+}
+
+export type WorkerMessage = ReadyMessage | SealMessage | SealAckMessage;
 
 export function isMessage<T extends { custos: string }>(message: unknown, kind: T['custos']): message is T {
   return (message as { custos?: unknown } | null)?.custos === kind;

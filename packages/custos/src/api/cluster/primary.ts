@@ -5,7 +5,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { holdDataDir, isKeyChange } from '../../service/server-lock.js';
 import type { ServerOptions } from '../server.js';
-import { isMessage, LOCK_HOLDER_ENV, type ReadyMessage, type SealMessage } from './messages.js';
+import { isMessage, LOCK_HOLDER_ENV, type ReadyMessage, type SealAckMessage, type SealMessage } from './messages.js';
 
 export interface PrimaryOptions {
   /** Worker processes (at least 2: one is a plain server, api/server.ts). */
@@ -23,7 +23,10 @@ const MAX_FAILED_STARTS = 5;
 
 /** Resolves once every worker listens; rejects (after stopping the others) if the first cannot start. */
 export async function runPrimary(options: PrimaryOptions): Promise<void> {
-  const lock = holdDataDir({ dataDir: options.server.dataDir, ...(options.server.store && { store: options.server.store }) });
+  const lock = holdDataDir({
+    dataDir: options.server.dataDir,
+    ...(options.server.store && { store: options.server.store }),
+  });
   const env = lock ? { [LOCK_HOLDER_ENV]: lock.holderId } : {};
   const workers = new Set<Worker>();
   /** Workers listening (and so answering a close message); the others are stopped by a signal. */
@@ -35,6 +38,31 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   /** Every first worker listens: from now on a worker that exits is replaced. */
   let started = false;
 
+  /** Waiting for a worker's `applied`, by `<worker id>:<message id>`. */
+  const acks = new Map<string, () => void>();
+  /** Sends a worker's seal message to the other serving workers; answers it `relayed` once each applied it or exited. */
+  const relaySeal = (from: Worker, message: SealMessage): void => {
+    const others = [...workers].filter((w) => w !== from && serving.has(w) && w.isConnected());
+    void Promise.all(
+      others.map(
+        (other) =>
+          new Promise<void>((resolve) => {
+            const key = `${String(other.id)}:${String(message.id)}`;
+            const done = (): void => {
+              acks.delete(key);
+              other.off('exit', done);
+              resolve();
+            };
+            acks.set(key, done);
+            other.once('exit', done);
+            other.send(message);
+          }),
+      ),
+    ).then(() => {
+      if (from.isConnected()) from.send({ custos: 'relayed', id: message.id } satisfies SealAckMessage);
+    });
+  };
+
   const fork = (): Promise<ReadyMessage> => {
     const worker = cluster.fork(env);
     workers.add(worker);
@@ -45,32 +73,42 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
           ready = true;
           serving.add(worker);
           failedStarts = 0;
-          for (const share of shares) worker.send({ custos: 'unseal-share', share } satisfies SealMessage);
+          // Replayed: a replacement joins an unseal in progress, or unseals as the others did.
+          shares.forEach((share, i) =>
+            worker.send({ custos: 'unseal-share', id: -1 - i, share } satisfies SealMessage),
+          );
           resolve(message);
         } else if (isKeyChange(message)) {
           for (const other of workers) if (other !== worker && other.isConnected()) other.send(message);
         } else if (isMessage<SealMessage>(message, 'unseal-share') || isMessage<SealMessage>(message, 'sealed')) {
           if (message.custos === 'sealed') shares = [];
           else if (message.share !== undefined && !shares.includes(message.share)) shares.push(message.share);
-          for (const other of workers) if (other !== worker && other.isConnected()) other.send(message);
+          relaySeal(worker, message);
+        } else if (isMessage<SealAckMessage>(message, 'applied')) {
+          acks.get(`${String(worker.id)}:${String(message.id)}`)?.();
         }
       });
-      worker.once('exit', (code, signal) => {
+      worker.once('exit', (code: number | null, signal: string | null) => {
         workers.delete(worker);
         if (!ready) reject(Object.assign(new Error(`worker exited with ${signal ?? String(code)}`), { code }));
         if (stopping || !started) {
           if (stopping && workers.size === 0) finish();
           return;
         }
-        options.log(`custos: worker ${String(worker.process.pid)} exited (${signal ?? `code ${String(code)}`}); starting another`);
+        options.log(
+          `custos: worker ${String(worker.process.pid)} exited (${signal ?? `code ${String(code)}`}); starting another`,
+        );
         if (!ready && ++failedStarts >= MAX_FAILED_STARTS) {
           options.log('custos: workers keep failing to start; stopping');
           stop(1);
           return;
         }
-        setTimeout(() => {
-          if (!stopping) void fork().catch(() => undefined);
-        }, ready ? 0 : 1000);
+        setTimeout(
+          () => {
+            if (!stopping) void fork().catch(() => undefined);
+          },
+          ready ? 0 : 1000,
+        );
       });
     });
   };
@@ -103,6 +141,10 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     for (const worker of workers) worker.process.kill('SIGTERM');
     return;
   }
-  process.once('SIGTERM', () => stop(0));
-  process.once('SIGINT', () => stop(0));
+  process.once('SIGTERM', () => {
+    stop(0);
+  });
+  process.once('SIGINT', () => {
+    stop(0);
+  });
 }

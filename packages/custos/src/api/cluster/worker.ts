@@ -3,26 +3,55 @@
 // when the primary is gone. Must not be imported by service, store, keystore or core.
 import type { SealGate } from '../seal.js';
 import { startServer, type ServerOptions } from '../server.js';
-import { isMessage, LOCK_HOLDER_ENV, type CloseMessage, type SealMessage, type WorkerMessage } from './messages.js';
+import {
+  isMessage,
+  LOCK_HOLDER_ENV,
+  type CloseMessage,
+  type SealAckMessage,
+  type SealMessage,
+  type WorkerMessage,
+} from './messages.js';
 
 function send(message: WorkerMessage): void {
   if (process.connected) process.send?.(message);
 }
 
-/** Relays this worker's accepted shares and seals to the others (through the primary), and applies theirs. */
+/** Relays this worker's collected shares and seals to the others (through the primary), and applies theirs. */
 function joinSeal(gate: SealGate): void {
+  let nextId = 1;
+  const waiting = new Map<number, () => void>();
+  const relay = (message: Omit<SealMessage, 'id'>): Promise<void> => {
+    if (!process.connected) return Promise.resolve();
+    const id = nextId++;
+    return new Promise<void>((resolve) => {
+      waiting.set(id, resolve);
+      send({ ...message, id });
+    });
+  };
   gate.relayTo({
-    share: (share) => {
-      send({ custos: 'unseal-share', share });
-    },
-    sealed: () => {
-      send({ custos: 'sealed' });
-    },
+    share: (share) => relay({ custos: 'unseal-share', share }),
+    sealed: () => relay({ custos: 'sealed' }),
   });
   process.on('message', (message: unknown) => {
-    if (isMessage<SealMessage>(message, 'unseal-share') && message.share !== undefined)
-      void gate.unseal(message.share, { relayed: true }).catch(() => undefined);
-    else if (isMessage<SealMessage>(message, 'sealed')) void gate.sealRelayed().catch(() => undefined);
+    if (isMessage<SealAckMessage>(message, 'relayed')) {
+      waiting.get(message.id)?.();
+      waiting.delete(message.id);
+      return;
+    }
+    const seal = isMessage<SealMessage>(message, 'unseal-share') || isMessage<SealMessage>(message, 'sealed');
+    if (!seal) return;
+    const { id, share } = message;
+    const applying = share !== undefined ? gate.unseal(share, { relayed: true }) : gate.sealRelayed();
+    void applying
+      .catch(() => undefined)
+      .finally(() => {
+        send({ custos: 'applied', id });
+      });
+  });
+  // A primary gone answers nothing: let the waiting replies go (the worker is exiting anyway).
+  process.once('disconnect', () => {
+    for (const resolve of waiting.values()) resolve();
+    waiting.clear();
   });
 }
 
@@ -31,6 +60,13 @@ function joinSeal(gate: SealGate): void {
  * (in-flight requests answered) and exits 0; losing the primary (its death) exits at once, as the lock is gone.
  */
 export async function runWorker(options: ServerOptions): Promise<void> {
+  let closing = false;
+  // First: a primary that dies while this worker starts must not leave it running. The channel does not keep the
+  // process alive (a worker that fails to start exits with its error's code, as a single server does).
+  process.once('disconnect', () => {
+    if (!closing) process.exit(1);
+  });
+  process.channel?.unref();
   const holder = process.env[LOCK_HOLDER_ENV];
   const server = await startServer({
     ...options,
@@ -38,7 +74,6 @@ export async function runWorker(options: ServerOptions): Promise<void> {
     onGate: joinSeal,
     kmsOptions: { ...options.kmsOptions, ...(holder !== undefined && { joinDataDirLock: holder }) },
   });
-  let closing = false;
   const close = (): void => {
     if (closing) return;
     closing = true;
@@ -52,8 +87,5 @@ export async function runWorker(options: ServerOptions): Promise<void> {
   });
   process.once('SIGTERM', close);
   process.once('SIGINT', close);
-  process.once('disconnect', () => {
-    if (!closing) process.exit(1);
-  });
   send({ custos: 'ready', url: server.url, adminTokenFile: server.adminTokenFile });
 }

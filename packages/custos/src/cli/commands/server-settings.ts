@@ -249,4 +249,3 @@ export function resolveSettings(cmd: Command): ServerSettings {
   }
   return out as ServerSettings;
 }
-
