@@ -61,18 +61,21 @@ function joinSeal(gate: SealGate): void {
  */
 export async function runWorker(options: ServerOptions): Promise<void> {
   let closing = false;
-  // First: a primary that dies while this worker starts must not leave it running. The channel does not keep the
-  // process alive (a worker that fails to start exits with its error's code, as a single server does).
+  // First: a primary that dies while this worker starts must not leave it running.
   process.once('disconnect', () => {
     if (!closing) process.exit(1);
   });
-  process.channel?.unref();
   const holder = process.env[LOCK_HOLDER_ENV];
   const server = await startServer({
     ...options,
     workerPidHeader: true,
     onGate: joinSeal,
     kmsOptions: { ...options.kmsOptions, ...(holder !== undefined && { joinDataDirLock: holder }) },
+  }).catch((error: unknown) => {
+    // A worker that cannot start exits with its error's code, as a single server does: the channel must not keep it.
+    closing = true;
+    process.channel?.unref();
+    throw error;
   });
   const close = (): void => {
     if (closing) return;
