@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { LocalKms, type LocalKmsOptions, type RootOfTrustSettings } from '../service/local-kms.js';
 import { DEFAULT_CONFIG } from '../service/context.js';
 import { readShamirHeader, rootKeyFilePath, shareIndex } from '../service/shamir.js';
-import { buildApp } from './app.js';
+import { buildApp, type AppOptions } from './app.js';
 import { SealGate } from './seal.js';
 import { createLogger, type LoggerOptions } from './plugins/logger.js';
 
@@ -63,6 +63,8 @@ export interface ServerOptions {
   acceptAuditMismatch?: boolean;
   /** A worker of `custos server --workers N`: every reply names the process (`x-custos-worker: <pid>`). */
   workerPidHeader?: boolean;
+  /** Where `rateLimitPerMinute` counts: default this process (a cluster worker counts in its primary). */
+  rateLimitStore?: AppOptions['rateLimitStore'];
   /** Given the seal gate before the server listens (a cluster worker relays unseals and seals through it). */
   onGate?: (gate: SealGate) => void;
 }
@@ -227,6 +229,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...(logger ? { logger } : {}),
       ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
       ...(options.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+      ...(options.rateLimitStore !== undefined ? { rateLimitStore: options.rateLimitStore } : {}),
       ...(options.unsealPerMinute !== undefined ? { unsealPerMinute: options.unsealPerMinute } : {}),
       ...(https ? { https } : {}),
     });

@@ -3,6 +3,7 @@
 // every acknowledged encrypt decrypts and has its audit record; SIGTERM drains the group (exit 0, no process left).
 // Needs `npm run build` (it runs the built CLI).
 import { mkdtemp, rm } from 'node:fs/promises';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -135,6 +136,38 @@ describe('custos server --workers 2 on SQLite', { timeout: 240_000 }, () => {
       await expectAudited(store, acked);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('custos server --workers 2 --rate-limit', { timeout: 120_000 }, () => {
+  it('the limit holds across the workers: counted once, whichever worker answers', async () => {
+    const dataDir = join(root, 'rate');
+    const group = await startGroup(['--data-dir', dataDir, '--workers', '2', '--rate-limit', '6'], dataDir);
+    try {
+      const statuses: number[] = [];
+      const workers = new Set<string>();
+      for (let i = 0; i < 12; i++) {
+        const { status, worker } = await new Promise<{ status: number; worker: string }>((resolve, reject) => {
+          const request = get(
+            `${group.url}/v1/keys`,
+            { agent: false, headers: { authorization: `Bearer ${group.token}` } },
+            (response) => {
+              response.resume();
+              resolve({ status: response.statusCode ?? 0, worker: String(response.headers['x-custos-worker']) });
+            },
+          );
+          request.on('error', reject);
+        });
+        statuses.push(status);
+        workers.add(worker);
+      }
+      expect(workers.size).toBe(2);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(6);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(6);
+      await drain(group);
+    } finally {
+      killGroup(group, 'SIGKILL');
     }
   });
 });

@@ -5,6 +5,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { holdDataDir, isKeyChange } from '../../service/server-lock.js';
 import type { ServerOptions } from '../server.js';
+import { rateLimitCounter, type RateIncrMessage } from './rate-limit-store.js';
 import { isMessage, LOCK_HOLDER_ENV, type ReadyMessage, type SealAckMessage, type SealMessage } from './messages.js';
 
 export interface PrimaryOptions {
@@ -38,6 +39,8 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   /** Every first worker listens: from now on a worker that exits is replaced. */
   let started = false;
 
+  /** --rate-limit: one count for all the workers. */
+  const countRate = rateLimitCounter();
   /** Waiting for a worker's `applied`, by `<worker id>:<message id>`. */
   const acks = new Map<string, () => void>();
   /** Sends a worker's seal message to the other serving workers; answers it `relayed` once each applied it or exited. */
@@ -84,6 +87,8 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
           if (message.custos === 'sealed') shares = [];
           else if (message.share !== undefined && !shares.includes(message.share)) shares.push(message.share);
           relaySeal(worker, message);
+        } else if (isMessage<RateIncrMessage>(message, 'rate-incr')) {
+          if (worker.isConnected()) worker.send(countRate(message));
         } else if (isMessage<SealAckMessage>(message, 'applied')) {
           acks.get(`${String(worker.id)}:${String(message.id)}`)?.();
         }

@@ -3,6 +3,7 @@
 // when the primary is gone. Must not be imported by service, store, keystore or core.
 import type { SealGate } from '../seal.js';
 import { startServer, type ServerOptions } from '../server.js';
+import { ClusterRateLimitStore } from './rate-limit-store.js';
 import {
   isMessage,
   LOCK_HOLDER_ENV,
@@ -69,6 +70,7 @@ export async function runWorker(options: ServerOptions): Promise<void> {
   const server = await startServer({
     ...options,
     workerPidHeader: true,
+    rateLimitStore: ClusterRateLimitStore,
     onGate: joinSeal,
     kmsOptions: { ...options.kmsOptions, ...(holder !== undefined && { joinDataDirLock: holder }) },
   }).catch((error: unknown) => {
