@@ -26,9 +26,11 @@ export async function startGroup(args: readonly string[], dataDir: string): Prom
     detached: true, // its own process group: kill(-pid) reaches the primary and every worker
   });
   let err = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+    child.once('exit', (code, signal) => {
+      resolve(code ?? signal ?? -1);
+    }),
   );
   const until = Date.now() + 60_000;
   for (;;) {
@@ -73,7 +75,7 @@ export interface Acked {
 }
 
 /** POST /v1/keys/:keyId/encrypt; the acknowledgement, or undefined when it failed (no reply, or not 200). */
-export async function encryptOnce(group: Group, keyId: string, plaintext: string): Promise<Acked | undefined> {
+async function encryptOnce(group: Group, keyId: string, plaintext: string): Promise<Acked | undefined> {
   try {
     const response = await fetch(`${group.url}/v1/keys/${keyId}/encrypt`, {
       method: 'POST',

@@ -42,8 +42,12 @@ describe('SQLite tryExclusive (maintenance once across workers)', { timeout: 60_
     });
     try {
       await new Promise<void>((resolve, reject) => {
-        child.stdout!.on('data', () => resolve());
-        child.once('exit', (code) => reject(new Error(`holder exited with ${String(code)}`)));
+        child.stdout.on('data', () => {
+          resolve();
+        });
+        child.once('exit', (code) => {
+          reject(new Error(`holder exited with ${String(code)}`));
+        });
       });
       const here = sqliteCluster(file);
       expect(await here.tryExclusive('maintenance', async () => 'ran')).toEqual({ ran: false });
