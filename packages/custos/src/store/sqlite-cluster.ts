@@ -2,7 +2,9 @@
 // `custos server --workers N`): key changes relayed to the other workers through the primary (node:cluster IPC), and
 // exclusive jobs (maintenance) under a lock file every process of the machine sees. Must not import service or api.
 //
-// One process alone (no IPC channel) gets the same lock and no relay: nobody else caches its keys.
+// A process that is not a cluster worker gets the same lock and no relay: nobody else caches its keys (and an IPC
+// channel it may have, to a test runner or a supervisor, is not ours to write to).
+import cluster from 'node:cluster';
 import { resolve } from 'node:path';
 import { ensurePrivateFile } from './private-file.js';
 import { sqliteDriver } from './sqlite-driver.js';
@@ -37,7 +39,7 @@ export function sqliteCluster(databaseFile: string): StoreCluster {
   let subscribed = false;
   return {
     async publishKeyChange(keyId) {
-      if (!process.send || !process.connected) return;
+      if (!cluster.isWorker || !process.connected) return;
       const message: KeyChangeMessage = { custos: 'key-change', keyId };
       await new Promise<void>((done) => {
         process.send?.(message, undefined, {}, () => {
@@ -47,7 +49,7 @@ export function sqliteCluster(databaseFile: string): StoreCluster {
     },
     onKeyChange(listener) {
       listeners.add(listener);
-      if (!subscribed && process.send) {
+      if (!subscribed && cluster.isWorker) {
         subscribed = true;
         process.on('message', onMessage);
       }
