@@ -3,7 +3,7 @@
 // every acknowledged encrypt decrypts and has its audit record; SIGTERM drains the group (exit 0, no process left).
 // Needs `npm run build` (it runs the built CLI).
 import { mkdtemp, rm } from 'node:fs/promises';
-import { get } from 'node:http';
+import { get, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -136,6 +136,55 @@ describe('custos server --workers 2 on SQLite', { timeout: 240_000 }, () => {
       await expectAudited(store, acked);
     } finally {
       await store.close();
+    }
+  });
+});
+
+/** POST `path` on a new connection (so both workers get asked); the status and the worker that answered. */
+function postFresh(group: Group, path: string, body: unknown): Promise<{ status: number; worker: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      `${group.url}${path}`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { authorization: `Bearer ${group.token}`, 'content-type': 'application/json' },
+      },
+      (response) => {
+        response.resume();
+        resolve({ status: response.statusCode ?? 0, worker: String(response.headers['x-custos-worker']) });
+      },
+    );
+    request.on('error', reject);
+    request.end(JSON.stringify(body));
+  });
+}
+
+describe('custos server --workers 2: key caches', { timeout: 120_000 }, () => {
+  it('a key disabled through one worker is refused at once by the other, whose cache held it', async () => {
+    const dataDir = join(root, 'caches');
+    const group = await startGroup(['--data-dir', dataDir, '--workers', '2'], dataDir);
+    try {
+      const keyId = await createKey(group);
+      const encrypt = { keyId, plaintext: Buffer.from('x').toString('base64') };
+      const warm = new Set<string>();
+      for (let i = 0; i < 40 && warm.size < 2; i++) {
+        const r = await postFresh(group, `/v1/keys/${keyId}/encrypt`, encrypt);
+        expect(r.status).toBe(200);
+        warm.add(r.worker);
+      }
+      expect(warm.size).toBe(2); // both workers have the key in their cache (TTL 5 s)
+      const disabling = Date.now();
+      expect((await postFresh(group, `/v1/keys/${keyId}/disable`, {})).status).toBe(200);
+      const after: { status: number; worker: string }[] = [];
+      for (let i = 0; i < 6; i++) after.push(await postFresh(group, `/v1/keys/${keyId}/encrypt`, encrypt));
+      // Within the cache's TTL (5 s): a worker not told would still have served the key from its cache.
+      expect(Date.now() - disabling).toBeLessThan(4500);
+      expect(new Set(after.map((r) => r.worker)).size).toBe(2);
+      expect(after.map((r) => r.status)).toEqual(after.map(() => 409)); // KEY_DISABLED
+      await drain(group);
+    } finally {
+      killGroup(group, 'SIGKILL');
     }
   });
 });
