@@ -4,7 +4,7 @@
 import { hash } from 'node:crypto';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import { LimitExceededError, UnavailableError } from '@custos/contract';
 import type { Logger } from 'pino';
 import type { LocalKms } from '../service/local-kms.js';
@@ -36,6 +36,8 @@ export interface AppOptions {
   readonly bodyLimitBytes?: number;
   /** Requests per minute per token; larger bursts get 429 LIMIT_EXCEEDED. Default: no limit. */
   readonly rateLimitPerMinute?: number;
+  /** Where the rate limit counts (default in this process; a cluster worker counts in its primary). */
+  readonly rateLimitStore?: FastifyRateLimitStoreCtor;
   /** Serve HTTPS with these options (cert, key, and for mutual TLS ca + requestCert + rejectUnauthorized). */
   readonly https?: HttpsServerOptions;
   /** Unseal attempts (POST /v1/sys/unseal) per minute per client address; default 20. */
@@ -127,6 +129,7 @@ export function buildApp(service: LocalKms | SealGate, options: AppOptions = {})
       global: true,
       max: options.rateLimitPerMinute,
       timeWindow: 60_000,
+      ...(options.rateLimitStore && { store: options.rateLimitStore }),
       hook: 'preHandler', // after authentication: the limit is per token, and bad tokens never count
       allowList: (request) => request.caller === undefined,
       // Per bearer token (by hash); callers authenticated otherwise (AWS SigV4 signs each request anew) by principal.

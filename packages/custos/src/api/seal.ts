@@ -29,6 +29,17 @@ const sealedError = (): UnavailableError =>
     'SEALED',
   );
 
+/**
+ * Where a worker of `custos server --workers N` tells the others (through its primary) of a share it accepted and of
+ * a seal, so that unsealing and sealing reach every worker (api/cluster/worker.ts).
+ */
+export interface SealRelay {
+  /** Resolves once every other worker has applied the share. */
+  share(share: string): Promise<void>;
+  /** Resolves once every other worker is sealed. */
+  sealed(): Promise<void>;
+}
+
 /** The LocalKms methods the API calls that return no promise. */
 const SYNC_METHODS = new Set(['authenticateCached']);
 
@@ -49,6 +60,7 @@ export class SealGate {
   #inFlight = 0;
   #idle: (() => void)[] = [];
   #closed = false;
+  #relay: SealRelay | undefined;
   /** The service as every route sees it: each call goes to the open LocalKms, or fails with SEALED. */
   readonly view: LocalKms;
 
@@ -104,18 +116,30 @@ export class SealGate {
 
   /**
    * Adds one share. INVALID_SHARE and DUPLICATE_SHARE keep the progress; FOREIGN_SHARE and WRONG_SHARES (and any
-   * failure to open at the threshold) reset it. Unsealed already: the status, unchanged.
+   * failure to open at the threshold) reset it. Unsealed already: the status, unchanged. A share given here (not
+   * `relayed` from another worker) goes to the relay once collected (and opened with, at the threshold): the reply
+   * waits for every other worker to have applied it.
    */
-  unseal(share: unknown): Promise<SealStatus> {
+  unseal(share: unknown, from: { readonly relayed?: boolean } = {}): Promise<SealStatus> {
     const next = this.#queue.then(() => this.#unsealOne(share));
     this.#queue = next.catch(() => undefined);
-    return next;
+    // Outside the queue: two workers relaying to each other at once must not wait on each other's queue.
+    return next.then(async (collected) => {
+      if (collected && from.relayed !== true) await this.#relay?.share(share as string);
+      return this.status();
+    });
   }
 
-  async #unsealOne(share: unknown): Promise<SealStatus> {
+  /** Sends this gate's accepted shares and seals to `relay` (a cluster worker's primary). */
+  relayTo(relay: SealRelay): void {
+    this.#relay = relay;
+  }
+
+  /** Whether the share was collected (or opened the service). */
+  async #unsealOne(share: unknown): Promise<boolean> {
     const unsealer = this.#unsealer;
     if (this.#closed) throw new UnavailableError('the server is shutting down');
-    if (this.#kms || !unsealer) return this.status();
+    if (this.#kms || !unsealer) return false;
     let index: number;
     try {
       index = unsealer.shareIndex(share);
@@ -127,7 +151,7 @@ export class SealGate {
       throw new ValidationError('this unseal share was already given; give another one', 'DUPLICATE_SHARE');
     this.#indexes.add(index);
     this.#shares.push(share as string);
-    if (this.#shares.length < unsealer.threshold) return this.status();
+    if (this.#shares.length < unsealer.threshold) return true;
     const shares = this.#shares;
     this.#reset();
     const kms = await unsealer.open(shares);
@@ -138,7 +162,7 @@ export class SealGate {
       throw error;
     }
     this.#kms = kms;
-    return this.status();
+    return true;
   }
 
   #reset(): void {
@@ -158,11 +182,28 @@ export class SealGate {
         throw new UnsupportedError(
           `this server's root of trust (${kms?.rootOfTrustKind ?? 'file'}) cannot be sealed: only shamir can`,
         );
-      if (!kms) return this.status();
+      if (!kms) return false;
       await kms.recordSeal(caller);
       this.#kms = undefined;
       await this.#drained();
       await kms.close();
+      return true;
+    });
+    this.#queue = next.catch(() => undefined);
+    return next.then(async (sealedHere) => {
+      if (sealedHere) await this.#relay?.sealed();
+      return this.status();
+    });
+  }
+
+  /** Seals because another worker of this server was sealed (and audited it): drops the service and any shares. */
+  sealRelayed(): Promise<SealStatus> {
+    const next = this.#queue.then(async () => {
+      const kms = this.#kms;
+      this.#kms = undefined;
+      this.#reset();
+      await this.#drained();
+      await kms?.close();
       return this.status();
     });
     this.#queue = next.catch(() => undefined);

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { InternalError, ValidationError } from '@custos/contract';
@@ -12,7 +13,7 @@ import { LocalKms, type LocalKmsOptions, type RootOfTrustSettings } from '../ser
 import type { DevModeSettings } from '../service/dev/dev-mode.js';
 import { DEFAULT_CONFIG } from '../service/context.js';
 import { readShamirHeader, rootKeyFilePath, shareIndex } from '../service/shamir.js';
-import { buildApp } from './app.js';
+import { buildApp, type AppOptions } from './app.js';
 import { SealGate } from './seal.js';
 import { createLogger, type LoggerOptions } from './plugins/logger.js';
 
@@ -67,6 +68,12 @@ export interface ServerOptions {
    * the mode it was made in (DEV_MODE_MISMATCH otherwise).
    */
   dev?: DevModeSettings;
+  /** A worker of `custos server --workers N`: every reply names the process (`x-custos-worker: <pid>`). */
+  workerPidHeader?: boolean;
+  /** Where `rateLimitPerMinute` counts: default this process (a cluster worker counts in its primary). */
+  rateLimitStore?: AppOptions['rateLimitStore'];
+  /** Given the seal gate before the server listens (a cluster worker relays unseals and seals through it). */
+  onGate?: (gate: SealGate) => void;
 }
 
 /** The hosts a development server may listen on: this machine only. */
@@ -233,17 +240,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     gate = SealGate.unsealed(opened.kms);
     created = opened.token;
   }
+  options.onGate?.(gate);
   try {
     const app = buildApp(gate, {
       ...(logger ? { logger } : {}),
       ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
       ...(options.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+      ...(options.rateLimitStore !== undefined ? { rateLimitStore: options.rateLimitStore } : {}),
       ...(options.unsealPerMinute !== undefined ? { unsealPerMinute: options.unsealPerMinute } : {}),
       ...(https ? { https } : {}),
       devMode: options.dev !== undefined,
     });
     if (options.dev !== undefined)
       logger?.warn({ dataDir: options.dataDir }, 'development mode: not for production (movable clock, seeded keys)');
+    if (options.workerPidHeader === true) {
+      const pid = String(process.pid);
+      // Before Fastify's own listener, so the header is set before any reply is written.
+      app.server.prependListener('request', (_request, response: ServerResponse) => {
+        response.setHeader('x-custos-worker', pid);
+      });
+    }
     try {
       await app.listen({ host, port });
     } catch (error) {

@@ -107,6 +107,11 @@ export interface LocalKmsOptions {
    * trust's module when the root is PKCS#11. The only library they ever load: a client names a token, never a path.
    */
   readonly hsmModule?: string;
+  /**
+   * A worker process of `custos server --workers N`: joins the SQLite store's lock its primary holds (that holder's
+   * id, store/data-dir-lock.ts) instead of taking it. Ignored on PostgreSQL.
+   */
+  readonly joinDataDirLock?: string;
   /** Seals a new root key file with this passphrase (scrypt), or opens a sealed one. */
   readonly passphrase?: string;
   /** Root key file path; default `<dataDir>/root.key`. */
@@ -227,7 +232,8 @@ export class LocalKms implements Kms {
     try {
       // Not migrated on open: a store bound to another root key is refused before anything is written. Locked: a
       // SQLite store another process (a running server) holds is refused, naming it (store/data-dir-lock.ts).
-      store = await openStore(selected, { dataDir: options.dataDir, migrate: false, lock: true });
+      const lock = options.joinDataDirLock === undefined ? true : { join: options.joinDataDirLock };
+      store = await openStore(selected, { dataDir: options.dataDir, migrate: false, lock });
       // Development and production stores never open in the other mode (DEV_MODE_MISMATCH), checked first.
       const { fresh } = await checkDevMarker(store.db, options.dev !== undefined);
       // A store already bound to a root key never gets a new root key made for it: a missing file is an error.

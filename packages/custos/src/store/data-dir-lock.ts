@@ -10,10 +10,10 @@
 // openers racing for it cannot both win. SQLite arbitrates between connections of one process as well, so a second
 // LocalKms in the same process is refused the same way. PostgreSQL stores are shared by design and take no lock.
 //
-// The worker processes of one server (issue 17, one process per core) will count as one holder: the primary takes
+// The worker processes of one server (issue 17, `custos server --workers N`) count as one holder: the primary takes
 // the lock as here and hands its holder `id` (a random UUID recorded in the lock file) to the workers it forks (in
-// their environment). A worker then joins instead of acquiring: it opens the lock file, checks that BEGIN IMMEDIATE
-// is refused (the lock is held: a worker whose primary has died must not run) and that the recorded holder id is the
+// their environment). A worker joins instead of acquiring (joinDataDirLock): it checks that BEGIN IMMEDIATE is
+// refused (the lock is held: a worker whose primary has died must not run) and that the recorded holder id is the
 // one it was given, and holds nothing itself; it exits when its primary does (the cluster's disconnect).
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -101,6 +101,35 @@ export function acquireDataDirLock(databaseFile: string): DataDirLock {
       database.exec('commit');
     }
     throw heldBy(file, readHolder(database));
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+}
+
+/**
+ * Joins the lock the process `holderId` names (the primary of a `custos server --workers N`): succeeds only while
+ * that holder still holds it; throws UNAVAILABLE otherwise. Holds nothing: `release` only closes the file.
+ * @example const lock = joinDataDirLock(file, process.env.CUSTOS_DATA_DIR_LOCK_HOLDER);
+ */
+export function joinDataDirLock(databaseFile: string, holderId: string): DataDirLock {
+  const file = resolve(databaseFile);
+  const database = new (sqliteDriver())(`${file}.lock`, { timeout: 0, fileMustExist: true });
+  try {
+    const holder = readHolder(database);
+    let held = false;
+    try {
+      database.exec('begin immediate');
+      database.exec('rollback');
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+      held = true;
+    }
+    if (!held || holder?.id !== holderId)
+      throw new UnavailableError(
+        `the store ${file} is not held by the server this worker belongs to (its primary has ended): not joining`,
+      );
+    return heldLock(database, holder);
   } catch (error) {
     database.close();
     throw error;

@@ -38,7 +38,7 @@ export function sqliteFile(options: StoreOptions, dataDir: string): string | und
  */
 export async function openStore(
   options: StoreOptions,
-  at: { readonly dataDir: string; readonly migrate?: boolean; readonly lock?: boolean },
+  at: { readonly dataDir: string; readonly migrate?: boolean; readonly lock?: boolean | { readonly join: string } },
 ): Promise<Store> {
   const migrate = at.migrate ?? true;
   const file = sqliteFile(options, at.dataDir);

@@ -3,9 +3,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CompiledQuery, Kysely, SqliteDialect, type DatabaseConnection, type Driver } from 'kysely';
-import { acquireDataDirLock } from './data-dir-lock.js';
+import { acquireDataDirLock, joinDataDirLock } from './data-dir-lock.js';
 import { migrateToLatest } from './migrations/index.js';
 import { ensurePrivateFile } from './private-file.js';
+import { sqliteCluster } from './sqlite-cluster.js';
 import { sqliteDriver, type SqliteDatabase } from './sqlite-driver.js';
 import type { Database } from './schema/index.js';
 import { createStore, type Store } from './store.js';
@@ -19,9 +20,10 @@ export interface SqliteStoreOptions {
   /**
    * Take the store's lock (data-dir-lock.ts) before opening it, released by `close`: a store another process (or
    * another locked open in this one) holds is refused with UNAVAILABLE naming the holder. LocalKms sets it; default
-   * false (tools and tests that look at a store beside its owner).
+   * false (tools and tests that look at a store beside its owner). `{ join }`: a worker of the server whose primary
+   * holds the lock with that holder id (`custos server --workers N`) joins it instead (data-dir-lock.ts).
    */
-  readonly lock?: boolean;
+  readonly lock?: boolean | { readonly join: string };
 }
 
 /**
@@ -35,7 +37,13 @@ export interface SqliteStoreOptions {
  * @example const store = await openSqliteStore('/var/lib/custos/custos.db');
  */
 export async function openSqliteStore(filename: string, options: SqliteStoreOptions = {}): Promise<Store> {
-  const lock = options.lock && filename !== ':memory:' ? acquireDataDirLock(filename) : undefined;
+  const inMemory = filename === ':memory:';
+  const lock =
+    !options.lock || inMemory
+      ? undefined
+      : options.lock === true
+        ? acquireDataDirLock(filename)
+        : joinDataDirLock(filename, options.lock.join);
   let store: Store;
   try {
     const database = openSqliteDatabase(filename);
@@ -46,7 +54,7 @@ export async function openSqliteStore(filename: string, options: SqliteStoreOpti
       await db.destroy();
       throw err;
     }
-    store = createStore(db, 'sqlite');
+    store = inMemory ? createStore(db, 'sqlite') : createStore(db, 'sqlite', sqliteCluster(filename));
   } catch (err) {
     lock?.release();
     throw err;

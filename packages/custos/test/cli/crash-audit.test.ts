@@ -1,6 +1,7 @@
 // Issue 12: `kill -9` of a real server process while clients create keys, aliases, tags and tokens leaves no change
 // without its audit record (before: 2–3 orphan keys per five crashes). A few crashes per database, on SQLite and on
-// PostgreSQL (skipped loudly when no server is reachable). Needs `npm run build` (it runs the built CLI).
+// PostgreSQL (skipped loudly when no server is reachable), as one process and as two workers (`--workers 2`, the whole
+// group killed: issue 17). Needs `npm run build` (it runs the built CLI).
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore, openSqliteStore, type Store } from '../../src/store/index.js';
 import { describePostgres, dropSchema, PG_URL, testSchemaName } from '../store/pg.js';
 import { freePort, spawnCli } from './helpers.js';
+import { killGroup, startGroup } from './workers-helpers.js';
 
 const CRASHES = 3;
 const CLIENTS = 6;
@@ -45,8 +47,20 @@ async function churn(kms: RemoteKms, n: number): Promise<void> {
   }
 }
 
+/** With --workers: starts the server group, loads it, kills the whole group (primary and workers) with SIGKILL. */
+async function crashGroupOnce(args: readonly string[], dataDir: string): Promise<void> {
+  const group = await startGroup(args, dataDir);
+  const kms = new RemoteKms({ endpoint: group.url, token: group.token, timeoutMs: 5000 });
+  const clients = Array.from({ length: CLIENTS }, (_, n) => churn(kms, n).catch(() => undefined));
+  await sleep(400 + Math.random() * 600);
+  killGroup(group, 'SIGKILL');
+  await group.exited;
+  await Promise.all(clients);
+}
+
 /** Starts the server, loads it from several clients, kills it with SIGKILL after a random moment. */
 async function crashOnce(args: readonly string[], dataDir: string): Promise<void> {
+  if (args.includes('--workers')) return crashGroupOnce(args, dataDir);
   const port = await freePort();
   const child = spawnCli(['server', ...args, '--listen', `127.0.0.1:${port}`, '--log-level', 'fatal']);
   child.stdout!.resume();
@@ -129,6 +143,34 @@ describe('kill -9 of a server on SQLite', { timeout: 120_000 }, () => {
     };
   });
 });
+
+describe('kill -9 of a server group (--workers 2) on SQLite', { timeout: 120_000 }, () => {
+  crashSuite(async () => {
+    const dataDir = join(root, 'sqlite-workers');
+    return {
+      args: ['--data-dir', dataDir, '--workers', '2'],
+      dataDir,
+      open: () => openSqliteStore(join(dataDir, 'custos.db'), { migrate: false }),
+    };
+  });
+});
+
+describePostgres('kill -9 of a server group (--workers 2) on PostgreSQL')(
+  'kill -9 of a server group (--workers 2) on PostgreSQL',
+  { timeout: 120_000 },
+  () => {
+    const schema = testSchemaName();
+    afterAll(() => dropSchema(schema));
+    crashSuite(async () => {
+      const dataDir = join(root, 'postgres-workers');
+      return {
+        args: ['--data-dir', dataDir, '--database-url', PG_URL, '--database-schema', schema, '--workers', '2'],
+        dataDir,
+        open: () => openPostgresStore(PG_URL, { schema, poolSize: 1 }),
+      };
+    });
+  },
+);
 
 describePostgres('kill -9 of a server on PostgreSQL')('kill -9 of a server on PostgreSQL', { timeout: 120_000 }, () => {
   const schema = testSchemaName();

@@ -27,9 +27,14 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Environment without any CUSTOS_* variable of the developer's shell. */
+/**
+ * Environment without any CUSTOS_* variable of the developer's shell. A server runs as one process (CUSTOS_WORKERS=1:
+ * no cluster, as before `--workers`; its own tests pass --workers, which wins), so that tests started side by side on
+ * a loaded machine do not each fork a process per core.
+ */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env = new Map(Object.entries(process.env).filter(([k]) => !k.startsWith('CUSTOS_')));
+  env.set('CUSTOS_WORKERS', '1');
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) env.delete(k);
     else env.set(k, v);

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readConfigFile, serverOptions } from '../../src/cli/commands/server.js';
+import { serverOptions } from '../../src/cli/commands/server-options.js';
+import { readConfigFile } from '../../src/cli/commands/server-settings.js';
 
 type Settings = Parameters<typeof serverOptions>[0];
 const base: Settings = { dataDir: './data', listen: '127.0.0.1:7300' };

@@ -1,7 +1,7 @@
 // `custos server --root-of-trust shamir` settings → startServer options (no process needed): the Shamir root with its
 // optional root key file, and the settings that belong to other roots refused as usage errors.
 import { describe, expect, it } from 'vitest';
-import { serverOptions } from '../../src/cli/commands/server.js';
+import { serverOptions } from '../../src/cli/commands/server-options.js';
 import { UsageError } from '../../src/cli/errors.js';
 
 type Settings = Parameters<typeof serverOptions>[0];

@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import type { NewShamirTarget, RootTarget } from '../../api/root-migration.js';
 import { UsageError } from '../errors.js';
 import { readAllBounded } from '../io.js';
-import { readSecretFile, rootOfTrustOptions, type ServerSettings } from './server.js';
+import { readSecretFile, rootOfTrustOptions } from './server-options.js';
+import type { ServerSettings } from './server-settings.js';
 
 export interface MigrateOptions {
   to: 'file' | 'pkcs11' | 'shamir';

@@ -9,7 +9,7 @@ import { CliError, UsageError } from '../errors.js';
 import { addGlobalOptions, DEFAULT_DATA_DIR, globalOptions, integer, resolveConnection } from '../options.js';
 import { printJson } from '../output.js';
 import { migration, type MigrateOptions } from './operator-root-settings.js';
-import { rootOfTrustOptions, storeOptions } from './server.js';
+import { rootOfTrustOptions, storeOptions } from './server-options.js';
 
 const POLL_MS = 250;
 

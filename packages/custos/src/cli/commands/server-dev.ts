@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ServerOptions } from '../../api/server.js';
 import { UsageError } from '../errors.js';
-import type { ServerSettings } from './server.js';
+import type { ServerSettings } from './server-settings.js';
 
 /**
  * --dev: the development settings (seed, seed file, made absolute) taken out of the server settings, and a fresh
