@@ -69,6 +69,9 @@ export const ERROR_CODES = [
   'KEY_PUK_INVALID',
   'KEY_PUK_BLOCKED',
   'KEY_PIN_POLICY_VIOLATION',
+  // Usage and key versions (usage)
+  'KEY_RECENTLY_USED',
+  'KEY_VERSION_BELOW_MINIMUM',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -161,6 +164,8 @@ export class InvalidStateError extends KmsError {
       | 'CUSTOM_KEY_STORE_HAS_KEYS'
       | 'KEYRING_UPLOAD_REFUSED'
       | 'KEYRING_REVOKE_REFUSED'
+      | 'KEY_RECENTLY_USED'
+      | 'KEY_VERSION_BELOW_MINIMUM'
     > = 'INVALID_KEY_STATE',
   ) {
     super(code, message);
@@ -340,6 +345,9 @@ export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
   KEY_PUK_INVALID: (m) => new KeyPinError(m, 'KEY_PUK_INVALID'),
   KEY_PUK_BLOCKED: (m) => new KeyPinError(m, 'KEY_PUK_BLOCKED'),
   KEY_PIN_POLICY_VIOLATION: (m) => new ValidationError(m, 'KEY_PIN_POLICY_VIOLATION'),
+  // Usage and key versions (usage)
+  KEY_RECENTLY_USED: (m) => new InvalidStateError(m, 'KEY_RECENTLY_USED'),
+  KEY_VERSION_BELOW_MINIMUM: (m) => new InvalidStateError(m, 'KEY_VERSION_BELOW_MINIMUM'),
 };
 
 /** Rebuilds the right error class from a code received over the wire; unknown codes become INTERNAL. */

@@ -51,6 +51,12 @@ export interface KeyRecord {
   readonly publishJwk: boolean;
   /** Whether every use of the key needs its PIN (KeyPinRecord holds the policy, hashes and counters). */
   readonly pinProtected: boolean;
+  /** The oldest version Decrypt accepts (Vault transit's min_decryption_version); 1 = all. */
+  readonly minDecryptionVersion: number;
+  /** Versions below it are trimmed, or scheduled to be at `trimDate`; minDecryptionVersion never goes below it. */
+  readonly trimFloor: number;
+  /** When a scheduled trim destroys the material of the versions below trimFloor; null when none is pending. */
+  readonly trimDate: Date | null;
 }
 
 export interface KeyVersionRecord {

@@ -39,6 +39,9 @@ export function keyRecord(overrides: Partial<KeyRecord> = {}): KeyRecord {
     policy: null,
     publishJwk: false,
     pinProtected: false,
+    minDecryptionVersion: 1,
+    trimFloor: 1,
+    trimDate: null,
     ...overrides,
   };
 }

@@ -68,4 +68,7 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   KEY_PUK_INVALID: 'AccessDeniedException',
   KEY_PUK_BLOCKED: 'KMSInvalidStateException',
   KEY_PIN_POLICY_VIOLATION: 'ValidationException',
+  // Usage and key versions (usage): AWS has no minimum decryption version; never KEY_RECENTLY_USED (AWS passes force).
+  KEY_RECENTLY_USED: 'KMSInvalidStateException',
+  KEY_VERSION_BELOW_MINIMUM: 'KMSInvalidStateException',
 };

@@ -22,6 +22,9 @@ export const CUSTOS_ONLY_FIELDS: ReadonlySet<string> = new Set([
   'protectionLevel',
   'jwk',
   'keyVersion',
+  'force', // ScheduleKeyDeletion: the AWS target passes it itself (targets.ts)
+  'lastUsedAt',
+  'minDecryptionVersion',
 ]);
 
 /**

@@ -66,4 +66,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   KEY_PUK_INVALID: 403,
   KEY_PUK_BLOCKED: 423,
   KEY_PIN_POLICY_VIOLATION: 400,
+  // Usage and key versions (usage): refusals because of the key's state, as INVALID_KEY_STATE.
+  KEY_RECENTLY_USED: 409,
+  KEY_VERSION_BELOW_MINIMUM: 409,
 };

@@ -40,6 +40,8 @@ export interface ServerSettings {
   awsAccountId?: string;
   auditCheckpointFile?: string;
   plaintextImport?: string;
+  deletionRecentUseDays?: string;
+  usageFlushInterval?: string;
 }
 
 /** One row per setting: flag, environment variable, default, help. The one table flags, env and config derive from. */
@@ -195,6 +197,20 @@ const SETTINGS: readonly {
     fallback: 'allow',
     help: 'whether private JWKs may be imported in plaintext (the jwk facade importPrivateKey, POST /v1/jwk/import)',
   },
+  {
+    key: 'deletionRecentUseDays',
+    flag: '--deletion-recent-use-days <n>',
+    env: 'CUSTOS_DELETION_RECENT_USE_DAYS',
+    fallback: '30',
+    help: 'schedule-deletion refuses a key used within this many days unless --force (native API; 0 = off)',
+  },
+  {
+    key: 'usageFlushInterval',
+    flag: '--usage-flush-interval <ms>',
+    env: 'CUSTOS_USAGE_FLUSH_INTERVAL',
+    fallback: '1000',
+    help: 'how often key usage counts are written to the store (a crash loses at most this long of counts)',
+  },
 ];
 
 /** `1048576`, `512kb`, `1mb`, `1MiB` → bytes. */
@@ -205,6 +221,12 @@ function parseSize(value: string, name: string): number {
   const n = Number(m[1]) * (unit.startsWith('m') ? 1024 * 1024 : unit.startsWith('k') ? 1024 : 1);
   if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${name} must be at least 1 byte, got '${value}'`);
   return n;
+}
+
+/** A non-negative integer (0 turns the setting off). */
+function parseCount0(value: string, name: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`${name} expects a non-negative integer, got '${value}'`);
+  return Number(value);
 }
 
 function parseCount(value: string, name: string): number {
@@ -359,6 +381,12 @@ export function serverOptions(s: ServerSettings): ServerOptions {
     ...(s.auditCheckpointFile !== undefined && { auditCheckpointFile: s.auditCheckpointFile }),
     ...(s.plaintextImport !== undefined && {
       allowPlaintextImport: allowOrDeny(s.plaintextImport, '--plaintext-import'),
+    }),
+    ...(s.deletionRecentUseDays !== undefined && {
+      deletionRecentUseDays: parseCount0(s.deletionRecentUseDays, '--deletion-recent-use-days'),
+    }),
+    ...(s.usageFlushInterval !== undefined && {
+      usageFlushIntervalMs: parseCount(s.usageFlushInterval, '--usage-flush-interval'),
     }),
   };
 }

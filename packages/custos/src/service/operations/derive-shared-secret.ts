@@ -46,7 +46,7 @@ export const deriveSharedSecret = defineOperation(
     }
     // Counted once the peer key has proved usable (a low-order point is refused, not a use); past the limit the secret is dropped.
     try {
-      await countUse(ctx.store.db, key);
+      await countUse(ctx, key);
     } catch (error) {
       sharedSecret.fill(0);
       throw error;

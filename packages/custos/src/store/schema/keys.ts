@@ -34,6 +34,12 @@ export interface KeysTable {
   publish_jwk: Flag;
   /** Whether every use needs the key's PIN (migration 015; authenticated, LATER_COLUMNS; the PIN is in key_pins). */
   pin_protected: Flag;
+  /** The oldest version Decrypt accepts (migration 016; authenticated, LATER_COLUMNS). */
+  min_decryption_version: number;
+  /** Versions below it are trimmed, or scheduled to be at trim_date; the minimum never goes below it (016; LATER_COLUMNS). */
+  trim_floor: number;
+  /** When a scheduled trim destroys the versions below trim_floor; NULL when none is pending (016; authenticated). */
+  trim_date: Int64 | null;
   /** MAC of the row's authenticated fields under a root-derived key (store/integrity.ts); NULL only before migration 005's rows are established. */
   row_mac: string | null;
 }
