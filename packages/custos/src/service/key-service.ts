@@ -19,7 +19,7 @@ import { issueReceipt } from './audit/receipts.js';
 import { inProcessSink, type AuditSink } from './audit/worker-sink.js';
 import { DEFAULT_KEY_CACHE, KeyCache } from './cache.js';
 import { EncryptionCounters } from './counters.js';
-import { DEFAULT_USAGE_FLUSH_MS, UsageRecorder } from './usage/recorder.js';
+import { UsageRecorder } from './usage/recorder.js';
 import { KeyStoreRegistry } from './hsm/key-stores.js';
 import type { AuditSlot, BaseServiceContext, OpContext, ServiceConfig, ServiceContext } from './context.js';
 import { integrityFailureOf, logIntegrityFailure } from './integrity/failure.js';
@@ -52,7 +52,7 @@ export class KeyService {
       ...base,
       cache,
       counters: new EncryptionCounters(),
-      usage: new UsageRecorder(base.store, base.logger, base.config.usageFlushIntervalMs ?? DEFAULT_USAGE_FLUSH_MS),
+      usage: new UsageRecorder(base.store, base.logger, base.config.usageFlushIntervalMs),
       auditWriter: new AuditWriter(this.#counted(base.auditSink ?? inProcessSink(base.store, chainKey))),
       keyStores: new KeyStoreRegistry(base.hsmModule, base.config.keyCacheTtlMs),
       chainKey,

@@ -31,7 +31,9 @@ export interface MaintenanceReport {
  */
 export async function runMaintenance(service: KeyService): Promise<MaintenanceReport> {
   const outcome = await service.context.store.tryExclusive('maintenance', () => maintain(service));
-  return outcome.ran ? outcome.value : { destroyed: 0, trimmed: 0, rotated: 0, expired: 0, renewed: 0, failed: 0, skipped: true };
+  return outcome.ran
+    ? outcome.value
+    : { destroyed: 0, trimmed: 0, rotated: 0, expired: 0, renewed: 0, failed: 0, skipped: true };
 }
 
 async function maintain(service: KeyService): Promise<MaintenanceReport> {

@@ -7,13 +7,25 @@ import { keyArn } from '../key-ref.js';
 import { ANY } from '../lifecycle.js';
 import { keyUsage } from '../usage/key-usage.js';
 
-export const getKeyUsage = defineOperation(getKeyUsageOperation, { access: 'read', states: ANY }, async (ctx, input) => {
-  const key = await loadKey(ctx, ctx.store.db, input.keyId);
-  const rows = await keyUsage(ctx, ctx.store.db, key.id);
-  const last = rows.reduce<Date | undefined>((a, r) => (a === undefined || r.lastUsedAt > a ? r.lastUsedAt : a), undefined);
-  return {
-    keyId: keyArn(ctx.config, key.id),
-    ...(last ? { lastUsedAt: last } : {}),
-    usage: rows.map((r) => ({ keyVersion: r.version, operation: r.operation, count: r.count, lastUsedAt: r.lastUsedAt })),
-  };
-});
+export const getKeyUsage = defineOperation(
+  getKeyUsageOperation,
+  { access: 'read', states: ANY },
+  async (ctx, input) => {
+    const key = await loadKey(ctx, ctx.store.db, input.keyId);
+    const rows = await keyUsage(ctx, ctx.store.db, key.id);
+    const last = rows.reduce<Date | undefined>(
+      (a, r) => (a === undefined || r.lastUsedAt > a ? r.lastUsedAt : a),
+      undefined,
+    );
+    return {
+      keyId: keyArn(ctx.config, key.id),
+      ...(last ? { lastUsedAt: last } : {}),
+      usage: rows.map((r) => ({
+        keyVersion: r.version,
+        operation: r.operation,
+        count: r.count,
+        lastUsedAt: r.lastUsedAt,
+      })),
+    };
+  },
+);

@@ -14,7 +14,11 @@ export async function keyUsage(ctx: ServiceContext, db: Db, keyId: string): Prom
     merged.set(
       k,
       seen
-        ? { ...r, count: seen.count + r.count, lastUsedAt: r.lastUsedAt > seen.lastUsedAt ? r.lastUsedAt : seen.lastUsedAt }
+        ? {
+            ...r,
+            count: seen.count + r.count,
+            lastUsedAt: r.lastUsedAt > seen.lastUsedAt ? r.lastUsedAt : seen.lastUsedAt,
+          }
         : r,
     );
   }

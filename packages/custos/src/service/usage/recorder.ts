@@ -9,8 +9,6 @@ import type { Store } from '../../store/index.js';
 import type { KeyUsageRecord } from '../../store/repositories/key-usage.js';
 import type { Logger } from '../context.js';
 
-/** How often counts are written when nothing else says (ms). */
-export const DEFAULT_USAGE_FLUSH_MS = 1_000;
 /** Rows per INSERT ... ON CONFLICT statement (5 bound values each: well inside SQLite's and PostgreSQL's limits). */
 const ROWS_PER_STATEMENT = 500;
 
@@ -31,7 +29,7 @@ export class UsageRecorder {
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
-    intervalMs = DEFAULT_USAGE_FLUSH_MS,
+    intervalMs: number,
   ) {
     if (intervalMs > 0) {
       this.#timer = setInterval(() => void this.flush(), intervalMs);

@@ -70,5 +70,7 @@ export async function lastUsedAt(db: Db, keyId: string): Promise<Date | null> {
     .select((eb) => eb.fn.max('last_used_at').as('last'))
     .where('key_id', '=', keyId)
     .executeTakeFirst();
-  return row?.last === null || row?.last === undefined ? null : toDate(row.last);
+  // MAX over no rows is NULL, whatever the column's type says.
+  const last = row?.last as number | string | bigint | null | undefined;
+  return last === null || last === undefined ? null : toDate(last);
 }

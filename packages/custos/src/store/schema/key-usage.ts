@@ -1,6 +1,5 @@
 // The `key_usage` table: per key, version and operation, how many uses and when the last one was (migration 016).
 // Must not import service or api. Telemetry, not authenticated (store/integrity.ts says why).
-import type { Selectable } from 'kysely';
 import type { Int64 } from './columns.js';
 
 export interface KeyUsageTable {
@@ -11,5 +10,3 @@ export interface KeyUsageTable {
   count: Int64;
   last_used_at: Int64;
 }
-
-export type KeyUsageRow = Selectable<KeyUsageTable>;

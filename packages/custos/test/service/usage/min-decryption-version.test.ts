@@ -66,7 +66,10 @@ describe('minimum decryption version and trim', () => {
     );
     await expectKmsError(t.kms.updateMinDecryptionVersion({ keyId, minDecryptionVersion: 0 }), 'VALIDATION_ERROR');
     const hmac = (await t.kms.createKey({ keySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC' })).keyMetadata.keyId;
-    await expectKmsError(t.kms.updateMinDecryptionVersion({ keyId: hmac, minDecryptionVersion: 1 }), 'VALIDATION_ERROR');
+    await expectKmsError(
+      t.kms.updateMinDecryptionVersion({ keyId: hmac, minDecryptionVersion: 1 }),
+      'VALIDATION_ERROR',
+    );
     const rsa = (await t.kms.createKey({ keySpec: 'RSA_2048', keyUsage: 'ENCRYPT_DECRYPT' })).keyMetadata.keyId;
     await expectKmsError(t.kms.trimKeyVersions({ keyId: rsa }), 'VALIDATION_ERROR');
   });

@@ -62,10 +62,14 @@ describe('key usage telemetry', () => {
     const keyId = keyMetadata.keyId;
     for (let i = 0; i < 3; i++) await t.kms.encrypt({ keyId, plaintext });
     await t.reopen({ config: { minPendingWindowDays: 1, usageFlushIntervalMs: 0 } });
-    expect((await t.kms.getKeyUsage({ keyId })).usage).toMatchObject([{ keyVersion: 1, operation: 'Encrypt', count: 3 }]);
+    expect((await t.kms.getKeyUsage({ keyId })).usage).toMatchObject([
+      { keyVersion: 1, operation: 'Encrypt', count: 3 },
+    ]);
     await t.kms.encrypt({ keyId, plaintext });
     await t.reopen({ config: { minPendingWindowDays: 1, usageFlushIntervalMs: 0 } });
-    expect((await t.kms.getKeyUsage({ keyId })).usage).toMatchObject([{ keyVersion: 1, operation: 'Encrypt', count: 4 }]);
+    expect((await t.kms.getKeyUsage({ keyId })).usage).toMatchObject([
+      { keyVersion: 1, operation: 'Encrypt', count: 4 },
+    ]);
   });
 
   it('still enforces maxUses across a restart, and counts only the uses it allowed', async () => {
@@ -98,7 +102,9 @@ describe('key usage telemetry', () => {
 
   it('schedules without force a key never used, or last used longer ago than the setting', async () => {
     const never = (await t.kms.createKey({})).keyMetadata.keyId;
-    expect((await t.kms.scheduleKeyDeletion({ keyId: never, pendingWindowInDays: 7 })).keyState).toBe('PendingDeletion');
+    expect((await t.kms.scheduleKeyDeletion({ keyId: never, pendingWindowInDays: 7 })).keyState).toBe(
+      'PendingDeletion',
+    );
     const old = (await t.kms.createKey({})).keyMetadata.keyId;
     await t.kms.encrypt({ keyId: old, plaintext });
     t.clock.advanceMs(30 * DAY_MS + 1);
