@@ -12,6 +12,8 @@ import type { Logger } from '../context.js';
 /** Rows per INSERT ... ON CONFLICT statement (5 bound values each: well inside SQLite's and PostgreSQL's limits). */
 const ROWS_PER_STATEMENT = 500;
 
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 interface Pending {
   readonly keyId: string;
   readonly version: number;
@@ -69,7 +71,11 @@ export class UsageRecorder {
   }
 
   async #write(batch: Map<string, Pending>): Promise<void> {
-    const entries = [...batch.values()].map((p) => ({ ...p, lastUsedAt: new Date(p.lastUsedAt) }));
+    // One order for every process (key, version, operation), so two nodes' upserts of the same rows lock them in the
+    // same order and cannot deadlock each other on PostgreSQL.
+    const entries = [...batch.values()]
+      .sort((a, b) => compare(a.keyId, b.keyId) || a.version - b.version || compare(a.operation, b.operation))
+      .map((p) => ({ ...p, lastUsedAt: new Date(p.lastUsedAt) }));
     try {
       await this.store.transaction(async (tx) => {
         for (let i = 0; i < entries.length; i += ROWS_PER_STATEMENT)
