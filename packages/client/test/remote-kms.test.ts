@@ -436,6 +436,7 @@ describe('RemoteKms retries', () => {
         'updateKeyDescription',
         'putKeyPolicy',
         'updateKeyConstraints',
+        'updateMinDecryptionVersion',
         'tagResource',
         'untagResource',
         'pruneAuditRecords',

@@ -80,6 +80,9 @@ export const ERROR_CODES = [
   // Development mode (custos server --dev)
   'DEV_MODE_REQUIRED',
   'DEV_MODE_MISMATCH',
+  // Usage and key versions (usage)
+  'KEY_RECENTLY_USED',
+  'KEY_VERSION_BELOW_MINIMUM',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -179,6 +182,8 @@ export class InvalidStateError extends KmsError {
       | 'CUSTOM_KEY_STORE_HAS_KEYS'
       | 'KEYRING_UPLOAD_REFUSED'
       | 'KEYRING_REVOKE_REFUSED'
+      | 'KEY_RECENTLY_USED'
+      | 'KEY_VERSION_BELOW_MINIMUM'
     > = 'INVALID_KEY_STATE',
   ) {
     super(code, message);
@@ -378,6 +383,9 @@ export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
   PUBLIC_KEY_PRIVATE_JWK: (m) => new ValidationError(m, 'PUBLIC_KEY_PRIVATE_JWK'),
   DEV_MODE_REQUIRED: (m) => new DevModeError(m, 'DEV_MODE_REQUIRED'),
   DEV_MODE_MISMATCH: (m) => new DevModeError(m, 'DEV_MODE_MISMATCH'),
+  // Usage and key versions (usage)
+  KEY_RECENTLY_USED: (m) => new InvalidStateError(m, 'KEY_RECENTLY_USED'),
+  KEY_VERSION_BELOW_MINIMUM: (m) => new InvalidStateError(m, 'KEY_VERSION_BELOW_MINIMUM'),
 };
 
 /** Rebuilds the right error class from a code received over the wire; unknown codes become INTERNAL. */

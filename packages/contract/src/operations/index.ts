@@ -28,6 +28,9 @@ export * from './generate-random.js';
 export * from './get-key-policy.js';
 export * from './list-key-policies.js';
 export * from './get-key-rotation-status.js';
+export * from './get-key-usage.js';
+export * from './trim-key-versions.js';
+export * from './update-min-decryption-version.js';
 export * from './get-parameters-for-import.js';
 export * from './get-public-key.js';
 export * from './import-key-material.js';
@@ -140,6 +143,9 @@ import { generateRandomOperation } from './generate-random.js';
 import { getKeyPolicyOperation } from './get-key-policy.js';
 import { listKeyPoliciesOperation } from './list-key-policies.js';
 import { getKeyRotationStatusOperation } from './get-key-rotation-status.js';
+import { getKeyUsageOperation } from './get-key-usage.js';
+import { trimKeyVersionsOperation } from './trim-key-versions.js';
+import { updateMinDecryptionVersionOperation } from './update-min-decryption-version.js';
 import { getParametersForImportOperation } from './get-parameters-for-import.js';
 import { getPublicKeyOperation } from './get-public-key.js';
 import { importKeyMaterialOperation } from './import-key-material.js';
@@ -327,6 +333,15 @@ export const OPERATIONS = operationTable({
   rotateKeyOnDemand: rotateKeyOnDemandOperation,
   /** The rotations (key versions after the first) of a key, paged. */
   listKeyRotations: listKeyRotationsOperation,
+  /** Sets the oldest version Decrypt accepts for a symmetric encryption key (Vault's min_decryption_version). */
+  updateMinDecryptionVersion: updateMinDecryptionVersionOperation,
+  /** Schedules the destruction of the versions below the minimum decryption version, after a pending window. */
+  trimKeyVersions: trimKeyVersionsOperation,
+
+  // Usage
+
+  /** Per version and operation, how often a key was used and when last. */
+  getKeyUsage: getKeyUsageOperation,
 
   // Imported key material
 

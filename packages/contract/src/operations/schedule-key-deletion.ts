@@ -11,6 +11,11 @@ export const ScheduleKeyDeletionRequest = Type.Object(
     keyId: KeyIdString,
     /** Days before deletion (AWS 7..30, default 30). The minimum is configurable, so the schema allows 1..30 and the service checks. */
     pendingWindowInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 })),
+    /**
+     * Custos (native API and CLI only): schedule even though the key was used within the server's
+     * deletionRecentUseDays (default 30), which is otherwise refused with KEY_RECENTLY_USED. The AWS protocol never asks.
+     */
+    force: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

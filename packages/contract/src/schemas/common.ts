@@ -271,5 +271,9 @@ export const KeyMetadata = Type.Object({
   keyring: Type.Optional(Keyring),
   /** True for a public key imported alone (ImportPublicKey): verify and encrypt only; absent otherwise. */
   publicKeyOnly: Type.Optional(Type.Boolean()),
+  /** When any version of the key was last used (DescribeKey only; absent when never, or not looked up). */
+  lastUsedAt: Type.Optional(Type.Date()),
+  /** Symmetric encryption keys: the oldest version Decrypt accepts (Vault's min_decryption_version). */
+  minDecryptionVersion: Type.Optional(Type.Integer({ minimum: 1 })),
 });
 export type KeyMetadata = Static<typeof KeyMetadata>;

@@ -58,6 +58,10 @@ export interface ServerOptions {
   awsAccountId?: string;
   /** Whether ImportJwk (the jwk facade's importPrivateKey) accepts private keys sent in plaintext (default true). */
   allowPlaintextImport?: boolean;
+  /** ScheduleKeyDeletion (native API) refuses a key used within this many days unless forced; 0 = off (default 30). */
+  deletionRecentUseDays?: number;
+  /** How often key usage counts are written to the store (ms, default 1000): what a crash can lose at most. */
+  usageFlushIntervalMs?: number;
   /** The file signed audit checkpoints are appended to; default `<dataDir>/audit-checkpoints` (docs/audit.md). */
   auditCheckpointFile?: string;
   /** Start even if the audit log does not match its last checkpoint (audited as AcceptAuditMismatch). */
@@ -185,7 +189,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...options.kmsOptions,
     ...(options.awsRegion !== undefined ||
     options.awsAccountId !== undefined ||
-    options.allowPlaintextImport !== undefined
+    options.allowPlaintextImport !== undefined ||
+    options.deletionRecentUseDays !== undefined ||
+    options.usageFlushIntervalMs !== undefined
       ? {
           config: {
             ...options.kmsOptions?.config,
@@ -193,6 +199,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
             ...(options.awsAccountId !== undefined ? { accountId: options.awsAccountId } : {}),
             ...(options.allowPlaintextImport !== undefined
               ? { allowPlaintextImport: options.allowPlaintextImport }
+              : {}),
+            ...(options.deletionRecentUseDays !== undefined
+              ? { deletionRecentUseDays: options.deletionRecentUseDays }
+              : {}),
+            ...(options.usageFlushIntervalMs !== undefined
+              ? { usageFlushIntervalMs: options.usageFlushIntervalMs }
               : {}),
           },
         }

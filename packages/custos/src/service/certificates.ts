@@ -56,7 +56,7 @@ export async function keySigner(
       const signature = isHsmKey(key)
         ? await hsmSign(ctx, spec, await latestVersion(ctx, key), algorithm, message, 'RAW')
         : signMessage(spec, algorithm, await latestPrivateKey(ctx, key), message, 'RAW');
-      await countUse(ctx.store.db, key);
+      await countUse(ctx, key);
       return signature;
     },
   };

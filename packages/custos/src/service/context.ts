@@ -11,6 +11,7 @@ import type { AuditSink } from './audit/worker-sink.js';
 import type { KeyCache } from './cache.js';
 import type { KeyStoreRegistry } from './hsm/key-stores.js';
 import type { EncryptionCounters } from './counters.js';
+import type { UsageRecorder } from './usage/recorder.js';
 import type { TokenHasher } from './integrity/keys.js';
 import type { RunningOperation } from './lifecycle.js';
 import type { DevMode } from './dev/dev-mode.js';
@@ -29,6 +30,13 @@ export interface ServiceConfig {
   readonly keyCacheTtlMs: number;
   /** Whether ImportJwk (the jwk facade's importPrivateKey) may import private keys sent in plaintext. */
   readonly allowPlaintextImport: boolean;
+  /**
+   * ScheduleKeyDeletion on the native API and the CLI refuses (KEY_RECENTLY_USED) a key used within this many days
+   * unless the caller passes `force`; 0 turns the check off. The AWS protocol never checks (AWS's own behaviour).
+   */
+  readonly deletionRecentUseDays: number;
+  /** How often usage counts are flushed to the store (ms): a crash loses at most this long's counts; 0 = only on close. */
+  readonly usageFlushIntervalMs: number;
 }
 
 export const DEFAULT_CONFIG: ServiceConfig = {
@@ -39,6 +47,8 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   importTokenTtlMs: 24 * 60 * 60 * 1000,
   keyCacheTtlMs: 5_000,
   allowPlaintextImport: true,
+  deletionRecentUseDays: 30,
+  usageFlushIntervalMs: 1_000,
 };
 
 export interface Logger {
@@ -72,6 +82,8 @@ export interface BaseServiceContext {
 export interface ServiceContext extends BaseServiceContext {
   readonly cache: KeyCache;
   readonly counters: EncryptionCounters;
+  /** Usage telemetry, counted in memory and flushed in batches (usage/recorder.ts). */
+  readonly usage: UsageRecorder;
   readonly auditWriter: AuditWriter;
   /** The custom key stores this node has connected (their tokens). */
   readonly keyStores: KeyStoreRegistry;

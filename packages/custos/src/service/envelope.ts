@@ -26,6 +26,7 @@ import {
 import { hsmGcmDecrypt, hsmGcmEncrypt, hsmOaepDecrypt } from './hsm/crypto.js';
 import { isHsmKey } from './hsm/keys.js';
 import { rotateKey, whyNotRotatable } from './rotation.js';
+import { checkMinDecryptionVersion } from './usage/versions.js';
 
 export type Context = Record<string, string> | undefined;
 
@@ -52,10 +53,10 @@ export async function encryptWithKey(
       requirePublicKey(version.publicKey, `version ${version.version} of ${key.id}`),
       plaintext,
     );
-    await countUse(ctx.store.db, key);
+    await countUse(ctx, key);
     return ciphertext;
   }
-  await countUse(ctx.store.db, key);
+  await countUse(ctx, key);
   let current = key;
   for (let attempt = 0; ; attempt++) {
     // HSM-protected keys: the version only; the AES-GCM step runs in the token.
@@ -112,7 +113,7 @@ export async function decryptBlob(
     if (!requested) throw new ValidationError('decrypting with an asymmetric key needs its keyId');
     const alg = algorithm as Exclude<EncryptionAlgorithm, 'SYMMETRIC_DEFAULT'>;
     checkUse(ctx, requested, 'ENCRYPT_DECRYPT', alg, false);
-    await countUse(ctx.store.db, requested);
+    await countUse(ctx, requested);
     if (isHsmKey(requested)) {
       const version = await latestVersion(ctx, requested);
       return { key: requested, plaintext: await hsmOaepDecrypt(ctx, version, alg, blob), algorithm: alg };
@@ -130,10 +131,11 @@ export async function decryptBlob(
     throw new ValidationError('the ciphertext was not encrypted under the specified key', 'INCORRECT_KEY');
   }
   checkUse(ctx, key, 'ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT', false);
+  checkMinDecryptionVersion(key, parsed.version);
   const version = ctx.cache.version(key.id, parsed.version) ?? (await findVersion(ctx, key, parsed.version));
   if (!version) throw new InvalidCiphertextError();
   ctx.audit.keyVersion = version.version;
-  await countUse(ctx.store.db, key);
+  await countUse(ctx, key);
   if (isHsmKey(key)) {
     const plaintext = await hsmGcmDecrypt(ctx, version, parsed, ciphertextAad(parsed, context));
     return { key, plaintext, algorithm: 'SYMMETRIC_DEFAULT' };

@@ -150,12 +150,24 @@ export async function lockKey(tx: Db, keyId: string): Promise<KeyRecord> {
   return key;
 }
 
-/** Counts one use against the key's maximum (atomically, in the store); nothing to wait for on keys without one. */
-export function countUse(db: Db, key: KeyRecord): Promise<void> | undefined {
-  if (key.maxUses === null) return undefined;
+/**
+ * Counts one use of the key by the call's operation: in the usage telemetry (usage/recorder.ts: in memory, flushed in
+ * batches, nothing to wait for) under `version` (default the version the call has noted for its audit record, else
+ * the newest), and, for a key with a maximum, against it — atomically and durably in the store before the use is
+ * allowed, so maxUses holds across crashes and processes (USAGE_LIMIT_EXCEEDED when reached).
+ */
+export function countUse(ctx: OpContext, key: KeyRecord, version?: number): Promise<void> | undefined {
+  const record = () => {
+    ctx.usage.record(key.id, version ?? ctx.audit.keyVersion ?? key.latestVersion, ctx.operation.name, ctx.now());
+  };
+  if (key.maxUses === null) {
+    record();
+    return undefined;
+  }
   const maxUses = key.maxUses;
-  return repo.keys.incrementUseCount(db, key.id, maxUses).then((ok) => {
+  return repo.keys.incrementUseCount(ctx.store.db, key.id, maxUses).then((ok) => {
     if (!ok) throw new LimitExceededError(`the key has reached its maximum of ${maxUses} uses`, 'USAGE_LIMIT_EXCEEDED');
+    record();
   });
 }
 
@@ -192,6 +204,9 @@ export function newKeyRecord(
     publishJwk: false,
     pinProtected: false,
     publicKeyOnly: false,
+    minDecryptionVersion: 1,
+    trimFloor: 1,
+    trimDate: null,
     ...fields,
   };
 }

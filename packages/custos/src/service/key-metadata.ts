@@ -6,6 +6,7 @@ import type { KeyRecord } from '../store/types.js';
 import type { ServiceContext } from './context.js';
 import { keyArn } from './key-ref.js';
 import { effectiveState, supportedAlgorithms } from './key-loading.js';
+import { isSymmetricEncryptionKey } from './usage/versions.js';
 
 /** KeyMetadata as AWS returns it, plus Custos's fields. */
 export function keyMetadata(ctx: ServiceContext, key: KeyRecord): KeyMetadata {
@@ -48,6 +49,7 @@ export function keyMetadata(ctx: ServiceContext, key: KeyRecord): KeyMetadata {
       ...(key.maxUses !== null ? { maxUses: key.maxUses } : {}),
       useCount: key.useCount,
     },
+    ...(isSymmetricEncryptionKey(key) ? { minDecryptionVersion: key.minDecryptionVersion } : {}),
     ...(key.applicationId !== null && key.referenceId !== null
       ? { keyring: { applicationId: key.applicationId, referenceId: key.referenceId } }
       : {}),

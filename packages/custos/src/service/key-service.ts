@@ -22,6 +22,7 @@ import { issueReceipt } from './audit/receipts.js';
 import { inProcessSink, type AuditSink } from './audit/worker-sink.js';
 import { DEFAULT_KEY_CACHE, KeyCache } from './cache.js';
 import { EncryptionCounters } from './counters.js';
+import { UsageRecorder } from './usage/recorder.js';
 import { KeyStoreRegistry } from './hsm/key-stores.js';
 import type { AuditSlot, BaseServiceContext, OpContext, ServiceConfig, ServiceContext } from './context.js';
 import { integrityFailureOf, logIntegrityFailure } from './integrity/failure.js';
@@ -54,6 +55,7 @@ export class KeyService {
       ...base,
       cache,
       counters: new EncryptionCounters(),
+      usage: new UsageRecorder(base.store, base.logger, base.config.usageFlushIntervalMs),
       auditWriter: new AuditWriter(this.#counted(base.auditSink ?? inProcessSink(base.store, chainKey))),
       keyStores: new KeyStoreRegistry(base.hsmModule, base.config.keyCacheTtlMs),
       chainKey,
@@ -80,9 +82,13 @@ export class KeyService {
     };
   }
 
-  /** Closes the custom key stores' tokens, writes every queued audit record and releases the audit sink; call before closing the store. */
+  /**
+   * Flushes the usage counts, closes the custom key stores' tokens, writes every queued audit record and releases the
+   * audit sink; call before closing the store.
+   */
   async close(): Promise<void> {
     this.#unsubscribe();
+    await this.context.usage.close();
     await this.context.keyStores.close();
     await this.context.auditWriter.close();
   }

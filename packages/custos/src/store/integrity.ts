@@ -24,8 +24,10 @@ import type { Database } from './schema/index.js';
 
 /**
  * The authenticated columns of each table, in MAC order. Left out, on purpose: counters a hot path bumps with SQL
- * arithmetic (`key_versions.encryption_count`), and the last-use times of credentials (`last_used_at`), which decide
- * nothing. A column added to a table is unauthenticated until it is added here (with a new MAC version).
+ * arithmetic (`key_versions.encryption_count`), the last-use times of credentials (`last_used_at`), which decide
+ * nothing, and the usage telemetry of keys (`key_usage`, migration 016): every process adds to its counts with SQL
+ * arithmetic; a forged row can only make DeleteKey's recent-use refusal (a safety warning, overridable with force)
+ * fire or not — maxUses is enforced on the authenticated `keys.use_count`, never on these rows. A column added to a table is unauthenticated until it is added here (with a new MAC version).
  */
 export const AUTHENTICATED_COLUMNS = {
   keys: [
@@ -54,6 +56,7 @@ export const AUTHENTICATED_COLUMNS = {
     'application_id',
     'reference_id',
     'policy',
+    'trim_date', // migration 016, OMITTED_WHEN_NULL
   ],
   key_versions: [
     'key_id',
@@ -172,6 +175,7 @@ const OMITTED_WHEN_NULL: ReadonlySet<string> = new Set([
   'key_versions.wrapping_key_id', // migration 012
   'api_tokens.tags', // migration 013: a principal's tags (aws:PrincipalTag/...)
   'access_keys.tags',
+  'keys.trim_date', // migration 016: a scheduled trim of old key versions
 ]);
 
 /**
@@ -179,8 +183,15 @@ const OMITTED_WHEN_NULL: ReadonlySet<string> = new Set([
  * before the column existed: the MAC covers such a column only when it holds another value. Append only.
  */
 const LATER_COLUMNS = {
-  // 010: /.well-known/jwks.json shows the key; 015: uses need its PIN; 017: a public key alone (ImportPublicKey)
-  keys: { publish_jwk: '0', pin_protected: '0', public_key_only: '0' },
+  // 010: /.well-known/jwks.json shows the key; 015: uses need its PIN; 016: the minimum decryption version and trim
+  // floor; 017: a public key alone (ImportPublicKey)
+  keys: {
+    publish_jwk: '0',
+    pin_protected: '0',
+    min_decryption_version: '1',
+    trim_floor: '1',
+    public_key_only: '0',
+  },
 } as const satisfies { [T in AuthenticatedTable]?: Readonly<Partial<Record<keyof Database[T] & string, string>>> };
 
 /** The later columns of a table (none for most). */

@@ -53,6 +53,12 @@ export interface KeyRecord {
   readonly pinProtected: boolean;
   /** A public key alone (ImportPublicKey): its versions have a public key and no material; only public-key uses work. */
   readonly publicKeyOnly: boolean;
+  /** The oldest version Decrypt accepts (Vault transit's min_decryption_version); 1 = all. */
+  readonly minDecryptionVersion: number;
+  /** Versions below it are trimmed, or scheduled to be at `trimDate`; minDecryptionVersion never goes below it. */
+  readonly trimFloor: number;
+  /** When a scheduled trim destroys the material of the versions below trimFloor; null when none is pending. */
+  readonly trimDate: Date | null;
 }
 
 export interface KeyVersionRecord {

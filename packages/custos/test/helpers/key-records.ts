@@ -40,6 +40,9 @@ export function keyRecord(overrides: Partial<KeyRecord> = {}): KeyRecord {
     publishJwk: false,
     pinProtected: false,
     publicKeyOnly: false,
+    minDecryptionVersion: 1,
+    trimFloor: 1,
+    trimDate: null,
     ...overrides,
   };
 }

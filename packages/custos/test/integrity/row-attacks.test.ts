@@ -186,6 +186,26 @@ for (const [backend, describeIt] of [
       await expectIntegrityFailure(admin.encrypt({ keyId, plaintext: new Uint8Array([1]) }), 'keys', keyId);
     });
 
+    it('a minimum decryption version lowered in the database does not reopen old ciphertexts (migration 016)', async () => {
+      const { keyId } = (await admin.createKey({})).keyMetadata;
+      const old = (await admin.encrypt({ keyId, plaintext: new Uint8Array([1]) })).ciphertextBlob;
+      await admin.rotateKeyOnDemand({ keyId });
+      await admin.updateMinDecryptionVersion({ keyId, minDecryptionVersion: 2 });
+      await db.run('update keys set min_decryption_version = 1 where id = ?', keyId);
+      await expectIntegrityFailure(admin.decrypt({ ciphertextBlob: old, keyId }), 'keys', keyId);
+    });
+
+    it('usage telemetry rows are not authenticated: a forged count changes no access decision', async () => {
+      const { keyId } = (await admin.createKey({ usageConstraints: { maxUses: 1 } })).keyMetadata;
+      await admin.encrypt({ keyId, plaintext: new Uint8Array([1]) });
+      await db.run(
+        "insert into key_usage (key_id, version, operation, count, last_used_at) values (?, 1, 'Encrypt', 0, 0)",
+        keyId,
+      );
+      // maxUses reads the authenticated keys.use_count, never key_usage.
+      await expectKmsError(admin.encrypt({ keyId, plaintext: new Uint8Array([1]) }), 'USAGE_LIMIT_EXCEEDED');
+    });
+
     it("a token's roles raised in the database are not honoured", async () => {
       // A sibling token shows what the role allows; the tampered one is not used before the edit (not cached).
       const sibling = await admin.createToken({ roles: ['key-user'] });

@@ -214,6 +214,17 @@ describe('audit: one record per call', () => {
       return { input: { keyId }, keyId };
     },
     listKeyRotations: async () => ({ input: { keyId: k.aes }, keyId: k.aes }),
+    getKeyUsage: async () => ({ input: { keyId: k.aes }, keyId: k.aes }),
+    updateMinDecryptionVersion: async () => {
+      const keyId = await fresh();
+      return { input: { keyId, minDecryptionVersion: 1 }, keyId };
+    },
+    trimKeyVersions: async () => {
+      const keyId = await fresh();
+      await t.kms.rotateKeyOnDemand({ keyId });
+      await t.kms.updateMinDecryptionVersion({ keyId, minDecryptionVersion: 2 });
+      return { input: { keyId, pendingWindowInDays: 7 }, keyId };
+    },
     getParametersForImport: async () => {
       const keyId = await fresh({ origin: 'EXTERNAL' });
       return { input: { keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' }, keyId };

@@ -149,7 +149,7 @@ describe('the key cache in LocalKms', () => {
     const { keyMetadata } = await t.kms.createKey({});
     const { ciphertextBlob } = await t.kms.encrypt({ keyId: keyMetadata.keyId, plaintext: utf8('x') });
     await t.kms.decrypt({ ciphertextBlob });
-    await t.kms.scheduleKeyDeletion({ keyId: keyMetadata.keyId, pendingWindowInDays: 7 });
+    await t.kms.scheduleKeyDeletion({ keyId: keyMetadata.keyId, pendingWindowInDays: 7, force: true });
     await expectKmsError(t.kms.decrypt({ ciphertextBlob }), 'INVALID_KEY_STATE');
   });
 });

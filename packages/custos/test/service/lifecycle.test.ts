@@ -120,7 +120,8 @@ const BUILDERS: Record<string, Builder> = {
   updateKeyDescription: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, description: 'changed' }) },
   enableKey: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
   disableKey: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
-  scheduleKeyDeletion: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, pendingWindowInDays: 7 }) },
+  // force: the fixture key was used a moment ago (its blob), which the native API otherwise refuses (KEY_RECENTLY_USED).
+  scheduleKeyDeletion: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, pendingWindowInDays: 7, force: true }) },
   cancelKeyDeletion: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
   createAlias: { kind: 'aes', build: (c) => ({ aliasName: c.uniqueAlias(), targetKeyId: c.f.keyId }) },
   updateAlias: { kind: 'aes', build: async (c) => ({ aliasName: await c.anchorAlias(), targetKeyId: c.f.keyId }) },
@@ -171,6 +172,9 @@ const BUILDERS: Record<string, Builder> = {
   getKeyRotationStatus: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
   rotateKeyOnDemand: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
   listKeyRotations: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
+  getKeyUsage: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
+  updateMinDecryptionVersion: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, minDecryptionVersion: 1 }) },
+  trimKeyVersions: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, pendingWindowInDays: 7 }) },
   getParametersForImport: {
     kind: 'external',
     build: ({ f }) => ({ keyId: f.keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' }),
@@ -430,6 +434,10 @@ const EXPECT: Record<string, Row | Outcome> = {
   getKeyRotationStatus: READ,
   rotateKeyOnDemand: USE,
   listKeyRotations: READ,
+  getKeyUsage: READ,
+  updateMinDecryptionVersion: TOGGLE,
+  // A fixture key has one version, so nothing to trim (VALIDATION_ERROR) where the state allows it; usage tests trim.
+  trimKeyVersions: row('VALIDATION_ERROR', 'VALIDATION_ERROR', IKS, IKS, IKS),
   getParametersForImport: MANAGE,
   importKeyMaterial: MANAGE,
   // AWS: allowed while PendingDeletion (the state stays PendingDeletion); no effect while PendingImport.
@@ -570,9 +578,9 @@ describe('lifecycle: every operation in every key state', () => {
         ? (await kms.generateMac({ keyId, message, macAlgorithm: 'HMAC_SHA_256' })).mac
         : randomBytes(32);
     if (state === 'Disabled') await kms.disableKey({ keyId });
-    if (state === 'PendingDeletion') await kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 30 });
+    if (state === 'PendingDeletion') await kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 30, force: true });
     if (state === 'Destroyed') {
-      await kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 1 });
+      await kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 1, force: true });
       t.clock.advanceDays(2);
       const report = await kms.runMaintenance();
       expect(report.destroyed).toBeGreaterThanOrEqual(1);
@@ -719,7 +727,7 @@ describe('lifecycle: transitions and describeKey fields', () => {
 
   it('cancelKeyDeletion puts an Enabled-then-scheduled key in Disabled and clears the deletion fields', async () => {
     const { keyId, arn } = (await t.kms.createKey({})).keyMetadata;
-    await t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 7 });
+    await t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 7, force: true });
     expect(await t.kms.cancelKeyDeletion({ keyId })).toEqual({ keyId: arn });
     const md = await describe_(keyId);
     expect(md.keyState).toBe('Disabled');
@@ -731,7 +739,7 @@ describe('lifecycle: transitions and describeKey fields', () => {
 
   it('cancelKeyDeletion returns a key that never had material to PendingImport', async () => {
     const { keyId } = (await t.kms.createKey({ origin: 'EXTERNAL' })).keyMetadata;
-    await t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 7 });
+    await t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 7, force: true });
     await t.kms.cancelKeyDeletion({ keyId });
     expect((await describe_(keyId)).keyState).toBe('PendingImport');
   });
@@ -747,7 +755,7 @@ describe('lifecycle: transitions and describeKey fields', () => {
     const encryptedKeyMaterial = wrapForImport('RSAES_OAEP_SHA_256', params.publicKey, material);
     await t.kms.importKeyMaterial({ keyId, importToken: params.importToken, encryptedKeyMaterial });
     const { ciphertextBlob } = await t.kms.encrypt({ keyId, plaintext: utf8('kept') });
-    await t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 7 });
+    await t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 7, force: true });
     await t.kms.deleteImportedKeyMaterial({ keyId });
     const md = await describe_(keyId);
     expect(md.keyState).toBe('PendingDeletion');
@@ -772,7 +780,7 @@ describe('lifecycle: transitions and describeKey fields', () => {
   it('a Disabled key can be scheduled for deletion, and cancelling leaves it Disabled', async () => {
     const { keyId } = (await t.kms.createKey({})).keyMetadata;
     await t.kms.disableKey({ keyId });
-    await t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 7 });
+    await t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 7, force: true });
     expect((await describe_(keyId)).keyState).toBe('PendingDeletion');
     await t.kms.cancelKeyDeletion({ keyId });
     expect((await describe_(keyId)).keyState).toBe('Disabled');
@@ -823,7 +831,7 @@ describe('lifecycle: the deletion sweep', () => {
     const { ciphertextBlob } = await t.kms.encrypt({ keyId, plaintext: utf8('old data') });
     await t.kms.rotateKeyOnDemand({ keyId });
     const second = (await t.kms.encrypt({ keyId, plaintext: utf8('newer data') })).ciphertextBlob;
-    await t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: window });
+    await t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: window, force: true });
     return { keyId, alias, ciphertextBlob, second };
   }
 

@@ -159,10 +159,10 @@ describePg('LocalKms on PostgreSQL', () => {
   it('schedule deletion, cancel, schedule again; runMaintenance destroys the key once the window has passed', async () => {
     const keyId = (await t.kms.createKey({})).keyMetadata.keyId;
     const { ciphertextBlob } = await t.kms.encrypt({ keyId, plaintext: utf8('doomed') });
-    await t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 7 });
+    await t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 7, force: true });
     await t.kms.cancelKeyDeletion({ keyId });
     expect((await t.kms.describeKey({ keyId })).keyMetadata.keyState).toBe('Disabled');
-    const scheduled = await t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 1 });
+    const scheduled = await t.kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: 1, force: true });
     expect(scheduled.keyState).toBe('PendingDeletion');
     expect((await t.kms.runMaintenance()).destroyed).toBe(0);
     t.clock.advanceDays(2);

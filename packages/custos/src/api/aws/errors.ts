@@ -78,4 +78,7 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   PUBLIC_KEY_PRIVATE_JWK: 'ValidationException',
   DEV_MODE_REQUIRED: 'UnsupportedOperationException',
   DEV_MODE_MISMATCH: 'UnsupportedOperationException',
+  // Usage and key versions (usage): AWS has no minimum decryption version; never KEY_RECENTLY_USED (AWS passes force).
+  KEY_RECENTLY_USED: 'KMSInvalidStateException',
+  KEY_VERSION_BELOW_MINIMUM: 'KMSInvalidStateException',
 };

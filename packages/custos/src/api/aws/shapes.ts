@@ -24,6 +24,9 @@ export const CUSTOS_ONLY_FIELDS: ReadonlySet<string> = new Set([
   'keyVersion',
   'publicKeyOnly', // KeyMetadata of an ImportPublicKey key
   'storeAs', // DeriveSharedSecret: storing the agreement's result is Custos's
+  'force', // ScheduleKeyDeletion: the AWS target passes it itself (targets.ts)
+  'lastUsedAt',
+  'minDecryptionVersion',
 ]);
 
 /**

@@ -11,11 +11,21 @@ type AwsMethod = {
 /** One target: the parsed JSON body of an AWS request and the authenticated caller → the AWS response body. */
 export type AwsTarget = (kms: Kms, body: Record<string, unknown>, caller: Caller) => Promise<unknown>;
 
+/**
+ * Custos-only request fields the AWS protocol sets itself, so that AWS clients get AWS's behaviour: ScheduleKeyDeletion
+ * schedules a recently used key (AWS only warns in its documentation; the native API refuses without force).
+ */
+const AWS_INPUT: Partial<Record<AwsMethod, Readonly<Record<string, unknown>>>> = {
+  scheduleKeyDeletion: { force: true },
+};
+
 /** The handler of one AWS operation, from the contract's schemas (no per-operation mapping code). */
 function target(method: AwsMethod): AwsTarget {
   const { request, response } = OPERATIONS[method];
+  const fixed = AWS_INPUT[method];
   return async (kms, body, caller) => {
-    const input = fromAws(request, body);
+    const parsed = fromAws(request, body);
+    const input = fixed ? { ...(parsed as Record<string, unknown>), ...fixed } : parsed;
     const call = kms[method] as (input: unknown, caller: Caller) => Promise<unknown>;
     return toAws(response, await call.call(kms, input, caller));
   };

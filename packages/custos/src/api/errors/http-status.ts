@@ -77,4 +77,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   // Development mode: the server is not in the mode the call (or the data directory) needs.
   DEV_MODE_REQUIRED: 409,
   DEV_MODE_MISMATCH: 409,
+  // Usage and key versions (usage): refusals because of the key's state, as INVALID_KEY_STATE.
+  KEY_RECENTLY_USED: 409,
+  KEY_VERSION_BELOW_MINIMUM: 409,
 };

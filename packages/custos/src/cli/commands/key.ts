@@ -1,4 +1,4 @@
-// `custos key ...`: create, list, describe, enable, disable, rotate, schedule-deletion, cancel-deletion; alias and tag subgroups.
+// `custos key ...`: create, list, describe, enable, disable, rotate, schedule-deletion (--force), cancel-deletion; subgroups.
 // Must not import the store, service or api.
 import {
   KEY_SPECS,
@@ -27,6 +27,7 @@ import { registerKeyRotation } from './key-rotation.js';
 import { registerKeySettings } from './key-settings.js';
 import { registerKeyTag } from './key-tag.js';
 import { registerKeyUnblock } from './key-unblock.js';
+import { registerKeyUsage } from './key-usage.js';
 import { serves } from '../serves.js';
 
 interface CreateOptions extends CreateSecretOptions {
@@ -54,6 +55,8 @@ const DESCRIBE_FIELDS: readonly (readonly [string, (m: KeyMetadata) => unknown])
   ['ProtectionLevel', (m) => m.protectionLevel],
   ['Exportable', (m) => m.exportable],
   ['CurrentKeyVersion', (m) => m.currentKeyVersion],
+  ['MinDecryptionVersion', (m) => m.minDecryptionVersion],
+  ['LastUsedAt', (m) => m.lastUsedAt],
   ['CreationDate', (m) => m.creationDate],
   ['DeletionDate', (m) => m.deletionDate],
   [
@@ -220,12 +223,14 @@ export function registerKey(program: Command): void {
     .argument('<key>', 'key id, ARN or alias')
     .addOption(
       new Option('--days <n>', 'waiting period in days (server default: 30)').argParser(integer('--days', 1, 30)),
-    );
-  addGlobalOptions(schedule).action((keyId: string, o: { days?: number }, cmd: Command) =>
+    )
+    .option('--force', 'schedule even though the key was used recently (refused otherwise: KEY_RECENTLY_USED)');
+  addGlobalOptions(schedule).action((keyId: string, o: { days?: number; force?: boolean }, cmd: Command) =>
     withKms(cmd, async (kms, g) => {
       const result = await kms.scheduleKeyDeletion({
         keyId,
         ...(o.days !== undefined && { pendingWindowInDays: o.days }),
+        ...(o.force === true && { force: true }),
       });
       printResult(g.json, result, (r) => {
         printFields([
@@ -249,4 +254,5 @@ export function registerKey(program: Command): void {
   registerKeyPolicy(key);
   registerKeyGrant(key);
   registerKeyUnblock(key);
+  registerKeyUsage(key);
 }

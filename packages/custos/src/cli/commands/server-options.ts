@@ -17,6 +17,12 @@ function parseSize(value: string, name: string): number {
   return n;
 }
 
+/** A non-negative integer (0 turns the setting off). */
+function parseCount0(value: string, name: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`${name} expects a non-negative integer, got '${value}'`);
+  return Number(value);
+}
+
 function parseCount(value: string, name: string): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1)
     throw new UsageError(`${name} expects a positive integer, got '${value}'`);
@@ -123,6 +129,12 @@ export function serverOptions(s: ServerSettings): ServerOptions {
     ...(s.auditCheckpointFile !== undefined && { auditCheckpointFile: s.auditCheckpointFile }),
     ...(s.plaintextImport !== undefined && {
       allowPlaintextImport: allowOrDeny(s.plaintextImport, '--plaintext-import'),
+    }),
+    ...(s.deletionRecentUseDays !== undefined && {
+      deletionRecentUseDays: parseCount0(s.deletionRecentUseDays, '--deletion-recent-use-days'),
+    }),
+    ...(s.usageFlushInterval !== undefined && {
+      usageFlushIntervalMs: parseCount(s.usageFlushInterval, '--usage-flush-interval'),
     }),
   };
 }

@@ -40,6 +40,8 @@ export interface ServerSettings {
   workers?: string;
   devSeed?: string;
   devSeedFile?: string;
+  deletionRecentUseDays?: string;
+  usageFlushInterval?: string;
 }
 
 /** One row per setting: flag, environment variable, default, help. The one table flags, env and config derive from. */
@@ -194,6 +196,20 @@ export const SETTINGS: readonly {
     env: 'CUSTOS_PLAINTEXT_IMPORT',
     fallback: 'allow',
     help: 'whether private JWKs may be imported in plaintext (the jwk facade importPrivateKey, POST /v1/jwk/import)',
+  },
+  {
+    key: 'deletionRecentUseDays',
+    flag: '--deletion-recent-use-days <n>',
+    env: 'CUSTOS_DELETION_RECENT_USE_DAYS',
+    fallback: '30',
+    help: 'schedule-deletion refuses a key used within this many days unless --force (native API; 0 = off)',
+  },
+  {
+    key: 'usageFlushInterval',
+    flag: '--usage-flush-interval <ms>',
+    env: 'CUSTOS_USAGE_FLUSH_INTERVAL',
+    fallback: '1000',
+    help: 'how often key usage counts are written to the store (a crash loses at most this long of counts)',
   },
   {
     key: 'devSeed',

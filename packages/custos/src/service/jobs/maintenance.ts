@@ -1,16 +1,20 @@
-// Background maintenance: destroy keys past their pending window, rotate keys whose period has passed,
+// Background maintenance: destroy keys past their pending window, destroy key versions past a trim's window, rotate keys whose period has passed,
 // remove imported material past its expiry, renew keyring keys past expiry − preExpireDays, drop expired import tokens. Each key is handled through the
 // same audited operations as a caller's request. Must not import api.
 import * as repo from '../../store/repositories/index.js';
 import type { KeyService } from '../key-service.js';
 import { SYSTEM_CALLER } from '../key-service.js';
 import { autoRotateKey } from '../operations/auto-rotate-key.js';
-import { destroyKey } from '../operations/destroy-key.js';
+import type { InternalOperation } from '../define-operation.js';
+import { destroyKey, type JobKeyInput } from '../operations/destroy-key.js';
+import { destroyTrimmedVersions } from '../operations/destroy-trimmed-versions.js';
 import { expireKeyMaterial } from '../operations/expire-key-material.js';
 import { dueKeyrings, renewKeyringKey } from '../keyrings/renew.js';
 
 export interface MaintenanceReport {
   destroyed: number;
+  /** Keys whose versions below the trim floor were destroyed (TrimKeyVersions' pending window ended). */
+  trimmed: number;
   rotated: number;
   expired: number;
   /** Keyrings whose next key was generated (their key was past expiry − preExpireDays). */
@@ -27,15 +31,19 @@ export interface MaintenanceReport {
  */
 export async function runMaintenance(service: KeyService): Promise<MaintenanceReport> {
   const outcome = await service.context.store.tryExclusive('maintenance', () => maintain(service));
-  return outcome.ran ? outcome.value : { destroyed: 0, rotated: 0, expired: 0, renewed: 0, failed: 0, skipped: true };
+  return outcome.ran
+    ? outcome.value
+    : { destroyed: 0, trimmed: 0, rotated: 0, expired: 0, renewed: 0, failed: 0, skipped: true };
 }
 
 async function maintain(service: KeyService): Promise<MaintenanceReport> {
   const { store, now, logger } = service.context;
   const at = now();
-  const report: MaintenanceReport = { destroyed: 0, rotated: 0, expired: 0, renewed: 0, failed: 0 };
-  const jobs: [keyof Omit<MaintenanceReport, 'failed' | 'renewed'>, typeof destroyKey, { id: string }[]][] = [
+  const report: MaintenanceReport = { destroyed: 0, trimmed: 0, rotated: 0, expired: 0, renewed: 0, failed: 0 };
+  type Job = InternalOperation<JobKeyInput, unknown>;
+  const jobs: [keyof Omit<MaintenanceReport, 'failed' | 'renewed'>, Job, { id: string }[]][] = [
     ['destroyed', destroyKey, await repo.keys.listDueForDeletion(store.db, at)],
+    ['trimmed', destroyTrimmedVersions, await repo.keys.listDueForTrim(store.db, at)],
     ['rotated', autoRotateKey, await repo.keys.listDueForRotation(store.db, at)],
     ['expired', expireKeyMaterial, await repo.keys.listExpiredMaterial(store.db, at)],
   ];

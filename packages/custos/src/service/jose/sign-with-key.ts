@@ -44,7 +44,7 @@ export async function joseSign(
   const der = isHsmKey(key)
     ? await hsmSign(ctx, spec, await latestVersion(ctx, key), algorithm, message, 'RAW')
     : signMessage(spec, algorithm, await latestPrivateKey(ctx, key), message, 'RAW');
-  await countUse(ctx.store.db, key);
+  await countUse(ctx, key);
   ctx.audit.details = { alg, signingAlgorithm: algorithm };
   return { alg, signature: toJoseSignature(spec, der) };
 }

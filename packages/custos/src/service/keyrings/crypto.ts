@@ -42,7 +42,7 @@ export async function keyringEncrypt(ctx: OpContext, input: KeyringEncryptReques
   ctx.audit.keyId = key?.id ?? null;
   ctx.audit.details = { ...ctx.audit.details, thumbprint: entry.thumbprint };
   const ciphertext = mosipEncrypt(entry.certificate, input.data, { aad: input.aad, salt: input.salt });
-  if (key) await countUse(ctx.store.db, key);
+  if (key) await countUse(ctx, key);
   return ciphertext;
 }
 
@@ -82,7 +82,7 @@ async function decryptSessionKey(ctx: OpContext, key: KeyRecord, encryptedKey: U
   assertStateAllows({ name: 'KeyringDecrypt', access: 'use', states: USABLE }, key.state);
   const version = await getVersion(ctx, key, 1);
   ctx.audit.keyVersion = 1;
-  await countUse(ctx.store.db, key);
+  await countUse(ctx, key);
   if (key.protectionLevel === 'HSM') return hsmOaepDecrypt(ctx, version, 'RSAES_OAEP_SHA_256', encryptedKey);
   const material = await unwrapVersion(ctx, key, version);
   try {

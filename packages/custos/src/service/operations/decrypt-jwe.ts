@@ -12,6 +12,7 @@ import { defineOperation } from '../define-operation.js';
 import { refuseHsmKey } from '../hsm/keys.js';
 import { checkUse, loadKey } from '../key-loading.js';
 import { findVersion, latestMaterial, unwrapVersion } from '../key-versions.js';
+import { checkMinDecryptionVersion } from '../usage/versions.js';
 import { USABLE } from '../lifecycle.js';
 
 /** The CEK bytes A256GCM takes. */
@@ -42,6 +43,7 @@ async function dirKey(ctx: OpContext, key: KeyRecord, spec: KeySpecEntry, parts:
   if (parts.encryptedKey.length !== 0 || typeof kver !== 'number' || !Number.isSafeInteger(kver))
     throw new InvalidCiphertextError();
   checkUse(ctx, key, 'ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT', false);
+  checkMinDecryptionVersion(key, kver);
   const version = await findVersion(ctx, key, kver);
   if (version === undefined) throw new InvalidCiphertextError();
   ctx.audit.keyVersion = version.version;

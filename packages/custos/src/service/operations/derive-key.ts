@@ -41,7 +41,7 @@ export const deriveKey = defineOperation(deriveKeyOperation, { access: 'use', st
   })();
   // Counted once the parameters have proved valid (a short salt or missing iterations is refused, not a use).
   try {
-    await countUse(ctx.store.db, key);
+    await countUse(ctx, key);
   } catch (error) {
     derived.wipe();
     throw error;

@@ -59,7 +59,7 @@ export const deriveSharedSecret = defineOperation(
     const result = stored ? hkdf(secret, stored, input.storeAs?.salt, input.storeAs?.info) : secret;
     // Counted once the peer key has proved usable (a low-order point is refused, not a use); past the limit the secret is dropped.
     try {
-      await countUse(ctx.store.db, key);
+      await countUse(ctx, key);
     } catch (error) {
       result.wipe();
       throw error;

@@ -6,6 +6,7 @@ import { loadKey } from '../key-loading.js';
 import { keyMetadata } from '../key-metadata.js';
 import { ANY } from '../lifecycle.js';
 import { checkGrantTokens } from '../grants/grant-token.js';
+import { lastUsedAt } from '../usage/key-usage.js';
 
 export const describeKey = defineOperation(
   describeKeyOperation,
@@ -13,6 +14,13 @@ export const describeKey = defineOperation(
   async (ctx, input) => {
     checkGrantTokens(ctx, input.grantTokens);
     const key = await loadKey(ctx, ctx.store.db, input.keyId);
-    return { keyMetadata: { ...keyMetadata(ctx, key), ...(await keyStoreFields(ctx.store.db, key)) } };
+    const last = await lastUsedAt(ctx, ctx.store.db, key.id);
+    return {
+      keyMetadata: {
+        ...keyMetadata(ctx, key),
+        ...(await keyStoreFields(ctx.store.db, key)),
+        ...(last ? { lastUsedAt: last } : {}),
+      },
+    };
   },
 );

@@ -22,14 +22,14 @@ export const encryptJwe = defineOperation(
       checkUse(ctx, key, 'ENCRYPT_DECRYPT', 'RSAES_OAEP_SHA_256', true);
       ctx.audit.details = { alg: 'RSA-OAEP-256', enc: 'A256GCM' };
       const jwe = await rsaOaepEncryptJwe(await publicKeyObjectOf(ctx, key), key.id, input.plaintext);
-      await countUse(ctx.store.db, key);
+      await countUse(ctx, key);
       return { jwe };
     }
     checkUse(ctx, key, 'ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT', true);
     const enc = spec.family.joseAlg(spec, 'SYMMETRIC_DEFAULT');
     if (enc === undefined)
       throw new ValidationError(`a ${key.spec} key has no JWE content encryption`, 'INVALID_KEY_USAGE');
-    await countUse(ctx.store.db, key);
+    await countUse(ctx, key);
     const { version, material } = await latestMaterial(ctx, key);
     ctx.audit.details = { alg: 'dir', enc };
     // Random IVs under one version are bounded as Encrypt bounds them (SP 800-38D §8.3); Encrypt rotates past it.

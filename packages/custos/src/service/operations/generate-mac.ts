@@ -20,7 +20,7 @@ export const generateMac = defineOperation(
     checkGrantTokens(ctx, input.grantTokens);
     const key = await loadKey(ctx, ctx.store.db, input.keyId);
     checkUse(ctx, key, 'GENERATE_VERIFY_MAC', input.macAlgorithm, true);
-    await countUse(ctx.store.db, key);
+    await countUse(ctx, key);
     if (isHsmKey(key)) {
       const mac = await hsmMac(ctx, await latestVersion(ctx, key), input.macAlgorithm, input.message);
       return { keyId: keyArn(ctx.config, key.id), mac, macAlgorithm: input.macAlgorithm };

@@ -41,6 +41,9 @@ import { generateRandom } from './generate-random.js';
 import { getKeyPolicy } from './get-key-policy.js';
 import { listKeyPolicies } from './list-key-policies.js';
 import { getKeyRotationStatus } from './get-key-rotation-status.js';
+import { getKeyUsage } from './get-key-usage.js';
+import { trimKeyVersions } from './trim-key-versions.js';
+import { updateMinDecryptionVersion } from './update-min-decryption-version.js';
 import { getParametersForImport } from './get-parameters-for-import.js';
 import { getPublicKey } from './get-public-key.js';
 import { importKeyMaterial } from './import-key-material.js';
@@ -156,6 +159,9 @@ export const SERVICE_OPERATIONS = {
   getKeyRotationStatus,
   rotateKeyOnDemand,
   listKeyRotations,
+  getKeyUsage,
+  trimKeyVersions,
+  updateMinDecryptionVersion,
   getParametersForImport,
   importKeyMaterial,
   deleteImportedKeyMaterial,

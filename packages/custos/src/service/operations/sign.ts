@@ -22,7 +22,7 @@ export const sign = defineOperation(signOperation, { access: 'use', states: USAB
     ? await hsmSign(ctx, spec, await latestVersion(ctx, key), input.signingAlgorithm, input.message, messageType)
     : signMessage(spec, input.signingAlgorithm, await latestPrivateKey(ctx, key), input.message, messageType);
   // Counted once the request has proved valid (a bad DIGEST is refused, not a use); past the limit the signature is dropped.
-  await countUse(ctx.store.db, key);
+  await countUse(ctx, key);
   ctx.audit.details = { signingAlgorithm: input.signingAlgorithm };
   return { keyId: keyArn(ctx.config, key.id), signature, signingAlgorithm: input.signingAlgorithm };
 });

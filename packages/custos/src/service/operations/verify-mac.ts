@@ -18,7 +18,7 @@ export const verifyMac = defineOperation(verifyMacOperation, { access: 'use', st
   checkGrantTokens(ctx, input.grantTokens);
   const key = await loadKey(ctx, ctx.store.db, input.keyId);
   checkUse(ctx, key, 'GENERATE_VERIFY_MAC', input.macAlgorithm, false);
-  await countUse(ctx.store.db, key);
+  await countUse(ctx, key);
   const versions = await repo.keyVersions.list(ctx.store.db, key.id);
   for (const version of [...versions].reverse()) {
     if (isHsmKey(key)) {

@@ -28,7 +28,7 @@ export const verify = defineOperation(verifyOperation, { access: 'use', states: 
     input.messageType ?? 'RAW',
     input.signature,
   );
-  await countUse(ctx.store.db, key);
+  await countUse(ctx, key);
   if (!ok) throw new VerificationFailedError('INVALID_SIGNATURE');
   return { keyId: keyArn(ctx.config, key.id), signatureValid: true, signingAlgorithm: input.signingAlgorithm };
 });

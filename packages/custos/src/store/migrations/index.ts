@@ -17,6 +17,7 @@ import * as m012 from './012-keyrings.js';
 import * as m013 from './013-principal-tags.js';
 import * as m014 from './014-grants.js';
 import * as m015 from './015-key-pins.js';
+import * as m016 from './016-key-usage.js';
 import * as m017 from './017-public-key-only.js';
 
 export interface Migration {
@@ -41,6 +42,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '013-principal-tags', up: m013.up },
   { name: '014-grants', up: m014.up },
   { name: '015-key-pins', up: m015.up },
+  { name: '016-key-usage', up: m016.up },
   { name: '017-public-key-only', up: m017.up },
 ];
 

@@ -20,3 +20,4 @@ export * as keyringPolicies from './keyring-policies.js';
 export * as keyringKeys from './keyring-keys.js';
 export * as grants from './grants.js';
 export * as keyPins from './key-pins.js';
+export * as keyUsage from './key-usage.js';

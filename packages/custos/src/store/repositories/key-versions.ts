@@ -137,6 +137,27 @@ export async function destroyMaterial(db: Db, keyId: string): Promise<void> {
 }
 
 /**
+ * Destroys the material of the key's versions below `below` (a trim, TrimKeyVersions): as destroyMaterial, for
+ * those versions only. Returns the versions whose material it cleared.
+ */
+export async function destroyMaterialBelow(db: Db, keyId: string, below: number): Promise<number[]> {
+  const versions = await db
+    .selectFrom('key_versions')
+    .select('version')
+    .where('key_id', '=', keyId)
+    .where('version', '<', below)
+    .where((eb) => eb.or([eb('wrapped_material', 'is not', null), eb('token_object_id', 'is not', null)]))
+    .execute();
+  for (const { version } of versions) {
+    await updateRow(db, 'key_versions', { key_id: keyId, version }, () => ({
+      wrapped_material: null,
+      token_object_id: null,
+    }));
+  }
+  return versions.map((v) => v.version);
+}
+
+/**
  * Whether any key version lives in the custom key store's token (such a key store cannot be deleted). A destroyed
  * version (its token object id cleared) keeps its store id for DescribeKey but no longer holds the store.
  */

@@ -55,6 +55,9 @@ function toRecord(row: KeyRow): KeyRecord {
     publishJwk: row.publish_jwk !== 0,
     pinProtected: row.pin_protected !== 0,
     publicKeyOnly: row.public_key_only !== 0,
+    minDecryptionVersion: row.min_decryption_version,
+    trimFloor: row.trim_floor,
+    trimDate: toDateOrNull(row.trim_date),
   };
 }
 
@@ -89,6 +92,9 @@ const WRITERS: { [K in keyof Writable]-?: FieldWriter<K> } = {
   publishJwk: (v) => ({ publish_jwk: flag(v) }),
   pinProtected: (v) => ({ pin_protected: flag(v) }),
   publicKeyOnly: (v) => ({ public_key_only: flag(v) }),
+  minDecryptionVersion: (v) => ({ min_decryption_version: v }),
+  trimFloor: (v) => ({ trim_floor: v }),
+  trimDate: (v) => ({ trim_date: msOrNull(v) }),
 };
 
 function toColumns(patch: KeyPatch): KeyRowUpdate {
@@ -239,6 +245,18 @@ export async function listExpiredMaterial(db: Db, now: Date): Promise<KeyRecord[
     .where('material_expires_at', '<=', ms(now))
     .where('state', 'not in', ['Destroyed', 'PendingDeletion', 'PendingImport'])
     .orderBy('material_expires_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(reader(db));
+}
+
+/** Keys whose scheduled trim of old versions has come (trimKeyVersions). */
+export async function listDueForTrim(db: Db, now: Date): Promise<KeyRecord[]> {
+  const rows = await db
+    .selectFrom('keys')
+    .selectAll()
+    .where('trim_date', '<=', ms(now))
+    .orderBy('trim_date')
     .orderBy('id')
     .execute();
   return rows.map(reader(db));

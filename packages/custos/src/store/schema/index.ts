@@ -19,6 +19,7 @@ import type { MetaTable } from './meta.js';
 import type { RequestReplaysTable } from './request-replays.js';
 import type { TrustedCertificatesTable } from './trusted-certificates.js';
 import type { KeyPinsTable } from './key-pins.js';
+import type { KeyUsageTable } from './key-usage.js';
 
 export interface Database {
   keys: KeysTable;
@@ -40,6 +41,7 @@ export interface Database {
   keyring_keys: KeyringKeysTable;
   grants: GrantsTable;
   key_pins: KeyPinsTable;
+  key_usage: KeyUsageTable;
 }
 
 export type * from './access-keys.js';
@@ -62,3 +64,4 @@ export type * from './meta.js';
 export type * from './request-replays.js';
 export type * from './trusted-certificates.js';
 export type * from './key-pins.js';
+export type * from './key-usage.js';

@@ -36,6 +36,12 @@ export interface KeysTable {
   pin_protected: Flag;
   /** Whether the key is a public key alone, with no private material (migration 017; authenticated, LATER_COLUMNS). */
   public_key_only: Flag;
+  /** The oldest version Decrypt accepts (migration 016; authenticated, LATER_COLUMNS). */
+  min_decryption_version: number;
+  /** Versions below it are trimmed, or scheduled to be at trim_date; the minimum never goes below it (016; LATER_COLUMNS). */
+  trim_floor: number;
+  /** When a scheduled trim destroys the versions below trim_floor; NULL when none is pending (016; authenticated). */
+  trim_date: Int64 | null;
   /** MAC of the row's authenticated fields under a root-derived key (store/integrity.ts); NULL only before migration 005's rows are established. */
   row_mac: string | null;
 }

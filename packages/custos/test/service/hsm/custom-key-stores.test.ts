@@ -288,7 +288,7 @@ describeSoftHsm('custom key stores')('custom key stores on PKCS#11 tokens (Local
     await expectKmsError(kms.deleteCustomKeyStore({ customKeyStoreId: id }), 'CUSTOM_KEY_STORE_HAS_KEYS');
     await kms.connectCustomKeyStore({ customKeyStoreId: id });
     expect((await kms.decrypt({ ciphertextBlob, encryptionContext: { app: 'x' } })).plaintext).toEqual(plaintext);
-    for (const k of [keyId, signer]) await kms.scheduleKeyDeletion({ keyId: k, pendingWindowInDays: 7 });
+    for (const k of [keyId, signer]) await kms.scheduleKeyDeletion({ keyId: k, pendingWindowInDays: 7, force: true });
     clockOffsetMs = 8 * 24 * 60 * 60 * 1000;
     try {
       await kms.runMaintenance();
