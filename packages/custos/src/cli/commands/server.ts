@@ -40,6 +40,7 @@ export interface ServerSettings {
   awsAccountId?: string;
   auditCheckpointFile?: string;
   plaintextImport?: string;
+  keyCacheMb?: string;
 }
 
 /** One row per setting: flag, environment variable, default, help. The one table flags, env and config derive from. */
@@ -194,6 +195,12 @@ const SETTINGS: readonly {
     env: 'CUSTOS_PLAINTEXT_IMPORT',
     fallback: 'allow',
     help: 'whether private JWKs may be imported in plaintext (the jwk facade importPrivateKey, POST /v1/jwk/import)',
+  },
+  {
+    key: 'keyCacheMb',
+    flag: '--key-cache-mb <MiB>',
+    env: 'CUSTOS_KEY_CACHE_MB',
+    help: 'memory budget of the key cache for key metadata, in MiB (default 2048, at most half the heap limit: over a million keys)',
   },
 ];
 
@@ -359,6 +366,9 @@ export function serverOptions(s: ServerSettings): ServerOptions {
     ...(s.auditCheckpointFile !== undefined && { auditCheckpointFile: s.auditCheckpointFile }),
     ...(s.plaintextImport !== undefined && {
       allowPlaintextImport: allowOrDeny(s.plaintextImport, '--plaintext-import'),
+    }),
+    ...(s.keyCacheMb !== undefined && {
+      kmsOptions: { config: { keyCacheBytes: parseCount(s.keyCacheMb, '--key-cache-mb') * 1024 * 1024 } },
     }),
   };
 }

@@ -16,6 +16,31 @@ const reader =
   (row: KeyVersionRow): KeyVersionRecord =>
     toRecord(checkRow(db, 'key_versions', `${row.key_id}/${row.version}`, row));
 
+/**
+ * Every column of key_versions, for reads that join it under aliased names (keys.getWithLatestVersion): a column
+ * added to the table and missing here fails to compile, instead of failing the row's MAC at run time.
+ */
+export const VERSION_COLUMNS = {
+  key_id: true,
+  version: true,
+  wrapped_material: true,
+  public_key: true,
+  created_at: true,
+  rotation_type: true,
+  encryption_count: true,
+  material_check: true,
+  row_mac: true,
+  custom_key_store_id: true,
+  token_object_id: true,
+  root_kcv: true,
+  wrapping_key_id: true,
+} as const satisfies Record<keyof KeyVersionRow, true>;
+
+/** A version row read by a join (its MAC checked as any other read's). */
+export function fromRow(db: Db, row: KeyVersionRow): KeyVersionRecord {
+  return reader(db)(row);
+}
+
 function toRecord(row: KeyVersionRow): KeyVersionRecord {
   return {
     keyId: row.key_id,
@@ -109,6 +134,31 @@ export async function incrementEncryptionCount(db: Db, keyId: string, version: n
     .executeTakeFirst();
   if (row === undefined) throw new NotFoundError(`key version ${keyId}/${version} not found`);
   return num(row.encryption_count);
+}
+
+/**
+ * Adds to several versions' encryption counts in ONE transaction (the counters' batched reservations), returning
+ * each new count in order, or undefined for a version that no longer exists.
+ */
+export async function incrementEncryptionCounts(
+  db: Db,
+  items: readonly { keyId: string; version: number; by: number }[],
+): Promise<(number | undefined)[]> {
+  const run = async (tx: Db) => {
+    const tops: (number | undefined)[] = [];
+    for (const { keyId, version, by } of items) {
+      const row = await tx
+        .updateTable('key_versions')
+        .set({ encryption_count: sql`encryption_count + ${by}` })
+        .where('key_id', '=', keyId)
+        .where('version', '=', version)
+        .returning('encryption_count')
+        .executeTakeFirst();
+      tops.push(row === undefined ? undefined : num(row.encryption_count));
+    }
+    return tops;
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
 /**

@@ -9,10 +9,13 @@ import {
   type Origin,
   type ProtectionLevel,
 } from '@custos/contract';
+import { sql } from 'kysely';
 import { dialectOf } from '../dialect.js';
-import type { KeyRow, KeyRowUpdate, NewKeyRow } from '../schema/index.js';
+import type { KeyRow, KeyRowUpdate, KeyVersionRow, NewKeyRow } from '../schema/index.js';
 import type { Db } from '../store.js';
-import type { KeyRecord, Page } from '../types.js';
+import type { KeyRecord, KeyVersionRecord, Page } from '../types.js';
+import * as keyVersions from './key-versions.js';
+import { VERSION_COLUMNS } from './key-versions.js';
 import { checkRow, updateRow, withMac } from './authenticated.js';
 import { flag, ms, msOrNull, num, numOrNull, toDate, toDateOrNull } from './convert.js';
 import { listByCreation, type PageRequest } from './page.js';
@@ -113,6 +116,31 @@ export async function insert(db: Db, record: KeyRecord): Promise<void> {
 export async function get(db: Db, id: string): Promise<KeyRecord | undefined> {
   const row = await db.selectFrom('keys').selectAll().where('id', '=', id).executeTakeFirst();
   return row && reader(db)(row);
+}
+
+/**
+ * The key and its latest version in ONE indexed read (a join on the primary keys): a cold key's load on the hot path.
+ * `version` is undefined for a key without one (PendingImport).
+ */
+export async function getWithLatestVersion(
+  db: Db,
+  id: string,
+): Promise<{ key: KeyRecord; version: KeyVersionRecord | undefined } | undefined> {
+  const columns = Object.keys(VERSION_COLUMNS) as (keyof KeyVersionRow)[];
+  const row = (await db
+    .selectFrom('keys')
+    .leftJoin('key_versions', (join) =>
+      join.onRef('key_versions.key_id', '=', 'keys.id').onRef('key_versions.version', '=', 'keys.latest_version'),
+    )
+    .selectAll('keys')
+    .select(columns.map((c) => sql.ref<unknown>(`key_versions.${c}`).as(`v_${c}`)))
+    .where('keys.id', '=', id)
+    .executeTakeFirst()) as (KeyRow & Record<string, unknown>) | undefined;
+  if (!row) return undefined;
+  const key = reader(db)(row);
+  if (row.v_key_id === null || row.v_key_id === undefined) return { key, version: undefined };
+  const version = Object.fromEntries(columns.map((c) => [c, row[`v_${c}`]])) as unknown as KeyVersionRow;
+  return { key, version: keyVersions.fromRow(db, version) };
 }
 
 /**
