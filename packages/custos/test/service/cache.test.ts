@@ -10,7 +10,6 @@ import { keyRecord, keyVersionRecord } from '../helpers/key-records.js';
 import { openTestKms, utf8, type TestKms } from './helpers.js';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 
-
 const OPTIONS = { ttlMs: 60_000, budgetBytes: 1 << 30, maxSecrets: 10 };
 
 describe('KeyCache', () => {

@@ -58,24 +58,32 @@ function toRecord(row: KeyVersionRow): KeyVersionRecord {
 }
 
 export async function insert(db: Db, record: KeyVersionRecord): Promise<void> {
-  await db
-    .insertInto('key_versions')
-    .values(
-      withMac(db, 'key_versions', {
-        key_id: record.keyId,
-        version: record.version,
-        wrapped_material: record.wrappedMaterial,
-        public_key: record.publicKey,
-        created_at: ms(record.createdAt),
-        rotation_type: record.rotationType,
-        encryption_count: record.encryptionCount,
-        material_check: record.materialCheck ?? null,
-        token_object_id: record.tokenObjectId ?? null,
-        custom_key_store_id: record.customKeyStoreId ?? null,
-        wrapping_key_id: record.wrappingKeyId ?? null,
-      }),
-    )
-    .execute();
+  await db.insertInto('key_versions').values(newRow(db, record)).execute();
+}
+
+/** Inserts many versions with one statement per `chunk` rows (bulk loads: bench/fill.ts), each MACed as insert's. */
+export async function insertMany(db: Db, records: readonly KeyVersionRecord[], chunk = 500): Promise<void> {
+  for (let at = 0; at < records.length; at += chunk)
+    await db
+      .insertInto('key_versions')
+      .values(records.slice(at, at + chunk).map((record) => newRow(db, record)))
+      .execute();
+}
+
+function newRow(db: Db, record: KeyVersionRecord) {
+  return withMac(db, 'key_versions', {
+    key_id: record.keyId,
+    version: record.version,
+    wrapped_material: record.wrappedMaterial,
+    public_key: record.publicKey,
+    created_at: ms(record.createdAt),
+    rotation_type: record.rotationType,
+    encryption_count: record.encryptionCount,
+    material_check: record.materialCheck ?? null,
+    token_object_id: record.tokenObjectId ?? null,
+    custom_key_store_id: record.customKeyStoreId ?? null,
+    wrapping_key_id: record.wrappingKeyId ?? null,
+  });
 }
 
 export async function get(db: Db, keyId: string, version: number): Promise<KeyVersionRecord | undefined> {
@@ -144,17 +152,30 @@ export async function incrementEncryptionCounts(
   db: Db,
   items: readonly { keyId: string; version: number; by: number }[],
 ): Promise<(number | undefined)[]> {
+  // One UPDATE per (version, by) and chunk of key ids, RETURNING the new counts (SQLite and PostgreSQL alike).
+  const groups = new Map<string, { version: number; by: number; at: number[] }>();
+  items.forEach((item, i) => {
+    const k = `${item.version}:${item.by}`;
+    const group = groups.get(k) ?? { version: item.version, by: item.by, at: [] };
+    group.at.push(i);
+    groups.set(k, group);
+  });
   const run = async (tx: Db) => {
-    const tops: (number | undefined)[] = [];
-    for (const { keyId, version, by } of items) {
-      const row = await tx
-        .updateTable('key_versions')
-        .set({ encryption_count: sql`encryption_count + ${by}` })
-        .where('key_id', '=', keyId)
-        .where('version', '=', version)
-        .returning('encryption_count')
-        .executeTakeFirst();
-      tops.push(row === undefined ? undefined : num(row.encryption_count));
+    const tops: (number | undefined)[] = items.map(() => undefined);
+    for (const { version, by, at } of groups.values()) {
+      for (let from = 0; from < at.length; from += 500) {
+        const chunk = at.slice(from, from + 500);
+        const ids = chunk.map((i) => items[i]?.keyId ?? '');
+        const rows = await tx
+          .updateTable('key_versions')
+          .set({ encryption_count: sql`encryption_count + ${by}` })
+          .where('version', '=', version)
+          .where('key_id', 'in', ids)
+          .returning(['key_id', 'encryption_count'])
+          .execute();
+        const byId = new Map(rows.map((row) => [row.key_id, num(row.encryption_count)]));
+        for (const i of chunk) tops[i] = byId.get(items[i]?.keyId ?? '');
+      }
     }
     return tops;
   };

@@ -9,7 +9,7 @@ import {
   type Origin,
   type ProtectionLevel,
 } from '@custos/contract';
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import { dialectOf } from '../dialect.js';
 import type { KeyRow, KeyRowUpdate, KeyVersionRow, NewKeyRow } from '../schema/index.js';
 import type { Db } from '../store.js';
@@ -105,12 +105,22 @@ function toColumns(patch: KeyPatch): KeyRowUpdate {
 }
 
 export async function insert(db: Db, record: KeyRecord): Promise<void> {
+  await db.insertInto('keys').values(newRow(db, record)).execute();
+}
+
+/** Inserts many keys with one statement per `chunk` rows (bulk loads: bench/fill.ts); each row MACed as insert's. */
+export async function insertMany(db: Db, records: readonly KeyRecord[], chunk = 500): Promise<void> {
+  for (let at = 0; at < records.length; at += chunk)
+    await db
+      .insertInto('keys')
+      .values(records.slice(at, at + chunk).map((record) => newRow(db, record)))
+      .execute();
+}
+
+function newRow(db: Db, record: KeyRecord): NewKeyRow {
   const { id, createdAt, ...fields } = record;
   const row = { id, created_at: ms(createdAt), ...toColumns(fields) } as Omit<NewKeyRow, 'row_mac'>;
-  await db
-    .insertInto('keys')
-    .values(withMac(db, 'keys', row))
-    .execute();
+  return withMac(db, 'keys', row);
 }
 
 export async function get(db: Db, id: string): Promise<KeyRecord | undefined> {
@@ -126,21 +136,31 @@ export async function getWithLatestVersion(
   db: Db,
   id: string,
 ): Promise<{ key: KeyRecord; version: KeyVersionRecord | undefined } | undefined> {
-  const columns = Object.keys(VERSION_COLUMNS) as (keyof KeyVersionRow)[];
-  const row = (await db
+  // Compiled once per database handle: building and compiling the query costs more than running it.
+  let compiled = JOINED.get(db);
+  if (!compiled) JOINED.set(db, (compiled = joinedQuery(db)));
+  const result = await db.executeQuery<KeyRow & Record<string, unknown>>({ ...compiled, parameters: [id] });
+  const row = result.rows[0];
+  if (!row) return undefined;
+  const key = reader(db)(row);
+  if (row.v_key_id === null || row.v_key_id === undefined) return { key, version: undefined };
+  const version = Object.fromEntries(VERSION_COLUMN_NAMES.map((c) => [c, row[`v_${c}`]])) as unknown as KeyVersionRow;
+  return { key, version: keyVersions.fromRow(db, version) };
+}
+
+const VERSION_COLUMN_NAMES = Object.keys(VERSION_COLUMNS) as (keyof KeyVersionRow)[];
+const JOINED = new WeakMap<Db, CompiledQuery>();
+
+function joinedQuery(db: Db): CompiledQuery {
+  return db
     .selectFrom('keys')
     .leftJoin('key_versions', (join) =>
       join.onRef('key_versions.key_id', '=', 'keys.id').onRef('key_versions.version', '=', 'keys.latest_version'),
     )
     .selectAll('keys')
-    .select(columns.map((c) => sql.ref<unknown>(`key_versions.${c}`).as(`v_${c}`)))
-    .where('keys.id', '=', id)
-    .executeTakeFirst()) as (KeyRow & Record<string, unknown>) | undefined;
-  if (!row) return undefined;
-  const key = reader(db)(row);
-  if (row.v_key_id === null || row.v_key_id === undefined) return { key, version: undefined };
-  const version = Object.fromEntries(columns.map((c) => [c, row[`v_${c}`]])) as unknown as KeyVersionRow;
-  return { key, version: keyVersions.fromRow(db, version) };
+    .select(VERSION_COLUMN_NAMES.map((c) => sql.ref<unknown>(`key_versions.${c}`).as(`v_${c}`)))
+    .where('keys.id', '=', '?')
+    .compile();
 }
 
 /**
