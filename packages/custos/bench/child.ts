@@ -27,7 +27,9 @@ if (which === 'baseline' && cluster.isWorker) {
   const port = await new Promise<number>((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      probe.close(() => {
+        resolve(typeof address === 'object' && address ? address.port : 0);
+      });
     });
   });
   cluster.setupPrimary({ args: ['baseline'] });

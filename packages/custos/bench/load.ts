@@ -218,7 +218,10 @@ end
       let text = '';
       child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
       child.once('error', reject);
-      child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited with ${code}`))));
+      child.once('exit', (code) => {
+        if (code === 0) resolve(text);
+        else reject(new Error(`wrk exited with ${String(code)}`));
+      });
     });
     const json = out.split('\n').find((line) => line.startsWith('{"requests"'));
     if (!json) throw new Error(`wrk printed no figures: ${out}`);

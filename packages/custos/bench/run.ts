@@ -10,7 +10,7 @@
 // process's (the audit worker and libuv's threads too), and how busy its event loop was — a ratio that misses
 // because of more work per request and one that misses because requests wait (for their audit commit) look alike
 // in requests/s but not here.
-// Then the issue-17 sections (sections.ts), each in the same interleaved rounds: the AWS protocol with real SigV4
+// Then the issue-17 sections (sections.ts, processes.ts), each in the same interleaved rounds: the AWS protocol with real SigV4
 // beside the native API (CPU per request, target ≤ 1.1×); encrypt over random keys among BENCH_KEYS keys (a store
 // filled by fill.ts) beside one hot key (target ≥ 0.8×); the bare route as 1 and 2 processes and
 // `custos server --workers` 1 and 2 (skipped, saying so, when the server has no --workers); LocalKms in-process
@@ -25,7 +25,8 @@
 // postgres://postgres@127.0.0.1:5432/test; 'off' skips the PostgreSQL runs), BENCH_DRIVER=autocannon (even with
 // wrk), BENCH_KEYS (keys in the large store, default 1000000; 0 skips), BENCH_STORE (a directory to keep the filled
 // store in between runs), BENCH_AWS, BENCH_WORKERS, BENCH_INPROCESS ('off' skips each), BENCH_SERVER_DIST (another
-// build's dist/ to run the Custos server from: a before/after comparison on one machine, child.ts).
+// build's dist/ to run the Custos server from, child.ts), BENCH_BASELINE_DIST (another build's dist/: the keys-at-scale
+// rows again with its server, before and after in one run).
 // Not here yet: the batch row (helper "lead", after the scale sections) and post-quantum rows (bench/pq.ts, wired by
 // the lead).
 import { execFileSync } from 'node:child_process';
@@ -37,8 +38,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tenStatementPolicy } from './key-policy.js';
 import { headersFor, load, startTarget, stop, WRK, type Result, type Target } from './load.js';
-import { awsRows, coreRows, inProcessRows, scaleRows, type Settings } from './sections.js';
-import { cpuCells, median, medianOf, nth, printTable } from './stats.js';
+import { coreRows, inProcessRows } from './processes.js';
+import { awsRows, scaleRows, type Settings } from './sections.js';
+import { cpuCells, median, medianOf, ms, nth, printTable } from './stats.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 4);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
@@ -184,10 +186,10 @@ try {
       rows.push([
         scenario.name,
         ours.rps.toFixed(0),
-        `${ours.p50} ms`,
-        `${ours.p99} ms`,
+        ms(ours.p50),
+        ms(ours.p99),
         base.rps.toFixed(0),
-        `${base.p99} ms`,
+        ms(base.p99),
         median(ratios).toFixed(2),
         `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`,
         median(p99Ratios).toFixed(2),
@@ -204,6 +206,11 @@ try {
   await rm(dataDir, { recursive: true, force: true });
 }
 const scaleTable = KEYS > 0 ? await section('random-keys runs', () => scaleRows(SETTINGS, KEYS)) : undefined;
+const BASELINE_DIST = process.env.BENCH_BASELINE_DIST;
+if (scaleTable && BASELINE_DIST)
+  scaleTable.push(
+    ...((await section('baseline random-keys runs', () => scaleRows(SETTINGS, KEYS, BASELINE_DIST))) ?? []),
+  );
 // Batch (helper "lead"): its rows go here, beside the scale rows.
 const cores = on('BENCH_WORKERS') ? await section('process runs', () => coreRows(SETTINGS)) : undefined;
 const inProcess = on('BENCH_INPROCESS') ? await section('in-process runs', () => inProcessRows(SETTINGS)) : undefined;
@@ -243,9 +250,9 @@ if (POSTGRES_URL !== 'off') {
         pgRows.push([
           scenario.name,
           one.rps.toFixed(0),
-          `${one.p99} ms`,
+          ms(one.p99),
           (a.rps + b.rps).toFixed(0),
-          `${Math.max(a.p99, b.p99)} ms`,
+          ms(Math.max(a.p99, b.p99)),
           String(one.errors + a.errors + b.errors),
         ]);
         console.error(`done on PostgreSQL: ${scenario.name}`);
@@ -310,7 +317,7 @@ if (process.env.BENCH_PKCS11 !== 'off') {
               rootRows.push([
                 `${root}, ${kind}, ${scenario.name}, ${cache}`,
                 result.rps.toFixed(0),
-                `${result.p99} ms`,
+                ms(result.p99),
                 file ? (result.rps / file.rps).toFixed(2) : '-',
                 String(result.errors),
               ]);

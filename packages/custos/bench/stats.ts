@@ -79,3 +79,8 @@ export function printTable(header: string[], body: string[][]): void {
   console.log(line(header));
   for (const row of body) console.log(line(row));
 }
+
+/** Milliseconds for a table cell: `12.35 ms`. */
+export function ms(value: number): string {
+  return `${Number(value.toFixed(2))} ms`;
+}

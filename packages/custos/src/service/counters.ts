@@ -45,7 +45,7 @@ export interface CounterOptions {
  * `block`: 16384 costs one durable write per ~2 s at 8 k encryptions/s, and a restart wastes at most 1/65536 of a
  * version's 2^30 budget.
  */
-export const DEFAULT_COUNTERS: CounterOptions = {
+const DEFAULT_COUNTERS: CounterOptions = {
   block: 16_384,
   firstBlock: 1024,
   maxProvisional: 1 << 20,

@@ -135,7 +135,8 @@ function withStatementCache(database: SqliteDatabase): SqliteDatabase {
     if (statement === undefined) {
       statement = database.prepare(sql);
       cache.set(sql, statement);
-      if (cache.size > STATEMENT_CACHE) cache.delete(cache.keys().next().value as string);
+      const oldest = cache.keys().next();
+      if (cache.size > STATEMENT_CACHE && !oldest.done) cache.delete(oldest.value);
     }
     return statement;
   };

@@ -95,7 +95,7 @@ describe('EncryptionCounters', () => {
   it('reserves the next block before the current one runs out, so the steady state never waits', async () => {
     const keyId = await newVersion();
     const counters = new EncryptionCounters({ block: 16, firstBlock: 4, flushMs: NO_TIMER });
-    counters.next(store.db, keyId, 1);
+    await counters.next(store.db, keyId, 1);
     await counters.flush();
     let waited = 0;
     for (let i = 0; i < 60; i++) {

@@ -158,7 +158,7 @@ function joinedQuery(db: Db): CompiledQuery {
       join.onRef('key_versions.key_id', '=', 'keys.id').onRef('key_versions.version', '=', 'keys.latest_version'),
     )
     .selectAll('keys')
-    .select(VERSION_COLUMN_NAMES.map((c) => sql.ref<unknown>(`key_versions.${c}`).as(`v_${c}`)))
+    .select(VERSION_COLUMN_NAMES.map((c) => sql.ref(`key_versions.${c}`).as(`v_${c}`)))
     .where('keys.id', '=', '?')
     .compile();
 }
