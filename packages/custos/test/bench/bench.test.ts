@@ -65,7 +65,9 @@ describe('npm run bench', () => {
       for (const [cpu, busy] of [cells.slice(1, 3), cells.slice(3, 5)]) {
         const [loop, whole] = /^(\d+) \/ (\d+) µs$/.exec(cpu!)!.slice(1).map(Number);
         expect(loop, row).toBeGreaterThan(0);
-        expect(whole, row).toBeGreaterThanOrEqual(loop!); // the process includes its event loop
+        // The process includes its event loop; the kernel scales a task's and a process's utime/stime apart, so with
+        // nearly all the work on the loop (the ceiling under wrk) the two may differ by a few per cent either way.
+        expect(whole, row).toBeGreaterThanOrEqual(loop! * 0.9);
         expect(Number(/^(\d+) %$/.exec(busy!)![1]), row).toBeGreaterThan(0);
       }
     }
