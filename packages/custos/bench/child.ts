@@ -1,18 +1,46 @@
 // One benchmark target in its own process, so the load generator does not share its event loop:
-// `node child.js baseline`, `node child.js custos <dataDir> [<databaseUrl> <schema> <rootKeyFile>]`, or
+// `node child.js baseline`, `node child.js baseline-cluster <processes>` (the bare route served by that many
+// processes on one port, node:cluster), `node child.js custos <dataDir> [<databaseUrl> <schema> <rootKeyFile>]`, or
 // `node child.js custos-root <dataDir> <keyCacheTtlMs> [<module> <tokenLabel> <pinFile>]` (file root, or PKCS#11).
-// Prints one JSON line { url, token? } when ready (a second node on a shared database has no token file).
+// Prints one JSON line { url, token?, pids? } when ready (a second node on a shared database has no token file).
+// BENCH_SERVER_DIST: another build's dist/ directory to run the server from (the baseline of a before/after run).
+import cluster from 'node:cluster';
+import { createServer } from 'node:net';
 import { buildBaseline } from './baseline.js';
 
 /** The compiled server, as `custos server` runs it: this file runs from bench/dist/, beside the package's dist/. */
-const SERVER_MODULE = new URL('../../dist/api/server.js', import.meta.url);
+const SERVER_MODULE = process.env.BENCH_SERVER_DIST
+  ? new URL(`file://${process.env.BENCH_SERVER_DIST}/api/server.js`)
+  : new URL('../../dist/api/server.js', import.meta.url);
 
 const [, , which, dataDir, databaseUrl, databaseSchema, rootKeyFile] = process.argv;
 
-if (which === 'baseline') {
+if (which === 'baseline' && cluster.isWorker) {
+  await buildBaseline().listen({ host: '127.0.0.1', port: Number(process.env.BENCH_PORT) });
+  process.send?.('ready');
+} else if (which === 'baseline') {
   const app = buildBaseline();
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   process.stdout.write(`${JSON.stringify({ url })}\n`);
+} else if (which === 'baseline-cluster' && dataDir) {
+  // dataDir holds the process count here. The port is chosen first, so every worker listens on the same one.
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => {
+        resolve(typeof address === 'object' && address ? address.port : 0);
+      });
+    });
+  });
+  cluster.setupPrimary({ args: ['baseline'] });
+  const workers = Array.from({ length: Number(dataDir) }, () => cluster.fork({ BENCH_PORT: String(port) }));
+  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
+  const pids = workers.map((w) => w.process.pid);
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}`, pids })}\n`);
+  process.on('SIGTERM', () => {
+    for (const w of workers) w.kill();
+    process.exit(0);
+  });
 } else if (which === 'custos-root' && dataDir && databaseUrl) {
   // The root-of-trust comparison: argv holds the cache TTL and, for the PKCS#11 root, module, token label, PIN file.
   const [ttl, module, tokenLabel, pinFile] = process.argv.slice(4);

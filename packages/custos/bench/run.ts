@@ -1,5 +1,6 @@
 // `npm run bench`: drives a real Custos server (auth on, audit durable before each reply) and the bare Fastify
-// ceiling over loopback with autocannon, and prints requests/s, p50, p99 and the ratio to the ceiling.
+// ceiling over loopback with wrk when it is installed (one thread; autocannon otherwise, and the output says which:
+// load.ts), and prints requests/s, p50, p99 and the ratio to the ceiling.
 // Each operation is first warmed up on both (1 s each, not measured: the JIT has far more of Custos to compile),
 // then measured in rounds, each round one run of each back to back, the order alternating (ceiling first, then
 // Custos first, …). Figures are medians over the rounds; the ratios are the medians of each round's ratio, so a
@@ -9,6 +10,11 @@
 // process's (the audit worker and libuv's threads too), and how busy its event loop was — a ratio that misses
 // because of more work per request and one that misses because requests wait (for their audit commit) look alike
 // in requests/s but not here.
+// Then the issue-17 sections (sections.ts, processes.ts), each in the same interleaved rounds: the AWS protocol with real SigV4
+// beside the native API (CPU per request, target ≤ 1.1×); encrypt over random keys among BENCH_KEYS keys (a store
+// filled by fill.ts) beside one hot key (target ≥ 0.8×); the bare route as 1 and 2 processes and
+// `custos server --workers` 1 and 2 (skipped, saying so, when the server has no --workers); LocalKms in-process
+// against raw node:crypto with 64 calls in flight (target ≥ 0.5×).
 // Then encrypt and sign again on PostgreSQL: one node, and two nodes sharing the database (load split evenly).
 // Then the roots of trust: encrypt 1 KiB and sign P-256 with a software key under the file root and under a PKCS#11
 // root (SoftHSM2, a token made for the run), and with an HSM-protected key (in that token) under the PKCS#11 root,
@@ -16,62 +22,49 @@
 // the ratio to the file root's software-key figure (BENCH_PKCS11=off skips; skipped when softhsm2 is absent).
 // Settings: BENCH_DURATION (s per run, default 4), BENCH_ROUNDS (default 5), BENCH_WARMUP (s, default 1; 0 skips),
 // BENCH_CONNECTIONS (default 64), BENCH_OPS (comma list), BENCH_POSTGRES_URL (default
-// postgres://postgres@127.0.0.1:5432/test; 'off' skips the PostgreSQL runs).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+// postgres://postgres@127.0.0.1:5432/test; 'off' skips the PostgreSQL runs), BENCH_DRIVER=autocannon (even with
+// wrk), BENCH_KEYS (keys in the large store, default 1000000; 0 skips), BENCH_STORE (a directory to keep the filled
+// store in between runs), BENCH_AWS, BENCH_WORKERS, BENCH_INPROCESS ('off' skips each), BENCH_SERVER_DIST (another
+// build's dist/ to run the Custos server from, child.ts), BENCH_BASELINE_DIST (another build's dist/: the keys-at-scale
+// rows again with its server, before and after in one run).
+// Not here yet: the batch row (helper "lead", after the scale sections) and post-quantum rows (bench/pq.ts, wired by
+// the lead).
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { tenStatementPolicy } from './key-policy.js';
+import { headersFor, load, startTarget, stop, WRK, type Result, type Target } from './load.js';
+import { coreRows, inProcessRows } from './processes.js';
+import { awsRows, scaleRows, type Settings } from './sections.js';
+import { cpuCells, median, medianOf, ms, nth, printTable } from './stats.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 4);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 1);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
-const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
+const KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
+const SETTINGS: Settings = { rounds: ROUNDS, duration: DURATION, warmup: WARMUP_SECONDS, connections: CONNECTIONS };
+const on = (name: string) => process.env[name] !== 'off';
 
-interface Target {
-  url: string;
-  token?: string | undefined;
-  child: ChildProcess;
+/** A section's rows, or none and a line saying why it was skipped. */
+async function section<T>(name: string, run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (error) {
+    console.error(`${name} skipped: ${(error as Error).message}`);
+    skipped.push(`${name} skipped: ${(error as Error).message}`);
+    return undefined;
+  }
 }
-
-async function startTarget(args: string[]): Promise<Target> {
-  const child = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout });
-    rl.once('line', resolve);
-    child.once('exit', (code) => {
-      reject(new Error(`benchmark target exited with ${String(code)}`));
-    });
-  });
-  return { ...(JSON.parse(line) as { url: string; token?: string }), child };
-}
-
-/** SIGTERM, then waits for the exit (the server drains first): nothing may run against a schema being dropped. */
-async function stop(target: Target): Promise<void> {
-  if (target.child.exitCode !== null || target.child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) =>
-    target.child.once('exit', () => {
-      resolve();
-    }),
-  );
-  target.child.kill('SIGTERM');
-  await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref())]);
-}
-
+const skipped: string[] = [];
 async function post(target: Target, path: string, body: unknown): Promise<Record<string, string>> {
   const res = await fetch(target.url + path, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
-    },
+    headers: headersFor(target),
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
@@ -109,124 +102,15 @@ const SCENARIOS: Scenario[] = [
   { name: 'generateDataKey', path: (k) => `/v1/keys/${k.aes}/data-key`, body: () => ({ keySpec: 'AES_256' }) },
 ];
 
-interface Result {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  /** CPU µs per request of the target's event loop and of its whole process, and its event loop's busy share. */
-  cpu?: { loopUs: number; processUs: number; busy: number };
-}
-
-/** Linux's USER_HZ: /proc's CPU times are in these ticks. */
-const CLOCK_TICKS = 100;
-
-/**
- * CPU seconds the process has used, on its main thread (the event loop) and on all its threads; Linux only. Read
- * before a run with `processFirst` and after it without, so the process's share can never come out below the
- * loop's (the other threads' time only grows between the two reads).
- */
-function cpuSeconds(pid: number | undefined, processFirst: boolean): { loop: number; process: number } | undefined {
-  if (pid === undefined || process.platform !== 'linux') return undefined;
-  const seconds = (path: string) => {
-    const stat = readFileSync(path, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
-  };
-  try {
-    const read = { loop: () => seconds(`/proc/${pid}/task/${pid}/stat`), process: () => seconds(`/proc/${pid}/stat`) };
-    if (processFirst) {
-      const whole = read.process();
-      return { loop: read.loop(), process: whole };
-    }
-    const loop = read.loop();
-    return { loop, process: read.process() };
-  } catch {
-    return undefined;
-  }
-}
-
-async function load(
+/** One run of a fixed JSON request against `target`. */
+function run(
   target: Target,
   path: string,
   body: unknown,
   connections = CONNECTIONS,
   duration = DURATION,
 ): Promise<Result> {
-  const cpuBefore = cpuSeconds(target.child.pid, true);
-  const started = process.hrtime.bigint();
-  const result = await autocannon({
-    url: target.url + path,
-    method: 'POST',
-    connections,
-    duration,
-    headers: {
-      'content-type': 'application/json',
-      ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
-    },
-    body: JSON.stringify(body),
-  });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpuAfter = cpuSeconds(target.child.pid, false);
-  const requests = Math.max(1, result.requests.total);
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
-    ...(cpuBefore && cpuAfter
-      ? {
-          cpu: {
-            loopUs: ((cpuAfter.loop - cpuBefore.loop) / requests) * 1e6,
-            processUs: ((cpuAfter.process - cpuBefore.process) / requests) * 1e6,
-            busy: (cpuAfter.loop - cpuBefore.loop) / seconds,
-          },
-        }
-      : {}),
-  };
-}
-
-/** `xs[i]`, which the caller knows is there (parallel arrays, table columns): a miss is a bug in this script. */
-function nth<T>(xs: readonly T[], i: number): T {
-  const x = xs[i];
-  if (x === undefined) throw new Error(`no element ${String(i)} of ${String(xs.length)}`);
-  return x;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  // The two middle values; one and the same when the count is odd.
-  const lower = sorted[Math.ceil(sorted.length / 2) - 1];
-  const upper = sorted[Math.floor(sorted.length / 2)];
-  return lower === undefined || upper === undefined ? NaN : (lower + upper) / 2;
-}
-
-/** The median of each figure over the rounds (errors: the total). */
-function medianOf(results: Result[]): Result {
-  const cpus = results.flatMap((r) => (r.cpu ? [r.cpu] : []));
-  return {
-    rps: median(results.map((r) => r.rps)),
-    p50: median(results.map((r) => r.p50)),
-    p99: median(results.map((r) => r.p99)),
-    errors: results.reduce((n, r) => n + r.errors, 0),
-    ...(cpus.length === results.length
-      ? {
-          cpu: {
-            loopUs: median(cpus.map((c) => c.loopUs)),
-            processUs: median(cpus.map((c) => c.processUs)),
-            busy: median(cpus.map((c) => c.busy)),
-          },
-        }
-      : {}),
-  };
-}
-
-/** µs of event loop / µs of the whole process per request, and the event loop's busy share. */
-function cpuCells(result: Result): string[] {
-  const cpu = result.cpu;
-  return cpu
-    ? [`${cpu.loopUs.toFixed(0)} / ${cpu.processUs.toFixed(0)} µs`, `${(cpu.busy * 100).toFixed(0)} %`]
-    : ['-', '-'];
+  return load(target, { path, headers: headersFor(target), body: JSON.stringify(body) }, connections, duration);
 }
 
 async function keysFor(target: Target, baseline: boolean, protectionLevel?: 'HSM'): Promise<Keys> {
@@ -268,6 +152,7 @@ const scenarios = SCENARIOS.filter((s) => !only || only.some((o) => s.name.start
 const dataDir = await mkdtemp(join(tmpdir(), 'custos-bench-'));
 const rows: string[][] = [];
 const cpuRows: string[][] = [];
+let awsTable: string[][] | undefined;
 try {
   const ceiling = await startTarget(['baseline']);
   const custos = await startTarget(['custos', dataDir]);
@@ -276,9 +161,9 @@ try {
     const custosKeys = await keysFor(custos, false);
     for (const scenario of scenarios) {
       const runCeiling = (duration?: number) =>
-        load(ceiling, scenario.path(ceilingKeys), scenario.body(ceilingKeys), CONNECTIONS, duration);
+        run(ceiling, scenario.path(ceilingKeys), scenario.body(ceilingKeys), CONNECTIONS, duration);
       const runCustos = (duration?: number) =>
-        load(custos, scenario.path(custosKeys), scenario.body(custosKeys), CONNECTIONS, duration);
+        run(custos, scenario.path(custosKeys), scenario.body(custosKeys), CONNECTIONS, duration);
       if (WARMUP_SECONDS > 0) {
         await runCeiling(WARMUP_SECONDS);
         await runCustos(WARMUP_SECONDS);
@@ -301,10 +186,10 @@ try {
       rows.push([
         scenario.name,
         ours.rps.toFixed(0),
-        `${ours.p50} ms`,
-        `${ours.p99} ms`,
+        ms(ours.p50),
+        ms(ours.p99),
         base.rps.toFixed(0),
-        `${base.p99} ms`,
+        ms(base.p99),
         median(ratios).toFixed(2),
         `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`,
         median(p99Ratios).toFixed(2),
@@ -313,12 +198,22 @@ try {
       cpuRows.push([scenario.name, ...cpuCells(ours), ...cpuCells(base)]);
       console.error(`done: ${scenario.name}`);
     }
+    if (on('BENCH_AWS')) awsTable = await section('AWS protocol runs', () => awsRows(SETTINGS, custos));
   } finally {
     await Promise.all([stop(ceiling), stop(custos)]);
   }
 } finally {
   await rm(dataDir, { recursive: true, force: true });
 }
+const scaleTable = KEYS > 0 ? await section('random-keys runs', () => scaleRows(SETTINGS, KEYS)) : undefined;
+const BASELINE_DIST = process.env.BENCH_BASELINE_DIST;
+if (scaleTable && BASELINE_DIST)
+  scaleTable.push(
+    ...((await section('baseline random-keys runs', () => scaleRows(SETTINGS, KEYS, BASELINE_DIST))) ?? []),
+  );
+// Batch (helper "lead"): its rows go here, beside the scale rows.
+const cores = on('BENCH_WORKERS') ? await section('process runs', () => coreRows(SETTINGS)) : undefined;
+const inProcess = on('BENCH_INPROCESS') ? await section('in-process runs', () => inProcessRows(SETTINGS)) : undefined;
 
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pgRows: string[][] = [];
@@ -343,21 +238,21 @@ if (POSTGRES_URL !== 'off') {
         const half = Math.max(1, Math.floor(CONNECTIONS / 2));
         if (WARMUP_SECONDS > 0) {
           await Promise.all([
-            load(nodeA, scenario.path(keys), scenario.body(keys), half, WARMUP_SECONDS),
-            load(nodeB, scenario.path(keys), scenario.body(keys), CONNECTIONS - half, WARMUP_SECONDS),
+            run(nodeA, scenario.path(keys), scenario.body(keys), half, WARMUP_SECONDS),
+            run(nodeB, scenario.path(keys), scenario.body(keys), CONNECTIONS - half, WARMUP_SECONDS),
           ]);
         }
-        const one = await load(nodeA, scenario.path(keys), scenario.body(keys));
+        const one = await run(nodeA, scenario.path(keys), scenario.body(keys));
         const [a, b] = await Promise.all([
-          load(nodeA, scenario.path(keys), scenario.body(keys), half),
-          load(nodeB, scenario.path(keys), scenario.body(keys), CONNECTIONS - half),
+          run(nodeA, scenario.path(keys), scenario.body(keys), half),
+          run(nodeB, scenario.path(keys), scenario.body(keys), CONNECTIONS - half),
         ]);
         pgRows.push([
           scenario.name,
           one.rps.toFixed(0),
-          `${one.p99} ms`,
+          ms(one.p99),
           (a.rps + b.rps).toFixed(0),
-          `${Math.max(a.p99, b.p99)} ms`,
+          ms(Math.max(a.p99, b.p99)),
           String(one.errors + a.errors + b.errors),
         ]);
         console.error(`done on PostgreSQL: ${scenario.name}`);
@@ -415,14 +310,14 @@ if (process.env.BENCH_PKCS11 !== 'off') {
               (s) => s.name !== POLICY_ROW && (s.name.startsWith('encrypt') || s.name.startsWith('sign')),
             )) {
               if (WARMUP_SECONDS > 0)
-                await load(target, scenario.path(keys), scenario.body(keys), CONNECTIONS, WARMUP_SECONDS);
-              const result = await load(target, scenario.path(keys), scenario.body(keys));
+                await run(target, scenario.path(keys), scenario.body(keys), CONNECTIONS, WARMUP_SECONDS);
+              const result = await run(target, scenario.path(keys), scenario.body(keys));
               figures.set(`${root}|${kind}|${cache}|${scenario.name}`, result);
               const file = figures.get(`file root|software key|${cache}|${scenario.name}`);
               rootRows.push([
                 `${root}, ${kind}, ${scenario.name}, ${cache}`,
                 result.rps.toFixed(0),
-                `${result.p99} ms`,
+                ms(result.p99),
                 file ? (result.rps / file.rps).toFixed(2) : '-',
                 String(result.errors),
               ]);
@@ -441,14 +336,7 @@ if (process.env.BENCH_PKCS11 !== 'off') {
   }
 }
 
-/** Prints a table with columns as wide as their widest cell. */
-function printTable(header: string[], body: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => nth(r, i).length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(nth(widths, i))).join('  ');
-  console.log(line(header));
-  for (const row of body) console.log(line(row));
-}
-
+console.log(WRK ? 'load: wrk, one thread' : 'load: autocannon (wrk is not installed)');
 console.log(
   `connections ${CONNECTIONS}, ${ROUNDS} rounds of ${DURATION} s per target, order alternating (medians; ratios: median of the rounds' ratios), node ${process.version}`,
 );
@@ -490,3 +378,30 @@ if (rootRows.length > 0) {
   );
   printTable(['root, key, operation, cache', 'req/s', 'p99', 'vs file root', 'errors'], rootRows);
 }
+if (awsTable) {
+  console.log('');
+  console.log('AWS protocol (SigV4, access key) beside the native API (bearer token), same server: CPU per request');
+  printTable(
+    ['AWS protocol', 'native req/s', 'AWS req/s', 'native CPU', 'AWS CPU', 'CPU ratio', 'round ratios', 'errors'],
+    awsTable,
+  );
+}
+if (scaleTable) {
+  console.log('');
+  console.log('Keys at scale: encrypt under one hot key and under a key drawn at random per request (target ≥ 0.8)');
+  printTable(
+    ['store', 'hot req/s', 'hot p99', 'random req/s', 'random p99', 'ratio', 'round ratios', 'errors'],
+    scaleTable,
+  );
+}
+if (cores) {
+  console.log('');
+  console.log('Processes: encrypt 1 KiB, custos server --workers N against the bare route as N processes');
+  printTable(['processes', 'bare req/s', 'bare p99', 'custos req/s', 'custos p99', 'ratio'], cores.rows);
+  if (cores.note) console.log(cores.note);
+}
+if (inProcess) {
+  console.log('');
+  printTable(['in-process', 'LocalKms calls/s', 'node:crypto calls/s', 'ratio', 'round ratios'], inProcess);
+}
+for (const line of skipped) console.log(line);

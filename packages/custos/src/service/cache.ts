@@ -1,6 +1,15 @@
 // A bounded in-process cache of key records, alias targets, version records and unwrapped material, for the
 // cryptographic hot path. Every operation that changes a key invalidates it (KeyService), so a disabled,
 // destroyed or rotated key is never served from here. Must not import api.
+//
+// Sizing (issue 17). Metadata (key and version records, grants) is held per key in one group, least recently used
+// first out, within a memory budget (`budgetBytes`, `--key-cache-mb`; each group charged an estimate of its heap
+// size): by default 2 GiB, about 1.1 million keys with their latest version (capped at half the
+// V8 heap limit: `--max-old-space-size` raises it). Unwrapped material and parsed
+// private keys are bounded on their own, by count (`maxSecrets`, default 65,536): they are sensitive, and a KeyObject
+// is far heavier than a record. Entries expire `ttlMs` after they were filled whatever their use (bounds staleness
+// across nodes), and a fill whose read started before an invalidation is refused (the epoch rule).
+import { getHeapStatistics } from 'node:v8';
 import type { PreparedPrivateKey } from '../core/key-objects.js';
 import { SecretBytes, exposeSecret } from '../core/secret-bytes.js';
 import type { KeyRecord, KeyVersionRecord } from '../store/types.js';
@@ -11,23 +20,60 @@ interface Entry<T> {
   readonly at: number;
 }
 
+/** Everything cached about one key: evicted together, charged together. */
+interface Group {
+  key?: Entry<KeyRecord> | undefined;
+  /** Usually one (the latest); an array, far lighter than a Map per key. */
+  versions?: Entry<KeyVersionRecord>[] | undefined;
+  grants?: Entry<readonly GrantView[]> | undefined;
+  /** Keys of this key's entries in the secrets map. */
+  secrets?: Set<string> | undefined;
+  bytes: number;
+}
+
 export interface KeyCacheOptions {
   /** How long an entry may be served without re-reading the store (bounds staleness across nodes). 0 disables. */
   readonly ttlMs: number;
-  /** Entries per map; the oldest go first. */
-  readonly maxEntries: number;
+  /** Estimated heap bytes for metadata (key and version records, grants, aliases); least recently used go first. */
+  readonly budgetBytes: number;
+  /** Unwrapped materials and parsed private keys held at most (least recently used go first). */
+  readonly maxSecrets: number;
 }
 
-export const DEFAULT_KEY_CACHE: KeyCacheOptions = { ttlMs: 5_000, maxEntries: 10_000 };
+export const DEFAULT_KEY_CACHE: KeyCacheOptions = {
+  ttlMs: 5_000,
+  budgetBytes: defaultBudgetBytes(),
+  maxSecrets: 65_536,
+};
+
+/** 2 GiB (about 1.1 million keys with their latest version), but never over half the V8 heap limit. */
+export function defaultBudgetBytes(): number {
+  return Math.min(2 * 1024 ** 3, Math.floor(getHeapStatistics().heap_size_limit / 2));
+}
+
+/**
+ * Estimated heap bytes (Node 20, measured by test/service/cache.test.ts against the heap): a group beyond its records
+ * (the Map entry, the group, the entries), a key record, a version record (its Uint8Arrays' headers included).
+ */
+const GROUP_BYTES = 240;
+const KEY_BYTES = 900;
+const VERSION_BYTES = 500;
+const GRANT_BYTES = 300;
+const ALIAS_BYTES = 160;
+
+const keyBytes = (key: KeyRecord): number =>
+  KEY_BYTES + 2 * (key.id.length + key.description.length + (key.policy?.length ?? 0));
+const grantBytes = (grants: readonly GrantView[]): number => GRANT_BYTES * Math.max(1, grants.length);
+const versionBytes = (v: KeyVersionRecord): number =>
+  VERSION_BYTES + (v.wrappedMaterial?.length ?? 0) + (v.publicKey?.length ?? 0) + 2 * v.keyId.length;
 
 export class KeyCache {
-  readonly #keys = new Map<string, Entry<KeyRecord>>();
+  /** Groups by key id, least recently used first (a hit moves its group to the end). */
+  readonly #groups = new Map<string, Group>();
   readonly #aliases = new Map<string, Entry<string>>();
-  readonly #versions = new Map<string, Entry<KeyVersionRecord>>();
-  readonly #materials = new Map<string, Entry<SecretBytes>>();
-  readonly #prepared = new Map<string, Entry<PreparedPrivateKey>>();
-  /** The grants of a key (`<keyId>:grants`): dropped with the key, so every grant change reaches every node. */
-  readonly #grants = new Map<string, Entry<readonly GrantView[]>>();
+  /** `<keyId>:<version>:m` material, `<keyId>:<version>:p` prepared keys; least recently used first. */
+  readonly #secrets = new Map<string, Entry<SecretBytes | PreparedPrivateKey>>();
+  #bytes = 0;
   /**
    * Bumped by every invalidation. A reader notes it before going to the store and may fill the cache only if
    * it has not moved, so a read that raced a change cannot put the old record back.
@@ -40,100 +86,208 @@ export class KeyCache {
     return this.#epoch;
   }
 
+  /** Estimated heap bytes of the metadata held (the budget's measure). */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
   key(id: string): KeyRecord | undefined {
-    return this.#get(this.#keys, id);
+    const group = this.#touch(id);
+    return (
+      group &&
+      this.#fresh(id, group, group.key, (old) => {
+        group.key = undefined;
+        return keyBytes(old);
+      })
+    );
   }
   alias(name: string): string | undefined {
-    return this.#get(this.#aliases, name);
+    const entry = this.#aliases.get(name);
+    if (!entry) return undefined;
+    if (this.#expired(entry)) {
+      this.#aliases.delete(name);
+      return undefined;
+    }
+    return entry.value;
   }
   version(keyId: string, version: number): KeyVersionRecord | undefined {
-    return this.#get(this.#versions, `${keyId}:${version}`);
+    const group = this.#touch(keyId);
+    const versions = group?.versions;
+    if (!group || !versions) return undefined;
+    const entry = versions.length === 1 ? versions[0] : versions.find((e) => e.value.version === version);
+    if (entry?.value.version !== version) return undefined;
+    return this.#fresh(keyId, group, entry, (old) => {
+      versions.splice(versions.indexOf(entry), 1);
+      return versionBytes(old);
+    });
   }
   /** A copy of the cached material, which the caller owns (and wipes). */
   material(keyId: string, version: number): SecretBytes | undefined {
-    const cached = this.#get(this.#materials, `${keyId}:${version}`);
-    return cached && SecretBytes.from(exposeSecret(cached));
+    const cached = this.#secret(`${keyId}:${version}:m`);
+    return cached instanceof SecretBytes ? SecretBytes.from(exposeSecret(cached)) : undefined;
   }
 
   /** A parsed private key (asymmetric specs), so the hot path does not parse PKCS#8 on every call. */
   prepared(keyId: string, version: number): PreparedPrivateKey | undefined {
-    return this.#get(this.#prepared, `${keyId}:${version}`);
+    const cached = this.#secret(`${keyId}:${version}:p`);
+    return cached instanceof SecretBytes ? undefined : cached;
   }
   putPrepared(epoch: number, keyId: string, version: number, prepared: PreparedPrivateKey): void {
-    this.#put(epoch, this.#prepared, `${keyId}:${version}`, prepared);
+    this.#putSecret(epoch, keyId, `${keyId}:${version}:p`, prepared);
   }
 
   grants(keyId: string): readonly GrantView[] | undefined {
-    return this.#get(this.#grants, `${keyId}:grants`);
+    const group = this.#touch(keyId);
+    return (
+      group &&
+      this.#fresh(keyId, group, group.grants, (old) => {
+        group.grants = undefined;
+        return grantBytes(old);
+      })
+    );
   }
   putGrants(epoch: number, keyId: string, grants: readonly GrantView[]): void {
-    this.#put(epoch, this.#grants, `${keyId}:grants`, grants);
+    if (!this.#fillable(epoch)) return;
+    const group = this.#group(keyId);
+    const old = group.grants ? grantBytes(group.grants.value) : 0;
+    group.grants = { value: grants, at: Date.now() };
+    this.#charge(group, grantBytes(grants) - old);
   }
 
   putKey(epoch: number, key: KeyRecord): void {
-    this.#put(epoch, this.#keys, key.id, key);
+    if (!this.#fillable(epoch)) return;
+    const group = this.#group(key.id);
+    const old = group.key ? keyBytes(group.key.value) : 0;
+    group.key = { value: key, at: Date.now() };
+    this.#charge(group, keyBytes(key) - old);
   }
   putAlias(epoch: number, name: string, keyId: string): void {
-    this.#put(epoch, this.#aliases, name, keyId);
+    if (!this.#fillable(epoch)) return;
+    this.#aliases.delete(name);
+    this.#aliases.set(name, { value: keyId, at: Date.now() });
+    // Aliases share the budget by count: at most as many as the budget holds at their size.
+    if (this.#aliases.size * ALIAS_BYTES > this.options.budgetBytes / 8) this.#aliases.delete(first(this.#aliases));
   }
   putVersion(epoch: number, record: KeyVersionRecord): void {
-    this.#put(epoch, this.#versions, `${record.keyId}:${record.version}`, record);
+    if (!this.#fillable(epoch)) return;
+    const group = this.#group(record.keyId);
+    const versions = (group.versions ??= []);
+    const at = versions.findIndex((e) => e.value.version === record.version);
+    const previous = at >= 0 ? versions.splice(at, 1)[0] : undefined;
+    versions.push({ value: record, at: Date.now() });
+    this.#charge(group, versionBytes(record) - (previous ? versionBytes(previous.value) : 0));
   }
   /** Keeps a copy of `material`; the caller keeps (and wipes) its own. */
   putMaterial(epoch: number, keyId: string, version: number, material: SecretBytes): void {
-    this.#put(epoch, this.#materials, `${keyId}:${version}`, SecretBytes.from(exposeSecret(material)));
+    if (!this.#fillable(epoch)) return;
+    this.#putSecret(epoch, keyId, `${keyId}:${version}:m`, SecretBytes.from(exposeSecret(material)));
   }
 
   /** Forgets everything about one key (and every alias, since aliases may point at it). */
   invalidateKey(id: string): void {
     this.#epoch++;
-    this.#keys.delete(id);
-    for (const map of [this.#versions, this.#materials, this.#prepared, this.#grants] as Map<
-      string,
-      Entry<unknown>
-    >[]) {
-      for (const k of map.keys()) if (k.startsWith(`${id}:`)) this.#delete(map, k);
-    }
+    const group = this.#groups.get(id);
+    if (group) this.#evict(id, group);
     this.#aliases.clear();
   }
 
   clear(): void {
     this.#epoch++;
-    this.#keys.clear();
+    for (const [id, group] of [...this.#groups]) this.#evict(id, group);
     this.#aliases.clear();
-    this.#versions.clear();
-    this.#prepared.clear();
-    this.#grants.clear();
-    for (const k of [...this.#materials.keys()]) this.#delete(this.#materials, k);
   }
 
-  #get<T>(map: Map<string, Entry<T>>, k: string): T | undefined {
-    const entry = map.get(k);
+  #fillable(epoch: number): boolean {
+    return this.options.ttlMs > 0 && epoch === this.#epoch;
+  }
+
+  #expired(entry: Entry<unknown>): boolean {
+    return Date.now() - entry.at > this.options.ttlMs;
+  }
+
+  /** The group of `id`, moved to the most recently used end. */
+  #touch(id: string): Group | undefined {
+    const group = this.#groups.get(id);
+    if (group && this.#groups.size > 1) {
+      this.#groups.delete(id);
+      this.#groups.set(id, group);
+    }
+    return group;
+  }
+
+  /** The entry's value unless it expired; an expired one is dropped (`drop` returns its charge), then its group if empty. */
+  #fresh<T>(id: string, group: Group, entry: Entry<T> | undefined, drop: (old: T) => number): T | undefined {
     if (!entry) return undefined;
-    if (Date.now() - entry.at > this.options.ttlMs) {
-      this.#delete(map, k);
+    if (!this.#expired(entry)) return entry.value;
+    const freed = drop(entry.value);
+    group.bytes -= freed;
+    this.#bytes -= freed;
+    if (!group.key && !group.versions?.length && !group.grants && !group.secrets?.size) this.#evict(id, group);
+    return undefined;
+  }
+
+  #group(id: string): Group {
+    let group = this.#touch(id);
+    if (!group) {
+      group = { bytes: GROUP_BYTES };
+      this.#bytes += GROUP_BYTES;
+      this.#groups.set(id, group);
+    }
+    return group;
+  }
+
+  /** Adds `bytes` to the group's charge (a refill may over-charge a little until the group goes), then evicts. */
+  #charge(group: Group, bytes: number): void {
+    group.bytes += bytes;
+    this.#bytes += bytes;
+    while (this.#bytes > this.options.budgetBytes && this.#groups.size > 1) {
+      const id = first(this.#groups);
+      const oldest = this.#groups.get(id);
+      if (!oldest || oldest === group) break;
+      this.#evict(id, oldest);
+    }
+  }
+
+  #evict(id: string, group: Group): void {
+    this.#groups.delete(id);
+    this.#bytes -= group.bytes;
+    for (const k of group.secrets ?? []) this.#deleteSecret(k);
+  }
+
+  #secret(k: string): SecretBytes | PreparedPrivateKey | undefined {
+    const entry = this.#secrets.get(k);
+    if (!entry) return undefined;
+    this.#secrets.delete(k);
+    if (this.#expired(entry)) {
+      if (entry.value instanceof SecretBytes) entry.value.wipe();
       return undefined;
     }
+    this.#secrets.set(k, entry);
     return entry.value;
   }
 
-  #put<T>(epoch: number, map: Map<string, Entry<T>>, k: string, value: T): void {
-    if (this.options.ttlMs <= 0 || epoch !== this.#epoch) {
+  #putSecret(epoch: number, keyId: string, k: string, value: SecretBytes | PreparedPrivateKey): void {
+    if (!this.#fillable(epoch) || this.options.maxSecrets <= 0) {
       if (value instanceof SecretBytes) value.wipe();
       return;
     }
-    this.#delete(map, k);
-    map.set(k, { value, at: Date.now() });
-    if (map.size > this.options.maxEntries) {
-      const oldest = map.keys().next();
-      if (!oldest.done) this.#delete(map, oldest.value);
-    }
+    this.#deleteSecret(k);
+    this.#secrets.set(k, { value, at: Date.now() });
+    (this.#group(keyId).secrets ??= new Set()).add(k);
+    if (this.#secrets.size > this.options.maxSecrets) this.#deleteSecret(first(this.#secrets));
   }
 
-  /** Removes an entry, wiping material. */
-  #delete<T>(map: Map<string, Entry<T>>, k: string): void {
-    const entry = map.get(k);
-    if (entry?.value instanceof SecretBytes) entry.value.wipe();
-    map.delete(k);
+  /** Removes a secret entry, wiping material. */
+  #deleteSecret(k: string): void {
+    const entry = this.#secrets.get(k);
+    if (!entry) return;
+    if (entry.value instanceof SecretBytes) entry.value.wipe();
+    this.#secrets.delete(k);
+    this.#groups.get(k.slice(0, k.lastIndexOf(':', k.lastIndexOf(':') - 1)))?.secrets?.delete(k);
   }
+}
+
+/** The first (least recently used) key of a non-empty map. */
+function first<K>(map: Map<K, unknown>): K {
+  return map.keys().next().value as K;
 }

@@ -8,7 +8,7 @@ import type { HsmTokens } from './hsm/tokens.js';
 import type { Db, Store } from '../store/index.js';
 import type { AuditWriter } from './audit/group-commit.js';
 import type { AuditSink } from './audit/worker-sink.js';
-import type { KeyCache } from './cache.js';
+import { defaultBudgetBytes, type KeyCache } from './cache.js';
 import type { KeyStoreRegistry } from './hsm/key-stores.js';
 import type { EncryptionCounters } from './counters.js';
 import type { UsageRecorder } from './usage/recorder.js';
@@ -28,6 +28,8 @@ export interface ServiceConfig {
   readonly importTokenTtlMs: number;
   /** How long the hot path may serve a key from memory (bounds staleness across nodes); 0 disables the cache. */
   readonly keyCacheTtlMs: number;
+  /** The key cache's memory budget for metadata, in bytes (service/cache.ts; `--key-cache-mb`). */
+  readonly keyCacheBytes: number;
   /** Whether ImportJwk (the jwk facade's importPrivateKey) may import private keys sent in plaintext. */
   readonly allowPlaintextImport: boolean;
   /**
@@ -46,6 +48,7 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   maxEncryptionsPerVersion: 2 ** 30,
   importTokenTtlMs: 24 * 60 * 60 * 1000,
   keyCacheTtlMs: 5_000,
+  keyCacheBytes: defaultBudgetBytes(),
   allowPlaintextImport: true,
   deletionRecentUseDays: 30,
   usageFlushIntervalMs: 1_000,

@@ -1,60 +1,214 @@
-// Per-version encryption counters, reserved from the store in blocks: the durable count is always at least the
-// number of encryptions made (a crash loses at most an unused block, which only over-counts), and most
-// encryptions cost no write. Must not import api.
+// Per-version encryption counters (the GCM random-IV bound, SP 800-38D 8.3), reserved from the store in blocks, with
+// no durable write on the request path, not even on a version's first use. Must not import api.
+//
+// The scheme. A version's first encryption in this process is granted a small provisional block (`firstBlock`, counted
+// from the count its record showed) with no write; a flush, off the request path (`flushMs` later, or at once when
+// the provisional total reaches `maxProvisional`), turns every provisional block made since the last flush into a
+// durable reservation of `block` encryptions, all in ONE transaction. From then on the version draws on its durable
+// block, and the next block is reserved before this one runs out (`block / 4` left), so no request waits for a write
+// in the steady state either.
+//
+// The invariant (test/service/counters.test.ts): after a crash, a version's durable count under-counts the
+// encryptions made under it by at most `firstBlock` (1024) per process that crashed within `flushMs` (100 ms) of
+// the version's first use there, and over all versions by at most `maxProvisional` (2^20) per crash; otherwise it
+// over-counts (unused reservations) and never under-counts. Against the 2^30 bound per version, a crash can so cost at
+// most 2^-20 of a version's budget: a collision risk still far below the 2^-32 the bound is chosen for.
 import * as repo from '../store/repositories/index.js';
 import type { Db } from '../store/index.js';
 
 interface Slot {
   next: number;
   limit: number;
+  /** The store handle the slot's reservations go to. */
+  readonly db: Db;
+  /** Encryptions granted provisionally (no durable reservation yet); 0 once flushed. */
+  provisional: number;
+  /** The first number of the provisional block (to carry what was used into the durable one). */
+  start: number;
   pending?: Promise<void> | undefined;
+  /** A durable block reserved ahead: [nextStart, nextLimit]. */
+  ahead?: { start: number; limit: number } | undefined;
 }
+
+export interface CounterOptions {
+  /** Encryptions reserved per durable write. */
+  readonly block: number;
+  /** Encryptions granted on a version's first use here, before any write. */
+  readonly firstBlock: number;
+  /** The most provisional encryptions outstanding over all versions (the bound on a crash's under-count). */
+  readonly maxProvisional: number;
+  /** How long after a first use its provisional block is made durable. */
+  readonly flushMs: number;
+}
+
+/**
+ * `block`: 16384 costs one durable write per ~2 s at 8 k encryptions/s, and a restart wastes at most 1/65536 of a
+ * version's 2^30 budget.
+ */
+const DEFAULT_COUNTERS: CounterOptions = {
+  block: 16_384,
+  firstBlock: 1024,
+  maxProvisional: 1 << 20,
+  flushMs: 100,
+};
 
 export class EncryptionCounters {
   readonly #slots = new Map<string, Slot>();
+  /** Versions with a provisional block not yet flushed. */
+  #dirty = new Map<string, Slot>();
+  #provisional = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> | undefined;
+  readonly #options: CounterOptions;
 
-  /**
-   * `block`: encryptions reserved per store write. 16384 costs one durable write per ~2 s at 8 k encryptions/s,
-   * and a restart wastes at most 1/65536 of a version's 2^30 budget.
-   */
-  constructor(private readonly block = 16_384) {}
-
-  /**
-   * The number of this encryption under the version (1, 2, …); unique across processes sharing the store. A plain
-   * number while the reserved block lasts (the hot path), a promise when a new block must be reserved.
-   */
-  next(db: Db, keyId: string, version: number): number | Promise<number> {
-    const k = `${keyId}:${version}`;
-    const slot = this.#slots.get(k);
-    if (slot && slot.next <= slot.limit) return slot.next++;
-    return this.#reserve(db, k, keyId, version);
+  constructor(options: Partial<CounterOptions> = {}) {
+    this.#options = { ...DEFAULT_COUNTERS, ...options };
+    if (this.#options.firstBlock > this.#options.block) throw new Error('firstBlock must not exceed block');
   }
 
-  async #reserve(db: Db, k: string, keyId: string, version: number): Promise<number> {
+  /**
+   * The number of this encryption under the version (1, 2, …), for the bound: never below the count of encryptions
+   * this process has made under it, and counted from `known` (the count the version's record showed) on first use.
+   * A plain number while a block lasts (the hot path, first use included), a promise when one must be reserved.
+   */
+  next(db: Db, keyId: string, version: number, known = 0): number | Promise<number> {
+    const k = `${keyId}:${version}`;
+    const slot = this.#slots.get(k);
+    if (slot) {
+      if (slot.next <= slot.limit) {
+        if (slot.provisional === 0 && slot.ahead === undefined && slot.pending === undefined)
+          if (slot.limit - slot.next < this.#options.block / 4) this.#reserveAhead(slot, keyId, version);
+        return slot.next++;
+      }
+      if (slot.ahead) {
+        slot.next = slot.ahead.start;
+        slot.limit = slot.ahead.limit;
+        slot.ahead = undefined;
+        return slot.next++;
+      }
+    } else if (this.#provisional + this.#options.firstBlock <= this.#options.maxProvisional) {
+      const start = known + 1;
+      const fresh: Slot = { next: start, limit: known + this.#options.firstBlock, db, provisional: 0, start };
+      fresh.provisional = this.#options.firstBlock;
+      this.#provisional += fresh.provisional;
+      this.#slots.set(k, fresh);
+      this.#dirty.set(k, fresh);
+      this.#schedule();
+      return fresh.next++;
+    }
+    return this.#wait(db, k, keyId, version);
+  }
+
+  /** Makes every provisional block durable now (one transaction); resolves when it is. Call before closing the store. */
+  flush(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#flushing) return this.#flushing.then(() => (this.#dirty.size > 0 ? this.flush() : undefined));
+    if (this.#dirty.size === 0) return Promise.resolve();
+    const batch = this.#dirty;
+    this.#dirty = new Map();
+    this.#flushing = this.#write(batch).finally(() => {
+      this.#flushing = undefined;
+    });
+    return this.#flushing;
+  }
+
+  forget(keyId: string): void {
+    for (const [k, slot] of this.#slots)
+      if (k.startsWith(`${keyId}:`) && slot.provisional === 0 && !this.#dirty.has(k)) this.#slots.delete(k);
+  }
+
+  #schedule(): void {
+    if (this.#provisional >= this.#options.maxProvisional) {
+      void this.flush().catch(() => undefined);
+      return;
+    }
+    if (this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      // A failed flush leaves its blocks provisional and counted; the next use of each waits for a durable write.
+      void this.flush().catch(() => undefined);
+    }, this.#options.flushMs);
+    this.#timer.unref();
+  }
+
+  async #write(batch: Map<string, Slot>): Promise<void> {
+    const byDb = new Map<Db, { k: string; slot: Slot }[]>();
+    for (const [k, slot] of batch) {
+      const list = byDb.get(slot.db) ?? [];
+      list.push({ k, slot });
+      byDb.set(slot.db, list);
+    }
+    for (const [db, items] of byDb) {
+      const tops = await repo.keyVersions.incrementEncryptionCounts(
+        db,
+        items.map(({ k }) => ({ ...splitKey(k), by: this.#options.block })),
+      );
+      items.forEach(({ k, slot }, i) => {
+        this.#provisional -= slot.provisional;
+        slot.provisional = 0;
+        const top = tops[i];
+        if (top === undefined) {
+          this.#slots.delete(k); // the version is gone (trimmed): nothing left to count
+          return;
+        }
+        // What was used of the provisional block now counts inside the durable one.
+        const used = slot.next - slot.start;
+        slot.next = top - this.#options.block + 1 + used;
+        slot.limit = top;
+      });
+    }
+  }
+
+  #reserveAhead(slot: Slot, keyId: string, version: number): void {
+    slot.pending = repo.keyVersions
+      .incrementEncryptionCount(slot.db, keyId, version, this.#options.block)
+      .then((top) => {
+        slot.ahead = { start: top - this.#options.block + 1, limit: top };
+      })
+      .catch(() => undefined) // the slot runs out and #wait reserves (and reports) instead
+      .finally(() => {
+        slot.pending = undefined;
+      });
+  }
+
+  /** The slow path: a block must be reserved (or a flush made) before this encryption can be numbered. */
+  async #wait(db: Db, k: string, keyId: string, version: number): Promise<number> {
     for (;;) {
-      let slot = this.#slots.get(k);
+      const slot = this.#slots.get(k);
       if (slot && slot.next <= slot.limit) return slot.next++;
+      if (slot?.ahead) return this.next(db, keyId, version);
       if (slot?.pending) {
         await slot.pending;
         continue;
       }
-      slot ??= { next: 1, limit: 0 };
-      this.#slots.set(k, slot);
+      if (slot?.provisional || this.#flushing) {
+        await this.flush();
+        continue;
+      }
+      if (!slot) {
+        // Too much provisional already: reserve durably at once.
+        const top = await repo.keyVersions.incrementEncryptionCount(db, keyId, version, this.#options.block);
+        if (!this.#slots.has(k)) {
+          this.#slots.set(k, { next: top - this.#options.block + 1, limit: top, db, provisional: 0, start: 0 });
+        }
+        continue;
+      }
       const s = slot;
-      s.pending = repo.keyVersions
-        .incrementEncryptionCount(db, keyId, version, this.block)
-        .then((top) => {
-          s.next = top - this.block + 1;
-          s.limit = top;
-        })
-        .finally(() => {
-          s.pending = undefined;
-        });
-      await s.pending;
+      s.pending = repo.keyVersions.incrementEncryptionCount(db, keyId, version, this.#options.block).then((top) => {
+        s.next = top - this.#options.block + 1;
+        s.limit = top;
+      });
+      try {
+        await s.pending;
+      } finally {
+        s.pending = undefined;
+      }
     }
   }
+}
 
-  forget(keyId: string): void {
-    for (const k of this.#slots.keys()) if (k.startsWith(`${keyId}:`)) this.#slots.delete(k);
-  }
+function splitKey(k: string): { keyId: string; version: number } {
+  const at = k.lastIndexOf(':');
+  return { keyId: k.slice(0, at), version: Number(k.slice(at + 1)) };
 }

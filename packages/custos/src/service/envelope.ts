@@ -63,7 +63,7 @@ export async function encryptWithKey(
     const { version, material } = isHsmKey(current)
       ? { version: await latestVersion(ctx, current), material: undefined }
       : await latestMaterial(ctx, current);
-    const count = await ctx.counters.next(ctx.store.db, current.id, version.version);
+    const count = await ctx.counters.next(ctx.store.db, current.id, version.version, version.encryptionCount);
     if (count > ctx.config.maxEncryptionsPerVersion) {
       // SP 800-38D 8.3: bound random-IV encryptions per key; rotate and encrypt under the new version. Concurrent
       // encryptions may use up the new version too, so check again (each pass sees a strictly newer version).

@@ -42,9 +42,16 @@ export async function findKey(ctx: ServiceContext, db: Db, reference: string, ca
       if (cached) ctx.cache.putAlias(epoch, ref.name, id);
     }
   } else id = ref.id;
+  if (cached) {
+    // A cold key on the hot path: the key and its latest version in one indexed read (the unwrap follows).
+    const found = await repo.keys.getWithLatestVersion(db, id);
+    if (!found) throw new NotFoundError(`key not found: ${reference}`, 'KEY_NOT_FOUND');
+    ctx.cache.putKey(epoch, found.key);
+    if (found.version) ctx.cache.putVersion(epoch, found.version);
+    return found.key;
+  }
   const key = await repo.keys.get(db, id);
   if (!key) throw new NotFoundError(`key not found: ${reference}`, 'KEY_NOT_FOUND');
-  if (cached) ctx.cache.putKey(epoch, key);
   return key;
 }
 

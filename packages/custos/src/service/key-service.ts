@@ -46,7 +46,11 @@ export class KeyService {
   onAuditAppended: (count: number) => void = () => undefined;
 
   constructor(base: BaseServiceContext) {
-    const cache = new KeyCache({ ...DEFAULT_KEY_CACHE, ttlMs: base.config.keyCacheTtlMs });
+    const cache = new KeyCache({
+      ...DEFAULT_KEY_CACHE,
+      ttlMs: base.config.keyCacheTtlMs,
+      budgetBytes: base.config.keyCacheBytes,
+    });
     let derived: Promise<Uint8Array> | undefined = base.auditChainKey && Promise.resolve(base.auditChainKey);
     const chainKey = () => (derived ??= deriveChainKey(base.rootOfTrust));
     let cursorKey: Promise<Uint8Array> | undefined;
@@ -89,6 +93,10 @@ export class KeyService {
   async close(): Promise<void> {
     this.#unsubscribe();
     await this.context.usage.close();
+    // Provisional counter blocks become durable reservations (service/counters.ts) before the store closes.
+    await this.context.counters.flush().catch((error: unknown) => {
+      this.context.logger.error({ err: error }, 'encryption counters could not be flushed');
+    });
     await this.context.keyStores.close();
     await this.context.auditWriter.close();
   }

@@ -110,7 +110,7 @@ class ImmediateSqliteDialect extends SqliteDialect {
   readonly #database: SqliteDatabase;
 
   constructor(database: SqliteDatabase) {
-    super({ database });
+    super({ database: withStatementCache(database) });
     this.#database = database;
   }
 
@@ -125,4 +125,34 @@ class ImmediateSqliteDialect extends SqliteDialect {
     };
     return driver;
   }
+}
+
+/** Prepared statements kept per connection: the hot path's statements, a few dozen kinds, never prepared twice. */
+const STATEMENT_CACHE = 512;
+
+/**
+ * The database as Kysely's driver sees it, with `prepare` answered from a cache of prepared statements by SQL text:
+ * preparing costs more than running a primary-key read (a cold key's load, issue 17). Safe because the driver only
+ * runs a statement to completion (`all` or `run`, never an iterator left open) on the one connection, and SQLite
+ * re-prepares a statement by itself when the schema changes (migrations).
+ */
+function withStatementCache(database: SqliteDatabase): SqliteDatabase {
+  const cache = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
+  const prepare = (sql: string) => {
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      statement = database.prepare(sql);
+      cache.set(sql, statement);
+      const oldest = cache.keys().next();
+      if (cache.size > STATEMENT_CACHE && !oldest.done) cache.delete(oldest.value);
+    }
+    return statement;
+  };
+  return new Proxy(database, {
+    get(target, property) {
+      if (property === 'prepare') return prepare;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

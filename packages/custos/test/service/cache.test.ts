@@ -1,38 +1,33 @@
-// The key cache and the per-version encryption counters: fast paths that must never change an answer.
+// The key cache: a fast path that must never change an answer.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SecretBytes, exposeSecret } from '../../src/core/secret-bytes.js';
-import { KeyCache } from '../../src/service/cache.js';
-import { EncryptionCounters } from '../../src/service/counters.js';
-import { openSqliteStore, type Store } from '../../src/store/index.js';
+import { getHeapStatistics } from 'node:v8';
+import { DEFAULT_KEY_CACHE, KeyCache } from '../../src/service/cache.js';
 import { sqliteDriver } from '../../src/store/sqlite-driver.js';
-import * as repo from '../../src/store/repositories/index.js';
-import type { KeyRecord } from '../../src/store/types.js';
-import { keyRecord } from '../helpers/key-records.js';
+import { keyRecord, keyVersionRecord } from '../helpers/key-records.js';
 import { openTestKms, utf8, type TestKms } from './helpers.js';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
-import { withRowKey } from '../helpers/row-key.js';
 
-const record = (id: string): KeyRecord => ({ id }) as KeyRecord;
+const OPTIONS = { ttlMs: 60_000, budgetBytes: 1 << 30, maxSecrets: 10 };
 
 describe('KeyCache', () => {
   it('refuses a fill whose read started before an invalidation (the epoch moved)', () => {
-    const cache = new KeyCache({ ttlMs: 60_000, maxEntries: 10 });
+    const cache = new KeyCache(OPTIONS);
     const epoch = cache.epoch;
     cache.invalidateKey('a');
-    cache.putKey(epoch, record('a'));
+    cache.putKey(epoch, keyRecord({ id: 'a' }));
     expect(cache.key('a')).toBeUndefined();
-    cache.putKey(cache.epoch, record('a'));
+    cache.putKey(cache.epoch, keyRecord({ id: 'a' }));
     expect(cache.key('a')).toBeDefined();
   });
 
   it('drops a key, its versions, its material and every alias on invalidation, and wipes the material', () => {
-    const cache = new KeyCache({ ttlMs: 60_000, maxEntries: 10 });
+    const cache = new KeyCache(OPTIONS);
     const material = SecretBytes.from(new Uint8Array([1, 2, 3]));
-    cache.putKey(cache.epoch, record('a'));
+    cache.putKey(cache.epoch, keyRecord({ id: 'a' }));
+    cache.putVersion(cache.epoch, keyVersionRecord('a', 1));
     cache.putAlias(cache.epoch, 'alias/x', 'a');
     cache.putMaterial(cache.epoch, 'a', 1, material);
     const copy = cache.material('a', 1)!;
@@ -42,59 +37,79 @@ describe('KeyCache', () => {
     expect(wipe).toHaveBeenCalledTimes(1); // the cache's own copy
     wipe.mockRestore();
     expect(cache.key('a')).toBeUndefined();
+    expect(cache.version('a', 1)).toBeUndefined();
     expect(cache.alias('alias/x')).toBeUndefined();
     expect(cache.material('a', 1)).toBeUndefined();
+    expect(cache.bytes).toBe(0);
     expect([...exposeSecret(copy)]).toEqual([1, 2, 3]); // the caller's copy is its own
   });
 
-  it('is bounded: the oldest entry goes first', () => {
-    const cache = new KeyCache({ ttlMs: 60_000, maxEntries: 2 });
-    for (const id of ['a', 'b', 'c']) cache.putKey(cache.epoch, record(id));
-    expect(cache.key('a')).toBeUndefined();
+  it('holds metadata within its memory budget, least recently used out first (a hit keeps a key in)', () => {
+    const one = new KeyCache(OPTIONS);
+    one.putKey(0, keyRecord({ id: 'z' }));
+    const perKey = one.bytes;
+    const cache = new KeyCache({ ...OPTIONS, budgetBytes: perKey * 2 + perKey / 2 });
+    cache.putKey(0, keyRecord({ id: 'a' }));
+    cache.putKey(0, keyRecord({ id: 'b' }));
+    expect(cache.key('a')).toBeDefined(); // a is now the most recently used
+    cache.putKey(0, keyRecord({ id: 'c' }));
+    expect(cache.key('b')).toBeUndefined();
+    expect(cache.key('a')).toBeDefined();
     expect(cache.key('c')).toBeDefined();
+    expect(cache.bytes).toBeLessThanOrEqual(perKey * 2 + perKey / 2);
+    // Filling the same key again does not charge it twice.
+    cache.putKey(0, keyRecord({ id: 'c' }));
+    expect(cache.bytes).toBe(perKey * 2);
+  });
+
+  it('bounds material and prepared keys by count on their own, wiping what it drops', () => {
+    const cache = new KeyCache({ ...OPTIONS, maxSecrets: 2 });
+    const wipe = vi.spyOn(SecretBytes.prototype, 'wipe');
+    for (const id of ['a', 'b', 'c']) cache.putMaterial(0, id, 1, SecretBytes.from(new Uint8Array([1])));
+    expect(wipe).toHaveBeenCalledTimes(1); // a's copy
+    wipe.mockRestore();
+    expect(cache.material('a', 1)).toBeUndefined();
+    expect(cache.material('c', 1)).toBeDefined();
+  });
+
+  it('by default holds at least a million keys with their latest version, by an estimate no lower than the heap cost', () => {
+    const cache = new KeyCache({ ...DEFAULT_KEY_CACHE, budgetBytes: Number.MAX_SAFE_INTEGER });
+    const n = 20_000;
+    const held: unknown[] = [];
+    const heapBefore = process.memoryUsage().heapUsed;
+    for (let i = 0; i < n; i++) {
+      const id = randomUUID();
+      cache.putKey(0, keyRecord({ id }));
+      const version = keyVersionRecord(id, 1, { wrappedMaterial: new Uint8Array(60) });
+      cache.putVersion(0, version);
+      held.push(version);
+    }
+    const heapPerKey = (process.memoryUsage().heapUsed - heapBefore) / n;
+    const perKey = cache.bytes / n;
+    // The estimate is no lower than what the heap grew by (loosely: no forced GC here; the estimate is measured
+    // with --expose-gc in docs/performance.md), and the default budget (where the heap limit allows) holds 1 M.
+    expect(perKey).toBeGreaterThan(heapPerKey * 0.6);
+    if (getHeapStatistics().heap_size_limit >= 4 * 1024 ** 3)
+      expect(DEFAULT_KEY_CACHE.budgetBytes / perKey).toBeGreaterThanOrEqual(1_000_000);
   });
 
   it('serves nothing when the TTL is 0', () => {
-    const cache = new KeyCache({ ttlMs: 0, maxEntries: 10 });
-    cache.putKey(cache.epoch, record('a'));
+    const cache = new KeyCache({ ...OPTIONS, ttlMs: 0 });
+    cache.putKey(cache.epoch, keyRecord({ id: 'a' }));
     expect(cache.key('a')).toBeUndefined();
   });
-});
 
-describe('EncryptionCounters', () => {
-  let dir: string;
-  let store: Store;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'custos-counters-'));
-    store = withRowKey(await openSqliteStore(join(dir, 'custos.db')));
-  });
-  afterAll(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('hands out unique, increasing numbers under concurrency, and the stored count never falls behind them', async () => {
-    const now = new Date();
-    const keyId = randomUUID();
-    await repo.keys.insert(store.db, keyRecord({ id: keyId, createdAt: now, updatedAt: now }));
-    await repo.keyVersions.insert(store.db, {
-      keyId,
-      version: 1,
-      wrappedMaterial: new Uint8Array(1),
-      publicKey: null,
-      createdAt: now,
-      rotationType: null,
-      encryptionCount: 0,
-    });
-    const counters = new EncryptionCounters(16);
-    const numbers = await Promise.all(Array.from({ length: 100 }, async () => counters.next(store.db, keyId, 1)));
-    expect(new Set(numbers).size).toBe(100);
-    expect(Math.min(...numbers)).toBe(1);
-    const stored = (await repo.keyVersions.get(store.db, keyId, 1))!.encryptionCount;
-    expect(stored).toBeGreaterThanOrEqual(Math.max(...numbers));
-    // A second process (another counters object) continues above everything reserved.
-    const other = new EncryptionCounters(16);
-    expect(await other.next(store.db, keyId, 1)).toBeGreaterThan(Math.max(...numbers));
+  it('serves nothing older than its TTL, and frees what expired', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const cache = new KeyCache({ ...OPTIONS, ttlMs: 5_000 });
+      cache.putKey(0, keyRecord({ id: 'a' }));
+      vi.setSystemTime(Date.now() + 5_001);
+      expect(cache.key('a')).toBeUndefined();
+      expect(cache.bytes).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -136,6 +136,9 @@ export function serverOptions(s: ServerSettings): ServerOptions {
     ...(s.usageFlushInterval !== undefined && {
       usageFlushIntervalMs: parseCount(s.usageFlushInterval, '--usage-flush-interval'),
     }),
+    ...(s.keyCacheMb !== undefined && {
+      kmsOptions: { config: { keyCacheBytes: parseCount(s.keyCacheMb, '--key-cache-mb') * 1024 * 1024 } },
+    }),
   };
 }
 

@@ -42,6 +42,7 @@ export interface ServerSettings {
   devSeedFile?: string;
   deletionRecentUseDays?: string;
   usageFlushInterval?: string;
+  keyCacheMb?: string;
 }
 
 /** One row per setting: flag, environment variable, default, help. The one table flags, env and config derive from. */
@@ -210,6 +211,12 @@ export const SETTINGS: readonly {
     env: 'CUSTOS_USAGE_FLUSH_INTERVAL',
     fallback: '1000',
     help: 'how often key usage counts are written to the store (a crash loses at most this long of counts)',
+  },
+  {
+    key: 'keyCacheMb',
+    flag: '--key-cache-mb <MiB>',
+    env: 'CUSTOS_KEY_CACHE_MB',
+    help: 'memory budget of the key cache for key metadata, in MiB (default 2048, at most half the heap limit: over a million keys)',
   },
   {
     key: 'devSeed',

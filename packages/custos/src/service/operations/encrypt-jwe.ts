@@ -33,7 +33,10 @@ export const encryptJwe = defineOperation(
     const { version, material } = await latestMaterial(ctx, key);
     ctx.audit.details = { alg: 'dir', enc };
     // Random IVs under one version are bounded as Encrypt bounds them (SP 800-38D §8.3); Encrypt rotates past it.
-    if ((await ctx.counters.next(ctx.store.db, key.id, version.version)) > ctx.config.maxEncryptionsPerVersion) {
+    if (
+      (await ctx.counters.next(ctx.store.db, key.id, version.version, version.encryptionCount)) >
+      ctx.config.maxEncryptionsPerVersion
+    ) {
       material.wipe();
       throw new LimitExceededError(
         'the key version has reached its encryption bound: rotate the key (or Encrypt once)',

@@ -16,6 +16,31 @@ const reader =
   (row: KeyVersionRow): KeyVersionRecord =>
     toRecord(checkRow(db, 'key_versions', `${row.key_id}/${row.version}`, row));
 
+/**
+ * Every column of key_versions, for reads that join it under aliased names (keys.getWithLatestVersion): a column
+ * added to the table and missing here fails to compile, instead of failing the row's MAC at run time.
+ */
+export const VERSION_COLUMNS = {
+  key_id: true,
+  version: true,
+  wrapped_material: true,
+  public_key: true,
+  created_at: true,
+  rotation_type: true,
+  encryption_count: true,
+  material_check: true,
+  row_mac: true,
+  custom_key_store_id: true,
+  token_object_id: true,
+  root_kcv: true,
+  wrapping_key_id: true,
+} as const satisfies Record<keyof KeyVersionRow, true>;
+
+/** A version row read by a join (its MAC checked as any other read's). */
+export function fromRow(db: Db, row: KeyVersionRow): KeyVersionRecord {
+  return reader(db)(row);
+}
+
 function toRecord(row: KeyVersionRow): KeyVersionRecord {
   return {
     keyId: row.key_id,
@@ -33,24 +58,32 @@ function toRecord(row: KeyVersionRow): KeyVersionRecord {
 }
 
 export async function insert(db: Db, record: KeyVersionRecord): Promise<void> {
-  await db
-    .insertInto('key_versions')
-    .values(
-      withMac(db, 'key_versions', {
-        key_id: record.keyId,
-        version: record.version,
-        wrapped_material: record.wrappedMaterial,
-        public_key: record.publicKey,
-        created_at: ms(record.createdAt),
-        rotation_type: record.rotationType,
-        encryption_count: record.encryptionCount,
-        material_check: record.materialCheck ?? null,
-        token_object_id: record.tokenObjectId ?? null,
-        custom_key_store_id: record.customKeyStoreId ?? null,
-        wrapping_key_id: record.wrappingKeyId ?? null,
-      }),
-    )
-    .execute();
+  await db.insertInto('key_versions').values(newRow(db, record)).execute();
+}
+
+/** Inserts many versions with one statement per `chunk` rows (bulk loads: bench/fill.ts), each MACed as insert's. */
+export async function insertMany(db: Db, records: readonly KeyVersionRecord[], chunk = 500): Promise<void> {
+  for (let at = 0; at < records.length; at += chunk)
+    await db
+      .insertInto('key_versions')
+      .values(records.slice(at, at + chunk).map((record) => newRow(db, record)))
+      .execute();
+}
+
+function newRow(db: Db, record: KeyVersionRecord) {
+  return withMac(db, 'key_versions', {
+    key_id: record.keyId,
+    version: record.version,
+    wrapped_material: record.wrappedMaterial,
+    public_key: record.publicKey,
+    created_at: ms(record.createdAt),
+    rotation_type: record.rotationType,
+    encryption_count: record.encryptionCount,
+    material_check: record.materialCheck ?? null,
+    token_object_id: record.tokenObjectId ?? null,
+    custom_key_store_id: record.customKeyStoreId ?? null,
+    wrapping_key_id: record.wrappingKeyId ?? null,
+  });
 }
 
 export async function get(db: Db, keyId: string, version: number): Promise<KeyVersionRecord | undefined> {
@@ -109,6 +142,44 @@ export async function incrementEncryptionCount(db: Db, keyId: string, version: n
     .executeTakeFirst();
   if (row === undefined) throw new NotFoundError(`key version ${keyId}/${version} not found`);
   return num(row.encryption_count);
+}
+
+/**
+ * Adds to several versions' encryption counts in ONE transaction (the counters' batched reservations), returning
+ * each new count in order, or undefined for a version that no longer exists.
+ */
+export async function incrementEncryptionCounts(
+  db: Db,
+  items: readonly { keyId: string; version: number; by: number }[],
+): Promise<(number | undefined)[]> {
+  // One UPDATE per (version, by) and chunk of key ids, RETURNING the new counts (SQLite and PostgreSQL alike).
+  const groups = new Map<string, { version: number; by: number; at: number[] }>();
+  items.forEach((item, i) => {
+    const k = `${item.version}:${item.by}`;
+    const group = groups.get(k) ?? { version: item.version, by: item.by, at: [] };
+    group.at.push(i);
+    groups.set(k, group);
+  });
+  const run = async (tx: Db) => {
+    const tops: (number | undefined)[] = items.map(() => undefined);
+    for (const { version, by, at } of groups.values()) {
+      for (let from = 0; from < at.length; from += 500) {
+        const chunk = at.slice(from, from + 500);
+        const ids = chunk.map((i) => items[i]?.keyId ?? '');
+        const rows = await tx
+          .updateTable('key_versions')
+          .set({ encryption_count: sql`encryption_count + ${by}` })
+          .where('version', '=', version)
+          .where('key_id', 'in', ids)
+          .returning(['key_id', 'encryption_count'])
+          .execute();
+        const byId = new Map(rows.map((row) => [row.key_id, num(row.encryption_count)]));
+        for (const i of chunk) tops[i] = byId.get(items[i]?.keyId ?? '');
+      }
+    }
+    return tops;
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
 /**

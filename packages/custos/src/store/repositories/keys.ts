@@ -9,10 +9,13 @@ import {
   type Origin,
   type ProtectionLevel,
 } from '@custos/contract';
+import { sql, type CompiledQuery } from 'kysely';
 import { dialectOf } from '../dialect.js';
-import type { KeyRow, KeyRowUpdate, NewKeyRow } from '../schema/index.js';
+import type { KeyRow, KeyRowUpdate, KeyVersionRow, NewKeyRow } from '../schema/index.js';
 import type { Db } from '../store.js';
-import type { KeyRecord, Page } from '../types.js';
+import type { KeyRecord, KeyVersionRecord, Page } from '../types.js';
+import * as keyVersions from './key-versions.js';
+import { VERSION_COLUMNS } from './key-versions.js';
 import { checkRow, updateRow, withMac } from './authenticated.js';
 import { flag, ms, msOrNull, num, numOrNull, toDate, toDateOrNull } from './convert.js';
 import { listByCreation, type PageRequest } from './page.js';
@@ -110,17 +113,62 @@ function toColumns(patch: KeyPatch): KeyRowUpdate {
 }
 
 export async function insert(db: Db, record: KeyRecord): Promise<void> {
+  await db.insertInto('keys').values(newRow(db, record)).execute();
+}
+
+/** Inserts many keys with one statement per `chunk` rows (bulk loads: bench/fill.ts); each row MACed as insert's. */
+export async function insertMany(db: Db, records: readonly KeyRecord[], chunk = 500): Promise<void> {
+  for (let at = 0; at < records.length; at += chunk)
+    await db
+      .insertInto('keys')
+      .values(records.slice(at, at + chunk).map((record) => newRow(db, record)))
+      .execute();
+}
+
+function newRow(db: Db, record: KeyRecord): NewKeyRow {
   const { id, createdAt, ...fields } = record;
   const row = { id, created_at: ms(createdAt), ...toColumns(fields) } as Omit<NewKeyRow, 'row_mac'>;
-  await db
-    .insertInto('keys')
-    .values(withMac(db, 'keys', row))
-    .execute();
+  return withMac(db, 'keys', row);
 }
 
 export async function get(db: Db, id: string): Promise<KeyRecord | undefined> {
   const row = await db.selectFrom('keys').selectAll().where('id', '=', id).executeTakeFirst();
   return row && reader(db)(row);
+}
+
+/**
+ * The key and its latest version in ONE indexed read (a join on the primary keys): a cold key's load on the hot path.
+ * `version` is undefined for a key without one (PendingImport).
+ */
+export async function getWithLatestVersion(
+  db: Db,
+  id: string,
+): Promise<{ key: KeyRecord; version: KeyVersionRecord | undefined } | undefined> {
+  // Compiled once per database handle: building and compiling the query costs more than running it.
+  let compiled = JOINED.get(db);
+  if (!compiled) JOINED.set(db, (compiled = joinedQuery(db)));
+  const result = await db.executeQuery<KeyRow & Record<string, unknown>>({ ...compiled, parameters: [id] });
+  const row = result.rows[0];
+  if (!row) return undefined;
+  const key = reader(db)(row);
+  if (row.v_key_id === null || row.v_key_id === undefined) return { key, version: undefined };
+  const version = Object.fromEntries(VERSION_COLUMN_NAMES.map((c) => [c, row[`v_${c}`]])) as unknown as KeyVersionRow;
+  return { key, version: keyVersions.fromRow(db, version) };
+}
+
+const VERSION_COLUMN_NAMES = Object.keys(VERSION_COLUMNS) as (keyof KeyVersionRow)[];
+const JOINED = new WeakMap<Db, CompiledQuery>();
+
+function joinedQuery(db: Db): CompiledQuery {
+  return db
+    .selectFrom('keys')
+    .leftJoin('key_versions', (join) =>
+      join.onRef('key_versions.key_id', '=', 'keys.id').onRef('key_versions.version', '=', 'keys.latest_version'),
+    )
+    .selectAll('keys')
+    .select(VERSION_COLUMN_NAMES.map((c) => sql.ref(`key_versions.${c}`).as(`v_${c}`)))
+    .where('keys.id', '=', '?')
+    .compile();
 }
 
 /**

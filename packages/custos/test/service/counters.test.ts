@@ -1,0 +1,116 @@
+// The per-version encryption counters (service/counters.ts): no durable write on a version's first use, batched
+// reservations off the request path, and the crash invariant — the durable count under-counts the encryptions made
+// by at most `firstBlock` per version (and `maxProvisional` over all) when the process dies before its flush.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EncryptionCounters } from '../../src/service/counters.js';
+import { openSqliteStore, type Store } from '../../src/store/index.js';
+import * as repo from '../../src/store/repositories/index.js';
+import { keyRecord, keyVersionRecord } from '../helpers/key-records.js';
+import { withRowKey } from '../helpers/row-key.js';
+
+const NO_TIMER = 3_600_000; // flushes only when told to (or when the provisional total is reached)
+
+describe('EncryptionCounters', () => {
+  let dir: string;
+  let store: Store;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'custos-counters-'));
+    store = withRowKey(await openSqliteStore(join(dir, 'custos.db')));
+  });
+  afterAll(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function newVersion(encryptionCount = 0): Promise<string> {
+    const keyId = randomUUID();
+    await repo.keys.insert(store.db, keyRecord({ id: keyId }));
+    await repo.keyVersions.insert(store.db, keyVersionRecord(keyId, 1, { encryptionCount }));
+    return keyId;
+  }
+  const durable = async (keyId: string) => (await repo.keyVersions.get(store.db, keyId, 1))!.encryptionCount;
+
+  it('numbers a first use at once, with no write, counting from what the record showed', async () => {
+    const keyId = await newVersion(500);
+    const counters = new EncryptionCounters({ block: 64, firstBlock: 16, flushMs: NO_TIMER });
+    const first = counters.next(store.db, keyId, 1, 500);
+    expect(first).toBe(501); // a plain number: no promise, no write
+    expect(await durable(keyId)).toBe(500);
+    await counters.flush();
+    expect(await durable(keyId)).toBe(564); // one block reserved, covering the provisional use
+    expect(counters.next(store.db, keyId, 1, 500)).toBe(502);
+  });
+
+  it('makes many versions durable in one flush, off the request path (the timer)', async () => {
+    const ids = await Promise.all(Array.from({ length: 20 }, () => newVersion()));
+    const counters = new EncryptionCounters({ block: 32, firstBlock: 8, flushMs: 20 });
+    for (const id of ids) for (let i = 0; i < 5; i++) expect(typeof counters.next(store.db, id, 1)).toBe('number');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const id of ids) expect(await durable(id)).toBe(32);
+  });
+
+  it('after a crash before the flush, under-counts each version by at most firstBlock and all by at most maxProvisional', async () => {
+    const options = { block: 64, firstBlock: 16, maxProvisional: 48, flushMs: NO_TIMER };
+    const ids = await Promise.all(Array.from({ length: 6 }, () => newVersion()));
+    const crashed = new EncryptionCounters(options);
+    const used = new Map<string, number>();
+    // 6 versions, 20 encryptions each: more than the first block, and more versions than maxProvisional allows
+    // provisionally, so some must wait for durable writes.
+    for (const id of ids) {
+      for (let i = 0; i < 20; i++) await crashed.next(store.db, id, 1);
+      used.set(id, 20);
+    }
+    // The crash: `crashed` is dropped without its flush. Every version's durable count is checked against its uses.
+    let under = 0;
+    for (const id of ids) {
+      const missing = Math.max(0, used.get(id)! - (await durable(id)));
+      expect(missing).toBeLessThanOrEqual(options.firstBlock);
+      under += missing;
+    }
+    expect(under).toBeLessThanOrEqual(options.maxProvisional);
+    // A restarted process counts on from the durable count: the numbers only ever grow from there.
+    const restarted = new EncryptionCounters(options);
+    const id = ids[0]!;
+    const next = await restarted.next(store.db, id, 1, await durable(id));
+    expect(next).toBe((await durable(id)) + 1);
+  });
+
+  it('never under-counts once flushed, with concurrent encryptions across block boundaries', async () => {
+    const keyId = await newVersion();
+    const counters = new EncryptionCounters({ block: 16, firstBlock: 4, flushMs: NO_TIMER });
+    const numbers = await Promise.all(Array.from({ length: 100 }, async () => counters.next(store.db, keyId, 1)));
+    expect(new Set(numbers).size).toBe(100);
+    expect(Math.min(...numbers)).toBe(1);
+    await counters.flush();
+    expect(await durable(keyId)).toBeGreaterThanOrEqual(100);
+    // A second process (another counters object) counts from the durable count: above everything this one used.
+    const other = new EncryptionCounters({ block: 16, firstBlock: 4, flushMs: NO_TIMER });
+    expect(await other.next(store.db, keyId, 1, await durable(keyId))).toBeGreaterThan(Math.max(...numbers));
+  });
+
+  it('reserves the next block before the current one runs out, so the steady state never waits', async () => {
+    const keyId = await newVersion();
+    const counters = new EncryptionCounters({ block: 16, firstBlock: 4, flushMs: NO_TIMER });
+    await counters.next(store.db, keyId, 1);
+    await counters.flush();
+    let waited = 0;
+    for (let i = 0; i < 60; i++) {
+      const n = counters.next(store.db, keyId, 1);
+      if (typeof n !== 'number') {
+        waited++;
+        await n;
+      }
+      await new Promise((resolve) => setImmediate(resolve)); // lets a reservation ahead land
+    }
+    expect(waited).toBe(0);
+    expect(await durable(keyId)).toBeGreaterThanOrEqual(61);
+  });
+
+  it('rejects a first block larger than the block', () => {
+    expect(() => new EncryptionCounters({ block: 4, firstBlock: 8 })).toThrow(/firstBlock/);
+  });
+});
