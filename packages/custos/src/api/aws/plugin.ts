@@ -5,21 +5,25 @@
 // apply to this route only. Must not be imported by service, store, keystore or core.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { InternalError, type Caller, type ErrorCode, type Kms } from '@custos/contract';
-import type { SecretBytes } from '../../core/secret-bytes.js';
+import { InternalError, type ErrorCode, type Kms } from '@custos/contract';
 import { describeError } from '../plugins/errors.js';
 import { headerPin } from '../routes/v1/key-pin.js';
 import { RECEIPT_HEADER } from '../routes/v1/operations.js';
 import { AWS_EXCEPTION } from './errors.js';
 import { AwsProtocolError, type AwsProtocolException } from './protocol-errors.js';
-import { checkSigV4Head, type PendingSignature, type VerifiedRequest } from './sigv4.js';
+import {
+  checkSigV4Head,
+  SigningKeyCache,
+  type AccessKeyFound,
+  type PendingSignature,
+  type SigV4Options,
+  type VerifiedRequest,
+} from './sigv4.js';
 import { TARGETS } from './targets.js';
 
 /** What the AWS endpoint needs of the service: the Kms, access key lookup, and the region ARNs and scopes name. */
 interface AwsKmsService extends Kms {
-  authenticateAccessKey(
-    accessKeyId: string,
-  ): Promise<{ caller: Caller; secretAccessKey: SecretBytes; recordUse(): Promise<void> }>;
+  authenticateAccessKey(accessKeyId: string): Promise<AccessKeyFound>;
   /** The replay guard: false when this signed request (by digest) already ran an operation that changes state. */
   recordSignedRequest(operation: string, digest: string, expiresAt: Date): Promise<boolean>;
   readonly config: { readonly region: string };
@@ -73,6 +77,13 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
   app.setErrorHandler((error, request, reply) => sendAwsError(request, reply, error));
 
   const signatures = new WeakMap<FastifyRequest, SignatureState>();
+  // One options object and one signing-key cache for every request (nothing rebuilt per request).
+  const sigv4: SigV4Options = {
+    region,
+    lookup: (id) => kms.authenticateAccessKey(id),
+    signingKeys: new SigningKeyCache(),
+    ...(options.now ? { now: options.now } : {}),
+  };
   const discard = (request: FastifyRequest): void => {
     signatures.get(request)?.pending?.discard();
   };
@@ -88,7 +99,7 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
     onRequest: async (request) => {
       const pending = await checkSigV4Head(
         { method: request.method, url: request.raw.url ?? request.url, headers: request.headers },
-        { region, lookup: (id) => kms.authenticateAccessKey(id), ...(options.now ? { now: options.now } : {}) },
+        sigv4,
       );
       signatures.set(request, { pending });
     },
