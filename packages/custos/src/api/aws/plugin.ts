@@ -3,9 +3,10 @@
 // read, then the signature over the body), exact replays of signed requests that change state are refused, and every
 // failure is answered in AWS's error shape. Encapsulated (not fastify-plugin): its body parser and error handler
 // apply to this route only. Must not be imported by service, store, keystore or core.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InternalError, type ErrorCode, type Kms } from '@custos/contract';
+import { changesState } from '../../service/replay-guard.js';
 import { describeError } from '../plugins/errors.js';
 import { headerPin } from '../routes/v1/key-pin.js';
 import { RECEIPT_HEADER } from '../routes/v1/operations.js';
@@ -137,7 +138,7 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
       const operation = targetName.slice(TARGET_PREFIX.length);
       request.operation = operation; // the metrics label: a name from TARGETS only
       const body = parseBody(request);
-      await refuseReplay(kms, operation, verified);
+      if (changesState(operation)) await refuseReplay(kms, operation, verified); // nothing to record otherwise
       // As on /v1: a successful call's reply carries the receipt of its audit record.
       caller.onReceipt = (receipt) => void reply.header(RECEIPT_HEADER, receipt);
       const keyPin = headerPin(request); // Key PINs (key-pins): signed, sigv4.ts checkSignedHeaders
@@ -160,7 +161,7 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
  * (a new date, or the SDK's per-attempt headers, make a new signature).
  */
 async function refuseReplay(kms: AwsKmsService, operation: string, verified: VerifiedRequest): Promise<void> {
-  const digest = createHash('sha256').update(verified.signature).digest('hex');
+  const digest = hash('sha256', verified.signature, 'hex');
   if (await kms.recordSignedRequest(operation, digest, verified.expiresAt)) return;
   throw new AwsProtocolError(
     'InvalidSignatureException',

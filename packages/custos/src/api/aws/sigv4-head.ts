@@ -56,8 +56,7 @@ export function parseAuthorization(header: string): ParsedAuthorization {
     );
   }
   const [accessKeyId, scopeDate, region, service, terminator] = credential as [string, string, string, string, string];
-  const names = signedHeaders.split(';');
-  for (let i = 0; i < names.length; i += 1) names[i] = (names[i] as string).trim().toLowerCase();
+  const names = signedHeaders.split(';').map((name) => name.trim().toLowerCase());
   return { accessKeyId, scopeDate, region, service, terminator, signedHeaders: names, signature };
 }
 
@@ -65,11 +64,11 @@ export function parseAuthorization(header: string): ParsedAuthorization {
 export function parseAmzDate(value: string): Date {
   const m = AMZ_DATE.exec(value);
   if (m) {
-    const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as number[];
-    const date = new Date(Date.UTC(year!, month! - 1, day!, hour!, minute!, second!));
+    const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
+    const date = new Date(Date.UTC(year ?? 0, (month ?? 0) - 1, day, hour, minute, second));
     if (
       date.getUTCFullYear() === year &&
-      date.getUTCMonth() === month! - 1 &&
+      date.getUTCMonth() + 1 === month &&
       date.getUTCDate() === day &&
       date.getUTCHours() === hour &&
       date.getUTCMinutes() === minute &&

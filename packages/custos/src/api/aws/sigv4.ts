@@ -4,7 +4,7 @@
 // raw body (canonical-request.ts), sign it with the access key's signing key for the scope (signing-keys.ts: derived
 // once per access key, date, region and service) and compare in constant time. node:crypto only.
 // Must not import service, store or keystore.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { KmsError, type Caller } from '@custos/contract';
 import type { SecretBytes } from '../../core/secret-bytes.js';
@@ -139,7 +139,7 @@ export async function checkSigV4Head(head: RequestHead, options: SigV4Options): 
       try {
         const payloadHash = checkPayloadHash(head.headers, auth.signedHeaders, body);
         const canonical = canonicalRequest(head.method, head.url, head.headers, auth.signedHeaders, payloadHash);
-        const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${auth.scopeDate}/${region}/${SERVICE}/aws4_request\n${createHash('sha256').update(canonical).digest('hex')}`;
+        const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${auth.scopeDate}/${region}/${SERVICE}/aws4_request\n${hash('sha256', canonical, 'hex')}`;
         const cache = signingKeys ?? new SigningKeyCache(1);
         expected =
           cache.sign(found, auth.accessKeyId, auth.scopeDate, region, SERVICE, stringToSign) ??
@@ -181,7 +181,7 @@ export async function verifySigV4(request: SignedRequest, options: SigV4Options)
  * the body.
  */
 function checkPayloadHash(headers: IncomingHttpHeaders, signedHeaders: readonly string[], body: Uint8Array): string {
-  const actual = body.length === 0 ? EMPTY_PAYLOAD_HASH : createHash('sha256').update(body).digest('hex');
+  const actual = body.length === 0 ? EMPTY_PAYLOAD_HASH : hash('sha256', body, 'hex');
   if (signedHeaders.includes('x-amz-content-sha256') && single(headers['x-amz-content-sha256']) !== actual) {
     throw new AwsProtocolError(
       'InvalidSignatureException',
