@@ -170,6 +170,18 @@ describe('verifySigV4 against the AWS SDK signer', () => {
   const keys = new SigningKeyCache();
   const { lookup } = stableLookup();
 
+  it('checks every X-Amz-Date, though the last one parsed is remembered: an empty or malformed one after a good one is refused', async () => {
+    const request = await signed();
+    await verify(request, lookup, keys);
+    await verify(request, lookup, keys); // the same date again
+    for (const date of ['', '20250601T120000', '20250631T120000Z']) {
+      await expect(
+        verify({ ...request, headers: { ...request.headers, 'x-amz-date': date } }, lookup, keys),
+        date,
+      ).rejects.toMatchObject({ exception: 'IncompleteSignatureException' });
+    }
+  });
+
   it('folds header values as the signer does (runs of spaces and tabs, leading and trailing space)', async () => {
     const request = await signed({ headers: { 'x-amz-meta': '  a \t  b  ', 'x-amz-other': 'plain' } });
     expect((await verify(request, lookup, keys)).caller).toEqual(CALLER);

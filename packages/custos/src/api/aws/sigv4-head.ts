@@ -60,8 +60,21 @@ export function parseAuthorization(header: string): ParsedAuthorization {
   return { accessKeyId, scopeDate, region, service, terminator, signedHeaders: names, signature };
 }
 
-/** X-Amz-Date is ISO 8601 basic format, `YYYYMMDD'T'HHMMSS'Z'`, and a real moment (no 13th month, no 25th hour). */
+/** The last X-Amz-Date parsed (requests of the same second carry the same one): its text and time. */
+let lastAmzDate: { readonly value: string; readonly time: number } | undefined;
+
+/**
+ * X-Amz-Date is ISO 8601 basic format, `YYYYMMDD'T'HHMMSS'Z'`, and a real moment (no 13th month, no 25th hour).
+ * A new Date each call (callers may keep it); the parse itself is skipped for the same text as the last call's.
+ */
 export function parseAmzDate(value: string): Date {
+  if (value === lastAmzDate?.value) return new Date(lastAmzDate.time);
+  const date = parseNewAmzDate(value);
+  lastAmzDate = { value, time: date.getTime() };
+  return date;
+}
+
+function parseNewAmzDate(value: string): Date {
   const m = AMZ_DATE.exec(value);
   if (m) {
     const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
