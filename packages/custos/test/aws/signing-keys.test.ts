@@ -156,12 +156,12 @@ describe('the signing-key cache', () => {
   it('is bounded: the oldest entry leaves first', async () => {
     const keys = new SigningKeyCache(2);
     const { lookup, unwraps } = stableLookup();
-    const days = [1, 2, 3].map((d) => new Date(Date.UTC(2025, 5, d, 12)));
-    for (const day of days) await verify(await signed({ date: day }), lookup, keys, 'us-east-1', day);
+    const [day1, day2, day3] = [1, 2, 3].map((d) => new Date(Date.UTC(2025, 5, d, 12))) as [Date, Date, Date];
+    for (const day of [day1, day2, day3]) await verify(await signed({ date: day }), lookup, keys, 'us-east-1', day);
     expect(keys.size).toBe(2);
-    await verify(await signed({ date: days[2] }), lookup, keys, 'us-east-1', days[2]);
+    await verify(await signed({ date: day3 }), lookup, keys, 'us-east-1', day3);
     expect(unwraps()).toBe(3);
-    await verify(await signed({ date: days[0] }), lookup, keys, 'us-east-1', days[0]);
+    await verify(await signed({ date: day1 }), lookup, keys, 'us-east-1', day1);
     expect(unwraps()).toBe(4);
   });
 });

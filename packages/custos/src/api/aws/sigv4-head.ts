@@ -95,7 +95,7 @@ function parseNewAmzDate(value: string): Date {
   );
 }
 
-export function formatAmzDate(date: Date): string {
+function formatAmzDate(date: Date): string {
   return date
     .toISOString()
     .replace(/[-:]/g, '')
