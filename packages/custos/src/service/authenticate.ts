@@ -17,7 +17,7 @@ interface CacheEntry {
 }
 
 /** How long a successful lookup is trusted without asking the store (another node's revoke waits this long). */
-const AUTH_CACHE_TTL_MS = 5_000;
+export const AUTH_CACHE_TTL_MS = 5_000;
 /** `lastUsedAt` is written at most this often per token, to keep authentication off the write path. */
 const TOUCH_INTERVAL_MS = 60_000;
 const MAX_CACHE_ENTRIES = 10_000;

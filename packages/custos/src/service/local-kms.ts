@@ -23,7 +23,7 @@ import * as repo from '../store/repositories/index.js';
 import { DEFAULT_CONFIG, type Logger, type ServiceConfig } from './context.js';
 import { runMaintenance, type MaintenanceReport } from './jobs/maintenance.js';
 import { TokenAuthenticator } from './authenticate.js';
-import { authenticateAccessKey, type AuthenticatedAccessKey } from './authenticate-access-key.js';
+import { AccessKeyAuthenticator, type AuthenticatedAccessKey } from './authenticate-access-key.js';
 import { deriveChainKey } from './audit/audit-keys.js';
 import {
   Checkpointer,
@@ -173,6 +173,7 @@ export class LocalKms implements Kms {
   readonly #defaultCaller: Caller;
   readonly #timer: NodeJS.Timeout | undefined;
   readonly #authenticator: TokenAuthenticator;
+  readonly #accessKeys: AccessKeyAuthenticator;
   readonly #checkpointer: Checkpointer;
   /** Which root of trust this store was opened with (GET /v1/sys/seal-status reports it). */
   readonly rootOfTrustKind: RootOfTrustKind;
@@ -201,8 +202,9 @@ export class LocalKms implements Kms {
     };
     this.#defaultCaller = defaultCaller;
     this.#authenticator = new TokenAuthenticator(service.context);
+    this.#accessKeys = new AccessKeyAuthenticator(service.context);
     // The operation methods, generated from the service registry as RemoteKms's are from the contract's, except
-    // those the class writes by hand (revokeToken); bound like them, so `const { encrypt } = kms` works.
+    // those the class writes by hand (revokeToken, revokeAccessKey); bound like them, so `const { encrypt } = kms` works.
     for (const [method, operation] of Object.entries(SERVICE_OPERATIONS) as [string, ServiceOperation][]) {
       if (Object.hasOwn(this, method)) continue;
       const run = (input?: unknown, caller?: Caller): Promise<unknown> => this.#run(operation, input, caller);
@@ -348,6 +350,7 @@ export class LocalKms implements Kms {
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
     await this.#authenticator.drain();
+    await this.#accessKeys.drain();
     await this.#service.close();
     await this.#checkpointer.close(); // every record is written: sign the final head
     this.#service.context.cache.clear();
@@ -386,13 +389,14 @@ export class LocalKms implements Kms {
   }
 
   /**
-   * The caller an AWS access key stands for, and its secret, for the AWS protocol's SigV4 check (service-level, not
-   * a Kms operation). Unknown, revoked or malformed ids fail with UNAUTHENTICATED. Wipe the secret after use.
+   * The caller an AWS access key stands for, and how to unwrap its secret, for the AWS protocol's SigV4 check
+   * (service-level, not a Kms operation; cached a few seconds, dropped at once by a revoke). Unknown, revoked or
+   * malformed ids fail with UNAUTHENTICATED. Wipe each unwrapped secret after use.
    * @example const { caller, secretAccessKey } = await kms.authenticateAccessKey('AKIACUSTOS…');
    */
   authenticateAccessKey(accessKeyId: string): Promise<AuthenticatedAccessKey> {
     if (this.#closed) return Promise.reject(new InternalError('this LocalKms is closed'));
-    return authenticateAccessKey(this.#service.context, accessKeyId);
+    return this.#accessKeys.authenticate(accessKeyId);
   }
 
   /**
@@ -500,6 +504,13 @@ export class LocalKms implements Kms {
     const result = await this.#run(SERVICE_OPERATIONS.advanceDevClock, input, caller);
     const { destroyed, rotated, expired, renewed, failed } = await this.runMaintenance();
     return { ...result, maintenance: { destroyed, rotated, expired, renewed, failed } };
+  };
+
+  /** As every operation, and then the access key leaves this process's authentication cache at once. */
+  revokeAccessKey: Kms['revokeAccessKey'] = async (input, caller) => {
+    const result = await this.#run(SERVICE_OPERATIONS.revokeAccessKey, input, caller);
+    this.#accessKeys.forget(input.accessKeyId);
+    return result;
   };
 
   /**

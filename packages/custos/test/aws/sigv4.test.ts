@@ -16,7 +16,8 @@ const CALLER: Caller = { principal: 'svc', roles: ['key-user'] };
 const NOW = new Date(Date.UTC(2025, 5, 1, 12, 0, 0));
 const MIN = 60_000;
 
-const lookup: AccessKeyLookup = async (id) => {
+/** Hands a fresh copy of the secret on every call (the verifier must wipe it). */
+const lookup = async (id: string): Promise<{ caller: Caller; secretAccessKey: SecretBytes }> => {
   if (id !== ID) throw new AuthenticationError();
   return { caller: CALLER, secretAccessKey: SecretBytes.from(new TextEncoder().encode(SECRET)) };
 };

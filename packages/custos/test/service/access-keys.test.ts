@@ -35,12 +35,22 @@ describe('access keys', () => {
     expect(other.principal).toBe('deploy-bot');
   });
 
-  it('authenticateAccessKey returns the caller and the secret', async () => {
+  it('authenticateAccessKey returns the caller and how to unwrap the secret', async () => {
     const created = await t.kms.createAccessKey({ roles: ['key-admin'], principal: 'svc-a' }, ADMIN);
     const { caller, secretAccessKey } = await t.kms.authenticateAccessKey(created.accessKeyId);
     expect(caller).toEqual({ principal: 'svc-a', roles: ['key-admin'] });
-    expect(Buffer.from(exposeSecret(secretAccessKey)).toString('utf8')).toBe(created.secretAccessKey);
-    expect(String(secretAccessKey)).toBe('[secret]');
+    const secret = await secretAccessKey();
+    expect(Buffer.from(exposeSecret(secret)).toString('utf8')).toBe(created.secretAccessKey);
+    expect(String(secret)).toBe('[secret]');
+  });
+
+  it('authenticateAccessKey answers the same entry while cached; a revoke drops it at once (UNAUTHENTICATED)', async () => {
+    const created = await t.kms.createAccessKey({ roles: ['key-user'] }, ADMIN);
+    const first = await t.kms.authenticateAccessKey(created.accessKeyId);
+    // The SigV4 check keys its signing-key cache to this object: the same object means no new derivation.
+    expect(await t.kms.authenticateAccessKey(created.accessKeyId)).toBe(first);
+    await t.kms.revokeAccessKey({ accessKeyId: created.accessKeyId }, ADMIN);
+    await expectKmsError(t.kms.authenticateAccessKey(created.accessKeyId), 'UNAUTHENTICATED');
   });
 
   it('authenticateAccessKey refuses unknown, malformed and revoked ids with UNAUTHENTICATED', async () => {

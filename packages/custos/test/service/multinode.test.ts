@@ -92,6 +92,19 @@ describePg('many nodes on one PostgreSQL', () => {
     }, 1000);
   });
 
+  it('an access key revoked on node A is refused by node B at once, though B had its lookup cached', async () => {
+    const c = await cluster();
+    const a = await c.node();
+    const b = await c.node();
+    const { accessKeyId } = await a.createAccessKey({ roles: ['key-user'] });
+    const cached = await b.authenticateAccessKey(accessKeyId);
+    expect(await b.authenticateAccessKey(accessKeyId)).toBe(cached); // from B's cache
+    await a.revokeAccessKey({ accessKeyId });
+    await eventually(async () => {
+      await expectKmsError(b.authenticateAccessKey(accessKeyId), 'UNAUTHENTICATED');
+    }, 1000);
+  });
+
   it('a key disabled on node A is refused by node B at once, though B had it cached', async () => {
     const c = await cluster();
     const a = await c.node();

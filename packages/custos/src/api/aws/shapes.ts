@@ -56,9 +56,17 @@ const UNSUPPORTED_AWS_FIELDS: ReadonlySet<string> = new Set([
   'DryRunModifiers',
 ]);
 
+/** Names already made (the contract's fields: a fixed set), so that a reply builds no name strings. */
+const awsNames = new Map<string, string>();
+
 /** The AWS name of a contract field: `keyId` → `KeyId`, `awsAccountId` → `AWSAccountId`. */
 export function awsName(field: string): string {
-  return IRREGULAR_NAMES[field] ?? field.charAt(0).toUpperCase() + field.slice(1);
+  let name = awsNames.get(field);
+  if (name === undefined) {
+    name = IRREGULAR_NAMES[field] ?? field.charAt(0).toUpperCase() + field.slice(1);
+    if (awsNames.size < 10_000) awsNames.set(field, name);
+  }
+  return name;
 }
 
 /** AWS field name → contract field name, per object schema (computed once per schema). */
