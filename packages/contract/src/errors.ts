@@ -69,6 +69,8 @@ export const ERROR_CODES = [
   'KEY_PUK_INVALID',
   'KEY_PUK_BLOCKED',
   'KEY_PIN_POLICY_VIOLATION',
+  // Post-quantum keys (pq)
+  'PQ_HSM_UNSUPPORTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -217,6 +217,6 @@ describe('OPERATIONS', () => {
         : request.additionalProperties === false;
       expect(closed, method).toBe(true);
     }
-    expect(Object.keys(OPERATIONS)).toHaveLength(105);
+    expect(Object.keys(OPERATIONS)).toHaveLength(107);
   });
 });
