@@ -211,8 +211,8 @@ export class VerificationFailedError extends KmsError {
 
 /** The spec, algorithm, operation or field is not supported here. */
 export class UnsupportedError extends KmsError {
-  constructor(message: string) {
-    super('UNSUPPORTED', message);
+  constructor(message: string, code: 'UNSUPPORTED' | 'PQ_HSM_UNSUPPORTED' = 'UNSUPPORTED') {
+    super(code, message);
   }
 }
 
@@ -342,6 +342,7 @@ export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
   KEY_PUK_INVALID: (m) => new KeyPinError(m, 'KEY_PUK_INVALID'),
   KEY_PUK_BLOCKED: (m) => new KeyPinError(m, 'KEY_PUK_BLOCKED'),
   KEY_PIN_POLICY_VIOLATION: (m) => new ValidationError(m, 'KEY_PIN_POLICY_VIOLATION'),
+  PQ_HSM_UNSUPPORTED: (m) => new UnsupportedError(m, 'PQ_HSM_UNSUPPORTED'),
 };
 
 /** Rebuilds the right error class from a code received over the wire; unknown codes become INTERNAL. */

@@ -68,4 +68,5 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   KEY_PUK_INVALID: 'AccessDeniedException',
   KEY_PUK_BLOCKED: 'KMSInvalidStateException',
   KEY_PIN_POLICY_VIOLATION: 'ValidationException',
+  PQ_HSM_UNSUPPORTED: 'UnsupportedOperationException',
 };

@@ -66,4 +66,5 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   KEY_PUK_INVALID: 403,
   KEY_PUK_BLOCKED: 423,
   KEY_PIN_POLICY_VIOLATION: 400,
+  PQ_HSM_UNSUPPORTED: 400,
 };

@@ -41,8 +41,7 @@ export interface PqImplementation {
 export const PQ_IMPLEMENTATIONS: readonly PqImplementation[] = nativePqAvailable() ? [nativePq, noblePq] : [noblePq];
 
 /**
- * The implementation Custos uses: node:crypto where it has ML-DSA and ML-KEM (Node ≥ 24.7; constant-time OpenSSL
- * code, about 10× faster), else noble. CUSTOS_PQ_IMPLEMENTATION=noble forces noble (tests, benchmarks).
+ * The implementation Custos uses: node:crypto where it has ML-DSA and ML-KEM (Node ≥ 24.7: OpenSSL's code, about
+ * 10× faster), else noble. The server logs which at start-up.
  */
-export const PQ: PqImplementation =
-  process.env.CUSTOS_PQ_IMPLEMENTATION === 'noble' ? noblePq : (PQ_IMPLEMENTATIONS[0] ?? noblePq);
+export const PQ: PqImplementation = PQ_IMPLEMENTATIONS[0] ?? noblePq;
