@@ -191,6 +191,9 @@ export const Jwk = Type.Object(
     dq: Type.Optional(Type.String()),
     qi: Type.Optional(Type.String()),
     k: Type.Optional(Type.String()),
+    /** AKP (ML-DSA, ML-KEM; draft-ietf-cose-dilithium): the raw public key, and the seed of a private key. */
+    pub: Type.Optional(Type.String()),
+    priv: Type.Optional(Type.String()),
     x5c: Type.Optional(Type.Array(Type.String())),
   },
   { additionalProperties: true },
