@@ -25,7 +25,7 @@ function measure(seconds: number, op: () => unknown): { opsPerSecond: number; me
   const budget = seconds * 1e9;
   const start = process.hrtime.bigint();
   let count = 0;
-  let elapsed = 0;
+  let elapsed: number;
   do {
     op();
     count++;
@@ -39,7 +39,9 @@ export async function benchPq(seconds = Number(process.env.BENCH_PQ_SECONDS ?? 0
   const { PQ_IMPLEMENTATIONS } = (await import(
     new URL('core/pq/implementation.js', DIST).href
   )) as typeof import('../src/core/pq/implementation.js');
-  const P = (await import(new URL('core/pq/parameters.js', DIST).href)) as typeof import('../src/core/pq/parameters.js');
+  const P = (await import(
+    new URL('core/pq/parameters.js', DIST).href
+  )) as typeof import('../src/core/pq/parameters.js');
   const rows: PqBenchRow[] = [];
   const row = (implementation: string, algorithm: string, operation: string, op: () => unknown) =>
     rows.push({ implementation, algorithm, operation, ...measure(seconds, op) });

@@ -52,8 +52,7 @@ export function publicJwk(spec: KeySpecEntry, publicKey: Uint8Array, meta: JwkMe
   const family = spec.family;
   if (family.material === 'raw') throw new UnsupportedError(`${spec.name} has no public key`);
   // AKP (draft-ietf-cose-dilithium §5, draft-ietf-jose-pqc-kem): `pub` is the raw public key, `alg` the parameter set.
-  if (family.material === 'seed')
-    return withMeta(spec, { pub: base64url(decodeSpki(family.pq, publicKey)) } as JsonWebKey, meta);
+  if (family.material === 'seed') return withMeta(spec, { pub: base64url(decodeSpki(family.pq, publicKey)) }, meta);
   return withMeta(spec, publicKeyObject(spec, publicKey).export({ format: 'jwk' }), meta);
 }
 
@@ -64,7 +63,7 @@ export function privateJwk(spec: KeySpecEntry, material: SecretBytes, meta: JwkM
   // AKP private key: `priv` is the seed, as node:crypto exports it.
   if (family.material === 'seed') {
     const seed = exposeSecret(material);
-    return withMeta(spec, { pub: base64url(PQ.publicKey(family.pq, seed)), priv: base64url(seed) } as JsonWebKey, meta);
+    return withMeta(spec, { pub: base64url(PQ.publicKey(family.pq, seed)), priv: base64url(seed) }, meta);
   }
   return withMeta(spec, privateKeyObject(spec, material).export({ format: 'jwk' }), meta);
 }

@@ -1,6 +1,7 @@
 // ML-DSA and ML-KEM over the AWS KMS JSON protocol, spoken by the real AWS SDK (@aws-sdk/client-kms): CreateKey with
 // the ML_* specs, GetPublicKey, Sign/Verify with ML_DSA_SHAKE_256 (RAW and EXTERNAL_MU), Encapsulate/Decapsulate, and
 // the exceptions bad input raises.
+import { createHash } from 'node:crypto';
 import {
   CreateKeyCommand,
   DecapsulateCommand,
@@ -11,11 +12,14 @@ import {
   VerifyCommand,
   type KeyMetadata,
 } from '@aws-sdk/client-kms';
-import { shake256 } from '@noble/hashes/sha3.js';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAws, startAwsServer, type AwsTestServer } from './helpers.js';
+
+/** SHAKE256 with a 64-byte output (node:crypto). */
+const shake256 = (data: Uint8Array, _options: { dkLen: 64 }) =>
+  new Uint8Array(createHash('shake256', { outputLength: 64 }).update(data).digest());
 
 let server: AwsTestServer;
 let kms: KMSClient;
@@ -38,7 +42,11 @@ afterAll(async () => {
 
 describe('ML-DSA through the AWS SDK', () => {
   it('CreateKey and GetPublicKey answer the AWS shapes; Sign RAW and EXTERNAL_MU verify (Custos and noble)', async () => {
-    expect(dsa).toMatchObject({ KeySpec: 'ML_DSA_65', KeyUsage: 'SIGN_VERIFY', SigningAlgorithms: ['ML_DSA_SHAKE_256'] });
+    expect(dsa).toMatchObject({
+      KeySpec: 'ML_DSA_65',
+      KeyUsage: 'SIGN_VERIFY',
+      SigningAlgorithms: ['ML_DSA_SHAKE_256'],
+    });
     const publicKey = await kms.send(new GetPublicKeyCommand({ KeyId: dsa.KeyId }));
     expect(publicKey).toMatchObject({ KeySpec: 'ML_DSA_65', SigningAlgorithms: ['ML_DSA_SHAKE_256'] });
     const raw = publicKey.PublicKey!.subarray(publicKey.PublicKey!.length - 1952);
@@ -49,7 +57,12 @@ describe('ML-DSA through the AWS SDK', () => {
     expect(ml_dsa65.verify(signed.Signature!, message, raw)).toBe(true);
     const mu = shake256(Uint8Array.from([...shake256(raw, { dkLen: 64 }), 0, 0, ...message]), { dkLen: 64 });
     const overMu = await kms.send(
-      new SignCommand({ KeyId: dsa.KeyId, Message: mu, MessageType: 'EXTERNAL_MU', SigningAlgorithm: 'ML_DSA_SHAKE_256' }),
+      new SignCommand({
+        KeyId: dsa.KeyId,
+        Message: mu,
+        MessageType: 'EXTERNAL_MU',
+        SigningAlgorithm: 'ML_DSA_SHAKE_256',
+      }),
     );
     expect(ml_dsa65.verify(overMu.Signature!, message, raw)).toBe(true);
     const verified = await kms.send(
@@ -91,7 +104,11 @@ describe('ML-DSA through the AWS SDK', () => {
 
 describe('ML-KEM through the AWS SDK', () => {
   it('Encapsulate and Decapsulate agree; noble encapsulates to the GetPublicKey key', async () => {
-    expect(kem).toMatchObject({ KeySpec: 'ML_KEM_768', KeyUsage: 'ENCAPSULATE_DECAPSULATE', EncapsulationAlgorithms: ['ML_KEM'] });
+    expect(kem).toMatchObject({
+      KeySpec: 'ML_KEM_768',
+      KeyUsage: 'ENCAPSULATE_DECAPSULATE',
+      EncapsulationAlgorithms: ['ML_KEM'],
+    });
     const encapsulated = await kms.send(new EncapsulateCommand({ KeyId: kem.KeyId, EncapsulationAlgorithm: 'ML_KEM' }));
     expect(encapsulated.SharedSecret).toHaveLength(32);
     expect(encapsulated.SharedSecretCiphertextBlob).toHaveLength(1088);

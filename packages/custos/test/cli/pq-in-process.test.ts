@@ -1,15 +1,19 @@
 // `custos encapsulate`, `custos decapsulate` and `custos sign --message-type EXTERNAL_MU`, in-process (buildProgram)
 // against a real server: files and --json agree with what the server and noble say; usage errors are refused.
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shake256 } from '@noble/hashes/sha3.js';
 import { ml_dsa44 } from '@noble/post-quantum/ml-dsa.js';
 import { RemoteKms } from '@custos/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { custosAgainst } from '../helpers/cli-in-process.js';
+
+/** SHAKE256 with a 64-byte output (node:crypto). */
+const shake256 = (data: Uint8Array, _options: { dkLen: 64 }) =>
+  new Uint8Array(createHash('shake256', { outputLength: 64 }).update(data).digest());
 
 let dir: string;
 let server: RunningServer;
@@ -36,7 +40,8 @@ afterAll(async () => {
 
 describe('post-quantum commands', { timeout: 60_000 }, () => {
   it('encapsulate writes the secret and the ciphertext; decapsulate recovers the secret from the file', async () => {
-    const id = (await admin.createKey({ keySpec: 'ML_KEM_768', keyUsage: 'ENCAPSULATE_DECAPSULATE' })).keyMetadata.keyId;
+    const id = (await admin.createKey({ keySpec: 'ML_KEM_768', keyUsage: 'ENCAPSULATE_DECAPSULATE' })).keyMetadata
+      .keyId;
     const ciphertextFile = join(dir, 'kem.ct');
     const secretFile = join(dir, 'kem.secret');
     await custos('encapsulate', '--key', id, '--ciphertext-out', ciphertextFile, '--out', secretFile);
@@ -48,9 +53,11 @@ describe('post-quantum commands', { timeout: 60_000 }, () => {
     expect(b64(both.sharedSecretCiphertextBlob)).toHaveLength(1088);
     await expect(custos('encapsulate', '--key', id, '--out', secretFile)).rejects.toThrow(UsageError);
     await writeFile(ciphertextFile, ciphertext.subarray(1));
-    await expect(custos('decapsulate', '--key', id, '--in', ciphertextFile, '--out', secretFile)).rejects.toMatchObject({
-      code: 'INVALID_CIPHERTEXT',
-    });
+    await expect(custos('decapsulate', '--key', id, '--in', ciphertextFile, '--out', secretFile)).rejects.toMatchObject(
+      {
+        code: 'INVALID_CIPHERTEXT',
+      },
+    );
   });
 
   it('sign --message-type EXTERNAL_MU signs a 64-byte mu; the signature verifies over the message', async () => {
@@ -61,7 +68,17 @@ describe('post-quantum commands', { timeout: 60_000 }, () => {
     const mu = shake256(Uint8Array.from([...shake256(publicKey, { dkLen: 64 }), 0, 0, ...message]), { dkLen: 64 });
     const muFile = join(dir, 'mu.bin');
     await writeFile(muFile, mu);
-    const args = ['sign', '--key', id, '--algorithm', 'ML_DSA_SHAKE_256', '--message-type', 'EXTERNAL_MU', '--in', muFile];
+    const args = [
+      'sign',
+      '--key',
+      id,
+      '--algorithm',
+      'ML_DSA_SHAKE_256',
+      '--message-type',
+      'EXTERNAL_MU',
+      '--in',
+      muFile,
+    ];
     const r = await json(...args);
     expect(ml_dsa44.verify(b64(r.signature), message, publicKey)).toBe(true);
     await writeFile(muFile, mu.subarray(1));

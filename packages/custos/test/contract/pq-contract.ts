@@ -2,13 +2,16 @@
 // RAW and EXTERNAL_MU messages, ML-KEM keys encapsulate and decapsulate, public keys are SPKI DER and AKP JWKs,
 // and each bad input fails with its stable code.
 import { createHash } from 'node:crypto';
-import { shake256 } from '@noble/hashes/sha3.js';
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import { ml_kem512, ml_kem768, ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kms } from '@custos/contract';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 import type { KmsUnderTest } from './kms-contract.js';
+
+/** SHAKE256 with a 64-byte output (node:crypto). */
+const shake256 = (data: Uint8Array, _options: { dkLen: 64 }) =>
+  new Uint8Array(createHash('shake256', { outputLength: 64 }).update(data).digest());
 
 const DSA = { ML_DSA_44: ml_dsa44, ML_DSA_65: ml_dsa65, ML_DSA_87: ml_dsa87 } as const;
 const KEM = { ML_KEM_512: ml_kem512, ML_KEM_768: ml_kem768, ML_KEM_1024: ml_kem1024 } as const;
@@ -42,11 +45,19 @@ export function describePqContract(name: string, make: () => Promise<KmsUnderTes
       async (spec) => {
         const keyId = keys[spec];
         const { keyMetadata } = await kms.describeKey({ keyId });
-        expect(keyMetadata).toMatchObject({ keySpec: spec, keyUsage: 'SIGN_VERIFY', signingAlgorithms: ['ML_DSA_SHAKE_256'] });
+        expect(keyMetadata).toMatchObject({
+          keySpec: spec,
+          keyUsage: 'SIGN_VERIFY',
+          signingAlgorithms: ['ML_DSA_SHAKE_256'],
+        });
         const { publicKey, jwk, signingAlgorithms } = await kms.getPublicKey({ keyId });
         expect(signingAlgorithms).toEqual(['ML_DSA_SHAKE_256']);
         const raw = rawOf(publicKey, DSA[spec].lengths.publicKey ?? 0);
-        expect(jwk).toMatchObject({ kty: 'AKP', alg: spec.replace(/_/g, '-'), pub: Buffer.from(raw).toString('base64url') });
+        expect(jwk).toMatchObject({
+          kty: 'AKP',
+          alg: spec.replace(/_/g, '-'),
+          pub: Buffer.from(raw).toString('base64url'),
+        });
         const signed = await kms.sign({ keyId, message, signingAlgorithm: 'ML_DSA_SHAKE_256' });
         expect(DSA[spec].verify(signed.signature, message, raw)).toBe(true);
         await expect(
@@ -54,10 +65,21 @@ export function describePqContract(name: string, make: () => Promise<KmsUnderTes
         ).resolves.toMatchObject({ signatureValid: true });
         // EXTERNAL_MU: the caller hashes; the signature is an ordinary ML-DSA signature over the message.
         const mu = muOf(raw, message);
-        const overMu = await kms.sign({ keyId, message: mu, messageType: 'EXTERNAL_MU', signingAlgorithm: 'ML_DSA_SHAKE_256' });
+        const overMu = await kms.sign({
+          keyId,
+          message: mu,
+          messageType: 'EXTERNAL_MU',
+          signingAlgorithm: 'ML_DSA_SHAKE_256',
+        });
         expect(DSA[spec].verify(overMu.signature, message, raw)).toBe(true);
         await kms.verify({ keyId, message, signature: overMu.signature, signingAlgorithm: 'ML_DSA_SHAKE_256' });
-        await kms.verify({ keyId, message: mu, messageType: 'EXTERNAL_MU', signature: signed.signature, signingAlgorithm: 'ML_DSA_SHAKE_256' });
+        await kms.verify({
+          keyId,
+          message: mu,
+          messageType: 'EXTERNAL_MU',
+          signature: signed.signature,
+          signingAlgorithm: 'ML_DSA_SHAKE_256',
+        });
         const tampered = Uint8Array.from(signed.signature);
         tampered[0] = (tampered[0] ?? 0) ^ 1;
         await expectKmsError(
@@ -72,7 +94,11 @@ export function describePqContract(name: string, make: () => Promise<KmsUnderTes
       async (spec) => {
         const keyId = keys[spec];
         const { keyMetadata } = await kms.describeKey({ keyId });
-        expect(keyMetadata).toMatchObject({ keySpec: spec, keyUsage: 'ENCAPSULATE_DECAPSULATE', encapsulationAlgorithms: ['ML_KEM'] });
+        expect(keyMetadata).toMatchObject({
+          keySpec: spec,
+          keyUsage: 'ENCAPSULATE_DECAPSULATE',
+          encapsulationAlgorithms: ['ML_KEM'],
+        });
         const { publicKey, jwk, encapsulationAlgorithms } = await kms.getPublicKey({ keyId });
         expect(encapsulationAlgorithms).toEqual(['ML_KEM']);
         expect(jwk).toMatchObject({ kty: 'AKP', alg: spec.replace(/_/g, '-') });
@@ -103,7 +129,10 @@ export function describePqContract(name: string, make: () => Promise<KmsUnderTes
       });
 
       it('an ML-DSA key cannot encapsulate, nor sign with another algorithm (INVALID_KEY_USAGE)', async () => {
-        await expectKmsError(kms.encapsulate({ keyId: keys.ML_DSA_44, encapsulationAlgorithm: 'ML_KEM' }), 'INVALID_KEY_USAGE');
+        await expectKmsError(
+          kms.encapsulate({ keyId: keys.ML_DSA_44, encapsulationAlgorithm: 'ML_KEM' }),
+          'INVALID_KEY_USAGE',
+        );
         await expectKmsError(
           kms.sign({ keyId: keys.ML_DSA_44, message, signingAlgorithm: 'ECDSA_SHA_256' }),
           'INVALID_KEY_USAGE',
@@ -118,12 +147,22 @@ export function describePqContract(name: string, make: () => Promise<KmsUnderTes
           'VALIDATION_ERROR',
         );
         await expectKmsError(
-          kms.sign({ keyId, message: new Uint8Array(63), messageType: 'EXTERNAL_MU', signingAlgorithm: 'ML_DSA_SHAKE_256' }),
+          kms.sign({
+            keyId,
+            message: new Uint8Array(63),
+            messageType: 'EXTERNAL_MU',
+            signingAlgorithm: 'ML_DSA_SHAKE_256',
+          }),
           'VALIDATION_ERROR',
         );
         const p256 = (await kms.createKey({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' })).keyMetadata.keyId;
         await expectKmsError(
-          kms.sign({ keyId: p256, message: new Uint8Array(64), messageType: 'EXTERNAL_MU', signingAlgorithm: 'ECDSA_SHA_256' }),
+          kms.sign({
+            keyId: p256,
+            message: new Uint8Array(64),
+            messageType: 'EXTERNAL_MU',
+            signingAlgorithm: 'ECDSA_SHA_256',
+          }),
           'VALIDATION_ERROR',
         );
       });
@@ -152,7 +191,10 @@ export function describePqContract(name: string, make: () => Promise<KmsUnderTes
 
       it('an ML-KEM key cannot have another usage, nor an ML-DSA key ENCAPSULATE_DECAPSULATE (VALIDATION_ERROR)', async () => {
         await expectKmsError(kms.createKey({ keySpec: 'ML_KEM_512', keyUsage: 'ENCRYPT_DECRYPT' }), 'VALIDATION_ERROR');
-        await expectKmsError(kms.createKey({ keySpec: 'ML_DSA_44', keyUsage: 'ENCAPSULATE_DECAPSULATE' }), 'VALIDATION_ERROR');
+        await expectKmsError(
+          kms.createKey({ keySpec: 'ML_DSA_44', keyUsage: 'ENCAPSULATE_DECAPSULATE' }),
+          'VALIDATION_ERROR',
+        );
       });
 
       it('an HSM-protected post-quantum key is refused with PQ_HSM_UNSUPPORTED', async () => {

@@ -8,7 +8,12 @@ import { describePqContract } from './pq-contract.js';
 
 describePqContract('RemoteKms', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'custos-pq-remote-'));
-  const server = await startServer({ dataDir, listen: '127.0.0.1:0', logger: false, kmsOptions: { maintenanceIntervalMs: 0 } });
+  const server = await startServer({
+    dataDir,
+    listen: '127.0.0.1:0',
+    logger: false,
+    kmsOptions: { maintenanceIntervalMs: 0 },
+  });
   const token = server.adminToken ?? (await readFile(server.adminTokenFile, 'utf8')).trim();
   const kms = new RemoteKms({ endpoint: server.url, token, timeoutMs: 10_000 });
   return {

@@ -21,7 +21,12 @@ import {
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATA_KEY_PAIR_SPECS, type DerivationAlgorithm, type KeyUsage } from '@custos/contract';
-import { DIGEST_BYTES, HASH_OF, isHashedSigning, type HashedSigningAlgorithm } from '../../src/core/algorithms/digests.js';
+import {
+  DIGEST_BYTES,
+  HASH_OF,
+  isHashedSigning,
+  type HashedSigningAlgorithm,
+} from '../../src/core/algorithms/digests.js';
 import { KEY_SPEC_ENTRIES, KEY_SPEC_TABLE, isSymmetric, type KeySpecEntry } from '../../src/core/key-specs.js';
 import { openTestKms, text, utf8, type TestKms } from './helpers.js';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';

@@ -20,20 +20,18 @@ export function registerKem(program: Command): void {
     .option('--ciphertext-out <file>', 'write the ciphertext (sharedSecretCiphertextBlob) to a file')
     .option('--out <file>', 'write the secret to a file, created mode 0600 (default stdout)')
     .option('--force', 'write the raw secret even to a terminal');
-  addGlobalOptions(encapsulate).action(
-    (o: BytesOut & { key: string; ciphertextOut?: string }, c: Command) =>
-      withKms(c, async (kms, g) => {
-        if (!g.json && o.ciphertextOut === undefined)
-          throw new UsageError('--ciphertext-out is required (or --json, which prints both)');
-        const r = await kms.encapsulate({ keyId: o.key, encapsulationAlgorithm: 'ML_KEM' });
-        try {
-          if (o.ciphertextOut !== undefined)
-            await writeAll(openOutput(o.ciphertextOut), [r.sharedSecretCiphertextBlob]);
-          await writeResult(g.json, o, r, r.sharedSecret, 'a raw shared secret', 0o600);
-        } finally {
-          r.sharedSecret.fill(0);
-        }
-      }),
+  addGlobalOptions(encapsulate).action((o: BytesOut & { key: string; ciphertextOut?: string }, c: Command) =>
+    withKms(c, async (kms, g) => {
+      if (!g.json && o.ciphertextOut === undefined)
+        throw new UsageError('--ciphertext-out is required (or --json, which prints both)');
+      const r = await kms.encapsulate({ keyId: o.key, encapsulationAlgorithm: 'ML_KEM' });
+      try {
+        if (o.ciphertextOut !== undefined) await writeAll(openOutput(o.ciphertextOut), [r.sharedSecretCiphertextBlob]);
+        await writeResult(g.json, o, r, r.sharedSecret, 'a raw shared secret', 0o600);
+      } finally {
+        r.sharedSecret.fill(0);
+      }
+    }),
   );
 
   const decapsulate = serves(program.command('decapsulate'), 'decapsulate')

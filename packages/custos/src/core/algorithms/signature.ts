@@ -35,11 +35,7 @@ function checkAlgorithm(spec: KeySpecEntry, algorithm: SigningAlgorithm): void {
 }
 
 /** Checks the (spec, algorithm, message type, digest length) combination; throws ValidationError, never signs. */
-function prepare(
-  algorithm: HashedSigningAlgorithm,
-  message: Uint8Array,
-  messageType: MessageType,
-) {
+function prepare(algorithm: HashedSigningAlgorithm, message: Uint8Array, messageType: MessageType) {
   if (messageType === 'EXTERNAL_MU')
     throw new ValidationError(`EXTERNAL_MU is for ML_DSA_SHAKE_256 only, not ${algorithm}`, 'VALIDATION_ERROR');
   const scheme = SCHEMES[algorithm];

@@ -19,7 +19,8 @@ function tlv(tag: number, body: Uint8Array): Uint8Array {
 function algorithmIdentifier(parameters: PqParameters): Uint8Array {
   const arcs = parameters.oid.split('.').map(Number);
   const [, , , , , , , arc7, arc8] = arcs;
-  if (arcs.length !== 9 || arc7 === undefined || arc8 === undefined) throw new Error(`unexpected OID ${parameters.oid}`);
+  if (arcs.length !== 9 || arc7 === undefined || arc8 === undefined)
+    throw new Error(`unexpected OID ${parameters.oid}`);
   const oid = Uint8Array.from([0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, arc7, arc8]);
   return tlv(0x30, tlv(0x06, oid)); // parameters absent (RFC 9881 §2)
 }

@@ -11,7 +11,7 @@ export interface PqPrivateHandle {
 }
 
 /** What sign takes besides the message: FIPS 204 context (empty for Custos) and hedged (default) or deterministic. */
-export interface PqSignOptions {
+interface PqSignOptions {
   readonly context?: Uint8Array;
   readonly deterministic?: boolean;
 }

@@ -41,7 +41,8 @@ export class PqPrivateKey {
 /** The parameter set of an ML-DSA or ML-KEM spec; InternalError for any other (the caller dispatched wrongly). */
 export function pqParameters(spec: KeySpecEntry, scheme: PqParameters['scheme']): PqParameters {
   const family = spec.family;
-  if (family.material !== 'seed' || family.pq.scheme !== scheme) throw new InternalError(`${spec.name} is not ${scheme}`);
+  if (family.material !== 'seed' || family.pq.scheme !== scheme)
+    throw new InternalError(`${spec.name} is not ${scheme}`);
   return family.pq;
 }
 
@@ -53,4 +54,3 @@ export function pqPrivateKey(parameters: PqParameters, key: SecretBytes | PqPriv
   }
   return new PqPrivateKey(parameters, key);
 }
-

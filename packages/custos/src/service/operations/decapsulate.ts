@@ -11,24 +11,28 @@ import { latestPrivateKey } from '../key-versions.js';
 import { USABLE } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
 
-export const decapsulate = defineOperation(decapsulateOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
-  refuseUnsupported(input, ['dryRun']);
-  checkGrantTokens(ctx, input.grantTokens);
-  const key = await loadKey(ctx, ctx.store.db, input.keyId);
-  const spec = checkUse(ctx, key, 'ENCAPSULATE_DECAPSULATE', input.encapsulationAlgorithm, false);
-  const prepared = (await latestPrivateKey(ctx, key)).key;
-  if (!(prepared instanceof PqPrivateKey)) throw new InternalError(`${key.spec} is not a post-quantum key`);
-  // INVALID_CIPHERTEXT for a ciphertext of the wrong length, before the use is counted.
-  const sharedSecret = mlKemDecapsulate(spec, prepared, input.sharedSecretCiphertextBlob);
-  try {
-    await countUse(ctx.store.db, key);
-  } catch (error) {
-    sharedSecret.fill(0);
-    throw error;
-  }
-  return {
-    keyId: keyArn(ctx.config, key.id),
-    sharedSecret,
-    encapsulationAlgorithm: input.encapsulationAlgorithm,
-  };
-});
+export const decapsulate = defineOperation(
+  decapsulateOperation,
+  { access: 'use', states: USABLE },
+  async (ctx, input) => {
+    refuseUnsupported(input, ['dryRun']);
+    checkGrantTokens(ctx, input.grantTokens);
+    const key = await loadKey(ctx, ctx.store.db, input.keyId);
+    const spec = checkUse(ctx, key, 'ENCAPSULATE_DECAPSULATE', input.encapsulationAlgorithm, false);
+    const prepared = (await latestPrivateKey(ctx, key)).key;
+    if (!(prepared instanceof PqPrivateKey)) throw new InternalError(`${key.spec} is not a post-quantum key`);
+    // INVALID_CIPHERTEXT for a ciphertext of the wrong length, before the use is counted.
+    const sharedSecret = mlKemDecapsulate(spec, prepared, input.sharedSecretCiphertextBlob);
+    try {
+      await countUse(ctx.store.db, key);
+    } catch (error) {
+      sharedSecret.fill(0);
+      throw error;
+    }
+    return {
+      keyId: keyArn(ctx.config, key.id),
+      sharedSecret,
+      encapsulationAlgorithm: input.encapsulationAlgorithm,
+    };
+  },
+);

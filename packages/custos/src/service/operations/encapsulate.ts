@@ -11,28 +11,32 @@ import { USABLE } from '../lifecycle.js';
 import { requirePublicKey } from '../require-public-key.js';
 import { refuseUnsupported } from '../rules.js';
 
-export const encapsulate = defineOperation(encapsulateOperation, { access: 'use', states: USABLE }, async (ctx, input) => {
-  refuseUnsupported(input, ['dryRun']);
-  checkGrantTokens(ctx, input.grantTokens);
-  const key = await loadKey(ctx, ctx.store.db, input.keyId);
-  const spec = checkUse(ctx, key, 'ENCAPSULATE_DECAPSULATE', input.encapsulationAlgorithm, true);
-  const version = await getVersion(ctx, key, key.latestVersion);
-  ctx.audit.keyVersion = version.version;
-  const { sharedSecret, ciphertext } = mlKemEncapsulate(
-    spec,
-    requirePublicKey(version.publicKey, `version ${version.version} of ${key.id}`),
-  );
-  // Past the key's use limit the secret is dropped.
-  try {
-    await countUse(ctx.store.db, key);
-  } catch (error) {
-    sharedSecret.fill(0);
-    throw error;
-  }
-  return {
-    keyId: keyArn(ctx.config, key.id),
-    sharedSecret,
-    sharedSecretCiphertextBlob: ciphertext,
-    encapsulationAlgorithm: input.encapsulationAlgorithm,
-  };
-});
+export const encapsulate = defineOperation(
+  encapsulateOperation,
+  { access: 'use', states: USABLE },
+  async (ctx, input) => {
+    refuseUnsupported(input, ['dryRun']);
+    checkGrantTokens(ctx, input.grantTokens);
+    const key = await loadKey(ctx, ctx.store.db, input.keyId);
+    const spec = checkUse(ctx, key, 'ENCAPSULATE_DECAPSULATE', input.encapsulationAlgorithm, true);
+    const version = await getVersion(ctx, key, key.latestVersion);
+    ctx.audit.keyVersion = version.version;
+    const { sharedSecret, ciphertext } = mlKemEncapsulate(
+      spec,
+      requirePublicKey(version.publicKey, `version ${version.version} of ${key.id}`),
+    );
+    // Past the key's use limit the secret is dropped.
+    try {
+      await countUse(ctx.store.db, key);
+    } catch (error) {
+      sharedSecret.fill(0);
+      throw error;
+    }
+    return {
+      keyId: keyArn(ctx.config, key.id),
+      sharedSecret,
+      sharedSecretCiphertextBlob: ciphertext,
+      encapsulationAlgorithm: input.encapsulationAlgorithm,
+    };
+  },
+);

@@ -14,7 +14,9 @@ const seedOf = (parameters: P.PqParameters) => new Uint8Array(randomBytes(parame
 
 describe('post-quantum implementation choice', () => {
   it(`uses node:crypto exactly when the runtime has ML-DSA and ML-KEM (here: ${PQ.name}, Node ${process.version})`, () => {
-    expect(PQ_IMPLEMENTATIONS.map((i) => i.name)).toEqual(native ? ['node:crypto', '@noble/post-quantum'] : ['@noble/post-quantum']);
+    expect(PQ_IMPLEMENTATIONS.map((i) => i.name)).toEqual(
+      native ? ['node:crypto', '@noble/post-quantum'] : ['@noble/post-quantum'],
+    );
     expect(PQ.name).toBe(native ? 'node:crypto' : '@noble/post-quantum');
   });
 });
@@ -47,25 +49,28 @@ describe.each(KEM)('$name with noble', (parameters) => {
   });
 });
 
-describe.skipIf(!native)('noble ⇄ node:crypto (skipped: this Node has no ML-DSA/ML-KEM in node:crypto; needs ≥ 24.7)', () => {
-  it.each(DSA)('$name: same seed, same public key; signatures verify both ways', (parameters) => {
-    const seed = seedOf(parameters);
-    const publicKey = noblePq.publicKey(parameters, seed);
-    expect(nativePq.publicKey(parameters, seed)).toEqual(publicKey);
-    const message = new TextEncoder().encode('across');
-    const fromNode = nativePq.sign(nativePq.prepare(parameters, seed), message);
-    const fromNoble = noblePq.sign(noblePq.prepare(parameters, seed), message);
-    expect(noblePq.verify(parameters, publicKey, message, fromNode)).toBe(true);
-    expect(nativePq.verify(parameters, publicKey, message, fromNoble)).toBe(true);
-  });
+describe.skipIf(!native)(
+  'noble ⇄ node:crypto (skipped: this Node has no ML-DSA/ML-KEM in node:crypto; needs ≥ 24.7)',
+  () => {
+    it.each(DSA)('$name: same seed, same public key; signatures verify both ways', (parameters) => {
+      const seed = seedOf(parameters);
+      const publicKey = noblePq.publicKey(parameters, seed);
+      expect(nativePq.publicKey(parameters, seed)).toEqual(publicKey);
+      const message = new TextEncoder().encode('across');
+      const fromNode = nativePq.sign(nativePq.prepare(parameters, seed), message);
+      const fromNoble = noblePq.sign(noblePq.prepare(parameters, seed), message);
+      expect(noblePq.verify(parameters, publicKey, message, fromNode)).toBe(true);
+      expect(nativePq.verify(parameters, publicKey, message, fromNoble)).toBe(true);
+    });
 
-  it.each(KEM)('$name: same seed, same public key; encapsulation works both ways', (parameters) => {
-    const seed = seedOf(parameters);
-    const publicKey = noblePq.publicKey(parameters, seed);
-    expect(nativePq.publicKey(parameters, seed)).toEqual(publicKey);
-    const toNode = noblePq.encapsulate(parameters, publicKey);
-    expect(nativePq.decapsulate(nativePq.prepare(parameters, seed), toNode.ciphertext)).toEqual(toNode.sharedSecret);
-    const toNoble = nativePq.encapsulate(parameters, publicKey);
-    expect(noblePq.decapsulate(noblePq.prepare(parameters, seed), toNoble.ciphertext)).toEqual(toNoble.sharedSecret);
-  });
-});
+    it.each(KEM)('$name: same seed, same public key; encapsulation works both ways', (parameters) => {
+      const seed = seedOf(parameters);
+      const publicKey = noblePq.publicKey(parameters, seed);
+      expect(nativePq.publicKey(parameters, seed)).toEqual(publicKey);
+      const toNode = noblePq.encapsulate(parameters, publicKey);
+      expect(nativePq.decapsulate(nativePq.prepare(parameters, seed), toNode.ciphertext)).toEqual(toNode.sharedSecret);
+      const toNoble = nativePq.encapsulate(parameters, publicKey);
+      expect(noblePq.decapsulate(noblePq.prepare(parameters, seed), toNoble.ciphertext)).toEqual(toNoble.sharedSecret);
+    });
+  },
+);

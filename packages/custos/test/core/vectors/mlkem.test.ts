@@ -90,7 +90,8 @@ describe.each([512, 768, 1024] as const)('ML_KEM_%i Wycheproof', (level) => {
       // Every implementation encapsulates to a valid key; noble's deterministic form reproduces c and K.
       const fixed = NOBLE[level].encapsulate(ek, hex(test.m));
       let accepted = same(fixed.cipherText, hex(test.c)) && same(fixed.sharedSecret, hex(test.K));
-      for (const impl of PQ_IMPLEMENTATIONS) accepted &&= impl.encapsulate(parameters, ek).ciphertext.length === parameters.outputBytes;
+      for (const impl of PQ_IMPLEMENTATIONS)
+        accepted &&= impl.encapsulate(parameters, ek).ciphertext.length === parameters.outputBytes;
       tally.record(test, accepted);
     }
     console.log(tally.report(`${file} (${PQ_IMPLEMENTATIONS.map((impl) => impl.name).join(' + ')})`));

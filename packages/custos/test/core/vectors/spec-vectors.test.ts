@@ -72,7 +72,9 @@ describe('every key spec has vectors', () => {
         // ML-DSA/ML-KEM files are one parameter set each: ML-DSA-44 / ML-KEM-512 (the family's FIPS name).
         const family = spec.family;
         if (family.material === 'seed') {
-          expect(vectors.algorithm === family.pq.name || vectors.testGroups.some((g) => g.parameterSet === family.pq.name)).toBe(true);
+          expect(
+            vectors.algorithm === family.pq.name || vectors.testGroups.some((g) => g.parameterSet === family.pq.name),
+          ).toBe(true);
           continue;
         }
         const covers = (group: WycheproofGroup) =>
