@@ -430,6 +430,8 @@ describe('RemoteKms retries', () => {
         'verify',
         'generateMac',
         'verifyMac',
+        'encapsulate',
+        'decapsulate',
         'deriveSharedSecret',
         'enableKey',
         'disableKey',

@@ -83,6 +83,8 @@ export const ERROR_CODES = [
   // Usage and key versions (usage)
   'KEY_RECENTLY_USED',
   'KEY_VERSION_BELOW_MINIMUM',
+  // Post-quantum keys (pq)
+  'PQ_HSM_UNSUPPORTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -232,8 +234,8 @@ export class VerificationFailedError extends KmsError {
 
 /** The spec, algorithm, operation or field is not supported here. */
 export class UnsupportedError extends KmsError {
-  constructor(message: string) {
-    super('UNSUPPORTED', message);
+  constructor(message: string, code: 'UNSUPPORTED' | 'PQ_HSM_UNSUPPORTED' = 'UNSUPPORTED') {
+    super(code, message);
   }
 }
 
@@ -386,6 +388,7 @@ export const ERROR_CLASS_BY_CODE: Record<ErrorCode, ErrorFactory> = {
   // Usage and key versions (usage)
   KEY_RECENTLY_USED: (m) => new InvalidStateError(m, 'KEY_RECENTLY_USED'),
   KEY_VERSION_BELOW_MINIMUM: (m) => new InvalidStateError(m, 'KEY_VERSION_BELOW_MINIMUM'),
+  PQ_HSM_UNSUPPORTED: (m) => new UnsupportedError(m, 'PQ_HSM_UNSUPPORTED'),
 };
 
 /** Rebuilds the right error class from a code received over the wire; unknown codes become INTERNAL. */

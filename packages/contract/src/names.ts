@@ -19,6 +19,12 @@ export const KEY_SPECS = [
   'ECC_SECG_P256K1',
   'ECC_NIST_EDWARDS25519',
   'X25519',
+  'ML_DSA_44',
+  'ML_DSA_65',
+  'ML_DSA_87',
+  'ML_KEM_512',
+  'ML_KEM_768',
+  'ML_KEM_1024',
 ] as const;
 export type KeySpec = (typeof KEY_SPECS)[number];
 
@@ -28,6 +34,7 @@ export const KEY_USAGES = [
   'GENERATE_VERIFY_MAC',
   'KEY_AGREEMENT',
   'DERIVE_KEY',
+  'ENCAPSULATE_DECAPSULATE',
 ] as const;
 export type KeyUsage = (typeof KEY_USAGES)[number];
 
@@ -45,6 +52,7 @@ export const SIGNING_ALGORITHMS = [
   'ECDSA_SHA_384',
   'ECDSA_SHA_512',
   'ED25519_SHA_512',
+  'ML_DSA_SHAKE_256',
 ] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 
@@ -53,6 +61,10 @@ export type MacAlgorithm = (typeof MAC_ALGORITHMS)[number];
 
 export const KEY_AGREEMENT_ALGORITHMS = ['ECDH'] as const;
 export type KeyAgreementAlgorithm = (typeof KEY_AGREEMENT_ALGORITHMS)[number];
+
+/** AWS EncapsulationAlgorithmSpec: ML-KEM (FIPS 203), the one algorithm of an ENCAPSULATE_DECAPSULATE key. */
+export const ENCAPSULATION_ALGORITHMS = ['ML_KEM'] as const;
+export type EncapsulationAlgorithm = (typeof ENCAPSULATION_ALGORITHMS)[number];
 
 export const DERIVATION_ALGORITHMS = [
   'HKDF_SHA_256',
@@ -65,7 +77,12 @@ export type DerivationAlgorithm = (typeof DERIVATION_ALGORITHMS)[number];
 
 /** Every algorithm name a key may be constrained to (usage constraint `allowedAlgorithms`). */
 export type Algorithm =
-  EncryptionAlgorithm | SigningAlgorithm | MacAlgorithm | KeyAgreementAlgorithm | DerivationAlgorithm;
+  | EncryptionAlgorithm
+  | SigningAlgorithm
+  | MacAlgorithm
+  | KeyAgreementAlgorithm
+  | DerivationAlgorithm
+  | EncapsulationAlgorithm;
 
 export const DATA_KEY_SPECS = ['AES_128', 'AES_256'] as const;
 export type DataKeySpec = (typeof DATA_KEY_SPECS)[number];
@@ -111,7 +128,8 @@ export const CONNECTION_ERROR_CODES = [
 ] as const;
 export type ConnectionErrorCode = (typeof CONNECTION_ERROR_CODES)[number];
 
-export const MESSAGE_TYPES = ['RAW', 'DIGEST'] as const;
+/** AWS MessageType: EXTERNAL_MU is ML-DSA's 64-byte μ (FIPS 204 Algorithm 7, line 6), computed by the caller. */
+export const MESSAGE_TYPES = ['RAW', 'DIGEST', 'EXTERNAL_MU'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 export const WRAPPING_KEY_SPECS = ['RSA_2048', 'RSA_3072', 'RSA_4096'] as const;
@@ -141,6 +159,7 @@ export const ALGORITHMS = [
   ...MAC_ALGORITHMS,
   ...KEY_AGREEMENT_ALGORITHMS,
   ...DERIVATION_ALGORITHMS,
+  ...ENCAPSULATION_ALGORITHMS,
 ] as const satisfies readonly Algorithm[];
 
 /** Specs a DeriveKey result may be stored as: symmetric secrets only. */

@@ -217,6 +217,6 @@ describe('OPERATIONS', () => {
         : request.additionalProperties === false;
       expect(closed, method).toBe(true);
     }
-    expect(Object.keys(OPERATIONS)).toHaveLength(112);
+    expect(Object.keys(OPERATIONS)).toHaveLength(114);
   });
 });

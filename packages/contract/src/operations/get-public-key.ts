@@ -9,6 +9,7 @@ import {
   GrantTokens,
   Jwk,
   KeyAgreementAlgorithmSchema,
+  EncapsulationAlgorithmSchema,
   KeyIdString,
   KeySpecSchema,
   KeyUsageSchema,
@@ -36,6 +37,7 @@ export const GetPublicKeyResponse = Type.Object({
   encryptionAlgorithms: Type.Optional(Type.Array(EncryptionAlgorithmSchema)),
   signingAlgorithms: Type.Optional(Type.Array(SigningAlgorithmSchema)),
   keyAgreementAlgorithms: Type.Optional(Type.Array(KeyAgreementAlgorithmSchema)),
+  encapsulationAlgorithms: Type.Optional(Type.Array(EncapsulationAlgorithmSchema)),
   /** Custos: the same public key as a JWK (RFC 7517), `kid` = key id. */
   jwk: Jwk,
 });

@@ -12,6 +12,8 @@ export * from './delete-alias.js';
 export * from './delete-imported-key-material.js';
 export * from './derive-key.js';
 export * from './derive-shared-secret.js';
+export * from './encapsulate.js';
+export * from './decapsulate.js';
 export * from './describe-key.js';
 export * from './disable-key.js';
 export * from './disable-key-rotation.js';
@@ -127,6 +129,8 @@ import { deleteAliasOperation } from './delete-alias.js';
 import { deleteImportedKeyMaterialOperation } from './delete-imported-key-material.js';
 import { deriveKeyOperation } from './derive-key.js';
 import { deriveSharedSecretOperation } from './derive-shared-secret.js';
+import { encapsulateOperation } from './encapsulate.js';
+import { decapsulateOperation } from './decapsulate.js';
 import { describeKeyOperation } from './describe-key.js';
 import { disableKeyOperation } from './disable-key.js';
 import { disableKeyRotationOperation } from './disable-key-rotation.js';
@@ -318,6 +322,10 @@ export const OPERATIONS = operationTable({
   verifyMac: verifyMacOperation,
   /** ECDH between a KEY_AGREEMENT key and a peer public key. */
   deriveSharedSecret: deriveSharedSecretOperation,
+  /** A fresh shared secret and its ML-KEM ciphertext under an ENCAPSULATE_DECAPSULATE key. */
+  encapsulate: encapsulateOperation,
+  /** The shared secret of an ML-KEM ciphertext; a ciphertext of the wrong length raises INVALID_CIPHERTEXT. */
+  decapsulate: decapsulateOperation,
   /** HKDF or PBKDF2 from a DERIVE_KEY key: derived bytes returned, or stored as a new key. */
   deriveKey: deriveKeyOperation,
 

@@ -19,6 +19,7 @@ import {
   ENCRYPTION_ALGORITHMS,
   EXPIRATION_MODELS,
   KEY_AGREEMENT_ALGORITHMS,
+  ENCAPSULATION_ALGORITHMS,
   KEY_MANAGERS,
   KEY_SPECS,
   KEY_STATES,
@@ -60,6 +61,7 @@ export const EncryptionAlgorithmSchema = literalUnion(ENCRYPTION_ALGORITHMS);
 export const SigningAlgorithmSchema = literalUnion(SIGNING_ALGORITHMS);
 export const MacAlgorithmSchema = literalUnion(MAC_ALGORITHMS);
 export const KeyAgreementAlgorithmSchema = literalUnion(KEY_AGREEMENT_ALGORITHMS);
+export const EncapsulationAlgorithmSchema = literalUnion(ENCAPSULATION_ALGORITHMS);
 export const DerivationAlgorithmSchema = literalUnion(DERIVATION_ALGORITHMS);
 export const AlgorithmSchema = literalUnion(ALGORITHMS);
 export const DataKeySpecSchema = literalUnion(DATA_KEY_SPECS);
@@ -189,6 +191,9 @@ export const Jwk = Type.Object(
     dq: Type.Optional(Type.String()),
     qi: Type.Optional(Type.String()),
     k: Type.Optional(Type.String()),
+    /** AKP (ML-DSA, ML-KEM; draft-ietf-cose-dilithium): the raw public key, and the seed of a private key. */
+    pub: Type.Optional(Type.String()),
+    priv: Type.Optional(Type.String()),
     x5c: Type.Optional(Type.Array(Type.String())),
   },
   { additionalProperties: true },
@@ -253,6 +258,7 @@ export const KeyMetadata = Type.Object({
   encryptionAlgorithms: Type.Optional(Type.Array(EncryptionAlgorithmSchema)),
   signingAlgorithms: Type.Optional(Type.Array(SigningAlgorithmSchema)),
   keyAgreementAlgorithms: Type.Optional(Type.Array(KeyAgreementAlgorithmSchema)),
+  encapsulationAlgorithms: Type.Optional(Type.Array(EncapsulationAlgorithmSchema)),
   macAlgorithms: Type.Optional(Type.Array(MacAlgorithmSchema)),
   multiRegion: Type.Literal(false),
   pendingDeletionWindowInDays: Type.Optional(Type.Integer({ minimum: 1 })),

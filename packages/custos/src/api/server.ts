@@ -16,6 +16,7 @@ import { readShamirHeader, rootKeyFilePath, shareIndex } from '../service/shamir
 import { buildApp, type AppOptions } from './app.js';
 import { SealGate } from './seal.js';
 import { createLogger, type LoggerOptions } from './plugins/logger.js';
+import { PQ } from '../core/pq/implementation.js';
 
 export interface ServerOptions {
   /** Data directory (custos.db, root.key, admin.token); created on first start. */
@@ -279,6 +280,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       throw error;
     }
     const address = app.server.address() as AddressInfo;
+    // ML-DSA/ML-KEM: node:crypto on Node ≥ 24.7, @noble/post-quantum before (same stored keys either way).
+    logger?.info({ postQuantum: PQ.name, node: process.version }, `post-quantum keys use ${PQ.name}`);
     let closing: Promise<void> | undefined;
     return {
       url: `${https ? 'https' : 'http'}://${urlHost(host)}:${address.port}`,

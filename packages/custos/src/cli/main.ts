@@ -27,6 +27,7 @@ import { registerTrust } from './commands/trust.js';
 import { registerDataKeyPair } from './commands/data-key-pair.js';
 import { registerDerive } from './commands/derive.js';
 import { registerDev } from './commands/dev.js';
+import { registerKem } from './commands/kem.js';
 import { registerJoseKeys } from './commands/jose-keys.js';
 import { registerMac } from './commands/mac.js';
 import { registerReEncrypt } from './commands/re-encrypt.js';
@@ -82,6 +83,7 @@ Errors print one line "custos: <CODE>: <message>" on stderr; exit 2 for usage, 1
   registerDataKeyPair(program);
   registerMac(program);
   registerDerive(program);
+  registerKem(program);
   registerJoseKeys(program);
   registerKeyring(program);
   registerBatch(program);

@@ -4,7 +4,11 @@ import type { JsonWebKey } from 'node:crypto';
 import { UnsupportedError, type Algorithm } from '@custos/contract';
 import { privateKeyObject, publicKeyObject } from './key-objects.js';
 import type { KeySpecEntry } from './key-specs.js';
+import { decodeSpki } from './pq/der.js';
+import { PQ } from './pq/implementation.js';
 import { exposeSecret, type SecretBytes } from './secret-bytes.js';
+
+const base64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
 export interface Jwk {
   readonly kty: string;
@@ -45,13 +49,21 @@ function withMeta(spec: KeySpecEntry, fields: JsonWebKey, meta: JwkMeta): Jwk {
  * @example publicJwk(spec, spki, { kid: keyId, algorithms: ['ECDSA_SHA_256'], keyOps: ['verify'] })
  */
 export function publicJwk(spec: KeySpecEntry, publicKey: Uint8Array, meta: JwkMeta): Jwk {
-  if (spec.family.material === 'raw') throw new UnsupportedError(`${spec.name} has no public key`);
+  const family = spec.family;
+  if (family.material === 'raw') throw new UnsupportedError(`${spec.name} has no public key`);
+  // AKP (draft-ietf-cose-dilithium §5, draft-ietf-jose-pqc-kem): `pub` is the raw public key, `alg` the parameter set.
+  if (family.material === 'seed') return withMeta(spec, { pub: base64url(decodeSpki(family.pq, publicKey)) }, meta);
   return withMeta(spec, publicKeyObject(spec, publicKey).export({ format: 'jwk' }), meta);
 }
 
 /** Private/secret JWK (`kty: 'oct'` for AES/HMAC). Caller must have checked exportability and audited. */
 export function privateJwk(spec: KeySpecEntry, material: SecretBytes, meta: JwkMeta): Jwk {
-  if (spec.family.material === 'raw')
-    return withMeta(spec, { k: Buffer.from(exposeSecret(material)).toString('base64url') }, meta);
+  const family = spec.family;
+  if (family.material === 'raw') return withMeta(spec, { k: base64url(exposeSecret(material)) }, meta);
+  // AKP private key: `priv` is the seed, as node:crypto exports it.
+  if (family.material === 'seed') {
+    const seed = exposeSecret(material);
+    return withMeta(spec, { pub: base64url(PQ.publicKey(family.pq, seed)), priv: base64url(seed) }, meta);
+  }
   return withMeta(spec, privateKeyObject(spec, material).export({ format: 'jwk' }), meta);
 }

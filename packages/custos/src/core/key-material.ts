@@ -1,11 +1,13 @@
 // Key material for every spec: generation, import validation, the public key and the PEM export; each family's
-// descriptor does the work. Material: AES/HMAC raw bytes; RSA/EC/OKP PKCS#8 DER. Pure; no store, service or api.
+// descriptor does the work. Material: AES/HMAC raw bytes; RSA/EC/OKP PKCS#8 DER; ML-DSA/ML-KEM the seed. Pure; no store, service or api.
 import { createPublicKey } from 'node:crypto';
 import { UnsupportedError } from '@custos/contract';
 import type { GeneratedKey } from './families/key-family.js';
 import { privateKeyObject } from './key-objects.js';
 import type { KeySpecEntry } from './key-specs.js';
-import type { SecretBytes } from './secret-bytes.js';
+import { encodeSeedPkcs8, encodeSpki } from './pq/der.js';
+import { PQ } from './pq/implementation.js';
+import { exposeSecret, type SecretBytes } from './secret-bytes.js';
 
 export type { GeneratedKey } from './families/key-family.js';
 export { parsePublicKey, type PublicKeyInput } from './public-keys.js';
@@ -31,12 +33,22 @@ export function validateImportedMaterial(spec: KeySpecEntry, material: SecretByt
 
 /** SPKI DER of an asymmetric private key (PKCS#8 DER); UnsupportedError for AES and HMAC. */
 export function publicKeyOf(spec: KeySpecEntry, privateKey: SecretBytes): Uint8Array {
-  if (spec.family.material === 'raw') throw new UnsupportedError(`${spec.name} has no public key`);
+  const family = spec.family;
+  if (family.material === 'raw') throw new UnsupportedError(`${spec.name} has no public key`);
+  if (family.material === 'seed') return encodeSpki(family.pq, PQ.publicKey(family.pq, exposeSecret(privateKey)));
   return new Uint8Array(createPublicKey(privateKeyObject(spec, privateKey)).export({ type: 'spki', format: 'der' }));
 }
 
 /** PKCS#8 PEM of an asymmetric private key; UnsupportedError for AES and HMAC (export those as a JWK). */
 export function privatePem(spec: KeySpecEntry, material: SecretBytes): string {
-  if (spec.family.material === 'raw') throw new UnsupportedError(`${spec.name} has no PEM form; export it as a JWK`);
+  const family = spec.family;
+  if (family.material === 'raw') throw new UnsupportedError(`${spec.name} has no PEM form; export it as a JWK`);
+  // The seed-only PKCS#8 form (RFC 9881 §6, RFC 9935 §6), which ImportKeyMaterial takes back.
+  if (family.material === 'seed') {
+    const der = encodeSeedPkcs8(family.pq, exposeSecret(material));
+    const body = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
+    der.fill(0);
+    return `-----BEGIN PRIVATE KEY-----\n${body}${body.endsWith('\n') ? '' : '\n'}-----END PRIVATE KEY-----\n`;
+  }
   return String(privateKeyObject(spec, material).export({ type: 'pkcs8', format: 'pem' }));
 }

@@ -4,6 +4,7 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { InternalError, ValidationError } from '@custos/contract';
 import { keyMatchesSpec } from './families/key-pair.js';
 import { RSA } from './families/rsa.js';
+import { PqPrivateKey } from './pq/private-key.js';
 import { KEY_SPEC_ENTRIES, type KeySpecEntry } from './key-specs.js';
 import { exposeSecret, type SecretBytes } from './secret-bytes.js';
 
@@ -14,10 +15,13 @@ import { exposeSecret, type SecretBytes } from './secret-bytes.js';
 export class PreparedPrivateKey {
   private constructor(
     readonly spec: KeySpecEntry,
-    readonly keyObject: KeyObject,
+    readonly key: KeyObject | PqPrivateKey,
   ) {}
 
+  /** ML-DSA and ML-KEM keys are expanded from their seed by the post-quantum implementation (core/pq/). */
   static from(spec: KeySpecEntry, material: SecretBytes): PreparedPrivateKey {
+    const family = spec.family;
+    if (family.material === 'seed') return new PreparedPrivateKey(spec, new PqPrivateKey(family.pq, material));
     return new PreparedPrivateKey(spec, privateKeyObject(spec, material));
   }
 
@@ -34,7 +38,8 @@ export function privateKeyObject(spec: KeySpecEntry, material: SecretBytes | Pre
   if (material instanceof PreparedPrivateKey) {
     if (material.spec.name !== spec.name)
       throw new InternalError(`prepared key is for ${material.spec.name}, not ${spec.name}`);
-    return material.keyObject;
+    if (material.key instanceof PqPrivateKey) throw new InternalError(`${spec.name} has no node:crypto key object`);
+    return material.key;
   }
   let key: KeyObject;
   try {

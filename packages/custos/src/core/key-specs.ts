@@ -6,6 +6,7 @@ import {
   UnsupportedError,
   type Algorithm,
   type DerivationAlgorithm,
+  type EncapsulationAlgorithm,
   type EncryptionAlgorithm,
   type KeyAgreementAlgorithm,
   type KeySpec,
@@ -18,6 +19,7 @@ import { P256, P384, P521, SECP256K1 } from './families/ec.js';
 import { HMAC } from './families/hmac.js';
 import type { KeyFamily, SpecParameters } from './families/key-family.js';
 import { ED25519, X25519 } from './families/okp.js';
+import { ML_DSA_44, ML_DSA_65, ML_DSA_87, ML_KEM_512, ML_KEM_768, ML_KEM_1024 } from './families/pq.js';
 import { RSA } from './families/rsa.js';
 
 /** A spec: its family's descriptor, the size it picks, and the usages and algorithms AWS KMS gives it. */
@@ -28,15 +30,31 @@ export interface KeySpecEntry extends SpecParameters {
   readonly mac: readonly MacAlgorithm[];
   readonly agreement: readonly KeyAgreementAlgorithm[];
   readonly derivation: readonly DerivationAlgorithm[];
+  readonly encapsulation: readonly EncapsulationAlgorithm[];
 }
 
 type EntryFields = Pick<KeySpecEntry, 'name' | 'family' | 'keyBytes' | 'modulusBits' | 'usages'> &
-  Partial<Pick<KeySpecEntry, 'encryption' | 'signing' | 'mac' | 'agreement' | 'derivation'>>;
+  Partial<Pick<KeySpecEntry, 'encryption' | 'signing' | 'mac' | 'agreement' | 'derivation' | 'encapsulation'>>;
 
 /** An entry with empty lists where none is given; refuses (at load) an algorithm its family does not serve. */
 function entry(fields: EntryFields): KeySpecEntry {
-  const spec: KeySpecEntry = { encryption: [], signing: [], mac: [], agreement: [], derivation: [], ...fields };
-  const algorithms = [...spec.encryption, ...spec.signing, ...spec.mac, ...spec.agreement, ...spec.derivation];
+  const spec: KeySpecEntry = {
+    encryption: [],
+    signing: [],
+    mac: [],
+    agreement: [],
+    derivation: [],
+    encapsulation: [],
+    ...fields,
+  };
+  const algorithms = [
+    ...spec.encryption,
+    ...spec.signing,
+    ...spec.mac,
+    ...spec.agreement,
+    ...spec.derivation,
+    ...spec.encapsulation,
+  ];
   for (const algorithm of algorithms)
     if (!spec.family.serves.includes(algorithm))
       throw new InternalError(`${spec.name}: the ${spec.family.name} family does not serve ${algorithm}`);
@@ -86,6 +104,11 @@ const rsa = (name: KeySpec, modulusBits: number) =>
     encryption: ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256'],
     signing: RSA_SIGNING,
   });
+// AWS KMS: ML-DSA keys sign with ML_DSA_SHAKE_256 only; ML-KEM keys are ENCAPSULATE_DECAPSULATE with ML_KEM.
+const mlDsa = (name: KeySpec, family: KeyFamily) =>
+  entry({ name, family, usages: ['SIGN_VERIFY'], signing: ['ML_DSA_SHAKE_256'] });
+const mlKem = (name: KeySpec, family: KeyFamily) =>
+  entry({ name, family, usages: ['ENCAPSULATE_DECAPSULATE'], encapsulation: ['ML_KEM'] });
 const nist = (name: KeySpec, family: KeyFamily, signing: SigningAlgorithm) =>
   entry({ name, family, usages: ['SIGN_VERIFY', 'KEY_AGREEMENT'], signing: [signing], agreement: ['ECDH'] });
 
@@ -121,6 +144,12 @@ export const KEY_SPEC_TABLE = {
     signing: ['ED25519_SHA_512'],
   }),
   X25519: entry({ name: 'X25519', family: X25519, usages: ['KEY_AGREEMENT'], agreement: ['ECDH'] }),
+  ML_DSA_44: mlDsa('ML_DSA_44', ML_DSA_44),
+  ML_DSA_65: mlDsa('ML_DSA_65', ML_DSA_65),
+  ML_DSA_87: mlDsa('ML_DSA_87', ML_DSA_87),
+  ML_KEM_512: mlKem('ML_KEM_512', ML_KEM_512),
+  ML_KEM_768: mlKem('ML_KEM_768', ML_KEM_768),
+  ML_KEM_1024: mlKem('ML_KEM_1024', ML_KEM_1024),
 } as const satisfies Record<KeySpec, KeySpecEntry>;
 
 /** Every entry of the table, for code that walks it. */
@@ -162,5 +191,7 @@ export function algorithmsFor(spec: KeySpecEntry, usage: KeyUsage): readonly Alg
       return spec.agreement;
     case 'DERIVE_KEY':
       return spec.derivation;
+    case 'ENCAPSULATE_DECAPSULATE':
+      return spec.encapsulation;
   }
 }

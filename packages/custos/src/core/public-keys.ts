@@ -4,7 +4,10 @@ import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { ValidationError } from '@custos/contract';
 import { keyMatchesSpec } from './families/key-pair.js';
 import { publicKeyObject } from './key-objects.js';
+import type { PqKeyFamily } from './families/key-family.js';
 import type { KeySpecEntry } from './key-specs.js';
+import { decodeSpki, encodeSpki } from './pq/der.js';
+import { PQ } from './pq/implementation.js';
 
 export type PublicKeyInput = Uint8Array | string | JsonWebKeyInput;
 interface JsonWebKeyInput {
@@ -26,10 +29,31 @@ const PEM_PUBLIC_KEY = /^-----BEGIN PUBLIC KEY-----\r?\n([A-Za-z0-9+/=\r\n]+?)\r
  */
 export function parsePublicKey(spec: KeySpecEntry, input: PublicKeyInput): Uint8Array {
   if (spec.family.material === 'raw') throw invalidPublicKey(`${spec.name} has no public key`);
+  if (spec.family.material === 'seed') return parsePqPublicKey(spec.family, input);
   if (typeof input === 'string') return parseDer(spec, pemToDer(input));
   if (input instanceof Uint8Array) return parseDer(spec, input);
   if (isJwk(input)) return parseJwk(spec, input);
   throw invalidPublicKey('expected SPKI DER bytes, PEM text or a JWK');
+}
+
+/**
+ * ML-DSA and ML-KEM: SPKI DER (or its PEM) of exactly this parameter set, or an AKP JWK with its `alg`. An ML-KEM
+ * key must pass FIPS 203 §7.2's modulus check (a trial encapsulation makes it); ML-DSA has no such check.
+ */
+function parsePqPublicKey(family: PqKeyFamily, input: PublicKeyInput): Uint8Array {
+  let raw: Uint8Array;
+  if (typeof input === 'string') raw = decodeSpki(family.pq, pemToDer(input));
+  else if (input instanceof Uint8Array) raw = decodeSpki(family.pq, input);
+  else if (isJwk(input)) {
+    if ('priv' in input) throw invalidPublicKey('the JWK holds private key fields');
+    if (input.kty !== 'AKP' || input.alg !== family.pq.name || typeof input.pub !== 'string')
+      throw invalidPublicKey(`the JWK is not a ${family.pq.name} public key`);
+    raw = new Uint8Array(Buffer.from(input.pub, 'base64url'));
+    if (raw.length !== family.pq.publicKeyBytes || Buffer.from(raw).toString('base64url') !== input.pub)
+      throw invalidPublicKey(`the JWK is not a ${family.pq.name} public key`);
+  } else throw invalidPublicKey('expected SPKI DER bytes, PEM text or a JWK');
+  if (family.pq.scheme === 'ml-kem') PQ.encapsulate(family.pq, raw);
+  return encodeSpki(family.pq, raw);
 }
 
 /** An object with a string `kty`; checked at run time for callers the compiler did not see (JavaScript, JSON). */

@@ -34,6 +34,7 @@ export function keyMetadata(ctx: ServiceContext, key: KeyRecord): KeyMetadata {
     ...(algs('SIGN_VERIFY') ? { signingAlgorithms: algs('SIGN_VERIFY') } : {}),
     ...(algs('GENERATE_VERIFY_MAC') ? { macAlgorithms: algs('GENERATE_VERIFY_MAC') } : {}),
     ...(algs('KEY_AGREEMENT') ? { keyAgreementAlgorithms: algs('KEY_AGREEMENT') } : {}),
+    ...(algs('ENCAPSULATE_DECAPSULATE') ? { encapsulationAlgorithms: algs('ENCAPSULATE_DECAPSULATE') } : {}),
     ...(algs('DERIVE_KEY') ? { derivationAlgorithms: algs('DERIVE_KEY') } : {}),
     ...(key.origin === 'EXTERNAL'
       ? { expirationModel: key.materialExpiresAt ? 'KEY_MATERIAL_EXPIRES' : 'KEY_MATERIAL_DOES_NOT_EXPIRE' }

@@ -239,6 +239,6 @@ describe('targets', () => {
       .filter((m) => OPERATIONS[m].aws)
       .map((m) => `TrentService.${OPERATIONS[m].name}`);
     expect(Object.keys(TARGETS).sort()).toEqual(aws.sort());
-    expect(Object.keys(TARGETS)).toHaveLength(51);
+    expect(Object.keys(TARGETS)).toHaveLength(53);
   });
 });

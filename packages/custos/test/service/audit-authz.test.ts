@@ -49,6 +49,7 @@ interface Keys {
   hmac: string;
   sign: string;
   agree: string;
+  kem: string;
   derive: string;
   blob: Uint8Array;
   signature: Uint8Array;
@@ -94,6 +95,7 @@ describe('audit: one record per call', () => {
       hmac,
       sign,
       agree: await create({ keySpec: 'ECC_NIST_P256', keyUsage: 'KEY_AGREEMENT' }),
+      kem: await create({ keySpec: 'ML_KEM_512', keyUsage: 'ENCAPSULATE_DECAPSULATE' }),
       derive: await create({ keySpec: 'AES_256', keyUsage: 'DERIVE_KEY' }),
       blob: (await kms.encrypt({ keyId: aes, plaintext: message })).ciphertextBlob,
       signature: (await kms.sign({ keyId: sign, message, signingAlgorithm: 'ECDSA_SHA_256' })).signature,
@@ -201,6 +203,11 @@ describe('audit: one record per call', () => {
     deriveSharedSecret: async () => ({
       input: { keyId: k.agree, keyAgreementAlgorithm: 'ECDH', publicKey: peer },
       keyId: k.agree,
+    }),
+    encapsulate: async () => ({ input: { keyId: k.kem, encapsulationAlgorithm: 'ML_KEM' }, keyId: k.kem }),
+    decapsulate: async () => ({
+      input: { keyId: k.kem, sharedSecretCiphertextBlob: new Uint8Array(768), encapsulationAlgorithm: 'ML_KEM' },
+      keyId: k.kem,
     }),
     deriveKey: async () => ({
       input: { keyId: k.derive, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('s'), numberOfBytes: 16 },

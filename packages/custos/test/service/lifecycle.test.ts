@@ -18,7 +18,7 @@ const SqliteDatabase = sqliteDriver();
 
 type Method = keyof typeof OPERATIONS;
 type Outcome = 'ok' | ErrorCode;
-type Kind = 'aes' | 'aesExportable' | 'hmac' | 'sign' | 'signCa' | 'agree' | 'derive' | 'external' | 'aesPin';
+type Kind = 'aes' | 'aesExportable' | 'hmac' | 'sign' | 'signCa' | 'agree' | 'kem' | 'derive' | 'external' | 'aesPin';
 
 const STATES: readonly KeyState[] = ['Enabled', 'Disabled', 'PendingDeletion', 'PendingImport', 'Destroyed'];
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -33,6 +33,7 @@ const KIND_SPEC: Record<Kind, CreateKeyRequest> = {
   // A signing key with a self-signed CA certificate, made while it was usable.
   signCa: { keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' },
   agree: { keySpec: 'ECC_NIST_P256', keyUsage: 'KEY_AGREEMENT' },
+  kem: { keySpec: 'ML_KEM_512', keyUsage: 'ENCAPSULATE_DECAPSULATE' },
   derive: { keySpec: 'AES_256', keyUsage: 'DERIVE_KEY' },
   external: { keySpec: 'AES_256', keyUsage: 'ENCRYPT_DECRYPT', origin: 'EXTERNAL' },
   // Key PINs (key-pins): a PIN-protected key, for UnblockKeyPin.
@@ -162,6 +163,15 @@ const BUILDERS: Record<string, Builder> = {
   deriveSharedSecret: {
     kind: 'agree',
     build: ({ f }) => ({ keyId: f.keyId, keyAgreementAlgorithm: 'ECDH', publicKey: peerPublicKey }),
+  },
+  encapsulate: { kind: 'kem', build: ({ f }) => ({ keyId: f.keyId, encapsulationAlgorithm: 'ML_KEM' }) },
+  decapsulate: {
+    kind: 'kem',
+    build: ({ f }) => ({
+      keyId: f.keyId,
+      sharedSecretCiphertextBlob: new Uint8Array(768),
+      encapsulationAlgorithm: 'ML_KEM',
+    }),
   },
   deriveKey: {
     kind: 'derive',
@@ -428,6 +438,8 @@ const EXPECT: Record<string, Row | Outcome> = {
   generateMac: USE,
   verifyMac: USE,
   deriveSharedSecret: USE,
+  encapsulate: USE,
+  decapsulate: USE,
   deriveKey: USE,
   enableKeyRotation: USE,
   disableKeyRotation: USE,

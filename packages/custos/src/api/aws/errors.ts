@@ -81,4 +81,5 @@ export const AWS_EXCEPTION: Record<ErrorCode, string> = {
   // Usage and key versions (usage): AWS has no minimum decryption version; never KEY_RECENTLY_USED (AWS passes force).
   KEY_RECENTLY_USED: 'KMSInvalidStateException',
   KEY_VERSION_BELOW_MINIMUM: 'KMSInvalidStateException',
+  PQ_HSM_UNSUPPORTED: 'UnsupportedOperationException',
 };

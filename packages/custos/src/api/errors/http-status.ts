@@ -80,4 +80,5 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   // Usage and key versions (usage): refusals because of the key's state, as INVALID_KEY_STATE.
   KEY_RECENTLY_USED: 409,
   KEY_VERSION_BELOW_MINIMUM: 409,
+  PQ_HSM_UNSUPPORTED: 400,
 };

@@ -37,7 +37,7 @@ function messageOptions(cmd: Command): Command {
       new Option('--algorithm <algorithm>', 'signing algorithm').choices(SIGNING_ALGORITHMS).makeOptionMandatory(),
     )
     .addOption(
-      new Option('--message-type <type>', 'RAW: the message itself; DIGEST: its hash')
+      new Option('--message-type <type>', "RAW: the message itself; DIGEST: its hash; EXTERNAL_MU: ML-DSA's 64-byte mu")
         .choices(MESSAGE_TYPES)
         .default('RAW'),
     )

@@ -13,6 +13,13 @@ export const DIGEST_BYTES: Readonly<Record<HashName, number>> = {
   sha512: 64,
 };
 
+/** The signing algorithms named after a FIPS 180-4 digest: all but ML-DSA, which hashes inside (SHAKE256, FIPS 204). */
+export type HashedSigningAlgorithm = Exclude<SigningAlgorithm, 'ML_DSA_SHAKE_256'>;
+
+/** True for every signing algorithm but ML_DSA_SHAKE_256. */
+export const isHashedSigning = (algorithm: SigningAlgorithm): algorithm is HashedSigningAlgorithm =>
+  algorithm !== 'ML_DSA_SHAKE_256';
+
 /** The digest behind each hash-parameterised algorithm name. */
 export const HASH_OF = {
   RSAES_OAEP_SHA_1: 'sha1',
@@ -37,6 +44,6 @@ export const HASH_OF = {
   PBKDF2_SHA_256: 'sha256',
   PBKDF2_SHA_512: 'sha512',
 } as const satisfies Record<
-  Exclude<EncryptionAlgorithm, 'SYMMETRIC_DEFAULT'> | SigningAlgorithm | MacAlgorithm | DerivationAlgorithm,
+  Exclude<EncryptionAlgorithm, 'SYMMETRIC_DEFAULT'> | HashedSigningAlgorithm | MacAlgorithm | DerivationAlgorithm,
   HashName
 >;

@@ -1,18 +1,21 @@
 // Sign and verify for every signing spec: RSA-PSS (salt = digest length, CRYPTO-PITFALLS 5), RSA PKCS#1 v1.5,
-// ECDSA (DER signatures, as AWS KMS returns), Ed25519. Message type RAW or DIGEST. Pure; no store, service or api.
+// ECDSA (DER signatures, as AWS KMS returns), Ed25519, ML-DSA (ml-dsa.ts). Message type RAW or DIGEST, and EXTERNAL_MU
+// for ML-DSA only. Pure; no store, service or api.
 import { InternalError, ValidationError, type MessageType, type SigningAlgorithm } from '@custos/contract';
-import { privateKeyObject, publicKeyObject, type PreparedPrivateKey } from '../key-objects.js';
+import { PreparedPrivateKey, privateKeyObject, publicKeyObject } from '../key-objects.js';
 import type { KeySpecEntry } from '../key-specs.js';
-import { DIGEST_BYTES, HASH_OF } from './digests.js';
+import { DIGEST_BYTES, HASH_OF, isHashedSigning, type HashedSigningAlgorithm } from './digests.js';
+import { mlDsaSign, mlDsaVerify } from './ml-dsa.js';
+import { PqPrivateKey } from '../pq/private-key.js';
 import { ownBytes } from '../own-bytes.js';
-import type { SecretBytes } from '../secret-bytes.js';
+import { SecretBytes } from '../secret-bytes.js';
 import { ecdsa } from './ecdsa.js';
 import { ed25519 } from './ed25519.js';
 import { rsaPkcs1, rsaPss } from './rsa-signature.js';
 import type { SignatureScheme } from './signature-scheme.js';
 
 /** Which family implements each algorithm; the digest comes from HASH_OF. */
-const SCHEMES: Record<SigningAlgorithm, SignatureScheme> = {
+const SCHEMES: Record<HashedSigningAlgorithm, SignatureScheme> = {
   RSASSA_PSS_SHA_256: rsaPss,
   RSASSA_PSS_SHA_384: rsaPss,
   RSASSA_PSS_SHA_512: rsaPss,
@@ -25,10 +28,16 @@ const SCHEMES: Record<SigningAlgorithm, SignatureScheme> = {
   ED25519_SHA_512: ed25519,
 };
 
-/** Checks the (spec, algorithm, message type, digest length) combination; throws ValidationError, never signs. */
-function prepare(spec: KeySpecEntry, algorithm: SigningAlgorithm, message: Uint8Array, messageType: MessageType) {
+/** The spec serves the algorithm (ValidationError otherwise). */
+function checkAlgorithm(spec: KeySpecEntry, algorithm: SigningAlgorithm): void {
   if (!spec.signing.includes(algorithm))
     throw new ValidationError(`${algorithm} is not a signing algorithm of ${spec.name}`, 'VALIDATION_ERROR');
+}
+
+/** Checks the (spec, algorithm, message type, digest length) combination; throws ValidationError, never signs. */
+function prepare(algorithm: HashedSigningAlgorithm, message: Uint8Array, messageType: MessageType) {
+  if (messageType === 'EXTERNAL_MU')
+    throw new ValidationError(`EXTERNAL_MU is for ML_DSA_SHAKE_256 only, not ${algorithm}`, 'VALIDATION_ERROR');
   const scheme = SCHEMES[algorithm];
   const hash = HASH_OF[algorithm];
   if (messageType === 'DIGEST') {
@@ -58,7 +67,14 @@ export function sign(
   message: Uint8Array,
   messageType: MessageType,
 ): Uint8Array {
-  const { scheme, hash } = prepare(spec, algorithm, message, messageType);
+  checkAlgorithm(spec, algorithm);
+  if (!isHashedSigning(algorithm)) {
+    const prepared = privateKey instanceof PreparedPrivateKey ? privateKey.key : privateKey;
+    if (!(prepared instanceof PqPrivateKey) && !(prepared instanceof SecretBytes))
+      throw new InternalError(`${spec.name} is not a post-quantum key`);
+    return mlDsaSign(spec, prepared, message, messageType);
+  }
+  const { scheme, hash } = prepare(algorithm, message, messageType);
   const key = privateKeyObject(spec, privateKey);
   let signature: Uint8Array;
   if (messageType === 'RAW') signature = scheme.signRaw(hash, key, message);
@@ -77,7 +93,9 @@ export function verify(
   messageType: MessageType,
   signature: Uint8Array,
 ): boolean {
-  const { scheme, hash } = prepare(spec, algorithm, message, messageType);
+  checkAlgorithm(spec, algorithm);
+  if (!isHashedSigning(algorithm)) return mlDsaVerify(spec, publicKey, message, messageType, signature);
+  const { scheme, hash } = prepare(algorithm, message, messageType);
   const key = publicKeyObject(spec, publicKey);
   try {
     return messageType === 'DIGEST'

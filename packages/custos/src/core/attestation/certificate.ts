@@ -66,6 +66,7 @@ const LEAF_USAGE: Readonly<Record<KeyUsage, x509.KeyUsageFlags[]>> = {
   KEY_AGREEMENT: [x509.KeyUsageFlags.keyAgreement],
   GENERATE_VERIFY_MAC: [x509.KeyUsageFlags.digitalSignature],
   DERIVE_KEY: [x509.KeyUsageFlags.keyAgreement],
+  ENCAPSULATE_DECAPSULATE: [x509.KeyUsageFlags.keyEncipherment], // RFC 9935 §5 (ML-KEM in X.509)
 };
 
 /** A 16-byte positive serial (RFC 5280 §4.1.2.2). */

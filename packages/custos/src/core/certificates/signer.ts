@@ -10,7 +10,7 @@ type Algorithm = webcrypto.Algorithm;
 type X509Crypto = NonNullable<Parameters<typeof x509.X509CertificateGenerator.create>[1]>;
 type X509Key = x509.X509CertificateCreateWithKeyParams['signingKey'];
 import { UnsupportedError, type SigningAlgorithm } from '@custos/contract';
-import { DIGEST_BYTES, HASH_OF } from '../algorithms/digests.js';
+import { DIGEST_BYTES, HASH_OF, isHashedSigning } from '../algorithms/digests.js';
 import type { KeySpecEntry } from '../key-specs.js';
 import { x509 } from './x509.js';
 
@@ -49,6 +49,7 @@ const WEB_HASH = { sha1: 'SHA-1', sha224: 'SHA-224', sha256: 'SHA-256', sha384: 
 
 /** The WebCrypto algorithm x509 maps to the certificate's signatureAlgorithm (RSA-PSS salt = digest length). */
 function webAlgorithm(spec: KeySpecEntry, algorithm: SigningAlgorithm): Algorithm & Record<string, unknown> {
+  if (!isHashedSigning(algorithm)) throw new UnsupportedError(`${spec.name} keys cannot sign certificates here`);
   const hashName = HASH_OF[algorithm];
   const hash = { name: WEB_HASH[hashName] };
   if (algorithm === 'ED25519_SHA_512') return { name: 'Ed25519' };

@@ -6,6 +6,7 @@ import forge from 'node-forge';
 import { InternalError } from '@custos/contract';
 import type { GeneratedKey, KeyPairFamily } from '../families/key-family.js';
 import { checkPrivateKey, encodePair } from '../families/key-pair.js';
+import { withPublicKey } from '../families/pq.js';
 import type { KeySpecEntry } from '../key-specs.js';
 import { SecretBytes } from '../secret-bytes.js';
 
@@ -51,6 +52,13 @@ export async function deriveKeyMaterial(
     const material = SecretBytes.from(bytes);
     bytes.fill(0);
     return { material };
+  }
+  if (family.material === 'seed') {
+    // ML-DSA, ML-KEM: the stored material is the FIPS 204/203 seed itself, so the derived bytes are the key.
+    const bytes = devBytes(seed, info, family.pq.seedBytes);
+    const key = withPublicKey(family.pq, SecretBytes.from(bytes));
+    bytes.fill(0);
+    return key;
   }
   switch (family.node.keyType) {
     case 'ec':

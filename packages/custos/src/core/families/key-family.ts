@@ -2,9 +2,10 @@
 // checks and the algorithms served, for one family or curve. Types only; must not import store, service or api.
 import type { Algorithm, KeySpec } from '@custos/contract';
 import type { ECDSA } from '@noble/curves/abstract/weierstrass.js';
+import type { PqParameters } from '../pq/parameters.js';
 import type { SecretBytes } from '../secret-bytes.js';
 
-type FamilyName = 'aes' | 'hmac' | 'rsa' | 'ec' | 'okp';
+type FamilyName = 'aes' | 'hmac' | 'rsa' | 'ec' | 'okp' | 'ml-dsa' | 'ml-kem';
 
 /** What generation and import return: the material to wrap and, for a key pair, its SPKI DER public key. */
 export interface GeneratedKey {
@@ -71,4 +72,14 @@ export interface KeyPairFamily extends FamilyBase {
   readonly pairwise: { readonly digest: 'sha256' | null } | 'recomputed';
 }
 
-export type KeyFamily = SecretKeyFamily | KeyPairFamily;
+/**
+ * ML-DSA, ML-KEM (FIPS 204, 203): the stored material is the seed (32 or 64 bytes), whichever implementation runs
+ * (core/pq/implementation.ts), so a data directory moves between Node versions; SPKI DER public key; JOSE `kty` "AKP".
+ */
+export interface PqKeyFamily extends FamilyBase {
+  readonly material: 'seed';
+  readonly kty: 'AKP';
+  readonly pq: PqParameters;
+}
+
+export type KeyFamily = SecretKeyFamily | KeyPairFamily | PqKeyFamily;

@@ -23,7 +23,8 @@ export interface JoseKeyChoice {
 const CHOICES: ReadonlyMap<string, JoseKeyChoice> = (() => {
   const choices = new Map<string, JoseKeyChoice>();
   for (const spec of KEY_SPEC_ENTRIES) {
-    if (spec.family.material === 'raw') continue;
+    // Post-quantum JOSE names (ML-DSA-44, ML-KEM-768) are drafts: JWK `alg` only, no key is created by one.
+    if (spec.family.material !== 'pkcs8') continue;
     for (const usage of spec.usages)
       for (const algorithm of algorithmsFor(spec, usage)) {
         const alg = spec.family.joseAlg(spec, algorithm);

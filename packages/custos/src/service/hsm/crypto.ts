@@ -11,7 +11,7 @@ import {
   type SigningAlgorithm,
 } from '@custos/contract';
 import { GCM_IV_BYTES, type GcmSealed } from '../../core/algorithms/aes-gcm.js';
-import { DIGEST_BYTES, HASH_OF } from '../../core/algorithms/digests.js';
+import { DIGEST_BYTES, HASH_OF, isHashedSigning, type HashedSigningAlgorithm } from '../../core/algorithms/digests.js';
 import type { KeySpecEntry } from '../../core/key-specs.js';
 import {
   tokenGcmDecrypt,
@@ -69,7 +69,7 @@ export async function hsmOaepDecrypt(
 }
 
 /** How the token signs for each algorithm family (the digest is made here). */
-function howToSign(algorithm: SigningAlgorithm): TokenSignature {
+function howToSign(algorithm: HashedSigningAlgorithm): TokenSignature {
   const hash = HASH_OF[algorithm];
   if (algorithm.startsWith('ECDSA_')) return { scheme: 'ecdsa' };
   if (algorithm.startsWith('RSASSA_PSS_')) return { scheme: 'pss', hash };
@@ -89,7 +89,7 @@ export async function hsmSign(
   message: Uint8Array,
   messageType: MessageType,
 ): Promise<Uint8Array> {
-  if (!spec.signing.includes(algorithm))
+  if (!spec.signing.includes(algorithm) || !isHashedSigning(algorithm))
     throw new ValidationError(`${algorithm} is not a signing algorithm of ${spec.name}`);
   const hash = HASH_OF[algorithm];
   if (messageType === 'DIGEST' && message.length !== DIGEST_BYTES[hash])

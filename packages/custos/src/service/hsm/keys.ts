@@ -41,6 +41,13 @@ export function oaepAlgorithmsOf(
 /** The token object a version of `spec` needs; UNSUPPORTED naming what the token cannot do. */
 export function hsmKeyKind(request: HsmKeyRequest): TokenKeyKind {
   const { spec, usage } = request;
+  // PKCS#11 has no ML-DSA/ML-KEM mechanisms in the tokens Custos drives (SoftHSM2 2.6, PKCS#11 3.1): refused first,
+  // with a code of its own, whatever else the request asks.
+  if (spec.family.material === 'seed')
+    throw new UnsupportedError(
+      `HSM-protected keys cannot have spec ${spec.name}: post-quantum keys are software keys only`,
+      'PQ_HSM_UNSUPPORTED',
+    );
   // AWS_KMS (the root's token) and AWS_CLOUDHSM (a custom key store's token) are both generated in a token.
   if (request.origin === 'EXTERNAL')
     throw new UnsupportedError(

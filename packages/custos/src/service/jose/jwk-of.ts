@@ -23,6 +23,7 @@ const PUBLIC_KEY_OPS: Record<KeyUsage, readonly string[]> = {
   KEY_AGREEMENT: [],
   GENERATE_VERIFY_MAC: [],
   DERIVE_KEY: [],
+  ENCAPSULATE_DECAPSULATE: ['encapsulateBits'], // WebCrypto's ML-KEM public key usage (WICG webcrypto-modern-algos)
 };
 
 /** The algorithms the key may use: its constraint, else all its spec has for its usage. */

@@ -15,6 +15,8 @@ const PRIVATE_KEY_OPS = {
   GENERATE_VERIFY_MAC: ['sign', 'verify'],
   KEY_AGREEMENT: ['deriveBits'],
   DERIVE_KEY: ['deriveKey', 'deriveBits'],
+  // WebCrypto's ML-KEM usages (WICG webcrypto-modern-algos §ML-KEM).
+  ENCAPSULATE_DECAPSULATE: ['encapsulateBits', 'decapsulateBits'],
 } as const;
 
 export const exportKey = defineOperation(

@@ -31,6 +31,7 @@ export const getPublicKey = defineOperation(getPublicKeyOperation, rule, async (
     ...(key.usage === 'ENCRYPT_DECRYPT' ? { encryptionAlgorithms: [...list] } : {}),
     ...(key.usage === 'SIGN_VERIFY' ? { signingAlgorithms: [...list] } : {}),
     ...(key.usage === 'KEY_AGREEMENT' ? { keyAgreementAlgorithms: [...list] } : {}),
+    ...(key.usage === 'ENCAPSULATE_DECAPSULATE' ? { encapsulationAlgorithms: [...list] } : {}),
     jwk,
   } as GetPublicKeyResponse;
 });

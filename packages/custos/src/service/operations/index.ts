@@ -25,6 +25,8 @@ import { deleteAlias } from './delete-alias.js';
 import { deleteImportedKeyMaterial } from './delete-imported-key-material.js';
 import { deriveKey } from './derive-key.js';
 import { deriveSharedSecret } from './derive-shared-secret.js';
+import { encapsulate } from './encapsulate.js';
+import { decapsulate } from './decapsulate.js';
 import { describeKey } from './describe-key.js';
 import { disableKey } from './disable-key.js';
 import { disableKeyRotation } from './disable-key-rotation.js';
@@ -153,6 +155,8 @@ export const SERVICE_OPERATIONS = {
   generateMac,
   verifyMac,
   deriveSharedSecret,
+  encapsulate,
+  decapsulate,
   deriveKey,
   enableKeyRotation,
   disableKeyRotation,

@@ -14,12 +14,13 @@ const PINNED: Caller = { ...ADMIN, keyPin: PIN };
 const message = utf8('message');
 const PIN_FIELDS = { pinPolicy: { minLength: 4, maxLength: 8, format: 'numeric', retryLimit: 5 }, pin: PIN } as const;
 
-type Kind = 'aes' | 'hmac' | 'sign' | 'agree' | 'derive' | 'exportable' | 'ca';
+type Kind = 'aes' | 'hmac' | 'sign' | 'agree' | 'derive' | 'kem' | 'exportable' | 'ca';
 const KINDS: Record<Kind, CreateKeyRequest> = {
   aes: {},
   hmac: { keySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC' },
   sign: { keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' },
   agree: { keySpec: 'ECC_NIST_P256', keyUsage: 'KEY_AGREEMENT' },
+  kem: { keySpec: 'ML_KEM_512', keyUsage: 'ENCAPSULATE_DECAPSULATE' },
   derive: { keySpec: 'AES_256', keyUsage: 'DERIVE_KEY' },
   exportable: { exportable: true },
   ca: { keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' },
@@ -61,6 +62,12 @@ const CASES: Partial<Record<OperationMethod, Case>> = {
   verifyMac: (kms, f, c) => kms.verifyMac({ keyId: f.keys.hmac, message, mac: f.mac, macAlgorithm: 'HMAC_SHA_256' }, c),
   deriveSharedSecret: (kms, f, c) =>
     kms.deriveSharedSecret({ keyId: f.keys.agree, keyAgreementAlgorithm: 'ECDH', publicKey: peer }, c),
+  encapsulate: (kms, f, c) => kms.encapsulate({ keyId: f.keys.kem, encapsulationAlgorithm: 'ML_KEM' }, c),
+  decapsulate: (kms, f, c) =>
+    kms.decapsulate(
+      { keyId: f.keys.kem, sharedSecretCiphertextBlob: new Uint8Array(768), encapsulationAlgorithm: 'ML_KEM' },
+      c,
+    ),
   deriveKey: (kms, f, c) =>
     kms.deriveKey(
       { keyId: f.keys.derive, derivationAlgorithm: 'HKDF_SHA_256', salt: utf8('salt'), numberOfBytes: 32 },
