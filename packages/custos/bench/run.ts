@@ -27,8 +27,8 @@
 // store in between runs), BENCH_AWS, BENCH_WORKERS, BENCH_INPROCESS ('off' skips each), BENCH_SERVER_DIST (another
 // build's dist/ to run the Custos server from, child.ts), BENCH_BASELINE_DIST (another build's dist/: the keys-at-scale
 // rows again with its server, before and after in one run).
-// Not here yet: the batch row (helper "lead", after the scale sections) and post-quantum rows (bench/pq.ts, wired by
-// the lead).
+// Then POST /v1/batch (batch.ts: single encrypts against batches of 100, items/s; BENCH_BATCH=off skips) and the
+// post-quantum micro-benchmark, in-process on the runtime's implementation (pq.ts; BENCH_PQ=off skips).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -36,7 +36,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BATCH_SIZE, benchBatch, type BatchBenchResult } from './batch.js';
 import { tenStatementPolicy } from './key-policy.js';
+import { benchPq, formatPqTable } from './pq.js';
 import { headersFor, load, startTarget, stop, WRK, type Result, type Target } from './load.js';
 import { coreRows, inProcessRows } from './processes.js';
 import { awsRows, scaleRows, type Settings } from './sections.js';
@@ -153,6 +155,7 @@ const dataDir = await mkdtemp(join(tmpdir(), 'custos-bench-'));
 const rows: string[][] = [];
 const cpuRows: string[][] = [];
 let awsTable: string[][] | undefined;
+let batchResult: BatchBenchResult | undefined;
 try {
   const ceiling = await startTarget(['baseline']);
   const custos = await startTarget(['custos', dataDir]);
@@ -199,6 +202,10 @@ try {
       console.error(`done: ${scenario.name}`);
     }
     if (on('BENCH_AWS')) awsTable = await section('AWS protocol runs', () => awsRows(SETTINGS, custos));
+    if (on('BENCH_BATCH'))
+      batchResult = await section('batch runs', () =>
+        benchBatch(custos, { keyId: custosKeys.aes, rounds: ROUNDS, duration: DURATION, connections: CONNECTIONS }),
+      );
   } finally {
     await Promise.all([stop(ceiling), stop(custos)]);
   }
@@ -211,7 +218,7 @@ if (scaleTable && BASELINE_DIST)
   scaleTable.push(
     ...((await section('baseline random-keys runs', () => scaleRows(SETTINGS, KEYS, BASELINE_DIST))) ?? []),
   );
-// Batch (helper "lead"): its rows go here, beside the scale rows.
+const pqRows = on('BENCH_PQ') ? await section('post-quantum runs', () => benchPq()) : undefined;
 const cores = on('BENCH_WORKERS') ? await section('process runs', () => coreRows(SETTINGS)) : undefined;
 const inProcess = on('BENCH_INPROCESS') ? await section('in-process runs', () => inProcessRows(SETTINGS)) : undefined;
 
@@ -403,5 +410,29 @@ if (cores) {
 if (inProcess) {
   console.log('');
   printTable(['in-process', 'LocalKms calls/s', 'node:crypto calls/s', 'ratio', 'round ratios'], inProcess);
+}
+if (batchResult) {
+  console.log('');
+  console.log(
+    `Batch: encrypt 1 KiB as single requests (${String(CONNECTIONS)} connections) and as POST /v1/batch of ` +
+      `${String(BATCH_SIZE)} items, items/s (medians)`,
+  );
+  printTable(
+    ['batch', 'single items/s', 'batch items/s', 'ratio', 'round ratios', 'errors'],
+    [
+      [
+        'encrypt 1 KiB',
+        batchResult.singleItemsPerSecond.toFixed(0),
+        batchResult.batchItemsPerSecond.toFixed(0),
+        batchResult.ratio.toFixed(2),
+        `${batchResult.ratioRange[0].toFixed(2)}–${batchResult.ratioRange[1].toFixed(2)}`,
+        String(batchResult.errors),
+      ],
+    ],
+  );
+}
+if (pqRows) {
+  console.log('');
+  console.log(formatPqTable(pqRows));
 }
 for (const line of skipped) console.log(line);

@@ -20,6 +20,7 @@ describe('npm run bench', () => {
         BENCH_CONNECTIONS: '8',
         BENCH_POSTGRES_URL: 'off',
         BENCH_KEYS: '500',
+        BENCH_PQ_SECONDS: '0.05',
       },
       timeout: 400_000,
     });
@@ -110,6 +111,16 @@ describe('npm run bench', () => {
       ]);
     // LocalKms in-process against raw node:crypto.
     expect(stdout).toMatch(/^LocalKms encrypt 1 KiB, 64 in flight\s+\d+\s+\d+\s+\d+\.\d\d/m);
+    // Batches against single calls on the same server: items/s of each, no failed request.
+    const batch = tableAfter('Batch: encrypt 1 KiB');
+    expect(batch).toHaveLength(1);
+    expect(batch[0]![0]).toBe('encrypt 1 KiB');
+    expect(Number(batch[0]![1])).toBeGreaterThan(0);
+    expect(Number(batch[0]![2])).toBeGreaterThan(0);
+    expect(batch[0]!.at(-1)).toBe('0');
+    // The post-quantum micro-benchmark on this runtime's implementation, with its classical baseline.
+    expect(stdout).toMatch(/ML-DSA-65\s+sign\s+\d/);
+    expect(stdout).toMatch(/ML-KEM-768\s+decapsulate\s+\d/);
     // The roots of trust (SoftHSM2 where installed): a software key under the file root and the HSM root, and an
     // HSM-protected key under the HSM root, first use and cached, with no failed request.
     if (existsSync('/usr/lib/softhsm/libsofthsm2.so')) {
