@@ -21,6 +21,12 @@ export const SPEC_USAGES: Readonly<Record<string, readonly KeyUsage[]>> = {
   ECC_SECG_P256K1: ['SIGN_VERIFY'],
   ECC_NIST_EDWARDS25519: ['SIGN_VERIFY'],
   X25519: ['KEY_AGREEMENT'],
+  ML_DSA_44: ['SIGN_VERIFY'],
+  ML_DSA_65: ['SIGN_VERIFY'],
+  ML_DSA_87: ['SIGN_VERIFY'],
+  ML_KEM_512: ['ENCAPSULATE_DECAPSULATE'],
+  ML_KEM_768: ['ENCAPSULATE_DECAPSULATE'],
+  ML_KEM_1024: ['ENCAPSULATE_DECAPSULATE'],
 };
 
 /** The usages any spec allows, in the table's order. */

@@ -198,6 +198,10 @@ describe.skipIf(!present)('the web console in Chromium', () => {
     const schedule = page.getByRole('button', { name: 'Schedule deletion' });
     expect(await schedule.isDisabled()).toBe(true);
     await page.getByLabel('Type the key id or an alias to confirm deletion').fill(ALIAS);
+    // The key was used a moment ago (Try it): refused unless forced, and the console says why.
+    await schedule.click();
+    await hasText(page.getByRole('alert'), /KEY_RECENTLY_USED/);
+    await page.getByLabel('Schedule even if the key was used recently (force)').check();
     await schedule.click();
     await hasText(page.locator('.badge').first(), /PendingDeletion/);
     await shoot('key-detail');

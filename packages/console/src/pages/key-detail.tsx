@@ -59,6 +59,8 @@ function Actions({ session, meta, reload }: { session: Session; meta: KeyMetadat
   const [description, setDescription] = useState(meta.description);
   const [days, setDays] = useState('7');
   const [confirm, setConfirm] = useState('');
+  // ScheduleKeyDeletion refuses a key used within the server's recent-use window (KEY_RECENTLY_USED) unless forced.
+  const [force, setForce] = useState(false);
   const keyId = meta.keyId;
   const [aliases] = useLoad(async () => (await kms.listAliases({ keyId })).aliases.map((a) => a.aliasName), [keyId]);
   const confirmed = confirm === keyId || (aliases ?? []).includes(confirm);
@@ -131,7 +133,9 @@ function Actions({ session, meta, reload }: { session: Session; meta: KeyMetadat
               setError(new Error(`type the key id ${keyId} or one of its aliases to confirm`));
               return;
             }
-            run('Schedule deletion', () => kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: Number(days) }))();
+            run('Schedule deletion', () =>
+              kms.scheduleKeyDeletion({ keyId, pendingWindowInDays: Number(days), ...(force && { force: true }) }),
+            )();
           }}
         >
           <Field label="Deletion window (days)">
@@ -156,6 +160,17 @@ function Actions({ session, meta, reload }: { session: Session; meta: KeyMetadat
               }}
             />
           </Field>
+          <label class="check">
+            <input
+              type="checkbox"
+              name="force"
+              checked={force}
+              onChange={(e) => {
+                setForce(e.currentTarget.checked);
+              }}
+            />{' '}
+            Schedule even if the key was used recently (force)
+          </label>
           <button type="submit" class="danger" disabled={!confirmed}>
             Schedule deletion
           </button>

@@ -183,6 +183,7 @@ const BUILDERS: Record<string, Builder> = {
   rotateKeyOnDemand: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
   listKeyRotations: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
   getKeyUsage: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId }) },
+  batch: { kind: 'aes', build: ({ f }) => ({ items: [{ encrypt: { keyId: f.keyId, plaintext: message } }] }) },
   updateMinDecryptionVersion: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, minDecryptionVersion: 1 }) },
   trimKeyVersions: { kind: 'aes', build: ({ f }) => ({ keyId: f.keyId, pendingWindowInDays: 7 }) },
   getParametersForImport: {
@@ -447,6 +448,8 @@ const EXPECT: Record<string, Row | Outcome> = {
   rotateKeyOnDemand: USE,
   listKeyRotations: READ,
   getKeyUsage: READ,
+  // The batch itself answers in every state; its item carries the state's error (test/service/batch.test.ts).
+  batch: READ,
   updateMinDecryptionVersion: TOGGLE,
   // A fixture key has one version, so nothing to trim (VALIDATION_ERROR) where the state allows it; usage tests trim.
   trimKeyVersions: row('VALIDATION_ERROR', 'VALIDATION_ERROR', IKS, IKS, IKS),

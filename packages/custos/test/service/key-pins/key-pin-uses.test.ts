@@ -3,7 +3,7 @@
 // without the PIN (KEY_PIN_REQUIRED) and with it (works). Re-encryption checks both keys.
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Caller, type CreateKeyRequest, type Kms, type OperationMethod } from '@custos/contract';
+import { errorFromCode, type Caller, type CreateKeyRequest, type Kms, type OperationMethod } from '@custos/contract';
 import { SERVICE_OPERATIONS } from '../../../src/service/operations/index.js';
 import { expectKmsError } from '../../../../contract/test/helpers/expect-kms-error.js';
 import { openTestKms, utf8, type TestKms } from '../helpers.js';
@@ -63,6 +63,13 @@ const CASES: Partial<Record<OperationMethod, Case>> = {
   deriveSharedSecret: (kms, f, c) =>
     kms.deriveSharedSecret({ keyId: f.keys.agree, keyAgreementAlgorithm: 'ECDH', publicKey: peer }, c),
   encapsulate: (kms, f, c) => kms.encapsulate({ keyId: f.keys.kem, encapsulationAlgorithm: 'ML_KEM' }, c),
+  // A batch answers; its item carries the PIN's error (the batch's PIN applies to every item).
+  batch: async (kms, f, c) => {
+    const { results } = await kms.batch({ items: [{ encrypt: { keyId: f.keys.aes, plaintext: message } }] }, c);
+    const error = results[0]?.error;
+    if (error) throw errorFromCode(error.code, error.message);
+    return results;
+  },
   decapsulate: (kms, f, c) =>
     kms.decapsulate(
       { keyId: f.keys.kem, sharedSecretCiphertextBlob: new Uint8Array(768), encapsulationAlgorithm: 'ML_KEM' },
