@@ -178,6 +178,16 @@ export function countUse(ctx: OpContext, key: KeyRecord, version?: number): Prom
   });
 }
 
+/** countUse for a call that made a secret before counting: past the key's use limit the secret is wiped, then refused. */
+export async function countUseOrWipe(ctx: OpContext, key: KeyRecord, secret: Uint8Array): Promise<void> {
+  try {
+    await countUse(ctx, key);
+  } catch (error) {
+    secret.fill(0);
+    throw error;
+  }
+}
+
 /** The spec's algorithms for `usage`, none when the spec does not have that usage. */
 export function supportedAlgorithms(spec: KeySpecEntry, usage: KeyUsage): readonly Algorithm[] {
   return spec.usages.includes(usage) ? algorithmsFor(spec, usage) : [];

@@ -5,7 +5,7 @@ import { mlKemDecapsulate } from '../../core/algorithms/ml-kem.js';
 import { PqPrivateKey } from '../../core/pq/private-key.js';
 import { defineOperation } from '../define-operation.js';
 import { checkGrantTokens } from '../grants/grant-token.js';
-import { checkUse, countUse, loadKey } from '../key-loading.js';
+import { checkUse, countUseOrWipe, loadKey } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
 import { latestPrivateKey } from '../key-versions.js';
 import { USABLE } from '../lifecycle.js';
@@ -23,12 +23,7 @@ export const decapsulate = defineOperation(
     if (!(prepared instanceof PqPrivateKey)) throw new InternalError(`${key.spec} is not a post-quantum key`);
     // INVALID_CIPHERTEXT for a ciphertext of the wrong length, before the use is counted.
     const sharedSecret = mlKemDecapsulate(spec, prepared, input.sharedSecretCiphertextBlob);
-    try {
-      await countUse(ctx, key);
-    } catch (error) {
-      sharedSecret.fill(0);
-      throw error;
-    }
+    await countUseOrWipe(ctx, key, sharedSecret); // past the key's use limit the secret is wiped
     return {
       keyId: keyArn(ctx.config, key.id),
       sharedSecret,

@@ -4,7 +4,7 @@ import { encapsulateOperation } from '@custos/contract';
 import { mlKemEncapsulate } from '../../core/algorithms/ml-kem.js';
 import { defineOperation } from '../define-operation.js';
 import { checkGrantTokens } from '../grants/grant-token.js';
-import { checkUse, countUse, loadKey } from '../key-loading.js';
+import { checkUse, countUseOrWipe, loadKey } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
 import { getVersion } from '../key-versions.js';
 import { USABLE } from '../lifecycle.js';
@@ -25,13 +25,7 @@ export const encapsulate = defineOperation(
       spec,
       requirePublicKey(version.publicKey, `version ${version.version} of ${key.id}`),
     );
-    // Past the key's use limit the secret is dropped.
-    try {
-      await countUse(ctx, key);
-    } catch (error) {
-      sharedSecret.fill(0);
-      throw error;
-    }
+    await countUseOrWipe(ctx, key, sharedSecret); // past the key's use limit the secret is wiped
     return {
       keyId: keyArn(ctx.config, key.id),
       sharedSecret,
