@@ -18,6 +18,7 @@ import {
   parseAmzDate,
   parseAuthorization,
   SERVICE,
+  type ParsedAuthorization,
   single,
 } from './sigv4-head.js';
 import { SigningKeyCache } from './signing-keys.js';
@@ -56,6 +57,11 @@ export interface SigV4Options {
   /** The region requests must be scoped to (the region of the key ARNs). */
   readonly region: string;
   readonly lookup: AccessKeyLookup;
+  /**
+   * The lookup's answer when it needs no promise (the service's cache): undefined when `lookup` must be asked.
+   * Lets a request whose access key and signing key are cached be checked with no promise at all.
+   */
+  readonly lookupCached?: (accessKeyId: string) => AccessKeyFound | undefined;
   readonly now?: () => Date;
   /** Where derived signing keys are kept between requests. Default: none kept (each request derives its key). */
   readonly signingKeys?: SigningKeyCache;
@@ -72,11 +78,14 @@ export interface VerifiedRequest {
 
 /**
  * A request whose headers passed every check that needs no body (Authorization, signed headers, date, scope, a
- * known access key): `verifyBody` finishes the check once the body is read. Holds the access key's secret (when the
- * lookup handed a copy) until `verifyBody` or `discard` (call one of them, whatever happens).
+ * known access key): `verifyBody` (or `verify`) finishes the check once the body is read. Holds the access key's
+ * secret (when the lookup handed a copy) until `verifyBody`, `verify` or `discard` (call one of them, whatever
+ * happens).
  */
 export interface PendingSignature {
   verifyBody(body: Uint8Array): Promise<VerifiedRequest>;
+  /** As `verifyBody`, with no promise when the signing key is cached (the hot path); throws as it rejects. */
+  verify(body: Uint8Array): VerifiedRequest | Promise<VerifiedRequest>;
   /** Wipes the secret without verifying (the request ended before its body was read). Idempotent. */
   discard(): void;
 }
@@ -94,6 +103,14 @@ export type RequestHead = Omit<SignedRequest, 'body'>;
  * const { caller } = await pending.verifyBody(rawBody);
  */
 export async function checkSigV4Head(head: RequestHead, options: SigV4Options): Promise<PendingSignature> {
+  return beginSigV4(head, options);
+}
+
+/**
+ * `checkSigV4Head` with no promise when `options.lookupCached` knows the access key (the AWS route's hot path);
+ * throws (or rejects) as it rejects.
+ */
+export function beginSigV4(head: RequestHead, options: SigV4Options): PendingSignature | Promise<PendingSignature> {
   const header = single(head.headers.authorization);
   if (header === undefined)
     throw new AwsProtocolError('MissingAuthenticationTokenException', 'Missing Authentication Token');
@@ -108,58 +125,89 @@ export async function checkSigV4Head(head: RequestHead, options: SigV4Options): 
   }
   const signingDate = parseAmzDate(amzDate);
   checkSignedHeaders(head.headers, auth.signedHeaders);
-
-  const { region } = options;
-  checkScope(auth, amzDate, region);
+  checkScope(auth, amzDate, options.region);
   checkClock(signingDate, amzDate, options.now ? options.now() : new Date());
 
-  const signingKeys = options.signingKeys;
-  let found: AccessKeyFound;
+  const signed: SignedHead = { head, auth, amzDate, signingDate, options };
+  const cached = options.lookupCached?.(auth.accessKeyId);
+  if (cached) return pendingSignature(signed, cached);
+  let lookedUp: Promise<AccessKeyFound>;
   try {
-    found = await options.lookup(auth.accessKeyId);
+    lookedUp = options.lookup(auth.accessKeyId);
   } catch (error) {
-    if (error instanceof KmsError && error.code === 'UNAUTHENTICATED') {
-      signingKeys?.forget(auth.accessKeyId); // unknown or revoked: no key derived from it stays
-      throw new AwsProtocolError(
-        'UnrecognizedClientException',
-        'The security token included in the request is invalid.',
-      );
-    }
-    throw error;
+    lookedUp = Promise.reject(error as Error);
   }
+  return lookedUp.then(
+    (found) => pendingSignature(signed, found),
+    (error: unknown) => {
+      if (error instanceof KmsError && error.code === 'UNAUTHENTICATED') {
+        options.signingKeys?.forget(auth.accessKeyId); // unknown or revoked: no key derived from it stays
+        throw new AwsProtocolError(
+          'UnrecognizedClientException',
+          'The security token included in the request is invalid.',
+        );
+      }
+      throw error;
+    },
+  );
+}
 
+/** What the header checks found, for the body check. */
+interface SignedHead {
+  readonly head: RequestHead;
+  readonly auth: ParsedAuthorization;
+  readonly amzDate: string;
+  readonly signingDate: Date;
+  readonly options: SigV4Options;
+}
+
+function pendingSignature(signed: SignedHead, found: AccessKeyFound): PendingSignature {
+  const { head, auth, amzDate, options } = signed;
+  const { region, signingKeys } = options;
   const secret = found.secretAccessKey;
   const discard = (): void => {
     if (typeof secret !== 'function') secret.wipe();
   };
+  const verify = (body: Uint8Array): VerifiedRequest | Promise<VerifiedRequest> => {
+    let stringToSign: string;
+    let cache: SigningKeyCache;
+    let expected: Buffer | undefined;
+    try {
+      const payloadHash = checkPayloadHash(head.headers, auth.signedHeaders, body);
+      const canonical = canonicalRequest(head.method, head.url, head.headers, auth.signedHeaders, payloadHash);
+      stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${auth.scopeDate}/${region}/${SERVICE}/aws4_request\n${hash('sha256', canonical, 'hex')}`;
+      cache = signingKeys ?? new SigningKeyCache(1);
+      expected = cache.sign(found, auth.accessKeyId, auth.scopeDate, region, SERVICE, stringToSign);
+    } catch (error) {
+      discard();
+      throw error;
+    }
+    if (expected) {
+      discard();
+      return verified(signed, found, expected);
+    }
+    return cache
+      .derive(found, auth.accessKeyId, auth.scopeDate, region, SERVICE, secret, stringToSign)
+      .finally(discard)
+      .then((key) => verified(signed, found, key));
+  };
+  return { discard, verify, verifyBody: async (body) => verify(body) };
+}
+
+/** The request's caller once `expected` (the signature computed here) matches the one sent. */
+function verified(signed: SignedHead, found: AccessKeyFound, expected: Buffer): VerifiedRequest {
+  const { signature } = signed.auth;
+  if (!signatureMatches(expected, signature)) {
+    throw new AwsProtocolError(
+      'InvalidSignatureException',
+      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+    );
+  }
+  if (found.recordUse) void found.recordUse();
   return {
-    discard,
-    async verifyBody(body) {
-      let expected: Buffer;
-      try {
-        const payloadHash = checkPayloadHash(head.headers, auth.signedHeaders, body);
-        const canonical = canonicalRequest(head.method, head.url, head.headers, auth.signedHeaders, payloadHash);
-        const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${auth.scopeDate}/${region}/${SERVICE}/aws4_request\n${hash('sha256', canonical, 'hex')}`;
-        const cache = signingKeys ?? new SigningKeyCache(1);
-        expected =
-          cache.sign(found, auth.accessKeyId, auth.scopeDate, region, SERVICE, stringToSign) ??
-          (await cache.derive(found, auth.accessKeyId, auth.scopeDate, region, SERVICE, secret, stringToSign));
-      } finally {
-        discard();
-      }
-      if (!signatureMatches(expected, auth.signature)) {
-        throw new AwsProtocolError(
-          'InvalidSignatureException',
-          'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
-        );
-      }
-      if (found.recordUse) void found.recordUse();
-      return {
-        caller: found.caller,
-        signature: auth.signature,
-        expiresAt: new Date(signingDate.getTime() + MAX_CLOCK_SKEW_MS),
-      };
-    },
+    caller: found.caller,
+    signature,
+    expiresAt: new Date(signed.signingDate.getTime() + MAX_CLOCK_SKEW_MS),
   };
 }
 
@@ -171,8 +219,8 @@ export async function checkSigV4Head(head: RequestHead, options: SigV4Options): 
  * const { caller } = await verifySigV4({ method: 'POST', url: '/', headers: req.headers, body: rawBody }, { region, lookup });
  */
 export async function verifySigV4(request: SignedRequest, options: SigV4Options): Promise<VerifiedRequest> {
-  const pending = await checkSigV4Head(request, options);
-  return pending.verifyBody(request.body);
+  const pending = await beginSigV4(request, options);
+  return pending.verify(request.body);
 }
 
 /**
