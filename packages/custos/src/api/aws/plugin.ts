@@ -66,7 +66,7 @@ const PROTOCOL_ERROR_CODE: Record<AwsProtocolException, ErrorCode> = {
  */
 interface AwsBody {
   readonly raw: Buffer;
-  readonly refused?: unknown;
+  readonly refused?: Error;
 }
 
 declare module 'fastify' {
@@ -104,7 +104,9 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
       admit(request, result);
       return undefined;
     }
-    return result.then((verified) => admit(request, verified));
+    return result.then((verified) => {
+      admit(request, verified);
+    });
   };
 
   // The signature covers the exact body bytes: keep them, and check the signature as soon as they are read, here,
@@ -118,11 +120,19 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
     try {
       checked = verify(request, raw);
     } catch (error) {
-      done(null, { raw, refused: error });
+      done(null, { raw, refused: asError(error) });
       return;
     }
     if (checked === undefined) done(null, { raw });
-    else checked.then(() => done(null, { raw }), (error: unknown) => done(null, { raw, refused: error }));
+    else
+      checked.then(
+        () => {
+          done(null, { raw });
+        },
+        (error: unknown) => {
+          done(null, { raw, refused: asError(error) });
+        },
+      );
   };
   for (const type of [AWS_CONTENT_TYPE, 'application/x-amz-json-1.0', '*'])
     app.addContentTypeParser(type, { parseAs: 'buffer' }, parseBody);
@@ -144,7 +154,10 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
     onRequest: (request, _reply, done) => {
       let pending: PendingSignature | Promise<PendingSignature>;
       try {
-        pending = beginSigV4({ method: request.method, url: request.raw.url ?? request.url, headers: request.headers }, sigv4);
+        pending = beginSigV4(
+          { method: request.method, url: request.raw.url ?? request.url, headers: request.headers },
+          sigv4,
+        );
       } catch (error) {
         done(error as Error);
         return;
@@ -199,6 +212,10 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
       );
     },
   });
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new InternalError('the signature check failed');
 }
 
 /** The verified request's caller, as the REST API's authentication sets it (with this request's id and address). */

@@ -239,14 +239,15 @@ function compileEncoder(schema: TSchema): Encode {
   }
 }
 
+interface Field {
+  readonly name: string;
+  readonly encode: Encode;
+  readonly when: ((object: Readonly<Record<string, unknown>>) => boolean) | undefined;
+}
+
 /** An object schema's encoder: one table from contract name to AWS name, step and condition, made once. */
 function objectEncoder(schema: TSchema): Encode {
   const props = (schema.properties ?? {}) as Record<string, TSchema>;
-  type Field = {
-    readonly name: string;
-    readonly encode: Encode;
-    readonly when: ((object: Readonly<Record<string, unknown>>) => boolean) | undefined;
-  };
   const fields = new Map<string, Field>();
   for (const field of Object.keys(props)) {
     const fieldSchema = props[field];

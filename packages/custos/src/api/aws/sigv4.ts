@@ -128,17 +128,10 @@ export function beginSigV4(head: RequestHead, options: SigV4Options): PendingSig
   checkScope(auth, amzDate, options.region);
   checkClock(signingDate, amzDate, options.now ? options.now() : new Date());
 
-  const signed: SignedHead = { head, auth, amzDate, signingDate, options };
   const cached = options.lookupCached?.(auth.accessKeyId);
-  if (cached) return pendingSignature(signed, cached);
-  let lookedUp: Promise<AccessKeyFound>;
-  try {
-    lookedUp = options.lookup(auth.accessKeyId);
-  } catch (error) {
-    lookedUp = Promise.reject(error as Error);
-  }
-  return lookedUp.then(
-    (found) => pendingSignature(signed, found),
+  if (cached) return new Pending(head, auth, amzDate, signingDate, options, cached);
+  return lookUp(options, auth.accessKeyId).then(
+    (found) => new Pending(head, auth, amzDate, signingDate, options, found),
     (error: unknown) => {
       if (error instanceof KmsError && error.code === 'UNAUTHENTICATED') {
         options.signingKeys?.forget(auth.accessKeyId); // unknown or revoked: no key derived from it stays
@@ -152,63 +145,76 @@ export function beginSigV4(head: RequestHead, options: SigV4Options): PendingSig
   );
 }
 
-/** What the header checks found, for the body check. */
-interface SignedHead {
-  readonly head: RequestHead;
-  readonly auth: ParsedAuthorization;
-  readonly amzDate: string;
-  readonly signingDate: Date;
-  readonly options: SigV4Options;
+/** The access key's lookup, a failure of which (thrown or rejected) rejects. */
+async function lookUp(options: SigV4Options, accessKeyId: string): Promise<AccessKeyFound> {
+  return options.lookup(accessKeyId);
 }
 
-function pendingSignature(signed: SignedHead, found: AccessKeyFound): PendingSignature {
-  const { head, auth, amzDate, options } = signed;
-  const { region, signingKeys } = options;
-  const secret = found.secretAccessKey;
-  const discard = (): void => {
+/** What the header checks found, and the access key: the body check (one object per request, no closures). */
+class Pending implements PendingSignature {
+  constructor(
+    private readonly head: RequestHead,
+    private readonly auth: ParsedAuthorization,
+    private readonly amzDate: string,
+    private readonly signingDate: Date,
+    private readonly options: SigV4Options,
+    private readonly found: AccessKeyFound,
+  ) {}
+
+  discard(): void {
+    const secret = this.found.secretAccessKey;
     if (typeof secret !== 'function') secret.wipe();
-  };
-  const verify = (body: Uint8Array): VerifiedRequest | Promise<VerifiedRequest> => {
+  }
+
+  async verifyBody(body: Uint8Array): Promise<VerifiedRequest> {
+    return this.verify(body);
+  }
+
+  verify(body: Uint8Array): VerifiedRequest | Promise<VerifiedRequest> {
+    const { head, auth, found } = this;
+    const { region, signingKeys } = this.options;
     let stringToSign: string;
     let cache: SigningKeyCache;
     let expected: Buffer | undefined;
     try {
       const payloadHash = checkPayloadHash(head.headers, auth.signedHeaders, body);
       const canonical = canonicalRequest(head.method, head.url, head.headers, auth.signedHeaders, payloadHash);
-      stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${auth.scopeDate}/${region}/${SERVICE}/aws4_request\n${hash('sha256', canonical, 'hex')}`;
+      stringToSign = `AWS4-HMAC-SHA256\n${this.amzDate}\n${auth.scopeDate}/${region}/${SERVICE}/aws4_request\n${hash('sha256', canonical, 'hex')}`;
       cache = signingKeys ?? new SigningKeyCache(1);
       expected = cache.sign(found, auth.accessKeyId, auth.scopeDate, region, SERVICE, stringToSign);
     } catch (error) {
-      discard();
+      this.discard();
       throw error;
     }
     if (expected) {
-      discard();
-      return verified(signed, found, expected);
+      this.discard();
+      return this.#verified(expected);
     }
     return cache
-      .derive(found, auth.accessKeyId, auth.scopeDate, region, SERVICE, secret, stringToSign)
-      .finally(discard)
-      .then((key) => verified(signed, found, key));
-  };
-  return { discard, verify, verifyBody: async (body) => verify(body) };
-}
-
-/** The request's caller once `expected` (the signature computed here) matches the one sent. */
-function verified(signed: SignedHead, found: AccessKeyFound, expected: Buffer): VerifiedRequest {
-  const { signature } = signed.auth;
-  if (!signatureMatches(expected, signature)) {
-    throw new AwsProtocolError(
-      'InvalidSignatureException',
-      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
-    );
+      .derive(found, auth.accessKeyId, auth.scopeDate, region, SERVICE, found.secretAccessKey, stringToSign)
+      .finally(() => {
+        this.discard();
+      })
+      .then((key) => this.#verified(key));
   }
-  if (found.recordUse) void found.recordUse();
-  return {
-    caller: found.caller,
-    signature,
-    expiresAt: new Date(signed.signingDate.getTime() + MAX_CLOCK_SKEW_MS),
-  };
+
+  /** The request's caller once `expected` (the signature computed here) matches the one sent. */
+  #verified(expected: Buffer): VerifiedRequest {
+    const { signature } = this.auth;
+    if (!signatureMatches(expected, signature)) {
+      throw new AwsProtocolError(
+        'InvalidSignatureException',
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+      );
+    }
+    const { found } = this;
+    if (found.recordUse) void found.recordUse();
+    return {
+      caller: found.caller,
+      signature,
+      expiresAt: new Date(this.signingDate.getTime() + MAX_CLOCK_SKEW_MS),
+    };
+  }
 }
 
 /**
