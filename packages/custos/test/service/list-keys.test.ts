@@ -31,9 +31,13 @@ const PLAN: [KeySpec, KeyUsage][] = [
 async function seed(kms: LocalKms, clock: TestClock, count: number, made: Made[]): Promise<void> {
   for (let i = 0; i < count; i++) {
     const n = made.length;
-    const [spec, usage] = PLAN[n % PLAN.length] as [KeySpec, KeyUsage];
+    const [spec, usage] = PLAN[n % PLAN.length]!;
     const team = n % 4 === 0 ? 'pay' : 'ops';
-    const { keyMetadata } = await kms.createKey({ keySpec: spec, keyUsage: usage, tags: [{ tagKey: 'team', tagValue: team }] });
+    const { keyMetadata } = await kms.createKey({
+      keySpec: spec,
+      keyUsage: usage,
+      tags: [{ tagKey: 'team', tagValue: team }],
+    });
     const id = keyMetadata.keyId;
     const alias = n % 3 === 0 ? `alias/svc-${String(n).padStart(3, '0')}` : null;
     if (alias) await kms.createAlias({ aliasName: alias, targetKeyId: id });
@@ -67,17 +71,24 @@ const byCreated = (a: Made, b: Made) => a.created - b.created || (a.id < b.id ? 
 const byId = (a: Made, b: Made) => (a.id < b.id ? -1 : 1);
 const ids = (keys: Made[]) => keys.map((k) => k.id);
 
-function suite(open: () => Promise<{ kms: LocalKms; clock: TestClock; close(): Promise<void> }>): void {
+interface Harness {
+  kms: LocalKms;
+  clock: TestClock;
+  close(): Promise<void>;
+}
+
+function suite(open: () => Promise<Harness>): void {
   let kms: LocalKms;
   let clock: TestClock;
-  let close: () => Promise<void>;
+  let harness: Harness;
   const made: Made[] = [];
 
   beforeAll(async () => {
-    ({ kms, clock, close } = await open());
+    harness = await open();
+    ({ kms, clock } = harness);
     await seed(kms, clock, 24, made);
   }, 60_000);
-  afterAll(() => close());
+  afterAll(() => harness.close());
 
   it('filters by state, spec and usage (one value or several), in creation order', async () => {
     expect(await all(kms, { limit: 4, keyStates: ['Disabled'] })).toEqual(
@@ -119,7 +130,7 @@ function suite(open: () => Promise<{ kms: LocalKms; clock: TestClock; close(): P
     expect(svc01.length).toBeGreaterThan(1);
     expect(await all(kms, { search: 'svc-01' })).toEqual(ids(svc01.sort(byCreated)));
     expect(await all(kms, { search: 'alias/svc-01' })).toEqual(ids(svc01.sort(byCreated)));
-    const target = made[5] as Made;
+    const target = made[5]!;
     expect(await all(kms, { search: target.id })).toEqual([target.id]);
     expect(await all(kms, { search: 'no-such' })).toEqual([]);
   });
@@ -128,8 +139,15 @@ function suite(open: () => Promise<{ kms: LocalKms; clock: TestClock; close(): P
     expect(await all(kms, { limit: 7 })).toEqual(ids([...made].sort(byCreated)));
     expect(await all(kms, { limit: 7, sortOrder: 'desc' })).toEqual(ids([...made].sort(byCreated).reverse()));
     expect(await all(kms, { limit: 7, sortBy: 'keyId' })).toEqual(ids([...made].sort(byId)));
-    expect(await all(kms, { limit: 7, sortBy: 'keyId', sortOrder: 'desc', keyStates: ['Enabled', 'Disabled'] })).toEqual(
-      ids(made.filter((k) => k.state !== 'PendingDeletion').sort(byId).reverse()),
+    expect(
+      await all(kms, { limit: 7, sortBy: 'keyId', sortOrder: 'desc', keyStates: ['Enabled', 'Disabled'] }),
+    ).toEqual(
+      ids(
+        made
+          .filter((k) => k.state !== 'PendingDeletion')
+          .sort(byId)
+          .reverse(),
+      ),
     );
   });
 
@@ -186,7 +204,10 @@ function suite(open: () => Promise<{ kms: LocalKms; clock: TestClock; close(): P
     if (!nextMarker) throw new Error('expected a second page');
     await expectKmsError(kms.listKeys({ marker: nextMarker }), 'INVALID_MARKER');
     await expectKmsError(kms.listKeys({ marker: nextMarker, keyStates: ['Disabled'] }), 'INVALID_MARKER');
-    await expectKmsError(kms.listKeys({ marker: nextMarker, keyStates: ['Enabled'], sortBy: 'keyId' }), 'INVALID_MARKER');
+    await expectKmsError(
+      kms.listKeys({ marker: nextMarker, keyStates: ['Enabled'], sortBy: 'keyId' }),
+      'INVALID_MARKER',
+    );
     await expectKmsError(kms.listKeys({ marker: 'bm90IGEgbWFya2Vy' }), 'INVALID_MARKER');
     // The page size may change between pages.
     expect((await kms.listKeys({ marker: nextMarker, keyStates: ['Enabled'], limit: 1 })).keys).toHaveLength(1);
@@ -197,7 +218,12 @@ describe('ListKeys filters, sorts and paging (SQLite)', () => {
   suite(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'custos-list-keys-'));
     const clock = new TestClock();
-    const kms = await LocalKms.open({ dataDir: dir, now: clock.now, maintenanceIntervalMs: 0, config: { minPendingWindowDays: 1 } });
+    const kms = await LocalKms.open({
+      dataDir: dir,
+      now: clock.now,
+      maintenanceIntervalMs: 0,
+      config: { minPendingWindowDays: 1 },
+    });
     return {
       kms,
       clock,
@@ -216,8 +242,7 @@ describePostgres('ListKeys filters (PostgreSQL)')('ListKeys filters, sorts and p
     const clock = new TestClock();
     const kms = await LocalKms.open({
       dataDir: dir,
-      databaseUrl: PG_URL,
-      databaseSchema: schema,
+      store: { kind: 'postgres', url: PG_URL, schema },
       now: clock.now,
       maintenanceIntervalMs: 0,
       config: { minPendingWindowDays: 1 },

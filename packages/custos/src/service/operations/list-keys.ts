@@ -51,8 +51,8 @@ async function withMetadata(
   entries: KeyListEntry[],
 ): Promise<KeyListEntry[]> {
   const { aliases, latest } = await repo.keyListing.listingDetails(ctx.store.db, records);
-  return entries.map((entry, i) => {
-    const record = records[i] as KeyRecord;
+  return records.map((record, i) => {
+    const entry = entries[i] ?? { keyId: record.id, keyArn: keyArn(ctx.config, record.id) };
     const version = latest.get(record.id);
     return {
       ...entry,

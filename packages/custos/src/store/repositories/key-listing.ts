@@ -64,16 +64,21 @@ export async function listKeys(db: Db, listing: KeyListing): Promise<Page<KeyRec
     if (cursor[2] !== print || (cursor[0] === null) !== (listing.sortBy === 'keyId'))
       throw new ValidationError('the marker was made for another sort order or other filters', 'INVALID_MARKER');
   }
-  const split = splitField(listing);
-  const base = filtered(db, listing, cursor, split?.field);
-  const queries = split ? split.values.map((value) => base.where(split.field, '=', value)) : [base];
-  const pages = await Promise.all(queries.map((q) => ordered(q, listing).limit(limit + 1).execute()));
+  const pages = await Promise.all(listingQueries(db, listing, cursor).map((q) => q.execute()));
   const rows = pages.length === 1 ? (pages[0] ?? []) : merge(pages.flat(), listing).slice(0, limit + 1);
   return toPage(rows, limit, reader(db), (row): Cursor => [
     listing.sortBy === 'created' ? num(row.created_at) : null,
     row.id,
     print,
   ]);
+}
+
+/** The queries one page runs (exported for the plan test), each ordered and limited to `limit + 1` rows. */
+export function listingQueries(db: Db, listing: KeyListing, cursor?: Cursor): KeysQuery[] {
+  const split = splitField(listing);
+  const base = filtered(db, listing, cursor, split?.field);
+  const queries = split ? split.values.map((value) => base.where(split.field, '=', value)) : [base];
+  return queries.map((q) => ordered(q, listing).limit(listing.limit + 1));
 }
 
 type SplitField = 'state' | 'spec' | 'usage';
@@ -143,7 +148,9 @@ function afterCursor(query: KeysQuery, [createdAt, id]: Cursor, descending: bool
 function ordered(query: KeysQuery, listing: KeyListing): KeysQuery {
   const direction = listing.descending ? 'desc' : 'asc';
   const byId = query.orderBy('keys.id', direction);
-  return listing.sortBy === 'created' ? query.orderBy('keys.created_at', direction).orderBy('keys.id', direction) : byId;
+  return listing.sortBy === 'created'
+    ? query.orderBy('keys.created_at', direction).orderBy('keys.id', direction)
+    : byId;
 }
 
 /** The rows of several single-value queries in the listing's order. */
@@ -188,4 +195,3 @@ export async function listingDetails(
   }
   return { aliases: names, latest };
 }
-
