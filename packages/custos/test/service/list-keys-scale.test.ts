@@ -126,6 +126,25 @@ describe(`ListKeys over ${COUNT} keys (SQLite)`, () => {
     }
   });
 
+  // Figures, not assertions (STYLE: performance is measured, never asserted): SHOW_PLANS=1 prints them.
+  it.runIf(process.env.SHOW_PLANS)(
+    'prints the median time of a page per case, beside the unfiltered keys.list',
+    async () => {
+      const median = async (run: () => Promise<unknown>) => {
+        const times: number[] = [];
+        for (let i = 0; i < 15; i++) {
+          const at = process.hrtime.bigint();
+          await run();
+          times.push(Number(process.hrtime.bigint() - at) / 1e6);
+        }
+        return times.sort((a, b) => a - b)[7]?.toFixed(2);
+      };
+      console.log('baseline keys.list, 50 rows', await median(() => repo.keys.list(store.db, { limit: 50 })));
+      for (const [name, more] of CASES)
+        console.log(name, await median(() => repo.keyListing.listKeys(store.db, listing(more))));
+    },
+  );
+
   it('pages through a filtered, sorted listing with the same results as the whole sorted set', async () => {
     const l = listing({
       states: ['Disabled', 'PendingDeletion'],
