@@ -29,6 +29,19 @@ export const CUSTOS_ONLY_FIELDS: ReadonlySet<string> = new Set([
   'force', // ScheduleKeyDeletion: the AWS target passes it itself (targets.ts)
   'lastUsedAt',
   'minDecryptionVersion',
+  // ListKeys' filters, sort and metadata (the AWS ListKeys has Limit and Marker only)
+  'keyStates',
+  'keySpecs',
+  'keyUsages',
+  'withTagKey',
+  'withTagValue',
+  'search',
+  'sortBy',
+  'sortOrder',
+  'includeMetadata',
+  'metadata',
+  'aliasNames',
+  'lastRotationDate',
 ]);
 
 /**

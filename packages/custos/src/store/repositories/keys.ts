@@ -22,8 +22,8 @@ import { listByCreation, type PageRequest } from './page.js';
 
 export type KeyPatch = Partial<Omit<KeyRecord, 'id' | 'createdAt'>>;
 
-/** The mapper for rows read through `db`: the row's MAC checked, then one row → one KeyRecord. */
-const reader =
+/** The mapper for rows read through `db`: the row's MAC checked, then one row → one KeyRecord (key-listing.ts too). */
+export const reader =
   (db: Db) =>
   (row: KeyRow): KeyRecord =>
     toRecord(checkRow(db, 'keys', row.id, row));
