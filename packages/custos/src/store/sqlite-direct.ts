@@ -1,0 +1,31 @@
+// A read on the SQLite store's connection without Kysely, for the hot path's one cold read (a key and its latest
+// version, repositories/keys.ts): Kysely's connection mutex, plugins and promises cost more than the indexed read.
+// Must not import service or api.
+import type { Db } from './store.js';
+import type { SqliteDatabase } from './sqlite-driver.js';
+
+type Statement = ReturnType<SqliteDatabase['prepare']>;
+
+const DATABASES = new WeakMap<Db, SqliteDatabase>();
+const STATEMENTS = new WeakMap<SqliteDatabase, Map<string, Statement>>();
+
+/** Lets `directRead` read through `db` (a store's root handle, never a transaction's): sqlite.ts calls it. */
+export function allowDirectReads(db: Db, database: SqliteDatabase): void {
+  DATABASES.set(db, database);
+}
+
+/**
+ * The first row `sql` (prepared once per connection) gives for `parameters`, read at once; `undefined` when there is
+ * no row; `null` when `db` cannot be read directly: not a SQLite store's root handle, or its connection is inside a
+ * transaction (SQLite's one connection: a read now would see that transaction's uncommitted writes), and the caller
+ * goes through Kysely, which waits for the transaction to end.
+ */
+export function directRead<R>(db: Db, sql: string, parameters: readonly unknown[]): R | undefined | null {
+  const database = DATABASES.get(db);
+  if (database === undefined || !database.open || database.inTransaction) return null;
+  let statements = STATEMENTS.get(database);
+  if (statements === undefined) STATEMENTS.set(database, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (statement === undefined) statements.set(sql, (statement = database.prepare(sql)));
+  return statement.get(parameters) as R | undefined;
+}
