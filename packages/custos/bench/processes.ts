@@ -54,14 +54,14 @@ async function startWorkers(n: number, dataDir: string): Promise<Target> {
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CUSTOS_LOG_LEVEL: 'error' } },
   );
   const url = `http://127.0.0.1:${port}`;
-  let listening = false;
+  const state = { listening: false };
   let printed = '';
   child.stderr.on('data', (chunk: Buffer) => {
     process.stderr.write(chunk);
     printed = (printed + chunk.toString()).slice(-4096);
-    listening ||= printed.includes('listening on');
+    state.listening ||= printed.includes('listening on');
   });
-  for (let i = 0; !listening; i++) {
+  for (let i = 0; !state.listening; i++) {
     if (child.exitCode !== null) throw new Error(`custos server --workers ${n} exited with ${child.exitCode}`);
     if (i > 600) throw new Error(`custos server --workers ${n} did not start`);
     await new Promise((resolve) => setTimeout(resolve, 100));

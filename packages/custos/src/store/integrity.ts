@@ -306,7 +306,7 @@ export class RowIntegrity implements KyselyPlugin {
     row: AuthenticatedRow<T>,
     storedMac: string | null,
   ): void {
-    if (storedMac === null || storedMac.length !== MAC_LENGTH || !storedMac.startsWith(MAC_PREFIX))
+    if (storedMac?.length !== MAC_LENGTH || !storedMac.startsWith(MAC_PREFIX))
       throw new RowIntegrityError(table, rowId);
     const expected = this.#digest(table, row);
     const stored = Buffer.from(storedMac.slice(MAC_PREFIX.length), 'base64url');

@@ -6,6 +6,9 @@ import type { SqliteDatabase } from './sqlite-driver.js';
 
 type Statement = ReturnType<SqliteDatabase['prepare']>;
 
+/** A row as better-sqlite3 gives it: column name → value. */
+export type DirectRow = Record<string, unknown>;
+
 const DATABASES = new WeakMap<Db, SqliteDatabase>();
 const STATEMENTS = new WeakMap<SqliteDatabase, Map<string, Statement>>();
 
@@ -20,12 +23,12 @@ export function allowDirectReads(db: Db, database: SqliteDatabase): void {
  * transaction (SQLite's one connection: a read now would see that transaction's uncommitted writes), and the caller
  * goes through Kysely, which waits for the transaction to end.
  */
-export function directRead<R>(db: Db, sql: string, parameters: readonly unknown[]): R | undefined | null {
+export function directRead(db: Db, sql: string, parameters: readonly unknown[]): DirectRow | undefined | null {
   const database = DATABASES.get(db);
   if (database === undefined || !database.open || database.inTransaction) return null;
   let statements = STATEMENTS.get(database);
-  if (statements === undefined) STATEMENTS.set(database, (statements = new Map()));
+  if (statements === undefined) STATEMENTS.set(database, (statements = new Map<string, Statement>()));
   let statement = statements.get(sql);
   if (statement === undefined) statements.set(sql, (statement = database.prepare(sql)));
-  return statement.get(parameters) as R | undefined;
+  return statement.get(parameters) as DirectRow | undefined;
 }

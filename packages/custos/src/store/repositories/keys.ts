@@ -149,7 +149,7 @@ export async function getWithLatestVersion(
   let compiled = JOINED.get(db);
   if (!compiled) JOINED.set(db, (compiled = joinedQuery(db)));
   // SQLite outside a transaction: one prepared statement run at once, no promise (sqlite-direct.ts).
-  let row = directRead<JoinedRow>(db, compiled.sql, [id]);
+  let row = directRead(db, compiled.sql, [id]) as JoinedRow | undefined | null;
   if (row === null) row = (await db.executeQuery<JoinedRow>({ ...compiled, parameters: [id] })).rows[0];
   if (!row) return undefined;
   const key = reader(db)(row);
