@@ -47,7 +47,7 @@ function must(node: Der | undefined): Der {
 const nth = (list: Der[], i: number): Der => must(list[i]);
 
 /** An OBJECT IDENTIFIER's dotted text (BigInt: the 2.25 UUID arcs are 128-bit). */
-export function oidText(content: Uint8Array): string {
+function oidText(content: Uint8Array): string {
   const arcs: bigint[] = [];
   let value = 0n;
   for (const byte of content) {
