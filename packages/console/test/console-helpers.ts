@@ -122,6 +122,8 @@ export async function startRig(): Promise<ConsoleRig> {
     async shoot(name) {
       for (const width of WIDTHS) {
         await page.setViewportSize({ width, height: 900 });
+        // Works at this width: nothing widens the page past the viewport (wide tables scroll in their own box).
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
         const path = join(SHOTS, `${name}-${width}.png`);
         await page.screenshot({ path, fullPage: true });
         shots.push(path);

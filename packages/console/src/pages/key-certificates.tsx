@@ -125,7 +125,7 @@ export function CertificateChain({ session, meta }: { session: Session; meta: Ke
       {cert === null && <p>No certificate is stored for this key.</p>}
       {cert && (
         <>
-          <p>Leaf SHA-256 thumbprint: {cert.thumbprints.sha256}</p>
+          <p class="long">Leaf SHA-256 thumbprint: {cert.thumbprints.sha256}</p>
           {cert.certificateChain.map((c, i) => (
             <CertificateView pem={c} index={i} chain="Key certificate" />
           ))}
