@@ -1,4 +1,4 @@
-// The console's in-browser attestation check (src/attestation.ts, src/x509.ts) run in Node (WebCrypto, atob and
+// The console's in-browser attestation check (src/attestation.ts, src/certificates.ts, src/attested-properties.ts) run in Node (WebCrypto, atob and
 // TextDecoder are the same there) against attestations from a real LocalKms: it accepts what the server's own
 // verifier accepts, with the same properties, and refuses another challenge, a certificate changed by one byte,
 // a JWS whose payload was changed, and a chain that ends at a root the server does not pin.
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAttestation as serverVerify } from '../../custos/src/core/attestation/verify.js';
 import { LocalKms } from '../../custos/src/service/local-kms.js';
 import { verifyAttestation } from '../src/attestation.js';
-import { parseCertificate } from '../src/x509.js';
+import { readCertificate } from '../src/certificates.js';
 
 let dataDir: string;
 let kms: LocalKms;
@@ -45,13 +45,13 @@ describe("the console's attestation check", () => {
   it('reads a certificate as Node does', async () => {
     const { certificateChain } = await kms.attestKey({ keyId: ecKey, challenge });
     for (const pem of certificateChain) {
-      const mine = parseCertificate(pem);
+      const mine = readCertificate(pem);
       const node = new X509Certificate(pem);
       expect(mine.subject.split(', ')).toEqual(node.subject.split('\n'));
       expect(mine.issuer.split(', ')).toEqual(node.issuer.split('\n'));
       expect(mine.notBefore).toEqual(new Date(node.validFrom));
       expect(mine.notAfter).toEqual(new Date(node.validTo));
-      expect(mine.serial).toBe(node.serialNumber.toLowerCase());
+      expect(mine.serialNumber).toBe(node.serialNumber.toLowerCase());
     }
   });
 
@@ -62,6 +62,28 @@ describe("the console's attestation check", () => {
     expect(verdict.valid && server.valid).toBe(true);
     if (verdict.valid && server.valid) expect(verdict.properties).toEqual(server.properties);
     expect(verdict).toMatchObject({ format: 'X509', properties: { keyId: ecKey, origin: 'GENERATED' } });
+  });
+
+  it("reads a key pair's usage constraints from the extension as the server verifier does", async () => {
+    const usageConstraints = {
+      notBefore: new Date('2020-01-01T00:00:00Z'),
+      notAfter: new Date('2099-01-01T00:00:00Z'),
+      maxUses: 7,
+      allowedAlgorithms: ['ECDSA_SHA_256' as const],
+    };
+    const keyId = (await kms.createKey({ keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY', usageConstraints }))
+      .keyMetadata.keyId;
+    const answer = await kms.attestKey({ keyId, challenge });
+    const verdict = await verifyAttestation(answer, roots, challenge);
+    const server = await serverVerify(answer.certificateChain.join(''), roots.join(''), hex(challenge), new Date());
+    expect(verdict.valid && server.valid).toBe(true);
+    if (verdict.valid && server.valid) expect(verdict.properties).toEqual(server.properties);
+    expect(verdict.valid && verdict.properties.constraints).toEqual({
+      notBefore: '2020-01-01T00:00:00.000Z',
+      notAfter: '2099-01-01T00:00:00.000Z',
+      maxUses: 7,
+      allowedAlgorithms: ['ECDSA_SHA_256'],
+    });
   });
 
   it('accepts a secret key attestation (JWS) with its constraints', async () => {

@@ -6,7 +6,7 @@ import type { KeyMetadata, VerifyCertificateChainResponse } from '@custos/client
 import { useState } from 'preact/hooks';
 import type { Session } from '../session.js';
 import { CopyButton, ErrorBox, Field, toBase64, useLoad, when } from '../ui.js';
-import { parseCertificate } from '../x509.js';
+import { readCertificate } from '../certificates.js';
 
 /** Key pairs: everything but the raw secret keys (AES, HMAC). */
 const isAsymmetric = (meta: KeyMetadata): boolean => !/^(SYMMETRIC_DEFAULT|AES_|HMAC_)/.test(meta.keySpec);
@@ -49,7 +49,7 @@ export function PublicKey({ session, meta }: { session: Session; meta: KeyMetada
 export function CertificateView({ pem: text, index, chain }: { pem: string; index: number; chain: string }) {
   let cert;
   try {
-    cert = parseCertificate(text);
+    cert = readCertificate(text);
   } catch (error) {
     return <ErrorBox error={new Error(`certificate ${index + 1} cannot be read: ${(error as Error).message}`)} />;
   }
@@ -80,7 +80,7 @@ export function CertificateView({ pem: text, index, chain }: { pem: string; inde
         </div>
         <div>
           <dt>Serial</dt>
-          <dd>{cert.serial}</dd>
+          <dd>{cert.serialNumber}</dd>
         </div>
       </dl>
       <details>
