@@ -112,6 +112,12 @@ export async function startRig(): Promise<ConsoleRig> {
   await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   const page = browser.pages()[0] ?? (await browser.newPage());
   page.setDefaultTimeout(10_000);
+  // What the Content-Security-Policy refused (an eval, an inline script or style) and uncaught errors: none allowed.
+  const refused: string[] = [];
+  page.on('pageerror', (error) => refused.push(error.message));
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) refused.push(message.text());
+  });
   const shots: string[] = [];
   const rig: ConsoleRig = {
     base,
@@ -149,6 +155,7 @@ export async function startRig(): Promise<ConsoleRig> {
       await new Promise((r) => setTimeout(r, 200));
       await rm(dir, { recursive: true, force: true, maxRetries: 5 }); // Chromium may still be writing its profile
       if (shots.length > 0) process.stdout.write(`console screenshots:\n${shots.map((s) => `  ${s}`).join('\n')}\n`);
+      expect(refused, 'page errors and CSP refusals').toEqual([]);
     },
   };
   return rig;
