@@ -3,7 +3,7 @@
 // Shown only when the caller may both attest and read the roots.
 import type { AttestKeyResponse, KeyMetadata } from '@custos/client';
 import { useState } from 'preact/hooks';
-import { verifyAttestation, type Verdict } from '../attestation.js';
+import type { Verdict } from '../attestation.js';
 import type { Session } from '../session.js';
 import { ErrorBox } from '../ui.js';
 import { CertificateView } from './key-certificates.js';
@@ -31,6 +31,8 @@ export function Attestation({ session, meta }: { session: Session; meta: KeyMeta
       kms.attestKey({ keyId: meta.keyId, challenge }),
       kms.getAttestationRoots({}),
     ]);
+    // Loaded on the first use: the certificate and JWS libraries are most of the bundle.
+    const { verifyAttestation } = await import('../attestation.js');
     return { attestation, verdict: await verifyAttestation(attestation, roots.certificates, challenge) };
   };
   const verdict = answer?.verdict;

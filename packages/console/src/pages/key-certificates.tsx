@@ -6,7 +6,6 @@ import type { KeyMetadata, VerifyCertificateChainResponse } from '@custos/client
 import { useState } from 'preact/hooks';
 import type { Session } from '../session.js';
 import { CopyButton, ErrorBox, Field, toBase64, useLoad, when } from '../ui.js';
-import { readCertificate } from '../certificates.js';
 
 /** Key pairs: everything but the raw secret keys (AES, HMAC). */
 const isAsymmetric = (meta: KeyMetadata): boolean => !/^(SYMMETRIC_DEFAULT|AES_|HMAC_)/.test(meta.keySpec);
@@ -47,9 +46,12 @@ export function PublicKey({ session, meta }: { session: Session; meta: KeyMetada
 
 /** One certificate of a chain: what it says, whether it is valid now (in words), and its PEM. */
 export function CertificateView({ pem: text, index, chain }: { pem: string; index: number; chain: string }) {
+  // The certificate library is most of the bundle: loaded with the first certificate shown, not with the console.
+  const [library, loadError] = useLoad(() => import('../certificates.js'), []);
+  if (!library) return <ErrorBox error={loadError} />;
   let cert;
   try {
-    cert = readCertificate(text);
+    cert = library.readCertificate(text);
   } catch (error) {
     return <ErrorBox error={new Error(`certificate ${index + 1} cannot be read: ${(error as Error).message}`)} />;
   }
