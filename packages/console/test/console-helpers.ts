@@ -115,8 +115,13 @@ export async function startRig(): Promise<ConsoleRig> {
   // What the Content-Security-Policy refused (an eval, an inline script or style) and uncaught errors: none allowed.
   const refused: string[] = [];
   page.on('pageerror', (error) => refused.push(error.message));
-  page.on('console', (message) => {
-    if (message.text().includes('Content Security Policy')) refused.push(message.text());
+  await page.exposeFunction('reportRefusal', (what: string) => refused.push(what));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      (window as unknown as { reportRefusal(what: string): void }).reportRefusal(
+        `${e.violatedDirective} ${e.blockedURI}`,
+      );
+    });
   });
   const shots: string[] = [];
   const rig: ConsoleRig = {
