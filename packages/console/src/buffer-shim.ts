@@ -1,5 +1,7 @@
 // The two Buffer calls @custos/contract's wire codec makes (wire.ts: base64 in and out), for the browser, which has
-// no Buffer. Installed before the first API call; Node's Buffer is never replaced.
+// no Buffer. Installed before the first API call; Node's Buffer is never replaced. It stays rather than wire.ts
+// changing: that codec runs on every request body in the server, where Buffer's native base64 is the fast path, and
+// @custos/client itself needs no Buffer in the browser (its Buffer uses are in the Node-only stream module).
 
 function fromBase64(text: string): Uint8Array {
   let binary: string;

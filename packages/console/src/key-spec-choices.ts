@@ -1,7 +1,8 @@
-// The usages each key spec allows, as the server's key-spec table (packages/custos/src/core/key-specs.ts) gives them:
-// the Create key form offers, for a chosen usage, only the specs that allow it. A test
+// The usages each key spec allows, and the algorithms each spec supports for a usage, as the server's key-spec table
+// (packages/custos/src/core/key-specs.ts) gives them: the Create key form offers, for a chosen usage, only the specs
+// that allow it, and for the allowed-algorithms constraint only the algorithms of that spec and usage. A test
 // (packages/console/test/key-spec-choices.test.ts) fails when the two differ.
-import type { KeySpec, KeyUsage } from '@custos/client';
+import type { Algorithm, KeySpec, KeyUsage } from '@custos/client';
 
 export const SPEC_USAGES: Readonly<Record<string, readonly KeyUsage[]>> = {
   SYMMETRIC_DEFAULT: ['ENCRYPT_DECRYPT', 'DERIVE_KEY'],
@@ -37,4 +38,53 @@ export function specsFor(usage: KeyUsage): KeySpec[] {
   return Object.entries(SPEC_USAGES)
     .filter(([, usages]) => usages.includes(usage))
     .map(([spec]) => spec as KeySpec);
+}
+
+const KDF: readonly Algorithm[] = ['HKDF_SHA_256', 'HKDF_SHA_384', 'HKDF_SHA_512', 'PBKDF2_SHA_256', 'PBKDF2_SHA_512'];
+const RSA_SIGNING: readonly Algorithm[] = [
+  'RSASSA_PSS_SHA_256',
+  'RSASSA_PSS_SHA_384',
+  'RSASSA_PSS_SHA_512',
+  'RSASSA_PKCS1_V1_5_SHA_256',
+  'RSASSA_PKCS1_V1_5_SHA_384',
+  'RSASSA_PKCS1_V1_5_SHA_512',
+];
+type Lists = Partial<Record<KeyUsage, readonly Algorithm[]>>;
+const AES: Lists = { ENCRYPT_DECRYPT: ['SYMMETRIC_DEFAULT'], DERIVE_KEY: KDF };
+const hmac = (mac: Algorithm): Lists => ({ GENERATE_VERIFY_MAC: [mac], DERIVE_KEY: KDF });
+const RSA: Lists = { ENCRYPT_DECRYPT: ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256'], SIGN_VERIFY: RSA_SIGNING };
+const nist = (signing: Algorithm): Lists => ({ SIGN_VERIFY: [signing], KEY_AGREEMENT: ['ECDH'] });
+const ML_DSA: Lists = { SIGN_VERIFY: ['ML_DSA_SHAKE_256'] };
+const ML_KEM: Lists = { ENCAPSULATE_DECAPSULATE: ['ML_KEM'] };
+
+/** Spec → usage → the algorithms a key of that spec and usage supports (the allowed-algorithms constraint's choices). */
+export const SPEC_ALGORITHMS: Readonly<Record<string, Lists>> = {
+  SYMMETRIC_DEFAULT: AES,
+  AES_128: AES,
+  AES_192: AES,
+  AES_256: AES,
+  HMAC_224: hmac('HMAC_SHA_224'),
+  HMAC_256: hmac('HMAC_SHA_256'),
+  HMAC_384: hmac('HMAC_SHA_384'),
+  HMAC_512: hmac('HMAC_SHA_512'),
+  RSA_2048: RSA,
+  RSA_3072: RSA,
+  RSA_4096: RSA,
+  ECC_NIST_P256: nist('ECDSA_SHA_256'),
+  ECC_NIST_P384: nist('ECDSA_SHA_384'),
+  ECC_NIST_P521: nist('ECDSA_SHA_512'),
+  ECC_SECG_P256K1: { SIGN_VERIFY: ['ECDSA_SHA_256'] },
+  ECC_NIST_EDWARDS25519: { SIGN_VERIFY: ['ED25519_SHA_512'] },
+  X25519: { KEY_AGREEMENT: ['ECDH'] },
+  ML_DSA_44: ML_DSA,
+  ML_DSA_65: ML_DSA,
+  ML_DSA_87: ML_DSA,
+  ML_KEM_512: ML_KEM,
+  ML_KEM_768: ML_KEM,
+  ML_KEM_1024: ML_KEM,
+};
+
+/** The algorithms a `spec` key of `usage` supports: what its allowed-algorithms constraint may name. */
+export function algorithmsFor(spec: KeySpec, usage: KeyUsage): readonly Algorithm[] {
+  return SPEC_ALGORITHMS[spec]?.[usage] ?? [];
 }

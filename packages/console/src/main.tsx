@@ -97,8 +97,10 @@ function Page({ session, route }: { session: Session; route: string }) {
   const [head = 'keys', ...rest] = route.split('/');
   const [name = '', query = ''] = head.split('?');
   const params = new URLSearchParams(query);
-  if (name === 'keys' && rest.length > 0)
-    return <KeyDetailPage session={session} keyId={decodeURIComponent(rest.join('/'))} />;
+  // Pages of a key are keyed by it: moving to another key's page (the same component) starts it afresh, with no
+  // filter, draft, notice or attestation of the previous key.
+  const keyId = name === 'keys' ? decodeURIComponent(rest.join('/')) : (params.get('key') ?? '');
+  if (name === 'keys' && rest.length > 0) return <KeyDetailPage key={keyId} session={session} keyId={keyId} />;
   const entry = NAV.find((n) => n.path === name);
   if (entry && !session.may(entry.needs)) return <NotPermitted needs={entry.needs} />;
   switch (name) {
@@ -107,9 +109,9 @@ function Page({ session, route }: { session: Session; route: string }) {
     case 'create':
       return <CreateKeyPage session={session} />;
     case 'try':
-      return <TryItPage session={session} keyId={params.get('key') ?? ''} />;
+      return <TryItPage key={keyId} session={session} keyId={keyId} />;
     case 'audit':
-      return <AuditPage session={session} keyId={params.get('key') ?? ''} />;
+      return <AuditPage key={keyId} session={session} keyId={keyId} />;
     case 'access':
       return <AccessPage session={session} />;
     case 'keyrings':

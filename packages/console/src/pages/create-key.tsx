@@ -1,9 +1,10 @@
 // Create key: usage first, then the specs the key-spec table allows for it; alias, description, tags, constraints
-// (most uses, not after) and the protection level. CreateKey, then CreateAlias when an alias is given.
-import type { KeySpec, KeyUsage, ProtectionLevel } from '@custos/client';
+// (allowed algorithms, among those of the chosen spec and usage; most uses; not after) and the protection level.
+// CreateKey, then CreateAlias when an alias is given.
+import type { Algorithm, KeySpec, KeyUsage, ProtectionLevel } from '@custos/client';
 import { useState } from 'preact/hooks';
 import type { Session } from '../session.js';
-import { specsFor, USAGES } from '../key-spec-choices.js';
+import { algorithmsFor, specsFor, USAGES } from '../key-spec-choices.js';
 import { ErrorBox, Field, PageTitle } from '../ui.js';
 
 function parseTags(text: string): { tagKey: string; tagValue: string }[] {
@@ -25,10 +26,14 @@ export function CreateKeyPage({ session }: { session: Session }) {
   const [tags, setTags] = useState('');
   const [maxUses, setMaxUses] = useState('');
   const [notAfter, setNotAfter] = useState('');
+  const [allowed, setAllowed] = useState<readonly Algorithm[]>([]);
   const [protection, setProtection] = useState<'' | ProtectionLevel>('');
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const specs = specsFor(usage);
+  const algorithms = algorithmsFor(spec, usage);
+  // Only the algorithms of the spec and usage now chosen count (a change of either drops the others).
+  const chosen = allowed.filter((a) => algorithms.includes(a));
   return (
     <section>
       <PageTitle>Create key</PageTitle>
@@ -39,6 +44,7 @@ export function CreateKeyPage({ session }: { session: Session }) {
           setBusy(true);
           setError(undefined);
           const constraints = {
+            ...(chosen.length > 0 && { allowedAlgorithms: [...chosen] }),
             ...(maxUses !== '' && { maxUses: Number(maxUses) }),
             ...(notAfter !== '' && { notAfter: new Date(notAfter) }),
           };
@@ -127,6 +133,26 @@ export function CreateKeyPage({ session }: { session: Session }) {
         </Field>
         <fieldset>
           <legend>Constraints (optional)</legend>
+          {algorithms.length > 1 && (
+            <fieldset>
+              <legend>Allowed algorithms (none checked: any of them)</legend>
+              {algorithms.map((a) => (
+                <label class="check">
+                  <input
+                    type="checkbox"
+                    name="allowedAlgorithms"
+                    value={a}
+                    checked={chosen.includes(a)}
+                    onChange={(e) => {
+                      const on = e.currentTarget.checked;
+                      setAllowed(on ? [...chosen, a] : chosen.filter((x) => x !== a));
+                    }}
+                  />{' '}
+                  {a}
+                </label>
+              ))}
+            </fieldset>
+          )}
           <Field label="Most uses">
             <input
               name="maxUses"

@@ -1,12 +1,15 @@
 // Key detail: the key's metadata and constraints, and its actions (enable/disable, rotate, update description,
 // schedule and cancel deletion with a typed confirmation of the key id or an alias), shown only when the caller's
-// roles permit them. The versions, aliases, tags, policy, grants, public key, certificate and usage are in
-// key-sections.tsx.
+// roles permit them. The other sections are in key-sections.tsx (versions, policy, grants, usage), key-aliases.tsx,
+// key-certificates.tsx (public key, certificate chain) and key-attestation.tsx.
 import type { KeyMetadata } from '@custos/client';
 import { useState } from 'preact/hooks';
 import type { Session } from '../session.js';
 import { ErrorBox, Field, PageTitle, StateBadge, useLoad, when } from '../ui.js';
-import { AliasesAndTags, PolicyAndGrants, PublicKey, Usage, Versions } from './key-sections.js';
+import { AliasesAndTags } from './key-aliases.js';
+import { Attestation } from './key-attestation.js';
+import { CertificateChain, PublicKey } from './key-certificates.js';
+import { PolicyAndGrants, Usage, Versions } from './key-sections.js';
 
 function Metadata({ meta }: { meta: KeyMetadata }) {
   const c = meta.usageConstraints;
@@ -211,9 +214,11 @@ export function KeyDetailPage({ session, keyId }: { session: Session; keyId: str
               <Actions key={`${meta.keyState}-${meta.description}`} session={session} meta={meta} reload={reload} />
             </div>
           </div>
-          <Versions session={session} keyId={meta.keyId} />
+          <Versions session={session} keyId={meta.keyId} version={meta.currentKeyVersion} />
           <AliasesAndTags session={session} meta={meta} />
           <PublicKey session={session} meta={meta} />
+          <CertificateChain session={session} meta={meta} />
+          <Attestation key={meta.keyState} session={session} meta={meta} />
           <PolicyAndGrants session={session} keyId={meta.keyId} />
           <Usage session={session} keyId={meta.keyId} />
         </>

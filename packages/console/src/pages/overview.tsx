@@ -20,9 +20,11 @@ function byLabel(text: string, metric: string, label: string): Record<string, nu
 }
 
 function Figures({ title, figures }: { title: string; figures: [string, string | number][] }) {
+  // aria-labelledby takes a list of ids separated by spaces: the id has none.
+  const id = `${title.toLowerCase().replace(/\W+/g, '-')}-h`;
   return (
-    <section class="card" aria-labelledby={`${title}-h`}>
-      <h2 id={`${title}-h`}>{title}</h2>
+    <section class="card" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
       <dl class="meta">
         {figures.map(([k, v]) => (
           <div>
