@@ -13,6 +13,11 @@ export interface AuditSink {
   /** Resolves once every entry is committed, in order, as one transaction, with their seqs and hashes. */
   commit(entries: AuditEntry[]): Promise<CommittedBatch>;
   close(): Promise<void>;
+  /**
+   * How many batches may be handed over before the first has committed (default 1). More than one only where the
+   * sink commits them in the order given (one worker thread, one connection).
+   */
+  readonly maxInFlight?: number;
 }
 
 /** Commits through `store` (PostgreSQL; tests from source), chaining under `chainKey`. */
@@ -57,16 +62,19 @@ export async function workerSink(filename: string, chainKey: Uint8Array): Promis
     const w = new Worker(WORKER, { workerData: { filename, chainKey } });
     worker = w;
     ready = new Promise<void>((resolve, reject) => {
-      w.on('message', (reply: Reply) => {
-        if (reply.ready) {
-          resolve();
+      w.on('message', (message: Reply | readonly Reply[]) => {
+        if (!Array.isArray(message)) {
+          if ((message as Reply).ready) resolve();
           return;
         }
-        if (reply.id === undefined) return; // every reply but the ready signal names its batch
-        const waiter = pending.get(reply.id);
-        pending.delete(reply.id);
-        if (reply.ok) waiter?.resolve({ firstSeq: reply.firstSeq ?? 0, hashes: reply.hashes ?? [] });
-        else waiter?.reject(Object.assign(new Error(`audit commit failed: ${reply.message}`), { code: reply.code }));
+        // One message answers every batch the worker committed together, in order.
+        for (const reply of message as readonly Reply[]) {
+          if (reply.id === undefined) continue;
+          const waiter = pending.get(reply.id);
+          pending.delete(reply.id);
+          if (reply.ok) waiter?.resolve({ firstSeq: reply.firstSeq ?? 0, hashes: reply.hashes ?? [] });
+          else waiter?.reject(Object.assign(new Error(`audit commit failed: ${reply.message}`), { code: reply.code }));
+        }
       });
       const fail = (error: Error) => {
         reject(error);
@@ -84,6 +92,8 @@ export async function workerSink(filename: string, chainKey: Uint8Array): Promis
 
   await start();
   return {
+    // The worker commits its messages in order, one at a time: the next batch waits there, not on this thread.
+    maxInFlight: 2,
     async commit(entries) {
       if (!worker) await start();
       await ready;
