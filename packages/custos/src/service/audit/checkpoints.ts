@@ -109,6 +109,9 @@ export class Checkpointer {
     private readonly settings: CheckpointSettings,
     private readonly now: () => Date,
     private readonly logger: Logger,
+    /** Where a checkpoint's row is kept: by default through `store`; the SQLite audit worker keeps it off the event loop. */
+    private readonly insert: (checkpoint: AuditCheckpointRecord) => Promise<void> = (checkpoint) =>
+      audit.insertCheckpoint(store.db, checkpoint),
   ) {
     this.#timer = setInterval(() => void this.checkpoint(), Math.min(settings.everyMs, MAX_CHECKPOINT_INTERVAL_MS));
     this.#timer.unref();
@@ -141,7 +144,7 @@ export class Checkpointer {
     const head = await audit.head(this.store.db);
     if (!head || head.seq <= this.#lastSeq) return;
     const checkpoint = signCheckpoint(this.privateKey, { ...head, time: this.now().getTime() });
-    await audit.insertCheckpoint(this.store.db, checkpoint);
+    await this.insert(checkpoint);
     await appendLine(this.settings.file, checkpoint);
     this.#lastSeq = head.seq;
   }

@@ -3,15 +3,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InternalError } from '@custos/contract';
 import { openSqliteAuditAppender } from '../../store/index.js';
+import type { AuditCheckpointRecord } from '../../store/repositories/audit.js';
 import type { AuditEntry } from '../../store/types.js';
 import { chainEntries } from './chain.js';
 import { unpackEntries } from './packed-entries.js';
 
-interface Batch {
-  readonly id: number;
-  /** packEntries' form. */
-  readonly packed: unknown[];
-}
+/** A batch of records (packEntries' form), or a signed checkpoint of the head to keep (checkpoints.ts). */
+type Batch =
+  | { readonly id: number; readonly packed: unknown[]; readonly checkpoint?: undefined }
+  | { readonly id: number; readonly checkpoint: AuditCheckpointRecord; readonly packed?: undefined };
 
 const port = parentPort;
 // Loaded on the main thread by mistake, there is no port to answer on: fail loudly rather than hang the sink.
@@ -23,14 +23,22 @@ const appender = openSqliteAuditAppender(filename);
 let waiting: Batch[] = [];
 let scheduled = false;
 
-/** Commits every waiting batch in one transaction, in arrival order, and answers them in one message. */
+/**
+ * Commits every waiting batch in one transaction, in arrival order, with the checkpoints sent meanwhile (no fsync of
+ * their own, and none on the event loop), and answers them all in one message.
+ */
 function commitWaiting(): void {
   scheduled = false;
   const batches = waiting;
   waiting = [];
   try {
     const entries: AuditEntry[] = [];
+    const checkpoints: AuditCheckpointRecord[] = [];
     const counts = batches.map((batch) => {
+      if (batch.checkpoint) {
+        checkpoints.push(batch.checkpoint);
+        return 0;
+      }
       const unpacked = unpackEntries(batch.packed);
       for (const entry of unpacked) entries.push(entry);
       return unpacked.length;
@@ -40,7 +48,7 @@ function commitWaiting(): void {
       const chained = chainEntries(head, entries, chainKey);
       hashes = chained.map((entry) => entry.hash);
       return chained;
-    });
+    }, checkpoints);
     // Each caller's receipt names its record's seq and hash: its batch's first seq and its hashes, in order.
     let offset = 0;
     port?.postMessage(

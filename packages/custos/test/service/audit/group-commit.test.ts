@@ -189,6 +189,24 @@ describe('AuditWriter', () => {
   );
 
   it.skipIf(!existsSync(DIST_SINK))(
+    'the worker keeps a signed checkpoint with the records committed beside it, once per seq',
+    async () => {
+      const { workerSink } = (await import(
+        DIST_SINK.href
+      )) as typeof import('../../../src/service/audit/worker-sink.js');
+      const sink = await workerSink(join(dir, 'custos.db'), TEST_CHAIN_KEY);
+      const first = await sink.commit([entry(1)]);
+      const checkpoint = { seq: first.firstSeq, hash: first.hashes[0] ?? '', time: 1, signature: 's' };
+      // Sent with a batch (one transaction), then again alone: the second changes nothing.
+      await Promise.all([sink.commit([entry(2)]), sink.insertCheckpoint?.(checkpoint)]);
+      await sink.insertCheckpoint?.({ ...checkpoint, signature: 'other' });
+      expect(await repo.audit.checkpointAt(store.db, first.firstSeq)).toEqual(checkpoint);
+      expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 2 });
+      await sink.close();
+    },
+  );
+
+  it.skipIf(!existsSync(DIST_SINK))(
     'commits on a worker thread with its own connection (compiled package)',
     async () => {
       const { workerSink } = (await import(
