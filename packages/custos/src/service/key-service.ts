@@ -84,7 +84,6 @@ export class KeyService {
       },
       close: () => sink.close(),
       maxInFlight: sink.maxInFlight ?? 1,
-      ...(sink.insertCheckpoint && { insertCheckpoint: sink.insertCheckpoint.bind(sink) }),
     };
   }
 

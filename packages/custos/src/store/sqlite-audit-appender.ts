@@ -51,10 +51,7 @@ export function openSqliteAuditAppender(filename: string): AuditAppender {
       'insert into audit_checkpoints (seq, hash, time, signature) values (?, ?, ?, ?) on conflict (seq) do nothing',
     );
     const append = database.transaction(
-      (
-        chain: (head: string | null) => readonly ChainedAuditEntry[],
-        checkpoints: readonly AuditCheckpointRecord[],
-      ) => {
+      (chain: (head: string | null) => readonly ChainedAuditEntry[], checkpoints: readonly AuditCheckpointRecord[]) => {
         let first = 0;
         for (const entry of chain(head.get()?.hash ?? null)) {
           const seq = Number(insert.run(COLUMNS.map(([, field]) => entry[field])).lastInsertRowid);

@@ -54,7 +54,12 @@ function commitWaiting(): void {
     port?.postMessage(
       batches.map((batch, i) => {
         const count = counts[i] ?? 0;
-        const reply = { id: batch.id, ok: true, firstSeq: firstSeq + offset, hashes: hashes.slice(offset, offset + count) };
+        const reply = {
+          id: batch.id,
+          ok: true,
+          firstSeq: firstSeq + offset,
+          hashes: hashes.slice(offset, offset + count),
+        };
         offset += count;
         return reply;
       }),

@@ -21,9 +21,9 @@ export interface AuditSink {
   readonly maxInFlight?: number;
   /**
    * Keeps a signed checkpoint of the head (checkpoints.ts) with the next batch's transaction, off the event loop;
-   * resolves once it is committed. Absent: the checkpointer writes it through the store.
+   * resolves true once it is committed, false if the sink is closed (the caller keeps it through the store).
    */
-  insertCheckpoint?(checkpoint: AuditCheckpointRecord): Promise<void>;
+  insertCheckpoint?(checkpoint: AuditCheckpointRecord): Promise<boolean>;
 }
 
 /** Commits through `store` (PostgreSQL; tests from source), chaining under `chainKey`. */
@@ -61,6 +61,8 @@ export async function workerSink(filename: string, chainKey: Uint8Array): Promis
   let worker: Worker | undefined;
   let ready: Promise<void> | undefined;
   let nextId = 1;
+  /** Set by close: nothing starts a worker again. */
+  let closed = false;
   const pending = new Map<number, { resolve: (reply: Reply) => void; reject: (e: Error) => void }>();
 
   const start = (): Promise<void> => {
@@ -98,6 +100,7 @@ export async function workerSink(filename: string, chainKey: Uint8Array): Promis
 
   /** Posts a message (`make` given its id) to the worker; resolves with the worker's reply once it has committed. */
   const send = async (make: (id: number) => object): Promise<Reply> => {
+    if (closed) throw new InternalError('the audit sink is closed');
     if (!worker) await start();
     await ready;
     const w = worker;
@@ -120,9 +123,12 @@ export async function workerSink(filename: string, chainKey: Uint8Array): Promis
       return { firstSeq: reply.firstSeq ?? 0, hashes: reply.hashes ?? [] };
     },
     async insertCheckpoint(checkpoint) {
+      if (closed) return false;
       await send((id) => ({ id, checkpoint }));
+      return true;
     },
     async close() {
+      closed = true;
       const w = worker;
       worker = undefined;
       if (!w) return;

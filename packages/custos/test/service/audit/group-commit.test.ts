@@ -203,6 +203,10 @@ describe('AuditWriter', () => {
       expect(await repo.audit.checkpointAt(store.db, first.firstSeq)).toEqual(checkpoint);
       expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 2 });
       await sink.close();
+      // Closed, it starts no worker again: a checkpoint is left to the caller (LocalKms.close signs the final head
+      // after the audit writer has closed), and a batch fails.
+      expect(await sink.insertCheckpoint?.({ ...checkpoint, seq: 99 })).toBe(false);
+      await expect(sink.commit([entry(3)])).rejects.toThrow(/closed/);
     },
   );
 
