@@ -1,5 +1,13 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+/** Test files that only call functions: they share one module graph (isolate: false). */
+const UNIT = [
+  'packages/contract/test/**/*.test.ts',
+  'packages/client/test/**/*.test.ts',
+  'packages/custos/test/core/**/*.test.ts',
+];
 
 export default defineConfig({
   resolve: {
@@ -11,10 +19,21 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two test files at once even on two cores (vitest's default there is one): most files wait on servers, child
+    // processes and databases they start, which leaves a core idle. VITEST_MAX_WORKERS overrides.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    projects: [
+      {
+        // Units (functions called in-process; no environment, globals or timers changed): one module graph for them all
+        // instead of a fresh process per file.
+        extends: true,
+        test: { name: 'unit', include: UNIT, isolate: false },
+      },
+      { extends: true, test: { name: 'suite', include: ['packages/*/test/**/*.test.ts'], exclude: UNIT } },
+    ],
     coverage: {
       provider: 'v8',
       // The CLI tests run the built dist/ in child processes, which v8 does not see from here: the figures count the

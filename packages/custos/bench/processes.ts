@@ -3,7 +3,7 @@
 // runs, medians, and the ratio its target in issue 17 is stated in.
 import { execFileSync, spawn } from 'node:child_process';
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,10 @@ import { headersFor, load, startTarget, stop, type Request, type Result, type Ta
 import { KIB, keyIdOf, pair, post, rps, type Settings } from './sections.js';
 import { interleaved, medianOf, ms, ratioCells } from './stats.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+/** This build's CLI, or BENCH_SERVER_DIST's (another build's dist/: the baseline of a before/after run). */
+const CLI = process.env.BENCH_SERVER_DIST
+  ? join(process.env.BENCH_SERVER_DIST, 'cli/main.js')
+  : fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 /** Whether `custos server --help` lists `--workers` (helper "workers" adds it). */
 function serverHasWorkers(): boolean {
@@ -38,23 +41,29 @@ function processTree(pid: number): number[] {
   return out;
 }
 
-/** `custos server --workers <n>` on a fresh data directory; ready once /healthz answers. */
+/**
+ * `custos server --workers <n>` on a fresh data directory; ready once it prints that it listens, which it does when
+ * every worker listens (/healthz answers as soon as the first does: a run started then would load one worker only,
+ * its connections kept for the whole run).
+ */
 async function startWorkers(n: number, dataDir: string): Promise<Target> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(
     process.execPath,
     [CLI, 'server', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--workers', String(n)],
-    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CUSTOS_LOG_LEVEL: 'error' } },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CUSTOS_LOG_LEVEL: 'error' } },
   );
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
+  const state = { listening: false };
+  let printed = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    printed = (printed + chunk.toString()).slice(-4096);
+    state.listening ||= printed.includes('listening on');
+  });
+  for (let i = 0; !state.listening; i++) {
     if (child.exitCode !== null) throw new Error(`custos server --workers ${n} exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok && existsSync(join(dataDir, 'admin.token'))) break;
-    if (i > 300) throw new Error(`custos server --workers ${n} did not start`);
+    if (i > 600) throw new Error(`custos server --workers ${n} did not start`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const token = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();

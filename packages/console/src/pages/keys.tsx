@@ -1,101 +1,113 @@
-// Keys: a page of keys at a time (ListKeys markers, so it holds with any number of keys), each described
-// (DescribeKey) with its aliases; search by id, alias or ARN goes straight to the key; the keyring filter is the
-// API's (ListKeys applicationId); state, spec and usage filters, tag search and sorting apply to the page shown.
-import type { KeyMetadata } from '@custos/client';
+// Keys: one ListKeys request per page. Filters (state, spec, usage, keyring, tag), search (alias prefix or key id)
+// and sort (creation or key id, either way) are the server's, so they hold over the whole store, and paging follows
+// the server's markers; `includeMetadata` brings each key's metadata, aliases and last rotation in the same call.
+import { KEY_SPECS, KEY_STATES, KEY_USAGES, type KeyListEntry, type ListKeysRequest } from '@custos/client';
 import { useState } from 'preact/hooks';
 import type { Session } from '../session.js';
 import { ErrorBox, Field, PageTitle, StateBadge, useLoad, when } from '../ui.js';
 
 const PAGE_SIZE = 25;
 
-interface Row {
-  readonly meta: KeyMetadata;
-  readonly aliases: readonly string[];
-  readonly lastRotated: Date | undefined;
-  readonly tags: readonly string[];
+type SortKey = NonNullable<ListKeysRequest['sortBy']>;
+
+/** The columns; those with a `sort` are sorted by the server. */
+const COLUMNS: readonly { label: string; sort?: SortKey }[] = [
+  { label: 'Alias' },
+  { label: 'Key id', sort: 'keyId' },
+  { label: 'Spec' },
+  { label: 'Usage' },
+  { label: 'State' },
+  { label: 'Protection' },
+  { label: 'Created', sort: 'created' },
+  { label: 'Last rotated' },
+];
+
+interface Filters {
+  readonly search: string;
+  readonly applicationId: string;
+  readonly state: string;
+  readonly spec: string;
+  readonly usage: string;
 }
 
-type SortKey = 'alias' | 'keyId' | 'keySpec' | 'keyUsage' | 'keyState' | 'protectionLevel' | 'created' | 'rotated';
+const NO_FILTERS: Filters = { search: '', applicationId: '', state: '', spec: '', usage: '' };
 
-async function rowOf(session: Session, keyId: string, withTags: boolean): Promise<Row> {
-  const { kms } = session;
-  const [described, aliases, rotations, tags] = await Promise.all([
-    kms.describeKey({ keyId }),
-    kms.listAliases({ keyId }).catch(() => ({ aliases: [] })),
-    kms.listKeyRotations({ keyId }).catch(() => ({ rotations: [] })),
-    withTags ? kms.listResourceTags({ keyId }).catch(() => ({ tags: [] })) : Promise.resolve({ tags: [] }),
-  ]);
-  const dates = rotations.rotations.map((r) => r.rotationDate).filter((d): d is Date => d !== undefined);
+/**
+ * The search box as ListKeys fields: `key=value` or `tag:key` is a tag; an ARN's key id, a key id or an alias
+ * (prefix, with or without `alias/`) is `search`.
+ */
+function searchFields(text: string): Partial<ListKeysRequest> {
+  if (text === '') return {};
+  const tag = /^tag:(.+)$/.exec(text)?.[1] ?? (text.includes('=') ? text : undefined);
+  if (tag !== undefined) {
+    const at = tag.indexOf('=');
+    return at < 0 ? { withTagKey: tag } : { withTagKey: tag.slice(0, at), withTagValue: tag.slice(at + 1) };
+  }
+  const arn = /^arn:[^:]+:kms:[^:]*:[^:]*:(key\/.+|alias\/.+)$/.exec(text)?.[1];
+  const value = arn?.startsWith('key/') ? arn.slice(4) : (arn ?? text);
+  return { search: value };
+}
+
+function request(filters: Filters, sort: { key: SortKey; up: boolean }, marker: string | undefined): ListKeysRequest {
   return {
-    meta: described.keyMetadata,
-    aliases: aliases.aliases.map((a) => a.aliasName),
-    lastRotated: dates.length > 0 ? new Date(Math.max(...dates.map((d) => d.getTime()))) : undefined,
-    tags: tags.tags.map((t) => `${t.tagKey}=${t.tagValue}`),
+    limit: PAGE_SIZE,
+    includeMetadata: true,
+    sortBy: sort.key,
+    sortOrder: sort.up ? 'asc' : 'desc',
+    ...(marker !== undefined && { marker }),
+    ...(filters.applicationId !== '' && { applicationId: filters.applicationId }),
+    ...(filters.state !== '' && { keyStates: [filters.state as (typeof KEY_STATES)[number]] }),
+    ...(filters.spec !== '' && { keySpecs: [filters.spec as (typeof KEY_SPECS)[number]] }),
+    ...(filters.usage !== '' && { keyUsages: [filters.usage as (typeof KEY_USAGES)[number]] }),
+    ...searchFields(filters.search),
   };
 }
 
-function sortValue(row: Row, key: SortKey): string {
-  switch (key) {
-    case 'alias':
-      return row.aliases[0] ?? '\uffff';
-    case 'created':
-      return row.meta.creationDate.toISOString();
-    case 'rotated':
-      return row.lastRotated?.toISOString() ?? '';
-    case 'keyId':
-    case 'keySpec':
-    case 'keyUsage':
-    case 'keyState':
-    case 'protectionLevel':
-      return row.meta[key];
-  }
+function Choice(props: {
+  label: string;
+  name: string;
+  value: string;
+  options: readonly string[];
+  set: (v: string) => void;
+}) {
+  return (
+    <Field label={props.label}>
+      <select
+        name={props.name}
+        value={props.value}
+        onChange={(e) => {
+          props.set(e.currentTarget.value);
+        }}
+      >
+        <option value="">any</option>
+        {props.options.map((o) => (
+          <option value={o}>{o}</option>
+        ))}
+      </select>
+    </Field>
+  );
 }
-
-const COLUMNS: readonly { key: SortKey; label: string }[] = [
-  { key: 'alias', label: 'Alias' },
-  { key: 'keyId', label: 'Key id' },
-  { key: 'keySpec', label: 'Spec' },
-  { key: 'keyUsage', label: 'Usage' },
-  { key: 'keyState', label: 'State' },
-  { key: 'protectionLevel', label: 'Protection' },
-  { key: 'created', label: 'Created' },
-  { key: 'rotated', label: 'Last rotated' },
-];
 
 export function KeysPage({ session }: { session: Session }) {
   const [markers, setMarkers] = useState<string[]>([]); // the marker of each page shown so far
   const [search, setSearch] = useState('');
-  const [query, setQuery] = useState('');
-  const [applicationId, setApplicationId] = useState('');
-  const [state, setState] = useState('');
-  const [spec, setSpec] = useState('');
-  const [usage, setUsage] = useState('');
-  const [sort, setSort] = useState<{ key: SortKey; up: boolean }>({ key: 'created', up: false });
+  const [filters, setFiltersNow] = useState<Filters>(NO_FILTERS);
+  const [sort, setSortNow] = useState<{ key: SortKey; up: boolean }>({ key: 'created', up: false });
   const marker = markers[markers.length - 1];
-  const tagQuery = query.includes('=') || query.startsWith('tag:');
+  // A marker belongs to one listing: any change of filter or sort starts again at page 1.
+  const setFilters = (change: Partial<Filters>) => {
+    setMarkers([]);
+    setFiltersNow({ ...filters, ...change });
+  };
+  const setSort = (next: { key: SortKey; up: boolean }) => {
+    setMarkers([]);
+    setSortNow(next);
+  };
   const [page, error] = useLoad(async () => {
-    if (query !== '' && !tagQuery) {
-      // An id, alias/<name> or ARN: the key itself, however many keys there are.
-      const row = await rowOf(session, query, false);
-      return { rows: [row], nextMarker: undefined };
-    }
-    const listed = await session.kms.listKeys({
-      limit: PAGE_SIZE,
-      ...(marker !== undefined && { marker }),
-      ...(applicationId !== '' && { applicationId }),
-    });
-    const rows = await Promise.all(listed.keys.map((k) => rowOf(session, k.keyId, tagQuery)));
-    return { rows, nextMarker: listed.truncated ? listed.nextMarker : undefined };
-  }, [marker, query, applicationId]);
-
-  const tag = query.replace(/^tag:/, '');
-  const rows = (page?.rows ?? [])
-    .filter((r) => state === '' || r.meta.keyState === state)
-    .filter((r) => spec === '' || r.meta.keySpec === spec)
-    .filter((r) => usage === '' || r.meta.keyUsage === usage)
-    .filter((r) => !tagQuery || r.tags.some((t) => t === tag || t.startsWith(`${tag}=`)))
-    .sort((a, b) => sortValue(a, sort.key).localeCompare(sortValue(b, sort.key)) * (sort.up ? 1 : -1));
-  const distinct = (f: (r: Row) => string) => [...new Set((page?.rows ?? []).map(f))].sort();
+    const listed = await session.kms.listKeys(request(filters, sort, marker));
+    return { keys: listed.keys, nextMarker: listed.truncated ? listed.nextMarker : undefined };
+  }, [marker, filters, sort]);
+  const keys: readonly KeyListEntry[] = page?.keys ?? [];
 
   return (
     <section>
@@ -105,11 +117,10 @@ export function KeysPage({ session }: { session: Session }) {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          setMarkers([]);
-          setQuery(search.trim());
+          setFilters({ search: search.trim() });
         }}
       >
-        <Field label="Search" hint="key id, alias/name, ARN, or tag key=value (this page)">
+        <Field label="Search" hint="alias (prefix), key id, ARN, or tag key=value / tag:key">
           <input
             type="search"
             name="search"
@@ -123,93 +134,84 @@ export function KeysPage({ session }: { session: Session }) {
         <Field label="Keyring (application id)">
           <input
             name="applicationId"
-            value={applicationId}
+            value={filters.applicationId}
             onChange={(e) => {
-              setMarkers([]);
-              setApplicationId(e.currentTarget.value.trim());
+              setFilters({ applicationId: e.currentTarget.value.trim() });
             }}
           />
         </Field>
-        <Field label="State">
-          <select
-            name="state"
-            value={state}
-            onChange={(e) => {
-              setState(e.currentTarget.value);
-            }}
-          >
-            <option value="">any</option>
-            {['Enabled', 'Disabled', 'PendingDeletion', 'PendingImport', 'Destroyed'].map((s) => (
-              <option value={s}>{s}</option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Spec">
-          <select
-            name="spec"
-            value={spec}
-            onChange={(e) => {
-              setSpec(e.currentTarget.value);
-            }}
-          >
-            <option value="">any</option>
-            {distinct((r) => r.meta.keySpec).map((s) => (
-              <option value={s}>{s}</option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Usage">
-          <select
-            name="usage"
-            value={usage}
-            onChange={(e) => {
-              setUsage(e.currentTarget.value);
-            }}
-          >
-            <option value="">any</option>
-            {distinct((r) => r.meta.keyUsage).map((s) => (
-              <option value={s}>{s}</option>
-            ))}
-          </select>
-        </Field>
+        <Choice
+          label="State"
+          name="state"
+          value={filters.state}
+          options={KEY_STATES}
+          set={(state) => {
+            setFilters({ state });
+          }}
+        />
+        <Choice
+          label="Spec"
+          name="spec"
+          value={filters.spec}
+          options={KEY_SPECS}
+          set={(spec) => {
+            setFilters({ spec });
+          }}
+        />
+        <Choice
+          label="Usage"
+          name="usage"
+          value={filters.usage}
+          options={KEY_USAGES}
+          set={(usage) => {
+            setFilters({ usage });
+          }}
+        />
       </form>
       <ErrorBox error={error} />
       <div class="table-wrap">
         <table>
-          <caption>{page === undefined ? 'Loading keys…' : `${rows.length} key(s) on this page`}</caption>
+          <caption>
+            {page === undefined
+              ? 'Loading keys…'
+              : `${keys.length} key(s) on page ${markers.length + 1}, sorted by ${sort.key === 'created' ? 'creation date' : 'key id'} ${sort.up ? 'ascending' : 'descending'}`}
+          </caption>
           <thead>
             <tr>
-              {COLUMNS.map((c) => (
-                <th scope="col" aria-sort={sort.key === c.key ? (sort.up ? 'ascending' : 'descending') : 'none'}>
-                  <button
-                    type="button"
-                    class="link"
-                    onClick={() => {
-                      setSort({ key: c.key, up: sort.key === c.key ? !sort.up : true });
-                    }}
-                  >
-                    {c.label}
-                    <span aria-hidden="true">{sort.key === c.key ? (sort.up ? ' ▲' : ' ▼') : ''}</span>
-                  </button>
-                </th>
-              ))}
+              {COLUMNS.map((c) => {
+                const sortKey = c.sort;
+                if (sortKey === undefined) return <th scope="col">{c.label}</th>;
+                const active = sort.key === sortKey;
+                return (
+                  <th scope="col" aria-sort={active ? (sort.up ? 'ascending' : 'descending') : 'none'}>
+                    <button
+                      type="button"
+                      class="link"
+                      onClick={() => {
+                        setSort({ key: sortKey, up: active ? !sort.up : true });
+                      }}
+                    >
+                      {c.label}
+                      <span aria-hidden="true">{active ? (sort.up ? ' ▲' : ' ▼') : ''}</span>
+                    </button>
+                  </th>
+                );
+              })}
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
+            {keys.map((k) => (
               <tr>
-                <td>{r.aliases.join(', ')}</td>
+                <td>{(k.aliasNames ?? []).join(', ')}</td>
                 <td>
-                  <a href={`#/keys/${encodeURIComponent(r.meta.keyId)}`}>{r.meta.keyId}</a>
+                  <a href={`#/keys/${encodeURIComponent(k.keyId)}`}>{k.keyId}</a>
                 </td>
-                <td>{r.meta.keySpec}</td>
-                <td>{r.meta.keyUsage}</td>
-                <td>
-                  <StateBadge state={r.meta.keyState} />
-                </td>
-                <td>{r.meta.protectionLevel}</td>
-                <td>{when(r.meta.creationDate)}</td>
-                <td>{when(r.lastRotated)}</td>
+                <td>{k.metadata?.keySpec}</td>
+                <td>{k.metadata?.keyUsage}</td>
+                <td>{k.metadata && <StateBadge state={k.metadata.keyState} />}</td>
+                <td>{k.metadata?.protectionLevel}</td>
+                <td>{when(k.metadata?.creationDate)}</td>
+                <td>{when(k.lastRotationDate)}</td>
               </tr>
             ))}
           </tbody>

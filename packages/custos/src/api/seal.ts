@@ -41,7 +41,7 @@ export interface SealRelay {
 }
 
 /** The LocalKms methods the API calls that return no promise. */
-const SYNC_METHODS = new Set(['authenticateCached']);
+const SYNC_METHODS = new Set(['authenticateCached', 'authenticateAccessKeyCached']);
 
 function throwSealed(): never {
   throw sealedError();

@@ -57,8 +57,8 @@ export class AccessKeyAuthenticator {
    */
   async authenticate(accessKeyId: string): Promise<AuthenticatedAccessKey> {
     if (typeof accessKeyId !== 'string' || !ACCESS_KEY_ID_PATTERN.test(accessKeyId)) throw new AuthenticationError();
-    const hit = this.#cache.get(accessKeyId);
-    if (hit && hit.cachedUntil > Date.now()) return hit.found;
+    const hit = this.authenticateCached(accessKeyId);
+    if (hit) return hit;
     this.#cache.delete(accessKeyId);
     const { context } = this;
     const record = await guardIntegrity(context, 'AuthenticateAccessKey', () =>
@@ -90,6 +90,15 @@ export class AccessKeyAuthenticator {
     if (this.#cache.size >= MAX_CACHE_ENTRIES) this.#cache.clear();
     this.#cache.set(accessKeyId, { found, cachedUntil: Date.now() + AUTH_CACHE_TTL_MS });
     return found;
+  }
+
+  /**
+   * `authenticate` without a promise when the access key's lookup is cached (the AWS protocol's hot path): the same
+   * object `authenticate` answers, or undefined when the store must be asked (then call `authenticate`).
+   */
+  authenticateCached(accessKeyId: string): AuthenticatedAccessKey | undefined {
+    const hit = this.#cache.get(accessKeyId);
+    return hit && hit.cachedUntil > Date.now() ? hit.found : undefined;
   }
 
   /** Forgets an access key at once (after RevokeAccessKey in this process). */

@@ -402,6 +402,15 @@ export class LocalKms implements Kms {
   }
 
   /**
+   * `authenticateAccessKey` without a promise when the lookup is cached (the AWS protocol's hot path): undefined when
+   * the store must be asked (then call `authenticateAccessKey`).
+   */
+  authenticateAccessKeyCached(accessKeyId: string): AuthenticatedAccessKey | undefined {
+    if (this.#closed) throw new InternalError('this LocalKms is closed');
+    return this.#accessKeys.authenticateCached(accessKeyId);
+  }
+
+  /**
    * The store's figures for GET /metrics (keys by state), for a caller with the `monitor` or `admin` role
    * (service-level, not a Kms operation; audited as ReadMetrics like any operation).
    */

@@ -2,6 +2,7 @@
 // head and inserts chained entries through two statements prepared once, instead of a query built per batch (the
 // worker commits thousands of records a second). Must not import service or api: the caller chains the entries.
 import { openSqliteDatabase } from './sqlite.js';
+import type { SqliteDatabase } from './sqlite-driver.js';
 import type { AuditCheckpointRecord } from './repositories/audit.js';
 import type { ChainedAuditEntry } from './types.js';
 
@@ -35,6 +36,36 @@ const COLUMNS = [
   ['chain', 'chain'],
 ] as const satisfies readonly (readonly [string, keyof ChainedAuditEntry])[];
 
+/** How long an append waits for another connection's write lock before failing with SQLITE_BUSY (busy_timeout's). */
+const LOCK_TIMEOUT_MS = 5000;
+/** The first and the longest pause between two tries for the write lock, in milliseconds. */
+const FIRST_PAUSE_MS = 0.05;
+const LONGEST_PAUSE_MS = 1;
+
+/**
+ * Takes the write lock (BEGIN IMMEDIATE), retrying every 50 µs to 1 ms while another connection holds it: SQLite's
+ * own busy handler sleeps 1, 2, 5, 10, ... ms between tries, so with two server processes (`--workers 2`) each
+ * audit thread lost milliseconds per collision while the other's commit (one fsync) took a fraction of that, and the
+ * replies waiting on it waited too. A pause blocks this thread only (the audit worker thread; see its caller).
+ */
+function beginImmediate(database: SqliteDatabase, begin: { run(): unknown }): void {
+  const deadline = Date.now() + LOCK_TIMEOUT_MS;
+  let pause = FIRST_PAUSE_MS;
+  for (;;) {
+    try {
+      begin.run();
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || database.inTransaction || Date.now() > deadline)
+        throw error;
+    }
+    Atomics.wait(PAUSE, 0, 0, pause);
+    pause = Math.min(pause * 2, LONGEST_PAUSE_MS);
+  }
+}
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 /**
  * Opens an appender on the (migrated) SQLite store at `filename`; fails at once if the audit table is missing.
  * @example const appender = openSqliteAuditAppender(file); appender.append((head) => chainEntries(head, entries, key));
@@ -42,27 +73,41 @@ const COLUMNS = [
 export function openSqliteAuditAppender(filename: string): AuditAppender {
   const database = openSqliteDatabase(filename);
   try {
+    // The lock is waited for by beginImmediate, not by SQLite's busy handler.
+    database.pragma('busy_timeout = 0');
     const head = database.prepare<[], { hash: string }>('select hash from audit_log order by seq desc limit 1');
     // Positional parameters: binding by name costs ~1 µs more per row.
     const insert = database.prepare(
       `insert into audit_log (${COLUMNS.map(([column]) => column).join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`,
     );
+    const begin = database.prepare('begin immediate');
+    const commit = database.prepare('commit');
+    const rollback = database.prepare('rollback');
     const checkpoint = database.prepare<[number, string, number, string]>(
       'insert into audit_checkpoints (seq, hash, time, signature) values (?, ?, ?, ?) on conflict (seq) do nothing',
     );
-    const append = database.transaction(
-      (chain: (head: string | null) => readonly ChainedAuditEntry[], checkpoints: readonly AuditCheckpointRecord[]) => {
+    const append = (
+      chain: (head: string | null) => readonly ChainedAuditEntry[],
+      checkpoints: readonly AuditCheckpointRecord[] = [],
+    ): number => {
+      beginImmediate(database, begin);
+      try {
         let first = 0;
         for (const entry of chain(head.get()?.hash ?? null)) {
           const seq = Number(insert.run(COLUMNS.map(([, field]) => entry[field])).lastInsertRowid);
           first ||= seq;
         }
         for (const c of checkpoints) checkpoint.run(c.seq, c.hash, c.time, c.signature);
+        commit.run();
         return first;
-      },
-    );
+      } catch (error) {
+        // SQLITE_FULL and the like roll back by themselves: a second rollback would hide the error.
+        if (database.inTransaction) rollback.run();
+        throw error;
+      }
+    };
     return {
-      append: (chain, checkpoints = []) => append.immediate(chain, checkpoints),
+      append,
       close: () => database.close(),
     };
   } catch (error) {

@@ -8,6 +8,7 @@ import { migrateToLatest } from './migrations/index.js';
 import { ensurePrivateFile } from './private-file.js';
 import { sqliteCluster } from './sqlite-cluster.js';
 import { sqliteDriver, type SqliteDatabase } from './sqlite-driver.js';
+import { allowDirectReads } from './sqlite-direct.js';
 import type { Database } from './schema/index.js';
 import { createStore, type Store } from './store.js';
 
@@ -55,6 +56,7 @@ export async function openSqliteStore(filename: string, options: SqliteStoreOpti
       throw err;
     }
     store = inMemory ? createStore(db, 'sqlite') : createStore(db, 'sqlite', sqliteCluster(filename));
+    allowDirectReads(store.db, database);
   } catch (err) {
     lock?.release();
     throw err;

@@ -56,6 +56,15 @@ describe('OpenAPI and docs', () => {
       'query:marker',
       'query:applicationId',
       'query:referenceId',
+      'query:keyStates',
+      'query:keySpecs',
+      'query:keyUsages',
+      'query:withTagKey',
+      'query:withTagValue',
+      'query:search',
+      'query:sortBy',
+      'query:sortOrder',
+      'query:includeMetadata',
     ]);
     expect(JSON.stringify(doc)).not.toMatch(/"type":"(Uint8Array|Date)"/);
   });

@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnavailableError } from '@custos/contract';
 import { buildApp } from '../../src/api/app.js';
 import { LocalKms } from '../../src/service/local-kms.js';
-import { signedFetch, startAwsServer, type AwsCredentials, type AwsTestServer } from './helpers.js';
+import {
+  sendAwsRequest,
+  signAwsRequest,
+  signedFetch,
+  startAwsServer,
+  type AwsCredentials,
+  type AwsTestServer,
+} from './helpers.js';
 
 /** Status, x-amzn-ErrorType and body of an AWS error reply; fails unless the body is exactly `{ __type, message }`. */
 async function awsError(res: Response): Promise<{
@@ -99,6 +106,22 @@ describe('bodies refused before any operation runs', () => {
       expect(refused.errorType, contentType).toBe('SerializationException');
       expect(refused.body.__type, contentType).toBe('SerializationException');
     }
+  });
+
+  it('a request with no Content-Type and no body (no body to parse) is still checked: signature first, then the type', async () => {
+    const signed = await signAwsRequest(server.url, credentials, 'TrentService.GenerateRandom', '');
+    const { 'content-type': _signedType, ...headers } = signed.headers;
+    // Content-Type was signed: without it the signature no longer matches, and that is the answer.
+    const refused = await awsError(await sendAwsRequest(server.url, { headers, body: '' }));
+    expect(refused.status).toBe(400);
+    expect(refused.errorType).toBe('InvalidSignatureException');
+    // Signed over the headers it has (none but host, x-amz-*): the signature holds, and the type is refused.
+    const unsigned = await signAwsRequest(server.url, credentials, 'TrentService.GenerateRandom', '', {
+      unsigned: ['content-type'],
+    });
+    const { 'content-type': _type, ...rest } = unsigned.headers;
+    const typeRefused = await awsError(await sendAwsRequest(server.url, { headers: rest, body: '' }));
+    expect(typeRefused.errorType).toBe('SerializationException');
   });
 
   it('a body over the limit is 400 ValidationException, as AWS answers every client error', async () => {

@@ -228,6 +228,19 @@ describe('toAws (responses)', () => {
         'publicKeyOnly',
         'storeAs',
         'usageConstraints',
+        // ListKeys' filters, sort and metadata (test/service/list-keys.test.ts)
+        'keyStates',
+        'keySpecs',
+        'keyUsages',
+        'withTagKey',
+        'withTagValue',
+        'search',
+        'sortBy',
+        'sortOrder',
+        'includeMetadata',
+        'metadata',
+        'aliasNames',
+        'lastRotationDate',
       ].sort(),
     );
   });

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { AuthenticationError, type Caller } from '@custos/contract';
 import { SecretBytes } from '../../src/core/secret-bytes.js';
 import {
+  beginSigV4,
   SigningKeyCache,
   verifySigV4,
   type AccessKeyFound,
@@ -151,6 +152,45 @@ describe('the signing-key cache', () => {
     expect(error).toBeInstanceOf(AwsProtocolError);
     expect((error as AwsProtocolError).exception).toBe('UnrecognizedClientException');
     expect(keys.size).toBe(0);
+  });
+
+  it('with the lookup and the signing key cached, checks a request with no promise; a wrong one throws as it would reject', async () => {
+    const keys = new SigningKeyCache();
+    const { lookup } = stableLookup();
+    const found = await lookup(ID);
+    let cachedLookups = 0;
+    const options = {
+      region: 'us-east-1',
+      lookup: () => Promise.reject(new Error('the cached lookup answers')),
+      lookupCached: (id: string) => {
+        cachedLookups += 1;
+        return id === ID ? found : undefined;
+      },
+      signingKeys: keys,
+      now: () => NOW,
+    };
+    const first = await signed();
+    // The first request derives the signing key (a promise: the secret is unwrapped).
+    const pending = beginSigV4(first, options);
+    expect(pending).not.toBeInstanceOf(Promise);
+    const derived = (pending as Exclude<typeof pending, Promise<unknown>>).verify(first.body);
+    expect(derived).toBeInstanceOf(Promise);
+    expect((await derived).caller).toEqual(CALLER);
+    // Then: no promise at all.
+    const again = beginSigV4(first, options) as Exclude<typeof pending, Promise<unknown>>;
+    const result = again.verify(first.body);
+    expect(result).not.toBeInstanceOf(Promise);
+    expect(result).toMatchObject({ caller: CALLER, signature: /^[0-9a-f]{64}$/ });
+    expect(cachedLookups).toBe(2);
+    const tampered = beginSigV4(first, options) as Exclude<typeof pending, Promise<unknown>>;
+    expect(() => tampered.verify(Buffer.from('{"KeyId":"alias/b"}'))).toThrow(AwsProtocolError);
+    // An access key the cache does not know is looked up (and here the lookup fails).
+    const other = await signed();
+    const unknown = {
+      ...other,
+      headers: { ...other.headers, authorization: other.headers.authorization!.replace(ID, 'AKIACUSTOSZZZZZZZZZZ') },
+    };
+    await expect(beginSigV4(unknown, options)).rejects.toThrow('the cached lookup answers');
   });
 
   it('is bounded: the oldest entry leaves first', async () => {

@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as auditLog from '../../src/service/audit/audit-log.js';
 import { chainEntries } from '../../src/service/audit/chain.js';
@@ -62,6 +63,31 @@ describe('openSqliteAuditAppender', () => {
       appender.append((head) => chainEntries(head, [entry(1), bad], TEST_CHAIN_KEY));
     }).toThrow(/NOT NULL/);
     appender.close();
+    expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 1 });
+  });
+
+  it('waits for the write lock another connection holds, then appends', async () => {
+    // Another thread takes the write lock and keeps it 300 ms: with busy_timeout 0 and no retry, append would throw
+    // SQLITE_BUSY at once.
+    const holder = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       const Database = require(Number(process.versions.node.split('.')[0]) >= 22 ? 'better-sqlite3-13' : 'better-sqlite3');
+       const db = new Database(workerData);
+       db.exec('begin immediate');
+       parentPort.postMessage('locked');
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+       db.exec('commit');
+       db.close();`,
+      { eval: true, workerData: file },
+    );
+    await new Promise((resolve) => holder.once('message', resolve));
+    const appender = openSqliteAuditAppender(file);
+    const started = Date.now();
+    appender.append((head) => chainEntries(head, [entry(0)], TEST_CHAIN_KEY));
+    const waited = Date.now() - started;
+    appender.close();
+    await new Promise((resolve) => holder.once('exit', resolve));
+    expect(waited).toBeGreaterThan(100); // it did wait for the holder (not a speed assertion: a lower bound)
     expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 1 });
   });
 

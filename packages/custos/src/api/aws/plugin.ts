@@ -4,17 +4,16 @@
 // failure is answered in AWS's error shape. Encapsulated (not fastify-plugin): its body parser and error handler
 // apply to this route only. Must not be imported by service, store, keystore or core.
 import { hash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { InternalError, type ErrorCode, type Kms } from '@custos/contract';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { InternalError, type Kms } from '@custos/contract';
 import { changesState } from '../../service/replay-guard.js';
 import type { SecretBytes } from '../../core/secret-bytes.js';
-import { describeError } from '../plugins/errors.js';
 import { headerPin } from '../routes/v1/key-pin.js';
 import { RECEIPT_HEADER } from '../routes/v1/operations.js';
-import { AWS_EXCEPTION } from './errors.js';
-import { AwsProtocolError, type AwsProtocolException } from './protocol-errors.js';
+import { sendAwsError } from './error-reply.js';
+import { AwsProtocolError } from './protocol-errors.js';
 import {
-  checkSigV4Head,
+  beginSigV4,
   SigningKeyCache,
   type AccessKeyFound,
   type PendingSignature,
@@ -29,6 +28,10 @@ interface AwsKmsService extends Kms {
   authenticateAccessKey(
     accessKeyId: string,
   ): Promise<AccessKeyFound & { readonly secretAccessKey: () => Promise<SecretBytes> }>;
+  /** `authenticateAccessKey` with no promise when the lookup is cached; undefined when it must be asked. */
+  authenticateAccessKeyCached(
+    accessKeyId: string,
+  ): (AccessKeyFound & { readonly secretAccessKey: () => Promise<SecretBytes> }) | undefined;
   /** The replay guard: false when this signed request (by digest) already ran an operation that changes state. */
   recordSignedRequest(operation: string, digest: string, expiresAt: Date): Promise<boolean>;
   readonly config: { readonly region: string };
@@ -44,20 +47,14 @@ const AWS_CONTENT_TYPE = 'application/x-amz-json-1.1';
 const TARGET_PREFIX = 'TrentService.';
 const EMPTY = Buffer.alloc(0);
 
-/** The error code metrics and logs record for a protocol failure (AWS names stay on the wire). */
-const PROTOCOL_ERROR_CODE: Record<AwsProtocolException, ErrorCode> = {
-  MissingAuthenticationTokenException: 'UNAUTHENTICATED',
-  IncompleteSignatureException: 'UNAUTHENTICATED',
-  InvalidSignatureException: 'UNAUTHENTICATED',
-  UnrecognizedClientException: 'UNAUTHENTICATED',
-  SerializationException: 'VALIDATION_ERROR',
-  UnknownOperationException: 'UNSUPPORTED',
-  UnsupportedOperationException: 'UNSUPPORTED',
-};
-
-/** A parsed request body kept with its exact bytes, which the signature covers. */
+/**
+ * A request body as the content-type parser leaves it: its exact bytes (which the signature covers, and which the
+ * handler parses), and the signature check's failure, if it failed (thrown by the handler: a failure in the parser
+ * would make Fastify close the connection, which a request whose body was read needs not).
+ */
 interface AwsBody {
   readonly raw: Buffer;
+  readonly refused?: Error;
 }
 
 declare module 'fastify' {
@@ -75,49 +72,99 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
   const { kms } = options;
   const region = kms.config.region;
 
-  // The signature covers the exact body bytes: keep them, and parse the JSON in the handler.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
-    done(null, { raw: body as Buffer } satisfies AwsBody);
-  });
-
-  app.setErrorHandler((error, request, reply) => sendAwsError(request, reply, error));
-  // One property on every request of this route, from the start (one shape for V8; no side table to look it up in).
-  app.decorateRequest('awsSignature', undefined);
-
   // One options object and one signing-key cache for every request (nothing rebuilt per request). The service
   // unwraps a secret only when a signing key is derived, and wipes nothing it did not hand out: a request that
   // ends between its two checks holds no secret, so no hook needs to run after it.
   const sigv4: SigV4Options = {
     region,
     lookup: (id) => kms.authenticateAccessKey(id),
+    lookupCached: (id) => kms.authenticateAccessKeyCached(id),
     signingKeys: new SigningKeyCache(),
     ...(options.now ? { now: options.now } : {}),
   };
 
+  /** The signature check over the body: sets the request's caller, or throws (rejects) as AWS names the failure. */
+  const verify = (request: FastifyRequest, raw: Buffer): void | Promise<void> => {
+    const pending = request.awsSignature;
+    if (!pending || !('verify' in pending)) throw new InternalError('the AWS route ran without its header check');
+    const result = pending.verify(raw);
+    if (!('then' in result)) {
+      admit(request, result);
+      return undefined;
+    }
+    return result.then((verified) => {
+      admit(request, verified);
+    });
+  };
+
+  // The signature covers the exact body bytes: keep them, and check the signature as soon as they are read, here,
+  // before any preValidation or preHandler hook (the rate limit counts by the caller this sets); the handler parses
+  // the JSON. The AWS JSON types are named so that Fastify caches their parser (a catch-all parser is looked up
+  // anew, with a Content-Type parse, on every request); other types reach the handler, which refuses them.
+  app.removeAllContentTypeParsers();
+  const parseBody = (request: FastifyRequest, body: Buffer | string, done: (err: null, body: AwsBody) => void) => {
+    const raw = body as Buffer;
+    let checked: void | Promise<void>;
+    try {
+      checked = verify(request, raw);
+    } catch (error) {
+      done(null, { raw, refused: asError(error) });
+      return;
+    }
+    if (checked === undefined) done(null, { raw });
+    else
+      checked.then(
+        () => {
+          done(null, { raw });
+        },
+        (error: unknown) => {
+          done(null, { raw, refused: asError(error) });
+        },
+      );
+  };
+  for (const type of [AWS_CONTENT_TYPE, 'application/x-amz-json-1.0', '*'])
+    app.addContentTypeParser(type, { parseAs: 'buffer' }, parseBody);
+
+  app.setErrorHandler((error, request, reply) => sendAwsError(request, reply, error));
+  // One property on every request of this route, from the start (one shape for V8; no side table to look it up in).
+  app.decorateRequest('awsSignature', undefined);
+
   app.route({
     method: 'POST',
     url: '/',
-    // `public`: the REST API's bearer-token hook stands aside; SigV4 authenticates this route (the hooks below).
+    // `public`: the REST API's bearer-token hook stands aside; SigV4 authenticates this route (the hook below and the
+    // body parser above).
     config: { public: true, operation: 'AwsKms' },
     schema: { hide: true },
     // Before the body is read: a request without a well-formed, fully signed Authorization from a known access key
-    // is refused here, so that nobody unauthenticated makes the server buffer (or wait for) a body.
-    onRequest: async (request) => {
-      request.awsSignature = await checkSigV4Head(
-        { method: request.method, url: request.raw.url ?? request.url, headers: request.headers },
-        sigv4,
-      );
-    },
-    preValidation: async (request) => {
-      const pending = request.awsSignature;
-      if (!pending || !('verifyBody' in pending)) throw new InternalError('the AWS route ran without its header check');
-      const raw = (request.body as AwsBody | undefined)?.raw ?? EMPTY;
-      const verified = await pending.verifyBody(raw);
-      request.awsSignature = verified;
-      request.caller = { ...verified.caller, requestId: request.id, sourceIp: request.ip };
+    // is refused here, so that nobody unauthenticated makes the server buffer (or wait for) a body. Callback style,
+    // and no promise at all when the access key's lookup is cached.
+    onRequest: (request, _reply, done) => {
+      let pending: PendingSignature | Promise<PendingSignature>;
+      try {
+        pending = beginSigV4(
+          { method: request.method, url: request.raw.url ?? request.url, headers: request.headers },
+          sigv4,
+        );
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      if (!('then' in pending)) {
+        request.awsSignature = pending;
+        done();
+        return;
+      }
+      pending.then((checked) => {
+        request.awsSignature = checked;
+        done();
+      }, done);
     },
     handler: async (request, reply) => {
+      const body = request.body as AwsBody | undefined;
+      if (body?.refused !== undefined) throw body.refused;
+      // No body parsed (no Content-Type and no body: refused below, but only once the signature is checked).
+      if (body === undefined) await verify(request, EMPTY);
       const caller = request.caller;
       const verified = request.awsSignature;
       if (!caller || !verified || !('signature' in verified))
@@ -134,13 +181,13 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
         );
       const operation = targetName.slice(TARGET_PREFIX.length);
       request.operation = operation; // the metrics label: a name from TARGETS only
-      const body = parseBody(request);
+      const input = parseJson(request, body);
       if (changesState(operation)) await refuseReplay(kms, operation, verified); // nothing to record otherwise
       // As on /v1: a successful call's reply carries the receipt of its audit record.
       caller.onReceipt = (receipt) => void reply.header(RECEIPT_HEADER, receipt);
       const keyPin = headerPin(request); // Key PINs (key-pins): signed, sigv4.ts checkSignedHeaders
       if (keyPin !== undefined) caller.keyPin = keyPin;
-      const result = await target(kms, body, caller);
+      const result = await target(kms, input, caller);
       return (
         reply
           .code(200)
@@ -153,6 +200,16 @@ export async function awsPlugin(app: FastifyInstance, options: AwsPluginOptions)
       );
     },
   });
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new InternalError('the signature check failed');
+}
+
+/** The verified request's caller, as the REST API's authentication sets it (with this request's id and address). */
+function admit(request: FastifyRequest, verified: VerifiedRequest): void {
+  request.awsSignature = verified;
+  request.caller = { ...verified.caller, requestId: request.id, sourceIp: request.ip };
 }
 
 /**
@@ -177,13 +234,12 @@ function header(request: FastifyRequest, name: string): string | undefined {
 }
 
 /** The JSON object of an AWS JSON 1.1 request (an empty body is `{}`). */
-function parseBody(request: FastifyRequest): Record<string, unknown> {
-  const contentType = header(request, 'content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (contentType !== AWS_CONTENT_TYPE && contentType !== 'application/x-amz-json-1.0') {
+function parseJson(request: FastifyRequest, body: AwsBody | undefined): Record<string, unknown> {
+  const contentType = header(request, 'content-type');
+  if (contentType !== AWS_CONTENT_TYPE && !isAwsJson(contentType)) {
     throw new AwsProtocolError('SerializationException', `Content-Type must be ${AWS_CONTENT_TYPE}`);
   }
-  const raw = (request.body as AwsBody | undefined)?.raw;
-  const text = raw?.toString('utf8') ?? '';
+  const text = body?.raw.toString('utf8') ?? '';
   if (/^\s*$/.test(text)) return {}; // (not trim(): that copies the body)
   let parsed: unknown;
   try {
@@ -198,42 +254,8 @@ function parseBody(request: FastifyRequest): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/**
- * The AWS JSON error reply: `{ "__type": name, "message": ... }` with `x-amzn-ErrorType`, status 400 for client
- * errors and 500 for server faults (KMSInternalException, DependencyTimeoutException), as AWS KMS answers.
- * Everything but the protocol's own failures is classified by the REST API's describeError (code, safe message,
- * 5xx details withheld); only the exception name and the status are AWS's.
- */
-function describeAwsError(
-  error: unknown,
-  requestId: string,
-): { status: number; type: string; message: string; code: ErrorCode } {
-  if (error instanceof AwsProtocolError) {
-    return { status: 400, type: error.exception, message: error.message, code: PROTOCOL_ERROR_CODE[error.exception] };
-  }
-  const { status, code, message } = describeError(error);
-  return {
-    status: status >= 500 ? 500 : 400,
-    type: AWS_EXCEPTION[code],
-    // An internal error's message is only "internal error": the request id lets an operator find the log line.
-    message: code === 'INTERNAL' ? `${message} (request ${requestId})` : message,
-    code,
-  };
-}
-
-function sendAwsError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  const requestId = request.id;
-  const { status, type, message, code } = describeAwsError(error, requestId);
-  if (status >= 500 && code !== 'SEALED') request.log.error({ err: error }, 'request failed');
-  else request.log.info({ code, awsType: type }, 'request refused');
-  request.errorCode = code;
-  // Refused before its body was read (unauthenticated, or too large): close the connection rather than read the
-  // rest of a body nobody will use, which may never end.
-  if (!request.raw.complete) void reply.header('connection', 'close');
-  return reply
-    .code(status)
-    .header('content-type', AWS_CONTENT_TYPE)
-    .header('x-amzn-RequestId', requestId)
-    .header('x-amzn-ErrorType', type)
-    .send(Buffer.from(JSON.stringify({ __type: type, message }), 'utf8'));
+/** Whether a Content-Type names AWS JSON 1.1 or 1.0 (any case, parameters allowed). */
+function isAwsJson(contentType: string | undefined): boolean {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  return type === AWS_CONTENT_TYPE || type === 'application/x-amz-json-1.0';
 }

@@ -31,33 +31,73 @@ export function parseAuthorization(header: string): ParsedAuthorization {
   let credentialParam: string | undefined;
   let signedHeaders: string | undefined;
   let signature: string | undefined;
-  for (const part of header.slice(space + 1).split(',')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (name === 'Credential') credentialParam = value;
-    else if (name === 'SignedHeaders') signedHeaders = value;
-    else if (name === 'Signature') signature = value;
+  // `name=value` parameters separated by commas, scanned in place (no array of parts).
+  for (let start = space + 1; start < header.length;) {
+    const comma = header.indexOf(',', start);
+    const end = comma < 0 ? header.length : comma;
+    const eq = header.indexOf('=', start);
+    if (eq > start && eq < end) {
+      const name = header.slice(start, eq).trim();
+      const value = header.slice(eq + 1, end).trim();
+      if (name === 'Credential') credentialParam = value;
+      else if (name === 'SignedHeaders') signedHeaders = value;
+      else if (name === 'Signature') signature = value;
+    }
+    start = end + 1;
   }
-  const required = (name: string, value: string | undefined): string => {
-    if (!value)
-      throw new AwsProtocolError('IncompleteSignatureException', `Authorization header requires '${name}' parameter.`);
-    return value;
+  if (!credentialParam) throw missingParameter('Credential');
+  if (!signedHeaders) throw missingParameter('SignedHeaders');
+  if (!signature) throw missingParameter('Signature');
+  const [accessKeyId, scopeDate, region, service, terminator] = credentialParts(credentialParam);
+  return {
+    accessKeyId,
+    scopeDate,
+    region,
+    service,
+    terminator,
+    signedHeaders: signedHeaderNames(signedHeaders),
+    signature,
   };
-  credentialParam = required('Credential', credentialParam);
-  signedHeaders = required('SignedHeaders', signedHeaders);
-  signature = required('Signature', signature);
-  const credential = credentialParam.split('/');
-  if (credential.length !== 5 || credential.some((part) => part === '')) {
+}
+
+function missingParameter(name: string): AwsProtocolError {
+  return new AwsProtocolError('IncompleteSignatureException', `Authorization header requires '${name}' parameter.`);
+}
+
+/**
+ * Credential and SignedHeaders values parsed lately: a client sends the same ones with every request of a day, so
+ * each is split once (the results are frozen: shared by every request that sends the same text).
+ */
+const credentials = new Map<string, Readonly<[string, string, string, string, string]>>();
+const headerLists = new Map<string, readonly string[]>();
+const MAX_PARSED = 1_000;
+
+function remember<T>(map: Map<string, T>, text: string, parsed: T): T {
+  if (map.size >= MAX_PARSED) map.clear();
+  map.set(text, parsed);
+  return parsed;
+}
+
+/** `<id>/<date>/<region>/<service>/<terminator>`, each part non-empty. */
+function credentialParts(text: string): Readonly<[string, string, string, string, string]> {
+  const known = credentials.get(text);
+  if (known) return known;
+  const parts = text.split('/');
+  if (parts.length !== 5 || parts.some((part) => part === '')) {
     throw new AwsProtocolError(
       'IncompleteSignatureException',
       'Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term.',
     );
   }
-  const [accessKeyId, scopeDate, region, service, terminator] = credential as [string, string, string, string, string];
-  const names = signedHeaders.split(';').map((name) => name.trim().toLowerCase());
-  return { accessKeyId, scopeDate, region, service, terminator, signedHeaders: names, signature };
+  return remember(credentials, text, Object.freeze(parts as [string, string, string, string, string]));
+}
+
+/** `a;B;c` → `['a', 'b', 'c']` (lower case, trimmed). */
+function signedHeaderNames(text: string): readonly string[] {
+  return (
+    headerLists.get(text) ??
+    remember(headerLists, text, Object.freeze(text.split(';').map((name) => name.trim().toLowerCase())))
+  );
 }
 
 /** The last X-Amz-Date parsed (requests of the same second carry the same one): its text and time. */

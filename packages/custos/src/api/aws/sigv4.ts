@@ -18,6 +18,7 @@ import {
   parseAmzDate,
   parseAuthorization,
   SERVICE,
+  type ParsedAuthorization,
   single,
 } from './sigv4-head.js';
 import { SigningKeyCache } from './signing-keys.js';
@@ -56,6 +57,11 @@ export interface SigV4Options {
   /** The region requests must be scoped to (the region of the key ARNs). */
   readonly region: string;
   readonly lookup: AccessKeyLookup;
+  /**
+   * The lookup's answer when it needs no promise (the service's cache): undefined when `lookup` must be asked.
+   * Lets a request whose access key and signing key are cached be checked with no promise at all.
+   */
+  readonly lookupCached?: (accessKeyId: string) => AccessKeyFound | undefined;
   readonly now?: () => Date;
   /** Where derived signing keys are kept between requests. Default: none kept (each request derives its key). */
   readonly signingKeys?: SigningKeyCache;
@@ -72,11 +78,14 @@ export interface VerifiedRequest {
 
 /**
  * A request whose headers passed every check that needs no body (Authorization, signed headers, date, scope, a
- * known access key): `verifyBody` finishes the check once the body is read. Holds the access key's secret (when the
- * lookup handed a copy) until `verifyBody` or `discard` (call one of them, whatever happens).
+ * known access key): `verifyBody` (or `verify`) finishes the check once the body is read. Holds the access key's
+ * secret (when the lookup handed a copy) until `verifyBody`, `verify` or `discard` (call one of them, whatever
+ * happens).
  */
 export interface PendingSignature {
   verifyBody(body: Uint8Array): Promise<VerifiedRequest>;
+  /** As `verifyBody`, with no promise when the signing key is cached (the hot path); throws as it rejects. */
+  verify(body: Uint8Array): VerifiedRequest | Promise<VerifiedRequest>;
   /** Wipes the secret without verifying (the request ended before its body was read). Idempotent. */
   discard(): void;
 }
@@ -94,6 +103,14 @@ export type RequestHead = Omit<SignedRequest, 'body'>;
  * const { caller } = await pending.verifyBody(rawBody);
  */
 export async function checkSigV4Head(head: RequestHead, options: SigV4Options): Promise<PendingSignature> {
+  return beginSigV4(head, options);
+}
+
+/**
+ * `checkSigV4Head` with no promise when `options.lookupCached` knows the access key (the AWS route's hot path);
+ * throws (or rejects) as it rejects.
+ */
+export function beginSigV4(head: RequestHead, options: SigV4Options): PendingSignature | Promise<PendingSignature> {
   const header = single(head.headers.authorization);
   if (header === undefined)
     throw new AwsProtocolError('MissingAuthenticationTokenException', 'Missing Authentication Token');
@@ -108,59 +125,96 @@ export async function checkSigV4Head(head: RequestHead, options: SigV4Options): 
   }
   const signingDate = parseAmzDate(amzDate);
   checkSignedHeaders(head.headers, auth.signedHeaders);
-
-  const { region } = options;
-  checkScope(auth, amzDate, region);
+  checkScope(auth, amzDate, options.region);
   checkClock(signingDate, amzDate, options.now ? options.now() : new Date());
 
-  const signingKeys = options.signingKeys;
-  let found: AccessKeyFound;
-  try {
-    found = await options.lookup(auth.accessKeyId);
-  } catch (error) {
-    if (error instanceof KmsError && error.code === 'UNAUTHENTICATED') {
-      signingKeys?.forget(auth.accessKeyId); // unknown or revoked: no key derived from it stays
-      throw new AwsProtocolError(
-        'UnrecognizedClientException',
-        'The security token included in the request is invalid.',
-      );
-    }
-    throw error;
-  }
-
-  const secret = found.secretAccessKey;
-  const discard = (): void => {
-    if (typeof secret !== 'function') secret.wipe();
-  };
-  return {
-    discard,
-    async verifyBody(body) {
-      let expected: Buffer;
-      try {
-        const payloadHash = checkPayloadHash(head.headers, auth.signedHeaders, body);
-        const canonical = canonicalRequest(head.method, head.url, head.headers, auth.signedHeaders, payloadHash);
-        const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${auth.scopeDate}/${region}/${SERVICE}/aws4_request\n${hash('sha256', canonical, 'hex')}`;
-        const cache = signingKeys ?? new SigningKeyCache(1);
-        expected =
-          cache.sign(found, auth.accessKeyId, auth.scopeDate, region, SERVICE, stringToSign) ??
-          (await cache.derive(found, auth.accessKeyId, auth.scopeDate, region, SERVICE, secret, stringToSign));
-      } finally {
-        discard();
-      }
-      if (!signatureMatches(expected, auth.signature)) {
+  const cached = options.lookupCached?.(auth.accessKeyId);
+  if (cached) return new Pending(head, auth, amzDate, signingDate, options, cached);
+  return lookUp(options, auth.accessKeyId).then(
+    (found) => new Pending(head, auth, amzDate, signingDate, options, found),
+    (error: unknown) => {
+      if (error instanceof KmsError && error.code === 'UNAUTHENTICATED') {
+        options.signingKeys?.forget(auth.accessKeyId); // unknown or revoked: no key derived from it stays
         throw new AwsProtocolError(
-          'InvalidSignatureException',
-          'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+          'UnrecognizedClientException',
+          'The security token included in the request is invalid.',
         );
       }
-      if (found.recordUse) void found.recordUse();
-      return {
-        caller: found.caller,
-        signature: auth.signature,
-        expiresAt: new Date(signingDate.getTime() + MAX_CLOCK_SKEW_MS),
-      };
+      throw error;
     },
-  };
+  );
+}
+
+/** The access key's lookup, a failure of which (thrown or rejected) rejects. */
+async function lookUp(options: SigV4Options, accessKeyId: string): Promise<AccessKeyFound> {
+  return options.lookup(accessKeyId);
+}
+
+/** What the header checks found, and the access key: the body check (one object per request, no closures). */
+class Pending implements PendingSignature {
+  constructor(
+    private readonly head: RequestHead,
+    private readonly auth: ParsedAuthorization,
+    private readonly amzDate: string,
+    private readonly signingDate: Date,
+    private readonly options: SigV4Options,
+    private readonly found: AccessKeyFound,
+  ) {}
+
+  discard(): void {
+    const secret = this.found.secretAccessKey;
+    if (typeof secret !== 'function') secret.wipe();
+  }
+
+  async verifyBody(body: Uint8Array): Promise<VerifiedRequest> {
+    return this.verify(body);
+  }
+
+  verify(body: Uint8Array): VerifiedRequest | Promise<VerifiedRequest> {
+    const { head, auth, found } = this;
+    const { region, signingKeys } = this.options;
+    let stringToSign: string;
+    let cache: SigningKeyCache;
+    let expected: Buffer | undefined;
+    try {
+      const payloadHash = checkPayloadHash(head.headers, auth.signedHeaders, body);
+      const canonical = canonicalRequest(head.method, head.url, head.headers, auth.signedHeaders, payloadHash);
+      stringToSign = `AWS4-HMAC-SHA256\n${this.amzDate}\n${auth.scopeDate}/${region}/${SERVICE}/aws4_request\n${hash('sha256', canonical, 'hex')}`;
+      cache = signingKeys ?? new SigningKeyCache(1);
+      expected = cache.sign(found, auth.accessKeyId, auth.scopeDate, region, SERVICE, stringToSign);
+    } catch (error) {
+      this.discard();
+      throw error;
+    }
+    if (expected) {
+      this.discard();
+      return this.#verified(expected);
+    }
+    return cache
+      .derive(found, auth.accessKeyId, auth.scopeDate, region, SERVICE, found.secretAccessKey, stringToSign)
+      .finally(() => {
+        this.discard();
+      })
+      .then((key) => this.#verified(key));
+  }
+
+  /** The request's caller once `expected` (the signature computed here) matches the one sent. */
+  #verified(expected: Buffer): VerifiedRequest {
+    const { signature } = this.auth;
+    if (!signatureMatches(expected, signature)) {
+      throw new AwsProtocolError(
+        'InvalidSignatureException',
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+      );
+    }
+    const { found } = this;
+    if (found.recordUse) void found.recordUse();
+    return {
+      caller: found.caller,
+      signature,
+      expiresAt: new Date(this.signingDate.getTime() + MAX_CLOCK_SKEW_MS),
+    };
+  }
 }
 
 /**
@@ -171,8 +225,8 @@ export async function checkSigV4Head(head: RequestHead, options: SigV4Options): 
  * const { caller } = await verifySigV4({ method: 'POST', url: '/', headers: req.headers, body: rawBody }, { region, lookup });
  */
 export async function verifySigV4(request: SignedRequest, options: SigV4Options): Promise<VerifiedRequest> {
-  const pending = await checkSigV4Head(request, options);
-  return pending.verifyBody(request.body);
+  const pending = await beginSigV4(request, options);
+  return pending.verify(request.body);
 }
 
 /**

@@ -1,7 +1,7 @@
 // The AWS KMS operations Custos serves: `X-Amz-Target` → a handler that turns the AWS request shape into the
 // contract's input, calls the Kms, and turns the result back. Must not import service, store, keystore or core.
 import { OPERATIONS, type Caller, type Kms, type OperationMethod } from '@custos/contract';
-import { fromAws, toAws } from './shapes.js';
+import { requestDecoder, responseEncoder } from './shapes.js';
 
 /** A `Kms` method that AWS KMS also has (`aws: true` in OPERATIONS): only these can be targets. */
 type AwsMethod = {
@@ -19,15 +19,17 @@ const AWS_INPUT: Partial<Record<AwsMethod, Readonly<Record<string, unknown>>>> =
   scheduleKeyDeletion: { force: true },
 };
 
-/** The handler of one AWS operation, from the contract's schemas (no per-operation mapping code). */
+/** The handler of one AWS operation, from the contract's schemas (no per-operation mapping code), compiled once. */
 function target(method: AwsMethod): AwsTarget {
   const { request, response } = OPERATIONS[method];
+  const decode = requestDecoder(request);
+  const encode = responseEncoder(response);
   const fixed = AWS_INPUT[method];
   return async (kms, body, caller) => {
-    const parsed = fromAws(request, body);
+    const parsed = decode(body);
     const input = fixed ? { ...(parsed as Record<string, unknown>), ...fixed } : parsed;
     const call = kms[method] as (input: unknown, caller: Caller) => Promise<unknown>;
-    return toAws(response, await call.call(kms, input, caller));
+    return encode(await call.call(kms, input, caller));
   };
 }
 

@@ -7,7 +7,7 @@ import { printResult, printTable } from '../output.js';
 import { serves } from '../serves.js';
 
 /** Every alias (all pages), optionally of one key. */
-export function listAllAliases(kms: Kms, keyId?: string): Promise<AliasListEntry[]> {
+function listAllAliases(kms: Kms, keyId?: string): Promise<AliasListEntry[]> {
   return listAll(
     (marker) => kms.listAliases({ limit: 100, ...(keyId && { keyId }), ...(marker && { marker }) }),
     (page) => page.aliases,

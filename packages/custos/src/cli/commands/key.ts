@@ -13,9 +13,10 @@ import {
 } from '@custos/contract';
 import { type Command, Option } from 'commander';
 import { CliError } from '../errors.js';
-import { addGlobalOptions, aliasName, collectKeyValue, integer, listAll, withKms } from '../options.js';
-import { type Column, printFields, printResult, printTable } from '../output.js';
-import { listAllAliases, registerKeyAlias } from './key-alias.js';
+import { addGlobalOptions, aliasName, collectKeyValue, integer, withKms } from '../options.js';
+import { printFields, printResult } from '../output.js';
+import { registerKeyAlias } from './key-alias.js';
+import { registerKeyList } from './key-list.js';
 import { registerKeyCertificate } from './key-certificate.js';
 import { addCreateSecretOptions, createSecretsOf, type CreateSecretOptions } from './key-create-options.js';
 import { registerKeyGrant } from './key-grant.js';
@@ -89,20 +90,6 @@ async function changeState(
   );
 }
 
-/** Calls `fn` on at most `limit` items at once, keeping order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 export function registerKey(program: Command): void {
   const key = program.command('key').description('manage keys, their aliases, tags and certificates');
 
@@ -162,39 +149,7 @@ export function registerKey(program: Command): void {
     }),
   );
 
-  const list = serves(key.command('list'), 'listKeys')
-    .description('list keys (with spec, state and aliases)')
-    .option('--app <applicationId>', 'only the keys of this keyring application id (MOSIP)')
-    .option('--ref <referenceId>', 'with --app: only the keys of this reference id ("" = the master key)');
-  addGlobalOptions(list).action((o: { app?: string; ref?: string }, cmd: Command) =>
-    withKms(cmd, async (kms, g) => {
-      const ring = {
-        ...(o.app !== undefined ? { applicationId: o.app } : {}),
-        ...(o.ref !== undefined ? { referenceId: o.ref } : {}),
-      };
-      const keys = await listAll(
-        (marker) => kms.listKeys({ limit: 1000, ...ring, ...(marker && { marker }) }),
-        (page) => page.keys,
-      );
-      if (g.json) {
-        printResult(true, { keys }, () => undefined);
-        return;
-      }
-      const [metadata, aliases] = await Promise.all([
-        mapLimit(keys, 8, async (k) => (await kms.describeKey({ keyId: k.keyId })).keyMetadata),
-        listAllAliases(kms),
-      ]);
-      const columns: Column<KeyMetadata>[] = [
-        { header: 'KEY ID', value: (m) => m.keyId },
-        { header: 'SPEC', value: (m) => m.keySpec },
-        { header: 'USAGE', value: (m) => m.keyUsage },
-        { header: 'STATE', value: (m) => m.keyState },
-        { header: 'ALIASES', value: (m) => aliases.filter((a) => a.targetKeyId === m.keyId).map((a) => a.aliasName) },
-        { header: 'DESCRIPTION', value: (m) => m.description },
-      ];
-      printTable(metadata, columns);
-    }),
-  );
+  registerKeyList(key);
 
   const describe = serves(key.command('describe'), 'describeKey')
     .description('show a key’s metadata')

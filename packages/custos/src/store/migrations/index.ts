@@ -19,6 +19,7 @@ import * as m014 from './014-grants.js';
 import * as m015 from './015-key-pins.js';
 import * as m016 from './016-key-usage.js';
 import * as m017 from './017-public-key-only.js';
+import * as m018 from './018-key-listing.js';
 
 export interface Migration {
   readonly name: string;
@@ -44,6 +45,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '015-key-pins', up: m015.up },
   { name: '016-key-usage', up: m016.up },
   { name: '017-public-key-only', up: m017.up },
+  { name: '018-key-listing', up: m018.up },
 ];
 
 const TABLE = 'custos_migrations';

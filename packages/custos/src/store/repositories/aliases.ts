@@ -62,6 +62,13 @@ export async function listByKey(db: Db, keyId: string): Promise<AliasRecord[]> {
   return rows.map(reader(db));
 }
 
+/** The aliases of these keys, ordered by name (ListKeys includeMetadata: one read for a page). */
+export async function listByKeys(db: Db, keyIds: readonly string[]): Promise<AliasRecord[]> {
+  if (keyIds.length === 0) return [];
+  const rows = await db.selectFrom('aliases').selectAll().where('key_id', 'in', keyIds).orderBy('name').execute();
+  return rows.map(reader(db));
+}
+
 export interface AliasPageRequest extends PageRequest {
   /** Only this key's aliases. */
   readonly keyId?: string | undefined;

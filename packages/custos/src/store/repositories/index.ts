@@ -1,6 +1,7 @@
 // The repositories, one namespace per aggregate: `keys.insert(tx, record)`, `audit.list(db, query)`.
 // Must not import service or api.
 export * as keys from './keys.js';
+export * as keyListing from './key-listing.js';
 export * as keyVersions from './key-versions.js';
 export * as aliases from './aliases.js';
 export * as tags from './tags.js';

@@ -11,6 +11,7 @@ import {
 } from '@custos/contract';
 import { sql, type CompiledQuery } from 'kysely';
 import { dialectOf } from '../dialect.js';
+import { directRead } from '../sqlite-direct.js';
 import type { KeyRow, KeyRowUpdate, KeyVersionRow, NewKeyRow } from '../schema/index.js';
 import type { Db } from '../store.js';
 import type { KeyRecord, KeyVersionRecord, Page } from '../types.js';
@@ -22,8 +23,8 @@ import { listByCreation, type PageRequest } from './page.js';
 
 export type KeyPatch = Partial<Omit<KeyRecord, 'id' | 'createdAt'>>;
 
-/** The mapper for rows read through `db`: the row's MAC checked, then one row → one KeyRecord. */
-const reader =
+/** The mapper for rows read through `db`: the row's MAC checked, then one row → one KeyRecord (key-listing.ts too). */
+export const reader =
   (db: Db) =>
   (row: KeyRow): KeyRecord =>
     toRecord(checkRow(db, 'keys', row.id, row));
@@ -147,16 +148,20 @@ export async function getWithLatestVersion(
   // Compiled once per database handle: building and compiling the query costs more than running it.
   let compiled = JOINED.get(db);
   if (!compiled) JOINED.set(db, (compiled = joinedQuery(db)));
-  const result = await db.executeQuery<KeyRow & Record<string, unknown>>({ ...compiled, parameters: [id] });
-  const row = result.rows[0];
+  // SQLite outside a transaction: one prepared statement run at once, no promise (sqlite-direct.ts).
+  let row = directRead(db, compiled.sql, [id]) as JoinedRow | undefined | null;
+  if (row === null) row = (await db.executeQuery<JoinedRow>({ ...compiled, parameters: [id] })).rows[0];
   if (!row) return undefined;
   const key = reader(db)(row);
   if (row.v_key_id === null || row.v_key_id === undefined) return { key, version: undefined };
-  const version = Object.fromEntries(VERSION_COLUMN_NAMES.map((c) => [c, row[`v_${c}`]])) as unknown as KeyVersionRow;
-  return { key, version: keyVersions.fromRow(db, version) };
+  const version = {} as Record<string, unknown>;
+  for (const [column, alias] of VERSION_ALIASES) version[column] = row[alias];
+  return { key, version: keyVersions.fromRow(db, version as unknown as KeyVersionRow) };
 }
 
+type JoinedRow = KeyRow & Record<string, unknown>;
 const VERSION_COLUMN_NAMES = Object.keys(VERSION_COLUMNS) as (keyof KeyVersionRow)[];
+const VERSION_ALIASES = VERSION_COLUMN_NAMES.map((c) => [c, `v_${c}`] as const);
 const JOINED = new WeakMap<Db, CompiledQuery>();
 
 function joinedQuery(db: Db): CompiledQuery {

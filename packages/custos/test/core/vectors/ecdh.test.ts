@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ecdh } from '../../../src/core/algorithms/ecdh.js';
 import { parsePublicKey } from '../../../src/core/key-material.js';
 import { keySpec } from '../../../src/core/key-specs.js';
-import { exposeSecret } from '../../../src/core/secret-bytes.js';
+import { exposeSecret, type SecretBytes } from '../../../src/core/secret-bytes.js';
 import { loadWycheproof, hex, VectorTally, type WycheproofTest } from './wycheproof.js';
 import { ecPkcs8FromScalar, outcome } from './key-conversion.js';
 
@@ -29,9 +29,15 @@ describe('ECDH Wycheproof vectors (SPKI DER public keys) through parsePublicKey 
     const tally = new VectorTally();
     const acceptableRejected: Record<string, number> = {};
     let zeroSecretRefused = 0;
+    // A file has a few dozen private keys for about a thousand tests: each converted once (ecdh does not wipe it).
+    const privateKeys = new Map<string, SecretBytes>();
     for (const group of loadWycheproof<EcdhTest>(file).testGroups) {
       for (const test of group.tests) {
-        const privateKey = ecPkcs8FromScalar(spec, test.private);
+        let privateKey = privateKeys.get(test.private);
+        if (privateKey === undefined) {
+          privateKey = ecPkcs8FromScalar(spec, test.private);
+          privateKeys.set(test.private, privateKey);
+        }
         let shared: Uint8Array | undefined;
         const result = outcome(() => {
           shared = new Uint8Array(exposeSecret(ecdh(spec, privateKey, parsePublicKey(spec, hex(test.public)))));
