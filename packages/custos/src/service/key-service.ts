@@ -83,6 +83,7 @@ export class KeyService {
         return committed;
       },
       close: () => sink.close(),
+      maxInFlight: sink.maxInFlight ?? 1,
     };
   }
 

@@ -303,6 +303,8 @@ export class LocalKms implements Kms {
         },
         service.context.now,
         service.context.logger,
+        // On the audit worker's connection with its next batch: no durable commit on the event loop.
+        auditSink?.insertCheckpoint?.bind(auditSink),
       );
       if (!check.ok) {
         service.context.logger.error({ ...check }, 'audit log does not match its last checkpoint; opened anyway');

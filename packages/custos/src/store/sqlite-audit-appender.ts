@@ -3,15 +3,20 @@
 // worker commits thousands of records a second). Must not import service or api: the caller chains the entries.
 import { openSqliteDatabase } from './sqlite.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
+import type { AuditCheckpointRecord } from './repositories/audit.js';
 import type { ChainedAuditEntry } from './types.js';
 
 export interface AuditAppender {
   /**
    * In one durable transaction (BEGIN IMMEDIATE): reads the chain's head (null for an empty log), inserts the
    * entries `chain` builds after it, in order. Returns the seq the database gave the first one (the others follow it
-   * one by one: one connection, one transaction).
+   * one by one: one connection, one transaction). `checkpoints` (signed heads, service/audit/checkpoints.ts) are kept
+   * in the same transaction, one per seq as `audit.insertCheckpoint` keeps them.
    */
-  append(chain: (head: string | null) => readonly ChainedAuditEntry[]): number;
+  append(
+    chain: (head: string | null) => readonly ChainedAuditEntry[],
+    checkpoints?: readonly AuditCheckpointRecord[],
+  ): number;
   close(): void;
 }
 
@@ -78,7 +83,13 @@ export function openSqliteAuditAppender(filename: string): AuditAppender {
     const begin = database.prepare('begin immediate');
     const commit = database.prepare('commit');
     const rollback = database.prepare('rollback');
-    const append = (chain: (head: string | null) => readonly ChainedAuditEntry[]): number => {
+    const checkpoint = database.prepare<[number, string, number, string]>(
+      'insert into audit_checkpoints (seq, hash, time, signature) values (?, ?, ?, ?) on conflict (seq) do nothing',
+    );
+    const append = (
+      chain: (head: string | null) => readonly ChainedAuditEntry[],
+      checkpoints: readonly AuditCheckpointRecord[] = [],
+    ): number => {
       beginImmediate(database, begin);
       try {
         let first = 0;
@@ -86,6 +97,7 @@ export function openSqliteAuditAppender(filename: string): AuditAppender {
           const seq = Number(insert.run(COLUMNS.map(([, field]) => entry[field])).lastInsertRowid);
           first ||= seq;
         }
+        for (const c of checkpoints) checkpoint.run(c.seq, c.hash, c.time, c.signature);
         commit.run();
         return first;
       } catch (error) {

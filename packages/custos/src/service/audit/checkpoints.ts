@@ -109,6 +109,11 @@ export class Checkpointer {
     private readonly settings: CheckpointSettings,
     private readonly now: () => Date,
     private readonly logger: Logger,
+    /**
+     * Keeps a checkpoint's row elsewhere (the SQLite audit worker, off the event loop); false when it could not (its
+     * sink is closed): then it is kept through `store`, as it is when this is absent.
+     */
+    private readonly insert?: (checkpoint: AuditCheckpointRecord) => Promise<boolean>,
   ) {
     this.#timer = setInterval(() => void this.checkpoint(), Math.min(settings.everyMs, MAX_CHECKPOINT_INTERVAL_MS));
     this.#timer.unref();
@@ -141,7 +146,7 @@ export class Checkpointer {
     const head = await audit.head(this.store.db);
     if (!head || head.seq <= this.#lastSeq) return;
     const checkpoint = signCheckpoint(this.privateKey, { ...head, time: this.now().getTime() });
-    await audit.insertCheckpoint(this.store.db, checkpoint);
+    if (!(await this.insert?.(checkpoint))) await audit.insertCheckpoint(this.store.db, checkpoint);
     await appendLine(this.settings.file, checkpoint);
     this.#lastSeq = head.seq;
   }

@@ -33,14 +33,20 @@ function newBatch(): Batch {
 }
 
 export class AuditWriter {
-  /** Batches waiting for their commit, oldest first; the last one takes new records until it is full. */
+  /** Batches not yet handed to the sink, oldest first; the last one takes new records until it is full. */
   #queue: Batch[] = [];
-  #flushing: Promise<void> | null = null;
+  /** Batches handed to the sink whose commit has not ended. */
+  #inFlight = 0;
+  #scheduled = false;
+  #idleWaiters: (() => void)[] = [];
+  readonly #maxInFlight: number;
 
   constructor(
     private readonly sink: AuditSink,
     private readonly maxBatch = 1000,
-  ) {}
+  ) {
+    this.#maxInFlight = Math.max(1, sink.maxInFlight ?? 1);
+  }
 
   /**
    * Resolves once the record is committed, with its batch's seqs and hashes; rejects if its transaction failed.
@@ -55,7 +61,7 @@ export class AuditWriter {
     let batch = this.#queue[this.#queue.length - 1];
     if (!batch || batch.entries.length >= this.maxBatch) this.#queue.push((batch = newBatch()));
     const index = batch.entries.push(entry) - 1;
-    this.#flushing ??= this.#flushSoon();
+    this.#schedule();
     return { committed: batch.committed, index };
   }
 
@@ -67,13 +73,14 @@ export class AuditWriter {
     const batch = newBatch();
     batch.entries.push(...entries);
     this.#queue.push(batch);
-    this.#flushing ??= this.#flushSoon();
+    this.#schedule();
     return { committed: batch.committed, index: 0 };
   }
 
   /** Waits until every queued record is written. */
   async drain(): Promise<void> {
-    while (this.#flushing) await this.#flushing;
+    while (this.#queue.length > 0 || this.#inFlight > 0 || this.#scheduled)
+      await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
   }
 
   /** Drains, then releases the sink (its worker thread, if any). */
@@ -83,25 +90,53 @@ export class AuditWriter {
   }
 
   /**
-   * better-sqlite3 commits synchronously, so a flush started at once would always carry one record. Waiting for
+   * better-sqlite3 commits synchronously, so a batch handed over at once would always carry one record. Waiting for
    * the event loop's check phase lets every request read in this I/O phase queue its record first.
    */
-  async #flushSoon(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    await this.#flush();
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(this.#onImmediate);
   }
 
-  async #flush(): Promise<void> {
-    try {
-      for (let batch = this.#queue.shift(); batch; batch = this.#queue.shift()) {
-        try {
-          batch.resolve(await this.sink.commit(batch.entries));
-        } catch (error) {
+  readonly #onImmediate = (): void => {
+    this.#scheduled = false;
+    this.#pump();
+  };
+
+  /**
+   * Hands queued batches to the sink while it has room. A sink that takes more than one (the worker thread) starts
+   * the next commit the moment the previous one ends, without waiting for this thread to hear of it.
+   */
+  #pump(): void {
+    while (this.#inFlight < this.#maxInFlight) {
+      const batch = this.#queue.shift();
+      if (!batch) break;
+      this.#inFlight++;
+      this.sink.commit(batch.entries).then(
+        (committed) => {
+          this.#ended();
+          batch.resolve(committed);
+        },
+        (error: unknown) => {
+          this.#ended();
           batch.reject(error);
-        }
-      }
-    } finally {
-      this.#flushing = null;
+        },
+      );
     }
+    if (this.#queue.length === 0 && this.#inFlight === 0 && !this.#scheduled && this.#idleWaiters.length > 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
+  /**
+   * A commit ended: what queued meanwhile goes to the sink before the batch's callers resume (their replies take
+   * the event loop for a while; the sink should not sit idle through them).
+   */
+  #ended(): void {
+    this.#inFlight--;
+    this.#pump();
   }
 }

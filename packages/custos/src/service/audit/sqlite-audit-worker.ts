@@ -3,14 +3,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InternalError } from '@custos/contract';
 import { openSqliteAuditAppender } from '../../store/index.js';
+import type { AuditCheckpointRecord } from '../../store/repositories/audit.js';
+import type { AuditEntry } from '../../store/types.js';
 import { chainEntries } from './chain.js';
 import { unpackEntries } from './packed-entries.js';
 
-interface Batch {
-  readonly id: number;
-  /** packEntries' form. */
-  readonly packed: unknown[];
-}
+/** A batch of records (packEntries' form), or a signed checkpoint of the head to keep (checkpoints.ts). */
+type Batch =
+  | { readonly id: number; readonly packed: unknown[]; readonly checkpoint?: undefined }
+  | { readonly id: number; readonly checkpoint: AuditCheckpointRecord; readonly packed?: undefined };
 
 const port = parentPort;
 // Loaded on the main thread by mistake, there is no port to answer on: fail loudly rather than hang the sink.
@@ -18,29 +19,70 @@ if (!port) throw new InternalError('sqlite-audit-worker.js runs as a worker thre
 
 const { filename, chainKey } = workerData as { filename: string; chainKey: Uint8Array };
 const appender = openSqliteAuditAppender(filename);
-port.on('message', (batch: Batch | 'close') => {
-  if (batch === 'close') {
-    appender.close();
-    process.exit(0);
-  }
+/** Batches that arrived while the last transaction ran: the next one commits them all. */
+let waiting: Batch[] = [];
+let scheduled = false;
+
+/**
+ * Commits every waiting batch in one transaction, in arrival order, with the checkpoints sent meanwhile (no fsync of
+ * their own, and none on the event loop), and answers them all in one message.
+ */
+function commitWaiting(): void {
+  scheduled = false;
+  const batches = waiting;
+  waiting = [];
   try {
-    const entries = unpackEntries(batch.packed);
+    const entries: AuditEntry[] = [];
+    const checkpoints: AuditCheckpointRecord[] = [];
+    const counts = batches.map((batch) => {
+      if (batch.checkpoint) {
+        checkpoints.push(batch.checkpoint);
+        return 0;
+      }
+      const unpacked = unpackEntries(batch.packed);
+      for (const entry of unpacked) entries.push(entry);
+      return unpacked.length;
+    });
     let hashes: string[] = [];
     const firstSeq = appender.append((head) => {
       const chained = chainEntries(head, entries, chainKey);
       hashes = chained.map((entry) => entry.hash);
       return chained;
-    });
-    // Each caller's receipt names its record's seq and hash: the batch's first seq and the hashes, in order.
-    port.postMessage({ id: batch.id, ok: true, firstSeq, hashes });
+    }, checkpoints);
+    // Each caller's receipt names its record's seq and hash: its batch's first seq and its hashes, in order.
+    let offset = 0;
+    port?.postMessage(
+      batches.map((batch, i) => {
+        const count = counts[i] ?? 0;
+        const reply = {
+          id: batch.id,
+          ok: true,
+          firstSeq: firstSeq + offset,
+          hashes: hashes.slice(offset, offset + count),
+        };
+        offset += count;
+        return reply;
+      }),
+    );
   } catch (error) {
-    port.postMessage({
-      id: batch.id,
-      ok: false,
-      message: error instanceof Error ? error.message : String(error),
-      // SQLITE_FULL and the like: the service maps a full disk to UNAVAILABLE by this code (store/dialect.ts).
-      code: (error as { code?: unknown } | null)?.code,
-    });
+    const message = error instanceof Error ? error.message : String(error);
+    // SQLITE_FULL and the like: the service maps a full disk to UNAVAILABLE by this code (store/dialect.ts).
+    const code = (error as { code?: unknown } | null)?.code;
+    port?.postMessage(batches.map((batch) => ({ id: batch.id, ok: false, message, code })));
+  }
+}
+
+port.on('message', (batch: Batch | 'close') => {
+  if (batch === 'close') {
+    if (waiting.length > 0) commitWaiting();
+    appender.close();
+    process.exit(0);
+  }
+  waiting.push(batch);
+  if (!scheduled) {
+    scheduled = true;
+    // Every message already delivered joins this transaction (they arrive together after a long commit).
+    setImmediate(commitWaiting);
   }
 });
 port.postMessage({ ready: true });

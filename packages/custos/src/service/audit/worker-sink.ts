@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InternalError } from '@custos/contract';
 import type { Store } from '../../store/index.js';
+import type { AuditCheckpointRecord } from '../../store/repositories/audit.js';
 import type { AuditEntry } from '../../store/types.js';
 import { appendBatch, type CommittedBatch } from './audit-log.js';
 import { packEntries } from './packed-entries.js';
@@ -13,6 +14,16 @@ export interface AuditSink {
   /** Resolves once every entry is committed, in order, as one transaction, with their seqs and hashes. */
   commit(entries: AuditEntry[]): Promise<CommittedBatch>;
   close(): Promise<void>;
+  /**
+   * How many batches may be handed over before the first has committed (default 1). More than one only where the
+   * sink commits them in the order given (one worker thread, one connection).
+   */
+  readonly maxInFlight?: number;
+  /**
+   * Keeps a signed checkpoint of the head (checkpoints.ts) with the next batch's transaction, off the event loop;
+   * resolves true once it is committed, false if the sink is closed (the caller keeps it through the store).
+   */
+  insertCheckpoint?(checkpoint: AuditCheckpointRecord): Promise<boolean>;
 }
 
 /** Commits through `store` (PostgreSQL; tests from source), chaining under `chainKey`. */
@@ -50,23 +61,28 @@ export async function workerSink(filename: string, chainKey: Uint8Array): Promis
   let worker: Worker | undefined;
   let ready: Promise<void> | undefined;
   let nextId = 1;
-  const pending = new Map<number, { resolve: (batch: CommittedBatch) => void; reject: (e: Error) => void }>();
+  /** Set by close: nothing starts a worker again. */
+  let closed = false;
+  const pending = new Map<number, { resolve: (reply: Reply) => void; reject: (e: Error) => void }>();
 
   const start = (): Promise<void> => {
     // The key crosses as bytes in workerData (a copy for the worker's chain), never in a message or a log.
     const w = new Worker(WORKER, { workerData: { filename, chainKey } });
     worker = w;
     ready = new Promise<void>((resolve, reject) => {
-      w.on('message', (reply: Reply) => {
-        if (reply.ready) {
-          resolve();
+      w.on('message', (message: Reply | readonly Reply[]) => {
+        if (!Array.isArray(message)) {
+          if ((message as Reply).ready) resolve();
           return;
         }
-        if (reply.id === undefined) return; // every reply but the ready signal names its batch
-        const waiter = pending.get(reply.id);
-        pending.delete(reply.id);
-        if (reply.ok) waiter?.resolve({ firstSeq: reply.firstSeq ?? 0, hashes: reply.hashes ?? [] });
-        else waiter?.reject(Object.assign(new Error(`audit commit failed: ${reply.message}`), { code: reply.code }));
+        // One message answers every batch the worker committed together, in order.
+        for (const reply of message as readonly Reply[]) {
+          if (reply.id === undefined) continue;
+          const waiter = pending.get(reply.id);
+          pending.delete(reply.id);
+          if (reply.ok) waiter?.resolve(reply);
+          else waiter?.reject(Object.assign(new Error(`audit commit failed: ${reply.message}`), { code: reply.code }));
+        }
       });
       const fail = (error: Error) => {
         reject(error);
@@ -82,22 +98,37 @@ export async function workerSink(filename: string, chainKey: Uint8Array): Promis
     return ready;
   };
 
+  /** Posts a message (`make` given its id) to the worker; resolves with the worker's reply once it has committed. */
+  const send = async (make: (id: number) => object): Promise<Reply> => {
+    if (closed) throw new InternalError('the audit sink is closed');
+    if (!worker) await start();
+    await ready;
+    const w = worker;
+    // The worker died after it came up: the batches it held have failed, and this one fails the same way.
+    if (!w) throw new InternalError('the audit worker exited');
+    const id = nextId++;
+    const done = new Promise<Reply>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+    });
+    w.postMessage(make(id));
+    return done;
+  };
+
   await start();
   return {
+    // The worker commits its messages in order, one at a time: the next batch waits there, not on this thread.
+    maxInFlight: 2,
     async commit(entries) {
-      if (!worker) await start();
-      await ready;
-      const w = worker;
-      // The worker died after it came up: the batches it held have failed, and this one fails the same way.
-      if (!w) throw new InternalError('the audit worker exited');
-      const id = nextId++;
-      const done = new Promise<CommittedBatch>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-      });
-      w.postMessage({ id, packed: packEntries(entries) });
-      return done;
+      const reply = await send((id) => ({ id, packed: packEntries(entries) }));
+      return { firstSeq: reply.firstSeq ?? 0, hashes: reply.hashes ?? [] };
+    },
+    async insertCheckpoint(checkpoint) {
+      if (closed) return false;
+      await send((id) => ({ id, checkpoint }));
+      return true;
     },
     async close() {
+      closed = true;
       const w = worker;
       worker = undefined;
       if (!w) return;

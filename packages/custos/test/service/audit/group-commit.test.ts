@@ -110,6 +110,106 @@ describe('AuditWriter', () => {
     expect((await repo.audit.list(store.db, { limit: 10 })).map((r) => r.requestId)).toEqual(['r3', 'r4', 'r5']);
   });
 
+  it('hands a sink that takes two batches the next one before the first has committed, and resolves each only after its own commit', async () => {
+    const inner = inProcessSink(store, testChainKey);
+    const started: string[][] = [];
+    const finish: (() => void)[] = [];
+    const writer = new AuditWriter({
+      maxInFlight: 2,
+      commit: async (e) => {
+        started.push(e.map((x) => x.requestId));
+        // Held until the test lets it go, then committed: commits end in the order they began.
+        await new Promise<void>((resolve) => finish.push(resolve));
+        return inner.commit(e);
+      },
+      close: () => inner.close(),
+    });
+    let firstDone = false;
+    const first = writer.append(entry(1)).then(() => (firstDone = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = writer.append(entry(2));
+    const third = writer.append(entry(3));
+    await new Promise((resolve) => setImmediate(resolve));
+    // Two batches are with the sink; the third waits for a slot.
+    expect(started).toEqual([['r1'], ['r2', 'r3']]);
+    expect(firstDone).toBe(false);
+    const fourth = writer.append(entry(4));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toHaveLength(2);
+    finish.shift()?.();
+    await first;
+    // The first commit's end let the queued batch go.
+    expect(started).toEqual([['r1'], ['r2', 'r3'], ['r4']]);
+    finish.shift()?.();
+    finish.shift()?.();
+    const [two, , four] = await Promise.all([second, third, fourth]);
+    expect(four.firstSeq).toBe(two.firstSeq + 2);
+    await writer.drain();
+    expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 4 });
+  });
+
+  it('drain waits for batches still with the sink', async () => {
+    const inner = inProcessSink(store, testChainKey);
+    const writer = new AuditWriter({
+      maxInFlight: 2,
+      commit: async (e) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return inner.commit(e);
+      },
+      close: () => inner.close(),
+    });
+    void writer.append(entry(1));
+    void writer.append(entry(2));
+    await writer.drain();
+    expect(await repo.audit.list(store.db, { limit: 10 })).toHaveLength(2);
+  });
+
+  it.skipIf(!existsSync(DIST_SINK))(
+    'the worker commits batches that reach it together in one transaction, each told its own seqs and hashes',
+    async () => {
+      const { workerSink } = (await import(
+        DIST_SINK.href
+      )) as typeof import('../../../src/service/audit/worker-sink.js');
+      const sink = await workerSink(join(dir, 'custos.db'), TEST_CHAIN_KEY);
+      // Handed over back to back, without waiting: the second reaches the worker while the first commits, or with it.
+      const batches = await Promise.all([0, 1, 2].map((b) => sink.commit([entry(10 * b), entry(10 * b + 1)])));
+      const stored = await repo.audit.list(store.db, { limit: 10 });
+      const bySeq = new Map(stored.map((r) => [r.seq, r]));
+      batches.forEach((batch, b) => {
+        expect(batch.hashes).toHaveLength(2);
+        batch.hashes.forEach((hash, i) => {
+          const record = bySeq.get(batch.firstSeq + i);
+          expect(record?.requestId).toBe(`r${10 * b + i}`);
+          expect(record?.hash).toBe(hash);
+        });
+      });
+      expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 6 });
+      await sink.close();
+    },
+  );
+
+  it.skipIf(!existsSync(DIST_SINK))(
+    'the worker keeps a signed checkpoint with the records committed beside it, once per seq',
+    async () => {
+      const { workerSink } = (await import(
+        DIST_SINK.href
+      )) as typeof import('../../../src/service/audit/worker-sink.js');
+      const sink = await workerSink(join(dir, 'custos.db'), TEST_CHAIN_KEY);
+      const first = await sink.commit([entry(1)]);
+      const checkpoint = { seq: first.firstSeq, hash: first.hashes[0] ?? '', time: 1, signature: 's' };
+      // Sent with a batch (one transaction), then again alone: the second changes nothing.
+      await Promise.all([sink.commit([entry(2)]), sink.insertCheckpoint?.(checkpoint)]);
+      await sink.insertCheckpoint?.({ ...checkpoint, signature: 'other' });
+      expect(await repo.audit.checkpointAt(store.db, first.firstSeq)).toEqual(checkpoint);
+      expect(await auditLog.verifyChain(store.db, TEST_CHAIN_KEY)).toEqual({ ok: true, count: 2 });
+      await sink.close();
+      // Closed, it starts no worker again: a checkpoint is left to the caller (LocalKms.close signs the final head
+      // after the audit writer has closed), and a batch fails.
+      expect(await sink.insertCheckpoint?.({ ...checkpoint, seq: 99 })).toBe(false);
+      await expect(sink.commit([entry(3)])).rejects.toThrow(/closed/);
+    },
+  );
+
   it.skipIf(!existsSync(DIST_SINK))(
     'commits on a worker thread with its own connection (compiled package)',
     async () => {
