@@ -4,16 +4,17 @@
 //
 // Sizing (issue 17). Metadata (key and version records, grants) is held per key in one group, least recently used
 // first out, within a memory budget (`budgetBytes`, `--key-cache-mb`; each group charged an estimate of its heap
-// size): by default 2 GiB, about 1.1 million keys with their latest version (capped at half the
-// V8 heap limit: `--max-old-space-size` raises it). Unwrapped material and parsed
-// private keys are bounded on their own, by count (`maxSecrets`, default 65,536): they are sensitive, and a KeyObject
-// is far heavier than a record. Entries expire `ttlMs` after they were filled whatever their use (bounds staleness
-// across nodes), and a fill whose read started before an invalidation is refused (the epoch rule).
+// size): by default 2 GiB, about 1.1 million keys with their latest version (capped at half the V8 heap limit).
+// Unwrapped material and parsed private keys are bounded on their own, by count (`maxSecrets`, default 65,536): they
+// are sensitive, and a KeyObject is far heavier than a record. Entries expire `ttlMs` after they were filled whatever
+// their use (bounds staleness across nodes), and a fill whose read started before an invalidation is refused (the
+// epoch rule). The order of use is kept in recency lists (recency-list.ts), not by re-inserting into the Maps.
 import { getHeapStatistics } from 'node:v8';
 import type { PreparedPrivateKey } from '../core/key-objects.js';
 import { SecretBytes, exposeSecret } from '../core/secret-bytes.js';
 import type { KeyRecord, KeyVersionRecord } from '../store/types.js';
 import type { GrantView } from './authz/grants-source.js';
+import { type Recency, RecencyList } from './recency-list.js';
 
 interface Entry<T> {
   readonly value: T;
@@ -21,7 +22,8 @@ interface Entry<T> {
 }
 
 /** Everything cached about one key: evicted together, charged together. */
-interface Group {
+interface Group extends Recency {
+  readonly id: string;
   key?: Entry<KeyRecord> | undefined;
   /** Usually one (the latest); an array, far lighter than a Map per key. */
   versions?: Entry<KeyVersionRecord>[] | undefined;
@@ -29,6 +31,12 @@ interface Group {
   /** Keys of this key's entries in the secrets map. */
   secrets?: Set<string> | undefined;
   bytes: number;
+}
+
+/** Material or a prepared key, with the key it belongs to. */
+interface SecretEntry extends Entry<SecretBytes | PreparedPrivateKey>, Recency {
+  readonly name: string;
+  readonly keyId: string;
 }
 
 export interface KeyCacheOptions {
@@ -68,11 +76,13 @@ const versionBytes = (v: KeyVersionRecord): number =>
   VERSION_BYTES + (v.wrappedMaterial?.length ?? 0) + (v.publicKey?.length ?? 0) + 2 * v.keyId.length;
 
 export class KeyCache {
-  /** Groups by key id, least recently used first (a hit moves its group to the end). */
+  /** Groups by key id; `#groupOrder` holds them least recently used first. */
   readonly #groups = new Map<string, Group>();
+  readonly #groupOrder = new RecencyList<Group>();
   readonly #aliases = new Map<string, Entry<string>>();
-  /** `<keyId>:<version>:m` material, `<keyId>:<version>:p` prepared keys; least recently used first. */
-  readonly #secrets = new Map<string, Entry<SecretBytes | PreparedPrivateKey>>();
+  /** `<keyId>:<version>:m` material, `<keyId>:<version>:p` prepared keys; `#secretOrder` holds them by use. */
+  readonly #secrets = new Map<string, SecretEntry>();
+  readonly #secretOrder = new RecencyList<SecretEntry>();
   #bytes = 0;
   /**
    * Bumped by every invalidation. A reader notes it before going to the store and may fill the cache only if
@@ -208,10 +218,7 @@ export class KeyCache {
   /** The group of `id`, moved to the most recently used end. */
   #touch(id: string): Group | undefined {
     const group = this.#groups.get(id);
-    if (group && this.#groups.size > 1) {
-      this.#groups.delete(id);
-      this.#groups.set(id, group);
-    }
+    if (group) this.#groupOrder.touch(group);
     return group;
   }
 
@@ -229,9 +236,10 @@ export class KeyCache {
   #group(id: string): Group {
     let group = this.#touch(id);
     if (!group) {
-      group = { bytes: GROUP_BYTES };
+      group = { id, bytes: GROUP_BYTES };
       this.#bytes += GROUP_BYTES;
       this.#groups.set(id, group);
+      this.#groupOrder.push(group);
     }
     return group;
   }
@@ -241,15 +249,15 @@ export class KeyCache {
     group.bytes += bytes;
     this.#bytes += bytes;
     while (this.#bytes > this.options.budgetBytes && this.#groups.size > 1) {
-      const id = first(this.#groups);
-      const oldest = this.#groups.get(id);
+      const oldest = this.#groupOrder.oldest;
       if (!oldest || oldest === group) break;
-      this.#evict(id, oldest);
+      this.#evict(oldest.id, oldest);
     }
   }
 
   #evict(id: string, group: Group): void {
     this.#groups.delete(id);
+    this.#groupOrder.remove(group);
     this.#bytes -= group.bytes;
     for (const k of group.secrets ?? []) this.#deleteSecret(k);
   }
@@ -257,12 +265,11 @@ export class KeyCache {
   #secret(k: string): SecretBytes | PreparedPrivateKey | undefined {
     const entry = this.#secrets.get(k);
     if (!entry) return undefined;
-    this.#secrets.delete(k);
     if (this.#expired(entry)) {
-      if (entry.value instanceof SecretBytes) entry.value.wipe();
+      this.#deleteSecret(k);
       return undefined;
     }
-    this.#secrets.set(k, entry);
+    this.#secretOrder.touch(entry);
     return entry.value;
   }
 
@@ -272,9 +279,12 @@ export class KeyCache {
       return;
     }
     this.#deleteSecret(k);
-    this.#secrets.set(k, { value, at: Date.now() });
+    const entry: SecretEntry = { name: k, keyId, value, at: Date.now() };
+    this.#secrets.set(k, entry);
+    this.#secretOrder.push(entry);
     (this.#group(keyId).secrets ??= new Set()).add(k);
-    if (this.#secrets.size > this.options.maxSecrets) this.#deleteSecret(first(this.#secrets));
+    const oldest = this.#secretOrder.oldest;
+    if (this.#secrets.size > this.options.maxSecrets && oldest) this.#deleteSecret(oldest.name);
   }
 
   /** Removes a secret entry, wiping material. */
@@ -283,7 +293,8 @@ export class KeyCache {
     if (!entry) return;
     if (entry.value instanceof SecretBytes) entry.value.wipe();
     this.#secrets.delete(k);
-    this.#groups.get(k.slice(0, k.lastIndexOf(':', k.lastIndexOf(':') - 1)))?.secrets?.delete(k);
+    this.#secretOrder.remove(entry);
+    this.#groups.get(entry.keyId)?.secrets?.delete(k);
   }
 }
 

@@ -72,6 +72,36 @@ describe('KeyCache', () => {
     expect(cache.material('c', 1)).toBeDefined();
   });
 
+  it('drops the least recently used material first: a hit keeps it in, and a dropped key keeps its metadata', () => {
+    const cache = new KeyCache({ ...OPTIONS, maxSecrets: 2 });
+    cache.putKey(0, keyRecord({ id: 'a' }));
+    for (const id of ['a', 'b']) cache.putMaterial(0, id, 1, SecretBytes.from(new Uint8Array([1])));
+    expect(cache.material('a', 1)).toBeDefined(); // b is now the least recently used
+    cache.putMaterial(0, 'c', 1, SecretBytes.from(new Uint8Array([1])));
+    expect(cache.material('b', 1)).toBeUndefined();
+    expect(cache.material('a', 1)).toBeDefined();
+    expect(cache.material('c', 1)).toBeDefined();
+    // Invalidating a drops its material from the count: two more fit without dropping c.
+    cache.invalidateKey('a');
+    cache.putMaterial(cache.epoch, 'd', 1, SecretBytes.from(new Uint8Array([1])));
+    expect(cache.material('c', 1)).toBeDefined();
+    expect(cache.material('d', 1)).toBeDefined();
+  });
+
+  it('keeps its order of use through many hits on one key among many (the recency list, not Map re-insertion)', () => {
+    const one = new KeyCache(OPTIONS);
+    one.putKey(0, keyRecord({ id: 'z' }));
+    const perKey = one.bytes;
+    // Room for the thousand (their longer ids are charged 5,780 bytes more than z's), not for one more.
+    const cache = new KeyCache({ ...OPTIONS, budgetBytes: perKey * 1000 + 6000 });
+    for (let i = 0; i < 1000; i++) cache.putKey(0, keyRecord({ id: `k${i}` }));
+    for (let i = 0; i < 50_000; i++) expect(cache.key('k0')).toBeDefined();
+    cache.putKey(0, keyRecord({ id: 'new' })); // over budget: the oldest untouched key goes, not k0
+    expect(cache.key('k1')).toBeUndefined();
+    expect(cache.key('k0')).toBeDefined();
+    expect(cache.key('k2')).toBeDefined();
+  });
+
   it('by default holds at least a million keys with their latest version, by an estimate no lower than the heap cost', () => {
     const cache = new KeyCache({ ...DEFAULT_KEY_CACHE, budgetBytes: Number.MAX_SAFE_INTEGER });
     const n = 20_000;
