@@ -84,6 +84,7 @@ export class KeyService {
       },
       close: () => sink.close(),
       maxInFlight: sink.maxInFlight ?? 1,
+      maxBatch: sink.maxBatch ?? 1000,
     };
   }
 

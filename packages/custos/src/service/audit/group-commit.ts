@@ -40,12 +40,11 @@ export class AuditWriter {
   #scheduled = false;
   #idleWaiters: (() => void)[] = [];
   readonly #maxInFlight: number;
+  readonly #maxBatch: number;
 
-  constructor(
-    private readonly sink: AuditSink,
-    private readonly maxBatch = 1000,
-  ) {
+  constructor(private readonly sink: AuditSink) {
     this.#maxInFlight = Math.max(1, sink.maxInFlight ?? 1);
+    this.#maxBatch = Math.max(1, sink.maxBatch ?? 1000);
   }
 
   /**
@@ -59,7 +58,7 @@ export class AuditWriter {
   /** `append`, also telling the caller where its record is in the batch (for its receipt). */
   enqueue(entry: AuditEntry): QueuedRecord {
     let batch = this.#queue[this.#queue.length - 1];
-    if (!batch || batch.entries.length >= this.maxBatch) this.#queue.push((batch = newBatch()));
+    if (!batch || batch.entries.length >= this.#maxBatch) this.#queue.push((batch = newBatch()));
     const index = batch.entries.push(entry) - 1;
     this.#schedule();
     return { committed: batch.committed, index };

@@ -45,3 +45,21 @@ export function unpackEntries(flat: readonly unknown[]): AuditEntry[] {
   }
   return entries;
 }
+
+/**
+ * How many of `batches` (oldest first) one transaction takes: batches until it holds at least `records` entries, at
+ * least one (a checkpoint alone, or one batch larger than `records`, still goes).
+ */
+export function batchesToTake(
+  batches: readonly { readonly packed?: readonly unknown[] | undefined }[],
+  records: number,
+): number {
+  let taken = 0;
+  let held = 0;
+  for (const batch of batches) {
+    if (taken > 0 && held >= records) break;
+    taken++;
+    held += batch.packed ? Math.floor(batch.packed.length / PACKED_FIELDS) : 0;
+  }
+  return taken;
+}

@@ -6,7 +6,7 @@ import { openSqliteAuditAppender } from '../../store/index.js';
 import type { AuditCheckpointRecord } from '../../store/repositories/audit.js';
 import type { AuditEntry } from '../../store/types.js';
 import { chainEntries } from './chain.js';
-import { unpackEntries } from './packed-entries.js';
+import { batchesToTake, unpackEntries } from './packed-entries.js';
 
 /** A batch of records (packEntries' form), or a signed checkpoint of the head to keep (checkpoints.ts). */
 type Batch =
@@ -17,20 +17,29 @@ const port = parentPort;
 // Loaded on the main thread by mistake, there is no port to answer on: fail loudly rather than hang the sink.
 if (!port) throw new InternalError('sqlite-audit-worker.js runs as a worker thread only');
 
-const { filename, chainKey } = workerData as { filename: string; chainKey: Uint8Array };
+const { filename, chainKey, batchRecords } = workerData as {
+  filename: string;
+  chainKey: Uint8Array;
+  /** A transaction takes waiting batches until it holds this many records (worker-sink.ts, WORKER_BATCH). */
+  batchRecords: number;
+};
 const appender = openSqliteAuditAppender(filename);
-/** Batches that arrived while the last transaction ran: the next one commits them all. */
+/** Batches that arrived while the last transaction ran, oldest first: the next transaction takes them. */
 let waiting: Batch[] = [];
 let scheduled = false;
 
 /**
- * Commits every waiting batch in one transaction, in arrival order, with the checkpoints sent meanwhile (no fsync of
- * their own, and none on the event loop), and answers them all in one message.
+ * Commits the waiting batches in one transaction, in arrival order, with the checkpoints sent meanwhile (no fsync of
+ * their own, and none on the event loop), and answers them in one message. A transaction takes batches until it
+ * holds `batchRecords` records; the rest wait for the next one, which starts at once, so that the first callers get
+ * their answer while the others commit.
  */
 function commitWaiting(): void {
   scheduled = false;
-  const batches = waiting;
-  waiting = [];
+  const taken = batchesToTake(waiting, batchRecords);
+  const batches = waiting.slice(0, taken);
+  waiting = waiting.slice(taken);
+  if (waiting.length > 0) schedule();
   try {
     const entries: AuditEntry[] = [];
     const checkpoints: AuditCheckpointRecord[] = [];
@@ -74,15 +83,18 @@ function commitWaiting(): void {
 
 port.on('message', (batch: Batch | 'close') => {
   if (batch === 'close') {
-    if (waiting.length > 0) commitWaiting();
+    while (waiting.length > 0) commitWaiting();
     appender.close();
     process.exit(0);
   }
   waiting.push(batch);
-  if (!scheduled) {
-    scheduled = true;
-    // Every message already delivered joins this transaction (they arrive together after a long commit).
-    setImmediate(commitWaiting);
-  }
+  schedule();
 });
+
+/** Commits at the end of this turn: every message already delivered is waiting by then. */
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(commitWaiting);
+}
 port.postMessage({ ready: true });

@@ -20,6 +20,11 @@ export interface AuditSink {
    */
   readonly maxInFlight?: number;
   /**
+   * The most records the writer puts in one batch (default 1000). The worker thread's is small (WORKER_BATCH), so
+   * that the event loop gets the first callers back and works on while the next batch commits.
+   */
+  readonly maxBatch?: number;
+  /**
    * Keeps a signed checkpoint of the head (checkpoints.ts) with the next batch's transaction, off the event loop;
    * resolves true once it is committed, false if the sink is closed (the caller keeps it through the store).
    */
@@ -36,6 +41,15 @@ export function inProcessSink(store: Store, chainKey: () => Promise<Uint8Array>)
     close: async () => undefined,
   };
 }
+
+/**
+ * Records per batch for the worker thread. The event loop and the worker take turns over one batch when it holds
+ * every record in flight (64 in-process calls resume together, do their work together, and wait together for one
+ * commit); two batches or more make a pipeline, one committing while the callers of the other work. Measured with
+ * LocalKms, 64 calls in flight: 16 → 0.29–0.35× raw node:crypto, 32 → 0.34–0.41×, unbounded → 0.21–0.24×. The worker
+ * still joins smaller batches into one transaction, up to this many records (sqlite-audit-worker.ts).
+ */
+export const WORKER_BATCH = 32;
 
 const WORKER = new URL('./sqlite-audit-worker.js', import.meta.url);
 
@@ -67,7 +81,7 @@ export async function workerSink(filename: string, chainKey: Uint8Array): Promis
 
   const start = (): Promise<void> => {
     // The key crosses as bytes in workerData (a copy for the worker's chain), never in a message or a log.
-    const w = new Worker(WORKER, { workerData: { filename, chainKey } });
+    const w = new Worker(WORKER, { workerData: { filename, chainKey, batchRecords: WORKER_BATCH } });
     worker = w;
     ready = new Promise<void>((resolve, reject) => {
       w.on('message', (message: Reply | readonly Reply[]) => {
@@ -118,6 +132,7 @@ export async function workerSink(filename: string, chainKey: Uint8Array): Promis
   return {
     // The worker commits its messages in order, one at a time: the next batch waits there, not on this thread.
     maxInFlight: 2,
+    maxBatch: WORKER_BATCH,
     async commit(entries) {
       const reply = await send((id) => ({ id, packed: packEntries(entries) }));
       return { firstSeq: reply.firstSeq ?? 0, hashes: reply.hashes ?? [] };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as auditLog from '../../../src/service/audit/audit-log.js';
 import { AuditWriter } from '../../../src/service/audit/group-commit.js';
-import { packEntries, unpackEntries } from '../../../src/service/audit/packed-entries.js';
+import { batchesToTake, packEntries, unpackEntries } from '../../../src/service/audit/packed-entries.js';
 import { inProcessSink, type AuditSink } from '../../../src/service/audit/worker-sink.js';
 import { openSqliteStore, type Store } from '../../../src/store/index.js';
 import * as repo from '../../../src/store/repositories/index.js';
@@ -48,6 +48,19 @@ describe('packEntries', () => {
     expect(packed.every((v) => v === null || typeof v !== 'object' || !(v instanceof Date))).toBe(true);
     expect(unpackEntries(structuredClone(packed))).toEqual(entries);
     expect(unpackEntries([])).toEqual([]);
+  });
+});
+
+describe('batchesToTake', () => {
+  const batch = (records: number) => ({ packed: packEntries(Array.from({ length: records }, (_, i) => entry(i))) });
+  const checkpoint = {};
+
+  it('takes waiting batches into one transaction until it holds the records asked for, and never none', () => {
+    expect(batchesToTake([batch(32), batch(32)], 32)).toBe(1);
+    expect(batchesToTake([batch(5), batch(5), checkpoint, batch(30), batch(1)], 32)).toBe(4);
+    expect(batchesToTake([batch(100), batch(1)], 32)).toBe(1);
+    expect(batchesToTake([checkpoint], 32)).toBe(1);
+    expect(batchesToTake([], 32)).toBe(0);
   });
 });
 
@@ -94,16 +107,14 @@ describe('AuditWriter', () => {
   it('splits what queued up into transactions of at most maxBatch records; a failed one rejects only its own records', async () => {
     const inner = inProcessSink(store, testChainKey);
     const batches: string[][] = [];
-    const writer = new AuditWriter(
-      {
-        commit: (e) => {
-          batches.push(e.map((x) => x.requestId));
-          return batches.length === 1 ? Promise.reject(new Error('disk full')) : inner.commit(e);
-        },
-        close: () => inner.close(),
+    const writer = new AuditWriter({
+      maxBatch: 2,
+      commit: (e) => {
+        batches.push(e.map((x) => x.requestId));
+        return batches.length === 1 ? Promise.reject(new Error('disk full')) : inner.commit(e);
       },
-      2,
-    );
+      close: () => inner.close(),
+    });
     const results = await Promise.allSettled([1, 2, 3, 4, 5].map((i) => writer.append(entry(i))));
     expect(batches).toEqual([['r1', 'r2'], ['r3', 'r4'], ['r5']]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
