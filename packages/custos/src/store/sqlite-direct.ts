@@ -9,8 +9,14 @@ type Statement = ReturnType<SqliteDatabase['prepare']>;
 /** A row as better-sqlite3 gives it: column name → value. */
 export type DirectRow = Record<string, unknown>;
 
+/** A statement prepared to give rows as arrays (better-sqlite3's raw mode), and its column names. */
+interface Prepared {
+  readonly statement: Statement;
+  readonly columns: readonly string[];
+}
+
 const DATABASES = new WeakMap<Db, SqliteDatabase>();
-const STATEMENTS = new WeakMap<SqliteDatabase, Map<string, Statement>>();
+const STATEMENTS = new WeakMap<SqliteDatabase, Map<string, Prepared>>();
 
 /** Lets `directRead` read through `db` (a store's root handle, never a transaction's): sqlite.ts calls it. */
 export function allowDirectReads(db: Db, database: SqliteDatabase): void {
@@ -27,8 +33,18 @@ export function directRead(db: Db, sql: string, parameters: readonly unknown[]):
   const database = DATABASES.get(db);
   if (database === undefined || !database.open || database.inTransaction) return null;
   let statements = STATEMENTS.get(database);
-  if (statements === undefined) STATEMENTS.set(database, (statements = new Map<string, Statement>()));
-  let statement = statements.get(sql);
-  if (statement === undefined) statements.set(sql, (statement = database.prepare(sql)));
-  return statement.get(parameters) as DirectRow | undefined;
+  if (statements === undefined) STATEMENTS.set(database, (statements = new Map<string, Prepared>()));
+  let prepared = statements.get(sql);
+  if (prepared === undefined) {
+    const statement = database.prepare(sql).raw(true);
+    statements.set(sql, (prepared = { statement, columns: statement.columns().map((column) => column.name) }));
+  }
+  // An array, made into the row here: better-sqlite3 builds a row object a property at a time in C++, which cost
+  // more than the read itself for a key and its version (45 columns: 24 µs a read against 15 µs as an array).
+  const values = prepared.statement.get(parameters) as unknown[] | undefined;
+  if (values === undefined) return undefined;
+  const row: DirectRow = {};
+  const { columns } = prepared;
+  for (let i = 0; i < columns.length; i++) row[columns[i] as string] = values[i];
+  return row;
 }
