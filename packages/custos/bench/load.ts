@@ -54,7 +54,9 @@ export const WRK: boolean =
   })();
 
 export async function startTarget(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Target> {
-  const child = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  // BENCH_CPU_PROF_DIR: every target under `node --cpu-prof`, its profile written there when it exits.
+  const profile = env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
     rl.once('line', resolve);
