@@ -2,19 +2,25 @@
 // no durable write on the request path, not even on a version's first use. Must not import api.
 //
 // The scheme. A version's first encryption in this process is granted a small provisional block (`firstBlock`, counted
-// from the count its record showed) with no write; a flush, off the request path (`flushMs` later, or at once when
-// the provisional total reaches `maxProvisional`), turns every provisional block made since the last flush into a
-// durable reservation of `block` encryptions, all in ONE transaction. From then on the version draws on its durable
-// block, and the next block is reserved before this one runs out (`block / 4` left), so no request waits for a write
-// in the steady state either.
+// from the count its record showed) with no write. Once half of it is used, a flush, off the request path (`flushMs`
+// later), turns every such block into a durable reservation of `block` encryptions, all in ONE transaction. From then
+// on the version draws on its durable block, and the next block is reserved before this one runs out (`block / 4`
+// left), so no request waits for a write in the steady state either. A version used less than that here is never
+// written until the process closes (`flush`): a million keys used once each cost a million row writes otherwise.
 //
 // The invariant (test/service/counters.test.ts): after a crash, a version's durable count under-counts the
-// encryptions made under it by at most `firstBlock` (1024) per process that crashed within `flushMs` (100 ms) of
-// the version's first use there, and over all versions by at most `maxProvisional` (2^20) per crash; otherwise it
-// over-counts (unused reservations) and never under-counts. Against the 2^30 bound per version, a crash can so cost at
-// most 2^-20 of a version's budget: a collision risk still far below the 2^-32 the bound is chosen for.
+// encryptions made under it by at most `firstBlock` (1024) per process that crashed, and over all versions by at most
+// `maxProvisional` (2^30) per crash (past it, first uses wait for a durable reservation); otherwise it over-counts
+// (unused reservations) and never under-counts. Against the 2^30 bound per version, a crash can so cost at most 2^-20
+// of a version's budget: a collision risk still far below the 2^-32 the bound is chosen for.
 import * as repo from '../store/repositories/index.js';
-import type { Db } from '../store/index.js';
+import type { CountReservation, Db } from '../store/index.js';
+
+/**
+ * Raises encryption counts durably and answers the new counts (undefined: the version is gone): the SQLite audit
+ * worker's `reserveCounts`, which commits them with its next batch of audit records, off the event loop.
+ */
+export type ReserveCounts = (reservations: readonly CountReservation[]) => Promise<(number | undefined)[]>;
 
 interface Slot {
   next: number;
@@ -35,9 +41,9 @@ export interface CounterOptions {
   readonly block: number;
   /** Encryptions granted on a version's first use here, before any write. */
   readonly firstBlock: number;
-  /** The most provisional encryptions outstanding over all versions (the bound on a crash's under-count). */
+  /** The most provisional encryptions outstanding over all versions (the bound on a crash's total under-count). */
   readonly maxProvisional: number;
-  /** How long after a first use its provisional block is made durable. */
+  /** How long after a version used half its provisional block the block is made durable. */
   readonly flushMs: number;
 }
 
@@ -48,7 +54,7 @@ export interface CounterOptions {
 const DEFAULT_COUNTERS: CounterOptions = {
   block: 16_384,
   firstBlock: 1024,
-  maxProvisional: 1 << 20,
+  maxProvisional: 2 ** 30,
   flushMs: 100,
 };
 
@@ -61,7 +67,15 @@ export class EncryptionCounters {
   #flushing: Promise<void> | undefined;
   readonly #options: CounterOptions;
 
-  constructor(options: Partial<CounterOptions> = {}) {
+  /**
+   * `reserve`, when given, makes the flushes (a block per version used for the first time: as many writes as keys
+   * first used) instead of a transaction of the store's own on the event loop; every slot's store must be the one it
+   * writes to.
+   */
+  constructor(
+    options: Partial<CounterOptions> = {},
+    private readonly reserve?: ReserveCounts,
+  ) {
     this.#options = { ...DEFAULT_COUNTERS, ...options };
     if (this.#options.firstBlock > this.#options.block) throw new Error('firstBlock must not exceed block');
   }
@@ -76,7 +90,11 @@ export class EncryptionCounters {
     const slot = this.#slots.get(k);
     if (slot) {
       if (slot.next <= slot.limit) {
-        if (slot.provisional === 0 && slot.ahead === undefined && slot.pending === undefined)
+        if (slot.provisional > 0) {
+          // With this one, half the provisional block is used.
+          if (slot.next + 1 - slot.start >= this.#options.firstBlock / 2 && !this.#dirty.has(k))
+            this.#markDirty(k, slot);
+        } else if (slot.ahead === undefined && slot.pending === undefined)
           if (slot.limit - slot.next < this.#options.block / 4) this.#reserveAhead(slot, keyId, version);
         return slot.next++;
       }
@@ -92,8 +110,7 @@ export class EncryptionCounters {
       fresh.provisional = this.#options.firstBlock;
       this.#provisional += fresh.provisional;
       this.#slots.set(k, fresh);
-      this.#dirty.set(k, fresh);
-      this.#schedule();
+      if (1 >= this.#options.firstBlock / 2) this.#markDirty(k, fresh);
       return fresh.next++;
     }
     return this.#wait(db, k, keyId, version);
@@ -101,15 +118,27 @@ export class EncryptionCounters {
 
   /** Makes every provisional block durable now (one transaction); resolves when it is. Call before closing the store. */
   flush(): Promise<void> {
+    for (const [k, slot] of this.#slots) if (slot.provisional > 0) this.#dirty.set(k, slot);
+    return this.#flushDirty();
+  }
+
+  /** Makes the provisional blocks marked dirty (half used, or in a failed flush) durable. */
+  #flushDirty(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#flushing) return this.#flushing.then(() => (this.#dirty.size > 0 ? this.flush() : undefined));
+    if (this.#flushing) return this.#flushing.then(() => (this.#dirty.size > 0 ? this.#flushDirty() : undefined));
     if (this.#dirty.size === 0) return Promise.resolve();
     const batch = this.#dirty;
     this.#dirty = new Map();
-    this.#flushing = this.#write(batch).finally(() => {
-      this.#flushing = undefined;
-    });
+    this.#flushing = this.#write(batch)
+      .catch((error: unknown) => {
+        // Still provisional: the next flush tries them again (a version that ran out waits for it, in #wait).
+        for (const [k, slot] of batch) if (slot.provisional > 0) this.#dirty.set(k, slot);
+        throw error;
+      })
+      .finally(() => {
+        this.#flushing = undefined;
+      });
     return this.#flushing;
   }
 
@@ -118,16 +147,14 @@ export class EncryptionCounters {
       if (k.startsWith(`${keyId}:`) && slot.provisional === 0 && !this.#dirty.has(k)) this.#slots.delete(k);
   }
 
-  #schedule(): void {
-    if (this.#provisional >= this.#options.maxProvisional) {
-      void this.flush().catch(() => undefined);
-      return;
-    }
+  /** A version has used half its provisional block: its durable reservation is written within `flushMs`. */
+  #markDirty(k: string, slot: Slot): void {
+    this.#dirty.set(k, slot);
     if (this.#timer) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      // A failed flush leaves its blocks provisional and counted; the next use of each waits for a durable write.
-      void this.flush().catch(() => undefined);
+      // A failed flush leaves its blocks provisional, counted and dirty; the next flush tries them again.
+      void this.#flushDirty().catch(() => undefined);
     }, this.#options.flushMs);
     this.#timer.unref();
   }
@@ -140,10 +167,13 @@ export class EncryptionCounters {
       byDb.set(slot.db, list);
     }
     for (const [db, items] of byDb) {
-      const tops = await repo.keyVersions.incrementEncryptionCounts(
-        db,
-        items.map(({ k }) => ({ ...splitKey(k), by: this.#options.block })),
-      );
+      const block = this.#options.block;
+      const tops = this.reserve
+        ? await this.reserve(items.map(({ k }) => reservation(k, block)))
+        : await repo.keyVersions.incrementEncryptionCounts(
+            db,
+            items.map(({ k }) => ({ ...splitKey(k), by: block })),
+          );
       items.forEach(({ k, slot }, i) => {
         this.#provisional -= slot.provisional;
         slot.provisional = 0;
@@ -183,7 +213,8 @@ export class EncryptionCounters {
         continue;
       }
       if (slot?.provisional || this.#flushing) {
-        await this.flush();
+        if (slot?.provisional) this.#dirty.set(k, slot);
+        await this.#flushDirty();
         continue;
       }
       if (!slot) {
@@ -211,4 +242,9 @@ export class EncryptionCounters {
 function splitKey(k: string): { keyId: string; version: number } {
   const at = k.lastIndexOf(':');
   return { keyId: k.slice(0, at), version: Number(k.slice(at + 1)) };
+}
+
+function reservation(k: string, by: number): CountReservation {
+  const { keyId, version } = splitKey(k);
+  return [keyId, version, by];
 }

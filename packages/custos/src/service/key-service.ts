@@ -58,7 +58,7 @@ export class KeyService {
     this.context = {
       ...base,
       cache,
-      counters: new EncryptionCounters(),
+      counters: new EncryptionCounters({}, base.auditSink?.reserveCounts?.bind(base.auditSink)),
       usage: new UsageRecorder(base.store, base.logger, base.config.usageFlushIntervalMs),
       auditWriter: new AuditWriter(this.#counted(base.auditSink ?? inProcessSink(base.store, chainKey))),
       keyStores: new KeyStoreRegistry(base.hsmModule, base.config.keyCacheTtlMs),

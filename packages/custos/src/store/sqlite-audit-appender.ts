@@ -1,22 +1,30 @@
 // The audit log's append path for the SQLite audit worker thread (service/audit/sqlite-audit-worker.ts): reads the
 // head and inserts chained entries through two statements prepared once, instead of a query built per batch (the
-// worker commits thousands of records a second). Must not import service or api: the caller chains the entries.
+// worker commits thousands of records a second), and raises encryption counts in the same transaction. Must not
+// import service or api: the caller chains the entries.
 import { openSqliteDatabase } from './sqlite.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
 import type { AuditCheckpointRecord } from './repositories/audit.js';
 import type { ChainedAuditEntry } from './types.js';
 
+/** Encryptions to reserve under one key version (service/counters.ts): its count goes up by `by`. */
+export type CountReservation = readonly [keyId: string, version: number, by: number];
+
 export interface AuditAppender {
   /**
    * In one durable transaction (BEGIN IMMEDIATE): reads the chain's head (null for an empty log), inserts the
    * entries `chain` builds after it, in order. Returns the seq the database gave the first one (the others follow it
-   * one by one: one connection, one transaction). `checkpoints` (signed heads, service/audit/checkpoints.ts) are kept
-   * in the same transaction, one per seq as `audit.insertCheckpoint` keeps them.
+   * one by one: one connection, one transaction; 0 when there are none) and, for each reservation, the version's new
+   * encryption count (undefined for a version that is gone). `checkpoints` (signed heads,
+   * service/audit/checkpoints.ts) are kept in the same transaction, one per seq as `audit.insertCheckpoint` keeps
+   * them; `reservations` raise encryption counts there too, as `keyVersions.incrementEncryptionCounts` does, so that a
+   * counter flush costs no commit of its own.
    */
   append(
     chain: (head: string | null) => readonly ChainedAuditEntry[],
     checkpoints?: readonly AuditCheckpointRecord[],
-  ): number;
+    reservations?: readonly CountReservation[],
+  ): { readonly firstSeq: number; readonly tops: readonly (number | undefined)[] };
   close(): void;
 }
 
@@ -86,10 +94,10 @@ export function openSqliteAuditAppender(filename: string): AuditAppender {
     const checkpoint = database.prepare<[number, string, number, string]>(
       'insert into audit_checkpoints (seq, hash, time, signature) values (?, ?, ?, ?) on conflict (seq) do nothing',
     );
-    const append = (
-      chain: (head: string | null) => readonly ChainedAuditEntry[],
-      checkpoints: readonly AuditCheckpointRecord[] = [],
-    ): number => {
+    const reserve = database.prepare<[number, string, number], { encryption_count: number | bigint }>(
+      'update key_versions set encryption_count = encryption_count + ? where key_id = ? and version = ? returning encryption_count',
+    );
+    const append: AuditAppender['append'] = (chain, checkpoints = [], reservations = []) => {
       beginImmediate(database, begin);
       try {
         let first = 0;
@@ -98,8 +106,12 @@ export function openSqliteAuditAppender(filename: string): AuditAppender {
           first ||= seq;
         }
         for (const c of checkpoints) checkpoint.run(c.seq, c.hash, c.time, c.signature);
+        const tops = reservations.map(([keyId, version, by]) => {
+          const row = reserve.get(by, keyId, version);
+          return row && Number(row.encryption_count);
+        });
         commit.run();
-        return first;
+        return { firstSeq: first, tops };
       } catch (error) {
         // SQLITE_FULL and the like roll back by themselves: a second rollback would hide the error.
         if (database.inTransaction) rollback.run();

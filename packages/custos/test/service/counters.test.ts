@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EncryptionCounters } from '../../src/service/counters.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
@@ -13,6 +14,8 @@ import { keyRecord, keyVersionRecord } from '../helpers/key-records.js';
 import { withRowKey } from '../helpers/row-key.js';
 
 const NO_TIMER = 3_600_000; // flushes only when told to (or when the provisional total is reached)
+/** The audit worker runs from the compiled package only. */
+const DIST_SINK = new URL('../../dist/service/audit/worker-sink.js', import.meta.url);
 
 describe('EncryptionCounters', () => {
   let dir: string;
@@ -51,6 +54,19 @@ describe('EncryptionCounters', () => {
     for (const id of ids) for (let i = 0; i < 5; i++) expect(typeof counters.next(store.db, id, 1)).toBe('number');
     await new Promise((resolve) => setTimeout(resolve, 200));
     for (const id of ids) expect(await durable(id)).toBe(32);
+  });
+
+  it('writes nothing for a version used less than half its first block until flush (close), and soon once it has', async () => {
+    const [rare, busy] = await Promise.all([newVersion(), newVersion()]);
+    const counters = new EncryptionCounters({ block: 32, firstBlock: 8, flushMs: 20 });
+    for (let i = 0; i < 3; i++) expect(typeof counters.next(store.db, rare, 1)).toBe('number');
+    for (let i = 0; i < 4; i++) expect(typeof counters.next(store.db, busy, 1)).toBe('number');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await durable(busy)).toBe(32); // half its provisional block used: reserved off the request path
+    expect(await durable(rare)).toBe(0); // three uses: no row write at all
+    await counters.flush();
+    expect(await durable(rare)).toBe(32);
+    expect(counters.next(store.db, rare, 1)).toBe(4);
   });
 
   it('after a crash before the flush, under-counts each version by at most firstBlock and all by at most maxProvisional', async () => {
@@ -109,6 +125,62 @@ describe('EncryptionCounters', () => {
     expect(waited).toBe(0);
     expect(await durable(keyId)).toBeGreaterThanOrEqual(61);
   });
+
+  it('tries a failed flush again: its versions stay provisional, and one that ran out waits for the retry', async () => {
+    const keyId = await newVersion();
+    let failures = 1;
+    const counters = new EncryptionCounters({ block: 16, firstBlock: 4, flushMs: NO_TIMER }, async (reservations) => {
+      if (failures-- > 0) throw new Error('disk full');
+      return repo.keyVersions.incrementEncryptionCounts(
+        store.db,
+        reservations.map(([id, version, by]) => ({ keyId: id, version, by })),
+      );
+    });
+    for (let i = 1; i <= 4; i++) expect(counters.next(store.db, keyId, 1)).toBe(i);
+    await expect(counters.flush()).rejects.toThrow('disk full');
+    expect(await durable(keyId)).toBe(0);
+    // The provisional block is spent: the fifth waits for a durable block, which the retried flush reserves.
+    expect(await counters.next(store.db, keyId, 1)).toBe(5);
+    expect(await durable(keyId)).toBe(16);
+  });
+
+  it.skipIf(!existsSync(DIST_SINK))(
+    "flushes through the SQLite audit worker's transaction when given its reserveCounts",
+    async () => {
+      const { workerSink } = (await import(DIST_SINK.href)) as typeof import('../../src/service/audit/worker-sink.js');
+      const sink = await workerSink(join(dir, 'custos.db'), new Uint8Array(32).fill(7));
+      try {
+        const ids = await Promise.all(Array.from({ length: 3 }, () => newVersion(100)));
+        const counters = new EncryptionCounters({ block: 64, firstBlock: 8, flushMs: NO_TIMER }, (r) =>
+          sink.reserveCounts!(r),
+        );
+        for (const id of ids) for (let i = 1; i <= 3; i++) expect(counters.next(store.db, id, 1, 100)).toBe(100 + i);
+        // A version trimmed meanwhile is gone: nothing left to count, and the others are reserved all the same.
+        await repo.keyVersions.insert(store.db, keyVersionRecord(ids[0]!, 2));
+        expect(counters.next(store.db, ids[0]!, 2)).toBe(1);
+        await store.db.deleteFrom('key_versions').where('key_id', '=', ids[0]!).where('version', '=', 2).execute();
+        await counters.flush();
+        for (const id of ids) expect(await durable(id)).toBe(164);
+        expect(counters.next(store.db, ids[1]!, 1, 100)).toBe(104);
+        // Records committed beside the reservations keep their chain.
+        await sink.commit([
+          {
+            time: new Date(),
+            principal: 'p',
+            operation: 'Encrypt',
+            keyId: ids[1]!,
+            keyVersion: 1,
+            outcome: 'allowed',
+            errorCode: null,
+            requestId: 'r',
+            details: null,
+          },
+        ]);
+      } finally {
+        await sink.close();
+      }
+    },
+  );
 
   it('rejects a first block larger than the block', () => {
     expect(() => new EncryptionCounters({ block: 4, firstBlock: 8 })).toThrow(/firstBlock/);

@@ -2,16 +2,22 @@
 // (better-sqlite3 is synchronous) blocks this thread, not the server's event loop. Started by worker-sink.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { InternalError } from '@custos/contract';
-import { openSqliteAuditAppender } from '../../store/index.js';
+import { openSqliteAuditAppender, type CountReservation } from '../../store/index.js';
 import type { AuditCheckpointRecord } from '../../store/repositories/audit.js';
 import type { AuditEntry } from '../../store/types.js';
 import { chainEntries } from './chain.js';
 import { batchesToTake, unpackEntries } from './packed-entries.js';
 
-/** A batch of records (packEntries' form), or a signed checkpoint of the head to keep (checkpoints.ts). */
-type Batch =
-  | { readonly id: number; readonly packed: unknown[]; readonly checkpoint?: undefined }
-  | { readonly id: number; readonly checkpoint: AuditCheckpointRecord; readonly packed?: undefined };
+/**
+ * A batch of records (packEntries' form), a signed checkpoint of the head to keep (checkpoints.ts), or encryption
+ * counts to raise (service/counters.ts): whatever waits goes into one transaction.
+ */
+interface Batch {
+  readonly id: number;
+  readonly packed?: unknown[];
+  readonly checkpoint?: AuditCheckpointRecord;
+  readonly reserve?: CountReservation[];
+}
 
 const port = parentPort;
 // Loaded on the main thread by mistake, there is no port to answer on: fail loudly rather than hang the sink.
@@ -43,33 +49,42 @@ function commitWaiting(): void {
   try {
     const entries: AuditEntry[] = [];
     const checkpoints: AuditCheckpointRecord[] = [];
+    const reservations: CountReservation[] = [];
     const counts = batches.map((batch) => {
-      if (batch.checkpoint) {
-        checkpoints.push(batch.checkpoint);
-        return 0;
-      }
+      if (batch.checkpoint) checkpoints.push(batch.checkpoint);
+      for (const reservation of batch.reserve ?? []) reservations.push(reservation);
+      if (!batch.packed) return 0;
       const unpacked = unpackEntries(batch.packed);
       for (const entry of unpacked) entries.push(entry);
       return unpacked.length;
     });
     let hashes: string[] = [];
-    const firstSeq = appender.append((head) => {
-      const chained = chainEntries(head, entries, chainKey);
-      hashes = chained.map((entry) => entry.hash);
-      return chained;
-    }, checkpoints);
-    // Each caller's receipt names its record's seq and hash: its batch's first seq and its hashes, in order.
+    const { firstSeq, tops } = appender.append(
+      (head) => {
+        const chained = chainEntries(head, entries, chainKey);
+        hashes = chained.map((entry) => entry.hash);
+        return chained;
+      },
+      checkpoints,
+      reservations,
+    );
+    // Each caller's receipt names its record's seq and hash: its batch's first seq and its hashes, in order; a
+    // reservation's caller gets its versions' new counts.
     let offset = 0;
+    let reserved = 0;
     port?.postMessage(
       batches.map((batch, i) => {
         const count = counts[i] ?? 0;
+        const many = batch.reserve?.length ?? 0;
         const reply = {
           id: batch.id,
           ok: true,
           firstSeq: firstSeq + offset,
           hashes: hashes.slice(offset, offset + count),
+          tops: many > 0 ? tops.slice(reserved, reserved + many) : undefined,
         };
         offset += count;
+        reserved += many;
         return reply;
       }),
     );

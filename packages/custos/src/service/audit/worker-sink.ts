@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { InternalError } from '@custos/contract';
 import type { Store } from '../../store/index.js';
 import type { AuditCheckpointRecord } from '../../store/repositories/audit.js';
+import type { CountReservation } from '../../store/index.js';
 import type { AuditEntry } from '../../store/types.js';
 import { appendBatch, type CommittedBatch } from './audit-log.js';
 import { packEntries } from './packed-entries.js';
@@ -19,6 +20,12 @@ export interface AuditSink {
    * sink commits them in the order given (one worker thread, one connection).
    */
   readonly maxInFlight?: number;
+  /**
+   * Raises the versions' encryption counts (service/counters.ts) in the sink's next transaction, beside the records
+   * it commits (no commit of their own, none on the event loop); resolves with the new counts, in order, undefined
+   * for a version that is gone. Absent: the counters write through the store.
+   */
+  reserveCounts?(reservations: readonly CountReservation[]): Promise<(number | undefined)[]>;
   /**
    * The most records the writer puts in one batch (default 1000). The worker thread's is small (WORKER_BATCH), so
    * that the event loop gets the first callers back and works on while the next batch commits.
@@ -68,6 +75,8 @@ interface Reply {
   /** A committed batch's first seq and hashes. */
   readonly firstSeq?: number;
   readonly hashes?: string[];
+  /** A reservation's new encryption counts, in the order asked (undefined: the version is gone). */
+  readonly tops?: (number | undefined)[];
 }
 
 /** Commits on a worker thread's SQLite connection; a worker that dies fails its batches and is restarted. */
@@ -136,6 +145,10 @@ export async function workerSink(filename: string, chainKey: Uint8Array): Promis
     async commit(entries) {
       const reply = await send((id) => ({ id, packed: packEntries(entries) }));
       return { firstSeq: reply.firstSeq ?? 0, hashes: reply.hashes ?? [] };
+    },
+    async reserveCounts(reservations) {
+      const reply = await send((id) => ({ id, reserve: reservations }));
+      return reply.tops ?? [];
     },
     async insertCheckpoint(checkpoint) {
       if (closed) return false;
