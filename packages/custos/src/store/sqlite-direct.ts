@@ -44,7 +44,7 @@ export function directRead(db: Db, sql: string, parameters: readonly unknown[]):
   const values = prepared.statement.get(parameters) as unknown[] | undefined;
   if (values === undefined) return undefined;
   const row: DirectRow = {};
-  const { columns } = prepared;
-  for (let i = 0; i < columns.length; i++) row[columns[i] as string] = values[i];
+  let i = 0;
+  for (const column of prepared.columns) row[column] = values[i++];
   return row;
 }
