@@ -68,9 +68,8 @@ export class EncryptionCounters {
   readonly #options: CounterOptions;
 
   /**
-   * `reserve`, when given, makes the flushes (a block per version used for the first time: as many writes as keys
-   * first used) instead of a transaction of the store's own on the event loop; every slot's store must be the one it
-   * writes to.
+   * `reserve`, when given (the SQLite audit worker's `reserveCounts`), makes the flushes' durable reservations instead
+   * of a transaction of the store's own on the event loop; every slot's store must then be the one it writes to.
    */
   constructor(
     options: Partial<CounterOptions> = {},
@@ -132,8 +131,8 @@ export class EncryptionCounters {
     this.#dirty = new Map();
     this.#flushing = this.#write(batch)
       .catch((error: unknown) => {
-        // Still provisional: the next flush tries them again (a version that ran out waits for it, in #wait).
-        for (const [k, slot] of batch) if (slot.provisional > 0) this.#dirty.set(k, slot);
+        // Still provisional: the next flush tries them again, within flushMs (a version that ran out waits for it).
+        for (const [k, slot] of batch) if (slot.provisional > 0) this.#markDirty(k, slot);
         throw error;
       })
       .finally(() => {
