@@ -39,8 +39,8 @@ export function directRead(db: Db, sql: string, parameters: readonly unknown[]):
     const statement = database.prepare(sql).raw(true);
     statements.set(sql, (prepared = { statement, columns: statement.columns().map((column) => column.name) }));
   }
-  // An array, made into the row here: better-sqlite3 builds a row object a property at a time in C++, which cost
-  // more than the read itself for a key and its version (45 columns: 24 µs a read against 15 µs as an array).
+  // An array, made into the row here: better-sqlite3 builds a row object a property at a time in C++ (a key and its
+  // version, 45 columns, read at random among 100,000 keys: 24 µs as its object, 19 µs as an array made into one).
   const values = prepared.statement.get(parameters) as unknown[] | undefined;
   if (values === undefined) return undefined;
   const row: DirectRow = {};
