@@ -9,11 +9,11 @@
 // are sensitive, and a KeyObject is far heavier than a record. Entries expire `ttlMs` after they were filled whatever
 // their use (bounds staleness across nodes), and a fill whose read started before an invalidation is refused (the
 // epoch rule). The order of use is kept in recency lists (recency-list.ts), not by re-inserting into the Maps.
-import { getHeapStatistics } from 'node:v8';
 import type { PreparedPrivateKey } from '../core/key-objects.js';
 import { SecretBytes, exposeSecret } from '../core/secret-bytes.js';
 import type { KeyRecord, KeyVersionRecord } from '../store/types.js';
 import type { GrantView } from './authz/grants-source.js';
+import { ALIAS_BYTES, defaultBudgetBytes, grantBytes, GROUP_BYTES, keyBytes, versionBytes } from './cache-size.js';
 import { type Recency, RecencyList } from './recency-list.js';
 
 interface Entry<T> {
@@ -53,27 +53,6 @@ export const DEFAULT_KEY_CACHE: KeyCacheOptions = {
   budgetBytes: defaultBudgetBytes(),
   maxSecrets: 65_536,
 };
-
-/** 2 GiB (about 1.1 million keys with their latest version), but never over half the V8 heap limit. */
-export function defaultBudgetBytes(): number {
-  return Math.min(2 * 1024 ** 3, Math.floor(getHeapStatistics().heap_size_limit / 2));
-}
-
-/**
- * Estimated heap bytes (Node 20, measured by test/service/cache.test.ts against the heap): a group beyond its records
- * (the Map entry, the group, the entries), a key record, a version record (its Uint8Arrays' headers included).
- */
-const GROUP_BYTES = 240;
-const KEY_BYTES = 900;
-const VERSION_BYTES = 500;
-const GRANT_BYTES = 300;
-const ALIAS_BYTES = 160;
-
-const keyBytes = (key: KeyRecord): number =>
-  KEY_BYTES + 2 * (key.id.length + key.description.length + (key.policy?.length ?? 0));
-const grantBytes = (grants: readonly GrantView[]): number => GRANT_BYTES * Math.max(1, grants.length);
-const versionBytes = (v: KeyVersionRecord): number =>
-  VERSION_BYTES + (v.wrappedMaterial?.length ?? 0) + (v.publicKey?.length ?? 0) + 2 * v.keyId.length;
 
 export class KeyCache {
   /** Groups by key id; `#groupOrder` holds them least recently used first. */
