@@ -182,6 +182,24 @@ describe('EncryptionCounters', () => {
     },
   );
 
+  it.skipIf(!existsSync(DIST_SINK))(
+    'keeps its versions provisional when the audit worker cannot take the reservation (a closed sink)',
+    async () => {
+      const { workerSink } = (await import(DIST_SINK.href)) as typeof import('../../src/service/audit/worker-sink.js');
+      const sink = await workerSink(join(dir, 'custos.db'), new Uint8Array(32).fill(7));
+      await sink.close();
+      const keyId = await newVersion();
+      const counters = new EncryptionCounters({ block: 32, firstBlock: 8, flushMs: NO_TIMER }, (r) =>
+        sink.reserveCounts!(r),
+      );
+      expect(counters.next(store.db, keyId, 1)).toBe(1);
+      await expect(counters.flush()).rejects.toThrow(/closed/);
+      expect(await durable(keyId)).toBe(0);
+      // Still counted from where it was: nothing lost, nothing numbered twice.
+      expect(counters.next(store.db, keyId, 1)).toBe(2);
+    },
+  );
+
   it('rejects a first block larger than the block', () => {
     expect(() => new EncryptionCounters({ block: 4, firstBlock: 8 })).toThrow(/firstBlock/);
   });
