@@ -211,21 +211,30 @@ const MAC_PREFIX = 'm1.';
 /** "m1." and 32 bytes in unpadded base64url (43 characters). */
 const MAC_LENGTH = MAC_PREFIX.length + 43;
 
-/** Each table's MAC text, planned once: its columns (and whether each is left out when NULL), then its later ones. */
+/**
+ * Each table's MAC text, planned once: its opening (`["table"`), its columns — each with the text that opens its pair
+ * (`,["column",`) and whether it is left out when NULL — then its later ones, with the MAC text of the value rows held
+ * before each existed.
+ */
 interface Plan {
-  readonly columns: readonly (readonly [string, boolean])[];
-  readonly later: readonly (readonly [string, string])[];
+  readonly opening: string;
+  readonly columns: readonly (readonly [column: string, pair: string, omittedWhenNull: boolean])[];
+  readonly later: readonly (readonly [column: string, pair: string, before: string])[];
 }
 
 const PLANS = Object.fromEntries(
   (Object.keys(AUTHENTICATED_COLUMNS) as AuthenticatedTable[]).map((table): [AuthenticatedTable, Plan] => {
     const byTable: Partial<Record<AuthenticatedTable, Readonly<Record<string, string>>>> = LATER_COLUMNS;
     const columns: readonly string[] = AUTHENTICATED_COLUMNS[table];
+    const pair = (column: string) => `,[${JSON.stringify(column)},`;
     return [
       table,
       {
-        columns: columns.map((column) => [column, OMITTED_WHEN_NULL.has(`${table}.${column}`)] as const),
-        later: Object.entries(byTable[table] ?? {}),
+        opening: `[${JSON.stringify(table)}`,
+        columns: columns.map((column) => [column, pair(column), OMITTED_WHEN_NULL.has(`${table}.${column}`)] as const),
+        later: Object.entries(byTable[table] ?? {}).map(
+          ([column, before]) => [column, pair(column), JSON.stringify(before)] as const,
+        ),
       },
     ];
   }),
@@ -245,13 +254,17 @@ export class RowIntegrityError extends Error {
   }
 }
 
-/** Text of one column value for the MAC (see the format above). */
-function canonical(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
+/**
+ * One column value as MAC text: JSON of its canonical form (see the format above) — `null`, `{"b":"<base64>"}` for
+ * bytes, a JSON string for a string or a number. Written out rather than made into objects for JSON.stringify: it
+ * runs for every column of every row read.
+ */
+function valueText(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return `"${String(value)}"`;
   if (value instanceof Uint8Array)
-    return { b: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+    return `{"b":"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"}`;
   throw new InternalError(`row integrity: a column value of type ${typeof value} cannot be authenticated`);
 }
 
@@ -278,21 +291,21 @@ export class RowIntegrity implements KyselyPlugin {
     return MAC_PREFIX + this.#digest(table, row).toString('base64url');
   }
 
-  /** HMAC-SHA-256 of the row's MAC text (the format above), built in one pass over the table's plan. */
+  /** HMAC-SHA-256 of the row's MAC text (the format above), written in one pass over the table's plan. */
   #digest(table: AuthenticatedTable, row: AuthenticatedRow<AuthenticatedTable>): Buffer {
     if (this.#key === undefined) throw new InternalError('the row integrity key is not loaded');
     const values = row as Record<string, unknown>;
-    const parts: unknown[] = [table];
-    const { columns, later } = PLANS[table];
-    for (const [column, omittedWhenNull] of columns) {
-      const value = canonical(values[column]);
-      if (value !== null || !omittedWhenNull) parts.push([column, value]);
+    const { opening, columns, later } = PLANS[table];
+    let text = opening;
+    for (const [column, pair, omittedWhenNull] of columns) {
+      const value = valueText(values[column]);
+      if (value !== 'null' || !omittedWhenNull) text += `${pair}${value}]`;
     }
-    for (const [column, before] of later) {
-      const value = canonical(values[column]);
-      if (value !== null && value !== before) parts.push([column, value]);
+    for (const [column, pair, before] of later) {
+      const value = valueText(values[column]);
+      if (value !== 'null' && value !== before) text += `${pair}${value}]`;
     }
-    return createHmac('sha256', this.#key).update(JSON.stringify(parts)).digest();
+    return createHmac('sha256', this.#key).update(`${text}]`).digest();
   }
 
   /**
