@@ -59,7 +59,12 @@ export class KeyService {
       ...base,
       cache,
       counters: new EncryptionCounters({}, base.auditSink?.reserveCounts?.bind(base.auditSink)),
-      usage: new UsageRecorder(base.store, base.logger, base.config.usageFlushIntervalMs),
+      usage: new UsageRecorder(
+        base.store,
+        base.logger,
+        base.config.usageFlushIntervalMs,
+        base.auditSink?.addUsage?.bind(base.auditSink),
+      ),
       auditWriter: new AuditWriter(this.#counted(base.auditSink ?? inProcessSink(base.store, chainKey))),
       keyStores: new KeyStoreRegistry(base.hsmModule, base.config.keyCacheTtlMs),
       chainKey,

@@ -3,7 +3,7 @@
 export { openPostgresStore, type PostgresStoreOptions } from './postgres.js';
 export { openSqliteStore } from './sqlite.js';
 export { openStore, sqliteFile, type StoreOptions } from './options.js';
-export { openSqliteAuditAppender, type CountReservation } from './sqlite-audit-appender.js';
+export { openSqliteAuditAppender, type CountReservation, type UsageIncrement } from './sqlite-audit-appender.js';
 export { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 export { isKeyChangeMessage } from './sqlite-cluster.js';
 export type { Db, Store } from './store.js';

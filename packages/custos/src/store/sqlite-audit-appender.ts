@@ -1,7 +1,7 @@
 // The audit log's append path for the SQLite audit worker thread (service/audit/sqlite-audit-worker.ts): reads the
 // head and inserts chained entries through two statements prepared once, instead of a query built per batch (the
-// worker commits thousands of records a second), and raises encryption counts in the same transaction. Must not
-// import service or api: the caller chains the entries.
+// worker commits thousands of records a second), and raises encryption counts and adds usage counts in the same
+// transaction. Must not import service or api: the caller chains the entries.
 import { openSqliteDatabase } from './sqlite.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
 import type { AuditCheckpointRecord } from './repositories/audit.js';
@@ -10,21 +10,38 @@ import type { ChainedAuditEntry } from './types.js';
 /** Encryptions to reserve under one key version (service/counters.ts): its count goes up by `by`. */
 export type CountReservation = readonly [keyId: string, version: number, by: number];
 
+/** Uses to add to a key version's usage row (service/usage/recorder.ts): `count` more, the last at `lastUsedAt` (ms). */
+export type UsageIncrement = readonly [
+  keyId: string,
+  version: number,
+  operation: string,
+  count: number,
+  lastUsedAt: number,
+];
+
+/** What an append keeps beside the records, in the same transaction. */
+export interface AppendExtras {
+  /** Signed heads (service/audit/checkpoints.ts), one per seq, as `audit.insertCheckpoint` keeps them. */
+  readonly checkpoints?: readonly AuditCheckpointRecord[];
+  /** Encryption counts to raise, as `keyVersions.incrementEncryptionCounts` raises them. */
+  readonly reservations?: readonly CountReservation[];
+  /** Usage counts to add, as `keyUsage.add` adds them. */
+  readonly usage?: readonly UsageIncrement[];
+}
+
 export interface AuditAppender {
   /**
    * In one durable transaction (BEGIN IMMEDIATE): reads the chain's head (null for an empty log), inserts the
-   * entries `chain` builds after it, in order. Returns the seq the database gave the first one (the others follow it
-   * one by one: one connection, one transaction; 0 when there are none) and, for each reservation, the version's new
-   * encryption count (undefined for a version that is gone). `checkpoints` (signed heads,
-   * service/audit/checkpoints.ts) are kept in the same transaction, one per seq as `audit.insertCheckpoint` keeps
-   * them; `reservations` raise encryption counts there too, as `keyVersions.incrementEncryptionCounts` does, so that a
-   * counter flush costs no commit of its own.
+   * entries `chain` builds after it, in order, and keeps `extras` — so that a counter or usage flush costs no commit of
+   * its own. Returns the seq the database gave the first entry (the others follow it one by one: one connection, one
+   * transaction; 0 when there are none), for each reservation the version's new encryption count (undefined for a
+   * version that is gone), and the error that kept the usage counts out, if one did: they are telemetry, written
+   * under a savepoint, so that their failure fails neither the records nor the reservations.
    */
   append(
     chain: (head: string | null) => readonly ChainedAuditEntry[],
-    checkpoints?: readonly AuditCheckpointRecord[],
-    reservations?: readonly CountReservation[],
-  ): { readonly firstSeq: number; readonly tops: readonly (number | undefined)[] };
+    extras?: AppendExtras,
+  ): { readonly firstSeq: number; readonly tops: readonly (number | undefined)[]; readonly usageError?: unknown };
   close(): void;
 }
 
@@ -97,7 +114,32 @@ export function openSqliteAuditAppender(filename: string): AuditAppender {
     const reserve = database.prepare<[number, string, number], { encryption_count: number | bigint }>(
       'update key_versions set encryption_count = encryption_count + ? where key_id = ? and version = ? returning encryption_count',
     );
-    const append: AuditAppender['append'] = (chain, checkpoints = [], reservations = []) => {
+    const addUsage = database.prepare<[string, number, string, number, number]>(
+      'insert into key_usage (key_id, version, operation, count, last_used_at) values (?, ?, ?, ?, ?) ' +
+        'on conflict (key_id, version, operation) do update set count = key_usage.count + excluded.count, ' +
+        'last_used_at = max(key_usage.last_used_at, excluded.last_used_at)',
+    );
+    const savepoint = database.prepare('savepoint usage');
+    const release = database.prepare('release usage');
+    const rollbackUsage = database.prepare('rollback to usage');
+    /** Adds the usage counts under a savepoint; the error that undid them, or undefined. */
+    const keepUsage = (usage: readonly UsageIncrement[]): unknown => {
+      if (usage.length === 0) return undefined;
+      savepoint.run();
+      try {
+        for (const increment of usage) addUsage.run(...increment);
+        release.run();
+        return undefined;
+      } catch (error) {
+        // A failure that ended the whole transaction (SQLITE_FULL, I/O) is the records' failure too: thrown.
+        if (!database.inTransaction) throw error;
+        rollbackUsage.run();
+        release.run();
+        return error;
+      }
+    };
+    const append: AuditAppender['append'] = (chain, extras = {}) => {
+      const { checkpoints = [], reservations = [], usage = [] } = extras;
       beginImmediate(database, begin);
       try {
         let first = 0;
@@ -110,8 +152,9 @@ export function openSqliteAuditAppender(filename: string): AuditAppender {
           const row = reserve.get(by, keyId, version);
           return row && Number(row.encryption_count);
         });
+        const usageError = keepUsage(usage);
         commit.run();
-        return { firstSeq: first, tops };
+        return { firstSeq: first, tops, usageError };
       } catch (error) {
         // SQLITE_FULL and the like roll back by themselves: a second rollback would hide the error.
         if (database.inTransaction) rollback.run();

@@ -2,21 +2,23 @@
 // (better-sqlite3 is synchronous) blocks this thread, not the server's event loop. Started by worker-sink.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { InternalError } from '@custos/contract';
-import { openSqliteAuditAppender, type CountReservation } from '../../store/index.js';
+import { openSqliteAuditAppender, type CountReservation, type UsageIncrement } from '../../store/index.js';
 import type { AuditCheckpointRecord } from '../../store/repositories/audit.js';
 import type { AuditEntry } from '../../store/types.js';
 import { chainEntries } from './chain.js';
 import { batchesToTake, unpackEntries } from './packed-entries.js';
 
 /**
- * A batch of records (packEntries' form), a signed checkpoint of the head to keep (checkpoints.ts), or encryption
- * counts to raise (service/counters.ts): whatever waits goes into one transaction.
+ * A batch of records (packEntries' form), a signed checkpoint of the head to keep (checkpoints.ts), encryption
+ * counts to raise (service/counters.ts) or usage counts to add (service/usage/recorder.ts): whatever waits goes into
+ * one transaction.
  */
 interface Batch {
   readonly id: number;
   readonly packed?: unknown[];
   readonly checkpoint?: AuditCheckpointRecord;
   readonly reserve?: CountReservation[];
+  readonly usage?: UsageIncrement[];
 }
 
 const port = parentPort;
@@ -50,30 +52,34 @@ function commitWaiting(): void {
     const entries: AuditEntry[] = [];
     const checkpoints: AuditCheckpointRecord[] = [];
     const reservations: CountReservation[] = [];
+    const usage: UsageIncrement[] = [];
     const counts = batches.map((batch) => {
       if (batch.checkpoint) checkpoints.push(batch.checkpoint);
       for (const reservation of batch.reserve ?? []) reservations.push(reservation);
+      for (const increment of batch.usage ?? []) usage.push(increment);
       if (!batch.packed) return 0;
       const unpacked = unpackEntries(batch.packed);
       for (const entry of unpacked) entries.push(entry);
       return unpacked.length;
     });
     let hashes: string[] = [];
-    const { firstSeq, tops } = appender.append(
+    const { firstSeq, tops, usageError } = appender.append(
       (head) => {
         const chained = chainEntries(head, entries, chainKey);
         hashes = chained.map((entry) => entry.hash);
         return chained;
       },
-      checkpoints,
-      reservations,
+      { checkpoints, reservations, usage },
     );
+    // Usage counts that could not be added fail their own batches only (the recorder keeps them for its next flush).
+    const usageFailure = usageError === undefined ? undefined : failureOf(usageError);
     // Each caller's receipt names its record's seq and hash: its batch's first seq and its hashes, in order; a
     // reservation's caller gets its versions' new counts.
     let offset = 0;
     let reserved = 0;
     port?.postMessage(
       batches.map((batch, i) => {
+        if (usageFailure && batch.usage) return { id: batch.id, ok: false, ...usageFailure };
         const count = counts[i] ?? 0;
         const many = batch.reserve?.length ?? 0;
         const reply = {
@@ -89,11 +95,16 @@ function commitWaiting(): void {
       }),
     );
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    // SQLITE_FULL and the like: the service maps a full disk to UNAVAILABLE by this code (store/dialect.ts).
-    const code = (error as { code?: unknown } | null)?.code;
-    port?.postMessage(batches.map((batch) => ({ id: batch.id, ok: false, message, code })));
+    const failure = failureOf(error);
+    port?.postMessage(batches.map((batch) => ({ id: batch.id, ok: false, ...failure })));
   }
+}
+
+/** An error as a reply carries it: its message and code (SQLITE_FULL and the like: the service maps a full disk to
+ * UNAVAILABLE by this code, store/dialect.ts). */
+function failureOf(error: unknown): { message: string; code: unknown } {
+  const message = error instanceof Error ? error.message : String(error);
+  return { message, code: (error as { code?: unknown } | null)?.code };
 }
 
 port.on('message', (batch: Batch | 'close') => {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InternalError } from '@custos/contract';
-import type { CountReservation, Store } from '../../store/index.js';
+import type { CountReservation, Store, UsageIncrement } from '../../store/index.js';
 import type { AuditCheckpointRecord } from '../../store/repositories/audit.js';
 import type { AuditEntry } from '../../store/types.js';
 import { appendBatch, type CommittedBatch } from './audit-log.js';
@@ -25,6 +25,12 @@ export interface AuditSink {
    * for a version that is gone. Absent: the counters write through the store.
    */
   reserveCounts?(reservations: readonly CountReservation[]): Promise<(number | undefined)[]>;
+  /**
+   * Adds usage counts (service/usage/recorder.ts) in the sink's next transaction, beside the records it commits;
+   * rejects, with nothing added, when they could not be (the records commit all the same). Absent: the recorder
+   * writes through the store.
+   */
+  addUsage?(usage: readonly UsageIncrement[]): Promise<void>;
   /**
    * The most records the writer puts in one batch (default 1000). The worker thread's is small (WORKER_BATCH), so
    * that the event loop gets the first callers back and works on while the next batch commits.
@@ -148,6 +154,9 @@ export async function workerSink(filename: string, chainKey: Uint8Array): Promis
     async reserveCounts(reservations) {
       const reply = await send((id) => ({ id, reserve: reservations }));
       return reply.tops ?? [];
+    },
+    async addUsage(usage) {
+      await send((id) => ({ id, usage }));
     },
     async insertCheckpoint(checkpoint) {
       if (closed) return false;
