@@ -20,7 +20,7 @@ export type UsageIncrement = readonly [
 ];
 
 /** What an append keeps beside the records, in the same transaction. */
-export interface AppendExtras {
+interface AppendExtras {
   /** Signed heads (service/audit/checkpoints.ts), one per seq, as `audit.insertCheckpoint` keeps them. */
   readonly checkpoints?: readonly AuditCheckpointRecord[];
   /** Encryption counts to raise, as `keyVersions.incrementEncryptionCounts` raises them. */
