@@ -13,6 +13,16 @@
 // `maxProvisional` (2^30) per crash (past it, first uses wait for a durable reservation); otherwise it over-counts
 // (unused reservations) and never under-counts. Against the 2^30 bound per version, a crash can so cost at most 2^-20
 // of a version's budget: a collision risk still far below the 2^-32 the bound is chosen for.
+//
+// Memory. A version is counted here from its first use on, and would be until the process closes: a million keys
+// used once each would hold a million slots, their provisional blocks would reach `maxProvisional` (after which every
+// first use waits for a durable write on the request path), and the close would write them all in one go. So a sweep
+// (`sweepMs`) keeps at most about `maxSlots`: past it, the versions not used since the last sweep have their
+// provisional blocks made durable (in the next flush), and those already durable are forgotten, what is left of
+// their blocks unused (an over-count). A version used again after it was forgotten counts from its record, which the
+// key cache has read again by then: a sweep forgets only versions idle for a whole sweep interval after their
+// reservation, longer than the cache's 5 s. Were the cache's TTL set longer, the record could predate the
+// reservation: the numbers then start lower for a while, and the durable count still never under-counts.
 import * as repo from '../store/repositories/index.js';
 import type { CountReservation, Db } from '../store/index.js';
 
@@ -23,6 +33,8 @@ import type { CountReservation, Db } from '../store/index.js';
 export type ReserveCounts = (reservations: readonly CountReservation[]) => Promise<(number | undefined)[]>;
 
 interface Slot {
+  /** The sweep generation of the last use (EncryptionCounters.sweep). */
+  seen: number;
   next: number;
   limit: number;
   /** The store handle the slot's reservations go to. */
@@ -45,7 +57,14 @@ export interface CounterOptions {
   readonly maxProvisional: number;
   /** How long after a version used half its provisional block the block is made durable. */
   readonly flushMs: number;
+  /** Versions counted in memory past which the sweep writes and forgets the idle ones. */
+  readonly maxSlots: number;
+  /** How often the sweep runs (ms); 0: never (tests call `sweep`). */
+  readonly sweepMs: number;
 }
+
+/** Reservations per durable write: a flush of many versions goes in transactions of at most this many. */
+const RESERVE_CHUNK = 512;
 
 /**
  * `block`: 16384 costs one durable write per ~2 s at 8 k encryptions/s, and a restart wastes at most 1/65536 of a
@@ -56,6 +75,8 @@ const DEFAULT_COUNTERS: CounterOptions = {
   firstBlock: 1024,
   maxProvisional: 2 ** 30,
   flushMs: 100,
+  maxSlots: 262_144, // about 50 MB of slots; 2^28 provisional encryptions at most
+  sweepMs: 10_000,
 };
 
 export class EncryptionCounters {
@@ -65,6 +86,9 @@ export class EncryptionCounters {
   #provisional = 0;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
+  /** Counts the sweeps: a slot last used in an earlier generation than the current one's was idle a whole interval. */
+  #generation = 0;
+  readonly #sweeper: NodeJS.Timeout | undefined;
   readonly #options: CounterOptions;
 
   /**
@@ -77,6 +101,10 @@ export class EncryptionCounters {
   ) {
     this.#options = { ...DEFAULT_COUNTERS, ...options };
     if (this.#options.firstBlock > this.#options.block) throw new Error('firstBlock must not exceed block');
+    if (this.#options.sweepMs > 0) {
+      this.#sweeper = setInterval(() => void this.sweep().catch(() => undefined), this.#options.sweepMs);
+      this.#sweeper.unref();
+    }
   }
 
   /**
@@ -88,6 +116,7 @@ export class EncryptionCounters {
     const k = `${keyId}:${version}`;
     const slot = this.#slots.get(k);
     if (slot) {
+      slot.seen = this.#generation;
       if (slot.next <= slot.limit) {
         if (slot.provisional > 0) {
           // With this one, half the provisional block is used.
@@ -105,7 +134,8 @@ export class EncryptionCounters {
       }
     } else if (this.#provisional + this.#options.firstBlock <= this.#options.maxProvisional) {
       const start = known + 1;
-      const fresh: Slot = { next: start, limit: known + this.#options.firstBlock, db, provisional: 0, start };
+      const limit = known + this.#options.firstBlock;
+      const fresh: Slot = { seen: this.#generation, next: start, limit, db, provisional: 0, start };
       fresh.provisional = this.#options.firstBlock;
       this.#provisional += fresh.provisional;
       this.#slots.set(k, fresh);
@@ -141,9 +171,28 @@ export class EncryptionCounters {
     return this.#flushing;
   }
 
-  forget(keyId: string): void {
-    for (const [k, slot] of this.#slots)
-      if (k.startsWith(`${keyId}:`) && slot.provisional === 0 && !this.#dirty.has(k)) this.#slots.delete(k);
+  /**
+   * Past `maxSlots` versions, makes the provisional blocks of those not used since the last sweep durable (resolves
+   * once they are) and forgets those already durable. The timer runs it every `sweepMs`.
+   */
+  sweep(): Promise<void> {
+    const current = this.#generation++;
+    if (this.#slots.size <= this.#options.maxSlots) return Promise.resolve();
+    let written = false;
+    for (const [k, slot] of this.#slots) {
+      if (slot.seen >= current || slot.pending || this.#dirty.has(k)) continue;
+      if (slot.provisional > 0) {
+        this.#dirty.set(k, slot);
+        written = true;
+      } else this.#slots.delete(k);
+    }
+    return written ? this.#flushDirty() : Promise.resolve();
+  }
+
+  /** Stops the sweep and makes every provisional block durable (`flush`). Call before closing the store. */
+  close(): Promise<void> {
+    if (this.#sweeper) clearInterval(this.#sweeper);
+    return this.flush();
   }
 
   /** A version has used half its provisional block: its durable reservation is written within `flushMs`. */
@@ -161,32 +210,36 @@ export class EncryptionCounters {
   async #write(batch: Map<string, Slot>): Promise<void> {
     const byDb = new Map<Db, { k: string; slot: Slot }[]>();
     for (const [k, slot] of batch) {
+      // Made durable meanwhile by the write before (a flush or sweep marked it while that write was under way).
+      if (slot.provisional === 0) continue;
       const list = byDb.get(slot.db) ?? [];
       list.push({ k, slot });
       byDb.set(slot.db, list);
     }
-    for (const [db, items] of byDb) {
-      const block = this.#options.block;
-      const tops = this.reserve
-        ? await this.reserve(items.map(({ k }) => reservation(k, block)))
-        : await repo.keyVersions.incrementEncryptionCounts(
-            db,
-            items.map(({ k }) => ({ ...splitKey(k), by: block })),
-          );
-      items.forEach(({ k, slot }, i) => {
-        this.#provisional -= slot.provisional;
-        slot.provisional = 0;
-        const top = tops[i];
-        if (top === undefined) {
-          this.#slots.delete(k); // the version is gone (trimmed): nothing left to count
-          return;
-        }
-        // What was used of the provisional block now counts inside the durable one.
-        const used = slot.next - slot.start;
-        slot.next = top - this.#options.block + 1 + used;
-        slot.limit = top;
-      });
-    }
+    const block = this.#options.block;
+    for (const [db, all] of byDb)
+      for (let from = 0; from < all.length; from += RESERVE_CHUNK) {
+        const items = all.slice(from, from + RESERVE_CHUNK);
+        const tops = this.reserve
+          ? await this.reserve(items.map(({ k }) => reservation(k, block)))
+          : await repo.keyVersions.incrementEncryptionCounts(
+              db,
+              items.map(({ k }) => ({ ...splitKey(k), by: block })),
+            );
+        items.forEach(({ k, slot }, i) => {
+          this.#provisional -= slot.provisional;
+          slot.provisional = 0;
+          const top = tops[i];
+          if (top === undefined) {
+            this.#slots.delete(k); // the version is gone (trimmed): nothing left to count
+            return;
+          }
+          // What was used of the provisional block now counts inside the durable one.
+          const used = slot.next - slot.start;
+          slot.next = top - block + 1 + used;
+          slot.limit = top;
+        });
+      }
   }
 
   #reserveAhead(slot: Slot, keyId: string, version: number): void {
@@ -220,7 +273,8 @@ export class EncryptionCounters {
         // Too much provisional already: reserve durably at once.
         const top = await repo.keyVersions.incrementEncryptionCount(db, keyId, version, this.#options.block);
         if (!this.#slots.has(k)) {
-          this.#slots.set(k, { next: top - this.#options.block + 1, limit: top, db, provisional: 0, start: 0 });
+          const next = top - this.#options.block + 1;
+          this.#slots.set(k, { seen: this.#generation, next, limit: top, db, provisional: 0, start: 0 });
         }
         continue;
       }

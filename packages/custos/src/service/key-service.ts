@@ -101,7 +101,7 @@ export class KeyService {
     this.#unsubscribe();
     await this.context.usage.close();
     // Provisional counter blocks become durable reservations (service/counters.ts) before the store closes.
-    await this.context.counters.flush().catch((error: unknown) => {
+    await this.context.counters.close().catch((error: unknown) => {
       this.context.logger.error({ err: error }, 'encryption counters could not be flushed');
     });
     await this.context.keyStores.close();

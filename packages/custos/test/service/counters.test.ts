@@ -126,6 +126,79 @@ describe('EncryptionCounters', () => {
     expect(await durable(keyId)).toBeGreaterThanOrEqual(61);
   });
 
+  it('past maxSlots, a sweep makes the idle versions durable, then forgets them; a version in use stays provisional', async () => {
+    const ids = await Promise.all(Array.from({ length: 4 }, () => newVersion()));
+    const [busy] = ids.slice(3);
+    const counters = new EncryptionCounters({ block: 32, firstBlock: 8, flushMs: NO_TIMER, maxSlots: 2, sweepMs: 0 });
+    for (const id of ids) expect(counters.next(store.db, id, 1)).toBe(1);
+    await counters.sweep(); // all used since the last sweep (there was none): nothing is idle yet
+    for (const id of ids) expect(await durable(id)).toBe(0);
+    expect(counters.next(store.db, busy!, 1)).toBe(2);
+    await counters.sweep(); // the three others were idle a whole interval: made durable
+    for (const id of ids.slice(0, 3)) expect(await durable(id)).toBe(32);
+    expect(await durable(busy!)).toBe(0);
+    await counters.sweep(); // durable and still idle: forgotten; busy, idle now, made durable
+    expect(await durable(busy!)).toBe(32);
+    // A forgotten version counts on from its record (the durable count), never below what it used.
+    expect(counters.next(store.db, ids[0]!, 1, await durable(ids[0]!))).toBe(33);
+    // busy is still counted here: on from its durable block, which holds its two uses.
+    expect(counters.next(store.db, busy!, 1, 0)).toBe(3);
+  });
+
+  it('under maxSlots, a sweep writes nothing (the versions stay provisional until close)', async () => {
+    const ids = await Promise.all(Array.from({ length: 3 }, () => newVersion()));
+    const counters = new EncryptionCounters({ block: 32, firstBlock: 8, flushMs: NO_TIMER, maxSlots: 3, sweepMs: 0 });
+    for (const id of ids) expect(counters.next(store.db, id, 1)).toBe(1);
+    for (let i = 0; i < 3; i++) await counters.sweep();
+    for (const id of ids) expect(await durable(id)).toBe(0);
+    await counters.close();
+    for (const id of ids) expect(await durable(id)).toBe(32);
+  });
+
+  it('sweeps on its timer', async () => {
+    const ids = await Promise.all(Array.from({ length: 3 }, () => newVersion()));
+    const counters = new EncryptionCounters({ block: 32, firstBlock: 8, flushMs: NO_TIMER, maxSlots: 1, sweepMs: 20 });
+    try {
+      for (const id of ids) expect(counters.next(store.db, id, 1)).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      for (const id of ids) expect(await durable(id)).toBe(32);
+    } finally {
+      await counters.close();
+    }
+  });
+
+  it('a version marked again while its write is under way is not reserved twice', async () => {
+    const calls: number[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const counters = new EncryptionCounters({ block: 32, firstBlock: 8, flushMs: NO_TIMER }, async (reservations) => {
+      calls.push(reservations.length);
+      await gate;
+      return reservations.map(([, , by]) => by);
+    });
+    expect(counters.next(store.db, 'k', 1)).toBe(1);
+    const first = counters.flush(); // under way until the gate opens
+    const second = counters.flush(); // marks k again: still provisional while the first write waits
+    release();
+    await Promise.all([first, second]);
+    expect(calls).toEqual([1]);
+    expect(counters.next(store.db, 'k', 1)).toBe(2);
+  });
+
+  it('writes a flush of many versions in several reservations of at most 512', async () => {
+    const sizes: number[] = [];
+    const counters = new EncryptionCounters({ block: 32, firstBlock: 8, flushMs: NO_TIMER }, (reservations) => {
+      sizes.push(reservations.length);
+      return Promise.resolve(reservations.map(([, , by]) => by)); // as if every count was 0
+    });
+    for (let i = 0; i < 1200; i++) expect(counters.next(store.db, `k${String(i)}`, 1)).toBe(1);
+    expect(counters.next(store.db, 'k0', 1)).toBe(2);
+    await counters.flush();
+    expect(sizes).toEqual([512, 512, 176]);
+    expect(counters.next(store.db, 'k0', 1)).toBe(3); // on inside the durable block, after the two it used
+    expect(counters.next(store.db, 'k1199', 1)).toBe(2);
+  });
+
   it('tries a failed flush again: its versions stay provisional, and one that ran out waits for the retry', async () => {
     const keyId = await newVersion();
     let failures = 1;
