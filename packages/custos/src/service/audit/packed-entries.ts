@@ -47,12 +47,13 @@ export function unpackEntries(flat: readonly unknown[]): AuditEntry[] {
 }
 
 /**
- * How many of `batches` (oldest first) one transaction takes: batches until it holds at least `records` rows to
- * write — entries, and usage counts, each a row's upsert — at least one (a checkpoint alone, or one batch larger than
- * `records`, still goes).
+ * How many of `batches` (oldest first) one transaction takes: batches until it holds at least `records` entries, at
+ * least one (a checkpoint alone, or one batch larger than `records`, still goes). Usage counts (a chunk of at most
+ * SINK_CHUNK, service/usage/recorder.ts) count for nothing: they ride along with the records that follow them rather
+ * than cost a commit of their own.
  */
 export function batchesToTake(
-  batches: readonly { readonly packed?: readonly unknown[] | undefined; readonly usage?: readonly unknown[] }[],
+  batches: readonly { readonly packed?: readonly unknown[] | undefined }[],
   records: number,
 ): number {
   let taken = 0;
@@ -60,7 +61,7 @@ export function batchesToTake(
   for (const batch of batches) {
     if (taken > 0 && held >= records) break;
     taken++;
-    held += (batch.packed ? Math.floor(batch.packed.length / PACKED_FIELDS) : 0) + (batch.usage?.length ?? 0);
+    held += batch.packed ? Math.floor(batch.packed.length / PACKED_FIELDS) : 0;
   }
   return taken;
 }

@@ -16,10 +16,11 @@ import type { Logger } from '../context.js';
 /** Rows per INSERT ... ON CONFLICT statement (5 bound values each: well inside SQLite's and PostgreSQL's limits). */
 const ROWS_PER_STATEMENT = 500;
 /**
- * Counts per message to the audit worker, each chunk sent when the last is in: a transaction of the worker holds at
- * most about this many upserts beside its records, so a flush delays no audit commit by more than one such chunk.
+ * Counts per message to the audit worker, each chunk sent when the last is in: the worker adds a chunk to the
+ * transaction of the records that follow it (no commit of its own), so a flush adds at most this many upserts to a
+ * transaction, and delays no audit commit by more than that.
  */
-const SINK_CHUNK = 64;
+const SINK_CHUNK = 32;
 
 /** Adds usage counts in the audit sink's transactions (AuditSink.addUsage). */
 export type AddUsage = (usage: readonly UsageIncrement[]) => Promise<void>;

@@ -59,7 +59,7 @@ describe.skipIf(!built)('usage counts through the SQLite audit worker', () => {
   it('adds every count, in chunks, and adds to the rows on the next flush', async () => {
     const sink = await workerSink(join(dir, 'custos.db'), new Uint8Array(32).fill(7));
     try {
-      const ids = await Promise.all(Array.from({ length: 70 }, () => newKey())); // 140 counts: three chunks
+      const ids = await Promise.all(Array.from({ length: 70 }, () => newKey())); // 140 counts: five chunks
       const recorder = new UsageRecorder(store, silent, 0, (usage) => sink.addUsage!(usage));
       for (const id of ids) {
         recorder.record(id, 1, 'Encrypt', new Date(1_000));
