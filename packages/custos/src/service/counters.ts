@@ -75,7 +75,7 @@ const DEFAULT_COUNTERS: CounterOptions = {
   firstBlock: 1024,
   maxProvisional: 2 ** 30,
   flushMs: 100,
-  maxSlots: 262_144, // about 50 MB of slots; 2^28 provisional encryptions at most
+  maxSlots: 262_144, // about 50 MB of slots
   sweepMs: 10_000,
 };
 

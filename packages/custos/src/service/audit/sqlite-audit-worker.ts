@@ -100,8 +100,10 @@ function commitWaiting(): void {
   }
 }
 
-/** An error as a reply carries it: its message and code (SQLITE_FULL and the like: the service maps a full disk to
- * UNAVAILABLE by this code, store/dialect.ts). */
+/**
+ * An error as a reply carries it: its message and code (SQLITE_FULL and the like: the service maps a full disk to
+ * UNAVAILABLE by this code, store/dialect.ts).
+ */
 function failureOf(error: unknown): { message: string; code: unknown } {
   const message = error instanceof Error ? error.message : String(error);
   return { message, code: (error as { code?: unknown } | null)?.code };
