@@ -14,15 +14,11 @@
 // (unused reservations) and never under-counts. Against the 2^30 bound per version, a crash can so cost at most 2^-20
 // of a version's budget: a collision risk still far below the 2^-32 the bound is chosen for.
 //
-// Memory. A version is counted here from its first use on, and would be until the process closes: a million keys
-// used once each would hold a million slots, their provisional blocks would reach `maxProvisional` (after which every
-// first use waits for a durable write on the request path), and the close would write them all in one go. So a sweep
-// (`sweepMs`) keeps at most about `maxSlots`: past it, the versions not used since the last sweep have their
-// provisional blocks made durable (in the next flush), and those already durable are forgotten, what is left of
-// their blocks unused (an over-count). A version used again after it was forgotten counts from its record, which the
-// key cache has read again by then: a sweep forgets only versions idle for a whole sweep interval after their
-// reservation, longer than the cache's 5 s. Were the cache's TTL set longer, the record could predate the
-// reservation: the numbers then start lower for a while, and the durable count still never under-counts.
+// Memory: a sweep (`sweepMs`) keeps about `maxSlots` versions; past it, the idle ones (unused since the last sweep)
+// have their provisional blocks made durable, then are forgotten, the rest of their blocks unused (an over-count).
+// Unbounded, a million keys used once each held a million slots, reached `maxProvisional` (then every first use
+// waited for a durable write) and made the close write them all. A forgotten version counts on from its record,
+// which the key cache has read again by then (idle a sweep interval after its reservation, more than the cache's 5 s).
 import * as repo from '../store/repositories/index.js';
 import type { CountReservation, Db } from '../store/index.js';
 
