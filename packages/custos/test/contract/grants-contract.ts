@@ -110,6 +110,7 @@ export function describeGrantsContract(name: string, make: () => Promise<GrantsU
         constraints: { encryptionContextSubset: { a: '1' } },
         name: 'first',
       });
+      await nextMillisecond(); // grants list by creation time, then id: two made in one millisecond list by id
       const second = await kms.createGrant({ keyId, granteePrincipal: who('stranger'), operations: ['Decrypt'] });
       const { grants, truncated } = await kms.listGrants({ keyId });
       expect(truncated).toBe(false);
@@ -150,6 +151,7 @@ export function describeGrantsContract(name: string, make: () => Promise<GrantsU
         retiringPrincipal: retiring,
         operations: ['Encrypt'],
       });
+      await nextMillisecond();
       const g2 = await kms.createGrant({
         keyId: k2,
         granteePrincipal: 'x',
@@ -325,4 +327,10 @@ export function describeGrantsContract(name: string, make: () => Promise<GrantsU
       );
     });
   });
+}
+
+/** Resolves once the clock has moved to another millisecond (creation times are kept to the millisecond). */
+async function nextMillisecond(): Promise<void> {
+  const now = Date.now();
+  while (Date.now() === now) await new Promise((resolve) => setTimeout(resolve, 1));
 }
