@@ -4,7 +4,8 @@
 // NULLs left out or kept, later columns at and off their default), check it against JSON.stringify of the array.
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AUTHENTICATED_COLUMNS, RowIntegrity, type AuthenticatedTable } from '../../src/store/integrity.js';
+import { AUTHENTICATED_COLUMNS, type AuthenticatedTable } from '../../src/store/integrity-columns.js';
+import { RowIntegrity } from '../../src/store/integrity.js';
 
 const key = randomBytes(32);
 

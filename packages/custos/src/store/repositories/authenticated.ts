@@ -4,7 +4,8 @@
 // Must not import service or api.
 import { InternalError } from '@custos/contract';
 import type { AnyKysely } from '../dialect.js';
-import { rowIntegrity, type AuthenticatedRow, type AuthenticatedTable } from '../integrity.js';
+import type { AuthenticatedRow, AuthenticatedTable } from '../integrity-columns.js';
+import { rowIntegrity } from '../integrity.js';
 import type { Db } from '../store.js';
 
 /** How often an update re-reads a row another writer changed under it before giving up (INTERNAL). */

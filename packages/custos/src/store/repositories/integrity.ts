@@ -1,7 +1,8 @@
 // Establishing row integrity on a store migrated from a release without row MACs: every authenticated row gets
 // its MAC, once. Must not import service or api; the service decides when (service/integrity/establish.ts).
 import type { AnyKysely } from '../dialect.js';
-import { AUTHENTICATED_COLUMNS, rowIntegrity, type AuthenticatedRow, type AuthenticatedTable } from '../integrity.js';
+import { AUTHENTICATED_COLUMNS, type AuthenticatedRow, type AuthenticatedTable } from '../integrity-columns.js';
+import { rowIntegrity } from '../integrity.js';
 import type { Db } from '../store.js';
 
 /** Rows read and rewritten per query while establishing. */

@@ -2,7 +2,7 @@
 // WRAPPED_COLUMNS, so that a new wrapped column (a custom key store's PIN) is one more entry. Each row names the root
 // key that wrapped it (`root_kcv`, migration 008). Must not import service or api.
 import type { AnyKysely } from '../dialect.js';
-import type { AuthenticatedTable } from '../integrity.js';
+import type { AuthenticatedTable } from '../integrity-columns.js';
 import type { Db } from '../store.js';
 import { updateRow } from './authenticated.js';
 import { bytes, num } from './convert.js';
