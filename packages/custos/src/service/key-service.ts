@@ -15,15 +15,8 @@ import {
 import type { Static } from '@sinclair/typebox';
 import { appendBatch } from './audit/audit-log.js';
 import { runBatchItems, type ItemExecutor } from './batch.js';
-import { deriveChainKey } from './audit/audit-keys.js';
-import { deriveCursorKey } from './audit/follow-cursor.js';
-import { AuditWriter } from './audit/group-commit.js';
 import { issueReceipt } from './audit/receipts.js';
-import { inProcessSink, type AuditSink } from './audit/worker-sink.js';
-import { DEFAULT_KEY_CACHE, KeyCache } from './cache.js';
-import { EncryptionCounters } from './counters.js';
-import { UsageRecorder } from './usage/recorder.js';
-import { KeyStoreRegistry } from './hsm/key-stores.js';
+import { assembleContext } from './service-context.js';
 import type { AuditSlot, BaseServiceContext, OpContext, ServiceConfig, ServiceContext } from './context.js';
 import { integrityFailureOf, logIntegrityFailure } from './integrity/failure.js';
 import { parseKeyRef } from './key-ref.js';
@@ -46,51 +39,19 @@ export class KeyService {
   onAuditAppended: (count: number) => void = () => undefined;
 
   constructor(base: BaseServiceContext) {
-    const cache = new KeyCache({
-      ...DEFAULT_KEY_CACHE,
-      ttlMs: base.config.keyCacheTtlMs,
-      budgetBytes: base.config.keyCacheBytes,
-    });
-    let derived: Promise<Uint8Array> | undefined = base.auditChainKey && Promise.resolve(base.auditChainKey);
-    const chainKey = () => (derived ??= deriveChainKey(base.rootOfTrust));
-    let cursorKey: Promise<Uint8Array> | undefined;
-    const followKey = () => (cursorKey ??= deriveCursorKey(base.rootOfTrust));
-    this.context = {
-      ...base,
-      cache,
-      counters: new EncryptionCounters({}, base.auditSink?.reserveCounts?.bind(base.auditSink)),
-      usage: new UsageRecorder(
-        base.store,
-        base.logger,
-        base.config.usageFlushIntervalMs,
-        base.auditSink?.addUsage?.bind(base.auditSink),
-      ),
-      auditWriter: new AuditWriter(this.#counted(base.auditSink ?? inProcessSink(base.store, chainKey))),
-      keyStores: new KeyStoreRegistry(base.hsmModule, base.config.keyCacheTtlMs),
-      chainKey,
-      followKey,
-      receiptKey: followKey,
-      runBatch: (ctx, items) => this.#runBatch(ctx, items),
-    };
+    this.context = assembleContext(
+      base,
+      (ctx, items) => this.#runBatch(ctx, items),
+      (count) => {
+        this.onAuditAppended(count);
+      },
+    );
+    const { cache } = this.context;
     // Other nodes' changes (PostgreSQL): drop the key, or everything when the listener may have missed some.
     this.#unsubscribe = base.store.onKeyChange((keyId) => {
       if (keyId === null) cache.clear();
       else cache.invalidateKey(keyId);
     });
-  }
-
-  /** The sink, reporting each committed batch's size to onAuditAppended. */
-  #counted(sink: AuditSink): AuditSink {
-    return {
-      commit: async (entries) => {
-        const committed = await sink.commit(entries);
-        this.onAuditAppended(entries.length);
-        return committed;
-      },
-      close: () => sink.close(),
-      maxInFlight: sink.maxInFlight ?? 1,
-      maxBatch: sink.maxBatch ?? 1000,
-    };
   }
 
   /**
