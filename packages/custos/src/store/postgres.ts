@@ -125,7 +125,9 @@ const BACKOFF_MAX_MS = 5_000;
  * Key-change notifications (NOTIFY / one LISTEN connection, reconnected with backoff) and cluster-wide exclusive
  * runs (session advisory locks). Both use connections of their own, outside the pool, so a small pool can never
  * be starved by them. Payload: `<keyId or *>`, prefixed with `<schema>/` when the store has a schema, so stores
- * on different schemas of one database ignore each other's changes.
+ * on different schemas of one database ignore each other's changes. The triggers of migration 019 send
+ * `<schema>/<keyId>` for every committed change to what a key cache holds, whoever made it; publishKeyChange's
+ * message after a service's own change comes sooner and covers a root rotation (`*`).
  */
 function postgresCluster(
   url: string,
@@ -134,6 +136,8 @@ function postgresCluster(
   connectionTimeoutMs: number | undefined,
 ): StoreCluster {
   const prefix = schema === undefined ? '' : `${schema}/`;
+  /** With no schema given: `<the default schema>/`, which the triggers' payloads carry. */
+  let triggerPrefix: string | undefined;
   const clientConfig = { connectionString: url, connectionTimeoutMillis: connectionTimeoutMs ?? 10_000 };
   const listeners = new Set<(keyId: string | null) => void>();
   let listening: pg.Client | undefined;
@@ -178,12 +182,22 @@ function postgresCluster(
     client.on('notification', (message) => {
       if (message.channel !== KEY_CHANGES_CHANNEL || message.payload === undefined) return;
       const payload = message.payload;
-      if (prefix ? !payload.startsWith(prefix) : payload.includes('/')) return;
-      const keyId = payload.slice(prefix.length);
+      let keyId: string;
+      if (prefix) {
+        if (!payload.startsWith(prefix)) return;
+        keyId = payload.slice(prefix.length);
+      } else if (!payload.includes('/')) keyId = payload;
+      else if (triggerPrefix && payload.startsWith(triggerPrefix)) keyId = payload.slice(triggerPrefix.length);
+      else return;
       emit(keyId === '*' ? null : keyId);
     });
     try {
       await client.connect();
+      // The triggers (migration 019) name the tables' schema even when the store was given none: the default one.
+      if (!prefix) {
+        const { rows } = await client.query<{ schema: string }>('select current_schema() as schema');
+        triggerPrefix = rows[0]?.schema ? `${rows[0].schema}/` : undefined;
+      }
       await client.query(`listen ${KEY_CHANGES_CHANNEL}`);
     } catch {
       drop();

@@ -1,13 +1,15 @@
 // The cluster-wide parts of a SQLite store (StoreCluster) for the worker processes of one server (issue 17,
-// `custos server --workers N`): key changes relayed to the other workers through the primary (node:cluster IPC), and
-// exclusive jobs (maintenance) under a lock file every process of the machine sees. Must not import service or api.
+// `custos server --workers N`): key changes from the store's change feed (sqlite-key-changes.ts: every committed
+// change, polled) and, sooner, relayed by the other workers through the primary (node:cluster IPC); exclusive jobs
+// (maintenance) under a lock file every process of the machine sees. Must not import service or api.
 //
 // A process that is not a cluster worker gets the same lock and no relay: nobody else caches its keys (and an IPC
 // channel it may have, to a test runner or a supervisor, is not ours to write to).
 import cluster from 'node:cluster';
 import { resolve } from 'node:path';
 import { ensurePrivateFile } from './private-file.js';
-import { sqliteDriver } from './sqlite-driver.js';
+import { sqliteDriver, type SqliteDatabase } from './sqlite-driver.js';
+import { pollKeyChanges } from './sqlite-key-changes.js';
 import type { StoreCluster } from './store.js';
 
 /** The IPC message a worker sends (and the primary relays to the other workers) when a key changed. */
@@ -26,17 +28,28 @@ function isBusy(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
+/** The store's connection the change feed is read on, and how often. */
+export interface KeyChangeFeed {
+  readonly database: SqliteDatabase;
+  readonly pollMs: number;
+}
+
 /**
  * The SQLite StoreCluster of the store file `databaseFile`. tryExclusive('maintenance') holds a write transaction on
  * `<databaseFile>.jobs.lock` while it runs (SQLite's RESERVED lock, a kernel advisory lock: dropped when the holder
- * dies, even by kill -9); a process that finds it held skips the run, as a PostgreSQL node does.
+ * dies, even by kill -9); a process that finds it held skips the run, as a PostgreSQL node does. With `feed`, the
+ * key-change listeners also hear the change feed, polled while any listens.
  */
-export function sqliteCluster(databaseFile: string): StoreCluster {
+export function sqliteCluster(databaseFile: string, feed?: KeyChangeFeed): StoreCluster {
   const listeners = new Set<(keyId: string | null) => void>();
+  const emit = (keyId: string | null): void => {
+    for (const listener of [...listeners]) listener(keyId);
+  };
   const onMessage = (message: unknown): void => {
-    if (isKeyChangeMessage(message)) for (const listener of listeners) listener(message.keyId);
+    if (isKeyChangeMessage(message)) emit(message.keyId);
   };
   let subscribed = false;
+  let stopPolling: (() => void) | undefined;
   return {
     async publishKeyChange(keyId) {
       if (!cluster.isWorker || !process.connected) return;
@@ -53,9 +66,13 @@ export function sqliteCluster(databaseFile: string): StoreCluster {
         subscribed = true;
         process.on('message', onMessage);
       }
+      if (feed && !stopPolling) stopPolling = pollKeyChanges(feed.database, feed.pollMs, emit).stop;
       return () => {
         listeners.delete(listener);
-        if (listeners.size === 0 && subscribed) {
+        if (listeners.size > 0) return;
+        stopPolling?.();
+        stopPolling = undefined;
+        if (subscribed) {
           subscribed = false;
           process.off('message', onMessage);
         }
@@ -78,6 +95,8 @@ export function sqliteCluster(databaseFile: string): StoreCluster {
       }
     },
     async close() {
+      stopPolling?.();
+      stopPolling = undefined;
       listeners.clear();
       if (subscribed) process.off('message', onMessage);
       subscribed = false;

@@ -7,6 +7,7 @@ import { acquireDataDirLock, joinDataDirLock } from './data-dir-lock.js';
 import { migrateToLatest } from './migrations/index.js';
 import { ensurePrivateFile } from './private-file.js';
 import { sqliteCluster } from './sqlite-cluster.js';
+import { DEFAULT_KEY_CHANGE_POLL_MS } from './sqlite-key-changes.js';
 import { sqliteDriver, type SqliteDatabase } from './sqlite-driver.js';
 import { allowDirectReads } from './sqlite-direct.js';
 import type { Database } from './schema/index.js';
@@ -25,6 +26,11 @@ export interface SqliteStoreOptions {
    * holds the lock with that holder id (`custos server --workers N`) joins it instead (data-dir-lock.ts).
    */
   readonly lock?: boolean | { readonly join: string };
+  /**
+   * How often the key caches' change feed is read (sqlite-key-changes.ts), in ms: how long a change made by another
+   * process (a worker, a tool, an operator) can go unseen by this one's key cache. Default 100.
+   */
+  readonly keyChangePollMs?: number;
 }
 
 /**
@@ -55,7 +61,8 @@ export async function openSqliteStore(filename: string, options: SqliteStoreOpti
       await db.destroy();
       throw err;
     }
-    store = inMemory ? createStore(db, 'sqlite') : createStore(db, 'sqlite', sqliteCluster(filename));
+    const feed = { database, pollMs: options.keyChangePollMs ?? DEFAULT_KEY_CHANGE_POLL_MS };
+    store = inMemory ? createStore(db, 'sqlite') : createStore(db, 'sqlite', sqliteCluster(filename, feed));
     allowDirectReads(store.db, database);
   } catch (err) {
     lock?.release();

@@ -32,13 +32,18 @@ export interface Store {
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
    * Tells the other nodes sharing the database that a key changed (`null`: any key may have), so they drop it
-   * from their caches. Call after the change is committed. PostgreSQL: NOTIFY; SQLite (one node): nothing.
+   * from their caches. Call after the change is committed. PostgreSQL: NOTIFY; SQLite: relayed to the server's
+   * other workers (node:cluster IPC); an in-memory store: nothing. Sooner than the change feed, which does not
+   * depend on it.
    */
   publishKeyChange(keyId: string | null): Promise<void>;
   /**
-   * Calls `listener` with the id of every key another node (or this one) published as changed, and with `null`
-   * when every key may have changed (including on each (re)connection of the listening connection, which may
-   * have missed notifications). Returns the unsubscribe function. SQLite: never calls.
+   * Calls `listener` with the id of every key whose cached rows (keys, key_versions, grants, aliases) changed, by
+   * any writer, and with `null` when every key may have changed. The change feed of migration 019: on PostgreSQL
+   * the triggers' NOTIFY, sent at commit (`null` on each (re)connection of the listening connection, which may
+   * have missed some); on SQLite the `key_changes` table, polled (sqlite-key-changes.ts); plus what
+   * publishKeyChange sends. An in-memory store (one connection, one process) never calls. Returns the unsubscribe
+   * function.
    */
   onKeyChange(listener: (keyId: string | null) => void): () => void;
   /**
@@ -49,7 +54,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** The cluster-wide parts of a Store that differ by dialect (PostgreSQL supplies them; SQLite's defaults do nothing). */
+/** The cluster-wide parts of a Store that differ by dialect (postgres.ts, sqlite-cluster.ts; an in-memory store's do nothing). */
 export interface StoreCluster {
   publishKeyChange(keyId: string | null): Promise<void>;
   onKeyChange(listener: (keyId: string | null) => void): () => void;

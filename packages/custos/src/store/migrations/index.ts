@@ -20,6 +20,7 @@ import * as m015 from './015-key-pins.js';
 import * as m016 from './016-key-usage.js';
 import * as m017 from './017-public-key-only.js';
 import * as m018 from './018-key-listing.js';
+import * as m019 from './019-key-changes.js';
 
 export interface Migration {
   readonly name: string;
@@ -46,6 +47,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '016-key-usage', up: m016.up },
   { name: '017-public-key-only', up: m017.up },
   { name: '018-key-listing', up: m018.up },
+  { name: '019-key-changes', up: m019.up },
 ];
 
 const TABLE = 'custos_migrations';

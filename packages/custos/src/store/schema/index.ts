@@ -20,6 +20,7 @@ import type { RequestReplaysTable } from './request-replays.js';
 import type { TrustedCertificatesTable } from './trusted-certificates.js';
 import type { KeyPinsTable } from './key-pins.js';
 import type { KeyUsageTable } from './key-usage.js';
+import type { KeyChangesTable } from './key-changes.js';
 
 export interface Database {
   keys: KeysTable;
@@ -42,6 +43,8 @@ export interface Database {
   grants: GrantsTable;
   key_pins: KeyPinsTable;
   key_usage: KeyUsageTable;
+  /** SQLite only (migration 019). */
+  key_changes: KeyChangesTable;
 }
 
 export type * from './access-keys.js';
@@ -55,6 +58,7 @@ export type * from './custom-key-stores.js';
 export type * from './grants.js';
 export type * from './import-tokens.js';
 export type * from './key-certificates.js';
+export type * from './key-changes.js';
 export type * from './key-tags.js';
 export type * from './key-versions.js';
 export type * from './keys.js';
