@@ -41,7 +41,7 @@ export interface SealRelay {
 }
 
 /** The LocalKms methods the API calls that return no promise. */
-const SYNC_METHODS = new Set(['authenticateCached', 'authenticateAccessKeyCached']);
+const SYNC_METHODS = new Set(['authenticateCached', 'authenticateAccessKeyCached', 'keyCacheStatus']);
 
 function throwSealed(): never {
   throw sealedError();

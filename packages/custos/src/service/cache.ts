@@ -1,14 +1,16 @@
 // A bounded in-process cache of key records, alias targets, version records and unwrapped material, for the
-// cryptographic hot path. Every operation that changes a key invalidates it (KeyService), so a disabled,
-// destroyed or rotated key is never served from here. Must not import api.
+// cryptographic hot path. Every operation that changes a key invalidates it (KeyService), and so does every change
+// another process or node commits (the store's change feed: Store.onKeyChange), so a disabled, destroyed or rotated
+// key is never served from here for longer than the feed takes to tell. Must not import api.
 //
 // Sizing (issue 17). Metadata (key and version records, grants) is held per key in one group, least recently used
 // first out, within a memory budget (`budgetBytes`, `--key-cache-mb`; each group charged an estimate of its heap
-// size): by default 2 GiB, about 1.1 million keys with their latest version (capped at half the V8 heap limit).
-// Unwrapped material and parsed private keys are bounded on their own, by count (`maxSecrets`, default 65,536): they
-// are sensitive, and a KeyObject is far heavier than a record. Entries expire `ttlMs` after they were filled whatever
-// their use (bounds staleness across nodes), and a fill whose read started before an invalidation is refused (the
-// epoch rule). The order of use is kept in recency lists (recency-list.ts), not by re-inserting into the Maps.
+// size): by default 2 GiB, about 1.1 million keys with their latest version (capped at half the V8 heap limit). It
+// does not expire: the change feed keeps it coherent, so a key stays resident until it changes or is evicted.
+// Unwrapped material and parsed private keys are bounded on their own, by count (`maxSecrets`, default 65,536), and
+// expire `ttlMs` after they were filled whatever their use: they are sensitive, and a KeyObject is far heavier than a
+// record. A fill whose read started before an invalidation is refused (the epoch rule). The order of use is kept in
+// recency lists (recency-list.ts), not by re-inserting into the Maps.
 import type { PreparedPrivateKey } from '../core/key-objects.js';
 import { SecretBytes, exposeSecret } from '../core/secret-bytes.js';
 import type { KeyRecord, KeyVersionRecord } from '../store/types.js';
@@ -24,10 +26,10 @@ interface Entry<T> {
 /** Everything cached about one key: evicted together, charged together. */
 interface Group extends Recency {
   readonly id: string;
-  key?: Entry<KeyRecord> | undefined;
+  key?: KeyRecord | undefined;
   /** Usually one (the latest); an array, far lighter than a Map per key. */
-  versions?: Entry<KeyVersionRecord>[] | undefined;
-  grants?: Entry<readonly GrantView[]> | undefined;
+  versions?: KeyVersionRecord[] | undefined;
+  grants?: readonly GrantView[] | undefined;
   /** Keys of this key's entries in the secrets map. */
   secrets?: Set<string> | undefined;
   bytes: number;
@@ -40,7 +42,7 @@ interface SecretEntry extends Entry<SecretBytes | PreparedPrivateKey>, Recency {
 }
 
 export interface KeyCacheOptions {
-  /** How long an entry may be served without re-reading the store (bounds staleness across nodes). 0 disables. */
+  /** How long unwrapped material and parsed keys may be served once filled. 0 disables the whole cache. */
   readonly ttlMs: number;
   /** Estimated heap bytes for metadata (key and version records, grants, aliases); least recently used go first. */
   readonly budgetBytes: number;
@@ -58,7 +60,7 @@ export class KeyCache {
   /** Groups by key id; `#groupOrder` holds them least recently used first. */
   readonly #groups = new Map<string, Group>();
   readonly #groupOrder = new RecencyList<Group>();
-  readonly #aliases = new Map<string, Entry<string>>();
+  readonly #aliases = new Map<string, string>();
   /** `<keyId>:<version>:m` material, `<keyId>:<version>:p` prepared keys; `#secretOrder` holds them by use. */
   readonly #secrets = new Map<string, SecretEntry>();
   readonly #secretOrder = new RecencyList<SecretEntry>();
@@ -75,40 +77,27 @@ export class KeyCache {
     return this.#epoch;
   }
 
+  /** Keys with anything cached. */
+  get size(): number {
+    return this.#groups.size;
+  }
+
   /** Estimated heap bytes of the metadata held (the budget's measure). */
   get bytes(): number {
     return this.#bytes;
   }
 
   key(id: string): KeyRecord | undefined {
-    const group = this.#touch(id);
-    return (
-      group &&
-      this.#fresh(id, group, group.key, (old) => {
-        group.key = undefined;
-        return keyBytes(old);
-      })
-    );
+    return this.#touch(id)?.key;
   }
   alias(name: string): string | undefined {
-    const entry = this.#aliases.get(name);
-    if (!entry) return undefined;
-    if (this.#expired(entry)) {
-      this.#aliases.delete(name);
-      return undefined;
-    }
-    return entry.value;
+    return this.#aliases.get(name);
   }
   version(keyId: string, version: number): KeyVersionRecord | undefined {
-    const group = this.#touch(keyId);
-    const versions = group?.versions;
-    if (!group || !versions) return undefined;
-    const entry = versions.length === 1 ? versions[0] : versions.find((e) => e.value.version === version);
-    if (entry?.value.version !== version) return undefined;
-    return this.#fresh(keyId, group, entry, (old) => {
-      versions.splice(versions.indexOf(entry), 1);
-      return versionBytes(old);
-    });
+    const versions = this.#touch(keyId)?.versions;
+    if (!versions) return undefined;
+    const record = versions.length === 1 ? versions[0] : versions.find((v) => v.version === version);
+    return record?.version === version ? record : undefined;
   }
   /** A copy of the cached material, which the caller owns (and wipes). */
   material(keyId: string, version: number): SecretBytes | undefined {
@@ -126,34 +115,27 @@ export class KeyCache {
   }
 
   grants(keyId: string): readonly GrantView[] | undefined {
-    const group = this.#touch(keyId);
-    return (
-      group &&
-      this.#fresh(keyId, group, group.grants, (old) => {
-        group.grants = undefined;
-        return grantBytes(old);
-      })
-    );
+    return this.#touch(keyId)?.grants;
   }
   putGrants(epoch: number, keyId: string, grants: readonly GrantView[]): void {
     if (!this.#fillable(epoch)) return;
     const group = this.#group(keyId);
-    const old = group.grants ? grantBytes(group.grants.value) : 0;
-    group.grants = { value: grants, at: Date.now() };
+    const old = group.grants ? grantBytes(group.grants) : 0;
+    group.grants = grants;
     this.#charge(group, grantBytes(grants) - old);
   }
 
   putKey(epoch: number, key: KeyRecord): void {
     if (!this.#fillable(epoch)) return;
     const group = this.#group(key.id);
-    const old = group.key ? keyBytes(group.key.value) : 0;
-    group.key = { value: key, at: Date.now() };
+    const old = group.key ? keyBytes(group.key) : 0;
+    group.key = key;
     this.#charge(group, keyBytes(key) - old);
   }
   putAlias(epoch: number, name: string, keyId: string): void {
     if (!this.#fillable(epoch)) return;
     this.#aliases.delete(name);
-    this.#aliases.set(name, { value: keyId, at: Date.now() });
+    this.#aliases.set(name, keyId);
     // Aliases share the budget by count: at most as many as the budget holds at their size.
     if (this.#aliases.size * ALIAS_BYTES > this.options.budgetBytes / 8) this.#aliases.delete(first(this.#aliases));
   }
@@ -161,10 +143,10 @@ export class KeyCache {
     if (!this.#fillable(epoch)) return;
     const group = this.#group(record.keyId);
     const versions = (group.versions ??= []);
-    const at = versions.findIndex((e) => e.value.version === record.version);
+    const at = versions.findIndex((v) => v.version === record.version);
     const previous = at >= 0 ? versions.splice(at, 1)[0] : undefined;
-    versions.push({ value: record, at: Date.now() });
-    this.#charge(group, versionBytes(record) - (previous ? versionBytes(previous.value) : 0));
+    versions.push(record);
+    this.#charge(group, versionBytes(record) - (previous ? versionBytes(previous) : 0));
   }
   /** Keeps a copy of `material`; the caller keeps (and wipes) its own. */
   putMaterial(epoch: number, keyId: string, version: number, material: SecretBytes): void {
@@ -199,17 +181,6 @@ export class KeyCache {
     const group = this.#groups.get(id);
     if (group) this.#groupOrder.touch(group);
     return group;
-  }
-
-  /** The entry's value unless it expired; an expired one is dropped (`drop` returns its charge), then its group if empty. */
-  #fresh<T>(id: string, group: Group, entry: Entry<T> | undefined, drop: (old: T) => number): T | undefined {
-    if (!entry) return undefined;
-    if (!this.#expired(entry)) return entry.value;
-    const freed = drop(entry.value);
-    group.bytes -= freed;
-    this.#bytes -= freed;
-    if (!group.key && !group.versions?.length && !group.grants && !group.secrets?.size) this.#evict(id, group);
-    return undefined;
   }
 
   #group(id: string): Group {

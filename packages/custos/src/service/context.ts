@@ -27,10 +27,18 @@ export interface ServiceConfig {
   readonly maxEncryptionsPerVersion: number;
   /** How long an import token and its wrapping key stay valid. */
   readonly importTokenTtlMs: number;
-  /** How long the hot path may serve a key from memory (bounds staleness across nodes); 0 disables the cache. */
+  /**
+   * How long the hot path may serve a key's unwrapped material (or parsed private key) from memory once filled; 0
+   * disables the key cache. Key metadata does not expire: the store's change feed keeps it coherent (cache.ts).
+   */
   readonly keyCacheTtlMs: number;
   /** The key cache's memory budget for metadata, in bytes (service/cache.ts; `--key-cache-mb`). */
   readonly keyCacheBytes: number;
+  /**
+   * Whether LocalKms fills the key cache with every key's metadata at start, in the background, up to 90 % of
+   * `keyCacheBytes` (service/cache-preload.ts; `--key-cache-preload`). Default true.
+   */
+  readonly keyCachePreload: boolean;
   /** Whether ImportJwk (the jwk facade's importPrivateKey) may import private keys sent in plaintext. */
   readonly allowPlaintextImport: boolean;
   /**
@@ -50,6 +58,7 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   importTokenTtlMs: 24 * 60 * 60 * 1000,
   keyCacheTtlMs: 5_000,
   keyCacheBytes: defaultBudgetBytes(),
+  keyCachePreload: true,
   allowPlaintextImport: true,
   deletionRecentUseDays: 30,
   usageFlushIntervalMs: 1_000,

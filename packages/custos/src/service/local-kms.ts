@@ -43,6 +43,7 @@ import { keyringPoliciesSeeded, seedKeyringPolicies } from './keyrings/seed-poli
 import { KeyService, SYSTEM_CALLER } from './key-service.js';
 import { storeOptions } from './store-options.js';
 import type { ServiceOperation } from './define-operation.js';
+import type { PreloadStatus } from './cache-preload.js';
 import { bootstrapToken, type BootstrapTokenInput } from './operations/bootstrap-token.js';
 import { SERVICE_OPERATIONS } from './operations/index.js';
 import { readMetrics, type StoreMetrics } from './operations/read-metrics.js';
@@ -65,6 +66,14 @@ import {
 } from './local-kms-roots.js';
 
 export type { RootOfTrustKind, RootOfTrustSettings, RootTarget } from './local-kms-roots.js';
+
+/** LocalKms.keyCache: what the key cache holds, and its preload. */
+export interface KeyCacheStatus {
+  readonly keys: number;
+  /** Estimated heap bytes of the metadata held (the `--key-cache-mb` budget's measure). */
+  readonly bytes: number;
+  readonly preload: Readonly<PreloadStatus>;
+}
 
 export interface LocalKmsOptions {
   /** Directory holding `custos.db` (with a SQLite store) and `root.key`; created (mode 0700) on first use. */
@@ -215,6 +224,7 @@ export class LocalKms implements Kms {
       this.#timer = setInterval(() => void this.runMaintenance().catch(() => undefined), intervalMs);
       this.#timer.unref();
     }
+    void service.startPreload();
   }
 
   /**
@@ -342,6 +352,17 @@ export class LocalKms implements Kms {
     return this.#service.context.config;
   }
 
+  /** The key cache: keys and estimated bytes of metadata held, and its preload (GET /metrics, custos_key_cache_*). */
+  keyCacheStatus(): KeyCacheStatus {
+    const { cache } = this.#service.context;
+    return { keys: cache.size, bytes: cache.bytes, preload: { ...this.#service.preload } };
+  }
+
+  /** Resolves when the key cache's preload has ended (at once when it is off), with how it ended. */
+  keyCachePreloaded(): Promise<PreloadStatus> {
+    return this.#service.startPreload().then((status) => ({ ...status }));
+  }
+
   /** Runs background maintenance once (deletions, automatic rotations, expiries) and reports what it did. */
   runMaintenance(): Promise<MaintenanceReport> {
     return runMaintenance(this.#service);
@@ -351,6 +372,7 @@ export class LocalKms implements Kms {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
+    await this.#service.stopPreload();
     await this.#authenticator.drain();
     await this.#accessKeys.drain();
     await this.#service.close();

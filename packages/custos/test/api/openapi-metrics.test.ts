@@ -86,7 +86,7 @@ describe('metrics', () => {
   });
   afterAll(async () => t.cleanup());
 
-  it('counts requests by operation and outcome, times them, and gauges keys by state', async () => {
+  it('counts requests by operation and outcome, times them, and gauges keys by state and the key cache', async () => {
     const keyId = (await t.kms.createKey({})).keyMetadata.keyId;
     const disabled = (await t.kms.createKey({})).keyMetadata.keyId;
     await t.kms.disableKey({ keyId: disabled });
@@ -116,6 +116,11 @@ describe('metrics', () => {
     expect(text).toContain('custos_keys{state="Enabled"} 1');
     expect(text).toContain('custos_keys{state="Disabled"} 1');
     expect(text).toContain('custos_keys{state="Destroyed"} 0');
+    // This process's key cache: what it holds now (the change feed may have dropped the keys just changed), and its
+    // preload, done at start with nothing to read.
+    expect(text).toMatch(/^custos_key_cache_keys [0-2]$/m);
+    expect(text).toMatch(/^custos_key_cache_bytes \d+$/m);
+    expect(text).toContain('custos_key_cache_preloaded_keys{state="done"} 0');
     expect(text).not.toMatch(/operation="(undefined|)"/);
   });
 });

@@ -63,6 +63,17 @@ describe('custos server settings', () => {
     expect(() => serverOptions({ ...base, plaintextImport: 'yes' })).toThrow(/allow or deny/);
   });
 
+  it('maps --key-cache-mb and --key-cache-preload on|off onto the key cache settings, together or alone', () => {
+    expect(serverOptions({ ...base, keyCacheMb: '64', keyCachePreload: 'off' }).kmsOptions?.config).toEqual({
+      keyCacheBytes: 64 * 1024 * 1024,
+      keyCachePreload: false,
+    });
+    expect(serverOptions({ ...base, keyCachePreload: 'on' }).kmsOptions?.config).toEqual({ keyCachePreload: true });
+    expect(serverOptions({ ...base, keyCacheMb: '8' }).kmsOptions?.config).toEqual({ keyCacheBytes: 8 * 1024 * 1024 });
+    expect(serverOptions(base)).not.toHaveProperty('kmsOptions');
+    expect(() => serverOptions({ ...base, keyCachePreload: 'yes' })).toThrow(/on or off/);
+  });
+
   it('refuses database settings without --database-url, and a timeout that is not a count', () => {
     expect(() => serverOptions({ ...base, databaseStatementTimeout: '100' })).toThrow(/database-url/);
     expect(() => serverOptions({ ...base, databaseUrl: 'postgres://db', databaseConnectionTimeout: 'soon' })).toThrow();

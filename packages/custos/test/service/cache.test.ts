@@ -129,14 +129,27 @@ describe('KeyCache', () => {
     expect(cache.key('a')).toBeUndefined();
   });
 
-  it('serves nothing older than its TTL, and frees what expired', () => {
+  it('serves no material older than its TTL (and wipes it), while metadata stays until invalidated', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       const cache = new KeyCache({ ...OPTIONS, ttlMs: 5_000 });
       cache.putKey(0, keyRecord({ id: 'a' }));
+      cache.putVersion(0, keyVersionRecord('a', 1));
+      const material = SecretBytes.from(new Uint8Array([1, 2, 3]));
+      cache.putMaterial(0, 'a', 1, material);
+      const bytes = cache.bytes;
+      const wipe = vi.spyOn(SecretBytes.prototype, 'wipe');
       vi.setSystemTime(Date.now() + 5_001);
+      expect(cache.material('a', 1)).toBeUndefined();
+      expect(wipe).toHaveBeenCalledTimes(1);
+      wipe.mockRestore();
+      // The change feed keeps metadata coherent: no expiry (a day later, still there).
+      vi.setSystemTime(Date.now() + 86_400_000);
+      expect(cache.key('a')?.id).toBe('a');
+      expect(cache.version('a', 1)?.version).toBe(1);
+      expect(cache.bytes).toBe(bytes);
+      cache.invalidateKey('a');
       expect(cache.key('a')).toBeUndefined();
-      expect(cache.bytes).toBe(0);
     } finally {
       vi.useRealTimers();
     }

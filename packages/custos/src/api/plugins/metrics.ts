@@ -1,6 +1,7 @@
 // Prometheus metrics on a registry of this app's own (two apps in one process never share counters): requests by
-// operation and outcome, their durations, and keys by state (read from the store at scrape time through the
-// service, which authorises the scrape — roles monitor and admin — and audits it as ReadMetrics).
+// operation and outcome, their durations, this process's key cache (keys, bytes, its preload), and keys by state
+// (read from the store at scrape time through the service, which authorises the scrape — roles monitor and admin —
+// and audits it as ReadMetrics).
 // Must not be imported by service, store, keystore or core.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -44,6 +45,22 @@ export const metricsPlugin = fp(
       labelNames: ['state'] as const,
       registers: [registry],
     });
+    const cached = new Gauge({
+      name: 'custos_key_cache_keys',
+      help: "Keys in this process's key cache",
+      registers: [registry],
+    });
+    const cachedBytes = new Gauge({
+      name: 'custos_key_cache_bytes',
+      help: "Estimated heap bytes of the key metadata in this process's key cache (the --key-cache-mb budget's measure)",
+      registers: [registry],
+    });
+    const preloaded = new Gauge({
+      name: 'custos_key_cache_preloaded_keys',
+      help: "Keys this process's key cache preload has read, by its state (off, running, done, stopped, failed)",
+      labelNames: ['state'] as const,
+      registers: [registry],
+    });
 
     // The labelled children, looked up once per label set (prom-client hashes the labels on every inc/observe).
     const counters = new Map<string, Counter.Internal>();
@@ -68,6 +85,11 @@ export const metricsPlugin = fp(
       if (!request.caller) throw new AuthenticationError();
       const { keysByState } = await options.kms.readMetrics(request.caller);
       for (const state of KEY_STATES) keys.set({ state }, keysByState[state] ?? 0);
+      const cache = options.kms.keyCacheStatus();
+      cached.set(cache.keys);
+      cachedBytes.set(cache.bytes);
+      preloaded.reset();
+      preloaded.set({ state: cache.preload.state }, cache.preload.loaded);
       const text = await registry.metrics();
       return reply.type(registry.contentType).send(text);
     });

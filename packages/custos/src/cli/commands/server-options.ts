@@ -136,10 +136,24 @@ export function serverOptions(s: ServerSettings): ServerOptions {
     ...(s.usageFlushInterval !== undefined && {
       usageFlushIntervalMs: parseCount(s.usageFlushInterval, '--usage-flush-interval'),
     }),
-    ...(s.keyCacheMb !== undefined && {
-      kmsOptions: { config: { keyCacheBytes: parseCount(s.keyCacheMb, '--key-cache-mb') * 1024 * 1024 } },
+    ...((s.keyCacheMb !== undefined || s.keyCachePreload !== undefined) && {
+      kmsOptions: {
+        config: {
+          ...(s.keyCacheMb !== undefined && {
+            keyCacheBytes: parseCount(s.keyCacheMb, '--key-cache-mb') * 1024 * 1024,
+          }),
+          ...(s.keyCachePreload !== undefined && {
+            keyCachePreload: onOrOff(s.keyCachePreload, '--key-cache-preload'),
+          }),
+        },
+      },
     }),
   };
+}
+
+function onOrOff(value: string, name: string): boolean {
+  if (value !== 'on' && value !== 'off') throw new UsageError(`${name} must be on or off, got '${value}'`);
+  return value === 'on';
 }
 
 function allowOrDeny(value: string, name: string): boolean {

@@ -43,6 +43,7 @@ export interface ServerSettings {
   deletionRecentUseDays?: string;
   usageFlushInterval?: string;
   keyCacheMb?: string;
+  keyCachePreload?: string;
 }
 
 /** One row per setting: flag, environment variable, default, help. The one table flags, env and config derive from. */
@@ -217,6 +218,12 @@ export const SETTINGS: readonly {
     flag: '--key-cache-mb <MiB>',
     env: 'CUSTOS_KEY_CACHE_MB',
     help: 'memory budget of the key cache for key metadata, in MiB (default 2048, at most half the heap limit: over a million keys)',
+  },
+  {
+    key: 'keyCachePreload',
+    flag: '--key-cache-preload <on|off>',
+    env: 'CUSTOS_KEY_CACHE_PRELOAD',
+    help: 'on (default): at start, read every key into the key cache in the background, up to 90% of its budget; off: keys load on first use',
   },
   {
     key: 'devSeed',

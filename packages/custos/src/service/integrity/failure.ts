@@ -45,23 +45,37 @@ export async function guardIntegrity<T>(
   } catch (error) {
     const failure = integrityFailureOf(error);
     if (failure === undefined) throw error;
-    const requestId = randomUUID();
-    logIntegrityFailure(context, failure, { requestId, operation });
-    await context.auditWriter
-      .append({
-        time: context.now(),
-        principal: 'custos:unauthenticated',
-        operation,
-        keyId: null,
-        keyVersion: null,
-        outcome: 'failed',
-        errorCode: 'INTERNAL',
-        requestId,
-        details: { integrityFailure: failure },
-      })
-      .catch((auditError: unknown) => {
-        context.logger.error({ err: auditError, requestId, operation }, 'audit write failed');
-      });
+    const requestId = await recordIntegrityFailure(context, operation, failure, 'custos:unauthenticated');
     throw new InternalError(`internal error (request ${requestId})`);
   }
+}
+
+/**
+ * Logs and audits (operation `operation`, outcome failed, code INTERNAL, as `principal`) a row that failed its check
+ * outside any caller's operation; a failed audit write is logged. Resolves with the request id both name.
+ */
+export async function recordIntegrityFailure(
+  context: ServiceContext,
+  operation: string,
+  failure: IntegrityFailure,
+  principal: string,
+): Promise<string> {
+  const requestId = randomUUID();
+  logIntegrityFailure(context, failure, { requestId, operation });
+  await context.auditWriter
+    .append({
+      time: context.now(),
+      principal,
+      operation,
+      keyId: null,
+      keyVersion: null,
+      outcome: 'failed',
+      errorCode: 'INTERNAL',
+      requestId,
+      details: { integrityFailure: failure },
+    })
+    .catch((auditError: unknown) => {
+      context.logger.error({ err: auditError, requestId, operation }, 'audit write failed');
+    });
+  return requestId;
 }

@@ -1,5 +1,6 @@
 // Background maintenance: destroy keys past their pending window, destroy key versions past a trim's window, rotate keys whose period has passed,
-// remove imported material past its expiry, renew keyring keys past expiry − preExpireDays, drop expired import tokens. Each key is handled through the
+// remove imported material past its expiry, renew keyring keys past expiry − preExpireDays, drop expired import tokens
+// and the key caches' changes older than an hour (SQLite). Each key is handled through the
 // same audited operations as a caller's request. Must not import api.
 import * as repo from '../../store/repositories/index.js';
 import type { KeyService } from '../key-service.js';
@@ -10,6 +11,9 @@ import { destroyKey, type JobKeyInput } from '../operations/destroy-key.js';
 import { destroyTrimmedVersions } from '../operations/destroy-trimmed-versions.js';
 import { expireKeyMaterial } from '../operations/expire-key-material.js';
 import { dueKeyrings, renewKeyringKey } from '../keyrings/renew.js';
+
+/** How long the key caches' change feed keeps a change (SQLite): far longer than any process goes between polls. */
+const KEY_CHANGES_KEPT_SECONDS = 3600;
 
 export interface MaintenanceReport {
   destroyed: number;
@@ -69,5 +73,6 @@ async function maintain(service: KeyService): Promise<MaintenanceReport> {
     }
   }
   await repo.importTokens.removeExpired(store.db, at);
+  await repo.keyChanges.prune(store.db, KEY_CHANGES_KEPT_SECONDS);
   return report;
 }

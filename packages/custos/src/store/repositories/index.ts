@@ -22,3 +22,4 @@ export * as keyringKeys from './keyring-keys.js';
 export * as grants from './grants.js';
 export * as keyPins from './key-pins.js';
 export * as keyUsage from './key-usage.js';
+export * as keyChanges from './key-changes.js';

@@ -9,14 +9,10 @@ import {
   type Origin,
   type ProtectionLevel,
 } from '@custos/contract';
-import { sql, type CompiledQuery } from 'kysely';
 import { dialectOf } from '../dialect.js';
-import { directRead } from '../sqlite-direct.js';
-import type { KeyRow, KeyRowUpdate, KeyVersionRow, NewKeyRow } from '../schema/index.js';
+import type { KeyRow, KeyRowUpdate, NewKeyRow } from '../schema/index.js';
 import type { Db } from '../store.js';
-import type { KeyRecord, KeyVersionRecord, Page } from '../types.js';
-import * as keyVersions from './key-versions.js';
-import { VERSION_COLUMNS } from './key-versions.js';
+import type { KeyRecord, Page } from '../types.js';
 import { checkRow, updateRow, withMac } from './authenticated.js';
 import { flag, ms, msOrNull, num, numOrNull, toDate, toDateOrNull } from './convert.js';
 import { listByCreation, type PageRequest } from './page.js';
@@ -137,44 +133,7 @@ export async function get(db: Db, id: string): Promise<KeyRecord | undefined> {
   return row && reader(db)(row);
 }
 
-/**
- * The key and its latest version in ONE indexed read (a join on the primary keys): a cold key's load on the hot path.
- * `version` is undefined for a key without one (PendingImport).
- */
-export async function getWithLatestVersion(
-  db: Db,
-  id: string,
-): Promise<{ key: KeyRecord; version: KeyVersionRecord | undefined } | undefined> {
-  // Compiled once per database handle: building and compiling the query costs more than running it.
-  let compiled = JOINED.get(db);
-  if (!compiled) JOINED.set(db, (compiled = joinedQuery(db)));
-  // SQLite outside a transaction: one prepared statement run at once, no promise (sqlite-direct.ts).
-  let row = directRead(db, compiled.sql, [id]) as JoinedRow | undefined | null;
-  if (row === null) row = (await db.executeQuery<JoinedRow>({ ...compiled, parameters: [id] })).rows[0];
-  if (!row) return undefined;
-  const key = reader(db)(row);
-  if (row.v_key_id === null || row.v_key_id === undefined) return { key, version: undefined };
-  const version = {} as Record<string, unknown>;
-  for (const [column, alias] of VERSION_ALIASES) version[column] = row[alias];
-  return { key, version: keyVersions.fromRow(db, version as unknown as KeyVersionRow) };
-}
-
-type JoinedRow = KeyRow & Record<string, unknown>;
-const VERSION_COLUMN_NAMES = Object.keys(VERSION_COLUMNS) as (keyof KeyVersionRow)[];
-const VERSION_ALIASES = VERSION_COLUMN_NAMES.map((c) => [c, `v_${c}`] as const);
-const JOINED = new WeakMap<Db, CompiledQuery>();
-
-function joinedQuery(db: Db): CompiledQuery {
-  return db
-    .selectFrom('keys')
-    .leftJoin('key_versions', (join) =>
-      join.onRef('key_versions.key_id', '=', 'keys.id').onRef('key_versions.version', '=', 'keys.latest_version'),
-    )
-    .selectAll('keys')
-    .select(VERSION_COLUMN_NAMES.map((c) => sql.ref(`key_versions.${c}`).as(`v_${c}`)))
-    .where('keys.id', '=', '?')
-    .compile();
-}
+export { getWithLatestVersion, pageWithLatestVersion } from './keys-joined.js';
 
 /**
  * Reads the key and locks it until the transaction ends, for read-then-write work (rotation, import)

@@ -1,0 +1,89 @@
+// The key cache's preload (issue 17, keys at scale): at start, every key's record and its latest version go into the
+// key cache, a page at a time in key-id order, each row's MAC checked as on any read, until the store is read or the
+// cache's memory budget is nearly used. The change feed keeps what it loaded coherent (cache.ts), so once it is done
+// a key's first use on this process costs an unwrap, not a store read. Material is never preloaded: it stays bounded
+// by count and TTL, unwrapped on use. Must not import api.
+import type { ServiceContext } from './context.js';
+import { integrityFailureOf, recordIntegrityFailure } from './integrity/failure.js';
+import { SYSTEM_CALLER } from './key-service.js';
+import * as repo from '../store/repositories/index.js';
+
+/** Keys read per page: one page is one read, and the event loop turns between pages (about 10 ms a page). */
+const PAGE = 256;
+/** The share of the budget the preload fills at most, leaving room for what requests bring in. */
+const BUDGET_SHARE = 0.9;
+
+/** Where a preload is (GET /metrics: custos_key_cache_*). */
+export interface PreloadStatus {
+  /**
+   * off (not started, or turned off), running, done (every key read, or the budget's share reached), stopped (closed
+   * first) or failed (a read failed).
+   */
+  state: 'off' | 'running' | 'done' | 'stopped' | 'failed';
+  /** Keys put into the cache. */
+  loaded: number;
+  /** Rows that failed their MAC check: logged and audited, never cached (a call on such a key fails as before). */
+  refused: number;
+  /** Milliseconds from start to the end (so far, while running). */
+  ms: number;
+}
+
+/**
+ * Reads every key into `ctx.cache`; resolves with the final status (never rejects: a failed read ends the preload,
+ * logged, and keys then load on first use as without it). `status` is updated as it goes; `stopped()` is asked
+ * between pages.
+ */
+export async function preloadKeyCache(
+  ctx: ServiceContext,
+  status: PreloadStatus,
+  stopped: () => boolean,
+): Promise<PreloadStatus> {
+  const started = Date.now();
+  const { cache, store } = ctx;
+  const full = ctx.config.keyCacheBytes * BUDGET_SHARE;
+  let after: string | undefined;
+  try {
+    for (;;) {
+      if (stopped()) {
+        status.state = 'stopped';
+        break;
+      }
+      if (cache.bytes >= full) {
+        status.state = 'done';
+        break;
+      }
+      // A page read before an invalidation is not put (the epoch rule): those keys load on first use instead.
+      const epoch = cache.epoch;
+      const page = await repo.keys.pageWithLatestVersion(store.db, after, PAGE);
+      let put = 0;
+      for (const { key, version } of page.entries) {
+        if (cache.bytes >= full) break;
+        cache.putKey(epoch, key);
+        if (version) cache.putVersion(epoch, version);
+        put++;
+      }
+      if (cache.epoch === epoch) status.loaded += put;
+      for (const failure of page.failures) await refuse(ctx, failure);
+      status.refused += page.failures.length;
+      status.ms = Date.now() - started;
+      if (page.last === undefined || put < page.entries.length) {
+        status.state = 'done';
+        break;
+      }
+      after = page.last;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } catch (error) {
+    status.state = 'failed';
+    ctx.logger.error({ err: error }, 'key cache preload failed; keys load on first use');
+  }
+  status.ms = Date.now() - started;
+  return status;
+}
+
+/** A row that failed its check is logged and audited as any other (operation PreloadKeyCache); anything else logged. */
+async function refuse(ctx: ServiceContext, error: unknown): Promise<void> {
+  const failure = integrityFailureOf(error);
+  if (failure) await recordIntegrityFailure(ctx, 'PreloadKeyCache', failure, SYSTEM_CALLER.principal);
+  else ctx.logger.error({ err: error }, 'key cache preload: a key row could not be read');
+}

@@ -1,0 +1,208 @@
+// Key metadata resident in the key cache (issue 17, keys at scale): it does not expire, so it must be dropped when
+// anyone changes the key. Two LocalKms on one SQLite file (as two workers of a server, without the workers' IPC
+// relay), and an operator's SQL: each change reaches the other's cache through the store's change feed within a poll.
+// Then the preload: every key read into the cache at start, each row's MAC checked, within the memory budget.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalKms } from '../../src/index.js';
+import type { LocalKmsOptions } from '../../src/service/local-kms.js';
+import { acquireDataDirLock } from '../../src/store/data-dir-lock.js';
+import { sqliteDriver } from '../../src/store/sqlite-driver.js';
+import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
+import { utf8 } from './helpers.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Material stays a minute: only the change feed (no expiry) can explain a process seeing another's change. */
+const OPTIONS = {
+  maintenanceIntervalMs: 0,
+  logger: { error: () => undefined },
+  config: { keyCacheTtlMs: 60_000, minPendingWindowDays: 1 },
+} satisfies Partial<LocalKmsOptions>;
+
+async function dataDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'custos-cache-feed-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function open(dir: string, more: Partial<LocalKmsOptions> = {}): Promise<LocalKms> {
+  const kms = await LocalKms.open({ dataDir: dir, ...OPTIONS, ...more });
+  cleanups.push(() => kms.close());
+  return kms;
+}
+
+/** Two LocalKms on one store file, both joining one holder's lock, as a server's workers do. */
+async function twoProcesses(): Promise<{ a: LocalKms; b: LocalKms; dir: string }> {
+  const dir = await dataDir();
+  await (await LocalKms.open({ dataDir: dir, ...OPTIONS })).close(); // creates the store and its root key
+  const lock = acquireDataDirLock(join(dir, 'custos.db'));
+  cleanups.push(() => {
+    lock.release();
+  });
+  const a = await open(dir, { joinDataDirLock: lock.holderId });
+  const b = await open(dir, { joinDataDirLock: lock.holderId });
+  return { a, b, dir };
+}
+
+/** Polls `check` (which throws until satisfied) for up to `ms`. */
+async function eventually(check: () => Promise<void>, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+const versionOf = (blob: Uint8Array): number => Buffer.from(blob).readUInt32BE(17);
+
+describe('resident key metadata, kept coherent by the change feed (SQLite)', { timeout: 30_000 }, () => {
+  it("drops a key another process disabled, and uses another process's new version", async () => {
+    const { a, b } = await twoProcesses();
+    const { keyMetadata } = await a.createKey({});
+    const keyId = keyMetadata.keyId;
+    await a.encrypt({ keyId, plaintext: utf8('warm') }); // a holds the key
+    await b.rotateKeyOnDemand({ keyId });
+    await eventually(async () => {
+      const { ciphertextBlob } = await a.encrypt({ keyId, plaintext: utf8('x') });
+      expect(versionOf(ciphertextBlob)).toBe(2);
+    });
+    await b.disableKey({ keyId });
+    await eventually(() => expectKmsError(a.encrypt({ keyId, plaintext: utf8('x') }), 'KEY_DISABLED'));
+    await b.enableKey({ keyId });
+    await eventually(async () => {
+      await a.encrypt({ keyId, plaintext: utf8('x') });
+    });
+  });
+
+  it("sees a row an operator's SQL changed behind every process's back: the forged row fails its check", async () => {
+    const dir = await dataDir();
+    const kms = await open(dir);
+    const { keyMetadata } = await kms.createKey({});
+    const keyId = keyMetadata.keyId;
+    await kms.encrypt({ keyId, plaintext: utf8('warm') });
+    const db = new (sqliteDriver())(join(dir, 'custos.db'));
+    try {
+      db.prepare("update keys set state = 'Enabled', exportable = 1 where id = ?").run(keyId);
+    } finally {
+      db.close();
+    }
+    await eventually(() => expectKmsError(kms.encrypt({ keyId, plaintext: utf8('x') }), 'INTERNAL'));
+  });
+});
+
+describe('the change feed kept short', () => {
+  it('maintenance prunes changes older than an hour and keeps the rest', async () => {
+    const dir = await dataDir();
+    const kms = await open(dir);
+    const { keyMetadata } = await kms.createKey({});
+    const db = new (sqliteDriver())(join(dir, 'custos.db'));
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      db.prepare('insert into key_changes (key_id, changed_at) values (?, ?), (?, ?)').run(
+        'old',
+        now - 3700,
+        'recent',
+        now - 3500,
+      );
+      const kept = () =>
+        (db.prepare('select key_id from key_changes order by seq').all() as { key_id: string }[]).map((r) => r.key_id);
+      expect(kept()).toEqual(expect.arrayContaining([keyMetadata.keyId, 'old', 'recent']));
+      await kms.runMaintenance();
+      expect(kept()).toContain('recent');
+      expect(kept()).toContain(keyMetadata.keyId);
+      expect(kept()).not.toContain('old');
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('the key cache preload', { timeout: 60_000 }, () => {
+  /** A store with `count` keys, closed; their ids. */
+  async function storeWith(count: number): Promise<{ dir: string; ids: string[] }> {
+    const dir = await dataDir();
+    const kms = await LocalKms.open({
+      dataDir: dir,
+      ...OPTIONS,
+      config: { ...OPTIONS.config, keyCachePreload: false },
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) ids.push((await kms.createKey({})).keyMetadata.keyId);
+    await kms.close();
+    return { dir, ids };
+  }
+
+  it('reads every key into the cache at start, and skips (logs and audits) a row that fails its check', async () => {
+    const { dir, ids } = await storeWith(300); // more than one page
+    const forged = ids[7] ?? '';
+    const db = new (sqliteDriver())(join(dir, 'custos.db'));
+    try {
+      db.prepare('update keys set exportable = 1 where id = ?').run(forged);
+    } finally {
+      db.close();
+    }
+    const logged: Record<string, unknown>[] = [];
+    const kms = await open(dir, { logger: { error: (details) => void logged.push(details) } });
+    const status = await kms.keyCachePreloaded();
+    expect(status).toMatchObject({ state: 'done', loaded: 299, refused: 1 });
+    expect(kms.keyCacheStatus().keys).toBe(299);
+    expect(kms.keyCacheStatus().preload).toMatchObject({ state: 'done', loaded: 299 });
+    expect(logged.map((l) => l.integrityFailure)).toContainEqual({ table: 'keys', row: forged });
+    const audit = new (sqliteDriver())(join(dir, 'custos.db'), { readonly: true });
+    try {
+      const record = audit
+        .prepare("select principal, outcome, error_code, details from audit_log where operation = 'PreloadKeyCache'")
+        .get() as { principal: string; outcome: string; error_code: string; details: string };
+      expect(record).toMatchObject({ principal: 'custos:system', outcome: 'failed', error_code: 'INTERNAL' });
+      expect(JSON.parse(record.details)).toEqual({ integrityFailure: { table: 'keys', row: forged } });
+    } finally {
+      audit.close();
+    }
+    // The forged key is not served from the cache; the others are, and work.
+    await expectKmsError(kms.encrypt({ keyId: forged, plaintext: utf8('x') }), 'INTERNAL');
+    await kms.encrypt({ keyId: ids[8] ?? '', plaintext: utf8('x') });
+  });
+
+  it('stops at 90 % of the memory budget, and does nothing when turned off or with the cache off', async () => {
+    const { dir } = await storeWith(40);
+    const one = await open(dir);
+    await one.keyCachePreloaded();
+    const perKey = one.keyCacheStatus().bytes / one.keyCacheStatus().keys;
+    await one.close();
+    const budget = Math.floor(perKey * 20);
+    const small = await open(dir, { config: { ...OPTIONS.config, keyCacheBytes: budget } });
+    const status = await small.keyCachePreloaded();
+    expect(status.state).toBe('done');
+    expect(status.loaded).toBeGreaterThanOrEqual(18);
+    expect(status.loaded).toBeLessThan(40);
+    expect(small.keyCacheStatus().bytes).toBeLessThanOrEqual(budget);
+    await small.close();
+    const off = await open(dir, { config: { ...OPTIONS.config, keyCachePreload: false } });
+    expect(await off.keyCachePreloaded()).toMatchObject({ state: 'off', loaded: 0 });
+    expect(off.keyCacheStatus().keys).toBe(0);
+    await off.close();
+    const uncached = await open(dir, { config: { ...OPTIONS.config, keyCacheTtlMs: 0 } });
+    expect(await uncached.keyCachePreloaded()).toMatchObject({ state: 'off', loaded: 0 });
+  });
+
+  it('stops when closed first, and a close waits for it', async () => {
+    const { dir } = await storeWith(600);
+    const kms = await LocalKms.open({ dataDir: dir, ...OPTIONS });
+    const preloaded = kms.keyCachePreloaded();
+    await kms.close();
+    const status = await preloaded;
+    expect(status.state).toBe('stopped');
+    expect(status.loaded).toBeLessThan(600);
+  });
+});
