@@ -244,7 +244,9 @@ export class KeyCache {
     if (entry.value instanceof SecretBytes) entry.value.wipe();
     this.#secrets.delete(k);
     this.#secretOrder.remove(entry);
-    this.#groups.get(entry.keyId)?.secrets?.delete(k);
+    const group = this.#groups.get(entry.keyId);
+    // An empty set is dropped: a million resident keys would otherwise each keep one after their material expired.
+    if (group?.secrets?.delete(k) && group.secrets.size === 0) group.secrets = undefined;
   }
 }
 
