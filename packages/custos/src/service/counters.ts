@@ -17,8 +17,9 @@
 // Memory: a sweep (`sweepMs`) keeps about `maxSlots` versions; past it, the idle ones (unused since the last sweep)
 // have their provisional blocks made durable, then are forgotten, the rest of their blocks unused (an over-count).
 // Unbounded, a million keys used once each held a million slots, reached `maxProvisional` (then every first use
-// waited for a durable write) and made the close write them all. A forgotten version counts on from its record,
-// which the key cache has read again by then (idle a sweep interval after its reservation, more than the cache's 5 s).
+// waited for a durable write) and made the close write them all. A forgotten version counts on from its cached record,
+// which may predate its reservations (key metadata is resident): numbered low for one provisional block at most, until
+// the next reservation rebases the numbers on the durable count, which never under-counts.
 import * as repo from '../store/repositories/index.js';
 import type { CountReservation, Db } from '../store/index.js';
 
