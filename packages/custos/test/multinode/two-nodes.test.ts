@@ -11,6 +11,7 @@ import { RemoteKms } from '@custos/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, freePort, spawnCli } from '../cli/helpers.js';
 import { describePostgres, dropSchema, PG_URL, testSchemaName } from '../store/pg.js';
+import { eventually } from '../service/helpers.js';
 
 const describeTwoNodes = ((): typeof describe | typeof describe.skip => {
   const pg = describePostgres('two server processes on one PostgreSQL');
@@ -68,19 +69,6 @@ async function startNode(dir: string, schema: string, rootKeyFile: string): Prom
     });
   });
   return { process: child, url: `http://127.0.0.1:${port}`, dir };
-}
-
-async function eventually(check: () => Promise<void>, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
 }
 
 describeTwoNodes('two server processes on one PostgreSQL', () => {

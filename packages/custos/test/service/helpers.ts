@@ -59,3 +59,17 @@ export async function openTestKms(options: Partial<LocalKmsOptions> = {}): Promi
 
 export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 export const text = (b: Uint8Array): string => new TextDecoder().decode(b);
+
+/** Polls `check` (which throws until satisfied) every 25 ms for up to `ms`; throws its last error after that. */
+export async function eventually(check: () => Promise<unknown>, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}

@@ -11,7 +11,7 @@ import type { LocalKmsOptions } from '../../src/service/local-kms.js';
 import { acquireDataDirLock } from '../../src/store/data-dir-lock.js';
 import { sqliteDriver } from '../../src/store/sqlite-driver.js';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
-import { utf8 } from './helpers.js';
+import { eventually, utf8 } from './helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -50,20 +50,6 @@ async function twoProcesses(): Promise<{ a: LocalKms; b: LocalKms; dir: string }
   return { a, b, dir };
 }
 
-/** Polls `check` (which throws until satisfied) for up to `ms`. */
-async function eventually(check: () => Promise<void>, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
-
 const versionOf = (blob: Uint8Array): number => Buffer.from(blob).readUInt32BE(17);
 
 describe('resident key metadata, kept coherent by the change feed (SQLite)', { timeout: 30_000 }, () => {
@@ -76,13 +62,13 @@ describe('resident key metadata, kept coherent by the change feed (SQLite)', { t
     await eventually(async () => {
       const { ciphertextBlob } = await a.encrypt({ keyId, plaintext: utf8('x') });
       expect(versionOf(ciphertextBlob)).toBe(2);
-    });
+    }, 5000);
     await b.disableKey({ keyId });
-    await eventually(() => expectKmsError(a.encrypt({ keyId, plaintext: utf8('x') }), 'KEY_DISABLED'));
+    await eventually(() => expectKmsError(a.encrypt({ keyId, plaintext: utf8('x') }), 'KEY_DISABLED'), 5000);
     await b.enableKey({ keyId });
     await eventually(async () => {
       await a.encrypt({ keyId, plaintext: utf8('x') });
-    });
+    }, 5000);
   });
 
   it("sees a row an operator's SQL changed behind every process's back: the forged row fails its check", async () => {
@@ -97,7 +83,7 @@ describe('resident key metadata, kept coherent by the change feed (SQLite)', { t
     } finally {
       db.close();
     }
-    await eventually(() => expectKmsError(kms.encrypt({ keyId, plaintext: utf8('x') }), 'INTERNAL'));
+    await eventually(() => expectKmsError(kms.encrypt({ keyId, plaintext: utf8('x') }), 'INTERNAL'), 5000);
   });
 });
 

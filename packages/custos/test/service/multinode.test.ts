@@ -11,7 +11,7 @@ import { LocalKms } from '../../src/index.js';
 import type { LocalKmsOptions } from '../../src/service/local-kms.js';
 import { isUnavailable } from '../../src/store/index.js';
 import { describePostgres, dropSchema, PG_URL, testSchemaName, withClient } from '../store/pg.js';
-import { TestClock, utf8 } from './helpers.js';
+import { eventually, TestClock, utf8 } from './helpers.js';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 
 const describePg = describePostgres('multi-node (PostgreSQL) tests');
@@ -60,20 +60,6 @@ async function cluster(more: Partial<LocalKmsOptions> = {}): Promise<Cluster> {
       return node;
     },
   };
-}
-
-/** Polls `check` (which throws until satisfied) for up to `ms`. */
-async function eventually(check: () => Promise<void>, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
 }
 
 const versionOf = (blob: Uint8Array): number => Buffer.from(blob).readUInt32BE(17);

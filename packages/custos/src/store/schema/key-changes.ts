@@ -1,6 +1,6 @@
 // The `key_changes` table (SQLite only, migration 019): one row per change to what a key cache holds, written by
-// triggers, polled by every process of the store (sqlite-cluster.ts), pruned by maintenance. Must not import service or api.
-import type { Selectable } from 'kysely';
+// triggers, polled by every process of the store (sqlite-key-changes.ts), pruned by maintenance. Must not import
+// service or api.
 import type { Int64 } from './columns.js';
 
 export interface KeyChangesTable {
@@ -9,5 +9,3 @@ export interface KeyChangesTable {
   /** Seconds since the epoch, the database's clock. */
   changed_at: Int64;
 }
-
-export type KeyChangeRow = Selectable<KeyChangesTable>;

@@ -8,7 +8,7 @@ import type { Caller } from '@custos/contract';
 import { afterEach, it } from 'vitest';
 import { LocalKms } from '../../../src/index.js';
 import { describePostgres, dropSchema, PG_URL, testSchemaName } from '../../store/pg.js';
-import { utf8 } from '../helpers.js';
+import { eventually, utf8 } from '../helpers.js';
 import { expectKmsError } from '../../../../contract/test/helpers/expect-kms-error.js';
 
 const describePg = describePostgres('grants across nodes (PostgreSQL)');
@@ -42,20 +42,6 @@ async function twoNodes(): Promise<[LocalKms, LocalKms]> {
       }),
     );
   return [nodes[0]!, nodes[1]!];
-}
-
-/** Polls `check` (which throws until satisfied) for up to `ms`. */
-async function eventually(check: () => Promise<void>, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
 }
 
 describePg('grants on two nodes of one PostgreSQL', () => {
