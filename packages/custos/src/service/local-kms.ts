@@ -67,7 +67,7 @@ import {
 
 export type { RootOfTrustKind, RootOfTrustSettings, RootTarget } from './local-kms-roots.js';
 
-/** LocalKms.keyCache: what the key cache holds, and its preload. */
+/** LocalKms.keyCacheStatus(): what the key cache holds, and its preload. */
 export interface KeyCacheStatus {
   readonly keys: number;
   /** Estimated heap bytes of the metadata held (the `--key-cache-mb` budget's measure). */

@@ -3,8 +3,8 @@
 // change, polled) and, sooner, relayed by the other workers through the primary (node:cluster IPC); exclusive jobs
 // (maintenance) under a lock file every process of the machine sees. Must not import service or api.
 //
-// A process that is not a cluster worker gets the same lock and no relay: nobody else caches its keys (and an IPC
-// channel it may have, to a test runner or a supervisor, is not ours to write to).
+// A process that is not a cluster worker gets the same lock and the feed but no relay: no worker of its own caches its
+// keys (and an IPC channel it may have, to a test runner or a supervisor, is not ours to write to).
 import cluster from 'node:cluster';
 import { resolve } from 'node:path';
 import { ensurePrivateFile } from './private-file.js';
