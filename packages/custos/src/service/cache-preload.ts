@@ -29,56 +29,78 @@ export interface PreloadStatus {
 }
 
 /**
- * Reads every key into `ctx.cache`; resolves with the final status (never rejects: a failed read ends the preload,
- * logged, and keys then load on first use as without it). `status` is updated as it goes; `stopped()` is asked
- * between pages.
+ * The preload of one service's key cache: started once (LocalKms, when it opens), stopped at close. `status` tells
+ * where it is (GET /metrics).
  */
-export async function preloadKeyCache(
-  ctx: ServiceContext,
-  status: PreloadStatus,
-  stopped: () => boolean,
-): Promise<PreloadStatus> {
-  const started = Date.now();
-  const { cache, store } = ctx;
-  const full = ctx.config.keyCacheBytes * BUDGET_SHARE;
-  let after: string | undefined;
-  try {
-    for (;;) {
-      if (stopped()) {
-        status.state = 'stopped';
-        break;
-      }
-      if (cache.bytes >= full) {
-        status.state = 'done';
-        break;
-      }
-      // A page read before an invalidation is not put (the epoch rule): those keys load on first use instead.
-      const epoch = cache.epoch;
-      const page = await repo.keys.pageWithLatestVersion(store.db, after, PAGE);
-      let put = 0;
-      for (const { key, version } of page.entries) {
-        if (cache.bytes >= full) break;
-        cache.putKey(epoch, key);
-        if (version) cache.putVersion(epoch, version);
-        put++;
-      }
-      if (cache.epoch === epoch) status.loaded += put;
-      for (const failure of page.failures) await refuse(ctx, failure);
-      status.refused += page.failures.length;
-      status.ms = Date.now() - started;
-      if (page.last === undefined || put < page.entries.length) {
-        status.state = 'done';
-        break;
-      }
-      after = page.last;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  } catch (error) {
-    status.state = 'failed';
-    ctx.logger.error({ err: error }, 'key cache preload failed; keys load on first use');
+export class CachePreload {
+  readonly status: PreloadStatus = { state: 'off', loaded: 0, refused: 0, ms: 0 };
+  #running: Promise<PreloadStatus> | undefined;
+  #stopping = false;
+
+  constructor(private readonly ctx: ServiceContext) {}
+
+  /**
+   * Starts reading every key in the background, unless the cache is off or `keyCachePreload` is false; resolves with
+   * the final status when it ends (never rejects). Later calls return the same promise.
+   */
+  start(): Promise<PreloadStatus> {
+    const { config } = this.ctx;
+    if (this.#running) return this.#running;
+    if (!config.keyCachePreload || config.keyCacheTtlMs <= 0) return (this.#running = Promise.resolve(this.status));
+    this.status.state = 'running';
+    return (this.#running = this.#run());
   }
-  status.ms = Date.now() - started;
-  return status;
+
+  /** Stops it at its next page; resolves once it has stopped. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await this.#running;
+  }
+
+  async #run(): Promise<PreloadStatus> {
+    const { ctx, status } = this;
+    const started = Date.now();
+    const { cache, store } = ctx;
+    const full = ctx.config.keyCacheBytes * BUDGET_SHARE;
+    let after: string | undefined;
+    try {
+      for (;;) {
+        if (this.#stopping) {
+          status.state = 'stopped';
+          break;
+        }
+        if (cache.bytes >= full) {
+          status.state = 'done';
+          break;
+        }
+        // A page read before an invalidation is not put (the epoch rule): those keys load on first use instead.
+        const epoch = cache.epoch;
+        const page = await repo.keys.pageWithLatestVersion(store.db, after, PAGE);
+        let put = 0;
+        for (const { key, version } of page.entries) {
+          if (cache.bytes >= full) break;
+          cache.putKey(epoch, key);
+          if (version) cache.putVersion(epoch, version);
+          put++;
+        }
+        if (cache.epoch === epoch) status.loaded += put;
+        for (const failure of page.failures) await refuse(ctx, failure);
+        status.refused += page.failures.length;
+        status.ms = Date.now() - started;
+        if (page.last === undefined || put < page.entries.length) {
+          status.state = 'done';
+          break;
+        }
+        after = page.last;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } catch (error) {
+      status.state = 'failed';
+      ctx.logger.error({ err: error }, 'key cache preload failed; keys load on first use');
+    }
+    status.ms = Date.now() - started;
+    return status;
+  }
 }
 
 /** A row that failed its check is logged and audited as any other (operation PreloadKeyCache); anything else logged. */

@@ -17,7 +17,7 @@ import { appendBatch } from './audit/audit-log.js';
 import { runBatchItems, type ItemExecutor } from './batch.js';
 import { issueReceipt } from './audit/receipts.js';
 import { assembleContext } from './service-context.js';
-import { preloadKeyCache, type PreloadStatus } from './cache-preload.js';
+import { CachePreload } from './cache-preload.js';
 import type { AuditSlot, BaseServiceContext, OpContext, ServiceConfig, ServiceContext } from './context.js';
 import { integrityFailureOf, logIntegrityFailure } from './integrity/failure.js';
 import { parseKeyRef } from './key-ref.js';
@@ -36,10 +36,8 @@ export class KeyService {
   /** Whether the store takes writes (GET /readyz): every call failing as UNAVAILABLE reports here. */
   readonly storeHealth = new StoreHealth();
   readonly #unsubscribe: () => void;
-  /** The key cache's preload (cache-preload.ts): idle until startPreload, then where it is. */
-  readonly preload: PreloadStatus = { state: 'off', loaded: 0, refused: 0, ms: 0 };
-  #preloading: Promise<PreloadStatus> | undefined;
-  #closing = false;
+  /** The key cache's preload (cache-preload.ts): LocalKms starts it; close stops it. */
+  readonly preload: CachePreload;
   /** Told how many audit records each commit appended (the checkpointer counts them). */
   onAuditAppended: (count: number) => void = () => undefined;
 
@@ -51,6 +49,7 @@ export class KeyService {
         this.onAuditAppended(count);
       },
     );
+    this.preload = new CachePreload(this.context);
     const { cache } = this.context;
     // The store's change feed (every committed change, whoever made it): drop the key, or everything when the
     // feed may have missed some.
@@ -61,30 +60,11 @@ export class KeyService {
   }
 
   /**
-   * Starts filling the key cache with every key (cache-preload.ts) in the background, unless the cache is off or
-   * `keyCachePreload` is false; resolves when it ends (also at close). Once only.
-   */
-  startPreload(): Promise<PreloadStatus> {
-    const { config } = this.context;
-    if (this.#preloading) return this.#preloading;
-    if (!config.keyCachePreload || config.keyCacheTtlMs <= 0) return (this.#preloading = Promise.resolve(this.preload));
-    this.preload.state = 'running';
-    this.#preloading = preloadKeyCache(this.context, this.preload, () => this.#closing);
-    return this.#preloading;
-  }
-
-  /** Stops the preload (at its next page) and resolves once it has stopped. */
-  async stopPreload(): Promise<void> {
-    this.#closing = true;
-    await this.#preloading;
-  }
-
-  /**
    * Stops the preload, flushes the usage counts, closes the custom key stores' tokens, writes every queued audit
    * record and releases the audit sink; call before closing the store.
    */
   async close(): Promise<void> {
-    await this.stopPreload();
+    await this.preload.stop();
     this.#unsubscribe();
     await this.context.usage.close();
     // Provisional counter blocks become durable reservations (service/counters.ts) before the store closes.

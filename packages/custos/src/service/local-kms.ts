@@ -224,7 +224,7 @@ export class LocalKms implements Kms {
       this.#timer = setInterval(() => void this.runMaintenance().catch(() => undefined), intervalMs);
       this.#timer.unref();
     }
-    void service.startPreload();
+    void service.preload.start();
   }
 
   /**
@@ -355,12 +355,12 @@ export class LocalKms implements Kms {
   /** The key cache: keys and estimated bytes of metadata held, and its preload (GET /metrics, custos_key_cache_*). */
   keyCacheStatus(): KeyCacheStatus {
     const { cache } = this.#service.context;
-    return { keys: cache.size, bytes: cache.bytes, preload: { ...this.#service.preload } };
+    return { keys: cache.size, bytes: cache.bytes, preload: { ...this.#service.preload.status } };
   }
 
   /** Resolves when the key cache's preload has ended (at once when it is off), with how it ended. */
   keyCachePreloaded(): Promise<PreloadStatus> {
-    return this.#service.startPreload().then((status) => ({ ...status }));
+    return this.#service.preload.start().then((status) => ({ ...status }));
   }
 
   /** Runs background maintenance once (deletions, automatic rotations, expiries) and reports what it did. */
@@ -372,7 +372,7 @@ export class LocalKms implements Kms {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
-    await this.#service.stopPreload();
+    await this.#service.preload.stop();
     await this.#authenticator.drain();
     await this.#accessKeys.drain();
     await this.#service.close();
