@@ -123,78 +123,81 @@ describe('pollKeyChanges', () => {
     await t.cleanup();
   });
 
+  const stops: (() => void)[] = [];
+  afterEach(() => {
+    for (const stop of stops.splice(0)) stop();
+  });
   /** The poller, polling only when `tick` says (its interval: an hour), and what it emitted. */
-  function poller(): { heard: (string | null)[]; tick: () => void; stop: () => void } {
+  function poller(): { heard: (string | null)[]; tick: () => void } {
     const heard: (string | null)[] = [];
     const feed = pollKeyChanges(reader, 3_600_000, (changed) => heard.push(changed));
-    return { heard, tick: feed.poll, stop: feed.stop };
+    stops.push(feed.stop);
+    return { heard, tick: feed.poll };
   }
+  /** A change to the key, by another connection (the triggers add a row). */
+  const change = (description: string) =>
+    db.prepare('update keys set description = ? where id = ?').run(description, keyId);
 
   it('starts by dropping everything, then tells each changed key once per poll', () => {
     const p = poller();
-    try {
-      expect(p.heard).toEqual([null]);
-      p.tick();
-      expect(p.heard).toEqual([null]);
-      db.prepare("update keys set description = 'a' where id = ?").run(keyId);
-      db.prepare("update keys set description = 'b' where id = ?").run(keyId);
-      p.tick();
-      expect(p.heard).toEqual([null, keyId]);
-      p.tick();
-      expect(p.heard).toEqual([null, keyId]);
-    } finally {
-      p.stop();
-    }
+    expect(p.heard).toEqual([null]);
+    p.tick();
+    expect(p.heard).toEqual([null]);
+    change('a');
+    change('b');
+    p.tick();
+    expect(p.heard).toEqual([null, keyId]);
+    p.tick();
+    expect(p.heard).toEqual([null, keyId]);
+  });
+
+  it('waits while its connection is inside a transaction (whose rows it must not read), then reads', () => {
+    const p = poller();
+    change('in');
+    reader.exec('begin');
+    p.tick();
+    expect(p.heard).toEqual([null]);
+    reader.exec('commit');
+    p.tick();
+    expect(p.heard).toEqual([null, keyId]);
   });
 
   it('drops everything when rows it had not read were pruned', () => {
     const p = poller();
-    try {
-      db.prepare("update keys set description = 'c' where id = ?").run(keyId);
-      db.prepare("update keys set description = 'd' where id = ?").run(keyId);
-      db.exec('delete from key_changes where seq = (select max(seq) - 1 from key_changes)'); // 'c', unread
-      p.tick();
-      expect(p.heard).toEqual([null, null]);
-      db.prepare("update keys set description = 'e' where id = ?").run(keyId);
-      p.tick();
-      expect(p.heard).toEqual([null, null, keyId]);
-    } finally {
-      p.stop();
-    }
+    change('c');
+    change('d');
+    db.exec('delete from key_changes where seq = (select max(seq) - 1 from key_changes)'); // 'c', unread
+    p.tick();
+    expect(p.heard).toEqual([null, null]);
+    change('e');
+    p.tick();
+    expect(p.heard).toEqual([null, null, keyId]);
   });
 
   it('drops everything when more than a batch is pending (a root rotation), and goes on from the top', () => {
     const p = poller();
-    try {
-      db.exec(
-        'with recursive n(i) as (select 1 union all select i + 1 from n where i < 10001) ' +
-          "insert into key_changes (key_id) select 'k' || i from n",
-      );
-      p.tick();
-      expect(p.heard).toEqual([null, null]);
-      db.prepare("update keys set description = 'f' where id = ?").run(keyId);
-      p.tick();
-      expect(p.heard).toEqual([null, null, keyId]);
-    } finally {
-      p.stop();
-    }
+    db.exec(
+      'with recursive n(i) as (select 1 union all select i + 1 from n where i < 10001) ' +
+        "insert into key_changes (key_id) select 'k' || i from n",
+    );
+    p.tick();
+    expect(p.heard).toEqual([null, null]);
+    change('f');
+    p.tick();
+    expect(p.heard).toEqual([null, null, keyId]);
   });
 
   it('drops everything on every poll that fails (the table gone), and recovers when it is back', () => {
     const p = poller();
-    try {
-      db.exec('alter table key_changes rename to key_changes_away');
-      p.tick();
-      p.tick();
-      expect(p.heard).toEqual([null, null, null]);
-      db.exec('alter table key_changes_away rename to key_changes');
-      p.tick(); // finds its place again (and drops everything)
-      db.prepare("update keys set description = 'g' where id = ?").run(keyId);
-      p.tick();
-      expect(p.heard).toEqual([null, null, null, null, keyId]);
-    } finally {
-      p.stop();
-    }
+    db.exec('alter table key_changes rename to key_changes_away');
+    p.tick();
+    p.tick();
+    expect(p.heard).toEqual([null, null, null]);
+    db.exec('alter table key_changes_away rename to key_changes');
+    p.tick(); // finds its place again (and drops everything)
+    change('g');
+    p.tick();
+    expect(p.heard).toEqual([null, null, null, null, keyId]);
   });
 });
 
