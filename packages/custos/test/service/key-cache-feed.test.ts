@@ -182,6 +182,24 @@ describe('the key cache preload', { timeout: 60_000 }, () => {
     expect(await uncached.keyCachePreloaded()).toMatchObject({ state: 'off', loaded: 0 });
   });
 
+  it('ends as failed, logged, when a read fails: the open still succeeds and nothing rejects', async () => {
+    const { dir } = await storeWith(3);
+    const rename = (from: string, to: string) => {
+      const db = new (sqliteDriver())(join(dir, 'custos.db'));
+      try {
+        db.exec(`alter table ${from} rename to ${to}`);
+      } finally {
+        db.close();
+      }
+    };
+    rename('key_versions', 'key_versions_away'); // the preload's join cannot run
+    const logged: string[] = [];
+    const kms = await open(dir, { logger: { error: (_details, message) => void logged.push(message) } });
+    expect(await kms.keyCachePreloaded()).toMatchObject({ state: 'failed', loaded: 0 });
+    expect(logged).toContain('key cache preload failed; keys load on first use');
+    expect(kms.keyCacheStatus().keys).toBe(0);
+  });
+
   it('stops when closed first, and a close waits for it', async () => {
     const { dir } = await storeWith(600);
     const kms = await LocalKms.open({ dataDir: dir, ...OPTIONS });
