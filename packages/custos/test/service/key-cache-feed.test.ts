@@ -11,6 +11,7 @@ import type { LocalKmsOptions } from '../../src/service/local-kms.js';
 import { acquireDataDirLock } from '../../src/store/data-dir-lock.js';
 import { sqliteDriver } from '../../src/store/sqlite-driver.js';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
+import { describePostgres, dropSchema, PG_URL, testSchemaName, withClient } from '../store/pg.js';
 import { eventually, utf8 } from './helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -84,6 +85,33 @@ describe('resident key metadata, kept coherent by the change feed (SQLite)', { t
       db.close();
     }
     await eventually(() => expectKmsError(kms.encrypt({ keyId, plaintext: utf8('x') }), 'INTERNAL'), 5000);
+  });
+});
+
+const describePg = describePostgres('the change feed of a PostgreSQL store given no schema');
+
+describePg("on PostgreSQL, a store given no schema (its tables in the connection's default schema)", () => {
+  it("hears the triggers' notices, which name that schema: an operator's SQL reaches the cache at once", async () => {
+    const schema = testSchemaName();
+    await withClient((client) => client.query(`create schema ${schema}`));
+    cleanups.push(() => dropSchema(schema));
+    const search = encodeURIComponent(`-c search_path=${schema}`);
+    const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=${search}&application_name=${schema}`;
+    const kms = await open(await dataDir(), { store: { kind: 'postgres', url, poolSize: 2 } });
+    // The listening connection drops every cached key once it listens (it may have missed notices): wait for that.
+    await eventually(async () => {
+      const { rows } = await withClient((client) =>
+        client.query("select 1 from pg_stat_activity where application_name = $1 and query like 'listen %'", [schema]),
+      );
+      expect(rows).toHaveLength(1);
+    }, 5000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { keyMetadata } = await kms.createKey({});
+    const keyId = keyMetadata.keyId;
+    await kms.encrypt({ keyId, plaintext: utf8('warm') });
+    await withClient((client) => client.query(`update ${schema}.keys set exportable = 1 where id = $1`, [keyId]));
+    // NOTIFY arrives within milliseconds; a second is far inside anything else that could drop the key.
+    await eventually(() => expectKmsError(kms.encrypt({ keyId, plaintext: utf8('x') }), 'INTERNAL'), 1000);
   });
 });
 
