@@ -220,12 +220,15 @@ describePg('the change feed on PostgreSQL', () => {
     await dropSchema(schema);
   });
 
-  /** The payloads of custos_key_changes NOTIFYs sent while `change` runs (and committed). */
+  /** The payloads of custos_key_changes NOTIFYs for this schema sent while `change` runs (and committed). */
   async function notified(change: () => Promise<unknown>): Promise<string[]> {
     const client = new pg.Client({ connectionString: PG_URL });
     await client.connect();
     const heard: string[] = [];
-    client.on('notification', (message) => heard.push(message.payload ?? ''));
+    // The channel is shared: other test files' stores, on their own schemas, notify on it at the same time.
+    client.on('notification', (message) => {
+      if (message.payload?.startsWith(`${schema}/`)) heard.push(message.payload);
+    });
     try {
       await client.query('listen custos_key_changes');
       await change();
