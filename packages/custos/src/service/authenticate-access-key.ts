@@ -12,6 +12,7 @@ import { AUTH_CACHE_TTL_MS } from './authenticate.js';
 import type { ServiceContext } from './context.js';
 import { guardIntegrity } from './integrity/failure.js';
 import { secretAad } from './operations/create-access-key.js';
+import { unwrapCurrent } from './root/unwrap-current.js';
 
 /** The exact shape of an access key id: anything else is refused before any lookup. */
 const ACCESS_KEY_ID_PATTERN = /^AKIACUSTOS[A-Z2-7]{10}$/;
@@ -65,7 +66,12 @@ export class AccessKeyAuthenticator {
       repo.accessKeys.get(context.store.db, accessKeyId),
     );
     if (!record || record.revokedAt) throw new AuthenticationError();
-    const unwrap = () => context.rootOfTrust.unwrap(record.wrappedSecret, secretAad(record.id));
+    // A root rotation may re-wrap the row while this entry is cached: the row is read again if need be.
+    const unwrap = () =>
+      unwrapCurrent(context.rootOfTrust, record.wrappedSecret, secretAad(record.id), async () => {
+        const current = await repo.accessKeys.get(context.store.db, record.id);
+        return current?.revokedAt ? undefined : current?.wrappedSecret;
+      });
     // Unwrapped once now, so that a secret that does not unwrap (a row tampered with) fails the lookup itself.
     (await unwrap()).wipe();
     let lastTouched = record.lastUsedAt?.getTime();

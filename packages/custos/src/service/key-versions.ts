@@ -11,6 +11,7 @@ import type { KeyRecord, KeyVersionRecord } from '../store/types.js';
 import type { OpContext, ServiceContext } from './context.js';
 import { hsmOaepDecrypt } from './hsm/crypto.js';
 import { publicKeyOnlyError } from './public-key-only.js';
+import { unwrapCurrent } from './root/unwrap-current.js';
 
 /** Additional data binding wrapped material to its key, version and spec (DESIGN: "Key version"). */
 export function materialAad(keyId: string, version: number, spec: string): Uint8Array {
@@ -60,9 +61,12 @@ export async function unwrapVersion(
   const hit = cachedMaterial(ctx, key, version);
   if (hit) return hit;
   const epoch = ctx.cache.epoch;
-  const unwrapped = await ctx.rootOfTrust.unwrap(
+  // A record read before a root rotation re-wrapped its row: the row is read again (MAC-checked) if need be.
+  const unwrapped = await unwrapCurrent(
+    ctx.rootOfTrust,
     version.wrappedMaterial,
     materialAad(key.id, version.version, key.spec),
+    async () => (await repo.keyVersions.get(ctx.store.db, key.id, version.version))?.wrappedMaterial,
   );
   const material = version.wrappingKeyId
     ? await openUnderModuleKey(ctx, key, version, version.wrappingKeyId, unwrapped)
