@@ -397,7 +397,18 @@ if (scaleTable) {
   console.log('');
   console.log('Keys at scale: encrypt under one hot key and under a key drawn at random per request (target ≥ 0.8)');
   printTable(
-    ['store', 'hot req/s', 'hot p99', 'random req/s', 'random p99', 'ratio', 'round ratios', 'errors'],
+    [
+      'store',
+      'hot req/s',
+      'hot p99',
+      'random req/s',
+      'random p99',
+      'ratio',
+      'round ratios',
+      'hot CPU',
+      'random CPU',
+      'errors',
+    ],
     scaleTable,
   );
 }

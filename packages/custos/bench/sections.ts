@@ -114,7 +114,8 @@ export async function awsRows(s: Settings, custos: Target): Promise<string[][]> 
 /**
  * Keys at scale: a store filled with `count` keys (fill.ts; BENCH_STORE keeps it between runs), encrypt 1 KiB under
  * one hot key of them and under a key drawn at random per request (target: random ≥ 0.8× hot). `serverDist`: run
- * the server from another build (BENCH_BASELINE_DIST: before and after in one run).
+ * the server from another build (BENCH_BASELINE_DIST: before and after in one run). The server's CPU per request,
+ * hot and random, is beside them: steadier than req/s on a shared machine.
  */
 export async function scaleRows(s: Settings, count: number, serverDist?: string): Promise<string[][]> {
   const kept = process.env.BENCH_STORE;
@@ -157,6 +158,8 @@ export async function scaleRows(s: Settings, count: number, serverDist?: string)
           random.rps.toFixed(0),
           ms(random.p99),
           ...ratioCells(b, a, rps),
+          us(hot),
+          us(random),
           String(hot.errors + random.errors),
         ],
       ];
