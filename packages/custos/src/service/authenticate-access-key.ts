@@ -7,6 +7,7 @@
 // Must not import api.
 import { AuthenticationError, type Caller } from '@custos/contract';
 import type { SecretBytes } from '../core/secret-bytes.js';
+import { CREDENTIALS_CHANGED } from '../store/index.js';
 import * as repo from '../store/repositories/index.js';
 import { AUTH_CACHE_TTL_MS } from './authenticate.js';
 import type { ServiceContext } from './context.js';
@@ -46,9 +47,9 @@ export class AccessKeyAuthenticator {
   readonly #unsubscribe: () => void;
 
   constructor(private readonly context: ServiceContext) {
-    // Access key (like token) operations announce a change with no key id, as does a reconnect of the listener.
+    // Access key (like token) operations announce CREDENTIALS_CHANGED; a reconnect of the listener, null.
     this.#unsubscribe = context.store.onKeyChange((keyId) => {
-      if (keyId === null) this.#cache.clear();
+      if (keyId === null || keyId === CREDENTIALS_CHANGED) this.#cache.clear();
     });
   }
 

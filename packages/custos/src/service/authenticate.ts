@@ -2,6 +2,7 @@
 // cached (by its SHA-256) for a few seconds; a revoke drops cache entries at once, on this node and (through the store's change
 // notifications) on every other node. Must not import api.
 import { AuthenticationError, type Caller } from '@custos/contract';
+import { CREDENTIALS_CHANGED } from '../store/index.js';
 import * as repo from '../store/repositories/index.js';
 import type { ServiceContext } from './context.js';
 import { guardIntegrity } from './integrity/failure.js';
@@ -30,9 +31,9 @@ export class TokenAuthenticator {
   readonly #unsubscribe: () => void;
 
   constructor(private readonly context: ServiceContext) {
-    // Token operations announce a change with no key id (as does a reconnect of the listener): forget every token.
+    // Token operations announce CREDENTIALS_CHANGED; a reconnect of the listener, null: forget every token.
     this.#unsubscribe = context.store.onKeyChange((keyId) => {
-      if (keyId === null) this.#cache.clear();
+      if (keyId === null || keyId === CREDENTIALS_CHANGED) this.#cache.clear();
     });
   }
 

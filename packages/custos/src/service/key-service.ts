@@ -26,7 +26,7 @@ import { ACCESS_KEEPS_KEYS, ROLE_GRANTS, type RunningOperation } from './lifecyc
 import { publishKeyChange } from './key-change.js';
 import { StoreHealth } from './store-health.js';
 import * as repo from '../store/repositories/index.js';
-import { isUnavailable, type AuditEntry, type Db } from '../store/index.js';
+import { CREDENTIALS_CHANGED, isUnavailable, type AuditEntry, type Db } from '../store/index.js';
 
 /** The principal background jobs act as. */
 export const SYSTEM_CALLER: Caller = { principal: 'custos:system', roles: ['admin'] };
@@ -55,7 +55,7 @@ export class KeyService {
     // feed may have missed some.
     this.#unsubscribe = base.store.onKeyChange((keyId) => {
       if (keyId === null) cache.clear();
-      else cache.invalidateKey(keyId);
+      else if (keyId !== CREDENTIALS_CHANGED) cache.invalidateKey(keyId);
     });
   }
 
@@ -213,10 +213,12 @@ export class KeyService {
     try {
       return await operation.handler(ctx, input);
     } finally {
-      if (ctx.audit.keyId) ctx.cache.invalidateKey(ctx.audit.keyId);
-      else ctx.cache.clear();
+      // A token operation changes no key: it tells the token and access-key caches alone (CREDENTIALS_CHANGED).
+      const changed = operation.access === 'tokens' ? CREDENTIALS_CHANGED : (ctx.audit.keyId ?? null);
+      if (changed === null) ctx.cache.clear();
+      else if (changed !== CREDENTIALS_CHANGED) ctx.cache.invalidateKey(changed);
       // After the handler's commit: the other nodes drop it too.
-      await publishKeyChange(ctx, ctx.audit.keyId);
+      await publishKeyChange(ctx, changed);
     }
   }
 

@@ -5,8 +5,9 @@ import { InvalidStateError, type KeyState, type Role } from '@custos/contract';
 
 /**
  * Each kind of access an operation needs (roles grant kinds, see ROLE_GRANTS), and whether its operations leave keys
- * as they were. Those that may not (and those of tokens: a revocation reaches the other nodes' token caches through
- * the same "everything changed" notice) drop the key's cache entry, or the whole cache, on every node.
+ * and everything else as they were (the replay guard records the signed requests of the others). Those that may
+ * change a key drop its cache entry, or the whole cache, on every node. Those of tokens change no key: they tell every
+ * node's token and access-key caches instead (KeyService, CREDENTIALS_CHANGED), and leave the key caches alone.
  */
 export const ACCESS_KEEPS_KEYS = {
   manage: false,

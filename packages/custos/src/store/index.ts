@@ -6,7 +6,7 @@ export { openStore, sqliteFile, type StoreOptions } from './options.js';
 export { openSqliteAuditAppender, type CountReservation, type UsageIncrement } from './sqlite-audit-appender.js';
 export { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 export { isKeyChangeMessage } from './sqlite-cluster.js';
-export type { Db, Store } from './store.js';
+export { CREDENTIALS_CHANGED, type Db, type Store } from './store.js';
 export { RowIntegrityError } from './integrity.js';
 export { isUnavailable, isUniqueViolation, lockInTransaction, tableExists } from './dialect.js';
 export { appliedMigrations, migrateTo, migrateToLatest, MIGRATIONS } from './migrations/index.js';

@@ -9,6 +9,13 @@ import type { Database } from './schema/index.js';
 export type Db = Kysely<Database>;
 
 /**
+ * What publishKeyChange sends when bearer tokens or access keys changed (not a key id: key ids are UUIDs). The
+ * credential caches drop everything on it; the key cache ignores it, so that creating or revoking a token does not
+ * throw away a whole resident key cache on every node.
+ */
+export const CREDENTIALS_CHANGED = '*credentials';
+
+/**
  * An open store. Repositories are plain functions taking `db: Db` first, so they run on
  * `store.db` or on the `tx` a transaction hands out.
  *
@@ -31,8 +38,8 @@ export interface Store {
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
-   * Tells the other nodes sharing the database that a key changed (`null`: any key may have), so they drop it
-   * from their caches. Call after the change is committed. PostgreSQL: NOTIFY; SQLite: relayed to the server's
+   * Tells the other nodes sharing the database that a key changed (`null`: any key may have; CREDENTIALS_CHANGED:
+   * tokens or access keys did), so they drop it from their caches. Call after the change is committed. PostgreSQL: NOTIFY; SQLite: relayed to the server's
    * other workers (node:cluster IPC); an in-memory store: nothing. Sooner than the change feed, which does not
    * depend on it.
    */

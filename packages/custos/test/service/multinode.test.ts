@@ -91,6 +91,25 @@ describePg('many nodes on one PostgreSQL', () => {
     }, 1000);
   });
 
+  it("a token revoked on node A reaches node B without emptying B's key cache", async () => {
+    const c = await cluster();
+    const a = await c.node();
+    const b = await c.node();
+    const keys = [];
+    for (let i = 0; i < 3; i++) keys.push((await a.createKey({})).keyMetadata.keyId);
+    const { token, tokenId } = await a.createToken({ roles: ['key-user'] });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the notices of those creations
+    for (const keyId of keys) await b.encrypt({ keyId, plaintext: utf8('warm B') });
+    await b.authenticate(token);
+    const held = b.keyCacheStatus().keys;
+    expect(held).toBeGreaterThanOrEqual(3);
+    await a.revokeToken({ tokenId });
+    await eventually(async () => {
+      await expectKmsError(b.authenticate(token), 'UNAUTHENTICATED'); // B heard the notice
+    }, 1000);
+    expect(b.keyCacheStatus().keys).toBe(held);
+  });
+
   it('a key disabled on node A is refused by node B at once, though B had it cached', async () => {
     const c = await cluster();
     const a = await c.node();
