@@ -5,7 +5,7 @@
 // by count and TTL, unwrapped on use. Must not import api.
 import type { ServiceContext } from './context.js';
 import { integrityFailureOf, recordIntegrityFailure } from './integrity/failure.js';
-import { SYSTEM_CALLER } from './key-service.js';
+import { SYSTEM_CALLER } from './lifecycle.js';
 import * as repo from '../store/repositories/index.js';
 
 /** Keys read per page: one page is one read, and the event loop turns between pages (about 10 ms a page). */
@@ -24,18 +24,22 @@ export interface PreloadStatus {
   loaded: number;
   /** Rows that failed their MAC check: logged and audited, never cached (a call on such a key fails as before). */
   refused: number;
-  /** Milliseconds from start to the end (so far, while running). */
+  /** Milliseconds from start to the end (so far, while running), of the last run. */
   ms: number;
+  /** Runs started: the first at open, one more each time the whole cache was dropped (restart). */
+  runs: number;
 }
 
 /**
- * The preload of one service's key cache: started once (LocalKms, when it opens), stopped at close. `status` tells
- * where it is (GET /metrics).
+ * The preload of one service's key cache: started once (LocalKms, when it opens), started again from the first key
+ * whenever the whole cache is dropped (`restart`), stopped at close. `status` tells where it is (GET /metrics).
  */
 export class CachePreload {
-  readonly status: PreloadStatus = { state: 'off', loaded: 0, refused: 0, ms: 0 };
+  readonly status: PreloadStatus = { state: 'off', loaded: 0, refused: 0, ms: 0, runs: 0 };
   #running: Promise<PreloadStatus> | undefined;
   #stopping = false;
+  /** Set by restart while a run is reading: it goes back to the first key at its next page. */
+  #fromStart = false;
 
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -51,6 +55,26 @@ export class CachePreload {
     return (this.#running = this.#run());
   }
 
+  /**
+   * The whole cache was dropped (a root rotation, a listener that reconnected, a gap in the feed): reads every key
+   * again, from the first, once the preload has been started and is on. A run in progress goes back to the first
+   * key at its next page (what it read before the drop is not put: the epoch rule); an ended one runs again.
+   */
+  restart(): void {
+    if (this.#stopping || !this.#running || this.status.state === 'off') return;
+    if (this.status.state === 'running') {
+      this.#fromStart = true;
+      return;
+    }
+    this.status.state = 'running';
+    this.#running = this.#run();
+  }
+
+  /** Whether restart asked for the first key again (a method: the field changes while a page is read). */
+  #restarted(): boolean {
+    return this.#fromStart;
+  }
+
   /** Stops it at its next page; resolves once it has stopped. */
   async stop(): Promise<void> {
     this.#stopping = true;
@@ -63,8 +87,17 @@ export class CachePreload {
     const { cache, store } = ctx;
     const full = ctx.config.keyCacheBytes * BUDGET_SHARE;
     let after: string | undefined;
+    status.loaded = 0;
+    status.refused = 0;
+    status.runs++;
     try {
       for (;;) {
+        if (this.#fromStart) {
+          this.#fromStart = false;
+          after = undefined;
+          status.loaded = 0;
+          status.runs++;
+        }
         if (this.#stopping) {
           status.state = 'stopped';
           break;
@@ -87,7 +120,8 @@ export class CachePreload {
         for (const failure of page.failures) await refuse(ctx, failure);
         status.refused += page.failures.length;
         status.ms = Date.now() - started;
-        if (page.last === undefined || put < page.entries.length) {
+        // The last page, unless the cache was dropped meanwhile (restart): then it starts over.
+        if ((page.last === undefined || put < page.entries.length) && !this.#restarted()) {
           status.state = 'done';
           break;
         }

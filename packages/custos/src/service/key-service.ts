@@ -28,9 +28,6 @@ import { StoreHealth } from './store-health.js';
 import * as repo from '../store/repositories/index.js';
 import { CREDENTIALS_CHANGED, isUnavailable, type AuditEntry, type Db } from '../store/index.js';
 
-/** The principal background jobs act as. */
-export const SYSTEM_CALLER: Caller = { principal: 'custos:system', roles: ['admin'] };
-
 export class KeyService {
   readonly context: ServiceContext;
   /** Whether the store takes writes (GET /readyz): every call failing as UNAVAILABLE reports here. */
@@ -50,19 +47,20 @@ export class KeyService {
       },
     );
     this.preload = new CachePreload(this.context);
-    const { cache } = this.context;
-    // The store's change feed (every committed change, whoever made it): drop the key, or everything when the
-    // feed may have missed some.
+    // The change feed (every committed change, whoever made it): the key, or everything when it may have missed some.
     this.#unsubscribe = base.store.onKeyChange((keyId) => {
-      if (keyId === null) cache.clear();
-      else if (keyId !== CREDENTIALS_CHANGED) cache.invalidateKey(keyId);
+      if (keyId === null) this.dropKeyCache();
+      else if (keyId !== CREDENTIALS_CHANGED) this.context.cache.invalidateKey(keyId);
     });
   }
 
-  /**
-   * Stops the preload, flushes the usage counts, closes the custom key stores' tokens, writes every queued audit
-   * record and releases the audit sink; call before closing the store.
-   */
+  /** Empties the key cache, and preloads it again when the preload is on (a change to every key, or any). */
+  dropKeyCache(): void {
+    this.context.cache.clear();
+    this.preload.restart();
+  }
+
+  /** Stops the preload, flushes the usage counts and counters, closes key stores, drains the audit: before the store. */
   async close(): Promise<void> {
     await this.preload.stop();
     this.#unsubscribe();
@@ -215,7 +213,7 @@ export class KeyService {
     } finally {
       // A token operation changes no key: it tells the token and access-key caches alone (CREDENTIALS_CHANGED).
       const changed = operation.access === 'tokens' ? CREDENTIALS_CHANGED : (ctx.audit.keyId ?? null);
-      if (changed === null) ctx.cache.clear();
+      if (changed === null) this.dropKeyCache();
       else if (changed !== CREDENTIALS_CHANGED) ctx.cache.invalidateKey(changed);
       // After the handler's commit: the other nodes drop it too.
       await publishKeyChange(ctx, changed);

@@ -1,7 +1,7 @@
 // Who may call what (roles grant kinds of access), the named sets of key states operations allow, and the state check.
 // Each operation's rule is declared in its definition (operations/<op>.ts); a test walks every (state, operation) pair.
 // Must not import store, keystore or api.
-import { InvalidStateError, type KeyState, type Role } from '@custos/contract';
+import { InvalidStateError, type Caller, type KeyState, type Role } from '@custos/contract';
 
 /**
  * Each kind of access an operation needs (roles grant kinds, see ROLE_GRANTS), and whether its operations leave keys
@@ -34,6 +34,9 @@ export const ROLE_GRANTS: Record<Role, readonly Access[]> = {
   // A Prometheus scraper needs no key, audit or token rights.
   monitor: ['monitor'],
 };
+
+/** The principal background jobs (maintenance, the key cache's preload) act as. */
+export const SYSTEM_CALLER: Caller = { principal: 'custos:system', roles: ['admin'] };
 
 /** A set of key states, for an operation's rule. */
 export const S = (...states: KeyState[]): readonly KeyState[] => states;

@@ -188,6 +188,28 @@ describe('the key cache preload', { timeout: 60_000 }, () => {
     await kms.encrypt({ keyId: ids[8] ?? '', plaintext: utf8('x') });
   });
 
+  it('reads every key again once the whole cache was dropped (here: a gap in the change feed)', async () => {
+    const { dir } = await storeWith(40);
+    const kms = await open(dir);
+    expect(await kms.keyCachePreloaded()).toMatchObject({ state: 'done', loaded: 40, runs: 1 });
+    // Feed rows pruned before this process read them: the poller cannot tell what changed, and drops everything.
+    const db = new (sqliteDriver())(join(dir, 'custos.db'));
+    try {
+      db.transaction(() => {
+        const { lastInsertRowid } = db.prepare("insert into key_changes (key_id, changed_at) values ('gone', 0)").run();
+        db.prepare('delete from key_changes where seq = ?').run(lastInsertRowid);
+        db.prepare("insert into key_changes (key_id, changed_at) values ('after the gap', 0)").run();
+      })();
+    } finally {
+      db.close();
+    }
+    await eventually(async () => {
+      expect(kms.keyCacheStatus().preload).toMatchObject({ state: 'done', loaded: 40, runs: 2 });
+    });
+    expect(kms.keyCacheStatus().keys).toBe(40);
+    await kms.close();
+  });
+
   it('stops at 90 % of the memory budget, and does nothing when turned off or with the cache off', async () => {
     const { dir } = await storeWith(40);
     const one = await open(dir);

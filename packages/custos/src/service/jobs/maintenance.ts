@@ -4,7 +4,7 @@
 // same audited operations as a caller's request. Must not import api.
 import * as repo from '../../store/repositories/index.js';
 import type { KeyService } from '../key-service.js';
-import { SYSTEM_CALLER } from '../key-service.js';
+import { SYSTEM_CALLER } from '../lifecycle.js';
 import { autoRotateKey } from '../operations/auto-rotate-key.js';
 import type { InternalOperation } from '../define-operation.js';
 import { destroyKey, type JobKeyInput } from '../operations/destroy-key.js';

@@ -243,7 +243,7 @@ export class RootRotator {
       }
     }
     // Cached versions hold the old wrapped bytes: drop them here and on the other nodes.
-    this.#service.context.cache.clear();
+    this.#service.dropKeyCache();
     await publishKeyChange(this.#service.context, null);
   }
 }
