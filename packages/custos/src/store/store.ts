@@ -39,9 +39,9 @@ export interface Store {
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
    * Tells the other nodes sharing the database that a key changed (`null`: any key may have; CREDENTIALS_CHANGED:
-   * tokens or access keys did), so they drop it from their caches. Call after the change is committed. PostgreSQL: NOTIFY; SQLite: relayed to the server's
-   * other workers (node:cluster IPC); an in-memory store: nothing. Sooner than the change feed, which does not
-   * depend on it.
+   * tokens or access keys did), so they drop it from their caches. Call after the change is committed. PostgreSQL:
+   * NOTIFY; SQLite: relayed to the server's other workers (node:cluster IPC); an in-memory store: nothing. Sooner
+   * than the change feed, which does not depend on it.
    */
   publishKeyChange(keyId: string | null): Promise<void>;
   /**
