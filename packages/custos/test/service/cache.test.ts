@@ -184,7 +184,7 @@ describe('the key cache in LocalKms', () => {
   });
 
   it('keeps every cached key across token, access-key and metrics calls, which change no key', async () => {
-    const keys = [];
+    const keys: string[] = [];
     for (let i = 0; i < 3; i++) keys.push((await t.kms.createKey({})).keyMetadata.keyId);
     // The feed's echo of those creations (a poll every 100 ms) drops them once more: warm them until a whole 250 ms
     // passes with nothing dropped.
