@@ -3,7 +3,6 @@
 // Must not import api.
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
   AccessDeniedError,
   InternalError,
@@ -17,32 +16,17 @@ import {
   type KmsOperations,
 } from '@custos/contract';
 import type { Static } from '@sinclair/typebox';
-import type { RootRing } from '../keystore/root-ring.js';
-import { migrateToLatest, openStore, sqliteFile, type Store } from '../store/index.js';
 import * as repo from '../store/repositories/index.js';
-import { DEFAULT_CONFIG, type Logger, type ServiceConfig } from './context.js';
+import type { ServiceConfig } from './context.js';
 import { runMaintenance, type MaintenanceReport } from './jobs/maintenance.js';
 import { TokenAuthenticator } from './authenticate.js';
 import { AccessKeyAuthenticator, type AuthenticatedAccessKey } from './authenticate-access-key.js';
-import { deriveChainKey } from './audit/audit-keys.js';
-import {
-  Checkpointer,
-  checkCheckpoints,
-  DEFAULT_CHECKPOINT_EVERY_RECORDS,
-  deriveSigningKey,
-  MAX_CHECKPOINT_INTERVAL_MS,
-} from './audit/checkpoints.js';
-import { acceptAuditMismatch } from './operations/accept-audit-mismatch.js';
-import { checkDevMarker, DevMode, markDevStore } from './dev/dev-mode.js';
-import { readSeedFile, type SeedFile } from './dev/seed-file.js';
-import { seedDevKeys } from './dev/seed-keys.js';
-import { workerSink, workerSinkAvailable } from './audit/worker-sink.js';
-import { establishRowIntegrity, rowIntegrityEstablished } from './integrity/establish.js';
-import { loadIntegrityKeys, type TokenHasher } from './integrity/keys.js';
-import { keyringPoliciesSeeded, seedKeyringPolicies } from './keyrings/seed-policies.js';
-import { KeyService } from './key-service.js';
+import type { Checkpointer } from './audit/checkpoints.js';
+import { readSeedFile } from './dev/seed-file.js';
+import type { KeyService } from './key-service.js';
 import { SYSTEM_CALLER } from './lifecycle.js';
 import { storeOptions } from './store-options.js';
+import { assembleService, openBoundStore } from './local-kms-open.js';
 import type { ServiceOperation } from './define-operation.js';
 import type { PreloadStatus } from './cache-preload.js';
 import type { KeyCacheStatus, LocalKmsOptions } from './local-kms-options.js';
@@ -52,19 +36,9 @@ import { readMetrics, type StoreMetrics } from './operations/read-metrics.js';
 import { jwksOf } from './operations/list-jwks.js';
 import { recordSignedRequest } from './replay-guard.js';
 import { sealing, unsealed } from './operations/seal.js';
-import { openRootRing, ROOT_KEY_CHECK } from './root/open-ring.js';
-import { loadDerivedKeys } from './root/rotation-state.js';
-import type { RootPlace } from './root/root-places.js';
-import { RootRotator, type RotationProgress } from './root/rotator.js';
-import {
-  bindRootOfTrust,
-  hsmModuleOf,
-  hsmTokensOf,
-  refuseOtherRootOfTrust,
-  targetPlace,
-  type RootOfTrustKind,
-  type RootTarget,
-} from './local-kms-roots.js';
+import { ROOT_KEY_CHECK } from './root/open-ring.js';
+import type { RootRotator, RotationProgress } from './root/rotator.js';
+import { targetPlace, type RootOfTrustKind, type RootTarget } from './local-kms-roots.js';
 
 export type { RootOfTrustKind, RootOfTrustSettings, RootTarget } from './local-kms-roots.js';
 
@@ -72,12 +46,6 @@ export type { KeyCacheStatus, LocalKmsOptions } from './local-kms-options.js';
 
 /** The embedded administrator. */
 export const LOCAL_ADMIN: Caller = { principal: 'local:admin', roles: ['admin'] };
-
-const consoleLogger: Logger = {
-  error: (details, message) => {
-    console.error(`custos: ${message}`, details);
-  },
-};
 
 // The operation methods are generated in the constructor; this declaration gives them their types from the Kms
 // interface. SERVICE_OPERATIONS has every operation (the compiler checks), so none is missing. Both lint rules
@@ -154,110 +122,17 @@ export class LocalKms implements Kms {
     // A bad seed file is refused before the data directory is touched.
     const seedFile = options.dev?.seedFile !== undefined ? await readSeedFile(options.dev.seedFile) : undefined;
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-    let store: Store | undefined;
-    let rootOfTrust: RootRing | undefined;
-    let place: RootPlace | undefined;
-    let tokenHasher: TokenHasher;
-    let dev: DevMode | undefined;
-    try {
-      // Not migrated on open: a store bound to another root key is refused before anything is written. Locked: a
-      // SQLite store another process (a running server) holds is refused, naming it (store/data-dir-lock.ts).
-      const lock = options.joinDataDirLock === undefined ? true : { join: options.joinDataDirLock };
-      store = await openStore(selected, { dataDir: options.dataDir, migrate: false, lock });
-      // Development and production stores never open in the other mode (DEV_MODE_MISMATCH), checked first.
-      const { fresh } = await checkDevMarker(store.db, options.dev !== undefined);
-      // A store already bound to a root key never gets a new root key made for it: a missing file is an error.
-      // With a root rotation under way, both root keys (README, "Rotating the root key").
-      const target = options.migrationTarget && (await targetPlace(options.migrationTarget, options.dataDir));
-      ({ ring: rootOfTrust, place } = await openRootRing(options, store, target));
-      await refuseOtherRootOfTrust(store, rootOfTrust);
-      await migrateToLatest(store.db, store.dialect);
-      if (fresh && options.dev) await markDevStore(store.db); // before the store is bound: a crash cannot skip it
-      await bindRootOfTrust(store, rootOfTrust);
-      dev = options.dev ? await DevMode.load(store.db, options.dev) : undefined;
-      // After a first rotation: the keys derived from the first root, carried forward (they never change).
-      await loadDerivedKeys(store.db, rootOfTrust);
-      tokenHasher = await loadIntegrityKeys(rootOfTrust, store);
-    } catch (error) {
-      await store?.close();
-      await rootOfTrust?.close();
-      throw error;
-    }
-    let service: KeyService | undefined;
-    try {
-      const auditChainKey = await deriveChainKey(rootOfTrust);
-      const signing = await deriveSigningKey(rootOfTrust);
-      const checkpointFile = options.auditCheckpoints?.file ?? join(options.dataDir, 'audit-checkpoints');
-      // Before anything is written: the log must still hold what the last checkpoints signed.
-      const check = await checkCheckpoints(store.db, auditChainKey, signing.publicKey, checkpointFile);
-      if (!check.ok && options.acceptAuditMismatch !== true) {
-        throw new InternalError(
-          `the audit log does not match its last checkpoint (${check.where}, record ${String(check.seq)}): ` +
-            `${check.reason}; refusing to open. To open anyway (audited), pass acceptAuditMismatch ` +
-            '(custos server --audit-accept-mismatch); see docs/audit.md',
-        );
-      }
-      // SQLite from the compiled package: durable audit commits on a worker thread (see audit/worker-sink.ts).
-      const auditFile = sqliteFile(selected, options.dataDir);
-      const auditSink =
-        auditFile !== undefined && workerSinkAvailable() ? await workerSink(auditFile, auditChainKey) : undefined;
-      service = new KeyService({
-        store,
-        rootOfTrust,
-        hsmTokens: hsmTokensOf(options),
-        tokenHasher,
-        auditChainKey,
-        auditCheckpoints: { publicKey: signing.publicKey, file: checkpointFile },
-        ...(auditSink ? { auditSink } : {}),
-        config: { ...DEFAULT_CONFIG, ...options.config },
-        ...hsmModuleOf(options),
-        now: options.now ?? dev?.now ?? (() => new Date()),
-        ...(dev ? { dev } : {}),
-        logger: options.logger ?? consoleLogger,
-      });
-      // The first start after migration 005: authenticate the rows that are there (once, audited).
-      if (!(await rowIntegrityEstablished(store.db)))
-        await service.runInternal(establishRowIntegrity, {}, SYSTEM_CALLER);
-      // The first start after migration 012: MOSIP's default keyring policies (once, audited).
-      if (!(await keyringPoliciesSeeded(store.db))) await service.runInternal(seedKeyringPolicies, {}, SYSTEM_CALLER);
-      if (seedFile) await seedDevStore(service, seedFile);
-      const checkpointer = new Checkpointer(
-        store,
-        signing.privateKey,
-        {
-          file: checkpointFile,
-          everyRecords: options.auditCheckpoints?.everyRecords ?? DEFAULT_CHECKPOINT_EVERY_RECORDS,
-          everyMs: options.auditCheckpoints?.everyMs ?? MAX_CHECKPOINT_INTERVAL_MS,
-        },
-        service.context.now,
-        service.context.logger,
-        // On the audit worker's connection with its next batch: no durable commit on the event loop.
-        auditSink?.insertCheckpoint?.bind(auditSink),
-      );
-      if (!check.ok) {
-        service.context.logger.error({ ...check }, 'audit log does not match its last checkpoint; opened anyway');
-        await service.runInternal(acceptAuditMismatch, check, SYSTEM_CALLER);
-        await checkpointer.checkpoint(); // the new anchor
-      }
-      const intervalMs = options.maintenanceIntervalMs ?? 60_000;
-      const kind = options.rootOfTrust?.kind ?? 'file';
-      const rotator = new RootRotator(service, rootOfTrust, place);
-      return new LocalKms(
-        service,
-        options.defaultCaller ?? LOCAL_ADMIN,
-        intervalMs,
-        checkpointer,
-        kind,
-        rotator,
-        options.dataDir,
-      );
-    } catch (error) {
-      await service?.close();
-      await service?.context.hsmTokens?.close();
-      await store.close();
-      await rootOfTrust.close();
-      throw error;
-    }
+    const bound = await openBoundStore(options, selected);
+    const { service, checkpointer, rotator } = await assembleService(options, selected, bound, seedFile);
+    return new LocalKms(
+      service,
+      options.defaultCaller ?? LOCAL_ADMIN,
+      options.maintenanceIntervalMs ?? 60_000,
+      checkpointer,
+      options.rootOfTrust?.kind ?? 'file',
+      rotator,
+      options.dataDir,
+    );
   }
 
   /** Whether this LocalKms runs in development mode (the server says so in every response). */
@@ -482,13 +357,4 @@ export class LocalKms implements Kms {
 /** Root rotation and migration are for administrators only (no key-admin: they touch every key). */
 function requireAdmin(caller: Caller): void {
   if (!caller.roles.includes('admin')) throw new AccessDeniedError('rotating the root key needs the admin role');
-}
-
-/** The seed file's keys (one audited SeedDevKeys), then its aliases (CreateAlias each; those already there stay). */
-async function seedDevStore(service: KeyService, seed: SeedFile): Promise<void> {
-  await service.runInternal(seedDevKeys, { keys: seed.keys }, SYSTEM_CALLER);
-  for (const alias of seed.aliases) {
-    const existing = await repo.aliases.get(service.context.store.db, alias.aliasName);
-    if (existing === undefined) await service.run(SERVICE_OPERATIONS.createAlias, alias, SYSTEM_CALLER);
-  }
 }
