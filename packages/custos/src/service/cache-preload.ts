@@ -96,6 +96,7 @@ export class CachePreload {
           this.#fromStart = false;
           after = undefined;
           status.loaded = 0;
+          status.refused = 0;
           status.runs++;
         }
         if (this.#stopping) {
