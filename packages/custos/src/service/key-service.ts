@@ -211,12 +211,17 @@ export class KeyService {
     try {
       return await operation.handler(ctx, input);
     } finally {
-      // A token operation changes no key: it tells the token and access-key caches alone (CREDENTIALS_CHANGED).
-      const changed = operation.access === 'tokens' ? CREDENTIALS_CHANGED : (ctx.audit.keyId ?? null);
-      if (changed === null) this.dropKeyCache();
-      else if (changed !== CREDENTIALS_CHANGED) ctx.cache.invalidateKey(changed);
-      // After the handler's commit: the other nodes drop it too.
-      await publishKeyChange(ctx, changed);
+      if (operation.access === 'tokens') {
+        // A token operation changes no key. One that committed a change (every write goes through ctx.transaction)
+        // tells the token and access-key caches alone (CREDENTIALS_CHANGED); a read (ListTokens) tells nobody.
+        if (ctx.audit.written) await publishKeyChange(ctx, CREDENTIALS_CHANGED);
+      } else {
+        const changed = ctx.audit.keyId ?? null;
+        if (changed === null) this.dropKeyCache();
+        else ctx.cache.invalidateKey(changed);
+        // After the handler's commit: the other nodes drop it too.
+        await publishKeyChange(ctx, changed);
+      }
     }
   }
 

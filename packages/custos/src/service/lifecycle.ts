@@ -6,8 +6,9 @@ import { InvalidStateError, type Caller, type KeyState, type Role } from '@custo
 /**
  * Each kind of access an operation needs (roles grant kinds, see ROLE_GRANTS), and whether its operations leave keys
  * and everything else as they were (the replay guard records the signed requests of the others). Those that may
- * change a key drop its cache entry, or the whole cache, on every node. Those of tokens change no key: they tell every
- * node's token and access-key caches instead (KeyService, CREDENTIALS_CHANGED), and leave the key caches alone.
+ * change a key drop its cache entry, or the whole cache, on every node. Those of tokens change no key: those that write
+ * tell every node's token and access-key caches instead (KeyService, CREDENTIALS_CHANGED), and leave the key caches
+ * alone.
  */
 export const ACCESS_KEEPS_KEYS = {
   manage: false,

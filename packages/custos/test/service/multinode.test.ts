@@ -91,6 +91,20 @@ describePg('many nodes on one PostgreSQL', () => {
     }, 1000);
   });
 
+  it("listing tokens and access keys on node A leaves node B's credential caches as they were", async () => {
+    const c = await cluster();
+    const a = await c.node();
+    const b = await c.node();
+    const { accessKeyId } = await a.createAccessKey({ roles: ['key-user'] });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the notice of that creation
+    const cached = await b.authenticateAccessKey(accessKeyId);
+    expect(await b.authenticateAccessKey(accessKeyId)).toBe(cached);
+    await a.listTokens({});
+    await a.listAccessKeys({});
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a notice, had a read sent one, would be here by now
+    expect(await b.authenticateAccessKey(accessKeyId)).toBe(cached); // still B's cached lookup
+  });
+
   it("a token revoked on node A reaches node B without emptying B's key cache", async () => {
     const c = await cluster();
     const a = await c.node();
