@@ -7,15 +7,15 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { headersFor, load, startTarget, stop, type Request, type Result, type Target } from './load.js';
 import { KIB, keyIdOf, pair, post, rps, type Settings } from './sections.js';
 import { interleaved, medianOf, ms, ratioCells } from './stats.js';
 
-/** This build's CLI, or BENCH_SERVER_DIST's (another build's dist/: the baseline of a before/after run). */
-const CLI = process.env.BENCH_SERVER_DIST
-  ? join(process.env.BENCH_SERVER_DIST, 'cli/main.js')
-  : fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+/** This build's dist/, or BENCH_SERVER_DIST (another build's: the baseline of a before/after run). */
+const DIST = process.env.BENCH_SERVER_DIST ?? fileURLToPath(new URL('../../dist', import.meta.url));
+/** The CLI the --workers rows run. */
+const CLI = join(DIST, 'cli/main.js');
 
 /** Whether `custos server --help` lists `--workers` (helper "workers" adds it). */
 function serverHasWorkers(): boolean {
@@ -136,8 +136,9 @@ export async function coreRows(s: Settings): Promise<{ rows: string[][]; note: s
  * (target: ≥ 0.5×), for `seconds` each, interleaved rounds.
  */
 export async function inProcessRows(s: Settings): Promise<string[][]> {
+  // From the same build as the server (BENCH_SERVER_DIST's when set).
   const { LocalKms } = (await import(
-    new URL('../../dist/service/local-kms.js', import.meta.url).href
+    pathToFileURL(join(DIST, 'service/local-kms.js')).href
   )) as typeof import('../src/service/local-kms.js');
   const dataDir = await mkdtemp(join(tmpdir(), 'custos-bench-inproc-'));
   const kms = await LocalKms.open({ dataDir, maintenanceIntervalMs: 0 });

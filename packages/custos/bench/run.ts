@@ -25,8 +25,9 @@
 // postgres://postgres@127.0.0.1:5432/test; 'off' skips the PostgreSQL runs), BENCH_DRIVER=autocannon (even with
 // wrk), BENCH_KEYS (keys in the large store, default 1000000; 0 skips), BENCH_STORE (a directory to keep the filled
 // store in between runs), BENCH_AWS, BENCH_WORKERS, BENCH_INPROCESS ('off' skips each), BENCH_SERVER_DIST (another
-// build's dist/ to run the Custos server from, child.ts, and its CLI for the --workers rows), BENCH_BASELINE_DIST
-// (another build's dist/: the keys-at-scale rows again with its server, before and after in one run).
+// build's dist/ to run the Custos server from, child.ts, its CLI for the --workers rows and its LocalKms for the
+// in-process row), BENCH_BASELINE_DIST (another build's dist/: the keys-at-scale rows again with its server, before
+// and after in one run).
 // Then POST /v1/batch (batch.ts: single encrypts against batches of 100, items/s; BENCH_BATCH=off skips) and the
 // post-quantum micro-benchmark, in-process on the runtime's implementation (pq.ts; BENCH_PQ=off skips).
 import { execFileSync } from 'node:child_process';
