@@ -1,7 +1,8 @@
 // A call that read a key version before a root rotation re-wrapped its row can reach the root ring after the old
 // root key has left it (the rotation promotes the new one while calls run). It must still succeed: the row is read
 // again and its new wrapped bytes unwrapped. A record whose bytes did not change keeps its failure. The same holds
-// for an access key's secret, whose lookup is cached with its wrapped bytes.
+// for an access key's secret, whose lookup is cached with its wrapped bytes, an import token's wrapping key and a
+// custom key store's PIN (SoftHSM2).
 import { createSecretKey } from 'node:crypto';
 import { type Caller, UnavailableError } from '@custos/contract';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,12 +14,16 @@ import { DEFAULT_CONFIG, type ServiceContext } from '../../src/service/context.j
 import { TokenHasher } from '../../src/service/integrity/keys.js';
 import { KeyService } from '../../src/service/key-service.js';
 import { unwrapVersion } from '../../src/service/key-versions.js';
+import { decodeToken, tokenAad, unwrapTokenKey } from '../../src/service/operations/get-parameters-for-import.js';
 import { SERVICE_OPERATIONS } from '../../src/service/operations/index.js';
 import { WRAPPED_COLUMNS } from '../../src/service/root/wrapped-columns.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
 import * as repo from '../../src/store/repositories/index.js';
 import { expectKmsError } from '../../../contract/test/helpers/expect-kms-error.js';
 import { withRowKey } from '../helpers/row-key.js';
+import { describeSoftHsm, makeToken } from '../helpers/softhsm.js';
+import { KeyStoreRegistry, keyStorePinAad } from '../../src/service/hsm/key-stores.js';
+import type { CustomKeyStoreRecord } from '../../src/store/types.js';
 
 const ADMIN: Caller = { principal: 'admin', roles: ['admin'] };
 
@@ -102,6 +107,24 @@ describe('unwrapping a version read before a root rotation', () => {
     }
   });
 
+  it("unwraps an import token's wrapping key after its row was re-wrapped", async () => {
+    const { keyId } = (await service.run(SERVICE_OPERATIONS.createKey, { origin: 'EXTERNAL' }, ADMIN)).keyMetadata;
+    const { importToken } = await service.run(
+      SERVICE_OPERATIONS.getParametersForImport,
+      { keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' },
+      ADMIN,
+    );
+    const stale = (await repo.importTokens.get(store.db, decodeToken(importToken)))!;
+    await rotate();
+    const fresh = (await repo.importTokens.get(store.db, stale.id))!;
+    expect(Buffer.from(fresh.wrappedPrivateKey)).not.toEqual(Buffer.from(stale.wrappedPrivateKey));
+    const expected = await ring.unwrap(fresh.wrappedPrivateKey, tokenAad(stale.id, keyId));
+    const key = await unwrapTokenKey(service.context, stale);
+    expect(Buffer.from(exposeSecret(key))).toEqual(Buffer.from(exposeSecret(expected)));
+    key.wipe();
+    expected.wipe();
+  });
+
   it('keeps the failure when the row still holds the bytes that failed', async () => {
     const { key, stale } = await keyWithStaleVersion();
     // The ring moves to a new root with the row left as it was: reading it again brings nothing new.
@@ -129,3 +152,43 @@ describe('unwrapping a version read before a root rotation', () => {
     expect(reads).toEqual([]);
   });
 });
+
+describeSoftHsm('a custom key store PIN read before a root rotation')(
+  'connecting with a PIN read before a rotation',
+  () => {
+    it("reads the store's row again and connects with the re-wrapped PIN; the same bytes keep the failure", async () => {
+      const token = makeToken('5521-rotated-pin');
+      const ring = new RootRing(rootOfTrustFromKey(SecretBytes.random(32)));
+      const registry = new KeyStoreRegistry(token.module, 0);
+      try {
+        const id = 'cks-0123456789abcdef0';
+        const aad = keyStorePinAad(id);
+        const pin = SecretBytes.from(new TextEncoder().encode(token.pin));
+        const stale: CustomKeyStoreRecord = {
+          id,
+          name: 'rotated',
+          tokenLabel: token.label,
+          wrappedPin: await ring.wrap(pin, aad),
+          trustAnchor: '',
+          connectionState: 'CONNECTED',
+          connectionErrorCode: null,
+          createdAt: new Date(),
+        };
+        await ring.addNext(rootOfTrustFromKey(SecretBytes.random(32)));
+        const fresh = { ...stale, wrappedPin: await ring.wrap(pin, aad) };
+        pin.wipe();
+        await ring.promote();
+        // Nothing new in the row: the unwrap's failure stands.
+        await expectKmsError(
+          registry.connect(stale, ring, async () => stale),
+          'INTERNAL',
+        );
+        expect(await registry.connect(stale, ring, async () => fresh)).toEqual({ connected: true });
+        expect(registry.isOpen(id)).toBe(true);
+      } finally {
+        await registry.close();
+        await ring.close();
+      }
+    });
+  },
+);

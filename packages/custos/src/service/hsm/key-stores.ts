@@ -12,6 +12,7 @@ import {
 } from '@custos/contract';
 import { openPkcs11Token, type Pkcs11Token } from '../../keystore/pkcs11/token.js';
 import type { RootOfTrust } from '../../keystore/root-of-trust.js';
+import { unwrapCurrent } from '../root/unwrap-current.js';
 import type { CustomKeyStoreRecord } from '../../store/types.js';
 import { exposeSecret } from '../../core/secret-bytes.js';
 
@@ -83,21 +84,36 @@ export class KeyStoreRegistry {
   /**
    * Opens the store's token on this node (once; concurrent callers share the attempt). A refused PIN, a missing
    * token or an unreachable one is an outcome (`connected: false` with the AWS ConnectionErrorCode), not an error;
-   * a server without a module or without pkcs11js throws.
+   * a server without a module or without pkcs11js throws. `reload` reads the store's row again, for a PIN that a
+   * root rotation re-wrapped after `store` was read (unwrapCurrent).
    */
-  connect(store: CustomKeyStoreRecord, rootOfTrust: RootOfTrust): Promise<ConnectOutcome> {
+  connect(
+    store: CustomKeyStoreRecord,
+    rootOfTrust: RootOfTrust,
+    reload: () => Promise<CustomKeyStoreRecord | undefined>,
+  ): Promise<ConnectOutcome> {
     if (this.#tokens.has(store.id)) return Promise.resolve({ connected: true });
     const module = this.requireModule();
     let attempt = this.#opening.get(store.id);
     if (!attempt) {
-      attempt = this.#open(store, module, rootOfTrust).finally(() => this.#opening.delete(store.id));
+      attempt = this.#open(store, module, rootOfTrust, reload).finally(() => this.#opening.delete(store.id));
       this.#opening.set(store.id, attempt);
     }
     return attempt;
   }
 
-  async #open(store: CustomKeyStoreRecord, module: string, rootOfTrust: RootOfTrust): Promise<ConnectOutcome> {
-    const secret = await rootOfTrust.unwrap(store.wrappedPin, keyStorePinAad(store.id));
+  async #open(
+    store: CustomKeyStoreRecord,
+    module: string,
+    rootOfTrust: RootOfTrust,
+    reload: () => Promise<CustomKeyStoreRecord | undefined>,
+  ): Promise<ConnectOutcome> {
+    const secret = await unwrapCurrent(
+      rootOfTrust,
+      store.wrappedPin,
+      keyStorePinAad(store.id),
+      async () => (await reload())?.wrappedPin,
+    );
     let pin: string;
     try {
       pin = new TextDecoder().decode(exposeSecret(secret));
@@ -143,7 +159,7 @@ export class KeyStoreRegistry {
         'CUSTOM_KEY_STORE_INVALID_STATE',
       );
     }
-    const outcome = await this.connect(store, rootOfTrust);
+    const outcome = await this.connect(store, rootOfTrust, load);
     const token = this.#tokens.get(store.id);
     if (!outcome.connected || !token)
       throw new InvalidStateError(

@@ -17,7 +17,9 @@ export const connectCustomKeyStore = defineOperation(
         `custom key store ${id} is FAILED: disconnect it (and fix its PIN or token label) before connecting again`,
         'CUSTOM_KEY_STORE_INVALID_STATE',
       );
-    const outcome = await ctx.keyStores.connect(store, ctx.rootOfTrust);
+    const outcome = await ctx.keyStores.connect(store, ctx.rootOfTrust, () =>
+      repo.customKeyStores.get(ctx.store.db, id),
+    );
     const state = outcome.connected ? 'CONNECTED' : 'FAILED';
     const errorCode = outcome.connected ? null : outcome.errorCode;
     ctx.audit.details = {

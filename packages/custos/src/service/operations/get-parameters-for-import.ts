@@ -6,7 +6,10 @@ import { keySpec } from '../../core/key-specs.js';
 import { generateKeyMaterial } from '../../core/key-material.js';
 import { bytesToUuid, UUID_BYTES, writeUuid } from '../../core/uuid.js';
 import * as repo from '../../store/repositories/index.js';
-import type { KeyRecord } from '../../store/types.js';
+import type { ImportTokenRecord, KeyRecord } from '../../store/types.js';
+import type { SecretBytes } from '../../core/secret-bytes.js';
+import type { ServiceContext } from '../context.js';
+import { unwrapCurrent } from '../root/unwrap-current.js';
 import { defineOperation } from '../define-operation.js';
 import { loadKey } from '../key-loading.js';
 import { keyArn } from '../key-ref.js';
@@ -17,6 +20,19 @@ const TOKEN_FORMAT = 0x01;
 
 export function tokenAad(tokenId: string, keyId: string): Uint8Array {
   return new TextEncoder().encode(`custos/import-token/v1\n${tokenId}\n${keyId}`);
+}
+
+/**
+ * The import token's private wrapping key. Should a root rotation have re-wrapped the token's row after `token` was
+ * read, its row is read again and unwrapped as it is now (unwrapCurrent).
+ */
+export function unwrapTokenKey(ctx: ServiceContext, token: ImportTokenRecord): Promise<SecretBytes> {
+  return unwrapCurrent(
+    ctx.rootOfTrust,
+    token.wrappedPrivateKey,
+    tokenAad(token.id, token.keyId),
+    async () => (await repo.importTokens.get(ctx.store.db, token.id))?.wrappedPrivateKey,
+  );
 }
 
 export function assertExternal(key: KeyRecord): void {

@@ -15,7 +15,7 @@ import { wrapMaterial } from '../key-versions.js';
 import { keyArn } from '../key-ref.js';
 import { S, assertStateAllows } from '../lifecycle.js';
 import { refuseUnsupported } from '../rules.js';
-import { assertExternal, decodeToken, tokenAad } from './get-parameters-for-import.js';
+import { assertExternal, decodeToken, unwrapTokenKey } from './get-parameters-for-import.js';
 
 function expiryOf(ctx: OpContext, input: ImportKeyMaterialRequest): Date | null {
   const model = input.expirationModel ?? (input.validTo ? 'KEY_MATERIAL_EXPIRES' : 'KEY_MATERIAL_DOES_NOT_EXPIRE');
@@ -52,7 +52,7 @@ export const importKeyMaterial = defineOperation(
     if (token?.keyId !== key.id)
       throw new ValidationError('the import token is not valid for this key', 'INVALID_IMPORT_TOKEN');
     if (token.expiresAt <= ctx.now()) throw new ValidationError('the import token has expired', 'EXPIRED_IMPORT_TOKEN');
-    const wrappingKey = await ctx.rootOfTrust.unwrap(token.wrappedPrivateKey, tokenAad(token.id, key.id));
+    const wrappingKey = await unwrapTokenKey(ctx, token);
     const raw = (() => {
       try {
         return unwrapImportedMaterial(token.wrappingAlgorithm, wrappingKey, input.encryptedKeyMaterial);

@@ -1,7 +1,8 @@
 // Unwrapping bytes a caller read before a root rotation re-wrapped their row. The rotation promotes the new root key
 // (and the old one leaves the ring) while calls run, so a call holding the old bytes can reach the ring too late. On
 // a failed unwrap the row is read again: when its wrapped bytes changed, they are unwrapped once more; otherwise the
-// first failure stands. Must not import api.
+// first failure stands. Every wrapped column a call reads outside the rotator goes through it: key versions, access-key
+// secrets, import tokens' wrapping keys, custom key stores' PINs. Must not import api.
 import { UnavailableError } from '@custos/contract';
 import type { SecretBytes } from '../../core/secret-bytes.js';
 import type { RootOfTrust } from '../../keystore/root-of-trust.js';
