@@ -2,7 +2,6 @@
 // (as Cosmian's dispatcher does). Operations never write audit records themselves. Must not import api.
 import { randomUUID } from 'node:crypto';
 import {
-  AccessDeniedError,
   InternalError,
   KmsError,
   UnavailableError,
@@ -18,11 +17,11 @@ import { runBatchItems, type ItemExecutor } from './batch.js';
 import { issueReceipt } from './audit/receipts.js';
 import { assembleContext } from './service-context.js';
 import { CachePreload } from './cache-preload.js';
-import type { AuditSlot, BaseServiceContext, OpContext, ServiceConfig, ServiceContext } from './context.js';
+import type { AuditSlot, BaseServiceContext, OpContext, ServiceContext } from './context.js';
+import { authorise, namedKeyId } from './call-checks.js';
 import { integrityFailureOf, logIntegrityFailure } from './integrity/failure.js';
-import { parseKeyRef } from './key-ref.js';
 import type { InternalOperation, Runnable, ServiceOperation } from './define-operation.js';
-import { ACCESS_KEEPS_KEYS, ROLE_GRANTS, type RunningOperation } from './lifecycle.js';
+import { ACCESS_KEEPS_KEYS } from './lifecycle.js';
 import { publishKeyChange } from './key-change.js';
 import { StoreHealth } from './store-health.js';
 import * as repo from '../store/repositories/index.js';
@@ -49,9 +48,14 @@ export class KeyService {
     this.preload = new CachePreload(this.context);
     // The change feed (every committed change, whoever made it): the key, or everything when it may have missed some.
     this.#unsubscribe = base.store.onKeyChange((keyId) => {
-      if (keyId === null) this.dropKeyCache();
-      else if (keyId !== CREDENTIALS_CHANGED) this.context.cache.invalidateKey(keyId);
+      this.#forget(keyId);
     });
+  }
+
+  /** What a change drops from the key cache: its key, everything (null), or nothing (CREDENTIALS_CHANGED). */
+  #forget(keyId: string | null): void {
+    if (keyId === null) this.dropKeyCache();
+    else if (keyId !== CREDENTIALS_CHANGED) this.context.cache.invalidateKey(keyId);
   }
 
   /** Empties the key cache, and preloads it again when the preload is on (a change to every key, or any). */
@@ -211,16 +215,13 @@ export class KeyService {
     try {
       return await operation.handler(ctx, input);
     } finally {
-      if (operation.access === 'tokens') {
-        // A token operation changes no key. One that committed a change (every write goes through ctx.transaction)
-        // tells the token and access-key caches alone (CREDENTIALS_CHANGED); a read (ListTokens) tells nobody.
-        if (ctx.audit.written) await publishKeyChange(ctx, CREDENTIALS_CHANGED);
-      } else {
-        const changed = ctx.audit.keyId ?? null;
-        if (changed === null) this.dropKeyCache();
-        else ctx.cache.invalidateKey(changed);
-        // After the handler's commit: the other nodes drop it too.
-        await publishKeyChange(ctx, changed);
+      // A token operation changes no key: one that committed a change (every write goes through ctx.transaction)
+      // tells the token and access-key caches alone (CREDENTIALS_CHANGED), a read (ListTokens) tells nobody.
+      const tokens = operation.access === 'tokens';
+      const changed = tokens ? CREDENTIALS_CHANGED : (ctx.audit.keyId ?? null);
+      if (!tokens || ctx.audit.written) {
+        this.#forget(changed);
+        await publishKeyChange(ctx, changed); // after the handler's commit: the other nodes drop it too
       }
     }
   }
@@ -271,33 +272,4 @@ async function noteKeyRow(ctx: OpContext, tx: Db): Promise<void> {
   if (ctx.audit.keyId === null) return;
   const key = await repo.keys.get(tx, ctx.audit.keyId);
   if (key) ctx.audit.details = { ...ctx.audit.details, keyRowAt: key.updatedAt.getTime() };
-}
-
-/**
- * The up-front check: roles alone decide operations on no key. A key-targeted operation goes on to its key, where the
- * key policy, the roles and the grants decide (authz/authorize-key.ts, from admitKey), so that a principal with no
- * role may use what a key policy or a grant gives it.
- */
-function authorise(operation: RunningOperation, caller: Caller): void {
-  const access = operation.access;
-  if (operation.states !== null || access === 'self') return;
-  // Roles are typed for TypeScript callers only: a role this version does not know (or `constructor`) grants nothing.
-  if (!caller.roles.some((role) => Object.hasOwn(ROLE_GRANTS, role) && ROLE_GRANTS[role].includes(access))) {
-    throw new AccessDeniedError(`${caller.principal} may not call ${operation.name}`);
-  }
-}
-
-/**
- * The key a refused caller named, when named by id or key ARN, so the denied record says which key was asked for
- * (as CloudTrail does). Nothing is looked up: aliases stay unresolved for a caller who may not use them.
- */
-function namedKeyId(input: unknown, config: ServiceConfig): string | null {
-  const keyId = (input as { keyId?: unknown } | null | undefined)?.keyId;
-  if (typeof keyId !== 'string') return null;
-  try {
-    const ref = parseKeyRef(keyId, config);
-    return ref.kind === 'id' ? ref.id : null;
-  } catch {
-    return null; // a malformed reference, or an ARN of another account or region
-  }
 }

@@ -20,7 +20,7 @@ export const ACCESS_KEEPS_KEYS = {
   // Reading a key's plaintext material out (ExportKey): a right of its own, so that using a key never implies
   // taking it away; only `admin` holds it by default.
   export: true,
-  // Asking who one is (WhoAmI): every authenticated caller may, whatever its roles (KeyService's authorise).
+  // Asking who one is (WhoAmI): every authenticated caller may, whatever its roles (call-checks.ts, authorise).
   self: true,
   // Development mode's calls (AdvanceDevClock): the admin only. Moving the clock changes no key by itself; the
   // maintenance run after it goes through the jobs' own operations, which drop what they change.
