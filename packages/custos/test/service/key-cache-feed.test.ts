@@ -192,7 +192,7 @@ describe('the key cache preload', { timeout: 60_000 }, () => {
     const { dir } = await storeWith(40);
     const kms = await open(dir);
     expect(await kms.keyCachePreloaded()).toMatchObject({ state: 'done', loaded: 40 });
-    // The poller's first poll (100 ms in) drops everything too, so the preload may have run twice already: wait for it.
+    // Let the feed's first polls pass (a drop they made would start another run): the count below starts from here.
     await new Promise((resolve) => setTimeout(resolve, 300));
     await eventually(async () => {
       expect(kms.keyCacheStatus().preload).toMatchObject({ state: 'done', loaded: 40 });
